@@ -1,0 +1,27 @@
+import { resolve } from 'node:path';
+import { DEFAULT_STORE_DIR } from '../core/product/productInfo';
+
+/** Options every subcommand understands: where the workspace is and how to print. */
+export interface CliGlobalOptions {
+  workspace: string;
+  store?: string;
+  json?: boolean;
+}
+
+/** The store folder for a CLI invocation: `--store` wins, then MLOPS_STORE, then `<workspace>/.mlops`. */
+export function resolveStoreDir(options: CliGlobalOptions): string {
+  const explicit = options.store ?? process.env.MLOPS_STORE;
+  if (explicit) return resolve(options.workspace, explicit);
+  return resolve(options.workspace, DEFAULT_STORE_DIR);
+}
+
+/** A failure the CLI reports as one clear line on stderr and exit code `exitCode`, without a stack trace. */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode: number = 2,
+  ) {
+    super(message);
+    this.name = 'CliError';
+  }
+}

@@ -1,0 +1,53 @@
+import { Command, CommanderError } from 'commander';
+import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
+import { CliError } from './cliContext';
+import { registerDoctorCommand } from './commands/doctorCommand';
+
+/** Builds the `mlops` program. Each capability adds its subcommands here, one register call each. */
+export function buildProgram(): Command {
+  const program = new Command();
+  program
+    .name('mlops')
+    .description(`${PRODUCT_NAME}: the machine-learning lifecycle from a terminal or a CI pipeline.`)
+    .version(PRODUCT_VERSION, '-v, --version', 'print the version')
+    .option('-w, --workspace <dir>', 'workspace folder (holds the .mlops store)', process.cwd())
+    .option('--store <dir>', 'store folder, relative to the workspace (default .mlops, or $MLOPS_STORE)')
+    .option('--json', 'print machine-readable JSON instead of tables')
+    .showHelpAfterError('(run mlops --help for usage)')
+    .exitOverride();
+  registerDoctorCommand(program);
+  return program;
+}
+
+/** Runs the CLI and returns the process exit code; errors become one readable line on stderr. */
+export async function runCli(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync([...argv], { from: 'user' });
+    return 0;
+  } catch (error) {
+    if (error instanceof CommanderError) {
+      // help and version are "errors" to commander; they already printed what they had to.
+      return error.exitCode;
+    }
+    if (error instanceof CliError) {
+      process.stderr.write(`mlops: ${error.message}\n`);
+      return error.exitCode;
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    process.stderr.write(`mlops: ${message}\n`);
+    return 1;
+  }
+}
+
+if (require.main === module) {
+  runCli(process.argv.slice(2)).then(
+    (code) => {
+      process.exitCode = code;
+    },
+    (error: unknown) => {
+      process.stderr.write(`mlops: ${String(error)}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,55 @@
+/**
+ * Entry point of worker child processes (dist/worker.js). The parent sends one `start` message;
+ * the worker runs that job, streams events, reports `done` or `failed`, and exits. Cancel = the
+ * parent kills the process, so jobs need no cooperative cancellation to stop promptly.
+ */
+import type { HostToWorker, WorkerJobKind, WorkerJobs, WorkerToHost } from './workerProtocol';
+
+type JobHandler<K extends WorkerJobKind> = (input: WorkerJobs[K]['input'], emit: (payload: unknown) => void) => Promise<WorkerJobs[K]['result']>;
+
+/** Handlers load their modules on demand so a worker pays only for the job it runs. */
+const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
+  detectBackends: async () => {
+    const { selectBackend } = await import('../training/backendSelection');
+    return (input) => selectBackend(input.preference, input.wasmDir);
+  },
+};
+
+function send(message: WorkerToHost): Promise<void> {
+  return new Promise((resolve) => {
+    if (!process.send) return resolve();
+    process.send(message, undefined, undefined, () => resolve());
+  });
+}
+
+async function run(kind: WorkerJobKind, input: unknown): Promise<void> {
+  try {
+    const handler = (await handlers[kind]()) as JobHandler<WorkerJobKind>;
+    const result = await handler(input as WorkerJobs[WorkerJobKind]['input'], (payload) => void send({ type: 'event', payload }));
+    await send({ type: 'done', result });
+  } catch (error) {
+    await send({
+      type: 'failed',
+      message: error instanceof Error ? error.message : String(error),
+      detail: error instanceof Error ? error.stack : undefined,
+    });
+  }
+  process.disconnect?.();
+}
+
+if (!process.send) {
+  process.stderr.write('worker.js is started by MLOps Studio as a child process; it is not a command.\n');
+  process.exitCode = 2;
+} else {
+  process.on('message', (message: HostToWorker) => {
+    if (message.type === 'start') {
+      if (!Object.prototype.hasOwnProperty.call(handlers, message.kind)) {
+        void send({ type: 'failed', message: `Unknown worker job "${String(message.kind)}"` }).then(() => process.disconnect?.());
+        return;
+      }
+      void run(message.kind, message.input);
+    } else if (message.type === 'cancel') {
+      process.exit(130);
+    }
+  });
+}

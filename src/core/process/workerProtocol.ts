@@ -1,0 +1,36 @@
+/**
+ * Messages between the extension host (or CLI) and a worker child process. Heavy work runs in
+ * such a child so a crash, an out-of-memory or a cancel (kill) never takes the host down.
+ */
+
+/** Every kind of job a worker can run, with its input and result types. */
+export interface WorkerJobs {
+  detectBackends: {
+    input: { preference: BackendPreference; wasmDir?: string };
+    result: BackendReport;
+  };
+}
+
+export type WorkerJobKind = keyof WorkerJobs;
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = 'auto' | BackendName;
+
+export interface BackendAttempt {
+  backend: BackendName;
+  ok: boolean;
+  /** why it failed or was skipped; empty when it worked */
+  reason?: string;
+  ms: number;
+}
+
+export interface BackendReport {
+  chosen: BackendName;
+  attempts: BackendAttempt[];
+}
+
+export type HostToWorker = { type: 'start'; kind: WorkerJobKind; input: unknown } | { type: 'cancel' };
+
+export type WorkerToHost =
+  | { type: 'event'; payload: unknown }
+  | { type: 'done'; result: unknown }
+  | { type: 'failed'; message: string; detail?: string };

@@ -1,0 +1,62 @@
+/** The Dashboard panel's contract: what its webview may ask and what the host pushes. */
+
+export const DASHBOARD_VIEW_TYPE = 'mlops.dashboard';
+
+export type StoreState =
+  /** No store folder yet: it is created by the first run that is logged. */
+  | 'absent'
+  /** This window holds the store and writes to it. */
+  | 'open'
+  /** Another process (a second window, the CLI) is the writer. */
+  | 'locked'
+  /** The store exists but could not be opened; `message` says why. */
+  | 'error';
+
+export interface DashboardCounts {
+  experiments: number;
+  runs: number;
+  activeRuns: number;
+  metricPoints: number;
+}
+
+export type RunStatus = 'RUNNING' | 'SCHEDULED' | 'FINISHED' | 'FAILED' | 'KILLED';
+
+export interface RecentRun {
+  runId: string;
+  runName: string;
+  experimentName: string;
+  status: RunStatus;
+  /** epoch milliseconds */
+  startTime: number;
+  endTime?: number;
+}
+
+export interface DashboardOverview {
+  storeDir: string;
+  storeState: StoreState;
+  /** Why the store is locked or failed to open, in words a user can act on. */
+  message?: string;
+  counts?: DashboardCounts;
+  recentRuns: RecentRun[];
+  workspaceName: string;
+  trusted: boolean;
+  version: string;
+  /** epoch milliseconds when the host read this overview */
+  readAt: number;
+}
+
+/** Actions the dashboard's buttons trigger; the host maps each to a command. */
+export const DASHBOARD_ACTIONS = ['revealStore', 'openSettings', 'openWalkthrough', 'showLogs'] as const;
+export type DashboardAction = (typeof DASHBOARD_ACTIONS)[number];
+
+export interface DashboardContract {
+  requests: {
+    getOverview: { params: Record<string, never>; result: DashboardOverview };
+  };
+  viewNotifications: {
+    runAction: { action: DashboardAction };
+  };
+  hostNotifications: {
+    overviewChanged: DashboardOverview;
+  };
+}

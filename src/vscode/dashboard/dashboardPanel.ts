@@ -1,0 +1,132 @@
+import * as vscode from 'vscode';
+import { PRODUCT_VERSION } from '../../core/product/productInfo';
+import {
+  DASHBOARD_VIEW_TYPE,
+  type DashboardAction,
+  type DashboardContract,
+  type DashboardOverview,
+} from '../../protocol/dashboard/dashboardContract';
+import { dashboardValidators } from '../../protocol/dashboard/dashboardValidators';
+import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
+import type { StoreService } from '../store/storeService';
+
+export interface DashboardDependencies {
+  extensionUri: vscode.Uri;
+  storeService: StoreService;
+  log: vscode.LogOutputChannel;
+}
+
+const ACTION_COMMANDS: Record<DashboardAction, string> = {
+  revealStore: 'mlops.revealStore',
+  openSettings: 'mlops.openSettings',
+  openWalkthrough: 'mlops.openWalkthrough',
+  showLogs: 'mlops.showLogs',
+};
+
+/** How many recent runs the dashboard lists. */
+const RECENT_RUNS = 10;
+
+/** "MLOps: Open Dashboard": where the store is, what it holds, what happened recently. One per window. */
+export class DashboardPanel extends PanelHost<DashboardContract> {
+  private static current: DashboardPanel | undefined;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  static show(deps: DashboardDependencies): DashboardPanel {
+    if (DashboardPanel.current) {
+      DashboardPanel.current.panel.reveal();
+      return DashboardPanel.current;
+    }
+    const panel = vscode.window.createWebviewPanel(DASHBOARD_VIEW_TYPE, 'MLOps Dashboard', vscode.ViewColumn.Active);
+    return DashboardPanel.attach(panel, deps);
+  }
+
+  /** Called by the serializer when VS Code restores a dashboard after a reload. */
+  static revive(panel: vscode.WebviewPanel, deps: DashboardDependencies): DashboardPanel {
+    DashboardPanel.current?.dispose();
+    return DashboardPanel.attach(panel, deps);
+  }
+
+  private static attach(panel: vscode.WebviewPanel, deps: DashboardDependencies): DashboardPanel {
+    const host = new DashboardPanel(panel, deps);
+    DashboardPanel.current = host;
+    host.onDidDispose(() => {
+      if (DashboardPanel.current === host) DashboardPanel.current = undefined;
+    });
+    return host;
+  }
+
+  protected readonly requestHandlers: RequestHandlers<DashboardContract> = {
+    getOverview: () => this.readOverview(),
+  };
+
+  protected readonly notificationHandlers: NotificationHandlers<DashboardContract> = {
+    runAction: async ({ action }) => {
+      await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
+    },
+  };
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly deps: DashboardDependencies,
+  ) {
+    super(
+      panel,
+      deps.extensionUri,
+      {
+        viewType: DASHBOARD_VIEW_TYPE,
+        title: 'MLOps Dashboard',
+        bundle: 'dashboard',
+        validators: dashboardValidators,
+        iconPath: vscode.Uri.joinPath(deps.extensionUri, 'media', 'mlops.svg'),
+      },
+      deps.log,
+    );
+    this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
+    this.track(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlops.store') && this.scheduleRefresh()));
+    this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRefresh()));
+    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
+  }
+
+  /** Coalesces bursts of store changes (a training run logs many metrics) into one update. */
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => {
+      this.readOverview().then(
+        (overview) => this.notify('overviewChanged', overview),
+        (error: unknown) => this.log.warn(`Dashboard refresh failed: ${String(error)}`),
+      );
+    }, 250);
+  }
+
+  private async readOverview(): Promise<DashboardOverview> {
+    const workspaceName = vscode.workspace.name ?? 'no folder open';
+    const base = {
+      workspaceName,
+      trusted: vscode.workspace.isTrusted,
+      version: PRODUCT_VERSION,
+      readAt: Date.now(),
+      recentRuns: [],
+    };
+    const access = await this.deps.storeService.access();
+    switch (access.state) {
+      case 'noFolder':
+        return { ...base, storeDir: '', storeState: 'absent', message: 'Open a folder: MLOps Studio keeps its store inside the workspace.' };
+      case 'absent':
+        return {
+          ...base,
+          storeDir: access.dir,
+          storeState: 'absent',
+          message: 'The store folder is created when the first run is logged.',
+          counts: { experiments: 0, runs: 0, activeRuns: 0, metricPoints: 0 },
+        };
+      case 'locked':
+      case 'error':
+        return { ...base, storeDir: access.dir, storeState: access.state, message: access.message };
+      case 'open': {
+        const { readWorkspaceStatus } = await import('../../core/workspace/workspaceStatus');
+        const status = await readWorkspaceStatus(access.store.tracking, RECENT_RUNS);
+        return { ...base, storeDir: access.dir, storeState: 'open', counts: status.counts, recentRuns: status.recentRuns };
+      }
+    }
+  }
+}

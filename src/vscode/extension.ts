@@ -1,0 +1,45 @@
+import * as vscode from 'vscode';
+import { PRODUCT_VERSION } from '../core/product/productInfo';
+import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
+import { registerWorkbenchCommands } from './commands/workbenchCommands';
+import { DashboardPanel, type DashboardDependencies } from './dashboard/dashboardPanel';
+import { StoreService } from './store/storeService';
+import { EmptyTreeProvider } from './views/emptyTreeProvider';
+
+let storeService: StoreService | undefined;
+
+/**
+ * Activation registers contributions and nothing else: no store, no sql.js, no TensorFlow.js,
+ * no chart code. Each loads on first use (bench/activation measures this).
+ */
+export function activate(context: vscode.ExtensionContext): void {
+  const log = vscode.window.createOutputChannel('MLOps Studio', { log: true });
+  log.info(`MLOps Studio ${PRODUCT_VERSION} activating (VS Code ${vscode.version}, ${vscode.env.appHost}, trusted: ${vscode.workspace.isTrusted})`);
+  storeService = new StoreService(log);
+  const deps: DashboardDependencies = { extensionUri: context.extensionUri, storeService, log };
+
+  const empty = new EmptyTreeProvider();
+  context.subscriptions.push(
+    log,
+    storeService,
+    ...['mlops.experiments', 'mlops.models', 'mlops.features', 'mlops.endpoints', 'mlops.monitors'].map((id) =>
+      vscode.window.registerTreeDataProvider(id, empty),
+    ),
+    vscode.commands.registerCommand('mlops.openDashboard', () => {
+      DashboardPanel.show(deps);
+    }),
+    vscode.commands.registerCommand('mlops.refresh', () => storeService?.refresh()),
+    ...registerWorkbenchCommands(log),
+    vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
+        DashboardPanel.revive(panel, deps);
+      },
+    }),
+  );
+}
+
+/** Closing the store writes its snapshot and releases the writer lock for the next window. */
+export async function deactivate(): Promise<void> {
+  await storeService?.close();
+  storeService = undefined;
+}

@@ -1,0 +1,33 @@
+import { isAbsolute, join } from 'node:path';
+import * as vscode from 'vscode';
+import { DEFAULT_STORE_DIR } from '../../core/product/productInfo';
+
+export type TrainingBackendSetting = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+
+/** Typed access to the `mlops.*` settings; names and defaults match package.json. */
+export interface MlopsSettings {
+  storeLocation: string;
+  trainingBackend: TrainingBackendSetting;
+  serverPort: number;
+}
+
+export function readSettings(scope?: vscode.ConfigurationScope): MlopsSettings {
+  const config = vscode.workspace.getConfiguration('mlops', scope);
+  return {
+    storeLocation: config.get<string>('store.location', DEFAULT_STORE_DIR).trim() || DEFAULT_STORE_DIR,
+    trainingBackend: config.get<TrainingBackendSetting>('training.backend', 'auto'),
+    serverPort: config.get<number>('server.port', 0),
+  };
+}
+
+/**
+ * The store folder of the first workspace folder, or undefined when no folder is open.
+ * In an untrusted workspace the workspace's own setting is ignored (it is a restricted
+ * configuration), so a cloned repository cannot point the store somewhere else.
+ */
+export function resolveStoreDir(): string | undefined {
+  const folder = vscode.workspace.workspaceFolders?.[0];
+  if (!folder || folder.uri.scheme !== 'file') return undefined;
+  const location = readSettings(folder.uri).storeLocation;
+  return isAbsolute(location) ? location : join(folder.uri.fsPath, location);
+}
