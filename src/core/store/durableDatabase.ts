@@ -1,0 +1,375 @@
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Database, SqlValue, Statement } from 'sql.js';
+import { Journal, readJournalFile } from './journal';
+import type { FileAppend, Mutation, SqlStatement } from './mutationCodec';
+import { decodeMutation, encodeMutation } from './mutationCodec';
+import { fsyncDirectory, readSnapshot, writeSnapshot } from './snapshot';
+import { loadSqlJs } from './sqlJsLoader';
+import { StoreClosedError, StoreCorruptError, StoreWriteFailedError } from './storeErrors';
+
+export const SNAPSHOT_FILE = 'store.snapshot';
+export const JOURNAL_FILE = 'journal.log';
+
+/** A schema step; applied once, in id order, and recorded in store_migrations. */
+export interface Migration {
+  readonly id: number;
+  readonly name: string;
+  readonly statements: readonly string[];
+}
+
+export interface DurableDatabaseOptions {
+  readonly dir: string;
+  readonly migrations: readonly Migration[];
+  /** checkpoint automatically when the journal grows past this many bytes (default 64 MiB) */
+  readonly checkpointBytes?: number;
+  /** … or past this many records (bounds replay time when writes are tiny; default 50,000) */
+  readonly checkpointRecords?: number;
+}
+
+// Tables of the store itself, created outside the migrations because replay needs them first.
+const STORE_TABLES = [
+  'CREATE TABLE IF NOT EXISTS store_meta (key TEXT PRIMARY KEY, value TEXT NOT NULL)',
+  'CREATE TABLE IF NOT EXISTS store_migrations (id INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at INTEGER NOT NULL)',
+  // Committed length of every append-only file: replay truncates a file back to it before redoing
+  // the journal, so a point is in its series file exactly once whatever moment the crash hit.
+  'CREATE TABLE IF NOT EXISTS store_series (file TEXT PRIMARY KEY, length INTEGER NOT NULL)',
+];
+const UPSERT_SERIES = 'INSERT INTO store_series (file, length) VALUES (?, ?) ON CONFLICT(file) DO UPDATE SET length = excluded.length';
+const OPEN_FILES_MAX = 128;
+
+/**
+ * sql.js made durable: every mutation is applied in memory, appended to the journal and
+ * acknowledged only after its group's fsync; snapshots are atomic and only then is the journal
+ * emptied. Append-only files (metric series) ride in the same journal records so that a record's
+ * SQL and its file bytes are replayed together.
+ */
+export class DurableDatabase {
+  readonly warnings: string[] = [];
+  private readonly statementCache = new Map<string, Statement>();
+  private readonly fileLengths = new Map<string, number>();
+  private readonly openFiles = new Map<string, number>();
+  private readonly dirtyFiles = new Set<string>();
+  private readonly newDirs = new Set<string>();
+  private seq: number;
+  private recordsSinceCheckpoint = 0;
+  private checkpointing: Promise<void> | undefined;
+  private closed = false;
+  private readonly checkpointBytes: number;
+  private readonly checkpointRecords: number;
+
+  private constructor(
+    readonly dir: string,
+    readonly db: Database,
+    private readonly journal: Journal,
+    seq: number,
+    options: DurableDatabaseOptions,
+  ) {
+    this.seq = seq;
+    this.checkpointBytes = options.checkpointBytes ?? 64 * 1024 * 1024;
+    this.checkpointRecords = options.checkpointRecords ?? 50_000;
+  }
+
+  static async open(options: DurableDatabaseOptions): Promise<DurableDatabase> {
+    const { dir } = options;
+    mkdirSync(dir, { recursive: true });
+    const SQL = await loadSqlJs();
+    const image = readSnapshot(join(dir, SNAPSHOT_FILE));
+    const journalPath = join(dir, JOURNAL_FILE);
+    const journalImage = readJournalFile(journalPath);
+    const db = image ? new SQL.Database(image) : new SQL.Database();
+    try {
+      if (image) {
+        try {
+          db.exec('SELECT count(*) FROM sqlite_master');
+        } catch (error) {
+          throw new StoreCorruptError(join(dir, SNAPSHOT_FILE), 24, `sqlite cannot read the snapshot (${(error as Error).message})`);
+        }
+      }
+      applyPragmas(db);
+      for (const ddl of STORE_TABLES) db.run(ddl);
+      const snapshotSeq = Number(db.exec("SELECT value FROM store_meta WHERE key = 'last_seq'")[0]?.values[0]?.[0] ?? 0);
+      const journal = await Journal.open(journalPath, journalImage.validLength);
+      const lastSeq = journalImage.records.reduce((max, r) => Math.max(max, r.seq), snapshotSeq);
+      const store = new DurableDatabase(dir, db, journal, lastSeq, options);
+      store.warnings.push(...journalImage.warnings);
+      store.loadFileLengths();
+      store.replay(journalImage.records.filter((r) => r.seq > snapshotSeq), journalPath);
+      await store.migrate(options.migrations);
+      return store;
+    } catch (error) {
+      db.close();
+      throw error;
+    }
+  }
+
+  private loadFileLengths(): void {
+    const rows = this.db.exec('SELECT file, length FROM store_series')[0]?.values ?? [];
+    for (const [file, length] of rows) this.fileLengths.set(String(file), Number(length));
+  }
+
+  private replay(records: readonly { seq: number; payload: Buffer; offset: number }[], journalPath: string): void {
+    if (records.length === 0) return;
+    const touched = new Set<string>();
+    this.db.run('BEGIN');
+    try {
+      for (const record of records) {
+        let mutation: Mutation;
+        try {
+          mutation = decodeMutation(record.payload);
+        } catch (error) {
+          throw new StoreCorruptError(journalPath, record.offset, `a journal record cannot be decoded (${(error as Error).message})`);
+        }
+        for (const append of mutation.appends ?? []) {
+          if (touched.has(append.file)) continue;
+          touched.add(append.file);
+          this.truncateFileTo(append.file, this.fileLengths.get(append.file) ?? 0);
+        }
+        try {
+          for (const statement of mutation.statements) this.runStatement(statement);
+        } catch (error) {
+          throw new StoreCorruptError(journalPath, record.offset, `replaying a journal record failed (${(error as Error).message})`);
+        }
+        for (const append of mutation.appends ?? []) {
+          const position = this.fileLengths.get(append.file) ?? 0;
+          this.writeFileBytes(append.file, append.bytes, position);
+          this.fileLengths.set(append.file, position + append.bytes.length);
+        }
+      }
+      this.db.run('COMMIT');
+    } catch (error) {
+      this.db.run('ROLLBACK');
+      throw error;
+    }
+    this.recordsSinceCheckpoint = records.length;
+  }
+
+  private async migrate(migrations: readonly Migration[]): Promise<void> {
+    const applied = new Set((this.db.exec('SELECT id FROM store_migrations')[0]?.values ?? []).map((r) => Number(r[0])));
+    const known = new Set(migrations.map((m) => m.id));
+    const unknown = [...applied].filter((id) => !known.has(id));
+    if (unknown.length > 0) {
+      throw new Error(`The workspace store ${this.dir} was written by a newer version of MLOps Studio (schema steps ${unknown.join(', ')} are unknown here); update the extension or CLI.`);
+    }
+    for (const migration of [...migrations].sort((a, b) => a.id - b.id)) {
+      if (applied.has(migration.id)) continue;
+      await this.commit({
+        statements: [
+          ...migration.statements.map((sql) => ({ sql })),
+          { sql: 'INSERT INTO store_migrations (id, name, applied_at) VALUES (?, ?, ?)', params: [migration.id, migration.name, Date.now()] },
+          { sql: "INSERT INTO store_meta (key, value) VALUES ('schema_version', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", params: [String(migration.id)] },
+        ],
+      });
+    }
+  }
+
+  /** Highest applied schema step. */
+  get schemaVersion(): number {
+    return Number(this.db.exec("SELECT value FROM store_meta WHERE key = 'schema_version'")[0]?.values[0]?.[0] ?? 0);
+  }
+
+  private statement(sql: string): Statement {
+    let statement = this.statementCache.get(sql);
+    if (!statement) {
+      statement = this.db.prepare(sql);
+      this.statementCache.set(sql, statement);
+    }
+    return statement;
+  }
+
+  private runStatement(statement: SqlStatement): void {
+    this.statement(statement.sql).run(statement.params ? [...statement.params] : []);
+  }
+
+  /**
+   * Applies a mutation in memory now (all statements or none) and resolves once it is durable.
+   * Callers validate first; a statement that throws leaves nothing behind and nothing journaled.
+   */
+  commit(mutation: Mutation): Promise<void> {
+    if (this.closed) return Promise.reject(new StoreClosedError(this.dir));
+    if (this.journal.failed !== undefined) return Promise.reject(new StoreWriteFailedError(this.journal.failed, this.dir));
+    const appends = mutation.appends ?? [];
+    const positions: number[] = [];
+    const statements: SqlStatement[] = [...mutation.statements];
+    const newLengths = new Map<string, number>();
+    for (const append of appends) {
+      const position = newLengths.get(append.file) ?? this.fileLengths.get(append.file) ?? 0;
+      positions.push(position);
+      newLengths.set(append.file, position + append.bytes.length);
+    }
+    for (const [file, length] of newLengths) statements.push({ sql: UPSERT_SERIES, params: [file, length] });
+    this.db.run('BEGIN');
+    try {
+      for (const statement of statements) this.runStatement(statement);
+      this.db.run('COMMIT');
+    } catch (error) {
+      this.db.run('ROLLBACK');
+      throw error;
+    }
+    for (const [file, length] of newLengths) this.fileLengths.set(file, length);
+    const payload = encodeMutation({ statements, appends });
+    this.seq += 1;
+    this.recordsSinceCheckpoint += 1;
+    const afterSync = appends.length === 0 ? undefined : (): void => this.writeAppends(appends, positions);
+    const durable = this.journal.append(this.seq, payload, afterSync).catch((error: unknown) => {
+      throw new StoreWriteFailedError(error, this.dir);
+    });
+    if (this.journal.byteLength > this.checkpointBytes || this.recordsSinceCheckpoint > this.checkpointRecords) {
+      void durable.then(() => this.checkpoint()).catch(() => undefined);
+    }
+    return durable;
+  }
+
+  private writeAppends(appends: readonly FileAppend[], positions: readonly number[]): void {
+    appends.forEach((append, i) => this.writeFileBytes(append.file, append.bytes, positions[i] as number));
+  }
+
+  private fileDescriptor(file: string): number {
+    const cached = this.openFiles.get(file);
+    if (cached !== undefined) {
+      // Keep the map in least-recently-used order.
+      this.openFiles.delete(file);
+      this.openFiles.set(file, cached);
+      return cached;
+    }
+    const path = join(this.dir, file);
+    const folder = dirname(path);
+    if (!existsSync(folder)) {
+      mkdirSync(folder, { recursive: true });
+      for (let d = folder; d.length > this.dir.length; d = dirname(d)) this.newDirs.add(d);
+    }
+    let fd: number;
+    try {
+      fd = openSync(path, 'r+');
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      fd = openSync(path, 'w+');
+      this.newDirs.add(folder);
+    }
+    this.openFiles.set(file, fd);
+    if (this.openFiles.size > OPEN_FILES_MAX) {
+      const [oldest, oldFd] = this.openFiles.entries().next().value as [string, number];
+      if (this.dirtyFiles.has(oldest)) fsyncSync(oldFd);
+      this.dirtyFiles.delete(oldest);
+      closeSync(oldFd);
+      this.openFiles.delete(oldest);
+    }
+    return fd;
+  }
+
+  private writeFileBytes(file: string, bytes: Uint8Array, position: number): void {
+    const fd = this.fileDescriptor(file);
+    let written = 0;
+    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written);
+    this.dirtyFiles.add(file);
+  }
+
+  private truncateFileTo(file: string, length: number): void {
+    const fd = this.fileDescriptor(file);
+    const size = fstatSync(fd).size;
+    if (size < length) {
+      throw new StoreCorruptError(join(this.dir, file), size, `the series file is shorter than recorded (${size} of ${length} bytes)`);
+    }
+    if (size > length) ftruncateSync(fd, length);
+  }
+
+  /** Committed length of an append-only file. */
+  fileLength(file: string): number {
+    return this.fileLengths.get(file) ?? 0;
+  }
+
+  /**
+   * Reads bytes [from, to) of an append-only file once every commit made so far is on disk.
+   * Reads never see bytes of a commit that is not yet acknowledged.
+   */
+  async readFile(file: string, from = 0, to?: number): Promise<Buffer> {
+    await this.journal.drain();
+    const length = this.fileLengths.get(file) ?? 0;
+    const end = Math.min(to ?? length, length);
+    if (end <= from) return Buffer.alloc(0);
+    const fd = this.fileDescriptor(file);
+    const size = fstatSync(fd).size;
+    if (size < end) throw new StoreCorruptError(join(this.dir, file), size, `the series file is shorter than recorded (${size} of ${length} bytes)`);
+    // An ArrayBuffer of its own keeps the bytes 8-aligned for Float64Array views.
+    const out = Buffer.from(new ArrayBuffer(end - from));
+    let read = 0;
+    while (read < out.length) {
+      const n = readSync(fd, out, read, out.length - read, from + read);
+      if (n === 0) break;
+      read += n;
+    }
+    return out;
+  }
+
+  /** Rows of a read-only query, as objects keyed by column name. */
+  query(sql: string, params: readonly SqlValue[] = []): Record<string, SqlValue>[] {
+    const statement = this.statement(sql);
+    statement.bind([...params]);
+    const rows: Record<string, SqlValue>[] = [];
+    try {
+      while (statement.step()) rows.push(statement.getAsObject());
+    } finally {
+      statement.reset();
+    }
+    return rows;
+  }
+
+  /** Resolves once every commit made so far is durable. */
+  flushed(): Promise<void> {
+    return this.journal.drain();
+  }
+
+  /**
+   * Writes an atomic snapshot and empties the journal. The snapshot, the fsync of the series
+   * files and the journal truncation run without yielding, so no write can fall in between.
+   */
+  checkpoint(): Promise<void> {
+    if (this.closed) return Promise.resolve();
+    this.checkpointing ??= this.runCheckpoint().finally(() => {
+      this.checkpointing = undefined;
+    });
+    return this.checkpointing;
+  }
+
+  private async runCheckpoint(): Promise<void> {
+    while (this.journal.busy) await this.journal.drain();
+    if (this.journal.failed !== undefined) throw new StoreWriteFailedError(this.journal.failed, this.dir);
+    for (const file of this.dirtyFiles) {
+      const fd = this.openFiles.get(file);
+      if (fd !== undefined) fsyncSync(fd);
+    }
+    this.dirtyFiles.clear();
+    for (const folder of [...this.newDirs].sort((a, b) => b.length - a.length)) fsyncDirectory(folder);
+    if (this.newDirs.size > 0) fsyncDirectory(this.dir);
+    this.newDirs.clear();
+    this.db.run("INSERT INTO store_meta (key, value) VALUES ('last_seq', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value", [String(this.seq)]);
+    // export() closes and reopens the sqlite handle: prepared statements and pragmas are gone after it.
+    for (const statement of this.statementCache.values()) statement.free();
+    this.statementCache.clear();
+    const image = this.db.export();
+    applyPragmas(this.db);
+    writeSnapshot(join(this.dir, SNAPSHOT_FILE), image);
+    this.journal.truncateSync();
+    this.recordsSinceCheckpoint = 0;
+  }
+
+  /** Snapshot, then release every file. Later calls do nothing. */
+  async close(options: { snapshot?: boolean } = {}): Promise<void> {
+    if (this.closed) return;
+    await this.journal.drain();
+    if (options.snapshot !== false && this.journal.failed === undefined) await this.checkpoint();
+    this.closed = true;
+    await this.journal.close();
+    for (const fd of this.openFiles.values()) closeSync(fd);
+    this.openFiles.clear();
+    for (const statement of this.statementCache.values()) statement.free();
+    this.statementCache.clear();
+    this.db.close();
+  }
+}
+
+function applyPragmas(db: Database): void {
+  // The database lives in memory; sqlite's own rollback journal only needs to support ROLLBACK.
+  db.run('PRAGMA journal_mode = MEMORY');
+  db.run('PRAGMA foreign_keys = OFF');
+}

@@ -1,0 +1,33 @@
+/**
+ * A store file is damaged in a way that would lose acknowledged data if we carried on. The message
+ * names the file and the byte offset so a user can look, restore a backup, or send it to us.
+ */
+export class StoreCorruptError extends Error {
+  constructor(
+    readonly file: string,
+    readonly offset: number,
+    detail: string,
+  ) {
+    super(`The workspace store file ${file} is damaged at byte offset ${offset}: ${detail}. Nothing was changed; restore the file from a backup or move the store folder aside to start a new one.`);
+    this.name = 'StoreCorruptError';
+  }
+}
+
+/** A write could not be made durable (disk full, I/O error); the store refuses further writes. */
+export class StoreWriteFailedError extends Error {
+  constructor(
+    readonly reason: unknown,
+    dir: string,
+  ) {
+    super(`The workspace store ${dir} could not write to disk (${reason instanceof Error ? reason.message : String(reason)}); it accepts no more writes until it is reopened.`);
+    this.name = 'StoreWriteFailedError';
+  }
+}
+
+/** The store was closed; late writers get this rather than a crash deep inside sql.js. */
+export class StoreClosedError extends Error {
+  constructor(dir: string) {
+    super(`The workspace store ${dir} is closed.`);
+    this.name = 'StoreClosedError';
+  }
+}

@@ -1,0 +1,76 @@
+import { LocalTrackingStore } from '../tracking/localTrackingStore';
+import { TRACKING_MIGRATIONS } from '../tracking/trackingSchema';
+import type { TrackingStore } from '../tracking/trackingStore';
+import { DurableDatabase } from './durableDatabase';
+import type { WriterLock } from './writerLock';
+import { acquireWriterLock } from './writerLock';
+
+// Re-exported so the extension imports the store and its lock error from one lazy module.
+export { StoreLockedError } from './writerLock';
+
+export interface OpenWorkspaceStoreOptions {
+  /** the store folder, e.g. <workspace>/.mlops (created if missing) */
+  readonly dir: string;
+  /** how other processes will name us in "in use by …", e.g. "VS Code window" or "mlops CLI" */
+  readonly writerName: string;
+  /** RUNNING runs of dead processes are failed once their heartbeat is this old (default 15 s) */
+  readonly staleRunAfterMs?: number;
+  /** checkpoint thresholds (tests and benchmarks tune them) */
+  readonly checkpointBytes?: number;
+  readonly checkpointRecords?: number;
+}
+
+/** The open workspace store: this process is its single writer until `close()`. */
+export interface WorkspaceStore {
+  readonly dir: string;
+  readonly tracking: TrackingStore;
+  /** the same tracking store with the local-only extras (crash recovery, artifact files) */
+  readonly localTracking: LocalTrackingStore;
+  /** the durable database under everything, for other capabilities' tables */
+  readonly database: DurableDatabase;
+  /** notes about what open had to repair (a dropped torn journal tail) */
+  readonly warnings: readonly string[];
+  /** writes a snapshot now and empties the journal */
+  checkpoint(): Promise<void>;
+  /** snapshot, close files, release the lock */
+  close(): Promise<void>;
+}
+
+/**
+ * Opens (or creates) the workspace store at `dir`: takes the writer lock (StoreLockedError names
+ * the holder), loads the snapshot, replays the journal, applies migrations, and fails runs whose
+ * process died.
+ */
+export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Promise<WorkspaceStore> {
+  const { mkdirSync } = await import('node:fs');
+  mkdirSync(options.dir, { recursive: true });
+  const lock: WriterLock = acquireWriterLock(options.dir, options.writerName);
+  let database: DurableDatabase | undefined;
+  try {
+    database = await DurableDatabase.open({
+      dir: options.dir,
+      migrations: TRACKING_MIGRATIONS,
+      ...(options.checkpointBytes === undefined ? {} : { checkpointBytes: options.checkpointBytes }),
+      ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
+    });
+    const tracking = await LocalTrackingStore.open(database, options.staleRunAfterMs === undefined ? {} : { staleRunAfterMs: options.staleRunAfterMs });
+    const db = database;
+    let closing: Promise<void> | undefined;
+    return {
+      dir: options.dir,
+      tracking,
+      localTracking: tracking,
+      database: db,
+      warnings: db.warnings,
+      checkpoint: () => db.checkpoint(),
+      close: () => {
+        closing ??= db.close().finally(() => lock.release());
+        return closing;
+      },
+    };
+  } catch (error) {
+    await database?.close({ snapshot: false }).catch(() => undefined);
+    lock.release();
+    throw error;
+  }
+}

@@ -1,0 +1,874 @@
+import { randomUUID } from 'node:crypto';
+import { hostname, userInfo } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { SqlValue } from 'sql.js';
+import type { DurableDatabase } from '../store/durableDatabase';
+import type { FileAppend, SqlStatement } from '../store/mutationCodec';
+import { isProcessAlive } from '../store/processLiveness';
+import { ARTIFACTS_FOLDER, ArtifactStore } from './artifactStore';
+import { downsampleIndices } from './downsample';
+import type { MetricPoint, SeriesColumns } from './metricSeriesCodec';
+import { decodeColumns, encodePoints, POINT_BYTES } from './metricSeriesCodec';
+import { generateRunName } from './runNames';
+import { checkMaxResults, decodePageToken, encodePageToken, matchesViewType, numberTest, queryFingerprint, searchRunStates, stringTest } from './runSearch';
+import { EXPERIMENT_FILTER_DIALECT, parseFilter, parseOrderBy } from './searchFilter';
+import { InvalidArgumentError, NotFoundError, ParamConflictError, TrackingError } from './trackingErrors';
+import type { ExperimentState, RunState, SummaryState } from './trackingState';
+import type { TrackingStore } from './trackingStore';
+import type {
+  ArtifactEntry,
+  CreateRunOptions,
+  DatasetInput,
+  Disposable,
+  Experiment,
+  LogBatchRequest,
+  MetricHistory,
+  MetricHistoryOptions,
+  MetricInput,
+  Param,
+  Run,
+  RunInfo,
+  RunStatus,
+  SearchExperimentsOptions,
+  SearchExperimentsResult,
+  SearchRunsOptions,
+  SearchRunsResult,
+  Tag,
+  TrackingChange,
+  TrackingStats,
+  UpdateRunOptions,
+} from './trackingTypes';
+import { RUN_STATUSES } from './trackingTypes';
+
+export interface LocalTrackingStoreOptions {
+  /** a RUNNING run whose owner died is failed only once its heartbeat is this old (default 15 s) */
+  readonly staleRunAfterMs?: number;
+}
+
+/** Tag that says why the store (not the user) ended a run. */
+export const FAILURE_REASON_TAG = 'mlops.failureReason';
+const HEARTBEAT_EVERY_MS = 5_000;
+const MAX_KEY_LENGTH = 250;
+const MAX_PARAM_VALUE_LENGTH = 6_000;
+const MAX_TAG_VALUE_LENGTH = 8_000;
+
+const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, series_id, last_value, last_value_text, last_step, last_timestamp,
+  min_value, min_value_text, max_value, max_value_text, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT(run_id, key) DO UPDATE SET last_value = excluded.last_value, last_value_text = excluded.last_value_text,
+  last_step = excluded.last_step, last_timestamp = excluded.last_timestamp, min_value = excluded.min_value,
+  min_value_text = excluded.min_value_text, max_value = excluded.max_value, max_value_text = excluded.max_value_text, count = excluded.count`;
+const UPSERT_TAG = 'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value';
+const UPDATE_HEARTBEAT = 'UPDATE runs SET heartbeat_time = ? WHERE run_id = ?';
+
+/** Exact text of a double: String() round-trips every value except the sign of zero. */
+function numberText(value: number): string {
+  return Object.is(value, -0) ? '-0' : String(value);
+}
+
+function sqlNumber(value: number): number | null {
+  return Number.isNaN(value) ? null : value;
+}
+
+function seriesFile(runId: string, seriesId: number): string {
+  return `series/${runId}/${seriesId}.f64`;
+}
+
+function checkKey(kind: string, key: unknown): string {
+  if (typeof key !== 'string' || key.length === 0) throw new InvalidArgumentError(`A ${kind} key must be a non-empty string`);
+  if (key.length > MAX_KEY_LENGTH) throw new InvalidArgumentError(`${kind} key "${key.slice(0, 40)}…" is longer than ${MAX_KEY_LENGTH} characters`);
+  if (key.includes('\0')) throw new InvalidArgumentError(`${kind} key ${JSON.stringify(key)} contains a NUL character`);
+  return key;
+}
+
+function checkString(kind: string, key: string, value: unknown, max: number): string {
+  if (typeof value !== 'string') throw new InvalidArgumentError(`${kind} "${key}" must have a string value, got ${typeof value}`);
+  if (value.length > max) throw new InvalidArgumentError(`${kind} "${key}" has a value longer than ${max} characters`);
+  return value;
+}
+
+function checkStep(key: string, step: unknown): number {
+  if (typeof step !== 'number' || !Number.isSafeInteger(step)) throw new InvalidArgumentError(`Metric "${key}" needs an integer step, got ${String(step)}`);
+  return step;
+}
+
+function checkTimestamp(key: string, timestamp: unknown): number {
+  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) throw new InvalidArgumentError(`Metric "${key}" needs a finite timestamp in ms, got ${String(timestamp)}`);
+  return timestamp;
+}
+
+/** Later step wins; on equal steps the later timestamp, then the later logged point (MLflow's "latest"). */
+function isNewer(step: number, timestamp: number, than: { step: number; timestamp: number }): boolean {
+  return step > than.step || (step === than.step && timestamp >= than.timestamp);
+}
+
+/** min/max that treat NaN as "no information" so one NaN does not poison the summary. */
+function smaller(a: number, b: number): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return b < a ? b : a;
+}
+
+function larger(a: number, b: number): number {
+  if (Number.isNaN(a)) return b;
+  if (Number.isNaN(b)) return a;
+  return b > a ? b : a;
+}
+
+function defaultUser(): string {
+  try {
+    return userInfo().username;
+  } catch {
+    return 'unknown';
+  }
+}
+
+function isTerminal(status: RunStatus): boolean {
+  return status === 'FINISHED' || status === 'FAILED' || status === 'KILLED';
+}
+
+/** The tracking store on the durable workspace store (the local backend). */
+export class LocalTrackingStore implements TrackingStore {
+  private readonly experiments = new Map<string, ExperimentState>();
+  private readonly experimentsByName = new Map<string, ExperimentState>();
+  private readonly runs = new Map<string, RunState>();
+  private readonly listeners = new Set<(change: TrackingChange) => void>();
+  private readonly artifacts: ArtifactStore;
+  private readonly staleRunAfterMs: number;
+  private readonly host = hostname();
+
+  private constructor(
+    private readonly db: DurableDatabase,
+    options: LocalTrackingStoreOptions,
+  ) {
+    this.artifacts = new ArtifactStore(join(db.dir, ARTIFACTS_FOLDER));
+    this.staleRunAfterMs = options.staleRunAfterMs ?? 15_000;
+  }
+
+  /** Loads the mirror from SQLite, makes sure "Default" exists, and fails runs whose owner died. */
+  static async open(db: DurableDatabase, options: LocalTrackingStoreOptions = {}): Promise<LocalTrackingStore> {
+    const store = new LocalTrackingStore(db, options);
+    store.load();
+    if (!store.experiments.has('0')) {
+      const now = Date.now();
+      await store.commit([{ sql: "INSERT INTO experiments VALUES ('0', 'Default', 'artifacts', 'active', ?, ?)", params: [now, now] }]);
+      store.addExperimentState({ experimentId: '0', name: 'Default', artifactLocation: 'artifacts', lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: new Map() });
+    }
+    await store.recoverAbandonedRuns();
+    return store;
+  }
+
+  private load(): void {
+    for (const row of this.db.query('SELECT * FROM experiments')) {
+      this.addExperimentState({
+        experimentId: String(row.experiment_id),
+        name: String(row.name),
+        artifactLocation: String(row.artifact_location),
+        lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+        creationTime: Number(row.creation_time),
+        lastUpdateTime: Number(row.last_update_time),
+        tags: new Map(),
+      });
+    }
+    for (const row of this.db.query('SELECT * FROM experiment_tags')) this.experiments.get(String(row.experiment_id))?.tags.set(String(row.key), String(row.value));
+    for (const row of this.db.query('SELECT * FROM runs')) {
+      const runId = String(row.run_id);
+      this.runs.set(runId, {
+        runId,
+        experimentId: String(row.experiment_id),
+        runName: String(row.run_name),
+        userId: String(row.user_id),
+        status: String(row.status) as RunStatus,
+        startTime: Number(row.start_time),
+        endTime: row.end_time === null ? null : Number(row.end_time),
+        lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+        source: row.source_type === null && row.source_name === null ? null : { type: String(row.source_type ?? 'UNKNOWN'), name: String(row.source_name ?? '') },
+        gitCommit: row.git_commit === null ? null : String(row.git_commit),
+        gitDirty: row.git_dirty === null ? null : Number(row.git_dirty) === 1,
+        parentRunId: row.parent_run_id === null ? null : String(row.parent_run_id),
+        ownerPid: row.owner_pid === null ? null : Number(row.owner_pid),
+        ownerHost: row.owner_host === null ? null : String(row.owner_host),
+        heartbeatTime: row.heartbeat_time === null ? null : Number(row.heartbeat_time),
+        params: new Map(),
+        tags: new Map(),
+        metrics: new Map(),
+        inputs: [],
+        nextSeriesId: 1,
+      });
+    }
+    for (const row of this.db.query('SELECT * FROM params')) this.runs.get(String(row.run_id))?.params.set(String(row.key), String(row.value));
+    for (const row of this.db.query('SELECT * FROM tags')) this.runs.get(String(row.run_id))?.tags.set(String(row.key), String(row.value));
+    for (const row of this.db.query('SELECT * FROM metric_summaries')) {
+      const run = this.runs.get(String(row.run_id));
+      if (!run) continue;
+      const seriesId = Number(row.series_id);
+      run.metrics.set(String(row.key), {
+        seriesId,
+        value: Number(row.last_value_text),
+        step: Number(row.last_step),
+        timestamp: Number(row.last_timestamp),
+        min: Number(row.min_value_text),
+        max: Number(row.max_value_text),
+        count: Number(row.count),
+      });
+      run.nextSeriesId = Math.max(run.nextSeriesId, seriesId + 1);
+    }
+    for (const row of this.db.query('SELECT * FROM run_inputs ORDER BY run_id, position')) {
+      const input: DatasetInput = {
+        name: String(row.name),
+        digest: String(row.digest),
+        sourceType: String(row.source_type),
+        source: String(row.source),
+        ...(row.schema === null ? {} : { schema: String(row.schema) }),
+        ...(row.profile === null ? {} : { profile: String(row.profile) }),
+        ...(row.context === null ? {} : { context: String(row.context) }),
+      };
+      this.runs.get(String(row.run_id))?.inputs.push(input);
+    }
+  }
+
+  private addExperimentState(state: ExperimentState): void {
+    this.experiments.set(state.experimentId, state);
+    this.experimentsByName.set(state.name, state);
+  }
+
+  // ---- plumbing ----------------------------------------------------------------------------
+
+  /** Applies now (synchronously, so the caller's later validation sees it) and resolves when durable. */
+  private commit(statements: SqlStatement[], appends?: FileAppend[]): Promise<void> {
+    return this.db.commit(appends ? { statements, appends } : { statements });
+  }
+
+  private emit(change: TrackingChange): void {
+    for (const listener of this.listeners) {
+      try {
+        listener(change);
+      } catch {
+        // A broken view must not break the store.
+      }
+    }
+  }
+
+  onDidChange(listener: (change: TrackingChange) => void): Disposable {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private experimentState(experimentId: string): ExperimentState {
+    const state = this.experiments.get(String(experimentId));
+    if (!state) throw new NotFoundError(`No experiment with id ${experimentId}`);
+    return state;
+  }
+
+  private runState(runId: string): RunState {
+    const state = this.runs.get(runId);
+    if (!state) throw new NotFoundError(`No run with id ${runId}`);
+    return state;
+  }
+
+  private activeRun(runId: string): RunState {
+    const run = this.runState(runId);
+    if (run.lifecycleStage !== 'active') throw new TrackingError(`Run ${runId} is deleted; restore it before logging to it.`, 'INVALID_STATE');
+    return run;
+  }
+
+  private heartbeatStatements(run: RunState, now: number, out: SqlStatement[]): void {
+    if (run.status === 'RUNNING' && (run.heartbeatTime === null || now - run.heartbeatTime >= HEARTBEAT_EVERY_MS)) {
+      out.push({ sql: UPDATE_HEARTBEAT, params: [now, run.runId] });
+    }
+  }
+
+  private applyHeartbeat(run: RunState, statements: readonly SqlStatement[], now: number): void {
+    if (statements.some((s) => s.sql === UPDATE_HEARTBEAT)) run.heartbeatTime = now;
+  }
+
+  // ---- experiments -------------------------------------------------------------------------
+
+  private toExperiment(state: ExperimentState): Experiment {
+    return {
+      experimentId: state.experimentId,
+      name: state.name,
+      artifactLocation: pathToFileURL(join(this.db.dir, state.artifactLocation)).href,
+      lifecycleStage: state.lifecycleStage,
+      creationTime: state.creationTime,
+      lastUpdateTime: state.lastUpdateTime,
+      tags: [...state.tags].map(([key, value]) => ({ key, value })),
+    };
+  }
+
+  async createExperiment(name: string, options: { artifactLocation?: string; tags?: readonly Tag[] } = {}): Promise<string> {
+    if (typeof name !== 'string' || name.trim() === '') throw new InvalidArgumentError('An experiment needs a non-empty name');
+    const existing = this.experimentsByName.get(name);
+    if (existing) {
+      throw new TrackingError(`Experiment "${name}" already exists (id ${existing.experimentId}${existing.lifecycleStage === 'deleted' ? ', deleted — restore it or pick another name' : ''})`, 'RESOURCE_ALREADY_EXISTS');
+    }
+    const tags = (options.tags ?? []).map((t) => ({ key: checkKey('tag', t.key), value: checkString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH) }));
+    let next = 1;
+    for (const id of this.experiments.keys()) next = Math.max(next, Number(id) + 1 || next);
+    const experimentId = String(next);
+    const now = Date.now();
+    const artifactLocation = options.artifactLocation ?? ARTIFACTS_FOLDER;
+    const statements: SqlStatement[] = [
+      { sql: 'INSERT INTO experiments VALUES (?, ?, ?, ?, ?, ?)', params: [experimentId, name, artifactLocation, 'active', now, now] },
+      ...tags.map((t) => ({ sql: 'INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value', params: [experimentId, t.key, t.value] })),
+    ];
+    const durable = this.commit(statements);
+    this.addExperimentState({ experimentId, name, artifactLocation, lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: new Map(tags.map((t) => [t.key, t.value])) });
+    await durable;
+    this.emit({ kind: 'experiment', experimentId });
+    return experimentId;
+  }
+
+  async getExperiment(experimentId: string): Promise<Experiment> {
+    return this.toExperiment(this.experimentState(experimentId));
+  }
+
+  async getExperimentByName(name: string): Promise<Experiment | undefined> {
+    const state = this.experimentsByName.get(name);
+    return state ? this.toExperiment(state) : undefined;
+  }
+
+  async searchExperiments(options: SearchExperimentsOptions = {}): Promise<SearchExperimentsResult> {
+    const clauses = parseFilter(options.filter, EXPERIMENT_FILTER_DIALECT);
+    const terms = (options.orderBy ?? []).map((t) => parseOrderBy(t, EXPERIMENT_FILTER_DIALECT));
+    const viewType = options.viewType ?? 'ACTIVE_ONLY';
+    const maxResults = checkMaxResults(options.maxResults);
+    const fingerprint = queryFingerprint(['experiments', options.filter ?? '', options.orderBy ?? [], viewType]);
+    const offset = options.pageToken ? decodePageToken(options.pageToken, fingerprint) : 0;
+    const attributeOf = (e: ExperimentState, key: string): string | number | undefined =>
+      key === 'name' ? e.name : key === 'experiment_id' ? e.experimentId : key === 'creation_time' ? e.creationTime : key === 'last_update_time' ? e.lastUpdateTime : undefined;
+    const tests = clauses.map((clause): ((e: ExperimentState) => boolean) => {
+      if (clause.entity === 'tags') {
+        const test = stringTest(clause);
+        return (e) => {
+          const v = e.tags.get(clause.key);
+          return v !== undefined && test(v);
+        };
+      }
+      if (typeof clause.value === 'number') {
+        const test = numberTest(clause);
+        return (e) => test(Number(attributeOf(e, clause.key)));
+      }
+      const test = stringTest(clause);
+      return (e) => test(String(attributeOf(e, clause.key)));
+    });
+    const matched = [...this.experiments.values()].filter((e) => matchesViewType(e.lifecycleStage, viewType) && tests.every((t) => t(e)));
+    const effectiveTerms = terms.length > 0 ? terms : [{ entity: 'attributes' as const, key: 'last_update_time', ascending: false }];
+    matched.sort((a, b) => {
+      for (const term of effectiveTerms) {
+        const x = term.entity === 'tags' ? a.tags.get(term.key) : attributeOf(a, term.key);
+        const y = term.entity === 'tags' ? b.tags.get(term.key) : attributeOf(b, term.key);
+        if (x === y) continue;
+        if (x === undefined) return 1;
+        if (y === undefined) return -1;
+        const cmp = x < y ? -1 : 1;
+        return term.ascending ? cmp : -cmp;
+      }
+      return Number(a.experimentId) - Number(b.experimentId);
+    });
+    const page = matched.slice(offset, offset + maxResults).map((e) => this.toExperiment(e));
+    const next = offset + maxResults;
+    return next < matched.length ? { experiments: page, nextPageToken: encodePageToken({ offset: next, fingerprint }) } : { experiments: page };
+  }
+
+  async renameExperiment(experimentId: string, newName: string): Promise<void> {
+    const state = this.experimentState(experimentId);
+    if (typeof newName !== 'string' || newName.trim() === '') throw new InvalidArgumentError('An experiment needs a non-empty name');
+    if (newName === state.name) return;
+    if (this.experimentsByName.has(newName)) throw new TrackingError(`Experiment "${newName}" already exists`, 'RESOURCE_ALREADY_EXISTS');
+    const now = Date.now();
+    const durable = this.commit([{ sql: 'UPDATE experiments SET name = ?, last_update_time = ? WHERE experiment_id = ?', params: [newName, now, state.experimentId] }]);
+    this.experimentsByName.delete(state.name);
+    state.name = newName;
+    state.lastUpdateTime = now;
+    this.experimentsByName.set(newName, state);
+    await durable;
+    this.emit({ kind: 'experiment', experimentId: state.experimentId });
+  }
+
+  private async setExperimentStage(experimentId: string, stage: 'active' | 'deleted'): Promise<void> {
+    const state = this.experimentState(experimentId);
+    if (stage === 'deleted' && state.experimentId === '0') throw new InvalidArgumentError('The Default experiment cannot be deleted');
+    if (state.lifecycleStage === stage) return;
+    const now = Date.now();
+    const durable = this.commit([{ sql: 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', params: [stage, now, state.experimentId] }]);
+    state.lifecycleStage = stage;
+    state.lastUpdateTime = now;
+    await durable;
+    this.emit({ kind: 'experiment', experimentId: state.experimentId });
+  }
+
+  deleteExperiment(experimentId: string): Promise<void> {
+    return this.setExperimentStage(experimentId, 'deleted');
+  }
+
+  restoreExperiment(experimentId: string): Promise<void> {
+    return this.setExperimentStage(experimentId, 'active');
+  }
+
+  async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
+    const state = this.experimentState(experimentId);
+    checkKey('tag', key);
+    checkString('Tag', key, value, MAX_TAG_VALUE_LENGTH);
+    const durable = this.commit([{ sql: 'INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value', params: [state.experimentId, key, value] }]);
+    state.tags.set(key, value);
+    await durable;
+    this.emit({ kind: 'experiment', experimentId: state.experimentId });
+  }
+
+  // ---- runs --------------------------------------------------------------------------------
+
+  private toRunInfo(run: RunState): RunInfo {
+    return {
+      runId: run.runId,
+      runName: run.runName,
+      experimentId: run.experimentId,
+      userId: run.userId,
+      status: run.status,
+      startTime: run.startTime,
+      endTime: run.endTime,
+      lifecycleStage: run.lifecycleStage,
+      artifactUri: pathToFileURL(join(this.db.dir, ARTIFACTS_FOLDER, run.runId)).href,
+      source: run.source,
+      gitCommit: run.gitCommit,
+      gitDirty: run.gitDirty,
+      parentRunId: run.parentRunId,
+      ownerPid: run.ownerPid,
+      ownerHost: run.ownerHost,
+      heartbeatTime: run.heartbeatTime,
+    };
+  }
+
+  private toRun(run: RunState): Run {
+    return {
+      info: this.toRunInfo(run),
+      data: {
+        metrics: [...run.metrics].map(([key, s]) => ({ key, value: s.value, step: s.step, timestamp: s.timestamp, min: s.min, max: s.max, count: s.count })),
+        params: [...run.params].map(([key, value]) => ({ key, value })),
+        tags: [...run.tags].map(([key, value]) => ({ key, value })),
+      },
+      inputs: { datasetInputs: run.inputs.map((i) => ({ ...i })) },
+    };
+  }
+
+  async createRun(options: CreateRunOptions): Promise<Run> {
+    const experiment = this.experimentState(options.experimentId);
+    if (experiment.lifecycleStage !== 'active') throw new TrackingError(`Experiment "${experiment.name}" is deleted; restore it before starting runs in it.`, 'INVALID_STATE');
+    const tags = new Map<string, string>();
+    for (const t of options.tags ?? []) tags.set(checkKey('tag', t.key), checkString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH));
+    const status = options.status ?? 'RUNNING';
+    if (!RUN_STATUSES.includes(status)) throw new InvalidArgumentError(`"${String(status)}" is not a run status; expected ${RUN_STATUSES.join(', ')}`);
+    const parentRunId = options.parentRunId ?? tags.get('mlflow.parentRunId') ?? null;
+    if (parentRunId !== null && !this.runs.has(parentRunId)) throw new NotFoundError(`Parent run ${parentRunId} does not exist`);
+    const runId = randomUUID().replace(/-/g, '');
+    const startTime = options.startTime ?? Date.now();
+    const runName = options.runName ?? tags.get('mlflow.runName') ?? generateRunName();
+    const userId = options.userId ?? tags.get('mlflow.user') ?? defaultUser();
+    const source = options.source ?? (tags.has('mlflow.source.name') ? { type: tags.get('mlflow.source.type') ?? 'LOCAL', name: tags.get('mlflow.source.name') ?? '' } : null);
+    const gitCommit = options.gitCommit ?? tags.get('mlflow.source.git.commit') ?? null;
+    const gitDirty = options.gitDirty ?? null;
+    // MLflow clients read these system tags, so they mirror the columns.
+    tags.set('mlflow.runName', runName);
+    tags.set('mlflow.user', userId);
+    if (source) {
+      tags.set('mlflow.source.type', source.type);
+      tags.set('mlflow.source.name', source.name);
+    }
+    if (gitCommit) tags.set('mlflow.source.git.commit', gitCommit);
+    if (parentRunId) tags.set('mlflow.parentRunId', parentRunId);
+    const ownerPid = status === 'RUNNING' ? (options.ownerPid ?? process.pid) : null;
+    const ownerHost = ownerPid === null ? null : this.host;
+    const endTime = isTerminal(status) ? startTime : null;
+    const statements: SqlStatement[] = [
+      {
+        sql: 'INSERT INTO runs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        params: [runId, experiment.experimentId, runName, userId, status, startTime, endTime, 'active', source?.type ?? null, source?.name ?? null, gitCommit, gitDirty === null ? null : gitDirty ? 1 : 0, parentRunId, ownerPid, ownerHost, startTime],
+      },
+      ...[...tags].map(([key, value]) => ({ sql: UPSERT_TAG, params: [runId, key, value] })),
+    ];
+    const durable = this.commit(statements);
+    const state: RunState = {
+      runId,
+      experimentId: experiment.experimentId,
+      runName,
+      userId,
+      status,
+      startTime,
+      endTime,
+      lifecycleStage: 'active',
+      source,
+      gitCommit,
+      gitDirty,
+      parentRunId,
+      ownerPid,
+      ownerHost,
+      heartbeatTime: startTime,
+      params: new Map(),
+      tags,
+      metrics: new Map(),
+      inputs: [],
+      nextSeriesId: 1,
+    };
+    this.runs.set(runId, state);
+    await durable;
+    this.emit({ kind: 'run', experimentId: experiment.experimentId, runId });
+    return this.toRun(state);
+  }
+
+  async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
+    const run = this.runState(runId);
+    const status = update.status ?? run.status;
+    if (!RUN_STATUSES.includes(status)) throw new InvalidArgumentError(`"${String(status)}" is not a run status; expected ${RUN_STATUSES.join(', ')}`);
+    const endTime = update.endTime ?? (isTerminal(status) && !isTerminal(run.status) ? Date.now() : run.endTime);
+    const runName = update.runName ?? run.runName;
+    const ownerPid = isTerminal(status) ? null : run.ownerPid;
+    const statements: SqlStatement[] = [
+      { sql: 'UPDATE runs SET status = ?, end_time = ?, run_name = ?, owner_pid = ? WHERE run_id = ?', params: [status, endTime, runName, ownerPid, runId] },
+    ];
+    if (runName !== run.runName) statements.push({ sql: UPSERT_TAG, params: [runId, 'mlflow.runName', runName] });
+    const durable = this.commit(statements);
+    run.status = status;
+    run.endTime = endTime;
+    run.runName = runName;
+    run.ownerPid = ownerPid;
+    run.tags.set('mlflow.runName', runName);
+    await durable;
+    this.emit({ kind: 'run', experimentId: run.experimentId, runId });
+    return this.toRunInfo(run);
+  }
+
+  private async setRunStage(runId: string, stage: 'active' | 'deleted'): Promise<void> {
+    const run = this.runState(runId);
+    if (run.lifecycleStage === stage) return;
+    const durable = this.commit([{ sql: 'UPDATE runs SET lifecycle_stage = ? WHERE run_id = ?', params: [stage, runId] }]);
+    run.lifecycleStage = stage;
+    await durable;
+    this.emit({ kind: 'run', experimentId: run.experimentId, runId });
+  }
+
+  deleteRun(runId: string): Promise<void> {
+    return this.setRunStage(runId, 'deleted');
+  }
+
+  restoreRun(runId: string): Promise<void> {
+    return this.setRunStage(runId, 'active');
+  }
+
+  async getRun(runId: string): Promise<Run> {
+    return this.toRun(this.runState(runId));
+  }
+
+  async searchRuns(options: SearchRunsOptions = {}): Promise<SearchRunsResult> {
+    const { page, nextPageToken } = searchRunStates(this.runs.values(), options);
+    const runs = page.map((r) => this.toRun(r));
+    return nextPageToken === undefined ? { runs } : { runs, nextPageToken };
+  }
+
+  async heartbeat(runId: string): Promise<void> {
+    const run = this.runState(runId);
+    const now = Date.now();
+    const durable = this.commit([{ sql: UPDATE_HEARTBEAT, params: [now, runId] }]);
+    run.heartbeatTime = now;
+    await durable;
+  }
+
+  /**
+   * Marks FAILED every RUNNING run whose owning process on this host is gone and whose heartbeat
+   * is older than the stale limit. Called on open; the host may call it again on a timer.
+   */
+  async recoverAbandonedRuns(now = Date.now()): Promise<string[]> {
+    const failed: string[] = [];
+    const writes: Promise<void>[] = [];
+    for (const run of this.runs.values()) {
+      if (run.status !== 'RUNNING' || run.ownerHost !== this.host || run.ownerPid === null) continue;
+      if (run.ownerPid === process.pid || isProcessAlive(run.ownerPid)) continue;
+      const lastSign = run.heartbeatTime ?? run.startTime;
+      if (now - lastSign < this.staleRunAfterMs) continue;
+      const reason = `The process that owned this run (pid ${run.ownerPid} on host ${run.ownerHost}) ended without finishing it; last heartbeat ${new Date(lastSign).toISOString()}. Marked FAILED when the store was opened at ${new Date(now).toISOString()}.`;
+      writes.push(
+        this.commit([
+          { sql: "UPDATE runs SET status = 'FAILED', end_time = ?, owner_pid = NULL WHERE run_id = ?", params: [lastSign, run.runId] },
+          { sql: UPSERT_TAG, params: [run.runId, FAILURE_REASON_TAG, reason] },
+        ]),
+      );
+      run.status = 'FAILED';
+      run.endTime = lastSign;
+      run.ownerPid = null;
+      run.tags.set(FAILURE_REASON_TAG, reason);
+      failed.push(run.runId);
+    }
+    await Promise.all(writes);
+    for (const runId of failed) this.emit({ kind: 'run', experimentId: this.runs.get(runId)?.experimentId ?? '', runId });
+    return failed;
+  }
+
+  // ---- params, tags, metrics ----------------------------------------------------------------
+
+  logMetric(runId: string, metric: MetricInput): Promise<void> {
+    return this.logBatch({ runId, metrics: [metric] });
+  }
+
+  logParam(runId: string, key: string, value: string): Promise<void> {
+    return this.logBatch({ runId, params: [{ key, value }] });
+  }
+
+  setTag(runId: string, key: string, value: string): Promise<void> {
+    return this.logBatch({ runId, tags: [{ key, value }] });
+  }
+
+  async deleteTag(runId: string, key: string): Promise<void> {
+    const run = this.activeRun(runId);
+    if (!run.tags.has(key)) throw new NotFoundError(`Run ${runId} has no tag "${key}"`);
+    const durable = this.commit([{ sql: 'DELETE FROM tags WHERE run_id = ? AND key = ?', params: [runId, key] }]);
+    run.tags.delete(key);
+    await durable;
+    this.emit({ kind: 'run', experimentId: run.experimentId, runId });
+  }
+
+  async logBatch(request: LogBatchRequest): Promise<void> {
+    const run = this.activeRun(request.runId);
+    const now = Date.now();
+    const statements: SqlStatement[] = [];
+    // Validate everything before changing anything: a batch is all or nothing.
+    const newParams: Param[] = [];
+    const batchParams = new Map<string, string>();
+    for (const p of request.params ?? []) {
+      const key = checkKey('param', p.key);
+      const value = checkString('Param', key, p.value, MAX_PARAM_VALUE_LENGTH);
+      const old = run.params.get(key) ?? batchParams.get(key);
+      if (old !== undefined) {
+        if (old !== value) throw new ParamConflictError(run.runId, key, old, value);
+        continue;
+      }
+      batchParams.set(key, value);
+      newParams.push({ key, value });
+      statements.push({ sql: 'INSERT INTO params (run_id, key, value) VALUES (?, ?, ?)', params: [run.runId, key, value] });
+    }
+    const tags: Tag[] = [];
+    for (const t of request.tags ?? []) {
+      const key = checkKey('tag', t.key);
+      tags.push({ key, value: checkString('Tag', key, t.value, MAX_TAG_VALUE_LENGTH) });
+      statements.push({ sql: UPSERT_TAG, params: [run.runId, key, t.value] });
+    }
+    const byKey = new Map<string, MetricPoint[]>();
+    for (const m of request.metrics ?? []) {
+      const key = checkKey('metric', m.key);
+      if (typeof m.value !== 'number') throw new InvalidArgumentError(`Metric "${key}" needs a numeric value, got ${typeof m.value}`);
+      const point = { step: checkStep(key, m.step ?? 0), value: m.value, timestamp: checkTimestamp(key, m.timestamp ?? now) };
+      const list = byKey.get(key);
+      if (list) list.push(point);
+      else byKey.set(key, [point]);
+    }
+    const appends: FileAppend[] = [];
+    const summaries: [string, SummaryState][] = [];
+    let nextSeriesId = run.nextSeriesId;
+    for (const [key, points] of byKey) {
+      const previous = run.metrics.get(key);
+      const summary = summarize(previous, points, previous?.seriesId ?? nextSeriesId++);
+      summaries.push([key, summary]);
+      statements.push(summaryStatement(run.runId, key, summary));
+      appends.push({ file: seriesFile(run.runId, summary.seriesId), bytes: encodePoints(points) });
+    }
+    this.heartbeatStatements(run, now, statements);
+    if (statements.length === 0) return;
+    const durable = this.commit(statements, appends.length > 0 ? appends : undefined);
+    for (const p of newParams) run.params.set(p.key, p.value);
+    for (const t of tags) run.tags.set(t.key, t.value);
+    for (const [key, summary] of summaries) run.metrics.set(key, summary);
+    run.nextSeriesId = nextSeriesId;
+    this.applyHeartbeat(run, statements, now);
+    await durable;
+    this.emit({ kind: byKey.size > 0 && newParams.length === 0 && tags.length === 0 ? 'metrics' : 'run', experimentId: run.experimentId, runId: run.runId });
+  }
+
+  async logMetricColumns(runId: string, key: string, columns: SeriesColumns): Promise<void> {
+    const run = this.activeRun(runId);
+    checkKey('metric', key);
+    const n = columns.steps.length;
+    if (columns.values.length !== n || columns.timestamps.length !== n) throw new InvalidArgumentError(`Metric "${key}": steps, values and timestamps must have the same length`);
+    if (n === 0) return;
+    const raw = new Float64Array(n * 3);
+    for (let i = 0, j = 0; i < n; i++, j += 3) {
+      raw[j] = checkStep(key, columns.steps[i]);
+      raw[j + 1] = columns.values[i] as number;
+      raw[j + 2] = checkTimestamp(key, columns.timestamps[i]);
+    }
+    const previous = run.metrics.get(key);
+    const seriesId = previous?.seriesId ?? run.nextSeriesId;
+    const summary = summarizeColumns(previous, columns, seriesId);
+    const now = Date.now();
+    const statements: SqlStatement[] = [summaryStatement(runId, key, summary)];
+    this.heartbeatStatements(run, now, statements);
+    const durable = this.commit(statements, [{ file: seriesFile(runId, seriesId), bytes: new Uint8Array(raw.buffer) }]);
+    run.metrics.set(key, summary);
+    if (!previous) run.nextSeriesId = seriesId + 1;
+    this.applyHeartbeat(run, statements, now);
+    await durable;
+    this.emit({ kind: 'metrics', experimentId: run.experimentId, runId });
+  }
+
+  async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
+    const run = this.activeRun(runId);
+    const statements: SqlStatement[] = [];
+    const added: DatasetInput[] = [];
+    for (const d of datasets) {
+      for (const field of ['name', 'digest', 'sourceType', 'source'] as const) {
+        if (typeof d[field] !== 'string') throw new InvalidArgumentError(`A dataset input needs a string ${field}`);
+      }
+      // The same dataset in the same context is logged once, as MLflow does.
+      if (run.inputs.some((i) => i.name === d.name && i.digest === d.digest && i.context === d.context)) continue;
+      const position = run.inputs.length + added.length;
+      statements.push({
+        sql: 'INSERT INTO run_inputs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        params: [runId, position, d.name, d.digest, d.sourceType, d.source, d.schema ?? null, d.profile ?? null, d.context ?? null] as SqlValue[],
+      });
+      added.push({ ...d });
+    }
+    if (statements.length === 0) return;
+    const durable = this.commit(statements);
+    run.inputs.push(...added);
+    await durable;
+    this.emit({ kind: 'run', experimentId: run.experimentId, runId });
+  }
+
+  async getMetricColumns(runId: string, key: string, options: MetricHistoryOptions = {}): Promise<SeriesColumns> {
+    return (await this.readHistory(runId, key, options)).columns;
+  }
+
+  private async readHistory(runId: string, key: string, options: MetricHistoryOptions): Promise<{ columns: SeriesColumns; total: number; downsampled: boolean }> {
+    const run = this.runState(runId);
+    const summary = run.metrics.get(key);
+    if (!summary) return { columns: { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) }, total: 0, downsampled: false };
+    const bytes = await this.db.readFile(seriesFile(runId, summary.seriesId));
+    let columns = decodeColumns(bytes);
+    if (bytes.length !== summary.count * POINT_BYTES) {
+      // The summary and the series are written in the same journal record; a mismatch is a bug.
+      throw new TrackingError(`Metric "${key}" of run ${runId}: series holds ${bytes.length / POINT_BYTES} points, summary says ${summary.count}`, 'INVALID_STATE');
+    }
+    if (options.minStep !== undefined || options.maxStep !== undefined) columns = sliceSteps(columns, options.minStep ?? -Infinity, options.maxStep ?? Infinity);
+    const total = columns.steps.length;
+    if (options.maxPoints === undefined || total <= options.maxPoints) return { columns, total, downsampled: false };
+    const keep = downsampleIndices(columns, options.maxPoints, options.method ?? 'lttb');
+    return { columns: pick(columns, keep), total, downsampled: true };
+  }
+
+  async getMetricHistory(runId: string, key: string, options: MetricHistoryOptions = {}): Promise<MetricHistory> {
+    const { columns, total, downsampled } = await this.readHistory(runId, key, options);
+    const points = new Array<{ key: string; value: number; step: number; timestamp: number }>(columns.steps.length);
+    for (let i = 0; i < points.length; i++) points[i] = { key, value: columns.values[i] as number, step: columns.steps[i] as number, timestamp: columns.timestamps[i] as number };
+    return { key, points, total, downsampled };
+  }
+
+  // ---- artifacts ---------------------------------------------------------------------------
+
+  async writeArtifact(runId: string, artifactPath: string, data: Uint8Array | string): Promise<void> {
+    const run = this.activeRun(runId);
+    this.artifacts.write(runId, artifactPath, typeof data === 'string' ? Buffer.from(data, 'utf8') : data);
+    this.emit({ kind: 'artifacts', experimentId: run.experimentId, runId });
+  }
+
+  async logArtifact(runId: string, localPath: string, artifactPath?: string): Promise<void> {
+    const run = this.activeRun(runId);
+    const target = artifactPath ?? localPath.split(/[\\/]/).filter(Boolean).pop() ?? '';
+    this.artifacts.copyFrom(runId, localPath, target);
+    this.emit({ kind: 'artifacts', experimentId: run.experimentId, runId });
+  }
+
+  async listArtifacts(runId: string, path = ''): Promise<ArtifactEntry[]> {
+    this.runState(runId);
+    return this.artifacts.list(runId, path);
+  }
+
+  async readArtifact(runId: string, artifactPath: string): Promise<Buffer> {
+    this.runState(runId);
+    return this.artifacts.read(runId, artifactPath);
+  }
+
+  /** Absolute path of an artifact (checked like every other artifact path), for "Open file". */
+  artifactFile(runId: string, artifactPath: string): string {
+    this.runState(runId);
+    return this.artifacts.resolve(runId, artifactPath);
+  }
+
+  async stats(): Promise<TrackingStats> {
+    let runs = 0;
+    let activeRuns = 0;
+    let metricPoints = 0;
+    for (const run of this.runs.values()) {
+      if (run.lifecycleStage !== 'active') continue;
+      runs++;
+      if (run.status === 'RUNNING') activeRuns++;
+      for (const s of run.metrics.values()) metricPoints += s.count;
+    }
+    let experiments = 0;
+    for (const e of this.experiments.values()) if (e.lifecycleStage === 'active') experiments++;
+    return { experiments, runs, activeRuns, metricPoints };
+  }
+}
+
+function summarize(previous: SummaryState | undefined, points: readonly MetricPoint[], seriesId: number): SummaryState {
+  const first = points[0] as MetricPoint;
+  const s: SummaryState = previous
+    ? { ...previous }
+    : { seriesId, value: first.value, step: first.step, timestamp: first.timestamp, min: NaN, max: NaN, count: 0 };
+  for (const p of points) {
+    if (s.count === 0 || isNewer(p.step, p.timestamp, s)) {
+      s.value = p.value;
+      s.step = p.step;
+      s.timestamp = p.timestamp;
+    }
+    s.min = smaller(s.min, p.value);
+    s.max = larger(s.max, p.value);
+    s.count++;
+  }
+  return s;
+}
+
+function summarizeColumns(previous: SummaryState | undefined, c: SeriesColumns, seriesId: number): SummaryState {
+  const s: SummaryState = previous
+    ? { ...previous }
+    : { seriesId, value: c.values[0] as number, step: c.steps[0] as number, timestamp: c.timestamps[0] as number, min: NaN, max: NaN, count: 0 };
+  const n = c.steps.length;
+  for (let i = 0; i < n; i++) {
+    const step = c.steps[i] as number;
+    const value = c.values[i] as number;
+    const timestamp = c.timestamps[i] as number;
+    if (s.count === 0 || isNewer(step, timestamp, s)) {
+      s.value = value;
+      s.step = step;
+      s.timestamp = timestamp;
+    }
+    s.min = smaller(s.min, value);
+    s.max = larger(s.max, value);
+    s.count++;
+  }
+  return s;
+}
+
+function summaryStatement(runId: string, key: string, s: SummaryState): SqlStatement {
+  return {
+    sql: UPSERT_SUMMARY,
+    params: [runId, key, s.seriesId, sqlNumber(s.value), numberText(s.value), s.step, s.timestamp, sqlNumber(s.min), numberText(s.min), sqlNumber(s.max), numberText(s.max), s.count],
+  };
+}
+
+function sliceSteps(c: SeriesColumns, minStep: number, maxStep: number): SeriesColumns {
+  const keep: number[] = [];
+  for (let i = 0; i < c.steps.length; i++) {
+    const step = c.steps[i] as number;
+    if (step >= minStep && step <= maxStep) keep.push(i);
+  }
+  return pick(c, keep);
+}
+
+function pick(c: SeriesColumns, indices: readonly number[]): SeriesColumns {
+  const steps = new Float64Array(indices.length);
+  const values = new Float64Array(indices.length);
+  const timestamps = new Float64Array(indices.length);
+  indices.forEach((idx, i) => {
+    steps[i] = c.steps[idx] as number;
+    values[i] = c.values[idx] as number;
+    timestamps[i] = c.timestamps[idx] as number;
+  });
+  return { steps, values, timestamps };
+}

@@ -1,0 +1,34 @@
+import type { Migration } from '../store/durableDatabase';
+
+// Ids 100–199 belong to tracking; other capabilities take their own hundreds.
+export const TRACKING_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 100,
+    name: 'tracking: experiments, runs, params, tags, metric summaries, inputs',
+    statements: [
+      `CREATE TABLE experiments (
+        experiment_id TEXT PRIMARY KEY, name TEXT NOT NULL UNIQUE, artifact_location TEXT NOT NULL,
+        lifecycle_stage TEXT NOT NULL, creation_time INTEGER NOT NULL, last_update_time INTEGER NOT NULL)`,
+      'CREATE TABLE experiment_tags (experiment_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (experiment_id, key))',
+      `CREATE TABLE runs (
+        run_id TEXT PRIMARY KEY, experiment_id TEXT NOT NULL, run_name TEXT NOT NULL, user_id TEXT NOT NULL,
+        status TEXT NOT NULL, start_time INTEGER NOT NULL, end_time INTEGER, lifecycle_stage TEXT NOT NULL,
+        source_type TEXT, source_name TEXT, git_commit TEXT, git_dirty INTEGER, parent_run_id TEXT,
+        owner_pid INTEGER, owner_host TEXT, heartbeat_time INTEGER)`,
+      'CREATE INDEX runs_by_experiment ON runs (experiment_id, start_time)',
+      'CREATE TABLE params (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))',
+      'CREATE TABLE tags (run_id TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL, PRIMARY KEY (run_id, key))',
+      // One row per (run, key); the points live in series/<run>/<series_id>.f64. SQLite turns NaN
+      // into NULL, so every value is stored twice: as REAL for SQL readers and as its exact text.
+      `CREATE TABLE metric_summaries (
+        run_id TEXT NOT NULL, key TEXT NOT NULL, series_id INTEGER NOT NULL,
+        last_value REAL, last_value_text TEXT NOT NULL, last_step REAL NOT NULL, last_timestamp REAL NOT NULL,
+        min_value REAL, min_value_text TEXT NOT NULL, max_value REAL, max_value_text TEXT NOT NULL,
+        count INTEGER NOT NULL, PRIMARY KEY (run_id, key))`,
+      'CREATE INDEX metric_summaries_by_key ON metric_summaries (key, last_value)',
+      `CREATE TABLE run_inputs (
+        run_id TEXT NOT NULL, position INTEGER NOT NULL, name TEXT NOT NULL, digest TEXT NOT NULL, source_type TEXT NOT NULL,
+        source TEXT NOT NULL, schema TEXT, profile TEXT, context TEXT, PRIMARY KEY (run_id, position))`,
+    ],
+  },
+];

@@ -1,0 +1,48 @@
+import type { DatasetInput, LifecycleStage, RunSource, RunStatus } from './trackingTypes';
+
+// The in-memory mirror of the tracking tables. SQLite (made durable by the journal) is the record;
+// this mirror answers reads and search without a round trip through sql.js for every row, which
+// is what keeps "search 10,000 runs × 20 metrics" in a few milliseconds.
+
+export interface SummaryState {
+  readonly seriesId: number;
+  value: number;
+  step: number;
+  timestamp: number;
+  min: number;
+  max: number;
+  count: number;
+}
+
+export interface RunState {
+  runId: string;
+  experimentId: string;
+  runName: string;
+  userId: string;
+  status: RunStatus;
+  startTime: number;
+  endTime: number | null;
+  lifecycleStage: LifecycleStage;
+  source: RunSource | null;
+  gitCommit: string | null;
+  gitDirty: boolean | null;
+  parentRunId: string | null;
+  ownerPid: number | null;
+  ownerHost: string | null;
+  heartbeatTime: number | null;
+  readonly params: Map<string, string>;
+  readonly tags: Map<string, string>;
+  readonly metrics: Map<string, SummaryState>;
+  inputs: DatasetInput[];
+  nextSeriesId: number;
+}
+
+export interface ExperimentState {
+  experimentId: string;
+  name: string;
+  artifactLocation: string;
+  lifecycleStage: LifecycleStage;
+  creationTime: number;
+  lastUpdateTime: number;
+  readonly tags: Map<string, string>;
+}
