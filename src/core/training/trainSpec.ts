@@ -1,0 +1,62 @@
+/** The normalized training spec: every default filled in, paths resolved. */
+
+export type TaskKind = 'classification' | 'regression';
+export type ModelType = 'logistic_regression' | 'linear_regression' | 'mlp';
+export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
+export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
+export type MonitoredMetric = 'val_loss' | 'loss' | 'val_accuracy' | 'accuracy' | 'val_rmse' | 'rmse';
+
+export type FeatureSelection = { mode: 'all' } | { mode: 'list'; columns: string[] } | { mode: 'exclude'; columns: string[] };
+
+export interface HiddenLayerSpec {
+  units: number;
+  activation: Activation;
+  dropout: number;
+}
+
+export interface PreprocessingSpec {
+  impute: { numeric: 'mean' | 'median' | 'most_frequent' | 'constant'; categorical: 'most_frequent' | 'constant'; fillValue?: number | string };
+  standardize: boolean;
+  oneHot: { handleUnknown: 'ignore' | 'error'; maxCategories: number };
+}
+
+export interface SplitSpec {
+  train: number;
+  validation: number;
+  test: number;
+  seed: number;
+  stratified: boolean;
+}
+
+export interface EarlyStoppingSpec {
+  patience: number;
+  minDelta: number;
+  monitor: MonitoredMetric;
+  restoreBestWeights: boolean;
+}
+
+export interface TrainSpec {
+  experiment: string;
+  runName?: string;
+  /** absolute path of the data file */
+  dataset: string;
+  /** the dataset as written in the spec (for messages and params) */
+  datasetAsWritten: string;
+  target: string;
+  task?: TaskKind;
+  features: FeatureSelection;
+  columnKinds: Record<string, 'numeric' | 'categorical'>;
+  preprocessing: PreprocessingSpec;
+  split: SplitSpec;
+  model: { type: ModelType; layers: HiddenLayerSpec[] };
+  optimizer: { name: OptimizerName; learningRate: number; momentum: number; l2: number };
+  epochs: number;
+  batchSize: number;
+  earlyStopping: EarlyStoppingSpec | false;
+  classWeights?: 'balanced' | Record<string, number>;
+  seed: number;
+  logEveryNBatches: number;
+}
+
+/** Where a spec value came from, so later checks (e.g. an unknown column) can point at the line. */
+export type SpecLocator = (path: readonly (string | number)[]) => { line: number; column: number } | undefined;

@@ -1,0 +1,246 @@
+import Ajv, { type ErrorObject } from 'ajv';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
+import trainSchema from '../../../schemas/train.schema.json';
+import { fieldName, SpecError, type SpecIssue } from './specErrors';
+import type { Activation, EarlyStoppingSpec, FeatureSelection, HiddenLayerSpec, MonitoredMetric, OptimizerName, TrainSpec } from './trainSpec';
+
+export interface ParsedTrainSpec {
+  readonly spec: TrainSpec;
+  /** the file's text, saved with the model */
+  readonly text: string;
+  /** position of a field in the file, for checks made later against the data */
+  locate(path: readonly (string | number)[]): { line: number; column: number };
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function validator(): ReturnType<Ajv['compile']> {
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(trainSchema);
+  return compiled;
+}
+
+/** Reads and validates a *.train.yaml file. */
+export async function loadTrainSpec(specPath: string): Promise<ParsedTrainSpec> {
+  let text: string;
+  try {
+    text = await readFile(specPath, 'utf8');
+  } catch (error) {
+    throw new SpecError(specPath, [{ message: `cannot read the spec: ${(error as Error).message}`, field: '', line: 1, column: 1 }]);
+  }
+  return parseTrainSpec(text, specPath);
+}
+
+/**
+ * Every problem in a spec's text, positioned for the editor (empty when the spec is valid).
+ * Checks YAML syntax and the schema; data-dependent checks (columns) need the dataset.
+ */
+export function validateTrainSpecText(text: string, specPath: string): SpecIssue[] {
+  try {
+    parseTrainSpec(text, specPath);
+    return [];
+  } catch (error) {
+    if (error instanceof SpecError) return [...error.issues];
+    throw error;
+  }
+}
+
+/** Parses spec text; `specPath` anchors the relative dataset path and names the file in errors. */
+export function parseTrainSpec(text: string, specPath: string): ParsedTrainSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const position = (offset: number): { line: number; column: number } => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    throw new SpecError(
+      specPath,
+      doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, field: '', ...position(e.pos[0]) })),
+    );
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) {
+    throw new SpecError(specPath, [{ message: 'the spec is empty: it needs at least `dataset` and `target`', field: '', line: 1, column: 1 }]);
+  }
+  const locate = (path: readonly (string | number)[]): { line: number; column: number } => {
+    const node = nodeAt(doc, path);
+    return node?.range ? position(node.range[0]) : { line: 1, column: 1 };
+  };
+  const validate = validator();
+  if (!validate(value)) {
+    throw new SpecError(specPath, describeSchemaErrors(validate.errors ?? [], doc, position));
+  }
+  const spec = normalize(value as RawSpec, specPath);
+  const sum = spec.split.train + spec.split.validation + spec.split.test;
+  if (Math.abs(sum - 1) > 1e-9) {
+    throw new SpecError(specPath, [{ message: `split fractions add up to ${+sum.toFixed(6)}, not 1`, field: 'split', ...locate(['split']) }]);
+  }
+  return { spec, text, locate };
+}
+
+function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {
+  const node = path.length === 0 ? doc.contents : doc.getIn(path, true);
+  return isNode(node) ? node : undefined;
+}
+
+/** Turns ajv's errors into one issue per field, at the most specific place, in words. */
+function describeSchemaErrors(errors: readonly ErrorObject[], doc: Document, position: (offset: number) => { line: number; column: number }): SpecIssue[] {
+  const byPath = new Map<string, ErrorObject[]>();
+  for (const error of errors) {
+    if (error.keyword === 'if') continue; // its `then` error says what is wrong
+    const list = byPath.get(error.instancePath) ?? [];
+    list.push(error);
+    byPath.set(error.instancePath, list);
+  }
+  // An alternative (oneOf) fails with errors in every branch: report the deepest paths only.
+  const paths = [...byPath.keys()].filter((p) => ![...byPath.keys()].some((q) => q !== p && q.startsWith(`${p}/`) && (byPath.get(p) ?? []).every((e) => e.keyword === 'oneOf' || e.keyword === 'type' || e.keyword === 'const' || e.keyword === 'enum')));
+  const issues: SpecIssue[] = [];
+  for (const path of paths) {
+    const list = byPath.get(path) ?? [];
+    const segments = path.split('/').slice(1).map((s) => s.replace(/~1/g, '/').replace(/~0/g, '~')).map((s) => (/^\d+$/.test(s) ? Number(s) : s));
+    const field = fieldName(segments);
+    const label = field === '' ? 'the spec' : `\`${field}\``;
+    const additional = list.filter((e) => e.keyword === 'additionalProperties');
+    for (const error of additional) {
+      const key = String((error.params as { additionalProperty: string }).additionalProperty);
+      const parent = nodeAt(doc, segments);
+      const pair = isMap(parent) ? parent.items.find((p) => isPair(p) && isScalar(p.key) && p.key.value === key) : undefined;
+      const keyNode = pair && isScalar(pair.key) ? pair.key : parent;
+      const allowed = Object.keys((error.parentSchema as { properties?: Record<string, unknown> }).properties ?? {});
+      issues.push({
+        message: `unknown field \`${fieldName([...segments, key])}\`${allowed.length ? ` (expected one of: ${allowed.join(', ')})` : ''}`,
+        field: fieldName([...segments, key]),
+        ...at(keyNode, position),
+      });
+    }
+    const required = list.filter((e) => e.keyword === 'required');
+    for (const error of required) {
+      const missing = String((error.params as { missingProperty: string }).missingProperty);
+      issues.push({ message: `${label} needs \`${missing}\``, field: fieldName([...segments, missing]), ...at(nodeAt(doc, segments), position) });
+    }
+    const rest = list.filter((e) => e.keyword !== 'additionalProperties' && e.keyword !== 'required');
+    if (rest.length === 0) continue;
+    const node = nodeAt(doc, segments);
+    const oneOf = rest.find((e) => e.keyword === 'oneOf');
+    const constants = rest.filter((e) => e.keyword === 'const' || e.keyword === 'enum').flatMap((e) =>
+      e.keyword === 'const' ? [(e.params as { allowedValue: unknown }).allowedValue] : (e.params as { allowedValues: unknown[] }).allowedValues,
+    );
+    let message: string;
+    if (oneOf) {
+      const description = (oneOf.parentSchema as { description?: string }).description;
+      message = `${label} ${description ? `is not valid: ${description}` : 'does not match any allowed form'}`;
+    } else if (rest.some((e) => e.keyword === 'not')) {
+      message = `${label} ${notMessage(field)}`;
+    } else if (constants.length > 0) {
+      message = `${label} must be one of: ${[...new Set(constants.map((c) => JSON.stringify(c)))].join(', ')} (found ${JSON.stringify(valueOf(node))})`;
+    } else {
+      message = `${label} ${rest[0]?.message ?? 'is not valid'} (found ${JSON.stringify(valueOf(node))})`;
+    }
+    issues.push({ message, field, ...at(node, position) });
+  }
+  return issues.sort((a, b) => a.line - b.line || a.column - b.column);
+}
+
+function notMessage(field: string): string {
+  return field === 'model' ? 'has `layers`, which only an `mlp` model takes' : 'is not allowed here';
+}
+
+function valueOf(node: Node | undefined): unknown {
+  if (!node) return undefined;
+  return isScalar(node) ? node.value : isSeq(node) ? '[…]' : isMap(node) ? '{…}' : undefined;
+}
+
+function at(node: Node | undefined, position: (offset: number) => { line: number; column: number }): Pick<SpecIssue, 'line' | 'column' | 'endLine' | 'endColumn'> {
+  if (!node?.range) return { line: 1, column: 1 };
+  const start = position(node.range[0]);
+  const end = position(node.range[1]);
+  return { ...start, endLine: end.line, endColumn: end.column };
+}
+
+/** The spec as the schema allows it (snake_case, optional fields). */
+interface RawSpec {
+  experiment?: string;
+  name?: string;
+  dataset: string;
+  target: string;
+  task?: 'classification' | 'regression';
+  features?: 'all' | string[] | { exclude: string[] };
+  columns?: Record<string, 'numeric' | 'categorical'>;
+  preprocessing?: {
+    impute?: { numeric?: 'mean' | 'median' | 'most_frequent' | 'constant'; categorical?: 'most_frequent' | 'constant'; fill_value?: number | string };
+    standardize?: boolean;
+    one_hot?: { handle_unknown?: 'ignore' | 'error'; max_categories?: number };
+  };
+  split?: { train?: number; validation?: number; test?: number; seed?: number; stratified?: boolean };
+  model?: { type: 'logistic_regression' | 'linear_regression' | 'mlp'; layers?: { units: number; activation?: Activation; dropout?: number }[] };
+  optimizer?: { name?: OptimizerName; learning_rate?: number; momentum?: number; l2?: number };
+  epochs?: number;
+  batch_size?: number;
+  early_stopping?: false | { patience?: number; min_delta?: number; monitor?: MonitoredMetric; restore_best_weights?: boolean };
+  class_weights?: 'balanced' | Record<string, number>;
+  seed?: number;
+  log_every_n_batches?: number;
+}
+
+/** Fills defaults (the same ones the schema documents) and resolves the dataset path. */
+function normalize(raw: RawSpec, specPath: string): TrainSpec {
+  const seed = raw.seed ?? 42;
+  const features: FeatureSelection =
+    raw.features === undefined || raw.features === 'all'
+      ? { mode: 'all' }
+      : Array.isArray(raw.features)
+        ? { mode: 'list', columns: raw.features }
+        : { mode: 'exclude', columns: raw.features.exclude };
+  const modelType = raw.model?.type ?? 'mlp';
+  const layers: HiddenLayerSpec[] =
+    modelType === 'mlp'
+      ? (raw.model?.layers ?? [{ units: 32 }]).map((l) => ({ units: l.units, activation: l.activation ?? 'relu', dropout: l.dropout ?? 0 }))
+      : [];
+  const earlyStopping: EarlyStoppingSpec | false =
+    raw.early_stopping === false
+      ? false
+      : {
+          patience: raw.early_stopping?.patience ?? 10,
+          minDelta: raw.early_stopping?.min_delta ?? 1e-4,
+          monitor: raw.early_stopping?.monitor ?? 'val_loss',
+          restoreBestWeights: raw.early_stopping?.restore_best_weights ?? true,
+        };
+  const impute = raw.preprocessing?.impute;
+  const spec: TrainSpec = {
+    experiment: raw.experiment ?? basename(specPath).replace(/\.train\.ya?ml$/i, '').replace(/\.ya?ml$/i, ''),
+    dataset: resolve(dirname(specPath), raw.dataset),
+    datasetAsWritten: raw.dataset,
+    target: raw.target,
+    features,
+    columnKinds: raw.columns ?? {},
+    preprocessing: {
+      impute: { numeric: impute?.numeric ?? 'mean', categorical: impute?.categorical ?? 'most_frequent', ...(impute?.fill_value !== undefined ? { fillValue: impute.fill_value } : {}) },
+      standardize: raw.preprocessing?.standardize ?? true,
+      oneHot: { handleUnknown: raw.preprocessing?.one_hot?.handle_unknown ?? 'ignore', maxCategories: raw.preprocessing?.one_hot?.max_categories ?? 100 },
+    },
+    split: {
+      train: raw.split?.train ?? 0.7,
+      validation: raw.split?.validation ?? 0.15,
+      test: raw.split?.test ?? 0.15,
+      seed: raw.split?.seed ?? seed,
+      stratified: raw.split?.stratified ?? true,
+    },
+    model: { type: modelType, layers },
+    optimizer: {
+      name: raw.optimizer?.name ?? 'adam',
+      learningRate: raw.optimizer?.learning_rate ?? 0.01,
+      momentum: raw.optimizer?.momentum ?? 0,
+      l2: raw.optimizer?.l2 ?? 0,
+    },
+    epochs: raw.epochs ?? 50,
+    batchSize: raw.batch_size ?? 32,
+    earlyStopping,
+    seed,
+    logEveryNBatches: raw.log_every_n_batches ?? 10,
+  };
+  if (raw.name !== undefined) spec.runName = raw.name;
+  if (raw.task !== undefined) spec.task = raw.task;
+  if (raw.class_weights !== undefined) spec.classWeights = raw.class_weights;
+  return spec;
+}
