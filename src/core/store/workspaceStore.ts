@@ -32,8 +32,11 @@ export interface WorkspaceStore {
   readonly warnings: readonly string[];
   /** writes a snapshot now and empties the journal */
   checkpoint(): Promise<void>;
-  /** snapshot, close files, release the lock */
-  close(): Promise<void>;
+  /**
+   * Snapshot, close files, release the lock. `snapshot: false` leaves the journal as it is (what a
+   * crash right after the last acknowledged write leaves behind; tests and benchmarks use it).
+   */
+  close(options?: { snapshot?: boolean }): Promise<void>;
 }
 
 /**
@@ -63,8 +66,8 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
       database: db,
       warnings: db.warnings,
       checkpoint: () => db.checkpoint(),
-      close: () => {
-        closing ??= db.close().finally(() => lock.release());
+      close: (closeOptions?: { snapshot?: boolean }) => {
+        closing ??= db.close(closeOptions).finally(() => lock.release());
         return closing;
       },
     };

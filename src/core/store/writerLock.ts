@@ -106,7 +106,7 @@ export function acquireWriterLock(dir: string, name: string): WriterLock {
   const path = join(dir, WRITER_LOCK_FILE);
   const takeoverPath = join(dir, TAKEOVER_FILE);
   const holder: LockHolder = { pid: process.pid, hostname: hostname(), name, startedAt: new Date().toISOString() };
-  for (let attempt = 0; attempt < 20; attempt++) {
+  for (let attempt = 0; attempt < 200; attempt++) {
     if (tryCreate(path, holder)) return makeLock(path, holder);
     const current = readHolder(path);
     if (current && current.pid === process.pid && current.hostname === holder.hostname) {
@@ -114,7 +114,8 @@ export function acquireWriterLock(dir: string, name: string): WriterLock {
     }
     if (!isStale(current, path)) {
       if (current) throw new StoreLockedError(dir, current);
-      continue; // vanished or half-written a moment ago: look again
+      sleepSync(5); // vanished or half-written a moment ago: look again
+      continue;
     }
     if (!tryCreate(takeoverPath, holder)) {
       const marker = readHolder(takeoverPath);
@@ -124,8 +125,10 @@ export function acquireWriterLock(dir: string, name: string): WriterLock {
         } catch {
           /* someone else cleared it */
         }
-      } else if (current) {
-        throw new StoreLockedError(dir, current); // another process is taking it over right now
+      } else {
+        // Another process is taking the stale lock over right now: wait for it to finish, then
+        // report the new holder rather than the dead one.
+        sleepSync(10);
       }
       continue;
     }
@@ -154,6 +157,10 @@ export function acquireWriterLock(dir: string, name: string): WriterLock {
   const current = readHolder(path);
   if (current) throw new StoreLockedError(dir, current);
   throw new Error(`Could not take the writer lock ${path}; try again.`);
+}
+
+function sleepSync(ms: number): void {
+  Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, ms);
 }
 
 function makeLock(path: string, holder: LockHolder): WriterLock {
