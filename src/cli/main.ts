@@ -2,6 +2,9 @@ import { Command, CommanderError } from 'commander';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError } from './cliContext';
 import { registerDoctorCommand } from './commands/doctorCommand';
+import { registerExperimentsCommand } from './commands/experimentsCommand';
+import { registerLogCommand } from './commands/logCommand';
+import { registerRunsCommand } from './commands/runsCommand';
 
 /** Builds the `mlops` program. Each capability adds its subcommands here, one register call each. */
 export function buildProgram(): Command {
@@ -16,6 +19,9 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run mlops --help for usage)')
     .exitOverride();
   registerDoctorCommand(program);
+  registerExperimentsCommand(program);
+  registerRunsCommand(program);
+  registerLogCommand(program);
   return program;
 }
 

@@ -1,0 +1,130 @@
+import type { Command } from 'commander';
+import type { Run } from '../../core/tracking/trackingTypes';
+import { CliError } from '../cliContext';
+import { collect, formatNumber, formatTime, printJson, printTable, resolveExperimentId, withStore } from './trackingCliSupport';
+
+function duration(run: Run): string {
+  const end = run.info.endTime ?? (run.info.status === 'RUNNING' ? Date.now() : null);
+  if (end === null) return '-';
+  const s = Math.max(0, Math.round((end - run.info.startTime) / 1000));
+  return s < 60 ? `${s}s` : s < 3600 ? `${Math.floor(s / 60)}m${s % 60}s` : `${Math.floor(s / 3600)}h${Math.floor((s % 3600) / 60)}m`;
+}
+
+function printRuns(runs: readonly Run[], metricColumns: readonly string[]): void {
+  printTable(
+    ['RUN ID', 'NAME', 'STATUS', 'STARTED', 'DURATION', ...metricColumns],
+    runs.map((r) => [
+      r.info.runId,
+      r.info.runName,
+      r.info.status,
+      formatTime(r.info.startTime),
+      duration(r),
+      ...metricColumns.map((key) => {
+        const m = r.data.metrics.find((x) => x.key === key);
+        return m ? formatNumber(m.value) : '-';
+      }),
+    ]),
+  );
+}
+
+/** The metric keys most runs have, so a table shows useful columns without asking. */
+function commonMetrics(runs: readonly Run[], limit = 4): string[] {
+  const counts = new Map<string, number>();
+  for (const r of runs) for (const m of r.data.metrics) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
+  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([k]) => k);
+}
+
+function parseMax(text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (!Number.isInteger(n) || n < 1) throw new CliError(`--max-results must be a positive integer, got "${text}"`);
+  return n;
+}
+
+/** `mlops runs list|show|search`. */
+export function registerRunsCommand(program: Command): void {
+  const runs = program.command('runs').description('list, show and search runs');
+
+  const search = async (filter: string | undefined, options: { experiment?: string[]; orderBy?: string[]; maxResults?: string; pageToken?: string; all?: boolean }): Promise<void> => {
+    await withStore(program, async (store, globals) => {
+      const experimentIds = await Promise.all((options.experiment ?? []).map((e) => resolveExperimentId(store, e)));
+      const maxResults = parseMax(options.maxResults) ?? 100;
+      const result = await store.tracking.searchRuns({
+        experimentIds,
+        ...(filter ? { filter } : {}),
+        ...(options.orderBy ? { orderBy: options.orderBy } : {}),
+        maxResults,
+        ...(options.pageToken ? { pageToken: options.pageToken } : {}),
+        viewType: options.all ? 'ALL' : 'ACTIVE_ONLY',
+      });
+      if (globals.json) return printJson(result);
+      if (result.runs.length === 0) {
+        process.stdout.write('no runs\n');
+        return;
+      }
+      printRuns(result.runs, commonMetrics(result.runs));
+      if (result.nextPageToken) process.stdout.write(`\nmore: --page-token ${result.nextPageToken}\n`);
+    });
+  };
+
+  const withSearchOptions = (command: Command): Command =>
+    command
+      .option('-e, --experiment <nameOrId>', 'only this experiment (repeatable)', collect)
+      .option('--order-by <term>', 'e.g. "metrics.acc DESC" (repeatable)', collect)
+      .option('--max-results <n>', 'page size (default 100)')
+      .option('--page-token <token>', 'continue a previous listing')
+      .option('--all', 'include deleted runs');
+
+  withSearchOptions(runs.command('list', { isDefault: true }).description('list runs, newest first')).action(async (options: { experiment?: string[]; orderBy?: string[]; maxResults?: string; pageToken?: string; all?: boolean }) =>
+    search(undefined, options),
+  );
+
+  withSearchOptions(
+    runs
+      .command('search <filter>')
+      .description("search with MLflow's filter syntax, e.g. \"metrics.acc > 0.9 AND params.model = 'cnn'\""),
+  ).action(async (filter: string, options: { experiment?: string[]; orderBy?: string[]; maxResults?: string; pageToken?: string; all?: boolean }) => search(filter, options));
+
+  runs
+    .command('show <runId>')
+    .description('show one run: info, params, metrics (latest, min, max, count), tags, inputs')
+    .action(async (runId: string) => {
+      await withStore(program, async (store, globals) => {
+        const run = await store.tracking.getRun(runId);
+        if (globals.json) return printJson(run);
+        const i = run.info;
+        const lines = [
+          `run         ${i.runId}  ${i.runName}`,
+          `experiment  ${i.experimentId}`,
+          `status      ${i.status}${i.lifecycleStage === 'deleted' ? ' (deleted)' : ''}`,
+          `started     ${formatTime(i.startTime)}   ended ${formatTime(i.endTime)}   (${duration(run)})`,
+          `user        ${i.userId}`,
+          ...(i.source ? [`source      ${i.source.type} ${i.source.name}`] : []),
+          ...(i.gitCommit ? [`git         ${i.gitCommit}${i.gitDirty ? ' (uncommitted changes)' : ''}`] : []),
+          ...(i.parentRunId ? [`parent      ${i.parentRunId}`] : []),
+          `artifacts   ${i.artifactUri}`,
+        ];
+        process.stdout.write(lines.join('\n') + '\n');
+        if (run.data.params.length > 0) {
+          process.stdout.write('\nparams\n');
+          printTable(['  KEY', 'VALUE'], run.data.params.map((p) => [`  ${p.key}`, p.value]));
+        }
+        if (run.data.metrics.length > 0) {
+          process.stdout.write('\nmetrics\n');
+          printTable(
+            ['  KEY', 'LATEST', 'STEP', 'MIN', 'MAX', 'POINTS'],
+            run.data.metrics.map((m) => [`  ${m.key}`, formatNumber(m.value), String(m.step), formatNumber(m.min), formatNumber(m.max), String(m.count)]),
+          );
+        }
+        const userTags = run.data.tags.filter((t) => !t.key.startsWith('mlflow.'));
+        if (userTags.length > 0) {
+          process.stdout.write('\ntags\n');
+          printTable(['  KEY', 'VALUE'], userTags.map((t) => [`  ${t.key}`, t.value]));
+        }
+        if (run.inputs.datasetInputs.length > 0) {
+          process.stdout.write('\ninputs\n');
+          printTable(['  NAME', 'DIGEST', 'CONTEXT', 'SOURCE'], run.inputs.datasetInputs.map((d) => [`  ${d.name}`, d.digest, d.context ?? '-', d.source]));
+        }
+      });
+    });
+}

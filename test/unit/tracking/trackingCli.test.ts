@@ -1,0 +1,79 @@
+import assert from 'node:assert/strict';
+import { dirname } from 'node:path';
+import { test } from 'node:test';
+import { runCli } from '../../../src/cli/main';
+import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { tempStoreDir } from '../store/testSupport';
+
+/** Runs the CLI in-process and captures what it prints. */
+async function mlops(workspace: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
+  let out = '';
+  let err = '';
+  const realOut = process.stdout.write.bind(process.stdout);
+  const realErr = process.stderr.write.bind(process.stderr);
+  // Only text is ours: node:test talks to its parent through stdout in binary chunks.
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]): boolean => (typeof chunk === 'string' ? ((out += chunk), true) : realOut(chunk, ...rest))) as typeof process.stdout.write;
+  process.stderr.write = ((chunk: string | Uint8Array): boolean => ((err += String(chunk)), true)) as typeof process.stderr.write;
+  try {
+    const code = await runCli(['-w', workspace, ...args]);
+    return { code, out, err };
+  } finally {
+    process.stdout.write = realOut;
+    process.stderr.write = realErr;
+  }
+}
+
+test('a shell script can track a run: log start, metric (incl. -inf), param, tag, end; then search and show it', async () => {
+  const { dir, cleanup } = tempStoreDir();
+  const workspace = dirname(dir);
+  try {
+    const start = await mlops(workspace, 'log', 'start', '--experiment', 'fraud', '--name', 'nightly', '--tag', 'team=risk');
+    assert.equal(start.code, 0, start.err);
+    const runId = start.out.trim();
+    assert.match(runId, /^[0-9a-f]{32}$/);
+    for (const args of [
+      ['log', 'metric', runId, 'acc', '0.91', '--step', '1'],
+      ['log', 'metric', runId, 'loss', '-inf'],
+      ['log', 'param', runId, 'lr', '0.01'],
+      ['log', 'tag', runId, 'stage', 'eval'],
+      ['log', 'end', runId, '--status', 'FINISHED'],
+    ]) {
+      const r = await mlops(workspace, ...args);
+      assert.equal(r.code, 0, `${args.join(' ')}: ${r.err}`);
+    }
+    const conflict = await mlops(workspace, 'log', 'param', runId, 'lr', '0.02');
+    assert.equal(conflict.code, 2);
+    assert.match(conflict.err, /^mlops: Param "lr" of run [0-9a-f]{32} is already "0.01"/);
+
+    const found = await mlops(workspace, '--json', 'runs', 'search', "metrics.acc > 0.9 AND params.lr = '0.01'", '-e', 'fraud');
+    const result = JSON.parse(found.out) as { runs: { info: { runId: string; status: string }; data: { metrics: { key: string; value: number | string }[] } }[] };
+    assert.equal(result.runs.length, 1);
+    assert.equal(result.runs[0]?.info.status, 'FINISHED');
+    assert.equal(result.runs[0]?.data.metrics.find((m) => m.key === 'loss')?.value, '-Infinity');
+
+    const bad = await mlops(workspace, 'runs', 'search', 'metrics.acc 0.9');
+    assert.equal(bad.code, 2);
+    assert.match(bad.err, /Invalid filter at column 13: expected a comparator/);
+
+    const shown = await mlops(workspace, 'runs', 'show', runId);
+    assert.match(shown.out, /status {6}FINISHED/);
+    assert.match(shown.out, /loss {2}-Infinity/);
+    const listed = await mlops(workspace, 'experiments');
+    assert.match(listed.out, /fraud\s+1\s/);
+  } finally {
+    cleanup();
+  }
+});
+
+test('while another process holds the store, the CLI says who and exits with code 3', async () => {
+  const { dir, cleanup } = tempStoreDir();
+  try {
+    const holder = await openWorkspaceStore({ dir, writerName: 'VS Code window' });
+    const r = await mlops(dirname(dir), 'runs', 'list');
+    assert.equal(r.code, 3);
+    assert.match(r.err, /^mlops: The workspace store .+ is in use by VS Code window \(pid \d+ on host .+\) since \d\d:\d\d/);
+    await holder.close();
+  } finally {
+    cleanup();
+  }
+});
