@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
-import { DashboardPanel, type DashboardDependencies } from './dashboard/dashboardPanel';
+import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { StoreService } from './store/storeService';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
 
@@ -25,13 +25,15 @@ export function activate(context: vscode.ExtensionContext): void {
     ...['mlops.experiments', 'mlops.models', 'mlops.features', 'mlops.endpoints', 'mlops.monitors'].map((id) =>
       vscode.window.registerTreeDataProvider(id, empty),
     ),
-    vscode.commands.registerCommand('mlops.openDashboard', () => {
+    vscode.commands.registerCommand('mlops.openDashboard', async () => {
+      const { DashboardPanel } = await import('./dashboard/dashboardPanel');
       DashboardPanel.show(deps);
     }),
     vscode.commands.registerCommand('mlops.refresh', () => storeService?.refresh()),
     ...registerWorkbenchCommands(log),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
+        const { DashboardPanel } = await import('./dashboard/dashboardPanel');
         DashboardPanel.revive(panel, deps);
       },
     }),

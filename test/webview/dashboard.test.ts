@@ -36,6 +36,7 @@ describe('dashboard webview', () => {
     });
     const page = panel.page;
     await page.getByText('Nothing tracked yet').waitFor();
+    assert.equal(await page.getByText('Loading').count(), 0, 'the loading placeholder is gone once content is shown');
     assert.equal(await page.getByTestId('store-dir').textContent(), '/home/ana/churn/.mlops');
     assert.match((await page.getByTestId('store-state').textContent()) ?? '', /Not created yet/);
     assert.match((await page.getByTestId('store-message').textContent()) ?? '', /created when the first run is logged/);
@@ -83,7 +84,7 @@ describe('dashboard webview', () => {
     await page.close();
   });
 
-  test('buttons ask the host to run the matching action; keyboard users reach them with Tab', async () => {
+  test('buttons ask the host to run the matching action', async () => {
     const panel = await openPanel('dashboard', { respond: () => overview() });
     const page = panel.page;
     await page.getByTestId('recent-runs').waitFor();
@@ -91,9 +92,24 @@ describe('dashboard webview', () => {
     await page.locator('vscode-button', { hasText: 'Reveal folder' }).click();
     const actions = (await panel.posted()).filter((m) => m.kind === 'notify' && m.method === 'runAction').map((m) => m.params);
     assert.deepEqual(actions, [{ action: 'openSettings' }, { action: 'revealStore' }]);
+    await page.close();
+  });
+
+  test('keyboard users reach every button with Tab and press it with Enter', async () => {
+    const panel = await openPanel('dashboard', { respond: () => overview() });
+    const page = panel.page;
+    await page.getByTestId('recent-runs').waitFor();
+    const focusedText = (): Promise<string | undefined> => page.evaluate(() => document.activeElement?.textContent?.trim());
     await page.keyboard.press('Tab');
-    const focused = await page.evaluate(() => document.activeElement?.textContent?.trim());
-    assert.equal(focused, 'Refresh');
+    assert.equal(await focusedText(), 'Refresh');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedText(), 'Reveal folder');
+    await page.keyboard.press('Tab');
+    assert.equal(await focusedText(), 'Settings');
+    await page.keyboard.press('Enter');
+    await page.waitForFunction(() => (window as unknown as { __posted: Array<{ kind: string }> }).__posted.some((m) => m.kind === 'notify'));
+    const actions = (await panel.posted()).filter((m) => m.kind === 'notify').map((m) => m.params);
+    assert.deepEqual(actions, [{ action: 'openSettings' }]);
     await page.close();
   });
 

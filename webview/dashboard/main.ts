@@ -12,6 +12,8 @@ interface DashboardState {
 const api = getVsCodeApi<DashboardState>();
 const host = new HostConnection<DashboardContract>(api);
 const root = document.getElementById('app')!;
+// lit renders after existing children; drop the static "Loading…" placeholder first.
+root.replaceChildren();
 
 // Restored panels paint the last overview at once, then refresh.
 let model: DashboardViewModel = { overview: api.getState()?.overview, loading: true, now: Date.now() };

@@ -8,7 +8,9 @@ const ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 /** Where tfjs-backend-wasm's .wasm files are: next to the bundle, or in node_modules in development. */
 export function defaultWasmDir(): string {
   if (existsSync(join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
-  return join(require.resolve('@tensorflow/tfjs-backend-wasm/package.json'), '..', 'dist');
+  // Development and tests run from source, where the files are still in node_modules.
+  const packageJson = '@tensorflow/tfjs-backend-wasm/package.json';
+  return join(require.resolve(packageJson), '..', 'dist');
 }
 
 /**

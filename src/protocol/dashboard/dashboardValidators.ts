@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod/mini';
 import type { ContractValidators } from '../rpcValidation';
 import { DASHBOARD_ACTIONS, type DashboardContract } from './dashboardContract';
 

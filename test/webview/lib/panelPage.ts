@@ -36,6 +36,9 @@ export const THEMES = {
     '--vscode-errorForeground': '#f85149',
     '--vscode-button-background': '#0078d4',
     '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#313131',
+    '--vscode-button-secondaryForeground': '#cccccc',
+    '--vscode-sideBar-background': '#181818',
   },
   light: {
     '--vscode-foreground': '#3b3b3b',
@@ -50,6 +53,9 @@ export const THEMES = {
     '--vscode-errorForeground': '#f85149',
     '--vscode-button-background': '#005fb8',
     '--vscode-button-foreground': '#ffffff',
+    '--vscode-button-secondaryBackground': '#e5e5e5',
+    '--vscode-button-secondaryForeground': '#3b3b3b',
+    '--vscode-sideBar-background': '#f8f8f8',
   },
 } as const;
 
@@ -73,6 +79,34 @@ export interface PanelPage {
   /** CSP violations and console errors seen so far */
   problems: string[];
 }
+
+/** Runs in the page before the bundle: the `acquireVsCodeApi` stand-in, theme variables, CSP watch. */
+const STAND_IN_SCRIPT = `function (theme, initialState) {
+  var posted = [];
+  var state = initialState === null ? undefined : initialState;
+  window.__posted = posted;
+  window.__securityViolations = [];
+  document.addEventListener('securitypolicyviolation', function (e) {
+    window.__securityViolations.push(e.violatedDirective + ' ' + e.blockedURI);
+  });
+  window.acquireVsCodeApi = function () {
+    return {
+      postMessage: function (message) {
+        posted.push(message);
+        if (message.kind === 'request') {
+          window.__hostRespond(message).then(function (response) { window.postMessage(response, '*'); });
+        }
+      },
+      getState: function () { return state; },
+      setState: function (next) { state = next; window.__savedState = next; },
+    };
+  };
+  function applyTheme() {
+    for (var k in theme) document.documentElement.style.setProperty(k, theme[k]);
+  }
+  if (document.documentElement) applyTheme();
+  document.addEventListener('DOMContentLoaded', applyTheme);
+}`;
 
 let browser: Browser | undefined;
 
@@ -128,37 +162,8 @@ export async function openPanel(
       return { kind: 'response', id: message.id, ok: false, error: { message: error instanceof Error ? error.message : String(error) } };
     }
   });
-  await page.addInitScript(
-    ({ theme, initialState }) => {
-      const w = window as unknown as Record<string, unknown>;
-      const posted: unknown[] = [];
-      let state = initialState;
-      w.__posted = posted;
-      w.__securityViolations = [];
-      document.addEventListener('securitypolicyviolation', (e) => {
-        (w.__securityViolations as string[]).push(`${e.violatedDirective} ${e.blockedURI}`);
-      });
-      w.acquireVsCodeApi = () => ({
-        postMessage(message: { kind: string }) {
-          posted.push(message);
-          if (message.kind === 'request') {
-            void (w.__hostRespond as (m: unknown) => Promise<unknown>)(message).then((response) => window.postMessage(response, '*'));
-          }
-        },
-        getState: () => state,
-        setState(next: unknown) {
-          state = next;
-          w.__savedState = next;
-        },
-      });
-      const applyTheme = (): void => {
-        for (const [k, v] of Object.entries(theme)) document.documentElement.style.setProperty(k, v);
-      };
-      if (document.documentElement) applyTheme();
-      document.addEventListener('DOMContentLoaded', applyTheme);
-    },
-    { theme: THEMES[options.theme ?? 'dark'], initialState: options.initialState },
-  );
+  // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
+  await page.addInitScript(`(${STAND_IN_SCRIPT})(${JSON.stringify(THEMES[options.theme ?? 'dark'])}, ${JSON.stringify(options.initialState ?? null)});`);
   await page.goto(`${ORIGIN}/index.html`);
   return {
     page,

@@ -1,0 +1,39 @@
+// A minimal stand-in for the `vscode` module: enough to load the extension and call activate()
+// outside VS Code (activation cost and "what does activation load" checks). Real behaviour is
+// tested in real VS Code by the e2e suite.
+const registered = { commands: [], trees: [], serializers: [] };
+class EventEmitter {
+  constructor() { this.listeners = new Set(); this.event = (l) => { this.listeners.add(l); return { dispose: () => this.listeners.delete(l) }; }; }
+  fire(v) { for (const l of this.listeners) l(v); }
+  dispose() { this.listeners.clear(); }
+}
+const disposable = { dispose() {} };
+const log = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, dispose() {} };
+module.exports = {
+  __registered: registered,
+  version: '1.95.0-fake',
+  EventEmitter,
+  Uri: { file: (p) => ({ fsPath: p, scheme: 'file', path: p }), joinPath: (u, ...s) => ({ ...u, path: [u.path, ...s].join('/') }) },
+  ViewColumn: { Active: -1 },
+  env: { appHost: 'fake', appName: 'Fake VS Code', uiKind: 1 },
+  window: {
+    createOutputChannel: () => log,
+    registerTreeDataProvider: (id) => { registered.trees.push(id); return disposable; },
+    registerWebviewPanelSerializer: (id) => { registered.serializers.push(id); return disposable; },
+    createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+    showInformationMessage: async () => undefined,
+    showErrorMessage: async () => undefined,
+  },
+  commands: {
+    registerCommand: (id) => { registered.commands.push(id); return disposable; },
+    executeCommand: async () => undefined,
+  },
+  workspace: {
+    isTrusted: true,
+    name: 'fake',
+    workspaceFolders: undefined,
+    getConfiguration: () => ({ get: (_k, d) => d }),
+    onDidChangeConfiguration: () => disposable,
+    onDidGrantWorkspaceTrust: () => disposable,
+  },
+};

@@ -1,0 +1,23 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import packageJson from '../../../package.json';
+
+// eslint-disable-next-line @typescript-eslint/no-require-imports
+const { fake } = require('../../support/loadWithFakeVscode.cjs') as { fake: { __registered: { commands: string[]; trees: string[]; serializers: string[] } } };
+
+describe('activation', () => {
+  test('registers every contributed command and view, and loads no heavy module', async () => {
+    const before = new Set(Object.keys(require.cache));
+    const extension = (await import('../../../src/vscode/extension')) as { activate(context: unknown): void };
+    extension.activate({ subscriptions: [], extensionUri: { fsPath: '/ext', path: '/ext', scheme: 'file' } });
+    const loaded = Object.keys(require.cache).filter((m) => !before.has(m));
+    const heavy = loaded.filter((m) => /sql\.js|sql-wasm|@tensorflow|echarts|[\\/]core[\\/]store[\\/]/.test(m));
+    assert.deepEqual(heavy, [], 'sql.js, TensorFlow.js, charts and the store load on first use, not at activation');
+
+    const contributed = packageJson.contributes.commands.map((c) => c.command).sort();
+    assert.deepEqual([...fake.__registered.commands].sort(), contributed, 'every command in package.json has a handler');
+    const views = packageJson.contributes.views.mlops.map((v) => v.id).sort();
+    assert.deepEqual([...fake.__registered.trees].sort(), views);
+    assert.deepEqual(fake.__registered.serializers, ['mlops.dashboard'], 'the dashboard is restored after a reload');
+  });
+});
