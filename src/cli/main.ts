@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError } from './cliContext';
 import { registerDoctorCommand } from './commands/doctorCommand';
+import { registerTrainCommand } from './commands/trainCommand';
 import { registerExperimentsCommand } from './commands/experimentsCommand';
 import { registerLogCommand } from './commands/logCommand';
 import { registerRunsCommand } from './commands/runsCommand';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run mlops --help for usage)')
     .exitOverride();
   registerDoctorCommand(program);
+  registerTrainCommand(program);
   registerExperimentsCommand(program);
   registerRunsCommand(program);
   registerLogCommand(program);

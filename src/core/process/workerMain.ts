@@ -13,6 +13,10 @@ const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
     const { selectBackend } = await import('../training/backendSelection');
     return (input) => selectBackend(input.preference, input.wasmDir);
   },
+  train: async () => {
+    const { runTrainJob } = await import('../training/trainJob');
+    return (input, emit) => runTrainJob(input, emit);
+  },
 };
 
 function send(message: WorkerToHost): Promise<void> {

@@ -3,11 +3,18 @@
  * such a child so a crash, an out-of-memory or a cancel (kill) never takes the host down.
  */
 
+import type { TrainJobInput, TrainJobResult } from '../training/trainJob';
+
 /** Every kind of job a worker can run, with its input and result types. */
 export interface WorkerJobs {
   detectBackends: {
     input: { preference: BackendPreference; wasmDir?: string };
     result: BackendReport;
+  };
+  /** trains one model from a spec; streams TrainEvent payloads (src/core/training/trainingEvents.ts) */
+  train: {
+    input: TrainJobInput;
+    result: TrainJobResult;
   };
 }
 

@@ -1,0 +1,71 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import type { BackendPreference } from '../../core/process/workerProtocol';
+import { SpecError } from '../../core/training/specErrors';
+import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingResult } from '../../core/training/trainingRunner';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+/** at most one progress line per this many ms, plus every epoch when epochs are slow */
+const PRINT_EVERY_MS = 1000;
+
+/** `mlops train SPEC`: trains the model a *.train.yaml describes as a tracked run in the workspace store. */
+export function registerTrainCommand(program: Command): void {
+  program
+    .command('train')
+    .description('train a model from a *.train.yaml spec; prints progress, the run id and the final metrics')
+    .argument('<spec>', 'path of the training spec (*.train.yaml)')
+    .option('--backend <name>', `TensorFlow.js backend: ${PREFERENCES.join(', ')}`, 'auto')
+    .option('--experiment <name>', 'experiment to log into (default: the spec\'s `experiment`)')
+    .option('--quiet', 'print only the result')
+    .action(async (specArg: string, options: { backend: string; experiment?: string; quiet?: boolean }) => {
+      const backend = options.backend as BackendPreference;
+      if (!PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${PREFERENCES.join(', ')}, not "${options.backend}"`);
+      const globals = program.opts<CliGlobalOptions>();
+      const specPath = resolve(specArg); // relative to where the command runs, like any file argument
+      const { openWorkspaceStore } = await import('../../core/store/workspaceStore');
+      const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (train)' });
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        process.stderr.write('\nmlops: cancelling training…\n');
+        controller.abort();
+      };
+      process.once('SIGINT', onSigint);
+      const log = (line: string): void => {
+        if (!options.quiet && !globals.json) process.stderr.write(`${line}\n`);
+      };
+      let lastPrint = 0;
+      let lastEpoch = 0;
+      const onProgress = (p: TrainingProgress): void => {
+        const now = Date.now();
+        const epochEnded = p.phase === 'training' && p.epoch !== lastEpoch && p.batch === p.batchesPerEpoch;
+        if (p.phase === 'training' && p.epoch > 0 && !(epochEnded && now - lastPrint >= PRINT_EVERY_MS) && p.epoch !== p.epochs) return;
+        if (epochEnded) lastEpoch = p.epoch;
+        lastPrint = now;
+        log(`${p.runId ? `[${p.runId.slice(0, 8)}] ` : ''}${p.message}`);
+      };
+      let result: TrainingResult;
+      try {
+        result = await runTraining({ store: store.tracking, specPath, backend, signal: controller.signal, onProgress, ...(options.experiment ? { experimentName: options.experiment } : {}) });
+      } catch (error) {
+        if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
+        if (error instanceof TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
+        if (error instanceof TrainingFailedError) throw new CliError(`training failed (run ${error.runId} is marked FAILED): ${error.message}`, 1);
+        throw error;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        await store.close();
+      }
+      if (globals.json) {
+        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, metrics: result.metrics }, null, 2)}\n`);
+        return;
+      }
+      const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));
+      const lines = [
+        `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} epochs${result.stoppedEarly ? ', stopped early' : ''})`,
+        ...shown.map(([k, v]) => `  ${k.padEnd(22)} ${Number.isInteger(v) ? v : v.toFixed(4)}`),
+        `model package: artifacts of run ${result.runId}, under ${result.modelArtifactPath}/`,
+      ];
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}

@@ -1,0 +1,66 @@
+import type { FittedPreprocessing } from '../training/preprocessing';
+
+/**
+ * The model package: everything serving needs, written under `model/` in the run's artifacts.
+ *
+ *   model/MLmodel.json        manifest: format version, task, files, backend, dataset digest, metrics
+ *   model/model.json          TensorFlow.js layers model (topology + weights manifest)
+ *   model/weights.bin         its weights (float32, little-endian)
+ *   model/preprocessing.json  fitted imputation, scaling and one-hot categories
+ *   model/signature.json      input columns and types, output (classes or value)
+ *   model/metrics.json        final training metrics and the test evaluation
+ *   model/spec.train.yaml     the spec as it was when the model was trained
+ */
+export const MODEL_DIR = 'model';
+export const PACKAGE_FORMAT = 'mlops-studio-model';
+export const PACKAGE_FORMAT_VERSION = 1;
+
+export const PACKAGE_FILES = {
+  manifest: 'MLmodel.json',
+  tfjsModel: 'model.json',
+  tfjsWeights: 'weights.bin',
+  preprocessing: 'preprocessing.json',
+  signature: 'signature.json',
+  metrics: 'metrics.json',
+  spec: 'spec.train.yaml',
+} as const;
+
+export interface SignatureInput {
+  readonly name: string;
+  readonly type: 'double' | 'string';
+  /** categories seen in training (string inputs) */
+  readonly categories?: readonly string[];
+  /** true when the training data had empty cells in this column (imputed) */
+  readonly optional: boolean;
+}
+
+export interface ModelSignature {
+  readonly inputs: readonly SignatureInput[];
+  readonly output:
+    | { readonly task: 'classification'; readonly target: string; readonly classes: readonly string[] }
+    | { readonly task: 'regression'; readonly target: string; readonly type: 'double' };
+}
+
+export interface ModelManifest {
+  readonly format: typeof PACKAGE_FORMAT;
+  readonly formatVersion: number;
+  readonly createdAt: string;
+  readonly task: 'classification' | 'regression';
+  readonly target: string;
+  readonly modelType: string;
+  readonly flavor: 'tfjs-layers';
+  readonly files: typeof PACKAGE_FILES;
+  readonly backend: string;
+  readonly datasetDigest: string;
+  readonly dataset: string;
+  readonly parameters: number;
+  readonly metrics: Readonly<Record<string, number>>;
+}
+
+export interface PackageFile {
+  /** path relative to the run's artifact root, e.g. "model/model.json" */
+  readonly path: string;
+  readonly data: Uint8Array | string;
+}
+
+export type { FittedPreprocessing };

@@ -1,0 +1,182 @@
+import { DataError, describeLocation } from '../data/dataErrors';
+import type { DataColumn, DataTable } from '../data/dataTable';
+import { findColumn } from '../data/dataTable';
+import { fitPreprocessing, transformColumns, type FittedPreprocessing } from './preprocessing';
+import { SeededRandom } from './seededRandom';
+import { fieldName, SpecError } from './specErrors';
+import type { TaskKind, TrainSpec } from './trainSpec';
+
+/** One split, encoded: row-major features and the target (class index, or the raw value for regression). */
+export interface EncodedSplit {
+  readonly x: Float32Array;
+  /** class index (classification) or value (regression) */
+  readonly y: Float32Array;
+  readonly count: number;
+}
+
+export interface PreparedData {
+  readonly task: TaskKind;
+  /** class labels in output order (classification) */
+  readonly classes: readonly string[];
+  readonly preprocessing: FittedPreprocessing;
+  readonly featureColumns: readonly DataColumn[];
+  readonly train: EncodedSplit;
+  readonly validation: EncodedSplit;
+  readonly test: EncodedSplit;
+  /** rows dropped because the target was empty */
+  readonly droppedRows: number;
+  /** per-class loss weight (classification), 1 when no class_weights */
+  readonly classWeights: Float32Array;
+}
+
+export type SpecPositions = (path: readonly (string | number)[]) => { line: number; column: number };
+
+/** Numeric targets with at most this many distinct integer values are read as classes. */
+const MAX_INFERRED_CLASSES = 10;
+
+/**
+ * Checks the spec against the data and builds the encoded splits. Every problem is thrown here,
+ * before a model is built: unknown columns (pointing at the spec line), an unusable target, a
+ * class with no rows. Preprocessing is fitted on the training split only.
+ */
+export function prepareData(table: DataTable, spec: TrainSpec, specFile: string, positionOf: SpecPositions): PreparedData {
+  const unknown = (path: (string | number)[], name: string): never => {
+    const at = positionOf(path);
+    throw new SpecError(specFile, [
+      { message: `column "${name}" is not in ${table.file} (its columns: ${table.columns.map((c) => c.name).join(', ')})`, field: fieldName(path), ...at },
+    ]);
+  };
+  const target = findColumn(table, spec.target) ?? unknown(['target'], spec.target);
+  for (const [name] of Object.entries(spec.columnKinds)) if (!findColumn(table, name)) unknown(['columns', name], name);
+  let featureNames: string[];
+  if (spec.features.mode === 'list') {
+    spec.features.columns.forEach((name, i) => {
+      if (!findColumn(table, name)) unknown(['features', i], name);
+      if (name === spec.target) {
+        throw new SpecError(specFile, [{ message: `the target "${name}" cannot also be a feature`, field: fieldName(['features', i]), ...positionOf(['features', i]) }]);
+      }
+    });
+    featureNames = spec.features.columns;
+  } else {
+    const excluded = spec.features.mode === 'exclude' ? spec.features.columns : [];
+    excluded.forEach((name, i) => {
+      if (!findColumn(table, name)) unknown(['features', 'exclude', i], name);
+    });
+    featureNames = table.columns.map((c) => c.name).filter((n) => n !== spec.target && !excluded.includes(n));
+  }
+  if (featureNames.length === 0) {
+    throw new SpecError(specFile, [{ message: 'no feature columns are left once the target and the excluded columns are removed', field: 'features', ...positionOf(['features']) }]);
+  }
+  const featureColumns = featureNames.map((n) => findColumn(table, n) as DataColumn);
+
+  const task = spec.task ?? inferTask(target);
+  if (task === 'regression' && target.kind !== 'numeric') {
+    throw new DataError(`${describeLocation(table.file, { column: target.name })}: the target is text, so the task cannot be regression`, table.file, { column: target.name });
+  }
+  // rows whose target is empty cannot be learned from
+  const labelled: number[] = [];
+  for (let r = 0; r < table.rowCount; r++) if (!isMissing(target, r)) labelled.push(r);
+  const droppedRows = table.rowCount - labelled.length;
+
+  let classes: string[] = [];
+  const y = new Float32Array(table.rowCount);
+  if (task === 'classification') {
+    const labelOf = (r: number): string => (target.kind === 'numeric' ? String(target.values[r]) : (target.categories[target.codes[r] as number] as string));
+    const distinct = [...new Set(labelled.map(labelOf))];
+    classes = target.kind === 'numeric' ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
+    if (classes.length < 2) {
+      throw new DataError(
+        `${describeLocation(table.file, { column: target.name })}: the target has ${classes.length === 0 ? 'no values' : `only one class ("${classes[0]}")`} — a classifier needs at least two`,
+        table.file,
+        { column: target.name, ...(classes[0] !== undefined ? { value: classes[0] } : {}) },
+      );
+    }
+    const indexOf = new Map(classes.map((c, i) => [c, i]));
+    for (const r of labelled) y[r] = indexOf.get(labelOf(r)) as number;
+  } else {
+    for (const r of labelled) y[r] = (target as { values: Float64Array }).values[r] as number;
+  }
+
+  const { train, validation, test } = splitRows(labelled, task === 'classification' && spec.split.stratified ? (r) => y[r] as number : undefined, spec);
+  if (train.length === 0) throw new DataError(`${table.file}: the training split is empty (${labelled.length} labelled rows)`, table.file);
+  const preprocessing = fitPreprocessing(featureColumns, train, spec.preprocessing);
+  const encode = (rows: Int32Array): EncodedSplit => ({
+    x: transformColumns(preprocessing, featureColumns, rows),
+    y: Float32Array.from(rows, (r) => y[r] as number),
+    count: rows.length,
+  });
+  return {
+    task,
+    classes,
+    preprocessing,
+    featureColumns,
+    train: encode(train),
+    validation: encode(validation),
+    test: encode(test),
+    droppedRows,
+    classWeights: classWeightsFor(spec, classes, train, y, specFile, positionOf),
+  };
+}
+
+function isMissing(column: DataColumn, row: number): boolean {
+  return column.kind === 'numeric' ? Number.isNaN(column.values[row]) : (column.codes[row] as number) < 0;
+}
+
+export function inferTask(target: DataColumn): TaskKind {
+  if (target.kind === 'categorical') return 'classification';
+  const distinct = new Set<number>();
+  for (const v of target.values) {
+    if (Number.isNaN(v)) continue;
+    if (!Number.isInteger(v)) return 'regression';
+    distinct.add(v);
+    if (distinct.size > MAX_INFERRED_CLASSES) return 'regression';
+  }
+  return 'classification';
+}
+
+/** Shuffles with the split seed; stratified splits cut each class separately so proportions hold. */
+function splitRows(rows: number[], stratum: ((row: number) => number) | undefined, spec: TrainSpec): { train: Int32Array; validation: Int32Array; test: Int32Array } {
+  const random = new SeededRandom(spec.split.seed);
+  const groups = new Map<number, number[]>();
+  for (const r of rows) {
+    const key = stratum ? stratum(r) : 0;
+    const list = groups.get(key) ?? [];
+    list.push(r);
+    groups.set(key, list);
+  }
+  const train: number[] = [];
+  const validation: number[] = [];
+  const test: number[] = [];
+  for (const key of [...groups.keys()].sort((a, b) => a - b)) {
+    const group = random.shuffle(groups.get(key) as number[]);
+    const nTest = Math.round(group.length * spec.split.test);
+    const nValidation = Math.round(group.length * spec.split.validation);
+    test.push(...group.slice(0, nTest));
+    validation.push(...group.slice(nTest, nTest + nValidation));
+    train.push(...group.slice(nTest + nValidation));
+  }
+  // the per-class order would otherwise leak into mini-batches and metrics curves
+  return { train: Int32Array.from(random.shuffle(train)), validation: Int32Array.from(validation), test: Int32Array.from(test) };
+}
+
+function classWeightsFor(spec: TrainSpec, classes: readonly string[], train: Int32Array, y: Float32Array, specFile: string, positionOf: SpecPositions): Float32Array {
+  const weights = new Float32Array(Math.max(classes.length, 1)).fill(1);
+  if (spec.classWeights === undefined || classes.length === 0) return weights;
+  if (spec.classWeights === 'balanced') {
+    // sklearn's "balanced": n_samples / (n_classes * count(class))
+    const counts = new Float64Array(classes.length);
+    for (const r of train) counts[y[r] as number]! += 1;
+    for (let c = 0; c < classes.length; c++) weights[c] = (counts[c] as number) > 0 ? train.length / (classes.length * (counts[c] as number)) : 1;
+    return weights;
+  }
+  for (const [label, weight] of Object.entries(spec.classWeights)) {
+    const index = classes.indexOf(label);
+    if (index < 0) {
+      throw new SpecError(specFile, [
+        { message: `class_weights names class "${label}", which the target does not have (classes: ${classes.join(', ')})`, field: `class_weights.${label}`, ...positionOf(['class_weights', label]) },
+      ]);
+    }
+    weights[index] = weight;
+  }
+  return weights;
+}

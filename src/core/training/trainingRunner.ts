@@ -1,0 +1,334 @@
+import { ChildJobError, JobCancelledError, runChildJob } from '../process/childJob';
+import type { BackendName, BackendPreference } from '../process/workerProtocol';
+import type { TrackingStore } from '../tracking/trackingStore';
+import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
+import type { EvaluationReport } from '../evaluation/evaluationReport';
+import { MODEL_DIR } from '../modelPackage/modelPackageFormat';
+import { applySpecOverrides, type SpecOverrides } from './specOverrides';
+import type { TrainJobResult } from './trainJob';
+import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';
+import type { TrainSpec } from './trainSpec';
+import { loadTrainSpec } from './trainSpecParser';
+
+// This module runs in the extension host or the CLI: it only parses the spec, starts the worker
+// and persists what the worker streams. TensorFlow.js never loads here.
+
+export type TrainingPhase = 'starting' | 'training' | 'evaluating' | 'packaging' | 'finished';
+
+/** What a progress UI shows; `fraction` grows from 0 to 1 over the run. */
+export interface TrainingProgress {
+  readonly phase: TrainingPhase;
+  /** set once the run exists (after the data passed its checks) */
+  readonly runId?: string;
+  readonly backend?: BackendName;
+  /** 1-based epoch in progress or just finished; 0 before training */
+  readonly epoch: number;
+  readonly epochs: number;
+  readonly batch: number;
+  readonly batchesPerEpoch: number;
+  readonly fraction: number;
+  /** metrics of the last finished epoch (loss, val_loss, accuracy/val_accuracy or rmse/val_rmse) */
+  readonly metrics: Readonly<Record<string, number>>;
+  /** one line for a notification or a terminal: "epoch 3/60 · loss 0.1234 · val_accuracy 0.9800" */
+  readonly message: string;
+}
+
+export interface TrainingOptions {
+  readonly store: TrackingStore;
+  /** path of the *.train.yaml file */
+  readonly specPath: string;
+  /** default "auto": tfjs-node → wasm → cpu */
+  readonly backend?: BackendPreference;
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: TrainingProgress) => void;
+  /** dotted-path overrides of the normalized spec (tuning trials) */
+  readonly overrides?: SpecOverrides;
+  /** experiment to log into; default: the spec's `experiment` */
+  readonly experimentName?: string;
+  readonly runName?: string;
+  /** makes the run a child run (a tuning trial) */
+  readonly parentRunId?: string;
+  readonly extraTags?: readonly Tag[];
+  /** worker entry override (tests) */
+  readonly workerEntry?: string;
+  readonly wasmDir?: string;
+}
+
+export interface TrainingResult {
+  readonly runId: string;
+  readonly experimentId: string;
+  readonly backend: BackendName;
+  /** final epoch metrics and test metrics, as logged */
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly evaluation: EvaluationReport | undefined;
+  readonly epochsRun: number;
+  readonly stoppedEarly: boolean;
+  readonly datasetDigest: string;
+  /** artifact path of the model package inside the run */
+  readonly modelArtifactPath: string;
+}
+
+/** The spec or the data is unusable; nothing was trained and no run was created. */
+export class TrainingInputError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'TrainingInputError';
+  }
+}
+
+/** Training failed after its run was created; the run is marked FAILED with this message. */
+export class TrainingFailedError extends Error {
+  constructor(
+    message: string,
+    readonly runId: string,
+    readonly stderrTail: string,
+  ) {
+    super(message);
+    this.name = 'TrainingFailedError';
+  }
+}
+
+/** Cancelled through the AbortSignal; the run (if it existed) is marked KILLED. */
+export class TrainingCancelledError extends JobCancelledError {
+  constructor(readonly runId: string | undefined) {
+    super('train');
+    this.name = 'TrainingCancelledError';
+  }
+}
+
+const HEARTBEAT_MS = 5000;
+
+/**
+ * Trains the model a spec describes, in a worker process, as a tracked run. Spec and data errors
+ * reject with SpecError / TrainingInputError before any run exists; later failures leave a FAILED
+ * run, cancel a KILLED one. Resolves with the FINISHED run's id and metrics.
+ */
+export async function runTraining(options: TrainingOptions): Promise<TrainingResult> {
+  const parsed = await loadTrainSpec(options.specPath);
+  const spec = options.overrides ? applySpecOverrides(parsed.spec, options.overrides) : parsed.spec;
+  const store = options.store;
+  let ready: TrainReadyEvent | undefined;
+  let runId: string | undefined;
+  let experimentId = '';
+  let runCreation: Promise<void> | undefined;
+  // writes happen in event order, one at a time; the first failure is kept and rethrown
+  let writes: Promise<void> = Promise.resolve();
+  let writeError: unknown;
+  const enqueue = (write: () => Promise<void>): void => {
+    writes = writes.then(write).catch((error: unknown) => {
+      writeError ??= error;
+    });
+  };
+  let progress: TrainingProgress = { phase: 'starting', epoch: 0, epochs: spec.epochs, batch: 0, batchesPerEpoch: 0, fraction: 0, metrics: {}, message: 'reading the data' };
+  const report = (update: Partial<TrainingProgress>): void => {
+    progress = { ...progress, ...update };
+    progress = { ...progress, message: describe(progress) };
+    options.onProgress?.(progress);
+  };
+  report({});
+
+  const onEvent = (payload: unknown): void => {
+    const event = payload as TrainEvent;
+    if (event.type === 'ready') {
+      ready = event;
+      runCreation = (async () => {
+        experimentId = await ensureExperiment(store, options.experimentName ?? spec.experiment);
+        const run = await store.createRun({
+          experimentId,
+          ...(options.runName ?? spec.runName ? { runName: options.runName ?? spec.runName } : {}),
+          source: { type: 'LOCAL', name: options.specPath },
+          ...(options.parentRunId ? { parentRunId: options.parentRunId } : {}),
+          tags: [
+            { key: 'mlops.kind', value: 'train' },
+            { key: 'mlops.backend', value: event.backend.chosen },
+            { key: 'mlops.backend.attempts', value: JSON.stringify(event.backend.attempts.map((a) => ({ backend: a.backend, ok: a.ok, reason: a.reason }))) },
+            { key: 'mlops.spec', value: options.specPath },
+            { key: 'mlops.dataset.digest', value: event.datasetDigest },
+            { key: 'mlops.task', value: event.task },
+            ...(options.parentRunId ? [{ key: 'mlflow.parentRunId', value: options.parentRunId }] : []),
+            ...(options.extraTags ?? []),
+          ],
+        });
+        runId = run.info.runId;
+        await store.logBatch({ runId, params: specParams(spec, event) });
+        await store.logInputs(runId, [
+          {
+            name: spec.datasetAsWritten,
+            digest: event.datasetDigest,
+            sourceType: 'local',
+            source: spec.dataset,
+            schema: JSON.stringify({ columns: event.columns }),
+            profile: JSON.stringify({ rows: event.rows.total, dropped: event.rows.dropped, train: event.rows.train, validation: event.rows.validation, test: event.rows.test }),
+            context: 'training',
+          },
+        ]);
+      })();
+      enqueue(() => runCreation as Promise<void>);
+      enqueue(async () => report({ phase: 'training', ...(runId ? { runId } : {}), backend: event.backend.chosen, epochs: event.epochs, batchesPerEpoch: event.batchesPerEpoch }));
+      return;
+    }
+    if (event.type === 'phase') {
+      enqueue(async () => report({ phase: event.phase, fraction: event.phase === 'evaluating' ? 0.95 : 0.97 }));
+      return;
+    }
+    enqueue(() => persistProgress(store, runId as string, event));
+    const done = (event.epoch - 1 + event.batch / Math.max(event.batchesPerEpoch, 1)) / Math.max(event.epochs, 1);
+    enqueue(async () => report({ phase: 'training', epoch: event.epoch, batch: event.batch, fraction: Math.min(0.94, done * 0.94), ...(event.epochMetrics ? { metrics: event.epochMetrics } : {}) }));
+  };
+
+  const heartbeat = setInterval(() => {
+    if (runId) enqueue(() => store.heartbeat(runId as string));
+  }, HEARTBEAT_MS);
+  let result: TrainJobResult;
+  try {
+    result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}) }, {
+      onEvent,
+      ...(options.signal ? { signal: options.signal } : {}),
+      ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
+    });
+  } catch (error) {
+    clearInterval(heartbeat);
+    await writes;
+    if (!ready) {
+      if (error instanceof JobCancelledError) throw new TrainingCancelledError(undefined);
+      // the worker checks spec and data before sending `ready`: this is an input problem
+      throw new TrainingInputError(error instanceof Error ? error.message : String(error));
+    }
+    if (!runId) throw writeError instanceof Error ? writeError : new Error(String(writeError ?? error));
+    if (error instanceof JobCancelledError) {
+      await store.setTag(runId, 'mlops.cancelled', 'true');
+      await store.updateRun(runId, { status: 'KILLED', endTime: Date.now() });
+      throw new TrainingCancelledError(runId);
+    }
+    const message = error instanceof Error ? error.message : String(error);
+    const stderrTail = error instanceof ChildJobError ? error.stderrTail : '';
+    await store.logBatch({ runId, tags: [{ key: 'mlops.error', value: message.slice(0, 4000) }, ...(stderrTail ? [{ key: 'mlops.stderr_tail', value: stderrTail.slice(-4000) }] : [])] });
+    await store.updateRun(runId, { status: 'FAILED', endTime: Date.now() });
+    throw new TrainingFailedError(message, runId, stderrTail);
+  }
+  clearInterval(heartbeat);
+  await writes;
+  const finishedRunId = runId;
+  if (!ready || !finishedRunId) throw writeError instanceof Error ? writeError : new Error('the training worker finished without starting a run');
+  try {
+    if (writeError) throw writeError;
+    const now = Date.now();
+    const summary: MetricInput[] = [
+      ...Object.entries(result.testMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun, timestamp: now })),
+      { key: 'best_epoch', value: result.bestEpoch, step: 0, timestamp: now },
+      { key: 'epochs_run', value: result.epochsRun, step: 0, timestamp: now },
+      { key: 'train_samples_per_second', value: result.samplesPerSecond, step: 0, timestamp: now },
+    ];
+    await store.logBatch({ runId: finishedRunId, metrics: summary, tags: [{ key: 'mlops.stopped_early', value: String(result.stoppedEarly) }, { key: 'mlops.model', value: MODEL_DIR }] });
+    for (const file of result.files) await store.writeArtifact(finishedRunId, file.path, file.data);
+    await store.updateRun(finishedRunId, { status: 'FINISHED', endTime: Date.now() });
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error);
+    await store.setTag(finishedRunId, 'mlops.error', message.slice(0, 4000)).catch(() => undefined);
+    await store.updateRun(finishedRunId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
+    throw new TrainingFailedError(`saving the run failed: ${message}`, finishedRunId, '');
+  }
+  const metrics = { ...result.finalMetrics, ...result.testMetrics };
+  report({ phase: 'finished', fraction: 1, metrics });
+  return {
+    runId: finishedRunId,
+    experimentId,
+    backend: result.backend,
+    metrics,
+    evaluation: result.evaluation,
+    epochsRun: result.epochsRun,
+    stoppedEarly: result.stoppedEarly,
+    datasetDigest: ready.datasetDigest,
+    modelArtifactPath: MODEL_DIR,
+  };
+}
+
+async function ensureExperiment(store: TrackingStore, name: string): Promise<string> {
+  const existing = await store.getExperimentByName(name);
+  if (existing) return existing.experimentId;
+  try {
+    return await store.createExperiment(name);
+  } catch (error) {
+    // another trial created it first
+    const again = await store.getExperimentByName(name);
+    if (again) return again.experimentId;
+    throw error;
+  }
+}
+
+async function persistProgress(store: TrackingStore, runId: string, event: TrainProgressEvent): Promise<void> {
+  if (event.batchLoss.steps.length > 0) {
+    await store.logMetricColumns(runId, 'batch_loss', {
+      steps: Float64Array.from(event.batchLoss.steps),
+      values: Float64Array.from(event.batchLoss.values),
+      timestamps: Float64Array.from(event.batchLoss.timestamps),
+    });
+  }
+  if (event.epochMetrics) {
+    const timestamp = Date.now();
+    const metrics: MetricInput[] = Object.entries(event.epochMetrics).map(([key, value]) => ({ key, value, step: event.epoch, timestamp }));
+    if (event.samplesPerSecond !== undefined) metrics.push({ key: 'samples_per_second', value: event.samplesPerSecond, step: event.epoch, timestamp });
+    await store.logBatch({ runId, metrics });
+  }
+}
+
+/** The spec as flat MLflow params (snake_case keys as in the YAML). */
+export function specParams(spec: TrainSpec, ready?: Pick<TrainReadyEvent, 'task' | 'classes'>): Param[] {
+  const features = spec.features.mode === 'all' ? 'all' : spec.features.mode === 'list' ? spec.features.columns.join(',') : `all except ${spec.features.columns.join(',')}`;
+  const entries: [string, string | number | boolean][] = [
+    ['dataset', spec.datasetAsWritten],
+    ['target', spec.target],
+    ['task', ready?.task ?? spec.task ?? 'inferred'],
+    ['features', features],
+    ['model.type', spec.model.type],
+    ['optimizer.name', spec.optimizer.name],
+    ['optimizer.learning_rate', spec.optimizer.learningRate],
+    ['optimizer.momentum', spec.optimizer.momentum],
+    ['optimizer.l2', spec.optimizer.l2],
+    ['epochs', spec.epochs],
+    ['batch_size', spec.batchSize],
+    ['seed', spec.seed],
+    ['split.train', spec.split.train],
+    ['split.validation', spec.split.validation],
+    ['split.test', spec.split.test],
+    ['split.seed', spec.split.seed],
+    ['split.stratified', spec.split.stratified],
+    ['preprocessing.impute.numeric', spec.preprocessing.impute.numeric],
+    ['preprocessing.impute.categorical', spec.preprocessing.impute.categorical],
+    ['preprocessing.standardize', spec.preprocessing.standardize],
+    ['preprocessing.one_hot.handle_unknown', spec.preprocessing.oneHot.handleUnknown],
+    ['early_stopping', spec.earlyStopping === false ? 'off' : `${spec.earlyStopping.monitor} patience ${spec.earlyStopping.patience} min_delta ${spec.earlyStopping.minDelta}`],
+    ['class_weights', spec.classWeights === undefined ? 'none' : typeof spec.classWeights === 'string' ? spec.classWeights : JSON.stringify(spec.classWeights)],
+  ];
+  if (spec.model.type === 'mlp') {
+    entries.push(['model.layers', spec.model.layers.map((l) => `${l.units}:${l.activation}${l.dropout > 0 ? `:dropout=${l.dropout}` : ''}`).join(',')]);
+    entries.push(['model.hidden_layers', spec.model.layers.length]);
+  }
+  if (spec.preprocessing.impute.fillValue !== undefined) entries.push(['preprocessing.impute.fill_value', spec.preprocessing.impute.fillValue]);
+  if (ready && ready.classes.length > 0) entries.push(['classes', ready.classes.join(',')]);
+  return entries.map(([key, value]) => ({ key, value: String(value) }));
+}
+
+function describe(p: TrainingProgress): string {
+  switch (p.phase) {
+    case 'starting':
+      return 'reading and checking the data';
+    case 'evaluating':
+      return 'evaluating on the test split';
+    case 'packaging':
+      return 'saving the model package';
+    case 'finished':
+      return `finished: ${formatMetrics(p.metrics)}`;
+    default: {
+      const shown = formatMetrics(p.metrics);
+      return p.epoch === 0 ? `training on ${p.backend ?? '?'}` : `epoch ${p.epoch}/${p.epochs}${shown ? ` · ${shown}` : ''}`;
+    }
+  }
+}
+
+const SHOWN = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'rmse', 'val_rmse', 'test_accuracy', 'test_f1_macro', 'test_rmse', 'test_r2'];
+function formatMetrics(metrics: Readonly<Record<string, number>>): string {
+  return SHOWN.filter((k) => metrics[k] !== undefined)
+    .map((k) => `${k} ${(metrics[k] as number).toFixed(4)}`)
+    .join(' · ');
+}
