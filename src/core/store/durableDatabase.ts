@@ -47,7 +47,10 @@ const OPEN_FILES_MAX = 128;
 export class DurableDatabase {
   readonly warnings: string[] = [];
   private readonly statementCache = new Map<string, Statement>();
+  /** committed lengths (ahead of the disk while a commit waits for its fsync) */
   private readonly fileLengths = new Map<string, number>();
+  /** lengths actually written: what readers may see */
+  private readonly writtenLengths = new Map<string, number>();
   private readonly openFiles = new Map<string, number>();
   private readonly dirtyFiles = new Set<string>();
   private readonly newDirs = new Set<string>();
@@ -95,6 +98,7 @@ export class DurableDatabase {
       store.warnings.push(...journalImage.warnings);
       store.loadFileLengths();
       store.replay(journalImage.records.filter((r) => r.seq > snapshotSeq), journalPath);
+      for (const [file, length] of store.fileLengths) store.writtenLengths.set(file, length);
       await store.migrate(options.migrations);
       return store;
     } catch (error) {
@@ -262,6 +266,7 @@ export class DurableDatabase {
     let written = 0;
     while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written);
     this.dirtyFiles.add(file);
+    this.writtenLengths.set(file, Math.max(this.writtenLengths.get(file) ?? 0, position + bytes.length));
   }
 
   private truncateFileTo(file: string, length: number): void {
@@ -279,12 +284,11 @@ export class DurableDatabase {
   }
 
   /**
-   * Reads bytes [from, to) of an append-only file once every commit made so far is on disk.
-   * Reads never see bytes of a commit that is not yet acknowledged.
+   * Reads bytes [from, to) of an append-only file as far as it is written: a read never sees bytes
+   * of a commit that is not yet acknowledged, and always sees those of an awaited one.
    */
   async readFile(file: string, from = 0, to?: number): Promise<Buffer> {
-    await this.journal.drain();
-    const length = this.fileLengths.get(file) ?? 0;
+    const length = this.writtenLengths.get(file) ?? 0;
     const end = Math.min(to ?? length, length);
     if (end <= from) return Buffer.alloc(0);
     const fd = this.fileDescriptor(file);

@@ -60,6 +60,40 @@ const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, series_id, la
   min_value_text = excluded.min_value_text, max_value = excluded.max_value, max_value_text = excluded.max_value_text, count = excluded.count`;
 const UPSERT_TAG = 'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value';
 const UPDATE_HEARTBEAT = 'UPDATE runs SET heartbeat_time = ? WHERE run_id = ?';
+const UPSERT_INLINE = 'INSERT INTO metric_inline (run_id, key, points) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET points = excluded.points';
+const DELETE_INLINE = 'DELETE FROM metric_inline WHERE run_id = ? AND key = ?';
+/** A series stays inline until it would pass this size (170 points), then moves to its own file. */
+export const INLINE_SERIES_MAX_BYTES = 4096;
+
+function concatBytes(a: Uint8Array | null, b: Uint8Array): Uint8Array {
+  if (!a || a.length === 0) return b.slice();
+  const out = new Uint8Array(a.length + b.length);
+  out.set(a, 0);
+  out.set(b, a.length);
+  return out;
+}
+
+/**
+ * Decides where new points go: short series stay inline (one small SQLite row), longer ones get an
+ * append-only file; a series that outgrows the inline limit moves its points to the file in the
+ * same journal record, so a crash never leaves it half-moved.
+ */
+function placePoints(runId: string, key: string, summary: SummaryState, bytes: Uint8Array, statements: SqlStatement[], appends: FileAppend[]): void {
+  const isNew = summary.count * POINT_BYTES === bytes.length;
+  const inlineBefore = isNew ? new Uint8Array(0) : summary.inline;
+  if (inlineBefore !== null && inlineBefore.length + bytes.length <= INLINE_SERIES_MAX_BYTES) {
+    summary.inline = concatBytes(inlineBefore, bytes);
+    statements.push({ sql: UPSERT_INLINE, params: [runId, key, summary.inline] });
+    return;
+  }
+  if (inlineBefore !== null && inlineBefore.length > 0) {
+    appends.push({ file: seriesFile(runId, summary.seriesId), bytes: concatBytes(inlineBefore, bytes) });
+    statements.push({ sql: DELETE_INLINE, params: [runId, key] });
+  } else {
+    appends.push({ file: seriesFile(runId, summary.seriesId), bytes });
+  }
+  summary.inline = null;
+}
 
 /** Exact text of a double: String() round-trips every value except the sign of zero. */
 function numberText(value: number): string {
@@ -210,8 +244,13 @@ export class LocalTrackingStore implements TrackingStore {
         min: Number(row.min_value_text),
         max: Number(row.max_value_text),
         count: Number(row.count),
+        inline: null,
       });
       run.nextSeriesId = Math.max(run.nextSeriesId, seriesId + 1);
+    }
+    for (const row of this.db.query('SELECT * FROM metric_inline')) {
+      const summary = this.runs.get(String(row.run_id))?.metrics.get(String(row.key));
+      if (summary && row.points instanceof Uint8Array) summary.inline = row.points.slice();
     }
     for (const row of this.db.query('SELECT * FROM run_inputs ORDER BY run_id, position')) {
       const input: DatasetInput = {
@@ -667,7 +706,7 @@ export class LocalTrackingStore implements TrackingStore {
       const summary = summarize(previous, points, previous?.seriesId ?? nextSeriesId++);
       summaries.push([key, summary]);
       statements.push(summaryStatement(run.runId, key, summary));
-      appends.push({ file: seriesFile(run.runId, summary.seriesId), bytes: encodePoints(points) });
+      placePoints(run.runId, key, summary, encodePoints(points), statements, appends);
     }
     this.heartbeatStatements(run, now, statements);
     if (statements.length === 0) return;
@@ -698,8 +737,10 @@ export class LocalTrackingStore implements TrackingStore {
     const summary = summarizeColumns(previous, columns, seriesId);
     const now = Date.now();
     const statements: SqlStatement[] = [summaryStatement(runId, key, summary)];
+    const appends: FileAppend[] = [];
+    placePoints(runId, key, summary, new Uint8Array(raw.buffer), statements, appends);
     this.heartbeatStatements(run, now, statements);
-    const durable = this.commit(statements, [{ file: seriesFile(runId, seriesId), bytes: new Uint8Array(raw.buffer) }]);
+    const durable = this.commit(statements, appends.length > 0 ? appends : undefined);
     run.metrics.set(key, summary);
     if (!previous) run.nextSeriesId = seriesId + 1;
     this.applyHeartbeat(run, statements, now);
@@ -739,12 +780,9 @@ export class LocalTrackingStore implements TrackingStore {
     const run = this.runState(runId);
     const summary = run.metrics.get(key);
     if (!summary) return { columns: { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) }, total: 0, downsampled: false };
-    const bytes = await this.db.readFile(seriesFile(runId, summary.seriesId));
+    // Inline series are read from memory; files up to what is on disk (acknowledged writes).
+    const bytes = summary.inline !== null ? summary.inline.slice() : await this.db.readFile(seriesFile(runId, summary.seriesId));
     let columns = decodeColumns(bytes);
-    if (bytes.length !== summary.count * POINT_BYTES) {
-      // The summary and the series are written in the same journal record; a mismatch is a bug.
-      throw new TrackingError(`Metric "${key}" of run ${runId}: series holds ${bytes.length / POINT_BYTES} points, summary says ${summary.count}`, 'INVALID_STATE');
-    }
     if (options.minStep !== undefined || options.maxStep !== undefined) columns = sliceSteps(columns, options.minStep ?? -Infinity, options.maxStep ?? Infinity);
     const total = columns.steps.length;
     if (options.maxPoints === undefined || total <= options.maxPoints) return { columns, total, downsampled: false };
@@ -810,7 +848,7 @@ function summarize(previous: SummaryState | undefined, points: readonly MetricPo
   const first = points[0] as MetricPoint;
   const s: SummaryState = previous
     ? { ...previous }
-    : { seriesId, value: first.value, step: first.step, timestamp: first.timestamp, min: NaN, max: NaN, count: 0 };
+    : { seriesId, value: first.value, step: first.step, timestamp: first.timestamp, min: NaN, max: NaN, count: 0, inline: null };
   for (const p of points) {
     if (s.count === 0 || isNewer(p.step, p.timestamp, s)) {
       s.value = p.value;
@@ -827,7 +865,7 @@ function summarize(previous: SummaryState | undefined, points: readonly MetricPo
 function summarizeColumns(previous: SummaryState | undefined, c: SeriesColumns, seriesId: number): SummaryState {
   const s: SummaryState = previous
     ? { ...previous }
-    : { seriesId, value: c.values[0] as number, step: c.steps[0] as number, timestamp: c.timestamps[0] as number, min: NaN, max: NaN, count: 0 };
+    : { seriesId, value: c.values[0] as number, step: c.steps[0] as number, timestamp: c.timestamps[0] as number, min: NaN, max: NaN, count: 0, inline: null };
   const n = c.steps.length;
   for (let i = 0; i < n; i++) {
     const step = c.steps[i] as number;

@@ -31,4 +31,13 @@ export const TRACKING_MIGRATIONS: readonly Migration[] = [
         source TEXT NOT NULL, schema TEXT, profile TEXT, context TEXT, PRIMARY KEY (run_id, position))`,
     ],
   },
+  {
+    id: 101,
+    name: 'tracking: short metric series stored inline',
+    statements: [
+      // Series of up to INLINE_SERIES_MAX_BYTES live here rather than in a file of their own: a table
+      // of 10,000 runs × 20 one-point metrics would otherwise be 200,000 files to create and fsync.
+      'CREATE TABLE metric_inline (run_id TEXT NOT NULL, key TEXT NOT NULL, points BLOB NOT NULL, PRIMARY KEY (run_id, key))',
+    ],
+  },
 ];

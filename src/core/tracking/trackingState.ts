@@ -12,6 +12,8 @@ export interface SummaryState {
   min: number;
   max: number;
   count: number;
+  /** the points of a short series kept inline (in SQLite and here); null once it has a file */
+  inline: Uint8Array | null;
 }
 
 export interface RunState {

@@ -100,11 +100,11 @@ test('a series file shorter than recorded is reported, not silently shortened', 
   try {
     const store = await openWorkspaceStore({ dir, ...OPTIONS });
     const run = await store.tracking.createRun({ experimentId: '0' });
-    await store.tracking.logBatch({ runId: run.info.runId, metrics: Array.from({ length: 10 }, (_, i) => ({ key: 'loss', value: i, step: i })) });
+    await store.tracking.logBatch({ runId: run.info.runId, metrics: Array.from({ length: 200 }, (_, i) => ({ key: 'loss', value: i, step: i })) });
     await store.close();
     truncateSync(join(dir, 'series', run.info.runId, '1.f64'), 100);
     const reopened = await openWorkspaceStore({ dir, ...OPTIONS });
-    await assert.rejects(reopened.tracking.getMetricHistory(run.info.runId, 'loss'), /1\.f64 is damaged at byte offset 100: the series file is shorter than recorded \(100 of 240 bytes\)/);
+    await assert.rejects(reopened.tracking.getMetricHistory(run.info.runId, 'loss'), /1\.f64 is damaged at byte offset 100: the series file is shorter than recorded \(100 of 4800 bytes\)/);
     await reopened.close();
   } finally {
     cleanup();

@@ -56,6 +56,7 @@ test('params are immutable: the same value again is fine, a different one is ref
 
 type Op =
   | { kind: 'metric'; run: number; key: string; value: number; step: number }
+  | { kind: 'bulk'; run: number; key: string; values: number[] }
   | { kind: 'param'; run: number; key: string; value: string }
   | { kind: 'tag'; run: number; key: string; value: string }
   | { kind: 'reopen'; snapshot: boolean };
@@ -63,6 +64,8 @@ type Op =
 const KEY = fc.constantFrom('a', 'b', 'loss', 'val/acc', 'ключ', 'with space');
 const OP: fc.Arbitrary<Op> = fc.oneof(
   { weight: 6, arbitrary: fc.record({ kind: fc.constant('metric' as const), run: fc.nat(2), key: KEY, value: fc.double(), step: fc.integer({ min: -5, max: 1000 }) }) },
+  // Bulk batches push series past the inline limit, so moving to a file gets exercised too.
+  { weight: 1, arbitrary: fc.record({ kind: fc.constant('bulk' as const), run: fc.nat(2), key: KEY, values: fc.array(fc.double(), { minLength: 1, maxLength: 150 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('param' as const), run: fc.nat(2), key: KEY, value: fc.string({ maxLength: 12 }) }) },
   { weight: 2, arbitrary: fc.record({ kind: fc.constant('tag' as const), run: fc.nat(2), key: KEY, value: fc.string({ maxLength: 12 }) }) },
   { weight: 1, arbitrary: fc.record({ kind: fc.constant('reopen' as const), snapshot: fc.boolean() }) },
@@ -88,6 +91,10 @@ test('random logging sequences (with reopen and crash-like closes in between) re
           if (op.kind === 'metric') {
             await store.tracking.logMetric(runId, { key: op.key, value: op.value, step: op.step, timestamp: 42 });
             m.metrics.set(op.key, [...(m.metrics.get(op.key) ?? []), { value: op.value, step: op.step }]);
+          } else if (op.kind === 'bulk') {
+            const first = (m.metrics.get(op.key) ?? []).length;
+            await store.tracking.logBatch({ runId, metrics: op.values.map((value, i) => ({ key: op.key, value, step: first + i, timestamp: 42 })) });
+            m.metrics.set(op.key, [...(m.metrics.get(op.key) ?? []), ...op.values.map((value, i) => ({ value, step: first + i }))]);
           } else if (op.kind === 'param') {
             const old = m.params.get(op.key);
             if (old !== undefined && old !== op.value) {
