@@ -2,7 +2,6 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import packageJson from '../../../package.json';
 
-// eslint-disable-next-line @typescript-eslint/no-require-imports
 const { fake } = require('../../support/loadWithFakeVscode.cjs') as { fake: { __registered: { commands: string[]; trees: string[]; serializers: string[] } } };
 
 describe('activation', () => {
