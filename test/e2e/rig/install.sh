@@ -45,7 +45,18 @@ cs_version() {
 }
 
 # npm flags common to every step. --foreground-scripts keeps node-gyp output in our log.
-NPM_FLAGS=(--no-audit --no-fund --no-update-notifier --foreground-scripts --loglevel=error)
+NPM_FLAGS=(--no-audit --no-fund --no-update-notifier --foreground-scripts --loglevel=warn)
+# npm/node-gyp output (thousands of compiler warnings) goes to a log file; its tail is printed
+# when a step fails.
+INSTALL_LOG=$RIG_DIR/install.log
+logged() {
+  echo "+ $*" >>"$INSTALL_LOG"
+  if ! "$@" >>"$INSTALL_LOG" 2>&1; then
+    log "failed: $* -- last lines of $INSTALL_LOG:"
+    tail -n 60 "$INSTALL_LOG" >&2
+    return 1
+  fi
+}
 
 # ---------------------------------------------------------------- 1. apt packages
 # chromium: the browser Playwright drives. libkrb5-dev + g++ make python3: build the
@@ -76,7 +87,7 @@ else
   "dependencies": { "node": "$NODE_VERSION" },
   "allowScripts": { "node": true } }
 EOF
-  (cd "$NODE_DIR" && npm install "${NPM_FLAGS[@]}" >&2)
+  (cd "$NODE_DIR" && logged npm install "${NPM_FLAGS[@]}")
   [ "$("$NODE_BIN" -v)" = "v$NODE_VERSION" ] || { log "node binary missing/wrong: $NODE_BIN"; exit 1; }
   [ -f "$NODE_HOME/include/node/node.h" ] || { log "node headers missing in $NODE_HOME/include/node"; exit 1; }
   rm -f "$CS_DIR"/.installed-*   # native addons must be rebuilt against these headers
@@ -86,7 +97,7 @@ fi
 if [ -f "$CS_MARK" ]; then
   :
 else
-  log "npm install code-server@$CODE_SERVER_VERSION (builds native addons; ~2-3 min on 2 cores)"
+  log "npm install code-server@$CODE_SERVER_VERSION (builds native addons; ~2-3 min on 2 cores; log: $INSTALL_LOG)"
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
   cat > "$CS_DIR/package.json" <<EOF
@@ -100,7 +111,7 @@ EOF
   #   that ship with the npm `node` package (overrides any nodedir in ~/.npmrc, e.g. /usr,
   #   which would build against the system Node's ABI).
   (cd "$CS_DIR" && PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$NODE_HOME" \
-     npm install "${NPM_FLAGS[@]}" >&2)
+     logged npm install "${NPM_FLAGS[@]}")
   # sanity: native addons built and loadable by this Node
   for m in @vscode/spdlog @vscode/sqlite3 @vscode/native-watchdog kerberos node-pty; do
     (cd "$CS_PKG/lib/vscode" && "$NODE_BIN" -e "require('$m')") \
