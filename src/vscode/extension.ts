@@ -3,7 +3,10 @@ import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
+import { JobStatusBar } from './jobs/jobStatusBar';
 import { StoreService } from './store/storeService';
+import { registerTrainingCommands } from './training/trainModelCommand';
+import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
 
 let storeService: StoreService | undefined;
@@ -17,6 +20,7 @@ export function activate(context: vscode.ExtensionContext): void {
   log.info(`MLOps Studio ${PRODUCT_VERSION} activating (VS Code ${vscode.version}, ${vscode.env.appHost}, trusted: ${vscode.workspace.isTrusted})`);
   storeService = new StoreService(log);
   const deps: DashboardDependencies = { extensionUri: context.extensionUri, storeService, log };
+  const jobs = new JobStatusBar();
 
   const empty = new EmptyTreeProvider();
   context.subscriptions.push(
@@ -30,7 +34,10 @@ export function activate(context: vscode.ExtensionContext): void {
       DashboardPanel.show(deps);
     }),
     vscode.commands.registerCommand('mlops.refresh', () => storeService?.refresh()),
+    jobs,
     ...registerWorkbenchCommands(log),
+    ...registerTrainingCommands({ storeService, jobs, log }),
+    registerTrainSpecDiagnostics(),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
         const { DashboardPanel } = await import('./dashboard/dashboardPanel');

@@ -9,8 +9,18 @@ class EventEmitter {
 }
 const disposable = { dispose() {} };
 const log = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, dispose() {} };
+class Disposable {
+  constructor(fn) { this.fn = fn; }
+  static from(...items) { return new Disposable(() => items.forEach((d) => d.dispose())); }
+  dispose() { this.fn?.(); }
+}
 module.exports = {
   __registered: registered,
+  Disposable,
+  StatusBarAlignment: { Left: 1, Right: 2 },
+  languages: {
+    createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }),
+  },
   version: '1.95.0-fake',
   EventEmitter,
   Uri: { file: (p) => ({ fsPath: p, scheme: 'file', path: p }), joinPath: (u, ...s) => ({ ...u, path: [u.path, ...s].join('/') }) },
@@ -21,6 +31,7 @@ module.exports = {
     registerTreeDataProvider: (id) => { registered.trees.push(id); return disposable; },
     registerWebviewPanelSerializer: (id) => { registered.serializers.push(id); return disposable; },
     createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
+    withProgress: async (_options, task) => task({ report() {} }, { onCancellationRequested: () => disposable }),
     showInformationMessage: async () => undefined,
     showErrorMessage: async () => undefined,
   },
@@ -35,5 +46,9 @@ module.exports = {
     getConfiguration: () => ({ get: (_k, d) => d }),
     onDidChangeConfiguration: () => disposable,
     onDidGrantWorkspaceTrust: () => disposable,
+    textDocuments: [],
+    onDidOpenTextDocument: () => disposable,
+    onDidChangeTextDocument: () => disposable,
+    onDidCloseTextDocument: () => disposable,
   },
 };

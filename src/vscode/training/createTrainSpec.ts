@@ -1,0 +1,122 @@
+import { existsSync } from 'node:fs';
+import { writeFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, relative, sep } from 'node:path';
+import * as vscode from 'vscode';
+import { readDatasetColumns } from './datasetColumns';
+
+const DATASET_GLOB = '**/*.{csv,tsv,parquet}';
+const EXCLUDE_GLOB = '**/{node_modules,.mlops,.git}/**';
+
+interface Choice<T> extends vscode.QuickPickItem {
+  value: T;
+}
+
+/**
+ * "MLOps: Create Training Spec from Dataset…": dataset → target → task → model, then writes a
+ * commented *.train.yaml next to the dataset's folder and opens it. Returns the new spec's URI.
+ */
+export async function createTrainSpec(datasetArg?: vscode.Uri): Promise<vscode.Uri | undefined> {
+  const dataset = datasetArg ?? (await pickDataset());
+  if (!dataset) return undefined;
+  let columns: string[];
+  try {
+    columns = await readDatasetColumns(dataset.fsPath);
+  } catch (error) {
+    void vscode.window.showErrorMessage(`MLOps: cannot read the columns of ${basename(dataset.fsPath)}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  }
+  if (columns.length < 2) {
+    void vscode.window.showErrorMessage(`MLOps: ${basename(dataset.fsPath)} has ${columns.length} column(s); training needs a target and at least one feature.`);
+    return undefined;
+  }
+  const target = await vscode.window.showQuickPick(
+    columns.map((c, i) => ({ label: c, value: c, ...(i === columns.length - 1 ? { description: 'last column' } : {}) }) satisfies Choice<string>),
+    { title: 'Create training spec (2/4): the column to predict', placeHolder: 'Target column', ignoreFocusOut: true },
+  );
+  if (!target) return undefined;
+  const task = await vscode.window.showQuickPick<Choice<'auto' | 'classification' | 'regression'>>(
+    [
+      { label: 'Decide from the data', description: 'classification for labels or few integer values, else regression', value: 'auto' },
+      { label: 'Classification', description: `predict a class of ${target.value}`, value: 'classification' },
+      { label: 'Regression', description: `predict the value of ${target.value}`, value: 'regression' },
+    ],
+    { title: 'Create training spec (3/4): task', ignoreFocusOut: true },
+  );
+  if (!task) return undefined;
+  const model = await vscode.window.showQuickPick<Choice<'mlp' | 'linear'>>(
+    [
+      { label: 'Neural network (MLP)', description: 'two hidden layers, early stopping', value: 'mlp' },
+      { label: 'Linear model', description: 'logistic regression for classes, linear regression for values', value: 'linear' },
+    ],
+    { title: 'Create training spec (4/4): model', ignoreFocusOut: true },
+  );
+  if (!model) return undefined;
+
+  const datasetDir = dirname(dataset.fsPath);
+  // Datasets often live in a data/ folder; the spec then goes beside that folder, as in examples/.
+  const specDir = basename(datasetDir) === 'data' ? dirname(datasetDir) : datasetDir;
+  const stem = basename(dataset.fsPath, extname(dataset.fsPath)).replace(/[^\w.-]+/g, '-');
+  let specPath = join(specDir, `${stem}.train.yaml`);
+  for (let n = 2; existsSync(specPath); n++) specPath = join(specDir, `${stem}-${n}.train.yaml`);
+  const linear = task.value === 'regression' ? 'linear_regression' : 'logistic_regression';
+  await writeFile(specPath, specText({ dataset: relative(specDir, dataset.fsPath).split(sep).join('/'), target: target.value, task: task.value, model: model.value === 'mlp' ? 'mlp' : linear, experiment: stem }), { flag: 'wx' });
+  const uri = vscode.Uri.file(specPath);
+  await vscode.window.showTextDocument(uri);
+  return uri;
+}
+
+async function pickDataset(): Promise<vscode.Uri | undefined> {
+  const files = await vscode.workspace.findFiles(DATASET_GLOB, EXCLUDE_GLOB, 500);
+  const browse: Choice<undefined> = { label: '$(folder-opened) Browse…', value: undefined };
+  const picked = await vscode.window.showQuickPick<Choice<vscode.Uri | undefined>>(
+    [
+      ...files
+        .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
+        .map((uri) => ({ label: basename(uri.fsPath), description: vscode.workspace.asRelativePath(dirname(uri.fsPath)), value: uri })),
+      browse,
+    ],
+    { title: 'Create training spec (1/4): dataset', placeHolder: files.length ? 'CSV or Parquet file to train on' : 'No CSV or Parquet files in this folder: browse for one', ignoreFocusOut: true },
+  );
+  if (!picked) return undefined;
+  if (picked.value) return picked.value;
+  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Data files': ['csv', 'tsv', 'parquet'] }, title: 'Dataset to train on' });
+  return chosen?.[0];
+}
+
+function specText(s: { dataset: string; target: string; task: 'auto' | 'classification' | 'regression'; model: string; experiment: string }): string {
+  const quote = (v: string): string => (/^[\w./-]+$/.test(v) ? v : JSON.stringify(v));
+  const lines = [
+    `# Training spec created by MLOps Studio. Hover a field for its documentation;`,
+    `# train it with "MLOps: Train Model…" or \`npx mlops train ${basename(s.experiment)}.train.yaml\`.`,
+    `experiment: ${quote(s.experiment)}`,
+    `dataset: ${quote(s.dataset)}`,
+    `target: ${quote(s.target)}`,
+    ...(s.task === 'auto' ? ['# task: classification | regression (inferred from the target when omitted)'] : [`task: ${s.task}`]),
+    `features: all`,
+    `preprocessing:`,
+    `  impute:`,
+    `    numeric: median`,
+    `    categorical: most_frequent`,
+    `  standardize: true`,
+    `  one_hot:`,
+    `    handle_unknown: ignore`,
+    `split:`,
+    `  train: 0.7`,
+    `  validation: 0.15`,
+    `  test: 0.15`,
+    `model:`,
+    `  type: ${s.model}`,
+    ...(s.model === 'mlp' ? [`  layers:`, `    - units: 32`, `      activation: relu`, `    - units: 16`, `      activation: relu`] : []),
+    `optimizer:`,
+    `  name: adam`,
+    `  learning_rate: 0.01`,
+    `epochs: 100`,
+    `batch_size: 32`,
+    `early_stopping:`,
+    `  patience: 10`,
+    `  monitor: val_loss`,
+    `seed: 42`,
+    '',
+  ];
+  return lines.join('\n');
+}
