@@ -1,0 +1,96 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, test } from 'node:test';
+import { parseCsv } from '../../../src/core/data/csvReader';
+import { DataError } from '../../../src/core/data/dataErrors';
+import { findColumn } from '../../../src/core/data/dataTable';
+import { readTable } from '../../../src/core/data/tableReader';
+
+const examples = join(__dirname, '..', '..', '..', 'examples', 'data');
+const dir = mkdtempSync(join(tmpdir(), 'mlops-data-'));
+function csvFile(name: string, text: string): string {
+  const path = join(dir, name);
+  writeFileSync(path, text);
+  return path;
+}
+function rejectsWith(text: string, pattern: RegExp, options: Parameters<typeof parseCsv>[3] = {}): void {
+  assert.throws(
+    () => parseCsv(text, 'sha256:x', 'data.csv', options),
+    (error: unknown) => {
+      assert.ok(error instanceof DataError, `expected a DataError, got ${String(error)}`);
+      assert.match(error.message, pattern);
+      return true;
+    },
+  );
+}
+
+describe('reading a CSV into typed columns', () => {
+  test('the penguins example: measurements are numeric with their empty cells missing, text columns categorical', async () => {
+    const table = await readTable(join(examples, 'penguins.csv'));
+    assert.equal(table.rowCount, 344);
+    const bill = findColumn(table, 'bill_length_mm');
+    assert.equal(bill?.kind, 'numeric');
+    assert.equal(bill?.missing, 2);
+    assert.ok(bill?.kind === 'numeric' && bill.values[0] === 39.1 && Number.isNaN(bill.values[3]));
+    const species = findColumn(table, 'species');
+    assert.ok(species?.kind === 'categorical');
+    assert.deepEqual([...species.categories].sort(), ['Adelie', 'Chinstrap', 'Gentoo']);
+    const sex = findColumn(table, 'sex');
+    assert.ok(sex?.kind === 'categorical' && sex.missing > 0 && sex.codes[3] === -1);
+    assert.match(table.digest, /^sha256:[0-9a-f]{64}$/);
+  });
+
+  test('the digest identifies the content: same bytes same digest, one changed cell a new one', async () => {
+    const a = await readTable(csvFile('a.csv', 'x,y\n1,2\n'));
+    const b = await readTable(csvFile('b.csv', 'x,y\n1,2\n'));
+    const c = await readTable(csvFile('c.csv', 'x,y\n1,3\n'));
+    assert.equal(a.digest, b.digest);
+    assert.notEqual(a.digest, c.digest);
+  });
+
+  test('a ragged row names the file and its line', () => {
+    rejectsWith('a,b,c\n1,2,3\n4,5\n', /^data\.csv line 3: has 2 fields but the header has 3 — ragged row$/);
+    rejectsWith('a,b\n1,2\n3,4,5\n', /line 3: has 3 fields/);
+  });
+
+  test('text in a mostly numeric column names line, column and value', () => {
+    rejectsWith('id,price\na,1\nb,2\nc,3\nd,4\ne,n/a\nf,6\n', /^data\.csv line 6, column "price": "n\/a" is not a number, but column "price" is numeric \(5 of 6 values are numbers\)$/);
+  });
+
+  test('a column the spec declares numeric rejects its first non-number', () => {
+    rejectsWith('id,code\n1,A7\n2,B8\n', /line 2, column "code": "A7" is not a number.*declared in the spec/, { columnKinds: { code: 'numeric' } });
+  });
+
+  test('NaN and Infinity literals are refused: missing values are empty cells', () => {
+    rejectsWith('x,y\n1,2\n3,NaN\n', /line 3, column "y": "NaN" is not allowed in a numeric column — leave the cell empty/);
+    rejectsWith('x,y\n1,2\n-Infinity,4\n', /line 3, column "x": "-Infinity" is not allowed/);
+    rejectsWith('x,y\n1,2\ninf,4\n', /column "x": "inf" is not allowed/);
+  });
+
+  test('line numbers stay right after quoted fields that span lines and after blank lines', () => {
+    rejectsWith('note,x\n"two\nlines",1\n\nok,2\nbad,3,4\n', /^data\.csv line 6: has 3 fields/);
+  });
+
+  test('an empty file and a header without rows are errors', async () => {
+    await assert.rejects(readTable(csvFile('empty.csv', '')), /empty\.csv is empty: it has no header line and no rows/);
+    await assert.rejects(readTable(csvFile('header.csv', 'a,b\n')), /header\.csv has a header but no data rows/);
+  });
+
+  test('a file that does not exist is named', async () => {
+    await assert.rejects(readTable(join(dir, 'nope.csv')), (error: unknown) => error instanceof DataError && /nope\.csv does not exist/.test(error.message));
+  });
+
+  test('a duplicate header name is refused', () => {
+    rejectsWith('a,b,a\n1,2,3\n', /the header names column "a" twice/);
+  });
+
+  test('a column of mostly text stays categorical, and a declared categorical column keeps numbers as labels', () => {
+    const table = parseCsv('city,zip\nOslo,0150\nRome,00118\nParis,75001\n', 'd', 'data.csv', { columnKinds: { zip: 'categorical' } });
+    const zip = findColumn(table, 'zip');
+    assert.ok(zip?.kind === 'categorical');
+    assert.deepEqual(zip.categories, ['0150', '00118', '75001']);
+    assert.equal(findColumn(table, 'city')?.kind, 'categorical');
+  });
+});
