@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  REPO,
+  EXTENSION_DIR,
   e2eEnv,
   launchBrowser,
   makeWorkspace,
@@ -23,7 +23,7 @@ const VIEWS = ['Experiments', 'Models', 'Features', 'Endpoints', 'Monitors'];
 /** Runs the project's CLI (`mlops`) on a workspace; returns its trimmed stdout. */
 function mlops(workspace, ...args) {
   try {
-    return execFileSync(process.execPath, [join(REPO, 'dist', 'cli.js'), '-w', workspace, ...args], {
+    return execFileSync(process.execPath, [join(EXTENSION_DIR, 'dist', 'cli.js'), '-w', workspace, ...args], {
       encoding: 'utf8',
       stdio: ['ignore', 'pipe', 'pipe'],
       timeout: 30_000,
@@ -52,10 +52,13 @@ async function openDashboard(page) {
   return frame;
 }
 
-async function assertNoErrorBanner(frame) {
+/** Once loaded, the panel shows neither an error banner nor its loading placeholder. */
+async function assertLoadedWithoutErrors(frame) {
   const alerts = frame.locator('[role=alert]');
   const count = await alerts.count();
   assert.equal(count, 0, `the dashboard shows an error: ${count ? normalizeSpace(await alerts.first().innerText()) : ''}`);
+  const text = normalizeSpace(await frame.locator('body').innerText());
+  assert.doesNotMatch(text, /Loading\b[^.]*…/, 'the loading placeholder is gone');
 }
 
 describe('MLOps Studio in VS Code', () => {
@@ -89,7 +92,7 @@ describe('MLOps Studio in VS Code', () => {
       await waitForText(frame.locator('[data-testid=store-state]'), 'Not created yet');
       await waitForText(frame.locator('[data-testid=empty-state]'), 'Nothing tracked yet');
       assert.equal(await frame.locator('[data-testid=recent-runs]').count(), 0, 'no runs table in an empty workspace');
-      await assertNoErrorBanner(frame);
+      await assertLoadedWithoutErrors(frame);
       assert.match(await frame.locator('body').getAttribute('class'), /vscode-dark/, 'the webview follows the dark theme');
       await screenshot(page, 'dashboard-dark');
 
@@ -122,7 +125,7 @@ describe('MLOps Studio in VS Code', () => {
       assert.match(row, /e2e-demo/, `the row names the experiment: ${row}`);
       assert.match(row, /finished/i, `the row shows the run finished: ${row}`);
       assert.equal(await frame.locator('[data-testid=empty-state]').count(), 0, 'no empty state once a run exists');
-      await assertNoErrorBanner(frame);
+      await assertLoadedWithoutErrors(frame);
       await screenshot(page, 'dashboard-runs');
     });
   });

@@ -131,6 +131,7 @@ async function main() {
         MLOPS_E2E_STATE_DIR: stateDir,
         MLOPS_E2E_OUT: outDir,
         MLOPS_E2E_REPO: repo,
+        MLOPS_E2E_EXTENSION_DIR: extension,
       },
     });
     const timer = setTimeout(() => {

@@ -8,6 +8,7 @@
 //   MLOPS_E2E_STATE_DIR  the server's state folder (user data, logs)
 //   MLOPS_E2E_OUT        output folder (default test-output/e2e): screenshots/, logs
 //   MLOPS_E2E_REPO       the repository root
+//   MLOPS_E2E_EXTENSION_DIR  the extension folder linked into VS Code (the repo by default)
 //   CHROMIUM             browser binary (default /usr/bin/chromium)
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
@@ -15,6 +16,8 @@ import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 
 export const REPO = process.env.MLOPS_E2E_REPO || resolve(dirname(fileURLToPath(import.meta.url)), '../../..');
+/** The extension under test (its dist/cli.js is the `mlops` CLI the tests run). */
+export const EXTENSION_DIR = process.env.MLOPS_E2E_EXTENSION_DIR || REPO;
 export const OUT_DIR = process.env.MLOPS_E2E_OUT || join(REPO, 'test-output', 'e2e');
 export const SCREENSHOT_DIR = join(OUT_DIR, 'screenshots');
 
