@@ -7,6 +7,7 @@ import { JobStatusBar } from './jobs/jobStatusBar';
 import { StoreService } from './store/storeService';
 import { registerTrainingCommands } from './training/trainModelCommand';
 import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
+import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
 
 let storeService: StoreService | undefined;
@@ -23,12 +24,20 @@ export function activate(context: vscode.ExtensionContext): void {
   const jobs = new JobStatusBar();
 
   const empty = new EmptyTreeProvider();
+  const experiments = new ExperimentsTreeProvider(storeService);
+  const experimentsView = vscode.window.createTreeView<ExperimentsNode>('mlops.experiments', { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true });
+  experiments.view = experimentsView;
   context.subscriptions.push(
     log,
     storeService,
-    ...['mlops.experiments', 'mlops.models', 'mlops.features', 'mlops.endpoints', 'mlops.monitors'].map((id) =>
-      vscode.window.registerTreeDataProvider(id, empty),
-    ),
+    experiments,
+    experimentsView,
+    ...['mlops.models', 'mlops.features', 'mlops.endpoints', 'mlops.monitors'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
+    vscode.commands.registerCommand('mlops.copyRunId', async (node?: ExperimentsNode) => {
+      if (node?.kind !== 'run') return;
+      await vscode.env.clipboard.writeText(node.run.info.runId);
+      void vscode.window.setStatusBarMessage(`$(check) Copied run id ${node.run.info.runId}`, 3000);
+    }),
     vscode.commands.registerCommand('mlops.openDashboard', async () => {
       const { DashboardPanel } = await import('./dashboard/dashboardPanel');
       DashboardPanel.show(deps);

@@ -1,0 +1,109 @@
+import * as vscode from 'vscode';
+import type { Experiment, Run, RunStatus } from '../../core/tracking/trackingTypes';
+import type { StoreService } from '../store/storeService';
+
+/** Most recent runs listed under an experiment; the runs panel pages through the rest. */
+const RUNS_PER_EXPERIMENT = 200;
+/** The metric shown beside a run: the first of these it has. */
+const KEY_METRICS = ['test_accuracy', 'val_accuracy', 'accuracy', 'test_rmse', 'val_rmse', 'rmse', 'test_r2', 'val_loss', 'loss'];
+
+export type ExperimentsNode = { kind: 'experiment'; experiment: Experiment } | { kind: 'run'; run: Run };
+
+const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
+  RUNNING: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
+  SCHEDULED: new vscode.ThemeIcon('clock'),
+  FINISHED: new vscode.ThemeIcon('pass', new vscode.ThemeColor('testing.iconPassed')),
+  FAILED: new vscode.ThemeIcon('error', new vscode.ThemeColor('testing.iconFailed')),
+  KILLED: new vscode.ThemeIcon('circle-slash', new vscode.ThemeColor('disabledForeground')),
+};
+
+/** The Experiments view: experiments → runs with status, name and a key metric, updated live. */
+export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<ExperimentsNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscription: vscode.Disposable;
+  /** set by the view so the provider can show why the tree is empty */
+  view: vscode.TreeView<ExperimentsNode> | undefined;
+
+  constructor(private readonly storeService: StoreService) {
+    // Coalesce: a training run writes many times per second.
+    this.subscription = storeService.onDidChange(() => {
+      clearTimeout(this.refreshTimer);
+      this.refreshTimer = setTimeout(() => this.changeEmitter.fire(undefined), 500);
+    });
+  }
+
+  getTreeItem(node: ExperimentsNode): vscode.TreeItem {
+    if (node.kind === 'experiment') {
+      const item = new vscode.TreeItem(node.experiment.name, vscode.TreeItemCollapsibleState.Expanded);
+      item.id = `experiment:${node.experiment.experimentId}`;
+      item.iconPath = new vscode.ThemeIcon('beaker');
+      item.contextValue = 'mlops.experiment';
+      item.tooltip = `Experiment ${node.experiment.name} (id ${node.experiment.experimentId})`;
+      return item;
+    }
+    const { info, data } = node.run;
+    const item = new vscode.TreeItem(info.runName || info.runId.slice(0, 8), vscode.TreeItemCollapsibleState.None);
+    item.id = `run:${info.runId}`;
+    item.iconPath = STATUS_ICONS[info.status];
+    item.contextValue = info.status === 'RUNNING' ? 'mlops.run.running' : 'mlops.run';
+    const metric = KEY_METRICS.map((k) => data.metrics.find((m) => m.key === k)).find((m) => m !== undefined);
+    item.description = [metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, info.status === 'RUNNING' ? 'running' : undefined].filter(Boolean).join(' · ');
+    const tooltip = new vscode.MarkdownString(undefined, true);
+    tooltip.appendMarkdown(`**${escapeMarkdown(info.runName || info.runId)}** — ${info.status.toLowerCase()}\n\n`);
+    tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);
+    if (info.endTime !== null) tooltip.appendMarkdown(`, took ${formatDuration(info.endTime - info.startTime)}`);
+    const metrics = data.metrics.filter((m) => !m.key.startsWith('test_confusion')).slice(0, 12);
+    if (metrics.length > 0) tooltip.appendMarkdown(`\n\n${metrics.map((m) => `\`${m.key}\` ${formatValue(m.value)}`).join('  \n')}`);
+    const error = data.tags.find((t) => t.key === 'mlops.error');
+    if (error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(error.value.slice(0, 300))}`);
+    item.tooltip = tooltip;
+    return item;
+  }
+
+  async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    const access = await this.storeService.access();
+    if (access.state !== 'open') {
+      this.setMessage(access.state === 'locked' || access.state === 'error' ? access.message : undefined);
+      return [];
+    }
+    this.setMessage(undefined);
+    const tracking = access.store.tracking;
+    if (!node) {
+      const { experiments } = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
+      return experiments.map((experiment) => ({ kind: 'experiment' as const, experiment }));
+    }
+    if (node.kind === 'experiment') {
+      const { runs } = await tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT });
+      return runs.map((run) => ({ kind: 'run' as const, run }));
+    }
+    return [];
+  }
+
+  private setMessage(message: string | undefined): void {
+    if (this.view && this.view.message !== message) this.view.message = message;
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.subscription.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+function formatValue(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  if (Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(4)).toString();
+}
+
+function formatDuration(ms: number): string {
+  if (ms < 1000) return `${ms} ms`;
+  if (ms < 60_000) return `${(ms / 1000).toFixed(1)} s`;
+  return `${Math.floor(ms / 60_000)} min ${Math.round((ms % 60_000) / 1000)} s`;
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
