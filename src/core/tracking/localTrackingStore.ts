@@ -53,11 +53,11 @@ const MAX_KEY_LENGTH = 250;
 const MAX_PARAM_VALUE_LENGTH = 6_000;
 const MAX_TAG_VALUE_LENGTH = 8_000;
 
-const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, series_id, last_value, last_value_text, last_step, last_timestamp,
-  min_value, min_value_text, max_value, max_value_text, count) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT(run_id, key) DO UPDATE SET last_value = excluded.last_value, last_value_text = excluded.last_value_text,
-  last_step = excluded.last_step, last_timestamp = excluded.last_timestamp, min_value = excluded.min_value,
-  min_value_text = excluded.min_value_text, max_value = excluded.max_value, max_value_text = excluded.max_value_text, count = excluded.count`;
+const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, series_id, last_value, last_step, last_timestamp,
+  min_value, max_value, count, exact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+  ON CONFLICT(run_id, key) DO UPDATE SET last_value = excluded.last_value, last_step = excluded.last_step,
+  last_timestamp = excluded.last_timestamp, min_value = excluded.min_value, max_value = excluded.max_value,
+  count = excluded.count, exact = excluded.exact`;
 const UPSERT_TAG = 'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value';
 const UPDATE_HEARTBEAT = 'UPDATE runs SET heartbeat_time = ? WHERE run_id = ?';
 const UPSERT_INLINE = 'INSERT INTO metric_inline (run_id, key, points) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET points = excluded.points';
@@ -73,26 +73,36 @@ function concatBytes(a: Uint8Array | null, b: Uint8Array): Uint8Array {
   return out;
 }
 
+/** Where a series' points live, decided by its length alone so that replay decides the same way. */
+export function seriesStorage(count: number): 'summary' | 'inline' | 'file' {
+  if (count <= 1) return 'summary';
+  return count * POINT_BYTES <= INLINE_SERIES_MAX_BYTES ? 'inline' : 'file';
+}
+
 /**
- * Decides where new points go: short series stay inline (one small SQLite row), longer ones get an
- * append-only file; a series that outgrows the inline limit moves its points to the file in the
- * same journal record, so a crash never leaves it half-moved.
+ * Puts new points where their series now belongs: a one-point series is just its summary row, a
+ * short one an inline row, a long one its own append-only file. A series that outgrows a kind
+ * moves in the same journal record as the new points, so a crash never leaves it half-moved.
  */
-function placePoints(runId: string, key: string, summary: SummaryState, bytes: Uint8Array, statements: SqlStatement[], appends: FileAppend[]): void {
-  const isNew = summary.count * POINT_BYTES === bytes.length;
-  const inlineBefore = isNew ? new Uint8Array(0) : summary.inline;
-  if (inlineBefore !== null && inlineBefore.length + bytes.length <= INLINE_SERIES_MAX_BYTES) {
-    summary.inline = concatBytes(inlineBefore, bytes);
-    statements.push({ sql: UPSERT_INLINE, params: [runId, key, summary.inline] });
+function placePoints(runId: string, key: string, previous: SummaryState | undefined, summary: SummaryState, bytes: Uint8Array, statements: SqlStatement[], appends: FileAppend[]): void {
+  const before = seriesStorage(previous?.count ?? 0);
+  const after = seriesStorage(summary.count);
+  const file = seriesFile(runId, summary.seriesId);
+  if (before === 'file') {
+    appends.push({ file, bytes });
     return;
   }
-  if (inlineBefore !== null && inlineBefore.length > 0) {
-    appends.push({ file: seriesFile(runId, summary.seriesId), bytes: concatBytes(inlineBefore, bytes) });
-    statements.push({ sql: DELETE_INLINE, params: [runId, key] });
+  const earlier = previous === undefined ? new Uint8Array(0) : before === 'summary' ? encodePoints([previous]) : (previous.inline ?? new Uint8Array(0));
+  if (after === 'summary') {
+    summary.inline = null;
+  } else if (after === 'inline') {
+    summary.inline = concatBytes(earlier, bytes);
+    statements.push({ sql: UPSERT_INLINE, params: [runId, key, summary.inline] });
   } else {
-    appends.push({ file: seriesFile(runId, summary.seriesId), bytes });
+    appends.push({ file, bytes: concatBytes(earlier, bytes) });
+    if (before === 'inline') statements.push({ sql: DELETE_INLINE, params: [runId, key] });
+    summary.inline = null;
   }
-  summary.inline = null;
 }
 
 /** Exact text of a double: String() round-trips every value except the sign of zero. */
@@ -102,6 +112,11 @@ function numberText(value: number): string {
 
 function sqlNumber(value: number): number | null {
   return Number.isNaN(value) ? null : value;
+}
+
+/** SQLite REAL loses NaN (NULL) and -0 (0): only then is the exact text stored next to it. */
+function needsExactText(value: number): boolean {
+  return Number.isNaN(value) || Object.is(value, -0);
 }
 
 function seriesFile(runId: string, seriesId: number): string {
@@ -170,6 +185,8 @@ export class LocalTrackingStore implements TrackingStore {
   private readonly artifacts: ArtifactStore;
   private readonly staleRunAfterMs: number;
   private readonly host = hostname();
+  /** computed once: pathToFileURL per run made big search pages measurably slower */
+  private readonly artifactRootUri: string;
 
   private constructor(
     private readonly db: DurableDatabase,
@@ -177,6 +194,7 @@ export class LocalTrackingStore implements TrackingStore {
   ) {
     this.artifacts = new ArtifactStore(join(db.dir, ARTIFACTS_FOLDER));
     this.staleRunAfterMs = options.staleRunAfterMs ?? 15_000;
+    this.artifactRootUri = pathToFileURL(join(db.dir, ARTIFACTS_FOLDER)).href;
   }
 
   /** Loads the mirror from SQLite, makes sure "Default" exists, and fails runs whose owner died. */
@@ -228,29 +246,32 @@ export class LocalTrackingStore implements TrackingStore {
         metrics: new Map(),
         inputs: [],
         nextSeriesId: 1,
+        view: undefined,
       });
     }
-    for (const row of this.db.query('SELECT * FROM params')) this.runs.get(String(row.run_id))?.params.set(String(row.key), String(row.value));
-    for (const row of this.db.query('SELECT * FROM tags')) this.runs.get(String(row.run_id))?.tags.set(String(row.key), String(row.value));
-    for (const row of this.db.query('SELECT * FROM metric_summaries')) {
-      const run = this.runs.get(String(row.run_id));
+    for (const [runId, key, value] of this.db.rows('SELECT run_id, key, value FROM params')) this.runs.get(runId as string)?.params.set(key as string, value as string);
+    for (const [runId, key, value] of this.db.rows('SELECT run_id, key, value FROM tags')) this.runs.get(runId as string)?.tags.set(key as string, value as string);
+    for (const [runId, key, seriesId, last, step, timestamp, min, max, count, exact] of this.db.rows(
+      'SELECT run_id, key, series_id, last_value, last_step, last_timestamp, min_value, max_value, count, exact FROM metric_summaries',
+    )) {
+      const run = this.runs.get(runId as string);
       if (!run) continue;
-      const seriesId = Number(row.series_id);
-      run.metrics.set(String(row.key), {
-        seriesId,
-        value: Number(row.last_value_text),
-        step: Number(row.last_step),
-        timestamp: Number(row.last_timestamp),
-        min: Number(row.min_value_text),
-        max: Number(row.max_value_text),
-        count: Number(row.count),
+      const [exactLast, exactMin, exactMax] = typeof exact === 'string' ? exact.split(' ').map(Number) : [];
+      run.metrics.set(key as string, {
+        seriesId: seriesId as number,
+        value: exactLast ?? (last as number),
+        step: step as number,
+        timestamp: timestamp as number,
+        min: exactMin ?? (min as number),
+        max: exactMax ?? (max as number),
+        count: count as number,
         inline: null,
       });
-      run.nextSeriesId = Math.max(run.nextSeriesId, seriesId + 1);
+      run.nextSeriesId = Math.max(run.nextSeriesId, (seriesId as number) + 1);
     }
-    for (const row of this.db.query('SELECT * FROM metric_inline')) {
-      const summary = this.runs.get(String(row.run_id))?.metrics.get(String(row.key));
-      if (summary && row.points instanceof Uint8Array) summary.inline = row.points.slice();
+    for (const [runId, key, points] of this.db.rows('SELECT run_id, key, points FROM metric_inline')) {
+      const summary = this.runs.get(runId as string)?.metrics.get(key as string);
+      if (summary && points instanceof Uint8Array) summary.inline = points.slice();
     }
     for (const row of this.db.query('SELECT * FROM run_inputs ORDER BY run_id, position')) {
       const input: DatasetInput = {
@@ -319,6 +340,7 @@ export class LocalTrackingStore implements TrackingStore {
 
   private applyHeartbeat(run: RunState, statements: readonly SqlStatement[], now: number): void {
     if (statements.some((s) => s.sql === UPDATE_HEARTBEAT)) run.heartbeatTime = now;
+    run.view = undefined;
   }
 
   // ---- experiments -------------------------------------------------------------------------
@@ -467,7 +489,7 @@ export class LocalTrackingStore implements TrackingStore {
       startTime: run.startTime,
       endTime: run.endTime,
       lifecycleStage: run.lifecycleStage,
-      artifactUri: pathToFileURL(join(this.db.dir, ARTIFACTS_FOLDER, run.runId)).href,
+      artifactUri: `${this.artifactRootUri}/${run.runId}`,
       source: run.source,
       gitCommit: run.gitCommit,
       gitDirty: run.gitDirty,
@@ -479,6 +501,11 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   private toRun(run: RunState): Run {
+    run.view ??= this.buildRun(run);
+    return run.view;
+  }
+
+  private buildRun(run: RunState): Run {
     return {
       info: this.toRunInfo(run),
       data: {
@@ -547,6 +574,7 @@ export class LocalTrackingStore implements TrackingStore {
       metrics: new Map(),
       inputs: [],
       nextSeriesId: 1,
+      view: undefined,
     };
     this.runs.set(runId, state);
     await durable;
@@ -571,6 +599,7 @@ export class LocalTrackingStore implements TrackingStore {
     run.runName = runName;
     run.ownerPid = ownerPid;
     run.tags.set('mlflow.runName', runName);
+    run.view = undefined;
     await durable;
     this.emit({ kind: 'run', experimentId: run.experimentId, runId });
     return this.toRunInfo(run);
@@ -581,6 +610,7 @@ export class LocalTrackingStore implements TrackingStore {
     if (run.lifecycleStage === stage) return;
     const durable = this.commit([{ sql: 'UPDATE runs SET lifecycle_stage = ? WHERE run_id = ?', params: [stage, runId] }]);
     run.lifecycleStage = stage;
+    run.view = undefined;
     await durable;
     this.emit({ kind: 'run', experimentId: run.experimentId, runId });
   }
@@ -608,6 +638,7 @@ export class LocalTrackingStore implements TrackingStore {
     const now = Date.now();
     const durable = this.commit([{ sql: UPDATE_HEARTBEAT, params: [now, runId] }]);
     run.heartbeatTime = now;
+    run.view = undefined;
     await durable;
   }
 
@@ -617,26 +648,31 @@ export class LocalTrackingStore implements TrackingStore {
    */
   async recoverAbandonedRuns(now = Date.now()): Promise<string[]> {
     const failed: string[] = [];
-    const writes: Promise<void>[] = [];
+    // One commit for all of them: after a crash of a big sweep there can be thousands.
+    const statements: SqlStatement[] = [];
     for (const run of this.runs.values()) {
       if (run.status !== 'RUNNING' || run.ownerHost !== this.host || run.ownerPid === null) continue;
       if (run.ownerPid === process.pid || isProcessAlive(run.ownerPid)) continue;
       const lastSign = run.heartbeatTime ?? run.startTime;
       if (now - lastSign < this.staleRunAfterMs) continue;
       const reason = `The process that owned this run (pid ${run.ownerPid} on host ${run.ownerHost}) ended without finishing it; last heartbeat ${new Date(lastSign).toISOString()}. Marked FAILED when the store was opened at ${new Date(now).toISOString()}.`;
-      writes.push(
-        this.commit([
-          { sql: "UPDATE runs SET status = 'FAILED', end_time = ?, owner_pid = NULL WHERE run_id = ?", params: [lastSign, run.runId] },
-          { sql: UPSERT_TAG, params: [run.runId, FAILURE_REASON_TAG, reason] },
-        ]),
+      statements.push(
+        { sql: "UPDATE runs SET status = 'FAILED', end_time = ?, owner_pid = NULL WHERE run_id = ?", params: [lastSign, run.runId] },
+        { sql: UPSERT_TAG, params: [run.runId, FAILURE_REASON_TAG, reason] },
       );
-      run.status = 'FAILED';
-      run.endTime = lastSign;
-      run.ownerPid = null;
-      run.tags.set(FAILURE_REASON_TAG, reason);
       failed.push(run.runId);
     }
-    await Promise.all(writes);
+    if (statements.length === 0) return failed;
+    const durable = this.commit(statements);
+    for (let i = 0; i < failed.length; i++) {
+      const run = this.runs.get(failed[i] as string) as RunState;
+      run.status = 'FAILED';
+      run.endTime = statements[i * 2]?.params?.[0] as number;
+      run.ownerPid = null;
+      run.tags.set(FAILURE_REASON_TAG, statements[i * 2 + 1]?.params?.[2] as string);
+      run.view = undefined;
+    }
+    await durable;
     for (const runId of failed) this.emit({ kind: 'run', experimentId: this.runs.get(runId)?.experimentId ?? '', runId });
     return failed;
   }
@@ -660,6 +696,7 @@ export class LocalTrackingStore implements TrackingStore {
     if (!run.tags.has(key)) throw new NotFoundError(`Run ${runId} has no tag "${key}"`);
     const durable = this.commit([{ sql: 'DELETE FROM tags WHERE run_id = ? AND key = ?', params: [runId, key] }]);
     run.tags.delete(key);
+    run.view = undefined;
     await durable;
     this.emit({ kind: 'run', experimentId: run.experimentId, runId });
   }
@@ -706,7 +743,7 @@ export class LocalTrackingStore implements TrackingStore {
       const summary = summarize(previous, points, previous?.seriesId ?? nextSeriesId++);
       summaries.push([key, summary]);
       statements.push(summaryStatement(run.runId, key, summary));
-      placePoints(run.runId, key, summary, encodePoints(points), statements, appends);
+      placePoints(run.runId, key, previous, summary, encodePoints(points), statements, appends);
     }
     this.heartbeatStatements(run, now, statements);
     if (statements.length === 0) return;
@@ -714,6 +751,7 @@ export class LocalTrackingStore implements TrackingStore {
     for (const p of newParams) run.params.set(p.key, p.value);
     for (const t of tags) run.tags.set(t.key, t.value);
     for (const [key, summary] of summaries) run.metrics.set(key, summary);
+    run.view = undefined;
     run.nextSeriesId = nextSeriesId;
     this.applyHeartbeat(run, statements, now);
     await durable;
@@ -738,10 +776,11 @@ export class LocalTrackingStore implements TrackingStore {
     const now = Date.now();
     const statements: SqlStatement[] = [summaryStatement(runId, key, summary)];
     const appends: FileAppend[] = [];
-    placePoints(runId, key, summary, new Uint8Array(raw.buffer), statements, appends);
+    placePoints(runId, key, previous, summary, new Uint8Array(raw.buffer), statements, appends);
     this.heartbeatStatements(run, now, statements);
     const durable = this.commit(statements, appends.length > 0 ? appends : undefined);
     run.metrics.set(key, summary);
+    run.view = undefined;
     if (!previous) run.nextSeriesId = seriesId + 1;
     this.applyHeartbeat(run, statements, now);
     await durable;
@@ -768,6 +807,7 @@ export class LocalTrackingStore implements TrackingStore {
     if (statements.length === 0) return;
     const durable = this.commit(statements);
     run.inputs.push(...added);
+    run.view = undefined;
     await durable;
     this.emit({ kind: 'run', experimentId: run.experimentId, runId });
   }
@@ -780,8 +820,10 @@ export class LocalTrackingStore implements TrackingStore {
     const run = this.runState(runId);
     const summary = run.metrics.get(key);
     if (!summary) return { columns: { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) }, total: 0, downsampled: false };
-    // Inline series are read from memory; files up to what is on disk (acknowledged writes).
-    const bytes = summary.inline !== null ? summary.inline.slice() : await this.db.readFile(seriesFile(runId, summary.seriesId));
+    // Short series are read from memory; files up to what is on disk (acknowledged writes).
+    const storage = seriesStorage(summary.count);
+    const bytes =
+      storage === 'summary' ? encodePoints([summary]) : storage === 'inline' ? (summary.inline ?? new Uint8Array(0)).slice() : await this.db.readFile(seriesFile(runId, summary.seriesId));
     let columns = decodeColumns(bytes);
     if (options.minStep !== undefined || options.maxStep !== undefined) columns = sliceSteps(columns, options.minStep ?? -Infinity, options.maxStep ?? Infinity);
     const total = columns.steps.length;
@@ -884,10 +926,8 @@ function summarizeColumns(previous: SummaryState | undefined, c: SeriesColumns, 
 }
 
 function summaryStatement(runId: string, key: string, s: SummaryState): SqlStatement {
-  return {
-    sql: UPSERT_SUMMARY,
-    params: [runId, key, s.seriesId, sqlNumber(s.value), numberText(s.value), s.step, s.timestamp, sqlNumber(s.min), numberText(s.min), sqlNumber(s.max), numberText(s.max), s.count],
-  };
+  const exact = needsExactText(s.value) || needsExactText(s.min) || needsExactText(s.max) ? `${numberText(s.value)} ${numberText(s.min)} ${numberText(s.max)}` : null;
+  return { sql: UPSERT_SUMMARY, params: [runId, key, s.seriesId, sqlNumber(s.value), s.step, s.timestamp, sqlNumber(s.min), sqlNumber(s.max), s.count, exact] };
 }
 
 function sliceSteps(c: SeriesColumns, minStep: number, maxStep: number): SeriesColumns {

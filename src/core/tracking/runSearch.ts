@@ -137,7 +137,10 @@ export function compileFilter(clauses: readonly FilterClause[]): Predicate {
       }
     }
   });
-  return (run) => predicates.every((p) => p(run));
+  return (run) => {
+    for (const p of predicates) if (!p(run)) return false;
+    return true;
+  };
 }
 
 type SortValue = number | string | null;
