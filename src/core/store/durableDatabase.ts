@@ -55,6 +55,8 @@ export class DurableDatabase {
   private readonly dirtyFiles = new Set<string>();
   private readonly newDirs = new Set<string>();
   private seq: number;
+  /** file appends of commits whose group is not yet durable (a checkpoint writes them early) */
+  private readonly unwritten = new Set<{ appends: readonly FileAppend[]; positions: readonly number[]; written: boolean }>();
   private recordsSinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
   private closed = false;
@@ -214,14 +216,27 @@ export class DurableDatabase {
     const payload = encodeMutation({ statements, appends });
     this.seq += 1;
     this.recordsSinceCheckpoint += 1;
-    const afterSync = appends.length === 0 ? undefined : (): void => this.writeAppends(appends, positions);
+    let afterSync: (() => void) | undefined;
+    if (appends.length > 0) {
+      const entry = { appends, positions, written: false };
+      this.unwritten.add(entry);
+      afterSync = (): void => {
+        this.unwritten.delete(entry);
+        if (!entry.written) this.writeAppends(appends, positions);
+      };
+    }
     const durable = this.journal.append(this.seq, payload, afterSync).catch((error: unknown) => {
       throw new StoreWriteFailedError(error, this.dir);
     });
-    if (this.journal.byteLength > this.checkpointBytes || this.recordsSinceCheckpoint > this.checkpointRecords) {
-      void durable.then(() => this.checkpoint()).catch(() => undefined);
+    if (this.checkpointDue() && this.checkpointing === undefined) {
+      // Re-checked when it runs: many commits over the limit ask, one checkpoint answers.
+      void durable.then(() => (this.checkpointDue() ? this.checkpoint() : undefined)).catch(() => undefined);
     }
     return durable;
+  }
+
+  private checkpointDue(): boolean {
+    return this.journal.byteLength > this.checkpointBytes || this.recordsSinceCheckpoint > this.checkpointRecords;
   }
 
   private writeAppends(appends: readonly FileAppend[], positions: readonly number[]): void {
@@ -337,20 +352,26 @@ export class DurableDatabase {
   }
 
   /**
-   * Writes an atomic snapshot and empties the journal. The snapshot, the fsync of the series
-   * files and the journal truncation run without yielding, so no write can fall in between.
+   * Writes an atomic snapshot and empties the journal, at a journal barrier (no write in flight)
+   * and without yielding, so no write can fall between the snapshot and the truncation.
    */
   checkpoint(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.checkpointing ??= this.runCheckpoint().finally(() => {
+    this.checkpointing ??= this.journal.barrier(() => this.checkpointNow()).finally(() => {
       this.checkpointing = undefined;
     });
     return this.checkpointing;
   }
 
-  private async runCheckpoint(): Promise<void> {
-    while (this.journal.busy) await this.journal.drain();
+  private checkpointNow(): void {
     if (this.journal.failed !== undefined) throw new StoreWriteFailedError(this.journal.failed, this.dir);
+    // Commits waiting for their group are already in the database image: their file bytes must be
+    // on disk before the snapshot says the files are that long. (Writing them again after their
+    // fsync is harmless: the writes are positional.)
+    for (const entry of this.unwritten) {
+      this.writeAppends(entry.appends, entry.positions);
+      entry.written = true;
+    }
     for (const file of this.dirtyFiles) {
       const fd = this.openFiles.get(file);
       if (fd !== undefined) fsyncSync(fd);

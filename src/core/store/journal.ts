@@ -146,6 +146,9 @@ export class Journal {
   private scheduled = false;
   private failure: unknown;
   private idleWaiters: (() => void)[] = [];
+  private barriers: { run: () => void; resolve: () => void; reject: (error: unknown) => void }[] = [];
+  /** bytes of records waiting for the next group */
+  private pendingBytes = 0;
   /** bytes in the file, including those of the flush in flight */
   private length: number;
 
@@ -176,7 +179,7 @@ export class Journal {
   }
 
   get byteLength(): number {
-    return this.length + this.pending.reduce((sum, p) => sum + p.frame.length, 0);
+    return this.length + this.pendingBytes;
   }
 
   get busy(): boolean {
@@ -196,7 +199,9 @@ export class Journal {
   append(seq: number, payload: Uint8Array, afterSync?: () => void): Promise<void> {
     if (this.failure !== undefined) return Promise.reject(this.failure);
     return new Promise<void>((resolve, reject) => {
-      this.pending.push({ frame: encodeFrame(seq, payload), afterSync, resolve, reject });
+      const frame = encodeFrame(seq, payload);
+      this.pending.push({ frame, afterSync, resolve, reject });
+      this.pendingBytes += frame.length;
       if (!this.scheduled && this.flushing === undefined) {
         this.scheduled = true;
         // setImmediate, not a microtask: every write made in this turn of the event loop joins.
@@ -214,13 +219,47 @@ export class Journal {
     return new Promise((resolve) => this.idleWaiters.push(resolve));
   }
 
+  /**
+   * Runs `run` synchronously at a moment when no write is in flight: right away if the journal is
+   * between groups, else as soon as the current group is durable and before the next one starts.
+   * Records still waiting for their group may exist at that moment (the checkpoint handles them).
+   * Writers never have to stop for it, so a busy store still gets its checkpoints.
+   */
+  barrier(run: () => void): Promise<void> {
+    if (this.flushing === undefined) {
+      try {
+        run();
+        return Promise.resolve();
+      } catch (error) {
+        return Promise.reject(error);
+      }
+    }
+    return new Promise((resolve, reject) => this.barriers.push({ run, resolve, reject }));
+  }
+
+  private runBarriers(): void {
+    const barriers = this.barriers;
+    this.barriers = [];
+    for (const b of barriers) {
+      try {
+        b.run();
+        b.resolve();
+      } catch (error) {
+        b.reject(error);
+      }
+    }
+  }
+
   private startFlush(): void {
-    if (this.flushing !== undefined || this.pending.length === 0) {
+    if (this.flushing !== undefined) return;
+    this.runBarriers();
+    if (this.pending.length === 0) {
       this.notifyIdle();
       return;
     }
     const group = this.pending;
     this.pending = [];
+    this.pendingBytes = 0;
     this.flushing = this.flushGroup(group).finally(() => {
       this.flushing = undefined;
       this.startFlush();
@@ -265,11 +304,11 @@ export class Journal {
   }
 
   /**
-   * Empties the journal after a snapshot made it redundant. Synchronous on purpose: the caller
-   * checked `busy` is false, and no other write may slip in between the snapshot and this.
+   * Empties the journal after a snapshot made it redundant. Only from a barrier: no write may be in
+   * flight (it would land past the new end). Records still pending are written after it.
    */
   truncateSync(): void {
-    if (this.busy) throw new Error('journal: truncate while writes are pending');
+    if (this.flushing !== undefined) throw new Error('journal: truncate while a write is in flight');
     const fd = this.handle.fd;
     ftruncateSync(fd, JOURNAL_HEADER_BYTES);
     writeSync(fd, FILE_HEADER, 0, FILE_HEADER.length, 0);
