@@ -25,6 +25,7 @@ import type {
   LogBatchRequest,
   MetricHistory,
   MetricHistoryOptions,
+  Metric,
   MetricInput,
   Param,
   Run,
@@ -812,19 +813,19 @@ export class LocalTrackingStore implements TrackingStore {
     this.emit({ kind: 'run', experimentId: run.experimentId, runId });
   }
 
-  async getMetricColumns(runId: string, key: string, options: MetricHistoryOptions = {}): Promise<SeriesColumns> {
-    return (await this.readHistory(runId, key, options)).columns;
+  /** The raw interleaved (step, value, timestamp) bytes of a series, 8-byte aligned. */
+  private async readSeriesBytes(runId: string, summary: SummaryState): Promise<Uint8Array> {
+    // Short series are read from memory; files as far as they are on disk (acknowledged writes).
+    const storage = seriesStorage(summary.count);
+    if (storage === 'summary') return encodePoints([summary]);
+    if (storage === 'inline') return (summary.inline ?? new Uint8Array(0)).slice();
+    return this.db.readFile(seriesFile(runId, summary.seriesId));
   }
 
   private async readHistory(runId: string, key: string, options: MetricHistoryOptions): Promise<{ columns: SeriesColumns; total: number; downsampled: boolean }> {
-    const run = this.runState(runId);
-    const summary = run.metrics.get(key);
+    const summary = this.runState(runId).metrics.get(key);
     if (!summary) return { columns: { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) }, total: 0, downsampled: false };
-    // Short series are read from memory; files up to what is on disk (acknowledged writes).
-    const storage = seriesStorage(summary.count);
-    const bytes =
-      storage === 'summary' ? encodePoints([summary]) : storage === 'inline' ? (summary.inline ?? new Uint8Array(0)).slice() : await this.db.readFile(seriesFile(runId, summary.seriesId));
-    let columns = decodeColumns(bytes);
+    let columns = decodeColumns(await this.readSeriesBytes(runId, summary));
     if (options.minStep !== undefined || options.maxStep !== undefined) columns = sliceSteps(columns, options.minStep ?? -Infinity, options.maxStep ?? Infinity);
     const total = columns.steps.length;
     if (options.maxPoints === undefined || total <= options.maxPoints) return { columns, total, downsampled: false };
@@ -832,9 +833,24 @@ export class LocalTrackingStore implements TrackingStore {
     return { columns: pick(columns, keep), total, downsampled: true };
   }
 
+  async getMetricColumns(runId: string, key: string, options: MetricHistoryOptions = {}): Promise<SeriesColumns> {
+    return (await this.readHistory(runId, key, options)).columns;
+  }
+
   async getMetricHistory(runId: string, key: string, options: MetricHistoryOptions = {}): Promise<MetricHistory> {
+    if (options.maxPoints === undefined && options.minStep === undefined && options.maxStep === undefined) {
+      // The whole series: straight from the bytes to points, without intermediate columns.
+      const summary = this.runState(runId).metrics.get(key);
+      if (!summary) return { key, points: [], total: 0, downsampled: false };
+      const bytes = await this.readSeriesBytes(runId, summary);
+      const n = Math.floor(bytes.byteLength / POINT_BYTES);
+      const raw = new Float64Array(bytes.buffer, bytes.byteOffset, n * 3);
+      const points = new Array<Metric>(n);
+      for (let i = 0, j = 0; i < n; i++, j += 3) points[i] = { key, value: raw[j + 1] as number, step: raw[j] as number, timestamp: raw[j + 2] as number };
+      return { key, points, total: n, downsampled: false };
+    }
     const { columns, total, downsampled } = await this.readHistory(runId, key, options);
-    const points = new Array<{ key: string; value: number; step: number; timestamp: number }>(columns.steps.length);
+    const points = new Array<Metric>(columns.steps.length);
     for (let i = 0; i < points.length; i++) points[i] = { key, value: columns.values[i] as number, step: columns.steps[i] as number, timestamp: columns.timestamps[i] as number };
     return { key, points, total, downsampled };
   }
