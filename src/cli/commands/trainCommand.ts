@@ -5,7 +5,7 @@ import { SpecError } from '../../core/training/specErrors';
 import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu', 'js'];
 /** at most one progress line per this many ms, plus every epoch when epochs are slow */
 const PRINT_EVERY_MS = 1000;
 
@@ -15,7 +15,7 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train a model from a *.train.yaml spec; prints progress, the run id and the final metrics')
     .argument('<spec>', 'path of the training spec (*.train.yaml)')
-    .option('--backend <name>', `TensorFlow.js backend: ${PREFERENCES.join(', ')}`, 'auto')
+    .option('--backend <name>', `training backend: ${PREFERENCES.join(', ')} (js = built-in typed-array trainer, no TensorFlow.js)`, 'auto')
     .option('--experiment <name>', 'experiment to log into (default: the spec\'s `experiment`)')
     .option('--quiet', 'print only the result')
     .action(async (specArg: string, options: { backend: string; experiment?: string; quiet?: boolean }) => {

@@ -19,7 +19,12 @@ export interface WorkerJobs {
 }
 
 export type WorkerJobKind = keyof WorkerJobs;
-export type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/**
+ * TensorFlow.js backends, plus `js`: MLOps Studio's own typed-array trainer for dense networks
+ * (no TensorFlow.js; faster than wasm for the small models specs describe). `auto` never picks
+ * `js` on its own: it is chosen by name.
+ */
+export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'js';
 export type BackendPreference = 'auto' | BackendName;
 
 export interface BackendAttempt {

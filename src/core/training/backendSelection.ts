@@ -5,6 +5,9 @@ import type { BackendAttempt, BackendName, BackendPreference, BackendReport } fr
 /** Fastest first: native TensorFlow, then WebAssembly, then plain JavaScript (DESIGN §6). */
 const ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
 
+/** Backends that are not TensorFlow.js: nothing to load, they always start. */
+const NATIVE_TRAINERS: readonly BackendName[] = ['js'];
+
 /** Where tfjs-backend-wasm's .wasm files are: next to the bundle, or in node_modules in development. */
 export function defaultWasmDir(): string {
   if (existsSync(join(__dirname, 'tfjs-backend-wasm.wasm'))) return __dirname;
@@ -19,6 +22,7 @@ export function defaultWasmDir(): string {
  * fails with that reason instead of silently falling back. Call only inside a worker process.
  */
 export async function selectBackend(preference: BackendPreference, wasmDir: string = defaultWasmDir()): Promise<BackendReport> {
+  if (preference !== 'auto' && NATIVE_TRAINERS.includes(preference)) return { chosen: preference, attempts: [{ backend: preference, ok: true, ms: 0 }] };
   const candidates = preference === 'auto' ? ORDER : [preference];
   const attempts: BackendAttempt[] = [];
   for (const backend of candidates) {

@@ -1,6 +1,7 @@
 import type * as TF from '@tensorflow/tfjs';
 import type { EncodedSplit } from './datasetPreparation';
 import type { DenseLayerShape, DenseWeights } from './networkArchitecture';
+import { scoreOutputs, targetScaling } from './epochScoring';
 import { SeededRandom } from './seededRandom';
 import type { BatchLossColumns, TrainProgressEvent } from './trainingEvents';
 import type { EarlyStoppingSpec, TaskKind, TrainSpec } from './trainSpec';
@@ -46,15 +47,7 @@ export async function trainNetwork(input: TrainNetworkInput, emit: (event: Train
   const dropoutRandom = random.fork();
 
   // Regression learns a standardized target (mpg in the tens, prices in the thousands train badly otherwise).
-  let yMean = 0;
-  let yStd = 1;
-  if (task === 'regression') {
-    for (const v of train.y) yMean += v;
-    yMean /= Math.max(train.count, 1);
-    let sq = 0;
-    for (const v of train.y) sq += (v - yMean) ** 2;
-    yStd = Math.sqrt(sq / Math.max(train.count, 1)) || 1;
-  }
+  const { mean: yMean, std: yStd } = task === 'regression' ? targetScaling(train.y) : { mean: 0, std: 1 };
 
   const variables = input.initial.map((w, i) => {
     const layer = layers[i] as DenseLayerShape;
@@ -147,7 +140,6 @@ export async function trainNetwork(input: TrainNetworkInput, emit: (event: Train
         yStd,
         yMean,
         forward,
-        lossOf,
         probe: { x: xProbe, y: train.y.subarray(0, probeCount) },
         ...(xValidation ? { validation: { x: xValidation, y: validation.y } } : {}),
         classCount: input.classCount,
@@ -241,7 +233,6 @@ interface EpochMetricInput {
   yStd: number;
   classCount: number;
   forward: (x: TF.Tensor2D) => TF.Tensor2D;
-  lossOf: (out: TF.Tensor2D, y: TF.Tensor) => TF.Scalar;
   probe: { x: TF.Tensor2D; y: Float32Array };
   validation?: { x: TF.Tensor2D; y: Float32Array };
 }
@@ -253,36 +244,14 @@ function epochMetrics(tf: Tf, input: EpochMetricInput): Record<string, number> {
   const metrics: Record<string, number> = { loss: task === 'regression' ? input.trainLoss * yStd * yStd : input.trainLoss };
   const score = (split: { x: TF.Tensor2D; y: Float32Array }, prefix: string): void => {
     const out = tf.tidy(() => input.forward(split.x).dataSync().slice() as Float32Array);
-    if (task === 'classification') {
-      const k = input.classCount;
-      let correct = 0;
-      let loss = 0;
-      for (let i = 0; i < split.y.length; i++) {
-        const row = out.subarray(i * k, (i + 1) * k);
-        let max = -Infinity;
-        let arg = 0;
-        for (let c = 0; c < k; c++) if ((row[c] as number) > max) [max, arg] = [row[c] as number, c];
-        let sum = 0;
-        for (let c = 0; c < k; c++) sum += Math.exp((row[c] as number) - max);
-        loss += Math.log(sum) + max - (row[split.y[i] as number] as number);
-        if (arg === split.y[i]) correct++;
-      }
-      if (prefix) metrics[`${prefix}loss`] = loss / split.y.length;
-      metrics[`${prefix}accuracy`] = correct / split.y.length;
-    } else {
-      let sq = 0;
-      for (let i = 0; i < split.y.length; i++) sq += ((out[i] as number) * yStd + yMean - (split.y[i] as number)) ** 2;
-      const mse = sq / split.y.length;
-      if (prefix) metrics[`${prefix}loss`] = mse;
-      metrics[`${prefix}rmse`] = Math.sqrt(mse);
-    }
+    scoreOutputs(metrics, prefix, task, out, split.y, input.classCount, { mean: yMean, std: yStd });
   };
   score(input.probe, '');
   if (input.validation) score(input.validation, 'val_');
   return metrics;
 }
 
-function resolveMonitor(early: EarlyStoppingSpec, task: TaskKind, hasValidation: boolean): { key: string; higherIsBetter: boolean } {
+export function resolveMonitor(early: EarlyStoppingSpec, task: TaskKind, hasValidation: boolean): { key: string; higherIsBetter: boolean } {
   let key: string = early.monitor;
   if (task === 'regression') key = key.replace('accuracy', 'rmse');
   else key = key.replace('rmse', 'accuracy');
@@ -291,7 +260,7 @@ function resolveMonitor(early: EarlyStoppingSpec, task: TaskKind, hasValidation:
 }
 
 /** Makes the output layer predict in target units: y = (xW + b)·std + mean. */
-function foldTargetScaling(layer: DenseWeights, mean: number, std: number): void {
+export function foldTargetScaling(layer: DenseWeights, mean: number, std: number): void {
   for (let i = 0; i < layer.kernel.length; i++) layer.kernel[i] = (layer.kernel[i] as number) * std;
   for (let i = 0; i < layer.bias.length; i++) layer.bias[i] = (layer.bias[i] as number) * std + mean;
 }

@@ -68,7 +68,8 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     batchesPerEpoch,
   });
 
-  const trained = await trainNetwork(
+  const train = backend.chosen === 'js' ? (await import('./jsTrainer')).trainNetworkJs : trainNetwork;
+  const trained = await train(
     {
       layers,
       initial: initialWeights(layers, new SeededRandom(spec.seed)),

@@ -1,0 +1,62 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { gemmNT } from '../../../src/core/training/denseKernels';
+import { runTrainJob } from '../../../src/core/training/trainJob';
+
+const examples = join(__dirname, '..', '..', '..', 'examples');
+const work = mkdtempSync(join(tmpdir(), 'mlops-js-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+function shortSpec(name: string, from: string, edit: (text: string) => string): { specPath: string; specText: string } {
+  const text = edit(readFileSync(join(examples, from), 'utf8').replace(/dataset: data\//, `dataset: ${examples}/data/`));
+  const specPath = join(work, name);
+  writeFileSync(specPath, text);
+  return { specPath, specText: text };
+}
+
+describe('the built-in typed-array trainer (backend "js")', () => {
+  test('the kernel multiplies matrices (C = P·Qᵀ) for every edge shape', () => {
+    for (const [m, n, k] of [[1, 1, 1], [5, 3, 7], [8, 2, 4], [9, 5, 3]] as const) {
+      const p = Float64Array.from({ length: m * k }, (_, i) => (i % 7) - 3);
+      const q = Float64Array.from({ length: n * k }, (_, i) => (i % 5) - 2);
+      const c = new Float64Array(m * n);
+      gemmNT(p, q, c, m, n, k);
+      for (let a = 0; a < m; a++) for (let b = 0; b < n; b++) {
+        let s = 0;
+        for (let t = 0; t < k; t++) s += p[a * k + t]! * q[b * k + t]!;
+        assert.equal(c[a * n + b], s, `${m}×${n}×${k} at ${a},${b}`);
+      }
+    }
+  });
+
+  // Same seed → same initial weights, shuffles and dropout masks on both paths, so the curves must
+  // agree up to float32-vs-float64 rounding: this checks every gradient and optimizer step.
+  for (const [name, from, edit] of [
+    ['classification with dropout, class weights, adam', 'penguins.train.yaml', (t: string) => t.replace('epochs: 60', 'epochs: 5')],
+    ['regression with two hidden layers, sgd momentum, l2', 'auto-mpg.train.yaml', (t: string) => t.replace('epochs: 150', 'epochs: 5').replace(/optimizer:\n(?: {2}.*\n)+/, 'optimizer:\n  name: sgd\n  learning_rate: 0.01\n  momentum: 0.9\n  l2: 0.001\n')],
+    ['tanh layers with rmsprop', 'penguins.train.yaml', (t: string) => t.replace('epochs: 60', 'epochs: 4').replace('activation: relu', 'activation: tanh').replace('name: adam', 'name: rmsprop')],
+  ] as const) {
+    test(`matches TensorFlow.js epoch by epoch: ${name}`, async () => {
+      const input = shortSpec(`${from}-${name.length}.train.yaml`, from, edit);
+      const curves: Record<string, number[]>[] = [];
+      for (const backend of ['cpu', 'js'] as const) {
+        const curve: Record<string, number[]> = {};
+        await runTrainJob({ ...input, backend }, (event) => {
+          if (event.type === 'progress' && event.epochMetrics) for (const [k, v] of Object.entries(event.epochMetrics)) (curve[k] ??= []).push(v);
+        });
+        curves.push(curve);
+      }
+      const [tfjs, js] = curves as [Record<string, number[]>, Record<string, number[]>];
+      assert.deepEqual(Object.keys(js).sort(), Object.keys(tfjs).sort());
+      for (const key of Object.keys(tfjs)) {
+        tfjs[key]!.forEach((v, epoch) => {
+          const w = js[key]![epoch]!;
+          assert.ok(Math.abs(v - w) <= 2e-3 * Math.max(1, Math.abs(v)), `${key} epoch ${epoch + 1}: tfjs ${v}, js ${w}`);
+        });
+      }
+    });
+  }
+});
