@@ -112,7 +112,12 @@ describe('MLOps Studio in VS Code', () => {
     mlops(workspace, 'log', 'end', runId);
 
     await withWorkbench(browser, workspace, 'dashboard-runs', async (page) => {
-      await openMlopsViews(page);
+      // the Experiments view lists the experiment, and under it the run with its key metric
+      const sidebar = await openMlopsViews(page);
+      const experiments = sidebar.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Experiments"]') });
+      const treeRows = experiments.locator('.pane-body .monaco-list-row');
+      await treeRows.filter({ hasText: 'e2e-demo' }).first().waitFor({ timeout: 30_000 });
+      await waitForText(treeRows.filter({ hasText: 'accuracy' }).first(), /accuracy 0\.91/);
       await setTheme(page, 'dark');
       const frame = await openDashboard(page);
       await waitForText(frame.locator('[data-testid=store-state]'), 'Open in this window');
