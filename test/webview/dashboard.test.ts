@@ -42,6 +42,9 @@ describe('dashboard webview', () => {
     assert.match((await page.getByTestId('store-message').textContent()) ?? '', /created when the first run is logged/);
     assert.equal(await page.locator('vscode-button', { hasText: 'Reveal folder' }).count(), 0, 'no Reveal button for a folder that does not exist');
     assert.match((await page.locator('.snippet').textContent()) ?? '', /mlops log start --experiment demo/);
+    await page.locator('vscode-button', { hasText: 'Train a model' }).click();
+    const actions = (await panel.posted()).filter((m) => m.kind === 'notify').map((m) => m.params);
+    assert.deepEqual(actions, [{ action: 'trainModel' }], 'the empty state leads straight to training');
     assert.deepEqual(await securityViolations(panel), [], 'the bundle runs under the panel CSP');
     assert.deepEqual(panel.problems, []);
     await page.close();

@@ -121,15 +121,17 @@ function renderRecent(overview: DashboardOverview, now: number, actions: Dashboa
       <span class="codicon codicon-beaker empty-icon" aria-hidden="true"></span>
       <h2>Nothing tracked yet</h2>
       <p>
-        Runs appear here as soon as something logs them: a model trained from the command palette, a script run as an
-        experiment, the <code>mlops</code> command line, or a Python script using MLflow.
+        Runs appear here as soon as something logs them: a model trained from a <code>*.train.yaml</code> spec, the
+        <code>mlops</code> command line, or a Python script using MLflow.
       </p>
+      <div class="actions">
+        <vscode-button icon="play" @click=${() => actions.run('trainModel')}>Train a model</vscode-button>
+        <vscode-button secondary icon="book" @click=${() => actions.run('openWalkthrough')}>Get started</vscode-button>
+      </div>
+      <p class="subtle snippet-caption">Or log from a terminal:</p>
       <pre class="snippet" aria-label="Log a run from a terminal"><code>RUN=$(npx mlops log start --experiment demo)
 npx mlops log metric "$RUN" accuracy 0.93
 npx mlops log end "$RUN"</code></pre>
-      <div class="actions">
-        <vscode-button icon="book" @click=${() => actions.run('openWalkthrough')}>Get started</vscode-button>
-      </div>
     </section>`;
   }
   return html`<section class="card" aria-labelledby="recent-heading">

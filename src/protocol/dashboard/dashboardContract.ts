@@ -46,7 +46,7 @@ export interface DashboardOverview {
 }
 
 /** Actions the dashboard's buttons trigger; the host maps each to a command. */
-export const DASHBOARD_ACTIONS = ['revealStore', 'openSettings', 'openWalkthrough', 'showLogs'] as const;
+export const DASHBOARD_ACTIONS = ['revealStore', 'openSettings', 'openWalkthrough', 'showLogs', 'trainModel'] as const;
 export type DashboardAction = (typeof DASHBOARD_ACTIONS)[number];
 
 export interface DashboardContract {

@@ -21,6 +21,7 @@ const ACTION_COMMANDS: Record<DashboardAction, string> = {
   openSettings: 'mlops.openSettings',
   openWalkthrough: 'mlops.openWalkthrough',
   showLogs: 'mlops.showLogs',
+  trainModel: 'mlops.trainModel',
 };
 
 /** How many recent runs the dashboard lists. */
