@@ -11,7 +11,7 @@ import type { ArtifactEntry } from './trackingTypes';
  */
 export function checkArtifactPath(path: string, options: { allowEmpty?: boolean } = {}): string[] {
   if (path.includes('\0')) throw new ArtifactPathError(path, 'it contains a NUL character');
-  if (/[\u0001-\u001f]/.test(path)) throw new ArtifactPathError(path, 'it contains a control character');
+  if ([...path].some((ch) => ch.charCodeAt(0) < 0x20)) throw new ArtifactPathError(path, 'it contains a control character');
   if (isAbsolute(path) || win32.isAbsolute(path) || /^[A-Za-z]:/.test(path)) {
     throw new ArtifactPathError(path, 'it is absolute; use a path relative to the run\'s artifact folder');
   }
@@ -55,7 +55,7 @@ export class ArtifactStore {
     let current = runRoot;
     for (const segment of segments) {
       current = join(current, segment);
-      let isLink = false;
+      let isLink: boolean;
       try {
         isLink = lstatSync(current).isSymbolicLink();
       } catch {

@@ -9,12 +9,15 @@ import { isProcessAlive } from '../store/processLiveness';
 import { ARTIFACTS_FOLDER, ArtifactStore } from './artifactStore';
 import { downsampleIndices } from './downsample';
 import type { MetricPoint, SeriesColumns } from './metricSeriesCodec';
-import { decodeColumns, encodePoints, POINT_BYTES } from './metricSeriesCodec';
+import { decodeColumns, encodePoints, pick, POINT_BYTES, sliceSteps } from './metricSeriesCodec';
+import { placePoints, seriesFile, seriesStorage, summarize, summarizeColumns, summaryStatement } from './metricSummaries';
+import { checkKey, checkStep, checkString, checkTimestamp, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from './trackingValidation';
 import { generateRunName } from './runNames';
 import { checkMaxResults, decodePageToken, encodePageToken, matchesViewType, numberTest, queryFingerprint, searchRunStates, stringTest } from './runSearch';
 import { EXPERIMENT_FILTER_DIALECT, parseFilter, parseOrderBy } from './searchFilter';
 import { InvalidArgumentError, NotFoundError, ParamConflictError, TrackingError } from './trackingErrors';
 import type { ExperimentState, RunState, SummaryState } from './trackingState';
+import { loadTrackingState } from './trackingStateLoader';
 import type { TrackingStore } from './trackingStore';
 import type {
   ArtifactEntry,
@@ -50,120 +53,8 @@ export interface LocalTrackingStoreOptions {
 /** Tag that says why the store (not the user) ended a run. */
 export const FAILURE_REASON_TAG = 'mlops.failureReason';
 const HEARTBEAT_EVERY_MS = 5_000;
-const MAX_KEY_LENGTH = 250;
-const MAX_PARAM_VALUE_LENGTH = 6_000;
-const MAX_TAG_VALUE_LENGTH = 8_000;
-
-const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, series_id, last_value, last_step, last_timestamp,
-  min_value, max_value, count, exact) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-  ON CONFLICT(run_id, key) DO UPDATE SET last_value = excluded.last_value, last_step = excluded.last_step,
-  last_timestamp = excluded.last_timestamp, min_value = excluded.min_value, max_value = excluded.max_value,
-  count = excluded.count, exact = excluded.exact`;
 const UPSERT_TAG = 'INSERT INTO tags (run_id, key, value) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET value = excluded.value';
 const UPDATE_HEARTBEAT = 'UPDATE runs SET heartbeat_time = ? WHERE run_id = ?';
-const UPSERT_INLINE = 'INSERT INTO metric_inline (run_id, key, points) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET points = excluded.points';
-const DELETE_INLINE = 'DELETE FROM metric_inline WHERE run_id = ? AND key = ?';
-/** A series stays inline until it would pass this size (170 points), then moves to its own file. */
-export const INLINE_SERIES_MAX_BYTES = 4096;
-
-function concatBytes(a: Uint8Array | null, b: Uint8Array): Uint8Array {
-  if (!a || a.length === 0) return b.slice();
-  const out = new Uint8Array(a.length + b.length);
-  out.set(a, 0);
-  out.set(b, a.length);
-  return out;
-}
-
-/** Where a series' points live, decided by its length alone so that replay decides the same way. */
-export function seriesStorage(count: number): 'summary' | 'inline' | 'file' {
-  if (count <= 1) return 'summary';
-  return count * POINT_BYTES <= INLINE_SERIES_MAX_BYTES ? 'inline' : 'file';
-}
-
-/**
- * Puts new points where their series now belongs: a one-point series is just its summary row, a
- * short one an inline row, a long one its own append-only file. A series that outgrows a kind
- * moves in the same journal record as the new points, so a crash never leaves it half-moved.
- */
-function placePoints(runId: string, key: string, previous: SummaryState | undefined, summary: SummaryState, bytes: Uint8Array, statements: SqlStatement[], appends: FileAppend[]): void {
-  const before = seriesStorage(previous?.count ?? 0);
-  const after = seriesStorage(summary.count);
-  const file = seriesFile(runId, summary.seriesId);
-  if (before === 'file') {
-    appends.push({ file, bytes });
-    return;
-  }
-  const earlier = previous === undefined ? new Uint8Array(0) : before === 'summary' ? encodePoints([previous]) : (previous.inline ?? new Uint8Array(0));
-  if (after === 'summary') {
-    summary.inline = null;
-  } else if (after === 'inline') {
-    summary.inline = concatBytes(earlier, bytes);
-    statements.push({ sql: UPSERT_INLINE, params: [runId, key, summary.inline] });
-  } else {
-    appends.push({ file, bytes: concatBytes(earlier, bytes) });
-    if (before === 'inline') statements.push({ sql: DELETE_INLINE, params: [runId, key] });
-    summary.inline = null;
-  }
-}
-
-/** Exact text of a double: String() round-trips every value except the sign of zero. */
-function numberText(value: number): string {
-  return Object.is(value, -0) ? '-0' : String(value);
-}
-
-function sqlNumber(value: number): number | null {
-  return Number.isNaN(value) ? null : value;
-}
-
-/** SQLite REAL loses NaN (NULL) and -0 (0): only then is the exact text stored next to it. */
-function needsExactText(value: number): boolean {
-  return Number.isNaN(value) || Object.is(value, -0);
-}
-
-function seriesFile(runId: string, seriesId: number): string {
-  return `series/${runId}/${seriesId}.f64`;
-}
-
-function checkKey(kind: string, key: unknown): string {
-  if (typeof key !== 'string' || key.length === 0) throw new InvalidArgumentError(`A ${kind} key must be a non-empty string`);
-  if (key.length > MAX_KEY_LENGTH) throw new InvalidArgumentError(`${kind} key "${key.slice(0, 40)}…" is longer than ${MAX_KEY_LENGTH} characters`);
-  if (key.includes('\0')) throw new InvalidArgumentError(`${kind} key ${JSON.stringify(key)} contains a NUL character`);
-  return key;
-}
-
-function checkString(kind: string, key: string, value: unknown, max: number): string {
-  if (typeof value !== 'string') throw new InvalidArgumentError(`${kind} "${key}" must have a string value, got ${typeof value}`);
-  if (value.length > max) throw new InvalidArgumentError(`${kind} "${key}" has a value longer than ${max} characters`);
-  return value;
-}
-
-function checkStep(key: string, step: unknown): number {
-  if (typeof step !== 'number' || !Number.isSafeInteger(step)) throw new InvalidArgumentError(`Metric "${key}" needs an integer step, got ${String(step)}`);
-  return step;
-}
-
-function checkTimestamp(key: string, timestamp: unknown): number {
-  if (typeof timestamp !== 'number' || !Number.isFinite(timestamp)) throw new InvalidArgumentError(`Metric "${key}" needs a finite timestamp in ms, got ${String(timestamp)}`);
-  return timestamp;
-}
-
-/** Later step wins; on equal steps the later timestamp, then the later logged point (MLflow's "latest"). */
-function isNewer(step: number, timestamp: number, than: { step: number; timestamp: number }): boolean {
-  return step > than.step || (step === than.step && timestamp >= than.timestamp);
-}
-
-/** min/max that treat NaN as "no information" so one NaN does not poison the summary. */
-function smaller(a: number, b: number): number {
-  if (Number.isNaN(a)) return b;
-  if (Number.isNaN(b)) return a;
-  return b < a ? b : a;
-}
-
-function larger(a: number, b: number): number {
-  if (Number.isNaN(a)) return b;
-  if (Number.isNaN(b)) return a;
-  return b > a ? b : a;
-}
 
 function defaultUser(): string {
   try {
@@ -212,80 +103,9 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   private load(): void {
-    for (const row of this.db.query('SELECT * FROM experiments')) {
-      this.addExperimentState({
-        experimentId: String(row.experiment_id),
-        name: String(row.name),
-        artifactLocation: String(row.artifact_location),
-        lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
-        creationTime: Number(row.creation_time),
-        lastUpdateTime: Number(row.last_update_time),
-        tags: new Map(),
-      });
-    }
-    for (const row of this.db.query('SELECT * FROM experiment_tags')) this.experiments.get(String(row.experiment_id))?.tags.set(String(row.key), String(row.value));
-    for (const row of this.db.query('SELECT * FROM runs')) {
-      const runId = String(row.run_id);
-      this.runs.set(runId, {
-        runId,
-        experimentId: String(row.experiment_id),
-        runName: String(row.run_name),
-        userId: String(row.user_id),
-        status: String(row.status) as RunStatus,
-        startTime: Number(row.start_time),
-        endTime: row.end_time === null ? null : Number(row.end_time),
-        lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
-        source: row.source_type === null && row.source_name === null ? null : { type: String(row.source_type ?? 'UNKNOWN'), name: String(row.source_name ?? '') },
-        gitCommit: row.git_commit === null ? null : String(row.git_commit),
-        gitDirty: row.git_dirty === null ? null : Number(row.git_dirty) === 1,
-        parentRunId: row.parent_run_id === null ? null : String(row.parent_run_id),
-        ownerPid: row.owner_pid === null ? null : Number(row.owner_pid),
-        ownerHost: row.owner_host === null ? null : String(row.owner_host),
-        heartbeatTime: row.heartbeat_time === null ? null : Number(row.heartbeat_time),
-        params: new Map(),
-        tags: new Map(),
-        metrics: new Map(),
-        inputs: [],
-        nextSeriesId: 1,
-        view: undefined,
-      });
-    }
-    for (const [runId, key, value] of this.db.rows('SELECT run_id, key, value FROM params')) this.runs.get(runId as string)?.params.set(key as string, value as string);
-    for (const [runId, key, value] of this.db.rows('SELECT run_id, key, value FROM tags')) this.runs.get(runId as string)?.tags.set(key as string, value as string);
-    for (const [runId, key, seriesId, last, step, timestamp, min, max, count, exact] of this.db.rows(
-      'SELECT run_id, key, series_id, last_value, last_step, last_timestamp, min_value, max_value, count, exact FROM metric_summaries',
-    )) {
-      const run = this.runs.get(runId as string);
-      if (!run) continue;
-      const [exactLast, exactMin, exactMax] = typeof exact === 'string' ? exact.split(' ').map(Number) : [];
-      run.metrics.set(key as string, {
-        seriesId: seriesId as number,
-        value: exactLast ?? (last as number),
-        step: step as number,
-        timestamp: timestamp as number,
-        min: exactMin ?? (min as number),
-        max: exactMax ?? (max as number),
-        count: count as number,
-        inline: null,
-      });
-      run.nextSeriesId = Math.max(run.nextSeriesId, (seriesId as number) + 1);
-    }
-    for (const [runId, key, points] of this.db.rows('SELECT run_id, key, points FROM metric_inline')) {
-      const summary = this.runs.get(runId as string)?.metrics.get(key as string);
-      if (summary && points instanceof Uint8Array) summary.inline = points.slice();
-    }
-    for (const row of this.db.query('SELECT * FROM run_inputs ORDER BY run_id, position')) {
-      const input: DatasetInput = {
-        name: String(row.name),
-        digest: String(row.digest),
-        sourceType: String(row.source_type),
-        source: String(row.source),
-        ...(row.schema === null ? {} : { schema: String(row.schema) }),
-        ...(row.profile === null ? {} : { profile: String(row.profile) }),
-        ...(row.context === null ? {} : { context: String(row.context) }),
-      };
-      this.runs.get(String(row.run_id))?.inputs.push(input);
-    }
+    const { experiments, runs } = loadTrackingState(this.db);
+    for (const experiment of experiments) this.addExperimentState(experiment);
+    for (const run of runs) this.runs.set(run.runId, run);
   }
 
   private addExperimentState(state: ExperimentState): void {
@@ -900,69 +720,4 @@ export class LocalTrackingStore implements TrackingStore {
     for (const e of this.experiments.values()) if (e.lifecycleStage === 'active') experiments++;
     return { experiments, runs, activeRuns, metricPoints };
   }
-}
-
-function summarize(previous: SummaryState | undefined, points: readonly MetricPoint[], seriesId: number): SummaryState {
-  const first = points[0] as MetricPoint;
-  const s: SummaryState = previous
-    ? { ...previous }
-    : { seriesId, value: first.value, step: first.step, timestamp: first.timestamp, min: NaN, max: NaN, count: 0, inline: null };
-  for (const p of points) {
-    if (s.count === 0 || isNewer(p.step, p.timestamp, s)) {
-      s.value = p.value;
-      s.step = p.step;
-      s.timestamp = p.timestamp;
-    }
-    s.min = smaller(s.min, p.value);
-    s.max = larger(s.max, p.value);
-    s.count++;
-  }
-  return s;
-}
-
-function summarizeColumns(previous: SummaryState | undefined, c: SeriesColumns, seriesId: number): SummaryState {
-  const s: SummaryState = previous
-    ? { ...previous }
-    : { seriesId, value: c.values[0] as number, step: c.steps[0] as number, timestamp: c.timestamps[0] as number, min: NaN, max: NaN, count: 0, inline: null };
-  const n = c.steps.length;
-  for (let i = 0; i < n; i++) {
-    const step = c.steps[i] as number;
-    const value = c.values[i] as number;
-    const timestamp = c.timestamps[i] as number;
-    if (s.count === 0 || isNewer(step, timestamp, s)) {
-      s.value = value;
-      s.step = step;
-      s.timestamp = timestamp;
-    }
-    s.min = smaller(s.min, value);
-    s.max = larger(s.max, value);
-    s.count++;
-  }
-  return s;
-}
-
-function summaryStatement(runId: string, key: string, s: SummaryState): SqlStatement {
-  const exact = needsExactText(s.value) || needsExactText(s.min) || needsExactText(s.max) ? `${numberText(s.value)} ${numberText(s.min)} ${numberText(s.max)}` : null;
-  return { sql: UPSERT_SUMMARY, params: [runId, key, s.seriesId, sqlNumber(s.value), s.step, s.timestamp, sqlNumber(s.min), sqlNumber(s.max), s.count, exact] };
-}
-
-function sliceSteps(c: SeriesColumns, minStep: number, maxStep: number): SeriesColumns {
-  const keep: number[] = [];
-  for (let i = 0; i < c.steps.length; i++) {
-    const step = c.steps[i] as number;
-    if (step >= minStep && step <= maxStep) keep.push(i);
-  }
-  return pick(c, keep);
-}
-
-function pick(c: SeriesColumns, indices: readonly number[]): SeriesColumns {
-  const steps = new Float64Array(indices.length);
-  const values = new Float64Array(indices.length);
-  const timestamps = new Float64Array(indices.length);
-  indices.forEach((idx, i) => {
-    steps[i] = c.steps[idx] as number;
-    values[i] = c.values[idx] as number;
-    timestamps[i] = c.timestamps[idx] as number;
-  });
-  return { steps, values, timestamps };
 }

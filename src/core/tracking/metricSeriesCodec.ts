@@ -48,3 +48,26 @@ export function decodeColumns(bytes: Uint8Array): SeriesColumns {
   }
   return { steps, values, timestamps };
 }
+
+/** The points with minStep <= step <= maxStep. */
+export function sliceSteps(c: SeriesColumns, minStep: number, maxStep: number): SeriesColumns {
+  const keep: number[] = [];
+  for (let i = 0; i < c.steps.length; i++) {
+    const step = c.steps[i] as number;
+    if (step >= minStep && step <= maxStep) keep.push(i);
+  }
+  return pick(c, keep);
+}
+
+/** The points at `indices`, in that order. */
+export function pick(c: SeriesColumns, indices: readonly number[]): SeriesColumns {
+  const steps = new Float64Array(indices.length);
+  const values = new Float64Array(indices.length);
+  const timestamps = new Float64Array(indices.length);
+  indices.forEach((idx, i) => {
+    steps[i] = c.steps[idx] as number;
+    values[i] = c.values[idx] as number;
+    timestamps[i] = c.timestamps[idx] as number;
+  });
+  return { steps, values, timestamps };
+}

@@ -1,0 +1,87 @@
+import type { DurableDatabase } from '../store/durableDatabase';
+import type { DatasetInput, RunStatus } from './trackingTypes';
+import type { ExperimentState, RunState } from './trackingState';
+
+/** Builds the in-memory mirror from the tracking tables (after snapshot load and journal replay). */
+export function loadTrackingState(db: DurableDatabase): { experiments: ExperimentState[]; runs: RunState[] } {
+  const experiments: ExperimentState[] = [];
+  const experimentById = new Map<string, ExperimentState>();
+  const runs = new Map<string, RunState>();
+  for (const row of db.query('SELECT * FROM experiments')) {
+    const experiment: ExperimentState = {
+      experimentId: String(row.experiment_id),
+      name: String(row.name),
+      artifactLocation: String(row.artifact_location),
+      lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+      creationTime: Number(row.creation_time),
+      lastUpdateTime: Number(row.last_update_time),
+      tags: new Map(),
+    };
+    experiments.push(experiment);
+    experimentById.set(experiment.experimentId, experiment);
+  }
+  for (const row of db.query('SELECT * FROM experiment_tags')) experimentById.get(String(row.experiment_id))?.tags.set(String(row.key), String(row.value));
+  for (const row of db.query('SELECT * FROM runs')) {
+    const runId = String(row.run_id);
+    runs.set(runId, {
+      runId,
+      experimentId: String(row.experiment_id),
+      runName: String(row.run_name),
+      userId: String(row.user_id),
+      status: String(row.status) as RunStatus,
+      startTime: Number(row.start_time),
+      endTime: row.end_time === null ? null : Number(row.end_time),
+      lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+      source: row.source_type === null && row.source_name === null ? null : { type: String(row.source_type ?? 'UNKNOWN'), name: String(row.source_name ?? '') },
+      gitCommit: row.git_commit === null ? null : String(row.git_commit),
+      gitDirty: row.git_dirty === null ? null : Number(row.git_dirty) === 1,
+      parentRunId: row.parent_run_id === null ? null : String(row.parent_run_id),
+      ownerPid: row.owner_pid === null ? null : Number(row.owner_pid),
+      ownerHost: row.owner_host === null ? null : String(row.owner_host),
+      heartbeatTime: row.heartbeat_time === null ? null : Number(row.heartbeat_time),
+      params: new Map(),
+      tags: new Map(),
+      metrics: new Map(),
+      inputs: [],
+      nextSeriesId: 1,
+      view: undefined,
+    });
+  }
+  for (const [runId, key, value] of db.rows('SELECT run_id, key, value FROM params')) runs.get(runId as string)?.params.set(key as string, value as string);
+  for (const [runId, key, value] of db.rows('SELECT run_id, key, value FROM tags')) runs.get(runId as string)?.tags.set(key as string, value as string);
+  for (const [runId, key, seriesId, last, step, timestamp, min, max, count, exact] of db.rows(
+    'SELECT run_id, key, series_id, last_value, last_step, last_timestamp, min_value, max_value, count, exact FROM metric_summaries',
+  )) {
+    const run = runs.get(runId as string);
+    if (!run) continue;
+    const [exactLast, exactMin, exactMax] = typeof exact === 'string' ? exact.split(' ').map(Number) : [];
+    run.metrics.set(key as string, {
+      seriesId: seriesId as number,
+      value: exactLast ?? (last as number),
+      step: step as number,
+      timestamp: timestamp as number,
+      min: exactMin ?? (min as number),
+      max: exactMax ?? (max as number),
+      count: count as number,
+      inline: null,
+    });
+    run.nextSeriesId = Math.max(run.nextSeriesId, (seriesId as number) + 1);
+  }
+  for (const [runId, key, points] of db.rows('SELECT run_id, key, points FROM metric_inline')) {
+    const summary = runs.get(runId as string)?.metrics.get(key as string);
+    if (summary && points instanceof Uint8Array) summary.inline = points.slice();
+  }
+  for (const row of db.query('SELECT * FROM run_inputs ORDER BY run_id, position')) {
+    const input: DatasetInput = {
+      name: String(row.name),
+      digest: String(row.digest),
+      sourceType: String(row.source_type),
+      source: String(row.source),
+      ...(row.schema === null ? {} : { schema: String(row.schema) }),
+      ...(row.profile === null ? {} : { profile: String(row.profile) }),
+      ...(row.context === null ? {} : { context: String(row.context) }),
+    };
+    runs.get(String(row.run_id))?.inputs.push(input);
+  }
+  return { experiments, runs: [...runs.values()] };
+}
