@@ -346,6 +346,11 @@ export class DurableDatabase {
     return rows;
   }
 
+  /** Journal fsyncs so far (group commit makes concurrent commits share one). */
+  get journalSyncs(): number {
+    return this.journal.syncCount;
+  }
+
   /** Resolves once every commit made so far is durable. */
   flushed(): Promise<void> {
     return this.journal.drain();

@@ -149,6 +149,7 @@ export class Journal {
   private barriers: { run: () => void; resolve: () => void; reject: (error: unknown) => void }[] = [];
   /** bytes of records waiting for the next group */
   private pendingBytes = 0;
+  private syncs = 0;
   /** bytes in the file, including those of the flush in flight */
   private length: number;
 
@@ -180,6 +181,11 @@ export class Journal {
 
   get byteLength(): number {
     return this.length + this.pendingBytes;
+  }
+
+  /** fsyncs so far: with group commit, far fewer than records */
+  get syncCount(): number {
+    return this.syncs;
   }
 
   get busy(): boolean {
@@ -279,6 +285,7 @@ export class Journal {
         written += bytesWritten;
       }
       await this.handle.datasync();
+      this.syncs++;
       this.length += bytes.length;
     } catch (error) {
       this.failure = error;

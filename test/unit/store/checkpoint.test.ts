@@ -31,3 +31,24 @@ test('checkpoints keep the journal short even when writers never pause, and noth
     cleanup();
   }
 });
+
+test('group commit: writes issued together share one fsync, and each resolves only once it is durable', async () => {
+  const { dir, cleanup } = tempStoreDir();
+  try {
+    const store = await openWorkspaceStore({ dir, writerName: 'test' });
+    const { info } = await store.tracking.createRun({ experimentId: '0' });
+    const before = store.database.journalSyncs;
+    let resolvedBeforeSync = 0;
+    const writes = Array.from({ length: 100 }, (_, i) =>
+      store.tracking.logMetric(info.runId, { key: `k${i % 7}`, value: i, step: i }).then(() => {
+        if (store.database.journalSyncs === before) resolvedBeforeSync++;
+      }),
+    );
+    await Promise.all(writes);
+    assert.equal(store.database.journalSyncs - before, 1, '100 writes in one tick, one fsync');
+    assert.equal(resolvedBeforeSync, 0, 'no write was acknowledged before the fsync');
+    await store.close();
+  } finally {
+    cleanup();
+  }
+});
