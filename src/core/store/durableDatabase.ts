@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database, SqlValue, Statement } from 'sql.js';
 import { Journal, readJournalFile } from './journal';
@@ -78,6 +78,7 @@ export class DurableDatabase {
   static async open(options: DurableDatabaseOptions): Promise<DurableDatabase> {
     const { dir } = options;
     mkdirSync(dir, { recursive: true });
+    removeAbandonedTempFiles(dir);
     const SQL = await loadSqlJs();
     const image = readSnapshot(join(dir, SNAPSHOT_FILE));
     const journalPath = join(dir, JOURNAL_FILE);
@@ -408,6 +409,19 @@ export class DurableDatabase {
     for (const statement of this.statementCache.values()) statement.free();
     this.statementCache.clear();
     this.db.close();
+  }
+}
+
+/** A crash during a snapshot write leaves its temp file behind; the rename never happened, so it is garbage. */
+function removeAbandonedTempFiles(dir: string): void {
+  for (const name of readdirSync(dir)) {
+    if (name.startsWith(`.${SNAPSHOT_FILE}.tmp-`)) {
+      try {
+        unlinkSync(join(dir, name));
+      } catch {
+        // another process may have removed it; the lock is taken before this runs, so not ours to fight over
+      }
+    }
   }
 }
 

@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { LocalTrackingStore } from '../tracking/localTrackingStore';
 import { TRACKING_MIGRATIONS } from '../tracking/trackingSchema';
 import type { TrackingStore } from '../tracking/trackingStore';
@@ -45,7 +46,6 @@ export interface WorkspaceStore {
  * process died.
  */
 export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Promise<WorkspaceStore> {
-  const { mkdirSync } = await import('node:fs');
   mkdirSync(options.dir, { recursive: true });
   const lock: WriterLock = acquireWriterLock(options.dir, options.writerName);
   let database: DurableDatabase | undefined;
