@@ -1,7 +1,9 @@
 import { closeSync, fstatSync, fsyncSync, ftruncateSync, openSync, readSync, writeSync } from 'node:fs';
 import type { FileHandle } from 'node:fs/promises';
 import { open } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { crc32 } from './crc32';
+import { fsyncDirectory } from './snapshot';
 import { StoreCorruptError } from './storeErrors';
 
 // File layout: an 8-byte header, then frames. A frame is
@@ -170,12 +172,15 @@ export class Journal {
     const size = (await handle.stat()).size;
     let length = validLength;
     if (size !== validLength) await handle.truncate(validLength);
-    if (length < JOURNAL_HEADER_BYTES) {
+    const fresh = length < JOURNAL_HEADER_BYTES;
+    if (fresh) {
       await handle.truncate(0);
       await handle.write(FILE_HEADER, 0, FILE_HEADER.length, 0);
       length = JOURNAL_HEADER_BYTES;
     }
     await handle.sync();
+    // A new journal's directory entry must be durable before the first write is acknowledged.
+    if (fresh) fsyncDirectory(dirname(path));
     return new Journal(path, handle, length);
   }
 
