@@ -3,6 +3,7 @@ import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError } from './cliContext';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerTrainCommand } from './commands/trainCommand';
+import { registerTuneCommand } from './commands/tuneCommand';
 import { registerExperimentsCommand } from './commands/experimentsCommand';
 import { registerLogCommand } from './commands/logCommand';
 import { registerRunsCommand } from './commands/runsCommand';
@@ -21,6 +22,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctorCommand(program);
   registerTrainCommand(program);
+  registerTuneCommand(program);
   registerExperimentsCommand(program);
   registerRunsCommand(program);
   registerLogCommand(program);

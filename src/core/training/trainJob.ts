@@ -8,7 +8,7 @@ import { selectBackend } from './backendSelection';
 import { prepareData } from './datasetPreparation';
 import { buildArchitecture, initialWeights, parameterCount } from './networkArchitecture';
 import { SeededRandom } from './seededRandom';
-import { applySpecOverrides, type SpecOverrides } from './specOverrides';
+import type { SpecOverrides } from './specOverrides';
 import { exportTfjsModel } from './tfjsExport';
 import { trainNetwork } from './tfTrainer';
 import type { TrainEvent } from './trainingEvents';
@@ -45,8 +45,8 @@ export interface TrainJobResult {
  * returns the model package as in-memory files for the parent to store.
  */
 export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent) => void): Promise<TrainJobResult> {
-  const parsed = parseTrainSpec(input.specText, input.specPath);
-  const spec = input.overrides ? applySpecOverrides(parsed.spec, input.overrides) : parsed.spec;
+  const parsed = parseTrainSpec(input.specText, input.specPath, input.overrides);
+  const spec = parsed.spec;
   const table = await readTable(spec.dataset, { columnKinds: spec.columnKinds, displayName: spec.datasetAsWritten });
   const data = prepareData(table, spec, basename(input.specPath), parsed.locate);
   const classCount = data.classes.length;

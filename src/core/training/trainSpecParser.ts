@@ -4,6 +4,7 @@ import { basename, dirname, resolve } from 'node:path';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import trainSchema from '../../../schemas/train.schema.json';
 import { fieldName, SpecError, type SpecIssue } from './specErrors';
+import { applySpecOverrides, type SpecOverrides } from './specOverrides';
 import type { Activation, EarlyStoppingSpec, FeatureSelection, HiddenLayerSpec, MonitoredMetric, OptimizerName, TrainSpec } from './trainSpec';
 
 export interface ParsedTrainSpec {
@@ -21,14 +22,14 @@ function validator(): ReturnType<Ajv['compile']> {
 }
 
 /** Reads and validates a *.train.yaml file. */
-export async function loadTrainSpec(specPath: string): Promise<ParsedTrainSpec> {
+export async function loadTrainSpec(specPath: string, overrides?: SpecOverrides): Promise<ParsedTrainSpec> {
   let text: string;
   try {
     text = await readFile(specPath, 'utf8');
   } catch (error) {
     throw new SpecError(specPath, [{ message: `cannot read the spec: ${(error as Error).message}`, field: '', line: 1, column: 1 }]);
   }
-  return parseTrainSpec(text, specPath);
+  return parseTrainSpec(text, specPath, overrides);
 }
 
 /**
@@ -45,8 +46,12 @@ export function validateTrainSpecText(text: string, specPath: string): SpecIssue
   }
 }
 
-/** Parses spec text; `specPath` anchors the relative dataset path and names the file in errors. */
-export function parseTrainSpec(text: string, specPath: string): ParsedTrainSpec {
+/**
+ * Parses spec text; `specPath` anchors the relative dataset path and names the file in errors.
+ * `overrides` (dotted paths in the YAML's own terms, e.g. "optimizer.learning_rate" or
+ * "model.layers.0.units") replace values before validation — how tuning trials vary a spec.
+ */
+export function parseTrainSpec(text: string, specPath: string, overrides?: SpecOverrides): ParsedTrainSpec {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   const position = (offset: number): { line: number; column: number } => {
@@ -59,7 +64,8 @@ export function parseTrainSpec(text: string, specPath: string): ParsedTrainSpec 
       doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, field: '', ...position(e.pos[0]) })),
     );
   }
-  const value: unknown = doc.toJS();
+  const parsedValue: unknown = doc.toJS();
+  const value: unknown = overrides && parsedValue !== null && typeof parsedValue === 'object' ? applySpecOverrides(parsedValue as Record<string, unknown>, overrides) : parsedValue;
   if (value === null || value === undefined) {
     throw new SpecError(specPath, [{ message: 'the spec is empty: it needs at least `dataset` and `target`', field: '', line: 1, column: 1 }]);
   }
@@ -85,7 +91,7 @@ function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undef
 }
 
 /** Turns ajv's errors into one issue per field, at the most specific place, in words. */
-function describeSchemaErrors(errors: readonly ErrorObject[], doc: Document, position: (offset: number) => { line: number; column: number }): SpecIssue[] {
+export function describeSchemaErrors(errors: readonly ErrorObject[], doc: Document, position: (offset: number) => { line: number; column: number }): SpecIssue[] {
   const byPath = new Map<string, ErrorObject[]>();
   for (const error of errors) {
     if (error.keyword === 'if') continue; // its `then` error says what is wrong

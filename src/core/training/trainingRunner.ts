@@ -4,7 +4,7 @@ import type { TrackingStore } from '../tracking/trackingStore';
 import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
 import type { EvaluationReport } from '../evaluation/evaluationReport';
 import { MODEL_DIR } from '../modelPackage/modelPackageFormat';
-import { applySpecOverrides, type SpecOverrides } from './specOverrides';
+import type { SpecOverrides } from './specOverrides';
 import type { TrainJobResult } from './trainJob';
 import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';
 import type { TrainSpec } from './trainSpec';
@@ -41,7 +41,7 @@ export interface TrainingOptions {
   readonly backend?: BackendPreference;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: TrainingProgress) => void;
-  /** dotted-path overrides of the normalized spec (tuning trials) */
+  /** values replacing the spec's, by dotted YAML path (tuning trials), e.g. { 'optimizer.learning_rate': 0.003 } */
   readonly overrides?: SpecOverrides;
   /** experiment to log into; default: the spec's `experiment` */
   readonly experimentName?: string;
@@ -104,8 +104,8 @@ const HEARTBEAT_MS = 5000;
  * run, cancel a KILLED one. Resolves with the FINISHED run's id and metrics.
  */
 export async function runTraining(options: TrainingOptions): Promise<TrainingResult> {
-  const parsed = await loadTrainSpec(options.specPath);
-  const spec = options.overrides ? applySpecOverrides(parsed.spec, options.overrides) : parsed.spec;
+  const parsed = await loadTrainSpec(options.specPath, options.overrides);
+  const spec = parsed.spec;
   const store = options.store;
   let ready: TrainReadyEvent | undefined;
   let runId: string | undefined;

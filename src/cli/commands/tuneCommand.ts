@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import type { BackendPreference } from '../../core/process/workerProtocol';
+import { SpecError } from '../../core/training/specErrors';
+import { TrainingInputError } from '../../core/training/trainingRunner';
+import { runTuning, type TuningResult } from '../../core/training/tuningRunner';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+
+const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu', 'js'];
+
+/** `mlops tune SPEC`: a hyperparameter search; each trial is a child run of the study run. */
+export function registerTuneCommand(program: Command): void {
+  program
+    .command('tune')
+    .description('search hyperparameters from a *.tune.yaml (or a *.train.yaml with a tune: section); prints each trial and the best')
+    .argument('<spec>', 'path of the search spec')
+    .option('--backend <name>', `training backend of the trials: ${PREFERENCES.join(', ')}`, 'auto')
+    .option('--parallel <n>', 'trials at once (default: the spec\'s `parallel`)')
+    .action(async (specArg: string, options: { backend: string; parallel?: string }) => {
+      const backend = options.backend as BackendPreference;
+      if (!PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${PREFERENCES.join(', ')}, not "${options.backend}"`);
+      const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
+      if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1)) throw new CliError(`--parallel must be a whole number ≥ 1, not "${options.parallel}"`);
+      const globals = program.opts<CliGlobalOptions>();
+      const { openWorkspaceStore } = await import('../../core/store/workspaceStore');
+      const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (tune)' });
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        process.stderr.write('\nmlops: stopping the search…\n');
+        controller.abort();
+      };
+      process.once('SIGINT', onSigint);
+      let result: TuningResult;
+      try {
+        result = await runTuning({
+          store: store.tracking,
+          tuneSpecPath: resolve(specArg),
+          backend,
+          signal: controller.signal,
+          ...(parallel !== undefined ? { parallel } : {}),
+          onProgress: (p) => {
+            if (globals.json || !p.finished) return;
+            const t = p.finished;
+            const params = Object.entries(t.params).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : JSON.stringify(v)}`).join(' ');
+            const outcome = t.state === 'failed' ? `failed: ${t.error?.split('\n')[0] ?? ''}` : `${t.state === 'pruned' ? 'pruned at epoch ' + t.epochs : 'done'}${t.value !== undefined ? ` ${t.value.toFixed(4)}` : ''}`;
+            process.stderr.write(`trial ${String(t.number).padStart(3)}  ${outcome.padEnd(24)} ${params}\n  ${p.message}\n`);
+          },
+        });
+      } catch (error) {
+        if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
+        throw error;
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+        await store.close();
+      }
+      if (globals.json) {
+        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+        return;
+      }
+      const lines = [`study run ${result.studyRunId} ${result.status}: ${result.trials.length} trials, objective ${result.objective.direction} ${result.objective.metric}`];
+      if (result.best) {
+        lines.push(`best: trial ${result.best.number} (run ${result.best.runId ?? '?'}) ${result.objective.metric} ${result.best.value?.toFixed(4) ?? '?'}`);
+        for (const [k, v] of Object.entries(result.best.params)) lines.push(`  ${k.padEnd(26)} ${JSON.stringify(v)}`);
+      } else lines.push('no trial completed');
+      process.stdout.write(`${lines.join('\n')}\n`);
+    });
+}
