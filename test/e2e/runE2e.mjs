@@ -33,9 +33,48 @@ let child;
 let interrupted = false;
 let cleanedUp = false;
 
+const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+/** Whether any process of group `pgid` is alive. */
+function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+function signalGroup(pgid, signal) {
+  try {
+    process.kill(-pgid, signal);
+  } catch {
+    // already gone
+  }
+}
+let testGroup; // pgid of node --test and its per-file test processes
+
+/**
+ * Ends the test run: node --test and its test-file processes run in their own process group (so a
+ * timeout reaches all of them); SIGTERM lets Playwright close Chromium; reapTests() SIGKILLs the rest.
+ */
+function stopTests() {
+  if (testGroup) signalGroup(testGroup, 'SIGTERM');
+}
+
+/** After node --test exited: give leftover test-file processes 5 s, then SIGKILL them. */
+async function reapTests() {
+  if (!testGroup || !groupAlive(testGroup)) return;
+  signalGroup(testGroup, 'SIGTERM');
+  for (let i = 0; i < 50 && groupAlive(testGroup); i++) await sleep(100);
+  if (groupAlive(testGroup)) {
+    console.error('[e2e] killing leftover test processes');
+    signalGroup(testGroup, 'SIGKILL');
+  }
+}
+
 function cleanup() {
   if (cleanedUp) return;
   cleanedUp = true;
+  if (testGroup && groupAlive(testGroup)) signalGroup(testGroup, 'SIGKILL');
   if (stateDir) stopServer(stateDir);
   if (tmpRoot) rmSync(tmpRoot, { recursive: true, force: true });
 }
@@ -49,7 +88,7 @@ for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
     }
     interrupted = true;
     console.error(`\n[e2e] ${signal}: stopping the tests and VS Code…`);
-    child.kill('SIGTERM');
+    stopTests();
   });
 }
 process.on('exit', cleanup);
@@ -122,6 +161,7 @@ async function main() {
   const code = await new Promise((resolveCode) => {
     child = spawn(process.execPath, nodeArgs, {
       cwd: repo,
+      detached: true, // own process group: see stopTests()
       stdio: ['ignore', 'inherit', 'inherit'],
       env: {
         ...process.env,
@@ -134,9 +174,10 @@ async function main() {
         MLOPS_E2E_EXTENSION_DIR: extension,
       },
     });
+    testGroup = child.pid;
     const timer = setTimeout(() => {
       console.error(`[e2e] tests still running after ${timeoutS}s: stopping them`);
-      child.kill('SIGTERM');
+      stopTests();
     }, timeoutS * 1000);
     child.on('exit', (status, signal) => {
       clearTimeout(timer);
@@ -144,6 +185,7 @@ async function main() {
     });
   });
   child = undefined;
+  await reapTests();
 
   if (code !== 0) {
     const { collectLogs } = await import('./lib/workbench.mjs');
