@@ -118,7 +118,10 @@ try {
     keepState: true,
   });
 } catch (e) {
-  fail(`${e.message}\n(is another \`npm start\` running? its server log: ${join(stateDir, 'server.log')})`);
+  fail(
+    `${e.message}\nIs another \`npm start\` running? Stop it with Ctrl+C, or stop a leftover server with\n` +
+      `  bash test/e2e/rig/stop.sh ${stateDir}\n(server log: ${join(stateDir, 'server.log')})`,
+  );
 }
 
 const line = '━'.repeat(Math.max(60, server.url.length + 4));
