@@ -30,7 +30,7 @@ function typeColumn(name: string, rows: readonly Record<string, unknown>[], decl
     if (declared === 'numeric') {
       const bad = cells.findIndex((c) => c !== null && c !== undefined && typeof c !== 'number' && typeof c !== 'bigint');
       const value = String(cells[bad]);
-      throw new DataError(`${describeLocation(file, { row: bad + 1, column: name })}: "${value}" is not a number, but the spec declares column "${name}" numeric`, file, {
+      throw new DataError(`${describeLocation(file, { row: bad + 1, column: name })}: the column stores text ("${value}"), but the spec declares column "${name}" numeric`, file, {
         row: bad + 1,
         column: name,
         value,
