@@ -39,7 +39,9 @@ export function registerLogCommand(program: Command): void {
     .option('--parent <runId>', 'parent run (for trials of a search)')
     .option('--tag <key=value>', 'run tag (repeatable)', collect)
     .option('--source <name>', 'what is running, e.g. train.sh', process.env.MLOPS_SOURCE)
-    .action(async (options: { experiment: string; name?: string; parent?: string; tag?: string[]; source?: string }) => {
+    .option('--owner-pid <pid>', 'process whose death fails the run (default: the calling shell; 0: none)')
+    .action(async (options: { experiment: string; name?: string; parent?: string; tag?: string[]; source?: string; ownerPid?: string }) => {
+      const ownerPid = parseInteger(options.ownerPid, '--owner-pid') ?? process.ppid;
       await withStore(program, async (store, globals) => {
         const experimentId = await resolveExperimentId(store, options.experiment, { create: true });
         const { readGitInfo } = await import('../../core/tracking/gitInfo');
@@ -51,7 +53,7 @@ export function registerLogCommand(program: Command): void {
           tags: parseKeyValues(options.tag, '--tag'),
           source: { type: 'LOCAL', name: options.source ?? 'mlops CLI' },
           ...(git ? { gitCommit: git.commit, gitDirty: git.dirty } : {}),
-          ownerPid: process.ppid,
+          ownerPid: ownerPid > 0 ? ownerPid : null,
         });
         if (globals.json) return printJson(run);
         process.stdout.write(`${run.info.runId}\n`);

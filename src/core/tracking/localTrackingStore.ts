@@ -363,7 +363,7 @@ export class LocalTrackingStore implements TrackingStore {
     }
     if (gitCommit) tags.set('mlflow.source.git.commit', gitCommit);
     if (parentRunId) tags.set('mlflow.parentRunId', parentRunId);
-    const ownerPid = status === 'RUNNING' ? (options.ownerPid ?? process.pid) : null;
+    const ownerPid = status === 'RUNNING' ? (options.ownerPid === undefined ? process.pid : options.ownerPid) : null;
     const ownerHost = ownerPid === null ? null : this.host;
     const endTime = isTerminal(status) ? startTime : null;
     const statements: SqlStatement[] = [

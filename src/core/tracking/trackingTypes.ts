@@ -103,8 +103,11 @@ export interface CreateRunOptions {
   readonly gitCommit?: string;
   readonly gitDirty?: boolean;
   readonly parentRunId?: string;
-  /** pid of the process doing the work (default: this process); crash recovery watches it */
-  readonly ownerPid?: number;
+  /**
+   * pid of the process doing the work (default: this process); crash recovery watches it. null:
+   * no owner to watch (e.g. a remote client), the run stays RUNNING until someone ends it.
+   */
+  readonly ownerPid?: number | null;
   readonly status?: RunStatus;
 }
 
