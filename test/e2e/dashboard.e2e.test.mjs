@@ -100,6 +100,11 @@ describe('MLOps Studio in VS Code', () => {
       await frame.locator('body.vscode-light').waitFor({ timeout: 10_000 });
       await waitForText(frame.locator('h1'), 'MLOps Studio');
       await screenshot(page, 'dashboard-light');
+
+      // a button in the panel reaches the extension host: "Logs" shows the MLOps Studio output channel
+      await frame.getByRole('button', { name: 'Logs' }).click();
+      const output = page.locator('.part.panel');
+      await waitForText(output.locator('.monaco-editor .view-lines').first(), /MLOps Studio \S+ activating/, 20_000);
     });
   });
 
