@@ -37,6 +37,6 @@ export function registerExperimentsCommand(program: Command): void {
         const experimentId = await store.tracking.createExperiment(name, { tags: parseKeyValues(options.tag, '--tag') });
         if (globals.json) return printJson({ experimentId, name });
         process.stdout.write(`${experimentId}\n`);
-      });
+      }, { create: true });
     });
 }

@@ -57,7 +57,7 @@ export function registerLogCommand(program: Command): void {
         });
         if (globals.json) return printJson(run);
         process.stdout.write(`${run.info.runId}\n`);
-      });
+      }, { create: true });
     });
 
   log

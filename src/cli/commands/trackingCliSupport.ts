@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
@@ -9,9 +10,17 @@ export const EXIT_STORE_LOCKED = 3;
  * Opens the workspace store as "mlops CLI" for one command and always closes it. Engine errors
  * that are the user's to fix (locked store, bad filter, unknown run) become one clear CliError.
  */
-export async function withStore<T>(program: Command, action: (store: WorkspaceStore, globals: CliGlobalOptions) => Promise<T>): Promise<T> {
+export async function withStore<T>(
+  program: Command,
+  action: (store: WorkspaceStore, globals: CliGlobalOptions) => Promise<T>,
+  options: { create?: boolean } = {},
+): Promise<T> {
   const globals = program.opts<CliGlobalOptions>();
   const dir = resolveStoreDir(globals);
+  if (!options.create && !existsSync(dir)) {
+    // Reading must not leave a .mlops folder behind in whatever directory the user happened to be.
+    throw new CliError(`No workspace store at ${dir}: nothing has been tracked in this workspace yet (mlops log start creates it; -w chooses the workspace).`, 1);
+  }
   // Lazy: sql.js loads only for commands that touch the store.
   const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
   let store: WorkspaceStore;

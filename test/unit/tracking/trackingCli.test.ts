@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
 import { runCli } from '../../../src/cli/main';
@@ -73,6 +74,18 @@ test('while another process holds the store, the CLI says who and exits with cod
     assert.equal(r.code, 3);
     assert.match(r.err, /^mlops: The workspace store .+ is in use by VS Code window \(pid \d+ on host .+\) since \d\d:\d\d/);
     await holder.close();
+  } finally {
+    cleanup();
+  }
+});
+
+test('reading commands do not create a store where there is none', async () => {
+  const { dir, cleanup } = tempStoreDir();
+  try {
+    const r = await mlops(dirname(dir), 'runs', 'list');
+    assert.equal(r.code, 1);
+    assert.match(r.err, /No workspace store at .+: nothing has been tracked in this workspace yet/);
+    assert.equal(existsSync(dir), false);
   } finally {
     cleanup();
   }
