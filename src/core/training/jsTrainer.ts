@@ -53,7 +53,22 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
       gemmNT(acts[l] as Float64Array, W[l] as Float64Array, out, rows, layer.units, layer.inputs);
       const b = bias[l] as Float64Array;
       const n = rows * layer.units;
-      for (let i = 0, u = 0; i < n; i++, u = u + 1 === layer.units ? 0 : u + 1) out[i] = activate((out[i] as number) + (b[u] as number), layer.activation);
+      const units = layer.units;
+      if (layer.activation === 'relu') {
+        // the common case, without a call per element
+        for (let r = 0; r < rows; r++) {
+          const o = r * units;
+          for (let u = 0; u < units; u++) {
+            const z = (out[o + u] as number) + (b[u] as number);
+            out[o + u] = z > 0 ? z : 0;
+          }
+        }
+      } else {
+        for (let r = 0; r < rows; r++) {
+          const o = r * units;
+          for (let u = 0; u < units; u++) out[o + u] = activate((out[o + u] as number) + (b[u] as number), layer.activation);
+        }
+      }
       const mask = training ? masks[l] : undefined;
       if (mask) {
         const keep = 1 / (1 - layer.dropout);
