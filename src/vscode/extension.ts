@@ -7,6 +7,7 @@ import { JobStatusBar } from './jobs/jobStatusBar';
 import { StoreService } from './store/storeService';
 import { registerTrainingCommands } from './training/trainModelCommand';
 import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
+import { registerTuneCommand } from './training/tuneCommand';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
 
@@ -46,6 +47,7 @@ export function activate(context: vscode.ExtensionContext): void {
     jobs,
     ...registerWorkbenchCommands(log),
     ...registerTrainingCommands({ storeService, jobs, log }),
+    registerTuneCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
