@@ -1,0 +1,134 @@
+import type { BackendPreference } from '../process/workerProtocol';
+import type { TrackingStore } from '../tracking/trackingStore';
+import { runTraining, TrainingCancelledError, TrainingInputError } from './trainingRunner';
+import { loadTrainSpec } from './trainSpecParser';
+import type { HiddenLayerSpec } from './trainSpec';
+
+/** One model family and size tried by "Find Best Model". */
+export interface ModelCandidate {
+  readonly label: string;
+  /** the spec's `model` section for this candidate (YAML terms) */
+  readonly model: { readonly type: string; readonly layers?: readonly Partial<HiddenLayerSpec>[] };
+}
+
+export interface LeaderboardEntry {
+  readonly rank: number;
+  readonly label: string;
+  readonly runId?: string;
+  readonly state: 'complete' | 'failed' | 'skipped';
+  /** the ranking metric (lower is better for losses and errors, higher for accuracy) */
+  readonly value?: number;
+  readonly metrics: Readonly<Record<string, number>>;
+  readonly seconds: number;
+  readonly error?: string;
+}
+
+export interface ModelSearchResult {
+  readonly parentRunId: string;
+  readonly metric: string;
+  readonly direction: 'minimize' | 'maximize';
+  readonly leaderboard: readonly LeaderboardEntry[];
+}
+
+export interface ModelSearchOptions {
+  readonly store: TrackingStore;
+  readonly specPath: string;
+  /** no new candidate starts after this many seconds (default 120) */
+  readonly budgetSeconds?: number;
+  readonly backend?: BackendPreference;
+  readonly signal?: AbortSignal;
+  readonly candidates?: readonly ModelCandidate[];
+  /** after each candidate, the leaderboard so far */
+  readonly onUpdate?: (leaderboard: readonly LeaderboardEntry[], done: number, total: number) => void;
+  readonly workerEntry?: string;
+}
+
+/** Linear first (fast, a baseline), then MLPs from small to larger. */
+export function defaultCandidates(task: 'classification' | 'regression'): ModelCandidate[] {
+  return [
+    { label: task === 'classification' ? 'logistic regression' : 'linear regression', model: { type: task === 'classification' ? 'logistic_regression' : 'linear_regression' } },
+    { label: 'MLP 16', model: { type: 'mlp', layers: [{ units: 16 }] } },
+    { label: 'MLP 64', model: { type: 'mlp', layers: [{ units: 64 }] } },
+    { label: 'MLP 64-32', model: { type: 'mlp', layers: [{ units: 64 }, { units: 32 }] } },
+    { label: 'MLP 128-64 dropout 0.2', model: { type: 'mlp', layers: [{ units: 128, dropout: 0.2 }, { units: 64, dropout: 0.2 }] } },
+  ];
+}
+
+/**
+ * "Find Best Model": trains the spec with each candidate model (child runs of one parent run)
+ * within a time budget and ranks them by validation loss (RMSE for regression).
+ */
+export async function findBestModel(options: ModelSearchOptions): Promise<ModelSearchResult> {
+  const parsed = await loadTrainSpec(options.specPath);
+  // The linear baseline depends on the task. When the spec leaves the task to inference (which
+  // needs the data, read only in the worker), MLPs go first and the first run tells the task.
+  let task = parsed.spec.task;
+  const candidates: ModelCandidate[] = options.candidates ? [...options.candidates] : task ? defaultCandidates(task) : defaultCandidates('classification').slice(1);
+  const metricFor = (t: 'classification' | 'regression' | undefined): string => (parsed.spec.split.validation > 0 ? (t === 'regression' ? 'val_rmse' : 'val_loss') : 'loss');
+  let metric = metricFor(task);
+  const direction = 'minimize' as const;
+  const store = options.store;
+  const experimentId = (await store.getExperimentByName(parsed.spec.experiment))?.experimentId ?? (await store.createExperiment(parsed.spec.experiment));
+  const parent = await store.createRun({
+    experimentId,
+    runName: `${parsed.spec.experiment}-find-best-model`,
+    source: { type: 'LOCAL', name: options.specPath },
+    tags: [
+      { key: 'mlops.kind', value: 'model-search' },
+      { key: 'mlops.spec', value: options.specPath },
+    ],
+  });
+  await store.logBatch({ runId: parent.info.runId, params: [{ key: 'candidates', value: candidates.map((c) => c.label).join(', ') }] });
+  const budgetMs = (options.budgetSeconds ?? 120) * 1000;
+  const started = Date.now();
+  const entries: Omit<LeaderboardEntry, 'rank'>[] = [];
+  const ranked = (): LeaderboardEntry[] =>
+    entries
+      .map((e) => (e.state === 'complete' && e.metrics[metric] !== undefined ? { ...e, value: e.metrics[metric] } : e))
+      .sort((a, b) => (a.value ?? Infinity) - (b.value ?? Infinity))
+      .map((e, i) => ({ ...e, rank: i + 1 }));
+  let cancelled = false;
+  for (let c = 0; c < candidates.length; c++) {
+    const candidate = candidates[c] as ModelCandidate;
+    if (cancelled || options.signal?.aborted || Date.now() - started > budgetMs) {
+      entries.push({ label: candidate.label, state: 'skipped', metrics: {}, seconds: 0, error: options.signal?.aborted ? 'cancelled' : 'time budget used up' });
+      continue;
+    }
+    const t0 = Date.now();
+    try {
+      const result = await runTraining({
+        store,
+        specPath: options.specPath,
+        overrides: { model: candidate.model },
+        backend: options.backend ?? 'auto',
+        parentRunId: parent.info.runId,
+        runName: `${parsed.spec.experiment}-${candidate.label.replace(/\s+/g, '-').toLowerCase()}`,
+        extraTags: [{ key: 'mlops.model_search.candidate', value: candidate.label }],
+        ...(options.signal ? { signal: options.signal } : {}),
+        ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
+      });
+      if (!task && result.evaluation) {
+        task = result.evaluation.task;
+        metric = metricFor(task);
+        if (!options.candidates) candidates.push(defaultCandidates(task)[0] as ModelCandidate);
+      }
+      entries.push({ label: candidate.label, runId: result.runId, state: 'complete', value: result.metrics[metric], metrics: result.metrics, seconds: (Date.now() - t0) / 1000 });
+    } catch (error) {
+      if (error instanceof TrainingCancelledError) cancelled = true;
+      entries.push({ label: candidate.label, state: 'failed', metrics: {}, seconds: (Date.now() - t0) / 1000, error: error instanceof Error ? error.message : String(error) });
+      if (error instanceof TrainingInputError) break; // the data is the problem, not the model
+    }
+    options.onUpdate?.(ranked(), entries.length, candidates.length);
+  }
+  const leaderboard = ranked();
+  const best = leaderboard.find((e) => e.state === 'complete');
+  await store.logBatch({
+    runId: parent.info.runId,
+    params: [{ key: 'metric', value: metric }],
+    tags: best?.runId ? [{ key: 'mlops.model_search.best_run', value: best.runId }, { key: 'mlops.model_search.best', value: best.label }] : [],
+    metrics: best?.value !== undefined ? [{ key: `best_${metric}`, value: best.value, step: 0 }] : [],
+  });
+  await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard }, null, 2)}\n`);
+  await store.updateRun(parent.info.runId, { status: cancelled || options.signal?.aborted ? 'KILLED' : 'FINISHED', endTime: Date.now() });
+  return { parentRunId: parent.info.runId, metric, direction, leaderboard };
+}

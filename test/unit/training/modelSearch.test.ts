@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { findBestModel } from '../../../src/core/training/modelSearch';
+
+const examples = join(__dirname, '..', '..', '..', 'examples');
+const work = mkdtempSync(join(tmpdir(), 'mlops-search-'));
+let workspace: WorkspaceStore;
+before(async () => {
+  workspace = await openWorkspaceStore({ dir: join(work, '.mlops'), writerName: 'model search tests' });
+});
+after(async () => {
+  await workspace.close();
+  rmSync(work, { recursive: true, force: true });
+});
+
+describe('find best model', () => {
+  test('tries a linear baseline and MLPs as child runs and ranks them by validation error', async () => {
+    const spec = join(work, 'mpg.train.yaml');
+    // no task: the first run tells it (regression), then the linear baseline joins
+    writeFileSync(spec, `experiment: search\ndataset: ${join(examples, 'data', 'auto-mpg.csv')}\ntarget: mpg\nfeatures: {exclude: [name]}\nepochs: 15\n`);
+    const updates: number[] = [];
+    const result = await findBestModel({ store: workspace.tracking, specPath: spec, backend: 'js', onUpdate: (_, done) => updates.push(done) });
+    assert.equal(result.metric, 'val_rmse');
+    assert.deepEqual(updates, [1, 2, 3, 4, 5]);
+    const labels = result.leaderboard.map((e) => e.label).sort();
+    assert.deepEqual(labels, ['MLP 128-64 dropout 0.2', 'MLP 16', 'MLP 64', 'MLP 64-32', 'linear regression']);
+    const values = result.leaderboard.map((e) => e.value as number);
+    assert.deepEqual(values, [...values].sort((a, b) => a - b), 'ranked best first');
+    assert.ok(result.leaderboard.every((e, i) => e.rank === i + 1 && e.state === 'complete'));
+    const parent = await workspace.tracking.getRun(result.parentRunId);
+    assert.equal(parent.info.status, 'FINISHED');
+    assert.equal(parent.data.tags.find((t) => t.key === 'mlops.model_search.best_run')?.value, result.leaderboard[0]?.runId);
+    const child = await workspace.tracking.getRun(result.leaderboard[0]?.runId as string);
+    assert.equal(child.info.parentRunId, result.parentRunId);
+  });
+
+  test('candidates past the time budget are listed as skipped', async () => {
+    const result = await findBestModel({ store: workspace.tracking, specPath: join(examples, 'penguins.train.yaml'), backend: 'js', budgetSeconds: 0.001 });
+    assert.equal(result.leaderboard.filter((e) => e.state === 'complete').length, 1, 'the first candidate always runs');
+    assert.ok(result.leaderboard.slice(1).every((e) => e.state === 'skipped' && e.error === 'time budget used up'));
+  });
+});
