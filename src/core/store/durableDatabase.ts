@@ -59,6 +59,8 @@ export class DurableDatabase {
   private readonly unwritten = new Set<{ appends: readonly FileAppend[]; positions: readonly number[]; written: boolean }>();
   private recordsSinceCheckpoint = 0;
   private checkpointing: Promise<void> | undefined;
+  /** after a failed automatic checkpoint (disk full?), wait before trying again: each try exports the whole database */
+  private autoCheckpointPausedUntil = 0;
   private closed = false;
   private readonly checkpointBytes: number;
   private readonly checkpointRecords: number;
@@ -229,9 +231,15 @@ export class DurableDatabase {
     const durable = this.journal.append(this.seq, payload, afterSync).catch((error: unknown) => {
       throw new StoreWriteFailedError(error, this.dir);
     });
-    if (this.checkpointDue() && this.checkpointing === undefined) {
+    if (this.checkpointDue() && this.checkpointing === undefined && Date.now() >= this.autoCheckpointPausedUntil) {
       // Re-checked when it runs: many commits over the limit ask, one checkpoint answers.
-      void durable.then(() => (this.checkpointDue() ? this.checkpoint() : undefined)).catch(() => undefined);
+      void durable
+        .then(() => (this.checkpointDue() ? this.checkpoint() : undefined))
+        .catch((error: unknown) => {
+          // The journal still holds everything, so nothing is lost; the journal just grows.
+          this.autoCheckpointPausedUntil = Date.now() + 30_000;
+          this.warnings.push(`automatic checkpoint failed (${error instanceof Error ? error.message : String(error)}); retrying in 30 s`);
+        });
     }
     return durable;
   }
