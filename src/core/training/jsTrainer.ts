@@ -1,17 +1,17 @@
-import { gemmNT, transpose } from './denseKernels';
 import { scoreOutputs, targetScaling } from './epochScoring';
 import type { DenseLayerShape, DenseWeights } from './networkArchitecture';
 import { SeededRandom } from './seededRandom';
+import { createArena, makeGemm } from './simdGemm';
 import { foldTargetScaling, resolveMonitor, type TrainedNetwork, type TrainNetworkInput } from './tfTrainer';
 import type { BatchLossColumns, TrainProgressEvent } from './trainingEvents';
 import type { TrainSpec } from './trainSpec';
 
 /**
  * The same training as tfTrainer (same layers, losses, optimizers, seeded shuffles and dropout,
- * early stopping) written directly over typed arrays: no per-op dispatch, no tensor allocation per
- * batch, no TensorFlow.js. For the small dense networks trained here the cost is the arithmetic
- * itself. Weights are kept transposed ([units × inputs]) so forward and backward passes are all
- * the one cache-friendly kernel, gemmNT.
+ * early stopping) written directly over float32 arrays in one WebAssembly memory: no per-op
+ * dispatch and no tensor allocation per batch. The three products per layer (forward, weight
+ * gradient, input gradient) run in the SIMD kernel of simdGemm.ts; everything else is plain loops.
+ * Weights are stored [inputs × units], like a tfjs Dense kernel.
  */
 export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: TrainProgressEvent) => void): Promise<TrainedNetwork> {
   const { layers, task, train, validation, spec } = input;
@@ -24,54 +24,42 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
   const target = task === 'regression' ? targetScaling(train.y) : { mean: 0, std: 1 };
   const batchSize = Math.min(spec.batchSize, Math.max(train.count, 1));
 
-  // parameters, [units × inputs]
-  const W = input.initial.map((w, l) => {
-    const layer = layers[l] as DenseLayerShape;
-    const t = new Float64Array(layer.units * layer.inputs);
-    for (let i = 0; i < layer.inputs; i++) for (let u = 0; u < layer.units; u++) t[u * layer.inputs + i] = w.kernel[i * layer.units + u] as number;
-    return t;
+  // one memory for everything the kernel reads or writes
+  const widths = [width, ...layers.map((l) => l.units)];
+  const weightFloats = layers.reduce((n, l) => n + 3 * l.inputs * l.units, 0); // W, Wᵀ, dW
+  const batchFloats = widths.reduce((n, w) => n + 2 * batchSize * w, 0); // activations, gradients
+  const arena = createArena(weightFloats + batchFloats, 3 * L + 2 * (L + 1));
+  const { gemm, gemmTN } = makeGemm(arena);
+  const W = layers.map((l, i) => {
+    const view = arena.alloc(l.inputs * l.units);
+    view.set((input.initial[i] as DenseWeights).kernel);
+    return view;
   });
-  const bias = input.initial.map((w) => Float64Array.from(w.bias));
+  const Wt = layers.map((l) => arena.alloc(l.units * l.inputs));
+  const gradW = layers.map((l) => arena.alloc(l.inputs * l.units));
+  const acts = widths.map((w) => arena.alloc(batchSize * w));
+  // grads[l]: dLoss/d(output of layer l) over the batch, then dLoss/dz in place
+  const grads = widths.map((w) => arena.alloc(batchSize * w));
+  const bias = input.initial.map((w) => Float32Array.from(w.bias));
+  const gradB = layers.map((l) => new Float32Array(l.units));
+  const masks = layers.map((l) => (l.dropout > 0 ? new Float32Array(batchSize * l.units) : undefined));
   const params = [...W, ...bias];
-  const grads = params.map((p) => new Float64Array(p.length));
+  const paramGrads = [...gradW, ...gradB];
   const optimizer = makeOptimizer(spec.optimizer, params);
-
-  // per-batch work buffers, allocated once
-  const acts = [new Float64Array(batchSize * width), ...layers.map((l) => new Float64Array(batchSize * l.units))];
-  const masks = layers.map((l) => (l.dropout > 0 ? new Float64Array(batchSize * l.units) : undefined));
-  const dZ = layers.map((l) => new Float64Array(batchSize * l.units));
-  const dZt = layers.map((l) => new Float64Array(batchSize * l.units));
-  const actT = [new Float64Array(batchSize * width), ...layers.map((l) => new Float64Array(batchSize * l.units))];
-  const Wt = layers.map((l) => new Float64Array(l.units * l.inputs));
-  const sampleWeight = new Float64Array(batchSize);
+  const sampleWeight = new Float32Array(batchSize);
 
   /** forward over `rows` rows already in acts[0]; leaves logits / outputs in acts[L] */
   const forward = (rows: number, training: boolean): void => {
     for (let l = 0; l < L; l++) {
       const layer = layers[l] as DenseLayerShape;
-      const out = acts[l + 1] as Float64Array;
-      gemmNT(acts[l] as Float64Array, W[l] as Float64Array, out, rows, layer.units, layer.inputs);
-      const b = bias[l] as Float64Array;
-      const n = rows * layer.units;
-      const units = layer.units;
-      if (layer.activation === 'relu') {
-        // the common case, without a call per element
-        for (let r = 0; r < rows; r++) {
-          const o = r * units;
-          for (let u = 0; u < units; u++) {
-            const z = (out[o + u] as number) + (b[u] as number);
-            out[o + u] = z > 0 ? z : 0;
-          }
-        }
-      } else {
-        for (let r = 0; r < rows; r++) {
-          const o = r * units;
-          for (let u = 0; u < units; u++) out[o + u] = activate((out[o + u] as number) + (b[u] as number), layer.activation);
-        }
-      }
+      const out = acts[l + 1] as Float32Array;
+      gemm(acts[l] as Float32Array, W[l] as Float32Array, out, rows, layer.units, layer.inputs);
+      const b = bias[l] as Float32Array;
+      biasActivate(out, b, rows, layer.units, layer.activation);
       const mask = training ? masks[l] : undefined;
       if (mask) {
         const keep = 1 / (1 - layer.dropout);
+        const n = rows * layer.units;
         for (let i = 0; i < n; i++) {
           const m = dropoutRandom.next() < layer.dropout ? 0 : keep;
           mask[i] = m;
@@ -82,15 +70,15 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
   };
 
   /** logits / standardized outputs for a whole split, in chunks of the batch buffers */
-  const predict = (x: Float32Array, count: number): Float64Array => {
+  const predict = (x: Float32Array, count: number): Float32Array => {
     const outUnits = (layers[L - 1] as DenseLayerShape).units;
-    const result = new Float64Array(count * outUnits);
+    const result = new Float32Array(count * outUnits);
+    const a0 = acts[0] as Float32Array;
     for (let s = 0; s < count; s += batchSize) {
       const rows = Math.min(batchSize, count - s);
-      const a0 = acts[0] as Float64Array;
-      for (let i = 0; i < rows * width; i++) a0[i] = x[s * width + i] as number;
+      a0.set(x.subarray(s * width, (s + rows) * width));
       forward(rows, false);
-      result.set((acts[L] as Float64Array).subarray(0, rows * outUnits), s * outUnits);
+      result.set((acts[L] as Float32Array).subarray(0, rows * outUnits), s * outUnits);
     }
     return result;
   };
@@ -102,7 +90,7 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
   const monitor = early ? resolveMonitor(early, task, validation.count > 0) : undefined;
   let best = monitor?.higherIsBetter ? -Infinity : Infinity;
   let bestEpoch = 0;
-  let bestParams: Float64Array[] | undefined;
+  let bestParams: Float32Array[] | undefined;
   let bestMetrics: Record<string, number> = {};
   let lastMetrics: Record<string, number> = {};
   let epochsWithoutImprovement = 0;
@@ -122,23 +110,19 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
     for (let b = 0; b < batchesPerEpoch; b++) {
       const first = b * batchSize;
       const rows = Math.min(batchSize, train.count - first);
-      const a0 = acts[0] as Float64Array;
-      for (let r = 0; r < rows; r++) {
-        const src = (order[first + r] as number) * width;
-        for (let c = 0; c < width; c++) a0[r * width + c] = train.x[src + c] as number;
-      }
+      const a0 = acts[0] as Float32Array;
+      gatherRows(a0, train.x, order, first, rows, width);
       forward(rows, true);
 
       // output gradient (dLoss/dz of the last layer), with the batch loss
-      const out = acts[L] as Float64Array;
-      const g = dZ[L - 1] as Float64Array;
+      const out = acts[L] as Float32Array;
+      const g = grads[L] as Float32Array;
       let batchLoss = 0;
       if (task === 'classification') {
         // tf.losses.softmaxCrossEntropy with weights: Σ w·ce / count(w ≠ 0)
         let nonZero = 0;
         for (let r = 0; r < rows; r++) {
-          const label = train.y[order[first + r] as number] as number;
-          const w = input.classWeights[label] ?? 1;
+          const w = input.classWeights[train.y[order[first + r] as number] as number] ?? 1;
           sampleWeight[r] = w;
           if (w !== 0) nonZero++;
         }
@@ -156,7 +140,7 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
           }
           const w = sampleWeight[r] as number;
           batchLoss += w * (Math.log(sum) + max - (out[o + label] as number));
-          for (let c = 0; c < classCount; c++) g[o + c] = (((g[o + c] as number) / sum - (c === label ? 1 : 0)) * w) * scale;
+          for (let c = 0; c < classCount; c++) g[o + c] = ((g[o + c] as number) / sum - (c === label ? 1 : 0)) * w * scale;
         }
         batchLoss *= scale;
       } else {
@@ -172,44 +156,38 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
       // backward
       for (let l = L - 1; l >= 0; l--) {
         const layer = layers[l] as DenseLayerShape;
-        const gz = dZ[l] as Float64Array;
-        const n = rows * layer.units;
+        const gz = grads[l + 1] as Float32Array;
+        const units = layer.units;
+        const n = rows * units;
         if (l < L - 1) {
-          // gz holds dLoss/d(output of layer l): through dropout and the activation
-          const a = acts[l + 1] as Float64Array;
+          // gz holds dLoss/d(output of layer l): back through dropout and the activation
+          const a = acts[l + 1] as Float32Array;
           const mask = masks[l];
-          for (let i = 0; i < n; i++) {
-            const m = mask ? (mask[i] as number) : 1;
-            const raw = m === 0 ? 0 : (a[i] as number) / m;
-            gz[i] = m === 0 ? 0 : (gz[i] as number) * m * derivative(raw, layer.activation);
+          if (layer.activation === 'relu' && !mask) reluBackward(gz, a, n);
+          else {
+            for (let i = 0; i < n; i++) {
+              const m = mask ? (mask[i] as number) : 1;
+              gz[i] = m === 0 ? 0 : (gz[i] as number) * m * derivative((a[i] as number) / m, layer.activation);
+            }
           }
         }
-        // dW = dZᵀ · A  ([units × B] · [B × inputs]); db = Σ_rows dZ
-        const gzT = dZt[l] as Float64Array;
-        transpose(gz, gzT, rows, layer.units);
-        const aT = actT[l] as Float64Array;
-        transpose(acts[l] as Float64Array, aT, rows, layer.inputs);
-        const gw = grads[l] as Float64Array;
-        gemmNT(gzT, aT, gw, layer.units, layer.inputs, rows);
-        const gb = grads[L + l] as Float64Array;
-        for (let u = 0; u < layer.units; u++) {
-          let s = 0;
-          for (let r = 0; r < rows; r++) s += gzT[u * rows + r] as number;
-          gb[u] = s;
-        }
+        // dW = Aᵀ·dZ ([inputs × B]·[B × units]) straight from A; db = Σ_rows dZ
+        gemmTN(acts[l] as Float32Array, gz, gradW[l] as Float32Array, layer.inputs, units, rows);
+        columnSums(gradB[l] as Float32Array, gz, rows, units);
         if (spec.optimizer.l2 > 0) {
-          const w = W[l] as Float64Array;
+          const w = W[l] as Float32Array;
+          const gw = gradW[l] as Float32Array;
           for (let i = 0; i < w.length; i++) gw[i] = (gw[i] as number) + 2 * spec.optimizer.l2 * (w[i] as number);
         }
         if (l > 0) {
-          // dA_{l-1} = dZ · W  ([B × units] · [units × inputs]) via Wᵀ rows
-          const wt = Wt[l] as Float64Array;
-          transpose(W[l] as Float64Array, wt, layer.units, layer.inputs);
-          gemmNT(gz, wt, dZ[l - 1] as Float64Array, rows, layer.inputs, layer.units);
+          // dA_{l-1} = dZ·Wᵀ ([B × units]·[units × inputs])
+          const wt = Wt[l] as Float32Array;
+          transposeInto(W[l] as Float32Array, wt, layer.inputs, units);
+          gemm(gz, wt, grads[l] as Float32Array, rows, layer.inputs, units);
         }
       }
       if (spec.optimizer.l2 > 0) for (const w of W) for (let i = 0; i < w.length; i++) batchLoss += spec.optimizer.l2 * (w[i] as number) ** 2;
-      optimizer.step(grads);
+      optimizer.step(paramGrads);
 
       lossSum += batchLoss * rows;
       step++;
@@ -251,14 +229,9 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
     }
   }
   const restored = Boolean(early && early.restoreBestWeights && bestParams);
-  if (restored && bestParams) bestParams.forEach((p, i) => (params[i] as Float64Array).set(p));
+  if (restored && bestParams) bestParams.forEach((p, i) => (params[i] as Float32Array).set(p));
 
-  const weights: DenseWeights[] = layers.map((layer, l) => {
-    const kernel = new Float32Array(layer.inputs * layer.units);
-    const w = W[l] as Float64Array;
-    for (let u = 0; u < layer.units; u++) for (let i = 0; i < layer.inputs; i++) kernel[i * layer.units + u] = w[u * layer.inputs + i] as number;
-    return { kernel, bias: Float32Array.from(bias[l] as Float64Array) };
-  });
+  const weights: DenseWeights[] = layers.map((_, l) => ({ kernel: (W[l] as Float32Array).slice(), bias: (bias[l] as Float32Array).slice() }));
   if (task === 'regression') foldTargetScaling(weights[weights.length - 1] as DenseWeights, target.mean, target.std);
   return {
     layers,
@@ -269,6 +242,14 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
     finalMetrics: restored ? bestMetrics : lastMetrics,
     samplesPerSecond: samples / (trainingMs / 1000),
   };
+}
+
+/** out (cols × rows) = transpose of m (rows × cols) */
+function transposeInto(m: Float32Array, out: Float32Array, rows: number, cols: number): void {
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) out[c * rows + r] = m[o + c] as number;
+  }
 }
 
 function activate(z: number, kind: DenseLayerShape['activation']): number {
@@ -303,13 +284,13 @@ function derivative(a: number, kind: DenseLayerShape['activation']): number {
 }
 
 interface JsOptimizer {
-  step(grads: readonly Float64Array[]): void;
+  step(grads: readonly Float32Array[]): void;
 }
 
 /** The update rules and defaults of tf.train's optimizers (epsilon 1e-7, adagrad's 0.1 start). */
-function makeOptimizer(options: TrainSpec['optimizer'], params: readonly Float64Array[]): JsOptimizer {
+function makeOptimizer(options: TrainSpec['optimizer'], params: readonly Float32Array[]): JsOptimizer {
   const lr = options.learningRate;
-  const zeros = (): Float64Array[] => params.map((p) => new Float64Array(p.length));
+  const zeros = (): Float32Array[] => params.map((p) => new Float32Array(p.length));
   const eps = 1e-7;
   switch (options.name) {
     case 'sgd': {
@@ -317,8 +298,8 @@ function makeOptimizer(options: TrainSpec['optimizer'], params: readonly Float64
       return {
         step: (grads) =>
           params.forEach((p, k) => {
-            const g = grads[k] as Float64Array;
-            const v = velocity[k] as Float64Array;
+            const g = grads[k] as Float32Array;
+            const v = velocity[k] as Float32Array;
             for (let i = 0; i < p.length; i++) {
               if (options.momentum > 0) {
                 v[i] = options.momentum * (v[i] as number) + (g[i] as number);
@@ -334,9 +315,9 @@ function makeOptimizer(options: TrainSpec['optimizer'], params: readonly Float64
       return {
         step: (grads) =>
           params.forEach((p, k) => {
-            const g = grads[k] as Float64Array;
-            const s = ms[k] as Float64Array;
-            const m = mom[k] as Float64Array;
+            const g = grads[k] as Float32Array;
+            const s = ms[k] as Float32Array;
+            const m = mom[k] as Float32Array;
             for (let i = 0; i < p.length; i++) {
               const gi = g[i] as number;
               s[i] = 0.9 * (s[i] as number) + 0.1 * gi * gi;
@@ -347,12 +328,12 @@ function makeOptimizer(options: TrainSpec['optimizer'], params: readonly Float64
       };
     }
     case 'adagrad': {
-      const acc = params.map((p) => new Float64Array(p.length).fill(0.1));
+      const acc = params.map((p) => new Float32Array(p.length).fill(0.1));
       return {
         step: (grads) =>
           params.forEach((p, k) => {
-            const g = grads[k] as Float64Array;
-            const a = acc[k] as Float64Array;
+            const g = grads[k] as Float32Array;
+            const a = acc[k] as Float32Array;
             for (let i = 0; i < p.length; i++) {
               const gi = g[i] as number;
               a[i] = (a[i] as number) + gi * gi;
@@ -365,26 +346,69 @@ function makeOptimizer(options: TrainSpec['optimizer'], params: readonly Float64
       const m1 = zeros();
       const m2 = zeros();
       let t = 0;
-      const beta1 = 0.9;
-      const beta2 = 0.999;
       return {
         step: (grads) => {
           t++;
-          const c1 = 1 - beta1 ** t;
-          const c2 = 1 - beta2 ** t;
-          params.forEach((p, k) => {
-            const g = grads[k] as Float64Array;
-            const m = m1[k] as Float64Array;
-            const v = m2[k] as Float64Array;
-            for (let i = 0; i < p.length; i++) {
-              const gi = g[i] as number;
-              m[i] = beta1 * (m[i] as number) + (1 - beta1) * gi;
-              v[i] = beta2 * (v[i] as number) + (1 - beta2) * gi * gi;
-              p[i] = (p[i] as number) - (lr * ((m[i] as number) / c1)) / (Math.sqrt((v[i] as number) / c2) + eps);
-            }
-          });
+          const c1 = 1 - ADAM_BETA1 ** t;
+          const c2 = 1 - ADAM_BETA2 ** t;
+          params.forEach((p, k) => adamStep(p, grads[k] as Float32Array, m1[k] as Float32Array, m2[k] as Float32Array, lr, c1, c2));
         },
       };
     }
+  }
+}
+
+// Hot loops as small top-level functions: V8 optimizes these far better than the same code
+// inlined in one large function with closures.
+
+const ADAM_BETA1 = 0.9;
+const ADAM_BETA2 = 0.999;
+
+function adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, c1: number, c2: number): void {
+  const n = p.length;
+  for (let i = 0; i < n; i++) {
+    const gi = g[i] as number;
+    const mi = ADAM_BETA1 * (m[i] as number) + (1 - ADAM_BETA1) * gi;
+    const vi = ADAM_BETA2 * (v[i] as number) + (1 - ADAM_BETA2) * gi * gi;
+    m[i] = mi;
+    v[i] = vi;
+    p[i] = (p[i] as number) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + 1e-7);
+  }
+}
+
+function gatherRows(out: Float32Array, x: Float32Array, order: Int32Array, first: number, rows: number, width: number): void {
+  for (let r = 0; r < rows; r++) {
+    const src = (order[first + r] as number) * width;
+    const dst = r * width;
+    for (let c = 0; c < width; c++) out[dst + c] = x[src + c] as number;
+  }
+}
+
+function biasActivate(out: Float32Array, b: Float32Array, rows: number, units: number, kind: DenseLayerShape['activation']): void {
+  if (kind === 'relu') {
+    for (let r = 0; r < rows; r++) {
+      const o = r * units;
+      for (let u = 0; u < units; u++) {
+        const z = (out[o + u] as number) + (b[u] as number);
+        out[o + u] = z > 0 ? z : 0;
+      }
+    }
+    return;
+  }
+  for (let r = 0; r < rows; r++) {
+    const o = r * units;
+    for (let u = 0; u < units; u++) out[o + u] = activate((out[o + u] as number) + (b[u] as number), kind);
+  }
+}
+
+function reluBackward(gz: Float32Array, a: Float32Array, n: number): void {
+  for (let i = 0; i < n; i++) if (!((a[i] as number) > 0)) gz[i] = 0;
+}
+
+function columnSums(out: Float32Array, m: Float32Array, rows: number, cols: number): void {
+  out.fill(0);
+  for (let r = 0; r < rows; r++) {
+    const o = r * cols;
+    for (let c = 0; c < cols; c++) out[c] = (out[c] as number) + (m[o + c] as number);
   }
 }

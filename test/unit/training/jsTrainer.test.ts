@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
-import { gemmNT } from '../../../src/core/training/denseKernels';
+import { createArena, makeGemm } from '../../../src/core/training/simdGemm';
 import { runTrainJob } from '../../../src/core/training/trainJob';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
@@ -18,16 +18,28 @@ function shortSpec(name: string, from: string, edit: (text: string) => string): 
 }
 
 describe('the built-in typed-array trainer (backend "js")', () => {
-  test('the kernel multiplies matrices (C = P·Qᵀ) for every edge shape', () => {
-    for (const [m, n, k] of [[1, 1, 1], [5, 3, 7], [8, 2, 4], [9, 5, 3]] as const) {
-      const p = Float64Array.from({ length: m * k }, (_, i) => (i % 7) - 3);
-      const q = Float64Array.from({ length: n * k }, (_, i) => (i % 5) - 2);
-      const c = new Float64Array(m * n);
-      gemmNT(p, q, c, m, n, k);
+  test('the WebAssembly SIMD kernels multiply matrices (P·Q and Pᵀ·Q) for every edge shape', () => {
+    for (const [m, n, k] of [[1, 1, 1], [4, 8, 3], [5, 3, 7], [9, 17, 4], [12, 10, 32], [64, 32, 256]] as const) {
+      const arena = createArena(3 * m * k + 3 * k * n + 3 * m * n, 6);
+      const kernels = makeGemm(arena);
+      assert.equal(kernels.simd, true, 'Node has WebAssembly SIMD');
+      const p = arena.alloc(m * k);
+      const q = arena.alloc(k * n);
+      const c = arena.alloc(m * n);
+      p.forEach((_, i) => (p[i] = (i % 7) - 3));
+      q.forEach((_, i) => (q[i] = ((i % 5) - 2) / 4));
+      kernels.gemm(p, q, c, m, n, k);
       for (let a = 0; a < m; a++) for (let b = 0; b < n; b++) {
         let s = 0;
-        for (let t = 0; t < k; t++) s += p[a * k + t]! * q[b * k + t]!;
-        assert.equal(c[a * n + b], s, `${m}×${n}×${k} at ${a},${b}`);
+        for (let t = 0; t < k; t++) s += p[a * k + t]! * q[t * n + b]!;
+        assert.equal(c[a * n + b], s, `P·Q ${m}×${n}×${k} at ${a},${b}`);
+      }
+      // the same P read as a k×m matrix, transposed
+      kernels.gemmTN(p, q, c, m, n, k);
+      for (let a = 0; a < m; a++) for (let b = 0; b < n; b++) {
+        let s = 0;
+        for (let t = 0; t < k; t++) s += p[t * m + a]! * q[t * n + b]!;
+        assert.equal(c[a * n + b], s, `Pᵀ·Q ${m}×${n}×${k} at ${a},${b}`);
       }
     }
   });
