@@ -9,14 +9,14 @@ class EventEmitter {
 }
 const disposable = { dispose() {} };
 const log = { info() {}, warn() {}, error() {}, debug() {}, trace() {}, show() {}, dispose() {} };
-class Disposable {
+class FakeDisposable {
   constructor(fn) { this.fn = fn; }
-  static from(...items) { return new Disposable(() => items.forEach((d) => d.dispose())); }
+  static from(...items) { return new FakeDisposable(() => items.forEach((d) => d.dispose())); }
   dispose() { this.fn?.(); }
 }
 module.exports = {
   __registered: registered,
-  Disposable,
+  Disposable: FakeDisposable,
   StatusBarAlignment: { Left: 1, Right: 2 },
   languages: {
     createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }),

@@ -5,9 +5,11 @@ import type { StoreService } from '../store/storeService';
 /** Most recent runs listed under an experiment; the runs panel pages through the rest. */
 const RUNS_PER_EXPERIMENT = 200;
 /** The metric shown beside a run: the first of these it has. */
+/** MLflow's "Default" experiment always exists with this id. */
+const DEFAULT_EXPERIMENT_ID = '0';
 const KEY_METRICS = ['test_accuracy', 'val_accuracy', 'accuracy', 'test_rmse', 'val_rmse', 'rmse', 'test_r2', 'val_loss', 'loss'];
 
-export type ExperimentsNode = { kind: 'experiment'; experiment: Experiment } | { kind: 'run'; run: Run };
+export type ExperimentsNode = { kind: 'experiment'; experiment: Experiment; expanded: boolean } | { kind: 'run'; run: Run };
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   RUNNING: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -36,7 +38,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     if (node.kind === 'experiment') {
-      const item = new vscode.TreeItem(node.experiment.name, vscode.TreeItemCollapsibleState.Expanded);
+      const item = new vscode.TreeItem(node.experiment.name, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `experiment:${node.experiment.experimentId}`;
       item.iconPath = new vscode.ThemeIcon('beaker');
       item.contextValue = 'mlops.experiment';
@@ -72,7 +74,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const tracking = access.store.tracking;
     if (!node) {
       const { experiments } = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
-      return experiments.map((experiment) => ({ kind: 'experiment' as const, experiment }));
+      // MLflow's built-in "Default" experiment is noise until something logs into it.
+      const defaultIsEmpty = (await tracking.searchRuns({ experimentIds: [DEFAULT_EXPERIMENT_ID], maxResults: 1 })).runs.length === 0;
+      return experiments
+        .filter((e) => !(e.experimentId === DEFAULT_EXPERIMENT_ID && defaultIsEmpty))
+        .map((experiment, index) => ({ kind: 'experiment' as const, experiment, expanded: index === 0 }));
     }
     if (node.kind === 'experiment') {
       const { runs } = await tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT });
