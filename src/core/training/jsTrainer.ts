@@ -14,8 +14,13 @@ import type { TrainSpec } from './trainSpec';
  * Weights are stored [inputs × units], like a tfjs Dense kernel.
  */
 export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: TrainProgressEvent) => void): Promise<TrainedNetwork> {
-  const { layers, task, train, validation, spec } = input;
-  const L = layers.length;
+  const { task, train, validation, spec } = input;
+  const L = input.layers.length;
+  // The output layer is computed 8 columns wide (zero weights in the padding, masked out of the
+  // loss) so its products stay in the SIMD kernel instead of a scalar edge loop.
+  const outUnits = (input.layers[L - 1] as DenseLayerShape).units;
+  const outStride = Math.ceil(outUnits / 8) * 8;
+  const layers: DenseLayerShape[] = input.layers.map((l, i) => (i === L - 1 ? { ...l, units: outStride } : l));
   const width = layers[0]?.inputs ?? 0;
   const classCount = input.classCount;
   const random = new SeededRandom(spec.seed);
@@ -28,11 +33,19 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
   const widths = [width, ...layers.map((l) => l.units)];
   const weightFloats = layers.reduce((n, l) => n + 3 * l.inputs * l.units, 0); // W, Wᵀ, dW
   const batchFloats = widths.reduce((n, w) => n + 2 * batchSize * w, 0); // activations, gradients
-  const arena = createArena(weightFloats + batchFloats, 3 * L + 2 * (L + 1));
-  const { gemm, gemmTN } = makeGemm(arena);
+  const biasFloats = layers.reduce((n, l) => n + 2 * l.units, 0);
+  // the training rows live in the same memory so a batch is gathered with copyWithin (a memmove)
+  const arena = createArena(weightFloats + batchFloats + biasFloats + train.x.length, 5 * L + 2 * (L + 1) + 1);
+  const kernels = makeGemm(arena);
+  const { gemm, gemmTN } = kernels;
+  const xTrain = arena.alloc(train.x.length);
+  xTrain.set(train.x);
+  const heap = new Float32Array(arena.memory.buffer);
   const W = layers.map((l, i) => {
     const view = arena.alloc(l.inputs * l.units);
-    view.set((input.initial[i] as DenseWeights).kernel);
+    const kernel = (input.initial[i] as DenseWeights).kernel;
+    const given = (input.layers[i] as DenseLayerShape).units;
+    for (let r = 0; r < l.inputs; r++) view.set(kernel.subarray(r * given, (r + 1) * given), r * l.units);
     return view;
   });
   const Wt = layers.map((l) => arena.alloc(l.units * l.inputs));
@@ -40,8 +53,12 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
   const acts = widths.map((w) => arena.alloc(batchSize * w));
   // grads[l]: dLoss/d(output of layer l) over the batch, then dLoss/dz in place
   const grads = widths.map((w) => arena.alloc(batchSize * w));
-  const bias = input.initial.map((w) => Float32Array.from(w.bias));
-  const gradB = layers.map((l) => new Float32Array(l.units));
+  const bias = input.initial.map((w) => {
+    const view = arena.alloc(w.bias.length);
+    view.set(w.bias);
+    return view;
+  });
+  const gradB = layers.map((l) => arena.alloc(l.units));
   const masks = layers.map((l) => (l.dropout > 0 ? new Float32Array(batchSize * l.units) : undefined));
   const params = [...W, ...bias];
   const paramGrads = [...gradW, ...gradB];
@@ -55,7 +72,8 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
       const out = acts[l + 1] as Float32Array;
       gemm(acts[l] as Float32Array, W[l] as Float32Array, out, rows, layer.units, layer.inputs);
       const b = bias[l] as Float32Array;
-      biasActivate(out, b, rows, layer.units, layer.activation);
+      if (layer.activation === 'relu') kernels.biasRelu(out, b, rows, layer.units);
+      else biasActivate(out, b, rows, layer.units, layer.activation);
       const mask = training ? masks[l] : undefined;
       if (mask) {
         const keep = 1 / (1 - layer.dropout);
@@ -71,14 +89,14 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
 
   /** logits / standardized outputs for a whole split, in chunks of the batch buffers */
   const predict = (x: Float32Array, count: number): Float32Array => {
-    const outUnits = (layers[L - 1] as DenseLayerShape).units;
     const result = new Float32Array(count * outUnits);
     const a0 = acts[0] as Float32Array;
+    const out = acts[L] as Float32Array;
     for (let s = 0; s < count; s += batchSize) {
       const rows = Math.min(batchSize, count - s);
       a0.set(x.subarray(s * width, (s + rows) * width));
       forward(rows, false);
-      result.set((acts[L] as Float32Array).subarray(0, rows * outUnits), s * outUnits);
+      for (let r = 0; r < rows; r++) for (let c = 0; c < outUnits; c++) result[(s + r) * outUnits + c] = out[r * outStride + c] as number;
     }
     return result;
   };
@@ -111,12 +129,13 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
       const first = b * batchSize;
       const rows = Math.min(batchSize, train.count - first);
       const a0 = acts[0] as Float32Array;
-      gatherRows(a0, train.x, order, first, rows, width);
+      gatherRows(heap, xTrain.byteOffset >> 2, a0.byteOffset >> 2, order, first, rows, width);
       forward(rows, true);
 
       // output gradient (dLoss/dz of the last layer), with the batch loss
       const out = acts[L] as Float32Array;
       const g = grads[L] as Float32Array;
+      g.fill(0, 0, rows * outStride); // the padding columns get no gradient
       let batchLoss = 0;
       if (task === 'classification') {
         // tf.losses.softmaxCrossEntropy with weights: Σ w·ce / count(w ≠ 0)
@@ -128,7 +147,7 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
         }
         const scale = 1 / Math.max(nonZero, 1);
         for (let r = 0; r < rows; r++) {
-          const o = r * classCount;
+          const o = r * outStride;
           const label = train.y[order[first + r] as number] as number;
           let max = -Infinity;
           for (let c = 0; c < classCount; c++) max = Math.max(max, out[o + c] as number);
@@ -146,9 +165,9 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
       } else {
         for (let r = 0; r < rows; r++) {
           const y = ((train.y[order[first + r] as number] as number) - target.mean) / target.std;
-          const d = (out[r] as number) - y;
+          const d = (out[r * outStride] as number) - y;
           batchLoss += d * d;
-          g[r] = (2 * d) / rows;
+          g[r * outStride] = (2 * d) / rows;
         }
         batchLoss /= rows;
       }
@@ -163,7 +182,7 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
           // gz holds dLoss/d(output of layer l): back through dropout and the activation
           const a = acts[l + 1] as Float32Array;
           const mask = masks[l];
-          if (layer.activation === 'relu' && !mask) reluBackward(gz, a, n);
+          if (layer.activation === 'relu' && !mask) kernels.reluBackward(gz, a, n);
           else {
             for (let i = 0; i < n; i++) {
               const m = mask ? (mask[i] as number) : 1;
@@ -173,7 +192,7 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
         }
         // dW = Aᵀ·dZ ([inputs × B]·[B × units]) straight from A; db = Σ_rows dZ
         gemmTN(acts[l] as Float32Array, gz, gradW[l] as Float32Array, layer.inputs, units, rows);
-        columnSums(gradB[l] as Float32Array, gz, rows, units);
+        kernels.columnSums(gradB[l] as Float32Array, gz, rows, units);
         if (spec.optimizer.l2 > 0) {
           const w = W[l] as Float32Array;
           const gw = gradW[l] as Float32Array;
@@ -231,10 +250,15 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
   const restored = Boolean(early && early.restoreBestWeights && bestParams);
   if (restored && bestParams) bestParams.forEach((p, i) => (params[i] as Float32Array).set(p));
 
-  const weights: DenseWeights[] = layers.map((_, l) => ({ kernel: (W[l] as Float32Array).slice(), bias: (bias[l] as Float32Array).slice() }));
+  const weights: DenseWeights[] = input.layers.map((layer, l) => {
+    const stride = (layers[l] as DenseLayerShape).units;
+    const kernel = new Float32Array(layer.inputs * layer.units);
+    for (let r = 0; r < layer.inputs; r++) kernel.set((W[l] as Float32Array).subarray(r * stride, r * stride + layer.units), r * layer.units);
+    return { kernel, bias: (bias[l] as Float32Array).slice(0, layer.units) };
+  });
   if (task === 'regression') foldTargetScaling(weights[weights.length - 1] as DenseWeights, target.mean, target.std);
   return {
-    layers,
+    layers: input.layers,
     weights,
     epochsRun,
     bestEpoch: restored ? bestEpoch : epochsRun,
@@ -366,32 +390,32 @@ const ADAM_BETA2 = 0.999;
 
 function adamStep(p: Float32Array, g: Float32Array, m: Float32Array, v: Float32Array, lr: number, c1: number, c2: number): void {
   const n = p.length;
+  const step = lr / c1;
+  const inverseC2 = 1 / c2;
   for (let i = 0; i < n; i++) {
     const gi = g[i] as number;
     const mi = ADAM_BETA1 * (m[i] as number) + (1 - ADAM_BETA1) * gi;
     const vi = ADAM_BETA2 * (v[i] as number) + (1 - ADAM_BETA2) * gi * gi;
     m[i] = mi;
     v[i] = vi;
-    p[i] = (p[i] as number) - (lr * (mi / c1)) / (Math.sqrt(vi / c2) + 1e-7);
+    p[i] = (p[i] as number) - (step * mi) / (Math.sqrt(vi * inverseC2) + 1e-7);
   }
 }
 
-function gatherRows(out: Float32Array, x: Float32Array, order: Int32Array, first: number, rows: number, width: number): void {
+/** copies the ordered rows of the training matrix (at float index `x` of the heap) to the batch buffer at `out` */
+function gatherRows(heap: Float32Array, x: number, out: number, order: Int32Array, first: number, rows: number, width: number): void {
   for (let r = 0; r < rows; r++) {
-    const src = (order[first + r] as number) * width;
-    const dst = r * width;
-    for (let c = 0; c < width; c++) out[dst + c] = x[src + c] as number;
+    const src = x + (order[first + r] as number) * width;
+    heap.copyWithin(out + r * width, src, src + width);
   }
 }
 
 function biasActivate(out: Float32Array, b: Float32Array, rows: number, units: number, kind: DenseLayerShape['activation']): void {
-  if (kind === 'relu') {
+  if (kind === 'linear' || kind === 'softmax') {
+    // outputs: logits (the softmax is in the loss) or values — the bias alone
     for (let r = 0; r < rows; r++) {
       const o = r * units;
-      for (let u = 0; u < units; u++) {
-        const z = (out[o + u] as number) + (b[u] as number);
-        out[o + u] = z > 0 ? z : 0;
-      }
+      for (let u = 0; u < units; u++) out[o + u] = (out[o + u] as number) + (b[u] as number);
     }
     return;
   }
@@ -401,14 +425,3 @@ function biasActivate(out: Float32Array, b: Float32Array, rows: number, units: n
   }
 }
 
-function reluBackward(gz: Float32Array, a: Float32Array, n: number): void {
-  for (let i = 0; i < n; i++) if (!((a[i] as number) > 0)) gz[i] = 0;
-}
-
-function columnSums(out: Float32Array, m: Float32Array, rows: number, cols: number): void {
-  out.fill(0);
-  for (let r = 0; r < rows; r++) {
-    const o = r * cols;
-    for (let c = 0; c < cols; c++) out[c] = (out[c] as number) + (m[o + c] as number);
-  }
-}

@@ -44,6 +44,31 @@ describe('the built-in typed-array trainer (backend "js")', () => {
     }
   });
 
+  test('the elementwise kernels (bias + ReLU, ReLU backward, column sums) agree with plain loops, tails included', () => {
+    for (const [rows, cols] of [[3, 8], [5, 10], [7, 3], [16, 64]] as const) {
+      const arena = createArena(6 * rows * cols + 2 * cols, 8);
+      const k = makeGemm(arena);
+      const m = arena.alloc(rows * cols);
+      const b = arena.alloc(cols);
+      const gz = arena.alloc(rows * cols);
+      const sums = arena.alloc(cols);
+      m.forEach((_, i) => (m[i] = ((i * 7) % 11) - 5));
+      b.forEach((_, i) => (b[i] = (i % 3) - 1));
+      gz.forEach((_, i) => (gz[i] = i + 1));
+      k.columnSums(sums, m, rows, cols);
+      for (let c = 0; c < cols; c++) {
+        let s = 0;
+        for (let r = 0; r < rows; r++) s += m[r * cols + c]!;
+        assert.equal(sums[c], s, `column ${c} of ${rows}×${cols}`);
+      }
+      const before = Float32Array.from(m);
+      k.biasRelu(m, b, rows, cols);
+      for (let i = 0; i < m.length; i++) assert.equal(m[i], Math.max(0, before[i]! + b[i % cols]!));
+      k.reluBackward(gz, m, rows * cols);
+      for (let i = 0; i < gz.length; i++) assert.equal(gz[i], m[i]! > 0 ? i + 1 : 0);
+    }
+  });
+
   // Same seed → same initial weights, shuffles and dropout masks on both paths, so the curves must
   // agree up to float32-vs-float64 rounding: this checks every gradient and optimizer step.
   for (const [name, from, edit] of [
