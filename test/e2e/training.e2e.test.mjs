@@ -1,0 +1,67 @@
+// Training from the command palette in real VS Code: pick a spec, watch it train, find the run;
+// and a broken spec is underlined in the editor before anything runs.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, setTheme, waitForText, withWorkbench } from './lib/workbench.mjs';
+
+/** The visible notification toasts' text. */
+async function waitForToast(page, pattern, timeout) {
+  return waitForText(page.locator('.notifications-toasts'), pattern, timeout);
+}
+
+describe('training in VS Code', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('"MLOps: Train Model…" trains the penguins example and the run appears with its test accuracy', { timeout: 180_000 }, async () => {
+    const workspace = makeWorkspace('training');
+    await withWorkbench(browser, workspace, 'training', async (page) => {
+      await setTheme(page, 'dark');
+      await runCommand(page, 'MLOps: Train Model…');
+      // the quick pick lists the workspace's specs and a way to create one
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'penguins.train.yaml' }).first().waitFor({ timeout: 20_000 });
+      const labels = (await rows.allInnerTexts()).map(normalizeSpace);
+      assert.ok(labels.some((l) => l.includes('auto-mpg.train.yaml')), `both example specs are offered: ${labels.join(' | ')}`);
+      assert.ok(labels.some((l) => l.includes('Create a spec from a dataset')), 'creating a spec is offered');
+      await rows.filter({ hasText: 'penguins.train.yaml' }).first().click();
+
+      // progress, then the result, as notifications
+      const done = await waitForToast(page, /trained penguins in [\d.]+ s on (tensorflow|wasm|cpu|js)/, 120_000);
+      assert.match(done, /test accuracy 0\.9\d|test accuracy 1\.0/, `the notification reports a good test accuracy: ${done}`);
+      await screenshot(page, 'training-done');
+
+      // the Experiments view shows the experiment and the run with its key metric
+      await page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]').click();
+      const experiments = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Experiments"]') });
+      const treeRows = experiments.locator('.pane-body .monaco-list-row');
+      await treeRows.filter({ hasText: 'penguins' }).first().waitFor({ timeout: 30_000 });
+      await waitForText(treeRows.filter({ hasText: 'test_accuracy' }).first(), /test_accuracy (0\.9\d*|1)\b/);
+      await screenshot(page, 'training-experiments-view');
+    });
+  });
+
+  test('a spec with a schema error is underlined in the editor, with the reason', { timeout: 120_000 }, async () => {
+    const workspace = makeWorkspace('broken-spec');
+    writeFileSync(join(workspace, 'broken.train.yaml'), 'dataset: data/penguins.csv\ntarget: species\nepochs: many\n');
+    await withWorkbench(browser, workspace, 'broken-spec', async (page) => {
+      await runCommand(page, 'Go to File...').catch(async () => page.keyboard.press('Control+P'));
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('broken.train.yaml');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'broken.train.yaml' }).first().click();
+      await page.locator('.monaco-editor .squiggly-error').first().waitFor({ timeout: 30_000 });
+      await runCommand(page, 'View: Toggle Problems');
+      const problems = await waitForText(page.locator('.part.panel'), /epochs/, 15_000);
+      assert.match(problems, /line|integer|number/i, `the problem says what is wrong with epochs: ${problems}`);
+      await screenshot(page, 'training-spec-diagnostics');
+    });
+  });
+});
