@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
+import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { JobStatusBar } from './jobs/jobStatusBar';
@@ -10,6 +11,8 @@ import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
 import { registerTuneCommand } from './training/tuneCommand';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
+import { registerRunsCommands } from './runs/runsCommands';
+import type { RunsPanelDependencies } from './runs/runsPanel';
 
 let storeService: StoreService | undefined;
 
@@ -23,6 +26,7 @@ export function activate(context: vscode.ExtensionContext): void {
   storeService = new StoreService(log);
   const deps: DashboardDependencies = { extensionUri: context.extensionUri, storeService, log };
   const jobs = new JobStatusBar();
+  const runsDeps: RunsPanelDependencies = { ...deps, workspaceState: context.workspaceState };
 
   const empty = new EmptyTreeProvider();
   const experiments = new ExperimentsTreeProvider(storeService);
@@ -49,6 +53,13 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerTrainingCommands({ storeService, jobs, log }),
     registerTuneCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
+    ...registerRunsCommands(runsDeps),
+    vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        const { RunsPanel } = await import('./runs/runsPanel');
+        RunsPanel.revive(panel, state, runsDeps);
+      },
+    }),
     vscode.window.registerWebviewPanelSerializer(DASHBOARD_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
         const { DashboardPanel } = await import('./dashboard/dashboardPanel');

@@ -1,0 +1,53 @@
+/**
+ * "Open Runs" and "Compare Runs". Kept apart from the panel so activation loads neither the panel
+ * nor the engine: both are imported on first use.
+ */
+import * as vscode from 'vscode';
+import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
+import type { StoreService } from '../store/storeService';
+import type { RunsPanelDependencies, RunsScope } from './runsPanel';
+
+export function registerRunsCommands(deps: RunsPanelDependencies): vscode.Disposable[] {
+  const show = async (scope: RunsScope): Promise<void> => {
+    const { RunsPanel } = await import('./runsPanel');
+    RunsPanel.show(scope, deps);
+  };
+  return [
+    vscode.commands.registerCommand('mlops.openRuns', async (node?: ExperimentsNode) => {
+      if (node?.kind === 'experiment') {
+        await show({ title: `Runs: ${node.experiment.name}`, experimentIds: [node.experiment.experimentId], compareRunIds: [] });
+        return;
+      }
+      const scope = await pickExperiments(deps.storeService);
+      if (scope) await show(scope);
+    }),
+    vscode.commands.registerCommand('mlops.compareRuns', async (node?: ExperimentsNode, selected?: readonly ExperimentsNode[]) => {
+      // A context-menu click passes the clicked node and the whole multi-selection.
+      const nodes = selected && selected.length > 0 ? selected : node ? [node] : [];
+      const runs = nodes.flatMap((n) => (n.kind === 'run' ? [n.run] : []));
+      if (runs.length === 0) {
+        void vscode.window.showInformationMessage('Select two or more runs in the Experiments view (Ctrl/Cmd-click), then choose "Compare Runs".');
+        return;
+      }
+      const experimentIds = [...new Set(runs.map((r) => r.info.experimentId))];
+      await show({ title: `Compare ${runs.length} runs`, experimentIds, compareRunIds: runs.map((r) => r.info.runId) });
+    }),
+  ];
+}
+
+async function pickExperiments(storeService: StoreService): Promise<RunsScope | undefined> {
+  const access = await storeService.access();
+  if (access.state !== 'open') {
+    const why = access.state === 'noFolder' ? 'no folder is open' : access.state === 'absent' ? `there is no store at ${access.dir} yet` : access.message;
+    void vscode.window.showWarningMessage(`MLOps: cannot open the Runs panel: ${why}.`);
+    return undefined;
+  }
+  const { experiments } = await access.store.tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
+  type Item = vscode.QuickPickItem & { scope: RunsScope };
+  const items: Item[] = [
+    { label: '$(list-flat) All experiments', scope: { title: 'Runs: all experiments', experimentIds: [], compareRunIds: [] } },
+    ...experiments.map((e) => ({ label: `$(beaker) ${e.name}`, description: `id ${e.experimentId}`, scope: { title: `Runs: ${e.name}`, experimentIds: [e.experimentId], compareRunIds: [] } })),
+  ];
+  const picked = await vscode.window.showQuickPick(items, { title: 'Open Runs', placeHolder: 'Which experiment’s runs?' });
+  return picked?.scope;
+}

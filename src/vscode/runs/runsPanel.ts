@@ -1,0 +1,223 @@
+import * as vscode from 'vscode';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
+import {
+  MAX_PAGE_ROWS,
+  RUNS_VIEW_TYPE,
+  type ColumnLayout,
+  type RunsContract,
+  type RunsExportResult,
+  type RunsPanelInit,
+  type RunsQuery,
+} from '../../protocol/runs/runsContract';
+import { runsValidators } from '../../protocol/runs/runsValidators';
+import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
+import type { StoreService } from '../store/storeService';
+import { previewArtifact, loadRunDetails } from './runDetails';
+import { loadSeries } from './runSeries';
+import { formatRunsCsv } from './runsCsv';
+import { RunsQueryEngine } from './runsQueryEngine';
+import { groupRuns, NOTE_TAG, rowCells, STARRED_TAG } from './runsTableModel';
+
+export interface RunsPanelDependencies {
+  extensionUri: vscode.Uri;
+  storeService: StoreService;
+  workspaceState: vscode.Memento;
+  log: vscode.LogOutputChannel;
+}
+
+/** What one Runs tab shows; saved in the webview state so the serializer can restore the tab. */
+export interface RunsScope {
+  title: string;
+  experimentIds: string[];
+  compareRunIds: string[];
+}
+
+/** Live updates wait this long after the last store change: training writes many times a second. */
+const REFRESH_DELAY_MS = 500;
+
+/** One editor tab per experiment set (or compared selection); opening the same scope again reveals it. */
+export class RunsPanel extends PanelHost<RunsContract> {
+  private static readonly open = new Map<string, RunsPanel>();
+  private readonly engine: RunsQueryEngine;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+
+  static show(scope: RunsScope, deps: RunsPanelDependencies): RunsPanel {
+    const key = scopeKey(scope);
+    const existing = RunsPanel.open.get(key);
+    if (existing) {
+      existing.panel.reveal();
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(RUNS_VIEW_TYPE, scope.title, vscode.ViewColumn.Active);
+    return RunsPanel.attach(panel, scope, deps);
+  }
+
+  /** Called by the serializer with the state the webview saved; an unreadable state gets the all-experiments scope. */
+  static revive(panel: vscode.WebviewPanel, state: unknown, deps: RunsPanelDependencies): RunsPanel {
+    return RunsPanel.attach(panel, readScope(state) ?? { title: 'Runs', experimentIds: [], compareRunIds: [] }, deps);
+  }
+
+  private static attach(panel: vscode.WebviewPanel, scope: RunsScope, deps: RunsPanelDependencies): RunsPanel {
+    const key = scopeKey(scope);
+    RunsPanel.open.get(key)?.dispose();
+    const host = new RunsPanel(panel, scope, deps);
+    RunsPanel.open.set(key, host);
+    host.onDidDispose(() => {
+      if (RunsPanel.open.get(key) === host) RunsPanel.open.delete(key);
+    });
+    return host;
+  }
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly scope: RunsScope,
+    private readonly deps: RunsPanelDependencies,
+  ) {
+    super(
+      panel,
+      deps.extensionUri,
+      { viewType: RUNS_VIEW_TYPE, title: scope.title, bundle: 'runs', validators: runsValidators, iconPath: vscode.Uri.joinPath(deps.extensionUri, 'media', 'mlops.svg') },
+      deps.log,
+    );
+    panel.title = scope.title;
+    this.engine = new RunsQueryEngine(() => this.tracking(), scope.experimentIds);
+    this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
+    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
+  }
+
+  protected readonly requestHandlers: RequestHandlers<RunsContract> = {
+    getInit: (): RunsPanelInit => ({
+      title: this.scope.title,
+      experimentIds: this.scope.experimentIds,
+      compareRunIds: this.scope.compareRunIds,
+      layout: this.deps.workspaceState.get<ColumnLayout>(this.layoutKey()),
+    }),
+    getColumns: async ({ query }) => {
+      const resolved = await this.engine.resolve(query);
+      return { columns: resolved.columns, total: resolved.runs.length, filterError: resolved.filterError, revision: this.engine.revision };
+    },
+    getRows: async ({ query, offset, limit }) => {
+      const resolved = await this.engine.resolve(query);
+      const page = resolved.runs.slice(offset, offset + Math.min(limit, MAX_PAGE_ROWS));
+      const columnIds = resolved.columns.map((c) => c.id);
+      const cells = rowCells(page, columnIds, query.aggregate);
+      return {
+        total: resolved.runs.length,
+        offset,
+        columnIds,
+        rows: page.map((run, i) => ({ runId: run.info.runId, cells: cells[i]! })),
+        filterError: resolved.filterError,
+        revision: this.engine.revision,
+      };
+    },
+    getGroups: async ({ query, groupBy }) => {
+      const resolved = await this.engine.resolve(query);
+      const metricColumnIds = resolved.columns.filter((c) => c.kind === 'metric').map((c) => c.id);
+      return { groupBy, groups: groupRuns(resolved.runs, groupBy, metricColumnIds, query.aggregate), metricColumnIds, filterError: resolved.filterError };
+    },
+    getMatrix: async ({ query, columnIds }) => {
+      const resolved = await this.engine.resolve(query);
+      return {
+        columnIds,
+        runIds: resolved.runs.map((r) => r.info.runId),
+        runNames: resolved.runs.map((r) => r.info.runName || r.info.runId.slice(0, 8)),
+        rows: rowCells(resolved.runs, columnIds, query.aggregate),
+        truncated: resolved.truncated,
+      };
+    },
+    getSeries: async ({ runIds, keys, maxPoints }) => loadSeries(await this.tracking(), runIds, keys, maxPoints),
+    getRunDetails: async ({ runId }) => loadRunDetails(await this.tracking(), runId),
+    getArtifactPreview: async ({ runId, path }) => previewArtifact(await this.tracking(), runId, path),
+    exportCsv: ({ query, columnIds }) => this.exportCsv(query, columnIds),
+  };
+
+  protected readonly notificationHandlers: NotificationHandlers<RunsContract> = {
+    setStarred: async ({ runIds, starred }) => {
+      const tracking = await this.tracking();
+      for (const runId of runIds) {
+        if (starred) await tracking.setTag(runId, STARRED_TAG, 'true');
+        else await tracking.deleteTag(runId, STARRED_TAG);
+      }
+    },
+    renameRun: async ({ runId }) => {
+      const tracking = await this.tracking();
+      const run = await tracking.getRun(runId);
+      const name = await vscode.window.showInputBox({
+        title: 'Rename Run',
+        prompt: `New name for run ${runId}`,
+        value: run.info.runName,
+        validateInput: (v) => (v.trim() === '' ? 'A run name cannot be empty.' : undefined),
+      });
+      if (name !== undefined && name.trim() !== run.info.runName) await tracking.updateRun(runId, { runName: name.trim() });
+    },
+    editNote: async ({ runId }) => {
+      const tracking = await this.tracking();
+      const run = await tracking.getRun(runId);
+      const current = run.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '';
+      const note = await vscode.window.showInputBox({ title: `Note for ${run.info.runName || runId}`, prompt: 'Saved as the run’s MLflow note (mlflow.note.content); empty removes it.', value: current });
+      if (note === undefined || note === current) return;
+      if (note.trim() === '') await tracking.deleteTag(runId, NOTE_TAG);
+      else await tracking.setTag(runId, NOTE_TAG, note);
+    },
+    deleteRuns: async ({ runIds }) => {
+      const what = runIds.length === 1 ? `run ${runIds[0]}` : `${runIds.length} runs`;
+      const answer = await vscode.window.showWarningMessage(`Delete ${what}? Deleted runs can be restored from the Experiments view.`, { modal: true }, 'Delete');
+      if (answer !== 'Delete') return;
+      const tracking = await this.tracking();
+      for (const runId of runIds) await tracking.deleteRun(runId);
+    },
+    saveLayout: async ({ layout }) => {
+      await this.deps.workspaceState.update(this.layoutKey(), layout);
+    },
+  };
+
+  private layoutKey(): string {
+    return `mlops.runs.layout:${[...this.scope.experimentIds].sort().join(',') || '*'}`;
+  }
+
+  private async tracking(): Promise<TrackingStore> {
+    const access = await this.deps.storeService.access();
+    if (access.state === 'open') return access.store.tracking;
+    if (access.state === 'noFolder') throw new Error('No folder is open: the Runs panel reads the workspace store of the open folder.');
+    if (access.state === 'absent') throw new Error(`There is no workspace store at ${access.dir} yet: it is created when the first run is logged.`);
+    throw new Error(`The workspace store at ${access.dir} cannot be read: ${access.message}`);
+  }
+
+  private scheduleRefresh(): void {
+    this.engine.invalidate();
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.notify('storeChanged', { revision: this.engine.revision }), REFRESH_DELAY_MS);
+  }
+
+  private async exportCsv(query: RunsQuery, columnIds: string[]): Promise<RunsExportResult> {
+    const resolved = await this.engine.resolve(query);
+    const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+    const fileName = `${this.scope.title.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'runs'}.csv`;
+    const target = await vscode.window.showSaveDialog({
+      title: 'Export Runs as CSV',
+      filters: { CSV: ['csv'] },
+      ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
+    });
+    if (!target) return { saved: false };
+    const csv = formatRunsCsv(columnIds, rowCells(resolved.runs, columnIds, query.aggregate));
+    await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
+    this.deps.log.info(`Exported ${resolved.runs.length} runs to ${target.fsPath}`);
+    return { saved: true, path: target.fsPath, rows: resolved.runs.length };
+  }
+}
+
+function scopeKey(scope: RunsScope): string {
+  return JSON.stringify([[...scope.experimentIds].sort(), [...scope.compareRunIds].sort()]);
+}
+
+function readScope(state: unknown): RunsScope | undefined {
+  if (typeof state !== 'object' || state === null || !('scope' in state)) return undefined;
+  const scope = (state as { scope: unknown }).scope;
+  if (typeof scope !== 'object' || scope === null) return undefined;
+  const s = scope as Record<string, unknown>;
+  const strings = (v: unknown): string[] | undefined => (Array.isArray(v) && v.every((x) => typeof x === 'string') ? (v as string[]) : undefined);
+  const experimentIds = strings(s.experimentIds);
+  const compareRunIds = strings(s.compareRunIds);
+  if (!experimentIds || !compareRunIds || typeof s.title !== 'string') return undefined;
+  return { title: s.title, experimentIds, compareRunIds };
+}
