@@ -86,7 +86,7 @@ async function main(): Promise<void> {
       results.push({ ...r, backend, ofSklearn: +(r.samplesPerSecond / SKLEARN_REFERENCE).toFixed(3) });
       console.log(`${backend.padEnd(11)} ${Math.round(r.samplesPerSecond).toLocaleString('en').padStart(9)} samples/s  (${((100 * r.samplesPerSecond) / SKLEARN_REFERENCE).toFixed(0)}% of scikit-learn's ~570k)  loss after ${EPOCHS} epochs ${r.finalLoss.toFixed(4)}`);
     } catch (error) {
-      const reason = ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').filter((l) => /Error|Cannot/.test(l))[0] ?? 'failed';
+      const reason = ((error as { stderr?: string }).stderr ?? String(error)).trim().split('\n').find((l) => /^\w*Error: /.test(l)) ?? 'failed';
       results.push({ backend, error: reason });
       console.log(`${backend.padEnd(11)} not available: ${reason}`);
     }
