@@ -6,6 +6,7 @@ import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { StoreService } from './store/storeService';
+import { registerFindBestModelCommand } from './training/findBestModelCommand';
 import { registerTrainingCommands } from './training/trainModelCommand';
 import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
 import { registerTuneCommand } from './training/tuneCommand';
@@ -52,6 +53,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerWorkbenchCommands(log),
     ...registerTrainingCommands({ storeService, jobs, log }),
     registerTuneCommand({ storeService, jobs, log }),
+    ...registerFindBestModelCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
     ...registerRunsCommands(runsDeps),
     vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {

@@ -49,6 +49,7 @@ module.exports = {
     name: 'fake',
     workspaceFolders: undefined,
     getConfiguration: () => ({ get: (_k, d) => d }),
+    registerTextDocumentContentProvider: () => disposable,
     onDidChangeConfiguration: () => disposable,
     onDidGrantWorkspaceTrust: () => disposable,
     textDocuments: [],

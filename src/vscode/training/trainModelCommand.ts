@@ -126,7 +126,8 @@ function formatMetric(value: number): string {
   return Number.isFinite(value) ? (Math.abs(value) >= 100 ? value.toFixed(1) : value.toFixed(4)) : String(value);
 }
 
-async function pickSpec(): Promise<vscode.Uri | undefined> {
+/** Quick pick of the workspace's training specs (the active editor's first), or a new one from a dataset. */
+export async function pickSpec(title = 'MLOps: Train Model'): Promise<vscode.Uri | undefined> {
   const specs = (await vscode.workspace.findFiles(SPEC_GLOB, EXCLUDE_GLOB, 500)).sort((a, b) => a.fsPath.localeCompare(b.fsPath));
   const active = vscode.window.activeTextEditor?.document.uri;
   const activeIsSpec = active !== undefined && /\.train\.ya?ml$/i.test(active.path);
@@ -140,7 +141,7 @@ async function pickSpec(): Promise<vscode.Uri | undefined> {
   items.sort((a, b) => Number(Boolean(b.detail)) - Number(Boolean(a.detail)));
   items.push({ label: '$(add) Create a spec from a dataset…', create: true });
   const picked = await vscode.window.showQuickPick(items, {
-    title: 'MLOps: Train Model',
+    title,
     placeHolder: specs.length ? 'Training spec to run (*.train.yaml)' : 'No *.train.yaml in this folder yet: create one from a dataset',
     matchOnDescription: true,
   });
