@@ -1,0 +1,148 @@
+import type { DatasetInput, Experiment, MetricSummary, Run, RunInfo, Tag } from '../tracking/trackingTypes';
+
+// Engine entities as MLflow's protobuf JSON: snake_case, int64 as JSON numbers, empty and
+// default fields left out, non-finite doubles as the strings protobuf JSON uses.
+
+export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+
+/** A double for JSON: JSON.stringify would turn NaN and ±Infinity into null. */
+export function jsonDouble(value: number): JsonNumber {
+  if (Number.isFinite(value)) return value;
+  if (Number.isNaN(value)) return 'NaN';
+  return value > 0 ? 'Infinity' : '-Infinity';
+}
+
+/** Where the stock client sends artifact uploads: through our /api/2.0/mlflow-artifacts proxy. */
+export function experimentArtifactLocation(experimentId: string): string {
+  return `mlflow-artifacts:/${experimentId}`;
+}
+
+export function runArtifactUri(experimentId: string, runId: string): string {
+  return `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
+}
+
+function tagsJson(tags: readonly Tag[]): { key: string; value: string }[] {
+  return tags.map((t) => ({ key: t.key, value: t.value }));
+}
+
+export interface ExperimentJson {
+  experiment_id: string;
+  name: string;
+  artifact_location: string;
+  lifecycle_stage: string;
+  last_update_time: number;
+  creation_time: number;
+  tags?: { key: string; value: string }[];
+}
+
+export function experimentJson(experiment: Experiment): ExperimentJson {
+  const out: ExperimentJson = {
+    experiment_id: experiment.experimentId,
+    name: experiment.name,
+    artifact_location: experimentArtifactLocation(experiment.experimentId),
+    lifecycle_stage: experiment.lifecycleStage,
+    last_update_time: experiment.lastUpdateTime,
+    creation_time: experiment.creationTime,
+  };
+  if (experiment.tags.length > 0) out.tags = tagsJson(experiment.tags);
+  return out;
+}
+
+export interface RunInfoJson {
+  run_uuid: string;
+  experiment_id: string;
+  run_name: string;
+  user_id: string;
+  status: string;
+  start_time: number;
+  end_time?: number;
+  artifact_uri: string;
+  lifecycle_stage: string;
+  run_id: string;
+}
+
+/** Field order as MLflow writes it; `run_uuid` is deprecated but clients still read it. */
+export function runInfoJson(info: RunInfo): RunInfoJson {
+  const out: RunInfoJson = {
+    run_uuid: info.runId,
+    experiment_id: info.experimentId,
+    run_name: info.runName,
+    user_id: info.userId,
+    status: info.status,
+    start_time: info.startTime,
+    artifact_uri: runArtifactUri(info.experimentId, info.runId),
+    lifecycle_stage: info.lifecycleStage,
+    run_id: info.runId,
+  };
+  if (info.endTime !== null) {
+    // Keep MLflow's key order: end_time comes right after start_time.
+    return {
+      run_uuid: out.run_uuid,
+      experiment_id: out.experiment_id,
+      run_name: out.run_name,
+      user_id: out.user_id,
+      status: out.status,
+      start_time: out.start_time,
+      end_time: info.endTime,
+      artifact_uri: out.artifact_uri,
+      lifecycle_stage: out.lifecycle_stage,
+      run_id: out.run_id,
+    };
+  }
+  return out;
+}
+
+export interface MetricJson {
+  key: string;
+  value: JsonNumber;
+  timestamp: number;
+  step: number;
+}
+
+function latestMetricJson(m: MetricSummary): MetricJson {
+  return { key: m.key, value: jsonDouble(m.value), timestamp: m.timestamp, step: m.step };
+}
+
+function datasetInputJson(input: DatasetInput): Record<string, unknown> {
+  const dataset: Record<string, string> = { name: input.name, digest: input.digest, source_type: input.sourceType, source: input.source };
+  if (input.schema !== undefined && input.schema !== null) dataset.schema = input.schema;
+  if (input.profile !== undefined && input.profile !== null) dataset.profile = input.profile;
+  const out: Record<string, unknown> = {};
+  if (input.context !== undefined && input.context !== null) out.tags = [{ key: 'mlflow.data.context', value: input.context }];
+  out.dataset = dataset;
+  return out;
+}
+
+export interface RunJson {
+  info: RunInfoJson;
+  data: { metrics?: MetricJson[]; params?: { key: string; value: string }[]; tags?: { key: string; value: string }[] };
+  inputs: { dataset_inputs?: Record<string, unknown>[] };
+}
+
+export function runJson(run: Run): RunJson {
+  const data: RunJson['data'] = {};
+  if (run.data.metrics.length > 0) data.metrics = run.data.metrics.map(latestMetricJson);
+  if (run.data.params.length > 0) data.params = tagsJson(run.data.params);
+  if (run.data.tags.length > 0) data.tags = tagsJson(run.data.tags);
+  const inputs: RunJson['inputs'] = {};
+  if (run.inputs.datasetInputs.length > 0) inputs.dataset_inputs = run.inputs.datasetInputs.map(datasetInputJson);
+  return { info: runInfoJson(run.info), data, inputs };
+}
+
+/**
+ * `{"metrics":[...]}` for a slice of a series, written by hand: for 20,000 points this is several
+ * times faster than building objects for JSON.stringify.
+ */
+export function metricHistoryJson(key: string, steps: Float64Array, values: Float64Array, timestamps: Float64Array, from: number, to: number, nextPageToken?: string, runId?: string): string {
+  if (to <= from) return nextPageToken === undefined ? '{}' : `{"next_page_token":${JSON.stringify(nextPageToken)}}`;
+  const keyPart = `{"key":${JSON.stringify(key)},"value":`;
+  const runPart = runId === undefined ? '' : `,"run_id":${JSON.stringify(runId)}`;
+  const parts: string[] = new Array<string>(to - from);
+  for (let i = from; i < to; i++) {
+    const v = values[i] as number;
+    const value = Number.isFinite(v) ? String(v) : `"${jsonDouble(v)}"`;
+    parts[i - from] = `${keyPart}${value},"timestamp":${timestamps[i] as number},"step":${steps[i] as number}${runPart}}`;
+  }
+  const tail = nextPageToken === undefined ? '' : `,"next_page_token":${JSON.stringify(nextPageToken)}`;
+  return `{"metrics":[${parts.join(',')}]${tail}}`;
+}
