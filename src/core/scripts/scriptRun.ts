@@ -1,0 +1,112 @@
+import { spawn } from 'node:child_process';
+import type { TrackingStore } from '../tracking/trackingStore';
+import type { RunStatus } from '../tracking/trackingTypes';
+
+/** Output kept on the run as an artifact: the last bytes, so a chatty script cannot fill the disk. */
+const LOG_TAIL_BYTES = 1024 * 1024;
+/** Heartbeats keep the run from being failed by crash recovery while the script runs. */
+const HEARTBEAT_MS = 5000;
+
+export interface ScriptRunOptions {
+  store: TrackingStore;
+  /** a shell command line, e.g. `python train.py --epochs 3` */
+  command: string;
+  cwd: string;
+  experimentId: string;
+  runName?: string;
+  /** where the script's MLflow client logs: the local server's URL and token, if one runs */
+  tracking?: { uri: string; token?: string };
+  /** extra environment for the script */
+  env?: NodeJS.ProcessEnv;
+  /** output as it comes (stdout and stderr interleaved) */
+  onOutput?: (text: string) => void;
+  /** the run exists and the process started */
+  onStarted?: (info: { runId: string; pid: number | undefined }) => void;
+  signal?: AbortSignal;
+}
+
+export interface ScriptRunResult {
+  runId: string;
+  status: RunStatus;
+  exitCode: number | null;
+  signal: NodeJS.Signals | null;
+}
+
+/**
+ * Runs any command (Python too) as a tracked run: the run is created first and handed to the
+ * script through MLflow's environment variables, so `mlflow.start_run()` in the script continues
+ * it; the output is captured as the run's `logs/output.txt`; the exit code sets the status
+ * (0 → FINISHED, otherwise FAILED; cancel → KILLED).
+ */
+export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<ScriptRunResult> {
+  const { store } = options;
+  const run = await store.createRun({
+    experimentId: options.experimentId,
+    ...(options.runName ? { runName: options.runName } : {}),
+    source: { type: 'LOCAL', name: options.command },
+    tags: [
+      { key: 'mlops.kind', value: 'script' },
+      { key: 'mlops.command', value: options.command },
+    ],
+  });
+  const runId = run.info.runId;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...options.env,
+    MLFLOW_EXPERIMENT_ID: options.experimentId,
+    MLFLOW_RUN_ID: runId,
+    // Python prints as it goes instead of buffering until exit, so the output is live.
+    PYTHONUNBUFFERED: '1',
+  };
+  if (options.tracking) {
+    env.MLFLOW_TRACKING_URI = options.tracking.uri;
+    if (options.tracking.token) env.MLFLOW_TRACKING_TOKEN = options.tracking.token;
+  }
+
+  let tail = '';
+  const capture = (chunk: Buffer): void => {
+    const text = chunk.toString('utf8');
+    tail = (tail + text).slice(-LOG_TAIL_BYTES);
+    options.onOutput?.(text);
+  };
+  const child = spawn(options.command, { cwd: options.cwd, env, shell: true, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
+  options.onStarted?.({ runId, pid: child.pid });
+  child.stdout.on('data', capture);
+  child.stderr.on('data', capture);
+  const heartbeat = setInterval(() => void store.heartbeat(runId).catch(() => undefined), HEARTBEAT_MS);
+  let cancelled = false;
+  const onAbort = (): void => {
+    cancelled = true;
+    // The shell and everything it started: the script's own children (data loaders…) too.
+    try {
+      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGTERM');
+      else child.kill('SIGTERM');
+    } catch {
+      child.kill('SIGTERM');
+    }
+  };
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  if (options.signal?.aborted) onAbort();
+
+  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
+    child.on('error', (error) => {
+      capture(Buffer.from(`\nmlops: could not start "${options.command}": ${error.message}\n`));
+      resolve({ code: 127, signal: null });
+    });
+    child.on('close', (c, s) => resolve({ code: c, signal: s }));
+  });
+  clearInterval(heartbeat);
+  options.signal?.removeEventListener('abort', onAbort);
+
+  const status: RunStatus = cancelled ? 'KILLED' : code === 0 ? 'FINISHED' : 'FAILED';
+  await store.writeArtifact(runId, 'logs/output.txt', tail);
+  await store.logBatch({
+    runId,
+    tags: [
+      { key: 'mlops.exit_code', value: code === null ? `signal ${signal ?? '?'}` : String(code) },
+      ...(status === 'FAILED' ? [{ key: 'mlops.error', value: `"${options.command}" exited with ${code === null ? `signal ${signal}` : `code ${code}`}` }] : []),
+    ],
+  });
+  await store.updateRun(runId, { status, endTime: Date.now() });
+  return { runId, status, exitCode: code, signal };
+}
