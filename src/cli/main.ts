@@ -7,6 +7,7 @@ import { registerTuneCommand } from './commands/tuneCommand';
 import { registerExperimentsCommand } from './commands/experimentsCommand';
 import { registerLogCommand } from './commands/logCommand';
 import { registerRunsCommand } from './commands/runsCommand';
+import { registerServerCommand } from './commands/serverCommand';
 
 /** Builds the `mlops` program. Each capability adds its subcommands here, one register call each. */
 export function buildProgram(): Command {
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerExperimentsCommand(program);
   registerRunsCommand(program);
   registerLogCommand(program);
+  registerServerCommand(program);
   return program;
 }
 
