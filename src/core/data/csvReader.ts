@@ -1,7 +1,7 @@
 import Papa from 'papaparse';
 import { DataError, describeLocation } from './dataErrors';
-import { categoricalFromStrings, type ColumnKind, type DataColumn, type DataTable } from './dataTable';
-import { readCell } from './numericCells';
+import type { ColumnKind, DataColumn, DataTable } from './dataTable';
+import { parseNumber, readCell } from './numericCells';
 
 export interface ReadOptions {
   /** kinds the spec insists on; other columns are inferred */
@@ -16,109 +16,180 @@ export interface ReadOptions {
  */
 export const MOSTLY_NUMERIC = 0.8;
 
+/**
+ * Rows kept as text to infer column kinds; later rows go straight into typed columns, so a large
+ * file never holds a string per cell (perf notes: stream into typed columns).
+ */
+export const INFERENCE_ROWS = 2000;
+
 /** Parses CSV text (the first line is the header) into typed columns, or throws a DataError. */
 export function parseCsv(text: string, digest: string, file: string, options: ReadOptions = {}): DataTable {
   const display = options.displayName ?? file;
   const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
   let header: string[] | undefined;
-  const cells: string[][] = [];
-  const rowLines: number[] = [];
+  let columns: ColumnBuilder[] = [];
+  let rowLines = new Int32Array(1024);
+  let rowCount = 0;
+  let decided = false;
   let line = 1;
   let previousCursor = 0;
-  let failure: DataError | undefined;
+  let failure: unknown;
+  const lineOf = (row: number): number => rowLines[row] as number;
+  const decide = (): void => {
+    for (const column of columns) column.decide(lineOf, display);
+    decided = true;
+  };
   Papa.parse<string[]>(body, {
     delimiter: /\.tsv$/i.test(file) ? '\t' : ',',
     step: (result, parser) => {
-      const rowLine = line;
-      for (let i = previousCursor; i < result.meta.cursor; i++) if (body.charCodeAt(i) === 10) line++;
-      previousCursor = result.meta.cursor;
-      const row = result.data;
-      if (row.length === 1 && row[0]?.trim() === '') return; // blank line
-      const quoteError = result.errors.find((e) => e.type === 'Quotes');
-      if (quoteError) {
-        failure = new DataError(`${describeLocation(display, { line: rowLine })}: ${quoteError.message}`, display, { line: rowLine });
-        parser.abort();
-        return;
-      }
-      if (!header) {
-        header = row.map((h) => h.trim());
-        for (const [i, name] of header.entries()) {
-          if (name === '') {
-            failure = new DataError(`${describeLocation(display, { line: rowLine })}: column ${i + 1} of the header has no name`, display, { line: rowLine });
-            parser.abort();
-            return;
+      try {
+        const rowLine = line;
+        for (let i = previousCursor; i < result.meta.cursor; i++) if (body.charCodeAt(i) === 10) line++;
+        previousCursor = result.meta.cursor;
+        const row = result.data;
+        if (row.length === 1 && row[0]?.trim() === '') return; // blank line
+        const quoteError = result.errors.find((e) => e.type === 'Quotes');
+        if (quoteError) throw new DataError(`${describeLocation(display, { line: rowLine })}: ${quoteError.message}`, display, { line: rowLine });
+        if (!header) {
+          header = row.map((h) => h.trim());
+          for (const [i, name] of header.entries()) {
+            if (name === '') throw new DataError(`${describeLocation(display, { line: rowLine })}: column ${i + 1} of the header has no name`, display, { line: rowLine });
+            if (header.indexOf(name) !== i) throw new DataError(`${describeLocation(display, { line: rowLine })}: the header names column "${name}" twice`, display, { line: rowLine, column: name });
           }
-          if (header.indexOf(name) !== i) {
-            failure = new DataError(`${describeLocation(display, { line: rowLine })}: the header names column "${name}" twice`, display, { line: rowLine, column: name });
-            parser.abort();
-            return;
-          }
+          columns = header.map((name) => new ColumnBuilder(name, options.columnKinds?.[name]));
+          return;
         }
-        for (let i = 0; i < header.length; i++) cells.push([]);
-        return;
-      }
-      if (row.length !== header.length) {
-        failure = new DataError(
-          `${describeLocation(display, { line: rowLine })}: has ${row.length} field${row.length === 1 ? '' : 's'} but the header has ${header.length} — ragged row`,
-          display,
-          { line: rowLine },
-        );
+        if (row.length !== header.length) {
+          throw new DataError(`${describeLocation(display, { line: rowLine })}: has ${row.length} field${row.length === 1 ? '' : 's'} but the header has ${header.length} — ragged row`, display, {
+            line: rowLine,
+          });
+        }
+        if (rowCount === rowLines.length) rowLines = grow(rowLines);
+        rowLines[rowCount] = rowLine;
+        for (let i = 0; i < row.length; i++) (columns[i] as ColumnBuilder).push(row[i] as string, rowCount, rowLine, display);
+        rowCount++;
+        if (!decided && rowCount === INFERENCE_ROWS) decide();
+      } catch (error) {
+        failure = error;
         parser.abort();
-        return;
       }
-      for (let i = 0; i < row.length; i++) (cells[i] as string[]).push(row[i] as string);
-      rowLines.push(rowLine);
     },
   });
   if (failure) throw failure;
   if (!header) throw new DataError(`${display} is empty: it has no header line and no rows`, display);
-  if (rowLines.length === 0) throw new DataError(`${display} has a header but no data rows`, display, { line: 2 });
-  const columns = header.map((name, i) => typeColumn(name, cells[i] as string[], options.columnKinds?.[name], (row) => rowLines[row] as number, display));
+  if (rowCount === 0) throw new DataError(`${display} has a header but no data rows`, display, { line: 2 });
+  if (!decided) decide();
+  const lines = rowLines.slice(0, rowCount);
   return {
     file: display,
     format: 'csv',
-    rowCount: rowLines.length,
-    columns,
+    rowCount,
+    columns: columns.map((c) => c.finish()),
     digest,
-    locate: (index) => ({ line: rowLines[index] }),
+    locate: (index) => ({ line: lines[index] }),
   };
 }
 
-/** Decides a column's kind and converts it; numeric columns reject text, NaN and Infinity with the exact cell. */
-function typeColumn(name: string, raw: readonly string[], declared: ColumnKind | undefined, lineOf: (row: number) => number, file: string): DataColumn {
-  if (declared === 'categorical') return categoricalFromStrings(name, raw.map((c) => c.trim()));
-  const values = new Float64Array(raw.length);
-  let numeric = 0;
-  let present = 0;
-  let firstBad: { row: number; value: string; nonFinite: boolean } | undefined;
-  let missing = 0;
-  for (let i = 0; i < raw.length; i++) {
-    const reading = readCell(raw[i] as string);
-    if (reading.kind === 'missing') {
-      values[i] = NaN;
-      missing++;
-      continue;
-    }
-    present++;
-    if (reading.kind === 'number') {
-      values[i] = reading.value;
-      numeric++;
+function grow<T extends Int32Array | Float64Array>(array: T): T {
+  const bigger = new (array.constructor as new (n: number) => T)(array.length * 2);
+  bigger.set(array);
+  return bigger;
+}
+
+/**
+ * One column while reading: text until its kind is decided (from the first INFERENCE_ROWS rows,
+ * or the spec), then numbers in a Float64Array (NaN = missing) or dictionary codes (-1 = missing).
+ */
+class ColumnBuilder {
+  private sample: string[] | undefined = [];
+  private kind: ColumnKind | undefined;
+  private values = new Float64Array(1024);
+  private codes = new Int32Array(1024);
+  private readonly dictionary = new Map<string, number>();
+  private readonly categories: string[] = [];
+  private length = 0;
+  private missing = 0;
+  /** how the decision was made, for the message of a later non-number */
+  private evidence = '';
+
+  constructor(
+    private readonly name: string,
+    private readonly declared: ColumnKind | undefined,
+  ) {}
+
+  push(cell: string, row: number, line: number, file: string): void {
+    if (this.sample) this.sample.push(cell);
+    else this.append(cell, row, line, file);
+  }
+
+  /** Chooses numeric or categorical from the sample, then converts it; NaN/Infinity/text in a numeric column throw with the exact cell. */
+  decide(lineOf: (row: number) => number, file: string): void {
+    const sample = this.sample ?? [];
+    this.sample = undefined;
+    if (this.declared) {
+      this.kind = this.declared;
+      this.evidence = ' (declared in the spec)';
     } else {
-      // NaN/Infinity literals look numeric but are never valid data: they count toward "numeric".
-      if (reading.kind === 'nonFinite') numeric++;
-      firstBad ??= { row: i, value: (raw[i] as string).trim(), nonFinite: reading.kind === 'nonFinite' };
-      values[i] = NaN;
+      let present = 0;
+      let numeric = 0;
+      for (const cell of sample) {
+        const reading = readCell(cell);
+        if (reading.kind === 'missing') continue;
+        present++;
+        // NaN/Infinity literals look numeric but are never valid data: they count toward "numeric"
+        if (reading.kind !== 'text') numeric++;
+      }
+      this.kind = present > 0 && numeric / present >= MOSTLY_NUMERIC ? 'numeric' : 'categorical';
+      this.evidence = ` (${numeric} of ${present} values${sample.length === INFERENCE_ROWS ? ` in the first ${INFERENCE_ROWS} rows` : ''} are numbers)`;
     }
+    // a text value in a numeric column is reported at its first occurrence in the file
+    if (this.kind === 'numeric') {
+      const bad = sample.findIndex((c) => parseNumber(c) === undefined);
+      if (bad >= 0) this.reject(sample[bad] as string, lineOf(bad), file);
+    }
+    sample.forEach((cell, row) => this.append(cell, row, lineOf(row), file));
   }
-  const isNumeric = declared === 'numeric' || (present > 0 && numeric / present >= MOSTLY_NUMERIC);
-  if (!isNumeric) return categoricalFromStrings(name, raw.map((c) => c.trim()));
-  if (firstBad) {
-    const line = lineOf(firstBad.row);
-    const where = describeLocation(file, { line, column: name });
-    const why = firstBad.nonFinite
-      ? `"${firstBad.value}" is not allowed in a numeric column — leave the cell empty to mark a missing value`
-      : `"${firstBad.value}" is not a number, but column "${name}" is numeric${declared ? ' (declared in the spec)' : ` (${numeric} of ${present} values are numbers)`}`;
-    throw new DataError(`${where}: ${why}`, file, { line, column: name, value: firstBad.value });
+
+  private append(cell: string, _row: number, line: number, file: string): void {
+    const i = this.length++;
+    if (this.kind === 'numeric') {
+      if (i === this.values.length) this.values = grow(this.values);
+      const v = parseNumber(cell);
+      if (v === undefined) this.reject(cell, line, file);
+      else {
+        this.values[i] = v;
+        if (v !== v) this.missing++;
+      }
+      return;
+    }
+    if (i === this.codes.length) this.codes = grow(this.codes);
+    const text = cell.trim();
+    if (text === '') {
+      this.codes[i] = -1;
+      this.missing++;
+      return;
+    }
+    let code = this.dictionary.get(text);
+    if (code === undefined) {
+      code = this.categories.length;
+      this.categories.push(text);
+      this.dictionary.set(text, code);
+    }
+    this.codes[i] = code;
   }
-  return { kind: 'numeric', name, values, missing };
+
+  private reject(cell: string, line: number, file: string): never {
+    const value = cell.trim();
+    const where = describeLocation(file, { line, column: this.name });
+    const why =
+      readCell(cell).kind === 'nonFinite'
+        ? `"${value}" is not allowed in a numeric column — leave the cell empty to mark a missing value`
+        : `"${value}" is not a number, but column "${this.name}" is numeric${this.evidence}`;
+    throw new DataError(`${where}: ${why}`, file, { line, column: this.name, value });
+  }
+
+  finish(): DataColumn {
+    if (this.kind === 'numeric') return { kind: 'numeric', name: this.name, values: this.values.slice(0, this.length), missing: this.missing };
+    return { kind: 'categorical', name: this.name, codes: this.codes.slice(0, this.length), categories: this.categories, missing: this.missing };
+  }
 }

@@ -3,7 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseCsv } from '../../../src/core/data/csvReader';
+import { INFERENCE_ROWS, parseCsv } from '../../../src/core/data/csvReader';
 import { DataError } from '../../../src/core/data/dataErrors';
 import { findColumn } from '../../../src/core/data/dataTable';
 import { readTable } from '../../../src/core/data/tableReader';
@@ -84,6 +84,17 @@ describe('reading a CSV into typed columns', () => {
 
   test('a duplicate header name is refused', () => {
     rejectsWith('a,b,a\n1,2,3\n', /the header names column "a" twice/);
+  });
+
+  test('past the rows used to infer kinds, values stream into typed columns and a stray text value is still found', () => {
+    const rows = Array.from({ length: INFERENCE_ROWS + 500 }, (_, i) => `${i},${['red', 'green'][i % 2]}`);
+    const table = parseCsv(`n,color\n${rows.join('\n')}\n`, 'd', 'big.csv');
+    const n = findColumn(table, 'n');
+    assert.ok(n?.kind === 'numeric' && n.values.length === INFERENCE_ROWS + 500 && n.values[INFERENCE_ROWS + 499] === INFERENCE_ROWS + 499);
+    const color = findColumn(table, 'color');
+    assert.ok(color?.kind === 'categorical' && color.codes[INFERENCE_ROWS + 1] === 1);
+    rows[INFERENCE_ROWS + 100] = 'oops,red';
+    rejectsWith(`n,color\n${rows.join('\n')}\n`, new RegExp(`^data\\.csv line ${INFERENCE_ROWS + 102}, column "n": "oops" is not a number, but column "n" is numeric \\(${INFERENCE_ROWS} of ${INFERENCE_ROWS} values in the first ${INFERENCE_ROWS} rows are numbers\\)$`));
   });
 
   test('a column of mostly text stays categorical, and a declared categorical column keeps numbers as labels', () => {
