@@ -1,4 +1,6 @@
 import { mkdirSync } from 'node:fs';
+import { LINEAGE_MIGRATIONS } from '../lineage/lineageSchema';
+import { REGISTRY_MIGRATIONS } from '../registry/registrySchema';
 import { LocalTrackingStore } from '../tracking/localTrackingStore';
 import { TRACKING_MIGRATIONS } from '../tracking/trackingSchema';
 import type { TrackingStore } from '../tracking/trackingStore';
@@ -52,7 +54,7 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
   try {
     database = await DurableDatabase.open({
       dir: options.dir,
-      migrations: TRACKING_MIGRATIONS,
+      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS],
       ...(options.checkpointBytes === undefined ? {} : { checkpointBytes: options.checkpointBytes }),
       ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
     });

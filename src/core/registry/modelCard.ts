@@ -1,0 +1,110 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { MODEL_DIR, PACKAGE_FILES, type ModelManifest, type ModelSignature } from '../modelPackage/modelPackageFormat';
+import type { TrackingStore } from '../tracking/trackingStore';
+import type { DatasetInput, Run } from '../tracking/trackingTypes';
+import type { ModelRegistry } from './modelRegistry';
+import type { ModelVersion, RegisteredModel } from './registryTypes';
+
+export interface ConfusionMatrix {
+  readonly labels: readonly string[];
+  /** matrix[true][predicted] */
+  readonly matrix: readonly (readonly number[])[];
+}
+
+/** Everything a model card shows for one version, gathered from the registry, the frozen package and the run. */
+export interface ModelCard {
+  readonly uri: string;
+  readonly model: Pick<RegisteredModel, 'name' | 'description' | 'tags' | 'requireReview' | 'aliases'>;
+  readonly version: ModelVersion;
+  readonly task: 'classification' | 'regression' | null;
+  readonly target: string | null;
+  readonly modelType: string | null;
+  readonly signature: ModelSignature | null;
+  /** the run's test_* metrics (per-class confusion counts left out: see confusionMatrix) */
+  readonly evaluation: Readonly<Record<string, number>>;
+  /** final training metrics (loss, val_loss, …) */
+  readonly training: Readonly<Record<string, number>>;
+  readonly confusionMatrix: ConfusionMatrix | null;
+  readonly dataset: { readonly digest: string | null; readonly source: string | null; readonly name: string | null; readonly inputs: readonly DatasetInput[] };
+  readonly params: Readonly<Record<string, string>>;
+  readonly backend: string | null;
+  readonly parameters: number | null;
+  readonly sizeBytes: number;
+  /** who registered the version, and who ran the training */
+  readonly registeredBy: string;
+  readonly trainedBy: string | null;
+  readonly description: string;
+  readonly run: { readonly runId: string; readonly runName: string | null; readonly experimentId: string | null; readonly startTime: number | null; readonly status: string | null; readonly gitCommit: string | null; readonly available: boolean };
+  /** frozen files worth opening: the spec, the evaluation report */
+  readonly files: { readonly spec: string | null; readonly evaluationReport: string | null; readonly packageDir: string };
+}
+
+function readJson<T>(file: string): T | null {
+  if (!existsSync(file)) return null;
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as T;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The model card of `name` version `version`. The frozen copy is the source of truth for what the
+ * version is; the run adds params and author, and may be gone (then those fields are empty).
+ */
+export async function modelCard(registry: ModelRegistry, tracking: TrackingStore, name: string, version: number | string): Promise<ModelCard> {
+  const model = registry.getModel(name);
+  const v = registry.getVersion(name, version);
+  const packageDir = join(v.storageDir, MODEL_DIR);
+  const manifest = readJson<ModelManifest>(join(packageDir, PACKAGE_FILES.manifest));
+  const packageMetrics = readJson<{ training?: Record<string, number> }>(join(packageDir, PACKAGE_FILES.metrics));
+  const confusion = readJson<ConfusionMatrix>(join(v.storageDir, 'evaluation', 'confusion_matrix.json'));
+  let run: Run | undefined;
+  try {
+    run = await tracking.getRun(v.runId);
+  } catch {
+    run = undefined;
+  }
+  const evaluation: Record<string, number> = {};
+  const fromRun = run?.data.metrics.filter((m) => m.key.startsWith('test_') && !m.key.startsWith('test_confusion_')) ?? [];
+  if (fromRun.length > 0) for (const m of fromRun) evaluation[m.key] = m.value;
+  else for (const [key, value] of Object.entries(manifest?.metrics ?? {})) if (key.startsWith('test_') && !key.startsWith('test_confusion_')) evaluation[key] = value;
+  const training = packageMetrics?.training ?? Object.fromEntries(Object.entries(manifest?.metrics ?? {}).filter(([key]) => !key.startsWith('test_')));
+  const tag = (key: string): string | null => run?.data.tags.find((t) => t.key === key)?.value ?? null;
+  const inputs = run?.inputs.datasetInputs ?? [];
+  const digest = manifest?.datasetDigest ?? tag('mlops.dataset.digest') ?? inputs[0]?.digest ?? null;
+  const input = inputs.find((d) => d.digest === digest) ?? inputs[0];
+  const spec = join(packageDir, PACKAGE_FILES.spec);
+  const report = join(v.storageDir, 'evaluation', 'report.json');
+  return {
+    uri: `models:/${name}/${v.version}`,
+    model: { name: model.name, description: model.description, tags: model.tags, requireReview: model.requireReview, aliases: model.aliases },
+    version: v,
+    task: manifest?.task ?? v.signature?.output.task ?? null,
+    target: manifest?.target ?? v.signature?.output.target ?? null,
+    modelType: manifest?.modelType ?? null,
+    signature: v.signature,
+    evaluation,
+    training,
+    confusionMatrix: confusion,
+    dataset: { digest, source: input?.source ?? manifest?.dataset ?? null, name: input?.name ?? null, inputs },
+    params: Object.fromEntries((run?.data.params ?? []).map((p) => [p.key, p.value])),
+    backend: manifest?.backend ?? tag('mlops.backend'),
+    parameters: manifest?.parameters ?? null,
+    sizeBytes: v.sizeBytes,
+    registeredBy: v.createdBy,
+    trainedBy: run?.info.userId ?? null,
+    description: v.description,
+    run: {
+      runId: v.runId,
+      runName: run?.info.runName ?? null,
+      experimentId: run?.info.experimentId ?? null,
+      startTime: run?.info.startTime ?? null,
+      status: run?.info.status ?? null,
+      gitCommit: run?.info.gitCommit ?? null,
+      available: run !== undefined,
+    },
+    files: { spec: existsSync(spec) ? spec : null, evaluationReport: existsSync(report) ? report : null, packageDir },
+  };
+}

@@ -1,0 +1,21 @@
+import { execFile } from 'node:child_process';
+import { userInfo } from 'node:os';
+
+/** The OS account name, or "unknown" where the platform has none (some containers). */
+export function osUser(): string {
+  try {
+    return userInfo().username || 'unknown';
+  } catch {
+    return 'unknown';
+  }
+}
+
+/** Who the audit log names for changes made here: git's user.name in `cwd`, else the OS user. */
+export function resolveActor(cwd: string): Promise<string> {
+  return new Promise((resolve) => {
+    execFile('git', ['config', 'user.name'], { cwd, timeout: 5_000, windowsHide: true }, (error, stdout) => {
+      const name = error ? '' : stdout.trim();
+      resolve(name !== '' ? name : osUser());
+    });
+  });
+}
