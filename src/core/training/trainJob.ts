@@ -9,7 +9,7 @@ import { prepareData } from './datasetPreparation';
 import { buildArchitecture, initialWeights, parameterCount } from './networkArchitecture';
 import { SeededRandom } from './seededRandom';
 import type { SpecOverrides } from './specOverrides';
-import { exportTfjsModel } from './tfjsExport';
+import { tfjsModelFiles } from './tfjsModelFiles';
 import { trainNetwork } from './tfTrainer';
 import type { TrainEvent } from './trainingEvents';
 import { parseTrainSpec } from './trainSpecParser';
@@ -92,7 +92,7 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
   const testMetrics = evaluation ? evaluationMetrics(evaluation) : {};
 
   emit({ type: 'phase', phase: 'packaging' });
-  const tfjs = await exportTfjsModel(layers, trained.weights);
+  const tfjs = tfjsModelFiles(layers, trained.weights);
   const signature: ModelSignature = {
     inputs: data.featureColumns.map((c) => {
       const fitted = data.preprocessing.features.find((f) => f.name === c.name);
