@@ -32,7 +32,8 @@ export async function startFixture(options: Partial<StartTrackingServerOptions> 
   const auth: OutgoingHttpHeaders = server.token ? { Authorization: `Bearer ${server.token}` } : {};
   const raw = (method: string, path: string, opts: { body?: string | Buffer; headers?: OutgoingHttpHeaders } = {}): Promise<RawResponse> =>
     new Promise((resolve, reject) => {
-      const req = request(`${server.url}${path}`, { method, headers: { ...auth, ...opts.headers } }, (res) => {
+      // `path` as an option is sent as is (a URL string would have its ../ resolved by the client).
+      const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { ...auth, ...opts.headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {
