@@ -27,7 +27,7 @@ describe('the TensorFlow.js model files of a package', () => {
     const files = tfjsModelFiles(layers, weights);
     const json = JSON.parse(files.modelJson) as { modelTopology: object; weightsManifest: { weights: tf.io.WeightsManifestEntry[] }[] };
     const model = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0]!.weights, weightData: files.weightsBin.slice().buffer }));
-    const out = (model.predict(tf.ones([1, 5])) as tf.Tensor).dataSync();
+    const out = Array.from((model.predict(tf.ones([1, 5])) as tf.Tensor).dataSync());
     assert.equal(out.length, 3);
     assert.ok(Math.abs(out.reduce((a, b) => a + b, 0) - 1) < 1e-5, 'softmax output');
   });
