@@ -1,7 +1,6 @@
 import * as vscode from 'vscode';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import {
-  MAX_PAGE_ROWS,
   RUNS_VIEW_TYPE,
   type ColumnLayout,
   type RunsContract,
@@ -12,11 +11,10 @@ import {
 import { runsValidators } from '../../protocol/runs/runsValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import type { StoreService } from '../store/storeService';
-import { previewArtifact, loadRunDetails } from './runDetails';
-import { loadSeries } from './runSeries';
 import { formatRunsCsv } from './runsCsv';
 import { RunsQueryEngine } from './runsQueryEngine';
-import { groupRuns, NOTE_TAG, rowCells, STARRED_TAG } from './runsTableModel';
+import { createRunsDataHandlers, type RunsDataHandlers } from './runsRequests';
+import { NOTE_TAG, rowCells, STARRED_TAG } from './runsTableModel';
 
 export interface RunsPanelDependencies {
   extensionUri: vscode.Uri;
@@ -39,6 +37,7 @@ const REFRESH_DELAY_MS = 500;
 export class RunsPanel extends PanelHost<RunsContract> {
   private static readonly open = new Map<string, RunsPanel>();
   private readonly engine: RunsQueryEngine;
+  private readonly data: RunsDataHandlers;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
 
   static show(scope: RunsScope, deps: RunsPanelDependencies): RunsPanel {
@@ -81,6 +80,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
     );
     panel.title = scope.title;
     this.engine = new RunsQueryEngine(() => this.tracking(), scope.experimentIds);
+    this.data = createRunsDataHandlers(this.engine, () => this.tracking());
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
     this.track({ dispose: () => clearTimeout(this.refreshTimer) });
   }
@@ -92,42 +92,14 @@ export class RunsPanel extends PanelHost<RunsContract> {
       compareRunIds: this.scope.compareRunIds,
       layout: this.deps.workspaceState.get<ColumnLayout>(this.layoutKey()),
     }),
-    getColumns: async ({ query }) => {
-      const resolved = await this.engine.resolve(query);
-      return { columns: resolved.columns, total: resolved.runs.length, filterError: resolved.filterError, revision: this.engine.revision };
-    },
-    getRows: async ({ query, offset, limit }) => {
-      const resolved = await this.engine.resolve(query);
-      const page = resolved.runs.slice(offset, offset + Math.min(limit, MAX_PAGE_ROWS));
-      const columnIds = resolved.columns.map((c) => c.id);
-      const cells = rowCells(page, columnIds, query.aggregate);
-      return {
-        total: resolved.runs.length,
-        offset,
-        columnIds,
-        rows: page.map((run, i) => ({ runId: run.info.runId, cells: cells[i]! })),
-        filterError: resolved.filterError,
-        revision: this.engine.revision,
-      };
-    },
-    getGroups: async ({ query, groupBy }) => {
-      const resolved = await this.engine.resolve(query);
-      const metricColumnIds = resolved.columns.filter((c) => c.kind === 'metric').map((c) => c.id);
-      return { groupBy, groups: groupRuns(resolved.runs, groupBy, metricColumnIds, query.aggregate), metricColumnIds, filterError: resolved.filterError };
-    },
-    getMatrix: async ({ query, columnIds }) => {
-      const resolved = await this.engine.resolve(query);
-      return {
-        columnIds,
-        runIds: resolved.runs.map((r) => r.info.runId),
-        runNames: resolved.runs.map((r) => r.info.runName || r.info.runId.slice(0, 8)),
-        rows: rowCells(resolved.runs, columnIds, query.aggregate),
-        truncated: resolved.truncated,
-      };
-    },
-    getSeries: async ({ runIds, keys, maxPoints }) => loadSeries(await this.tracking(), runIds, keys, maxPoints),
-    getRunDetails: async ({ runId }) => loadRunDetails(await this.tracking(), runId),
-    getArtifactPreview: async ({ runId, path }) => previewArtifact(await this.tracking(), runId, path),
+    // Delegates rather than a spread: field initializers run before the constructor sets `data`.
+    getColumns: (p) => this.data.getColumns(p),
+    getRows: (p) => this.data.getRows(p),
+    getGroups: (p) => this.data.getGroups(p),
+    getMatrix: (p) => this.data.getMatrix(p),
+    getSeries: (p) => this.data.getSeries(p),
+    getRunDetails: (p) => this.data.getRunDetails(p),
+    getArtifactPreview: (p) => this.data.getArtifactPreview(p),
     exportCsv: ({ query, columnIds }) => this.exportCsv(query, columnIds),
   };
 

@@ -1,0 +1,59 @@
+/**
+ * The Runs panel's data requests, free of `vscode`: the panel host wires them to the webview, and
+ * webview tests and the benchmark drive the same code with an in-memory store.
+ */
+import type { TrackingStore } from '../../core/tracking/trackingStore';
+import { MAX_PAGE_ROWS, type RunsContract } from '../../protocol/runs/runsContract';
+import { loadRunDetails, previewArtifact } from './runDetails';
+import { loadSeries } from './runSeries';
+import type { RunsQueryEngine } from './runsQueryEngine';
+import { groupRuns, rowCells } from './runsTableModel';
+
+type DataRequest = 'getColumns' | 'getRows' | 'getGroups' | 'getMatrix' | 'getSeries' | 'getRunDetails' | 'getArtifactPreview';
+
+export type RunsDataHandlers = {
+  [M in DataRequest]: (params: RunsContract['requests'][M]['params']) => Promise<RunsContract['requests'][M]['result']>;
+};
+
+export type RunsDataSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns' | 'listArtifacts' | 'readArtifact'>;
+
+export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => Promise<RunsDataSource>): RunsDataHandlers {
+  return {
+    getColumns: async ({ query }) => {
+      const resolved = await engine.resolve(query);
+      return { columns: resolved.columns, total: resolved.runs.length, filterError: resolved.filterError, revision: engine.revision };
+    },
+    getRows: async ({ query, offset, limit }) => {
+      const resolved = await engine.resolve(query);
+      const page = resolved.runs.slice(offset, offset + Math.min(limit, MAX_PAGE_ROWS));
+      const columnIds = resolved.columns.map((c) => c.id);
+      const cells = rowCells(page, columnIds, query.aggregate);
+      return {
+        total: resolved.runs.length,
+        offset,
+        columnIds,
+        rows: page.map((run, i) => ({ runId: run.info.runId, cells: cells[i]! })),
+        filterError: resolved.filterError,
+        revision: engine.revision,
+      };
+    },
+    getGroups: async ({ query, groupBy }) => {
+      const resolved = await engine.resolve(query);
+      const metricColumnIds = resolved.columns.filter((c) => c.kind === 'metric').map((c) => c.id);
+      return { groupBy, groups: groupRuns(resolved.runs, groupBy, metricColumnIds, query.aggregate), metricColumnIds, filterError: resolved.filterError };
+    },
+    getMatrix: async ({ query, columnIds }) => {
+      const resolved = await engine.resolve(query);
+      return {
+        columnIds,
+        runIds: resolved.runs.map((r) => r.info.runId),
+        runNames: resolved.runs.map((r) => r.info.runName || r.info.runId.slice(0, 8)),
+        rows: rowCells(resolved.runs, columnIds, query.aggregate),
+        truncated: resolved.truncated,
+      };
+    },
+    getSeries: async ({ runIds, keys, maxPoints }) => loadSeries(await tracking(), runIds, keys, maxPoints),
+    getRunDetails: async ({ runId }) => loadRunDetails(await tracking(), runId),
+    getArtifactPreview: async ({ runId, path }) => previewArtifact(await tracking(), runId, path),
+  };
+}

@@ -1,0 +1,46 @@
+/**
+ * Chart colours from the VS Code theme. ECharts draws on a canvas and cannot use CSS variables,
+ * so the computed values are read here and re-read when the theme changes.
+ */
+
+export interface ChartTheme {
+  foreground: string;
+  muted: string;
+  grid: string;
+  background: string;
+  tooltipBackground: string;
+  tooltipBorder: string;
+  fontFamily: string;
+  palette: string[];
+}
+
+/** Enough distinct hues for many runs; the theme's chart colours come first. */
+const EXTRA_HUES = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#bcbd22', '#8c564b', '#e377c2'];
+
+export function readChartTheme(root: Element = document.documentElement): ChartTheme {
+  const style = getComputedStyle(root);
+  const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
+  const themed = ['--vscode-charts-blue', '--vscode-charts-orange', '--vscode-charts-green', '--vscode-charts-red', '--vscode-charts-purple', '--vscode-charts-yellow']
+    .map((name) => style.getPropertyValue(name).trim())
+    .filter((c) => c !== '');
+  return {
+    foreground: v('--vscode-foreground', '#cccccc'),
+    muted: v('--vscode-descriptionForeground', '#999999'),
+    grid: v('--vscode-editorGroup-border', v('--vscode-panel-border', '#80808040')),
+    background: v('--vscode-editor-background', '#1e1e1e'),
+    tooltipBackground: v('--vscode-editorHoverWidget-background', v('--vscode-editorWidget-background', v('--vscode-editor-background', '#252526'))),
+    tooltipBorder: v('--vscode-editorHoverWidget-border', v('--vscode-panel-border', '#454545')),
+    fontFamily: v('--vscode-font-family', 'sans-serif'),
+    palette: [...themed, ...EXTRA_HUES.filter((c) => !themed.includes(c))],
+  };
+}
+
+/** FNV-1a: the same run gets the same colour in every chart, session and panel. */
+export function runColor(runId: string, palette: readonly string[]): string {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < runId.length; i++) {
+    h ^= runId.charCodeAt(i);
+    h = Math.imul(h, 0x01000193);
+  }
+  return palette[(h >>> 0) % palette.length]!;
+}

@@ -1,0 +1,113 @@
+/**
+ * Metric curves: one chart per metric, every compared run overlaid in its own stable colour.
+ * Updates replace only the series, so a live refresh keeps the user's zoom; charts share one
+ * group so zooming or hovering one moves them all.
+ */
+import type { SeriesResult } from '../../src/protocol/runs/runsContract';
+import { formatDuration } from '../shared/formatting';
+import { formatNumber } from './cellFormat';
+import { runColor, type ChartTheme } from './chartTheme';
+import { curvePoints, type XAxisMode } from './curveSeries';
+import { chartFor, echarts } from './echartsSetup';
+
+export interface CurveSettings {
+  xAxis: XAxisMode;
+  smoothing: number;
+  logScale: boolean;
+}
+
+const GROUP = 'mlops-curves';
+/** Lines in one tooltip; the rest are counted. */
+const TOOLTIP_ROWS = 15;
+
+interface TooltipItem {
+  seriesName: string;
+  color: string;
+  value: [number, number];
+}
+
+export function renderCurve(element: HTMLElement, key: string, data: SeriesResult, settings: CurveSettings, theme: ChartTheme): void {
+  const chart = chartFor(element);
+  const fresh = chart.group !== GROUP;
+  const starts = new Map(data.runs.map((r) => [r.runId, r.startTime]));
+  const names = new Map(data.runs.map((r) => [r.runId, r.name]));
+  const series = data.series
+    .filter((s) => s.key === key)
+    .map((s) => ({
+      type: 'line' as const,
+      id: s.runId,
+      name: names.get(s.runId) ?? s.runId,
+      data: curvePoints(s, settings.xAxis, starts.get(s.runId) ?? 0, settings.smoothing, settings.logScale),
+      showSymbol: false,
+      symbolSize: 4,
+      sampling: 'lttb' as const,
+      lineStyle: { width: 1.5 },
+      color: runColor(s.runId, theme.palette),
+      emphasis: { focus: 'series' as const },
+    }));
+  const xType = settings.xAxis === 'time' ? ('time' as const) : ('value' as const);
+  const axisCommon = {
+    axisLine: { lineStyle: { color: theme.muted } },
+    axisLabel: { color: theme.muted },
+    splitLine: { lineStyle: { color: theme.grid } },
+  };
+  chart.setOption(
+    {
+      animation: false,
+      textStyle: { fontFamily: theme.fontFamily, color: theme.foreground },
+      grid: { left: 56, right: 16, top: 12, bottom: 52 },
+      xAxis: {
+        type: xType,
+        scale: true,
+        name: settings.xAxis === 'step' ? 'step' : settings.xAxis === 'time' ? '' : 'time since start',
+        nameLocation: 'middle',
+        nameGap: 24,
+        nameTextStyle: { color: theme.muted },
+        ...axisCommon,
+        axisLabel: { color: theme.muted, ...(settings.xAxis === 'relative' ? { formatter: (v: number) => formatDuration(v * 1000) } : {}) },
+      },
+      yAxis: { type: settings.logScale ? 'log' : 'value', scale: true, ...axisCommon, axisLabel: { color: theme.muted, formatter: (v: number) => formatNumber(v) } },
+      tooltip: {
+        trigger: 'axis',
+        confine: true,
+        backgroundColor: theme.tooltipBackground,
+        borderColor: theme.tooltipBorder,
+        textStyle: { color: theme.foreground, fontSize: 12 },
+        axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
+        formatter: (raw: unknown) => tooltipHtml(raw as TooltipItem[], settings.xAxis),
+      },
+      ...(fresh
+        ? {
+            dataZoom: [
+              { type: 'inside', xAxisIndex: 0, filterMode: 'none' },
+              { type: 'slider', xAxisIndex: 0, height: 14, bottom: 4, filterMode: 'none', textStyle: { color: theme.muted }, borderColor: theme.grid },
+            ],
+          }
+        : {}),
+      series,
+    },
+    // Only the series are replaced: axes, tooltip and the dataZoom window (the user's zoom) stay.
+    { replaceMerge: ['series'], lazyUpdate: false },
+  );
+  if (fresh) {
+    chart.group = GROUP;
+    echarts.connect(GROUP);
+  }
+  element.dataset.series = JSON.stringify(series.map((s) => ({ id: s.id, name: s.name, color: s.color, points: s.data.length, first: s.data[0], last: s.data[s.data.length - 1] })));
+}
+
+function tooltipHtml(items: TooltipItem[], mode: XAxisMode): string {
+  if (items.length === 0) return '';
+  const x = items[0]!.value[0];
+  const xText = mode === 'step' ? `step ${formatNumber(x)}` : mode === 'time' ? new Date(x).toLocaleString() : formatDuration(x * 1000);
+  const sorted = [...items].sort((a, b) => b.value[1] - a.value[1]);
+  const rows = sorted
+    .slice(0, TOOLTIP_ROWS)
+    .map((i) => `<div><span class="swatch" style="background:${i.color}"></span>${escapeHtml(i.seriesName)}: <b>${formatNumber(i.value[1])}</b></div>`);
+  const more = sorted.length > TOOLTIP_ROWS ? `<div>… and ${sorted.length - TOOLTIP_ROWS} more runs</div>` : '';
+  return `<div><b>${xText}</b></div>${rows.join('')}${more}`;
+}
+
+export function escapeHtml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

@@ -1,0 +1,41 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import type { RunsContract } from '../../src/protocol/runs/runsContract';
+import { HostConnection } from '../shared/hostConnection';
+import { getVsCodeApi } from '../shared/vscodeApi';
+import styles from './runs.css';
+import { RunsApp } from './runsApp';
+import type { RunsViewState } from './runsState';
+
+// The panel CSP allows inline styles; the stylesheet travels inside the bundle (esbuild's text loader).
+const style = document.createElement('style');
+style.textContent = styles;
+document.head.append(style);
+
+const api = getVsCodeApi<RunsViewState>();
+const host = new HostConnection<RunsContract>(api);
+const root = document.getElementById('app')!;
+root.replaceChildren();
+const top = document.createElement('div');
+top.className = 'runs-top';
+const bodyRow = document.createElement('div');
+bodyRow.className = 'runs-body';
+const mainColumn = document.createElement('div');
+mainColumn.className = 'runs-main';
+const gridPanel = document.createElement('div');
+gridPanel.className = 'tab-panel grid-panel';
+const tabHost = document.createElement('div');
+tabHost.style.display = 'contents';
+const detailsHost = document.createElement('div');
+detailsHost.style.display = 'contents';
+mainColumn.append(gridPanel, tabHost);
+bodyRow.append(mainColumn, detailsHost);
+root.append(top, bodyRow);
+
+const app = new RunsApp(host, api, top, gridPanel, tabHost, detailsHost);
+app.start().then(
+  () => root.setAttribute('aria-busy', 'false'),
+  (error: unknown) => {
+    root.setAttribute('aria-busy', 'false');
+    top.textContent = `The Runs panel could not be loaded: ${error instanceof Error ? error.message : String(error)}`;
+  },
+);

@@ -1,0 +1,550 @@
+/**
+ * The Runs view's controller: holds the state, asks the host for what is on screen, and wires
+ * the virtual grid, the toolbar and the compare tabs together.
+ */
+import { render } from 'lit';
+import type {
+  ArtifactPreview,
+  ColumnInfo,
+  FilterError,
+  GroupsResult,
+  MatrixResult,
+  RunDetails,
+  RunsContract,
+  RunsQuery,
+  SeriesResult,
+} from '../../src/protocol/runs/runsContract';
+import type { HostConnection } from '../shared/hostConnection';
+import type { VsCodeApi } from '../shared/vscodeApi';
+import { columnLabel, defaultWidth, formatCell, formatNumber } from './cellFormat';
+import { readChartTheme, runColor, type ChartTheme } from './chartTheme';
+import { renderCurve } from './curvesChart';
+import { disposeChart } from './echartsSetup';
+import { renderParallel } from './parallelChart';
+import { RowCache } from './rowCache';
+import { renderBoxplot, renderScatter } from './scatterChart';
+import { defaultMetricKeys, defaultState, nextSort, reorderColumns, visibleColumns, type RunsTab, type RunsViewState } from './runsState';
+import { renderBody, renderDetails, renderTop, type ViewModel } from './runsTemplates';
+import { VirtualGrid, type GridColumn, type GridRow } from './virtualGrid';
+
+/** Runs drawn when none are selected: the top of the table. */
+const DEFAULT_COMPARE_RUNS = 10;
+const MAX_CHART_RUNS = 100;
+const MAX_SIDE_BY_SIDE = 50;
+
+export class RunsApp {
+  state: RunsViewState;
+  columns: ColumnInfo[] = [];
+  shown: ColumnInfo[] = [];
+  total = 0;
+  filterError: FilterError | undefined;
+  error: string | undefined;
+  groups: GroupsResult | undefined;
+  details: RunDetails | undefined;
+  preview: { path: string; preview?: ArtifactPreview; error?: string } | undefined;
+  sideBySide: { columns: ColumnInfo[]; runs: Array<{ runId: string; cells: Map<string, unknown> }> } | undefined;
+  columnChooserOpen = false;
+  columnSearch = '';
+  status = '';
+  private theme: ChartTheme = readChartTheme();
+  readonly grid: VirtualGrid;
+  private readonly rows: RowCache;
+  private readonly selected: Set<string>;
+  private layoutTimer: ReturnType<typeof setTimeout> | undefined;
+  private filterTimer: ReturnType<typeof setTimeout> | undefined;
+  private queryGeneration = 0;
+  private chartsKey = '';
+  private parallelKey = '';
+
+  constructor(
+    private readonly host: HostConnection<RunsContract>,
+    private readonly api: VsCodeApi<RunsViewState>,
+    private readonly top: HTMLElement,
+    private readonly gridPanel: HTMLElement,
+    private readonly body: HTMLElement,
+    private readonly detailsHost: HTMLElement,
+  ) {
+    this.state = { ...defaultState(), ...(api.getState() ?? {}) };
+    this.selected = new Set(this.state.selected);
+    this.grid = new VirtualGrid(
+      {
+        row: (i) => this.gridRow(i),
+        visibleRowsChanged: (start, end) => {
+          if (!this.state.groupBy) this.rows.ensure(start, end);
+        },
+        sort: (id, additive) => this.sortBy(id, additive),
+        resize: (id, width) => this.updateLayout({ ...this.state.layout, widths: { ...this.state.layout.widths, [id]: width } }),
+        reorder: (id, before) => this.updateLayout(reorderColumns(this.state.layout, this.columns, id, before)),
+        toggleSelection: (i) => this.toggleRow(i),
+        open: (i) => this.openRow(i),
+      },
+      'Runs',
+    );
+    this.gridPanel.append(this.grid.element);
+    this.rows = new RowCache(
+      (offset, limit) => this.host.request('getRows', { query: this.query(), offset, limit }),
+      (result) => {
+        this.filterError = result.filterError;
+        if (result.total !== this.total) {
+          this.total = result.total;
+          this.grid.setRowCount(this.total);
+        }
+        this.grid.invalidate();
+      },
+      (error) => this.fail(error),
+    );
+    // Theme switches change the CSS variables; charts read them once per draw.
+    new MutationObserver(() => {
+      this.theme = readChartTheme();
+      this.chartsKey = '';
+      this.parallelKey = '';
+      if (this.state.tab !== 'table') void this.renderTab();
+    }).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+  }
+
+  async start(): Promise<void> {
+    const init = await this.host.request('getInit', {});
+    const fresh = this.state.scope === undefined;
+    this.state.scope = { title: init.title, experimentIds: init.experimentIds, compareRunIds: init.compareRunIds };
+    if (fresh) {
+      if (init.layout) this.state.layout = init.layout;
+      if (init.compareRunIds.length > 0) {
+        init.compareRunIds.forEach((id) => this.selected.add(id));
+        this.state.tab = 'curves';
+      }
+    }
+    this.host.onNotification('storeChanged', () => void this.reload(true));
+    await this.reload(false);
+    if (this.state.detailsRunId) void this.openDetails(this.state.detailsRunId);
+  }
+
+  query(): RunsQuery {
+    return { filter: this.state.filter, sort: this.state.sort, aggregate: this.state.aggregate, ...(this.state.restriction ? { runIds: this.state.restriction.runIds } : {}) };
+  }
+
+  /** Re-reads columns and rows; `live` keeps the rows on screen until their new values arrive. */
+  async reload(live: boolean): Promise<void> {
+    const generation = ++this.queryGeneration;
+    try {
+      const result = await this.host.request('getColumns', { query: this.query() });
+      if (generation !== this.queryGeneration) return;
+      this.columns = result.columns;
+      this.total = result.total;
+      this.filterError = result.filterError;
+      this.error = undefined;
+      if (this.state.curves.keys.length === 0) this.state.curves.keys = defaultMetricKeys(this.columns, 4);
+      if (this.state.groupBy) {
+        this.groups = await this.host.request('getGroups', { query: this.query(), groupBy: this.state.groupBy });
+        if (generation !== this.queryGeneration) return;
+        this.applyGroupGrid();
+      } else {
+        this.groups = undefined;
+        this.applyColumns();
+        this.grid.setRowCount(this.total);
+        if (live) {
+          const first = Math.floor(this.grid.element.scrollTop / 24);
+          this.rows.refresh(first, first + Math.ceil(this.grid.element.clientHeight / 24) + 12);
+        } else this.rows.reset();
+        this.grid.invalidate();
+      }
+    } catch (error) {
+      this.fail(error);
+    }
+    this.save();
+    this.renderAll();
+    if (live) {
+      this.chartsKey = '';
+      if (this.state.tab === 'parallel') this.parallelKey = '';
+      if (this.details) void this.openDetails(this.details.runId);
+    }
+    if (this.state.tab !== 'table') await this.renderTab();
+  }
+
+  private applyColumns(): void {
+    this.shown = visibleColumns(this.columns, this.state.layout, this.state.onlyDiff);
+    const pinned = new Set(this.state.layout.pinned);
+    const sortRank = new Map(this.state.sort.map((s, i) => [s.columnId, { rank: i + 1, descending: s.descending }]));
+    const gridColumns: GridColumn[] = this.shown.map((c) => ({
+      id: c.id,
+      label: columnLabel(c),
+      kind: c.kind === 'attribute' ? '' : c.kind === 'metric' ? `metric (${this.state.aggregate})` : c.kind,
+      width: this.state.layout.widths[c.id] ?? defaultWidth(c),
+      numeric: c.numeric,
+      pinned: pinned.has(c.id),
+      ...(sortRank.has(c.id) ? { sort: sortRank.get(c.id)! } : {}),
+    }));
+    this.grid.setColumns(gridColumns);
+  }
+
+  private applyGroupGrid(): void {
+    const groups = this.groups!;
+    const label = this.columns.find((c) => c.id === groups.groupBy);
+    this.shown = [];
+    this.grid.setColumns([
+      { id: 'group', label: label ? columnLabel(label) : groups.groupBy, kind: 'group', width: 200, numeric: false, pinned: true },
+      { id: 'count', label: 'Runs', kind: 'count', width: 70, numeric: true, pinned: false },
+      ...groups.metricColumnIds.map((id) => ({ id, label: id.slice('metrics.'.length), kind: `mean (min – max)`, width: 190, numeric: true, pinned: false })),
+    ]);
+    this.grid.setRowCount(groups.groups.length);
+    this.total = groups.groups.length;
+    this.grid.invalidate();
+  }
+
+  private gridRow(i: number): GridRow | undefined {
+    if (this.groups) {
+      const g = this.groups.groups[i];
+      if (!g) return undefined;
+      return {
+        key: `group:${g.value}`,
+        selected: g.runIds.every((id) => this.selected.has(id)),
+        cells: [
+          g.value === null ? { text: '(none)', className: 'missing' } : { text: g.value },
+          { text: String(g.count) },
+          ...this.groups.metricColumnIds.map((id) => {
+            const a = g.aggregates[id];
+            return a && a.mean !== null ? { text: `${formatNumber(a.mean)} (${formatNumber(a.min!)} – ${formatNumber(a.max!)})` } : { text: '—', className: 'missing' };
+          }),
+        ],
+      };
+    }
+    const row = this.rows.get(i);
+    if (!row) return undefined;
+    return {
+      key: row.runId,
+      selected: this.selected.has(row.runId),
+      cells: this.shown.map((c) => {
+        const cell = formatCell(c, this.rows.cell(i, c.id));
+        return c.id === 'attributes.run_name' ? { ...cell, swatch: runColor(row.runId, this.theme.palette) } : cell;
+      }),
+    };
+  }
+
+  // ---- user actions ---------------------------------------------------------------------------
+
+  setFilter(text: string, immediate: boolean): void {
+    this.state.filter = text;
+    clearTimeout(this.filterTimer);
+    this.filterTimer = setTimeout(() => void this.reload(false), immediate ? 0 : 400);
+  }
+
+  sortBy(columnId: string, additive: boolean): void {
+    if (this.groups) return;
+    this.state.sort = nextSort(this.state.sort, columnId, additive);
+    void this.reload(false);
+  }
+
+  setAggregate(aggregate: RunsViewState['aggregate']): void {
+    this.state.aggregate = aggregate;
+    void this.reload(false);
+  }
+
+  setGroupBy(groupBy: string | undefined): void {
+    this.state.groupBy = groupBy;
+    void this.reload(false);
+  }
+
+  setOnlyDiff(on: boolean): void {
+    this.state.onlyDiff = on;
+    this.applyColumns();
+    this.save();
+    this.renderAll();
+    if (this.state.tab === 'sideBySide') void this.renderTab();
+  }
+
+  setRestriction(restriction: RunsViewState['restriction']): void {
+    this.state.restriction = restriction;
+    void this.reload(false);
+  }
+
+  setTab(tab: RunsTab): void {
+    this.state.tab = tab;
+    this.save();
+    this.renderAll();
+    void this.renderTab();
+  }
+
+  updateLayout(layout: RunsViewState['layout']): void {
+    this.state.layout = layout;
+    this.applyColumns();
+    this.save();
+    this.renderAll();
+    clearTimeout(this.layoutTimer);
+    this.layoutTimer = setTimeout(() => this.host.notify('saveLayout', { layout: this.state.layout }), 300);
+  }
+
+  toggleHidden(id: string): void {
+    const hidden = new Set(this.state.layout.hidden);
+    if (hidden.has(id)) hidden.delete(id);
+    else hidden.add(id);
+    this.updateLayout({ ...this.state.layout, hidden: [...hidden] });
+  }
+
+  togglePinned(id: string): void {
+    const pinned = this.state.layout.pinned.includes(id) ? this.state.layout.pinned.filter((p) => p !== id) : [...this.state.layout.pinned, id];
+    this.updateLayout({ ...this.state.layout, pinned });
+  }
+
+  toggleRow(i: number): void {
+    if (this.groups) {
+      const g = this.groups.groups[i];
+      if (!g) return;
+      const all = g.runIds.every((id) => this.selected.has(id));
+      for (const id of g.runIds) {
+        if (all) this.selected.delete(id);
+        else this.selected.add(id);
+      }
+    } else {
+      const row = this.rows.get(i);
+      if (!row) return;
+      if (this.selected.has(row.runId)) this.selected.delete(row.runId);
+      else this.selected.add(row.runId);
+    }
+    this.selectionChanged();
+  }
+
+  clearSelection(): void {
+    this.selected.clear();
+    this.selectionChanged();
+  }
+
+  private selectionChanged(): void {
+    this.state.selected = [...this.selected];
+    this.save();
+    this.grid.invalidate();
+    this.renderAll();
+  }
+
+  get selection(): string[] {
+    return [...this.selected];
+  }
+
+  openRow(i: number): void {
+    if (this.groups) {
+      const g = this.groups.groups[i];
+      if (!g) return;
+      const name = this.columns.find((c) => c.id === this.groups!.groupBy);
+      this.state.groupBy = undefined;
+      this.setRestriction({ label: `${name ? columnLabel(name) : this.groups.groupBy} = ${g.value ?? '(none)'}`, runIds: g.runIds });
+      return;
+    }
+    const row = this.rows.get(i);
+    if (row) void this.openDetails(row.runId);
+  }
+
+  async openDetails(runId: string): Promise<void> {
+    this.state.detailsRunId = runId;
+    try {
+      this.details = await this.host.request('getRunDetails', { runId });
+      if (this.preview && !this.details.artifacts.some((a) => a.path === this.preview!.path)) this.preview = undefined;
+    } catch (error) {
+      this.details = undefined;
+      this.fail(error);
+    }
+    this.save();
+    this.renderAll();
+  }
+
+  closeDetails(): void {
+    this.details = undefined;
+    this.preview = undefined;
+    this.state.detailsRunId = undefined;
+    this.save();
+    this.renderAll();
+    this.grid.element.focus();
+  }
+
+  async showPreview(path: string): Promise<void> {
+    if (!this.details) return;
+    this.preview = { path };
+    this.renderAll();
+    try {
+      this.preview = { path, preview: await this.host.request('getArtifactPreview', { runId: this.details.runId, path }) };
+    } catch (error) {
+      this.preview = { path, error: error instanceof Error ? error.message : String(error) };
+    }
+    this.renderAll();
+  }
+
+  action(kind: 'star' | 'unstar' | 'rename' | 'note' | 'delete', runIds: string[]): void {
+    if (runIds.length === 0) return;
+    if (kind === 'star' || kind === 'unstar') this.host.notify('setStarred', { runIds, starred: kind === 'star' });
+    else if (kind === 'rename') this.host.notify('renameRun', { runId: runIds[0]! });
+    else if (kind === 'note') this.host.notify('editNote', { runId: runIds[0]! });
+    else this.host.notify('deleteRuns', { runIds });
+  }
+
+  async exportCsv(): Promise<void> {
+    try {
+      const result = await this.host.request('exportCsv', { query: this.query(), columnIds: this.shown.map((c) => c.id) });
+      this.status = result.saved ? `Exported ${result.rows} runs to ${result.path}` : '';
+    } catch (error) {
+      this.fail(error);
+    }
+    this.renderAll();
+  }
+
+  setCurves(patch: Partial<RunsViewState['curves']>): void {
+    this.state.curves = { ...this.state.curves, ...patch };
+    this.save();
+    this.renderAll();
+    void this.renderTab();
+  }
+
+  setParallelColumns(ids: string[]): void {
+    this.state.parallelColumns = ids;
+    this.save();
+    this.renderAll();
+    void this.renderTab();
+  }
+
+  setScatter(patch: Partial<RunsViewState['scatter']>): void {
+    this.state.scatter = { ...this.state.scatter, ...patch };
+    this.save();
+    this.renderAll();
+    void this.renderTab();
+  }
+
+  /** The runs the charts draw: the selection, or the first rows of the table. */
+  compareRunIds(): string[] {
+    if (this.selected.size > 0) return [...this.selected].slice(0, MAX_CHART_RUNS);
+    const ids: string[] = [];
+    for (let i = 0; i < Math.min(this.total, DEFAULT_COMPARE_RUNS); i++) {
+      const row = this.rows.get(i);
+      if (row) ids.push(row.runId);
+    }
+    return ids;
+  }
+
+  parallelAxes(): string[] {
+    if (this.state.parallelColumns && this.state.parallelColumns.length > 0) return this.state.parallelColumns;
+    const params = this.columns.filter((c) => c.kind === 'param' && c.varies).slice(0, 6).map((c) => c.id);
+    const metrics = (this.state.curves.keys.length > 0 ? this.state.curves.keys : defaultMetricKeys(this.columns, 3)).slice(0, 3).map((k) => `metrics.${k}`);
+    return [...params, ...metrics];
+  }
+
+  // ---- rendering ----------------------------------------------------------------------------
+
+  private fail(error: unknown): void {
+    this.error = error instanceof Error ? error.message : String(error);
+    this.renderAll();
+  }
+
+  private save(): void {
+    this.api.setState({ ...this.state, selected: [...this.selected] });
+  }
+
+  renderAll(): void {
+    const model: ViewModel = { app: this, state: this.state };
+    render(renderTop(model), this.top);
+    render(renderBody(model), this.body);
+    render(renderDetails(this), this.detailsHost);
+    this.gridPanel.hidden = this.state.tab !== 'table';
+  }
+
+  /** Draws the charts of the current tab; asks the host only for what it has not got yet. */
+  async renderTab(): Promise<void> {
+    const tab = this.state.tab;
+    const panel = this.body.querySelector<HTMLElement>('.tab-panel');
+    if (!panel) return;
+    try {
+      if (tab === 'curves') await this.drawCurves(panel);
+      else if (tab === 'parallel') await this.drawParallel(panel);
+      else if (tab === 'scatter') await this.drawScatter(panel);
+      else if (tab === 'sideBySide') await this.loadSideBySide();
+    } catch (error) {
+      this.fail(error);
+    }
+  }
+
+  private async drawCurves(panel: HTMLElement): Promise<void> {
+    if (this.selected.size === 0 && this.total > 0 && this.rows.get(0) === undefined) {
+      // Nothing selected and the first rows are not loaded yet (panel opened on this tab).
+      const first = await this.host.request('getRows', { query: this.query(), offset: 0, limit: DEFAULT_COMPARE_RUNS });
+      first.rows.forEach((r) => this.fallbackRuns.push(r.runId));
+    }
+    const runIds = this.compareRunIds().length > 0 ? this.compareRunIds() : this.fallbackRuns.slice(0, DEFAULT_COMPARE_RUNS);
+    const keys = this.state.curves.keys;
+    const key = JSON.stringify([runIds, keys, this.state.curves]);
+    if (key === this.chartsKey) return;
+    this.chartsKey = key;
+    const started = performance.now();
+    const charts = [...panel.querySelectorAll<HTMLElement>('.chart[data-metric]')];
+    const width = charts[0]?.clientWidth ?? 600;
+    // Never more points than pixels: the host downsamples to the chart's width.
+    const data: SeriesResult = await this.host.request('getSeries', { runIds, keys, maxPoints: Math.max(100, Math.min(2000, Math.round(width))) });
+    if (key !== this.chartsKey) return;
+    this.lastSeries = data;
+    this.renderAll();
+    for (const element of panel.querySelectorAll<HTMLElement>('.chart[data-metric]')) {
+      renderCurve(element, element.dataset.metric!, data, this.state.curves, this.theme);
+    }
+    panel.dataset.rendered = String(Math.round(performance.now() - started));
+  }
+
+  lastSeries: SeriesResult | undefined;
+  private readonly fallbackRuns: string[] = [];
+
+  private async drawParallel(panel: HTMLElement): Promise<void> {
+    const axes = this.parallelAxes();
+    const element = panel.querySelector<HTMLElement>('.chart[data-chart=parallel]');
+    if (!element || axes.length === 0) return;
+    const base = { ...this.query(), runIds: undefined };
+    const key = JSON.stringify([axes, base]);
+    if (key === this.parallelKey) return;
+    this.parallelKey = key;
+    const matrix: MatrixResult = await this.host.request('getMatrix', { query: { filter: base.filter, sort: base.sort, aggregate: base.aggregate }, columnIds: axes });
+    const labels = axes.map((id) => {
+      const c = this.columns.find((x) => x.id === id);
+      return { columnId: id, label: c ? columnLabel(c) : id };
+    });
+    renderParallel(element, matrix, labels, this.theme, (runIds) => {
+      this.state.restriction = runIds ? { label: `${runIds.length} runs brushed in parallel coordinates`, runIds } : undefined;
+      void this.reloadKeepingParallel();
+    });
+  }
+
+  private async reloadKeepingParallel(): Promise<void> {
+    const key = this.parallelKey;
+    await this.reload(false);
+    this.parallelKey = key;
+  }
+
+  private async drawScatter(panel: HTMLElement): Promise<void> {
+    const metrics = this.columns.filter((c) => c.kind === 'metric');
+    const x = this.state.scatter.x ?? this.columns.find((c) => c.kind === 'param' && c.varies)?.id ?? metrics[0]?.id;
+    const y = this.state.scatter.y ?? `metrics.${defaultMetricKeys(this.columns, 1)[0] ?? ''}`;
+    const element = panel.querySelector<HTMLElement>('.chart[data-chart=scatter]');
+    if (!element || !x || !y || y === 'metrics.') return;
+    const label = (id: string): string => {
+      const c = this.columns.find((col) => col.id === id);
+      return c ? columnLabel(c) : id;
+    };
+    const matrix = await this.host.request('getMatrix', { query: this.query(), columnIds: [x, y] });
+    renderScatter(element, matrix, { x: label(x), y: label(y) }, this.theme);
+    const box = panel.querySelector<HTMLElement>('.chart[data-chart=boxplot]');
+    if (box && this.state.groupBy) {
+      const grouped = await this.host.request('getMatrix', { query: this.query(), columnIds: [this.state.groupBy, y] });
+      renderBoxplot(box, grouped, { group: label(this.state.groupBy), y: label(y) }, this.theme);
+    }
+  }
+
+  private async loadSideBySide(): Promise<void> {
+    const runIds = this.compareRunIds().slice(0, MAX_SIDE_BY_SIDE);
+    if (runIds.length === 0) {
+      this.sideBySide = { columns: [], runs: [] };
+      this.renderAll();
+      return;
+    }
+    const q: RunsQuery = { filter: '', sort: [], aggregate: this.state.aggregate, runIds };
+    const [cols, rows] = await Promise.all([this.host.request('getColumns', { query: q }), this.host.request('getRows', { query: q, offset: 0, limit: MAX_SIDE_BY_SIDE })]);
+    this.sideBySide = {
+      columns: cols.columns.filter((c) => c.id !== 'attributes.run_name'),
+      runs: rows.rows.map((r) => ({ runId: r.runId, cells: new Map(rows.columnIds.map((id, j) => [id, r.cells[j]])) })),
+    };
+    this.renderAll();
+  }
+
+  disposeCharts(): void {
+    for (const el of this.body.querySelectorAll<HTMLElement>('.chart')) disposeChart(el);
+  }
+}
