@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import type { BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingResult } from '../../core/training/trainingRunner';
@@ -45,8 +46,11 @@ export function registerTrainCommand(program: Command): void {
         log(`${p.runId ? `[${p.runId.slice(0, 8)}] ` : ''}${p.message}`);
       };
       let result: TrainingResult;
+      let modelDir: string;
       try {
         result = await runTraining({ store: store.tracking, specPath, backend, signal: controller.signal, onProgress, ...(options.experiment ? { experimentName: options.experiment } : {}) });
+        const artifactUri = (await store.tracking.getRun(result.runId)).info.artifactUri;
+        modelDir = artifactUri.startsWith('file:') ? join(fileURLToPath(artifactUri), result.modelArtifactPath) : `${artifactUri}/${result.modelArtifactPath}`;
       } catch (error) {
         if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
         if (error instanceof TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
@@ -57,14 +61,14 @@ export function registerTrainCommand(program: Command): void {
         await store.close();
       }
       if (globals.json) {
-        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, metrics: result.metrics }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics }, null, 2)}\n`);
         return;
       }
       const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));
       const lines = [
         `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} epochs${result.stoppedEarly ? ', stopped early' : ''})`,
         ...shown.map(([k, v]) => `  ${k.padEnd(22)} ${Number.isInteger(v) ? v : v.toFixed(4)}`),
-        `model package: artifacts of run ${result.runId}, under ${result.modelArtifactPath}/`,
+        `model package  ${modelDir}`,
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });

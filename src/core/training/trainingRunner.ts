@@ -29,6 +29,8 @@ export interface TrainingProgress {
   readonly fraction: number;
   /** metrics of the last finished epoch (loss, val_loss, accuracy/val_accuracy or rmse/val_rmse) */
   readonly metrics: Readonly<Record<string, number>>;
+  /** training throughput so far (rows per second, epoch loops only) */
+  readonly samplesPerSecond?: number;
   /** one line for a notification or a terminal: "epoch 3/60 · loss 0.1234 · val_accuracy 0.9800" */
   readonly message: string;
 }
@@ -173,7 +175,16 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     }
     enqueue(() => persistProgress(store, runId as string, event));
     const done = (event.epoch - 1 + event.batch / Math.max(event.batchesPerEpoch, 1)) / Math.max(event.epochs, 1);
-    enqueue(async () => report({ phase: 'training', epoch: event.epoch, batch: event.batch, fraction: Math.min(0.94, done * 0.94), ...(event.epochMetrics ? { metrics: event.epochMetrics } : {}) }));
+    enqueue(async () =>
+      report({
+        phase: 'training',
+        epoch: event.epoch,
+        batch: event.batch,
+        fraction: Math.min(0.94, done * 0.94),
+        ...(event.epochMetrics ? { metrics: event.epochMetrics } : {}),
+        ...(event.samplesPerSecond !== undefined ? { samplesPerSecond: event.samplesPerSecond } : {}),
+      }),
+    );
   };
 
   const heartbeat = setInterval(() => {
