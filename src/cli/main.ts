@@ -5,7 +5,9 @@ import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerTrainCommand } from './commands/trainCommand';
 import { registerTuneCommand } from './commands/tuneCommand';
 import { registerExperimentsCommand } from './commands/experimentsCommand';
+import { registerLineageCommand } from './commands/lineageCommand';
 import { registerLogCommand } from './commands/logCommand';
+import { registerModelsCommand } from './commands/modelsCommand';
 import { registerRunsCommand } from './commands/runsCommand';
 import { registerServerCommand } from './commands/serverCommand';
 
@@ -27,6 +29,8 @@ export function buildProgram(): Command {
   registerExperimentsCommand(program);
   registerRunsCommand(program);
   registerLogCommand(program);
+  registerModelsCommand(program);
+  registerLineageCommand(program);
   registerServerCommand(program);
   return program;
 }

@@ -1,0 +1,374 @@
+import type { Command } from 'commander';
+import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { AuditEntry, ModelVersion, ReviewStatus } from '../../core/registry/registryTypes';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { CliError, type CliGlobalOptions } from '../cliContext';
+import { parseAtDate } from './modelsCliDates';
+import { collect, formatNumber, formatTime, parseKeyValues, printJson, printTable, withStore } from './trackingCliSupport';
+
+const SUMMARY_METRICS = ['test_accuracy', 'test_f1_macro', 'test_precision_macro', 'test_recall_macro', 'test_roc_auc', 'test_log_loss', 'test_rmse', 'test_mae', 'test_r2'];
+
+interface ActorOptions {
+  actor?: string;
+}
+
+/** Opens the store and its registry for one command. */
+async function withRegistry<T>(program: Command, action: (registry: ModelRegistry, store: WorkspaceStore, globals: CliGlobalOptions) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  return withStore(
+    program,
+    async (store, globals) => {
+      const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+      return action(modelRegistryFor(store), store, globals);
+    },
+    options,
+  );
+}
+
+function actorOf(options: ActorOptions): { actor?: string } {
+  return options.actor === undefined ? {} : { actor: options.actor };
+}
+
+function aliasBadges(aliases: readonly string[]): string {
+  return aliases.map((a) => `@${a}`).join(' ');
+}
+
+function describeAudit(entry: AuditEntry): string {
+  const d = entry.detail;
+  const v = entry.version === null ? '' : `v${entry.version}`;
+  switch (entry.action) {
+    case 'alias.set':
+      return `@${entry.alias} → ${v}`;
+    case 'alias.moved':
+      return `@${entry.alias} v${String(d.from)} → ${v}${d.reviewId !== undefined ? ` (review #${String(d.reviewId)})` : ''}`;
+    case 'alias.deleted':
+      return `@${entry.alias} removed from ${v}${d.reason ? ` (${String(d.reason)})` : ''}`;
+    case 'version.registered':
+      return `${v} from ${String(d.source)}`;
+    case 'version.stage':
+      return `${v} ${String(d.from)} → ${String(d.to)}`;
+    case 'review.requested':
+      return `#${String(d.reviewId)} @${entry.alias} → ${v}: ${String(d.comment)}`;
+    case 'review.approved':
+    case 'review.rejected':
+    case 'review.cancelled':
+      return `#${String(d.reviewId)} @${entry.alias} → ${v}${d.comment ? `: ${String(d.comment)}` : ''}${d.reason ? ` (${String(d.reason)})` : ''}`;
+    case 'model.tagged':
+    case 'version.tagged':
+      return `${v} ${String(d.key)}=${String(d.value)}`.trim();
+    case 'model.tag_deleted':
+    case 'version.tag_deleted':
+      return `${v} ${String(d.key)}`.trim();
+    case 'model.review_setting':
+      return d.requireReview ? 'alias moves now need review' : 'alias moves no longer need review';
+    case 'model.deleted':
+      return `versions ${(d.versions as number[] | undefined)?.join(', ') || 'none'}`;
+    default:
+      return v;
+  }
+}
+
+function printVersion(version: ModelVersion): void {
+  const rows: [string, string][] = [
+    ['model', version.name],
+    ['version', String(version.version)],
+    ['uri', `models:/${version.name}/${version.version}`],
+    ['aliases', aliasBadges(version.aliases) || '-'],
+    ['stage', version.currentStage],
+    ['status', version.status],
+    ['run', version.runId],
+    ['source', version.source],
+    ['registered', `${formatTime(version.creationTime)} by ${version.createdBy}`],
+    ['size', `${version.sizeBytes} bytes`],
+    ['files', version.storageDir],
+  ];
+  if (version.signature) {
+    rows.push(['inputs', version.signature.inputs.map((i) => `${i.name}:${i.type}`).join(', ')]);
+    const out = version.signature.output;
+    rows.push(['output', out.task === 'classification' ? `${out.target} (${out.classes.join(', ')})` : `${out.target}:double`]);
+  }
+  for (const tag of version.tags) rows.push([`tag ${tag.key}`, tag.value]);
+  if (version.description) rows.push(['description', version.description.split('\n')[0] ?? '']);
+  const width = Math.max(...rows.map(([k]) => k.length));
+  process.stdout.write(rows.map(([k, v]) => `${k.padEnd(width)}  ${v}`).join('\n') + '\n');
+}
+
+/** A model given as NAME, NAME VERSION, NAME/VERSION, NAME@ALIAS or a models:/ URI. */
+function resolveTarget(registry: ModelRegistry, target: string, version: string | undefined): { name: string; version?: ModelVersion } {
+  if (target.startsWith('models:/')) {
+    const resolved = registry.resolveUri(target);
+    return { name: resolved.name, version: resolved };
+  }
+  if (version !== undefined) return { name: target, version: registry.getVersion(target, version) };
+  if (target.includes('@') || target.includes('/')) {
+    const resolved = registry.resolveUri(`models:/${target}`);
+    return { name: resolved.name, version: resolved };
+  }
+  return { name: target };
+}
+
+/** `mlops models …`: the model registry from a terminal. */
+export function registerModelsCommand(program: Command): void {
+  const models = program.command('models').description('registered models: versions, aliases, reviews and their history');
+
+  models
+    .command('list', { isDefault: true })
+    .description('list registered models')
+    .action(async () =>
+      withRegistry(program, async (registry, _store, globals) => {
+        const all = registry.listModels();
+        if (globals.json) return printJson(all);
+        if (all.length === 0) {
+          process.stdout.write('no registered models (mlops models register RUN_ID --name NAME)\n');
+          return;
+        }
+        printTable(
+          ['NAME', 'VERSIONS', 'LATEST', 'ALIASES', 'REVIEW', 'UPDATED'],
+          all.map((m) => [
+            m.name,
+            String(m.versionCount),
+            m.latestVersion === null ? '-' : `v${m.latestVersion}`,
+            Object.entries(m.aliases).map(([a, v]) => `@${a}=v${v}`).join(' ') || '-',
+            m.requireReview ? 'required' : '-',
+            formatTime(m.lastUpdatedTime),
+          ]),
+        );
+      }),
+    );
+
+  models
+    .command('show <model> [version]')
+    .description('show a model and its versions, or one version (NAME 3, NAME/3, NAME@champion, models:/NAME@champion)')
+    .action(async (target: string, version: string | undefined) =>
+      withRegistry(program, async (registry, store, globals) => {
+        const resolved = resolveTarget(registry, target, version);
+        if (resolved.version) {
+          const { modelCard } = await import('../../core/registry/modelCard');
+          const card = await modelCard(registry, store.tracking, resolved.name, resolved.version.version);
+          if (globals.json) return printJson(card);
+          printVersion(resolved.version);
+          // Per-class figures (test_f1_Adelie, …) belong to the card panel; the summary ones fit a line.
+          const metrics = Object.entries(card.evaluation).filter(([key]) => SUMMARY_METRICS.includes(key));
+          if (metrics.length > 0) process.stdout.write(`metrics   ${metrics.map(([k, v]) => `${k}=${formatNumber(v)}`).join('  ')}\n`);
+          if (card.dataset.digest) process.stdout.write(`dataset   ${card.dataset.source ?? '?'} (digest ${card.dataset.digest})\n`);
+          if (card.backend) process.stdout.write(`backend   ${card.backend}\n`);
+          return;
+        }
+        const model = registry.getModel(resolved.name);
+        const versions = registry.listVersions(resolved.name);
+        if (globals.json) return printJson({ ...model, versions });
+        process.stdout.write(`${model.name}${model.requireReview ? '  (alias moves need review)' : ''}\n`);
+        if (model.description) process.stdout.write(`${model.description}\n`);
+        for (const tag of model.tags) process.stdout.write(`tag ${tag.key}=${tag.value}\n`);
+        process.stdout.write('\n');
+        if (versions.length === 0) {
+          process.stdout.write('no versions\n');
+          return;
+        }
+        printTable(
+          ['VERSION', 'ALIASES', 'STAGE', 'RUN', 'REGISTERED', 'BY'],
+          versions.map((v) => [`v${v.version}`, aliasBadges(v.aliases) || '-', v.currentStage, v.runId, formatTime(v.creationTime), v.createdBy]),
+        );
+      }),
+    );
+
+  models
+    .command('register <runId>')
+    .description("register a run's model package as the next version of a model (created if new)")
+    .requiredOption('-n, --name <name>', 'registered model name')
+    .option('--path <artifactPath>', 'model package folder in the run artifacts', 'model')
+    .option('-d, --description <markdown>', 'version description')
+    .option('-t, --tag <key=value>', 'version tag (repeatable)', collect)
+    .option('--actor <name>', 'who registers (default: git user.name, else the OS user)')
+    .action(async (runId: string, options: ActorOptions & { name: string; path: string; description?: string; tag?: string[] }) =>
+      withRegistry(
+        program,
+        async (registry, _store, globals) => {
+          const version = await registry.registerVersion(runId, options.name, {
+            artifactPath: options.path,
+            ...(options.description === undefined ? {} : { description: options.description }),
+            tags: parseKeyValues(options.tag, '--tag'),
+            ...actorOf(options),
+          });
+          if (globals.json) return printJson(version);
+          process.stdout.write(`registered models:/${version.name}/${version.version}\n`);
+        },
+        { create: false },
+      ),
+    );
+
+  const alias = models.command('alias').description('point aliases (champion, challenger, …) at versions');
+  alias
+    .command('set <model> <alias> <version>')
+    .description('point ALIAS at VERSION (fails if the model requires review: use review request)')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, aliasName: string, version: string, options: ActorOptions) =>
+      withRegistry(program, async (registry, _store, globals) => {
+        const before = registry.getModel(name).aliases[aliasName];
+        const result = await registry.setAlias(name, aliasName, version, actorOf(options));
+        if (globals.json) return printJson(result);
+        process.stdout.write(before === undefined ? `@${aliasName} → v${result.version}\n` : before === result.version ? `@${aliasName} already on v${result.version}\n` : `@${aliasName} v${before} → v${result.version}\n`);
+      }),
+    );
+  alias
+    .command('delete <model> <alias>')
+    .description('remove an alias')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, aliasName: string, options: ActorOptions) =>
+      withRegistry(program, async (registry) => {
+        await registry.deleteAlias(name, aliasName, actorOf(options));
+        process.stdout.write(`@${aliasName} removed from ${name}\n`);
+      }),
+    );
+
+  models
+    .command('history <model>')
+    .description('the audit log of a model; with --alias, which versions held it; with --alias and --at, which version held it then')
+    .option('-a, --alias <alias>', 'only this alias')
+    .option('--at <date>', 'a moment: 2026-03-01 (end of that day, local time), 2026-03-01T14:00, an ISO time or epoch ms')
+    .action(async (name: string, options: { alias?: string; at?: string }) =>
+      withRegistry(program, async (registry, _store, globals) => {
+        if (options.at !== undefined) {
+          if (options.alias === undefined) throw new CliError('--at needs --alias: which alias do you ask about? (e.g. --alias champion)');
+          const at = parseAtDate(options.at);
+          const holding = registry.aliasAt(name, options.alias, at);
+          if (globals.json) return printJson({ name, alias: options.alias, at, holding: holding ?? null });
+          if (!holding) {
+            process.stdout.write(`no version of ${name} held @${options.alias} at ${formatTime(at)}\n`);
+            return;
+          }
+          process.stdout.write(`v${holding.version}  (@${options.alias} of ${name} from ${formatTime(holding.from)} ${holding.until === null ? 'until now' : `to ${formatTime(holding.until)}`}, set by ${holding.setBy})\n`);
+          return;
+        }
+        if (options.alias !== undefined) {
+          const holdings = registry.aliasHistory(name, options.alias);
+          if (globals.json) return printJson(holdings);
+          if (holdings.length === 0) {
+            process.stdout.write(`@${options.alias} of ${name} was never set\n`);
+            return;
+          }
+          printTable(['VERSION', 'FROM', 'UNTIL', 'SET BY'], holdings.map((h) => [`v${h.version}`, formatTime(h.from), h.until === null ? 'now' : formatTime(h.until), h.setBy]));
+          return;
+        }
+        const entries = registry.auditLog({ name });
+        if (entries.length === 0) throw new CliError(`No history for a model named "${name}": it was never registered here (see mlops models list).`);
+        if (globals.json) return printJson(entries);
+        printTable(['#', 'TIME', 'WHO', 'WHAT', 'DETAIL'], entries.map((e) => [String(e.seq), formatTime(e.time), e.actor, e.action, describeAudit(e)]));
+      }),
+    );
+
+  const review = models.command('review').description('reviews of alias moves, for models that require them');
+  review
+    .command('request <model> <alias> <version>')
+    .description('ask for ALIAS to point at VERSION')
+    .requiredOption('-m, --message <comment>', 'why (shown to the reviewer)')
+    .option('--actor <name>', 'who asks')
+    .action(async (name: string, aliasName: string, version: string, options: ActorOptions & { message: string }) =>
+      withRegistry(program, async (registry, _store, globals) => {
+        const request = await registry.requestReview(name, aliasName, version, options.message, actorOf(options));
+        if (globals.json) return printJson(request);
+        process.stdout.write(`review #${request.reviewId}: @${aliasName} of ${name} → v${request.version} (pending; mlops models review approve ${request.reviewId})\n`);
+      }),
+    );
+  for (const decision of ['approve', 'reject'] as const) {
+    review
+      .command(`${decision} <reviewId>`)
+      .description(decision === 'approve' ? 'approve a pending review and move the alias' : 'reject a pending review')
+      .option('-m, --message <comment>', 'decision comment')
+      .option('--actor <name>', 'who decides')
+      .action(async (id: string, options: ActorOptions & { message?: string }) =>
+        withRegistry(program, async (registry, _store, globals) => {
+          const reviewId = Number(id.replace(/^#/, ''));
+          if (!Number.isSafeInteger(reviewId) || reviewId < 1) throw new CliError(`"${id}" is not a review number (see mlops models review list)`);
+          const decide = decision === 'approve' ? registry.approveReview.bind(registry) : registry.rejectReview.bind(registry);
+          const result = await decide(reviewId, { ...actorOf(options), ...(options.message === undefined ? {} : { comment: options.message }) });
+          if (globals.json) return printJson(result);
+          process.stdout.write(`review #${reviewId} ${result.status.toLowerCase()} by ${result.decidedBy ?? '?'}${decision === 'approve' ? `: @${result.alias} of ${result.name} → v${result.version}` : ''}\n`);
+        }),
+      );
+  }
+  review
+    .command('list [model]')
+    .description('pending reviews (--all: every review)')
+    .option('--all', 'include decided reviews')
+    .action(async (name: string | undefined, options: { all?: boolean }) =>
+      withRegistry(program, async (registry, _store, globals) => {
+        const status: ReviewStatus | undefined = options.all ? undefined : 'PENDING';
+        const reviews = registry.listReviews({ ...(name === undefined ? {} : { name }), ...(status === undefined ? {} : { status }) });
+        if (globals.json) return printJson(reviews);
+        if (reviews.length === 0) {
+          process.stdout.write(options.all ? 'no reviews\n' : 'no pending reviews\n');
+          return;
+        }
+        printTable(
+          ['#', 'MODEL', 'ALIAS', 'CHANGE', 'STATUS', 'REQUESTED BY', 'DECIDED BY', 'COMMENT'],
+          reviews.map((r) => [String(r.reviewId), r.name, `@${r.alias}`, `${r.previousVersion === null ? '-' : `v${r.previousVersion}`} → v${r.version}`, r.status, r.requestedBy, r.decidedBy ?? '-', r.comment]),
+        );
+      }),
+    );
+
+  models
+    .command('require-review <model> <onOff>')
+    .description('whether moving an alias of MODEL needs an approved review (on|off)')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, onOff: string, options: ActorOptions) =>
+      withRegistry(program, async (registry) => {
+        if (onOff !== 'on' && onOff !== 'off') throw new CliError(`require-review takes "on" or "off", got "${onOff}"`);
+        await registry.setRequireReview(name, onOff === 'on', actorOf(options));
+        process.stdout.write(`${name}: alias moves ${onOff === 'on' ? 'now need' : 'no longer need'} review\n`);
+      }),
+    );
+
+  models
+    .command('describe <model> [version]')
+    .description('set the markdown description of a model or a version')
+    .requiredOption('-d, --description <markdown>', 'the text')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, version: string | undefined, options: ActorOptions & { description: string }) =>
+      withRegistry(program, async (registry) => {
+        if (version === undefined) await registry.setModelDescription(name, options.description, actorOf(options));
+        else await registry.setVersionDescription(name, version, options.description, actorOf(options));
+        process.stdout.write('description saved\n');
+      }),
+    );
+
+  models
+    .command('tag <model> <keyValue> [version]')
+    .description('set a tag (key=value) on a model, or on a version')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, keyValue: string, version: string | undefined, options: ActorOptions) =>
+      withRegistry(program, async (registry) => {
+        const [tag] = parseKeyValues([keyValue], 'a tag');
+        if (!tag) return;
+        if (version === undefined) await registry.setModelTag(name, tag.key, tag.value, actorOf(options));
+        else await registry.setVersionTag(name, version, tag.key, tag.value, actorOf(options));
+        process.stdout.write(`tagged ${tag.key}=${tag.value}\n`);
+      }),
+    );
+
+  models
+    .command('stage <model> <version> <stage>')
+    .description("MLflow's stage field (None, Staging, Production, Archived)")
+    .option('--archive-existing', 'archive the versions already in that stage')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, version: string, stage: string, options: ActorOptions & { archiveExisting?: boolean }) =>
+      withRegistry(program, async (registry) => {
+        const result = await registry.transitionStage(name, version, stage, { ...actorOf(options), archiveExistingVersions: options.archiveExisting === true });
+        process.stdout.write(`${name} v${result.version} is now in ${result.currentStage}\n`);
+      }),
+    );
+
+  models
+    .command('delete <model> [version]')
+    .description('delete a version (or the whole model); the audit log keeps its history')
+    .option('-y, --yes', 'do it (without this nothing is deleted)')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, version: string | undefined, options: ActorOptions & { yes?: boolean }) =>
+      withRegistry(program, async (registry) => {
+        const what = version === undefined ? `model ${name} and all its versions` : `version ${version} of ${name}`;
+        if (!options.yes) throw new CliError(`Deleting ${what} needs --yes.`);
+        if (version === undefined) await registry.deleteModel(name, actorOf(options));
+        else await registry.deleteVersion(name, version, actorOf(options));
+        process.stdout.write(`deleted ${what}\n`);
+      }),
+    );
+}
