@@ -39,11 +39,16 @@ export function registerTrainCommand(program: Command): void {
       let lastEpoch = 0;
       const onProgress = (p: TrainingProgress): void => {
         const now = Date.now();
-        const epochEnded = p.phase === 'training' && p.epoch !== lastEpoch && p.batch === p.batchesPerEpoch;
-        if (p.phase === 'training' && p.epoch > 0 && !(epochEnded && now - lastPrint >= PRINT_EVERY_MS) && p.epoch !== p.epochs) return;
-        if (epochEnded) lastEpoch = p.epoch;
+        if (p.phase === 'training' && p.epoch > 0) {
+          const epochEnded = p.batch === p.batchesPerEpoch && p.epoch !== lastEpoch;
+          if (epochEnded) lastEpoch = p.epoch;
+          // the first epoch, then at most one line a second (a long epoch reports while it runs)
+          const due = epochEnded ? p.epoch === 1 || now - lastPrint >= PRINT_EVERY_MS : now - lastPrint >= 5 * PRINT_EVERY_MS;
+          if (!due) return;
+        }
         lastPrint = now;
-        log(`${p.runId ? `[${p.runId.slice(0, 8)}] ` : ''}${p.message}`);
+        const batch = p.phase === 'training' && p.epoch > 0 && p.batch < p.batchesPerEpoch ? ` (batch ${p.batch}/${p.batchesPerEpoch})` : '';
+        log(`${p.runId ? `[${p.runId.slice(0, 8)}] ` : ''}${p.message}${batch}`);
       };
       let result: TrainingResult;
       let modelDir: string;

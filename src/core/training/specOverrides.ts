@@ -34,7 +34,7 @@ function ensureContainer(parent: Record<string, unknown> | unknown[], key: strin
   const current = (parent as Record<string | number, unknown>)[key];
   if (current !== null && typeof current === 'object') return current as Record<string, unknown> | unknown[];
   if (current !== undefined) throw new Error(`cannot set "${path}": "${String(key)}" holds a value, not an object`);
-  if (/^\d+$/.test(next)) throw new Error(`cannot set "${path}": there is no list at "${String(key)}" to index`);
+  if (/^\d+$/.test(next)) throw new Error(`cannot set "${path}": the spec has no list at "${String(key)}" to index (write it out in the spec, e.g. the model's layers, to search its items)`);
   const created: Record<string, unknown> = {};
   (parent as Record<string | number, unknown>)[key] = created;
   return created;
