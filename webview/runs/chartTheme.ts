@@ -17,6 +17,12 @@ export interface ChartTheme {
 /** Enough distinct hues for many runs; the theme's chart colours come first. */
 const EXTRA_HUES = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#bcbd22', '#8c564b', '#e377c2'];
 
+/**
+ * More hues spread by the golden angle: with a few dozen colours two runs of a small comparison
+ * rarely share one. Mid lightness reads on light, dark and high-contrast backgrounds.
+ */
+const GOLDEN_HUES = Array.from({ length: 26 }, (_, i) => `hsl(${Math.round((i * 137.508 + 20) % 360)}, 62%, ${i % 2 === 0 ? 55 : 62}%)`);
+
 export function readChartTheme(root: Element = document.documentElement): ChartTheme {
   const style = getComputedStyle(root);
   const v = (name: string, fallback: string): string => style.getPropertyValue(name).trim() || fallback;
@@ -31,7 +37,7 @@ export function readChartTheme(root: Element = document.documentElement): ChartT
     tooltipBackground: v('--vscode-editorHoverWidget-background', v('--vscode-editorWidget-background', v('--vscode-editor-background', '#252526'))),
     tooltipBorder: v('--vscode-editorHoverWidget-border', v('--vscode-panel-border', '#454545')),
     fontFamily: v('--vscode-font-family', 'sans-serif'),
-    palette: [...themed, ...EXTRA_HUES.filter((c) => !themed.includes(c))],
+    palette: [...themed, ...EXTRA_HUES.filter((c) => !themed.includes(c)), ...GOLDEN_HUES],
   };
 }
 

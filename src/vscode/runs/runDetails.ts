@@ -18,7 +18,8 @@ const TEXT_EXTENSIONS = new Set(['txt', 'log', 'md', 'yaml', 'yml', 'py', 'toml'
 export async function loadRunDetails(tracking: DetailsSource, runId: string): Promise<RunDetails> {
   const run = await tracking.getRun(runId);
   const { artifacts, truncated } = await listAll(tracking, runId);
-  const tags = run.data.tags.filter((t) => t.key !== STARRED_TAG && t.key !== NOTE_TAG);
+  // Name, star and note have their own places in the details; repeating them as tags is noise.
+  const tags = run.data.tags.filter((t) => t.key !== STARRED_TAG && t.key !== NOTE_TAG && t.key !== 'mlflow.runName');
   const signature = artifacts.some((a) => a.path === 'model/signature.json') ? await readSignature(tracking, runId) : undefined;
   return {
     runId,
