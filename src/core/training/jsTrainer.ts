@@ -138,30 +138,7 @@ export async function trainNetworkJs(input: TrainNetworkInput, emit: (event: Tra
       g.fill(0, 0, rows * outStride); // the padding columns get no gradient
       let batchLoss = 0;
       if (task === 'classification') {
-        // tf.losses.softmaxCrossEntropy with weights: Σ w·ce / count(w ≠ 0)
-        let nonZero = 0;
-        for (let r = 0; r < rows; r++) {
-          const w = input.classWeights[train.y[order[first + r] as number] as number] ?? 1;
-          sampleWeight[r] = w;
-          if (w !== 0) nonZero++;
-        }
-        const scale = 1 / Math.max(nonZero, 1);
-        for (let r = 0; r < rows; r++) {
-          const o = r * outStride;
-          const label = train.y[order[first + r] as number] as number;
-          let max = -Infinity;
-          for (let c = 0; c < classCount; c++) max = Math.max(max, out[o + c] as number);
-          let sum = 0;
-          for (let c = 0; c < classCount; c++) {
-            const e = Math.exp((out[o + c] as number) - max);
-            g[o + c] = e;
-            sum += e;
-          }
-          const w = sampleWeight[r] as number;
-          batchLoss += w * (Math.log(sum) + max - (out[o + label] as number));
-          for (let c = 0; c < classCount; c++) g[o + c] = ((g[o + c] as number) / sum - (c === label ? 1 : 0)) * w * scale;
-        }
-        batchLoss *= scale;
+        batchLoss = softmaxCrossEntropy(out, g, train.y, order, first, rows, classCount, outStride, input.classWeights, sampleWeight);
       } else {
         for (let r = 0; r < rows; r++) {
           const y = ((train.y[order[first + r] as number] as number) - target.mean) / target.std;
@@ -408,6 +385,53 @@ function gatherRows(heap: Float32Array, x: number, out: number, order: Int32Arra
     const src = x + (order[first + r] as number) * width;
     heap.copyWithin(out + r * width, src, src + width);
   }
+}
+
+/**
+ * Softmax cross-entropy of a batch as tf.losses.softmaxCrossEntropy computes it with weights
+ * (Σ w·ce / count(w ≠ 0)); writes dLoss/dlogits into g and returns the loss.
+ */
+function softmaxCrossEntropy(
+  out: Float32Array,
+  g: Float32Array,
+  y: Float32Array,
+  order: Int32Array,
+  first: number,
+  rows: number,
+  classCount: number,
+  stride: number,
+  classWeights: Float32Array,
+  sampleWeight: Float32Array,
+): number {
+  let nonZero = 0;
+  for (let r = 0; r < rows; r++) {
+    const w = classWeights[y[order[first + r] as number] as number] ?? 1;
+    sampleWeight[r] = w;
+    if (w !== 0) nonZero++;
+  }
+  const scale = 1 / Math.max(nonZero, 1);
+  let loss = 0;
+  for (let r = 0; r < rows; r++) {
+    const o = r * stride;
+    const label = y[order[first + r] as number] as number;
+    let max = -Infinity;
+    for (let c = 0; c < classCount; c++) {
+      const v = out[o + c] as number;
+      if (v > max) max = v;
+    }
+    let sum = 0;
+    for (let c = 0; c < classCount; c++) {
+      const e = Math.exp((out[o + c] as number) - max);
+      g[o + c] = e;
+      sum += e;
+    }
+    const w = sampleWeight[r] as number;
+    loss += w * (Math.log(sum) + max - (out[o + label] as number));
+    const k = (w * scale) / sum;
+    for (let c = 0; c < classCount; c++) g[o + c] = (g[o + c] as number) * k;
+    g[o + label] = (g[o + label] as number) - w * scale;
+  }
+  return loss * scale;
 }
 
 function biasActivate(out: Float32Array, b: Float32Array, rows: number, units: number, kind: DenseLayerShape['activation']): void {
