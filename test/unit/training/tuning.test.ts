@@ -1,5 +1,6 @@
+import Ajv from 'ajv';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -129,6 +130,13 @@ describe('search specs', () => {
     const spec = parseTuneSpec('dataset: d.csv\ntarget: y\ntune:\n  sampler: random\n  params:\n    batch_size: {type: categorical, choices: [16, 32]}\n', '/w/m.train.yaml');
     assert.equal(spec.trainSpecPath, '/w/m.train.yaml');
     assert.equal(spec.sampler, 'random');
+  });
+
+  test('the tune schema is draft-07, compiles, and every field has a description', () => {
+    const schema = JSON.parse(readFileSync(join(__dirname, '..', '..', '..', 'schemas', 'tune.schema.json'), 'utf8')) as { $schema: string; properties: Record<string, { description?: string }> };
+    assert.equal(schema.$schema, 'http://json-schema.org/draft-07/schema#');
+    new Ajv({ strict: false }).compile(schema);
+    assert.deepEqual(Object.entries(schema.properties).filter(([, p]) => !p.description).map(([k]) => k), []);
   });
 
   test('mistakes point at the line', () => {
