@@ -1,0 +1,217 @@
+import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { test } from 'node:test';
+import { modelCard } from '../../../src/core/registry/modelCard';
+import { ReviewRequiredError } from '../../../src/core/registry/registryErrors';
+import { DIGEST, openRegistryFixture, trainedRun } from './registryTestSupport';
+
+test('concurrent registrations get distinct consecutive versions, also when the first one creates the model', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runs = await Promise.all([0, 1, 2].map((i) => trainedRun(f.store, { name: `r${i}` })));
+    const versions = await Promise.all(Array.from({ length: 12 }, (_, i) => f.registry.registerVersion(runs[i % 3] as string, 'churn')));
+    assert.deepEqual(versions.map((v) => v.version).sort((a, b) => a - b), Array.from({ length: 12 }, (_, i) => i + 1));
+    assert.equal(f.registry.getModel('churn').versionCount, 12);
+    assert.equal(f.registry.auditLog({ actions: ['model.created'] }).length, 1, 'the model was created once');
+    // Every version has its own frozen copy with the package in it.
+    assert.equal(new Set(versions.map((v) => v.storageDir)).size, 12);
+    for (const v of versions) assert.ok(existsSync(join(v.storageDir, 'model', 'MLmodel.json')));
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('a version is a frozen copy of the run\'s package: source, run id, signature, READY; numbers are never reused after a delete', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runId = await trainedRun(f.store);
+    const v1 = await f.registry.registerVersion(runId, 'churn', { description: '**first**', tags: [{ key: 'team', value: 'risk' }] });
+    assert.equal(v1.version, 1);
+    assert.equal(v1.status, 'READY');
+    assert.equal(v1.runId, runId);
+    assert.equal(v1.source, `runs:/${runId}/model`);
+    assert.equal(v1.currentStage, 'None');
+    assert.deepEqual(v1.signature?.inputs.map((i) => i.name), ['bill_length_mm', 'island']);
+    assert.deepEqual(v1.tags, [{ key: 'team', value: 'risk' }]);
+    assert.equal(v1.createdBy, 'alice');
+    assert.ok(v1.sizeBytes > 1000);
+    assert.ok(existsSync(join(v1.storageDir, 'evaluation', 'confusion_matrix.json')), 'evaluation files are frozen with the package');
+    // Deleting the run's artifacts' owner does not touch the version's copy.
+    await f.store.tracking.deleteRun(runId);
+    assert.equal(JSON.parse(readFileSync(join(v1.storageDir, 'model', 'MLmodel.json'), 'utf8')).datasetDigest, DIGEST);
+
+    const v2 = await f.registry.registerVersion(runId, 'churn');
+    await f.registry.deleteVersion('churn', 2);
+    assert.ok(!existsSync(v2.storageDir), 'a deleted version\'s files are removed');
+    const v3 = await f.registry.registerVersion(runId, 'churn');
+    assert.equal(v3.version, 3, 'version 2 is not handed out again');
+    assert.throws(() => f.registry.getVersion('churn', 2), /Model "churn" has no version 2 \(its versions: 1, 3\)/);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('registering a run without a model package, or into a missing model with createModel off, says what is wrong', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const bare = await f.store.tracking.createRun({ experimentId: '0', runName: 'script' });
+    await assert.rejects(f.registry.registerVersion(bare.info.runId, 'churn'), /Run [0-9a-f]{32} \(script\) has no model package at model\/ .*only runs that trained a model can be registered/);
+    const runId = await trainedRun(f.store);
+    await assert.rejects(f.registry.registerVersion(runId, 'churn', { createModel: false }), /No registered model "churn" \(the registry is empty\)/);
+    await assert.rejects(f.registry.registerVersion('0'.repeat(32), 'churn'), /No run with id 0{32}/);
+    assert.deepEqual(f.registry.listModels(), []);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('model names and aliases are validated with a message that says what is allowed', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runId = await trainedRun(f.store);
+    await assert.rejects(f.registry.registerVersion(runId, 'my model'), { message: 'Model name "my model" is not valid: use letters, digits, ".", "_" and "-", starting with a letter or digit (no spaces, "/", "@" or ":", which model URIs use), e.g. "churn-classifier".' });
+    await assert.rejects(f.registry.createModel('a/b'), /Model name "a\/b" is not valid/);
+    await assert.rejects(f.registry.createModel(''), /needs a non-empty name/);
+    await f.registry.registerVersion(runId, 'churn');
+    await assert.rejects(f.registry.setAlias('churn', 'prod env', 1), { message: 'Alias "prod env" is not valid: use letters, digits, "_" and "-", starting with a letter or "_" (e.g. champion, challenger, prod-eu).' });
+    await assert.rejects(f.registry.setAlias('churn', '1st', 1), /Alias "1st" is not valid/);
+    await assert.rejects(f.registry.setAlias('churn', 'latest', 1), /Alias "latest" is reserved: "latest" means the newest version/);
+    await assert.rejects(f.registry.setAlias('churn', 'v2', 1), /Alias "v2" is reserved/);
+    await assert.rejects(f.registry.setAlias('churn', 'x'.repeat(65), 1), /is 65 characters long; at most 64 are allowed/);
+    await assert.rejects(f.registry.setAlias('churn', 'champion', 7), /Model "churn" has no version 7 \(its versions: 1\)/);
+    await assert.rejects(f.registry.setAlias('churn', 'champion', 'three'), /model "churn": "three" is not a version number/);
+    for (const ok of ['champion', 'challenger', 'prod-eu', '_shadow', 'A_b-9']) await f.registry.setAlias('churn', ok, 1);
+    assert.deepEqual(Object.keys(f.registry.getModel('churn').aliases).sort(), ['A_b-9', '_shadow', 'challenger', 'champion', 'prod-eu']);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('models:/ URIs resolve versions, aliases, latest and stages; errors name what was not found', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runId = await trainedRun(f.store);
+    for (let i = 0; i < 3; i++) await f.registry.registerVersion(runId, 'churn');
+    await f.registry.setAlias('churn', 'champion', 2);
+    await f.registry.transitionStage('churn', 1, 'production');
+    assert.equal(f.registry.resolveUri('models:/churn/3').version, 3);
+    assert.equal(f.registry.resolveUri('models:/churn@champion').version, 2);
+    assert.equal(f.registry.resolveUri('models:/churn/latest').version, 3);
+    assert.equal(f.registry.resolveUri('models:/churn@latest').version, 3);
+    assert.equal(f.registry.resolveUri('models:/churn/Production').version, 1);
+    assert.throws(() => f.registry.resolveUri('models:/churn/9'), { message: 'models:/churn/9: model "churn" has no version 9 (its versions: 1, 2, 3).' });
+    assert.throws(() => f.registry.resolveUri('models:/churn@prod'), { message: 'models:/churn@prod: model "churn" has no alias "prod" (its aliases: @champion → v2).' });
+    assert.throws(() => f.registry.resolveUri('models:/fraud@champion'), { message: 'models:/fraud@champion: no registered model "fraud" (registered: churn).' });
+    assert.throws(() => f.registry.resolveUri('models:/churn/Staging'), /no version of model "churn" is in stage Staging/);
+    assert.throws(() => f.registry.resolveUri('models:/churn/champion'), /"champion" is neither a version number, "latest" nor a stage .*write models:\/churn@champion/);
+    assert.throws(() => f.registry.resolveUri('runs:/abc/model'), /"runs:\/abc\/model" is not a model URI: expected models:\/NAME\/VERSION, models:\/NAME@ALIAS/);
+    assert.throws(() => f.registry.resolveUri('models:/churn'), /is not a model URI/);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('a model that requires review: setAlias is refused, request → approve moves the alias and records both people; reject leaves it', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runId = await trainedRun(f.store);
+    for (let i = 0; i < 3; i++) await f.registry.registerVersion(runId, 'churn');
+    await f.registry.setAlias('churn', 'champion', 1);
+    await f.registry.setRequireReview('churn', true);
+    await assert.rejects(f.registry.setAlias('churn', 'champion', 2), (error: unknown) => error instanceof ReviewRequiredError && /requires a review to move an alias: @champion was not set to version 2/.test(error.message));
+    assert.equal(f.registry.getModel('churn').aliases.champion, 1);
+
+    const request = await f.registry.requestReview('churn', 'champion', 2, 'f1 +3 points', { actor: 'bob' });
+    assert.equal(request.status, 'PENDING');
+    assert.equal(request.previousVersion, 1);
+    await assert.rejects(f.registry.requestReview('churn', 'champion', 3, 'me too', { actor: 'carol' }), /Review #1 \(@champion → version 2, requested by bob\) is still pending/);
+    const approved = await f.registry.approveReview(request.reviewId, { comment: 'looks good' });
+    assert.equal(approved.status, 'APPROVED');
+    assert.equal(approved.requestedBy, 'bob');
+    assert.equal(approved.decidedBy, 'alice');
+    assert.equal(f.registry.getModel('churn').aliases.champion, 2);
+    await assert.rejects(f.registry.approveReview(request.reviewId), /Review #1 was already approved by alice; only pending reviews can be decided/);
+
+    const second = await f.registry.requestReview('churn', 'champion', 3, 'try v3', { actor: 'bob' });
+    const rejected = await f.registry.rejectReview(second.reviewId, { actor: 'bob', comment: 'not yet' });
+    assert.equal(rejected.decidedBy, 'bob', 'the requester may decide too; the record says so');
+    assert.equal(f.registry.getModel('churn').aliases.champion, 2);
+    assert.deepEqual(
+      f.registry.auditLog({ name: 'churn', since: request.requestedAt }).map((e) => [e.action, e.actor, e.alias, e.version]),
+      [
+        ['review.requested', 'bob', 'champion', 2],
+        ['review.approved', 'alice', 'champion', 2],
+        ['alias.moved', 'alice', 'champion', 2],
+        ['review.requested', 'bob', 'champion', 3],
+        ['review.rejected', 'bob', 'champion', 3],
+      ],
+    );
+    assert.deepEqual(f.registry.listReviews({ name: 'churn', status: 'PENDING' }), []);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('the audit log records every kind of change with who and when, and SQLite refuses to rewrite it', async () => {
+  let now = 1_700_000_000_000;
+  const f = await openRegistryFixture({ actor: 'alice', clock: () => now++ });
+  try {
+    const runId = await trainedRun(f.store);
+    await f.registry.registerVersion(runId, 'churn');
+    await f.registry.registerVersion(runId, 'churn');
+    await f.registry.setModelDescription('churn', '# Churn\nPredicts churn.');
+    await f.registry.setModelTag('churn', 'team', 'risk');
+    await f.registry.deleteModelTag('churn', 'team');
+    await f.registry.setVersionDescription('churn', 1, 'baseline');
+    await f.registry.setVersionTag('churn', 1, 'validated', 'yes');
+    await f.registry.deleteVersionTag('churn', 1, 'validated');
+    await f.registry.setAlias('churn', 'champion', 1);
+    await f.registry.setAlias('churn', 'champion', 2, { actor: 'bob' });
+    await f.registry.deleteAlias('churn', 'champion');
+    await f.registry.transitionStage('churn', 2, 'Staging');
+    await f.registry.setAlias('churn', 'challenger', 2);
+    await f.registry.deleteVersion('churn', 2);
+    await f.registry.deleteModel('churn');
+    const log = f.registry.auditLog();
+    assert.deepEqual(log.map((e) => e.action), [
+      'model.created', 'version.registered', 'version.registered', 'model.described', 'model.tagged', 'model.tag_deleted',
+      'version.described', 'version.tagged', 'version.tag_deleted', 'alias.set', 'alias.moved', 'alias.deleted', 'version.stage',
+      'alias.set', 'alias.deleted', 'version.deleted', 'model.deleted',
+    ]);
+    assert.equal(log.find((e) => e.action === 'alias.moved')?.actor, 'bob');
+    assert.deepEqual(log.find((e) => e.action === 'alias.moved')?.detail, { from: 1, to: 2 });
+    assert.ok(log.every((e, i) => i === 0 || e.time >= (log[i - 1] as { time: number }).time));
+    await assert.rejects(async () => f.store.database.commit({ statements: [{ sql: "UPDATE registry_audit SET actor = 'mallory'" }] }), /the registry audit log is append-only: entries cannot be changed/);
+    await assert.rejects(async () => f.store.database.commit({ statements: [{ sql: 'DELETE FROM registry_audit' }] }), /the registry audit log is append-only: entries cannot be deleted/);
+    assert.equal(f.registry.auditLog().length, log.length);
+    assert.deepEqual(f.registry.listModels(), []);
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('model card: signature, test metrics, confusion matrix, dataset digest and source, params, backend, size, author', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runId = await trainedRun(f.store, { accuracy: 0.93 });
+    await f.registry.registerVersion(runId, 'penguins', { description: 'MLP 16-8' });
+    const card = await modelCard(f.registry, f.store.tracking, 'penguins', 1);
+    assert.equal(card.uri, 'models:/penguins/1');
+    assert.equal(card.task, 'classification');
+    assert.deepEqual(card.evaluation, { test_accuracy: 0.93, test_f1_macro: 0.93 - 0.05 });
+    assert.deepEqual(card.training, { loss: 0.3 });
+    assert.deepEqual(card.confusionMatrix, { labels: ['a', 'b'], matrix: [[9, 1], [2, 8]] });
+    assert.deepEqual(card.dataset.digest, DIGEST);
+    assert.equal(card.dataset.source, 'data/penguins.csv');
+    assert.deepEqual(card.params, { epochs: '20', hidden: '16,8' });
+    assert.equal(card.backend, 'js');
+    assert.equal(card.registeredBy, 'alice');
+    assert.equal(card.description, 'MLP 16-8');
+    assert.ok(card.sizeBytes > 1000);
+    assert.equal(card.signature?.output.task, 'classification');
+    assert.equal(card.run.available, true);
+  } finally {
+    await f.cleanup();
+  }
+});
