@@ -93,7 +93,15 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
     chart.group = GROUP;
     echarts.connect(GROUP);
   }
+  recordZoom(element, chart);
+  if (fresh) chart.on('datazoom', () => recordZoom(element, chart));
   element.dataset.series = JSON.stringify(series.map((s) => ({ id: s.id, name: s.name, color: s.color, points: s.data.length, first: s.data[0], last: s.data[s.data.length - 1] })));
+}
+
+/** The zoom window as percentages, on the element: tests and live updates check it survives. */
+function recordZoom(element: HTMLElement, chart: ReturnType<typeof chartFor>): void {
+  const zoom = (chart.getOption() as { dataZoom?: Array<{ start?: number; end?: number }> }).dataZoom?.[0];
+  element.dataset.zoom = zoom ? `${Math.round((zoom.start ?? 0) * 10) / 10}-${Math.round((zoom.end ?? 100) * 10) / 10}` : '';
 }
 
 function tooltipHtml(items: TooltipItem[], mode: XAxisMode): string {

@@ -1,0 +1,170 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import { closeBrowser, openPanel, securityViolations, type PanelPage, type PostedMessage } from './lib/panelPage';
+import { fakeRunsHost, syntheticRuns } from './runsFakeHost';
+
+const runs = syntheticRuns({ runs: 40, extraParams: 2 });
+const compared = [runs[0]!, runs[1]!, runs[5]!];
+
+interface SeriesSummary {
+  id: string;
+  name: string;
+  color: string;
+  points: number;
+  first: [number, number];
+  last: [number, number];
+}
+
+async function seriesOf(panel: PanelPage, metric: string): Promise<SeriesSummary[]> {
+  return JSON.parse((await panel.page.getByTestId(`curve-${metric}`).getAttribute('data-series')) ?? '[]') as SeriesSummary[];
+}
+
+/** Polls what the view handed to ECharts until `predicate` holds (the page's CSP forbids evaluating strings there). */
+async function waitForSeries(panel: PanelPage, metric: string, predicate: (series: SeriesSummary[]) => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const raw = await panel.page.getByTestId(`curve-${metric}`).getAttribute('data-series').catch(() => null);
+    if (raw && predicate(JSON.parse(raw) as SeriesSummary[])) return;
+    if (Date.now() > deadline) throw new Error(`curve-${metric}: the series never matched ${predicate.toString()}; last: ${raw}`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+async function openCompare(steps = 5000): Promise<{ panel: PanelPage; host: ReturnType<typeof fakeRunsHost> }> {
+  const host = fakeRunsHost(runs, { compareRunIds: compared.map((r) => r.info.runId), title: 'Compare 3 runs' }, steps);
+  const panel = await openPanel('runs', { respond: host.respond, viewport: { width: 1200, height: 800 } });
+  await panel.page.getByTestId('curve-loss').waitFor();
+  return { panel, host };
+}
+
+function requests(posted: PostedMessage[], method: string): PostedMessage[] {
+  return posted.filter((m) => m.kind === 'request' && m.method === method);
+}
+
+describe('runs panel webview: compare charts', () => {
+  after(closeBrowser);
+
+  test('"Compare Runs" opens on metric curves: one series per run, stable colours, downsampled by the host', async () => {
+    const { panel } = await openCompare();
+    await panel.page.waitForFunction(() => document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-series')?.includes('"points"'));
+    const loss = await seriesOf(panel, 'loss');
+    assert.deepEqual(loss.map((s) => s.id).sort(), compared.map((r) => r.info.runId).sort());
+    assert.deepEqual(loss.map((s) => s.name).sort(), compared.map((r) => r.info.runName).sort());
+    for (const s of loss) assert.ok(s.points <= 2000 && s.points >= 100, `${s.name}: ${s.points} points of 5,000 steps`);
+    const asked = requests(await panel.posted(), 'getSeries')[0]!.params as { maxPoints: number; keys: string[] };
+    assert.ok(asked.maxPoints <= 2000);
+    assert.deepEqual(asked.keys, ['loss', 'val_loss', 'accuracy', 'val_accuracy']);
+    assert.equal(loss[0]!.first[0], 0, 'x is the step');
+    // The same run has the same colour in every chart.
+    const acc = await seriesOf(panel, 'accuracy');
+    for (const s of loss) assert.equal(acc.find((a) => a.id === s.id)?.color, s.color);
+    assert.equal(new Set(loss.map((s) => s.color)).size, 3, 'three runs, three colours');
+    assert.deepEqual(await securityViolations(panel), [], 'ECharts runs under the panel CSP');
+    assert.deepEqual(panel.problems, []);
+    await panel.page.close();
+  });
+
+  test('smoothing, log scale and the x axis change what is handed to ECharts', async () => {
+    const { panel } = await openCompare(200);
+    await waitForSeries(panel, 'loss', (series) => series.length === 3);
+    const raw = await seriesOf(panel, 'loss');
+    await panel.page.getByTestId('smoothing').fill('0.9');
+    await panel.page.getByTestId('smoothing').dispatchEvent('change');
+    await waitForSeries(panel, 'loss', (series) => series[0]!.last[1] !== raw[0]!.last[1]);
+    const smoothed = await seriesOf(panel, 'loss');
+    assert.equal(smoothed[0]!.first[1], raw[0]!.first[1], 'debiased EMA starts at the first value');
+    assert.ok(smoothed[0]!.last[1] > raw[0]!.last[1], 'the smoothed tail of a falling loss lags above the raw one');
+
+    await panel.page.getByTestId('x-axis').selectOption('relative');
+    await waitForSeries(panel, 'loss', (series) => series[0]!.last[0] === 199);
+    await panel.page.getByTestId('x-axis').selectOption('time');
+    await waitForSeries(panel, 'loss', (series) => series[0]!.first[0] > 1e12);
+    const timed = await seriesOf(panel, 'loss');
+    const run = compared.find((r) => r.info.runId === timed[0]!.id)!;
+    assert.equal(timed[0]!.first[0], run.info.startTime, 'wall time in epoch ms');
+    await panel.page.getByTestId('log-scale').check();
+    await panel.page.waitForFunction(() => (window as unknown as { __savedState?: { curves?: { logScale: boolean } } }).__savedState?.curves?.logScale === true);
+    await panel.page.close();
+  });
+
+  test('a live update redraws the curves without losing the zoom', async () => {
+    const { panel } = await openCompare(300);
+    const chart = panel.page.getByTestId('curve-loss');
+    await waitForSeries(panel, 'loss', (series) => series.length === 3);
+    const box = (await chart.boundingBox())!;
+    await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    for (let i = 0; i < 4; i++) await panel.page.mouse.wheel(0, -200);
+    await panel.page.waitForFunction(() => document.querySelector('[data-testid="curve-loss"]')?.getAttribute('data-zoom') !== '0-100');
+    const zoom = await chart.getAttribute('data-zoom');
+    assert.notEqual(zoom, '0-100');
+    // The other charts follow (they share a group).
+    await panel.page.waitForFunction((z) => document.querySelector('[data-testid="curve-accuracy"]')?.getAttribute('data-zoom') === z, zoom);
+    const before = requests(await panel.posted(), 'getSeries').length;
+    await panel.notify('storeChanged', { revision: 2 });
+    await panel.page.waitForFunction((n) => (window as unknown as { __posted: PostedMessage[] }).__posted.filter((m) => m.method === 'getSeries').length > n, before);
+    await panel.page.waitForTimeout(300);
+    assert.equal(await chart.getAttribute('data-zoom'), zoom, 'same zoom window after the refresh');
+    assert.equal((await seriesOf(panel, 'loss')).length, 3);
+    await panel.page.close();
+  });
+
+  test('parallel coordinates draw every run over params and metrics; brushing an axis filters the table', async () => {
+    const host = fakeRunsHost(runs);
+    const panel = await openPanel('runs', { respond: host.respond, viewport: { width: 1200, height: 800 } });
+    await panel.page.locator('.vg-row').first().waitFor();
+    await panel.page.getByTestId('tab-parallel').click();
+    const chart = panel.page.getByTestId('parallel');
+    await panel.page.waitForFunction(() => document.querySelector('[data-testid="parallel"]')?.getAttribute('data-series'));
+    const summary = JSON.parse((await chart.getAttribute('data-series'))!) as { axes: string[]; runs: number; numeric: boolean[] };
+    assert.equal(summary.runs, 40);
+    assert.ok(summary.axes.includes('params.lr') && summary.axes.includes('params.optimizer') && summary.axes.includes('metrics.loss'), summary.axes.join());
+    assert.equal(summary.numeric[summary.axes.indexOf('params.optimizer')], false, 'optimizer is a category axis');
+    // Brush the upper half of the last axis (a metric).
+    const box = (await chart.boundingBox())!;
+    const x = box.x + box.width - 90;
+    await panel.page.mouse.move(x, box.y + 45);
+    await panel.page.mouse.down();
+    await panel.page.mouse.move(x, box.y + box.height * 0.45, { steps: 8 });
+    await panel.page.mouse.up();
+    const chip = panel.page.getByTestId('restriction');
+    await chip.waitFor();
+    const brushed = Number(/^(\d+)/.exec((await chip.textContent()) ?? '')![1]);
+    assert.ok(brushed > 0 && brushed < 40, `${brushed} runs brushed`);
+    await panel.page.getByTestId('tab-table').click();
+    await panel.page.getByTestId('run-count').getByText(`${brushed} runs`).waitFor();
+    await chip.getByRole('button').click();
+    await panel.page.getByTestId('run-count').getByText('40 runs').waitFor();
+    await panel.page.close();
+  });
+
+  test('scatter plots a param against a metric for every run; grouping adds box plots', async () => {
+    const host = fakeRunsHost(runs);
+    const panel = await openPanel('runs', { respond: host.respond, viewport: { width: 1200, height: 800 } });
+    await panel.page.locator('.vg-row').first().waitFor();
+    await panel.page.getByTestId('group-by').selectOption('params.optimizer');
+    await panel.page.getByTestId('run-count').getByText('3 groups').waitFor();
+    await panel.page.getByTestId('tab-scatter').click();
+    await panel.page.getByTestId('scatter-x').selectOption('params.lr');
+    await panel.page.getByTestId('scatter-y').selectOption('metrics.accuracy');
+    await panel.page.waitForFunction(() => document.querySelector('[data-testid="boxplot"]')?.getAttribute('data-series'));
+    const scatter = JSON.parse((await panel.page.getByTestId('scatter').getAttribute('data-series'))!) as { points: number; xNumeric: boolean };
+    assert.deepEqual(scatter, { points: 40, xNumeric: true });
+    const box = JSON.parse((await panel.page.getByTestId('boxplot').getAttribute('data-series'))!) as { groups: string[] };
+    assert.deepEqual(box.groups, ['adam', 'rmsprop', 'sgd']);
+    await panel.page.close();
+  });
+
+  test('side by side: selected runs as columns, differing cells marked, "only differences" hides equal rows', async () => {
+    const { panel } = await openCompare(50);
+    await panel.page.getByTestId('tab-sideBySide').click();
+    const table = panel.page.getByTestId('side-by-side');
+    await table.waitFor();
+    assert.equal(await table.locator('thead th').count(), 4);
+    assert.equal(await table.locator('tr[data-key="params.epochs"]').count(), 1);
+    assert.ok((await table.locator('tr[data-key="metrics.accuracy"] td.differs').count()) >= 1);
+    await panel.page.getByTestId('only-diff').check();
+    await table.locator('tr[data-key="params.epochs"]').waitFor({ state: 'detached' });
+    assert.equal(await table.locator('tr[data-key="metrics.accuracy"]').count(), 1);
+    await panel.page.close();
+  });
+});
