@@ -129,20 +129,78 @@ export function runJson(run: Run): RunJson {
   return { info: runInfoJson(run.info), data, inputs };
 }
 
-/**
- * `{"metrics":[...]}` for a slice of a series, written by hand: for 20,000 points this is several
- * times faster than building objects for JSON.stringify.
- */
-export function metricHistoryJson(key: string, steps: Float64Array, values: Float64Array, timestamps: Float64Array, from: number, to: number, nextPageToken?: string, runId?: string): string {
-  if (to <= from) return nextPageToken === undefined ? '{}' : `{"next_page_token":${JSON.stringify(nextPageToken)}}`;
-  const keyPart = `{"key":${JSON.stringify(key)},"value":`;
-  const runPart = runId === undefined ? '' : `,"run_id":${JSON.stringify(runId)}`;
-  const parts: string[] = new Array<string>(to - from);
-  for (let i = from; i < to; i++) {
-    const v = values[i] as number;
-    const value = Number.isFinite(v) ? String(v) : `"${jsonDouble(v)}"`;
-    parts[i - from] = `${keyPart}${value},"timestamp":${timestamps[i] as number},"step":${steps[i] as number}${runPart}}`;
+// The history writer below works on (buffer, position) with plain functions: a class with fields
+// measured twice as slow here, and for 20,000 points every nanosecond per number counts.
+
+/** Writes a non-negative int32, left-padded with zeros to `width` digits; returns the new position. */
+function writeSmallInteger(buf: Buffer, pos: number, n: number, width: number): number {
+  let digits = 1;
+  for (let t = n; t >= 10; t = (t / 10) | 0) digits++;
+  if (digits < width) digits = width;
+  let x = n;
+  for (let i = digits - 1; i >= 0; i--) {
+    buf[pos + i] = 0x30 + (x % 10);
+    x = (x / 10) | 0;
   }
-  const tail = nextPageToken === undefined ? '' : `,"next_page_token":${JSON.stringify(nextPageToken)}`;
-  return `{"metrics":[${parts.join(',')}]${tail}}`;
+  return pos + digits;
+}
+
+function writeAscii(buf: Buffer, pos: number, text: string): number {
+  for (let i = 0; i < text.length; i++) buf[pos + i] = text.charCodeAt(i);
+  return pos + text.length;
+}
+
+/** A number as JSON: safe integers digit by digit (timestamps, steps), other doubles via String. */
+function writeNumber(buf: Buffer, pos: number, v: number): number {
+  if (!Number.isSafeInteger(v) || (v === 0 && 1 / v < 0)) return writeAscii(buf, pos, Number.isFinite(v) ? String(v) : `"${jsonDouble(v) as string}"`);
+  let p = pos;
+  let x = v;
+  if (x < 0) {
+    buf[p++] = 0x2d;
+    x = -x;
+  }
+  // Digits of doubles need fmod, a slow runtime call; int32 halves avoid it.
+  if (x < 0x80000000) return writeSmallInteger(buf, p, x | 0, 0);
+  const high = Math.floor(x / 1e8);
+  p = writeSmallInteger(buf, p, high | 0, 0);
+  return writeSmallInteger(buf, p, (x - high * 1e8) | 0, 8);
+}
+
+function writeBytes(buf: Buffer, pos: number, bytes: Buffer): number {
+  for (let i = 0; i < bytes.length; i++) buf[pos + i] = bytes[i] as number;
+  return pos + bytes.length;
+}
+
+/** Longest a number can take: a String(double) is at most 24 characters, quotes for "-Infinity" 11. */
+const MAX_NUMBER_CHARS = 26;
+
+/**
+ * `{"metrics":[...]}` for a slice of a series, written straight into bytes: for 20,000 points this
+ * is about twice as fast as string templates + join, and the response needs no UTF-8 encoding.
+ */
+export function metricHistoryJson(key: string, steps: Float64Array, values: Float64Array, timestamps: Float64Array, from: number, to: number, nextPageToken?: string, runId?: string): Buffer {
+  const tail = nextPageToken === undefined ? '' : `"next_page_token":${JSON.stringify(nextPageToken)}`;
+  if (to <= from) return Buffer.from(`{${tail}}`, 'utf8');
+  const keyPart = Buffer.from(`{"key":${JSON.stringify(key)},"value":`, 'utf8');
+  const timestampPart = Buffer.from(',"timestamp":', 'latin1');
+  const stepPart = Buffer.from(',"step":', 'latin1');
+  const endPart = Buffer.from(runId === undefined ? '},' : `,"run_id":${JSON.stringify(runId)}},`, 'utf8');
+  const head = Buffer.from('{"metrics":[', 'latin1');
+  const perPoint = keyPart.length + timestampPart.length + stepPart.length + endPart.length + 3 * MAX_NUMBER_CHARS;
+  // Sized for the worst case, so the loop never checks for room.
+  const end = Buffer.from(`]${tail === '' ? '' : `,${tail}`}}`, 'utf8');
+  const buf = Buffer.allocUnsafe(head.length + (to - from) * perPoint + end.length);
+  let pos = writeBytes(buf, 0, head);
+  for (let i = from; i < to; i++) {
+    pos = writeBytes(buf, pos, keyPart);
+    pos = writeNumber(buf, pos, values[i] as number);
+    pos = writeBytes(buf, pos, timestampPart);
+    pos = writeNumber(buf, pos, timestamps[i] as number);
+    pos = writeBytes(buf, pos, stepPart);
+    pos = writeNumber(buf, pos, steps[i] as number);
+    pos = writeBytes(buf, pos, endPart);
+  }
+  // The end of the list goes over the last point's trailing comma.
+  pos = writeBytes(buf, pos - 1, end);
+  return buf.subarray(0, pos);
 }

@@ -24,7 +24,7 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 /** A response body that is already JSON text (large metric histories are written by hand). */
 export interface RawJson {
-  readonly rawJson: string;
+  readonly rawJson: string | Buffer;
 }
 
 export interface HandlerContext {
@@ -378,17 +378,22 @@ async function getMetricHistoryBulkInterval({ params, store }: HandlerContext): 
   if ((startStep === undefined) !== (endStep === undefined)) throw invalidParameter('If either start step or end step are specified, both must be specified.');
   const maxResults = positiveMaxResults(params, 'max_results') ?? MAX_RESULTS_PER_RUN_BULK_HISTORY;
   if (maxResults > MAX_RESULTS_PER_RUN_BULK_HISTORY) throw invalidValue('max_results', maxResults, `at most ${MAX_RESULTS_PER_RUN_BULK_HISTORY}`);
-  const parts: string[] = [];
+  const parts: Buffer[] = [];
   for (const runId of runIds) {
     const columns = await store.getMetricColumns(runId, key, {
       maxPoints: maxResults,
       ...(startStep === undefined ? {} : { minStep: startStep }),
       ...(endStep === undefined ? {} : { maxStep: endStep }),
     });
+    if (columns.steps.length === 0) continue;
     const json = metricHistoryJson(key, columns.steps, columns.values, columns.timestamps, 0, columns.steps.length, undefined, runId);
-    if (json !== '{}') parts.push(json.slice('{"metrics":['.length, -2));
+    parts.push(json.subarray('{"metrics":['.length, json.length - 2));
   }
-  return { rawJson: parts.length === 0 ? '{}' : `{"metrics":[${parts.join(',')}]}` };
+  if (parts.length === 0) return { rawJson: '{}' };
+  const joined: Buffer[] = [Buffer.from('{"metrics":[')];
+  parts.forEach((part, i) => joined.push(...(i === 0 ? [part] : [Buffer.from(','), part])));
+  joined.push(Buffer.from(']}'));
+  return { rawJson: Buffer.concat(joined) };
 }
 
 // ---- artifacts (non-proxied listing) -------------------------------------------------------

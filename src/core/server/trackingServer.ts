@@ -87,7 +87,7 @@ interface Reply {
 }
 
 function jsonReply(status: number, value: object | RawJson): Reply {
-  const body = 'rawJson' in value && typeof value.rawJson === 'string' ? value.rawJson : JSON.stringify(value);
+  const body = 'rawJson' in value && (typeof value.rawJson === 'string' || Buffer.isBuffer(value.rawJson)) ? value.rawJson : JSON.stringify(value);
   return { status, contentType: 'application/json', body };
 }
 
