@@ -5,6 +5,8 @@ import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { JobStatusBar } from './jobs/jobStatusBar';
+import { registerRunScriptCommand } from './scripts/runScriptCommand';
+import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
 import { StoreService } from './store/storeService';
 import { registerFindBestModelCommand } from './training/findBestModelCommand';
 import { registerTrainingCommands } from './training/trainModelCommand';
@@ -16,6 +18,7 @@ import { registerRunsCommands } from './runs/runsCommands';
 import type { RunsPanelDependencies } from './runs/runsPanel';
 
 let storeService: StoreService | undefined;
+let serverService: TrackingServerService | undefined;
 
 /**
  * Activation registers contributions and nothing else: no store, no sql.js, no TensorFlow.js,
@@ -27,6 +30,7 @@ export function activate(context: vscode.ExtensionContext): void {
   storeService = new StoreService(log);
   const deps: DashboardDependencies = { extensionUri: context.extensionUri, storeService, log };
   const jobs = new JobStatusBar();
+  serverService = new TrackingServerService(storeService, log);
   const runsDeps: RunsPanelDependencies = { ...deps, workspaceState: context.workspaceState };
 
   const empty = new EmptyTreeProvider();
@@ -50,6 +54,9 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     vscode.commands.registerCommand('mlops.refresh', () => storeService?.refresh()),
     jobs,
+    serverService,
+    ...registerServerCommands(serverService),
+    registerRunScriptCommand({ storeService, server: serverService, jobs, log, workspaceState: context.workspaceState }),
     ...registerWorkbenchCommands(log),
     ...registerTrainingCommands({ storeService, jobs, log }),
     registerTuneCommand({ storeService, jobs, log }),
@@ -73,6 +80,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
 /** Closing the store writes its snapshot and releases the writer lock for the next window. */
 export async function deactivate(): Promise<void> {
+  await serverService?.stop();
+  serverService = undefined;
   await storeService?.close();
   storeService = undefined;
 }

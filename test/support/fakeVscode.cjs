@@ -35,6 +35,7 @@ module.exports = {
     registerTreeDataProvider: (id) => { registered.trees.push(id); return disposable; },
     createTreeView: (id) => { registered.trees.push(id); return { message: undefined, dispose() {} }; },
     registerWebviewPanelSerializer: (id) => { registered.serializers.push(id); return disposable; },
+    createTerminal: () => ({ show() {}, dispose() {} }),
     createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
     withProgress: async (_options, task) => task({ report() {} }, { onCancellationRequested: () => disposable }),
     showInformationMessage: async () => undefined,

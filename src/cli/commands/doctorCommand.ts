@@ -1,22 +1,21 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { runChildJob } from '../../core/process/childJob';
-import type { BackendPreference } from '../../core/process/workerProtocol';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { PRODUCT_VERSION } from '../../core/product/productInfo';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu'];
 
 /** `mlops doctor`: what this machine offers MLOps Studio — versions, the store, training backends. */
 export function registerDoctorCommand(program: Command): void {
   program
     .command('doctor')
     .description('check the environment: versions, the workspace store, which TensorFlow.js backend training would use')
-    .option('--backend <name>', `backend to try: ${PREFERENCES.join(', ')}`, 'auto')
+    .option('--backend <name>', `backend to try: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
     .action(async (options: { backend: string }) => {
       const preference = options.backend as BackendPreference;
-      if (!PREFERENCES.includes(preference)) {
-        throw new CliError(`--backend must be one of ${PREFERENCES.join(', ')}, not "${options.backend}"`);
+      if (!BACKEND_PREFERENCES.includes(preference)) {
+        throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       }
       const globals = program.opts<CliGlobalOptions>();
       const storeDir = resolveStoreDir(globals);

@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import type { BackendPreference } from '../../core/process/workerProtocol';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu', 'js'];
 /** at most one progress line per this many ms, plus every epoch when epochs are slow */
 const PRINT_EVERY_MS = 1000;
 
@@ -16,12 +15,12 @@ export function registerTrainCommand(program: Command): void {
     .command('train')
     .description('train a model from a *.train.yaml spec; prints progress, the run id and the final metrics')
     .argument('<spec>', 'path of the training spec (*.train.yaml)')
-    .option('--backend <name>', `training backend: ${PREFERENCES.join(', ')} (js = built-in typed-array trainer, no TensorFlow.js)`, 'auto')
+    .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')} (js = built-in typed-array trainer, no TensorFlow.js)`, 'auto')
     .option('--experiment <name>', 'experiment to log into (default: the spec\'s `experiment`)')
     .option('--quiet', 'print only the result')
     .action(async (specArg: string, options: { backend: string; experiment?: string; quiet?: boolean }) => {
       const backend = options.backend as BackendPreference;
-      if (!PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${PREFERENCES.join(', ')}, not "${options.backend}"`);
+      if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const globals = program.opts<CliGlobalOptions>();
       const specPath = resolve(specArg); // relative to where the command runs, like any file argument
       const { openWorkspaceStore } = await import('../../core/store/workspaceStore');

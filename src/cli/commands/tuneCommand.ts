@@ -1,12 +1,11 @@
 import type { Command } from 'commander';
 import { resolve } from 'node:path';
-import type { BackendPreference } from '../../core/process/workerProtocol';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import { TrainingInputError } from '../../core/training/trainingRunner';
 import { runTuning, type TuningResult } from '../../core/training/tuningRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 
-const PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'wasm', 'cpu', 'js'];
 
 /** `mlops tune SPEC`: a hyperparameter search; each trial is a child run of the study run. */
 export function registerTuneCommand(program: Command): void {
@@ -14,11 +13,11 @@ export function registerTuneCommand(program: Command): void {
     .command('tune')
     .description('search hyperparameters from a *.tune.yaml (or a *.train.yaml with a tune: section); prints each trial and the best')
     .argument('<spec>', 'path of the search spec')
-    .option('--backend <name>', `training backend of the trials: ${PREFERENCES.join(', ')}`, 'auto')
+    .option('--backend <name>', `training backend of the trials: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
     .option('--parallel <n>', 'trials at once (default: the spec\'s `parallel`)')
     .action(async (specArg: string, options: { backend: string; parallel?: string }) => {
       const backend = options.backend as BackendPreference;
-      if (!PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${PREFERENCES.join(', ')}, not "${options.backend}"`);
+      if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1)) throw new CliError(`--parallel must be a whole number ≥ 1, not "${options.parallel}"`);
       const globals = program.opts<CliGlobalOptions>();

@@ -27,6 +27,9 @@ export type WorkerJobKind = keyof WorkerJobs;
 export type BackendName = 'tensorflow' | 'wasm' | 'cpu' | 'js';
 export type BackendPreference = 'auto' | BackendName;
 
+/** Every value `--backend` and the `mlops.training.backend` setting accept, fastest first after auto. */
+export const BACKEND_PREFERENCES: readonly BackendPreference[] = ['auto', 'tensorflow', 'js', 'wasm', 'cpu'];
+
 export interface BackendAttempt {
   backend: BackendName;
   ok: boolean;

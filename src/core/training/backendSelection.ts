@@ -2,8 +2,12 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BackendAttempt, BackendName, BackendPreference, BackendReport } from '../process/workerProtocol';
 
-/** Fastest first: native TensorFlow, then WebAssembly, then plain JavaScript (DESIGN §6). */
-const ORDER: readonly BackendName[] = ['tensorflow', 'wasm', 'cpu'];
+/**
+ * Fastest first: native TensorFlow, then the built-in typed-array trainer (a WebAssembly SIMD
+ * kernel; 8–15× tfjs-wasm on the dense models specs describe, same results — see
+ * bench/results/trainingThroughput.json), then TensorFlow.js WebAssembly, then plain JavaScript.
+ */
+const ORDER: readonly BackendName[] = ['tensorflow', 'js', 'wasm', 'cpu'];
 
 /** Backends that are not TensorFlow.js: nothing to load, they always start. */
 const NATIVE_TRAINERS: readonly BackendName[] = ['js'];
@@ -27,6 +31,10 @@ export async function selectBackend(preference: BackendPreference, wasmDir: stri
   const attempts: BackendAttempt[] = [];
   for (const backend of candidates) {
     const started = performance.now();
+    if (NATIVE_TRAINERS.includes(backend)) {
+      attempts.push({ backend, ok: true, ms: 0 });
+      return { chosen: backend, attempts };
+    }
     try {
       await activate(backend, wasmDir);
       attempts.push({ backend, ok: true, ms: performance.now() - started });
@@ -36,7 +44,7 @@ export async function selectBackend(preference: BackendPreference, wasmDir: stri
     }
   }
   const reasons = attempts.map((a) => `${a.backend}: ${a.reason ?? 'failed'}`).join('; ');
-  throw new Error(`No TensorFlow.js backend could be started (${reasons})`);
+  throw new Error(`No training backend could be started (${reasons})`);
 }
 
 async function activate(backend: BackendName, wasmDir: string): Promise<void> {

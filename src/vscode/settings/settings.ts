@@ -1,8 +1,9 @@
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { BackendPreference } from '../../core/process/workerProtocol';
 import { DEFAULT_STORE_DIR } from '../../core/product/productInfo';
 
-export type TrainingBackendSetting = 'auto' | 'tensorflow' | 'wasm' | 'cpu';
+export type TrainingBackendSetting = BackendPreference;
 
 /** Typed access to the `mlops.*` settings; names and defaults match package.json. */
 export interface MlopsSettings {

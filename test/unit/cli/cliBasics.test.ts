@@ -34,12 +34,12 @@ describe('mlops CLI basics', () => {
     const report = JSON.parse(r.stdout) as { store: { dir: string; exists: boolean }; training: { chosen: string } };
     assert.equal(report.store.dir, join(ws, '.mlops'));
     assert.equal(report.store.exists, false);
-    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(report.training.chosen));
+    assert.ok(['tensorflow', 'js'].includes(report.training.chosen), `chose ${report.training.chosen}`);
   });
 
   test('doctor refuses a backend that does not exist, naming the choices', () => {
     const r = runCli(['doctor', '--backend', 'cuda']);
     assert.equal(r.status, 2);
-    assert.match(r.stderr, /--backend must be one of auto, tensorflow, wasm, cpu, not "cuda"/);
+    assert.match(r.stderr, /--backend must be one of auto, tensorflow, js, wasm, cpu, not "cuda"/);
   });
 });

@@ -56,7 +56,7 @@ describe('training a model from a spec', () => {
     const run = await workspace.tracking.getRun(result.runId);
     assert.equal(run.info.status, 'FINISHED');
     const tags = Object.fromEntries(run.data.tags.map((t) => [t.key, t.value]));
-    assert.ok(['tensorflow', 'wasm', 'cpu'].includes(tags['mlops.backend'] ?? ''), 'backend recorded');
+    assert.ok(['tensorflow', 'js', 'wasm', 'cpu'].includes(tags['mlops.backend'] ?? ''), 'backend recorded');
     assert.equal(tags['mlops.backend'], result.backend);
     assert.equal(tags['mlops.spec'], join(examples, 'penguins.train.yaml'));
     assert.match(tags['mlops.dataset.digest'] ?? '', /^sha256:[0-9a-f]{64}$/);

@@ -1,0 +1,229 @@
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { Run } from '../../core/tracking/trackingTypes';
+import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
+import type { StoreService } from '../store/storeService';
+import { aliasOrder, openRegistry, WELL_KNOWN_ALIASES, type ModelsNode } from './modelsTreeProvider';
+
+export interface ModelsCommandDependencies {
+  readonly storeService: StoreService;
+  readonly log: vscode.LogOutputChannel;
+  /** refreshes the Models view right away (the registry's own event also does, a moment later) */
+  readonly refresh: () => void;
+}
+
+type VersionNode = Extract<ModelsNode, { kind: 'version' }>;
+type ReviewNode = Extract<ModelsNode, { kind: 'review' }>;
+
+/** Commands of the Models view and "Register Model…" on runs of the Experiments view. */
+export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.Disposable[] {
+  const guarded = <A extends unknown[]>(name: string, body: (registry: ModelRegistry, ...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        const opened = await openRegistry(deps.storeService);
+        if (!('registry' in opened)) {
+          void vscode.window.showWarningMessage(`MLOps: ${opened.message ?? 'there is no workspace store yet: train a model first.'}`);
+          return;
+        }
+        await body(opened.registry, ...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.log.error(`${name}: ${message}`);
+        void vscode.window.showErrorMessage(`MLOps: ${message}`);
+      }
+    };
+
+  return [
+    vscode.commands.registerCommand('mlops.registerModel', guarded('Register Model', (registry, node?: ExperimentsNode) => registerModel(registry, deps, node))),
+    vscode.commands.registerCommand('mlops.setAlias', guarded('Set Alias', (registry, node?: VersionNode) => setAlias(registry, deps, node))),
+    vscode.commands.registerCommand('mlops.copyModelUri', guarded('Copy Model URI', (registry, node?: VersionNode) => copyModelUri(registry, node))),
+    vscode.commands.registerCommand('mlops.deleteModelVersion', guarded('Delete Model Version', (registry, node?: VersionNode) => deleteVersion(registry, deps, node))),
+    vscode.commands.registerCommand('mlops.revealModelFiles', guarded('Reveal Model Files', async (registry, node?: VersionNode) => {
+      const version = node?.kind === 'version' ? registry.getVersion(node.version.name, node.version.version) : undefined;
+      if (version) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(version.storageDir));
+    })),
+    vscode.commands.registerCommand('mlops.approveReview', guarded('Approve Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'approve'))),
+    vscode.commands.registerCommand('mlops.rejectReview', guarded('Reject Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'reject'))),
+    vscode.commands.registerCommand('mlops.refreshModels', () => deps.refresh()),
+  ];
+}
+
+/** A run picked in the Experiments view, or (from the palette) one of the recent runs that trained a model. */
+async function pickRun(deps: ModelsCommandDependencies, node: ExperimentsNode | undefined): Promise<Run | undefined> {
+  if (node?.kind === 'run') return node.run;
+  const access = await deps.storeService.access();
+  if (access.state !== 'open') return undefined;
+  const { runs } = await access.store.tracking.searchRuns({ filter: "tags.`mlops.model` = 'model'", orderBy: ['attributes.start_time DESC'], maxResults: 100 });
+  if (runs.length === 0) {
+    void vscode.window.showInformationMessage('MLOps: no run has trained a model yet. Train one with "MLOps: Train Model…", then register it.');
+    return undefined;
+  }
+  const picked = await vscode.window.showQuickPick(
+    runs.map((run) => ({ label: run.info.runName || run.info.runId.slice(0, 8), description: new Date(run.info.startTime).toLocaleString(), detail: run.info.runId, run })),
+    { title: 'Register Model: which run?', placeHolder: 'Runs that trained a model, newest first', matchOnDetail: true },
+  );
+  return picked?.run;
+}
+
+/** A model name suggested for a run: its spec file's name ("penguins.train.yaml" → "penguins"). */
+function suggestedName(run: Run): string {
+  const spec = run.data.tags.find((t) => t.key === 'mlops.spec')?.value;
+  const fromSpec = spec ? basename(spec).replace(/\.train\.ya?ml$/i, '').replace(/[^A-Za-z0-9._-]+/g, '-').replace(/^[^A-Za-z0-9]+/, '') : '';
+  return fromSpec || 'model';
+}
+
+async function registerModel(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ExperimentsNode | undefined): Promise<void> {
+  const run = await pickRun(deps, node);
+  if (!run) return;
+  const { checkModelName } = await import('../../core/registry/registryNames');
+  const models = registry.listModels();
+  const NEW = '$(add) New model…';
+  let name: string | undefined;
+  if (models.length > 0) {
+    const picked = await vscode.window.showQuickPick(
+      [
+        { label: NEW, description: `e.g. ${suggestedName(run)}`, name: undefined as string | undefined },
+        ...models.map((m) => ({ label: m.name, description: `${m.versionCount} version${m.versionCount === 1 ? '' : 's'}${m.latestVersion === null ? '' : `, next v${m.latestVersion + 1}`}`, name: m.name as string | undefined })),
+      ],
+      { title: `Register ${run.info.runName || run.info.runId.slice(0, 8)} as a version of…`, placeHolder: 'An existing model, or a new one' },
+    );
+    if (!picked) return;
+    name = picked.name;
+  }
+  if (name === undefined) {
+    name = await vscode.window.showInputBox({
+      title: 'Register Model: new model name',
+      value: suggestedName(run),
+      prompt: 'Letters, digits, ".", "_" and "-"; it becomes part of model URIs (models:/NAME@champion)',
+      validateInput: (value) => {
+        try {
+          checkModelName(value);
+          return models.some((m) => m.name === value) ? `"${value}" already exists; it will get a new version` : undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    });
+    if (name === undefined) return;
+  }
+  const modelName = name;
+  const version = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `Registering ${modelName}…` }, () => registry.registerVersion(run.info.runId, modelName));
+  deps.log.info(`Registered run ${run.info.runId} as models:/${version.name}/${version.version}`);
+  deps.refresh();
+  const setAliasAction = 'Set Alias…';
+  const choice = await vscode.window.showInformationMessage(`MLOps: registered models:/${version.name}/${version.version}.`, setAliasAction);
+  if (choice === setAliasAction) await vscode.commands.executeCommand('mlops.setAlias', { kind: 'version', version, metrics: [], requireReview: registry.getModel(version.name).requireReview } satisfies VersionNode);
+}
+
+async function setAlias(registry: ModelRegistry, deps: ModelsCommandDependencies, node: VersionNode | undefined): Promise<void> {
+  if (node?.kind !== 'version') {
+    void vscode.window.showInformationMessage('MLOps: pick a version in the Models view, then Set Alias… from its context menu.');
+    return;
+  }
+  const { name, version } = node.version;
+  const { checkAlias } = await import('../../core/registry/registryNames');
+  const model = registry.getModel(name);
+  const OTHER = 'other';
+  const existing = Object.keys(model.aliases);
+  const names = [...new Set([...WELL_KNOWN_ALIASES, ...existing])].sort((a, b) => aliasOrder(a) - aliasOrder(b) || (a < b ? -1 : 1));
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...names.map((alias) => {
+        const current = model.aliases[alias];
+        return {
+          label: `@${alias}`,
+          description: current === undefined ? 'not set' : current === version ? `already v${version}` : `now v${current} → v${version}`,
+          alias: alias as string | undefined,
+        };
+      }),
+      { label: '$(edit) Other alias…', description: 'any name: letters, digits, "_" and "-"', alias: OTHER as string | undefined },
+    ],
+    { title: `${model.requireReview ? 'Request review: point' : 'Point'} an alias of ${name} at v${version}`, placeHolder: model.requireReview ? 'This model requires an approved review to move an alias' : 'Pick an alias' },
+  );
+  if (!picked?.alias) return;
+  let alias = picked.alias;
+  if (alias === OTHER) {
+    const typed = await vscode.window.showInputBox({
+      title: `Alias for ${name} v${version}`,
+      placeHolder: 'e.g. shadow, prod-eu',
+      validateInput: (value) => {
+        try {
+          checkAlias(value);
+          return undefined;
+        } catch (error) {
+          return (error as Error).message;
+        }
+      },
+    });
+    if (typed === undefined) return;
+    alias = typed;
+  }
+  if (model.aliases[alias] === version) {
+    void vscode.window.showInformationMessage(`MLOps: @${alias} of ${name} already points to v${version}.`);
+    return;
+  }
+  if (model.requireReview) {
+    const comment = await vscode.window.showInputBox({
+      title: `Request review: @${alias} of ${name} → v${version}`,
+      prompt: 'Why should it move? The reviewer sees this, and the audit log keeps it.',
+      validateInput: (value) => (value.trim() === '' ? 'A review request needs a comment' : undefined),
+    });
+    if (comment === undefined) return;
+    const review = await registry.requestReview(name, alias, version, comment.trim());
+    deps.refresh();
+    void vscode.window.showInformationMessage(`MLOps: review #${review.reviewId} requested: @${alias} of ${name} → v${version}. Approve it from the Models view.`);
+    return;
+  }
+  const before = model.aliases[alias];
+  await registry.setAlias(name, alias, version);
+  deps.refresh();
+  void vscode.window.setStatusBarMessage(`$(check) @${alias} of ${name}: ${before === undefined ? '' : `v${before} → `}v${version}`, 4000);
+}
+
+async function copyModelUri(registry: ModelRegistry, node: VersionNode | undefined): Promise<void> {
+  if (node?.kind !== 'version') return;
+  const version = registry.getVersion(node.version.name, node.version.version);
+  const uris = [`models:/${version.name}/${version.version}`, ...[...version.aliases].sort((a, b) => aliasOrder(a) - aliasOrder(b)).map((a) => `models:/${version.name}@${a}`)];
+  let uri = uris[0] as string;
+  if (uris.length > 1) {
+    const picked = await vscode.window.showQuickPick(
+      uris.map((u, i) => ({ label: u, description: i === 0 ? 'this version, always' : 'whatever version holds the alias' })),
+      { title: 'Copy Model URI' },
+    );
+    if (!picked) return;
+    uri = picked.label;
+  }
+  await vscode.env.clipboard.writeText(uri);
+  void vscode.window.setStatusBarMessage(`$(check) Copied ${uri}`, 3000);
+}
+
+async function deleteVersion(registry: ModelRegistry, deps: ModelsCommandDependencies, node: VersionNode | undefined): Promise<void> {
+  if (node?.kind !== 'version') return;
+  const version = registry.getVersion(node.version.name, node.version.version);
+  const aliases = version.aliases.map((a) => `@${a}`).join(', ');
+  const action = 'Delete Version';
+  const choice = await vscode.window.showWarningMessage(
+    `Delete version ${version.version} of ${version.name}?`,
+    { modal: true, detail: `Its frozen files are removed${aliases ? ` and ${aliases} will point nowhere` : ''}. The number ${version.version} is not reused; the audit log keeps its history.` },
+    action,
+  );
+  if (choice !== action) return;
+  await registry.deleteVersion(version.name, version.version);
+  deps.log.info(`Deleted models:/${version.name}/${version.version}`);
+  deps.refresh();
+}
+
+async function decideReview(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ReviewNode | undefined, decision: 'approve' | 'reject'): Promise<void> {
+  if (node?.kind !== 'review') return;
+  const review = node.review;
+  const comment = await vscode.window.showInputBox({
+    title: `${decision === 'approve' ? 'Approve' : 'Reject'} review #${review.reviewId}: @${review.alias} of ${review.name} → v${review.version}`,
+    prompt: `Requested by ${review.requestedBy}: ${review.comment}`,
+    placeHolder: 'Comment (optional)',
+  });
+  if (comment === undefined) return;
+  const result = decision === 'approve' ? await registry.approveReview(review.reviewId, { comment }) : await registry.rejectReview(review.reviewId, { comment });
+  deps.refresh();
+  void vscode.window.setStatusBarMessage(`$(check) Review #${result.reviewId} ${result.status.toLowerCase()}${decision === 'approve' ? `: @${result.alias} → v${result.version}` : ''}`, 4000);
+}

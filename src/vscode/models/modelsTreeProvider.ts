@@ -1,0 +1,189 @@
+import * as vscode from 'vscode';
+import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { AliasReview, ModelVersion, RegisteredModel } from '../../core/registry/registryTypes';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { MetricSummary } from '../../core/tracking/trackingTypes';
+import type { StoreService } from '../store/storeService';
+
+export type ModelsNode =
+  | { kind: 'model'; model: RegisteredModel; pendingReviews: number }
+  | { kind: 'review'; review: AliasReview }
+  | { kind: 'version'; version: ModelVersion; metrics: readonly MetricSummary[]; requireReview: boolean };
+
+/** The metrics shown in a version's description and tooltip, most telling first. */
+const KEY_METRICS = ['test_accuracy', 'test_f1_macro', 'test_roc_auc', 'test_rmse', 'test_r2', 'test_mae', 'val_accuracy', 'val_loss'];
+/** Aliases every team uses; pickers list them first. */
+export const WELL_KNOWN_ALIASES = ['champion', 'challenger'];
+
+/** The registry of the open store, or undefined while there is none (no folder, no store yet, locked). */
+export async function openRegistry(storeService: StoreService, options: { create?: boolean } = {}): Promise<{ registry: ModelRegistry; store: WorkspaceStore } | { message: string | undefined }> {
+  const access = await storeService.access(options);
+  if (access.state !== 'open') return { message: access.state === 'locked' || access.state === 'error' ? access.message : undefined };
+  // Lazy: the registry (and the store under it) load on first use, never at activation.
+  const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+  return { registry: modelRegistryFor(access.store), store: access.store };
+}
+
+/** The Models view: registered models → pending reviews and versions with alias badges, updated live. */
+export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
+  private readonly changeEmitter = new vscode.EventEmitter<ModelsNode | undefined>();
+  readonly onDidChangeTreeData = this.changeEmitter.event;
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly subscription: vscode.Disposable;
+  private registrySubscription: { dispose(): void } | undefined;
+  private subscribedTo: ModelRegistry | undefined;
+  /** set by the view so the provider can show why the tree is empty */
+  view: vscode.TreeView<ModelsNode> | undefined;
+
+  constructor(private readonly storeService: StoreService) {
+    // Tracking writes (a training run logging) can change a version's metrics; coalesce them.
+    this.subscription = storeService.onDidChange(() => this.refreshSoon(500));
+  }
+
+  private refreshSoon(delayMs: number): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => this.changeEmitter.fire(undefined), delayMs);
+  }
+
+  refresh(): void {
+    this.refreshSoon(0);
+  }
+
+  getTreeItem(node: ModelsNode): vscode.TreeItem {
+    switch (node.kind) {
+      case 'model':
+        return modelItem(node.model, node.pendingReviews);
+      case 'review':
+        return reviewItem(node.review);
+      case 'version':
+        return versionItem(node.version, node.metrics, node.requireReview);
+    }
+  }
+
+  async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
+    const opened = await openRegistry(this.storeService);
+    if (!('registry' in opened)) {
+      this.setMessage(opened.message);
+      return [];
+    }
+    this.setMessage(undefined);
+    const { registry, store } = opened;
+    this.watch(registry);
+    if (!node) {
+      const pending = registry.listReviews({ status: 'PENDING' });
+      return registry.listModels().map((model) => ({ kind: 'model' as const, model, pendingReviews: pending.filter((r) => r.name === model.name).length }));
+    }
+    if (node.kind !== 'model') return [];
+    const model = registry.findModel(node.model.name);
+    if (!model) return [];
+    const reviews = registry.listReviews({ name: model.name, status: 'PENDING' }).map((review) => ({ kind: 'review' as const, review }));
+    const versions = registry.listVersions(model.name);
+    const metrics = await Promise.all(versions.map((v) => runMetrics(store, v.runId)));
+    return [...reviews, ...versions.map((version, i) => ({ kind: 'version' as const, version, metrics: metrics[i] ?? [], requireReview: model.requireReview }))];
+  }
+
+  /** Follows the registry of whichever store is open now (the store can be closed and reopened). */
+  private watch(registry: ModelRegistry): void {
+    if (this.subscribedTo === registry) return;
+    this.registrySubscription?.dispose();
+    this.subscribedTo = registry;
+    this.registrySubscription = registry.onDidChange(() => this.refreshSoon(50));
+  }
+
+  private setMessage(message: string | undefined): void {
+    if (this.view && this.view.message !== message) this.view.message = message;
+  }
+
+  dispose(): void {
+    clearTimeout(this.refreshTimer);
+    this.subscription.dispose();
+    this.registrySubscription?.dispose();
+    this.changeEmitter.dispose();
+  }
+}
+
+async function runMetrics(store: WorkspaceStore, runId: string): Promise<readonly MetricSummary[]> {
+  try {
+    return (await store.tracking.getRun(runId)).data.metrics;
+  } catch {
+    return []; // the run was deleted; the version still stands on its own
+  }
+}
+
+function modelItem(model: RegisteredModel, pendingReviews: number): vscode.TreeItem {
+  const item = new vscode.TreeItem(model.name, vscode.TreeItemCollapsibleState.Collapsed);
+  item.id = `model:${model.modelId}`;
+  item.iconPath = new vscode.ThemeIcon('package');
+  item.contextValue = 'mlops.model';
+  const aliases = Object.entries(model.aliases)
+    .sort(([a], [b]) => aliasOrder(a) - aliasOrder(b) || (a < b ? -1 : 1))
+    .map(([alias, version]) => `@${alias} v${version}`);
+  item.description = [
+    `${model.versionCount} version${model.versionCount === 1 ? '' : 's'}`,
+    ...aliases.slice(0, 2),
+    pendingReviews > 0 ? `${pendingReviews} review${pendingReviews === 1 ? '' : 's'} pending` : undefined,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${escapeMarkdown(model.name)}** — ${model.versionCount} version${model.versionCount === 1 ? '' : 's'}`);
+  if (aliases.length > 0) tooltip.appendMarkdown(`\n\n${aliases.map(escapeMarkdown).join('  \n')}`);
+  tooltip.appendMarkdown(`\n\n${model.requireReview ? '$(shield) Alias moves need an approved review' : 'Alias moves need no review'}`);
+  if (model.description) tooltip.appendMarkdown(`\n\n---\n\n${model.description.slice(0, 1000)}`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+function reviewItem(review: AliasReview): vscode.TreeItem {
+  const item = new vscode.TreeItem(`Review #${review.reviewId}: @${review.alias} → v${review.version}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `review:${review.reviewId}`;
+  item.iconPath = new vscode.ThemeIcon('git-pull-request', new vscode.ThemeColor('charts.yellow'));
+  item.contextValue = 'mlops.review';
+  item.description = `${review.requestedBy} · ${review.previousVersion === null ? 'new alias' : `now v${review.previousVersion}`}`;
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${escapeMarkdown(review.name)}**: move @${escapeMarkdown(review.alias)} ${review.previousVersion === null ? '' : `from v${review.previousVersion} `}to v${review.version}\n\n`);
+  tooltip.appendMarkdown(`Requested by ${escapeMarkdown(review.requestedBy)}, ${new Date(review.requestedAt).toLocaleString()}`);
+  if (review.comment) tooltip.appendMarkdown(`\n\n> ${escapeMarkdown(review.comment)}`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+function versionItem(version: ModelVersion, metrics: readonly MetricSummary[], requireReview: boolean): vscode.TreeItem {
+  const item = new vscode.TreeItem(`v${version.version}`, vscode.TreeItemCollapsibleState.None);
+  item.id = `modelVersion:${version.name}/${version.version}`;
+  const aliases = [...version.aliases].sort((a, b) => aliasOrder(a) - aliasOrder(b) || (a < b ? -1 : 1));
+  item.iconPath = aliases.includes('champion') ? new vscode.ThemeIcon('star-full', new vscode.ThemeColor('charts.yellow')) : new vscode.ThemeIcon(aliases.length > 0 ? 'tag' : 'versions');
+  item.contextValue = requireReview ? 'mlops.modelVersion.reviewed' : 'mlops.modelVersion';
+  const key = KEY_METRICS.map((k) => metrics.find((m) => m.key === k)).find((m) => m !== undefined);
+  item.description = [aliases.map((a) => `@${a}`).join(' ') || undefined, version.currentStage !== 'None' ? version.currentStage : undefined, key ? `${key.key} ${formatValue(key.value)}` : undefined]
+    .filter(Boolean)
+    .join(' · ');
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`**${escapeMarkdown(version.name)} v${version.version}**${aliases.length ? ` — ${aliases.map((a) => `@${escapeMarkdown(a)}`).join(' ')}` : ''}\n\n`);
+  tooltip.appendMarkdown(`\`models:/${version.name}/${version.version}\`  \nRegistered ${new Date(version.creationTime).toLocaleString()} by ${escapeMarkdown(version.createdBy)}  \nRun \`${version.runId}\``);
+  if (version.currentStage !== 'None') tooltip.appendMarkdown(`  \nStage: ${version.currentStage}`);
+  const shown = metrics.filter((m) => KEY_METRICS.includes(m.key) || m.key === 'loss');
+  if (shown.length > 0) tooltip.appendMarkdown(`\n\n${shown.map((m) => `\`${m.key}\` ${formatValue(m.value)}`).join('  \n')}`);
+  if (version.signature) {
+    const output = version.signature.output;
+    tooltip.appendMarkdown(`\n\n${version.signature.inputs.length} inputs → ${escapeMarkdown(output.target)}${output.task === 'classification' ? ` (${output.classes.length} classes)` : ''}`);
+  }
+  if (version.description) tooltip.appendMarkdown(`\n\n---\n\n${version.description.slice(0, 1000)}`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+/** champion, challenger, then the rest. */
+export function aliasOrder(alias: string): number {
+  const index = WELL_KNOWN_ALIASES.indexOf(alias);
+  return index === -1 ? WELL_KNOWN_ALIASES.length : index;
+}
+
+function formatValue(value: number): string {
+  if (!Number.isFinite(value) || Number.isInteger(value)) return String(value);
+  return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(4)).toString();
+}
+
+function escapeMarkdown(text: string): string {
+  return text.replace(/[\\`*_{}[\]()#+\-.!|<>]/g, '\\$&');
+}
