@@ -14,6 +14,8 @@ import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
 import { registerTuneCommand } from './training/tuneCommand';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
+import { registerModelsCommands } from './models/modelsCommands';
+import { ModelsTreeProvider, type ModelsNode } from './models/modelsTreeProvider';
 import { registerRunsCommands } from './runs/runsCommands';
 import type { RunsPanelDependencies } from './runs/runsPanel';
 
@@ -37,12 +39,18 @@ export function activate(context: vscode.ExtensionContext): void {
   const experiments = new ExperimentsTreeProvider(storeService);
   const experimentsView = vscode.window.createTreeView<ExperimentsNode>('mlops.experiments', { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true });
   experiments.view = experimentsView;
+  const models = new ModelsTreeProvider(storeService);
+  const modelsView = vscode.window.createTreeView<ModelsNode>('mlops.models', { treeDataProvider: models, showCollapseAll: true });
+  models.view = modelsView;
   context.subscriptions.push(
     log,
     storeService,
     experiments,
     experimentsView,
-    ...['mlops.models', 'mlops.features', 'mlops.endpoints', 'mlops.monitors'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
+    models,
+    modelsView,
+    ...registerModelsCommands({ storeService, log, refresh: () => models.refresh() }),
+    ...['mlops.features', 'mlops.endpoints', 'mlops.monitors'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
     vscode.commands.registerCommand('mlops.copyRunId', async (node?: ExperimentsNode) => {
       if (node?.kind !== 'run') return;
       await vscode.env.clipboard.writeText(node.run.info.runId);
