@@ -71,10 +71,15 @@ export function registerRunScriptCommand(deps: RunScriptDependencies): vscode.Di
     const close = new vscode.EventEmitter<number>();
     const controller = new AbortController();
     let finished = false;
+    // VS Code drops what a pseudoterminal writes before it opens: hold it until then.
+    let pending: string[] | undefined = [];
     const pty: vscode.Pseudoterminal = {
       onDidWrite: write.event,
       onDidClose: close.event,
-      open: () => undefined,
+      open: () => {
+        for (const text of pending ?? []) write.fire(text);
+        pending = undefined;
+      },
       // Ctrl+C in the terminal cancels like in a shell.
       handleInput: (data) => {
         if (data === '\x03') controller.abort();
@@ -87,7 +92,11 @@ export function registerRunScriptCommand(deps: RunScriptDependencies): vscode.Di
     const terminal = vscode.window.createTerminal({ name: `MLOps: ${label}`, pty, iconPath: new vscode.ThemeIcon('beaker') });
     terminal.show(true);
     const job = deps.jobs.start(`Running ${label}`);
-    const toTerminal = (text: string): void => write.fire(text.replace(/\r?\n/g, '\r\n'));
+    const toTerminal = (text: string): void => {
+      const crlf = text.replace(/\r?\n/g, '\r\n');
+      if (pending) pending.push(crlf);
+      else write.fire(crlf);
+    };
     let result: ScriptRunResult | undefined;
     try {
       result = await runScriptAsExperiment({
