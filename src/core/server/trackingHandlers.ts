@@ -1,3 +1,4 @@
+import type { ModelRegistry } from '../registry/modelRegistry';
 import { MAX_TAG_VALUE_LENGTH } from '../tracking/trackingValidation';
 import { NotFoundError } from '../tracking/trackingErrors';
 import type { TrackingStore } from '../tracking/trackingStore';
@@ -28,8 +29,11 @@ export interface RawJson {
 }
 
 export interface HandlerContext {
+  readonly method: HttpMethod;
   readonly params: RequestParams;
   readonly store: TrackingStore;
+  /** the workspace's model registry; undefined when the server runs on a bare TrackingStore */
+  readonly registry: ModelRegistry | undefined;
 }
 
 export type Handler = (context: HandlerContext) => Promise<object | RawJson>;

@@ -16,6 +16,9 @@ import type { ServerInfo } from './serverInfoFile';
 import { removeServerInfo, writeServerInfo } from './serverInfoFile';
 import type { HttpMethod, RawJson } from './trackingHandlers';
 import { TRACKING_ROUTES } from './trackingHandlers';
+import { REGISTRY_ROUTES } from './registryHandlers';
+import type { ModelRegistry } from '../registry/modelRegistry';
+import { modelRegistryFor } from '../registry/registryAccess';
 
 /** The MLflow version whose REST behaviour we follow (answered by GET /version). */
 export const MLFLOW_COMPATIBLE_VERSION = '2.12.2';
@@ -67,7 +70,7 @@ export interface RunningTrackingServer {
 
 const API_PREFIXES = ['/api/2.0/mlflow/', '/ajax-api/2.0/mlflow/'];
 const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0/mlflow-artifacts/artifacts'];
-const NOT_YET_PREFIXES = ['registered-models/', 'model-versions/', 'traces', 'logged-models'];
+const NOT_YET_PREFIXES = ['traces', 'logged-models'];
 const CLOSE_GRACE_MS = 2_000;
 
 function isWorkspaceStore(store: WorkspaceStore | TrackingStore): store is WorkspaceStore {
@@ -97,6 +100,7 @@ class RequestHandler {
     private readonly token: string | null,
     private readonly maxJsonBodyBytes: number,
     private readonly maxArtifactBytes: number,
+    private readonly registry: ModelRegistry | undefined,
   ) {}
 
   async handle(req: IncomingMessage, path: string, query: string): Promise<Reply> {
@@ -113,10 +117,10 @@ class RequestHandler {
 
     const endpoint = stripPrefix(path, API_PREFIXES);
     if (endpoint === undefined) throw new MlflowHttpError(404, 'ENDPOINT_NOT_FOUND', `No such endpoint: ${where}. This server speaks MLflow's REST API 2.0 under /api/2.0/mlflow/.`);
-    const route = TRACKING_ROUTES.get(endpoint);
+    const route = TRACKING_ROUTES.get(endpoint) ?? REGISTRY_ROUTES.get(endpoint);
     if (!route) {
       if (NOT_YET_PREFIXES.some((p) => endpoint.startsWith(p))) {
-        throw new MlflowHttpError(501, 'NOT_IMPLEMENTED', `${where} is not available: the MLOps Studio server does not have MLflow's model registry or traces yet (tracking and artifacts only).`);
+        throw new MlflowHttpError(501, 'NOT_IMPLEMENTED', `${where} is not available: the MLOps Studio server does not implement MLflow's traces or logged models yet (tracking, artifacts and the model registry only).`);
       }
       throw new MlflowHttpError(404, 'ENDPOINT_NOT_FOUND', `No such endpoint: ${where}.`);
     }
@@ -133,7 +137,7 @@ class RequestHandler {
       checkJsonContentType(req);
       params = parseJsonBody(await readBody(req, this.maxJsonBodyBytes, where), where);
     }
-    return jsonReply(200, await route.handler({ params, store: this.store }));
+    return jsonReply(200, await route.handler({ method: method as HttpMethod, params, store: this.store, registry: this.registry }));
   }
 
   private async handleArtifacts(req: IncomingMessage, method: string, rawPath: string, query: string, where: string): Promise<Reply> {
@@ -183,7 +187,9 @@ export async function startTrackingServer(options: StartTrackingServerOptions): 
   const tracking = isWorkspaceStore(options.store) ? options.store.tracking : options.store;
   const token = options.insecureNoToken ? null : (options.token ?? generateToken());
   if (token !== null && token.length < 16) throw new Error('The server token must be at least 16 characters long; omit it to get a random one.');
-  const handler = new RequestHandler(tracking, token, options.maxJsonBodyBytes ?? 16 * 1024 * 1024, options.maxArtifactBytes ?? 256 * 1024 * 1024);
+  // The registry shared with the views and commands of this store, so changes reach them all.
+  const registry = isWorkspaceStore(options.store) ? modelRegistryFor(options.store) : undefined;
+  const handler = new RequestHandler(tracking, token, options.maxJsonBodyBytes ?? 16 * 1024 * 1024, options.maxArtifactBytes ?? 256 * 1024 * 1024, registry);
   const onRequest = options.onRequest;
   let inFlight = 0;
   let idle: (() => void) | undefined;

@@ -156,7 +156,7 @@ test('oversized bodies get 413 with an MLflow-style error and are not written', 
   }
 });
 
-test('unknown endpoints, wrong methods and the not-yet-built registry answer with clear JSON errors', async () => {
+test('unknown endpoints, wrong methods and the not-yet-built traces answer with clear JSON errors', async () => {
   const fx = await startFixture();
   try {
     const unknown = await fx.api('POST', 'runs/teleport', {});
@@ -165,9 +165,9 @@ test('unknown endpoints, wrong methods and the not-yet-built registry answer wit
     const wrongMethod = await fx.api('GET', 'runs/log-metric', {});
     assert.equal(wrongMethod.status, 405);
     assert.equal(wrongMethod.headers.allow, 'POST');
-    const registry = await fx.api('POST', 'registered-models/create', { name: 'm' });
-    assert.equal(registry.status, 501);
-    assert.match((registry.json as ErrorBody).message, /model registry/);
+    const traces = await fx.api('POST', 'traces', { experiment_id: '0' });
+    assert.equal(traces.status, 501);
+    assert.match((traces.json as ErrorBody).message, /traces/);
     assert.equal((await fx.raw('GET', '/version')).text, '2.12.2');
   } finally {
     await fx.close();

@@ -33,7 +33,9 @@ export async function startFixture(options: Partial<StartTrackingServerOptions> 
   const raw = (method: string, path: string, opts: { body?: string | Buffer; headers?: OutgoingHttpHeaders } = {}): Promise<RawResponse> =>
     new Promise((resolve, reject) => {
       // `path` as an option is sent as is (a URL string would have its ../ resolved by the client).
-      const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { ...auth, ...opts.headers } }, (res) => {
+      // Content-Length as python-requests sends it (Node would not frame a DELETE body by itself).
+      const length = opts.body === undefined ? {} : { 'Content-Length': Buffer.byteLength(opts.body) };
+      const req = request({ host: '127.0.0.1', port: server.port, path, method, headers: { ...auth, ...length, ...opts.headers } }, (res) => {
         const chunks: Buffer[] = [];
         res.on('data', (c: Buffer) => chunks.push(c));
         res.on('end', () => {

@@ -1,0 +1,143 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRun, startFixture } from './serverTestSupport';
+import type { ServerFixture } from './serverTestSupport';
+
+interface ErrorBody {
+  error_code: string;
+  message: string;
+}
+
+type Version = Record<string, unknown>;
+
+/** A run with a model package uploaded the way the client uploads artifacts (one PUT per file). */
+async function runWithModel(fx: ServerFixture, experimentName: string): Promise<{ experimentId: string; runId: string; source: string }> {
+  const { experimentId, runId } = await createRun(fx, experimentName);
+  const root = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts`;
+  for (const [file, body] of [['model/MLmodel.json', '{"format":"mlops-studio-model"}'], ['model/model.json', '{}']]) {
+    const put = await fx.raw('PUT', `${root}/${file}`, { body, headers: { 'Content-Type': 'text/plain' } });
+    assert.equal(put.status, 200, put.text);
+  }
+  return { experimentId, runId, source: `mlflow-artifacts:/${experimentId}/${runId}/artifacts/model` };
+}
+
+test('registry: the requests of create_registered_model … register_model … aliases and stages, as MLflow answers them', async () => {
+  const fx = await startFixture();
+  try {
+    const created = await fx.api('POST', 'registered-models/create', { name: 'demo-model', tags: [{ key: 'k', value: 'v' }], description: 'demo model' });
+    assert.equal(created.status, 200, created.text);
+    const model = (created.json as { registered_model: Record<string, unknown> }).registered_model;
+    assert.equal(model.name, 'demo-model');
+    assert.equal(model.description, 'demo model');
+    assert.deepEqual(model.tags, [{ key: 'k', value: 'v' }]);
+    assert.equal(typeof model.creation_timestamp, 'number');
+    // mlflow.register_model ignores exactly this error and goes on to create a version.
+    const again = await fx.api('POST', 'registered-models/create', { name: 'demo-model' });
+    assert.equal(again.status, 400);
+    assert.equal((again.json as ErrorBody).error_code, 'RESOURCE_ALREADY_EXISTS');
+
+    const first = await runWithModel(fx, 'exp-a');
+    const v1 = await fx.api('POST', 'model-versions/create', { name: 'demo-model', source: first.source, run_id: first.runId, tags: [{ key: 'mvtag', value: '1' }], description: 'v1' });
+    assert.equal(v1.status, 200, v1.text);
+    assert.deepEqual((v1.json as { model_version: Version }).model_version, {
+      ...(v1.json as { model_version: Version }).model_version,
+      name: 'demo-model',
+      version: '1',
+      current_stage: 'None',
+      description: 'v1',
+      source: first.source,
+      run_id: first.runId,
+      status: 'READY',
+      tags: [{ key: 'mvtag', value: '1' }],
+      run_link: '',
+    });
+    const second = await runWithModel(fx, 'exp-b');
+    const v2 = await fx.api('POST', 'model-versions/create', { name: 'demo-model', source: `runs:/${second.runId}/model`, run_id: second.runId });
+    assert.equal((v2.json as { model_version: Version }).model_version.version, '2');
+    assert.equal((v2.json as { model_version: Version }).model_version.source, second.source, 'runs:/ sources come back as the run\'s artifact URI');
+
+    assert.deepEqual((await fx.api('POST', 'model-versions/set-tag', { name: 'demo-model', version: '1', key: 'validated', value: 'yes' })).json, {});
+    assert.deepEqual((await fx.api('DELETE', 'model-versions/delete-tag', { name: 'demo-model', version: '1', key: 'validated' })).json, {});
+    const updated = await fx.api('PATCH', 'model-versions/update', { name: 'demo-model', version: '1', description: 'updated' });
+    assert.equal((updated.json as { model_version: Version }).model_version.description, 'updated');
+    const staged = await fx.api('POST', 'model-versions/transition-stage', { name: 'demo-model', version: '1', stage: 'Staging', archive_existing_versions: false });
+    assert.equal((staged.json as { model_version: Version }).model_version.current_stage, 'Staging');
+    const latest = await fx.api('POST', 'registered-models/get-latest-versions', { name: 'demo-model', stages: ['Staging'] });
+    assert.deepEqual((latest.json as { model_versions: Version[] }).model_versions.map((v) => v.version), ['1']);
+
+    assert.deepEqual((await fx.api('POST', 'registered-models/alias', { name: 'demo-model', alias: 'champion', version: '2' })).json, {});
+    const byAlias = await fx.api('GET', 'registered-models/alias', { name: 'demo-model', alias: 'champion' });
+    assert.equal((byAlias.json as { model_version: Version }).model_version.version, '2');
+    assert.deepEqual((byAlias.json as { model_version: Version }).model_version.aliases, ['champion']);
+    assert.deepEqual((await fx.api('POST', 'registered-models/alias', { name: 'demo-model', alias: 'tmp', version: '1' })).json, {});
+    assert.deepEqual((await fx.api('DELETE', 'registered-models/alias', { name: 'demo-model', alias: 'tmp' })).json, {});
+
+    assert.deepEqual((await fx.api('POST', 'registered-models/set-tag', { name: 'demo-model', key: 'owner', value: 'demo' })).json, {});
+    assert.deepEqual((await fx.api('DELETE', 'registered-models/delete-tag', { name: 'demo-model', key: 'owner' })).json, {});
+    const patched = await fx.api('PATCH', 'registered-models/update', { name: 'demo-model', description: 'updated model' });
+    assert.equal((patched.json as { registered_model: Record<string, unknown> }).registered_model.description, 'updated model');
+
+    const got = (await fx.api('GET', 'registered-models/get', { name: 'demo-model' })).json as { registered_model: { latest_versions: Version[]; aliases: unknown; tags: unknown } };
+    assert.deepEqual(got.registered_model.latest_versions.map((v) => [v.version, v.current_stage]), [['1', 'Staging'], ['2', 'None']]);
+    assert.deepEqual(got.registered_model.aliases, [{ alias: 'champion', version: '2' }]);
+    assert.deepEqual(got.registered_model.tags, [{ key: 'k', value: 'v' }]);
+
+    const found = await fx.api('GET', 'registered-models/search', { filter: "name = 'demo-model'", max_results: 100 });
+    assert.deepEqual((found.json as { registered_models: { name: string }[] }).registered_models.map((m) => m.name), ['demo-model']);
+    assert.deepEqual((await fx.api('GET', 'registered-models/search', { filter: "name = 'nope'", max_results: 100 })).json, {});
+    const versions = await fx.api('GET', 'model-versions/search', { filter: "name = 'demo-model'", max_results: 10000 });
+    assert.deepEqual((versions.json as { model_versions: Version[] }).model_versions.map((v) => v.version), ['2', '1']);
+    const ofRun = await fx.api('GET', 'model-versions/search', { filter: `run_id = '${first.runId}'` });
+    assert.deepEqual((ofRun.json as { model_versions: Version[] }).model_versions.map((v) => v.version), ['1']);
+    const uri = await fx.api('GET', 'model-versions/get-download-uri', { name: 'demo-model', version: '1' });
+    assert.deepEqual(uri.json, { artifact_uri: first.source });
+    // What pyfunc.load_model then does: list and download through the artifact proxy.
+    const listed = await fx.api('GET', '/api/2.0/mlflow-artifacts/artifacts', { path: first.source.replace('mlflow-artifacts:/', '') });
+    assert.deepEqual((listed.json as { files: { path: string }[] }).files.map((f) => f.path), ['MLmodel.json', 'model.json']);
+
+    const rename = await fx.api('POST', 'registered-models/rename', { name: 'demo-model', new_name: 'other' });
+    assert.equal(rename.status, 501);
+    assert.match((rename.json as ErrorBody).message, /Renaming registered model "demo-model" is not supported/);
+
+    assert.deepEqual((await fx.api('DELETE', 'model-versions/delete', { name: 'demo-model', version: '1' })).json, {});
+    assert.equal((await fx.api('GET', 'model-versions/get', { name: 'demo-model', version: '1' })).status, 404);
+    assert.deepEqual((await fx.api('DELETE', 'registered-models/delete', { name: 'demo-model' })).json, {});
+    const gone = await fx.api('GET', 'registered-models/get', { name: 'demo-model' });
+    assert.equal(gone.status, 404);
+    assert.equal((gone.json as ErrorBody).error_code, 'RESOURCE_DOES_NOT_EXIST');
+  } finally {
+    await fx.close();
+  }
+});
+
+test('registry errors: unknown model or version, bad stage, source outside the run, missing content type — nothing registered', async () => {
+  const fx = await startFixture();
+  try {
+    const run = await runWithModel(fx, 'exp');
+    const noModel = await fx.api('POST', 'model-versions/create', { name: 'never-created', source: run.source, run_id: run.runId });
+    assert.equal(noModel.status, 404, 'MLflow needs the registered model first');
+    await fx.api('POST', 'registered-models/create', { name: 'm' });
+    const wrongRun = await fx.api('POST', 'model-versions/create', { name: 'm', source: run.source, run_id: 'f'.repeat(32) });
+    assert.equal(wrongRun.status, 400);
+    assert.match((wrongRun.json as ErrorBody).message, /is in the artifacts of run/);
+    const elsewhere = await fx.api('POST', 'model-versions/create', { name: 'm', source: 's3://bucket/model', run_id: run.runId });
+    assert.equal(elsewhere.status, 400);
+    const noPackage = await fx.api('POST', 'model-versions/create', { name: 'm', source: `runs:/${run.runId}/nothing`, run_id: run.runId });
+    assert.equal(noPackage.status, 400);
+    assert.match((noPackage.json as ErrorBody).message, /has no model package at nothing\//);
+    const noVersion = await fx.api('GET', 'model-versions/get', { name: 'm', version: '7' });
+    assert.equal(noVersion.status, 404);
+    const missing = await fx.api('GET', 'model-versions/get', { name: 'm' });
+    assert.match((missing.json as ErrorBody).message, /^Missing value for required parameter 'version'\./);
+    const plainDelete = await fx.raw('DELETE', '/api/2.0/mlflow/registered-models/delete', { body: JSON.stringify({ name: 'm' }) });
+    assert.equal(plainDelete.status, 400);
+    assert.equal((plainDelete.json as ErrorBody).message, "Bad Request. Content-Type must be one of ['application/json'].");
+    await fx.api('POST', 'model-versions/create', { name: 'm', source: run.source, run_id: run.runId });
+    const badStage = await fx.api('POST', 'model-versions/transition-stage', { name: 'm', version: '1', stage: 'Prod' });
+    assert.equal(badStage.status, 400);
+    assert.match((badStage.json as ErrorBody).message, /one of None, Staging, Production, Archived/);
+    assert.equal((await fx.api('GET', 'model-versions/search', { filter: "name = 'm'" }).then((r) => (r.json as { model_versions: unknown[] }).model_versions.length)), 1);
+  } finally {
+    await fx.close();
+  }
+});
