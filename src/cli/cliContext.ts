@@ -25,3 +25,11 @@ export class CliError extends Error {
     this.name = 'CliError';
   }
 }
+
+/** Ends the CLI with `exitCode` and nothing more to say (the command already printed its outcome). */
+export class CliExit extends Error {
+  constructor(readonly exitCode: number) {
+    super(`exit ${exitCode}`);
+    this.name = 'CliExit';
+  }
+}

@@ -1,7 +1,8 @@
 import { Command, CommanderError } from 'commander';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
-import { CliError } from './cliContext';
+import { CliError, CliExit } from './cliContext';
 import { registerDoctorCommand } from './commands/doctorCommand';
+import { registerRunCommand } from './commands/runCommand';
 import { registerTrainCommand } from './commands/trainCommand';
 import { registerTuneCommand } from './commands/tuneCommand';
 import { registerExperimentsCommand } from './commands/experimentsCommand';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run mlops --help for usage)')
     .exitOverride();
   registerDoctorCommand(program);
+  registerRunCommand(program);
   registerTrainCommand(program);
   registerTuneCommand(program);
   registerExperimentsCommand(program);
@@ -46,6 +48,7 @@ export async function runCli(argv: readonly string[]): Promise<number> {
       // help and version are "errors" to commander; they already printed what they had to.
       return error.exitCode;
     }
+    if (error instanceof CliExit) return error.exitCode;
     if (error instanceof CliError) {
       process.stderr.write(`mlops: ${error.message}\n`);
       return error.exitCode;

@@ -1,6 +1,7 @@
 import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import type { HostToWorker, WorkerJobKind, WorkerJobs, WorkerToHost } from './workerProtocol';
 
 /** Keep this much of a worker's stderr to explain a crash. */
@@ -34,13 +35,14 @@ export class ChildJobError extends Error {
 function resolveWorkerEntry(): { path: string; execArgv: string[] } {
   const bundled = join(__dirname, 'worker.js');
   if (existsSync(bundled)) return { path: bundled, execArgv: [] };
-  // Development and tests run the TypeScript source through tsx.
-  return { path: join(__dirname, 'workerMain.ts'), execArgv: ['--import', 'tsx'] };
+  // Development and tests run the TypeScript source through tsx (by absolute URL: a bare
+  // specifier would resolve from the working directory, which may be any folder).
+  return { path: join(__dirname, 'workerMain.ts'), execArgv: ['--import', pathToFileURL(require.resolve('tsx')).href] };
 }
 
 /** Runs one job in a fresh child process and resolves with its result. Cancel kills the child. */
 export function runChildJob<K extends WorkerJobKind>(kind: K, input: WorkerJobs[K]['input'], options: ChildJobOptions = {}): Promise<WorkerJobs[K]['result']> {
-  const entry = options.workerEntry ? { path: options.workerEntry, execArgv: options.workerEntry.endsWith('.ts') ? ['--import', 'tsx'] : [] } : resolveWorkerEntry();
+  const entry = options.workerEntry ? { path: options.workerEntry, execArgv: options.workerEntry.endsWith('.ts') ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [] } : resolveWorkerEntry();
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new JobCancelledError(kind));
     const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });

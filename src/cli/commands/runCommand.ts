@@ -1,0 +1,60 @@
+import type { Command } from 'commander';
+import { CliExit } from '../cliContext';
+import { withStore } from './trackingCliSupport';
+
+/**
+ * `mlops run [--experiment NAME] -- COMMAND...`: any command as a tracked run, with a local
+ * MLflow-compatible server for the script's `mlflow` calls. Exits with the command's exit code.
+ */
+export function registerRunCommand(program: Command): void {
+  program
+    .command('run')
+    .description('run any command (e.g. python train.py) as a tracked run; its mlflow calls log into it')
+    .option('-e, --experiment <name>', 'experiment to log into (created if missing)', 'Default')
+    .option('--name <run name>', 'run name (default: generated)')
+    .argument('<command...>', 'the command and its arguments; put -- before it')
+    .allowUnknownOption()
+    .action(async (words: string[], options: { experiment: string; name?: string }) => {
+      const exitCode = await withStore(
+        program,
+        async (store) => {
+          const { startTrackingServer } = await import('../../core/server/trackingServer');
+          const { runScriptAsExperiment } = await import('../../core/scripts/scriptRun');
+          const tracking = store.tracking;
+          const experimentId = (await tracking.getExperimentByName(options.experiment))?.experimentId ?? (await tracking.createExperiment(options.experiment));
+          const server = await startTrackingServer({ store });
+          const controller = new AbortController();
+          const onSigint = (): void => {
+            process.stderr.write('\nmlops: stopping the command…\n');
+            controller.abort();
+          };
+          process.once('SIGINT', onSigint);
+          try {
+            const result = await runScriptAsExperiment({
+              store: tracking,
+              command: words.map(quoteWord).join(' '),
+              cwd: process.cwd(),
+              experimentId,
+              ...(options.name ? { runName: options.name } : {}),
+              tracking: { uri: server.url, ...(server.token ? { token: server.token } : {}) },
+              signal: controller.signal,
+              onStarted: ({ runId }) => process.stderr.write(`mlops: run ${runId} in experiment "${options.experiment}" (MLFLOW_TRACKING_URI=${server.url})\n`),
+              onOutput: (text) => process.stdout.write(text),
+            });
+            process.stderr.write(`mlops: run ${result.runId} ${result.status}\n`);
+            return result.status === 'KILLED' ? 130 : (result.exitCode ?? 1);
+          } finally {
+            process.removeListener('SIGINT', onSigint);
+            await server.close();
+          }
+        },
+        { create: true },
+      );
+      if (exitCode !== 0) throw new CliExit(exitCode);
+    });
+}
+
+/** The words as one shell command line, quoting those a shell would split or expand. */
+function quoteWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
