@@ -40,8 +40,9 @@ const builds = [
     platform: 'node',
     target: 'node20',
     format: 'cjs',
-    // vscode is provided by the host; tfjs-node is an optional native addon loaded only if present.
-    external: ['vscode', '@tensorflow/tfjs-node', 'sql.js'],
+    // vscode is provided by the host; tfjs-node is an optional native addon loaded only if present;
+    // tsx runs TypeScript workers in development only (never reached from dist/).
+    external: ['vscode', '@tensorflow/tfjs-node', 'sql.js', 'tsx'],
     // sql.js is not bundled: its loader requires dist/sql-wasm.js at first use (copied below), so
     // activation never parses it. TensorFlow.js lives only in worker.js, never in extension.js.
     mainFields: ['module', 'main'],
