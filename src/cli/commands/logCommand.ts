@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import type { RunStatus } from '../../core/tracking/trackingTypes';
 import { RUN_STATUSES } from '../../core/tracking/trackingTypes';
 import { CliError } from '../cliContext';
-import { collect, parseKeyValues, printJson, resolveExperimentId, withStore } from './trackingCliSupport';
+import { collect, parseKeyValues, printJson, resolveExperimentId, withTracking } from './trackingCliSupport';
 
 /** Metric values from a shell: numbers plus nan, inf, +inf, -inf (any case). */
 export function parseMetricValue(text: string): number {
@@ -42,11 +42,11 @@ export function registerLogCommand(program: Command): void {
     .option('--owner-pid <pid>', 'process whose death fails the run (default: the calling shell; 0: none)')
     .action(async (options: { experiment: string; name?: string; parent?: string; tag?: string[]; source?: string; ownerPid?: string }) => {
       const ownerPid = parseInteger(options.ownerPid, '--owner-pid') ?? process.ppid;
-      await withStore(program, async (store, globals) => {
-        const experimentId = await resolveExperimentId(store, options.experiment, { create: true });
+      await withTracking(program, async (tracking, globals) => {
+        const experimentId = await resolveExperimentId({ tracking }, options.experiment, { create: true });
         const { readGitInfo } = await import('../../core/tracking/gitInfo');
         const git = await readGitInfo(resolve(globals.workspace));
-        const run = await store.tracking.createRun({
+        const run = await tracking.createRun({
           experimentId,
           ...(options.name ? { runName: options.name } : {}),
           ...(options.parent ? { parentRunId: options.parent } : {}),
@@ -71,8 +71,8 @@ export function registerLogCommand(program: Command): void {
       const step = parseInteger(options.step, '--step');
       const timestamp = parseInteger(options.timestamp, '--timestamp');
       const parsed = parseMetricValue(value);
-      await withStore(program, async (store) => {
-        await store.tracking.logMetric(runId, { key, value: parsed, ...(step === undefined ? {} : { step }), ...(timestamp === undefined ? {} : { timestamp }) });
+      await withTracking(program, async (tracking) => {
+        await tracking.logMetric(runId, { key, value: parsed, ...(step === undefined ? {} : { step }), ...(timestamp === undefined ? {} : { timestamp }) });
       });
     });
 
@@ -80,14 +80,14 @@ export function registerLogCommand(program: Command): void {
     .command('param <runId> <key> <value>')
     .description('log a param (params cannot change once logged)')
     .action(async (runId: string, key: string, value: string) => {
-      await withStore(program, (store) => store.tracking.logParam(runId, key, value));
+      await withTracking(program, (tracking) => tracking.logParam(runId, key, value));
     });
 
   log
     .command('tag <runId> <key> <value>')
     .description('set a tag')
     .action(async (runId: string, key: string, value: string) => {
-      await withStore(program, (store) => store.tracking.setTag(runId, key, value));
+      await withTracking(program, (tracking) => tracking.setTag(runId, key, value));
     });
 
   log
@@ -95,7 +95,7 @@ export function registerLogCommand(program: Command): void {
     .description('copy a file or folder into the run\'s artifacts')
     .option('-p, --path <artifactPath>', 'where under the run\'s artifacts (default: the file name)')
     .action(async (runId: string, localPath: string, options: { path?: string }) => {
-      await withStore(program, (store, globals) => store.tracking.logArtifact(runId, resolve(globals.workspace, localPath), options.path));
+      await withTracking(program, (tracking, globals) => tracking.logArtifact(runId, resolve(globals.workspace, localPath), options.path));
     });
 
   log
@@ -107,6 +107,6 @@ export function registerLogCommand(program: Command): void {
       if (!RUN_STATUSES.includes(status) || status === 'RUNNING' || status === 'SCHEDULED') {
         throw new CliError(`--status must be FINISHED, FAILED or KILLED, not "${options.status}"`);
       }
-      await withStore(program, (store) => store.tracking.updateRun(runId, { status }));
+      await withTracking(program, (tracking) => tracking.updateRun(runId, { status }));
     });
 }

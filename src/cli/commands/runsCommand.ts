@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import type { Run } from '../../core/tracking/trackingTypes';
 import { CliError } from '../cliContext';
-import { collect, formatNumber, formatTime, printJson, printTable, resolveExperimentId, withStore } from './trackingCliSupport';
+import { collect, formatNumber, formatTime, printJson, printTable, resolveExperimentId, withTracking } from './trackingCliSupport';
 
 function duration(run: Run): string {
   const end = run.info.endTime ?? (run.info.status === 'RUNNING' ? Date.now() : null);
@@ -46,10 +46,10 @@ export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('list, show and search runs');
 
   const search = async (filter: string | undefined, options: { experiment?: string[]; orderBy?: string[]; maxResults?: string; pageToken?: string; all?: boolean }): Promise<void> => {
-    await withStore(program, async (store, globals) => {
-      const experimentIds = await Promise.all((options.experiment ?? []).map((e) => resolveExperimentId(store, e)));
+    await withTracking(program, async (tracking, globals) => {
+      const experimentIds = await Promise.all((options.experiment ?? []).map((e) => resolveExperimentId({ tracking }, e)));
       const maxResults = parseMax(options.maxResults) ?? 100;
-      const result = await store.tracking.searchRuns({
+      const result = await tracking.searchRuns({
         experimentIds,
         ...(filter ? { filter } : {}),
         ...(options.orderBy ? { orderBy: options.orderBy } : {}),
@@ -89,8 +89,8 @@ export function registerRunsCommand(program: Command): void {
     .command('show <runId>')
     .description('show one run: info, params, metrics (latest, min, max, count), tags, inputs')
     .action(async (runId: string) => {
-      await withStore(program, async (store, globals) => {
-        const run = await store.tracking.getRun(runId);
+      await withTracking(program, async (tracking, globals) => {
+        const run = await tracking.getRun(runId);
         if (globals.json) return printJson(run);
         const i = run.info;
         const lines = [

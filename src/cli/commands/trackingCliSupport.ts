@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 
 /** Exit code when another process holds the store (distinct from usage errors, 2). */
@@ -40,6 +41,36 @@ export async function withStore<T>(
     throw error;
   } finally {
     await store.close();
+  }
+}
+
+/**
+ * Like withStore for commands that need only tracking: when another process (a VS Code window,
+ * `mlops server`) holds the store and runs its MLflow-compatible server, the command goes through
+ * that server instead of failing with "in use".
+ */
+export async function withTracking<T>(
+  program: Command,
+  action: (tracking: TrackingStore, globals: CliGlobalOptions) => Promise<T>,
+  options: { create?: boolean } = {},
+): Promise<T> {
+  try {
+    return await withStore(program, (store, globals) => action(store.tracking, globals), options);
+  } catch (error) {
+    if (!(error instanceof CliError) || error.exitCode !== EXIT_STORE_LOCKED) throw error;
+    const globals = program.opts<CliGlobalOptions>();
+    const { trackingClientOfWriter } = await import('./serverFallback');
+    const writer = await trackingClientOfWriter(resolveStoreDir(globals));
+    if (!writer) throw new CliError(`${error.message} (It runs no MLflow-compatible server the CLI could use instead: start one there with "MLOps: Start MLflow-Compatible Server".)`, EXIT_STORE_LOCKED);
+    process.stderr.write(`mlops: the store is in use by another process; going through its server at ${writer.url}\n`);
+    try {
+      return await action(writer.tracking, globals);
+    } catch (remoteError) {
+      const { TrackingError } = await import('../../core/tracking/trackingErrors');
+      const { RemoteServerError } = await import('../../core/remote/mlflowRestClient');
+      if (remoteError instanceof TrackingError || remoteError instanceof RemoteServerError) throw new CliError(remoteError.message);
+      throw remoteError;
+    }
   }
 }
 
@@ -87,7 +118,7 @@ export function collect(value: string, previous: string[] | undefined): string[]
 }
 
 /** An experiment given by name or id. */
-export async function resolveExperimentId(store: WorkspaceStore, nameOrId: string, options: { create?: boolean } = {}): Promise<string> {
+export async function resolveExperimentId(store: { readonly tracking: TrackingStore }, nameOrId: string, options: { create?: boolean } = {}): Promise<string> {
   const byName = await store.tracking.getExperimentByName(nameOrId);
   if (byName) return byName.experimentId;
   if (/^\d+$/.test(nameOrId)) {
