@@ -12,12 +12,12 @@ export function describeNode(db: DurableDatabase, node: LineageNodeRef): Lineage
       const row = db.rows('SELECT run_name, status, lifecycle_stage FROM runs WHERE run_id = ?', [node.id])[0];
       if (!row) return { ...base, label: `run ${node.id.slice(0, 8)}`, missing: true };
       const [name, status, stage] = row;
-      return { ...base, label: `run ${String(name) || node.id.slice(0, 8)}`, detail: `${String(status).toLowerCase()}${stage === 'deleted' ? ', deleted' : ''} · ${node.id}`, ...(stage === 'deleted' ? { missing: true } : {}) };
+      return { ...base, label: `run ${String(name) || node.id.slice(0, 8)}`, target: `runs:/${node.id}`, detail: `${String(status).toLowerCase()}${stage === 'deleted' ? ', deleted' : ''} · ${node.id}`, ...(stage === 'deleted' ? { missing: true } : {}) };
     }
     case 'dataset': {
       const row = db.rows('SELECT name, source FROM run_inputs WHERE digest = ? LIMIT 1', [node.id])[0];
       const label = recorded !== undefined ? String(recorded) : row ? String(row[0]) : `dataset ${node.id.slice(0, 12)}`;
-      return { ...base, label, detail: `${row ? `${String(row[1])} · ` : ''}digest ${node.id}` };
+      return { ...base, label, detail: `${row ? `${String(row[1])} · ` : ''}digest ${node.id}`, ...(row ? { target: String(row[1]) } : {}) };
     }
     case 'modelVersion': {
       const slash = node.id.lastIndexOf('/');
@@ -26,7 +26,7 @@ export function describeNode(db: DurableDatabase, node: LineageNodeRef): Lineage
       const row = db.rows('SELECT v.current_stage, v.run_id FROM model_versions v JOIN registered_models m ON m.model_id = v.model_id WHERE m.name = ? AND v.version = ?', [name, version])[0];
       if (!row) return { ...base, label: `${name} v${version}`, detail: 'deleted', missing: true };
       const aliases = db.rows('SELECT a.alias FROM model_aliases a JOIN registered_models m ON m.model_id = a.model_id WHERE m.name = ? AND a.version = ? ORDER BY a.alias', [name, version]).map((r) => `@${String(r[0])}`);
-      return { ...base, label: `${name} v${version}${aliases.length ? ` ${aliases.join(' ')}` : ''}`, detail: `models:/${name}/${version}${row[0] !== 'None' ? ` · ${String(row[0])}` : ''}` };
+      return { ...base, label: `${name} v${version}${aliases.length ? ` ${aliases.join(' ')}` : ''}`, target: `models:/${name}/${version}`, detail: `models:/${name}/${version}${row[0] !== 'None' ? ` · ${String(row[0])}` : ''}` };
     }
     default:
       return { ...base, label: recorded !== undefined ? String(recorded) : `${node.kind} ${node.id}` };

@@ -18,6 +18,8 @@ export interface LineageNode extends LineageNodeRef {
   readonly label: string;
   /** one more line for tooltips: source path, status, aliases */
   readonly detail?: string;
+  /** where a click leads: models:/NAME/VERSION, runs:/RUN_ID, a dataset's source path or URL */
+  readonly target?: string;
   /** the thing itself is gone (deleted run or version); the history still names it */
   readonly missing?: boolean;
 }

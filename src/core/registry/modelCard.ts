@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { MODEL_DIR, PACKAGE_FILES, type ModelManifest, type ModelSignature } from '../modelPackage/modelPackageFormat';
+import { PACKAGE_FILES, type ModelManifest, type ModelSignature } from '../modelPackage/modelPackageFormat';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { DatasetInput, Run } from '../tracking/trackingTypes';
 import type { ModelRegistry } from './modelRegistry';
@@ -56,7 +56,7 @@ function readJson<T>(file: string): T | null {
 export async function modelCard(registry: ModelRegistry, tracking: TrackingStore, name: string, version: number | string): Promise<ModelCard> {
   const model = registry.getModel(name);
   const v = registry.getVersion(name, version);
-  const packageDir = join(v.storageDir, MODEL_DIR);
+  const packageDir = v.packageDir;
   const manifest = readJson<ModelManifest>(join(packageDir, PACKAGE_FILES.manifest));
   const packageMetrics = readJson<{ training?: Record<string, number> }>(join(packageDir, PACKAGE_FILES.metrics));
   const confusion = readJson<ConfusionMatrix>(join(v.storageDir, 'evaluation', 'confusion_matrix.json'));

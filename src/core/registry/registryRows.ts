@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import type { SqlValue } from 'sql.js';
-import type { ModelSignature } from '../modelPackage/modelPackageFormat';
+import { MODEL_DIR, type ModelSignature } from '../modelPackage/modelPackageFormat';
 import type { DurableDatabase } from '../store/durableDatabase';
 import type { AliasReview, ModelStage, ModelVersion, ModelVersionStatus, RegisteredModel, RegistryTag, ReviewStatus } from './registryTypes';
 
@@ -97,6 +97,7 @@ export function versionsOf(db: DurableDatabase, storeDir: string, model: ModelRo
     signature: signature === null ? null : (JSON.parse(String(signature)) as ModelSignature),
     sizeBytes: Number(sizeBytes),
     storageDir: join(storeDir, ...String(storage).split('/')),
+    packageDir: join(storeDir, ...String(storage).split('/'), MODEL_DIR),
   }));
 }
 

@@ -45,8 +45,10 @@ export interface ModelVersion {
   readonly signature: ModelSignature | null;
   /** bytes of the frozen copy */
   readonly sizeBytes: number;
-  /** absolute folder of the frozen, immutable copy of the model package */
+  /** absolute folder of the frozen, immutable copy: `model/` (the package) and `evaluation/` */
   readonly storageDir: string;
+  /** the model package folder inside it, what `loadModelPackage` (serving) takes */
+  readonly packageDir: string;
 }
 
 export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED';

@@ -215,3 +215,27 @@ test('model card: signature, test metrics, confusion matrix, dataset digest and 
     await f.cleanup();
   }
 });
+
+test('comparing versions: metric deltas against the first with the better one marked, changed params and inputs', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const { compareVersions } = await import('../../../src/core/registry/versionComparison');
+    const a = await trainedRun(f.store, { accuracy: 0.9 });
+    const b = await trainedRun(f.store, { accuracy: 0.95, digest: 'ffff0000' });
+    await f.registry.registerVersion(a, 'churn');
+    await f.registry.registerVersion(b, 'churn');
+    const cards = await Promise.all([1, 2].map((v) => modelCard(f.registry, f.store.tracking, 'churn', v)));
+    const diff = compareVersions(cards);
+    const accuracy = diff.metrics.find((m) => m.key === 'test_accuracy');
+    assert.deepEqual(accuracy?.values, [0.9, 0.95]);
+    assert.ok(Math.abs((accuracy?.deltas[1] ?? 0) - 0.05) < 1e-12);
+    assert.equal(accuracy?.best, 1);
+    assert.equal(diff.datasetDiffers, true);
+    assert.equal(diff.outputDiffers, false);
+    assert.ok(diff.params.every((p) => !p.differs), 'same params');
+    assert.ok(diff.inputs.every((i) => !i.differs), 'same signature');
+    assert.equal(cards[0]?.version.packageDir, join(cards[0]?.version.storageDir ?? '', 'model'));
+  } finally {
+    await f.cleanup();
+  }
+});
