@@ -55,6 +55,8 @@ export interface RegisterVersionOptions extends ActorOption {
 /** Run artifact folders frozen with a version besides the package itself (the model card reads them). */
 const FROZEN_EXTRAS = ['evaluation'];
 const MAX_DESCRIPTION = 64 * 1024;
+/** MLflow's own model manifest (a YAML file without extension). */
+const MLFLOW_MANIFEST = 'MLmodel';
 
 /**
  * The model registry on the workspace store: registered models, immutable versions, aliases with
@@ -248,9 +250,9 @@ export class ModelRegistry {
     const actor = await this.actor(options);
     const run = await this.store.tracking.getRun(runId);
     const packageDir = this.store.localTracking.artifactFile(runId, artifactPath);
-    const manifestFile = join(packageDir, PACKAGE_FILES.manifest);
-    if (!existsSync(manifestFile)) {
-      throw new InvalidArgumentError(`Run ${runId} (${run.info.runName}) has no model package at ${artifactPath}/ (no ${PACKAGE_FILES.manifest} in ${packageDir}); only runs that trained a model can be registered.`);
+    // Ours (MLmodel.json) or a model logged by MLflow itself (MLmodel, YAML), e.g. copied from a server.
+    if (!existsSync(join(packageDir, PACKAGE_FILES.manifest)) && !existsSync(join(packageDir, MLFLOW_MANIFEST))) {
+      throw new InvalidArgumentError(`Run ${runId} (${run.info.runName}) has no model package at ${artifactPath}/ (no ${PACKAGE_FILES.manifest} or ${MLFLOW_MANIFEST} in ${packageDir}); only runs that trained a model can be registered.`);
     }
     const signature = readSignature(join(packageDir, PACKAGE_FILES.signature));
     const extras = FROZEN_EXTRAS.map((folder) => ({ from: this.store.localTracking.artifactFile(runId, folder), to: folder })).filter((e) => existsSync(e.from));

@@ -239,3 +239,18 @@ test('comparing versions: metric deltas against the first with the better one ma
     await f.cleanup();
   }
 });
+
+test('a model logged by MLflow itself (an MLmodel file) can be registered too, without a signature', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const run = await f.store.tracking.createRun({ experimentId: '0', runName: 'sklearn' });
+    await f.store.tracking.writeArtifact(run.info.runId, 'clf/MLmodel', 'flavors:\n  sklearn: {}\n');
+    await f.store.tracking.writeArtifact(run.info.runId, 'clf/model.pkl', new Uint8Array(64));
+    const v = await f.registry.registerVersion(run.info.runId, 'sk', { artifactPath: 'clf' });
+    assert.equal(v.source, `runs:/${run.info.runId}/clf`);
+    assert.equal(v.signature, null);
+    assert.ok(existsSync(join(v.packageDir, 'model.pkl')));
+  } finally {
+    await f.cleanup();
+  }
+});
