@@ -67,7 +67,7 @@ export async function withTracking<T>(
       return await action(writer.tracking, globals);
     } catch (remoteError) {
       const { TrackingError } = await import('../../core/tracking/trackingErrors');
-      const { RemoteServerError } = await import('../../core/remote/mlflowRestClient');
+      const { RemoteServerError } = await import('../../core/remote/mlflowHttp');
       if (remoteError instanceof TrackingError || remoteError instanceof RemoteServerError) throw new CliError(remoteError.message);
       throw remoteError;
     }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { downsampleIndices } from '../tracking/downsample';
 import type { SeriesColumns } from '../tracking/metricSeriesCodec';
 import { pick, sliceSteps } from '../tracking/metricSeriesCodec';
-import { InvalidArgumentError, NotFoundError, TrackingError } from '../tracking/trackingErrors';
+import { NotFoundError } from '../tracking/trackingErrors';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type {
   ArtifactEntry,
@@ -27,31 +27,11 @@ import type {
   TrackingStats,
   UpdateRunOptions,
 } from '../tracking/trackingTypes';
+import type { Json, MlflowHttpOptions, Params } from './mlflowHttp';
+import { MlflowHttp, queryString, RemoteServerError } from './mlflowHttp';
 import { doubleFromJson, experimentFromJson, runFromJson, runInfoFromJson } from './mlflowRestMapping';
 
-export interface MlflowRestClientOptions {
-  /** the tracking server, e.g. http://127.0.0.1:5000 or https://mlflow.example.com */
-  readonly url: string;
-  /** sent as `Authorization: Bearer <token>` (MLFLOW_TRACKING_TOKEN) */
-  readonly token?: string | null;
-  /** per request (default 30 s) */
-  readonly timeoutMs?: number;
-}
-
-/** The server could not be reached, refused the request, or failed (not an error of the data). */
-export class RemoteServerError extends Error {
-  constructor(
-    message: string,
-    readonly status: number | null,
-    readonly errorCode: string | null,
-  ) {
-    super(message);
-    this.name = 'RemoteServerError';
-  }
-}
-
-type Json = Readonly<Record<string, unknown>>;
-type Params = Record<string, unknown>;
+export type MlflowRestClientOptions = MlflowHttpOptions;
 
 // MLflow's limits per log-batch request and its client's page size for histories.
 const BATCH_METRICS = 1000;
@@ -70,17 +50,6 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-function queryString(params: Params): string {
-  const search = new URLSearchParams();
-  for (const [key, value] of Object.entries(params)) {
-    if (value === undefined || value === null) continue;
-    if (Array.isArray(value)) for (const item of value) search.append(key, String(item));
-    else search.append(key, String(value));
-  }
-  const text = search.toString();
-  return text === '' ? '' : `?${text}`;
-}
-
 function encodePath(path: string): string {
   return path.split('/').filter((s) => s !== '').map(encodeURIComponent).join('/');
 }
@@ -90,63 +59,15 @@ function encodePath(path: string): string {
  * MLflow tracking server. Artifacts go through the server's mlflow-artifacts proxy.
  */
 export class MlflowRestClient implements TrackingStore {
-  private readonly base: string;
-  private readonly headers: Record<string, string>;
-  private readonly timeoutMs: number;
+  private readonly http: MlflowHttp;
   private readonly listeners = new Set<(change: TrackingChange) => void>();
 
   constructor(options: MlflowRestClientOptions) {
-    this.base = options.url.replace(/\/+$/, '');
-    this.headers = options.token ? { Authorization: `Bearer ${options.token}` } : {};
-    this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.http = new MlflowHttp(options);
   }
 
-  // ---- transport ---------------------------------------------------------------------------
-
-  private async send(method: string, path: string, body?: string | Uint8Array, contentType?: string): Promise<Response> {
-    const url = `${this.base}${path}`;
-    // A view, not a copy: artifact bodies can be large. Our buffers are never SharedArrayBuffers.
-    const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
-    try {
-      return await fetch(url, {
-        method,
-        headers: { ...this.headers, ...(contentType ? { 'Content-Type': contentType } : {}) },
-        ...(payload === undefined ? {} : { body: payload }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new RemoteServerError(`Cannot reach the MLflow server at ${this.base} (${method} ${path}): ${reason}`, null, null);
-    }
-  }
-
-  /** Turns an MLflow error body into the engine's errors, so callers handle both backends alike. */
-  private async fail(response: Response, where: string): Promise<never> {
-    const text = await response.text();
-    let code: string | null = null;
-    let message = text.slice(0, 300);
-    try {
-      const parsed = JSON.parse(text) as { error_code?: unknown; message?: unknown };
-      if (typeof parsed.error_code === 'string') code = parsed.error_code;
-      if (typeof parsed.message === 'string') message = parsed.message;
-    } catch {
-      // not JSON (e.g. a proxy's HTML page): keep the text
-    }
-    if (code === 'RESOURCE_DOES_NOT_EXIST') throw new NotFoundError(message);
-    if (code === 'INVALID_PARAMETER_VALUE') throw new InvalidArgumentError(message);
-    if (code === 'RESOURCE_ALREADY_EXISTS' || code === 'INVALID_STATE') throw new TrackingError(message, code);
-    const what = response.status === 401 || response.status === 403 ? 'refused the request (check the token)' : `answered ${response.status}`;
-    throw new RemoteServerError(`The MLflow server at ${this.base} ${what} for ${where}: ${code ? `${code}: ` : ''}${message}`, response.status, code);
-  }
-
-  private async call(method: 'GET' | 'POST', endpoint: string, params: Params = {}): Promise<Json> {
-    const path = `/api/2.0/mlflow/${endpoint}`;
-    const response = method === 'GET'
-      ? await this.send('GET', `${path}${queryString(params)}`)
-      : await this.send(method, path, JSON.stringify(params), 'application/json');
-    if (!response.ok) return this.fail(response, `${method} ${path}`);
-    return (await response.json()) as Json;
+  private call(method: 'GET' | 'POST', endpoint: string, params: Params = {}): Promise<Json> {
+    return this.http.call(method, endpoint, params);
   }
 
   private emit(change: TrackingChange): void {
@@ -444,8 +365,8 @@ export class MlflowRestClient implements TrackingStore {
   }
 
   private async put(path: string, body: Uint8Array): Promise<void> {
-    const response = await this.send('PUT', path, body, 'application/octet-stream');
-    if (!response.ok) await this.fail(response, `PUT ${path}`);
+    const response = await this.http.send('PUT', path, body, 'application/octet-stream');
+    if (!response.ok) await this.http.fail(response, `PUT ${path}`);
     await response.arrayBuffer();
   }
 
@@ -467,8 +388,8 @@ export class MlflowRestClient implements TrackingStore {
     const root = await this.artifactRoot(runId);
     const dir = path.split('/').filter((s) => s !== '' && s !== '.').join('/');
     const listPath = dir === '' ? root : `${root}/${dir}`;
-    const response = await this.send('GET', `/api/2.0/mlflow-artifacts/artifacts${queryString({ path: listPath })}`);
-    if (!response.ok) return this.fail(response, `GET artifacts of ${listPath}`);
+    const response = await this.http.send('GET', `/api/2.0/mlflow-artifacts/artifacts${queryString({ path: listPath })}`);
+    if (!response.ok) return this.http.fail(response, `GET artifacts of ${listPath}`);
     const out = (await response.json()) as Json;
     const files = Array.isArray(out.files) ? (out.files as Json[]) : [];
     return files.map((f) => {
@@ -480,8 +401,8 @@ export class MlflowRestClient implements TrackingStore {
   async readArtifact(runId: string, artifactPath: string): Promise<Buffer> {
     const root = await this.artifactRoot(runId);
     const path = this.artifactUrl(root, artifactPath);
-    const response = await this.send('GET', path);
-    if (!response.ok) return this.fail(response, `GET ${path}`);
+    const response = await this.http.send('GET', path);
+    if (!response.ok) return this.http.fail(response, `GET ${path}`);
     return Buffer.from(await response.arrayBuffer());
   }
 
