@@ -15,6 +15,7 @@ export interface ModelsCommandDependencies {
 
 type VersionNode = Extract<ModelsNode, { kind: 'version' }>;
 type ReviewNode = Extract<ModelsNode, { kind: 'review' }>;
+type ModelNode = Extract<ModelsNode, { kind: 'model' }>;
 
 /** Commands of the Models view and "Register Model…" on runs of the Experiments view. */
 export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.Disposable[] {
@@ -45,6 +46,8 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
     })),
     vscode.commands.registerCommand('mlops.approveReview', guarded('Approve Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'approve'))),
     vscode.commands.registerCommand('mlops.rejectReview', guarded('Reject Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'reject'))),
+    vscode.commands.registerCommand('mlops.setReviewPolicy', guarded('Review Policy', (registry, node?: ModelNode) => setReviewPolicy(registry, deps, node))),
+    vscode.commands.registerCommand('mlops.deleteModel', guarded('Delete Model', (registry, node?: ModelNode) => deleteModel(registry, deps, node))),
     vscode.commands.registerCommand('mlops.refreshModels', () => deps.refresh()),
   ];
 }
@@ -226,4 +229,35 @@ async function decideReview(registry: ModelRegistry, deps: ModelsCommandDependen
   const result = decision === 'approve' ? await registry.approveReview(review.reviewId, { comment }) : await registry.rejectReview(review.reviewId, { comment });
   deps.refresh();
   void vscode.window.setStatusBarMessage(`$(check) Review #${result.reviewId} ${result.status.toLowerCase()}${decision === 'approve' ? `: @${result.alias} → v${result.version}` : ''}`, 4000);
+}
+
+async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
+  if (node?.kind !== 'model') return;
+  const model = registry.getModel(node.model.name);
+  const picked = await vscode.window.showQuickPick(
+    [
+      { label: '$(shield) Require review', description: model.requireReview ? 'current' : '', detail: 'Moving an alias needs a request with a comment, then an approval; both are in the audit log.', require: true },
+      { label: '$(unlock) Move aliases directly', description: model.requireReview ? '' : 'current', detail: 'Anyone can point an alias at a version; the audit log still records who and when.', require: false },
+    ],
+    { title: `Alias moves of ${model.name}` },
+  );
+  if (!picked || picked.require === model.requireReview) return;
+  await registry.setRequireReview(model.name, picked.require);
+  deps.refresh();
+  void vscode.window.setStatusBarMessage(`$(check) ${model.name}: alias moves ${picked.require ? 'now need review' : 'no longer need review'}`, 4000);
+}
+
+async function deleteModel(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
+  if (node?.kind !== 'model') return;
+  const model = registry.getModel(node.model.name);
+  const action = 'Delete Model';
+  const choice = await vscode.window.showWarningMessage(
+    `Delete the model ${model.name} and its ${model.versionCount} version${model.versionCount === 1 ? '' : 's'}?`,
+    { modal: true, detail: 'Their frozen files and aliases are removed; runs are not touched. The audit log keeps the whole history.' },
+    action,
+  );
+  if (choice !== action) return;
+  await registry.deleteModel(model.name);
+  deps.log.info(`Deleted the registered model ${model.name}`);
+  deps.refresh();
 }
