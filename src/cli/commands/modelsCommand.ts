@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
-import type { AuditEntry, ModelVersion, ReviewStatus } from '../../core/registry/registryTypes';
+import { describeAuditEntry } from '../../core/registry/auditText';
+import type { ModelVersion, ReviewStatus } from '../../core/registry/registryTypes';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import { parseAtDate } from './modelsCliDates';
@@ -30,41 +31,6 @@ function actorOf(options: ActorOptions): { actor?: string } {
 
 function aliasBadges(aliases: readonly string[]): string {
   return aliases.map((a) => `@${a}`).join(' ');
-}
-
-function describeAudit(entry: AuditEntry): string {
-  const d = entry.detail;
-  const v = entry.version === null ? '' : `v${entry.version}`;
-  switch (entry.action) {
-    case 'alias.set':
-      return `@${entry.alias} → ${v}`;
-    case 'alias.moved':
-      return `@${entry.alias} v${String(d.from)} → ${v}${d.reviewId !== undefined ? ` (review #${String(d.reviewId)})` : ''}`;
-    case 'alias.deleted':
-      return `@${entry.alias} removed from ${v}${d.reason ? ` (${String(d.reason)})` : ''}`;
-    case 'version.registered':
-      return `${v} from ${String(d.source)}`;
-    case 'version.stage':
-      return `${v} ${String(d.from)} → ${String(d.to)}`;
-    case 'review.requested':
-      return `#${String(d.reviewId)} @${entry.alias} → ${v}: ${String(d.comment)}`;
-    case 'review.approved':
-    case 'review.rejected':
-    case 'review.cancelled':
-      return `#${String(d.reviewId)} @${entry.alias} → ${v}${d.comment ? `: ${String(d.comment)}` : ''}${d.reason ? ` (${String(d.reason)})` : ''}`;
-    case 'model.tagged':
-    case 'version.tagged':
-      return `${v} ${String(d.key)}=${String(d.value)}`.trim();
-    case 'model.tag_deleted':
-    case 'version.tag_deleted':
-      return `${v} ${String(d.key)}`.trim();
-    case 'model.review_setting':
-      return d.requireReview ? 'alias moves now need review' : 'alias moves no longer need review';
-    case 'model.deleted':
-      return `versions ${(d.versions as number[] | undefined)?.join(', ') || 'none'}`;
-    default:
-      return v;
-  }
 }
 
 function printVersion(version: ModelVersion): void {
@@ -252,7 +218,7 @@ export function registerModelsCommand(program: Command): void {
         const entries = registry.auditLog({ name });
         if (entries.length === 0) throw new CliError(`No history for a model named "${name}": it was never registered here (see mlops models list).`);
         if (globals.json) return printJson(entries);
-        printTable(['#', 'TIME', 'WHO', 'WHAT', 'DETAIL'], entries.map((e) => [String(e.seq), formatTime(e.time), e.actor, e.action, describeAudit(e)]));
+        printTable(['#', 'TIME', 'WHO', 'WHAT', 'DETAIL'], entries.map((e) => [String(e.seq), formatTime(e.time), e.actor, e.action, describeAuditEntry(e)]));
       }),
     );
 

@@ -48,6 +48,7 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
     vscode.commands.registerCommand('mlops.rejectReview', guarded('Reject Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'reject'))),
     vscode.commands.registerCommand('mlops.setReviewPolicy', guarded('Review Policy', (registry, node?: ModelNode) => setReviewPolicy(registry, deps, node))),
     vscode.commands.registerCommand('mlops.deleteModel', guarded('Delete Model', (registry, node?: ModelNode) => deleteModel(registry, deps, node))),
+    vscode.commands.registerCommand('mlops.showModelHistory', guarded('Show History', (registry, node?: ModelNode | VersionNode) => showHistory(registry, node))),
     vscode.commands.registerCommand('mlops.refreshModels', () => deps.refresh()),
   ];
 }
@@ -260,4 +261,37 @@ async function deleteModel(registry: ModelRegistry, deps: ModelsCommandDependenc
   await registry.deleteModel(model.name);
   deps.log.info(`Deleted the registered model ${model.name}`);
   deps.refresh();
+}
+
+/** The model's audit log (and alias holdings) as a markdown preview: who changed what, and when. */
+async function showHistory(registry: ModelRegistry, node: ModelNode | VersionNode | undefined): Promise<void> {
+  const name = node?.kind === 'model' ? node.model.name : node?.kind === 'version' ? node.version.name : undefined;
+  if (name === undefined) return;
+  const { describeAuditEntry } = await import('../../core/registry/auditText');
+  const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
+  const time = (ms: number): string => new Date(ms).toLocaleString();
+  const holdings = registry.aliasHistory(name);
+  const entries = registry.auditLog({ name, newestFirst: true });
+  const lines = [
+    `# ${name}: history`,
+    '',
+    '## Aliases over time',
+    '',
+    ...(holdings.length === 0
+      ? ['No alias was ever set.']
+      : ['| Alias | Version | From | Until | Set by |', '| --- | --- | --- | --- | --- |', ...holdings.map((h) => `| @${cell(h.alias)} | v${h.version} | ${time(h.from)} | ${h.until === null ? 'now' : time(h.until)} | ${cell(h.setBy)} |`)]),
+    '',
+    '## Audit log (newest first)',
+    '',
+    '| # | When | Who | What | Detail |',
+    '| --- | --- | --- | --- | --- |',
+    ...entries.map((e) => `| ${e.seq} | ${time(e.time)} | ${cell(e.actor)} | ${e.action} | ${cell(describeAuditEntry(e))} |`),
+    '',
+  ];
+  const document = await vscode.workspace.openTextDocument({ content: lines.join('\n'), language: 'markdown' });
+  try {
+    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+  } catch {
+    await vscode.window.showTextDocument(document, { preview: true }); // the built-in markdown extension is disabled
+  }
 }
