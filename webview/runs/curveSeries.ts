@@ -27,7 +27,8 @@ export function curvePoints(series: SeriesData, mode: XAxisMode, startTime: numb
     const y = ys[i]!;
     // A log axis has no place for zero or negative values.
     if (logScale && !(y > 0)) continue;
-    const x = mode === 'step' ? series.steps[i]! : mode === 'time' ? series.timestamps[i]! : (series.timestamps[i]! - startTime) / 1000;
+    // The view asks for steps in step mode and timestamps otherwise (see RunsApp.drawCurves).
+    const x = mode === 'relative' ? (series.x[i]! - startTime) / 1000 : series.x[i]!;
     points.push([x, y]);
   }
   return points;

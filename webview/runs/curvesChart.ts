@@ -40,7 +40,7 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
       data: curvePoints(s, settings.xAxis, starts.get(s.runId) ?? 0, settings.smoothing, settings.logScale),
       showSymbol: false,
       symbolSize: 4,
-      sampling: 'lttb' as const,
+      // No client-side sampling: the host already sent at most one point per pixel.
       lineStyle: { width: 1.5 },
       color: runColor(s.runId, theme.palette),
       emphasis: { focus: 'series' as const },

@@ -52,9 +52,10 @@ export class RowCache {
     return row && j !== undefined ? row.cells[j] : undefined;
   }
 
-  /** Fetches the blocks covering [start, end) that are missing. */
+  /** Fetches the blocks covering [start, end) that are missing, and the next ones a scroll will need. */
   ensure(start: number, end: number): void {
-    for (let b = Math.floor(start / BLOCK_ROWS); b * BLOCK_ROWS < Math.max(end, 1); b++) {
+    const ahead = Math.floor(BLOCK_ROWS / 2);
+    for (let b = Math.floor(Math.max(0, start - ahead) / BLOCK_ROWS); b * BLOCK_ROWS < Math.max(end + ahead, 1) && b * BLOCK_ROWS < Math.max(this.total, 1); b++) {
       if (!this.blocks.has(b)) this.load(b, false);
     }
   }

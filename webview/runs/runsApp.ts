@@ -31,6 +31,8 @@ import { VirtualGrid, type GridColumn, type GridRow } from './virtualGrid';
 const DEFAULT_COMPARE_RUNS = 10;
 const MAX_CHART_RUNS = 100;
 const MAX_SIDE_BY_SIDE = 50;
+/** Points one curves chart receives at most: 100 runs get 200 points each, 10 runs a point per pixel. */
+const CHART_POINT_BUDGET = 20_000;
 
 export class RunsApp {
   state: RunsViewState;
@@ -54,6 +56,8 @@ export class RunsApp {
   private filterTimer: ReturnType<typeof setTimeout> | undefined;
   private queryGeneration = 0;
   private chartsKey = '';
+  private seriesKey = '';
+  private firstRowsMarked = false;
   private parallelKey = '';
 
   constructor(
@@ -89,7 +93,12 @@ export class RunsApp {
           this.total = result.total;
           this.grid.setRowCount(this.total);
         }
-        this.grid.invalidate();
+        this.grid.invalidateRows(result.offset, result.offset + result.rows.length);
+        if (!this.firstRowsMarked) {
+          this.firstRowsMarked = true;
+          // User Timing mark for the benchmark: rows drawn in the frame after they arrived.
+          requestAnimationFrame(() => setTimeout(() => performance.mark('mlops-runs-first-rows'), 0));
+        }
       },
       (error) => this.fail(error),
     );
@@ -154,6 +163,7 @@ export class RunsApp {
     this.renderAll();
     if (live) {
       this.chartsKey = '';
+      this.seriesKey = '';
       if (this.state.tab === 'parallel') this.parallelKey = '';
       if (this.details) void this.openDetails(this.details.runId);
     }
@@ -194,17 +204,16 @@ export class RunsApp {
     if (this.groups) {
       const g = this.groups.groups[i];
       if (!g) return undefined;
+      const metricIds = this.groups.metricColumnIds;
       return {
         key: `group:${g.value}`,
         selected: g.runIds.every((id) => this.selected.has(id)),
-        cells: [
-          g.value === null ? { text: '(none)', className: 'missing' } : { text: g.value },
-          { text: String(g.count) },
-          ...this.groups.metricColumnIds.map((id) => {
-            const a = g.aggregates[id];
-            return a && a.mean !== null ? { text: `${formatNumber(a.mean)} (${formatNumber(a.min!)} – ${formatNumber(a.max!)})` } : { text: '—', className: 'missing' };
-          }),
-        ],
+        cell: (j) => {
+          if (j === 0) return g.value === null ? { text: '(none)', className: 'missing' } : { text: g.value };
+          if (j === 1) return { text: String(g.count) };
+          const a = g.aggregates[metricIds[j - 2]!];
+          return a && a.mean !== null ? { text: `${formatNumber(a.mean)} (${formatNumber(a.min!)} – ${formatNumber(a.max!)})` } : { text: '—', className: 'missing' };
+        },
       };
     }
     const row = this.rows.get(i);
@@ -212,10 +221,11 @@ export class RunsApp {
     return {
       key: row.runId,
       selected: this.selected.has(row.runId),
-      cells: this.shown.map((c) => {
+      cell: (j) => {
+        const c = this.shown[j]!;
         const cell = formatCell(c, this.rows.cell(i, c.id));
         return c.id === 'attributes.run_name' ? { ...cell, swatch: runColor(row.runId, this.theme.palette) } : cell;
-      }),
+      },
     };
   }
 
@@ -464,23 +474,59 @@ export class RunsApp {
     }
     const runIds = this.compareRunIds().length > 0 ? this.compareRunIds() : this.fallbackRuns.slice(0, DEFAULT_COMPARE_RUNS);
     const keys = this.state.curves.keys;
-    const key = JSON.stringify([runIds, keys, this.state.curves]);
+    const x = this.state.curves.xAxis === 'step' ? 'step' : 'time';
+    const charts = [...panel.querySelectorAll<HTMLElement>('.chart[data-metric]')];
+    const width = charts[0]?.clientWidth ?? 600;
+    // Never more points than pixels, and a budget per chart when many runs overlap.
+    const maxPoints = Math.max(50, Math.min(2000, Math.round(width), Math.floor(CHART_POINT_BUDGET / Math.max(1, runIds.length))));
+    const fetchKey = JSON.stringify([runIds, x, maxPoints]);
+    const key = JSON.stringify([fetchKey, keys, this.state.curves]);
     if (key === this.chartsKey) return;
     this.chartsKey = key;
     const started = performance.now();
-    const charts = [...panel.querySelectorAll<HTMLElement>('.chart[data-metric]')];
-    const width = charts[0]?.clientWidth ?? 600;
-    // Never more points than pixels: the host downsamples to the chart's width.
-    const data: SeriesResult = await this.host.request('getSeries', { runIds, keys, maxPoints: Math.max(100, Math.min(2000, Math.round(width))) });
-    if (key !== this.chartsKey) return;
-    this.lastSeries = data;
-    this.renderAll();
-    for (const element of panel.querySelectorAll<HTMLElement>('.chart[data-metric]')) {
-      renderCurve(element, element.dataset.metric!, data, this.state.curves, this.theme);
+    // Smoothing, log scale or a theme change only redraw; other runs or another x source refetch.
+    if (fetchKey !== this.seriesKey) {
+      this.seriesByKey.clear();
+      this.seriesKey = fetchKey;
     }
+    const draw = async (elements: HTMLElement[]): Promise<void> => {
+      const missing = elements.map((e) => e.dataset.metric!).filter((k) => !this.seriesByKey.has(k));
+      if (missing.length > 0) {
+        const data = await this.host.request('getSeries', { runIds, keys: missing, maxPoints, x });
+        if (key !== this.chartsKey) return;
+        for (const k of missing) this.seriesByKey.set(k, { runs: data.runs, series: data.series.filter((s) => s.key === k) });
+        if (!this.lastSeries || this.lastSeries.runs.length !== data.runs.length) {
+          this.lastSeries = { runs: data.runs, series: [] };
+          this.renderAll();
+        }
+      }
+      for (const element of elements) {
+        const data = this.seriesByKey.get(element.dataset.metric!);
+        if (data && element.isConnected) renderCurve(element, element.dataset.metric!, data, this.state.curves, this.theme);
+      }
+    };
+    // Charts below the fold are fetched and drawn when they scroll into view: first paint costs what is seen.
+    this.chartObserver?.disconnect();
+    const observer = new IntersectionObserver((entries) => {
+      const entering = entries.filter((e) => e.isIntersecting).map((e) => e.target as HTMLElement);
+      entering.forEach((e) => observer.unobserve(e));
+      if (entering.length > 0) void draw(entering).catch((error: unknown) => this.fail(error));
+    });
+    this.chartObserver = observer;
+    const visible: HTMLElement[] = [];
+    for (const element of charts) {
+      const box = element.getBoundingClientRect();
+      if (box.top < window.innerHeight && box.bottom > 0) visible.push(element);
+      else observer.observe(element);
+    }
+    await draw(visible);
+    if (key !== this.chartsKey) return;
+    performance.measure('mlops-curves-draw', { start: started });
     panel.dataset.rendered = String(Math.round(performance.now() - started));
   }
 
+  private chartObserver: IntersectionObserver | undefined;
+  private readonly seriesByKey = new Map<string, SeriesResult>();
   lastSeries: SeriesResult | undefined;
   private readonly fallbackRuns: string[] = [];
 

@@ -28,7 +28,8 @@ export interface GridCell {
 export interface GridRow {
   key: string;
   selected: boolean;
-  cells: GridCell[];
+  /** formats one cell on demand: only visible cells are ever formatted */
+  cell(columnIndex: number): GridCell;
 }
 
 export interface GridCallbacks {
@@ -52,7 +53,10 @@ const OVERSCAN_PX = 200;
 interface RenderedRow {
   main: HTMLElement;
   pinned: HTMLElement;
-  colKey: string;
+  /** the row's data or selection changed since its cells were painted */
+  dirty: boolean;
+  /** main-area cells by display column: a horizontal scroll only adds and drops the edge columns */
+  cells: Map<number, HTMLElement>;
 }
 
 export class VirtualGrid {
@@ -66,6 +70,8 @@ export class VirtualGrid {
   /** pinned columns first, then the rest, in display order */
   private ordered: GridColumn[] = [];
   private offsets: number[] = [];
+  /** display position → index in `columns` (the order row data uses) */
+  private sourceIndex: number[] = [];
   private pinnedWidth = GUTTER_WIDTH;
   private rowCount = 0;
   private readonly rendered = new Map<number, RenderedRow>();
@@ -110,6 +116,8 @@ export class VirtualGrid {
     this.columns = columns;
     this.ordered = [...columns.filter((c) => c.pinned), ...columns.filter((c) => !c.pinned)];
     this.offsets = [];
+    const position = new Map(columns.map((c, i) => [c, i]));
+    this.sourceIndex = this.ordered.map((c) => position.get(c)!);
     let x = GUTTER_WIDTH;
     for (const c of this.ordered) {
       this.offsets.push(x);
@@ -137,8 +145,15 @@ export class VirtualGrid {
 
   /** Row data changed (a page arrived, selection changed): redraw what is visible. */
   invalidate(): void {
-    for (const r of this.rendered.values()) r.colKey = '';
+    for (const r of this.rendered.values()) r.dirty = true;
     this.headerKey = '';
+    this.lastRange = '';
+    this.schedule();
+  }
+
+  /** Rows [start, end) changed (their page arrived): redraw only those. */
+  invalidateRows(start: number, end: number): void {
+    for (const [index, r] of this.rendered) if (index >= start && index < end) r.dirty = true;
     this.lastRange = '';
     this.schedule();
   }
@@ -209,52 +224,84 @@ export class VirtualGrid {
     const pinnedCount = this.ordered.filter((c) => c.pinned).length;
     const colKey = `${cols.start}:${cols.end}`;
     const range = `${first}:${last}:${colKey}`;
-    if (range === this.lastRange && [...this.rendered.values()].every((r) => r.colKey === colKey)) return;
+    if (range === this.lastRange && ![...this.rendered.values()].some((r) => r.dirty)) return;
     this.lastRange = range;
     this.renderHeader(cols, pinnedCount, colKey);
+    // Rows that scrolled out are recycled for the rows scrolling in: no element churn while scrolling.
+    const spare: RenderedRow[] = [];
     for (const [index, r] of this.rendered) {
       if (index < first || index >= last) {
-        r.main.remove();
-        r.pinned.remove();
         this.rendered.delete(index);
+        spare.push(r);
       }
     }
     for (let i = first; i < last; i++) {
       let r = this.rendered.get(i);
-      if (r && r.colKey === colKey) continue;
-      const data = this.callbacks.row(i);
       if (!r) {
-        r = { main: el('div', 'vg-row'), pinned: el('div', 'vg-row'), colKey: '' };
+        r = spare.pop();
+        if (!r) {
+          r = { main: el('div', 'vg-row'), pinned: el('div', 'vg-row'), dirty: true, cells: new Map() };
+          r.main.setAttribute('role', 'row');
+          this.bodyMain.append(r.main);
+          this.bodyPinned.append(r.pinned);
+        }
+        r.dirty = true;
         r.main.style.top = r.pinned.style.top = `${i * ROW_HEIGHT}px`;
-        r.main.style.height = r.pinned.style.height = `${ROW_HEIGHT}px`;
         r.main.dataset.row = r.pinned.dataset.row = String(i);
-        r.main.setAttribute('role', 'row');
         r.main.setAttribute('aria-rowindex', String(i + 2));
         this.rendered.set(i, r);
-        this.bodyMain.append(r.main);
-        this.bodyPinned.append(r.pinned);
       }
-      r.colKey = data ? colKey : '';
-      r.main.classList.toggle('selected', data?.selected ?? false);
-      r.pinned.classList.toggle('selected', data?.selected ?? false);
-      const gutter = cell(0, GUTTER_WIDTH, data ? (data.selected ? '☑' : '☐') : '', 'gutter');
-      gutter.dataset.col = 'gutter';
-      gutter.setAttribute('aria-label', data?.selected ? 'Selected; press Space to deselect' : 'Not selected; press Space to select');
-      const pinnedCells: HTMLElement[] = [gutter];
-      for (let c = 0; c < pinnedCount; c++) pinnedCells.push(this.renderCell(i, c, data, 0));
-      r.pinned.replaceChildren(...pinnedCells);
-      const mainCells: HTMLElement[] = [];
-      for (let c = cols.start; c < cols.end; c++) mainCells.push(this.renderCell(i, c, data, this.pinnedWidth));
-      r.main.replaceChildren(...mainCells);
+      const dirty = r.dirty;
+      r.dirty = false;
+      // Cells of columns that left the viewport are reused for the columns that entered.
+      const free: HTMLElement[] = [];
+      for (const [c, node] of r.cells) {
+        if (c < cols.start || c >= cols.end) {
+          r.cells.delete(c);
+          free.push(node);
+        }
+      }
+      const entering: number[] = [];
+      for (let c = cols.start; c < cols.end; c++) if (dirty || !r.cells.has(c)) entering.push(c);
+      if (entering.length === 0 && !dirty) {
+        for (const node of free) node.remove();
+        continue;
+      }
+      const data = this.callbacks.row(i);
+      if (dirty) {
+        r.main.classList.toggle('selected', data?.selected ?? false);
+        r.pinned.classList.toggle('selected', data?.selected ?? false);
+        const gutter = (r.pinned.children[0] as HTMLElement | undefined) ?? r.pinned.appendChild(el('div', ''));
+        paintCell(gutter, 0, GUTTER_WIDTH, data ? (data.selected ? '☑' : '☐') : '', 'vg-cell gutter');
+        gutter.dataset.col = 'gutter';
+        gutter.setAttribute('aria-label', data?.selected ? 'Selected; press Space to deselect' : 'Not selected; press Space to select');
+        fillCells(r.pinned, 1, pinnedCount, (node, k) => this.paintDataCell(node, i, k, data, 0));
+      }
+      for (const c of entering) {
+        const node = r.cells.get(c) ?? free.pop() ?? r.main.appendChild(document.createElement('div'));
+        r.cells.set(c, node);
+        this.paintDataCell(node, i, c, data, this.pinnedWidth);
+      }
+      for (const node of free) node.remove();
+      // A row still waiting for its page is painted again when the page arrives (invalidateRows).
+      if (!data) r.dirty = false;
+    }
+    for (const r of spare) {
+      r.main.remove();
+      r.pinned.remove();
     }
     this.callbacks.visibleRowsChanged?.(first, last);
     this.element.setAttribute('aria-activedescendant', `cell-${this.active.row}-${this.active.col}`);
   }
 
-  private renderCell(row: number, col: number, data: GridRow | undefined, base: number): HTMLElement {
+  private paintDataCell(node: HTMLElement, row: number, col: number, data: GridRow | undefined, base: number): void {
     const column = this.ordered[col]!;
-    const source = data?.cells[this.columns.indexOf(column)];
-    const node = cell(this.offsets[col]! - base, column.width, source ? source.text : data ? '' : '…', [column.numeric ? 'num' : '', source?.className ?? '', data ? '' : 'loading'].join(' '));
+    const source = data?.cell(this.sourceIndex[col]!);
+    let className = column.numeric ? 'vg-cell num' : 'vg-cell';
+    if (source?.className) className += ` ${source.className}`;
+    if (!data) className += ' loading';
+    if (row === this.active.row && col === this.active.col) className += ' active';
+    paintCell(node, this.offsets[col]! - base, column.width, source ? source.text : data ? '' : '…', className);
     node.id = `cell-${row}-${col}`;
     node.setAttribute('role', 'gridcell');
     node.dataset.col = column.id;
@@ -263,8 +310,6 @@ export class VirtualGrid {
       dot.style.background = source.swatch;
       node.prepend(dot);
     }
-    if (row === this.active.row && col === this.active.col) node.classList.add('active');
-    return node;
   }
 
   private renderHeader(cols: { start: number; end: number }, pinnedCount: number, colKey: string): void {
@@ -404,13 +449,29 @@ function el(tag: string, className: string): HTMLElement {
 }
 
 function cell(left: number, width: number, text: string, className: string): HTMLElement {
-  const node = el('div', `vg-cell ${className}`);
-  node.style.left = `${left}px`;
-  node.style.width = `${width}px`;
-  node.style.height = `${ROW_HEIGHT}px`;
-  node.style.lineHeight = `${ROW_HEIGHT - 1}px`;
-  node.textContent = text;
+  const node = el('div', '');
+  paintCell(node, left, width, text, `vg-cell ${className}`);
   return node;
+}
+
+/** Writes only what changed: recycled cells mostly keep their position and size. */
+function paintCell(node: HTMLElement, left: number, width: number, text: string, className: string): void {
+  if (node.className !== className) node.className = className;
+  const l = `${left}px`;
+  if (node.style.left !== l) node.style.left = l;
+  const w = `${width}px`;
+  if (node.style.width !== w) node.style.width = w;
+  node.textContent = text;
+}
+
+/** Makes `container` hold `count` cells after the first `from` children, reusing existing ones. */
+function fillCells(container: HTMLElement, from: number, count: number, paint: (node: HTMLElement, k: number) => void): void {
+  const children = container.children;
+  for (let k = 0; k < count; k++) {
+    const node = (children[from + k] as HTMLElement | undefined) ?? container.appendChild(document.createElement('div'));
+    paint(node, k);
+  }
+  while (children.length > from + count) container.lastElementChild!.remove();
 }
 
 function rowIndexOf(target: EventTarget | null): number | undefined {

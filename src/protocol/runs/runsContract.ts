@@ -101,13 +101,16 @@ export interface GroupsResult {
   filterError?: FilterError;
 }
 
+/** Which x column a series request wants: steps, or wall-clock timestamps (also for relative time). */
+export type SeriesX = 'step' | 'time';
+
 export interface SeriesData {
   runId: string;
   key: string;
-  steps: number[];
+  /** steps, or epoch milliseconds for `x: 'time'` */
+  x: number[];
+  /** rounded to 7 significant digits: more than a chart or its tooltip can show, half the bytes */
   values: number[];
-  /** epoch milliseconds */
-  timestamps: number[];
   /** points before downsampling */
   total: number;
   downsampled: boolean;
@@ -197,7 +200,7 @@ export interface RunsContract {
     getRows: { params: { query: RunsQuery; offset: number; limit: number }; result: RowsResult };
     getGroups: { params: { query: RunsQuery; groupBy: string }; result: GroupsResult };
     getMatrix: { params: { query: RunsQuery; columnIds: string[] }; result: MatrixResult };
-    getSeries: { params: { runIds: string[]; keys: string[]; maxPoints: number }; result: SeriesResult };
+    getSeries: { params: { runIds: string[]; keys: string[]; maxPoints: number; x: SeriesX }; result: SeriesResult };
     getRunDetails: { params: { runId: string }; result: RunDetails };
     getArtifactPreview: { params: { runId: string; path: string }; result: ArtifactPreview };
     exportCsv: { params: { query: RunsQuery; columnIds: string[] }; result: RunsExportResult };

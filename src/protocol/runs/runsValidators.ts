@@ -28,6 +28,7 @@ export const runsValidators: ContractValidators<RunsContract> = {
       runIds: z.array(runId).check(z.maxLength(MAX_COMPARE_RUNS)),
       keys: z.array(z.string().check(z.minLength(1), z.maxLength(1024))).check(z.maxLength(64)),
       maxPoints: z.number().check(z.int(), z.gte(2), z.lte(MAX_SERIES_POINTS)),
+      x: z.enum(['step', 'time']),
     }),
     getRunDetails: z.strictObject({ runId }),
     getArtifactPreview: z.strictObject({ runId, path: z.string().check(z.minLength(1), z.maxLength(4096)) }),

@@ -3,11 +3,11 @@
  * webview: a 10,000-step series arrives as at most `maxPoints` points.
  */
 import type { TrackingStore } from '../../core/tracking/trackingStore';
-import { MAX_SERIES_POINTS, type SeriesData, type SeriesResult } from '../../protocol/runs/runsContract';
+import { MAX_SERIES_POINTS, type SeriesData, type SeriesResult, type SeriesX } from '../../protocol/runs/runsContract';
 
 export type SeriesSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns'>;
 
-export async function loadSeries(tracking: SeriesSource, runIds: readonly string[], keys: readonly string[], maxPoints: number): Promise<SeriesResult> {
+export async function loadSeries(tracking: SeriesSource, runIds: readonly string[], keys: readonly string[], maxPoints: number, x: SeriesX = 'step'): Promise<SeriesResult> {
   const limit = Math.max(2, Math.min(MAX_SERIES_POINTS, Math.floor(maxPoints)));
   const series: SeriesData[] = [];
   const runs: SeriesResult['runs'] = [];
@@ -23,23 +23,25 @@ export async function loadSeries(tracking: SeriesSource, runIds: readonly string
       const summary = run.data.metrics.find((m) => m.key === key);
       if (!summary) continue;
       const columns = await tracking.getMetricColumns(runId, key, { maxPoints: limit, method: 'lttb' });
-      series.push({ runId, key, ...finitePoints(columns.steps, columns.values, columns.timestamps), total: summary.count, downsampled: summary.count > columns.steps.length });
+      series.push({ runId, key, ...finitePoints(x === 'step' ? columns.steps : columns.timestamps, columns.values), total: summary.count, downsampled: summary.count > columns.steps.length });
     }
   }
   return { series, runs };
 }
 
-/** NaN and ±Infinity cannot be plotted (nor survive JSON); they are left out of the curve. */
-function finitePoints(steps: Float64Array, values: Float64Array, timestamps: Float64Array): { steps: number[]; values: number[]; timestamps: number[] } {
-  const s: number[] = [];
+/**
+ * NaN and ±Infinity cannot be plotted (nor survive JSON); they are left out of the curve. Values
+ * keep 7 significant digits: JSON of a float64 costs ~18 characters, of 7 digits ~9, and a
+ * thousand series cross the webview boundary as text.
+ */
+function finitePoints(xs: Float64Array, values: Float64Array): { x: number[]; values: number[] } {
+  const x: number[] = [];
   const v: number[] = [];
-  const t: number[] = [];
   for (let i = 0; i < values.length; i++) {
     const value = values[i]!;
     if (!Number.isFinite(value)) continue;
-    s.push(steps[i]!);
-    v.push(value);
-    t.push(timestamps[i]!);
+    x.push(xs[i]!);
+    v.push(Number(value.toPrecision(7)));
   }
-  return { steps: s, values: v, timestamps: t };
+  return { x, values: v };
 }

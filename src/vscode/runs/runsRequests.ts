@@ -52,7 +52,7 @@ export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => 
         truncated: resolved.truncated,
       };
     },
-    getSeries: async ({ runIds, keys, maxPoints }) => loadSeries(await tracking(), runIds, keys, maxPoints),
+    getSeries: async ({ runIds, keys, maxPoints, x }) => loadSeries(await tracking(), runIds, keys, maxPoints, x),
     getRunDetails: async ({ runId }) => loadRunDetails(await tracking(), runId),
     getArtifactPreview: async ({ runId, path }) => previewArtifact(await tracking(), runId, path),
   };

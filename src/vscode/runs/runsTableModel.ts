@@ -45,21 +45,53 @@ export function parseColumnId(id: string): { kind: ColumnInfo['kind']; key: stri
   }
 }
 
+interface RunIndex {
+  params: Map<string, string>;
+  tags: Map<string, string>;
+  metrics: Map<string, Run['data']['metrics'][number]>;
+}
+
+/**
+ * Key → value maps per run, built once per Run object (the store hands out the same immutable
+ * objects until a run changes). Without them every cell is a linear search: 10,000 runs × 200
+ * columns × ~100 keys per lookup took a second per query.
+ */
+const indexes = new WeakMap<Run, RunIndex>();
+
+function indexOf(run: Run): RunIndex {
+  let index = indexes.get(run);
+  if (!index) {
+    index = {
+      params: new Map(run.data.params.map((p) => [p.key, p.value])),
+      tags: new Map(run.data.tags.map((t) => [t.key, t.value])),
+      metrics: new Map(run.data.metrics.map((m) => [m.key, m])),
+    };
+    indexes.set(run, index);
+  }
+  return index;
+}
+
 /** Reads one column of a run; a cell getter is built once per column so sorting 10k runs stays cheap. */
 export type CellGetter = (run: Run) => CellValue;
 
-export function cellGetter(columnId: string, aggregate: MetricAggregate, now: number = Date.now()): CellGetter {
+/**
+ * `scan` reads one key of many runs (sorting, grouping, a chart column): a linear search of the
+ * run's ~100 entries beats building a map per run. `index` reads many keys of few runs (a page
+ * of the table): the per-run maps pay off.
+ */
+export function cellGetter(columnId: string, aggregate: MetricAggregate, now: number = Date.now(), lookup: 'scan' | 'index' = 'scan'): CellGetter {
   const parsed = parseColumnId(columnId);
   if (!parsed) return () => null;
   const { kind, key } = parsed;
+  const indexed = lookup === 'index';
   switch (kind) {
     case 'param':
-      return (run) => run.data.params.find((p) => p.key === key)?.value ?? null;
+      return indexed ? (run) => indexOf(run).params.get(key) ?? null : (run) => run.data.params.find((p) => p.key === key)?.value ?? null;
     case 'tag':
-      return (run) => run.data.tags.find((t) => t.key === key)?.value ?? null;
+      return indexed ? (run) => indexOf(run).tags.get(key) ?? null : (run) => run.data.tags.find((t) => t.key === key)?.value ?? null;
     case 'metric':
       return (run) => {
-        const m = run.data.metrics.find((s) => s.key === key);
+        const m = indexed ? indexOf(run).metrics.get(key) : run.data.metrics.find((x) => x.key === key);
         if (!m) return null;
         const v = aggregate === 'last' ? m.value : aggregate === 'min' ? m.min : m.max;
         return Number.isFinite(v) ? v : null;
@@ -84,36 +116,59 @@ function attributeGetter(key: AttributeKey, now: number): CellGetter {
     case 'run_id':
       return (run) => run.info.runId;
     case 'starred':
-      return (run) => (run.data.tags.find((t) => t.key === STARRED_TAG)?.value === 'true' ? 'true' : null);
+      return (run) => (indexOf(run).tags.get(STARRED_TAG) === 'true' ? 'true' : null);
     case 'note':
-      return (run) => run.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? null;
+      return (run) => indexOf(run).tags.get(NOTE_TAG) ?? null;
   }
 }
 
-/** Every column the runs have: attributes first, then metrics, params and user tags, keys sorted. */
+interface KeyStats {
+  first: CellValue;
+  varies: boolean;
+  count: number;
+}
+
+/**
+ * Every column the runs have (attributes first, then metrics, params and user tags, keys sorted)
+ * and whether its value differs between runs, in one pass over the runs' entries: 10,000 runs ×
+ * 200 keys is two million entries, so no per-cell lookups and no string building per entry.
+ */
 export function discoverColumns(runs: readonly Run[], aggregate: MetricAggregate): ColumnInfo[] {
-  const metrics = new Set<string>();
-  const params = new Set<string>();
-  const tags = new Set<string>();
+  const metrics = new Map<string, KeyStats>();
+  const params = new Map<string, KeyStats>();
+  const tags = new Map<string, KeyStats>();
+  const see = (stats: Map<string, KeyStats>, key: string, value: CellValue): void => {
+    const s = stats.get(key);
+    if (!s) stats.set(key, { first: value, varies: false, count: 1 });
+    else {
+      s.count++;
+      if (!s.varies && s.first !== value) s.varies = true;
+    }
+  };
   for (const run of runs) {
-    for (const m of run.data.metrics) metrics.add(m.key);
-    for (const p of run.data.params) params.add(p.key);
-    for (const t of run.data.tags) if (isUserTag(t.key)) tags.add(t.key);
+    for (const m of run.data.metrics) {
+      const v = aggregate === 'last' ? m.value : aggregate === 'min' ? m.min : m.max;
+      see(metrics, m.key, Number.isFinite(v) ? v : null);
+    }
+    for (const p of run.data.params) see(params, p.key, p.value);
+    for (const t of run.data.tags) if (isUserTag(t.key)) see(tags, t.key, t.value);
   }
-  const sorted = (s: Set<string>): string[] => [...s].sort((a, b) => a.localeCompare(b));
-  const ids = [
-    ...ATTRIBUTE_KEYS.map((k) => `attributes.${k}`),
-    ...sorted(metrics).map((k) => `metrics.${k}`),
-    ...sorted(params).map((k) => `params.${k}`),
-    ...sorted(tags).map((k) => `tags.${k}`),
-  ];
   const now = Date.now();
-  return ids.map((id) => {
-    const parsed = parseColumnId(id)!;
-    const getter = cellGetter(id, aggregate, now);
-    const numeric = parsed.kind === 'metric' || (parsed.kind === 'attribute' && NUMERIC_ATTRIBUTES.has(parsed.key as AttributeKey));
-    return { id, kind: parsed.kind, key: parsed.key, numeric, varies: varies(runs, getter) };
+  const columns: ColumnInfo[] = ATTRIBUTE_KEYS.map((key) => {
+    const id = `attributes.${key}`;
+    return { id, kind: 'attribute', key, numeric: NUMERIC_ATTRIBUTES.has(key), varies: varies(runs, cellGetter(id, aggregate, now)) };
   });
+  const add = (kind: ColumnInfo['kind'], prefix: string, stats: Map<string, KeyStats>): void => {
+    for (const key of [...stats.keys()].sort((a, b) => a.localeCompare(b))) {
+      const s = stats.get(key)!;
+      // A key some runs lack differs between runs (missing vs present).
+      columns.push({ id: `${prefix}.${key}`, kind, key, numeric: kind === 'metric', varies: s.varies || (s.count < runs.length && runs.length > 1) });
+    }
+  };
+  add('metric', 'metrics', metrics);
+  add('param', 'params', params);
+  add('tag', 'tags', tags);
+  return columns;
 }
 
 function varies(runs: readonly Run[], getter: CellGetter): boolean {
@@ -195,6 +250,7 @@ export function groupRuns(runs: readonly Run[], groupBy: string, metricColumnIds
 /** Values of the given columns for each run, aligned with `columnIds`. */
 export function rowCells(runs: readonly Run[], columnIds: readonly string[], aggregate: MetricAggregate): CellValue[][] {
   const now = Date.now();
-  const getters = columnIds.map((id) => cellGetter(id, aggregate, now));
+  const lookup = columnIds.length > 8 ? 'index' : 'scan';
+  const getters = columnIds.map((id) => cellGetter(id, aggregate, now, lookup));
   return runs.map((run) => getters.map((g) => g(run)));
 }

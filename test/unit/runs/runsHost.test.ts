@@ -54,27 +54,29 @@ describe('runs panel host', () => {
       getRun: async () => run,
       getMetricColumns: async (_id: string, _key: string, options: { maxPoints?: number } = {}) => {
         asked.push(options.maxPoints!);
-        return { steps: Float64Array.from([0, 1, 2]), values: Float64Array.from([1, NaN, 3]), timestamps: Float64Array.from([10, 11, 12]) };
+        return { steps: Float64Array.from([0, 1, 2]), values: Float64Array.from([1 / 3, NaN, 3]), timestamps: Float64Array.from([10, 11, 12]) };
       },
     };
-    const result = await loadSeries(source, [run.info.runId], ['loss', 'no_such_metric'], 1_000_000);
+    const result = await loadSeries(source, [run.info.runId], ['loss', 'no_such_metric'], 1_000_000, 'step');
     assert.deepEqual(asked, [2000]);
     assert.equal(result.series.length, 1, 'a metric the run lacks is skipped');
-    assert.deepEqual(result.series[0]!.values, [1, 3]);
-    assert.deepEqual(result.series[0]!.steps, [0, 2]);
+    assert.deepEqual(result.series[0]!.values, [0.3333333, 3], '7 significant digits');
+    assert.deepEqual(result.series[0]!.x, [0, 2]);
+    const timed = await loadSeries(source, [run.info.runId], ['loss'], 10, 'time');
+    assert.deepEqual(timed.series[0]!.x, [10, 12], 'wall time sends timestamps instead of steps');
     assert.equal(result.series[0]!.total, 100);
     assert.equal(result.runs[0]!.name, run.info.runName);
   });
 
   test('a long series arrives downsampled with LTTB (10,000 steps → ≤ 500 points)', async () => {
     const host = fakeRunsHost(syntheticRuns({ runs: 2 }), {}, 10_000);
-    const result = (await host.respond('getSeries', { runIds: ['run00000a', 'run00001b'], keys: ['loss'], maxPoints: 500 })) as { series: Array<{ steps: number[]; downsampled: boolean }> };
+    const result = (await host.respond('getSeries', { runIds: ['run00000a', 'run00001b'], keys: ['loss'], maxPoints: 500, x: 'step' })) as { series: Array<{ x: number[]; downsampled: boolean }> };
     assert.equal(result.series.length, 2);
-    for (const s of result.series) assert.ok(s.steps.length <= 500 && s.steps.length > 400, `${s.steps.length} points`);
+    for (const s of result.series) assert.ok(s.x.length <= 500 && s.x.length > 400, `${s.x.length} points`);
   });
 
   test('the view may not ask for more than 2,000 points or 2,000 rows at once', () => {
-    const tooMany = validateViewMessage({ kind: 'request', id: 1, method: 'getSeries', params: { runIds: ['a'], keys: ['loss'], maxPoints: 1_000_000 } }, runsValidators);
+    const tooMany = validateViewMessage({ kind: 'request', id: 1, method: 'getSeries', params: { runIds: ['a'], keys: ['loss'], maxPoints: 1_000_000, x: 'step' } }, runsValidators);
     assert.equal(tooMany.ok, false);
     assert.match(!tooMany.ok ? tooMany.error : '', /maxPoints: must be at most 2000/);
     const rows = validateViewMessage({ kind: 'request', id: 2, method: 'getRows', params: { query, offset: 0, limit: 50_000 } }, runsValidators);

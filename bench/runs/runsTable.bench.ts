@@ -1,0 +1,222 @@
+/**
+ * The Runs panel in real Chromium (the built bundle under the panel CSP), answered by the real
+ * host code over an in-memory store:
+ *   - table of 10,000 runs × 200 columns: first paint of rows, worst frame while scrolling fast
+ *     (rAF gaps and long tasks), rows × columns scrolled;
+ *   - metric curves for 100 runs × 10 metrics × 10,000 steps, downsampled on the host: time from
+ *     opening the tab to the charts painted;
+ *   - webview JS heap after each.
+ * Targets (issue 5): first paint ≤ 500 ms, no frame > 50 ms, curves ≤ 1 s, ≤ 300 MB.
+ * Prints the figures and writes bench/results/runs-table.json.
+ */
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import type { Page } from 'playwright-core';
+import { closeBrowser, openPanel } from '../../test/webview/lib/panelPage';
+import { fakeRunsHost, syntheticRuns } from '../../test/webview/runsFakeHost';
+
+const ROOT = join(__dirname, '..', '..');
+const RUNS = 10_000;
+const CURVE_RUNS = 100;
+const STEPS = 10_000;
+
+function round(v: number, digits = 1): number {
+  const f = 10 ** digits;
+  return Math.round(v * f) / f;
+}
+
+interface ScrollFigures {
+  frames: number;
+  worstFrameMs: number;
+  p95FrameMs: number;
+  longTasks: number;
+  longestTaskMs: number;
+  rowsScrolled: number;
+  maxCellsInDom: number;
+}
+
+/** Runs in the page: scrolls down (and right) for `ms`, measuring frame gaps and long tasks. */
+const SCROLL_SCRIPT = (ms: number, rowsPerFrame: number, colsPxPerFrame: number): string => `(async () => {
+  const grid = document.querySelector('[data-testid=runs-grid]');
+  const longTasks = [];
+  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
+  observer.observe({ type: 'longtask', buffered: false });
+  const gaps = [];
+  let maxCells = 0;
+  const start = performance.now();
+  let last = start;
+  await new Promise((resolve) => {
+    function frame(now) {
+      gaps.push(now - last);
+      last = now;
+      grid.scrollTop += ${rowsPerFrame} * 24;
+      grid.scrollLeft = (grid.scrollLeft + ${colsPxPerFrame}) % (grid.scrollWidth - grid.clientWidth);
+      maxCells = Math.max(maxCells, document.querySelectorAll('.vg-cell').length);
+      if (now - start < ${ms}) requestAnimationFrame(frame); else resolve();
+    }
+    requestAnimationFrame(frame);
+  });
+  await new Promise((r) => setTimeout(r, 100));
+  observer.disconnect();
+  gaps.shift();
+  const sorted = gaps.slice().sort((a, b) => a - b);
+  return {
+    frames: gaps.length,
+    worstFrameMs: sorted[sorted.length - 1] || 0,
+    p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] || 0,
+    longTasks: longTasks.length,
+    longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
+    rowsScrolled: Math.round(grid.scrollTop / 24),
+    maxCellsInDom: maxCells,
+  };
+})()`;
+
+const CURVES_SCRIPT = `(async () => {
+  const t0 = performance.now();
+  document.querySelector('[data-testid=tab-curves]').click();
+  await new Promise((resolve, reject) => {
+    const check = () => {
+      const p = document.querySelector('[data-testid=curves-panel]');
+      const alert = document.querySelector('[role=alert]');
+      if (p && p.dataset.rendered) resolve();
+      else if (alert) reject(new Error('the curves failed: ' + alert.textContent));
+      else if (performance.now() - t0 > 60000) reject(new Error('the curves were not drawn within 60 s'));
+      else setTimeout(check, 5);
+    };
+    check();
+  });
+  // Two frames: ECharts paints in its own animation frame after setOption.
+  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+  const charts = [...document.querySelectorAll('.chart[data-metric]')].map((c) => JSON.parse(c.dataset.series || '[]'));
+  return { drawn: charts.filter((c) => c.length > 0).length, ms: performance.now() - t0, charts: charts.length, series: charts.reduce((s, c) => s + c.length, 0), points: charts.reduce((s, c) => s + c.reduce((t, x) => t + x.points, 0), 0) };
+})()`;
+
+async function heapMb(page: Page): Promise<{ usedMb: number; totalMb: number }> {
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('HeapProfiler.collectGarbage');
+  await cdp.send('Performance.enable');
+  const { metrics } = await cdp.send('Performance.getMetrics');
+  const get = (name: string): number => metrics.find((m) => m.name === name)?.value ?? NaN;
+  await cdp.detach();
+  return { usedMb: round(get('JSHeapUsedSize') / 2 ** 20), totalMb: round(get('JSHeapTotalSize') / 2 ** 20) };
+}
+
+async function main(): Promise<void> {
+  if (!existsSync(join(ROOT, 'dist', 'webview', 'runs.js'))) execFileSync(process.execPath, [join(ROOT, 'esbuild.mjs')], { stdio: 'inherit' });
+  // ---- table ----
+  const setup0 = performance.now();
+  const runs = syntheticRuns({ runs: RUNS, extraParams: 120, extraMetrics: 56, extraTags: 12 });
+  const host = fakeRunsHost(runs);
+  const setupMs = performance.now() - setup0;
+  let hostMs = 0;
+  const timed = async (method: string, params: unknown): Promise<unknown> => {
+    const t = performance.now();
+    try {
+      return await host.respond(method, params);
+    } finally {
+      hostMs += performance.now() - t;
+    }
+  };
+  const panel = await openPanel('runs', { respond: timed, viewport: { width: 1400, height: 900 } });
+  const page = panel.page;
+  await page.waitForFunction(() => performance.getEntriesByName('mlops-runs-first-rows').length > 0, undefined, { timeout: 30_000 });
+  const firstPaintMs = await page.evaluate(() => performance.getEntriesByName('mlops-runs-first-rows')[0]!.startTime);
+  const firstHostMs = hostMs;
+  const columns = await page.evaluate(() => Number(document.querySelector('[data-testid=runs-grid]')!.getAttribute('aria-colcount')) - 1);
+  const tableHeap = await heapMb(page);
+  const slow = (await page.evaluate(SCROLL_SCRIPT(2500, 3, 40))) as ScrollFigures;
+  await page.evaluate('document.querySelector("[data-testid=runs-grid]").scrollTop = 0');
+  const fast = (await page.evaluate(SCROLL_SCRIPT(2500, 40, 200))) as ScrollFigures;
+  const afterScrollHeap = await heapMb(page);
+  await page.close();
+
+  // ---- curves ----
+  const curveRuns = runs.slice(0, 200);
+  const curveHost = fakeRunsHost(curveRuns, {}, STEPS);
+  const keys = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'm_000', 'm_001', 'm_002', 'm_003', 'm_004', 'm_005'];
+  let seriesHostMs = 0;
+  let pointsSent = 0;
+  const curvesPanel = await openPanel('runs', {
+    viewport: { width: 1400, height: 900 },
+    respond: async (method, params) => {
+      const t = performance.now();
+      const result = await curveHost.respond(method, params);
+      if (method === 'getSeries') {
+        seriesHostMs += performance.now() - t;
+        pointsSent += (result as { series: Array<{ x: number[] }> }).series.reduce((s, one) => s + one.x.length, 0);
+      }
+      return result;
+    },
+    initialState: {
+      scope: { title: 'Runs: bench', experimentIds: ['1'], compareRunIds: [] },
+      filter: '',
+      sort: [],
+      aggregate: 'last',
+      onlyDiff: false,
+      layout: { order: [], hidden: [], pinned: ['attributes.run_name'], widths: {} },
+      selected: curveRuns.slice(0, CURVE_RUNS).map((r) => r.info.runId),
+      tab: 'table',
+      curves: { xAxis: 'step', smoothing: 0, logScale: false, keys },
+      scatter: {},
+    },
+  });
+  await curvesPanel.page.locator('.vg-row').first().waitFor();
+  const curves = (await curvesPanel.page.evaluate(CURVES_SCRIPT)) as { ms: number; charts: number; series: number; points: number; drawn: number };
+  const curvesHeap = await heapMb(curvesPanel.page);
+  const problems = [...panel.problems, ...curvesPanel.problems];
+  await curvesPanel.page.close();
+  await closeBrowser();
+
+  const results = {
+    bench: 'runs-table',
+    date: new Date().toISOString(),
+    node: process.version,
+    cpus: cpus().length,
+    cpu: cpus()[0]?.model.trim(),
+    build: 'development bundle (node esbuild.mjs), headless Chromium, viewport 1400×900',
+    table: {
+      runs: RUNS,
+      columns,
+      syntheticSetupMs: round(setupMs),
+      firstPaintMs: round(firstPaintMs),
+      hostMsBeforeFirstPaint: round(firstHostMs),
+      scrollSlow: { ...slow, worstFrameMs: round(slow.worstFrameMs), p95FrameMs: round(slow.p95FrameMs), longestTaskMs: round(slow.longestTaskMs) },
+      scrollFast: { ...fast, worstFrameMs: round(fast.worstFrameMs), p95FrameMs: round(fast.p95FrameMs), longestTaskMs: round(fast.longestTaskMs) },
+      heapAfterFirstPaint: tableHeap,
+      heapAfterScrolling: afterScrollHeap,
+    },
+    curves: {
+      runs: CURVE_RUNS,
+      metrics: keys.length,
+      stepsPerSeries: STEPS,
+      pointsLogged: CURVE_RUNS * keys.length * STEPS,
+      pointsSentToWebview: pointsSent,
+      charts: curves.charts,
+      seriesDrawn: curves.series,
+      firstPaintMs: round(curves.ms),
+      
+      chartsDrawnAtFirstPaint: curves.drawn,
+      hostSeriesMs: round(seriesHostMs),
+      heap: curvesHeap,
+    },
+    targets: { firstPaintMs: 500, worstFrameMs: 50, curvesMs: 1000, heapMb: 300 },
+    problems,
+  };
+  console.log(`Table ${RUNS} runs × ${columns} columns: first paint ${results.table.firstPaintMs} ms (host ${results.table.hostMsBeforeFirstPaint} ms)`);
+  for (const [name, s] of [['slow scroll (3 rows/frame)', results.table.scrollSlow], ['fast scroll (40 rows + 200 px/frame)', results.table.scrollFast]] as const) {
+    console.log(`  ${name}: ${s.frames} frames, worst ${s.worstFrameMs} ms, p95 ${s.p95FrameMs} ms, long tasks ${s.longTasks} (longest ${s.longestTaskMs} ms), ${s.rowsScrolled} rows, ≤ ${s.maxCellsInDom} cells in the DOM`);
+  }
+  console.log(`  JS heap: ${tableHeap.usedMb} MB after first paint, ${afterScrollHeap.usedMb} MB after scrolling`);
+  console.log(`Curves ${CURVE_RUNS} runs × ${keys.length} metrics × ${STEPS} steps: ${results.curves.firstPaintMs} ms to paint (${curves.drawn} of ${curves.charts} charts in view, the rest drawn when scrolled to / ${curves.series} series / ${curves.points} points (host ${results.curves.hostSeriesMs} ms, ${pointsSent} points sent of ${results.curves.pointsLogged}); JS heap ${curvesHeap.usedMb} MB`);
+  if (problems.length > 0) console.log(`Problems: ${problems.join('; ')}`);
+  mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
+  writeFileSync(join(ROOT, 'bench', 'results', 'runs-table.json'), JSON.stringify(results, null, 2) + '\n');
+}
+
+main().catch(async (error: unknown) => {
+  console.error(error);
+  await closeBrowser();
+  process.exit(1);
+});
