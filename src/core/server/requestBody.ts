@@ -58,17 +58,59 @@ export function checkJsonContentType(req: IncomingMessage): void {
 }
 
 /**
+ * Python's json module writes float('nan') and infinities as bare NaN / Infinity / -Infinity,
+ * which JSON.parse refuses; hand-written clients (`requests.post(json=...)`) send them. Outside
+ * strings they become the protobuf-JSON strings "NaN", "Infinity", "-Infinity".
+ */
+function quoteNonFiniteTokens(text: string): string {
+  let out = '';
+  let inString = false;
+  let last = 0;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text.charCodeAt(i);
+    if (inString) {
+      if (ch === 0x5c) i++; // skip the escaped character
+      else if (ch === 0x22) inString = false;
+      continue;
+    }
+    if (ch === 0x22) {
+      inString = true;
+      continue;
+    }
+    for (const token of ['-Infinity', 'Infinity', 'NaN']) {
+      if (text.startsWith(token, i)) {
+        out += `${text.slice(last, i)}"${token}"`;
+        i += token.length - 1;
+        last = i + 1;
+        break;
+      }
+    }
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+/**
  * A JSON object body. An empty body is `{}` (MLflow does the same); a body that decodes to a
  * string is decoded again, because old clients double-encode.
  */
 export function parseJsonBody(body: Buffer, where: string): RequestParams {
   if (body.length === 0) return {};
   let value: unknown;
+  const text = body.toString('utf8');
   try {
-    value = JSON.parse(body.toString('utf8'));
+    value = JSON.parse(text);
+  } catch (error) {
+    try {
+      // Only after a failure: the usual body pays nothing for this.
+      value = JSON.parse(quoteNonFiniteTokens(text));
+    } catch {
+      throw invalidParameter(`Malformed JSON in the request body of ${where}: ${(error as Error).message}`);
+    }
+  }
+  try {
     if (typeof value === 'string') value = JSON.parse(value);
   } catch (error) {
-    throw invalidParameter(`Malformed JSON in the request body of ${where}: ${(error as Error).message}`);
+    throw invalidParameter(`Malformed JSON in the request body of ${where} (a JSON string that is not JSON inside): ${(error as Error).message}`);
   }
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidParameter(`The request body of ${where} must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`);

@@ -173,3 +173,21 @@ test('unknown endpoints, wrong methods and the not-yet-built traces answer with 
     await fx.close();
   }
 });
+
+test('bare NaN / Infinity from Python\'s json module are read as the non-finite values they mean; strings stay as they are', async () => {
+  const fx = await startFixture();
+  try {
+    const { runId } = await createRun(fx);
+    const body = `{"run_id": "${runId}", "metrics": [{"key": "a", "value": NaN, "timestamp": 1, "step": 0}, {"key": "a", "value": -Infinity, "timestamp": 2, "step": 1}, {"key": "a", "value": Infinity, "timestamp": 3, "step": 2}], "tags": [{"key": "note", "value": "NaN \\\\\\" Infinity"}]}`;
+    const r = await fx.api('POST', 'runs/log-batch', body);
+    assert.equal(r.status, 200, r.text);
+    const values = (await fx.store.tracking.getMetricHistory(runId, 'a')).points.map((p) => p.value);
+    assert.deepEqual(values, [NaN, -Infinity, Infinity]);
+    assert.equal((await fx.store.tracking.getRun(runId)).data.tags.find((t) => t.key === 'note')?.value, 'NaN \\" Infinity');
+    const stillBad = await fx.api('POST', 'runs/log-batch', `{"run_id": "${runId}", "metrics": [{"key": "a", "value": nan}]}`);
+    assert.equal(stillBad.status, 400);
+    assert.match((stillBad.json as ErrorBody).message, /^Malformed JSON in the request body of POST \/api\/2\.0\/mlflow\/runs\/log-batch/);
+  } finally {
+    await fx.close();
+  }
+});
