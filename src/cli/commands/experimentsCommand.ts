@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { collect, formatTime, parseKeyValues, printJson, printTable, withStore } from './trackingCliSupport';
+import { collect, formatTime, parseKeyValues, printJson, printTable, withTracking } from './trackingCliSupport';
 
 /** `mlops experiments [list|create]`. */
 export function registerExperimentsCommand(program: Command): void {
@@ -10,17 +10,17 @@ export function registerExperimentsCommand(program: Command): void {
     .option('--all', 'include deleted experiments')
     .option('--filter <filter>', "MLflow experiment filter, e.g. \"name LIKE 'fraud%'\"")
     .action(async (options: { all?: boolean; filter?: string }) => {
-      await withStore(program, async (store, globals) => {
+      await withTracking(program, async (tracking, globals) => {
         const experimentsFound = [];
         let pageToken: string | undefined;
         do {
-          const page = await store.tracking.searchExperiments({ viewType: options.all ? 'ALL' : 'ACTIVE_ONLY', ...(options.filter ? { filter: options.filter } : {}), ...(pageToken ? { pageToken } : {}) });
+          const page = await tracking.searchExperiments({ viewType: options.all ? 'ALL' : 'ACTIVE_ONLY', ...(options.filter ? { filter: options.filter } : {}), ...(pageToken ? { pageToken } : {}) });
           experimentsFound.push(...page.experiments);
           pageToken = page.nextPageToken;
         } while (pageToken);
         if (globals.json) return printJson(experimentsFound);
         const counts = new Map<string, number>();
-        const { runs } = await store.tracking.searchRuns({ maxResults: 50_000 });
+        const { runs } = await tracking.searchRuns({ maxResults: 50_000 });
         for (const run of runs) counts.set(run.info.experimentId, (counts.get(run.info.experimentId) ?? 0) + 1);
         printTable(
           ['ID', 'NAME', 'RUNS', 'CREATED', 'STATE'],
@@ -33,8 +33,8 @@ export function registerExperimentsCommand(program: Command): void {
     .description('create an experiment and print its id')
     .option('--tag <key=value>', 'experiment tag (repeatable)', collect)
     .action(async (name: string, options: { tag?: string[] }) => {
-      await withStore(program, async (store, globals) => {
-        const experimentId = await store.tracking.createExperiment(name, { tags: parseKeyValues(options.tag, '--tag') });
+      await withTracking(program, async (tracking, globals) => {
+        const experimentId = await tracking.createExperiment(name, { tags: parseKeyValues(options.tag, '--tag') });
         if (globals.json) return printJson({ experimentId, name });
         process.stdout.write(`${experimentId}\n`);
       }, { create: true });

@@ -47,6 +47,9 @@ test('while another process holds the store, mlops log and runs go through its s
     const listed = await runCliAsync(['-w', workspace, 'runs', 'search', "params.lr = '0.1'", '-e', 'from-cli']);
     assert.equal(listed.status, 0, listed.stderr);
     assert.match(listed.stdout, new RegExp(runId.slice(0, 8)));
+    const experiments = await runCliAsync(['-w', workspace, 'experiments', 'list']);
+    assert.equal(experiments.status, 0, experiments.stderr);
+    assert.match(experiments.stdout, /from-cli\s+1\s/);
     const wrong = await runCliAsync(['-w', workspace, 'log', 'param', runId, 'lr', '0.2']);
     assert.equal(wrong.status, 2);
     assert.match(wrong.stderr, /Param "lr".*already "0\.1"/);
