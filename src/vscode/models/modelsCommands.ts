@@ -48,7 +48,8 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
     vscode.commands.registerCommand('mlops.rejectReview', guarded('Reject Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'reject'))),
     vscode.commands.registerCommand('mlops.setReviewPolicy', guarded('Review Policy', (registry, node?: ModelNode) => setReviewPolicy(registry, deps, node))),
     vscode.commands.registerCommand('mlops.deleteModel', guarded('Delete Model', (registry, node?: ModelNode) => deleteModel(registry, deps, node))),
-    vscode.commands.registerCommand('mlops.showModelHistory', guarded('Show History', (registry, node?: ModelNode | VersionNode) => showHistory(registry, node))),
+    vscode.commands.registerCommand('mlops.showModelHistory', guarded('Show History', (_registry, node?: ModelNode | VersionNode) => showHistory(node))),
+    vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, historyProvider(deps)),
     vscode.commands.registerCommand('mlops.refreshModels', () => deps.refresh()),
   ];
 }
@@ -263,16 +264,28 @@ async function deleteModel(registry: ModelRegistry, deps: ModelsCommandDependenc
   deps.refresh();
 }
 
-/** The model's audit log (and alias holdings) as a markdown preview: who changed what, and when. */
-async function showHistory(registry: ModelRegistry, node: ModelNode | VersionNode | undefined): Promise<void> {
-  const name = node?.kind === 'model' ? node.model.name : node?.kind === 'version' ? node.version.name : undefined;
-  if (name === undefined) return;
+/** Read-only documents with a model's history: `mlops-model-history:/<name>.md`. */
+const HISTORY_SCHEME = 'mlops-model-history';
+
+function historyProvider(deps: ModelsCommandDependencies): vscode.TextDocumentContentProvider {
+  return {
+    provideTextDocumentContent: async (uri: vscode.Uri): Promise<string> => {
+      const name = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.md$/, ''));
+      const opened = await openRegistry(deps.storeService);
+      if (!('registry' in opened)) return `# ${name}\n\n${opened.message ?? 'The workspace store is not open.'}\n`;
+      return historyMarkdown(opened.registry, name);
+    },
+  };
+}
+
+/** The model's aliases over time and its audit log, newest first, as markdown tables. */
+async function historyMarkdown(registry: ModelRegistry, name: string): Promise<string> {
   const { describeAuditEntry } = await import('../../core/registry/auditText');
   const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const time = (ms: number): string => new Date(ms).toLocaleString();
   const holdings = registry.aliasHistory(name);
   const entries = registry.auditLog({ name, newestFirst: true });
-  const lines = [
+  return [
     `# ${name}: history`,
     '',
     '## Aliases over time',
@@ -283,15 +296,21 @@ async function showHistory(registry: ModelRegistry, node: ModelNode | VersionNod
     '',
     '## Audit log (newest first)',
     '',
-    '| # | When | Who | What | Detail |',
-    '| --- | --- | --- | --- | --- |',
-    ...entries.map((e) => `| ${e.seq} | ${time(e.time)} | ${cell(e.actor)} | ${e.action} | ${cell(describeAuditEntry(e))} |`),
+    ...(entries.length === 0
+      ? ['Nothing recorded.']
+      : ['| # | When | Who | What | Detail |', '| --- | --- | --- | --- | --- |', ...entries.map((e) => `| ${e.seq} | ${time(e.time)} | ${cell(e.actor)} | ${e.action} | ${cell(describeAuditEntry(e))} |`)]),
     '',
-  ];
-  const document = await vscode.workspace.openTextDocument({ content: lines.join('\n'), language: 'markdown' });
+  ].join('\n');
+}
+
+async function showHistory(node: ModelNode | VersionNode | undefined): Promise<void> {
+  const name = node?.kind === 'model' ? node.model.name : node?.kind === 'version' ? node.version.name : undefined;
+  if (name === undefined) return;
+  // A fresh query string each time: VS Code caches provider documents by URI.
+  const uri = vscode.Uri.from({ scheme: HISTORY_SCHEME, path: `/${encodeURIComponent(name)}.md`, query: String(Date.now()) });
   try {
-    await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+    await vscode.commands.executeCommand('markdown.showPreview', uri);
   } catch {
-    await vscode.window.showTextDocument(document, { preview: true }); // the built-in markdown extension is disabled
+    await vscode.window.showTextDocument(await vscode.workspace.openTextDocument(uri), { preview: true }); // the built-in markdown extension is disabled
   }
 }
