@@ -138,6 +138,35 @@ export function registerModelsCommand(program: Command): void {
     );
 
   models
+    .command('compare <model> <versions...>')
+    .description('versions side by side: test metrics with deltas against the first, params and inputs that differ')
+    .action(async (name: string, versions: string[]) =>
+      withRegistry(program, async (registry, store, globals) => {
+        if (versions.length < 2) throw new CliError('compare needs at least two versions, e.g. mlops models compare churn 3 4');
+        const { modelCard } = await import('../../core/registry/modelCard');
+        const { compareVersions } = await import('../../core/registry/versionComparison');
+        const cards = [];
+        for (const v of versions) cards.push(await modelCard(registry, store.tracking, name, v.replace(/^v/, '')));
+        const diff = compareVersions(cards);
+        if (globals.json) return printJson(diff);
+        const head = ['', ...diff.versions.map((v) => `v${v.version}${v.aliases.length ? ` ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}`)];
+        const value = (v: number | null, delta: number | null, best: boolean): string =>
+          v === null ? '-' : `${formatNumber(v)}${delta !== null && delta !== 0 ? ` (${delta > 0 ? '+' : ''}${formatNumber(delta)})` : ''}${best ? ' *' : ''}`;
+        const metrics = diff.metrics.filter((m) => SUMMARY_METRICS.includes(m.key));
+        if (metrics.length > 0) printTable(['METRIC', ...head.slice(1)], metrics.map((m) => [m.key, ...m.values.map((v, i) => value(v, i === 0 ? null : (m.deltas[i] ?? null), m.best === i))]));
+        const params = diff.params.filter((p) => p.differs);
+        process.stdout.write('\n');
+        if (params.length === 0) process.stdout.write('params: all the same\n');
+        else printTable(['PARAM', ...head.slice(1)], params.map((p) => [p.key, ...p.values.map((v) => v ?? '-')]));
+        const inputs = diff.inputs.filter((i) => i.differs);
+        process.stdout.write(inputs.length === 0 && !diff.outputDiffers ? 'signature: the same\n' : '');
+        if (inputs.length > 0) printTable(['INPUT', ...head.slice(1)], inputs.map((i) => [i.name, ...i.types.map((t) => t ?? '-')]));
+        if (diff.outputDiffers) process.stdout.write('output: differs between versions\n');
+        process.stdout.write(diff.datasetDiffers ? 'training data: different datasets\n' : 'training data: the same dataset\n');
+      }),
+    );
+
+  models
     .command('register <runId>')
     .description("register a run's model package as the next version of a model (created if new)")
     .requiredOption('-n, --name <name>', 'registered model name')

@@ -46,6 +46,10 @@ test('mlops models: register, alias, review, history --at, lineage; errors are o
     assert.match(shown, /version\s+1\n/);
     assert.match(shown, /metrics\s+test_accuracy=0\.9\s+test_f1_macro=0\.85/);
 
+    const compared = await ok('models', 'compare', 'penguins', '1', 'v2');
+    assert.match(compared, /^METRIC\s+v1 @champion\s+v2\n/);
+    assert.match(compared, /test_accuracy\s+0\.9\s+0\.9\n/);
+    assert.match(compared, /params: all the same\nsignature: the same\ntraining data: the same dataset\n$/);
     await ok('models', 'require-review', 'penguins', 'on');
     const refused = await mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '2');
     assert.equal(refused.code, 2);
