@@ -73,6 +73,19 @@ const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0
 const NOT_YET_PREFIXES = ['traces', 'logged-models'];
 const CLOSE_GRACE_MS = 2_000;
 
+const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
+
+/**
+ * A web page can point a name it controls at 127.0.0.1 (DNS rebinding) and then talk to us as its
+ * own origin; its requests still carry its name in Host, so only loopback names are served.
+ */
+function checkHost(req: IncomingMessage): void {
+  const host = req.headers.host ?? '';
+  if (!LOOPBACK_HOST.test(host)) {
+    throw new MlflowHttpError(403, 'PERMISSION_DENIED', `Requests for host ${JSON.stringify(host)} are refused: this server answers only as 127.0.0.1 or localhost (MLFLOW_TRACKING_URI=http://127.0.0.1:<port>).`);
+  }
+}
+
 function isWorkspaceStore(store: WorkspaceStore | TrackingStore): store is WorkspaceStore {
   return 'tracking' in store && 'dir' in store;
 }
@@ -105,6 +118,7 @@ class RequestHandler {
 
   async handle(req: IncomingMessage, path: string, query: string): Promise<Reply> {
     const method = req.method ?? 'GET';
+    checkHost(req);
     if (path === '/health' && method === 'GET') return { status: 200, contentType: 'text/plain; charset=utf-8', body: 'OK' };
     if (path === '/version' && method === 'GET') return { status: 200, contentType: 'text/plain; charset=utf-8', body: MLFLOW_COMPATIBLE_VERSION };
     if (this.token !== null) checkBearerToken(req, this.token);

@@ -106,3 +106,20 @@ test('a client that stops in the middle of a body is disconnected, and its parti
     await fx.close();
   }
 });
+
+test('requests under another host name (DNS rebinding from a web page) are refused, even without a token', async () => {
+  const fx = await startFixture();
+  try {
+    const body = JSON.stringify({ name: 'rebound' });
+    const evil = await fx.raw('POST', '/api/2.0/mlflow/experiments/create', { body, headers: { Host: `evil.example:${fx.server.port}`, 'Content-Type': 'application/json' } });
+    assert.equal(evil.status, 403);
+    assert.equal((evil.json as { error_code: string }).error_code, 'PERMISSION_DENIED');
+    assert.equal(await fx.store.tracking.getExperimentByName('rebound'), undefined);
+    for (const host of [`127.0.0.1:${fx.server.port}`, `localhost:${fx.server.port}`, `LOCALHOST:${fx.server.port}`]) {
+      const ok = await fx.raw('GET', '/api/2.0/mlflow/experiments/get?experiment_id=0', { headers: { Host: host } });
+      assert.equal(ok.status, 200, host);
+    }
+  } finally {
+    await fx.close();
+  }
+});
