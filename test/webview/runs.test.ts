@@ -192,7 +192,7 @@ describe('runs panel webview: table', () => {
     await panel.page.close();
   });
 
-  test('column chooser hides and pins columns; the layout is saved for the workspace and restored', async () => {
+  test('columns can be hidden, pinned, reordered and resized; the layout is saved for the workspace and restored; export follows it', async () => {
     const { panel } = await open();
     await panel.page.getByTestId('columns-button').click();
     const chooser = panel.page.getByTestId('column-chooser');
@@ -205,6 +205,27 @@ describe('runs panel webview: table', () => {
     const layout = ((await panel.posted()).filter((m) => m.method === 'saveLayout').at(-1)!.params as { layout: ColumnLayout }).layout;
     assert.ok(layout.hidden.includes('attributes.status'));
     assert.deepEqual(layout.pinned, ['attributes.run_name', 'metrics.accuracy']);
+    await chooser.press('Escape');
+    await chooser.waitFor({ state: 'detached' });
+    // Drag a header onto another to move it there; drag a header's edge to resize it.
+    await panel.page.locator('.vg-hcell[data-col="attributes.duration"]').dragTo(panel.page.locator('.vg-hcell[data-col="attributes.start_time"]'));
+    await panel.page.waitForFunction(() => {
+      const ids = [...document.querySelectorAll<HTMLElement>('.vg-header .vg-main .vg-hcell')].map((e) => e.dataset.col);
+      return ids.indexOf('attributes.duration') >= 0 && ids.indexOf('attributes.duration') < ids.indexOf('attributes.start_time');
+    });
+    const handle = panel.page.locator('.vg-hcell[data-col="attributes.start_time"] .vg-resize');
+    const box = (await handle.boundingBox())!;
+    await panel.page.mouse.move(box.x + 2, box.y + 10);
+    await panel.page.mouse.down();
+    await panel.page.mouse.move(box.x + 82, box.y + 10, { steps: 4 });
+    await panel.page.mouse.up();
+    await panel.page.waitForFunction(() => ((window as unknown as { __savedState?: { layout: ColumnLayout } }).__savedState?.layout.widths['attributes.start_time'] ?? 0) > 200);
+    // Export asks the host to write what the table shows, in this order.
+    await panel.page.getByTestId('export').click();
+    await panel.page.getByTestId('status').getByText('Exported 60 runs to /w/runs.csv').waitFor();
+    const exported = requests(await panel.posted(), 'exportCsv')[0]!.params as { columnIds: string[] };
+    assert.ok(!exported.columnIds.includes('attributes.status'), 'hidden columns are not exported');
+    assert.ok(exported.columnIds.indexOf('attributes.duration') < exported.columnIds.indexOf('attributes.start_time'));
     const saved = await panel.savedState();
     await panel.page.close();
 

@@ -15,7 +15,7 @@ export interface ChartTheme {
 }
 
 /** Enough distinct hues for many runs; the theme's chart colours come first. */
-const EXTRA_HUES = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#bab0ac', '#17becf', '#bcbd22', '#8c564b', '#e377c2'];
+const EXTRA_HUES = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#17becf', '#bcbd22', '#8c564b', '#e377c2'];
 
 /**
  * More hues spread by the golden angle: with a few dozen colours two runs of a small comparison
@@ -41,12 +41,40 @@ export function readChartTheme(root: Element = document.documentElement): ChartT
   };
 }
 
-/** FNV-1a: the same run gets the same colour in every chart, session and panel. */
-export function runColor(runId: string, palette: readonly string[]): string {
+/** FNV-1a of the run id: the palette slot a run gets in every chart, session and panel. */
+function slotOf(runId: string, size: number): number {
   let h = 0x811c9dc5;
   for (let i = 0; i < runId.length; i++) {
     h ^= runId.charCodeAt(i);
     h = Math.imul(h, 0x01000193);
   }
-  return palette[(h >>> 0) % palette.length]!;
+  return (h >>> 0) % size;
+}
+
+/** Colours of the runs being compared, so two of them never share one (see assignRunColors). */
+let compared = new Map<string, string>();
+
+/**
+ * Each compared run keeps its hashed colour unless a run before it (in id order) already took
+ * that colour; then it gets the next free slot. Deterministic for a given set of runs.
+ */
+export function assignRunColors(runIds: readonly string[], palette: readonly string[]): Map<string, string> {
+  const taken = new Set<number>();
+  const out = new Map<string, string>();
+  for (const runId of [...new Set(runIds)].sort()) {
+    let slot = slotOf(runId, palette.length);
+    for (let tries = 0; taken.has(slot) && tries < palette.length; tries++) slot = (slot + 1) % palette.length;
+    taken.add(slot);
+    out.set(runId, palette[slot]!);
+  }
+  return out;
+}
+
+export function setComparedRuns(runIds: readonly string[], palette: readonly string[]): void {
+  compared = assignRunColors(runIds, palette);
+}
+
+/** A run's colour: its compared-set colour if it is being compared, else its hashed one. */
+export function runColor(runId: string, palette: readonly string[]): string {
+  return compared.get(runId) ?? palette[slotOf(runId, palette.length)]!;
 }

@@ -17,7 +17,7 @@ import type {
 import type { HostConnection } from '../shared/hostConnection';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { columnLabel, defaultWidth, formatCell, formatNumber } from './cellFormat';
-import { readChartTheme, runColor, type ChartTheme } from './chartTheme';
+import { readChartTheme, runColor, setComparedRuns, type ChartTheme } from './chartTheme';
 import { renderCurve } from './curvesChart';
 import { disposeChart } from './echartsSetup';
 import { renderParallel } from './parallelChart';
@@ -122,6 +122,7 @@ export class RunsApp {
         this.state.tab = 'curves';
       }
     }
+    setComparedRuns([...this.selected].slice(0, MAX_CHART_RUNS), this.theme.palette);
     this.host.onNotification('storeChanged', () => void this.reload(true));
     await this.reload(false);
     if (this.state.detailsRunId) void this.openDetails(this.state.detailsRunId);
@@ -319,6 +320,7 @@ export class RunsApp {
 
   private selectionChanged(): void {
     this.state.selected = [...this.selected];
+    setComparedRuns(this.state.selected.slice(0, MAX_CHART_RUNS), this.theme.palette);
     this.save();
     this.grid.invalidate();
     this.renderAll();
@@ -456,6 +458,8 @@ export class RunsApp {
     const tab = this.state.tab;
     const panel = this.body.querySelector<HTMLElement>('.tab-panel');
     if (!panel) return;
+    // Read at draw time: the theme's variables may be set after this script first ran.
+    this.theme = readChartTheme();
     try {
       if (tab === 'curves') await this.drawCurves(panel);
       else if (tab === 'parallel') await this.drawParallel(panel);
@@ -473,6 +477,7 @@ export class RunsApp {
       first.rows.forEach((r) => this.fallbackRuns.push(r.runId));
     }
     const runIds = this.compareRunIds().length > 0 ? this.compareRunIds() : this.fallbackRuns.slice(0, DEFAULT_COMPARE_RUNS);
+    setComparedRuns(runIds, this.theme.palette);
     const keys = this.state.curves.keys;
     const x = this.state.curves.xAxis === 'step' ? 'step' : 'time';
     const charts = [...panel.querySelectorAll<HTMLElement>('.chart[data-metric]')];

@@ -101,10 +101,14 @@ function renderColumnChooser(app: RunsApp, state: RunsViewState): TemplateResult
   const hidden = new Set(state.layout.hidden);
   const pinned = new Set(state.layout.pinned);
   const list = app.columns.filter((c) => c.id.toLowerCase().includes(search));
-  return html`<div class="popover" role="dialog" aria-label="Columns" data-testid="column-chooser">
+  const close = (): void => {
+    app.columnChooserOpen = false;
+    app.renderAll();
+  };
+  return html`<div class="popover" role="dialog" aria-label="Columns" data-testid="column-chooser" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && close()}>
     <header>
       <input type="search" placeholder="Find a column" aria-label="Find a column" .value=${app.columnSearch} @input=${(e: Event) => { app.columnSearch = (e.target as HTMLInputElement).value; app.renderAll(); }} />
-      <button class="icon-button" aria-label="Close" @click=${() => { app.columnChooserOpen = false; app.renderAll(); }}><span class="codicon codicon-close"></span></button>
+      <button class="icon-button" aria-label="Close" @click=${close}><span class="codicon codicon-close"></span></button>
     </header>
     <div class="hint">${app.columns.length - hidden.size} of ${app.columns.length} shown · drag headers to reorder, drag their edge to resize</div>
     <ul>

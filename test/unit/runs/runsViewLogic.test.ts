@@ -1,0 +1,56 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import type { ColumnInfo } from '../../../src/protocol/runs/runsContract';
+import { assignRunColors } from '../../../webview/runs/chartTheme';
+import { curvePoints, smoothEma } from '../../../webview/runs/curveSeries';
+import { nextSort, reorderColumns, visibleColumns } from '../../../webview/runs/runsState';
+
+const col = (id: string, varies = true): ColumnInfo => {
+  const [prefix, key] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
+  const kind = ({ attributes: 'attribute', params: 'param', metrics: 'metric', tags: 'tag' } as const)[prefix as 'params']!;
+  return { id, kind, key: key!, numeric: kind === 'metric', varies };
+};
+
+describe('runs view logic', () => {
+  test('EMA smoothing is debiased (starts at the first value) and weight 0 is the identity', () => {
+    assert.deepEqual(smoothEma([1, 2, 3], 0), [1, 2, 3]);
+    const s = smoothEma([10, 0, 0, 0], 0.5);
+    assert.equal(s[0], 10);
+    assert.ok(Math.abs(s[1]! - 10 / 3) < 1e-12);
+  });
+
+  test('curve points: relative time in seconds from the run start; log scale drops values ≤ 0', () => {
+    const series = { runId: 'r', key: 'loss', x: [1000, 2000, 3000], values: [1, 0, 2], total: 3, downsampled: false };
+    assert.deepEqual(curvePoints(series, 'relative', 1000, 0, false), [[0, 1], [1, 0], [2, 2]]);
+    assert.deepEqual(curvePoints(series, 'time', 0, 0, true), [[1000, 1], [3000, 2]]);
+  });
+
+  test('sorting: click cycles ascending → descending → none; Shift adds or flips a key', () => {
+    let sort = nextSort([], 'metrics.acc', false);
+    assert.deepEqual(sort, [{ columnId: 'metrics.acc', descending: false }]);
+    sort = nextSort(sort, 'metrics.acc', false);
+    assert.deepEqual(sort, [{ columnId: 'metrics.acc', descending: true }]);
+    assert.deepEqual(nextSort(sort, 'metrics.acc', false), []);
+    sort = nextSort(sort, 'params.lr', true);
+    assert.deepEqual(sort.map((s) => s.columnId), ['metrics.acc', 'params.lr']);
+    assert.equal(nextSort(sort, 'params.lr', true)[1]!.descending, true);
+    assert.deepEqual(nextSort(sort, 'params.lr', false), [{ columnId: 'params.lr', descending: false }], 'a plain click replaces the keys');
+  });
+
+  test('layout: user order first, new columns after, hidden and (with only-differences) constant ones left out', () => {
+    const all = [col('attributes.run_name', false), col('metrics.acc'), col('params.lr'), col('params.epochs', false), col('tags.team')];
+    const layout = { order: ['params.lr', 'attributes.run_name'], hidden: ['tags.team'], pinned: [], widths: {} };
+    assert.deepEqual(visibleColumns(all, layout, false).map((c) => c.id), ['params.lr', 'attributes.run_name', 'metrics.acc', 'params.epochs']);
+    assert.deepEqual(visibleColumns(all, layout, true).map((c) => c.id), ['params.lr', 'attributes.run_name', 'metrics.acc'], 'the run name stays even though it is "constant"');
+    const moved = reorderColumns(layout, all, 'metrics.acc', 'params.lr');
+    assert.deepEqual(moved.order.slice(0, 3), ['metrics.acc', 'params.lr', 'attributes.run_name']);
+  });
+
+  test('compared runs never share a colour; a run keeps its colour when it does not collide', () => {
+    const palette = ['a', 'b', 'c'];
+    const colors = assignRunColors(['r1', 'r2', 'r3'], palette);
+    assert.equal(new Set(colors.values()).size, 3);
+    const alone = assignRunColors(['r2'], palette).get('r2');
+    assert.equal(assignRunColors(['r2', 'r2'], palette).get('r2'), alone, 'deterministic');
+  });
+});
