@@ -141,3 +141,32 @@ test('registry errors: unknown model or version, bad stage, source outside the r
     await fx.close();
   }
 });
+
+test('mlflow.sklearn.log_model then mlflow.register_model: an MLflow-format model (MLmodel YAML) registers and resolves by alias', async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId, runId } = await createRun(fx);
+    const root = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/model`;
+    const mlmodel = `artifact_path: model\nflavors:\n  python_function:\n    loader_module: mlflow.sklearn\n  sklearn:\n    pickled_model: model.pkl\nmlflow_version: 2.12.2\nrun_id: ${runId}\n`;
+    for (const [file, body, type] of [['MLmodel', mlmodel, 'text/plain'], ['conda.yaml', 'name: env\n', 'text/plain'], ['requirements.txt', 'scikit-learn\n', 'text/plain'], ['model.pkl', '\x80\x04', 'application/octet-stream']]) {
+      assert.equal((await fx.raw('PUT', `${root}/${file}`, { body, headers: { 'Content-Type': type as string } })).status, 200);
+    }
+    assert.equal((await fx.api('POST', 'runs/log-model', { run_id: runId, model_json: JSON.stringify({ run_id: runId, artifact_path: 'model', flavors: { sklearn: {} } }) })).status, 200);
+    // register_model: create (or RESOURCE_ALREADY_EXISTS), runs/get for the artifact_uri, versions/create.
+    assert.equal((await fx.api('POST', 'registered-models/create', { name: 'sk-model' })).status, 200);
+    const uri = ((await fx.api('GET', 'runs/get', { run_uuid: runId, run_id: runId })).json as { run: { info: { artifact_uri: string } } }).run.info.artifact_uri;
+    const created = await fx.api('POST', 'model-versions/create', { name: 'sk-model', source: `${uri}/model`, run_id: runId });
+    assert.equal(created.status, 200, created.text);
+    assert.equal((created.json as { model_version: Version }).model_version.status, 'READY', 'READY at once: the client does not need to poll');
+    assert.equal((await fx.api('POST', 'registered-models/alias', { name: 'sk-model', alias: 'champion', version: '1' })).status, 200);
+    // pyfunc.load_model("models:/sk-model@champion"): alias → download URI → list → files.
+    const byAlias = (await fx.api('GET', 'registered-models/alias', { name: 'sk-model', alias: 'champion' })).json as { model_version: Version };
+    const download = (await fx.api('GET', 'model-versions/get-download-uri', { name: 'sk-model', version: byAlias.model_version.version as string })).json as { artifact_uri: string };
+    assert.equal(download.artifact_uri, `${uri}/model`);
+    const listed = (await fx.api('GET', '/api/2.0/mlflow-artifacts/artifacts', { path: download.artifact_uri.replace('mlflow-artifacts:/', '') })).json as { files: { path: string }[] };
+    assert.deepEqual(listed.files.map((f) => f.path), ['MLmodel', 'conda.yaml', 'model.pkl', 'requirements.txt']);
+    assert.equal((await fx.raw('GET', `${root}/MLmodel`)).text, mlmodel);
+  } finally {
+    await fx.close();
+  }
+});
