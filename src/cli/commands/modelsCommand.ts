@@ -353,6 +353,17 @@ export function registerModelsCommand(program: Command): void {
     );
 
   models
+    .command('rename <model> <newName>')
+    .description('rename a model; versions, aliases and history stay with it (models:/OLD/… stops resolving)')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, newName: string, options: ActorOptions) =>
+      withRegistry(program, async (registry) => {
+        await registry.renameModel(name, newName, actorOf(options));
+        process.stdout.write(`renamed ${name} → ${newName}\n`);
+      }),
+    );
+
+  models
     .command('delete <model> [version]')
     .description('delete a version (or the whole model); the audit log keeps its history')
     .option('-y, --yes', 'do it (without this nothing is deleted)')

@@ -39,8 +39,9 @@ export function readAuditLog(db: DurableDatabase, query: AuditQuery = {}): Audit
   const where: string[] = [];
   const params: SqlValue[] = [];
   if (query.name !== undefined) {
-    where.push('model_name = ?');
-    params.push(query.name);
+    // What was called this name when it happened, plus the whole life of the model called so now (across renames).
+    where.push('(model_name = ? OR model_id IN (SELECT model_id FROM registered_models WHERE name = ?))');
+    params.push(query.name, query.name);
   }
   if (query.alias !== undefined) {
     where.push('alias = ?');

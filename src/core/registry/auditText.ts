@@ -29,6 +29,8 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return `${v} ${String(d.key)}`.trim();
     case 'model.review_setting':
       return d.requireReview ? 'alias moves now need review' : 'alias moves no longer need review';
+    case 'model.renamed':
+      return `${String(d.from)} → ${String(d.to)}`;
     case 'model.deleted':
       return `versions ${(d.versions as number[] | undefined)?.join(', ') || 'none'}`;
     default:

@@ -210,6 +210,36 @@ export class ModelRegistry {
     );
   }
 
+  /**
+   * Renames a model (MLflow's rename): versions, aliases, reviews and history stay with it; its
+   * lineage nodes take the new name. `models:/OLD/…` URIs stop resolving, as in MLflow.
+   */
+  async renameModel(name: string, newName: string, options: ActorOption = {}): Promise<RegisteredModel> {
+    checkModelName(newName);
+    const actor = await this.actor(options);
+    const model = this.modelRow(name);
+    if (name === newName) return this.getModel(name);
+    const clash = modelRowByName(this.db, newName);
+    if (clash) throw new TrackingError(`Cannot rename model "${name}" to "${newName}": a model with that name already exists.`, 'RESOURCE_ALREADY_EXISTS');
+    const now = this.clock();
+    const prefix = `${name}/`;
+    const renameIds = (table: string, column: string, kindColumn: string): SqlStatement => ({
+      sql: `UPDATE ${table} SET ${column} = ? || substr(${column}, ?) WHERE ${kindColumn} = 'modelVersion' AND substr(${column}, 1, ?) = ?`,
+      params: [`${newName}/`, prefix.length + 1, prefix.length, prefix],
+    });
+    await this.commit(
+      [
+        { sql: 'UPDATE registered_models SET name = ?, last_updated_time = ? WHERE model_id = ?', params: [newName, now, model.modelId] },
+        renameIds('lineage_edges', 'src_id', 'src_kind'),
+        renameIds('lineage_edges', 'dst_id', 'dst_kind'),
+        renameIds('lineage_nodes', 'id', 'kind'),
+      ],
+      [{ time: now, actor, action: 'model.renamed', modelId: model.modelId, name: newName, detail: { from: name, to: newName } }],
+      { kind: 'model', name: newName },
+    );
+    return this.getModel(newName);
+  }
+
   /** Deletes a model, its versions (and their frozen files) and aliases; the audit log keeps their history. */
   async deleteModel(name: string, options: ActorOption = {}): Promise<void> {
     const actor = await this.actor(options);

@@ -76,6 +76,7 @@ export const AUDIT_ACTIONS = [
   'model.tagged',
   'model.tag_deleted',
   'model.review_setting',
+  'model.renamed',
   'model.deleted',
   'version.registered',
   'version.described',

@@ -254,3 +254,28 @@ test('a model logged by MLflow itself (an MLmodel file) can be registered too, w
     await f.cleanup();
   }
 });
+
+test('renaming a model keeps its versions, aliases, history and lineage under the new name', async () => {
+  let now = 1_700_000_000_000;
+  const f = await openRegistryFixture({ actor: 'alice', clock: () => (now += 1000) });
+  try {
+    const { LineageStore } = await import('../../../src/core/lineage/lineageStore');
+    const runId = await trainedRun(f.store);
+    await f.registry.registerVersion(runId, 'churn_v');
+    await f.registry.setAlias('churn_v', 'champion', 1);
+    const before = now;
+    await f.registry.createModel('churn_vx');
+    await assert.rejects(f.registry.renameModel('churn_v', 'churn_vx'), /Cannot rename model "churn_v" to "churn_vx": a model with that name already exists/);
+    const renamed = await f.registry.renameModel('churn_v', 'churn');
+    assert.deepEqual(renamed.aliases, { champion: 1 });
+    assert.equal(f.registry.resolveUri('models:/churn@champion').version, 1);
+    assert.throws(() => f.registry.resolveUri('models:/churn_v/1'), /no registered model "churn_v"/);
+    assert.equal(f.registry.aliasAt('churn', 'champion', before)?.version, 1, 'history follows the model');
+    assert.deepEqual(f.registry.auditLog({ name: 'churn' }).map((e) => e.action), ['model.created', 'version.registered', 'alias.set', 'model.renamed']);
+    const lineage = new LineageStore(f.store.database);
+    assert.deepEqual(lineage.downstream({ kind: 'run', id: runId }).map((h) => h.node.key), ['modelVersion:churn/1']);
+    assert.equal(f.registry.getModel('churn_vx').versionCount, 0, 'the other model is untouched');
+  } finally {
+    await f.cleanup();
+  }
+});
