@@ -7,7 +7,8 @@ import { nextSort, reorderColumns, visibleColumns } from '../../../webview/runs/
 
 const col = (id: string, varies = true): ColumnInfo => {
   const [prefix, key] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
-  const kind = ({ attributes: 'attribute', params: 'param', metrics: 'metric', tags: 'tag' } as const)[prefix as 'params']!;
+  const kinds: Record<string, ColumnInfo['kind']> = { attributes: 'attribute', params: 'param', metrics: 'metric', tags: 'tag' };
+  const kind = kinds[prefix!]!;
   return { id, kind, key: key!, numeric: kind === 'metric', varies };
 };
 
