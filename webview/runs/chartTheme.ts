@@ -55,23 +55,33 @@ function slotOf(runId: string, size: number): number {
 let compared = new Map<string, string>();
 
 /**
- * Each compared run keeps its hashed colour unless a run before it (in id order) already took
- * that colour; then it gets the next free slot. Deterministic for a given set of runs.
+ * Colours for the compared runs, in selection order from the most distinct colours first. A run
+ * keeps the colour it had while runs are added to or removed from the comparison (hashed
+ * colours alone collide too often: two of four runs in the same hue is unreadable).
  */
-export function assignRunColors(runIds: readonly string[], palette: readonly string[]): Map<string, string> {
-  const taken = new Set<number>();
+export function assignRunColors(runIds: readonly string[], palette: readonly string[], previous: ReadonlyMap<string, string> = new Map()): Map<string, string> {
   const out = new Map<string, string>();
-  for (const runId of [...new Set(runIds)].sort()) {
-    let slot = slotOf(runId, palette.length);
-    for (let tries = 0; taken.has(slot) && tries < palette.length; tries++) slot = (slot + 1) % palette.length;
-    taken.add(slot);
-    out.set(runId, palette[slot]!);
+  const used = new Set<string>();
+  for (const runId of runIds) {
+    const before = previous.get(runId);
+    if (before !== undefined && !used.has(before) && palette.includes(before)) {
+      out.set(runId, before);
+      used.add(before);
+    }
+  }
+  let next = 0;
+  for (const runId of runIds) {
+    if (out.has(runId)) continue;
+    while (next < palette.length && used.has(palette[next]!)) next++;
+    const color = next < palette.length ? palette[next]! : palette[slotOf(runId, palette.length)]!;
+    out.set(runId, color);
+    used.add(color);
   }
   return out;
 }
 
 export function setComparedRuns(runIds: readonly string[], palette: readonly string[]): void {
-  compared = assignRunColors(runIds, palette);
+  compared = assignRunColors(runIds, palette, compared);
 }
 
 /** A run's colour: its compared-set colour if it is being compared, else its hashed one. */

@@ -194,7 +194,7 @@ export class RunsApp {
     this.grid.setColumns([
       { id: 'group', label: label ? columnLabel(label) : groups.groupBy, kind: 'group', width: 200, numeric: false, pinned: true },
       { id: 'count', label: 'Runs', kind: 'count', width: 70, numeric: true, pinned: false },
-      ...groups.metricColumnIds.map((id) => ({ id, label: id.slice('metrics.'.length), kind: `mean (min – max)`, width: 190, numeric: true, pinned: false })),
+      ...groups.metricColumnIds.map((id) => ({ id, label: id.slice('metrics.'.length), kind: `mean (min – max)`, width: 240, numeric: true, pinned: false })),
     ]);
     this.grid.setRowCount(groups.groups.length);
     this.total = groups.groups.length;

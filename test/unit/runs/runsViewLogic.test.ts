@@ -47,11 +47,13 @@ describe('runs view logic', () => {
     assert.deepEqual(moved.order.slice(0, 3), ['metrics.acc', 'params.lr', 'attributes.run_name']);
   });
 
-  test('compared runs never share a colour; a run keeps its colour when it does not collide', () => {
-    const palette = ['a', 'b', 'c'];
-    const colors = assignRunColors(['r1', 'r2', 'r3'], palette);
-    assert.equal(new Set(colors.values()).size, 3);
-    const alone = assignRunColors(['r2'], palette).get('r2');
-    assert.equal(assignRunColors(['r2', 'r2'], palette).get('r2'), alone, 'deterministic');
+  test('compared runs get distinct colours in selection order and keep them as runs come and go', () => {
+    const palette = ['a', 'b', 'c', 'd'];
+    const first = assignRunColors(['r1', 'r2', 'r3'], palette);
+    assert.deepEqual([...first.values()], ['a', 'b', 'c']);
+    const fewer = assignRunColors(['r2', 'r3'], palette, first);
+    assert.deepEqual([...fewer.entries()], [['r2', 'b'], ['r3', 'c']], 'removing r1 does not repaint the others');
+    const more = assignRunColors(['r2', 'r3', 'r4'], palette, fewer);
+    assert.equal(more.get('r4'), 'a', 'a newcomer takes the first free colour');
   });
 });
