@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { edgeStatements } from '../lineage/lineageStore';
 import { datasetNode, modelVersionNode, runNode } from '../lineage/lineageNodes';
-import { MODEL_DIR, PACKAGE_FILES, type ModelSignature } from '../modelPackage/modelPackageFormat';
+import { MODEL_DIR, PACKAGE_FILES } from '../modelPackage/modelPackageFormat';
 import type { SqlStatement } from '../store/mutationCodec';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { checkArtifactPath } from '../tracking/artifactStore';
 import { InvalidArgumentError, NotFoundError, TrackingError } from '../tracking/trackingErrors';
-import { checkKey, checkString, MAX_TAG_VALUE_LENGTH } from '../tracking/trackingValidation';
 import type { Disposable, Run } from '../tracking/trackingTypes';
 import { aliasAt, aliasHistory, auditStatement, readAuditLog, type AuditQuery, type AuditRecord } from './auditLog';
 import { parseModelUri } from './modelUri';
 import { resolveActor } from './registryActor';
 import { ReviewRequiredError } from './registryErrors';
 import { checkAlias, checkModelName, checkVersionNumber } from './registryNames';
+import { checkDescription, checkTags, describeAliases, readSignature } from './registryValidation';
 import { aliasMap, allModelRows, modelRowByName, reviewRows, storageOf, toRegisteredModel, versionsOf, type ModelRow } from './registryRows';
 import {
   MODEL_STAGES,
@@ -54,7 +54,6 @@ export interface RegisterVersionOptions extends ActorOption {
 
 /** Run artifact folders frozen with a version besides the package itself (the model card reads them). */
 const FROZEN_EXTRAS = ['evaluation'];
-const MAX_DESCRIPTION = 64 * 1024;
 /** MLflow's own model manifest (a YAML file without extension). */
 const MLFLOW_MANIFEST = 'MLmodel';
 
@@ -623,30 +622,6 @@ function lineageOfRegistration(run: Run, name: string, version: number, now: num
     ...[...digests].flatMap((digest) => edgeStatements({ from: datasetNode(digest), to: runNode(run.info.runId), relation: 'trained' }, now)),
     ...edgeStatements({ from: runNode(run.info.runId), to: modelVersionNode(name, version), relation: 'registered' }, now),
   ];
-}
-
-function readSignature(file: string): ModelSignature | null {
-  if (!existsSync(file)) return null;
-  try {
-    return JSON.parse(readFileSync(file, 'utf8')) as ModelSignature;
-  } catch (error) {
-    throw new InvalidArgumentError(`${file}: the model signature is not valid JSON (${(error as Error).message}).`);
-  }
-}
-
-function checkDescription(text: string, what: string): string {
-  if (typeof text !== 'string') throw new InvalidArgumentError(`The description of ${what} must be text.`);
-  if (text.length > MAX_DESCRIPTION) throw new InvalidArgumentError(`The description of ${what} is ${text.length} characters long; at most ${MAX_DESCRIPTION} are allowed.`);
-  return text;
-}
-
-function checkTags(tags: readonly RegistryTag[]): RegistryTag[] {
-  return tags.map((t) => ({ key: checkKey('tag', t.key), value: checkString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH) }));
-}
-
-function describeAliases(aliases: Readonly<Record<string, number>>): string {
-  const entries = Object.entries(aliases);
-  return entries.length === 0 ? 'it has no aliases' : `its aliases: ${entries.map(([a, v]) => `@${a} → v${v}`).join(', ')}`;
 }
 
 function stripModelId(review: AliasReview & { modelId: string }): AliasReview {
