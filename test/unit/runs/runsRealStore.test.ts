@@ -1,0 +1,63 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
+import type { ColumnsResult, RowsResult, SeriesResult, RunDetails } from '../../../src/protocol/runs/runsContract';
+import { RunsQueryEngine } from '../../../src/vscode/runs/runsQueryEngine';
+import { createRunsDataHandlers } from '../../../src/vscode/runs/runsRequests';
+
+/** The panel's host code against the real workspace store: filter grammar, summaries, series files, artifacts. */
+describe('runs panel host on a real workspace store', () => {
+  let root: string;
+  let store: WorkspaceStore;
+  let experimentId: string;
+  const ids: string[] = [];
+
+  before(async () => {
+    root = mkdtempSync(join(tmpdir(), 'mlops-runs-'));
+    store = await openWorkspaceStore({ dir: join(root, '.mlops'), writerName: 'runs panel test' });
+    const tracking = store.tracking;
+    experimentId = await tracking.createExperiment('churn');
+    for (const [i, optimizer] of ['adam', 'sgd', 'adam'].entries()) {
+      const run = await tracking.createRun({ experimentId, runName: `run-${i}`, ownerPid: null });
+      ids.push(run.info.runId);
+      await tracking.logBatch({
+        runId: run.info.runId,
+        params: [{ key: 'optimizer', value: optimizer }, { key: 'epochs', value: '5' }],
+        metrics: Array.from({ length: 3000 }, (_, step) => ({ key: 'loss', value: 1 / (step + 1 + i), step, timestamp: 1_000_000 + step })),
+      });
+      await tracking.updateRun(run.info.runId, { status: 'FINISHED', endTime: Date.now() });
+    }
+    await tracking.writeArtifact(ids[0]!, 'model/signature.json', JSON.stringify({ inputs: [{ name: 'age', type: 'double', optional: false }], output: { task: 'regression', target: 'price', type: 'double' } }));
+    await tracking.writeArtifact(ids[0]!, 'notes.txt', 'hello');
+  });
+
+  after(async () => {
+    await store.close();
+    rmSync(root, { recursive: true, force: true });
+  });
+
+  test('columns, filtered rows, inline filter errors, series and details', async () => {
+    const engine = new RunsQueryEngine(async () => store.tracking, [experimentId]);
+    const h = createRunsDataHandlers(engine, async () => store.tracking);
+    const query = { filter: "params.optimizer = 'adam'", sort: [{ columnId: 'metrics.loss', descending: false }], aggregate: 'min' as const };
+    const columns: ColumnsResult = await h.getColumns({ query });
+    assert.equal(columns.total, 2);
+    assert.equal(columns.columns.find((c) => c.id === 'params.epochs')?.varies, false);
+    const rows: RowsResult = await h.getRows({ query, offset: 0, limit: 10 });
+    const loss = rows.columnIds.indexOf('metrics.loss');
+    assert.deepEqual(rows.rows.map((r) => r.cells[loss]), [1 / 3002, 1 / 3000], 'min of each loss curve, ascending');
+    const broken = await h.getColumns({ query: { ...query, filter: 'metrics.loss <' } });
+    assert.equal(broken.filterError?.column, 15, 'one past "metrics.loss <": the value is missing');
+    assert.equal(broken.total, 3);
+    const series: SeriesResult = await h.getSeries({ runIds: ids, keys: ['loss'], maxPoints: 200, x: 'step' });
+    assert.equal(series.series.length, 3);
+    assert.ok(series.series.every((s) => s.x.length <= 200 && s.total === 3000 && s.downsampled));
+    const details: RunDetails = await h.getRunDetails({ runId: ids[0]! });
+    assert.deepEqual(details.artifacts.map((a) => a.path).sort(), ['model', 'model/signature.json', 'notes.txt']);
+    assert.deepEqual(details.signature, { inputs: [{ name: 'age', type: 'double' }], outputs: [{ name: 'price', type: 'double' }] });
+    assert.deepEqual(await h.getArtifactPreview({ runId: ids[0]!, path: 'notes.txt' }), { kind: 'text', text: 'hello', truncated: false });
+  });
+});
