@@ -33,6 +33,13 @@ export function activate(context: vscode.ExtensionContext): void {
   const deps: DashboardDependencies = { extensionUri: context.extensionUri, storeService, log };
   const jobs = new JobStatusBar();
   serverService = new TrackingServerService(storeService, log);
+  // The writer window serves its store on 127.0.0.1 (token in .mlops/server.json), so the CLI and
+  // a second window on this folder write through it instead of failing on the lock.
+  const server = serverService;
+  const serveOnOpen = storeService.onDidOpen(() => {
+    if (!vscode.workspace.isTrusted) return;
+    server.ensureRunning().catch((error: unknown) => log.warn(`The local server did not start: ${error instanceof Error ? error.message : String(error)}`));
+  });
   const runsDeps: RunsPanelDependencies = { ...deps, workspaceState: context.workspaceState };
 
   const empty = new EmptyTreeProvider();
@@ -63,6 +70,7 @@ export function activate(context: vscode.ExtensionContext): void {
     vscode.commands.registerCommand('mlops.refresh', () => storeService?.refresh()),
     jobs,
     serverService,
+    serveOnOpen,
     ...registerServerCommands(serverService),
     registerRunScriptCommand({ storeService, server: serverService, jobs, log, workspaceState: context.workspaceState }),
     ...registerWorkbenchCommands(log),

@@ -137,7 +137,7 @@ async function main() {
         port,
         stateDir,
         linkExt: extension,
-        settings: { 'workbench.colorTheme': 'Default Dark Modern' },
+        settings: { 'workbench.colorTheme': 'Default Dark Modern', 'remote.autoForwardPorts': false },
       });
     } catch (e) {
       if (attempt >= 3) throw e; // e.g. the port was taken between freePort() and the start

@@ -18,6 +18,9 @@ export class StoreService implements vscode.Disposable {
   private opening: Promise<StoreAccess> | undefined;
   private openedDir: string | undefined;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
+  private readonly openEmitter = new vscode.EventEmitter<WorkspaceStore>();
+  /** Fires when this window becomes the store's writer. */
+  readonly onDidOpen = this.openEmitter.event;
   /** Fires when the store's content or this window's access to it changes. */
   readonly onDidChange = this.changeEmitter.event;
   private storeSubscription: { dispose(): void } | undefined;
@@ -48,6 +51,7 @@ export class StoreService implements vscode.Disposable {
       this.openedDir = dir;
       this.storeSubscription = store.tracking.onDidChange(() => this.changeEmitter.fire());
       this.log.info(`Opened the workspace store ${dir} in ${Date.now() - started} ms`);
+      this.openEmitter.fire(store);
       this.changeEmitter.fire();
       return { state: 'open', dir, store };
     } catch (error) {
@@ -83,5 +87,6 @@ export class StoreService implements vscode.Disposable {
   dispose(): void {
     void this.close();
     this.changeEmitter.dispose();
+    this.openEmitter.dispose();
   }
 }
