@@ -1,0 +1,105 @@
+// The Models view in real VS Code: models → versions with alias badges, Register Model… from the
+// command palette, Set Alias… on a model that requires review, approve the review.
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { EXTENSION_DIR, launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
+
+function mlops(workspace, ...args) {
+  const r = spawnSync(process.execPath, [join(EXTENSION_DIR, 'dist', 'cli.js'), '-w', workspace, ...args], { encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `mlops ${args.join(' ')}: ${r.stderr}`);
+  return r.stdout;
+}
+
+describe('models in VS Code', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('the Models view shows versions with alias badges; register from the palette; a review moves @champion', { timeout: 240_000 }, async () => {
+    const workspace = makeWorkspace('models');
+    // Two trained runs, two versions, @champion on v1, and review required, all before VS Code holds the store.
+    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
+    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
+    const runIds = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs.map((r) => r.info.runId);
+    mlops(workspace, 'models', 'register', runIds[1], '--name', 'penguins', '--actor', 'alice');
+    mlops(workspace, 'models', 'register', runIds[0], '--name', 'penguins', '--actor', 'alice');
+    mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '1', '--actor', 'alice');
+    mlops(workspace, 'models', 'alias', 'set', 'penguins', 'challenger', '2', '--actor', 'alice');
+    mlops(workspace, 'models', 'require-review', 'penguins', 'on');
+
+    await withWorkbench(browser, workspace, 'models', async (page) => {
+      await page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]').click();
+      const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Models"]') });
+      const rows = pane.locator('.pane-body .monaco-list-row');
+      const model = rows.filter({ hasText: 'penguins' }).first();
+      await waitForText(model, /penguins\s*2 versions · @champion v1 · @challenger v2/, 30_000);
+      await model.click();
+      await waitForText(rows.filter({ hasText: /^\s*v1(?!\d)/ }).first(), /v1\s*@champion · test_accuracy/);
+      await waitForText(rows.filter({ hasText: /^\s*v2(?!\d)/ }).first(), /v2\s*@challenger · test_accuracy/);
+      await screenshot(page, 'models-view');
+
+      // Register Model… from the palette: pick the newest run, then the existing model.
+      await runCommand(page, 'MLOps: Register Model…');
+      const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await pick.first().waitFor({ timeout: 20_000 });
+      await pick.first().click();
+      await pick.filter({ hasText: 'next v3' }).first().waitFor({ timeout: 10_000 });
+      await pick.filter({ hasText: 'next v3' }).first().click();
+      await waitForText(page.locator('.notifications-toasts'), /registered models:\/penguins\/3/, 30_000);
+      const v3 = rows.filter({ hasText: /^\s*v3/ }).first();
+      await v3.waitFor({ timeout: 10_000 });
+
+      // Set Alias… on v3 → @champion: the model requires review, so it becomes a request.
+      await v3.hover();
+      await v3.locator('.action-label[aria-label="Set Alias…"]').click();
+      await pick.filter({ hasText: '@champion' }).first().waitFor({ timeout: 10_000 });
+      const offered = (await pick.allInnerTexts()).map(normalizeSpace);
+      assert.match(offered[0] ?? '', /@champion\s*now v1 → v3/, `champion first: ${offered.join(' | ')}`);
+      assert.match(offered[1] ?? '', /@challenger\s*now v2 → v3/);
+      await pick.first().click();
+      const input = page.locator('.quick-input-widget input.input');
+      await input.fill('v3 trained on the same data, newer code');
+      await input.press('Enter');
+      const review = rows.filter({ hasText: 'Review #1' }).first();
+      await waitForText(review, /Review #1: @champion → v3/, 15_000);
+      await screenshot(page, 'models-review-pending');
+
+      await review.hover();
+      await review.locator('.action-label[aria-label="Approve Review…"]').click();
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('ok');
+      await input.press('Enter');
+      await waitForText(rows.filter({ hasText: /^\s*v3/ }).first(), /v3\s*@champion/, 15_000);
+      await waitForText(model, /@champion v3/, 15_000);
+      await screenshot(page, 'models-promoted');
+
+      // Show History: aliases over time and the audit log, in a markdown preview.
+      const item = page.locator('.monaco-menu .action-item').filter({ hasText: 'Show History' }).first();
+      for (let attempt = 0; ; attempt++) {
+        await page.mouse.move(900, 300); // away from hover cards
+        await page.keyboard.press('Escape');
+        await model.click({ button: 'right', force: true });
+        try {
+          await item.waitFor({ timeout: 3_000 });
+          break;
+        } catch (error) {
+          if (attempt === 3) throw error;
+        }
+      }
+      await item.hover();
+      await item.click();
+      const preview = page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
+      await waitForText(preview.locator('body'), /penguins: history[\s\S]*@champion\s+v3/, 20_000);
+      await screenshot(page, 'models-history');
+    });
+    // The audit log has it all, with who did what.
+    const history = mlops(workspace, 'models', 'history', 'penguins', '--alias', 'champion');
+    assert.match(history, /v1 .* alice\nv3 .* now/);
+  });
+});
