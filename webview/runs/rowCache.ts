@@ -5,7 +5,7 @@
  */
 import type { RowData, RowsResult } from '../../src/protocol/runs/runsContract';
 
-export const BLOCK_ROWS = 200;
+export const BLOCK_ROWS = 100;
 
 export type FetchRows = (offset: number, limit: number) => Promise<RowsResult>;
 
@@ -54,7 +54,7 @@ export class RowCache {
 
   /** Fetches the blocks covering [start, end) that are missing, and the next ones a scroll will need. */
   ensure(start: number, end: number): void {
-    const ahead = Math.floor(BLOCK_ROWS / 2);
+    const ahead = BLOCK_ROWS;
     for (let b = Math.floor(Math.max(0, start - ahead) / BLOCK_ROWS); b * BLOCK_ROWS < Math.max(end + ahead, 1) && b * BLOCK_ROWS < Math.max(this.total, 1); b++) {
       if (!this.blocks.has(b)) this.load(b, false);
     }

@@ -135,6 +135,13 @@ export class RunsApp {
   /** Re-reads columns and rows; `live` keeps the rows on screen until their new values arrive. */
   async reload(live: boolean): Promise<void> {
     const generation = ++this.queryGeneration;
+    if (!live && !this.state.groupBy) {
+      // A new query starts at the top; its first rows are asked for together with its columns,
+      // which saves a round trip before the first paint.
+      this.grid.element.scrollTop = 0;
+      this.rows.reset();
+      this.rows.ensure(0, 60);
+    }
     try {
       const result = await this.host.request('getColumns', { query: this.query() });
       if (generation !== this.queryGeneration) return;
@@ -154,7 +161,7 @@ export class RunsApp {
         if (live) {
           const first = Math.floor(this.grid.element.scrollTop / 24);
           this.rows.refresh(first, first + Math.ceil(this.grid.element.clientHeight / 24) + 12);
-        } else this.rows.reset();
+        }
         this.grid.invalidate();
       }
     } catch (error) {
