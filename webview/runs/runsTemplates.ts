@@ -260,7 +260,7 @@ function renderSideBySide(app: RunsApp, state: RunsViewState): TemplateResult {
 export function renderDetails(app: RunsApp): TemplateResult {
   const d = app.details;
   if (!d) return html``;
-  return html`<aside class="details" aria-label="Run details" data-testid="details">
+  return html`<aside class="details" aria-label="Run details" data-testid="details" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && app.closeDetails()}>
     <header>
       <h1>${d.starred ? html`<span class="star">★</span> ` : nothing}${d.name}</h1>
       <button class="icon-button" title=${d.starred ? 'Unstar' : 'Star'} aria-label=${d.starred ? 'Unstar' : 'Star'} @click=${() => app.action(d.starred ? 'unstar' : 'star', [d.runId])}><span class="codicon codicon-${d.starred ? 'star-full' : 'star-empty'}"></span></button>
