@@ -7,7 +7,7 @@ import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
 import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
-import { StoreService } from './store/storeService';
+import { StoreService, TRACKING_TOKEN_SECRET } from './store/storeService';
 import { registerFindBestModelCommand } from './training/findBestModelCommand';
 import { registerTrainingCommands } from './training/trainModelCommand';
 import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
@@ -29,7 +29,7 @@ let serverService: TrackingServerService | undefined;
 export function activate(context: vscode.ExtensionContext): void {
   const log = vscode.window.createOutputChannel('MLOps Studio', { log: true });
   log.info(`MLOps Studio ${PRODUCT_VERSION} activating (VS Code ${vscode.version}, ${vscode.env.appHost}, trusted: ${vscode.workspace.isTrusted})`);
-  storeService = new StoreService(log);
+  storeService = new StoreService(log, context.secrets);
   const deps: DashboardDependencies = { extensionUri: context.extensionUri, storeService, log };
   const jobs = new JobStatusBar();
   serverService = new TrackingServerService(storeService, log);
@@ -68,6 +68,22 @@ export function activate(context: vscode.ExtensionContext): void {
       DashboardPanel.show(deps);
     }),
     vscode.commands.registerCommand('mlops.refresh', () => storeService?.refresh()),
+    vscode.commands.registerCommand('mlops.setTrackingToken', async () => {
+      const token = await vscode.window.showInputBox({
+        title: 'MLOps: token for the MLflow tracking server (mlops.tracking.uri)',
+        prompt: 'Sent as "Authorization: Bearer <token>". Kept in VS Code\'s secret storage, never in settings. Leave empty to remove it.',
+        password: true,
+        ignoreFocusOut: true,
+      });
+      if (token === undefined) return;
+      if (token === '') await context.secrets.delete(TRACKING_TOKEN_SECRET);
+      else await context.secrets.store(TRACKING_TOKEN_SECRET, token);
+      storeService?.refresh();
+      void vscode.window.setStatusBarMessage(token ? '$(check) Tracking server token saved' : '$(check) Tracking server token removed', 3000);
+    }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (e.affectsConfiguration('mlops.tracking.uri')) storeService?.refresh();
+    }),
     jobs,
     serverService,
     serveOnOpen,

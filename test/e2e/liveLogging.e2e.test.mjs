@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { EXTENSION_DIR, launchBrowser, makeWorkspace, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { closeWorkbench, EXTENSION_DIR, launchBrowser, makeWorkspace, openWorkbench, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 function mlops(workspace, ...args) {
   try {
@@ -47,5 +47,32 @@ describe('a second writer while VS Code holds the store', () => {
       await waitForText(frame.locator('[data-testid=recent-runs] tbody tr').first(), /from-the-terminal.*live-demo.*finished/i);
       await screenshot(page, 'dashboard-live-cli');
     });
+  });
+
+  test('a second window on the same folder works through the first one', { timeout: 180_000 }, async () => {
+    const workspace = makeWorkspace('two-windows');
+    const run = mlops(workspace, 'log', 'start', '--experiment', 'shared').split(/\s+/).pop();
+    mlops(workspace, 'log', 'metric', run, 'accuracy', '0.88');
+    mlops(workspace, 'log', 'end', run);
+
+    const first = await openWorkbench(browser, workspace);
+    try {
+      await runCommand(first.page, 'MLOps: Open Dashboard');
+      await waitForText(webviewFrame(first.page).locator('[data-testid=store-state]'), 'Open in this window', 45_000);
+      const serverJson = join(workspace, '.mlops', 'server.json');
+      for (let i = 0; i < 50 && !existsSync(serverJson); i++) await first.page.waitForTimeout(200);
+
+      await withWorkbench(browser, workspace, 'second-window', async (page) => {
+        await runCommand(page, 'MLOps: Open Dashboard');
+        const frame = webviewFrame(page);
+        await waitForText(frame.locator('[data-testid=store-state]'), 'Through a server', 45_000);
+        await waitForText(frame.locator('[data-testid=store-message]'), /works through its server at http:\/\/127\.0\.0\.1:\d+/);
+        await waitForText(frame.locator('[data-testid=count-runs]'), /\b1\b/);
+        await waitForText(frame.locator('[data-testid=recent-runs] tbody tr').first(), /shared.*finished/i);
+        await screenshot(page, 'dashboard-second-window');
+      });
+    } finally {
+      await closeWorkbench(first);
+    }
   });
 });

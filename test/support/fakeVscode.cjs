@@ -49,7 +49,7 @@ module.exports = {
     isTrusted: true,
     name: 'fake',
     workspaceFolders: undefined,
-    getConfiguration: () => ({ get: (_k, d) => d }),
+    getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined }),
     registerTextDocumentContentProvider: () => disposable,
     onDidChangeConfiguration: () => disposable,
     onDidGrantWorkspaceTrust: () => disposable,

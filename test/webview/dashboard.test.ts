@@ -145,6 +145,18 @@ describe('dashboard webview', () => {
     await page.close();
   });
 
+  test('a window that works through another writer says so, and offers no folder to reveal', async () => {
+    const panel = await openPanel('dashboard', {
+      respond: () => overview({ storeState: 'client', storeDir: 'http://127.0.0.1:5123', message: 'Another window or process writes to this store; this window works through its server at http://127.0.0.1:5123.' }),
+    });
+    const page = panel.page;
+    await page.getByTestId('recent-runs').waitFor();
+    assert.match((await page.getByTestId('store-state').textContent()) ?? '', /Through a server/);
+    assert.match((await page.getByTestId('store-message').textContent()) ?? '', /works through its server/);
+    assert.equal(await page.locator('vscode-button', { hasText: 'Reveal folder' }).count(), 0);
+    await page.close();
+  });
+
   test('an untrusted workspace says that nothing will run', async () => {
     const panel = await openPanel('dashboard', { respond: () => overview({ trusted: false }) });
     await panel.page.getByText('Restricted mode.').waitFor();

@@ -70,6 +70,8 @@ function storeStateLabel(overview: DashboardOverview): { label: string; icon: st
       return { label: 'Open in this window', icon: 'database', tone: 'ok' };
     case 'locked':
       return { label: 'In use by another process', icon: 'lock', tone: 'warning' };
+    case 'client':
+      return { label: 'Through a server', icon: 'remote', tone: 'ok' };
     case 'error':
       return { label: 'Cannot be opened', icon: 'error', tone: 'error' };
   }
@@ -87,7 +89,7 @@ function renderStore(overview: DashboardOverview, actions: DashboardViewActions)
     </div>
     ${overview.message ? html`<p class="store-message" data-testid="store-message">${overview.message}</p>` : nothing}
     <div class="actions">
-      ${overview.storeState === 'absent'
+      ${overview.storeState === 'absent' || overview.storeState === 'client'
         ? nothing
         : html`<vscode-button secondary icon="folder-opened" @click=${() => actions.run('revealStore')}>Reveal folder</vscode-button>`}
       <vscode-button secondary icon="gear" @click=${() => actions.run('openSettings')}>Settings</vscode-button>

@@ -7,8 +7,10 @@ export type StoreState =
   | 'absent'
   /** This window holds the store and writes to it. */
   | 'open'
-  /** Another process (a second window, the CLI) is the writer. */
+  /** Another process (a second window, the CLI) is the writer and serves no API. */
   | 'locked'
+  /** Tracking goes through a server: the writer window's, or a team's MLflow server. */
+  | 'client'
   /** The store exists but could not be opened; `message` says why. */
   | 'error';
 

@@ -123,10 +123,13 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
       case 'locked':
       case 'error':
         return { ...base, storeDir: access.dir, storeState: access.state, message: access.message };
-      case 'open': {
+      case 'open':
+      case 'client': {
         const { readWorkspaceStatus } = await import('../../core/workspace/workspaceStatus');
-        const status = await readWorkspaceStatus(access.store.tracking, RECENT_RUNS);
-        return { ...base, storeDir: access.dir, storeState: 'open', counts: status.counts, recentRuns: status.recentRuns };
+        const tracking = access.state === 'open' ? access.store.tracking : access.tracking;
+        const status = await readWorkspaceStatus(tracking, RECENT_RUNS);
+        const where = access.state === 'open' ? { storeDir: access.dir, storeState: 'open' as const } : { storeDir: access.url, storeState: 'client' as const, message: access.message };
+        return { ...base, ...where, counts: status.counts, recentRuns: status.recentRuns };
       }
     }
   }

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { Experiment, Run, RunStatus } from '../../core/tracking/trackingTypes';
-import type { StoreService } from '../store/storeService';
+import { trackingOf, type StoreService } from '../store/storeService';
 
 /** Most recent runs listed under an experiment; the runs panel pages through the rest. */
 const RUNS_PER_EXPERIMENT = 200;
@@ -66,12 +66,12 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
     const access = await this.storeService.access();
-    if (access.state !== 'open') {
+    const tracking = trackingOf(access);
+    if (!tracking) {
       this.setMessage(access.state === 'locked' || access.state === 'error' ? access.message : undefined);
       return [];
     }
-    this.setMessage(undefined);
-    const tracking = access.store.tracking;
+    this.setMessage(access.state === 'client' ? access.message : undefined);
     if (!node) {
       const { experiments } = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
       // MLflow's built-in "Default" experiment is noise until something logs into it.

@@ -150,6 +150,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
   private async tracking(): Promise<TrackingStore> {
     const access = await this.deps.storeService.access();
     if (access.state === 'open') return access.store.tracking;
+    if (access.state === 'client') return access.tracking;
     if (access.state === 'noFolder') throw new Error('No folder is open: the Runs panel reads the workspace store of the open folder.');
     if (access.state === 'absent') throw new Error(`There is no workspace store at ${access.dir} yet: it is created when the first run is logged.`);
     throw new Error(`The workspace store at ${access.dir} cannot be read: ${access.message}`);

@@ -32,3 +32,14 @@ export function resolveStoreDir(): string | undefined {
   const location = readSettings(folder.uri).storeLocation;
   return isAbsolute(location) ? location : join(folder.uri.fsPath, location);
 }
+
+/**
+ * `mlops.tracking.uri`: a team's MLflow tracking server to use instead of the workspace store
+ * (empty = the workspace store). Only the user's own setting counts: a workspace cannot redirect
+ * where runs and tokens go.
+ */
+export function readTrackingUri(): string | undefined {
+  const inspected = vscode.workspace.getConfiguration('mlops').inspect<string>('tracking.uri');
+  const value = (inspected?.globalValue ?? '').trim();
+  return value === '' ? undefined : value.replace(/\/+$/, '');
+}

@@ -1,14 +1,30 @@
 import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import { resolveStoreDir } from '../settings/settings';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
+import { readTrackingUri, resolveStoreDir } from '../settings/settings';
+import { trackingClient, writerServer } from './trackingClients';
+
+/** Secret-storage key of the token for `mlops.tracking.uri`. */
+export const TRACKING_TOKEN_SECRET = 'mlops.tracking.token';
+/** A client sees others' writes by polling: how often views refresh in that mode. */
+const CLIENT_POLL_MS = 5000;
 
 export type StoreAccess =
   | { state: 'noFolder' }
   | { state: 'absent'; dir: string }
   | { state: 'open'; dir: string; store: WorkspaceStore }
+  /** Tracking works through a server: the window that writes this store, or a team's MLflow server. */
+  | { state: 'client'; origin: 'writer' | 'remote'; url: string; tracking: TrackingStore; message: string }
   | { state: 'locked'; dir: string; message: string }
   | { state: 'error'; dir: string; message: string };
+
+/** The tracking store behind an access, local or through a server; undefined when there is none. */
+export function trackingOf(access: StoreAccess): TrackingStore | undefined {
+  if (access.state === 'open') return access.store.tracking;
+  if (access.state === 'client') return access.tracking;
+  return undefined;
+}
 
 /**
  * Owns this window's handle on the workspace store. Nothing is loaded until something asks:
@@ -25,10 +41,21 @@ export class StoreService implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   private storeSubscription: { dispose(): void } | undefined;
 
-  constructor(private readonly log: vscode.LogOutputChannel) {}
+  private pollTimer: ReturnType<typeof setInterval> | undefined;
 
-  /** The store if it exists (or `create` is set), opening it on first call. */
+  constructor(
+    private readonly log: vscode.LogOutputChannel,
+    private readonly secrets?: vscode.SecretStorage,
+  ) {}
+
+  /**
+   * The store if it exists (or `create` is set), opening it on first call. With
+   * `mlops.tracking.uri` set, a client of that MLflow server instead; when another window holds
+   * the store, a client of that window's server.
+   */
   async access(options: { create?: boolean } = {}): Promise<StoreAccess> {
+    const remoteUri = readTrackingUri();
+    if (remoteUri) return this.remote(remoteUri);
     const dir = resolveStoreDir();
     if (!dir) return { state: 'noFolder' };
     if (this.openedDir !== undefined && this.openedDir !== dir) await this.close();
@@ -39,7 +66,31 @@ export class StoreService implements vscode.Disposable {
     const access = await this.opening;
     // A failed open is retried on the next call: the other writer may have gone away.
     if (access.state !== 'open') this.opening = undefined;
+    if (access.state === 'locked') {
+      const writer = await writerServer(access.dir);
+      if (writer) {
+        this.pollWhileClient();
+        return {
+          state: 'client',
+          origin: 'writer',
+          url: writer.url,
+          tracking: await trackingClient(writer.url, writer.token),
+          message: `Another window or process writes to this store; this window works through its server at ${writer.url}.`,
+        };
+      }
+    }
     return access;
+  }
+
+  private async remote(url: string): Promise<StoreAccess> {
+    const token = (await this.secrets?.get(TRACKING_TOKEN_SECRET)) ?? null;
+    this.pollWhileClient();
+    return { state: 'client', origin: 'remote', url, tracking: await trackingClient(url, token), message: `Tracking on the MLflow server ${url} (mlops.tracking.uri).` };
+  }
+
+  /** Others write to a server behind our back: views refresh every few seconds meanwhile. */
+  private pollWhileClient(): void {
+    this.pollTimer ??= setInterval(() => this.changeEmitter.fire(), CLIENT_POLL_MS);
   }
 
   private async open(dir: string): Promise<StoreAccess> {
@@ -71,6 +122,8 @@ export class StoreService implements vscode.Disposable {
   }
 
   async close(): Promise<void> {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
     const opening = this.opening;
     this.opening = undefined;
     this.openedDir = undefined;
