@@ -20,6 +20,10 @@ export function numericColumn(rows: readonly (readonly CellValue[])[], j: number
 
 export function renderParallel(element: HTMLElement, matrix: MatrixResult, axes: readonly AxisSpec[], theme: ChartTheme, onBrush: (runIds: string[] | undefined) => void): void {
   const chart = chartFor(element);
+  // Same axes as the last draw (a live update): merge them so the user's brushed ranges stay.
+  const axesKey = axes.map((a) => a.columnId).join('\n');
+  const sameAxes = element.dataset.axes === axesKey;
+  element.dataset.axes = axesKey;
   const numeric = axes.map((_, j) => numericColumn(matrix.rows, j));
   const categories = axes.map((_, j) =>
     numeric[j] ? [] : [...new Set(matrix.rows.map((r) => (r[j] === null ? '—' : String(r[j]))))].sort((a, b) => a.localeCompare(b)),
@@ -52,7 +56,7 @@ export function renderParallel(element: HTMLElement, matrix: MatrixResult, axes:
       },
       series: [{ type: 'parallel', id: 'runs', data, lineStyle: { width: 1.2, opacity: 0.7 }, inactiveOpacity: 0.06, activeOpacity: 0.9, progressive: 2000, smooth: false }],
     },
-    { replaceMerge: ['parallelAxis', 'series'] },
+    { replaceMerge: sameAxes ? ['series'] : ['parallelAxis', 'series'] },
   );
   chart.off('axisareaselected');
   chart.on('axisareaselected', () => {
