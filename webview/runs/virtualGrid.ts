@@ -302,9 +302,12 @@ export class VirtualGrid {
     if (!data) className += ' loading';
     if (row === this.active.row && col === this.active.col) className += ' active';
     paintCell(node, this.offsets[col]! - base, column.width, source ? source.text : data ? '' : '…', className);
-    node.id = `cell-${row}-${col}`;
-    node.setAttribute('role', 'gridcell');
-    node.dataset.col = column.id;
+    // Only the active cell needs an id (aria-activedescendant); attribute writes on every cell
+    // of every frame are what a fast scroll cannot afford.
+    if (row === this.active.row && col === this.active.col) node.id = `cell-${row}-${col}`;
+    else if (node.id) node.removeAttribute('id');
+    if (node.getAttribute('role') !== 'gridcell') node.setAttribute('role', 'gridcell');
+    if (node.dataset.col !== column.id) node.dataset.col = column.id;
     if (source?.swatch) {
       const dot = el('span', 'swatch');
       dot.style.background = source.swatch;
@@ -461,7 +464,7 @@ function paintCell(node: HTMLElement, left: number, width: number, text: string,
   if (node.style.left !== l) node.style.left = l;
   const w = `${width}px`;
   if (node.style.width !== w) node.style.width = w;
-  node.textContent = text;
+  if (node.childElementCount > 0 || node.textContent !== text) node.textContent = text;
 }
 
 /** Makes `container` hold `count` cells after the first `from` children, reusing existing ones. */
