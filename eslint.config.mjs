@@ -53,4 +53,8 @@ export default tseslint.config(
     languageOptions: { sourceType: 'commonjs', globals: { ...globals.node } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    files: ['test/electron/**/*.cjs'],
+    languageOptions: { globals: { ...globals.mocha } },
+  },
 );
