@@ -567,12 +567,20 @@ export class RunsApp {
     this.parallelKey = key;
   }
 
-  private async drawScatter(panel: HTMLElement): Promise<void> {
+  /** The scatter's axes: the user's choice, else the first varying param against the main metric. */
+  scatterAxes(): { x: string | undefined; y: string | undefined } {
     const metrics = this.columns.filter((c) => c.kind === 'metric');
-    const x = this.state.scatter.x ?? this.columns.find((c) => c.kind === 'param' && c.varies)?.id ?? metrics[0]?.id;
-    const y = this.state.scatter.y ?? `metrics.${defaultMetricKeys(this.columns, 1)[0] ?? ''}`;
+    const main = defaultMetricKeys(this.columns, 1)[0];
+    return {
+      x: this.state.scatter.x ?? this.columns.find((c) => c.kind === 'param' && c.varies)?.id ?? metrics[0]?.id,
+      y: this.state.scatter.y ?? (main === undefined ? undefined : `metrics.${main}`),
+    };
+  }
+
+  private async drawScatter(panel: HTMLElement): Promise<void> {
+    const { x, y } = this.scatterAxes();
     const element = panel.querySelector<HTMLElement>('.chart[data-chart=scatter]');
-    if (!element || !x || !y || y === 'metrics.') return;
+    if (!element || !x || !y) return;
     const label = (id: string): string => {
       const c = this.columns.find((col) => col.id === id);
       return c ? columnLabel(c) : id;

@@ -206,22 +206,23 @@ function renderParallelTab(app: RunsApp): TemplateResult {
 function renderScatterTab(app: RunsApp, state: RunsViewState): TemplateResult {
   const xs = app.columns.filter((c) => c.kind === 'param' || c.kind === 'metric');
   const ys = app.columns.filter((c) => c.kind === 'metric');
+  const axes = app.scatterAxes();
   return html`<div class="tab-panel" role="tabpanel">
     <div class="chart-controls">
       <label class="inline">X
         <select data-testid="scatter-x" @change=${(e: Event) => app.setScatter({ x: (e.target as HTMLSelectElement).value })}>
-          ${xs.map((c) => html`<option value=${c.id} ?selected=${state.scatter.x === c.id}>${c.kind} ${c.key}</option>`)}
+          ${xs.map((c) => html`<option value=${c.id} ?selected=${axes.x === c.id}>${c.kind} ${c.key}</option>`)}
         </select>
       </label>
       <label class="inline">Y
         <select data-testid="scatter-y" @change=${(e: Event) => app.setScatter({ y: (e.target as HTMLSelectElement).value })}>
-          ${ys.map((c) => html`<option value=${c.id} ?selected=${state.scatter.y === c.id}>${c.key}</option>`)}
+          ${ys.map((c) => html`<option value=${c.id} ?selected=${axes.y === c.id}>${c.key}</option>`)}
         </select>
       </label>
       ${state.groupBy ? nothing : html`<span class="hint">Group the table by a param to see box plots per group.</span>`}
     </div>
     <div class="chart-grid">
-      <div class="chart-card"><h3>Scatter</h3><div class="chart" data-chart="scatter" data-testid="scatter"></div></div>
+      <div class="chart-card ${state.groupBy ? '' : 'wide'}"><h3>Scatter</h3><div class="chart" data-chart="scatter" data-testid="scatter"></div></div>
       ${state.groupBy ? html`<div class="chart-card"><h3>Box plot per group</h3><div class="chart" data-chart="boxplot" data-testid="boxplot"></div></div>` : nothing}
     </div>
   </div>`;
