@@ -66,6 +66,10 @@ describe('runs panel webview: table', () => {
     await waitForColumn(panel, 'attributes.run_name', expected.map((r) => r.info.runName));
     assert.deepEqual(await columnTexts(panel, 'attributes.run_name'), expected.map((r) => r.info.runName));
 
+    await filter.fill('metrics.accuracy > 2');
+    await filter.press('Enter');
+    await panel.page.getByTestId('empty').getByText('No run matches the filter.').waitFor();
+
     await filter.fill('metrics.accuracy >> 0.9');
     await filter.press('Enter');
     const error = panel.page.getByTestId('filter-error');

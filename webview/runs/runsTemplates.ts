@@ -77,6 +77,9 @@ export function renderTop({ app, state }: ViewModel): TemplateResult {
             <vscode-button secondary icon="clear-all" @click=${() => app.clearSelection()}>Clear selection</vscode-button>`
         : html`<span class="hint">Space or click ☐ selects runs to compare · Enter opens a run · Shift+click a header adds a sort key</span>`}
       ${app.status ? html`<span data-testid="status">${app.status}</span>` : nothing}
+      ${app.total === 0 && !app.error
+        ? html`<strong data-testid="empty">${state.filter || state.restriction ? 'No run matches the filter.' : 'No runs here yet: they appear as soon as a training, a script or the MLflow client logs one.'}</strong>`
+        : nothing}
     </div>
     ${app.error ? html`<div class="banner banner-error" role="alert"><span class="codicon codicon-error" aria-hidden="true"></span><div>${app.error}</div></div>` : nothing}
     ${app.columnChooserOpen ? renderColumnChooser(app, state) : nothing}
