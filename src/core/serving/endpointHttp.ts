@@ -1,0 +1,140 @@
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { LoadedModel, Prediction } from '../modelPackage/modelPackageLoader';
+import { PRODUCT_VERSION } from '../product/productInfo';
+import type { EndpointLimits, RequestLogEntry, ServedModel } from './endpointTypes';
+import { LatencyStats } from './latencyStats';
+import { MicroBatcher } from './microBatcher';
+import { ScoringRequestError } from './scoringErrors';
+import { checkRecords, parseScoringBody, type ScoringRecord } from './scoringInput';
+
+export type PredictionOutput = number | { readonly label: string; readonly probabilities: Readonly<Record<string, number>> };
+
+export interface EndpointHttpOptions {
+  readonly limits: EndpointLimits;
+  readonly restarts: number;
+  readonly lastExit?: string;
+  /** sampled request log entries, for the host to batch */
+  readonly onLog: (entry: RequestLogEntry) => void;
+  readonly random?: () => number;
+}
+
+/** The model an endpoint currently serves; replaced as a whole on an alias move. */
+export interface ActiveModel {
+  readonly served: ServedModel;
+  readonly model: LoadedModel;
+}
+
+export interface EndpointHttp {
+  readonly server: Server;
+  readonly stats: LatencyStats;
+  swap(next: ActiveModel): void;
+  active(): ActiveModel;
+}
+
+/** MLflow-like output: a number for regression, `{label, probabilities}` for classification. */
+export function formatPrediction(p: Prediction): PredictionOutput {
+  return 'value' in p ? p.value : { label: p.label, probabilities: p.probabilities };
+}
+
+/** The HTTP side of an endpoint process: MLflow's scoring protocol over one model. */
+export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOptions): EndpointHttp {
+  let current = initial;
+  const stats = new LatencyStats();
+  const random = options.random ?? Math.random;
+  const batcher = new MicroBatcher<ScoringRecord, PredictionOutput>((rows) => current.model.predict(rows).map(formatPrediction));
+  const { limits } = options;
+  const server = createServer(
+    { requestTimeout: limits.requestTimeoutMs, headersTimeout: Math.min(limits.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(1000, Math.max(50, limits.requestTimeoutMs / 4)), keepAliveTimeout: 5000 },
+    (req, res) => void handle(req, res),
+  );
+
+  const send = (res: ServerResponse, status: number, body: unknown, close = false): void => {
+    const text = JSON.stringify(body);
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...(close ? { Connection: 'close' } : {}) });
+    res.end(text);
+  };
+  const sendError = (res: ServerResponse, error: ScoringRequestError, close = false): void => send(res, error.status, { error_code: error.errorCode, message: error.message }, close);
+
+  const metadata = (): unknown => ({ name: current.served.name, version: current.served.version, uri: current.served.uri, task: current.model.signature.output.task, signature: current.model.signature });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const path = (req.url ?? '/').split('?')[0];
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      switch (path) {
+        case '/ping':
+          res.writeHead(200, { 'Content-Type': 'text/plain', 'Content-Length': 1 }).end('\n');
+          return;
+        case '/health':
+          return send(res, 200, { status: 'ok', model: current.served.uri, version: current.served.version, restarts: options.restarts, ...(options.lastExit ? { lastExit: options.lastExit } : {}), ...stats.snapshot() });
+        case '/version':
+          return send(res, 200, { version: PRODUCT_VERSION, model_version: current.served.version });
+        case '/metadata':
+          return send(res, 200, metadata());
+        default:
+          return sendError(res, new ScoringRequestError(404, `No route GET ${path}: this endpoint answers POST /invocations and GET /ping, /health, /version, /metadata.`));
+      }
+    }
+    if (path !== '/invocations') return sendError(res, new ScoringRequestError(404, `No route ${req.method ?? '?'} ${path}: score with POST /invocations.`));
+    if (req.method !== 'POST') return sendError(res, new ScoringRequestError(405, `${req.method ?? '?'} /invocations: use POST with a JSON or CSV body.`));
+    const started = performance.now();
+    let records: ScoringRecord[] | null = null;
+    const served = current.served;
+    try {
+      const body = await readBody(req, limits.maxBodyBytes);
+      records = parseScoringBody(req.headers['content-type'], body, current.model.signature);
+      checkRecords(records, current.model.signature);
+      const outputs = await batcher.submit(records);
+      send(res, 200, { predictions: outputs });
+      finish(200, records, outputs);
+    } catch (error) {
+      const refused = error instanceof ScoringRequestError ? error : new ScoringRequestError(400, error instanceof Error ? error.message : String(error));
+      // An oversized body is not read to its end: close the connection after answering.
+      sendError(res, refused, refused.status === 413);
+      if (refused.status === 413) req.resume();
+      finish(refused.status, records, null, refused.message);
+    }
+
+    function finish(status: number, inputs: ScoringRecord[] | null, outputs: PredictionOutput[] | null, message?: string): void {
+      const latencyMs = performance.now() - started;
+      stats.record(latencyMs, status < 400);
+      if (limits.logSampleRate >= 1 || random() < limits.logSampleRate) {
+        options.onLog({ time: Date.now(), version: served.version, status, latencyMs, rows: inputs?.length ?? 0, inputs, outputs, ...(message ? { error: message } : {}) });
+      }
+    }
+  }
+
+  return {
+    server,
+    stats,
+    swap: (next) => {
+      current = next;
+    },
+    active: () => current,
+  };
+}
+
+function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
+  const declared = Number(req.headers['content-length'] ?? NaN);
+  if (declared > maxBytes) return Promise.reject(new ScoringRequestError(413, `The body is ${declared} bytes; this endpoint takes at most ${maxBytes} bytes per request (split the rows into several requests).`));
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let failed = false;
+    req.on('data', (chunk: Buffer) => {
+      if (failed) return;
+      size += chunk.length;
+      if (size > maxBytes) {
+        failed = true;
+        reject(new ScoringRequestError(413, `The body exceeds ${maxBytes} bytes; this endpoint takes at most ${maxBytes} bytes per request (split the rows into several requests).`));
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => {
+      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+    });
+    req.on('error', (error) => {
+      if (!failed) reject(new ScoringRequestError(400, `The request body could not be read: ${error.message}.`));
+    });
+  });
+}

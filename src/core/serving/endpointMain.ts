@@ -1,0 +1,112 @@
+/**
+ * Entry of an endpoint process (dist/endpoint.js): serves one model over HTTP on a listening
+ * socket the host created and passed in (so the host keeps the port across a crash and answers
+ * /health itself while this process restarts), or scores one file in batch. Request log entries
+ * go to the host in batches.
+ */
+import type { Server } from 'node:net';
+import { loadModelPackage } from '../modelPackage/modelPackageLoader';
+import { scoreFileInProcess } from './batchScoring';
+import { createEndpointHttp, type EndpointHttp } from './endpointHttp';
+import type { EndpointToHost, HostToEndpoint, RequestLogEntry } from './endpointTypes';
+
+const LOG_FLUSH_MS = 500;
+const LOG_BATCH_MAX = 256;
+
+function send(message: EndpointToHost): void {
+  process.send?.(message);
+}
+
+let endpoint: EndpointHttp | undefined;
+let logBuffer: RequestLogEntry[] = [];
+let statsDirty = false;
+
+function flushLog(): void {
+  if (!endpoint || (!statsDirty && logBuffer.length === 0)) return;
+  const entries = logBuffer;
+  logBuffer = [];
+  statsDirty = false;
+  send({ type: 'log', entries, stats: endpoint.stats.snapshot() });
+}
+
+async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>, handle: Server | undefined): Promise<void> {
+  if (!handle) throw new Error('the host sent no listening socket with the serve message');
+  const model = await loadModelPackage(message.model.packageDir);
+  endpoint = createEndpointHttp(
+    { served: message.model, model },
+    {
+      limits: message.limits,
+      restarts: message.restarts,
+      ...(message.lastExit ? { lastExit: message.lastExit } : {}),
+      onLog: (entry) => {
+        statsDirty = true;
+        logBuffer.push(entry);
+        if (logBuffer.length >= LOG_BATCH_MAX) flushLog();
+      },
+    },
+  );
+  const server = endpoint.server;
+  server.on('request', () => (statsDirty = true));
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(handle, () => resolve());
+  });
+  setInterval(flushLog, LOG_FLUSH_MS).unref();
+  send({ type: 'ready' });
+}
+
+async function swap(message: Extract<HostToEndpoint, { type: 'swap' }>): Promise<void> {
+  try {
+    const model = await loadModelPackage(message.model.packageDir);
+    // In-flight requests finish on the model they started with; the next batch uses the new one.
+    endpoint?.swap({ served: message.model, model });
+    send({ type: 'swapped', version: message.model.version });
+  } catch (error) {
+    send({ type: 'swapFailed', version: message.model.version, message: (error as Error).message });
+  }
+}
+
+async function score(message: Extract<HostToEndpoint, { type: 'score' }>): Promise<void> {
+  const model = await loadModelPackage(message.packageDir);
+  let lastSent = 0;
+  const result = await scoreFileInProcess(model, message.input, message.output, {
+    onProgress: (p) => {
+      const now = Date.now();
+      if (now - lastSent < 200) return;
+      lastSent = now;
+      send({ type: 'progress', ...p });
+    },
+  });
+  send({ type: 'scored', rows: result.rows, output: result.output, ms: result.ms });
+  process.disconnect?.();
+}
+
+if (!process.send) {
+  process.stderr.write('endpoint.js is started by MLOps Studio as a child process; it is not a command.\n');
+  process.exitCode = 2;
+} else {
+  process.on('message', (message: HostToEndpoint, handle: unknown) => {
+    const fail = (error: unknown): void => {
+      send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+      setTimeout(() => process.exit(1), 50);
+    };
+    switch (message.type) {
+      case 'serve':
+        serve(message, handle as Server | undefined).catch(fail);
+        break;
+      case 'swap':
+        void swap(message);
+        break;
+      case 'score':
+        score(message).catch(fail);
+        break;
+      case 'stop':
+        flushLog();
+        endpoint?.server.close();
+        endpoint?.server.closeAllConnections();
+        setTimeout(() => process.exit(0), 20);
+        break;
+    }
+  });
+  process.on('disconnect', () => process.exit(0));
+}

@@ -1,0 +1,244 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { createServer, type Server } from 'node:http';
+import { resolveEndpointEntry } from './endpointEntry';
+import type { EndpointLimits, EndpointToHost, HostToEndpoint, RequestLogEntry, ServedModel } from './endpointTypes';
+import type { EndpointStats } from './latencyStats';
+
+export type EndpointStatus = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
+
+export interface SupervisorOptions {
+  readonly model: ServedModel;
+  /** 0 = any free port */
+  readonly port: number;
+  readonly limits: EndpointLimits;
+  readonly entry?: string;
+  readonly onLog?: (entries: RequestLogEntry[], stats: EndpointStats) => void;
+  readonly onStatus?: (status: EndpointStatus, detail?: string) => void;
+  /** give up after this many crashes in a row without a successful start (default 5) */
+  readonly maxRestarts?: number;
+}
+
+const STDERR_TAIL = 2048;
+
+/**
+ * Runs one endpoint process and keeps it alive. The host owns the listening socket: it binds
+ * 127.0.0.1:port, hands the socket to the process, and while no process holds it (starting, or
+ * restarting after a crash) answers every request itself with 503 and a /health that says so.
+ */
+export class EndpointSupervisor {
+  private child: ChildProcess | undefined;
+  private fallback: Server | undefined;
+  private statusValue: EndpointStatus = 'starting';
+  private restarts = 0;
+  private crashesInARow = 0;
+  private lastExit: string | undefined;
+  private stopping = false;
+  private portValue = 0;
+  private model: ServedModel;
+  private stderr = '';
+  private readyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
+  private swapWaiters = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private restartTimer: NodeJS.Timeout | undefined;
+  private everReady = false;
+
+  constructor(private readonly options: SupervisorOptions) {
+    this.model = options.model;
+  }
+
+  get status(): EndpointStatus {
+    return this.statusValue;
+  }
+  get port(): number {
+    return this.portValue;
+  }
+  get url(): string {
+    return `http://127.0.0.1:${this.portValue}`;
+  }
+  get served(): ServedModel {
+    return this.model;
+  }
+  get restartCount(): number {
+    return this.restarts;
+  }
+  get pid(): number | undefined {
+    return this.child?.pid;
+  }
+
+  /** Binds the port and starts the process; resolves once it serves (rejects if it cannot start). */
+  async start(): Promise<void> {
+    await this.bindFallback(this.options.port);
+    const ready = this.waitReady();
+    this.spawn();
+    await ready;
+  }
+
+  /** Serves another version from now on; requests in flight finish on the old one. */
+  swap(model: ServedModel): Promise<void> {
+    this.model = model;
+    if (!this.child || this.statusValue !== 'running') return Promise.resolve(); // the next start loads it
+    return new Promise((resolve, reject) => {
+      this.swapWaiters.set(model.version, { resolve, reject });
+      this.sendToChild({ type: 'swap', model });
+    });
+  }
+
+  /** Kills the process (as a crash would) and starts a fresh one; resolves when it serves again. */
+  async restart(): Promise<void> {
+    this.crashesInARow = 0;
+    if (this.statusValue === 'stopped' || this.statusValue === 'failed') {
+      this.stopping = false;
+      return this.start();
+    }
+    const ready = this.waitReady();
+    this.child?.kill('SIGKILL');
+    return ready;
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true;
+    if (this.restartTimer) clearTimeout(this.restartTimer);
+    const child = this.child;
+    if (child && child.exitCode === null && child.signalCode === null) {
+      const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      this.sendToChild({ type: 'stop' });
+      const timer = setTimeout(() => child.kill('SIGKILL'), 2000);
+      await exited;
+      clearTimeout(timer);
+    }
+    await this.closeFallback();
+    this.setStatus('stopped');
+    for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new Error(`endpoint ${this.model.uri} was stopped`));
+  }
+
+  private waitReady(): Promise<void> {
+    return new Promise((resolve, reject) => this.readyWaiters.push({ resolve, reject }));
+  }
+
+  private setStatus(status: EndpointStatus, detail?: string): void {
+    this.statusValue = status;
+    this.options.onStatus?.(status, detail);
+  }
+
+  private sendToChild(message: HostToEndpoint, handle?: Server): void {
+    try {
+      if (handle) this.child?.send(message, handle);
+      else this.child?.send(message);
+    } catch {
+      // the process is exiting; its exit handler restarts it
+    }
+  }
+
+  private bindFallback(port: number): Promise<void> {
+    const server = createServer((req, res) => {
+      const restarting = this.statusValue === 'restarting';
+      const body = JSON.stringify({
+        status: restarting ? 'restarting' : this.statusValue,
+        error_code: 'TEMPORARILY_UNAVAILABLE',
+        message: restarting ? `The endpoint process is restarting after it ${this.lastExit ?? 'stopped'} (restart ${this.restarts}); retry shortly.` : `The endpoint is ${this.statusValue}; retry shortly.`,
+        model: this.model.uri,
+        restarts: this.restarts,
+        ...(this.lastExit ? { lastExit: this.lastExit } : {}),
+      });
+      req.resume();
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Retry-After': '1' }).end(body);
+    });
+    return new Promise((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new Error(error.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already in use: choose another port (or 0 for any free one).` : `Cannot listen on 127.0.0.1:${port}: ${error.message}`)),
+      );
+      server.listen(port, '127.0.0.1', () => {
+        this.fallback = server;
+        const address = server.address();
+        this.portValue = typeof address === 'object' && address ? address.port : port;
+        resolve();
+      });
+    });
+  }
+
+  private closeFallback(): Promise<void> {
+    const server = this.fallback;
+    this.fallback = undefined;
+    if (!server) return Promise.resolve();
+    return new Promise((resolve) => {
+      server.close(() => resolve());
+      server.closeAllConnections();
+    });
+  }
+
+  private spawn(): void {
+    const entry = resolveEndpointEntry(this.options.entry);
+    this.setStatus(this.restarts === 0 ? 'starting' : 'restarting', this.lastExit);
+    this.stderr = '';
+    const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    this.child = child;
+    child.stderr?.setEncoding('utf8');
+    child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL)));
+    child.on('message', (message: EndpointToHost) => this.onMessage(message));
+    child.on('error', () => undefined);
+    child.on('exit', (code, signal) => this.onExit(child, code, signal));
+    if (this.fallback) this.sendToChild({ type: 'serve', model: this.model, limits: this.options.limits, restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}) }, this.fallback);
+  }
+
+  private onMessage(message: EndpointToHost): void {
+    switch (message.type) {
+      case 'ready':
+        this.crashesInARow = 0;
+        this.everReady = true;
+        // The process accepts on the socket now; the host's copy stops answering.
+        void this.closeFallback();
+        this.setStatus('running');
+        for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
+        break;
+      case 'log':
+        this.options.onLog?.(message.entries, message.stats);
+        break;
+      case 'swapped':
+        this.swapWaiters.get(message.version)?.resolve();
+        this.swapWaiters.delete(message.version);
+        break;
+      case 'swapFailed':
+        this.swapWaiters.get(message.version)?.reject(new Error(`endpoint ${this.model.name}: cannot load version ${message.version}: ${message.message}`));
+        this.swapWaiters.delete(message.version);
+        break;
+      case 'failed':
+        this.lastExit = `failed: ${message.message}`;
+        break;
+      default:
+        break;
+    }
+  }
+
+  private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {
+    if (this.child !== child) return;
+    this.child = undefined;
+    if (this.stopping) return;
+    const tail = this.stderr.trim().split('\n').slice(-3).join(' | ');
+    this.lastExit = this.lastExit?.startsWith('failed:') ? this.lastExit : `${signal ? `was killed by ${signal}` : `exited with code ${code ?? '?'}`}${tail ? ` (${tail})` : ''}`;
+    this.restarts++;
+    this.crashesInARow++;
+    for (const [version, waiter] of this.swapWaiters) waiter.reject(new Error(`endpoint process exited while loading version ${version}`));
+    this.swapWaiters.clear();
+    const max = this.options.maxRestarts ?? 5;
+    if (this.crashesInARow > max || !this.everReady) {
+      const message = this.everReady ? `endpoint ${this.model.uri} gave up after ${max} failed restarts; last: ${this.lastExit}` : `endpoint ${this.model.uri} could not start: ${this.lastExit?.replace(/^failed: /, '') ?? 'the process exited'}`;
+      this.setStatus('failed', message);
+      void this.closeFallback();
+      for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new Error(message));
+      return;
+    }
+    this.setStatus('restarting', this.lastExit);
+    const delay = Math.min(5000, 100 * 2 ** (this.crashesInARow - 1));
+    void this.bindFallback(this.portValue).then(
+      () => {
+        this.lastExit = this.lastExit?.replace(/^failed: /, '');
+        this.restartTimer = setTimeout(() => {
+          if (!this.stopping) this.spawn();
+        }, delay);
+      },
+      (error: Error) => {
+        this.setStatus('failed', error.message);
+        for (const waiter of this.readyWaiters.splice(0)) waiter.reject(error);
+      },
+    );
+  }
+}

@@ -1,0 +1,48 @@
+import type { EndpointStats } from './latencyStats';
+
+/** One logged scoring request (sampled), what drift monitoring reads back. */
+export interface RequestLogEntry {
+  readonly time: number;
+  readonly version: number;
+  readonly status: number;
+  readonly latencyMs: number;
+  readonly rows: number;
+  /** the request's records (null when the request was refused before parsing) */
+  readonly inputs: readonly Readonly<Record<string, unknown>>[] | null;
+  readonly outputs: readonly unknown[] | null;
+  readonly error?: string;
+}
+
+/** What the endpoint process needs to serve one model version. */
+export interface ServedModel {
+  readonly name: string;
+  readonly version: number;
+  readonly uri: string;
+  readonly packageDir: string;
+}
+
+export interface EndpointLimits {
+  /** bodies above this are refused with 413 (default 5 MiB) */
+  readonly maxBodyBytes: number;
+  /** a request (headers + body) must arrive within this long, else 408 (default 10 s) */
+  readonly requestTimeoutMs: number;
+  /** fraction of requests written to the request log, 0–1 (default 1) */
+  readonly logSampleRate: number;
+}
+
+export const DEFAULT_LIMITS: EndpointLimits = { maxBodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, logSampleRate: 1 };
+
+export type HostToEndpoint =
+  | { type: 'serve'; model: ServedModel; limits: EndpointLimits; restarts: number; lastExit?: string }
+  | { type: 'swap'; model: ServedModel }
+  | { type: 'stop' }
+  | { type: 'score'; packageDir: string; input: string; output: string };
+
+export type EndpointToHost =
+  | { type: 'ready' }
+  | { type: 'swapped'; version: number }
+  | { type: 'swapFailed'; version: number; message: string }
+  | { type: 'log'; entries: RequestLogEntry[]; stats: EndpointStats }
+  | { type: 'failed'; message: string }
+  | { type: 'progress'; rows: number; bytes: number; totalBytes: number }
+  | { type: 'scored'; rows: number; output: string; ms: number };

@@ -1,0 +1,11 @@
+/** A request the endpoint refuses; `status` is the HTTP status a client sees, `message` says why. */
+export class ScoringRequestError extends Error {
+  constructor(
+    readonly status: 400 | 404 | 405 | 408 | 413 | 415 | 503,
+    message: string,
+    readonly errorCode = status === 413 ? 'RESOURCE_LIMIT_EXCEEDED' : status === 415 ? 'UNSUPPORTED_MEDIA_TYPE' : 'BAD_REQUEST',
+  ) {
+    super(message);
+    this.name = 'ScoringRequestError';
+  }
+}
