@@ -30,6 +30,7 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
   const chart = chartFor(element);
   const fresh = chart.group !== GROUP;
   const starts = new Map(data.runs.map((r) => [r.runId, r.startTime]));
+  const many = data.runs.length > 20;
   const names = new Map(data.runs.map((r) => [r.runId, r.name]));
   const series = data.series
     .filter((s) => s.key === key)
@@ -43,7 +44,8 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
       // No client-side sampling: the host already sent at most one point per pixel.
       lineStyle: { width: 1.5 },
       color: runColor(s.runId, theme.palette),
-      emphasis: { focus: 'series' as const },
+      // Hover focus recomputes every series' style: affordable for a few runs, not for a hundred.
+      ...(many ? { emphasis: { disabled: true } } : { emphasis: { focus: 'series' as const } }),
     }));
   const xType = settings.xAxis === 'time' ? ('time' as const) : ('value' as const);
   const axisCommon = {
