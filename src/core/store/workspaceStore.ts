@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { LINEAGE_MIGRATIONS } from '../lineage/lineageSchema';
 import { REGISTRY_MIGRATIONS } from '../registry/registrySchema';
+import { SERVING_MIGRATIONS } from '../serving/servingSchema';
 import { LocalTrackingStore } from '../tracking/localTrackingStore';
 import { TRACKING_MIGRATIONS } from '../tracking/trackingSchema';
 import type { TrackingStore } from '../tracking/trackingStore';
@@ -54,7 +55,7 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
   try {
     database = await DurableDatabase.open({
       dir: options.dir,
-      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS],
+      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS, ...SERVING_MIGRATIONS],
       ...(options.checkpointBytes === undefined ? {} : { checkpointBytes: options.checkpointBytes }),
       ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
     });

@@ -1,0 +1,268 @@
+import { parseModelUri } from '../registry/modelUri';
+import { lineageFor, modelRegistryFor } from '../registry/registryAccess';
+import { modelVersionNode } from '../lineage/lineageNodes';
+import type { WorkspaceStore } from '../store/workspaceStore';
+import { DEFAULT_LIMITS, type EndpointLimits, type RequestLogEntry, type ServedModel } from './endpointTypes';
+import { EndpointSupervisor, type EndpointStatus } from './endpointSupervisor';
+import type { EndpointStats } from './latencyStats';
+
+export interface StartEndpointOptions {
+  /** models:/name@alias (follows the alias), models:/name/3, models:/name/latest */
+  readonly uri: string;
+  /** 0 or omitted = any free port */
+  readonly port?: number;
+  /** default: "<model>-<alias or version>" */
+  readonly name?: string;
+  readonly limits?: Partial<EndpointLimits>;
+}
+
+/** What the Endpoints view and the CLI show of one endpoint. */
+export interface EndpointInfo {
+  readonly name: string;
+  readonly uri: string;
+  readonly modelName: string;
+  readonly version: number;
+  readonly url: string;
+  readonly port: number;
+  readonly status: EndpointStatus;
+  readonly followsAlias: boolean;
+  readonly restarts: number;
+  readonly stats: EndpointStats;
+  readonly detail?: string;
+}
+
+interface Running {
+  readonly name: string;
+  readonly uri: string;
+  readonly supervisor: EndpointSupervisor;
+  readonly follows: boolean;
+  stats: EndpointStats;
+  detail?: string;
+  unsubscribe: () => void;
+}
+
+const EMPTY_STATS: EndpointStats = { requests: 0, errors: 0, p50Ms: 0, p99Ms: 0 };
+
+/**
+ * The endpoints of one workspace store: starts and supervises them, moves alias-following ones to
+ * the new version when the alias moves, stores their request log and state, and records lineage
+ * (model version → endpoint).
+ */
+export class EndpointManager {
+  private readonly running = new Map<string, Running>();
+  private readonly listeners = new Set<() => void>();
+  private writes: Promise<void> = Promise.resolve();
+
+  constructor(
+    private readonly store: WorkspaceStore,
+    private readonly options: { entry?: string } = {},
+  ) {}
+
+  onDidChange(listener: () => void): { dispose(): void } {
+    this.listeners.add(listener);
+    return { dispose: () => this.listeners.delete(listener) };
+  }
+
+  private changed(): void {
+    for (const listener of this.listeners) {
+      try {
+        listener();
+      } catch {
+        // a broken view must not break serving
+      }
+    }
+  }
+
+  async start(options: StartEndpointOptions): Promise<EndpointInfo> {
+    const ref = parseModelUri(options.uri);
+    const registry = modelRegistryFor(this.store);
+    const version = registry.resolveUri(options.uri);
+    const name = options.name ?? `${ref.name}-${ref.kind === 'alias' ? ref.alias : ref.kind === 'version' ? `v${ref.version}` : ref.kind === 'stage' ? ref.stage.toLowerCase() : 'latest'}`;
+    if (this.running.has(name)) throw new Error(`An endpoint named "${name}" is already running (${this.running.get(name)?.supervisor.url}); stop it first or choose another name.`);
+    const served: ServedModel = { name: ref.name, version: version.version, uri: options.uri, packageDir: version.packageDir };
+    const limits: EndpointLimits = { ...DEFAULT_LIMITS, ...options.limits };
+    const entry: Running = {
+      name,
+      uri: options.uri,
+      follows: ref.kind !== 'version',
+      stats: EMPTY_STATS,
+      unsubscribe: () => undefined,
+      supervisor: new EndpointSupervisor({
+        model: served,
+        port: options.port ?? 0,
+        limits,
+        ...(this.options.entry ? { entry: this.options.entry } : {}),
+        onLog: (entries, stats) => {
+          entry.stats = stats;
+          this.writeLog(name, entries);
+          this.changed();
+        },
+        onStatus: (status, detail) => {
+          if (detail !== undefined) entry.detail = detail;
+          if (this.running.get(name) === entry) this.persist(entry, status);
+          this.changed();
+        },
+      }),
+    };
+    this.running.set(name, entry);
+    try {
+      await entry.supervisor.start();
+    } catch (error) {
+      this.running.delete(name);
+      await entry.supervisor.stop().catch(() => undefined);
+      throw error;
+    }
+    if (entry.follows) {
+      const subscription = registry.onDidChange((change) => {
+        if (change.name === ref.name) void this.follow(entry);
+      });
+      entry.unsubscribe = () => subscription.dispose();
+    }
+    this.persist(entry, 'running');
+    const endpointNode = { kind: 'endpoint', id: name };
+    this.enqueue(() => lineageFor(this.store).record([{ from: modelVersionNode(ref.name, version.version), to: endpointNode, relation: 'served' }], { [`endpoint:${name}`]: `${name} (${entry.supervisor.url})` }));
+    this.changed();
+    return this.info(entry);
+  }
+
+  /** Moves an alias-following endpoint to the version its URI points at now. */
+  private async follow(entry: Running): Promise<void> {
+    let target;
+    try {
+      target = modelRegistryFor(this.store).resolveUri(entry.uri);
+    } catch (error) {
+      entry.detail = `${entry.uri} no longer resolves (${(error as Error).message}); still serving version ${entry.supervisor.served.version}`;
+      this.changed();
+      return;
+    }
+    if (target.version === entry.supervisor.served.version) return;
+    try {
+      await entry.supervisor.swap({ ...entry.supervisor.served, version: target.version, packageDir: target.packageDir });
+      entry.detail = `moved to version ${target.version}`;
+      this.persist(entry, entry.supervisor.status);
+      const ref = parseModelUri(entry.uri);
+      this.enqueue(() => lineageFor(this.store).record([{ from: modelVersionNode(ref.name, target.version), to: { kind: 'endpoint', id: entry.name }, relation: 'served' }]));
+    } catch (error) {
+      entry.detail = (error as Error).message;
+    }
+    this.changed();
+  }
+
+  list(): EndpointInfo[] {
+    return [...this.running.values()].map((e) => this.info(e));
+  }
+
+  get(name: string): EndpointInfo {
+    return this.info(this.entry(name));
+  }
+
+  /** Endpoints recorded in the store (including ones of earlier sessions, now stopped). */
+  recorded(): { name: string; uri: string; version: number; port: number; status: string; updatedAt: number }[] {
+    return this.store.database.rows('SELECT name, model_uri, version, port, status, updated_at FROM serving_endpoints ORDER BY name').map(([name, uri, version, port, status, updatedAt]) => ({
+      name: String(name),
+      uri: String(uri),
+      version: Number(version),
+      port: Number(port),
+      status: this.running.has(String(name)) ? String(status) : 'stopped',
+      updatedAt: Number(updatedAt),
+    }));
+  }
+
+  async stop(name: string): Promise<void> {
+    const entry = this.entry(name);
+    entry.unsubscribe();
+    await entry.supervisor.stop();
+    this.running.delete(name);
+    this.persist(entry, 'stopped');
+    this.changed();
+    await this.writes;
+  }
+
+  async restart(name: string): Promise<void> {
+    await this.entry(name).supervisor.restart();
+    this.changed();
+  }
+
+  async stopAll(): Promise<void> {
+    await Promise.all([...this.running.keys()].map((name) => this.stop(name).catch(() => undefined)));
+    await this.writes;
+  }
+
+  /** Waits until the request log received so far is durable (tests, shutdown). */
+  flushed(): Promise<void> {
+    return this.writes;
+  }
+
+  private entry(name: string): Running {
+    const entry = this.running.get(name);
+    if (!entry) throw new Error(`No running endpoint named "${name}" (running: ${[...this.running.keys()].join(', ') || 'none'}).`);
+    return entry;
+  }
+
+  private info(entry: Running): EndpointInfo {
+    const s = entry.supervisor;
+    return {
+      name: entry.name,
+      uri: entry.uri,
+      modelName: s.served.name,
+      version: s.served.version,
+      url: s.url,
+      port: s.port,
+      status: s.status,
+      followsAlias: entry.follows,
+      restarts: s.restartCount,
+      stats: entry.stats,
+      ...(entry.detail ? { detail: entry.detail } : {}),
+    };
+  }
+
+  private enqueue(write: () => Promise<void>): void {
+    // Serving must outlive a store hiccup: a failed write is dropped, the next one still runs.
+    this.writes = this.writes.then(write).catch(() => undefined);
+  }
+
+  private persist(entry: Running, status: EndpointStatus): void {
+    const s = entry.supervisor;
+    const now = Date.now();
+    this.enqueue(() =>
+      this.store.database.commit({
+        statements: [
+          {
+            sql: `INSERT INTO serving_endpoints (name, model_uri, model_name, version, port, status, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT(name) DO UPDATE SET model_uri = excluded.model_uri, model_name = excluded.model_name, version = excluded.version, port = excluded.port, status = excluded.status, updated_at = excluded.updated_at`,
+            params: [entry.name, entry.uri, s.served.name, s.served.version, s.port, status, now, now],
+          },
+        ],
+      }),
+    );
+  }
+
+  private writeLog(name: string, entries: readonly RequestLogEntry[]): void {
+    if (entries.length === 0) return;
+    const model = this.running.get(name)?.supervisor.served.name ?? name;
+    this.enqueue(() =>
+      this.store.database.commit({
+        statements: entries.map((e) => ({
+          sql: 'INSERT INTO serving_requests (endpoint, time, model_name, version, status, latency_ms, rows, inputs, outputs, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          params: [name, e.time, model, e.version, e.status, e.latencyMs, e.rows, e.inputs ? JSON.stringify(e.inputs) : null, e.outputs ? JSON.stringify(e.outputs) : null, e.error ?? null],
+        })),
+      }),
+    );
+  }
+}
+
+/** Reads back an endpoint's request log, newest first (what drift monitoring and tests read). */
+export function readRequestLog(store: WorkspaceStore, endpoint: string, limit = 1000): RequestLogEntry[] {
+  return store.database
+    .rows('SELECT time, version, status, latency_ms, rows, inputs, outputs, error FROM serving_requests WHERE endpoint = ? ORDER BY id DESC LIMIT ?', [endpoint, limit])
+    .map(([time, version, status, latency, rows, inputs, outputs, error]) => ({
+      time: Number(time),
+      version: Number(version),
+      status: Number(status),
+      latencyMs: Number(latency),
+      rows: Number(rows),
+      inputs: inputs === null ? null : (JSON.parse(String(inputs)) as Record<string, unknown>[]),
+      outputs: outputs === null ? null : (JSON.parse(String(outputs)) as unknown[]),
+      ...(error === null ? {} : { error: String(error) }),
+    }));
+}

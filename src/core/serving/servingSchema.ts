@@ -1,0 +1,21 @@
+import type { Migration } from '../store/durableDatabase';
+
+// Serving takes the 300s.
+export const SERVING_MIGRATIONS: readonly Migration[] = [
+  {
+    id: 300,
+    name: 'serving: endpoints and their request log',
+    statements: [
+      `CREATE TABLE serving_endpoints (
+        name TEXT PRIMARY KEY, model_uri TEXT NOT NULL, model_name TEXT NOT NULL, version INTEGER NOT NULL,
+        port INTEGER NOT NULL, status TEXT NOT NULL, started_at INTEGER NOT NULL, updated_at INTEGER NOT NULL)`,
+      // One row per sampled request: what drift monitoring compares with the training data.
+      `CREATE TABLE serving_requests (
+        id INTEGER PRIMARY KEY AUTOINCREMENT, endpoint TEXT NOT NULL, time INTEGER NOT NULL, model_name TEXT NOT NULL,
+        version INTEGER NOT NULL, status INTEGER NOT NULL, latency_ms REAL NOT NULL, rows INTEGER NOT NULL,
+        inputs TEXT, outputs TEXT, error TEXT)`,
+      'CREATE INDEX serving_requests_by_endpoint ON serving_requests (endpoint, time)',
+      'CREATE INDEX serving_requests_by_model ON serving_requests (model_name, version, time)',
+    ],
+  },
+];
