@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError, CliExit } from './cliContext';
 import { registerDoctorCommand } from './commands/doctorCommand';
+import { registerEvalCommand } from './commands/evalCommand';
 import { registerRunCommand } from './commands/runCommand';
 import { registerTrainCommand } from './commands/trainCommand';
 import { registerTuneCommand } from './commands/tuneCommand';
@@ -34,6 +35,7 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerLineageCommand(program);
   registerServerCommand(program);
+  registerEvalCommand(program);
   return program;
 }
 

@@ -1,0 +1,63 @@
+import { readFile } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { BleuSmoothing } from '../../core/textEval/bleu';
+import { CliError } from '../cliContext';
+import { formatNumber, printJson, printTable, withTracking } from './trackingCliSupport';
+
+const SMOOTHINGS: readonly BleuSmoothing[] = ['exp', 'floor', 'add-k', 'none'];
+const SHOWN_METRICS = ['bleu', 'sentence_bleu_mean', 'rouge1_f', 'rouge2_f', 'rougeL_f', 'rougeLsum_f', 'exact_match', 'prediction_tokens_mean', 'latency_p50_ms', 'latency_p95_ms'];
+
+/** `mlops eval FILE`: scores a JSONL evaluation set (BLEU, ROUGE, exact match) into a new run. */
+export function registerEvalCommand(program: Command): void {
+  program
+    .command('eval')
+    .description('score a JSONL evaluation set (input, reference or references, prediction[, latency_ms]) with BLEU, ROUGE and exact match, logged to a new run')
+    .argument('<file>', 'the evaluation set (.jsonl)')
+    .option('-e, --experiment <name>', 'experiment (created if it does not exist)', 'text-eval')
+    .option('-n, --name <runName>', 'run name')
+    .option('--smooth <method>', `corpus BLEU smoothing: ${SMOOTHINGS.join(', ')}`, 'exp')
+    .option('--lowercase', 'case-insensitive BLEU')
+    .action(async (file: string, options: { experiment: string; name?: string; smooth: string; lowercase?: boolean }) => {
+      const smoothing = options.smooth as BleuSmoothing;
+      if (!SMOOTHINGS.includes(smoothing)) throw new CliError(`--smooth must be one of ${SMOOTHINGS.join(', ')}, got "${options.smooth}"`);
+      const globals = program.opts<{ workspace: string }>();
+      const path = resolve(globals.workspace, file);
+      let text: string;
+      try {
+        text = await readFile(path, 'utf8');
+      } catch (error) {
+        throw new CliError(`Cannot read the evaluation set ${path}: ${error instanceof Error ? error.message : String(error)}`);
+      }
+      const { parseEvalSet, EvalSetError } = await import('../../core/textEval/evalSet');
+      const { evaluateTextRows } = await import('../../core/textEval/textEvaluation');
+      const { logTextEvaluation } = await import('../../core/textEval/evalRunLogger');
+      let rows;
+      try {
+        rows = parseEvalSet(text, file);
+      } catch (error) {
+        if (error instanceof EvalSetError) throw new CliError(error.message);
+        throw error;
+      }
+      const evaluation = await evaluateTextRows(rows, { smoothing, lowercase: options.lowercase ?? false });
+      const runId = await withTracking(program, async (tracking, g) => {
+        const { readGitInfo } = await import('../../core/tracking/gitInfo');
+        const git = await readGitInfo(resolve(g.workspace));
+        return logTextEvaluation(tracking, rows, evaluation, {
+          experimentName: options.experiment,
+          ...(options.name ? { runName: options.name } : {}),
+          datasetPath: file,
+          smoothing,
+          source: 'mlops eval',
+          ...(git ? { gitCommit: git.commit, gitDirty: git.dirty } : {}),
+        });
+      }, { create: true });
+      if (program.opts<{ json?: boolean }>().json) return printJson({ runId, metrics: evaluation.metrics });
+      const rowsShown = SHOWN_METRICS.flatMap((key) => {
+        const value = evaluation.metrics[key];
+        return value === undefined ? [] : [[key, formatNumber(value)]];
+      });
+      printTable(['metric', 'value'], rowsShown);
+      process.stdout.write(`${rows.length} rows · run ${runId} in experiment "${options.experiment}" (all metrics and eval/rows.jsonl logged there)\n`);
+    });
+}
