@@ -34,6 +34,7 @@ const builds = [
       extension: join(root, 'src/vscode/extension.ts'),
       cli: join(root, 'src/cli/main.ts'),
       worker: join(root, 'src/core/process/workerMain.ts'),
+      endpoint: join(root, 'src/core/serving/endpointMain.ts'),
     },
     banner: { js: '#!/usr/bin/env node' },
     outdir: dist,
