@@ -3,6 +3,7 @@ import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError, CliExit } from './cliContext';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerEvalCommand } from './commands/evalCommand';
+import { registerFeedbackCommand } from './commands/feedbackCommand';
 import { registerRunCommand } from './commands/runCommand';
 import { registerTrainCommand } from './commands/trainCommand';
 import { registerTuneCommand } from './commands/tuneCommand';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
   registerLineageCommand(program);
   registerServerCommand(program);
   registerEvalCommand(program);
+  registerFeedbackCommand(program);
   return program;
 }
 

@@ -1,4 +1,5 @@
 import { mkdirSync } from 'node:fs';
+import { FEEDBACK_MIGRATIONS } from '../feedback/feedbackSchema';
 import { LINEAGE_MIGRATIONS } from '../lineage/lineageSchema';
 import { REGISTRY_MIGRATIONS } from '../registry/registrySchema';
 import { SERVING_MIGRATIONS } from '../serving/servingSchema';
@@ -55,7 +56,7 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
   try {
     database = await DurableDatabase.open({
       dir: options.dir,
-      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS, ...SERVING_MIGRATIONS],
+      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS, ...SERVING_MIGRATIONS, ...FEEDBACK_MIGRATIONS],
       ...(options.checkpointBytes === undefined ? {} : { checkpointBytes: options.checkpointBytes }),
       ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
     });
