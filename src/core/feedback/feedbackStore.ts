@@ -1,6 +1,7 @@
 import type { SqlValue } from 'sql.js';
 import type { DurableDatabase } from '../store/durableDatabase';
 import type { TrackingStore } from '../tracking/trackingStore';
+import type { MetricInput } from '../tracking/trackingTypes';
 import { FeedbackError, type FeedbackEntry, type FeedbackInput, type FeedbackSummary, type Thumb } from './feedbackTypes';
 
 export const FEEDBACK_METRICS = { meanRating: 'feedback_mean_rating', thumbsUpShare: 'feedback_thumbs_up_share', count: 'feedback_count' } as const;
@@ -107,7 +108,7 @@ export class FeedbackStore {
   /** The run's feedback metrics follow its feedback, so comparisons and search see them. */
   private async syncRunMetrics(runId: string, timestamp: number): Promise<void> {
     const s = this.summary(runId);
-    const metrics = [{ key: FEEDBACK_METRICS.count, value: s.count, step: 0, timestamp }];
+    const metrics: MetricInput[] = [{ key: FEEDBACK_METRICS.count, value: s.count, step: 0, timestamp }];
     if (s.meanRating !== null) metrics.push({ key: FEEDBACK_METRICS.meanRating, value: s.meanRating, step: 0, timestamp });
     if (s.thumbsUpShare !== null) metrics.push({ key: FEEDBACK_METRICS.thumbsUpShare, value: s.thumbsUpShare, step: 0, timestamp });
     await this.tracking.logBatch({ runId, metrics });
