@@ -1,0 +1,132 @@
+/** Reading numbers and hashes straight from CSV bytes, without building strings. */
+
+const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12, 1e13, 1e14, 1e15, 1e16, 1e17, 1e18, 1e19, 1e20, 1e21, 1e22];
+
+/**
+ * The number in buf[start, end), or NaN when it is not a plain decimal number. The fast path
+ * (≤ 15 significant digits, exponent within ±22) is exact: an integer mantissa times or divided by
+ * an exact power of ten rounds once. Anything else goes through Number().
+ */
+export function parseNumberBytes(buf: Buffer, start: number, end: number): number {
+  let p = start;
+  while (p < end && buf[p] === 32) p++;
+  while (end > p && buf[end - 1] === 32) end--;
+  if (p === end) return NaN;
+  let negative = false;
+  let c = buf[p]!;
+  if (c === 45 || c === 43) {
+    negative = c === 45;
+    p++;
+  }
+  let mantissa = 0;
+  let digits = 0;
+  let scale = 0;
+  let any = false;
+  while (p < end) {
+    c = buf[p]!;
+    if (c < 48 || c > 57) break;
+    mantissa = mantissa * 10 + (c - 48);
+    if (mantissa !== 0) digits++;
+    any = true;
+    p++;
+  }
+  if (p < end && buf[p] === 46) {
+    p++;
+    while (p < end) {
+      c = buf[p]!;
+      if (c < 48 || c > 57) break;
+      mantissa = mantissa * 10 + (c - 48);
+      if (mantissa !== 0) digits++;
+      scale--;
+      any = true;
+      p++;
+    }
+  }
+  if (!any) return NaN;
+  if (p < end && (buf[p] === 101 || buf[p] === 69)) {
+    p++;
+    let expNegative = false;
+    if (p < end && (buf[p] === 45 || buf[p] === 43)) {
+      expNegative = buf[p] === 45;
+      p++;
+    }
+    let exp = 0;
+    let expDigits = 0;
+    while (p < end) {
+      c = buf[p]!;
+      if (c < 48 || c > 57) break;
+      exp = exp * 10 + (c - 48);
+      expDigits++;
+      p++;
+    }
+    if (expDigits === 0) return NaN;
+    scale += expNegative ? -exp : exp;
+  }
+  if (p !== end) return NaN;
+  if (digits <= 15 && scale >= -22 && scale <= 22) {
+    const value = scale < 0 ? mantissa / POW10[-scale]! : mantissa * POW10[scale]!;
+    return negative ? -value : value;
+  }
+  return Number(buf.toString('latin1', start, end).trim());
+}
+
+/** Cells that mean "no value" besides the empty cell. */
+const MISSING_TOKENS = new Set(['NA', 'N/A', 'NaN', 'nan', 'null', 'NULL', 'None', '#N/A', '-', '?']);
+
+export function isMissingText(text: string): boolean {
+  return text === '' || MISSING_TOKENS.has(text.trim()) || text.trim() === '';
+}
+
+/** Whether buf[start, end) is a missing-value token (checked only after a number failed to parse or for text). */
+export function isMissingBytes(buf: Buffer, start: number, end: number): boolean {
+  const first = buf[start]!;
+  // every token starts with one of: space N n - ? #
+  if (first !== 32 && first !== 78 && first !== 110 && first !== 45 && first !== 63 && first !== 35) return false;
+  if (end - start > 4) {
+    for (let p = start; p < end; p++) if (buf[p] !== 32) return false;
+    return true;
+  }
+  return isMissingText(buf.toString('latin1', start, end));
+}
+
+function fmix32(h: number): number {
+  h ^= h >>> 16;
+  h = Math.imul(h, 0x85ebca6b);
+  h ^= h >>> 13;
+  h = Math.imul(h, 0xc2b2ae35);
+  h ^= h >>> 16;
+  return h >>> 0;
+}
+
+/** A 53-bit hash of buf[start, end) (two 32-bit FNV-style lanes, mixed): collisions are negligible below billions of values. */
+export function hashBytes(buf: Buffer, start: number, end: number): number {
+  let a = 0x811c9dc5;
+  let b = 0x9747b28c;
+  for (let p = start; p < end; p++) {
+    const c = buf[p]!;
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  a = fmix32(a ^ (end - start));
+  b = fmix32(b + end - start);
+  return (a & 0x1fffff) * 4294967296 + b;
+}
+
+const scratch = new Float64Array(1);
+const scratchWords = new Uint32Array(scratch.buffer);
+
+/** A 53-bit hash of a number's bits (so 1 and 1.0 hash alike, -0 and 0 too). */
+export function hashNumber(value: number): number {
+  scratch[0] = value === 0 ? 0 : value;
+  const lo = scratchWords[0]!;
+  const hi = scratchWords[1]!;
+  const a = fmix32(lo ^ fmix32(hi ^ 0x9e3779b9));
+  const b = fmix32(hi ^ fmix32(lo + 0x7f4a7c15));
+  return (a & 0x1fffff) * 4294967296 + b;
+}
+
+/** The same hash as hashBytes for a string's UTF-8 bytes. */
+export function hashText(text: string): number {
+  const bytes = Buffer.from(text, 'utf8');
+  return hashBytes(bytes, 0, bytes.length);
+}
