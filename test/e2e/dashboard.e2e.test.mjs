@@ -1,47 +1,25 @@
 // MLOps Studio in real VS Code (code-server + Chromium, started by test/e2e/runE2e.mjs):
 // the MLOps activity bar and its views, and the dashboard panel, as a user sees them.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import {
-  EXTENSION_DIR,
   e2eEnv,
   launchBrowser,
   makeWorkspace,
+  mlops,
+  mlopsView,
   normalizeSpace,
+  openMlopsViews,
   runCommand,
   screenshot,
   setTheme,
+  treeRows,
   waitForText,
   webviewFrame,
   withWorkbench,
 } from './lib/workbench.mjs';
 
 const VIEWS = ['Experiments', 'Models', 'Features', 'Endpoints', 'Monitors'];
-
-/** Runs the project's CLI (`mlops`) on a workspace; returns its trimmed stdout. */
-function mlops(workspace, ...args) {
-  try {
-    return execFileSync(process.execPath, [join(EXTENSION_DIR, 'dist', 'cli.js'), '-w', workspace, ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      timeout: 30_000,
-    }).trim();
-  } catch (error) {
-    throw new Error(`mlops ${args.join(' ')} failed: ${error.stderr || error.message}`, { cause: error });
-  }
-}
-
-/** Clicks the MLOps activity bar item and returns the side bar locator. */
-async function openMlopsViews(page) {
-  const item = page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]');
-  await item.waitFor({ timeout: 30_000 });
-  await item.click();
-  const sidebar = page.locator('.part.sidebar');
-  await waitForText(sidebar.locator('.composite.title'), /^MLOps$/i);
-  return sidebar;
-}
 
 /** Runs "MLOps: Open Dashboard" and waits until the panel shows the store; returns the webview frame. */
 async function openDashboard(page) {
@@ -79,7 +57,7 @@ describe('MLOps Studio in VS Code', () => {
       await waitForText(headers.last(), 'Monitors');
       const titles = (await headers.allInnerTexts()).map(normalizeSpace);
       assert.deepEqual(titles, VIEWS, 'the MLOps side bar lists its views in order');
-      const experiments = sidebar.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Experiments"]') });
+      const experiments = mlopsView(page, 'Experiments');
       await waitForText(experiments.locator('.pane-body'), 'No experiments yet');
       await experiments.locator('.pane-body').getByRole('button', { name: 'Open Dashboard' }).waitFor({ timeout: 5_000 });
 
@@ -118,11 +96,10 @@ describe('MLOps Studio in VS Code', () => {
 
     await withWorkbench(browser, workspace, 'dashboard-runs', async (page) => {
       // the Experiments view lists the experiment, and under it the run with its key metric
-      const sidebar = await openMlopsViews(page);
-      const experiments = sidebar.locator('.pane').filter({ has: page.locator('.pane-header[aria-label^="Experiments"]') });
-      const treeRows = experiments.locator('.pane-body .monaco-list-row');
-      await treeRows.filter({ hasText: 'e2e-demo' }).first().waitFor({ timeout: 30_000 });
-      await waitForText(treeRows.filter({ hasText: 'accuracy' }).first(), /accuracy 0\.91/);
+      await openMlopsViews(page);
+      const runRows = treeRows(mlopsView(page, 'Experiments'));
+      await runRows.filter({ hasText: 'e2e-demo' }).first().waitFor({ timeout: 30_000 });
+      await waitForText(runRows.filter({ hasText: 'accuracy' }).first(), /accuracy 0\.91/);
       await setTheme(page, 'dark');
       const frame = await openDashboard(page);
       await waitForText(frame.locator('[data-testid=store-state]'), 'Open in this window');

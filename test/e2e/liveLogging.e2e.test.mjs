@@ -1,19 +1,10 @@
 // While VS Code holds the workspace store, the `mlops` CLI logs through the window's local server
 // (found in .mlops/server.json) instead of failing on the lock, and the dashboard updates live.
 import assert from 'node:assert/strict';
-import { execFileSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { closeWorkbench, EXTENSION_DIR, launchBrowser, makeWorkspace, openWorkbench, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
-
-function mlops(workspace, ...args) {
-  try {
-    return execFileSync(process.execPath, [join(EXTENSION_DIR, 'dist', 'cli.js'), '-w', workspace, ...args], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'], timeout: 30_000 }).trim();
-  } catch (error) {
-    throw new Error(`mlops ${args.join(' ')} failed: ${error.stderr || error.message}`, { cause: error });
-  }
-}
+import { closeWorkbench, launchBrowser, makeWorkspace, mlops, openWorkbench, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 describe('a second writer while VS Code holds the store', () => {
   let browser;

@@ -1,16 +1,9 @@
 // The Models view in real VS Code: models → versions with alias badges, Register Model… from the
 // command palette, Set Alias… on a model that requires review, approve the review.
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { EXTENSION_DIR, launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
-
-function mlops(workspace, ...args) {
-  const r = spawnSync(process.execPath, [join(EXTENSION_DIR, 'dist', 'cli.js'), '-w', workspace, ...args], { encoding: 'utf8', timeout: 120_000 });
-  assert.equal(r.status, 0, `mlops ${args.join(' ')}: ${r.stderr}`);
-  return r.stdout;
-}
+import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
 
 describe('models in VS Code', () => {
   let browser;
@@ -34,9 +27,9 @@ describe('models in VS Code', () => {
     mlops(workspace, 'models', 'require-review', 'penguins', 'on');
 
     await withWorkbench(browser, workspace, 'models', async (page) => {
-      await page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]').click();
-      const pane = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Models"]') });
-      const rows = pane.locator('.pane-body .monaco-list-row');
+      await openMlopsViews(page);
+      const pane = mlopsView(page, 'Models');
+      const rows = treeRows(pane);
       const model = rows.filter({ hasText: 'penguins' }).first();
       await waitForText(model, /penguins\s*2 versions · @champion v1 · @challenger v2/, 30_000);
       await model.click();

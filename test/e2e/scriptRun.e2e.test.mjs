@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlopsView, openMlopsViews, treeRows, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
 
 // What `mlflow.log_metric()` sends, from a script that knows only the MLflow environment variables.
 const SCRIPT = `
@@ -56,11 +56,10 @@ describe('scripts as tracked runs in VS Code', () => {
       assert.match(readFileSync(outputs[0], 'utf8'), /logged 3 loss points to [0-9a-f]{32}/);
 
       // the run is in the Experiments view with the metric the script logged
-      await page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]').click();
-      const experiments = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Experiments"]') });
-      const treeRows = experiments.locator('.pane-body .monaco-list-row');
-      await treeRows.filter({ hasText: 'scripts-e2e' }).first().waitFor({ timeout: 30_000 });
-      const run = await waitForText(treeRows.filter({ hasText: 'loss' }).first(), /loss 0\.3333/);
+      await openMlopsViews(page);
+      const runRows = treeRows(mlopsView(page, 'Experiments'));
+      await runRows.filter({ hasText: 'scripts-e2e' }).first().waitFor({ timeout: 30_000 });
+      const run = await waitForText(runRows.filter({ hasText: 'loss' }).first(), /loss 0\.3333/);
       assert.match(run, /loss 0\.3333/, 'the last logged value is the key metric');
       await screenshot(page, 'script-run-experiments');
     });

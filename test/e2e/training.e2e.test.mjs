@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, setTheme, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
 
 /** The visible notification toasts' text. */
 async function waitForToast(page, pattern, timeout) {
@@ -23,7 +23,6 @@ describe('training in VS Code', () => {
   test('"MLOps: Train Model…" trains the penguins example and the run appears with its test accuracy', { timeout: 180_000 }, async () => {
     const workspace = makeWorkspace('training');
     await withWorkbench(browser, workspace, 'training', async (page) => {
-      await setTheme(page, 'dark');
       await runCommand(page, 'MLOps: Train Model…');
       // the quick pick lists the workspace's specs and a way to create one
       const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
@@ -39,11 +38,10 @@ describe('training in VS Code', () => {
       await screenshot(page, 'training-done');
 
       // the Experiments view shows the experiment and the run with its key metric
-      await page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]').click();
-      const experiments = page.locator('.part.sidebar .pane').filter({ has: page.locator('.pane-header[aria-label^="Experiments"]') });
-      const treeRows = experiments.locator('.pane-body .monaco-list-row');
-      await treeRows.filter({ hasText: 'penguins' }).first().waitFor({ timeout: 30_000 });
-      await waitForText(treeRows.filter({ hasText: 'test_accuracy' }).first(), /test_accuracy (0\.9\d*|1)\b/);
+      await openMlopsViews(page);
+      const runRows = treeRows(mlopsView(page, 'Experiments'));
+      await runRows.filter({ hasText: 'penguins' }).first().waitFor({ timeout: 30_000 });
+      await waitForText(runRows.filter({ hasText: 'test_accuracy' }).first(), /test_accuracy (0\.9\d*|1)\b/);
       await screenshot(page, 'training-experiments-view');
     });
   });

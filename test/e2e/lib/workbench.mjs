@@ -10,6 +10,7 @@
 //   MLOPS_E2E_REPO       the repository root
 //   MLOPS_E2E_EXTENSION_DIR  the extension folder linked into VS Code (the repo by default)
 //   CHROMIUM             browser binary (default /usr/bin/chromium)
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -231,10 +232,11 @@ export async function setTheme(page, theme) {
   const spec = THEMES[theme];
   if (!spec) throw new Error(`unknown theme ${theme}: use ${Object.keys(THEMES).join(' or ')}`);
   const active = page.locator(`.monaco-workbench.${spec.kind}.${spec.cssClass}`);
-  if (await active.count()) return;
+  // The startup theme (dark, from the runner's settings) may apply a moment after the workbench.
+  if (await active.waitFor({ timeout: 3_000 }).then(() => true, () => false)) return;
   await runCommand(page, 'Preferences: Color Theme');
   const input = page.locator('.quick-input-widget input.input');
-  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 10_000 });
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').first().waitFor({ timeout: 30_000 });
   await input.fill(spec.labels[0]);
   const row = page
     .locator('.quick-input-widget .quick-input-list .monaco-list-row')
@@ -282,4 +284,39 @@ function* walk(dir) {
     if (st?.isDirectory()) yield* walk(path);
     else if (st?.isFile()) yield path;
   }
+}
+
+// ------------------------------------------------------------------------- the extension
+
+/** Runs the extension's CLI (dist/cli.js, `mlops`) on a workspace; returns its trimmed stdout. */
+export function mlops(workspace, ...args) {
+  try {
+    return execFileSync(process.execPath, [join(EXTENSION_DIR, 'dist', 'cli.js'), '-w', workspace, ...args], {
+      encoding: 'utf8',
+      stdio: ['ignore', 'pipe', 'pipe'],
+      timeout: 120_000,
+    }).trim();
+  } catch (error) {
+    throw new Error(`mlops ${args.join(' ')} failed: ${error.stderr || error.message}`, { cause: error });
+  }
+}
+
+/** Clicks the MLOps activity bar item and returns the side bar locator. */
+export async function openMlopsViews(page) {
+  const item = page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]');
+  await item.waitFor({ timeout: 30_000 });
+  await item.click();
+  const sidebar = page.locator('.part.sidebar');
+  await waitForText(sidebar.locator('.composite.title'), /^MLOps$/i);
+  return sidebar;
+}
+
+/** The MLOps side bar's view pane called `name` ("Experiments", "Models", …). */
+export function mlopsView(page, name) {
+  return page.locator('.part.sidebar .pane').filter({ has: page.locator(`.pane-header[aria-label^="${name}"]`) });
+}
+
+/** The rows of a view's tree. */
+export function treeRows(view) {
+  return view.locator('.pane-body .monaco-list-row');
 }
