@@ -13,6 +13,8 @@ import { registerLogCommand } from './commands/logCommand';
 import { registerModelsCommand } from './commands/modelsCommand';
 import { registerRunsCommand } from './commands/runsCommand';
 import { registerServerCommand } from './commands/serverCommand';
+import { registerServeCommand } from './commands/serveCommand';
+import { registerPredictCommand } from './commands/predictCommand';
 
 /** Builds the `mlops` program. Each capability adds its subcommands here, one register call each. */
 export function buildProgram(): Command {
@@ -36,6 +38,8 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerLineageCommand(program);
   registerServerCommand(program);
+  registerServeCommand(program);
+  registerPredictCommand(program);
   registerEvalCommand(program);
   registerFeedbackCommand(program);
   return program;

@@ -1,0 +1,57 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { after, before, describe, it } from 'node:test';
+import { runCli } from '../lib/runCli';
+import { PENGUINS_CSV, ROOT, penguinsFixture, type ServingFixture } from './servingTestSupport';
+
+describe('mlops serve / mlops predict', () => {
+  let f: ServingFixture;
+  let workspace: string;
+  before(async () => {
+    f = await penguinsFixture();
+    await f.store.close();
+    workspace = dirname(f.dir);
+  });
+  after(async () => {
+    await f?.cleanup();
+  });
+
+  it('predict writes predictions beside the file and says where', () => {
+    const out = join(workspace, 'out.csv');
+    const r = runCli(['--workspace', workspace, 'predict', 'models:/penguins@champion', PENGUINS_CSV, '-o', out]);
+    assert.equal(r.status, 0, r.stderr);
+    assert.match(r.stdout, /344 predictions written to .*out\.csv/);
+    assert.equal(readFileSync(out, 'utf8').trim().split('\n').length, 345);
+    const missing = runCli(['--workspace', workspace, 'predict', 'models:/penguins@nope', PENGUINS_CSV]);
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, /no alias "nope"/);
+  });
+
+  it('serve prints the URL and a curl example, answers, and stops on Ctrl+C', async () => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), '--workspace', workspace, 'serve', 'models:/penguins@champion'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      const deadline = Date.now() + 30_000;
+      while (!/Ctrl\+C/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+      assert.match(stdout, /Serving models:\/penguins@champion \(version 1\) at http:\/\/127\.0\.0\.1:\d+/, stderr);
+      assert.match(stdout, /curl -s http:\/\/127\.0\.0\.1:\d+\/invocations/);
+      const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
+      const body = /-d '(.*)'/.exec(stdout)?.[1] as string;
+      const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+      assert.equal(res.status, 200);
+      assert.equal(((await res.json()) as { predictions: unknown[] }).predictions.length, 1);
+      child.kill('SIGINT');
+      assert.equal(await exited, 0, stderr);
+      await assert.rejects(fetch(`${url}/ping`));
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
+});
