@@ -2,6 +2,7 @@ import { Command, CommanderError } from 'commander';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError, CliExit } from './cliContext';
 import { registerDoctorCommand } from './commands/doctorCommand';
+import { registerDriftCommand } from './commands/driftCommand';
 import { registerEvalCommand } from './commands/evalCommand';
 import { registerFeedbackCommand } from './commands/feedbackCommand';
 import { registerRunCommand } from './commands/runCommand';
@@ -40,6 +41,7 @@ export function buildProgram(): Command {
   registerServerCommand(program);
   registerServeCommand(program);
   registerPredictCommand(program);
+  registerDriftCommand(program);
   registerEvalCommand(program);
   registerFeedbackCommand(program);
   return program;

@@ -17,6 +17,10 @@ const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
     const { runTrainJob } = await import('../training/trainJob');
     return (input, emit) => runTrainJob(input, emit);
   },
+  drift: async () => {
+    const { runDriftJob } = await import('../drift/driftJob');
+    return (input) => runDriftJob(input);
+  },
 };
 
 function send(message: WorkerToHost): Promise<void> {

@@ -3,6 +3,8 @@
  * such a child so a crash, an out-of-memory or a cancel (kill) never takes the host down.
  */
 
+import type { DriftJobInput } from '../drift/driftJob';
+import type { DriftReport } from '../drift/driftTypes';
 import type { TrainJobInput, TrainJobResult } from '../training/trainJob';
 
 /** Every kind of job a worker can run, with its input and result types. */
@@ -15,6 +17,11 @@ export interface WorkerJobs {
   train: {
     input: TrainJobInput;
     result: TrainJobResult;
+  };
+  /** compares current data with reference data column by column (src/core/drift/driftJob.ts) */
+  drift: {
+    input: DriftJobInput;
+    result: DriftReport;
   };
 }
 
