@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError, CliExit } from './cliContext';
+import { registerCopyCommand } from './commands/copyCommand';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerDriftCommand } from './commands/driftCommand';
 import { registerEvalCommand } from './commands/evalCommand';
@@ -31,6 +32,7 @@ export function buildProgram(): Command {
     .exitOverride();
   registerDoctorCommand(program);
   registerRunCommand(program);
+  registerCopyCommand(program);
   registerTrainCommand(program);
   registerTuneCommand(program);
   registerExperimentsCommand(program);

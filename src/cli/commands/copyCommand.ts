@@ -1,0 +1,67 @@
+import type { Command } from 'commander';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
+import { CliError } from '../cliContext';
+import { withStore } from './trackingCliSupport';
+
+interface CopyOptions {
+  to?: string;
+  from?: string;
+  token?: string;
+  experiment?: string;
+}
+
+/**
+ * `mlops copy runs`: copies runs with every metric point, params, tags, dataset inputs and
+ * artifacts between the workspace store and an MLflow tracking server, either way. A second copy
+ * of the same runs skips them (they carry an `mlops.copiedFrom` tag).
+ */
+export function registerCopyCommand(program: Command): void {
+  program
+    .command('copy')
+    .description('copy runs between the workspace store and an MLflow tracking server')
+    .command('runs')
+    .description('copy runs (the given ids, or every run of --experiment) --to or --from an MLflow server')
+    .argument('[runIds...]', 'run ids in the source')
+    .option('--to <url>', 'copy from the workspace store to this MLflow server')
+    .option('--from <url>', 'copy from this MLflow server into the workspace store')
+    .option('--token <token>', 'bearer token for the server (default: $MLFLOW_TRACKING_TOKEN)')
+    .option('-e, --experiment <name>', 'copy every run of this experiment (in the source)')
+    .action(async (runIds: string[], options: CopyOptions) => {
+      if (Boolean(options.to) === Boolean(options.from)) throw new CliError('say where to copy: either --to URL (workspace → server) or --from URL (server → workspace)');
+      if (runIds.length === 0 && !options.experiment) throw new CliError('name the runs to copy, or --experiment NAME for all of its runs');
+      const url = (options.to ?? options.from) as string;
+      const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
+      const { copyRuns } = await import('../../core/remote/storeCopy');
+      const remote = new MlflowRestClient({ url, token: options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null });
+      await withStore(
+        program,
+        async (store, globals) => {
+          const [source, target] = options.to ? [store.tracking, remote] : [remote, store.tracking];
+          const ids = runIds.length > 0 ? runIds : await runsOf(source, options.experiment as string);
+          const result = await copyRuns(source, target, {
+            runIds: ids,
+            sourceLabel: options.to ? `workspace:${store.dir}` : url,
+            onProgress: (p) => {
+              if (!globals.json) process.stderr.write(`${p.skipped ? 'skipped (already copied)' : 'copied'} ${p.sourceRunId} → ${p.targetRunId}${p.skipped ? '' : ` (${p.metricPoints} metric points, ${p.artifacts} artifacts)`}\n`);
+            },
+          });
+          if (globals.json) process.stdout.write(`${JSON.stringify({ copied: result.copied, skipped: result.skipped, runIds: Object.fromEntries(result.runIds) }, null, 2)}\n`);
+          else process.stdout.write(`${result.copied} run(s) copied, ${result.skipped} already there (${options.to ? `to ${url}` : `from ${url}`})\n`);
+        },
+        { create: Boolean(options.from) },
+      );
+    });
+}
+
+async function runsOf(store: TrackingStore, experimentName: string): Promise<string[]> {
+  const experiment = await store.getExperimentByName(experimentName);
+  if (!experiment) throw new CliError(`no experiment named "${experimentName}" in the source`);
+  const ids: string[] = [];
+  let pageToken: string | undefined;
+  do {
+    const page = await store.searchRuns({ experimentIds: [experiment.experimentId], maxResults: 1000, ...(pageToken ? { pageToken } : {}) });
+    ids.push(...page.runs.map((r) => r.info.runId));
+    pageToken = page.nextPageToken;
+  } while (pageToken);
+  return ids;
+}
