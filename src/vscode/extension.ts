@@ -1,9 +1,11 @@
 import * as vscode from 'vscode';
 import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
+import { FEEDBACK_VIEW_TYPE } from '../protocol/feedback/feedbackContract';
 import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
+import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvaluationCommand';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
 import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
@@ -12,6 +14,7 @@ import { registerFindBestModelCommand } from './training/findBestModelCommand';
 import { registerTrainingCommands } from './training/trainModelCommand';
 import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
 import { registerTuneCommand } from './training/tuneCommand';
+import { registerEvaluateTextCommand } from './textEval/evaluateTextCommand';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
 import { registerModelsCommands } from './models/modelsCommands';
@@ -95,6 +98,14 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFindBestModelCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
     ...registerRunsCommands(runsDeps),
+    registerEvaluateTextCommand({ storeService, log }),
+    registerReviewTextEvaluationCommand(deps),
+    vscode.window.registerWebviewPanelSerializer(FEEDBACK_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        const { FeedbackPanel } = await import('./feedback/feedbackPanel');
+        FeedbackPanel.revive(panel, state, deps);
+      },
+    }),
     vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
         const { RunsPanel } = await import('./runs/runsPanel');

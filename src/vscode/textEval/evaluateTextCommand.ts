@@ -1,0 +1,76 @@
+import { readFile } from 'node:fs/promises';
+import { basename } from 'node:path';
+import * as vscode from 'vscode';
+import type { StoreService } from '../store/storeService';
+import { trackingOf } from '../store/storeService';
+
+export interface EvaluateTextDependencies {
+  readonly storeService: StoreService;
+  readonly log: vscode.LogOutputChannel;
+}
+
+const EVAL_GLOB = '**/*.jsonl';
+
+async function pickEvalSet(): Promise<vscode.Uri | undefined> {
+  const found = await vscode.workspace.findFiles(EVAL_GLOB, '**/{node_modules,.mlops,.git}/**', 200);
+  const browse = '$(folder-opened) Browse…';
+  const choice = await vscode.window.showQuickPick(
+    [...found.map((uri) => ({ label: vscode.workspace.asRelativePath(uri), uri })), { label: browse, uri: undefined }],
+    { title: 'MLOps: Evaluate Text Model — evaluation set', placeHolder: 'A JSONL file with input, reference(s) and prediction on each line' },
+  );
+  if (!choice) return undefined;
+  if (choice.uri) return choice.uri;
+  const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Evaluation sets': ['jsonl'] }, title: 'Evaluation set (JSONL)' });
+  return picked?.[0];
+}
+
+/**
+ * "MLOps: Evaluate Text Model…": scores a JSONL evaluation set with BLEU, ROUGE and exact match
+ * into a new run of the "text-eval" experiment and shows the headline numbers.
+ */
+export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vscode.Disposable {
+  return vscode.commands.registerCommand('mlops.evaluateTextModel', async (uri?: vscode.Uri) => {
+    const fileUri = uri ?? (await pickEvalSet());
+    if (!fileUri) return;
+    const name = basename(fileUri.fsPath);
+    try {
+      const result = await vscode.window.withProgress(
+        { location: vscode.ProgressLocation.Notification, title: `MLOps: evaluating ${name}`, cancellable: true },
+        async (progress, token) => {
+          const text = await readFile(fileUri.fsPath, 'utf8');
+          const { parseEvalSet } = await import('../../core/textEval/evalSet');
+          const { evaluateTextRows } = await import('../../core/textEval/textEvaluation');
+          const { logTextEvaluation } = await import('../../core/textEval/evalRunLogger');
+          const rows = parseEvalSet(text, vscode.workspace.asRelativePath(fileUri));
+          let reported = 0;
+          const evaluation = await evaluateTextRows(rows, {
+            isCancelled: () => token.isCancellationRequested,
+            onProgress: (done, total) => {
+              progress.report({ message: `${done} of ${total} rows`, increment: ((done - reported) / total) * 90 });
+              reported = done;
+            },
+          });
+          const access = await deps.storeService.access({ create: true });
+          const tracking = trackingOf(access);
+          if (!tracking) throw new Error(`no store to log the run to (${'message' in access ? access.message : 'open a folder first'})`);
+          progress.report({ message: 'logging the run' });
+          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', source: 'MLOps: Evaluate Text Model' });
+          return { runId, metrics: evaluation.metrics, rows: rows.length };
+        },
+      );
+      const m = (key: string, digits: number): string => (result.metrics[key] ?? 0).toFixed(digits);
+      deps.log.info(`${name}: evaluated ${result.rows} rows into run ${result.runId}`);
+      const action = await vscode.window.showInformationMessage(
+        `${name}: BLEU ${m('bleu', 2)} · ROUGE-1 ${m('rouge1_f', 3)} · ROUGE-2 ${m('rouge2_f', 3)} · ROUGE-L ${m('rougeL_f', 3)} · exact match ${m('exact_match', 3)} (${result.rows} rows, run ${result.runId.slice(0, 8)})`,
+        'Review Rows',
+        'Copy Run Id',
+      );
+      if (action === 'Copy Run Id') await vscode.env.clipboard.writeText(result.runId);
+      if (action === 'Review Rows') await vscode.commands.executeCommand('mlops.reviewTextEvaluation', result.runId);
+    } catch (error) {
+      const message = error instanceof Error ? error.message : String(error);
+      deps.log.error(`${name}: text evaluation failed: ${message}`);
+      void vscode.window.showErrorMessage(`MLOps: evaluating ${name} failed: ${message}`);
+    }
+  });
+}
