@@ -14,7 +14,7 @@ function table(name: string, columns: DataColumn[]): DriftTableInput {
   const first = columns[0] as DataColumn;
   return { name, rowCount: first.kind === 'numeric' ? first.values.length : first.codes.length, columns };
 }
-const range = (n: number, f: (i: number) => number): number[] => Array.from({ length: n }, (_, i) => f(i));
+const range = <T>(n: number, f: (i: number) => T): T[] => Array.from({ length: n }, (_, i) => f(i));
 
 describe('test selection per column (Evidently defaults)', () => {
   test('≤ 1,000 reference rows: KS for numeric with > 5 values, chi-squared for > 2 categories, z for two', () => {
