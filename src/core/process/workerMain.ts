@@ -21,6 +21,22 @@ const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
     const { runDriftJob } = await import('../drift/driftJob');
     return (input) => runDriftJob(input);
   },
+  profile: async () => {
+    const { profileFile } = await import('../profile/profileFile');
+    return (input, emit) => {
+      let last = 0;
+      return profileFile(input.path, {
+        target: input.target,
+        displayName: input.displayName,
+        onProgress: (progress) => {
+          const now = Date.now();
+          if (now - last < 200 && progress.bytesDone < progress.bytesTotal) return;
+          last = now;
+          emit(progress);
+        },
+      });
+    };
+  },
 };
 
 function send(message: WorkerToHost): Promise<void> {

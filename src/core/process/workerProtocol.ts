@@ -5,6 +5,7 @@
 
 import type { DriftJobInput } from '../drift/driftJob';
 import type { DriftReport } from '../drift/driftTypes';
+import type { DataProfile } from '../profile/profileTypes';
 import type { TrainJobInput, TrainJobResult } from '../training/trainJob';
 
 /** Every kind of job a worker can run, with its input and result types. */
@@ -22,6 +23,11 @@ export interface WorkerJobs {
   drift: {
     input: DriftJobInput;
     result: DriftReport;
+  };
+  /** profiles a data file; streams ProfileProgress payloads (src/core/profile/profileTypes.ts); cancel = kill */
+  profile: {
+    input: { path: string; target?: string; displayName?: string };
+    result: DataProfile;
   };
 }
 

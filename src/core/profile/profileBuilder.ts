@@ -7,7 +7,7 @@
 import { averageRanks, correlationRatio, cramersV, pearson, spearman } from './associationMeasures';
 import { HyperLogLog } from './hyperLogLog';
 import { KllSketch } from './kllSketch';
-import type { ColumnProfile, CorrelationMatrix, DataProfile, ProfileColumnType, ProfileWarning, TargetAssociation } from './profileTypes';
+import type { ColumnProfile, DataProfile, ProfileColumnType, ProfileWarning, TargetAssociation } from './profileTypes';
 import { isNumericType } from './typeInference';
 
 const EXACT_DISTINCT_CAP = 10_000;
