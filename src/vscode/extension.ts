@@ -20,10 +20,14 @@ import { EmptyTreeProvider } from './views/emptyTreeProvider';
 import { registerModelsCommands } from './models/modelsCommands';
 import { ModelsTreeProvider, type ModelsNode } from './models/modelsTreeProvider';
 import { registerRunsCommands } from './runs/runsCommands';
+import { registerEndpointsCommands } from './endpoints/endpointsCommands';
+import { EndpointsService } from './endpoints/endpointsService';
+import { EndpointsTreeProvider } from './endpoints/endpointsTreeProvider';
 import type { RunsPanelDependencies } from './runs/runsPanel';
 
 let storeService: StoreService | undefined;
 let serverService: TrackingServerService | undefined;
+let endpointsService: EndpointsService | undefined;
 
 /**
  * Activation registers contributions and nothing else: no store, no sql.js, no TensorFlow.js,
@@ -52,6 +56,8 @@ export function activate(context: vscode.ExtensionContext): void {
   const models = new ModelsTreeProvider(storeService);
   const modelsView = vscode.window.createTreeView<ModelsNode>('mlops.models', { treeDataProvider: models, showCollapseAll: true });
   models.view = modelsView;
+  endpointsService = new EndpointsService(storeService, log);
+  const endpointsTree = new EndpointsTreeProvider(endpointsService);
   context.subscriptions.push(
     log,
     storeService,
@@ -60,7 +66,11 @@ export function activate(context: vscode.ExtensionContext): void {
     models,
     modelsView,
     ...registerModelsCommands({ storeService, log, refresh: () => models.refresh() }),
-    ...['mlops.features', 'mlops.endpoints', 'mlops.monitors'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
+    ...['mlops.features', 'mlops.monitors'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
+    endpointsService,
+    endpointsTree,
+    vscode.window.registerTreeDataProvider('mlops.endpoints', endpointsTree),
+    ...registerEndpointsCommands({ service: endpointsService, jobs, log }),
     vscode.commands.registerCommand('mlops.copyRunId', async (node?: ExperimentsNode) => {
       if (node?.kind !== 'run') return;
       await vscode.env.clipboard.writeText(node.run.info.runId);
@@ -123,6 +133,8 @@ export function activate(context: vscode.ExtensionContext): void {
 
 /** Closing the store writes its snapshot and releases the writer lock for the next window. */
 export async function deactivate(): Promise<void> {
+  await endpointsService?.stopAll();
+  endpointsService = undefined;
   await serverService?.stop();
   serverService = undefined;
   await storeService?.close();
