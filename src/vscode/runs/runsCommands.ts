@@ -37,12 +37,14 @@ export function registerRunsCommands(deps: RunsPanelDependencies): vscode.Dispos
 
 async function pickExperiments(storeService: StoreService): Promise<RunsScope | undefined> {
   const access = await storeService.access();
-  if (access.state !== 'open') {
-    const why = access.state === 'noFolder' ? 'no folder is open' : access.state === 'absent' ? `there is no store at ${access.dir} yet` : access.message;
+  // This window's store, or the writer window / MLflow server it is a client of.
+  const tracking = access.state === 'open' ? access.store.tracking : access.state === 'client' ? access.tracking : undefined;
+  if (!tracking) {
+    const why = access.state === 'noFolder' ? 'no folder is open' : access.state === 'absent' ? `there is no store at ${access.dir} yet` : access.state === 'open' || access.state === 'client' ? '' : access.message;
     void vscode.window.showWarningMessage(`MLOps: cannot open the Runs panel: ${why}.`);
     return undefined;
   }
-  const { experiments } = await access.store.tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
+  const { experiments } = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
   type Item = vscode.QuickPickItem & { scope: RunsScope };
   const items: Item[] = [
     { label: '$(list-flat) All experiments', scope: { title: 'Runs: all experiments', experimentIds: [], compareRunIds: [] } },
