@@ -1,6 +1,7 @@
 import { mkdirSync } from 'node:fs';
 import { FEEDBACK_MIGRATIONS } from '../feedback/feedbackSchema';
 import { LINEAGE_MIGRATIONS } from '../lineage/lineageSchema';
+import { MONITORING_MIGRATIONS } from '../monitoring/monitoringSchema';
 import { REGISTRY_MIGRATIONS } from '../registry/registrySchema';
 import { SERVING_MIGRATIONS } from '../serving/servingSchema';
 import { LocalTrackingStore } from '../tracking/localTrackingStore';
@@ -56,7 +57,7 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
   try {
     database = await DurableDatabase.open({
       dir: options.dir,
-      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS, ...SERVING_MIGRATIONS, ...FEEDBACK_MIGRATIONS],
+      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS, ...SERVING_MIGRATIONS, ...FEEDBACK_MIGRATIONS, ...MONITORING_MIGRATIONS],
       ...(options.checkpointBytes === undefined ? {} : { checkpointBytes: options.checkpointBytes }),
       ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
     });

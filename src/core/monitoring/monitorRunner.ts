@@ -1,0 +1,101 @@
+import { existsSync, type Dirent } from 'node:fs';
+import { readdir } from 'node:fs/promises';
+import { basename, join, resolve } from 'node:path';
+import { DriftInputError } from '../drift/columnDrift';
+import { computeDriftReport } from '../drift/driftReport';
+import { readDriftTable } from '../drift/driftSources';
+import type { DriftReport, DriftTableInput } from '../drift/driftTypes';
+import { modelRegistryFor } from '../registry/registryAccess';
+import type { WorkspaceStore } from '../store/workspaceStore';
+import { SpecError } from '../training/specErrors';
+import { saveDriftReport } from './driftHistory';
+import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
+import { loadMonitorSpec } from './monitorSpecParser';
+
+export interface MonitorRunResult {
+  spec: MonitorSpec;
+  report: DriftReport;
+  reportId?: number;
+  /** the dataset drifted: an alert was raised */
+  tripped: boolean;
+  alert?: string;
+}
+
+export interface RunMonitorOptions {
+  /** resolves reference.model and, unless `save` is false, keeps the report and alert */
+  store?: WorkspaceStore;
+  save?: boolean;
+  /** compute the report elsewhere (e.g. a worker process); in this process when absent */
+  compute?: (reference: DriftTableInput, current: DriftTableInput, spec: MonitorSpec) => Promise<DriftReport>;
+}
+
+/** Reads the training dataset recorded on a model version's run, checked against the recorded digest. */
+async function modelReference(store: WorkspaceStore | undefined, uri: string, spec: MonitorSpec): Promise<DriftTableInput> {
+  if (!store) throw new DriftInputError(`${spec.file}: reference.model needs the workspace store (to find ${uri})`);
+  const version = modelRegistryFor(store).resolveUri(uri);
+  if (!version.runId) throw new DriftInputError(`${spec.file}: reference.model ${uri} (version ${version.version}) has no run, so its training data is unknown`);
+  const run = await store.tracking.getRun(version.runId);
+  const inputs = run.inputs.datasetInputs;
+  const training = inputs.find((i) => i.context === 'training') ?? inputs[0];
+  if (!training) throw new DriftInputError(`${spec.file}: reference.model ${uri}: run ${version.runId} recorded no dataset input`);
+  if (!existsSync(training.source)) throw new DriftInputError(`${spec.file}: reference.model ${uri}: the training data ${training.source} (run ${version.runId}) no longer exists`);
+  const table = await readDriftTable(training.source, `${uri} training data (${training.name})`);
+  if (table.digest !== training.digest) {
+    throw new DriftInputError(`${spec.file}: reference.model ${uri}: ${training.source} changed since run ${version.runId} trained on it (digest ${training.digest}, now ${table.digest})`);
+  }
+  return table;
+}
+
+/** Runs one monitor: reads both sides, computes the report, stores it and raises an alert if it tripped. */
+export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions = {}): Promise<MonitorRunResult> {
+  const reference = spec.reference.kind === 'model' ? await modelReference(options.store, spec.reference.uri, spec) : await readDriftTable(spec.reference.path, spec.reference.asWritten);
+  const current = await readDriftTable(spec.current.path, spec.current.asWritten);
+  const report = options.compute ? await options.compute(reference, current, spec) : computeDriftReport(reference, current, spec.options);
+  const tripped = report.datasetDrift;
+  const drifted = report.columns.filter((c) => c.drifted).map((c) => c.column);
+  const alert = tripped
+    ? `Monitor ${spec.name}: dataset drift — ${report.driftedColumns} of ${report.columnCount} columns drifted (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', …' : ''})`
+    : undefined;
+  const reportId = options.store && options.save !== false ? await saveDriftReport(options.store, spec.name, report, alert) : undefined;
+  return { spec, report, reportId, tripped, alert };
+}
+
+/** Every *.monitor.yaml under `folder` (not descending into node_modules or dot-folders). */
+export async function findMonitorSpecs(folder: string, depth = 4): Promise<string[]> {
+  const found: string[] = [];
+  const walk = async (dir: string, level: number): Promise<void> => {
+    let entries: Dirent[];
+    try {
+      entries = await readdir(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (entry.isDirectory()) {
+        if (level < depth && !entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(dir, entry.name), level + 1);
+      } else if (entry.name.endsWith(MONITOR_SPEC_SUFFIX)) {
+        found.push(join(dir, entry.name));
+      }
+    }
+  };
+  await walk(folder, 0);
+  return found.sort();
+}
+
+/** A monitor named by file path or by name (searched in the workspace). */
+export async function resolveMonitor(workspace: string, nameOrFile: string): Promise<MonitorSpec> {
+  const asPath = resolve(workspace, nameOrFile);
+  if (existsSync(asPath)) return loadMonitorSpec(asPath);
+  const files = await findMonitorSpecs(workspace);
+  const byFileName = files.find((f) => basename(f) === `${nameOrFile}${MONITOR_SPEC_SUFFIX}`);
+  if (byFileName) return loadMonitorSpec(byFileName);
+  // A spec elsewhere may set `name:`; one broken spec must not hide the others.
+  for (const file of files) {
+    const spec = await loadMonitorSpec(file).catch((error: unknown) => {
+      if (error instanceof SpecError) return undefined;
+      throw error;
+    });
+    if (spec?.name === nameOrFile) return spec;
+  }
+  throw new DriftInputError(`no monitor named "${nameOrFile}" (no such file, and no *${MONITOR_SPEC_SUFFIX} under ${workspace} has that name)`);
+}

@@ -1,0 +1,14 @@
+import type { DriftOptions } from '../drift/driftTypes';
+
+/** A *.monitor.yaml after validation, paths resolved against the spec's folder. */
+export interface MonitorSpec {
+  readonly name: string;
+  readonly file: string;
+  readonly description?: string;
+  readonly reference: { readonly kind: 'model'; readonly uri: string } | { readonly kind: 'file'; readonly path: string; readonly asWritten: string };
+  readonly current: { readonly kind: 'file'; readonly path: string; readonly asWritten: string };
+  readonly options: DriftOptions;
+  readonly schedule?: { readonly everyMinutes?: number; readonly onChange?: boolean };
+}
+
+export const MONITOR_SPEC_SUFFIX = '.monitor.yaml';

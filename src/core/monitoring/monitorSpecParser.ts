@@ -1,0 +1,81 @@
+import Ajv from 'ajv';
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, resolve } from 'node:path';
+import { LineCounter, parseDocument } from 'yaml';
+import monitorSchema from '../../../schemas/monitor.schema.json';
+import type { ColumnDriftOptions, DriftTestName } from '../drift/driftTypes';
+import { SpecError } from '../training/specErrors';
+import { describeSchemaErrors } from '../training/trainSpecParser';
+import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
+
+interface RawMonitor {
+  name?: string;
+  description?: string;
+  reference: { model?: string; file?: string };
+  current: { file: string };
+  columns?: string[];
+  prediction?: string;
+  test?: DriftTestName;
+  threshold?: number;
+  drift_share?: number;
+  per_column?: Record<string, { test?: DriftTestName; threshold?: number }>;
+  schedule?: { every_minutes?: number; on_change?: boolean };
+}
+
+let compiled: ReturnType<Ajv['compile']> | undefined;
+function validator(): ReturnType<Ajv['compile']> {
+  compiled ??= new Ajv({ allErrors: true, strict: false, verbose: true }).compile(monitorSchema);
+  return compiled;
+}
+
+/** Reads and validates a *.monitor.yaml file. */
+export async function loadMonitorSpec(specPath: string): Promise<MonitorSpec> {
+  let text: string;
+  try {
+    text = await readFile(specPath, 'utf8');
+  } catch (error) {
+    throw new SpecError(specPath, [{ message: `cannot read the monitor spec: ${(error as Error).message}`, field: '', line: 1, column: 1 }]);
+  }
+  return parseMonitorSpec(text, specPath);
+}
+
+/** Parses monitor spec text; errors carry line, column and field. */
+export function parseMonitorSpec(text: string, specPath: string): MonitorSpec {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
+  const position = (offset: number): { line: number; column: number } => {
+    const p = lineCounter.linePos(offset);
+    return { line: p.line, column: p.col };
+  };
+  if (doc.errors.length > 0) {
+    throw new SpecError(specPath, doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, field: '', ...position(e.pos[0]) })));
+  }
+  const value: unknown = doc.toJS();
+  if (value === null || value === undefined) {
+    throw new SpecError(specPath, [{ message: 'the monitor spec is empty: it needs `reference` and `current`', field: '', line: 1, column: 1 }]);
+  }
+  const validate = validator();
+  if (!validate(value)) throw new SpecError(specPath, describeSchemaErrors(validate.errors ?? [], doc, position));
+  const raw = value as RawMonitor;
+  const folder = dirname(specPath);
+  const file = basename(specPath);
+  const name = raw.name ?? (file.endsWith(MONITOR_SPEC_SUFFIX) ? file.slice(0, -MONITOR_SPEC_SUFFIX.length) : file.replace(/\.ya?ml$/, ''));
+  const perColumn: Record<string, ColumnDriftOptions> = {};
+  for (const [column, own] of Object.entries(raw.per_column ?? {})) perColumn[column] = { test: own.test, threshold: own.threshold };
+  return {
+    name,
+    file: specPath,
+    description: raw.description,
+    reference: raw.reference.model !== undefined ? { kind: 'model', uri: raw.reference.model } : { kind: 'file', path: resolve(folder, raw.reference.file as string), asWritten: raw.reference.file as string },
+    current: { kind: 'file', path: resolve(folder, raw.current.file), asWritten: raw.current.file },
+    options: {
+      columns: raw.columns,
+      predictionColumn: raw.prediction,
+      test: raw.test,
+      threshold: raw.threshold,
+      driftShare: raw.drift_share,
+      perColumn,
+    },
+    schedule: raw.schedule ? { everyMinutes: raw.schedule.every_minutes, onChange: raw.schedule.on_change } : undefined,
+  };
+}
