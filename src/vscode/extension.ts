@@ -24,6 +24,8 @@ import { registerEndpointsCommands } from './endpoints/endpointsCommands';
 import { EndpointsService } from './endpoints/endpointsService';
 import { EndpointsTreeProvider } from './endpoints/endpointsTreeProvider';
 import type { RunsPanelDependencies } from './runs/runsPanel';
+import { registerMonitorsCommands } from './monitors/monitorsCommands';
+import { MonitorsTreeProvider, type MonitorNode } from './monitors/monitorsTreeProvider';
 
 let storeService: StoreService | undefined;
 let serverService: TrackingServerService | undefined;
@@ -56,6 +58,9 @@ export function activate(context: vscode.ExtensionContext): void {
   const models = new ModelsTreeProvider(storeService);
   const modelsView = vscode.window.createTreeView<ModelsNode>('mlops.models', { treeDataProvider: models, showCollapseAll: true });
   models.view = modelsView;
+  const monitors = new MonitorsTreeProvider(storeService);
+  const monitorsView = vscode.window.createTreeView<MonitorNode>('mlops.monitors', { treeDataProvider: monitors });
+  monitors.view = monitorsView;
   endpointsService = new EndpointsService(storeService, log);
   const endpointsTree = new EndpointsTreeProvider(endpointsService);
   context.subscriptions.push(
@@ -66,7 +71,10 @@ export function activate(context: vscode.ExtensionContext): void {
     models,
     modelsView,
     ...registerModelsCommands({ storeService, log, refresh: () => models.refresh() }),
-    ...['mlops.features', 'mlops.monitors'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
+    ...['mlops.features'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
+    monitors,
+    monitorsView,
+    ...registerMonitorsCommands({ storeService, jobs, tree: monitors }),
     endpointsService,
     endpointsTree,
     vscode.window.registerTreeDataProvider('mlops.endpoints', endpointsTree),

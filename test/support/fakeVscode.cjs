@@ -57,5 +57,6 @@ module.exports = {
     onDidOpenTextDocument: () => disposable,
     onDidChangeTextDocument: () => disposable,
     onDidCloseTextDocument: () => disposable,
+    createFileSystemWatcher: () => ({ onDidCreate: () => disposable, onDidChange: () => disposable, onDidDelete: () => disposable, dispose() {} }),
   },
 };

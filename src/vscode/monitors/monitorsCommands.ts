@@ -1,0 +1,87 @@
+import * as vscode from 'vscode';
+import type { DriftReport } from '../../core/drift/driftTypes';
+import type { JobStatusBar } from '../jobs/jobStatusBar';
+import type { StoreService } from '../store/storeService';
+import type { MonitorNode, MonitorsTreeProvider } from './monitorsTreeProvider';
+
+export interface MonitorsCommandsDependencies {
+  storeService: StoreService;
+  jobs: JobStatusBar;
+  tree: MonitorsTreeProvider;
+}
+
+/** Shows a drift report as a Markdown preview (a first step before a drift panel). */
+async function showReport(report: DriftReport): Promise<void> {
+  const { driftReportMarkdown } = await import('../../core/drift/driftSummary');
+  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: driftReportMarkdown(report) });
+  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+}
+
+/** "MLOps: Check Drift…", "MLOps: Run Monitor", "MLOps: Acknowledge Monitor Alerts". */
+export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vscode.Disposable[] {
+  return [
+    vscode.commands.registerCommand('mlops.checkDrift', async () => {
+      const filters = { 'Data files': ['csv', 'tsv', 'parquet', 'pq'] };
+      const reference = await vscode.window.showOpenDialog({ title: 'Check drift: reference data (e.g. the training data)', canSelectMany: false, filters });
+      if (!reference?.[0]) return;
+      const current = await vscode.window.showOpenDialog({ title: 'Check drift: current data', canSelectMany: false, filters });
+      if (!current?.[0]) return;
+      const job = deps.jobs.start('Checking drift');
+      try {
+        const { runChildJob } = await import('../../core/process/childJob');
+        // Large files: the statistics run in a worker process, off the extension host's event loop.
+        const report = await runChildJob('drift', {
+          reference: { kind: 'file', path: reference[0].fsPath, name: vscode.workspace.asRelativePath(reference[0]) },
+          current: { kind: 'file', path: current[0].fsPath, name: vscode.workspace.asRelativePath(current[0]) },
+        });
+        await showReport(report);
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Drift check failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        job.end();
+      }
+    }),
+    vscode.commands.registerCommand('mlops.runMonitor', async (node?: MonitorNode) => {
+      let file = node?.file;
+      if (!file) {
+        const found = await vscode.workspace.findFiles('**/*.monitor.yaml', '**/node_modules/**');
+        const picked = await vscode.window.showQuickPick(found.map((u) => ({ label: vscode.workspace.asRelativePath(u), uri: u })), { title: 'Run which monitor?' });
+        file = picked?.uri.fsPath;
+      }
+      if (!file) return;
+      const job = deps.jobs.start('Running drift monitor');
+      try {
+        const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
+        const { runMonitor } = await import('../../core/monitoring/monitorRunner');
+        const { runChildJob } = await import('../../core/process/childJob');
+        const spec = await loadMonitorSpec(file);
+        const access = await deps.storeService.access({ create: true });
+        const store = access.state === 'open' ? access.store : undefined;
+        const result = await runMonitor(spec, {
+          store,
+          compute: (reference, current) => runChildJob('drift', { reference: { kind: 'table', table: reference }, current: { kind: 'table', table: current }, options: spec.options }),
+        });
+        deps.tree.refresh();
+        if (result.tripped) {
+          const choice = await vscode.window.showWarningMessage(result.alert ?? `Monitor ${spec.name} tripped`, 'Show Report');
+          if (choice === 'Show Report') await showReport(result.report);
+        } else {
+          const choice = await vscode.window.showInformationMessage(`Monitor ${spec.name}: no dataset drift (${result.report.driftedColumns} of ${result.report.columnCount} columns drifted).`, 'Show Report');
+          if (choice === 'Show Report') await showReport(result.report);
+        }
+      } catch (error) {
+        void vscode.window.showErrorMessage(`Monitor failed: ${error instanceof Error ? error.message : String(error)}`);
+      } finally {
+        job.end();
+      }
+    }),
+    vscode.commands.registerCommand('mlops.acknowledgeMonitorAlerts', async (node?: MonitorNode) => {
+      if (!node) return;
+      const access = await deps.storeService.access();
+      if (access.state !== 'open') return;
+      const { acknowledgeAlerts } = await import('../../core/monitoring/driftHistory');
+      await acknowledgeAlerts(access.store, node.name);
+      deps.tree.refresh();
+    }),
+  ];
+}
