@@ -1,6 +1,8 @@
+import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import type { EndpointInfo } from '../../core/serving/endpointManager';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { printJson, withStore } from './trackingCliSupport';
 
 function parsePort(text: string | undefined): number {
@@ -31,6 +33,18 @@ function waitForStopSignal(): Promise<string> {
   });
 }
 
+/** One row of the training data (or made up from the signature) for the curl example. */
+async function sampleBody(store: WorkspaceStore, uri: string): Promise<unknown> {
+  const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+  const { loadModelPackage } = await import('../../core/modelPackage/modelPackageLoader');
+  const { buildSampleRequest, trainingDataCandidates } = await import('../../core/serving/sampleRequest');
+  const version = modelRegistryFor(store).resolveUri(uri);
+  const model = await loadModelPackage(version.packageDir);
+  const run = await store.tracking.getRun(version.runId).catch(() => undefined);
+  const specPath = run?.data.tags.find((t) => t.key === 'mlops.spec')?.value;
+  return buildSampleRequest(model.signature, trainingDataCandidates(model.manifest.dataset, specPath, dirname(store.dir)), 1);
+}
+
 /** `mlops serve MODEL_URI`: a local REST endpoint (MLflow scoring protocol) in the foreground until Ctrl+C. */
 export function registerServeCommand(program: Command): void {
   program
@@ -53,14 +67,13 @@ export function registerServeCommand(program: Command): void {
         }
         if (globals.json) printJson({ name: info.name, url: info.url, port: info.port, model: info.uri, version: info.version });
         else {
-          const inputs = (await (await fetch(`${info.url}/metadata`)).json()) as { signature: { inputs: { name: string; type: string; categories?: string[] }[] } };
-          const example = Object.fromEntries(inputs.signature.inputs.map((i) => [i.name, i.type === 'double' ? 1.0 : (i.categories?.[0] ?? 'a')]));
+          const example = await sampleBody(store, uri);
           const lines = [
             `Serving ${info.uri} (version ${info.version}) at ${info.url}${info.followsAlias ? ' — follows the alias' : ''}`,
             '',
             'Try it:',
             `  curl -s ${info.url}/invocations -H 'Content-Type: application/json' \\`,
-            `    -d '${JSON.stringify({ dataframe_records: [example] })}'`,
+            `    -d '${JSON.stringify(example)}'`,
             '',
             `Also: GET ${info.url}/ping, /health, /version, /metadata. Ctrl+C stops it.`,
           ];

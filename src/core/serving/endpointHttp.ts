@@ -88,9 +88,9 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
       finish(200, records, outputs);
     } catch (error) {
       const refused = error instanceof ScoringRequestError ? error : new ScoringRequestError(400, error instanceof Error ? error.message : String(error));
-      // An oversized body is not read to its end: close the connection after answering.
-      sendError(res, refused, refused.status === 413);
-      if (refused.status === 413) req.resume();
+      // A body too large even to drain is not read to its end: close the connection after answering.
+      sendError(res, refused, refused.closeConnection);
+      if (refused.closeConnection) req.resume();
       finish(refused.status, records, null, refused.message);
     }
 
@@ -113,28 +113,44 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
   };
 }
 
+/** Oversized bodies up to this size are read to their end and dropped, so the client can read the 413. */
+const DRAIN_LIMIT_BYTES = 64 * 1024 * 1024;
+
+function tooLarge(size: string, maxBytes: number, close: boolean): ScoringRequestError {
+  const error = new ScoringRequestError(413, `The body ${size}; this endpoint takes at most ${maxBytes} bytes per request (split the rows into several requests).`);
+  error.closeConnection = close;
+  return error;
+}
+
 function readBody(req: IncomingMessage, maxBytes: number): Promise<string> {
   const declared = Number(req.headers['content-length'] ?? NaN);
-  if (declared > maxBytes) return Promise.reject(new ScoringRequestError(413, `The body is ${declared} bytes; this endpoint takes at most ${maxBytes} bytes per request (split the rows into several requests).`));
+  if (declared > DRAIN_LIMIT_BYTES) return Promise.reject(tooLarge(`is ${declared} bytes`, maxBytes, true));
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    let failed = false;
+    let over = declared > maxBytes;
+    let settled = false;
     req.on('data', (chunk: Buffer) => {
-      if (failed) return;
+      if (settled) return;
       size += chunk.length;
-      if (size > maxBytes) {
-        failed = true;
-        reject(new ScoringRequestError(413, `The body exceeds ${maxBytes} bytes; this endpoint takes at most ${maxBytes} bytes per request (split the rows into several requests).`));
+      if (size > DRAIN_LIMIT_BYTES) {
+        settled = true;
+        reject(tooLarge(`exceeds ${maxBytes} bytes`, maxBytes, true));
         return;
       }
-      chunks.push(chunk);
+      if (size > maxBytes) over = true;
+      if (!over) chunks.push(chunk);
     });
     req.on('end', () => {
-      if (!failed) resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
+      if (settled) return;
+      settled = true;
+      if (over) reject(tooLarge(Number.isFinite(declared) ? `is ${declared} bytes` : `exceeds ${maxBytes} bytes`, maxBytes, false));
+      else resolve(chunks.length === 1 ? (chunks[0] as Buffer).toString('utf8') : Buffer.concat(chunks).toString('utf8'));
     });
     req.on('error', (error) => {
-      if (!failed) reject(new ScoringRequestError(400, `The request body could not be read: ${error.message}.`));
+      if (settled) return;
+      settled = true;
+      reject(new ScoringRequestError(400, `The request body could not be read: ${error.message}.`));
     });
   });
 }

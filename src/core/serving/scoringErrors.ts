@@ -1,5 +1,8 @@
 /** A request the endpoint refuses; `status` is the HTTP status a client sees, `message` says why. */
 export class ScoringRequestError extends Error {
+  /** answer, then close the connection (the rest of an oversized body is not read) */
+  closeConnection = false;
+
   constructor(
     readonly status: 400 | 404 | 405 | 408 | 413 | 415 | 503,
     message: string,

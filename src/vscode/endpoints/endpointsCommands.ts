@@ -124,8 +124,10 @@ export function registerEndpointsCommands(deps: EndpointsCommandDependencies): v
         const { loadModelPackage } = await import('../../core/modelPackage/modelPackageLoader');
         const version = modelRegistryFor(opened.store).resolveUri(`models:/${endpoint.modelName}/${endpoint.version}`);
         const model = await loadModelPackage(version.packageDir);
-        const { buildSampleRequest } = await import('./sampleRequest');
-        const body = buildSampleRequest(model.signature, model.manifest.dataset, dirname(opened.store.dir));
+        const { buildSampleRequest, trainingDataCandidates } = await import('../../core/serving/sampleRequest');
+        const run = await opened.store.tracking.getRun(version.runId).catch(() => undefined);
+        const specPath = run?.data.tags.find((t) => t.key === 'mlops.spec')?.value;
+        const body = buildSampleRequest(model.signature, trainingDataCandidates(model.manifest.dataset, specPath, dirname(opened.store.dir)));
         const started = performance.now();
         const response = await fetch(`${endpoint.url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
         const ms = performance.now() - started;

@@ -1,16 +1,16 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { dirname, isAbsolute, join } from 'node:path';
 import Papa from 'papaparse';
-import type { ModelSignature } from '../../core/modelPackage/modelPackageFormat';
+import type { ModelSignature } from '../modelPackage/modelPackageFormat';
 
 /**
  * A request body for an endpoint: the first rows of the training data when the file is still
  * there (its columns as the signature has them), else one row made up from the signature.
  */
-export function buildSampleRequest(signature: ModelSignature, datasetPath: string | undefined, workspaceDir: string | undefined, rows = 3): { dataframe_records: Record<string, unknown>[] } {
+export function buildSampleRequest(signature: ModelSignature, candidates: readonly string[], rows = 3): { dataframe_records: Record<string, unknown>[] } {
   const names = signature.inputs.map((i) => i.name);
-  const file = datasetPath && (isAbsolute(datasetPath) ? datasetPath : workspaceDir ? join(workspaceDir, datasetPath) : undefined);
-  if (file && existsSync(file) && /\.(csv|tsv|txt)$/i.test(file)) {
+  const file = candidates.find((c) => existsSync(c) && /\.(csv|tsv|txt)$/i.test(c));
+  if (file) {
     // Only the head is needed: parse the first 64 KB.
     const head = readFileSync(file, 'utf8').slice(0, 65536);
     const parsed = Papa.parse<Record<string, string>>(head, { header: true, skipEmptyLines: true, preview: rows });
@@ -29,4 +29,11 @@ export function buildSampleRequest(signature: ModelSignature, datasetPath: strin
     }
   }
   return { dataframe_records: [Object.fromEntries(signature.inputs.map((input) => [input.name, input.type === 'double' ? 0 : (input.categories?.[0] ?? '')]))] };
+}
+
+/** Where the training data may be: the manifest's path is relative to the spec's folder (or absolute). */
+export function trainingDataCandidates(dataset: string | undefined, specPath: string | undefined, workspaceDir: string | undefined): string[] {
+  if (!dataset) return [];
+  if (isAbsolute(dataset)) return [dataset];
+  return [...(specPath ? [join(dirname(specPath), dataset)] : []), ...(workspaceDir ? [join(workspaceDir, dataset)] : [])];
 }
