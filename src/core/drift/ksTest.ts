@@ -1,3 +1,4 @@
+import { sortFloat64 } from './float64Sort';
 import { kolmogorovNSf, twoSampleKsSf } from './kolmogorovDistribution';
 
 export interface KsResult {
@@ -70,5 +71,5 @@ export function sortedFinite(values: ArrayLike<number>): Float64Array {
     const v = values[i] as number;
     if (!Number.isNaN(v)) out[k++] = v;
   }
-  return out.subarray(0, k).sort();
+  return sortFloat64(out.subarray(0, k));
 }
