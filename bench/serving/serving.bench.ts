@@ -2,7 +2,8 @@
  * Serving throughput, measured in one run with autocannon on 127.0.0.1 at concurrency 1, 16, 64:
  *   (a) a plain node:http server answering constant JSON (the limit of this machine),
  *   (b) our endpoint serving the example penguins MLP (trained into a temp store and registered),
- * each in its own process, the same one-row POST body for both; then batch scoring of a
+ * each in its own process, the same one-row POST body for both (the endpoint with its default
+ * request log: every request, at most 1000 entries/s to the store); then batch scoring of a
  * generated 1,000,000-row CSV. Targets (issue 7): at c=16 ≥ 70% of (a)'s requests/s and
  * p99 ≤ 5 ms; batch scoring ≥ 200,000 rows/s. Prints and writes bench/results/serving.json.
  */
@@ -67,7 +68,7 @@ async function main(): Promise<void> {
     children.push(plain);
     const plainPort = await new Promise<number>((resolve) => plain.once('message', (m: { port: number }) => resolve(m.port)));
     manager = new EndpointManager(store, { entry: join(work, 'endpoint.js') });
-    const endpoint = await manager.start({ uri: 'models:/penguins@champion', limits: { logSampleRate: 0.01 } });
+    const endpoint = await manager.start({ uri: 'models:/penguins@champion' });
 
     const header = readFileSync(join(ROOT, 'examples/data/penguins.csv'), 'utf8').split('\n')[0] as string;
     const columns = header.split(',').filter((c) => c !== 'species');

@@ -43,6 +43,8 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
   const random = options.random ?? Math.random;
   const batcher = new MicroBatcher<ScoringRecord, PredictionOutput>((rows) => current.model.predict(rows).map(formatPrediction));
   const { limits } = options;
+  let logSecond = 0;
+  let loggedThisSecond = 0;
   const server = createServer(
     { requestTimeout: limits.requestTimeoutMs, headersTimeout: Math.min(limits.requestTimeoutMs, 60_000), connectionsCheckingInterval: Math.min(1000, Math.max(50, limits.requestTimeoutMs / 4)), keepAliveTimeout: 5000 },
     (req, res) => void handle(req, res),
@@ -97,7 +99,12 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
     function finish(status: number, inputs: ScoringRecord[] | null, outputs: PredictionOutput[] | null, message?: string): void {
       const latencyMs = performance.now() - started;
       stats.record(latencyMs, status < 400);
-      if (limits.logSampleRate >= 1 || random() < limits.logSampleRate) {
+      const second = Math.floor(Date.now() / 1000);
+      if (second !== logSecond) {
+        logSecond = second;
+        loggedThisSecond = 0;
+      }
+      if ((limits.logSampleRate >= 1 || random() < limits.logSampleRate) && loggedThisSecond++ < limits.maxLogPerSecond) {
         options.onLog({ time: Date.now(), version: served.version, status, latencyMs, rows: inputs?.length ?? 0, inputs, outputs, ...(message ? { error: message } : {}) });
       }
     }

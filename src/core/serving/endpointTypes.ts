@@ -28,9 +28,11 @@ export interface EndpointLimits {
   readonly requestTimeoutMs: number;
   /** fraction of requests written to the request log, 0–1 (default 1) */
   readonly logSampleRate: number;
+  /** at most this many log entries per second leave the process (bounds the host's store writes under load; default 1000) */
+  readonly maxLogPerSecond: number;
 }
 
-export const DEFAULT_LIMITS: EndpointLimits = { maxBodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, logSampleRate: 1 };
+export const DEFAULT_LIMITS: EndpointLimits = { maxBodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, logSampleRate: 1, maxLogPerSecond: 1000 };
 
 export type HostToEndpoint =
   | { type: 'serve'; model: ServedModel; limits: EndpointLimits; restarts: number; lastExit?: string }

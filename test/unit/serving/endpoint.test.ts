@@ -223,18 +223,25 @@ describe('endpoint: alias-following', () => {
     assert.deepEqual(parents.map((p) => p.node.id).sort(), ['penguins/1', 'penguins/2']);
   });
 
-  it('samples the request log when asked', async () => {
+  it('samples the request log and caps it per second when asked', async () => {
     const endpoint = await manager.start({ uri: 'models:/penguins/2', limits: { logSampleRate: 0 } });
     for (let i = 0; i < 10; i++) assert.equal((await post(endpoint.url, JSON.stringify({ dataframe_records: [ROW] }))).status, 200);
     await new Promise((resolve) => setTimeout(resolve, 700));
     await manager.flushed();
     assert.equal(readRequestLog(f.store, endpoint.name).length, 0);
     assert.equal(manager.get(endpoint.name).stats.requests, 10);
+    const capped = await manager.start({ uri: 'models:/penguins/1', limits: { maxLogPerSecond: 3 } });
+    await Promise.all(Array.from({ length: 20 }, () => post(capped.url, JSON.stringify({ dataframe_records: [ROW] }))));
+    await new Promise((resolve) => setTimeout(resolve, 700));
+    await manager.flushed();
+    const logged = readRequestLog(f.store, capped.name).length;
+    assert.ok(logged >= 3 && logged <= 6, `${logged} entries logged with a cap of 3 per second`);
+    assert.equal(manager.get(capped.name).stats.requests, 20);
   });
 
   it('refuses a port in use and an unknown model with clear messages', async () => {
     const first = manager.list()[0] as EndpointInfo;
-    await assert.rejects(manager.start({ uri: 'models:/penguins/1', port: first.port }), /Port \d+ on 127\.0\.0\.1 is already in use/);
+    await assert.rejects(manager.start({ uri: 'models:/penguins/1', name: 'second', port: first.port }), /Port \d+ on 127\.0\.0\.1 is already in use/);
     await assert.rejects(manager.start({ uri: 'models:/nope@champion' }), /no registered model "nope"/);
   });
 });
