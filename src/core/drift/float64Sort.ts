@@ -9,6 +9,10 @@ const MASK = BUCKETS - 1;
 /** Below this size the native sort wins (histogram set-up dominates). */
 const RADIX_MIN = 4096;
 
+function bump(counts: Uint32Array, slot: number): void {
+  counts[slot] = (counts[slot] as number) + 1;
+}
+
 export function sortFloat64(values: Float64Array): Float64Array {
   const n = values.length;
   if (n < RADIX_MIN) return values.sort();
@@ -28,12 +32,12 @@ export function sortFloat64(values: Float64Array): Float64Array {
     }
     lo[i] = l;
     hi[i] = h;
-    counts[l & MASK]++;
-    counts[BUCKETS + ((l >>> BITS) & MASK)]++;
-    counts[2 * BUCKETS + ((l >>> (2 * BITS)) | ((h & 1) << 10))]++;
-    counts[3 * BUCKETS + ((h >>> 1) & MASK)]++;
-    counts[4 * BUCKETS + ((h >>> (1 + BITS)) & MASK)]++;
-    counts[5 * BUCKETS + (h >>> (1 + 2 * BITS))]++;
+    bump(counts, l & MASK);
+    bump(counts, BUCKETS + ((l >>> BITS) & MASK));
+    bump(counts, 2 * BUCKETS + ((l >>> (2 * BITS)) | ((h & 1) << 10)));
+    bump(counts, 3 * BUCKETS + ((h >>> 1) & MASK));
+    bump(counts, 4 * BUCKETS + ((h >>> (1 + BITS)) & MASK));
+    bump(counts, 5 * BUCKETS + (h >>> (1 + 2 * BITS)));
   }
   let outLo = new Uint32Array(n);
   let outHi = new Uint32Array(n);
