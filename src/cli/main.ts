@@ -15,6 +15,7 @@ import { registerLineageCommand } from './commands/lineageCommand';
 import { registerLogCommand } from './commands/logCommand';
 import { registerModelsCommand } from './commands/modelsCommand';
 import { registerProfileCommand } from './commands/profileCommand';
+import { registerFeaturesCommand } from './commands/featuresCommand';
 import { registerRunsCommand } from './commands/runsCommand';
 import { registerServerCommand } from './commands/serverCommand';
 import { registerServeCommand } from './commands/serveCommand';
@@ -44,6 +45,7 @@ export function buildProgram(): Command {
   registerLineageCommand(program);
   registerServerCommand(program);
   registerProfileCommand(program);
+  registerFeaturesCommand(program);
   registerServeCommand(program);
   registerPredictCommand(program);
   registerDriftCommand(program);

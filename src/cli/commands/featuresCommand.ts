@@ -1,0 +1,110 @@
+import { resolve } from 'node:path';
+import type { Command } from 'commander';
+import type { FeatureRepo } from '../../core/features/featureSpec';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { printJson, printTable, withStore } from './trackingCliSupport';
+
+interface FeaturesOptions {
+  file: string;
+}
+
+async function loadRepo(file: string): Promise<FeatureRepo> {
+  const { loadFeatureRepo } = await import('../../core/features/featureSpecParser');
+  const { SpecError } = await import('../../core/training/specErrors');
+  try {
+    return await loadFeatureRepo(resolve(file));
+  } catch (error) {
+    if (error instanceof SpecError) throw new CliError(error.message);
+    throw error;
+  }
+}
+
+async function asCliError<T>(work: () => Promise<T>): Promise<T> {
+  const { DataError } = await import('../../core/data/dataErrors');
+  try {
+    return await work();
+  } catch (error) {
+    if (error instanceof DataError || (error instanceof Error && /materialized yet|no feature|No feature view|not a feature reference/.test(error.message))) throw new CliError(error.message, 1);
+    throw error;
+  }
+}
+
+/** `mlops features …`: materialize feature views and build point-in-time-correct training sets. */
+export function registerFeaturesCommand(program: Command): void {
+  const features = program.command('features').description('feature definitions (features.yaml): materialize, list, build training sets');
+  features
+    .command('materialize [views...]')
+    .description('compute feature views from their sources into the offline (history) and online (latest per entity) stores')
+    .option('-f, --file <features.yaml>', 'feature definitions', 'features.yaml')
+    .action(async (views: string[], options: FeaturesOptions) => {
+      const globals = program.opts<CliGlobalOptions>();
+      const repo = await loadRepo(resolve(globals.workspace, options.file));
+      const { materializeRepo } = await import('../../core/features/featureMaterializer');
+      const metas = await asCliError(() =>
+        materializeRepo(repo, resolveStoreDir(globals), { views, onProgress: (p) => process.stderr.write(`materializing ${p.view} (${p.index + 1}/${p.total})\n`) }),
+      );
+      await withStore(
+        program,
+        async (store) => {
+          const { lineageFor } = await import('../../core/registry/registryAccess');
+          const { datasetNode } = await import('../../core/lineage/lineageNodes');
+          const labels: Record<string, string> = {};
+          const edges = metas.map((m) => {
+            labels[`featureSet:${m.view}`] = `features ${m.view}`;
+            labels[`dataset:${m.sourceDigest}`] = m.sourcePath;
+            return { from: datasetNode(m.sourceDigest), to: { kind: 'featureSet', id: m.view }, relation: 'materialized' };
+          });
+          await lineageFor(store).record(edges, labels);
+        },
+        { create: true },
+      );
+      if (globals.json) printJson(metas);
+      else printTable(['view', 'rows', 'entities', 'latest event', 'skipped'], metas.map((m) => [m.view, String(m.rows), String(m.entities), m.latestEventTime ?? '—', String(m.skippedRows)]));
+    });
+  features
+    .command('list')
+    .description('feature views with their features, owners, tags and freshness')
+    .option('-f, --file <features.yaml>', 'feature definitions', 'features.yaml')
+    .action(async (options: FeaturesOptions) => {
+      const globals = program.opts<CliGlobalOptions>();
+      const repo = await loadRepo(resolve(globals.workspace, options.file));
+      const { readFeatureViewMeta } = await import('../../core/features/featureStoreFiles');
+      const rows: string[][] = [];
+      for (const view of repo.views) {
+        const meta = await readFeatureViewMeta(resolveStoreDir(globals), view.name).catch(() => undefined);
+        for (const f of view.features) rows.push([`${view.name}:${f.name}`, f.type, view.owner ?? '', [...view.tags, ...f.tags].join(' '), meta ? `${meta.materializedAt} (events to ${meta.latestEventTime ?? '—'})` : 'not materialized']);
+      }
+      if (globals.json) printJson(rows.map(([name, type, owner, tags, freshness]) => ({ name, type, owner, tags, freshness })));
+      else printTable(['feature', 'type', 'owner', 'tags', 'materialized'], rows);
+    });
+  features
+    .command('get-training-set <entityFile>')
+    .description('a point-in-time-correct training set: each entity row gets each feature\'s latest value at or before its timestamp, within the view\'s TTL')
+    .requiredOption('--features <refs>', 'VIEW:FEATURE,… (VIEW:* for all of a view)')
+    .requiredOption('-o, --output <file>', 'the training set CSV to write')
+    .option('--timestamp <column>', 'the entity file\'s timestamp column', 'event_timestamp')
+    .option('-f, --file <features.yaml>', 'feature definitions', 'features.yaml')
+    .action(async (entityFile: string, options: FeaturesOptions & { features: string; output: string; timestamp: string }) => {
+      const globals = program.opts<CliGlobalOptions>();
+      const repo = await loadRepo(resolve(globals.workspace, options.file));
+      const { buildTrainingSet, parseFeatureRefs } = await import('../../core/features/trainingSetBuilder');
+      const result = await asCliError(async () => buildTrainingSet(repo, resolveStoreDir(globals), resolve(entityFile), parseFeatureRefs(options.features), resolve(options.output), { timestampColumn: options.timestamp }));
+      await withStore(
+        program,
+        async (store) => {
+          const { lineageFor } = await import('../../core/registry/registryAccess');
+          const { datasetNode } = await import('../../core/lineage/lineageNodes');
+          await lineageFor(store).record(
+            result.views.map((view) => ({ from: { kind: 'featureSet', id: view }, to: datasetNode(result.digest), relation: 'built' })),
+            { [`dataset:${result.digest}`]: result.output },
+          );
+        },
+        { create: true },
+      );
+      if (globals.json) printJson(result);
+      else {
+        process.stdout.write(`${result.output}: ${result.rows} rows, columns ${result.columns.join(', ')}\n`);
+        for (const [view, missed] of Object.entries(result.misses)) if (missed > 0) process.stdout.write(`  ${view}: ${missed} row(s) with no value within TTL (left empty)\n`);
+      }
+    });
+}
