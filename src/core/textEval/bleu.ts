@@ -1,4 +1,4 @@
-import { splitOnWhitespace, tokenize13a } from './tokenizer13a';
+import { splitOnWhitespace, stripTrailingWhitespace, tokenize13a } from './tokenizer13a';
 
 /**
  * BLEU as sacreBLEU computes it (sacrebleu.metrics.bleu.BLEU): 13a tokenization, n-grams 1–4
@@ -43,7 +43,7 @@ const DEFAULT_MAX_ORDER = 4;
 function preprocess(segment: string, options: BleuOptions): string[] {
   const cased = options.lowercase ? segment.toLowerCase() : segment;
   // sacreBLEU strips trailing whitespace only (sent.rstrip()) before tokenizing.
-  const stripped = cased.replace(/\s+$/u, '');
+  const stripped = stripTrailingWhitespace(cased);
   return splitOnWhitespace((options.tokenizer ?? '13a') === '13a' ? tokenize13a(stripped) : stripped);
 }
 

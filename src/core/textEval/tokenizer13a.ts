@@ -27,7 +27,18 @@ export function tokenize13a(segment: string): string {
   return splitOnWhitespace(line).join(' ');
 }
 
+// Python's str.isspace() set, which differs from JavaScript's \s (\x1c–\x1f and \x85 in, \ufeff out).
+// eslint-disable-next-line no-control-regex -- the control characters are the point: Python counts them as whitespace
+const PYTHON_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+/;
+// eslint-disable-next-line no-control-regex -- as above
+const PYTHON_TRAILING_WHITESPACE = /[\t\n\v\f\r\x1c-\x1f \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+$/;
+
 /** Python's str.split() with no argument: runs of whitespace, no empty tokens. */
 export function splitOnWhitespace(text: string): string[] {
-  return text.split(/\s+/u).filter((token) => token.length > 0);
+  return text.split(PYTHON_WHITESPACE).filter((token) => token.length > 0);
+}
+
+/** Python's str.rstrip() with no argument. */
+export function stripTrailingWhitespace(text: string): string {
+  return text.replace(PYTHON_TRAILING_WHITESPACE, '');
 }

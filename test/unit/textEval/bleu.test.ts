@@ -25,6 +25,8 @@ test('13a tokenizer: punctuation, apostrophes, numbers, entities, skipped tags',
   assert.equal(tokenize13a('&quot;Hi&quot; &amp; &lt;bye&gt;'), '" Hi " & < bye >');
   assert.equal(tokenize13a('a<skipped> b (c) [d] {e}/f'), 'a b ( c ) [ d ] { e } / f');
   assert.equal(tokenize13a('hyph-\nenated\nline'), 'hyphenated line');
+  // whitespace is Python's: \x1f and \x85 separate tokens, a byte-order mark does not
+  assert.equal(tokenize13a('a\x1fb\x85c\ufeffd'), 'a b c\ufeffd');
 });
 
 test('corpus BLEU of the sacreBLEU README example is 48.530827 (published), with its n-gram counts', () => {
