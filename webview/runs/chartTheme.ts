@@ -14,8 +14,11 @@ export interface ChartTheme {
   palette: string[];
 }
 
-/** Enough distinct hues for many runs; the theme's chart colours come first. */
-const EXTRA_HUES = ['#4e79a7', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#9c755f', '#17becf', '#bcbd22', '#8c564b', '#e377c2'];
+/**
+ * Distinct hues that read on light and dark editors alike (Tableau 10 without its browns, which
+ * vanish on dark backgrounds); the theme's own chart colours follow.
+ */
+const EXTRA_HUES = ['#4e9bd6', '#f28e2b', '#e15759', '#76b7b2', '#59a14f', '#edc948', '#b07aa1', '#ff9da7', '#17becf', '#bcbd22', '#e377c2'];
 
 /**
  * More hues spread by the golden angle: with a few dozen colours two runs of a small comparison
@@ -37,7 +40,7 @@ export function readChartTheme(root: Element = document.documentElement): ChartT
     tooltipBackground: v('--vscode-editorHoverWidget-background', v('--vscode-editorWidget-background', v('--vscode-editor-background', '#252526'))),
     tooltipBorder: v('--vscode-editorHoverWidget-border', v('--vscode-panel-border', '#454545')),
     fontFamily: v('--vscode-font-family', 'sans-serif'),
-    palette: [...themed, ...EXTRA_HUES.filter((c) => !themed.includes(c)), ...GOLDEN_HUES],
+    palette: [...EXTRA_HUES, ...themed.filter((c) => !EXTRA_HUES.includes(c)), ...GOLDEN_HUES],
   };
 }
 

@@ -1,0 +1,72 @@
+// Comparing runs in real VS Code: two trained runs, multi-selected in the Experiments view,
+// "Compare Runs" from the context menu opens the Runs panel on their metric curves; the table
+// lists them and the side-by-side view shows their params and metrics.
+import assert from 'node:assert/strict';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+
+describe('comparing runs in VS Code', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('Compare Runs on two selected runs shows their curves, table and side-by-side values', { timeout: 240_000 }, async () => {
+    const workspace = makeWorkspace('compare');
+    // two runs of the example that differ in their seed and learning rate
+    const spec = readFileSync(join(workspace, 'penguins.train.yaml'), 'utf8');
+    const variant = spec.replace(/^seed: \d+$/m, 'seed: 11').replace(/learning_rate: [\d.]+/, 'learning_rate: 0.003');
+    assert.notEqual(variant, spec, 'the variant spec differs');
+    writeFileSync(join(workspace, 'penguins-variant.train.yaml'), variant);
+    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
+    mlops(workspace, 'train', join(workspace, 'penguins-variant.train.yaml'));
+
+    await withWorkbench(browser, workspace, 'compare-runs', async (page) => {
+      await openMlopsViews(page);
+      const rows = treeRows(mlopsView(page, 'Experiments'));
+      const runRows = rows.filter({ hasText: 'test_accuracy' });
+      await runRows.nth(1).waitFor({ timeout: 30_000 });
+      await runRows.nth(0).click();
+      await runRows.nth(1).click({ modifiers: ['Control'] });
+      const frame = webviewFrame(page);
+      // the context menu of a selected run; retried once, as a menu opened mid-render can close
+      for (let attempt = 1; ; attempt++) {
+        await runRows.nth(1).click({ button: 'right' });
+        const item = page.getByRole('menuitem', { name: 'Compare Runs' });
+        await item.waitFor({ timeout: 10_000 });
+        await item.click();
+        try {
+          await waitForText(frame.locator('[data-testid=selection-count]'), /2 selected/, 30_000);
+          break;
+        } catch (error) {
+          if (attempt >= 2) throw error;
+          await page.keyboard.press('Escape');
+        }
+      }
+      assert.equal(await frame.locator('[data-testid=tab-curves]').getAttribute('aria-selected'), 'true', 'compare opens on the metric curves');
+      const curve = frame.locator('[data-testid^=curve-] canvas').first();
+      await curve.waitFor({ timeout: 30_000 });
+      await setTheme(page, 'dark');
+      await screenshot(page, 'runs-compare-curves');
+
+      await frame.locator('[data-testid=tab-table]').click();
+      await waitForText(frame.locator('[data-testid=run-count]'), /2 runs/);
+      await screenshot(page, 'runs-table');
+
+      await frame.locator('[data-testid=tab-sideBySide]').click();
+      const side = await waitForText(frame.locator('[data-testid=side-by-side]'), /batch_size/);
+      assert.match(side, /test_accuracy/, 'metrics are compared too');
+      await screenshot(page, 'runs-side-by-side');
+      // "Only differences" hides what the two runs share
+      await frame.locator('[data-testid=only-diff]').check();
+      const diff = normalizeSpace(await waitForText(frame.locator('[data-testid=side-by-side]'), /Started/));
+      assert.doesNotMatch(diff, /batch_size/, `identical params are hidden: ${diff.slice(0, 300)}`);
+      assert.match(diff, /learning_rate/, 'the param that differs stays');
+    });
+  });
+});
