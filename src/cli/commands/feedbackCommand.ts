@@ -93,7 +93,7 @@ export function registerFeedbackCommand(program: Command): void {
         await workspace.tracking.getRun(runId);
         const s = store.summary(runId);
         if (globals.json) return printJson(s);
-        printTable(['', ''], [
+        printTable(['feedback', 'value'], [
           ['rows with feedback', String(s.count)],
           ['mean rating', s.meanRating === null ? '-' : `${s.meanRating.toFixed(2)} (${s.ratedCount} ratings)`],
           ['thumbs up', s.thumbsUpShare === null ? '-' : `${(s.thumbsUpShare * 100).toFixed(1)}% of ${s.thumbsCount}`],
