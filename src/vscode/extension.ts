@@ -24,6 +24,7 @@ import { registerEndpointsCommands } from './endpoints/endpointsCommands';
 import { EndpointsService } from './endpoints/endpointsService';
 import { EndpointsTreeProvider } from './endpoints/endpointsTreeProvider';
 import type { RunsPanelDependencies } from './runs/runsPanel';
+import { MonitorScheduler } from './monitors/monitorScheduler';
 import { registerMonitorsCommands } from './monitors/monitorsCommands';
 import { MonitorsTreeProvider, type MonitorNode } from './monitors/monitorsTreeProvider';
 
@@ -75,6 +76,7 @@ export function activate(context: vscode.ExtensionContext): void {
     monitors,
     monitorsView,
     ...registerMonitorsCommands({ storeService, jobs, tree: monitors }),
+    new MonitorScheduler({ storeService, jobs, tree: monitors }),
     endpointsService,
     endpointsTree,
     vscode.window.registerTreeDataProvider('mlops.endpoints', endpointsTree),

@@ -17,6 +17,38 @@ async function showReport(report: DriftReport): Promise<void> {
   await vscode.commands.executeCommand('markdown.showPreview', document.uri);
 }
 
+/**
+ * Runs one monitor spec: reads the data here, computes in a worker process, stores the report,
+ * refreshes the view; a tripped monitor always notifies (schedules pass announceCalm: false).
+ */
+export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: string, options: { announceCalm: boolean }): Promise<void> {
+  const job = deps.jobs.start('Running drift monitor');
+  try {
+    const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
+    const { runMonitor } = await import('../../core/monitoring/monitorRunner');
+    const { runChildJob } = await import('../../core/process/childJob');
+    const spec = await loadMonitorSpec(file);
+    const access = await deps.storeService.access({ create: true });
+    const store = access.state === 'open' ? access.store : undefined;
+    const result = await runMonitor(spec, {
+      store,
+      compute: (reference, current) => runChildJob('drift', { reference: { kind: 'table', table: reference }, current: { kind: 'table', table: current }, options: spec.options }),
+    });
+    deps.tree.refresh();
+    if (result.tripped) {
+      const choice = await vscode.window.showWarningMessage(result.alert ?? `Monitor ${spec.name} tripped`, 'Show Report');
+      if (choice === 'Show Report') await showReport(result.report);
+    } else if (options.announceCalm) {
+      const choice = await vscode.window.showInformationMessage(`Monitor ${spec.name}: no dataset drift (${result.report.driftedColumns} of ${result.report.columnCount} columns drifted).`, 'Show Report');
+      if (choice === 'Show Report') await showReport(result.report);
+    }
+  } catch (error) {
+    void vscode.window.showErrorMessage(`Monitor ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
+  } finally {
+    job.end();
+  }
+}
+
 /** "MLOps: Check Drift…", "MLOps: Run Monitor", "MLOps: Acknowledge Monitor Alerts". */
 export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vscode.Disposable[] {
   return [
@@ -49,31 +81,7 @@ export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vs
         file = picked?.uri.fsPath;
       }
       if (!file) return;
-      const job = deps.jobs.start('Running drift monitor');
-      try {
-        const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
-        const { runMonitor } = await import('../../core/monitoring/monitorRunner');
-        const { runChildJob } = await import('../../core/process/childJob');
-        const spec = await loadMonitorSpec(file);
-        const access = await deps.storeService.access({ create: true });
-        const store = access.state === 'open' ? access.store : undefined;
-        const result = await runMonitor(spec, {
-          store,
-          compute: (reference, current) => runChildJob('drift', { reference: { kind: 'table', table: reference }, current: { kind: 'table', table: current }, options: spec.options }),
-        });
-        deps.tree.refresh();
-        if (result.tripped) {
-          const choice = await vscode.window.showWarningMessage(result.alert ?? `Monitor ${spec.name} tripped`, 'Show Report');
-          if (choice === 'Show Report') await showReport(result.report);
-        } else {
-          const choice = await vscode.window.showInformationMessage(`Monitor ${spec.name}: no dataset drift (${result.report.driftedColumns} of ${result.report.columnCount} columns drifted).`, 'Show Report');
-          if (choice === 'Show Report') await showReport(result.report);
-        }
-      } catch (error) {
-        void vscode.window.showErrorMessage(`Monitor failed: ${error instanceof Error ? error.message : String(error)}`);
-      } finally {
-        job.end();
-      }
+      await runMonitorFile(deps, file, { announceCalm: true });
     }),
     vscode.commands.registerCommand('mlops.acknowledgeMonitorAlerts', async (node?: MonitorNode) => {
       if (!node) return;
