@@ -80,46 +80,62 @@ async function scoreCsv(model: LoadedModel, input: string, totalBytes: number, w
   let encoder: ((cells: string[][], line: number) => Float32Array) | undefined;
   let rows = 0;
   let bytes = 0;
-  let failure: unknown;
-  let writing: Promise<void> = Promise.resolve();
+  let pending = '';
+  const delimiter = /\.tsv$/i.test(input) ? '\t' : ',';
+  const scoreLines = async (text: string): Promise<void> => {
+    let data = splitCsv(text, delimiter);
+    if (!encoder) {
+      encoder = recordEncoder(model.preprocessing, (data[0] ?? []).map((h) => h.trim()), input);
+      data = data.slice(1);
+    }
+    if (data.length === 0) return;
+    const x = encoder(data, rows + 2);
+    await write(formatOutputs(model, model.predictEncoded(x, data.length), data.length));
+    rows += data.length;
+    options.onProgress?.({ rows, bytes: Math.min(bytes, totalBytes), totalBytes });
+  };
   const stream = createReadStream(input, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  stream.on('data', (chunk) => (bytes += Buffer.byteLength(chunk as string)));
-  await new Promise<void>((resolve, reject) => {
-    stream.on('error', (error) => reject(new Error(`${input}: cannot read (${error.message})`)));
-    Papa.parse<string[]>(stream as unknown as File, {
-      skipEmptyLines: true,
-      chunk: (result, parser) => {
-        try {
-          options.signal?.throwIfAborted();
-          let data = result.data;
-          if (!encoder) {
-            const header = data[0] ?? [];
-            encoder = recordEncoder(model.preprocessing, header, input);
-            data = data.slice(1);
-          }
-          const x = encoder(data, rows + 2);
-          const text = formatOutputs(model, model.predictEncoded(x, data.length), data.length);
-          rows += data.length;
-          const done = rows;
-          writing = writing.then(() => write(text)).then(() => options.onProgress?.({ rows: done, bytes: Math.min(bytes, totalBytes), totalBytes }));
-          writing.catch((error: unknown) => {
-            failure ??= error;
-            parser.abort();
-          });
-        } catch (error) {
-          failure = error;
-          parser.abort();
-        }
-      },
-      complete: () => resolve(),
-      error: (error: Error) => reject(new Error(`${input}: ${error.message}`)),
-    });
-  });
-  await writing.catch(() => undefined);
-  stream.destroy();
-  if (failure) throw failure;
+  try {
+    for await (const chunk of stream as AsyncIterable<string>) {
+      options.signal?.throwIfAborted();
+      bytes += Buffer.byteLength(chunk);
+      const text = pending + chunk;
+      const cut = text.lastIndexOf('\n');
+      if (cut < 0) {
+        pending = text;
+        continue;
+      }
+      const complete = text.slice(0, cut);
+      // A newline inside a quoted field: wait for the rest of the record.
+      if (complete.includes('"') && (complete.split('"').length - 1) % 2 === 1) {
+        pending = text;
+        continue;
+      }
+      pending = text.slice(cut + 1);
+      await scoreLines(complete);
+    }
+    if (pending.trim() !== '') await scoreLines(pending);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') throw new Error(`${input}: cannot read (${(error as Error).message})`, { cause: error });
+    throw error;
+  } finally {
+    stream.destroy();
+  }
   if (!encoder) throw new Error(`${input} is empty: it has no header line`);
   return rows;
+}
+
+/** Complete CSV lines → cells: a plain split when there are no quotes (the common, fast case), papaparse otherwise. */
+function splitCsv(text: string, delimiter: string): string[][] {
+  if (text.includes('"')) return Papa.parse<string[]>(text, { skipEmptyLines: true, delimiter }).data;
+  const lines = text.split('\n');
+  const out: string[][] = [];
+  for (const raw of lines) {
+    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (line === '') continue;
+    out.push(line.split(delimiter));
+  }
+  return out;
 }
 
 /** Encodes CSV rows straight from their string cells (no row objects), like transformRecords. */

@@ -55,6 +55,18 @@ describe('batch scoring', () => {
     assert.deepEqual(readFileSync(result.output, 'utf8').split('\n').slice(0, 51), fromCsv);
   });
 
+  it('reads quoted fields (with commas and newlines inside) and TSV the same as plain CSV', async () => {
+    const plain = 'island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,note\nDream,40,18,190,3700,male,x\nBiscoe,48,15,220,5200,female,y\n';
+    const quoted = '"island","bill_length_mm",bill_depth_mm,flipper_length_mm,body_mass_g,sex,note\n"Dream",40,18,190,3700,male,"a, b"\nBiscoe,"48",15,220,5200,female,"two\nlines"\n';
+    writeFileSync(join(work, 'plain.csv'), plain);
+    writeFileSync(join(work, 'quoted.csv'), quoted);
+    writeFileSync(join(work, 'tabs.tsv'), plain.replace(/,/g, '\t'));
+    const outputs = await Promise.all(['plain.csv', 'quoted.csv', 'tabs.tsv'].map(async (name) => readFileSync((await scoreFile(f.v1.packageDir, join(work, name))).output, 'utf8')));
+    assert.equal(outputs[0]?.trim().split('\n').length, 3);
+    assert.equal(outputs[1], outputs[0]);
+    assert.equal(outputs[2], outputs[0]);
+  });
+
   it('names the missing column, and cancels', async () => {
     const bad = join(work, 'bad.csv');
     writeFileSync(bad, 'island,sex\nDream,male\n');
