@@ -4,6 +4,8 @@
  * value, so small columns get exact quantiles. Hand-written: no npm package was cleared for
  * this; @datadog/sketches-js (DDSketch) would be the candidate to replace it.
  */
+import { sortFloat64 } from './float64QuickSort';
+
 export class KllSketch {
   private levels: Float64Array[] = [new Float64Array(64)];
   private sizes: number[] = [0];
@@ -63,7 +65,8 @@ export class KllSketch {
         this.levels.push(new Float64Array(this.k));
         this.sizes.push(0);
       }
-      const items = this.levels[h]!.subarray(0, size).sort();
+      const items = this.levels[h]!;
+      sortFloat64(items, 0, size);
       const offset = this.random();
       const pairs = size - (size % 2);
       const next = this.ensure(h + 1, Math.ceil(pairs / 2));

@@ -65,7 +65,8 @@ export class ProfileBuilder {
   private rng = 0x9e3779b9;
   private readonly pearsonColumns: number[];
   private readonly rowValues: Float64Array;
-  private readonly pairs: Float64Array; // per pair: n, mx, my, c, vx, vy
+  private readonly pairs: Float64Array; // per pair: n, Σx, Σy, Σxy, Σx², Σy² (shifted)
+  private readonly shifts: Float64Array;
   private readonly head: string[][] = [];
   private dupTable: Float64Array = new Float64Array(1 << 16);
   private dupUsed = 0;
@@ -113,6 +114,7 @@ export class ProfileBuilder {
       };
     });
     this.rowValues = new Float64Array(this.pearsonColumns.length);
+    this.shifts = new Float64Array(this.pearsonColumns.length).fill(NaN);
     const p = this.pearsonColumns.length;
     this.pairs = new Float64Array(((p * (p - 1)) / 2) * 6);
   }
@@ -219,29 +221,37 @@ export class ProfileBuilder {
     this.noteRowHash(rowHash);
   }
 
+  /**
+   * Pairwise-complete co-moments as plain sums of values shifted by each column's first value
+   * (the shift keeps the sums small so the final subtraction loses little precision; no division
+   * per row, which is what made the Welford form slow here).
+   */
   private updatePearson(): void {
     const p = this.pearsonColumns.length;
     const values = this.rowValues;
+    const shifts = this.shifts;
     const s = this.pairs;
+    for (let i = 0; i < p; i++) {
+      const v = values[i]!;
+      if (v === v && shifts[i] !== shifts[i]) shifts[i] = v;
+      values[i] = v - shifts[i]!;
+    }
     let k = 0;
     for (let i = 0; i < p; i++) {
       const x = values[i]!;
-      if (Number.isNaN(x)) {
+      if (x !== x) {
         k += (p - 1 - i) * 6;
         continue;
       }
       for (let j = i + 1; j < p; j++, k += 6) {
         const y = values[j]!;
-        if (Number.isNaN(y)) continue;
-        const n = ++s[k]!;
-        const dx = x - s[k + 1]!;
-        s[k + 1]! += dx / n;
-        const dy = y - s[k + 2]!;
-        s[k + 2]! += dy / n;
-        const ry = y - s[k + 2]!;
-        s[k + 3]! += dx * ry;
-        s[k + 4]! += dx * (x - s[k + 1]!);
-        s[k + 5]! += dy * ry;
+        if (y !== y) continue;
+        s[k]!++;
+        s[k + 1]! += x;
+        s[k + 2]! += y;
+        s[k + 3]! += x * y;
+        s[k + 4]! += x * x;
+        s[k + 5]! += y * y;
       }
     }
   }
@@ -385,8 +395,13 @@ export class ProfileBuilder {
     const j = Math.max(a, b);
     const k = (i * (2 * p - i - 1) / 2 + (j - i - 1)) * 6;
     const s = this.pairs;
-    if (s[k]! < 3 || s[k + 4]! <= 0 || s[k + 5]! <= 0) return null;
-    return Math.max(-1, Math.min(1, s[k + 3]! / Math.sqrt(s[k + 4]! * s[k + 5]!)));
+    const n = s[k]!;
+    if (n < 3) return null;
+    const c = s[k + 3]! - (s[k + 1]! * s[k + 2]!) / n;
+    const vx = s[k + 4]! - (s[k + 1]! * s[k + 1]!) / n;
+    const vy = s[k + 5]! - (s[k + 2]! * s[k + 2]!) / n;
+    if (vx <= 1e-12 * Math.abs(s[k + 4]!) || vy <= 1e-12 * Math.abs(s[k + 5]!) || vx <= 0 || vy <= 0) return null;
+    return Math.max(-1, Math.min(1, c / Math.sqrt(vx * vy)));
   }
 
   private columnProfile(c: ColumnState, sampleN: number, fromSample: boolean): ColumnProfile {
