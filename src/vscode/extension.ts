@@ -8,6 +8,7 @@ import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvaluationCommand';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
+import { registerProfileDataFileCommand } from './profile/profileDataFileCommand';
 import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
 import { StoreService, TRACKING_TOKEN_SECRET } from './store/storeService';
 import { registerFindBestModelCommand } from './training/findBestModelCommand';
@@ -119,6 +120,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTrainSpecDiagnostics(),
     ...registerRunsCommands(runsDeps),
     registerEvaluateTextCommand({ storeService, log }),
+    registerProfileDataFileCommand({ log }),
     registerReviewTextEvaluationCommand(deps),
     vscode.window.registerWebviewPanelSerializer(FEEDBACK_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
