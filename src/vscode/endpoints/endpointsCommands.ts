@@ -80,7 +80,7 @@ export function registerEndpointsCommands(deps: EndpointsCommandDependencies): v
       });
       if (portText === undefined) return;
       try {
-        const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: starting an endpoint for ${uri}` }, () => opened.manager.start({ uri, port: portText === '' ? 0 : Number(portText) }));
+        const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: starting an endpoint for ${uri}` }, () => opened.manager.start({ uri, port: portText === '' ? 0 : Number(portText), limits: { logSampleRate: Math.min(1, Math.max(0, vscode.workspace.getConfiguration('mlops.serving').get<number>('logSampleRate', 1))) } }));
         log.info(`Endpoint ${info.name} serves ${uri} (version ${info.version}) at ${info.url}`);
         const choice = await vscode.window.showInformationMessage(`MLOps: ${info.name} serves version ${info.version} at ${info.url}/invocations`, 'Copy URL', 'Send Sample Request');
         if (choice === 'Copy URL') await vscode.env.clipboard.writeText(`${info.url}/invocations`);
