@@ -83,3 +83,16 @@ describe('drift report', () => {
     assert.equal(report.columns.length, 2);
   });
 });
+
+describe('drift report split over worker processes', () => {
+  test('two workers give the same report as one', async () => {
+    const { computeDriftReportInWorkers } = await import('../../../src/core/drift/parallelDrift');
+    const reference = table('ref', range(5, (c) => numeric(`c${c}`, range(300, (i) => i * (c + 1)))));
+    const current = table('cur', range(5, (c) => numeric(`c${c}`, range(300, (i) => i * (c + 1) + (c % 2 ? 100 : 0)))));
+    const single = computeDriftReport(reference, current);
+    const split = await computeDriftReportInWorkers(reference, current, {}, 2);
+    assert.deepEqual(split.columns.map((c) => [c.column, c.drifted, c.score]), single.columns.map((c) => [c.column, c.drifted, c.score]));
+    assert.equal(split.datasetDrift, single.datasetDrift);
+    assert.equal(split.driftShare, single.driftShare);
+  });
+});
