@@ -50,3 +50,19 @@ test('Markdown and HTML reports', async () => {
   assert.ok(!html.includes('<script>"'));
   assert.match(html, /&#60;script&#62;/);
 });
+
+test('Parquet: the same statistics as the CSV of the same data', async () => {
+  const { writeParquet } = await import('../data/parquetWriter');
+  const path = join(dir, 'p.parquet');
+  writeFileSync(path, writeParquet([
+    { name: 'x', type: 'double', values: [2, 4, 4, 4, 5, 5, 7, 9] },
+    { name: 'g', type: 'string', values: ['a', 'b', null, 'a', 'a', 'b', 'a', 'a'] },
+  ]));
+  const p = await profileFile(path);
+  assert.equal(p.format, 'parquet');
+  assert.equal(p.rows, 8);
+  assert.equal(p.columns[0]!.numeric!.mean, 5);
+  assert.ok(Math.abs(p.columns[0]!.numeric!.std - Math.sqrt(32 / 7)) < 1e-12);
+  assert.equal(p.columns[1]!.missing, 1);
+  assert.deepEqual(p.columns[1]!.top, [{ value: 'a', count: 5 }, { value: 'b', count: 2 }]);
+});
