@@ -4,7 +4,7 @@ import { basename, join, resolve } from 'node:path';
 import { DriftInputError } from '../drift/columnDrift';
 import { computeDriftReport } from '../drift/driftReport';
 import { readDriftTable } from '../drift/driftSources';
-import type { DriftReport, DriftTableInput } from '../drift/driftTypes';
+import type { DriftReport } from '../drift/driftTypes';
 import { modelRegistryFor } from '../registry/registryAccess';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { SpecError } from '../training/specErrors';
@@ -26,11 +26,20 @@ export interface RunMonitorOptions {
   store?: WorkspaceStore;
   save?: boolean;
   /** compute the report elsewhere (e.g. a worker process); in this process when absent */
-  compute?: (reference: DriftTableInput, current: DriftTableInput, spec: MonitorSpec) => Promise<DriftReport>;
+  compute?: (reference: MonitorDataSource, current: MonitorDataSource, spec: MonitorSpec) => Promise<DriftReport>;
 }
 
-/** Reads the training dataset recorded on a model version's run, checked against the recorded digest. */
-async function modelReference(store: WorkspaceStore | undefined, uri: string, spec: MonitorSpec): Promise<DriftTableInput> {
+/** A file one side of a monitor reads; `digest` is what it must still hash to (a model's training data). */
+export interface MonitorDataSource {
+  path: string;
+  name: string;
+  digest?: string;
+  /** who recorded the digest, for the error when the file changed */
+  recordedBy?: string;
+}
+
+/** The training dataset recorded on a model version's run. */
+async function modelReference(store: WorkspaceStore | undefined, uri: string, spec: MonitorSpec): Promise<MonitorDataSource> {
   if (!store) throw new DriftInputError(`${spec.file}: reference.model needs the workspace store (to find ${uri})`);
   const version = modelRegistryFor(store).resolveUri(uri);
   if (!version.runId) throw new DriftInputError(`${spec.file}: reference.model ${uri} (version ${version.version}) has no run, so its training data is unknown`);
@@ -39,18 +48,23 @@ async function modelReference(store: WorkspaceStore | undefined, uri: string, sp
   const training = inputs.find((i) => i.context === 'training') ?? inputs[0];
   if (!training) throw new DriftInputError(`${spec.file}: reference.model ${uri}: run ${version.runId} recorded no dataset input`);
   if (!existsSync(training.source)) throw new DriftInputError(`${spec.file}: reference.model ${uri}: the training data ${training.source} (run ${version.runId}) no longer exists`);
-  const table = await readDriftTable(training.source, `${uri} training data (${training.name})`);
-  if (table.digest !== training.digest) {
-    throw new DriftInputError(`${spec.file}: reference.model ${uri}: ${training.source} changed since run ${version.runId} trained on it (digest ${training.digest}, now ${table.digest})`);
-  }
-  return table;
+  return { path: training.source, name: `${uri} training data (${training.name})`, digest: training.digest, recordedBy: `run ${version.runId}` };
 }
 
-/** Runs one monitor: reads both sides, computes the report, stores it and raises an alert if it tripped. */
+/**
+ * Runs one monitor: computes the report (by default here; `compute` can send the files to a worker
+ * process), stores it and raises an alert when the dataset drifted.
+ */
 export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions = {}): Promise<MonitorRunResult> {
-  const reference = spec.reference.kind === 'model' ? await modelReference(options.store, spec.reference.uri, spec) : await readDriftTable(spec.reference.path, spec.reference.asWritten);
-  const current = await readDriftTable(spec.current.path, spec.current.asWritten);
-  const report = options.compute ? await options.compute(reference, current, spec) : computeDriftReport(reference, current, spec.options);
+  const reference: MonitorDataSource = spec.reference.kind === 'model' ? await modelReference(options.store, spec.reference.uri, spec) : { path: spec.reference.path, name: spec.reference.asWritten };
+  const current: MonitorDataSource = { path: spec.current.path, name: spec.current.asWritten };
+  const report = options.compute
+    ? await options.compute(reference, current, spec)
+    : computeDriftReport(await readDriftTable(reference.path, reference.name), await readDriftTable(current.path, current.name), spec.options);
+  if (reference.digest !== undefined && report.reference.digest !== reference.digest) {
+    const uri = spec.reference.kind === 'model' ? spec.reference.uri : reference.name;
+    throw new DriftInputError(`${spec.file}: reference.model ${uri}: ${reference.path} changed since ${reference.recordedBy ?? 'the run'} trained on it (digest ${reference.digest}, now ${report.reference.digest ?? 'unknown'})`);
+  }
   const tripped = report.datasetDrift;
   const drifted = report.columns.filter((c) => c.drifted).map((c) => c.column);
   const alert = tripped

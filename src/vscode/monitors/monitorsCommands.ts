@@ -32,7 +32,9 @@ export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: s
     const store = access.state === 'open' ? access.store : undefined;
     const result = await runMonitor(spec, {
       store,
-      compute: (reference, current) => runChildJob('drift', { reference: { kind: 'table', table: reference }, current: { kind: 'table', table: current }, options: spec.options }),
+      // the worker reads and parses the files too: nothing heavy on the extension host's thread
+      compute: (reference, current) =>
+        runChildJob('drift', { reference: { kind: 'file', path: reference.path, name: reference.name }, current: { kind: 'file', path: current.path, name: current.name }, options: spec.options }),
     });
     deps.tree.refresh();
     if (result.tripped) {

@@ -36,6 +36,13 @@ test("a monitor's reference can be a model version's training data, checked agai
     const result = await runMonitor(spec, { store: fixture.store });
     assert.match(result.report.reference.name, /models:\/shop\/1 training data/);
     assert.equal(result.report.columns.find((c) => c.column === 'x')?.drifted, true);
+    // the same through a worker process that reads the files itself (how VS Code runs monitors)
+    const { runChildJob } = await import('../../../src/core/process/childJob');
+    const viaWorker = await runMonitor(spec, {
+      store: fixture.store,
+      compute: (reference, current) => runChildJob('drift', { reference: { kind: 'file', path: reference.path, name: reference.name }, current: { kind: 'file', path: current.path, name: current.name }, options: spec.options }),
+    });
+    assert.deepEqual(viaWorker.report.columns.map((c) => c.score), result.report.columns.map((c) => c.score));
     // the training file changed after the run: the monitor refuses to compare with the wrong data
     writeFileSync(train, 'x,colour\n1,red\n');
     await assert.rejects(runMonitor(spec, { store: fixture.store }), /changed since run [0-9a-f]{32} trained on it/);
