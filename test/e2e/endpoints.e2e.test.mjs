@@ -1,0 +1,48 @@
+// Serving in real VS Code: Serve Model… from the palette, the Endpoints view with its live
+// figures, and Send Sample Request answered by the endpoint.
+import assert from 'node:assert/strict';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
+
+describe('endpoints in VS Code', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('Serve Model… from the palette, the Endpoints view, Send Sample Request', { timeout: 240_000 }, async () => {
+    const workspace = makeWorkspace('endpoints');
+    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
+    const runId = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs[0].info.runId;
+    mlops(workspace, 'models', 'register', runId, '--name', 'penguins', '--actor', 'alice');
+    mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '1', '--actor', 'alice');
+    await withWorkbench(browser, workspace, 'endpoints', async (page) => {
+      await openMlopsViews(page);
+      await runCommand(page, 'MLOps: Serve Model…');
+      const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await pick.filter({ hasText: 'penguins@champion' }).first().waitFor({ timeout: 20_000 });
+      await pick.filter({ hasText: 'penguins@champion' }).first().click();
+      const input = page.locator('.quick-input-widget input.input');
+      await input.waitFor({ timeout: 10_000 });
+      await page.waitForTimeout(300);
+      await input.press('Enter');
+      await waitForText(page.locator('.notifications-toasts'), /penguins-champion serves version 1 at http:\/\/127\.0\.0\.1:\d+\/invocations/, 60_000);
+      const pane = mlopsView(page, 'Endpoints');
+      await pane.click().catch(() => undefined);
+      const row = treeRows(pane).filter({ hasText: 'penguins-champion' }).first();
+      await waitForText(row, /penguins-champion\s*v1 · \d+ req/, 30_000);
+      await screenshot(page, 'endpoints-view');
+      await runCommand(page, 'MLOps: Send Sample Request');
+      await waitForText(page.locator('.monaco-editor .view-lines').first(), /"predictions"/, 30_000);
+      await page.waitForTimeout(1500);
+      await screenshot(page, 'endpoints-sample-response');
+      await waitForText(row, /penguins-champion\s*v1 · [1-9]\d* req · p50/, 30_000);
+      await screenshot(page, 'endpoints-view-traffic');
+      assert.ok(true);
+    });
+  });
+});
