@@ -1,26 +1,12 @@
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../../../src/cli/main';
 import { feedbackToCsv, feedbackToJsonl } from '../../../src/core/feedback/feedbackExport';
 import { FeedbackStore } from '../../../src/core/feedback/feedbackStore';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { tempStoreDir } from '../store/testSupport';
+import { mlopsInProcess as mlops } from '../lib/runCliInProcess';
 
-async function mlops(workspace: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const realOut = process.stdout.write.bind(process.stdout);
-  const realErr = process.stderr.write.bind(process.stderr);
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]): boolean => (typeof chunk === 'string' ? ((out += chunk), true) : realOut(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array): boolean => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    return { code: await runCli(['-w', workspace, ...args]), out, err };
-  } finally {
-    process.stdout.write = realOut;
-    process.stderr.write = realErr;
-  }
-}
 
 test('feedback is saved per reviewer and row, updates in place, and becomes run metrics; survives reopen', async () => {
   const { dir, cleanup } = tempStoreDir();

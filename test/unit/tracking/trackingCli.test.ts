@@ -2,27 +2,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { runCli } from '../../../src/cli/main';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { tempStoreDir } from '../store/testSupport';
+import { mlopsInProcess as mlops } from '../lib/runCliInProcess';
 
-/** Runs the CLI in-process and captures what it prints. */
-async function mlops(workspace: string, ...args: string[]): Promise<{ code: number; out: string; err: string }> {
-  let out = '';
-  let err = '';
-  const realOut = process.stdout.write.bind(process.stdout);
-  const realErr = process.stderr.write.bind(process.stderr);
-  // Only text is ours: node:test talks to its parent through stdout in binary chunks.
-  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]): boolean => (typeof chunk === 'string' ? ((out += chunk), true) : realOut(chunk, ...rest))) as typeof process.stdout.write;
-  process.stderr.write = ((chunk: string | Uint8Array): boolean => ((err += String(chunk)), true)) as typeof process.stderr.write;
-  try {
-    const code = await runCli(['-w', workspace, ...args]);
-    return { code, out, err };
-  } finally {
-    process.stdout.write = realOut;
-    process.stderr.write = realErr;
-  }
-}
 
 test('a shell script can track a run: log start, metric (incl. -inf), param, tag, end; then search and show it', async () => {
   const { dir, cleanup } = tempStoreDir();
