@@ -86,5 +86,5 @@ if (watch) {
 } else {
   const t0 = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  console.log(`esbuild: built ${webviewEntries.length} webview bundle(s) and 3 node bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
+  console.log(`esbuild: built ${webviewEntries.length} webview bundle(s) and ${Object.keys(builds[0].entryPoints).length} node bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
 }
