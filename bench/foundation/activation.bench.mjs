@@ -46,7 +46,9 @@ const activation = {
 const pkg = spawnSync('npm', ['run', '--silent', 'package'], { cwd: root, encoding: 'utf8' });
 if (pkg.status !== 0) throw new Error(`npm run package failed:\n${pkg.stdout}\n${pkg.stderr}`);
 const vsixPath = join(root, 'dist-vsix/mlops-studio.vsix');
-const files = /(\d+) files/.exec(pkg.stdout + pkg.stderr)?.[1];
+// Count the archive's entries (vsce's own listing is a tree with per-folder counts).
+const listing = spawnSync('unzip', ['-Z1', join(root, 'dist-vsix/mlops-studio.vsix')], { encoding: 'utf8' });
+const files = listing.status === 0 ? String(listing.stdout.split('\n').filter((l) => l && !l.endsWith('/')).length) : undefined;
 const vsix = existsSync(vsixPath) ? { bytes: statSync(vsixPath).size, mb: +(statSync(vsixPath).size / 1048576).toFixed(2), files: files ? Number(files) : undefined } : undefined;
 
 const result = { benchmark: 'activation', date: new Date().toISOString(), node: process.version, activation, vsix };
