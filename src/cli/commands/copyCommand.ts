@@ -16,9 +16,44 @@ interface CopyOptions {
  * of the same runs skips them (they carry an `mlops.copiedFrom` tag).
  */
 export function registerCopyCommand(program: Command): void {
-  program
-    .command('copy')
-    .description('copy runs between the workspace store and an MLflow tracking server')
+  const copy = program.command('copy').description('copy runs and model versions between the workspace store and an MLflow tracking server');
+  copy
+    .command('model')
+    .description('copy model versions (with their runs, files, stage and aliases) --to or --from an MLflow server')
+    .argument('<name>', 'registered model name')
+    .argument('<versions...>', 'version numbers in the source')
+    .option('--to <url>', 'copy from the workspace registry to this MLflow server')
+    .option('--from <url>', 'copy from this MLflow server into the workspace registry')
+    .option('--token <token>', 'bearer token for the server (default: $MLFLOW_TRACKING_TOKEN)')
+    .action(async (name: string, versionArgs: string[], options: CopyOptions) => {
+      if (Boolean(options.to) === Boolean(options.from)) throw new CliError('say where to copy: either --to URL (workspace → server) or --from URL (server → workspace)');
+      const versions = versionArgs.map((v) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 1) throw new CliError(`"${v}" is not a version number (1, 2, …)`);
+        return { name, version: n };
+      });
+      const url = (options.to ?? options.from) as string;
+      const token = options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null;
+      const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
+      const { MlflowRegistryClient } = await import('../../core/remote/mlflowRegistryClient');
+      const { copyVersionsToLocal, copyVersionsToRemote } = await import('../../core/remote/modelVersionCopy');
+      const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+      const remote = { tracking: new MlflowRestClient({ url, token }), registry: new MlflowRegistryClient({ url, token }) };
+      await withStore(
+        program,
+        async (store, globals) => {
+          const local = { tracking: store.tracking, registry: modelRegistryFor(store) };
+          const results = options.to ? await copyVersionsToRemote(local, remote, versions, `workspace:${store.dir}`) : await copyVersionsToLocal(remote, local, versions, url);
+          if (globals.json) {
+            process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+            return;
+          }
+          for (const r of results) process.stdout.write(`${r.skipped ? 'already there' : 'copied'}: ${r.source.name} v${r.source.version} → ${r.target.name} v${r.target.version} ${options.to ? `on ${url}` : 'in the workspace'}\n`);
+        },
+        { create: Boolean(options.from) },
+      );
+    });
+  copy
     .command('runs')
     .description('copy runs (the given ids, or every run of --experiment) --to or --from an MLflow server')
     .argument('[runIds...]', 'run ids in the source')

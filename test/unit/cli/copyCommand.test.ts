@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { describe, test } from 'node:test';
+import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import { startTrackingServer } from '../../../src/core/server/trackingServer';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { runCli } from '../lib/runCli';
@@ -55,6 +56,31 @@ describe('mlops copy runs', () => {
       const back = await cli(['--workspace', elsewhere, 'copy', 'runs', '--from', server.url, '--token', 'a-long-enough-team-token', copied.info.runId]);
       assert.equal(back.status, 0, back.stderr);
       assert.match(back.stdout, /1 run\(s\) copied/);
+    } finally {
+      await server.close();
+      await team.close();
+    }
+  });
+
+  test('copies a trained model version to an MLflow server with its run and files; a second copy skips it', async () => {
+    const workspace = mkdtempSync(join(tmpdir(), 'mlops-copy-model-'));
+    const spec = join(__dirname, '..', '..', '..', 'examples', 'penguins.train.yaml');
+    const trained = runCli(['--workspace', workspace, '--json', 'train', spec, '--backend', 'js']);
+    assert.equal(trained.status, 0, trained.stderr);
+    const runId = (JSON.parse(trained.stdout) as { runId: string }).runId;
+    const registered = runCli(['--workspace', workspace, 'models', 'register', runId, '--name', 'penguins']);
+    assert.equal(registered.status, 0, registered.stderr);
+
+    const team = await openWorkspaceStore({ dir: mkdtempSync(join(tmpdir(), 'mlops-team-models-')), writerName: 'team server' });
+    const server = await startTrackingServer({ store: team, token: 'a-long-enough-team-token' });
+    try {
+      const first = await cli(['--workspace', workspace, 'copy', 'model', 'penguins', '1', '--to', server.url, '--token', 'a-long-enough-team-token']);
+      assert.equal(first.status, 0, first.stderr);
+      assert.match(first.stdout, /copied: penguins v1 → penguins v1 on http/);
+      const version = await modelRegistryFor(team).getVersion('penguins', 1);
+      assert.ok(version, 'the server has the version');
+      const again = await cli(['--workspace', workspace, 'copy', 'model', 'penguins', '1', '--to', server.url, '--token', 'a-long-enough-team-token']);
+      assert.match(again.stdout, /already there: penguins v1/);
     } finally {
       await server.close();
       await team.close();
