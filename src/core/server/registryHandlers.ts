@@ -164,9 +164,10 @@ async function getModel(context: HandlerContext): Promise<object> {
 
 async function renameModel(context: HandlerContext): Promise<object> {
   const name = requiredString(context.params, 'name');
-  requiredString(context.params, 'new_name');
-  registryOf(context).getModel(name);
-  throw new MlflowHttpError(501, 'NOT_IMPLEMENTED', `Renaming registered model "${name}" is not supported: MLOps Studio keeps a model's name for its audit log and models:/ URIs. Register the versions under a new model instead.`);
+  const newName = requiredString(context.params, 'new_name');
+  // Versions, aliases, history and lineage follow the model; the audit log records the rename.
+  const renamed = await registryOf(context).renameModel(name, newName);
+  return { registered_model: await modelJson(context, renamed, true) };
 }
 
 async function updateModel(context: HandlerContext): Promise<object> {

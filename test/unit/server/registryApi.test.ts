@@ -95,9 +95,12 @@ test('registry: the requests of create_registered_model … register_model … a
     const listed = await fx.api('GET', '/api/2.0/mlflow-artifacts/artifacts', { path: first.source.replace('mlflow-artifacts:/', '') });
     assert.deepEqual((listed.json as { files: { path: string }[] }).files.map((f) => f.path), ['MLmodel.json', 'model.json']);
 
-    const rename = await fx.api('POST', 'registered-models/rename', { name: 'demo-model', new_name: 'other' });
-    assert.equal(rename.status, 501);
-    assert.match((rename.json as ErrorBody).message, /Renaming registered model "demo-model" is not supported/);
+    const rename = await fx.api('POST', 'registered-models/rename', { name: 'demo-model', new_name: 'renamed-model' });
+    assert.equal((rename.json as { registered_model: { name: string } }).registered_model.name, 'renamed-model');
+    assert.equal((await fx.api('GET', 'model-versions/get', { name: 'renamed-model', version: '1' })).status, 200, 'versions follow the rename');
+    assert.equal((await fx.api('GET', 'registered-models/get', { name: 'demo-model' })).status, 404);
+    const back = await fx.api('POST', 'registered-models/rename', { name: 'renamed-model', new_name: 'demo-model' });
+    assert.equal((back.json as { registered_model: { name: string } }).registered_model.name, 'demo-model');
 
     assert.deepEqual((await fx.api('DELETE', 'model-versions/delete', { name: 'demo-model', version: '1' })).json, {});
     assert.equal((await fx.api('GET', 'model-versions/get', { name: 'demo-model', version: '1' })).status, 404);
