@@ -4,33 +4,13 @@ import { CliError, type CliGlobalOptions } from '../cliContext';
 import type { EndpointInfo } from '../../core/serving/endpointManager';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { printJson, withStore } from './trackingCliSupport';
-
-function parsePort(text: string | undefined): number {
-  if (text === undefined) return 0;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be an integer from 0 to 65535 (0 picks a free port), got "${text}"`);
-  return port;
-}
+import { parsePortOption, waitForStopSignal } from '../foregroundServer';
 
 function parseRate(text: string | undefined): number {
   if (text === undefined) return 1;
   const rate = Number(text);
   if (!(rate >= 0 && rate <= 1)) throw new CliError(`--log-sample must be a fraction from 0 to 1, got "${text}"`);
   return rate;
-}
-
-function waitForStopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
 }
 
 /** One row of the training data (or made up from the signature) for the curl example. */
@@ -54,7 +34,7 @@ export function registerServeCommand(program: Command): void {
     .option('-p, --port <port>', 'port on 127.0.0.1 (default 0: a free one)')
     .option('--log-sample <fraction>', 'fraction of requests written to the request log (default 1)')
     .action(async (uri: string, options: { port?: string; logSample?: string }) => {
-      const port = parsePort(options.port);
+      const port = parsePortOption(options.port);
       const logSampleRate = parseRate(options.logSample);
       await withStore(program, async (store, globals: CliGlobalOptions) => {
         const { EndpointManager } = await import('../../core/serving/endpointManager');

@@ -1,27 +1,7 @@
 import type { Command } from 'commander';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { EXIT_STORE_LOCKED, printJson } from './trackingCliSupport';
-
-function parsePort(text: string | undefined): number {
-  if (text === undefined) return 0;
-  const port = Number(text);
-  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new CliError(`--port must be an integer from 0 to 65535 (0 picks a free port), got "${text}"`);
-  return port;
-}
-
-function waitForStopSignal(): Promise<string> {
-  return new Promise((resolve) => {
-    const stop = (signal: string): void => {
-      process.off('SIGINT', onInt);
-      process.off('SIGTERM', onTerm);
-      resolve(signal);
-    };
-    const onInt = (): void => stop('SIGINT');
-    const onTerm = (): void => stop('SIGTERM');
-    process.on('SIGINT', onInt);
-    process.on('SIGTERM', onTerm);
-  });
-}
+import { parsePortOption, waitForStopSignal } from '../foregroundServer';
 
 /**
  * `mlops server`: the MLflow-compatible tracking server in the foreground, as the store's writer,
@@ -35,7 +15,7 @@ export function registerServerCommand(program: Command): void {
     .option('--no-token', 'accept requests without a bearer token (only for trusted, single-user machines)')
     .action(async (options: { port?: string; token: boolean }) => {
       const globals = program.opts<CliGlobalOptions>();
-      const port = parsePort(options.port);
+      const port = parsePortOption(options.port);
       const dir = resolveStoreDir(globals);
       const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
       const { startTrackingServer } = await import('../../core/server/trackingServer');
