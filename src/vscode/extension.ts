@@ -118,7 +118,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTuneCommand({ storeService, jobs, log }),
     ...registerFindBestModelCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
-    ...registerRunsCommands(runsDeps),
+    ...registerRunsCommands(runsDeps, () => experimentsView.selection),
     registerEvaluateTextCommand({ storeService, log }),
     registerProfileDataFileCommand({ log }),
     registerReviewTextEvaluationCommand(deps),

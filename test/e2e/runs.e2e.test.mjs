@@ -1,11 +1,11 @@
 // Comparing runs in real VS Code: two trained runs, multi-selected in the Experiments view,
-// "Compare Runs" from the context menu opens the Runs panel on their metric curves; the table
+// "Compare Runs" (context menu or palette) opens the Runs panel on their metric curves; the table
 // lists them and the side-by-side view shows their params and metrics.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 describe('comparing runs in VS Code', () => {
   let browser;
@@ -34,20 +34,9 @@ describe('comparing runs in VS Code', () => {
       await runRows.nth(0).click();
       await runRows.nth(1).click({ modifiers: ['Control'] });
       const frame = webviewFrame(page);
-      // the context menu of a selected run; retried once, as a menu opened mid-render can close
-      for (let attempt = 1; ; attempt++) {
-        await runRows.nth(1).click({ button: 'right' });
-        const item = page.getByRole('menuitem', { name: 'Compare Runs' });
-        await item.waitFor({ timeout: 10_000 });
-        await item.click();
-        try {
-          await waitForText(frame.locator('[data-testid=selection-count]'), /2 selected/, 30_000);
-          break;
-        } catch (error) {
-          if (attempt >= 2) throw error;
-          await page.keyboard.press('Escape');
-        }
-      }
+      // the runs selected in the tree are what "Compare Runs" compares (palette or context menu)
+      await runCommand(page, 'MLOps: Compare Runs');
+      await waitForText(frame.locator('[data-testid=selection-count]'), /2 selected/, 45_000);
       assert.equal(await frame.locator('[data-testid=tab-curves]').getAttribute('aria-selected'), 'true', 'compare opens on the metric curves');
       const curve = frame.locator('[data-testid^=curve-] canvas').first();
       await curve.waitFor({ timeout: 30_000 });

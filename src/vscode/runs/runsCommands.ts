@@ -7,7 +7,11 @@ import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
 import type { StoreService } from '../store/storeService';
 import type { RunsPanelDependencies, RunsScope } from './runsPanel';
 
-export function registerRunsCommands(deps: RunsPanelDependencies): vscode.Disposable[] {
+/**
+ * `experimentsSelection` gives the runs selected in the Experiments view, so "Compare Runs" from
+ * the command palette (or a keybinding) compares them just as the context menu does.
+ */
+export function registerRunsCommands(deps: RunsPanelDependencies, experimentsSelection: () => readonly ExperimentsNode[] = () => []): vscode.Disposable[] {
   const show = async (scope: RunsScope): Promise<void> => {
     const { RunsPanel } = await import('./runsPanel');
     RunsPanel.show(scope, deps);
@@ -23,7 +27,7 @@ export function registerRunsCommands(deps: RunsPanelDependencies): vscode.Dispos
     }),
     vscode.commands.registerCommand('mlops.compareRuns', async (node?: ExperimentsNode, selected?: readonly ExperimentsNode[]) => {
       // A context-menu click passes the clicked node and the whole multi-selection.
-      const nodes = selected && selected.length > 0 ? selected : node ? [node] : [];
+      const nodes = selected && selected.length > 0 ? selected : node ? [node] : experimentsSelection();
       const runs = nodes.flatMap((n) => (n.kind === 'run' ? [n.run] : []));
       if (runs.length === 0) {
         void vscode.window.showInformationMessage('Select two or more runs in the Experiments view (Ctrl/Cmd-click), then choose "Compare Runs".');
