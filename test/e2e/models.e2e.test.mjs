@@ -74,21 +74,22 @@ describe('models in VS Code', () => {
 
       // Show History: aliases over time and the audit log, in a markdown preview.
       const item = page.locator('.monaco-menu .action-item').filter({ hasText: 'Show History' }).first();
+      const preview = page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
+      // A context-menu click can be lost while the tree re-renders under load: open it again.
       for (let attempt = 0; ; attempt++) {
         await page.mouse.move(900, 300); // away from hover cards
         await page.keyboard.press('Escape');
         await model.click({ button: 'right', force: true });
         try {
           await item.waitFor({ timeout: 3_000 });
+          await item.hover();
+          await item.click();
+          await waitForText(preview.locator('body'), /penguins: history[\s\S]*@champion\s+v3/, 15_000);
           break;
         } catch (error) {
           if (attempt === 3) throw error;
         }
       }
-      await item.hover();
-      await item.click();
-      const preview = page.locator('iframe.webview.ready').filter({ visible: true }).first().contentFrame().locator('iframe#active-frame').contentFrame();
-      await waitForText(preview.locator('body'), /penguins: history[\s\S]*@champion\s+v3/, 20_000);
       await screenshot(page, 'models-history');
     });
     // The audit log has it all, with who did what.
