@@ -41,7 +41,8 @@ export function denseForward(layers: readonly DenseLayerShape[], weights: readon
   return input;
 }
 
-function activation(z: number, kind: DenseLayerShape['activation']): number {
+/** A layer's activation of one pre-activation value (linear and softmax logits pass through). */
+export function activation(z: number, kind: DenseLayerShape['activation']): number {
   switch (kind) {
     case 'relu':
       return z > 0 ? z : 0;

@@ -5,6 +5,8 @@ import { createArena, makeGemm } from './simdGemm';
 import { foldTargetScaling, resolveMonitor, type TrainedNetwork, type TrainNetworkInput } from './tfTrainer';
 import type { BatchLossColumns, TrainProgressEvent } from './trainingEvents';
 import type { TrainSpec } from './trainSpec';
+// The same activation the served model applies, so training and serving cannot drift apart.
+import { activation } from '../modelPackage/denseForward';
 
 /**
  * The same training as tfTrainer (same layers, losses, optimizers, seeded shuffles and dropout,
@@ -253,21 +255,6 @@ function transposeInto(m: Float32Array, out: Float32Array, rows: number, cols: n
   }
 }
 
-function activate(z: number, kind: DenseLayerShape['activation']): number {
-  switch (kind) {
-    case 'relu':
-      return z > 0 ? z : 0;
-    case 'tanh':
-      return Math.tanh(z);
-    case 'sigmoid':
-      return 1 / (1 + Math.exp(-z));
-    case 'elu':
-      return z > 0 ? z : Math.exp(z) - 1;
-    default:
-      return z; // linear, and softmax logits (the softmax is in the loss)
-  }
-}
-
 /** d activation / dz, written in terms of the activation's output a */
 function derivative(a: number, kind: DenseLayerShape['activation']): number {
   switch (kind) {
@@ -445,7 +432,7 @@ function biasActivate(out: Float32Array, b: Float32Array, rows: number, units: n
   }
   for (let r = 0; r < rows; r++) {
     const o = r * units;
-    for (let u = 0; u < units; u++) out[o + u] = activate((out[o + u] as number) + (b[u] as number), kind);
+    for (let u = 0; u < units; u++) out[o + u] = activation((out[o + u] as number) + (b[u] as number), kind);
   }
 }
 
