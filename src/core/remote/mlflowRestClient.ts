@@ -30,6 +30,7 @@ import type {
 import type { Json, MlflowHttpOptions, Params } from './mlflowHttp';
 import { MlflowHttp, queryString, RemoteServerError } from './mlflowHttp';
 import { doubleFromJson, experimentFromJson, runFromJson, runInfoFromJson } from './mlflowRestMapping';
+import { ChangeListeners } from '../tracking/changeListeners';
 
 export type MlflowRestClientOptions = MlflowHttpOptions;
 
@@ -60,7 +61,7 @@ function encodePath(path: string): string {
  */
 export class MlflowRestClient implements TrackingStore {
   private readonly http: MlflowHttp;
-  private readonly listeners = new Set<(change: TrackingChange) => void>();
+  private readonly changes = new ChangeListeners<TrackingChange>();
 
   constructor(options: MlflowRestClientOptions) {
     this.http = new MlflowHttp(options);
@@ -71,18 +72,11 @@ export class MlflowRestClient implements TrackingStore {
   }
 
   private emit(change: TrackingChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch {
-        // a broken listener must not break the client
-      }
-    }
+    this.changes.emit(change);
   }
 
   onDidChange(listener: (change: TrackingChange) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.add(listener);
   }
 
   // ---- experiments -------------------------------------------------------------------------

@@ -44,6 +44,7 @@ import type {
   UpdateRunOptions,
 } from './trackingTypes';
 import { RUN_STATUSES } from './trackingTypes';
+import { ChangeListeners } from './changeListeners';
 
 export interface LocalTrackingStoreOptions {
   /** a RUNNING run whose owner died is failed only once its heartbeat is this old (default 15 s) */
@@ -73,7 +74,7 @@ export class LocalTrackingStore implements TrackingStore {
   private readonly experiments = new Map<string, ExperimentState>();
   private readonly experimentsByName = new Map<string, ExperimentState>();
   private readonly runs = new Map<string, RunState>();
-  private readonly listeners = new Set<(change: TrackingChange) => void>();
+  private readonly changes = new ChangeListeners<TrackingChange>();
   private readonly artifacts: ArtifactStore;
   private readonly staleRunAfterMs: number;
   private readonly host = hostname();
@@ -121,18 +122,11 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   private emit(change: TrackingChange): void {
-    for (const listener of this.listeners) {
-      try {
-        listener(change);
-      } catch {
-        // A broken view must not break the store.
-      }
-    }
+    this.changes.emit(change);
   }
 
   onDidChange(listener: (change: TrackingChange) => void): Disposable {
-    this.listeners.add(listener);
-    return { dispose: () => this.listeners.delete(listener) };
+    return this.changes.add(listener);
   }
 
   private experimentState(experimentId: string): ExperimentState {
