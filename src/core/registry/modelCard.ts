@@ -1,5 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { EvaluationCurves } from '../evaluation/evaluationCurves';
 import { PACKAGE_FILES, type ModelManifest, type ModelSignature } from '../modelPackage/modelPackageFormat';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { DatasetInput, Run } from '../tracking/trackingTypes';
@@ -26,6 +27,8 @@ export interface ModelCard {
   /** final training metrics (loss, val_loss, …) */
   readonly training: Readonly<Record<string, number>>;
   readonly confusionMatrix: ConfusionMatrix | null;
+  /** ROC/PR per class or predicted-vs-actual and residuals; null for versions trained before curves were saved */
+  readonly curves: EvaluationCurves | null;
   readonly dataset: { readonly digest: string | null; readonly source: string | null; readonly name: string | null; readonly inputs: readonly DatasetInput[] };
   readonly params: Readonly<Record<string, string>>;
   readonly backend: string | null;
@@ -60,6 +63,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
   const manifest = readJson<ModelManifest>(join(packageDir, PACKAGE_FILES.manifest));
   const packageMetrics = readJson<{ training?: Record<string, number> }>(join(packageDir, PACKAGE_FILES.metrics));
   const confusion = readJson<ConfusionMatrix>(join(v.storageDir, 'evaluation', 'confusion_matrix.json'));
+  const curves = readJson<EvaluationCurves>(join(v.storageDir, 'evaluation', 'curves.json'));
   let run: Run | undefined;
   try {
     run = await tracking.getRun(v.runId);
@@ -88,6 +92,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
     evaluation,
     training,
     confusionMatrix: confusion,
+    curves,
     dataset: { digest, source: input?.source ?? manifest?.dataset ?? null, name: input?.name ?? null, inputs },
     params: Object.fromEntries((run?.data.params ?? []).map((p) => [p.key, p.value])),
     backend: manifest?.backend ?? tag('mlops.backend'),

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import { readTable } from '../data/tableReader';
+import { classificationCurves, regressionCurves, type EvaluationCurves } from '../evaluation/evaluationCurves';
 import { evaluateClassifier, evaluateRegressor, evaluationMetrics, type EvaluationReport } from '../evaluation/evaluationReport';
 import { denseForward } from '../modelPackage/denseForward';
 import { MODEL_DIR, PACKAGE_FILES, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, type ModelManifest, type ModelSignature, type PackageFile } from '../modelPackage/modelPackageFormat';
@@ -85,9 +86,11 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
 
   emit({ type: 'phase', phase: 'evaluating' });
   let evaluation: EvaluationReport | undefined;
+  let curves: EvaluationCurves | undefined;
   if (data.test.count > 0) {
     const out = denseForward(layers, trained.weights, data.test.x, data.test.count);
     evaluation = data.task === 'classification' ? evaluateClassifier(data.test.y, out, data.classes) : evaluateRegressor(data.test.y, out);
+    curves = data.task === 'classification' ? classificationCurves(data.test.y, out, data.classes) : regressionCurves(data.test.y, out);
   }
   const testMetrics = evaluation ? evaluationMetrics(evaluation) : {};
 
@@ -135,6 +138,7 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     files.push({ path: 'evaluation/report.json', data: json(evaluation) });
     if (evaluation.task === 'classification') files.push({ path: 'evaluation/confusion_matrix.json', data: json({ labels: evaluation.classes, matrix: evaluation.confusion }) });
   }
+  if (curves) files.push({ path: 'evaluation/curves.json', data: JSON.stringify(curves) });
   return {
     backend: backend.chosen,
     epochsRun: trained.epochsRun,
