@@ -108,7 +108,10 @@ export function regressionCurves(actual: ArrayLike<number>, predicted: ArrayLike
   }
   const width = (max - min) / RESIDUAL_BINS;
   const counts = new Array<number>(RESIDUAL_BINS).fill(0);
-  for (const r of residuals) counts[Math.min(RESIDUAL_BINS - 1, Math.floor((r - min) / width))]++;
+  for (const r of residuals) {
+    const bin = Math.min(RESIDUAL_BINS - 1, Math.floor((r - min) / width));
+    counts[bin] = (counts[bin] ?? 0) + 1;
+  }
   const edges = Array.from({ length: RESIDUAL_BINS + 1 }, (_, i) => min + i * width);
   return { task: 'regression', predictedVsActual, residuals: { edges, counts } };
 }
