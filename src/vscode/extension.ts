@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
 import { FEEDBACK_VIEW_TYPE } from '../protocol/feedback/feedbackContract';
+import { MODEL_REVIEW_VIEW_TYPE } from '../protocol/modelReview/modelReviewContract';
 import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
@@ -18,6 +19,7 @@ import { registerTuneCommand } from './training/tuneCommand';
 import { registerEvaluateTextCommand } from './textEval/evaluateTextCommand';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
+import { registerModelReviewCommands } from './modelReview/modelReviewCommands';
 import { registerModelsCommands } from './models/modelsCommands';
 import { ModelsTreeProvider, type ModelsNode } from './models/modelsTreeProvider';
 import { registerRunsCommands } from './runs/runsCommands';
@@ -58,7 +60,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const experimentsView = vscode.window.createTreeView<ExperimentsNode>('mlops.experiments', { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true });
   experiments.view = experimentsView;
   const models = new ModelsTreeProvider(storeService);
-  const modelsView = vscode.window.createTreeView<ModelsNode>('mlops.models', { treeDataProvider: models, showCollapseAll: true });
+  const modelsView = vscode.window.createTreeView<ModelsNode>('mlops.models', { treeDataProvider: models, canSelectMany: true, showCollapseAll: true });
   models.view = modelsView;
   const monitors = new MonitorsTreeProvider(storeService);
   const monitorsView = vscode.window.createTreeView<MonitorNode>('mlops.monitors', { treeDataProvider: monitors });
@@ -73,6 +75,7 @@ export function activate(context: vscode.ExtensionContext): void {
     models,
     modelsView,
     ...registerModelsCommands({ storeService, log, refresh: () => models.refresh() }),
+    ...registerModelReviewCommands(deps),
     ...['mlops.features'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
     monitors,
     monitorsView,
@@ -126,6 +129,12 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
         const { FeedbackPanel } = await import('./feedback/feedbackPanel');
         FeedbackPanel.revive(panel, state, deps);
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(MODEL_REVIEW_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        const { ModelReviewPanel } = await import('./modelReview/modelReviewPanel');
+        ModelReviewPanel.revive(panel, state, deps);
       },
     }),
     vscode.window.registerWebviewPanelSerializer(RUNS_VIEW_TYPE, {

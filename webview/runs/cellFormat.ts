@@ -1,17 +1,9 @@
 /** How a table cell reads: numbers with 4–5 significant digits, times in the user's locale, missing as "—". */
 import type { CellValue, ColumnInfo } from '../../src/protocol/runs/runsContract';
-import { formatDuration } from '../shared/formatting';
+import { formatDuration, formatNumber } from '../shared/formatting';
 import type { GridCell } from './virtualGrid';
 
-const number = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 5 });
-const scientific = new Intl.NumberFormat(undefined, { notation: 'scientific', maximumSignificantDigits: 4 });
 const dateTime = new Intl.DateTimeFormat(undefined, { dateStyle: 'short', timeStyle: 'medium' });
-
-export function formatNumber(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  const abs = Math.abs(value);
-  return abs !== 0 && (abs < 1e-4 || abs >= 1e9) ? scientific.format(value) : number.format(value);
-}
 
 export function formatCell(column: Pick<ColumnInfo, 'id' | 'kind'>, value: CellValue | undefined): GridCell {
   if (value === null || value === undefined || value === '') return { text: '—', className: 'missing' };

@@ -5,10 +5,11 @@
  */
 import type { SeriesResult } from '../../src/protocol/runs/runsContract';
 import { formatDuration } from '../shared/formatting';
-import { formatNumber } from './cellFormat';
-import { runColor, type ChartTheme } from './chartTheme';
+import { formatNumber } from '../shared/formatting';
+import { runColor, type ChartTheme } from '../shared/chartTheme';
 import { curvePoints, type XAxisMode } from './curveSeries';
-import { chartFor, echarts } from './echartsSetup';
+import { chartFor } from '../shared/chartHost';
+import { echarts } from './echartsSetup';
 
 export interface CurveSettings {
   xAxis: XAxisMode;

@@ -7,17 +7,3 @@ import { CanvasRenderer } from 'echarts/renderers';
 echarts.use([LineChart, ScatterChart, ParallelChart, BoxplotChart, GridComponent, TooltipComponent, DataZoomComponent, ParallelComponent, CanvasRenderer]);
 
 export { echarts };
-export type ChartInstance = echarts.ECharts;
-
-/** One chart per element, created on first use and resized with it. */
-export function chartFor(element: HTMLElement): ChartInstance {
-  const existing = echarts.getInstanceByDom(element);
-  if (existing) return existing;
-  const chart = echarts.init(element, undefined, { renderer: 'canvas' });
-  new ResizeObserver(() => chart.resize()).observe(element);
-  return chart;
-}
-
-export function disposeChart(element: HTMLElement): void {
-  echarts.getInstanceByDom(element)?.dispose();
-}

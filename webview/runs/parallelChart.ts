@@ -3,9 +3,9 @@
  * range reports the runs inside all brushed ranges, which then filter the table.
  */
 import type { CellValue, MatrixResult } from '../../src/protocol/runs/runsContract';
-import { formatNumber } from './cellFormat';
-import { runColor, type ChartTheme } from './chartTheme';
-import { chartFor } from './echartsSetup';
+import { formatNumber } from '../shared/formatting';
+import { runColor, type ChartTheme } from '../shared/chartTheme';
+import { chartFor } from '../shared/chartHost';
 import { escapeHtml } from './curvesChart';
 
 export interface AxisSpec {

@@ -16,10 +16,11 @@ import type {
 } from '../../src/protocol/runs/runsContract';
 import type { HostConnection } from '../shared/hostConnection';
 import type { VsCodeApi } from '../shared/vscodeApi';
-import { columnLabel, defaultWidth, formatCell, formatNumber } from './cellFormat';
-import { readChartTheme, runColor, setComparedRuns, type ChartTheme } from './chartTheme';
+import { columnLabel, defaultWidth, formatCell } from './cellFormat';
+import { formatNumber } from '../shared/formatting';
+import { readChartTheme, runColor, setComparedRuns, type ChartTheme } from '../shared/chartTheme';
 import { renderCurve } from './curvesChart';
-import { disposeChart } from './echartsSetup';
+import { disposeChart } from '../shared/chartHost';
 import { renderParallel } from './parallelChart';
 import { RowCache } from './rowCache';
 import { renderBoxplot, renderScatter } from './scatterChart';

@@ -3,8 +3,9 @@ import { html, nothing, type TemplateResult } from 'lit';
 import { repeat } from 'lit/directives/repeat.js';
 import type { ArtifactPreview, ColumnInfo, FilterError, RunDetails } from '../../src/protocol/runs/runsContract';
 import { formatDuration } from '../shared/formatting';
-import { columnLabel, formatCell, formatNumber } from './cellFormat';
-import { runColor, readChartTheme } from './chartTheme';
+import { columnLabel, formatCell } from './cellFormat';
+import { formatNumber } from '../shared/formatting';
+import { runColor, readChartTheme } from '../shared/chartTheme';
 import type { RunsApp } from './runsApp';
 import type { RunsTab, RunsViewState } from './runsState';
 

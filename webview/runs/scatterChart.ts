@@ -1,8 +1,8 @@
 /** Scatter of any param or metric against a metric, one point per run; box plots per group when grouped. */
 import type { MatrixResult } from '../../src/protocol/runs/runsContract';
-import { formatNumber } from './cellFormat';
-import { runColor, type ChartTheme } from './chartTheme';
-import { chartFor } from './echartsSetup';
+import { formatNumber } from '../shared/formatting';
+import { runColor, type ChartTheme } from '../shared/chartTheme';
+import { chartFor } from '../shared/chartHost';
 import { escapeHtml } from './curvesChart';
 import { numericColumn } from './parallelChart';
 

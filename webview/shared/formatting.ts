@@ -3,6 +3,15 @@
 const compact = new Intl.NumberFormat(undefined, { notation: 'compact', maximumFractionDigits: 1 });
 const whole = new Intl.NumberFormat(undefined);
 const relative = new Intl.RelativeTimeFormat(undefined, { numeric: 'auto' });
+const significant = new Intl.NumberFormat(undefined, { maximumSignificantDigits: 5 });
+const scientific = new Intl.NumberFormat(undefined, { notation: 'scientific', maximumSignificantDigits: 4 });
+
+/** A metric or param value with 4–5 significant digits; scientific when tiny or huge. */
+export function formatNumber(value: number): string {
+  if (!Number.isFinite(value)) return String(value);
+  const abs = Math.abs(value);
+  return abs !== 0 && (abs < 1e-4 || abs >= 1e9) ? scientific.format(value) : significant.format(value);
+}
 
 export function formatCount(value: number): string {
   return value >= 100_000 ? compact.format(value) : whole.format(value);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ColumnInfo } from '../../../src/protocol/runs/runsContract';
-import { assignRunColors } from '../../../webview/runs/chartTheme';
+import { assignRunColors } from '../../../webview/shared/chartTheme';
 import { curvePoints, smoothEma } from '../../../webview/runs/curveSeries';
 import { nextSort, reorderColumns, visibleColumns } from '../../../webview/runs/runsState';
 

@@ -1,0 +1,117 @@
+/**
+ * The model review panel's contract. One version is its model card; two or more are the review:
+ * the same cards side by side with metric deltas and the differences called out. Plain data only:
+ * the webview never sees registry or store objects.
+ */
+
+export const MODEL_REVIEW_VIEW_TYPE = 'mlops.modelReview';
+
+/** [x, y] pairs */
+export type Points = [number, number][];
+
+export interface ClassCurveView {
+  label: string;
+  points: Points;
+  /** null when the class is absent from the test split */
+  area: number | null;
+}
+
+export type CurvesView =
+  | { task: 'classification'; roc: ClassCurveView[]; pr: ClassCurveView[] }
+  | { task: 'regression'; predictedVsActual: Points; residuals: { edges: number[]; counts: number[] } };
+
+export interface SignatureInputView {
+  name: string;
+  type: string;
+  categories: string[] | null;
+  optional: boolean;
+}
+
+export interface VersionCardView {
+  name: string;
+  version: number;
+  uri: string;
+  aliases: string[];
+  stage: string;
+  description: string;
+  createdAt: number;
+  registeredBy: string;
+  trainedBy: string | null;
+  task: 'classification' | 'regression' | null;
+  target: string | null;
+  modelType: string | null;
+  backend: string | null;
+  parameters: number | null;
+  sizeBytes: number;
+  signature: { inputs: SignatureInputView[]; output: string } | null;
+  /** test_* metrics; null values were NaN or infinite when logged */
+  evaluation: Record<string, number | null>;
+  training: Record<string, number | null>;
+  confusionMatrix: { labels: string[]; matrix: number[][] } | null;
+  curves: CurvesView | null;
+  dataset: { digest: string | null; source: string | null; name: string | null };
+  params: Record<string, string>;
+  run: { runId: string; runName: string | null; startTime: number | null; status: string | null; gitCommit: string | null; available: boolean };
+  files: { spec: boolean; evaluationReport: boolean };
+}
+
+export interface MetricRowView {
+  key: string;
+  values: (number | null)[];
+  /** against the first (baseline) version */
+  deltas: (number | null)[];
+  higherIsBetter: boolean;
+  best: number | null;
+}
+
+export interface ComparisonView {
+  metrics: MetricRowView[];
+  params: { key: string; values: (string | null)[]; differs: boolean }[];
+  inputs: { name: string; types: (string | null)[]; differs: boolean }[];
+  outputDiffers: boolean;
+  datasetDiffers: boolean;
+}
+
+export interface PendingReviewView {
+  reviewId: number;
+  alias: string;
+  version: number;
+  previousVersion: number | null;
+  requestedBy: string;
+  requestedAt: number;
+  comment: string;
+}
+
+export interface ModelReviewState {
+  model: { name: string; description: string; requireReview: boolean; aliases: { alias: string; version: number }[]; versionCount: number };
+  /** the versions shown, baseline first */
+  versions: VersionCardView[];
+  /** present when two or more versions are shown */
+  comparison: ComparisonView | null;
+  pendingReviews: PendingReviewView[];
+}
+
+/** A file of a version worth opening from the panel. */
+export const VERSION_FILES = ['spec', 'evaluationReport', 'packageFolder'] as const;
+export type VersionFile = (typeof VERSION_FILES)[number];
+
+export interface ModelReviewContract {
+  requests: {
+    getState: { params: Record<string, never>; result: ModelReviewState };
+  };
+  viewNotifications: {
+    /** point an alias at the version (a review request when the model requires one) */
+    promote: { version: number };
+    decideReview: { reviewId: number; decision: 'approve' | 'reject' };
+    /** add a version of the same model to the comparison, picked on the host */
+    addVersion: Record<string, never>;
+    removeVersion: { version: number };
+    openFile: { version: number; file: VersionFile };
+    openRun: { runId: string };
+    showLineage: { version: number };
+  };
+  hostNotifications: {
+    /** the registry changed (alias moved, review decided, version deleted): fetch the state again */
+    changed: Record<string, never>;
+  };
+}

@@ -1,0 +1,101 @@
+import type { EvaluationCurves } from '../../core/evaluation/evaluationCurves';
+import type { ModelCard } from '../../core/registry/modelCard';
+import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
+import type { ClassCurveView, CurvesView, ModelReviewState, VersionCardView } from '../../protocol/modelReview/modelReviewContract';
+
+/** NaN and infinities do not survive postMessage's JSON and mean "not measured" here: null. */
+function finite(value: number | null | undefined): number | null {
+  return value !== null && value !== undefined && Number.isFinite(value) ? value : null;
+}
+
+function finiteRecord(record: Readonly<Record<string, number>>): Record<string, number | null> {
+  return Object.fromEntries(Object.entries(record).map(([key, value]) => [key, finite(value)]));
+}
+
+function curvesView(curves: EvaluationCurves | null): CurvesView | null {
+  if (!curves) return null;
+  if (curves.task === 'regression') {
+    return {
+      task: 'regression',
+      predictedVsActual: curves.predictedVsActual.map(([a, p]) => [a, p]),
+      residuals: { edges: [...curves.residuals.edges], counts: [...curves.residuals.counts] },
+    };
+  }
+  const view = (list: typeof curves.roc): ClassCurveView[] =>
+    list.map((c) => ({ label: c.label, points: c.points.map(([x, y]) => [x, y]), area: finite(c.area) }));
+  return { task: 'classification', roc: view(curves.roc), pr: view(curves.pr) };
+}
+
+export function cardView(card: ModelCard): VersionCardView {
+  const signature = card.signature;
+  const output = signature
+    ? signature.output.task === 'classification'
+      ? `${signature.output.target}: one of ${signature.output.classes.join(', ')}`
+      : `${signature.output.target}: ${signature.output.type}`
+    : '';
+  return {
+    name: card.version.name,
+    version: card.version.version,
+    uri: card.uri,
+    aliases: [...card.version.aliases],
+    stage: card.version.currentStage,
+    description: card.description,
+    createdAt: card.version.creationTime,
+    registeredBy: card.registeredBy,
+    trainedBy: card.trainedBy,
+    task: card.task,
+    target: card.target,
+    modelType: card.modelType,
+    backend: card.backend,
+    parameters: card.parameters,
+    sizeBytes: card.sizeBytes,
+    signature: signature
+      ? { inputs: signature.inputs.map((i) => ({ name: i.name, type: i.type, categories: i.categories ? [...i.categories] : null, optional: i.optional ?? false })), output }
+      : null,
+    evaluation: finiteRecord(card.evaluation),
+    training: finiteRecord(card.training),
+    confusionMatrix: card.confusionMatrix ? { labels: [...card.confusionMatrix.labels], matrix: card.confusionMatrix.matrix.map((row) => [...row]) } : null,
+    curves: curvesView(card.curves),
+    dataset: { digest: card.dataset.digest, source: card.dataset.source, name: card.dataset.name },
+    params: { ...card.params },
+    run: { ...card.run },
+    files: { spec: card.files.spec !== null, evaluationReport: card.files.evaluationReport !== null },
+  };
+}
+
+/** Everything the panel shows for `versions` of `name` (the first is the baseline of the deltas). */
+export async function modelReviewState(registry: ModelRegistry, tracking: TrackingStore, name: string, versions: readonly number[]): Promise<ModelReviewState> {
+  const [{ modelCard }, { compareVersions }] = await Promise.all([import('../../core/registry/modelCard'), import('../../core/registry/versionComparison')]);
+  const model = registry.getModel(name);
+  const cards = await Promise.all(versions.map((v) => modelCard(registry, tracking, name, v)));
+  const comparison = cards.length >= 2 ? compareVersions(cards) : null;
+  return {
+    model: {
+      name: model.name,
+      description: model.description,
+      requireReview: model.requireReview,
+      aliases: Object.entries(model.aliases).map(([alias, version]) => ({ alias, version })),
+      versionCount: model.versionCount,
+    },
+    versions: cards.map(cardView),
+    comparison: comparison
+      ? {
+          metrics: comparison.metrics.map((m) => ({ key: m.key, values: m.values.map(finite), deltas: m.deltas.map(finite), higherIsBetter: m.higherIsBetter, best: m.best })),
+          params: comparison.params.map((p) => ({ key: p.key, values: [...p.values], differs: p.differs })),
+          inputs: comparison.inputs.map((i) => ({ name: i.name, types: [...i.types], differs: i.differs })),
+          outputDiffers: comparison.outputDiffers,
+          datasetDiffers: comparison.datasetDiffers,
+        }
+      : null,
+    pendingReviews: registry.listReviews({ name, status: 'PENDING' }).map((r) => ({
+      reviewId: r.reviewId,
+      alias: r.alias,
+      version: r.version,
+      previousVersion: r.previousVersion,
+      requestedBy: r.requestedBy,
+      requestedAt: r.requestedAt,
+      comment: r.comment,
+    })),
+  };
+}

@@ -1,0 +1,173 @@
+import assert from 'node:assert/strict';
+import { after, describe, test } from 'node:test';
+import type { ModelReviewState, VersionCardView } from '../../src/protocol/modelReview/modelReviewContract';
+import { closeBrowser, openPanel, securityViolations } from './lib/panelPage';
+
+const RUN_A = 'a'.repeat(32);
+const RUN_B = 'b'.repeat(32);
+
+function card(version: number, overrides: Partial<VersionCardView> = {}): VersionCardView {
+  return {
+    name: 'penguins',
+    version,
+    uri: `models:/penguins/${version}`,
+    aliases: [],
+    stage: 'None',
+    description: '',
+    createdAt: Date.UTC(2026, 10, 20, 9, 30),
+    registeredBy: 'alice',
+    trainedBy: 'bob',
+    task: 'classification',
+    target: 'species',
+    modelType: 'mlp',
+    backend: 'wasm',
+    parameters: 1283,
+    sizeBytes: 24_600,
+    signature: { inputs: [{ name: 'bill_length_mm', type: 'double', categories: null, optional: true }, { name: 'island', type: 'string', categories: ['Biscoe', 'Dream'], optional: false }], output: 'species: one of Adelie, Chinstrap, Gentoo' },
+    evaluation: { test_accuracy: 0.9, test_log_loss: 0.3, test_f1_macro: 0.88 },
+    training: { loss: 0.21, val_loss: 0.28 },
+    confusionMatrix: { labels: ['Adelie', 'Chinstrap', 'Gentoo'], matrix: [[30, 2, 0], [3, 11, 0], [0, 0, 25]] },
+    curves: {
+      task: 'classification',
+      roc: ['Adelie', 'Chinstrap', 'Gentoo'].map((label) => ({ label, points: [[0, 0], [0.1, 0.8], [1, 1]], area: 0.95 })),
+      pr: ['Adelie', 'Chinstrap', 'Gentoo'].map((label) => ({ label, points: [[0.5, 1], [1, 0.7]], area: 0.9 })),
+    },
+    dataset: { digest: 'f00dfeedcafe0123456789', source: 'data/penguins.csv', name: 'penguins.csv' },
+    params: { epochs: '20', learning_rate: '0.01' },
+    run: { runId: RUN_A, runName: 'bright-owl-42', startTime: Date.UTC(2026, 10, 20, 9), status: 'FINISHED', gitCommit: '0123456789abcdef', available: true },
+    files: { spec: true, evaluationReport: true },
+    ...overrides,
+  };
+}
+
+function state(versions: VersionCardView[], overrides: Partial<ModelReviewState> = {}): ModelReviewState {
+  return {
+    model: { name: 'penguins', description: '', requireReview: false, aliases: [{ alias: 'champion', version: 1 }], versionCount: 3 },
+    versions,
+    comparison: null,
+    pendingReviews: [],
+    ...overrides,
+  };
+}
+
+describe('model review webview', () => {
+  after(closeBrowser);
+
+  test('a model card shows the version, its metrics, confusion matrix and ROC/PR charts; Promote asks the host', async () => {
+    const panel = await openPanel('modelReview', { respond: () => state([card(1, { aliases: ['champion'], description: 'Baseline MLP.\nTrained on 2007–2009.' })]) });
+    const page = panel.page;
+    await page.getByRole('heading', { name: /penguins v1/ }).waitFor();
+    assert.match(await page.locator('h1').innerText(), /@champion/);
+    const metrics = await page.locator('section.card', { hasText: 'Evaluation (test split)' }).innerText();
+    assert.match(metrics, /accuracy\s+0\.9\b/);
+    assert.match(metrics, /log_loss\s+0\.3\b/);
+    assert.match(await page.locator('p.description').innerText(), /Trained on 2007–2009/);
+    const miss = page.locator('table.confusion td[aria-label^="true Chinstrap, predicted Adelie"]');
+    assert.equal(await miss.getAttribute('aria-label'), 'true Chinstrap, predicted Adelie: 3 of 14 (21%)');
+    assert.equal(await miss.getAttribute('class'), 'miss');
+    const roc = page.locator('.chart[data-chart="roc"]');
+    await roc.locator('canvas').waitFor();
+    assert.deepEqual(JSON.parse((await roc.getAttribute('data-series')) ?? '{}'), { series: 3, points: 9 });
+    assert.ok(await page.locator('.chart[data-chart="pr"] canvas').count(), 'the PR chart is drawn');
+    assert.match(await page.locator('dl.facts').innerText(), /Parameters\s+1,283/);
+    await page.getByRole('button', { name: 'Promote…' }).click();
+    await page.getByRole('button', { name: 'bright-owl-42' }).click();
+    const posted = await panel.posted();
+    assert.deepEqual(posted.filter((m) => m.kind === 'notify').map((m) => [m.method, m.params]), [
+      ['promote', { version: 1 }],
+      ['openRun', { runId: RUN_A }],
+    ]);
+    assert.deepEqual(await securityViolations(panel), [], 'the bundle runs under the panel CSP');
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+  });
+
+  test('a regression card draws predicted vs actual and the residual histogram', async () => {
+    const regression = card(2, {
+      task: 'regression',
+      target: 'mpg',
+      evaluation: { test_rmse: 3.1, test_r2: 0.8 },
+      confusionMatrix: null,
+      curves: { task: 'regression', predictedVsActual: [[10, 11], [20, 19], [30, 33]], residuals: { edges: [-2, 0, 2, 4], counts: [1, 1, 1] } },
+      signature: { inputs: [{ name: 'weight', type: 'double', categories: null, optional: false }], output: 'mpg: double' },
+    });
+    const panel = await openPanel('modelReview', { respond: () => state([regression]), theme: 'light' });
+    const page = panel.page;
+    await page.locator('.chart[data-chart="predictedVsActual"] canvas').waitFor();
+    assert.deepEqual(JSON.parse((await page.locator('.chart[data-chart="predictedVsActual"]').getAttribute('data-series')) ?? '{}'), { series: 1, points: 3 });
+    assert.deepEqual(JSON.parse((await page.locator('.chart[data-chart="residuals"]').getAttribute('data-series')) ?? '{}'), { series: 1, points: 3 });
+    assert.equal(await page.locator('table.confusion').count(), 0, 'no confusion matrix for a regressor');
+    await page.close();
+  });
+
+  test('a review shows deltas in the right direction, the best version, differences only, and review actions', async () => {
+    const v1 = card(1, { aliases: ['champion'] });
+    const v3 = card(3, { evaluation: { test_accuracy: 0.93, test_log_loss: 0.35, test_f1_macro: 0.88 }, params: { epochs: '40', learning_rate: '0.01' }, run: { ...card(1).run, runId: RUN_B, runName: 'calm-fox-7' } });
+    const review = state([v1, v3], {
+      model: { name: 'penguins', description: '', requireReview: true, aliases: [{ alias: 'champion', version: 1 }], versionCount: 3 },
+      comparison: {
+        metrics: [
+          { key: 'test_accuracy', values: [0.9, 0.93], deltas: [0, 0.03], higherIsBetter: true, best: 1 },
+          { key: 'test_f1_macro', values: [0.88, 0.88], deltas: [0, 0], higherIsBetter: true, best: null },
+          { key: 'test_log_loss', values: [0.3, 0.35], deltas: [0, 0.05], higherIsBetter: false, best: 0 },
+        ],
+        params: [
+          { key: 'epochs', values: ['20', '40'], differs: true },
+          { key: 'learning_rate', values: ['0.01', '0.01'], differs: false },
+        ],
+        inputs: [{ name: 'bill_length_mm', types: ['double', 'double'], differs: false }],
+        outputDiffers: false,
+        datasetDiffers: false,
+      },
+      pendingReviews: [{ reviewId: 7, alias: 'champion', version: 3, previousVersion: 1, requestedBy: 'carol', requestedAt: Date.now() - 3_600_000, comment: 'more epochs, better accuracy' }],
+    });
+    const panel = await openPanel('modelReview', { respond: () => review });
+    const page = panel.page;
+    await page.getByRole('heading', { name: /Review penguins/ }).waitFor();
+    const rows = page.locator('section.card', { hasText: 'Evaluation metrics' }).locator('tbody tr');
+    const accuracy = await rows.filter({ hasText: 'accuracy' }).innerText();
+    assert.match(accuracy, /0\.93\s*\+0\.03 ▲/, 'higher accuracy is better');
+    assert.equal(await rows.filter({ hasText: 'accuracy' }).locator('.best').innerText(), '0.93');
+    const loss = await rows.filter({ hasText: 'log_loss' }).innerText();
+    assert.match(loss, /0\.35\s*\+0\.05 ▼/, 'a higher loss is worse');
+    assert.equal(await rows.filter({ hasText: 'log_loss' }).locator('.delta.worse').count(), 1);
+    assert.match(await page.locator('.review-request').innerText(), /Review #7: move @champion of penguins from v1 to v3[\s\S]*carol[\s\S]*more epochs/);
+    assert.equal(await page.locator('table.confusion').count(), 2, 'one confusion matrix per version');
+    assert.equal(await page.locator('tr.differs', { hasText: 'epochs' }).count(), 1, 'a differing param is highlighted');
+
+    await page.getByLabel('Only differences').check();
+    assert.equal(await page.locator('section.card', { hasText: 'Params' }).locator('tbody tr', { hasText: 'learning_rate' }).count(), 0);
+    assert.equal(await rows.filter({ hasText: 'f1_macro' }).count(), 0, 'a metric equal in all versions is hidden');
+    assert.match(await page.locator('section.card', { hasText: 'Signature inputs' }).innerText(), /All versions take the same inputs/);
+
+    await page.getByRole('button', { name: 'Approve' }).click();
+    await page.getByRole('button', { name: 'Request…' }).nth(1).click();
+    const posted = (await panel.posted()).filter((m) => m.kind === 'notify').map((m) => [m.method, m.params]);
+    assert.deepEqual(posted, [
+      ['decideReview', { reviewId: 7, decision: 'approve' }],
+      ['promote', { version: 3 }],
+    ]);
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+  });
+
+  test('a failure says what went wrong and retries; a registry change reloads the card', async () => {
+    let calls = 0;
+    const panel = await openPanel('modelReview', {
+      respond: () => {
+        calls++;
+        if (calls === 1) throw new Error('penguins v9 was deleted.');
+        return state([card(calls === 2 ? 1 : 1, { aliases: calls === 2 ? [] : ['champion'] })]);
+      },
+    });
+    const page = panel.page;
+    await page.getByRole('alert').getByText('penguins v9 was deleted.').waitFor();
+    await page.getByRole('button', { name: 'Try again' }).click();
+    await page.getByRole('heading', { name: /penguins v1/ }).waitFor();
+    assert.doesNotMatch(await page.locator('h1').innerText(), /@champion/);
+    await panel.notify('changed', {});
+    await page.locator('h1', { hasText: '@champion' }).waitFor();
+    assert.equal(calls, 3);
+    await page.close();
+  });
+});
