@@ -24,7 +24,7 @@ function card(version: number, overrides: Partial<VersionCardView> = {}): Versio
     parameters: 1283,
     sizeBytes: 24_600,
     signature: { inputs: [{ name: 'bill_length_mm', type: 'double', categories: null, optional: true }, { name: 'island', type: 'string', categories: ['Biscoe', 'Dream'], optional: false }], output: 'species: one of Adelie, Chinstrap, Gentoo' },
-    evaluation: { test_accuracy: 0.9, test_log_loss: 0.3, test_f1_macro: 0.88 },
+    evaluation: { test_log_loss: 0.3, test_accuracy: 0.9, test_f1_macro: 0.88, test_precision_Adelie: 0.91, test_recall_Adelie: 0.94, test_f1_Adelie: 0.92 },
     training: { loss: 0.21, val_loss: 0.28 },
     confusionMatrix: { labels: ['Adelie', 'Chinstrap', 'Gentoo'], matrix: [[30, 2, 0], [3, 11, 0], [0, 0, 25]] },
     curves: {
@@ -61,6 +61,9 @@ describe('model review webview', () => {
     const metrics = await page.locator('section.card', { hasText: 'Evaluation (test split)' }).innerText();
     assert.match(metrics, /accuracy\s+0\.9\b/);
     assert.match(metrics, /log_loss\s+0\.3\b/);
+    const headline = await page.locator('section.card', { hasText: 'Evaluation (test split)' }).locator('table.kv').first().locator('th').allInnerTexts();
+    assert.deepEqual(headline, ['accuracy', 'f1_macro', 'log_loss'], 'headline metrics first, per-class ones in their own table');
+    assert.deepEqual(await page.locator('table.per-class tbody tr').first().locator('th, td').allInnerTexts(), ['Adelie', '0.91', '0.94', '0.92']);
     assert.match(await page.locator('p.description').innerText(), /Trained on 2007–2009/);
     const miss = page.locator('table.confusion td[aria-label^="true Chinstrap, predicted Adelie"]');
     assert.equal(await miss.getAttribute('aria-label'), 'true Chinstrap, predicted Adelie: 3 of 14 (21%)');

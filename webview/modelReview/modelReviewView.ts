@@ -37,7 +37,7 @@ dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table.kv, table.compare { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 table.kv th, table.kv td, table.compare th, table.compare td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); vertical-align: top; }
 table.kv th, table.compare thead th { font-weight: 600; color: var(--vscode-descriptionForeground); }
-table.compare td.num, table.kv td.num { text-align: right; }
+table.compare td.num, table.kv td.num, table.kv th.num { text-align: right; }
 table.compare tbody th { font-weight: 400; font-family: var(--vscode-editor-font-family); }
 tr.differs > * { background: var(--vscode-diffEditor-insertedLineBackground, rgba(155, 185, 85, .12)); }
 .delta { display: block; font-size: 12px; }
@@ -83,6 +83,34 @@ function bytes(size: number): string {
 /** A metric's name without the "test_" prefix every evaluation metric carries. */
 function metricLabel(key: string): string {
   return key.startsWith('test_') ? key.slice(5) : key;
+}
+
+/** The metrics a reviewer reads first, in this order; per-class ones follow. */
+const HEADLINE = ['accuracy', 'f1_macro', 'precision_macro', 'recall_macro', 'roc_auc', 'log_loss', 'rmse', 'mae', 'r2'];
+const PER_CLASS = /^(precision|recall|f1)_(.+)$/;
+
+function headlineRank(key: string): number {
+  const rank = HEADLINE.indexOf(metricLabel(key));
+  return rank < 0 ? HEADLINE.length : rank;
+}
+
+/** Headline metrics first (in HEADLINE order), then the rest alphabetically. */
+export function orderMetrics<T>(entries: readonly T[], key: (entry: T) => string): T[] {
+  return [...entries].sort((a, b) => headlineRank(key(a)) - headlineRank(key(b)) || (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+/** test_precision_Adelie, test_recall_Adelie, … regrouped as one row per class. */
+function perClassRows(evaluation: Record<string, number | null>): { label: string; precision: number | null; recall: number | null; f1: number | null }[] {
+  const rows = new Map<string, { label: string; precision: number | null; recall: number | null; f1: number | null }>();
+  for (const [key, value] of Object.entries(evaluation)) {
+    const match = PER_CLASS.exec(metricLabel(key));
+    if (!match || match[2] === 'macro') continue;
+    const label = match[2] as string;
+    const row = rows.get(label) ?? { label, precision: null, recall: null, f1: null };
+    row[match[1] as 'precision' | 'recall' | 'f1'] = value;
+    rows.set(label, row);
+  }
+  return [...rows.values()];
 }
 
 function aliasBadges(aliases: readonly string[]): TemplateResult | typeof nothing {
@@ -158,7 +186,11 @@ function runLink(card: VersionCardView, actions: ModelReviewActions): TemplateRe
 
 function renderCard(state: ModelReviewState, model: ModelReviewViewModel, actions: ModelReviewActions): TemplateResult {
   const card = state.versions[0] as VersionCardView;
-  const evaluation = Object.entries(card.evaluation);
+  const classes = perClassRows(card.evaluation);
+  const evaluation = orderMetrics(
+    Object.entries(card.evaluation).filter(([k]) => !(PER_CLASS.test(metricLabel(k)) && !metricLabel(k).endsWith('_macro'))),
+    ([k]) => k,
+  );
   const training = Object.entries(card.training);
   const params = Object.entries(card.params);
   return html`
@@ -198,6 +230,12 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
         ${evaluation.length === 0
           ? html`<p class="subtle">No test metrics were logged for this version's run.</p>`
           : html`<table class="kv"><tbody>${evaluation.map(([k, v]) => html`<tr><th scope="row">${metricLabel(k)}</th><td class="num">${metric(v)}</td></tr>`)}</tbody></table>`}
+        ${classes.length > 0
+          ? html`<table class="kv per-class" style="margin-top: 12px" aria-label="Per-class metrics">
+              <thead><tr><th>Class</th><th class="num">precision</th><th class="num">recall</th><th class="num">f1</th></tr></thead>
+              <tbody>${classes.map((c) => html`<tr><th scope="row">${c.label}</th><td class="num">${metric(c.precision)}</td><td class="num">${metric(c.recall)}</td><td class="num">${metric(c.f1)}</td></tr>`)}</tbody>
+            </table>`
+          : nothing}
         ${training.length > 0 ? html`<p class="subtle" style="margin-top: 8px">Last epoch: ${training.map(([k, v]) => `${k} ${metric(v)}`).join(' · ')}</p>` : nothing}
       </section>
     </div>
@@ -234,7 +272,6 @@ function deltaCell(row: ComparisonView['metrics'][number], i: number): TemplateR
   return html`<td class="num">
     <span class=${row.best === i ? 'best' : ''}>${metric(value)}</span>
     ${i > 0 && delta !== null && delta !== 0 ? html`<span class="delta ${better ? 'better' : 'worse'}" aria-label="${better ? 'better' : 'worse'} by ${formatNumber(Math.abs(delta))}">${delta > 0 ? '+' : '−'}${formatNumber(Math.abs(delta))} ${better ? '▲' : '▼'}</span>` : nothing}
-    ${i > 0 && delta === 0 ? html`<span class="delta subtle">same</span>` : nothing}
   </td>`;
 }
 
@@ -242,7 +279,7 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
   const versions = state.versions;
   const comparison = state.comparison as ComparisonView;
   const show = <T extends { differs: boolean }>(rows: readonly T[]): readonly T[] => (model.onlyDifferences ? rows.filter((r) => r.differs) : rows);
-  const metrics = model.onlyDifferences ? comparison.metrics.filter((m) => new Set(m.values).size > 1) : comparison.metrics;
+  const metrics = orderMetrics(model.onlyDifferences ? comparison.metrics.filter((m) => new Set(m.values).size > 1) : comparison.metrics, (m) => m.key);
   const params = show(comparison.params);
   const inputs = show(comparison.inputs);
   const head = html`<thead><tr>
