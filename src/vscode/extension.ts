@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
 import { FEEDBACK_VIEW_TYPE } from '../protocol/feedback/feedbackContract';
+import { DRIFT_VIEW_TYPE } from '../protocol/drift/driftContract';
 import { MODEL_REVIEW_VIEW_TYPE } from '../protocol/modelReview/modelReviewContract';
 import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
@@ -79,8 +80,8 @@ export function activate(context: vscode.ExtensionContext): void {
     ...['mlops.features'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
     monitors,
     monitorsView,
-    ...registerMonitorsCommands({ storeService, jobs, tree: monitors }),
-    new MonitorScheduler({ storeService, jobs, tree: monitors }),
+    ...registerMonitorsCommands({ storeService, jobs, tree: monitors, extensionUri: context.extensionUri, log }),
+    new MonitorScheduler({ storeService, jobs, tree: monitors, extensionUri: context.extensionUri, log }),
     endpointsService,
     endpointsTree,
     vscode.window.registerTreeDataProvider('mlops.endpoints', endpointsTree),
@@ -129,6 +130,12 @@ export function activate(context: vscode.ExtensionContext): void {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
         const { FeedbackPanel } = await import('./feedback/feedbackPanel');
         FeedbackPanel.revive(panel, state, deps);
+      },
+    }),
+    vscode.window.registerWebviewPanelSerializer(DRIFT_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        const { DriftPanel } = await import('./drift/driftPanel');
+        DriftPanel.revive(panel, state, deps);
       },
     }),
     vscode.window.registerWebviewPanelSerializer(MODEL_REVIEW_VIEW_TYPE, {

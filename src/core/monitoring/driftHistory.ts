@@ -60,9 +60,11 @@ export function driftHistory(store: WorkspaceStore, monitor: string, limit = 500
     .reverse();
 }
 
-/** The full stored report of a run. */
-export function storedDriftReport(store: WorkspaceStore, id: number): DriftReport | undefined {
-  const row = store.database.rows('SELECT report FROM drift_reports WHERE id = ?', [id])[0];
+/** The full stored report of a run; with `monitor`, only if it is that monitor's. */
+export function storedDriftReport(store: WorkspaceStore, id: number, monitor?: string): DriftReport | undefined {
+  const row = monitor === undefined
+    ? store.database.rows('SELECT report FROM drift_reports WHERE id = ?', [id])[0]
+    : store.database.rows('SELECT report FROM drift_reports WHERE id = ? AND monitor = ?', [id, monitor])[0];
   return row ? (JSON.parse(String(row[0])) as DriftReport) : undefined;
 }
 

@@ -8,13 +8,19 @@ export interface MonitorsCommandsDependencies {
   storeService: StoreService;
   jobs: JobStatusBar;
   tree: MonitorsTreeProvider;
+  extensionUri: vscode.Uri;
+  log: vscode.LogOutputChannel;
 }
 
-/** Shows a drift report as a Markdown preview (a first step before a drift panel). */
-async function showReport(report: DriftReport): Promise<void> {
-  const { driftReportMarkdown } = await import('../../core/drift/driftSummary');
-  const document = await vscode.workspace.openTextDocument({ language: 'markdown', content: driftReportMarkdown(report) });
-  await vscode.commands.executeCommand('markdown.showPreview', document.uri);
+/** A one-off check's report in the drift panel (kept in memory; monitors' reports are stored). */
+async function showCheck(deps: MonitorsCommandsDependencies, report: DriftReport): Promise<void> {
+  const { DriftPanel } = await import('../drift/driftPanel');
+  DriftPanel.showCheck(report, deps);
+}
+
+async function showMonitor(deps: MonitorsCommandsDependencies, monitor: { name: string; file: string }): Promise<void> {
+  const { DriftPanel } = await import('../drift/driftPanel');
+  DriftPanel.showMonitor(monitor, deps);
 }
 
 /**
@@ -37,12 +43,15 @@ export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: s
         runChildJob('drift', { reference: { kind: 'file', path: reference.path, name: reference.name }, current: { kind: 'file', path: current.path, name: current.name }, options: spec.options }),
     });
     deps.tree.refresh();
+    const { DriftPanel } = await import('../drift/driftPanel');
+    DriftPanel.monitorChanged(spec.name);
+    const monitor = { name: spec.name, file };
     if (result.tripped) {
       const choice = await vscode.window.showWarningMessage(result.alert ?? `Monitor ${spec.name} tripped`, 'Show Report');
-      if (choice === 'Show Report') await showReport(result.report);
+      if (choice === 'Show Report') await showMonitor(deps, monitor);
     } else if (options.announceCalm) {
       const choice = await vscode.window.showInformationMessage(`Monitor ${spec.name}: no dataset drift (${result.report.driftedColumns} of ${result.report.columnCount} columns drifted).`, 'Show Report');
-      if (choice === 'Show Report') await showReport(result.report);
+      if (choice === 'Show Report') await showMonitor(deps, monitor);
     }
   } catch (error) {
     void vscode.window.showErrorMessage(`Monitor ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
@@ -68,7 +77,7 @@ export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vs
           reference: { kind: 'file', path: reference[0].fsPath, name: vscode.workspace.asRelativePath(reference[0]) },
           current: { kind: 'file', path: current[0].fsPath, name: vscode.workspace.asRelativePath(current[0]) },
         });
-        await showReport(report);
+        await showCheck(deps, report);
       } catch (error) {
         void vscode.window.showErrorMessage(`Drift check failed: ${error instanceof Error ? error.message : String(error)}`);
       } finally {
@@ -92,6 +101,24 @@ export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vs
       const { acknowledgeAlerts } = await import('../../core/monitoring/driftHistory');
       await acknowledgeAlerts(access.store, node.name);
       deps.tree.refresh();
+      const { DriftPanel } = await import('../drift/driftPanel');
+      DriftPanel.monitorChanged(node.name);
+    }),
+    vscode.commands.registerCommand('mlops.showDrift', async (node?: MonitorNode) => {
+      let monitor = node && !node.invalid ? { name: node.name, file: node.file } : undefined;
+      if (!monitor) {
+        const nodes = (await deps.tree.getChildren()).filter((n) => !n.invalid);
+        if (nodes.length === 0) {
+          void vscode.window.showInformationMessage('MLOps: no monitor in this workspace. Add a *.monitor.yaml, or compare two files with "MLOps: Check Drift…".');
+          return;
+        }
+        const picked = await vscode.window.showQuickPick(
+          nodes.map((n) => ({ label: n.name, description: n.last ? `${n.last.datasetDrift ? 'DRIFT' : 'ok'} · ${new Date(n.last.createdAt).toLocaleString()}` : 'never run', detail: vscode.workspace.asRelativePath(n.file), node: n })),
+          { title: 'Show Drift: which monitor?' },
+        );
+        monitor = picked ? { name: picked.node.name, file: picked.node.file } : undefined;
+      }
+      if (monitor) await showMonitor(deps, monitor);
     }),
   ];
 }

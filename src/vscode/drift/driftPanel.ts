@@ -1,0 +1,152 @@
+import * as vscode from 'vscode';
+import type { DriftReport } from '../../core/drift/driftTypes';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import { DRIFT_VIEW_TYPE, type DriftContract, type DriftPanelState, type DriftReportView } from '../../protocol/drift/driftContract';
+import { driftValidators } from '../../protocol/drift/driftValidators';
+import type { MonitorNode } from '../monitors/monitorsTreeProvider';
+import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
+import type { StoreService } from '../store/storeService';
+import { driftHistoryPoint, driftReportView } from './driftViews';
+
+export interface DriftPanelDependencies {
+  readonly extensionUri: vscode.Uri;
+  readonly storeService: StoreService;
+  readonly log: vscode.LogOutputChannel;
+}
+
+/** A monitor's history from the store, or a one-off check held in memory only. */
+type DriftSubject = { kind: 'monitor'; name: string; file: string } | { kind: 'check'; report: DriftReport };
+
+/** The monitor a restored panel showed, from the webview state it saved (one-off checks are not restored). */
+export function monitorOfState(state: unknown): { name: string; file: string } | undefined {
+  if (typeof state !== 'object' || state === null) return undefined;
+  const { monitor, file } = state as Record<string, unknown>;
+  return typeof monitor === 'string' && monitor !== '' && typeof file === 'string' && file !== '' ? { name: monitor, file } : undefined;
+}
+
+/** "Drift: NAME": per-column results, distributions and drift over time for a monitor or a check. */
+export class DriftPanel extends PanelHost<DriftContract> {
+  private static readonly monitors = new Map<string, DriftPanel>();
+
+  /** The panel of `name`, revealed (and told to reload) or created. */
+  static showMonitor(monitor: { name: string; file: string }, deps: DriftPanelDependencies): DriftPanel {
+    const existing = DriftPanel.monitors.get(monitor.name);
+    if (existing) {
+      existing.panel.reveal();
+      existing.notify('changed', {});
+      return existing;
+    }
+    const panel = vscode.window.createWebviewPanel(DRIFT_VIEW_TYPE, `Drift: ${monitor.name}`, vscode.ViewColumn.Active);
+    return DriftPanel.attach(panel, { kind: 'monitor', ...monitor }, deps);
+  }
+
+  static showCheck(report: DriftReport, deps: DriftPanelDependencies): DriftPanel {
+    const title = `Drift: ${report.current.name.split(/[\\/]/).pop() ?? report.current.name}`;
+    const panel = vscode.window.createWebviewPanel(DRIFT_VIEW_TYPE, title, vscode.ViewColumn.Active);
+    return DriftPanel.attach(panel, { kind: 'check', report }, deps);
+  }
+
+  /** Open panels of a monitor reload after it ran or its alerts were acknowledged. */
+  static monitorChanged(name: string): void {
+    DriftPanel.monitors.get(name)?.notify('changed', {});
+  }
+
+  static revive(panel: vscode.WebviewPanel, state: unknown, deps: DriftPanelDependencies): void {
+    const monitor = monitorOfState(state);
+    if (!monitor) {
+      panel.dispose(); // a one-off check lived in memory: run "Check Drift…" again
+      return;
+    }
+    DriftPanel.monitors.get(monitor.name)?.dispose();
+    DriftPanel.attach(panel, { kind: 'monitor', ...monitor }, deps);
+  }
+
+  private static attach(panel: vscode.WebviewPanel, subject: DriftSubject, deps: DriftPanelDependencies): DriftPanel {
+    const host = new DriftPanel(panel, subject, deps);
+    if (subject.kind === 'monitor') {
+      DriftPanel.monitors.set(subject.name, host);
+      host.onDidDispose(() => {
+        if (DriftPanel.monitors.get(subject.name) === host) DriftPanel.monitors.delete(subject.name);
+      });
+    }
+    return host;
+  }
+
+  protected readonly requestHandlers: RequestHandlers<DriftContract> = {
+    getState: () => this.state(),
+    getReport: ({ id }) => this.report(id),
+  };
+
+  protected readonly notificationHandlers: NotificationHandlers<DriftContract> = {
+    runMonitor: async () => {
+      const monitor = this.monitor();
+      await vscode.commands.executeCommand('mlops.runMonitor', { name: monitor.name, file: monitor.file, openAlerts: 0 } satisfies MonitorNode);
+    },
+    acknowledgeAlerts: async () => {
+      const monitor = this.monitor();
+      await vscode.commands.executeCommand('mlops.acknowledgeMonitorAlerts', { name: monitor.name, file: monitor.file, openAlerts: 0 } satisfies MonitorNode);
+      this.notify('changed', {});
+    },
+    openSpec: async () => {
+      await vscode.commands.executeCommand('vscode.open', vscode.Uri.file(this.monitor().file));
+    },
+  };
+
+  private constructor(
+    panel: vscode.WebviewPanel,
+    private readonly subject: DriftSubject,
+    private readonly deps: DriftPanelDependencies,
+  ) {
+    super(
+      panel,
+      deps.extensionUri,
+      { viewType: DRIFT_VIEW_TYPE, title: panel.title, bundle: 'drift', validators: driftValidators, iconPath: vscode.Uri.joinPath(deps.extensionUri, 'media', 'mlops.svg') },
+      deps.log,
+    );
+  }
+
+  private monitor(): { name: string; file: string } {
+    if (this.subject.kind !== 'monitor') throw new Error('This panel shows a one-off drift check, not a monitor.');
+    return this.subject;
+  }
+
+  private async store(): Promise<WorkspaceStore> {
+    const access = await this.deps.storeService.access();
+    if (access.state === 'open') return access.store;
+    throw new Error(
+      access.state === 'client' || access.state === 'locked'
+        ? 'Monitor history is kept in the workspace store, which another window holds: open the drift panel there.'
+        : access.state === 'absent'
+          ? 'There is no workspace store yet: run the monitor once ("Run Monitor") to record its first report.'
+          : 'message' in access
+            ? access.message
+            : 'Open the folder that holds the monitor.',
+    );
+  }
+
+  private async state(): Promise<DriftPanelState> {
+    if (this.subject.kind === 'check') {
+      const report = this.subject.report;
+      return { title: `${report.reference.name} → ${report.current.name}`, monitor: null, report: driftReportView(report, null) };
+    }
+    const store = await this.store();
+    const { driftHistory, openAlerts, storedDriftReport } = await import('../../core/monitoring/driftHistory');
+    const history = driftHistory(store, this.subject.name);
+    const newest = history.at(-1);
+    const report = newest ? storedDriftReport(store, newest.id) : undefined;
+    return {
+      title: this.subject.name,
+      monitor: { name: this.subject.name, file: this.subject.file, openAlerts: openAlerts(store, this.subject.name).length, driftShareThreshold: report?.driftShareThreshold ?? null, history: history.map(driftHistoryPoint) },
+      report: report && newest ? driftReportView(report, newest.id) : null,
+    };
+  }
+
+  private async report(id: number): Promise<DriftReportView> {
+    const monitor = this.monitor();
+    const store = await this.store();
+    const { storedDriftReport } = await import('../../core/monitoring/driftHistory');
+    const report = storedDriftReport(store, id, monitor.name);
+    if (!report) throw new Error(`Report #${id} is not a report of monitor ${monitor.name}.`);
+    return driftReportView(report, id);
+  }
+}
