@@ -51,6 +51,7 @@ module.exports = {
     workspaceFolders: undefined,
     getConfiguration: () => ({ get: (_k, d) => d, inspect: () => undefined }),
     registerTextDocumentContentProvider: () => disposable,
+    registerFileSystemProvider: () => disposable,
     onDidChangeConfiguration: () => disposable,
     onDidGrantWorkspaceTrust: () => disposable,
     textDocuments: [],
