@@ -70,19 +70,18 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const { info, data } = node.run;
     const item = new vscode.TreeItem(runLabel(info), vscode.TreeItemCollapsibleState.None);
     item.id = `run:${info.runId}`;
-    item.iconPath = STATUS_ICONS[info.status];
+    // A deleted run keeps its status shape, greyed out: it is there to be restored, not compared.
+    item.iconPath = info.lifecycleStage === 'deleted' ? new vscode.ThemeIcon(STATUS_ICONS[info.status].id, new vscode.ThemeColor('disabledForeground')) : STATUS_ICONS[info.status];
     item.contextValue = runContextValue(node.run);
     const starred = isStarred(node.run);
     const note = noteOf(node.run).trim();
     const metric = KEY_METRICS.map((k) => data.metrics.find((m) => m.key === k)).find((m) => m !== undefined);
-    item.description = [
-      starred ? '★' : undefined,
-      metric ? `${metric.key} ${formatValue(metric.value)}` : undefined,
-      info.status === 'RUNNING' ? 'running' : undefined,
-      note ? '✎ note' : undefined,
-    ]
-      .filter(Boolean)
-      .join(' · ');
+    // Compact: the sidebar is narrow and the star must survive truncation, so it comes first.
+    const details = [metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, info.status === 'RUNNING' ? 'running' : undefined, note ? '✎' : undefined].filter(Boolean).join(' · ');
+    item.description = starred ? `★ ${details}`.trim() : details;
+    // Screen readers would read ★ and ✎ as "black star" and "lower right pencil".
+    const spoken = [runLabel(info), starred ? 'starred' : undefined, info.status.toLowerCase(), metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, note ? 'has a note' : undefined];
+    item.accessibilityInformation = { label: spoken.filter(Boolean).join(', ') };
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`${starred ? '$(star-full) ' : ''}**${escapeMarkdown(info.runName || info.runId)}** — ${info.status.toLowerCase()}${info.lifecycleStage === 'deleted' ? ', deleted' : ''}\n\n`);
     tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);

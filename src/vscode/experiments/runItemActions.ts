@@ -96,7 +96,7 @@ export async function renameRun(deps: Deps, node?: RunNode): Promise<void> {
   if (name === undefined) return;
   if (await renameInStore(tracking, run.info, name)) {
     await changed(deps);
-    done(`Renamed run “${runLabel(run.info)}” to “${name.trim()}”`);
+    done(`Renamed run "${runLabel(run.info)}" to "${name.trim()}"`);
   }
 }
 
@@ -166,11 +166,11 @@ export async function revealArtifacts(deps: Deps, node?: RunNode): Promise<void>
   const folder = runArtifactFolder(run.info, { ...(storeDir ? { storeDir } : {}), ...(access.state === 'client' ? { serverUrl: access.url } : {}) });
   const label = runLabel(run.info);
   if (!folder.local) {
-    void vscode.window.showInformationMessage(`MLOps: cannot reveal the artifacts of run “${label}” here: ${folder.reason}`);
+    void vscode.window.showInformationMessage(`MLOps: cannot reveal the artifacts of run "${label}" here: ${folder.reason}`);
     return;
   }
   if (!existsSync(folder.path)) {
-    void vscode.window.showInformationMessage(`MLOps: run “${label}” has no artifacts yet (nothing at ${folder.path}).`);
+    void vscode.window.showInformationMessage(`MLOps: run "${label}" has no artifacts yet (nothing at ${folder.path}).`);
     return;
   }
   const uri = vscode.Uri.file(folder.path);
@@ -179,7 +179,7 @@ export async function revealArtifacts(deps: Deps, node?: RunNode): Promise<void>
   const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
   if (inOs) await vscode.commands.executeCommand('revealFileInOS', uri);
   else if (inWorkspace) await vscode.commands.executeCommand('revealInExplorer', uri);
-  else void vscode.window.showInformationMessage(`MLOps: the artifacts of run “${label}” are in ${folder.path}.`);
+  else void vscode.window.showInformationMessage(`MLOps: the artifacts of run "${label}" are in ${folder.path}.`);
 }
 
 export async function showLogs(deps: Deps, node?: RunNode): Promise<void> {
@@ -192,7 +192,7 @@ export async function showLogs(deps: Deps, node?: RunNode): Promise<void> {
   if (sources.length === 0) {
     const running = run.info.status === 'RUNNING' ? ' yet (a script’s output is saved when it ends)' : '';
     const choice = await vscode.window.showInformationMessage(
-      `MLOps: run “${label}” has no captured logs${running}. Scripts run with “Run Script as Experiment” save their output as logs/output.txt; training runs log their progress to the MLOps Studio output and keep stderr only when they fail.`,
+      `MLOps: run "${label}" has no captured logs${running}. Scripts run with "Run Script as Experiment" save their output as logs/output.txt; training runs log their progress to the MLOps Studio output and keep stderr only when they fail.`,
       'Show MLOps Output',
     );
     if (choice) await vscode.commands.executeCommand('mlops.showLogs');
@@ -200,7 +200,7 @@ export async function showLogs(deps: Deps, node?: RunNode): Promise<void> {
   }
   const source = sources.length === 1 ? sources[0] : await pickLog(label, sources);
   if (!source) return;
-  const document = await vscode.workspace.openTextDocument(runLogUri(run.info.runId, source));
+  const document = await vscode.workspace.openTextDocument(runLogUri(run.info, source));
   await vscode.languages.setTextDocumentLanguage(document, 'log');
   await vscode.window.showTextDocument(document, { preview: true });
 }
@@ -211,7 +211,7 @@ async function pickLog(label: string, sources: readonly RunLogSource[]): Promise
       ? { label: `$(file) ${source.path}`, description: source.size !== undefined ? formatBytes(source.size) : '', source }
       : { label: `$(tag) ${source.title}`, description: `tag ${source.key}`, source },
   );
-  return (await vscode.window.showQuickPick(items, { title: `MLOps: logs of run “${label}”`, placeHolder: 'Which output?' }))?.source;
+  return (await vscode.window.showQuickPick(items, { title: `MLOps: logs of run "${label}"`, placeHolder: 'Which output?' }))?.source;
 }
 
 export async function stopRuns(deps: Deps, node?: RunNode, selected?: readonly ExperimentsNode[]): Promise<void> {

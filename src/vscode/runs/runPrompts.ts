@@ -11,7 +11,7 @@ import { runNoteUri } from './runNoteFileSystem';
 /** The new name typed for a run, undefined when the user cancelled. */
 export async function promptRunName(run: Run): Promise<string | undefined> {
   return vscode.window.showInputBox({
-    title: `Rename Run “${runLabel(run.info)}”`,
+    title: `Rename Run "${runLabel(run.info)}"`,
     prompt: `New name for run ${run.info.runId} (MLflow's run name)`,
     value: run.info.runName,
     valueSelection: [0, run.info.runName.length],
@@ -22,7 +22,7 @@ export async function promptRunName(run: Run): Promise<string | undefined> {
 /** Opens the run's note as a markdown document; saving it stores the note on the run. */
 export async function openRunNote(run: Run): Promise<void> {
   await vscode.window.showTextDocument(runNoteUri(run), { preview: false });
-  vscode.window.setStatusBarMessage(`$(note) Note of run “${runLabel(run.info)}”: save (Ctrl/Cmd+S) to store it on the run; save it empty to remove it.`, 8000);
+  vscode.window.setStatusBarMessage(`$(note) Save (Ctrl/Cmd+S) to store the note on run "${runLabel(run.info)}"`, 8000);
 }
 
 /** Asks before deleting runs, naming them; true when the user chose Delete. */
@@ -32,7 +32,7 @@ export async function confirmDeleteRuns(runs: readonly Run[]): Promise<boolean> 
     `Delete ${one ? 'run' : `${runs.length} runs:`} ${describeRuns(runs.map((r) => r.info))}?`,
     {
       modal: true,
-      detail: `${one ? 'It moves' : 'They move'} to “Deleted runs” under ${one ? 'its' : 'their'} experiment in the Experiments view, where Restore Run brings ${one ? 'it' : 'them'} back. As in MLflow, only the run's lifecycle stage changes: params, metrics and artifacts are kept.`,
+      detail: `${one ? 'It moves' : 'They move'} to "Deleted runs" under ${one ? 'its' : 'their'} experiment in the Experiments view, where Restore Run brings ${one ? 'it' : 'them'} back. As in MLflow, only the run's lifecycle stage changes: params, metrics and artifacts are kept.`,
     },
     'Delete',
   );
