@@ -25,6 +25,8 @@ module.exports = {
   EventEmitter,
   Uri: { file: (p) => ({ fsPath: p, scheme: 'file', path: p }), joinPath: (u, ...s) => ({ ...u, path: [u.path, ...s].join('/') }) },
   ViewColumn: { Active: -1 },
+  MarkdownString: class MarkdownString { constructor(value = '') { this.value = value; } appendMarkdown(v) { this.value += v; return this; } },
+  UIKind: { Desktop: 1, Web: 2 },
   ThemeIcon: class ThemeIcon { constructor(id, color) { this.id = id; this.color = color; } },
   ThemeColor: class ThemeColor { constructor(id) { this.id = id; } },
   TreeItem: class TreeItem { constructor(label, state) { this.label = label; this.collapsibleState = state; } },
