@@ -1,7 +1,8 @@
 // The Experiments view's run menu in real VS Code: two trained runs and a script run made by the
 // CLI; rename one (with the empty-name check), star it, write its note in the markdown document
 // and save it, delete it (modal confirm naming it), find it under "Deleted runs" and restore it,
-// and open the script run's captured output. Every step is asserted on the tree rows.
+// open the script run's captured output, unstar from the palette and reveal the artifact folder.
+// Every step is asserted on what the user sees (tree rows, menus, dialogs, editors).
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -156,6 +157,14 @@ describe('the Experiments view’s run menu in VS Code', () => {
       await picks.first().click();
       await page.keyboard.press('Enter');
       await waitForText(rowOf('baseline'), /^\s*baseline\s*test_accuracy [\d.]+ · ✎\s*$/, 15_000);
+
+      // Reveal Run Artifacts: in a browser window there is no OS file manager, so the explorer shows the folder.
+      await chooseFromContextMenu(page, rowOf('baseline'), 'Reveal Run Artifacts');
+      const explorer = page.locator('.explorer-folders-view .monaco-list-row');
+      await explorer.filter({ hasText: target.runId }).first().waitFor({ timeout: 15_000 });
+      // the folder is open on the run's files: the trained model is there
+      await explorer.filter({ hasText: /^\s*model$/ }).first().waitFor({ timeout: 15_000 });
+      await screenshot(page, 'experiments-menu-reveal');
     });
   });
 });

@@ -3,7 +3,8 @@
  * window uses (`requireTracking`), so the menu works the same when another window holds the store
  * (writes go through its local server) or when `mlops.tracking.uri` points at an MLflow server.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
 import * as vscode from 'vscode';
 import { isStarred, renameRun as renameInStore, runLabel, setStarred } from '../../core/tracking/runAnnotations';
 import { runArtifactFolder } from '../../core/tracking/runArtifactFolder';
@@ -173,7 +174,9 @@ export async function revealArtifacts(deps: Deps, node?: RunNode): Promise<void>
     void vscode.window.showInformationMessage(`MLOps: run "${label}" has no artifacts yet (nothing at ${folder.path}).`);
     return;
   }
-  const uri = vscode.Uri.file(folder.path);
+  // Revealing an entry inside opens the folder itself (the OS file manager, or the explorer expanded).
+  const first = readdirSync(folder.path).sort()[0];
+  const uri = vscode.Uri.file(first ? join(folder.path, first) : folder.path);
   // The OS file manager is on the machine the extension runs on only in a local desktop window.
   const inOs = vscode.env.uiKind === vscode.UIKind.Desktop && vscode.env.remoteName === undefined;
   const inWorkspace = vscode.workspace.getWorkspaceFolder(uri) !== undefined;
