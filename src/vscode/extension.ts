@@ -19,6 +19,7 @@ import { registerTrainSpecDiagnostics } from './training/trainSpecDiagnostics';
 import { registerTuneCommand } from './training/tuneCommand';
 import { registerEvaluateTextCommand } from './textEval/evaluateTextCommand';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
+import { registerRunItemCommands } from './experiments/runItemCommands';
 import { EmptyTreeProvider } from './views/emptyTreeProvider';
 import { registerModelReviewCommands } from './modelReview/modelReviewCommands';
 import { registerModelsCommands } from './models/modelsCommands';
@@ -123,6 +124,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFindBestModelCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
     ...registerRunsCommands(runsDeps, () => experimentsView.selection),
+    ...registerRunItemCommands({ storeService, jobs, log, refresh: () => experiments.refresh(), selection: () => experimentsView.selection }),
     registerEvaluateTextCommand({ storeService, log }),
     registerProfileDataFileCommand({ log }),
     registerReviewTextEvaluationCommand(deps),

@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { isStarred, noteOf, runLabel } from '../../core/tracking/runAnnotations';
 import type { Experiment, Run, RunStatus } from '../../core/tracking/trackingTypes';
 import { trackingOf, type StoreService } from '../store/storeService';
+import { runContextValue } from './runContextValue';
 
 /** Most recent runs listed under an experiment; the runs panel pages through the rest. */
 const RUNS_PER_EXPERIMENT = 200;
@@ -9,7 +11,12 @@ const RUNS_PER_EXPERIMENT = 200;
 const DEFAULT_EXPERIMENT_ID = '0';
 const KEY_METRICS = ['test_accuracy', 'val_accuracy', 'accuracy', 'test_rmse', 'val_rmse', 'rmse', 'test_r2', 'val_loss', 'loss'];
 
-export type ExperimentsNode = { kind: 'experiment'; experiment: Experiment; expanded: boolean } | { kind: 'run'; run: Run };
+export type ExperimentsNode =
+  | { kind: 'experiment'; experiment: Experiment; expanded: boolean }
+  | { kind: 'run'; run: Run }
+  /** an experiment's deleted runs, kept apart so they can be restored without cluttering the list */
+  | { kind: 'deletedRuns'; experiment: Experiment; runs: readonly Run[] };
+
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
   RUNNING: new vscode.ThemeIcon('sync~spin', new vscode.ThemeColor('charts.blue')),
@@ -36,7 +43,22 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     });
   }
 
+  /** Re-reads the tree now: after this window's own action the user waits for it. */
+  refresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.changeEmitter.fire(undefined);
+  }
+
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
+    if (node.kind === 'deletedRuns') {
+      const item = new vscode.TreeItem('Deleted runs', vscode.TreeItemCollapsibleState.Collapsed);
+      item.id = `deleted:${node.experiment.experimentId}`;
+      item.iconPath = new vscode.ThemeIcon('trash');
+      item.description = String(node.runs.length);
+      item.contextValue = 'mlops.deletedRuns';
+      item.tooltip = `${node.runs.length} deleted run${node.runs.length === 1 ? '' : 's'} of ${node.experiment.name}. Right-click one → Restore Run to bring it back.`;
+      return item;
+    }
     if (node.kind === 'experiment') {
       const item = new vscode.TreeItem(node.experiment.name, node.expanded ? vscode.TreeItemCollapsibleState.Expanded : vscode.TreeItemCollapsibleState.Collapsed);
       item.id = `experiment:${node.experiment.experimentId}`;
@@ -46,20 +68,29 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       return item;
     }
     const { info, data } = node.run;
-    const item = new vscode.TreeItem(info.runName || info.runId.slice(0, 8), vscode.TreeItemCollapsibleState.None);
+    const item = new vscode.TreeItem(runLabel(info), vscode.TreeItemCollapsibleState.None);
     item.id = `run:${info.runId}`;
-    item.iconPath = STATUS_ICONS[info.status];
-    item.contextValue = info.status === 'RUNNING' ? 'mlops.run.running' : 'mlops.run';
+    // A deleted run keeps its status shape, greyed out: it is there to be restored, not compared.
+    item.iconPath = info.lifecycleStage === 'deleted' ? new vscode.ThemeIcon(STATUS_ICONS[info.status].id, new vscode.ThemeColor('disabledForeground')) : STATUS_ICONS[info.status];
+    item.contextValue = runContextValue(node.run);
+    const starred = isStarred(node.run);
+    const note = noteOf(node.run).trim();
     const metric = KEY_METRICS.map((k) => data.metrics.find((m) => m.key === k)).find((m) => m !== undefined);
-    item.description = [metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, info.status === 'RUNNING' ? 'running' : undefined].filter(Boolean).join(' · ');
+    // Compact: the sidebar is narrow and the star must survive truncation, so it comes first.
+    const details = [metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, info.status === 'RUNNING' ? 'running' : undefined, note ? '✎' : undefined].filter(Boolean).join(' · ');
+    item.description = starred ? `★ ${details}`.trim() : details;
+    // Screen readers would read ★ and ✎ as "black star" and "lower right pencil".
+    const spoken = [runLabel(info), starred ? 'starred' : undefined, info.status.toLowerCase(), metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, note ? 'has a note' : undefined];
+    item.accessibilityInformation = { label: spoken.filter(Boolean).join(', ') };
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**${escapeMarkdown(info.runName || info.runId)}** — ${info.status.toLowerCase()}\n\n`);
+    tooltip.appendMarkdown(`${starred ? '$(star-full) ' : ''}**${escapeMarkdown(info.runName || info.runId)}** — ${info.status.toLowerCase()}${info.lifecycleStage === 'deleted' ? ', deleted' : ''}\n\n`);
     tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);
     if (info.endTime !== null) tooltip.appendMarkdown(`, took ${formatDuration(info.endTime - info.startTime)}`);
     const metrics = data.metrics.filter((m) => !m.key.startsWith('test_confusion')).slice(0, 12);
     if (metrics.length > 0) tooltip.appendMarkdown(`\n\n${metrics.map((m) => `\`${m.key}\` ${formatValue(m.value)}`).join('  \n')}`);
     const error = data.tags.find((t) => t.key === 'mlops.error');
     if (error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(error.value.slice(0, 300))}`);
+    if (note) tooltip.appendMarkdown(`\n\n---\n\n$(note) ${escapeMarkdown(note.length > 500 ? `${note.slice(0, 500)}…` : note)}`);
     item.tooltip = tooltip;
     return item;
   }
@@ -81,9 +112,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         .map((experiment, index) => ({ kind: 'experiment' as const, experiment, expanded: index === 0 }));
     }
     if (node.kind === 'experiment') {
-      const { runs } = await tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT });
-      return runs.map((run) => ({ kind: 'run' as const, run }));
+      const search = (viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<readonly Run[]> =>
+        tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT, viewType }).then((r) => r.runs);
+      const [runs, deleted] = await Promise.all([search('ACTIVE_ONLY'), search('DELETED_ONLY')]);
+      const children: ExperimentsNode[] = runs.map((run) => ({ kind: 'run' as const, run }));
+      if (deleted.length > 0) children.push({ kind: 'deletedRuns', experiment: node.experiment, runs: deleted });
+      return children;
     }
+    if (node.kind === 'deletedRuns') return node.runs.map((run) => ({ kind: 'run' as const, run }));
     return [];
   }
 

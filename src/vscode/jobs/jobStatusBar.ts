@@ -5,11 +5,14 @@ export interface JobHandle {
   update(detail: string): void;
   /** removes the job from the status bar */
   end(): void;
+  /** ties a tracked run to this job, so "Stop Run" on that run cancels the job */
+  trackRun(runId: string, cancel: () => void): void;
 }
 
 interface RunningJob {
   title: string;
   detail: string;
+  runs: Map<string, () => void>;
 }
 
 /**
@@ -29,7 +32,7 @@ export class JobStatusBar implements vscode.Disposable {
 
   start(title: string): JobHandle {
     const id = this.nextId++;
-    this.jobs.set(id, { title, detail: '' });
+    this.jobs.set(id, { title, detail: '', runs: new Map() });
     this.render();
     return {
       update: (detail) => {
@@ -42,7 +45,22 @@ export class JobStatusBar implements vscode.Disposable {
         this.jobs.delete(id);
         this.render();
       },
+      trackRun: (runId, cancel) => {
+        this.jobs.get(id)?.runs.set(runId, cancel);
+      },
     };
+  }
+
+  /** The title of this window's job that works on `runId`, if one does. */
+  jobOfRun(runId: string): string | undefined {
+    return [...this.jobs.values()].find((j) => j.runs.has(runId))?.title;
+  }
+
+  /** Cancels this window's job that works on `runId`; false when no job of this window does. */
+  cancelRun(runId: string): boolean {
+    const cancel = [...this.jobs.values()].map((j) => j.runs.get(runId)).find((c) => c !== undefined);
+    cancel?.();
+    return cancel !== undefined;
   }
 
   /** how many jobs are running (for tests and the dashboard) */

@@ -1,7 +1,7 @@
 /** A run's details for the side panel: params, metrics, tags, artifacts with previews, model signature. */
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { ArtifactInfo, ArtifactPreview, ModelSignature, RunDetails, SignatureField } from '../../protocol/runs/runsContract';
-import { NOTE_TAG, STARRED_TAG } from './runsTableModel';
+import { isStarred, NOTE_TAG, noteOf, RUN_NAME_TAG, runLabel, STARRED_TAG } from '../../core/tracking/runAnnotations';
 
 export type DetailsSource = Pick<TrackingStore, 'getRun' | 'listArtifacts' | 'readArtifact'>;
 
@@ -19,11 +19,11 @@ export async function loadRunDetails(tracking: DetailsSource, runId: string): Pr
   const run = await tracking.getRun(runId);
   const { artifacts, truncated } = await listAll(tracking, runId);
   // Name, star and note have their own places in the details; repeating them as tags is noise.
-  const tags = run.data.tags.filter((t) => t.key !== STARRED_TAG && t.key !== NOTE_TAG && t.key !== 'mlflow.runName');
+  const tags = run.data.tags.filter((t) => t.key !== STARRED_TAG && t.key !== NOTE_TAG && t.key !== RUN_NAME_TAG);
   const signature = artifacts.some((a) => a.path === 'model/signature.json') ? await readSignature(tracking, runId) : undefined;
   return {
     runId,
-    name: run.info.runName || runId.slice(0, 8),
+    name: runLabel(run.info),
     status: run.info.status,
     experimentId: run.info.experimentId,
     startTime: run.info.startTime,
@@ -33,8 +33,8 @@ export async function loadRunDetails(tracking: DetailsSource, runId: string): Pr
       .map((m) => ({ key: m.key, last: m.value, min: m.min, max: m.max, count: m.count, step: m.step }))
       .sort((a, b) => a.key.localeCompare(b.key)),
     tags: tags.map((t) => ({ key: t.key, value: t.value })).sort((a, b) => a.key.localeCompare(b.key)),
-    note: run.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '',
-    starred: run.data.tags.find((t) => t.key === STARRED_TAG)?.value === 'true',
+    note: noteOf(run),
+    starred: isStarred(run),
     artifacts,
     artifactsTruncated: truncated,
     ...(signature ? { signature } : {}),

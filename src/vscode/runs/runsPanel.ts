@@ -14,7 +14,10 @@ import type { StoreService } from '../store/storeService';
 import { formatRunsCsv } from './runsCsv';
 import { RunsQueryEngine } from './runsQueryEngine';
 import { createRunsDataHandlers, type RunsDataHandlers } from './runsRequests';
-import { NOTE_TAG, rowCells, STARRED_TAG } from './runsTableModel';
+import { renameRun, setStarred } from '../../core/tracking/runAnnotations';
+import { deleteRuns } from '../../core/tracking/runLifecycle';
+import { confirmDeleteRuns, openRunNote, promptRunName } from './runPrompts';
+import { rowCells } from './runsTableModel';
 
 export interface RunsPanelDependencies {
   extensionUri: vscode.Uri;
@@ -105,38 +108,21 @@ export class RunsPanel extends PanelHost<RunsContract> {
 
   protected readonly notificationHandlers: NotificationHandlers<RunsContract> = {
     setStarred: async ({ runIds, starred }) => {
-      const tracking = await this.tracking();
-      for (const runId of runIds) {
-        if (starred) await tracking.setTag(runId, STARRED_TAG, 'true');
-        else await tracking.deleteTag(runId, STARRED_TAG);
-      }
+      await setStarred(await this.tracking(), runIds, starred);
     },
     renameRun: async ({ runId }) => {
       const tracking = await this.tracking();
       const run = await tracking.getRun(runId);
-      const name = await vscode.window.showInputBox({
-        title: 'Rename Run',
-        prompt: `New name for run ${runId}`,
-        value: run.info.runName,
-        validateInput: (v) => (v.trim() === '' ? 'A run name cannot be empty.' : undefined),
-      });
-      if (name !== undefined && name.trim() !== run.info.runName) await tracking.updateRun(runId, { runName: name.trim() });
+      const name = await promptRunName(run);
+      if (name !== undefined) await renameRun(tracking, run.info, name);
     },
     editNote: async ({ runId }) => {
-      const tracking = await this.tracking();
-      const run = await tracking.getRun(runId);
-      const current = run.data.tags.find((t) => t.key === NOTE_TAG)?.value ?? '';
-      const note = await vscode.window.showInputBox({ title: `Note for ${run.info.runName || runId}`, prompt: 'Saved as the run’s MLflow note (mlflow.note.content); empty removes it.', value: current });
-      if (note === undefined || note === current) return;
-      if (note.trim() === '') await tracking.deleteTag(runId, NOTE_TAG);
-      else await tracking.setTag(runId, NOTE_TAG, note);
+      await openRunNote(await (await this.tracking()).getRun(runId));
     },
     deleteRuns: async ({ runIds }) => {
-      const what = runIds.length === 1 ? `run ${runIds[0]}` : `${runIds.length} runs`;
-      const answer = await vscode.window.showWarningMessage(`Delete ${what}? Deleted runs can be restored from the Experiments view.`, { modal: true }, 'Delete');
-      if (answer !== 'Delete') return;
       const tracking = await this.tracking();
-      for (const runId of runIds) await tracking.deleteRun(runId);
+      const runs = await Promise.all(runIds.map((runId) => tracking.getRun(runId)));
+      if (await confirmDeleteRuns(runs)) await deleteRuns(tracking, runIds);
     },
     saveLayout: async ({ layout }) => {
       await this.deps.workspaceState.update(this.layoutKey(), layout);

@@ -2,6 +2,7 @@
  * The Runs table as plain data: which columns the runs have, a cell's value, sorting, grouping
  * and "does this column vary". No `vscode` import, so unit tests drive it directly.
  */
+import { NOTE_TAG, STARRED_TAG } from '../../core/tracking/runAnnotations';
 import type { Run } from '../../core/tracking/trackingTypes';
 import {
   ATTRIBUTE_KEYS,
@@ -14,9 +15,6 @@ import {
   type SortKey,
 } from '../../protocol/runs/runsContract';
 
-export const STARRED_TAG = 'mlops.starred';
-export const NOTE_TAG = 'mlflow.note.content';
-export const RUN_NAME_TAG = 'mlflow.runName';
 
 const NUMERIC_ATTRIBUTES: ReadonlySet<AttributeKey> = new Set(['start_time', 'duration']);
 

@@ -107,6 +107,7 @@ export function registerRunScriptCommand(deps: RunScriptDependencies): vscode.Di
         tracking: { uri: server.url, ...(server.token ? { token: server.token } : {}) },
         signal: controller.signal,
         onStarted: ({ runId }) => {
+          job.trackRun(runId, () => controller.abort());
           toTerminal(`\x1b[2m# MLOps run ${runId} · MLFLOW_TRACKING_URI=${server.url} · Ctrl+C cancels\x1b[0m\n`);
           deps.log.info(`Running "${command}" as run ${runId}`);
         },

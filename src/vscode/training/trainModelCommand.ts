@@ -66,6 +66,7 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
         let reported = 0;
         let lastLog = 0;
         const onProgress = (p: TrainingProgress): void => {
+          if (p.runId) job.trackRun(p.runId, () => controller.abort());
           progress.report({ message: p.message, increment: Math.max(0, (p.fraction - reported) * 100) });
           reported = Math.max(reported, p.fraction);
           job.update(p.epochs > 0 && p.epoch > 0 ? `epoch ${p.epoch}/${p.epochs}` : p.phase);

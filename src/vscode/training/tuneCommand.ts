@@ -32,6 +32,7 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
       token.onCancellationRequested(() => controller.abort());
       let reported = 0;
       const onProgress = (p: TuningProgress): void => {
+        job.trackRun(p.studyRunId, () => controller.abort());
         const fraction = p.budget > 0 ? (p.complete + p.pruned + p.failed) / p.budget : 0;
         progress.report({ message: p.message, increment: Math.max(0, (fraction - reported) * 100) });
         reported = Math.max(reported, fraction);
