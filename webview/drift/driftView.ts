@@ -23,7 +23,7 @@ export interface DriftActions {
 }
 
 export const DRIFT_STYLES = `
-main { max-width: 1280px; }
+.page { max-width: 1280px; }
 .summary { display: flex; gap: 12px; align-items: center; }
 .summary .codicon { font-size: 20px; }
 .banner-ok { border-left: 3px solid var(--vscode-testing-iconPassed, var(--vscode-charts-green)); background: var(--vscode-textBlockQuote-background); }
@@ -152,8 +152,8 @@ export function renderDrift(model: DriftViewModel, actions: DriftActions): Templ
   const monitor = state?.monitor ?? null;
   const header = html`<header class="panel-header">
     <div>
-      <h1>Drift: ${state?.title ?? '…'}</h1>
-      <p class="subtle">${monitor ? 'Monitor: its newest report, drift over time, and per-column distributions.' : 'A one-off drift check between two files.'}</p>
+      <h1>Drift${state ? `: ${state.title}` : ''}</h1>
+      ${state ? html`<p class="subtle">${monitor ? 'Monitor: its newest report, drift over time, and per-column distributions.' : 'A one-off drift check between two files.'}</p>` : nothing}
     </div>
     ${monitor
       ? html`<div class="toolbar">
@@ -164,12 +164,12 @@ export function renderDrift(model: DriftViewModel, actions: DriftActions): Templ
       : nothing}
   </header>`;
   if (model.error) {
-    return html`<main>${header}<div class="banner banner-error" role="alert"><span class="codicon codicon-error" aria-hidden="true"></span><div><strong>Could not load the drift report.</strong><p>${model.error}</p></div><vscode-button secondary @click=${() => actions.retry()}>Try again</vscode-button></div></main>`;
+    return html`<div class="page">${header}<div class="banner banner-error" role="alert"><span class="codicon codicon-error" aria-hidden="true"></span><div><strong>Could not load the drift report.</strong><p>${model.error}</p></div><vscode-button secondary @click=${() => actions.retry()}>Try again</vscode-button></div></div>`;
   }
-  if (!state) return html`<main><p class="loading">Loading the drift report…</p></main>`;
+  if (!state) return html`<div class="page"><p class="loading">Loading the drift report…</p></div>`;
   const report = model.report ?? state.report;
   if (!report) {
-    return html`<main>${header}<div class="empty-state"><span class="codicon codicon-pulse empty-icon" aria-hidden="true"></span><h2>No reports yet</h2><p>This monitor has not run yet. A run compares its current data with the reference, column by column, and stores the report here.</p><div class="actions"><vscode-button icon="play" @click=${() => actions.runMonitor()}>Run Monitor now</vscode-button></div></div></main>`;
+    return html`<div class="page">${header}<div class="empty-state"><span class="codicon codicon-pulse empty-icon" aria-hidden="true"></span><h2>No reports yet</h2><p>This monitor has not run yet. A run compares its current data with the reference, column by column, and stores the report here.</p><div class="actions"><vscode-button icon="play" @click=${() => actions.runMonitor()}>Run Monitor now</vscode-button></div></div></div>`;
   }
-  return html`<main>${header}${renderReport(model, report, actions)}</main>`;
+  return html`<div class="page">${header}${renderReport(model, report, actions)}</div>`;
 }

@@ -25,7 +25,7 @@ export interface ModelReviewActions {
 }
 
 export const MODEL_REVIEW_STYLES = `
-main { max-width: 1280px; }
+.page { max-width: 1280px; }
 .badges { display: inline-flex; gap: 6px; flex-wrap: wrap; vertical-align: middle; margin-left: 8px; }
 .badge { font-size: 12px; font-weight: 600; padding: 1px 8px; border-radius: 10px; color: var(--vscode-badge-foreground); background: var(--vscode-badge-background); border: 1px solid var(--vscode-contrastBorder, transparent); }
 .badge.policy { color: var(--vscode-foreground); background: transparent; border-color: var(--vscode-panel-border, var(--vscode-widget-border, currentColor)); font-weight: 400; }
@@ -356,9 +356,9 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
 /** The whole panel for one state; pure, so tests can render it without a host. */
 export function renderModelReview(model: ModelReviewViewModel, actions: ModelReviewActions): TemplateResult {
   if (model.error) {
-    return html`<main><div class="banner banner-error" role="alert"><span class="codicon codicon-error" aria-hidden="true"></span><div><strong>Could not load the model version.</strong><p>${model.error}</p></div><vscode-button secondary @click=${() => actions.retry()}>Try again</vscode-button></div></main>`;
+    return html`<div class="page"><div class="banner banner-error" role="alert"><span class="codicon codicon-error" aria-hidden="true"></span><div><strong>Could not load the model version.</strong><p>${model.error}</p></div><vscode-button secondary @click=${() => actions.retry()}>Try again</vscode-button></div></div>`;
   }
   const state = model.state;
-  if (!state) return html`<main><p class="loading">Loading the model card…</p></main>`;
-  return html`<main>${state.versions.length >= 2 && state.comparison ? renderReview(state, model, actions) : renderCard(state, model, actions)}</main>`;
+  if (!state) return html`<div class="page"><p class="loading">Loading the model card…</p></div>`;
+  return html`<div class="page">${state.versions.length >= 2 && state.comparison ? renderReview(state, model, actions) : renderCard(state, model, actions)}</div>`;
 }

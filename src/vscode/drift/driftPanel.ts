@@ -110,17 +110,17 @@ export class DriftPanel extends PanelHost<DriftContract> {
     return this.subject;
   }
 
-  private async store(): Promise<WorkspaceStore> {
+  /** The open store; undefined when there is none yet (a monitor that never ran); an error when another window holds it. */
+  private async store(): Promise<WorkspaceStore | undefined> {
     const access = await this.deps.storeService.access();
     if (access.state === 'open') return access.store;
+    if (access.state === 'absent') return undefined;
     throw new Error(
       access.state === 'client' || access.state === 'locked'
         ? 'Monitor history is kept in the workspace store, which another window holds: open the drift panel there.'
-        : access.state === 'absent'
-          ? 'There is no workspace store yet: run the monitor once ("Run Monitor") to record its first report.'
-          : 'message' in access
-            ? access.message
-            : 'Open the folder that holds the monitor.',
+        : 'message' in access
+          ? access.message
+          : 'Open the folder that holds the monitor.',
     );
   }
 
@@ -130,6 +130,7 @@ export class DriftPanel extends PanelHost<DriftContract> {
       return { title: `${report.reference.name} → ${report.current.name}`, monitor: null, report: driftReportView(report, null) };
     }
     const store = await this.store();
+    if (!store) return { title: this.subject.name, monitor: { name: this.subject.name, file: this.subject.file, openAlerts: 0, driftShareThreshold: null, history: [] }, report: null };
     const { driftHistory, openAlerts, storedDriftReport } = await import('../../core/monitoring/driftHistory');
     const history = driftHistory(store, this.subject.name);
     const newest = history.at(-1);
@@ -145,7 +146,7 @@ export class DriftPanel extends PanelHost<DriftContract> {
     const monitor = this.monitor();
     const store = await this.store();
     const { storedDriftReport } = await import('../../core/monitoring/driftHistory');
-    const report = storedDriftReport(store, id, monitor.name);
+    const report = store ? storedDriftReport(store, id, monitor.name) : undefined;
     if (!report) throw new Error(`Report #${id} is not a report of monitor ${monitor.name}.`);
     return driftReportView(report, id);
   }
