@@ -43,7 +43,9 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
           const { logTextEvaluation } = await import('../../core/textEval/evalRunLogger');
           const rows = parseEvalSet(text, vscode.workspace.asRelativePath(fileUri));
           let reported = 0;
+          const rougeStemming = vscode.workspace.getConfiguration('mlops.textEval').get<boolean>('rougeStemming', false);
           const evaluation = await evaluateTextRows(rows, {
+            rougeStemming,
             isCancelled: () => token.isCancellationRequested,
             onProgress: (done, total) => {
               progress.report({ message: `${done} of ${total} rows`, increment: ((done - reported) / total) * 90 });
@@ -54,7 +56,7 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
           const tracking = trackingOf(access);
           if (!tracking) throw new Error(`no store to log the run to (${'message' in access ? access.message : 'open a folder first'})`);
           progress.report({ message: 'logging the run' });
-          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', source: 'MLOps: Evaluate Text Model' });
+          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', rougeStemming, source: 'MLOps: Evaluate Text Model' });
           return { runId, metrics: evaluation.metrics, rows: rows.length };
         },
       );
