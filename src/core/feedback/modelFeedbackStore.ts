@@ -110,19 +110,25 @@ export class ModelFeedbackStore {
   }
 
   summary(modelName: string, version: number): ModelFeedbackSummary {
-    const [stats] = this.db.rows('SELECT COUNT(*), COUNT(rating), AVG(rating), MAX(updated_at) FROM model_feedback WHERE model_name = ? AND version = ?', [modelName, version]);
-    const labels: Record<string, number> = {};
-    for (const [label, n] of this.db.rows('SELECT label, COUNT(*) FROM model_feedback WHERE model_name = ? AND version = ? AND label IS NOT NULL GROUP BY label ORDER BY label', [modelName, version])) {
-      labels[String(label)] = Number(n);
-    }
-    const count = Number(stats?.[0] ?? 0);
-    const rated = Number(stats?.[1] ?? 0);
-    return {
-      count,
-      ratedCount: rated,
-      meanRating: rated === 0 ? null : Number(stats?.[2]),
-      labels,
-      lastAt: count === 0 ? null : Number(stats?.[3]),
-    };
+    return summarizeModelFeedback(this.db, modelName, version);
   }
+
+}
+
+/** Count, mean rating and labels of the feedback on one version (reads only). */
+export function summarizeModelFeedback(db: Pick<DurableDatabase, 'rows'>, modelName: string, version: number): ModelFeedbackSummary {
+  const [stats] = db.rows('SELECT COUNT(*), COUNT(rating), AVG(rating), MAX(updated_at) FROM model_feedback WHERE model_name = ? AND version = ?', [modelName, version]);
+  const labels: Record<string, number> = {};
+  for (const [label, n] of db.rows('SELECT label, COUNT(*) FROM model_feedback WHERE model_name = ? AND version = ? AND label IS NOT NULL GROUP BY label ORDER BY label', [modelName, version])) {
+    labels[String(label)] = Number(n);
+  }
+  const count = Number(stats?.[0] ?? 0);
+  const rated = Number(stats?.[1] ?? 0);
+  return {
+    count,
+    ratedCount: rated,
+    meanRating: rated === 0 ? null : Number(stats?.[2]),
+    labels,
+    lastAt: count === 0 ? null : Number(stats?.[3]),
+  };
 }
