@@ -55,7 +55,7 @@ export function renderFeedback(model: FeedbackViewModel, actions: FeedbackViewAc
           <p class="subtle">${session ? html`Reviewer <strong>${session.reviewer}</strong> · run ${session.runId.slice(0, 8)}` : 'Loading the evaluation run…'}</p>
         </div>
         <div class="toolbar">
-          <vscode-button secondary icon="export" @click=${() => actions.exportAs('csv')} ?disabled=${!session}>Export CSV</vscode-button>
+          <vscode-button secondary @click=${() => actions.exportAs('csv')} ?disabled=${!session}>Export CSV</vscode-button>
           <vscode-button secondary @click=${() => actions.exportAs('jsonl')} ?disabled=${!session}>Export JSONL</vscode-button>
         </div>
       </header>

@@ -3,7 +3,9 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BleuSmoothing } from '../../core/textEval/bleu';
 import { CliError } from '../cliContext';
-import { formatNumber, printJson, printTable, withTracking } from './trackingCliSupport';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
+import type { CliGlobalOptions } from '../cliContext';
+import { formatNumber, printJson, printTable, withStore, withTracking } from './trackingCliSupport';
 
 const SMOOTHINGS: readonly BleuSmoothing[] = ['exp', 'floor', 'add-k', 'none'];
 const SHOWN_METRICS = ['bleu', 'sentence_bleu_mean', 'rouge1_f', 'rouge2_f', 'rougeL_f', 'rougeLsum_f', 'exact_match', 'prediction_tokens_mean', 'latency_p50_ms', 'latency_p95_ms'];
@@ -18,7 +20,9 @@ export function registerEvalCommand(program: Command): void {
     .option('-n, --name <runName>', 'run name')
     .option('--smooth <method>', `corpus BLEU smoothing: ${SMOOTHINGS.join(', ')}`, 'exp')
     .option('--lowercase', 'case-insensitive BLEU')
-    .action(async (file: string, options: { experiment: string; name?: string; smooth: string; lowercase?: boolean }) => {
+    .option('--rouge-stemmer', "Porter-stem words before ROUGE matches them (rouge-score's use_stemmer=True; off by default, as there)")
+    .option('-m, --model <uri>', 'the model version that made the predictions (models:/NAME/VERSION or @alias): its model card and `mlops feedback summary` show this run')
+    .action(async (file: string, options: { experiment: string; name?: string; smooth: string; lowercase?: boolean; rougeStemmer?: boolean; model?: string }) => {
       const smoothing = options.smooth as BleuSmoothing;
       if (!SMOOTHINGS.includes(smoothing)) throw new CliError(`--smooth must be one of ${SMOOTHINGS.join(', ')}, got "${options.smooth}"`);
       const globals = program.opts<{ workspace: string }>();
@@ -39,8 +43,9 @@ export function registerEvalCommand(program: Command): void {
         if (error instanceof EvalSetError) throw new CliError(error.message);
         throw error;
       }
-      const evaluation = await evaluateTextRows(rows, { smoothing, lowercase: options.lowercase ?? false });
-      const runId = await withTracking(program, async (tracking, g) => {
+      const rougeStemming = options.rougeStemmer ?? false;
+      const evaluation = await evaluateTextRows(rows, { smoothing, lowercase: options.lowercase ?? false, rougeStemming });
+      const log = async (tracking: TrackingStore, g: CliGlobalOptions, evaluatedModel?: string): Promise<string> => {
         const { readGitInfo } = await import('../../core/tracking/gitInfo');
         const git = await readGitInfo(resolve(g.workspace));
         return logTextEvaluation(tracking, rows, evaluation, {
@@ -48,10 +53,26 @@ export function registerEvalCommand(program: Command): void {
           ...(options.name ? { runName: options.name } : {}),
           datasetPath: file,
           smoothing,
+          rougeStemming,
           source: 'mlops eval',
+          ...(evaluatedModel ? { evaluatedModel } : {}),
           ...(git ? { gitCommit: git.commit, gitDirty: git.dirty } : {}),
         });
-      }, { create: true });
+      };
+      const modelUri = options.model;
+      // Linking needs the registry, so it opens the store itself (no detour through another window's server).
+      const runId = modelUri
+        ? await withStore(program, async (store, g) => {
+            const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+            let version;
+            try {
+              version = modelRegistryFor(store).resolveUri(modelUri);
+            } catch (error) {
+              throw new CliError(`--model ${modelUri}: ${error instanceof Error ? error.message : String(error)}`);
+            }
+            return log(store.tracking, g, `models:/${version.name}/${version.version}`);
+          })
+        : await withTracking(program, (tracking, g) => log(tracking, g), { create: true });
       if (program.opts<{ json?: boolean }>().json) return printJson({ runId, metrics: evaluation.metrics });
       const rowsShown = SHOWN_METRICS.flatMap((key) => {
         const value = evaluation.metrics[key];

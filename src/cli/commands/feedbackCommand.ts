@@ -21,6 +21,19 @@ async function withFeedback<T>(program: Command, action: (feedback: FeedbackStor
   });
 }
 
+/** `models:/NAME/VERSION` or `models:/NAME@alias` → the version, or undefined for a run id. */
+async function modelVersionOf(store: WorkspaceStore, target: string): Promise<{ name: string; version: number; uri: string } | undefined> {
+  if (!target.startsWith('models:/')) return undefined;
+  const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+  let version;
+  try {
+    version = modelRegistryFor(store).resolveUri(target);
+  } catch (error) {
+    throw new CliError(`${target}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  return { name: version.name, version: version.version, uri: `models:/${version.name}/${version.version}` };
+}
+
 function parseRow(text: string): number {
   const n = Number(text);
   if (!Number.isSafeInteger(n) || n < 0) throw new CliError(`ROW must be a row index (0, 1, 2, …), got "${text}"`);
@@ -29,7 +42,7 @@ function parseRow(text: string): number {
 
 /** `mlops feedback add|list|summary|export`: human judgements of an evaluation run's rows. */
 export function registerFeedbackCommand(program: Command): void {
-  const feedback = program.command('feedback').description('human feedback on the rows of an evaluation run: add, list, summary, export');
+  const feedback = program.command('feedback').description('human feedback on the rows of an evaluation run (add, list, summary, export), and on the answers of a model version\'s endpoints (list, summary)');
 
   feedback
     .command('add')
@@ -69,10 +82,22 @@ export function registerFeedbackCommand(program: Command): void {
 
   feedback
     .command('list')
-    .description('all feedback on a run')
-    .argument('<runId>')
+    .description('all feedback on a run, or posted to endpoints about a model version (models:/NAME/VERSION or @alias)')
+    .argument('<runId|modelUri>')
     .action(async (runId: string) => {
       await withFeedback(program, async (store, workspace, globals) => {
+        const model = await modelVersionOf(workspace, runId);
+        if (model) {
+          const { ModelFeedbackStore } = await import('../../core/feedback/modelFeedbackStore');
+          const posted = new ModelFeedbackStore(workspace.database).list(model.name, model.version);
+          if (globals.json) return printJson(posted);
+          if (posted.length === 0) return void process.stdout.write(`No feedback posted to endpoints about ${model.uri} yet\n`);
+          printTable(
+            ['request', 'endpoint', 'rating', 'label', 'time', 'comment'],
+            posted.map((e) => [e.requestId, e.endpoint, e.rating === null ? '-' : String(e.rating), e.label ?? '-', formatTime(e.updatedAt), e.comment ?? '']),
+          );
+          return;
+        }
         await workspace.tracking.getRun(runId);
         const entries = store.list(runId);
         if (globals.json) return printJson(entries);
@@ -86,10 +111,19 @@ export function registerFeedbackCommand(program: Command): void {
 
   feedback
     .command('summary')
-    .description('aggregates of a run\'s feedback (also logged as its feedback_* metrics)')
-    .argument('<runId>')
+    .description('aggregates of a run\'s feedback (also logged as its feedback_* metrics), or of a model version: endpoint feedback and its text evaluations with BLEU/ROUGE side by side')
+    .argument('<runId|modelUri>', 'a run id, or models:/NAME/VERSION (or models:/NAME@alias)')
     .action(async (runId: string) => {
       await withFeedback(program, async (store, workspace, globals) => {
+        const model = await modelVersionOf(workspace, runId);
+        if (model) {
+          const { versionFeedback } = await import('../../core/feedback/versionFeedback');
+          const summary = await versionFeedback(workspace.tracking, workspace.database, model.name, model.version);
+          if (globals.json) return printJson({ model: model.uri, ...summary });
+          const { printVersionFeedback } = await import('./versionFeedbackText');
+          printVersionFeedback(model.uri, summary);
+          return;
+        }
         await workspace.tracking.getRun(runId);
         const s = store.summary(runId);
         if (globals.json) return printJson(s);

@@ -109,7 +109,7 @@ export function registerModelsCommand(program: Command): void {
         const resolved = resolveTarget(registry, target, version);
         if (resolved.version) {
           const { modelCard } = await import('../../core/registry/modelCard');
-          const card = await modelCard(registry, store.tracking, resolved.name, resolved.version.version);
+          const card = await modelCard(registry, store.tracking, resolved.name, resolved.version.version, { database: store.database });
           if (globals.json) return printJson(card);
           printVersion(resolved.version);
           // Per-class figures (test_f1_Adelie, …) belong to the card panel; the summary ones fit a line.
@@ -117,6 +117,12 @@ export function registerModelsCommand(program: Command): void {
           if (metrics.length > 0) process.stdout.write(`metrics   ${metrics.map(([k, v]) => `${k}=${formatNumber(v)}`).join('  ')}\n`);
           if (card.dataset.digest) process.stdout.write(`dataset   ${card.dataset.source ?? '?'} (digest ${card.dataset.digest})\n`);
           if (card.backend) process.stdout.write(`backend   ${card.backend}\n`);
+          // Only when there is something: most versions are not text models.
+          if (card.feedback && (card.feedback.textEvaluations.length > 0 || (card.feedback.endpoint?.count ?? 0) > 0)) {
+            const { printVersionFeedback } = await import('./versionFeedbackText');
+            process.stdout.write('\n');
+            printVersionFeedback(card.uri, card.feedback);
+          }
           return;
         }
         const model = registry.getModel(resolved.name);

@@ -52,8 +52,11 @@ export function registerServeCommand(program: Command): void {
             `Serving ${info.uri} (version ${info.version}) at ${info.url}${info.followsAlias ? ' — follows the alias' : ''}`,
             '',
             'Try it:',
-            `  curl -s ${info.url}/invocations -H 'Content-Type: application/json' \\`,
+            `  curl -si ${info.url}/invocations -H 'Content-Type: application/json' \\`,
             `    -d '${JSON.stringify(example)}'`,
+            '',
+            'Rate an answer by the X-Request-Id header it came with:',
+            `  curl -s ${info.url}/feedback -H 'Content-Type: application/json' -d '{"request_id": "<X-Request-Id>", "rating": 5, "comment": "right"}'`,
             '',
             `Also: GET ${info.url}/ping, /health, /version, /metadata. Ctrl+C stops it.`,
           ];

@@ -14,4 +14,17 @@ export const FEEDBACK_MIGRATIONS: readonly Migration[] = [
         PRIMARY KEY (run_id, row_index, reviewer)) WITHOUT ROWID`,
     ],
   },
+  {
+    id: 401,
+    name: 'feedback: ratings, labels and comments on requests served by an endpoint, per model version',
+    statements: [
+      // One judgement per request (posting again updates it); the version is copied in so the
+      // feedback stays attributable after the endpoint moves to another version.
+      `CREATE TABLE model_feedback (
+        request_id TEXT PRIMARY KEY, endpoint TEXT NOT NULL, model_name TEXT NOT NULL, version INTEGER NOT NULL,
+        request_time INTEGER, created_at INTEGER NOT NULL, updated_at INTEGER NOT NULL,
+        rating INTEGER, label TEXT, comment TEXT) WITHOUT ROWID`,
+      'CREATE INDEX model_feedback_by_version ON model_feedback (model_name, version, created_at)',
+    ],
+  },
 ];

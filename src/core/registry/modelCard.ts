@@ -1,7 +1,9 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvaluationCurves } from '../evaluation/evaluationCurves';
+import { versionFeedback, type VersionFeedback } from '../feedback/versionFeedback';
 import { PACKAGE_FILES, type ModelManifest, type ModelSignature } from '../modelPackage/modelPackageFormat';
+import type { DurableDatabase } from '../store/durableDatabase';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { DatasetInput, Run } from '../tracking/trackingTypes';
 import type { ModelRegistry } from './modelRegistry';
@@ -41,6 +43,13 @@ export interface ModelCard {
   readonly run: { readonly runId: string; readonly runName: string | null; readonly experimentId: string | null; readonly startTime: number | null; readonly status: string | null; readonly gitCommit: string | null; readonly available: boolean };
   /** frozen files worth opening: the spec, the evaluation report */
   readonly files: { readonly spec: string | null; readonly evaluationReport: string | null; readonly packageDir: string };
+  /** text evaluations of this version (BLEU/ROUGE with their reviewers' ratings) and feedback posted to its endpoints */
+  readonly feedback?: VersionFeedback;
+}
+
+export interface ModelCardOptions {
+  /** the workspace store's database, for feedback posted to endpoints (without it that part is null) */
+  readonly database?: Pick<DurableDatabase, 'rows'>;
 }
 
 function readJson<T>(file: string): T | null {
@@ -56,7 +65,7 @@ function readJson<T>(file: string): T | null {
  * The model card of `name` version `version`. The frozen copy is the source of truth for what the
  * version is; the run adds params and author, and may be gone (then those fields are empty).
  */
-export async function modelCard(registry: ModelRegistry, tracking: TrackingStore, name: string, version: number | string): Promise<ModelCard> {
+export async function modelCard(registry: ModelRegistry, tracking: TrackingStore, name: string, version: number | string, options: ModelCardOptions = {}): Promise<ModelCard> {
   const model = registry.getModel(name);
   const v = registry.getVersion(name, version);
   const packageDir = v.packageDir;
@@ -81,6 +90,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
   const input = inputs.find((d) => d.digest === digest) ?? inputs[0];
   const spec = join(packageDir, PACKAGE_FILES.spec);
   const report = join(v.storageDir, 'evaluation', 'report.json');
+  const feedback = await versionFeedback(tracking, options.database, model.name, v.version);
   return {
     uri: `models:/${name}/${v.version}`,
     model: { name: model.name, description: model.description, tags: model.tags, requireReview: model.requireReview, aliases: model.aliases },
@@ -111,5 +121,6 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
       available: run !== undefined,
     },
     files: { spec: existsSync(spec) ? spec : null, evaluationReport: existsSync(report) ? report : null, packageDir },
+    feedback,
   };
 }

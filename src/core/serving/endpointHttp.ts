@@ -1,9 +1,12 @@
+import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LoadedModel, Prediction } from '../modelPackage/modelPackageLoader';
 import { PRODUCT_VERSION } from '../product/productInfo';
-import type { EndpointLimits, RequestLogEntry, ServedModel } from './endpointTypes';
+import type { EndpointLimits, FeedbackMessage, RequestLogEntry, ServedModel } from './endpointTypes';
+import { MAX_FEEDBACK_BODY_BYTES, parseFeedbackBody } from './feedbackRequest';
 import { LatencyStats } from './latencyStats';
 import { MicroBatcher } from './microBatcher';
+import { RecentRequests } from './recentRequests';
 import { ScoringRequestError } from './scoringErrors';
 import { checkRecords, parseScoringBody, type ScoringRecord } from './scoringInput';
 
@@ -16,6 +19,24 @@ export interface EndpointHttpOptions {
   /** sampled request log entries, for the host to batch */
   readonly onLog: (entry: RequestLogEntry) => void;
   readonly random?: () => number;
+  /** POST /feedback: the host checks the request id and stores the feedback; without it the route answers 503 */
+  readonly onFeedback?: (message: FeedbackMessage) => Promise<FeedbackAnswer>;
+}
+
+/** What /feedback answers, decided by the host. */
+export interface FeedbackAnswer {
+  readonly status: number;
+  readonly body: Readonly<Record<string, unknown>>;
+}
+
+/** The response header that carries each scoring request's id (the body keeps MLflow's exact shape). */
+export const REQUEST_ID_HEADER = 'X-Request-Id';
+
+/** Host names a page on another site cannot make the browser send here without DNS rebinding. */
+function isLoopbackHost(host: string | undefined): boolean {
+  if (!host) return false;
+  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
+  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
 }
 
 /** The model an endpoint currently serves; replaced as a whole on an alias move. */
@@ -41,6 +62,7 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
   let current = initial;
   const stats = new LatencyStats();
   const random = options.random ?? Math.random;
+  const recent = new RecentRequests();
   const batcher = new MicroBatcher<ScoringRecord, PredictionOutput>((rows) => current.model.predict(rows).map(formatPrediction));
   const { limits } = options;
   let logSecond = 0;
@@ -50,12 +72,13 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
     (req, res) => void handle(req, res),
   );
 
-  const send = (res: ServerResponse, status: number, body: unknown, close = false): void => {
+  const send = (res: ServerResponse, status: number, body: unknown, close = false, headers: Readonly<Record<string, string>> = {}): void => {
     const text = JSON.stringify(body);
-    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...(close ? { Connection: 'close' } : {}) });
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers, ...(close ? { Connection: 'close' } : {}) });
     res.end(text);
   };
-  const sendError = (res: ServerResponse, error: ScoringRequestError, close = false): void => send(res, error.status, { error_code: error.errorCode, message: error.message }, close);
+  const sendError = (res: ServerResponse, error: ScoringRequestError, close = false, headers: Readonly<Record<string, string>> = {}): void =>
+    send(res, error.status, { error_code: error.errorCode, message: error.message }, close, headers);
 
   const metadata = (): unknown => ({ name: current.served.name, version: current.served.version, uri: current.served.uri, task: current.model.signature.output.task, signature: current.model.signature });
 
@@ -72,26 +95,33 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
           return send(res, 200, { version: PRODUCT_VERSION, model_version: current.served.version });
         case '/metadata':
           return send(res, 200, metadata());
+        case '/feedback':
+          return handleFeedback(req, res);
         default:
-          return sendError(res, new ScoringRequestError(404, `No route GET ${path}: this endpoint answers POST /invocations and GET /ping, /health, /version, /metadata.`));
+          return sendError(res, new ScoringRequestError(404, `No route GET ${path}: this endpoint answers POST /invocations, POST /feedback and GET /ping, /health, /version, /metadata.`));
       }
     }
-    if (path !== '/invocations') return sendError(res, new ScoringRequestError(404, `No route ${req.method ?? '?'} ${path}: score with POST /invocations.`));
+    if (path === '/feedback') return handleFeedback(req, res);
+    if (path !== '/invocations') return sendError(res, new ScoringRequestError(404, `No route ${req.method ?? '?'} ${path}: score with POST /invocations, rate a response with POST /feedback.`));
     if (req.method !== 'POST') return sendError(res, new ScoringRequestError(405, `${req.method ?? '?'} /invocations: use POST with a JSON or CSV body.`));
     const started = performance.now();
     let records: ScoringRecord[] | null = null;
     const served = current.served;
+    // Every answer names its request, so a client can report on it later (POST /feedback) or quote it.
+    const requestId = randomUUID();
+    const idHeader = { [REQUEST_ID_HEADER]: requestId };
     try {
       const body = await readBody(req, limits.maxBodyBytes);
       records = parseScoringBody(req.headers['content-type'], body, current.model.signature);
       checkRecords(records, current.model.signature);
       const outputs = await batcher.submit(records);
-      send(res, 200, { predictions: outputs });
+      recent.remember(requestId, { version: served.version, time: Date.now() });
+      send(res, 200, { predictions: outputs }, false, idHeader);
       finish(200, records, outputs);
     } catch (error) {
       const refused = error instanceof ScoringRequestError ? error : new ScoringRequestError(400, error instanceof Error ? error.message : String(error));
       // A body too large even to drain is not read to its end: close the connection after answering.
-      sendError(res, refused, refused.closeConnection);
+      sendError(res, refused, refused.closeConnection, idHeader);
       if (refused.closeConnection) req.resume();
       finish(refused.status, records, null, refused.message);
     }
@@ -105,8 +135,29 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
         loggedThisSecond = 0;
       }
       if ((limits.logSampleRate >= 1 || random() < limits.logSampleRate) && loggedThisSecond++ < limits.maxLogPerSecond) {
-        options.onLog({ time: Date.now(), version: served.version, status, latencyMs, rows: inputs?.length ?? 0, inputs, outputs, ...(message ? { error: message } : {}) });
+        options.onLog({ requestId, time: Date.now(), version: served.version, status, latencyMs, rows: inputs?.length ?? 0, inputs, outputs, ...(message ? { error: message } : {}) });
       }
+    }
+  }
+
+  async function handleFeedback(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.method !== 'POST') return sendError(res, new ScoringRequestError(405, `${req.method ?? '?'} /feedback: use POST with a JSON body {"request_id": "…", "rating": 1–5, "label": "…", "comment": "…"}.`));
+    try {
+      if (!isLoopbackHost(req.headers.host)) throw new ScoringRequestError(403, `POST /feedback is answered only for Host 127.0.0.1 or localhost, got "${req.headers.host ?? ''}".`);
+      const feedback = parseFeedbackBody(req.headers['content-type'], await readBody(req, MAX_FEEDBACK_BODY_BYTES));
+      if (!options.onFeedback) throw new ScoringRequestError(503, 'This endpoint runs without a store to keep feedback in.');
+      const served = recent.get(feedback.requestId);
+      const answer = await options.onFeedback({ feedback, ...(served ? { served } : {}) });
+      send(res, answer.status, answer.body);
+    } catch (error) {
+      let refused = error instanceof ScoringRequestError ? error : new ScoringRequestError(500, `Feedback could not be recorded: ${error instanceof Error ? error.message : String(error)}`);
+      if (refused.status === 413) {
+        const close = refused.closeConnection;
+        refused = new ScoringRequestError(413, `The /feedback body is larger than ${MAX_FEEDBACK_BODY_BYTES} bytes: feedback is a request id, a rating, a label and a comment of at most 10,000 characters.`);
+        refused.closeConnection = close;
+      }
+      sendError(res, refused, refused.closeConnection);
+      if (refused.closeConnection) req.resume();
     }
   }
 

@@ -7,11 +7,13 @@
 import type { Server } from 'node:net';
 import { loadModelPackage } from '../modelPackage/modelPackageLoader';
 import { scoreFileInProcess } from './batchScoring';
-import { createEndpointHttp, type EndpointHttp } from './endpointHttp';
-import type { EndpointToHost, HostToEndpoint, RequestLogEntry } from './endpointTypes';
+import { createEndpointHttp, type EndpointHttp, type FeedbackAnswer } from './endpointHttp';
+import type { EndpointToHost, FeedbackMessage, HostToEndpoint, RequestLogEntry } from './endpointTypes';
 
 const LOG_FLUSH_MS = 500;
 const LOG_BATCH_MAX = 256;
+/** the host answers feedback from memory and one store write; past this the client gets a 503 */
+const FEEDBACK_TIMEOUT_MS = 10_000;
 
 function send(message: EndpointToHost): void {
   process.send?.(message);
@@ -20,6 +22,26 @@ function send(message: EndpointToHost): void {
 let endpoint: EndpointHttp | undefined;
 let logBuffer: RequestLogEntry[] = [];
 let statsDirty = false;
+let feedbackSeq = 0;
+const feedbackWaiters = new Map<number, (answer: FeedbackAnswer) => void>();
+
+/** The host owns the store: feedback goes there and its answer comes back to the client. */
+function forwardFeedback(message: FeedbackMessage): Promise<FeedbackAnswer> {
+  // Log entries first, so the host can find a sampled request that it has not been sent yet.
+  flushLog();
+  const seq = ++feedbackSeq;
+  return new Promise((resolve) => {
+    const timer = setTimeout(() => {
+      feedbackWaiters.delete(seq);
+      resolve({ status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'The store did not answer in time; the feedback was not recorded. Retry shortly.' } });
+    }, FEEDBACK_TIMEOUT_MS);
+    feedbackWaiters.set(seq, (answer) => {
+      clearTimeout(timer);
+      resolve(answer);
+    });
+    send({ type: 'feedback', seq, ...message });
+  });
+}
 
 function flushLog(): void {
   if (!endpoint || (!statsDirty && logBuffer.length === 0)) return;
@@ -43,6 +65,7 @@ async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>, handle
         logBuffer.push(entry);
         if (logBuffer.length >= LOG_BATCH_MAX) flushLog();
       },
+      onFeedback: forwardFeedback,
     },
   );
   const server = endpoint.server;
@@ -100,6 +123,12 @@ if (!process.send) {
       case 'score':
         score(message).catch(fail);
         break;
+      case 'feedbackResult': {
+        const waiter = feedbackWaiters.get(message.seq);
+        feedbackWaiters.delete(message.seq);
+        waiter?.({ status: message.status, body: message.body });
+        break;
+      }
       case 'stop':
         flushLog();
         endpoint?.server.close();

@@ -2,7 +2,9 @@ import { parseModelUri } from '../registry/modelUri';
 import { lineageFor, modelRegistryFor } from '../registry/registryAccess';
 import { modelVersionNode } from '../lineage/lineageNodes';
 import type { WorkspaceStore } from '../store/workspaceStore';
-import { DEFAULT_LIMITS, type EndpointLimits, type RequestLogEntry, type ServedModel } from './endpointTypes';
+import { ModelFeedbackStore } from '../feedback/modelFeedbackStore';
+import { FeedbackError } from '../feedback/feedbackTypes';
+import { DEFAULT_LIMITS, type EndpointLimits, type FeedbackMessage, type RequestLogEntry, type ServedModel } from './endpointTypes';
 import { EndpointSupervisor, type EndpointStatus } from './endpointSupervisor';
 import type { EndpointStats } from './latencyStats';
 
@@ -102,6 +104,7 @@ export class EndpointManager {
           if (this.running.get(name) === entry) this.persist(entry, status);
           this.changed();
         },
+        onFeedback: (message) => this.recordFeedback(name, message),
       }),
     };
     this.running.set(name, entry);
@@ -243,19 +246,85 @@ export class EndpointManager {
     this.enqueue(() =>
       this.store.database.commit({
         statements: entries.map((e) => ({
-          sql: 'INSERT INTO serving_requests (endpoint, time, model_name, version, status, latency_ms, rows, inputs, outputs, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          params: [name, e.time, model, e.version, e.status, e.latencyMs, e.rows, e.inputs ? JSON.stringify(e.inputs) : null, e.outputs ? JSON.stringify(e.outputs) : null, e.error ?? null],
+          sql: 'INSERT INTO serving_requests (endpoint, time, model_name, version, status, latency_ms, rows, inputs, outputs, error, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          params: [name, e.time, model, e.version, e.status, e.latencyMs, e.rows, e.inputs ? JSON.stringify(e.inputs) : null, e.outputs ? JSON.stringify(e.outputs) : null, e.error ?? null, e.requestId ?? null],
         })),
       }),
     );
+  }
+
+  /**
+   * POST /feedback on endpoint `name`: finds the version that answered the request (the process
+   * remembers its recent ids; older ones are looked up in the request log) and keeps the feedback
+   * against that version. Writes go through the same queue as the request log.
+   */
+  private async recordFeedback(name: string, message: FeedbackMessage): Promise<{ status: number; body: Readonly<Record<string, unknown>> }> {
+    await this.writes;
+    const { feedback } = message;
+    const feedbackStore = new ModelFeedbackStore(this.store.database);
+    const previous = feedbackStore.get(feedback.requestId);
+    let target: { modelName: string; version: number; time: number | null } | undefined;
+    if (previous && previous.endpoint === name) target = { modelName: previous.modelName, version: previous.version, time: previous.requestTime };
+    else if (message.served) target = { modelName: this.running.get(name)?.supervisor.served.name ?? name, version: message.served.version, time: message.served.time };
+    else {
+      const [row] = this.store.database.rows('SELECT model_name, version, time FROM serving_requests WHERE request_id = ? AND endpoint = ? AND status = 200 LIMIT 1', [feedback.requestId, name]);
+      if (row) target = { modelName: String(row[0]), version: Number(row[1]), time: Number(row[2]) };
+    }
+    if (!target) {
+      return {
+        status: 404,
+        body: {
+          error_code: 'RESOURCE_DOES_NOT_EXIST',
+          message: `Unknown request_id ${JSON.stringify(feedback.requestId)}: endpoint "${name}" answered no prediction with that X-Request-Id (it remembers the ids of its last 50,000 predictions since it started, and those kept in its request log).`,
+        },
+      };
+    }
+    const known = target;
+    const saving = this.writes.then(() =>
+      feedbackStore.save({
+        requestId: feedback.requestId,
+        endpoint: name,
+        modelName: known.modelName,
+        version: known.version,
+        requestTime: known.time,
+        ...(feedback.rating !== undefined ? { rating: feedback.rating } : {}),
+        ...(feedback.label !== undefined ? { label: feedback.label } : {}),
+        ...(feedback.comment !== undefined ? { comment: feedback.comment } : {}),
+      }),
+    );
+    this.writes = saving.then(
+      () => undefined,
+      () => undefined,
+    );
+    try {
+      const saved = await saving;
+      this.changed();
+      return {
+        status: 200,
+        body: {
+          request_id: saved.requestId,
+          model: `models:/${saved.modelName}/${saved.version}`,
+          version: saved.version,
+          rating: saved.rating,
+          label: saved.label,
+          comment: saved.comment,
+          created_at: saved.createdAt,
+          updated_at: saved.updatedAt,
+        },
+      };
+    } catch (error) {
+      if (error instanceof FeedbackError) return { status: 400, body: { error_code: 'BAD_REQUEST', message: error.message } };
+      throw error;
+    }
   }
 }
 
 /** Reads back an endpoint's request log, newest first (what drift monitoring and tests read). */
 export function readRequestLog(store: WorkspaceStore, endpoint: string, limit = 1000): RequestLogEntry[] {
   return store.database
-    .rows('SELECT time, version, status, latency_ms, rows, inputs, outputs, error FROM serving_requests WHERE endpoint = ? ORDER BY id DESC LIMIT ?', [endpoint, limit])
-    .map(([time, version, status, latency, rows, inputs, outputs, error]) => ({
+    .rows('SELECT time, version, status, latency_ms, rows, inputs, outputs, error, request_id FROM serving_requests WHERE endpoint = ? ORDER BY id DESC LIMIT ?', [endpoint, limit])
+    .map(([time, version, status, latency, rows, inputs, outputs, error, requestId]) => ({
+      ...(requestId === null || requestId === undefined ? {} : { requestId: String(requestId) }),
       time: Number(time),
       version: Number(version),
       status: Number(status),

@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { resolveEndpointEntry } from './endpointEntry';
-import type { EndpointLimits, EndpointToHost, HostToEndpoint, RequestLogEntry, ServedModel } from './endpointTypes';
+import type { EndpointLimits, EndpointToHost, FeedbackMessage, HostToEndpoint, RequestLogEntry, ServedModel } from './endpointTypes';
 import type { EndpointStats } from './latencyStats';
 
 export type EndpointStatus = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -14,6 +14,8 @@ export interface SupervisorOptions {
   readonly entry?: string;
   readonly onLog?: (entries: RequestLogEntry[], stats: EndpointStats) => void;
   readonly onStatus?: (status: EndpointStatus, detail?: string) => void;
+  /** POST /feedback arrived at the process: check it against the request log and keep it */
+  readonly onFeedback?: (message: FeedbackMessage) => Promise<{ status: number; body: Readonly<Record<string, unknown>> }>;
   /** give up after this many crashes in a row without a successful start (default 5) */
   readonly maxRestarts?: number;
 }
@@ -203,9 +205,26 @@ export class EndpointSupervisor {
       case 'failed':
         this.lastExit = `failed: ${message.message}`;
         break;
+      case 'feedback':
+        void this.answerFeedback(message);
+        break;
       default:
         break;
     }
+  }
+
+  private async answerFeedback(message: Extract<EndpointToHost, { type: 'feedback' }>): Promise<void> {
+    const child = this.child;
+    let answer: { status: number; body: Readonly<Record<string, unknown>> };
+    try {
+      answer = this.options.onFeedback
+        ? await this.options.onFeedback({ feedback: message.feedback, ...(message.served ? { served: message.served } : {}) })
+        : { status: 503, body: { error_code: 'TEMPORARILY_UNAVAILABLE', message: 'This endpoint runs without a store to keep feedback in.' } };
+    } catch (error) {
+      answer = { status: 500, body: { error_code: 'INTERNAL_ERROR', message: `Feedback could not be recorded: ${error instanceof Error ? error.message : String(error)}` } };
+    }
+    // the process that asked may have been restarted meanwhile; its client then sees a closed connection
+    if (child === this.child) this.sendToChild({ type: 'feedbackResult', seq: message.seq, status: answer.status, body: answer.body });
   }
 
   private onExit(child: ChildProcess, code: number | null, signal: NodeJS.Signals | null): void {

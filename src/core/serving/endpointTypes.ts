@@ -1,7 +1,10 @@
+import type { EndpointFeedbackBody } from './feedbackRequest';
 import type { EndpointStats } from './latencyStats';
 
 /** One logged scoring request (sampled), what drift monitoring reads back. */
 export interface RequestLogEntry {
+  /** the X-Request-Id the response carried (absent in entries logged before request ids existed) */
+  readonly requestId?: string;
   readonly time: number;
   readonly version: number;
   readonly status: number;
@@ -38,7 +41,21 @@ export type HostToEndpoint =
   | { type: 'serve'; model: ServedModel; limits: EndpointLimits; restarts: number; lastExit?: string }
   | { type: 'swap'; model: ServedModel }
   | { type: 'stop' }
-  | { type: 'score'; packageDir: string; input: string; output: string };
+  | { type: 'score'; packageDir: string; input: string; output: string }
+  | { type: 'feedbackResult'; seq: number; status: number; body: Readonly<Record<string, unknown>> };
+
+/** A request this process answered recently, by request id: which version answered it, and when. */
+export interface ServedRequest {
+  readonly version: number;
+  readonly time: number;
+}
+
+/** POST /feedback, passed to the host (the store's writer) to check and keep. */
+export interface FeedbackMessage {
+  readonly feedback: EndpointFeedbackBody;
+  /** known when this process answered the request itself since it started */
+  readonly served?: ServedRequest;
+}
 
 export type EndpointToHost =
   | { type: 'ready' }
@@ -47,4 +64,5 @@ export type EndpointToHost =
   | { type: 'log'; entries: RequestLogEntry[]; stats: EndpointStats }
   | { type: 'failed'; message: string }
   | { type: 'progress'; rows: number; bytes: number; totalBytes: number }
-  | { type: 'scored'; rows: number; output: string; ms: number };
+  | { type: 'scored'; rows: number; output: string; ms: number }
+  | ({ type: 'feedback'; seq: number } & FeedbackMessage);

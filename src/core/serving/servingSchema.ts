@@ -18,4 +18,13 @@ export const SERVING_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX serving_requests_by_model ON serving_requests (model_name, version, time)',
     ],
   },
+  {
+    id: 301,
+    name: 'serving: request ids in the request log',
+    statements: [
+      // The id each response carries in X-Request-Id, so feedback can name the request it judges.
+      'ALTER TABLE serving_requests ADD COLUMN request_id TEXT',
+      'CREATE INDEX serving_requests_by_request_id ON serving_requests (request_id)',
+    ],
+  },
 ];

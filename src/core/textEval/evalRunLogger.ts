@@ -5,6 +5,8 @@ import type { TextEvaluation } from './textEvaluation';
 
 export const EVAL_ROWS_ARTIFACT = 'eval/rows.jsonl';
 export const DEFAULT_EVAL_EXPERIMENT = 'text-eval';
+/** Tag naming the model version an evaluation judged (models:/NAME/VERSION), so the version's card and summary find the run. */
+export const EVALUATED_MODEL_TAG = 'mlops.evaluated_model';
 
 export interface LogEvaluationOptions {
   readonly experimentName?: string;
@@ -12,7 +14,11 @@ export interface LogEvaluationOptions {
   /** the evaluation set as the user named it */
   readonly datasetPath: string;
   readonly smoothing: string;
+  /** whether ROUGE stemmed tokens (rouge-score's use_stemmer) */
+  readonly rougeStemming: boolean;
   readonly source: string;
+  /** the model version whose predictions these are, as models:/NAME/VERSION (an alias resolved first) */
+  readonly evaluatedModel?: string;
   readonly gitCommit?: string;
   readonly gitDirty?: boolean;
 }
@@ -48,7 +54,7 @@ export async function logTextEvaluation(tracking: TrackingStore, rows: readonly 
   const run = await tracking.createRun({
     experimentId,
     ...(options.runName ? { runName: options.runName } : {}),
-    tags: [{ key: 'mlops.evaluation', value: 'text' }],
+    tags: [{ key: 'mlops.evaluation', value: 'text' }, ...(options.evaluatedModel ? [{ key: EVALUATED_MODEL_TAG, value: options.evaluatedModel }] : [])],
     source: { type: 'LOCAL', name: options.source },
     ...(options.gitCommit ? { gitCommit: options.gitCommit, gitDirty: options.gitDirty ?? false } : {}),
   });
@@ -62,7 +68,9 @@ export async function logTextEvaluation(tracking: TrackingStore, rows: readonly 
         { key: 'eval_rows', value: String(rows.length) },
         { key: 'bleu_tokenize', value: '13a' },
         { key: 'bleu_smooth', value: options.smoothing },
-        { key: 'rouge_tokenizer', value: 'rouge-score default, no stemming' },
+        { key: 'rouge_tokenizer', value: 'rouge-score default' },
+        // named after rouge-score's argument so a score can be reproduced there
+        { key: 'rouge_use_stemmer', value: String(options.rougeStemming) },
       ],
       metrics: Object.entries(evaluation.metrics).map(([key, value]) => ({ key, value, step: 0, timestamp })),
     });

@@ -1,10 +1,10 @@
-import { rougeTokenize } from './rougeTokenizer';
+import { rougeTokenize, type RougeTokenizeOptions } from './rougeTokenizer';
 
 /**
  * ROUGE-1, ROUGE-2, ROUGE-L and ROUGE-Lsum as Google's rouge-score computes them
- * (rouge_score/rouge_scorer.py, use_stemmer=False): n-gram overlap, LCS, and summary-level
- * union-LCS over newline-separated sentences; several references = the reference with the
- * highest F (score_multi).
+ * (rouge_score/rouge_scorer.py, with or without use_stemmer): n-gram overlap, LCS, and
+ * summary-level union-LCS over newline-separated sentences; several references = the reference
+ * with the highest F (score_multi).
  */
 
 export interface RougeScore {
@@ -132,22 +132,23 @@ function sentences(text: string): string[] {
   return text.split('\n').filter((line) => line.length > 0);
 }
 
-/** rouge-score's RougeScorer.score(target, prediction) for all four types. */
-export function rougeScores(target: string, prediction: string): RougeScores {
-  const targetTokens = rougeTokenize(target);
-  const predictionTokens = rougeTokenize(prediction);
+/** rouge-score's RougeScorer(use_stemmer=options.stem).score(target, prediction) for all four types. */
+export function rougeScores(target: string, prediction: string, options: RougeTokenizeOptions = {}): RougeScores {
+  const tokenize = (text: string): string[] => rougeTokenize(text, options);
+  const targetTokens = tokenize(target);
+  const predictionTokens = tokenize(prediction);
   return {
     rouge1: rougeN(targetTokens, predictionTokens, 1),
     rouge2: rougeN(targetTokens, predictionTokens, 2),
     rougeL: rougeL(targetTokens, predictionTokens),
-    rougeLsum: summaryLevelLcs(sentences(target).map(rougeTokenize), sentences(prediction).map(rougeTokenize)),
+    rougeLsum: summaryLevelLcs(sentences(target).map(tokenize), sentences(prediction).map(tokenize)),
   };
 }
 
 /** score_multi: per type, the scores against the reference with the highest F (first on ties). */
-export function rougeScoresMulti(targets: readonly string[], prediction: string): RougeScores {
+export function rougeScoresMulti(targets: readonly string[], prediction: string, options: RougeTokenizeOptions = {}): RougeScores {
   if (targets.length === 0) throw new Error('ROUGE needs at least one reference');
-  const all = targets.map((target) => rougeScores(target, prediction));
+  const all = targets.map((target) => rougeScores(target, prediction, options));
   const best = (type: RougeType): RougeScore => {
     let chosen = all[0]?.[type] ?? ZERO;
     for (const scores of all) if (scores[type].fmeasure > chosen.fmeasure) chosen = scores[type];

@@ -30,6 +30,8 @@ export interface TextEvaluationOptions {
   /** corpus BLEU smoothing (default exp, sacreBLEU's default) */
   readonly smoothing?: BleuSmoothing;
   readonly lowercase?: boolean;
+  /** Porter stemming before ROUGE matching, as rouge-score's use_stemmer=True (default false, rouge-score's default) */
+  readonly rougeStemming?: boolean;
   readonly onProgress?: (done: number, total: number) => void;
   readonly isCancelled?: () => boolean;
 }
@@ -61,6 +63,7 @@ const YIELD_EVERY = 64;
  */
 export async function evaluateTextRows(rows: readonly EvalRow[], options: TextEvaluationOptions = {}): Promise<TextEvaluation> {
   const bleuOptions = { lowercase: options.lowercase ?? false };
+  const rougeOptions = { stem: options.rougeStemming ?? false };
   const scored: RowScores[] = [];
   const stats: BleuStats[] = [];
   for (const row of rows) {
@@ -76,7 +79,7 @@ export async function evaluateTextRows(rows: readonly EvalRow[], options: TextEv
       line: row.line,
       ...(row.id !== undefined ? { id: row.id } : {}),
       bleu: computeBleu(rowStats, { ...bleuOptions, effectiveOrder: true }).score,
-      rouge: rougeScoresMulti(row.references, row.prediction),
+      rouge: rougeScoresMulti(row.references, row.prediction, rougeOptions),
       exactMatch: exactMatch(row.prediction, row.references),
       predictionTokens: rowStats.hypLength,
       referenceTokens: rowStats.refLength,

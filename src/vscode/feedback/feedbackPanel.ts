@@ -97,7 +97,10 @@ export class FeedbackPanel extends PanelHost<FeedbackContract> {
       }
       const { resolveActor } = await import('../../core/registry/registryActor');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-      return loadFeedbackSource(access.store, this.runId, await resolveActor(folder));
+      const source = await loadFeedbackSource(access.store, this.runId, await resolveActor(folder));
+      // the tab says what the header says once the run's name is known
+      this.panel.title = `Review ${source.runName}`;
+      return source;
     })();
     this.loaded.catch(() => {
       this.loaded = undefined; // a later request tries again (the store may have been opened meanwhile)

@@ -20,7 +20,8 @@ async function pickEvaluationRun(deps: FeedbackPanelDependencies): Promise<strin
   }
   const metric = (run: (typeof runs)[number], key: string): string => {
     const value = run.data.metrics.find((m) => m.key === key)?.value;
-    return typeof value === 'number' ? value.toFixed(key === 'bleu' ? 1 : 3) : '-';
+    // BLEU is on 0–100, ROUGE on 0–1, rows a count
+    return typeof value === 'number' ? value.toFixed(key === 'bleu' ? 1 : key === 'rows' ? 0 : 3) : '-';
   };
   const choice = await vscode.window.showQuickPick<RunChoice>(
     runs.map((run) => ({

@@ -43,7 +43,9 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
           const { logTextEvaluation } = await import('../../core/textEval/evalRunLogger');
           const rows = parseEvalSet(text, vscode.workspace.asRelativePath(fileUri));
           let reported = 0;
+          const rougeStemming = vscode.workspace.getConfiguration('mlops.textEval').get<boolean>('rougeStemming', false);
           const evaluation = await evaluateTextRows(rows, {
+            rougeStemming,
             isCancelled: () => token.isCancellationRequested,
             onProgress: (done, total) => {
               progress.report({ message: `${done} of ${total} rows`, increment: ((done - reported) / total) * 90 });
@@ -54,14 +56,14 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
           const tracking = trackingOf(access);
           if (!tracking) throw new Error(`no store to log the run to (${'message' in access ? access.message : 'open a folder first'})`);
           progress.report({ message: 'logging the run' });
-          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', source: 'MLOps: Evaluate Text Model' });
-          return { runId, metrics: evaluation.metrics, rows: rows.length };
+          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', rougeStemming, source: 'MLOps: Evaluate Text Model' });
+          return { runId, metrics: evaluation.metrics, rows: rows.length, rougeStemming };
         },
       );
       const m = (key: string, digits: number): string => (result.metrics[key] ?? 0).toFixed(digits);
       deps.log.info(`${name}: evaluated ${result.rows} rows into run ${result.runId}`);
       const action = await vscode.window.showInformationMessage(
-        `${name}: BLEU ${m('bleu', 2)} · ROUGE-1 ${m('rouge1_f', 3)} · ROUGE-2 ${m('rouge2_f', 3)} · ROUGE-L ${m('rougeL_f', 3)} · exact match ${m('exact_match', 3)} (${result.rows} rows, run ${result.runId.slice(0, 8)})`,
+        `${name}: BLEU ${m('bleu', 2)} · ROUGE-1 ${m('rouge1_f', 3)} · ROUGE-2 ${m('rouge2_f', 3)} · ROUGE-L ${m('rougeL_f', 3)}${result.rougeStemming ? ' (stemmed)' : ''} · exact match ${m('exact_match', 3)} (${result.rows} rows, run ${result.runId.slice(0, 8)})`,
         'Review Rows',
         'Copy Run Id',
       );

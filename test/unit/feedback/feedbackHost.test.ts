@@ -21,7 +21,7 @@ test('feedback panel host on a real store: the example set evaluated, rows revie
     assert.equal(rows.length, 20);
     const evaluation = await evaluateTextRows(rows);
     assert.equal(evaluation.metrics.exact_match, 1 / 20); // row s16 repeats its reference
-    const runId = await logTextEvaluation(store.tracking, rows, evaluation, { datasetPath: path, smoothing: 'exp', source: 'test' });
+    const runId = await logTextEvaluation(store.tracking, rows, evaluation, { datasetPath: path, smoothing: 'exp', rougeStemming: false, source: 'test' });
 
     const h = createFeedbackHandlers(() => loadFeedbackSource(store, runId, 'ana'));
     const session = await h.getSession();

@@ -41,7 +41,8 @@ describe('mlops serve / mlops predict', () => {
       const deadline = Date.now() + 30_000;
       while (!/Ctrl\+C/.test(stdout) && Date.now() < deadline && child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
       assert.match(stdout, /Serving models:\/penguins@champion \(version 1\) at http:\/\/127\.0\.0\.1:\d+/, stderr);
-      assert.match(stdout, /curl -s http:\/\/127\.0\.0\.1:\d+\/invocations/);
+      assert.match(stdout, /curl -si http:\/\/127\.0\.0\.1:\d+\/invocations/);
+      assert.match(stdout, /curl -s http:\/\/127\.0\.0\.1:\d+\/feedback .*"request_id": "<X-Request-Id>"/);
       const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
       const body = /-d '(.*)'/.exec(stdout)?.[1] as string;
       const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });

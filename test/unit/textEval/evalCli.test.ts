@@ -48,3 +48,50 @@ test('mlops eval scores a JSONL set into a run with metrics and eval/rows.jsonl;
     cleanup();
   }
 });
+
+test('mlops eval --rouge-stemmer stems before ROUGE and records rouge_use_stemmer; --model links the run to a version', async () => {
+  const { dir, cleanup } = tempStoreDir();
+  const workspace = dirname(dir);
+  try {
+    writeFileSync(join(workspace, 'set.jsonl'), JSON.stringify({ input: 'q', reference: 'the dog runs', prediction: 'running dogs' }) + '\n');
+    const plain = await mlops(workspace, '--json', 'eval', 'set.jsonl');
+    assert.equal(plain.code, 0, plain.err);
+    const stemmed = await mlops(workspace, '--json', 'eval', 'set.jsonl', '--rouge-stemmer');
+    assert.equal(stemmed.code, 0, stemmed.err);
+    const plainRun = JSON.parse(plain.out) as { runId: string; metrics: Record<string, number> };
+    const stemmedRun = JSON.parse(stemmed.out) as { runId: string; metrics: Record<string, number> };
+    assert.equal(plainRun.metrics.rouge1_f, 0);
+    assert.equal(stemmedRun.metrics.rouge1_f, 0.8); // run/dog match: P 1, R 2/3
+
+    // a registered version to link to
+    const store = await openWorkspaceStore({ dir, writerName: 'test' });
+    let version: number;
+    try {
+      const params = async (runId: string): Promise<Map<string, string>> => new Map((await store.tracking.getRun(runId)).data.params.map((p) => [p.key, p.value]));
+      assert.equal((await params(plainRun.runId)).get('rouge_use_stemmer'), 'false');
+      assert.equal((await params(stemmedRun.runId)).get('rouge_use_stemmer'), 'true');
+      const { trainedRun } = await import('../registry/registryTestSupport');
+      const { modelRegistryFor } = await import('../../../src/core/registry/registryAccess');
+      const registry = modelRegistryFor(store, { actor: 'tester' });
+      version = (await registry.registerVersion(await trainedRun(store), 'summarizer')).version;
+      await registry.setAlias('summarizer', 'champion', version);
+    } finally {
+      await store.close();
+    }
+    const linked = await mlops(workspace, '--json', 'eval', 'set.jsonl', '--model', 'models:/summarizer@champion');
+    assert.equal(linked.code, 0, linked.err);
+    const linkedRun = (JSON.parse(linked.out) as { runId: string }).runId;
+    const reopened = await openWorkspaceStore({ dir, writerName: 'test' });
+    try {
+      const tags = new Map((await reopened.tracking.getRun(linkedRun)).data.tags.map((t) => [t.key, t.value]));
+      assert.equal(tags.get('mlops.evaluated_model'), `models:/summarizer/${version}`); // the alias, resolved
+    } finally {
+      await reopened.close();
+    }
+    const missing = await mlops(workspace, 'eval', 'set.jsonl', '--model', 'models:/nope/1');
+    assert.equal(missing.code, 2);
+    assert.match(missing.err, /--model models:\/nope\/1: .*nope/);
+  } finally {
+    cleanup();
+  }
+});

@@ -1,10 +1,13 @@
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { test } from 'node:test';
 import { lcsIndices, lcsTable, rougeScores, rougeScoresMulti, summaryLevelLcs, unionLcs } from '../../../src/core/textEval/rouge';
 import { rougeTokenize } from '../../../src/core/textEval/rougeTokenizer';
 
 // Expected values are those of rouge-score's own tests (google-research/google-research,
-// rouge/rouge_scorer_test.py), with use_stemmer=False; others are derived by hand in comments.
+// rouge/rouge_scorer_test.py, on its testdata files, kept in test/fixtures/textEval); others are
+// derived by hand in comments.
 const close = (actual: number, expected: number, tolerance = 1e-9): void => {
   assert.ok(Math.abs(actual - expected) <= tolerance, `expected ${expected}, got ${actual}`);
 };
@@ -85,4 +88,77 @@ test('score_multi keeps, per type, the reference with the best F', () => {
   close(s.rouge1.fmeasure, 4 / 5);
   close(s.rouge1.recall, 2 / 3);
   assert.throws(() => rougeScoresMulti([], 'x'), /at least one reference/);
+});
+
+// --- stemming (use_stemmer=True) ---
+
+interface RougeTestData {
+  readonly targets: readonly string[];
+  readonly predictions: readonly string[];
+  readonly targetMulti: string;
+  readonly predictionMulti: string;
+}
+const testData = JSON.parse(readFileSync(join(__dirname, '..', '..', 'fixtures', 'textEval', 'rouge-score-testdata.json'), 'utf8')) as RougeTestData;
+
+test('tokenizer with stemming: only tokens longer than 3 characters are stemmed (rouge-score tokenize.py)', () => {
+  assert.deepEqual(rougeTokenize('Running dogs ran; the cats were happy!', { stem: true }), ['run', 'dog', 'ran', 'the', 'cat', 'were', 'happi']);
+  // "dies" (4 letters) is stemmed to "die"; "was"/"has" (3) are left alone, though Porter would drop their s
+  assert.deepEqual(rougeTokenize('He dies, was, has', { stem: true }), ['he', 'die', 'was', 'has']);
+  assert.deepEqual(rougeTokenize('Running dogs'), ['running', 'dogs']);
+});
+
+test('"the dog runs" vs "running dogs": nothing matches without stemming; with it, rouge-score\'s numbers', () => {
+  // Without stemming: target [the, dog, runs], prediction [running, dogs] share no token.
+  const plain = rougeScores('the dog runs', 'running dogs');
+  for (const type of ['rouge1', 'rouge2', 'rougeL', 'rougeLsum'] as const) assert.deepEqual(plain[type], { precision: 0, recall: 0, fmeasure: 0 }, type);
+  // With stemming: target [the, dog, run] (the and dog are too short to stem; runs → run),
+  // prediction [run, dog] (running → run, dogs → dog).
+  const s = rougeScores('the dog runs', 'running dogs', { stem: true });
+  // ROUGE-1: both prediction tokens are in the target → P 2/2, R 2/3, F 2·1·(2/3)/(5/3) = 4/5
+  close(s.rouge1.precision, 1);
+  close(s.rouge1.recall, 2 / 3);
+  close(s.rouge1.fmeasure, 4 / 5);
+  // ROUGE-2: target bigrams "the dog", "dog run"; prediction "run dog" → none shared
+  assert.deepEqual(s.rouge2, { precision: 0, recall: 0, fmeasure: 0 });
+  // ROUGE-L: the order differs (dog…run vs run…dog), so the LCS is one token → P 1/2, R 1/3, F 2/5
+  close(s.rougeL.precision, 1 / 2);
+  close(s.rougeL.recall, 1 / 3);
+  close(s.rougeL.fmeasure, 2 / 5);
+  assert.deepEqual(s.rougeLsum, s.rougeL);
+});
+
+test('testRouge1AgainstRouge155WithStemming / testRouge2…WithStemming: the published ROUGE-1.5.5 scores', () => {
+  // rouge_scorer_test.py checks these to 5 decimal places; the first pair is unchanged by stemming.
+  const first = rougeScores(testData.targets[0] ?? '', testData.predictions[0] ?? '', { stem: true });
+  close(first.rouge1.recall, 0.40741, 5e-6);
+  close(first.rouge1.precision, 0.6875, 5e-6);
+  close(first.rouge1.fmeasure, 0.51163, 5e-6);
+  close(first.rouge2.recall, 0.30769, 5e-6);
+  close(first.rouge2.precision, 0.53333, 5e-6);
+  close(first.rouge2.fmeasure, 0.39024, 5e-6);
+  const second = rougeScores(testData.targets[1] ?? '', testData.predictions[1] ?? '', { stem: true });
+  close(second.rouge1.recall, 0.42857, 5e-6);
+  close(second.rouge1.precision, 0.69231, 5e-6);
+  close(second.rouge1.fmeasure, 0.52941, 5e-6);
+  close(second.rouge2.recall, 0.29268, 5e-6);
+  close(second.rouge2.precision, 0.48, 5e-6);
+  close(second.rouge2.fmeasure, 0.36364, 5e-6);
+  // and without stemming the second pair scores lower on ROUGE-1 (testRouge1AgainstRouge155)
+  const unstemmed = rougeScores(testData.targets[1] ?? '', testData.predictions[1] ?? '');
+  close(unstemmed.rouge1.recall, 0.40476, 5e-6);
+  close(unstemmed.rouge1.precision, 0.65385, 5e-6);
+  close(unstemmed.rouge1.fmeasure, 0.5, 5e-6);
+  close(unstemmed.rougeL.fmeasure, 0.5, 5e-6);
+});
+
+test('testRougeLSumAgainstRouge155WithStemming: multi-sentence texts, published scores', () => {
+  const s = rougeScores(testData.targetMulti, testData.predictionMulti, { stem: true }).rougeLsum;
+  close(s.recall, 0.36538, 5e-6);
+  close(s.precision, 0.66667, 5e-6);
+  close(s.fmeasure, 0.47205, 5e-6);
+});
+
+test('score_multi passes stemming on to every reference', () => {
+  const s = rougeScoresMulti(['cats sleeping', 'the dog runs'], 'running dogs', { stem: true });
+  close(s.rouge1.fmeasure, 4 / 5);
 });
