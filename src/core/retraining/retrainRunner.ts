@@ -28,7 +28,9 @@ export class RetrainError extends Error {
 
 export interface RetrainProgress {
   readonly attemptId?: number;
-  /** "training: epoch 3/20 · loss 0.41", "evaluating v4 and v3 on the holdout", … */
+  /** a few words for a status bar: "preparing the data", "training · epoch 3/20", "evaluating", "decided" */
+  readonly step: string;
+  /** the whole line for a log: "training: epoch 3/20 · loss 0.41", "evaluating v4 and v3 on holdout (34 rows of …)", … */
   readonly message: string;
   /** 0..1 over the whole attempt, when known */
   readonly fraction?: number;
@@ -188,8 +190,8 @@ class AttemptExecution {
     this.clock = options.clock ?? Date.now;
   }
 
-  private progress(message: string, fraction?: number): void {
-    this.options.onProgress?.({ attemptId: this.id, message, ...(fraction !== undefined ? { fraction } : {}) });
+  private progress(step: string, message: string, fraction?: number): void {
+    this.options.onProgress?.({ attemptId: this.id, step, message, ...(fraction !== undefined ? { fraction } : {}) });
   }
 
   private jobOptions(): { signal?: AbortSignal; workerEntry?: string } {
@@ -206,7 +208,7 @@ class AttemptExecution {
 
   private async execute(): Promise<void> {
     const { spec, policy, plan, store } = this;
-    this.progress('preparing the data', 0);
+    this.progress('preparing the data', 'preparing the data', 0);
     const train = (await loadTrainSpec(policy.specPath)).spec;
     const data: RetrainDataResult = await runChildJob(
       'retrainData',
@@ -223,7 +225,7 @@ class AttemptExecution {
     );
 
     this.step = 'training';
-    this.progress('training', 0.05);
+    this.progress('training', 'training', 0.05);
     const trigger = plan.trigger;
     const tags: Tag[] = [
       { key: 'mlops.retrain.monitor', value: spec.name },
@@ -247,7 +249,7 @@ class AttemptExecution {
           this.runId = p.runId;
           void updateAttempt(store, this.id, { runId: p.runId }).catch(() => undefined);
         }
-        this.progress(`training: ${p.message}`, 0.05 + p.fraction * 0.8);
+        this.progress(p.epoch > 0 ? `training · epoch ${p.epoch}/${p.epochs}` : 'training', `training: ${p.message}`, 0.05 + p.fraction * 0.8);
       },
     });
     this.runId = result.runId;
@@ -255,7 +257,7 @@ class AttemptExecution {
     await this.recordRunInputs(data);
 
     this.step = 'registering the new version';
-    this.progress('registering the new version', 0.86);
+    this.progress('registering', 'registering the new version', 0.86);
     const registry = modelRegistryFor(store);
     const candidate = await registry.registerVersion(result.runId, policy.model, {
       actor: this.actor,
@@ -271,7 +273,7 @@ class AttemptExecution {
     this.step = 'evaluating on the holdout';
     const championVersion = registry.findModel(policy.model)?.aliases[policy.alias];
     const champion = championVersion !== undefined && championVersion !== candidate.version ? registry.getVersion(policy.model, championVersion) : undefined;
-    this.progress(`evaluating v${candidate.version}${champion ? ` and v${champion.version}` : ''} on ${data.holdout.name}`, 0.9);
+    this.progress('evaluating', `evaluating v${candidate.version}${champion ? ` and v${champion.version}` : ''} on ${data.holdout.name}`, 0.9);
     const evaluation: HoldoutEvaluation = await runChildJob(
       'evaluateOnHoldout',
       {
@@ -363,7 +365,7 @@ class AttemptExecution {
       reviewId: reviewId ?? null,
       reason,
     });
-    this.progress(reason, 1);
+    this.progress('decided', reason, 1);
   }
 
   /** monitor → run "triggered", recorded as soon as the run exists (a failed run too). */
@@ -417,6 +419,6 @@ class AttemptExecution {
       reason,
       error: [message, ...problems].join('\n'),
     });
-    this.progress(reason, 1);
+    this.progress(cancelled ? 'cancelled' : 'failed', reason, 1);
   }
 }
