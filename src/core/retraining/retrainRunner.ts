@@ -79,10 +79,10 @@ export interface RetrainPlan {
 
 export type RetrainOutcome =
   | { readonly kind: 'planned'; readonly plan: RetrainPlan }
-  | { readonly kind: 'skipped'; readonly plan: RetrainPlan; readonly reason: string }
-  | { readonly kind: 'finished'; readonly plan: RetrainPlan; readonly attempt: RetrainAttempt };
+  | { readonly kind: 'skipped'; readonly monitor: string; readonly reason: string }
+  | { readonly kind: 'finished'; readonly monitor: string; readonly attempt: RetrainAttempt };
 
-type Step = 'preparing the data' | 'training' | 'registering the new version' | 'evaluating on the holdout' | 'deciding';
+type Step = 'reading the training spec' | 'preparing the data' | 'training' | 'registering the new version' | 'evaluating on the holdout' | 'deciding';
 
 function requirePolicy(spec: MonitorSpec): RetrainPolicy {
   if (!spec.retrain) throw new RetrainError(`${spec.file}: monitor ${spec.name} has no retraining policy; add a \`retrain:\` block (spec, model, data) to it`);
@@ -154,24 +154,26 @@ export async function runRetrain(spec: MonitorSpec, options: RetrainOptions): Pr
   const store = options.store;
   const clock = options.clock ?? Date.now;
   await markInterruptedAttempts(store, spec.name, clock());
-  const plan = await planRetrain(spec, options);
-  if (options.dryRun) return { kind: 'planned', plan };
+  if (options.dryRun) return { kind: 'planned', plan: await planRetrain(spec, options) };
+  // Nothing here reads the training spec: a broken one fails an attempt (recorded, alerted once,
+  // held back by the cool-down) rather than erroring on every alert.
+  const { trigger, summary } = resolveTrigger(store, spec.name, options.trigger);
   // From the check to the insert nothing awaits: a second call sees the first's RUNNING row.
   const running = runningAttempt(store, spec.name);
-  if (running) return { kind: 'skipped', plan, reason: `attempt #${running.id} of monitor ${spec.name} is still running` };
+  if (running) return { kind: 'skipped', monitor: spec.name, reason: `attempt #${running.id} of monitor ${spec.name} is still running` };
   const cooldown = cooldownEnd(store, spec.name, policy.cooldownHours);
   if (cooldown && cooldown.endsAt > clock() && !options.ignoreCooldown) {
-    return { kind: 'skipped', plan, reason: `cool-down: monitor ${spec.name} last retrained at ${new Date(cooldown.lastStartedAt).toISOString()}; the next attempt may start after ${new Date(cooldown.endsAt).toISOString()}` };
+    return { kind: 'skipped', monitor: spec.name, reason: `cool-down: monitor ${spec.name} last retrained at ${new Date(cooldown.lastStartedAt).toISOString()}; the next attempt may start after ${new Date(cooldown.endsAt).toISOString()}` };
   }
-  const { id, durable } = startAttempt(store, spec.name, plan.trigger, policy.model, policy.alias, clock());
+  const { id, durable } = startAttempt(store, spec.name, trigger, policy.model, policy.alias, clock());
   await durable;
-  await new AttemptExecution(spec, policy, plan, id, options).run();
-  return { kind: 'finished', plan, attempt: retrainAttempt(store, id) as RetrainAttempt };
+  await new AttemptExecution(spec, policy, trigger, summary, id, options).run();
+  return { kind: 'finished', monitor: spec.name, attempt: retrainAttempt(store, id) as RetrainAttempt };
 }
 
 /** One attempt from data to decision; every way it ends is written to the attempt row. */
 class AttemptExecution {
-  private step: Step = 'preparing the data';
+  private step: Step = 'reading the training spec';
   private runId: string | undefined;
   private version: number | undefined;
   private readonly actor: string;
@@ -181,7 +183,8 @@ class AttemptExecution {
   constructor(
     private readonly spec: MonitorSpec,
     private readonly policy: RetrainPolicy,
-    private readonly plan: RetrainPlan,
+    private readonly trigger: RetrainTrigger,
+    private readonly triggerSummary: string,
     private readonly id: number,
     private readonly options: RetrainOptions,
   ) {
@@ -207,9 +210,11 @@ class AttemptExecution {
   }
 
   private async execute(): Promise<void> {
-    const { spec, policy, plan, store } = this;
-    this.progress('preparing the data', 'preparing the data', 0);
+    const { spec, policy, store, trigger } = this;
+    this.progress('reading the training spec', `reading ${policy.specAsWritten}`, 0);
     const train = (await loadTrainSpec(policy.specPath)).spec;
+    this.step = 'preparing the data';
+    this.progress('preparing the data', 'preparing the data', 0.01);
     const data: RetrainDataResult = await runChildJob(
       'retrainData',
       {
@@ -226,7 +231,6 @@ class AttemptExecution {
 
     this.step = 'training';
     this.progress('training', 'training', 0.05);
-    const trigger = plan.trigger;
     const tags: Tag[] = [
       { key: 'mlops.retrain.monitor', value: spec.name },
       { key: 'mlops.retrain.attempt', value: String(this.id) },
@@ -261,7 +265,7 @@ class AttemptExecution {
     const registry = modelRegistryFor(store);
     const candidate = await registry.registerVersion(result.runId, policy.model, {
       actor: this.actor,
-      description: `Retrained by monitor ${spec.name} (attempt #${this.id}; ${plan.triggerSummary}).`,
+      description: `Retrained by monitor ${spec.name} (attempt #${this.id}; ${this.triggerSummary}).`,
       tags: [
         { key: 'mlops.retrain.monitor', value: spec.name },
         { key: 'mlops.retrain.attempt', value: String(this.id) },
@@ -339,7 +343,7 @@ class AttemptExecution {
     const record = {
       monitor: spec.name,
       attempt: this.id,
-      trigger: this.plan.trigger,
+      trigger: this.trigger,
       runId: this.runId,
       outcome: status,
       reason,
@@ -380,7 +384,7 @@ class AttemptExecution {
     const { store } = this;
     await lineageFor(store).record([{ from: datasetNode(data.holdout.digest), to: runNode(runId), relation: 'evaluated' }], { [`dataset:${data.holdout.digest}`]: data.holdout.name });
     await store.tracking.logBatch({ runId, tags: [{ key: 'mlops.retrain.holdout', value: data.holdout.path }, { key: 'mlops.retrain.holdout.digest', value: data.holdout.digest }] });
-    const reportId = this.plan.trigger.reportId;
+    const reportId = this.trigger.reportId;
     const report = reportId !== undefined ? storedDriftReport(store, reportId) : undefined;
     if (report) await store.tracking.writeArtifact(runId, 'retrain/drift_report.json', `${JSON.stringify(report, null, 2)}\n`);
   }
@@ -410,7 +414,7 @@ class AttemptExecution {
         ),
       );
     }
-    if (!cancelled) await attempt('alert', async () => void (await raiseFailureAlertOnce(store, spec.name, this.id, this.plan.trigger.reportId, message, this.clock())));
+    if (!cancelled) await attempt('alert', async () => void (await raiseFailureAlertOnce(store, spec.name, this.id, this.trigger.reportId, message, this.clock())));
     await updateAttempt(store, this.id, {
       status: cancelled ? 'cancelled' : 'failed',
       finishedAt: this.clock(),

@@ -50,6 +50,6 @@ export function attemptHeadline(attempt: RetrainAttempt): string {
 
 export function outcomeHeadline(outcome: RetrainOutcome): string {
   if (outcome.kind === 'finished') return attemptHeadline(outcome.attempt);
-  if (outcome.kind === 'skipped') return `Monitor ${outcome.plan.monitor}: retraining skipped — ${outcome.reason}`;
+  if (outcome.kind === 'skipped') return `Monitor ${outcome.monitor}: retraining skipped — ${outcome.reason}`;
   return `Monitor ${outcome.plan.monitor}: dry run, nothing trained or changed`;
 }

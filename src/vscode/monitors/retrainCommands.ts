@@ -21,7 +21,7 @@ export async function retrainMonitorFile(deps: MonitorsCommandsDependencies, fil
   const log = deps.log;
   if (request.manual ? !(await requireTrust('Retraining')) : !vscode.workspace.isTrusted) return undefined;
   const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
-  const { planRetrain, runRetrain } = await import('../../core/retraining/retrainRunner');
+  const { runRetrain } = await import('../../core/retraining/retrainRunner');
   const { outcomeHeadline } = await import('../../core/retraining/retrainText');
   const spec = await loadMonitorSpec(file).catch((error: unknown) => {
     // the Monitors view shows why a spec is invalid; only a person who asked gets a message
@@ -47,10 +47,12 @@ export async function retrainMonitorFile(deps: MonitorsCommandsDependencies, fil
   const store = access.store;
   let ignoreCooldown = false;
   if (request.manual) {
-    const plan = await planRetrain(spec, { store });
-    if (plan.blockedBy?.startsWith('cool-down')) {
+    const { cooldownEnd } = await import('../../core/retraining/retrainAttempts');
+    const cooldown = cooldownEnd(store, spec.name, spec.retrain.cooldownHours);
+    if (cooldown && cooldown.endsAt > Date.now()) {
       const anyway = 'Retrain Anyway';
-      const choice = await vscode.window.showWarningMessage(`MLOps: monitor ${spec.name} is in its retraining cool-down (${plan.policy.cooldownHours} h since the last attempt). Retrain now anyway?`, { modal: true }, anyway);
+      const last = new Date(cooldown.lastStartedAt).toLocaleString();
+      const choice = await vscode.window.showWarningMessage(`MLOps: monitor ${spec.name} last retrained at ${last}, within its ${spec.retrain.cooldownHours} h cool-down. Retrain now anyway?`, { modal: true }, anyway);
       if (choice !== anyway) return undefined;
       ignoreCooldown = true;
     }

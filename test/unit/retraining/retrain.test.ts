@@ -213,6 +213,17 @@ describe('retraining on a drift alert', () => {
     assert.equal(modelRegistryFor(store).getModel('broken').aliases.champion, 1);
   });
 
+  test('a training spec that became invalid fails the attempt (recorded, cool-down applies) instead of erroring on every alert', async () => {
+    writeFileSync(join(root, 'invalid.train.yaml'), `${common}epochs: many\n`);
+    const spec = await loadMonitorSpec(monitor('invalid', '  spec: invalid.train.yaml\n  model: nobody\n  data: spec\n'));
+    const attempt = finished(await runRetrain(spec, { store, backend: 'js' })).attempt;
+    assert.equal(attempt.status, 'failed');
+    assert.match(attempt.reason, /^failed while reading the training spec: .*invalid\.train\.yaml:7:\d+: `epochs` must be integer/);
+    assert.equal(openAlerts(store, 'invalid').length, 1);
+    assert.equal((await runRetrain(spec, { store, backend: 'js' })).kind, 'skipped');
+    assert.equal(modelRegistryFor(store).findModel('nobody'), undefined, 'no model was created');
+  });
+
   test('a dry run says what would happen and changes nothing', async () => {
     const file = monitor('dry', '  spec: strong.train.yaml\n  model: wins\n  data: spec\n  holdout_fraction: 0.5\n  promote: auto\n');
     const runsBefore = (await store.tracking.searchRuns({})).runs.length;
