@@ -5,6 +5,7 @@ import { registerCopyCommand } from './commands/copyCommand';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerDriftCommand } from './commands/driftCommand';
 import { registerMonitorCommand } from './commands/monitorCommand';
+import { registerRetrainCommand } from './commands/retrainCommand';
 import { registerEvalCommand } from './commands/evalCommand';
 import { registerFeedbackCommand } from './commands/feedbackCommand';
 import { registerRunCommand } from './commands/runCommand';
@@ -50,6 +51,7 @@ export function buildProgram(): Command {
   registerPredictCommand(program);
   registerDriftCommand(program);
   registerMonitorCommand(program);
+  registerRetrainCommand(program);
   registerEvalCommand(program);
   registerFeedbackCommand(program);
   return program;

@@ -5,14 +5,15 @@ import type { MonitorSpec } from '../../core/monitoring/monitorSpec';
 import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
 
 /** Engine errors the user fixes (bad spec, bad data, unknown model) become one CliError line. */
-async function userErrors<T>(action: () => Promise<T>): Promise<T> {
+export async function userErrors<T>(action: () => Promise<T>): Promise<T> {
   try {
     return await action();
   } catch (error) {
     const { SpecError } = await import('../../core/training/specErrors');
     const { DataError } = await import('../../core/data/dataErrors');
     const { DriftInputError } = await import('../../core/drift/columnDrift');
-    if (error instanceof SpecError || error instanceof DataError || error instanceof DriftInputError) throw new CliError(error.message);
+    const { RetrainError } = await import('../../core/retraining/retrainRunner');
+    if (error instanceof SpecError || error instanceof DataError || error instanceof DriftInputError || error instanceof RetrainError) throw new CliError(error.message);
     if (error instanceof Error && /not found|does not exist|RESOURCE_DOES_NOT_EXIST/i.test(error.message)) throw new CliError(error.message);
     throw error;
   }
@@ -68,6 +69,7 @@ export function registerMonitorCommand(program: Command): void {
       for (const bad of loaded) if (bad instanceof SpecError) process.stderr.write(`mlops: skipped an invalid monitor: ${bad.message}\n`);
       const specs = loaded.filter((s): s is MonitorSpec => !(s instanceof SpecError));
       const { existsSync } = await import('node:fs');
+      const { describePolicy } = await import('../../core/retraining/retrainPolicy');
       const { resolveStoreDir } = await import('../cliContext');
       const last = existsSync(resolveStoreDir(globals))
         ? await withStore(program, async (store) => {
@@ -85,11 +87,12 @@ export function registerMonitorCommand(program: Command): void {
           status: entry ? (entry.datasetDrift ? 'DRIFT' : 'ok') : 'never run',
           driftShare: entry ? entry.driftShare : null,
           openAlerts: info?.alerts ?? 0,
+          retrain: s.retrain ? describePolicy(s.retrain) : null,
         };
       });
       if (globals.json) return printJson(rows);
       if (rows.length === 0) return void process.stdout.write(`No *.monitor.yaml under ${globals.workspace}.\n`);
-      printTable(['monitor', 'file', 'last run', 'status', 'drift share', 'alerts'], rows.map((r) => [r.name, r.file, r.lastRun, r.status, r.driftShare === null ? '-' : `${Math.round(r.driftShare * 100)}%`, String(r.openAlerts)]));
+      printTable(['monitor', 'file', 'last run', 'status', 'drift share', 'alerts', 'retrain (model@alias · data · promote · cool-down)'], rows.map((r) => [r.name, r.file, r.lastRun, r.status, r.driftShare === null ? '-' : `${Math.round(r.driftShare * 100)}%`, String(r.openAlerts), r.retrain ?? '-']));
     });
 
   monitor

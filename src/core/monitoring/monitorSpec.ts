@@ -1,4 +1,5 @@
 import type { DriftOptions } from '../drift/driftTypes';
+import type { RetrainPolicy } from '../retraining/retrainPolicy';
 
 /** A *.monitor.yaml after validation, paths resolved against the spec's folder. */
 export interface MonitorSpec {
@@ -9,6 +10,8 @@ export interface MonitorSpec {
   readonly current: { readonly kind: 'file'; readonly path: string; readonly asWritten: string };
   readonly options: DriftOptions;
   readonly schedule?: { readonly everyMinutes?: number; readonly onChange?: boolean };
+  /** what to do when the monitor trips (src/core/retraining) */
+  readonly retrain?: RetrainPolicy;
 }
 
 export const MONITOR_SPEC_SUFFIX = '.monitor.yaml';

@@ -1,9 +1,10 @@
 import Ajv from 'ajv';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
-import { LineCounter, parseDocument } from 'yaml';
+import { isNode, LineCounter, parseDocument } from 'yaml';
 import monitorSchema from '../../../schemas/monitor.schema.json';
 import type { ColumnDriftOptions, DriftTestName } from '../drift/driftTypes';
+import { retrainPolicyFrom, type RawRetrainPolicy } from '../retraining/retrainPolicyParser';
 import { SpecError } from '../training/specErrors';
 import { describeSchemaErrors } from '../training/trainSpecParser';
 import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
@@ -20,6 +21,7 @@ interface RawMonitor {
   drift_share?: number;
   per_column?: Record<string, { test?: DriftTestName; threshold?: number }>;
   schedule?: { every_minutes?: number; on_change?: boolean };
+  retrain?: RawRetrainPolicy;
 }
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
@@ -62,6 +64,11 @@ export function parseMonitorSpec(text: string, specPath: string): MonitorSpec {
   const name = raw.name ?? (file.endsWith(MONITOR_SPEC_SUFFIX) ? file.slice(0, -MONITOR_SPEC_SUFFIX.length) : file.replace(/\.ya?ml$/, ''));
   const perColumn: Record<string, ColumnDriftOptions> = {};
   for (const [column, own] of Object.entries(raw.per_column ?? {})) perColumn[column] = { test: own.test, threshold: own.threshold };
+  const locate = (path: readonly (string | number)[]): { line: number; column: number } => {
+    const node = doc.getIn(path, true);
+    return isNode(node) && node.range ? position(node.range[0]) : { line: 1, column: 1 };
+  };
+  const retrain = raw.retrain ? retrainPolicyFrom(raw.retrain, specPath, locate) : undefined;
   return {
     name,
     file: specPath,
@@ -77,5 +84,6 @@ export function parseMonitorSpec(text: string, specPath: string): MonitorSpec {
       perColumn,
     },
     schedule: raw.schedule ? { everyMinutes: raw.schedule.every_minutes, onChange: raw.schedule.on_change } : undefined,
+    ...(retrain ? { retrain } : {}),
   };
 }

@@ -21,6 +21,14 @@ const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
     const { runDriftJob } = await import('../drift/driftJob');
     return (input) => runDriftJob(input);
   },
+  retrainData: async () => {
+    const { prepareRetrainData } = await import('../retraining/retrainData');
+    return (input) => prepareRetrainData(input);
+  },
+  evaluateOnHoldout: async () => {
+    const { evaluateOnHoldout } = await import('../retraining/holdoutEvaluation');
+    return (input) => evaluateOnHoldout(input);
+  },
   profile: async () => {
     const { profileFile } = await import('../profile/profileFile');
     return (input, emit) => {

@@ -6,6 +6,8 @@
 import type { DriftJobInput } from '../drift/driftJob';
 import type { DriftReport } from '../drift/driftTypes';
 import type { DataProfile } from '../profile/profileTypes';
+import type { HoldoutEvaluation, HoldoutEvaluationInput } from '../retraining/holdoutEvaluation';
+import type { RetrainDataInput, RetrainDataResult } from '../retraining/retrainData';
 import type { TrainJobInput, TrainJobResult } from '../training/trainJob';
 
 /** Every kind of job a worker can run, with its input and result types. */
@@ -28,6 +30,16 @@ export interface WorkerJobs {
   profile: {
     input: { path: string; target?: string; displayName?: string };
     result: DataProfile;
+  };
+  /** builds a retraining attempt's training and holdout files (src/core/retraining/retrainData.ts) */
+  retrainData: {
+    input: RetrainDataInput;
+    result: RetrainDataResult;
+  };
+  /** scores model packages on the same labelled file (src/core/retraining/holdoutEvaluation.ts) */
+  evaluateOnHoldout: {
+    input: HoldoutEvaluationInput;
+    result: HoldoutEvaluation;
   };
 }
 

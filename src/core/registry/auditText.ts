@@ -31,6 +31,9 @@ export function describeAuditEntry(entry: AuditEntry): string {
       return d.requireReview ? 'alias moves now need review' : 'alias moves no longer need review';
     case 'model.renamed':
       return `${String(d.from)} → ${String(d.to)}`;
+    case 'retrain.decided':
+    case 'retrain.failed':
+      return `${d.monitor !== undefined ? `monitor ${String(d.monitor)}: ` : ''}${String(d.reason ?? d.error ?? '')}`;
     case 'model.deleted':
       return `versions ${(d.versions as number[] | undefined)?.join(', ') || 'none'}`;
     default:

@@ -21,6 +21,7 @@ import {
   type ActorOption,
   type AliasHolding,
   type AliasReview,
+  type AuditAction,
   type AuditEntry,
   type ModelVersion,
   type RegisteredModel,
@@ -29,6 +30,14 @@ import {
   type ReviewStatus,
 } from './registryTypes';
 import { freezeFolders, removeFrozenCopy } from './versionFreezer';
+
+/** Audit actions other parts of the engine record through recordDecision. */
+export type ExternalAuditAction = Extract<AuditAction, 'retrain.decided' | 'retrain.failed'>;
+
+/** Extra fields for the audit entry of a change (e.g. the retraining attempt that made it). */
+export interface AuditDetailOption {
+  readonly detail?: Readonly<Record<string, unknown>>;
+}
 
 export interface ModelRegistryOptions {
   /** who changes are attributed to by default (else git user.name in the workspace, else the OS user) */
@@ -456,12 +465,12 @@ export class ModelRegistry {
    * Points an alias at a version. On a model that requires review this throws ReviewRequiredError:
    * use requestReview, then approveReview.
    */
-  async setAlias(name: string, alias: string, version: number | string, options: ActorOption = {}): Promise<ModelVersion> {
+  async setAlias(name: string, alias: string, version: number | string, options: ActorOption & AuditDetailOption = {}): Promise<ModelVersion> {
     checkAlias(alias);
     const actor = await this.actor(options);
     const { model, version: v } = this.versionRow(name, version);
     if (model.requireReview && aliasMap(this.db, model.modelId)[alias] !== v) throw new ReviewRequiredError(name, alias, v);
-    const { statements, audit } = this.aliasChange(model, alias, v, actor, this.clock());
+    const { statements, audit } = this.aliasChange(model, alias, v, actor, this.clock(), options.detail);
     if (statements.length > 0) await this.commit(statements, audit, { kind: 'alias', name, version: v });
     return this.getVersion(name, v);
   }
@@ -517,7 +526,7 @@ export class ModelRegistry {
   // ---- reviews -------------------------------------------------------------------------------
 
   /** Asks for `alias` to point at `version`; one pending request per alias at a time. */
-  async requestReview(name: string, alias: string, version: number | string, comment: string, options: ActorOption = {}): Promise<AliasReview> {
+  async requestReview(name: string, alias: string, version: number | string, comment: string, options: ActorOption & AuditDetailOption = {}): Promise<AliasReview> {
     checkAlias(alias);
     const actor = await this.actor(options);
     const { model, version: v } = this.versionRow(name, version);
@@ -532,7 +541,7 @@ export class ModelRegistry {
     const reviewId = Number(this.db.rows('SELECT coalesce(max(review_id), 0) + 1 FROM model_reviews')[0]?.[0] ?? 1);
     await this.commit(
       [{ sql: "INSERT INTO model_reviews VALUES (?, ?, ?, ?, ?, 'PENDING', ?, ?, ?, NULL, NULL, NULL)", params: [reviewId, model.modelId, alias, v, current ?? null, actor, now, text] }],
-      [{ time: now, actor, action: 'review.requested', modelId: model.modelId, name, version: v, alias, detail: { reviewId, from: current ?? null, to: v, comment: text } }],
+      [{ time: now, actor, action: 'review.requested', modelId: model.modelId, name, version: v, alias, detail: { ...options.detail, reviewId, from: current ?? null, to: v, comment: text } }],
       { kind: 'review', name, version: v },
     );
     return this.getReview(reviewId);
@@ -596,6 +605,16 @@ export class ModelRegistry {
   }
 
   // ---- history -------------------------------------------------------------------------------
+
+  /**
+   * Appends a decision made outside the registry about one of its models (automated retraining:
+   * what was compared, the scores, why) to the same append-only audit log.
+   */
+  async recordDecision(name: string, action: ExternalAuditAction, entry: { version?: number; alias?: string; detail: Readonly<Record<string, unknown>> }, options: ActorOption = {}): Promise<void> {
+    const actor = await this.actor(options);
+    const model = this.modelRow(name);
+    await this.commit([], [{ time: this.clock(), actor, action, modelId: model.modelId, name, version: entry.version ?? null, alias: entry.alias ?? null, detail: entry.detail }], { kind: 'model', name });
+  }
 
   auditLog(query: AuditQuery = {}): AuditEntry[] {
     return readAuditLog(this.db, query);

@@ -91,6 +91,8 @@ export const AUDIT_ACTIONS = [
   'review.approved',
   'review.rejected',
   'review.cancelled',
+  'retrain.decided',
+  'retrain.failed',
 ] as const;
 export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 

@@ -3,6 +3,7 @@ import { FEEDBACK_MIGRATIONS } from '../feedback/feedbackSchema';
 import { LINEAGE_MIGRATIONS } from '../lineage/lineageSchema';
 import { MONITORING_MIGRATIONS } from '../monitoring/monitoringSchema';
 import { REGISTRY_MIGRATIONS } from '../registry/registrySchema';
+import { RETRAINING_MIGRATIONS } from '../retraining/retrainingSchema';
 import { SERVING_MIGRATIONS } from '../serving/servingSchema';
 import { LocalTrackingStore } from '../tracking/localTrackingStore';
 import { TRACKING_MIGRATIONS } from '../tracking/trackingSchema';
@@ -57,7 +58,7 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
   try {
     database = await DurableDatabase.open({
       dir: options.dir,
-      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS, ...SERVING_MIGRATIONS, ...FEEDBACK_MIGRATIONS, ...MONITORING_MIGRATIONS],
+      migrations: [...TRACKING_MIGRATIONS, ...REGISTRY_MIGRATIONS, ...LINEAGE_MIGRATIONS, ...SERVING_MIGRATIONS, ...FEEDBACK_MIGRATIONS, ...MONITORING_MIGRATIONS, ...RETRAINING_MIGRATIONS],
       ...(options.checkpointBytes === undefined ? {} : { checkpointBytes: options.checkpointBytes }),
       ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
     });

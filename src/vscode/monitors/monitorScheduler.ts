@@ -1,11 +1,13 @@
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { runMonitorFile, type MonitorsCommandsDependencies } from './monitorsCommands';
+import { retrainMonitorFile } from './retrainCommands';
 
 /**
  * Runs monitors by themselves: every `schedule.every_minutes`, and when the current file changes
  * (`schedule.on_change`). Re-reads the specs when any *.monitor.yaml changes. A run never overlaps
- * another run of the same monitor.
+ * another run of the same monitor. When a run trips and the monitor has a `retrain:` policy, the
+ * policy runs on that alert (trusted workspaces only; its cool-down keeps it from looping).
  */
 export class MonitorScheduler implements vscode.Disposable {
   private timers: ReturnType<typeof setInterval>[] = [];
@@ -25,7 +27,12 @@ export class MonitorScheduler implements vscode.Disposable {
   private run(file: string): void {
     if (this.running.has(file) || !vscode.workspace.isTrusted) return;
     this.running.add(file);
-    void runMonitorFile(this.deps, file, { announceCalm: false }).finally(() => this.running.delete(file));
+    void runMonitorFile(this.deps, file, { announceCalm: false })
+      .then(async (result) => {
+        if (!result?.tripped || !result.spec.retrain || !vscode.workspace.isTrusted) return;
+        await retrainMonitorFile(this.deps, file, { manual: false, trigger: { kind: 'alert', ...(result.reportId !== undefined ? { reportId: result.reportId } : {}) } });
+      })
+      .finally(() => this.running.delete(file));
   }
 
   private clear(): void {

@@ -1,8 +1,10 @@
 import * as vscode from 'vscode';
 import type { DriftReport } from '../../core/drift/driftTypes';
+import type { MonitorRunResult } from '../../core/monitoring/monitorRunner';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
 import type { StoreService } from '../store/storeService';
 import type { MonitorNode, MonitorsTreeProvider } from './monitorsTreeProvider';
+import { registerRetrainCommand, retrainMonitorFile } from './retrainCommands';
 
 export interface MonitorsCommandsDependencies {
   storeService: StoreService;
@@ -26,8 +28,9 @@ async function showMonitor(deps: MonitorsCommandsDependencies, monitor: { name: 
 /**
  * Runs one monitor spec: reads the data here, computes in a worker process, stores the report,
  * refreshes the view; a tripped monitor always notifies (schedules pass announceCalm: false).
+ * Resolves with the result without waiting for the notification to be answered.
  */
-export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: string, options: { announceCalm: boolean }): Promise<void> {
+export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: string, options: { announceCalm: boolean }): Promise<MonitorRunResult | undefined> {
   const job = deps.jobs.start('Running drift monitor');
   try {
     const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
@@ -47,22 +50,30 @@ export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: s
     DriftPanel.monitorChanged(spec.name);
     const monitor = { name: spec.name, file };
     if (result.tripped) {
-      const choice = await vscode.window.showWarningMessage(result.alert ?? `Monitor ${spec.name} tripped`, 'Show Report');
-      if (choice === 'Show Report') await showMonitor(deps, monitor);
+      // A scheduled run retrains by itself; a run by hand offers it.
+      const actions = spec.retrain && options.announceCalm ? ['Show Report', 'Retrain Now'] : ['Show Report'];
+      void vscode.window.showWarningMessage(result.alert ?? `Monitor ${spec.name} tripped`, ...actions).then(async (choice) => {
+        if (choice === 'Show Report') await showMonitor(deps, monitor);
+        if (choice === 'Retrain Now') await retrainMonitorFile(deps, file, { manual: true, ...(result.reportId !== undefined ? { trigger: { kind: 'manual', reportId: result.reportId } } : {}) });
+      });
     } else if (options.announceCalm) {
-      const choice = await vscode.window.showInformationMessage(`Monitor ${spec.name}: no dataset drift (${result.report.driftedColumns} of ${result.report.columnCount} columns drifted).`, 'Show Report');
-      if (choice === 'Show Report') await showMonitor(deps, monitor);
+      void vscode.window.showInformationMessage(`Monitor ${spec.name}: no dataset drift (${result.report.driftedColumns} of ${result.report.columnCount} columns drifted).`, 'Show Report').then(async (choice) => {
+        if (choice === 'Show Report') await showMonitor(deps, monitor);
+      });
     }
+    return result;
   } catch (error) {
     void vscode.window.showErrorMessage(`Monitor ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
   } finally {
     job.end();
   }
 }
 
-/** "MLOps: Check Drift…", "MLOps: Run Monitor", "MLOps: Acknowledge Monitor Alerts". */
+/** "MLOps: Check Drift…", "MLOps: Run Monitor", "MLOps: Acknowledge Monitor Alerts", "MLOps: Retrain Now". */
 export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vscode.Disposable[] {
   return [
+    registerRetrainCommand(deps),
     vscode.commands.registerCommand('mlops.checkDrift', async () => {
       const filters = { 'Data files': ['csv', 'tsv', 'parquet', 'pq'] };
       const reference = await vscode.window.showOpenDialog({ title: 'Check drift: reference data (e.g. the training data)', canSelectMany: false, filters });

@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DriftHistoryEntry } from '../../core/monitoring/driftHistory';
+import type { RetrainAttempt } from '../../core/retraining/retrainAttempts';
 import type { StoreService } from '../store/storeService';
 
 export interface MonitorNode {
@@ -9,7 +10,12 @@ export interface MonitorNode {
   invalid?: string;
   last?: DriftHistoryEntry;
   openAlerts: number;
+  /** the retraining policy in one line, when the monitor has one */
+  retrain?: string;
+  lastRetrain?: RetrainAttempt;
 }
+
+const RETRAIN_STATE: Partial<Record<RetrainAttempt['status'], string>> = { running: 'retraining…', failed: 'retrain failed', review_requested: 'retrain awaits review' };
 
 /** The Monitors view: every *.monitor.yaml with its last status; the view's badge counts open alerts. */
 export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode>, vscode.Disposable {
@@ -44,12 +50,20 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     if (!last) {
       item.description = 'never run';
       item.iconPath = new vscode.ThemeIcon('circle-outline');
+      item.tooltip = new vscode.MarkdownString(`**${node.name}** — never run`);
     } else {
       const share = `${Math.round(last.driftShare * 100)}% of ${last.columnCount} columns drifted`;
       item.description = `${last.datasetDrift ? 'DRIFT' : 'ok'} · ${share}${node.openAlerts ? ` · ${node.openAlerts} alert${node.openAlerts === 1 ? '' : 's'}` : ''}`;
       item.iconPath = new vscode.ThemeIcon(last.datasetDrift ? 'alert' : 'pass', new vscode.ThemeColor(last.datasetDrift ? 'problemsErrorIcon.foreground' : 'testing.iconPassed'));
       const drifted = last.columns.filter((c) => c.drifted).map((c) => c.column);
       item.tooltip = new vscode.MarkdownString(`**${node.name}** — last run ${new Date(last.createdAt).toLocaleString()}\n\n${share}${drifted.length ? `: ${drifted.join(', ')}` : ''}`);
+    }
+    if (node.retrain && item.tooltip instanceof vscode.MarkdownString) {
+      const state = node.lastRetrain ? RETRAIN_STATE[node.lastRetrain.status] : undefined;
+      if (state) item.description = `${String(item.description)} · ${state}`;
+      item.tooltip.appendMarkdown(`\n\nRetraining: ${node.retrain}`);
+      const a = node.lastRetrain;
+      if (a) item.tooltip.appendText(`\n\nLast retrain #${a.id} (${new Date(a.startedAt).toLocaleString()}): ${a.status.replace('_', ' ')} — ${a.reason || 'running'}`);
     }
     return item;
   }
@@ -62,12 +76,22 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     const files = (await Promise.all(folders.map((f) => findMonitorSpecs(f.uri.fsPath)))).flat();
     const access = await this.storeService.access();
     const { driftHistory, openAlerts } = await import('../../core/monitoring/driftHistory');
+    const { describePolicy } = await import('../../core/retraining/retrainPolicy');
+    const { retrainAttempts } = await import('../../core/retraining/retrainAttempts');
     const nodes: MonitorNode[] = [];
     for (const file of files) {
       try {
         const spec = await loadMonitorSpec(file);
         const store = access.state === 'open' ? access.store : undefined;
-        nodes.push({ name: spec.name, file, last: store ? driftHistory(store, spec.name, 1)[0] : undefined, openAlerts: store ? openAlerts(store, spec.name).length : 0 });
+        const lastRetrain = store && spec.retrain ? retrainAttempts(store, spec.name, 1)[0] : undefined;
+        nodes.push({
+          name: spec.name,
+          file,
+          last: store ? driftHistory(store, spec.name, 1)[0] : undefined,
+          openAlerts: store ? openAlerts(store, spec.name).length : 0,
+          ...(spec.retrain ? { retrain: describePolicy(spec.retrain) } : {}),
+          ...(lastRetrain ? { lastRetrain } : {}),
+        });
       } catch (error) {
         nodes.push({ name: file.split(/[\\/]/).pop() ?? file, file, invalid: error instanceof Error ? error.message : String(error), openAlerts: 0 });
       }
