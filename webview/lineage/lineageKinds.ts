@@ -14,7 +14,8 @@ export const KNOWN_KINDS: readonly (KindStyle & { kind: string })[] = [
   { kind: 'dataset', name: 'Dataset', icon: 'database', color: 'var(--vscode-charts-blue, #3794ff)' },
   { kind: 'featureSet', name: 'Feature set', icon: 'symbol-field', color: 'var(--vscode-charts-purple, #b180d7)' },
   { kind: 'run', name: 'Run', icon: 'beaker', color: 'var(--vscode-charts-green, #89d185)' },
-  { kind: 'modelVersion', name: 'Model version', icon: 'package', color: 'var(--vscode-charts-orange, #d18616)' },
+  // charts.orange is translucent (minimap find-match colour); the class-symbol orange is opaque in every theme.
+  { kind: 'modelVersion', name: 'Model version', icon: 'package', color: 'var(--vscode-symbolIcon-classForeground, #d67e00)' },
   { kind: 'endpoint', name: 'Endpoint', icon: 'radio-tower', color: 'var(--vscode-charts-yellow, #cca700)' },
   { kind: 'monitor', name: 'Monitor', icon: 'pulse', color: 'var(--vscode-charts-red, #f14c4c)' },
 ];

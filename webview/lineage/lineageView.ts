@@ -84,7 +84,7 @@ function renderEmpty(root: LineageNodeView): TemplateResult {
       <li><strong>training</strong> links a run to the dataset it read (by digest);</li>
       <li><strong>registering</strong> a run's model links the model version to its run;</li>
       <li><strong>serving</strong> a version links the endpoint to it;</li>
-      <li><strong>monitoring</strong> an endpoint links the monitor to it;</li>
+      <li><strong>monitoring</strong> a model version (a monitor whose reference is the version) links the monitor to it;</li>
       <li>materializing <strong>features</strong> links datasets and feature sets.</li>
     </ul>
   </section>`;
