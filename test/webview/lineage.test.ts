@@ -210,6 +210,26 @@ describe('lineage webview', () => {
     await page.close();
   });
 
+  test('a large graph lays out without label layers and names the relations of the selected box', async () => {
+    const nodes: LineageNodeView[] = [];
+    const edges: LineageGraphView['edges'] = [];
+    for (let i = 0; i < 40; i++) {
+      nodes.push(node('dataset', `d${i}`, `part-${i}.csv`), node('run', `r${i}`, `run r${i}`), node('modelVersion', `m/${i + 1}`, `m v${i + 1}`));
+      edges.push({ from: `dataset:d${i}`, to: `run:r${i}`, relation: 'trained' }, { from: `run:r${i}`, to: `modelVersion:m/${i + 1}`, relation: 'registered' });
+      if (i > 0) edges.push({ from: `dataset:d${i - 1}`, to: `run:r${i}`, relation: 'trained' });
+    }
+    const { panel } = await open(() => ({ root: 'run:r5', nodes, edges, truncated: false, maxNodes: 500 }));
+    const page = panel.page;
+    await page.locator('.node').nth(nodes.length - 1).waitFor({ timeout: 30_000 });
+    assert.equal(await page.locator('.edge-label').count(), 0, `${edges.length} edges: no labels drawn until a box is selected`);
+    assert.equal(await page.locator('.edge').first().locator('title').textContent(), 'trained', 'every edge still names its relation in a tooltip');
+    await page.locator('.node[data-key="run:r5"]').focus();
+    assert.deepEqual((await page.locator('.edge.hot .edge-label').allTextContents()).sort(), ['registered', 'trained', 'trained']);
+    assert.ok((await box(page, 'dataset:d5')).x < (await box(page, 'run:r5')).x);
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+  });
+
   test('a host error is shown with what went wrong and a way to retry', async () => {
     let fail = true;
     const { panel } = await open(() => {

@@ -145,8 +145,9 @@ function renderNode(p: PlacedNode, index: number, rootKey: string, selected: str
 }
 
 function renderEdge(p: PlacedEdge, hot: boolean): SVGTemplateResult {
-  const label = p.label;
+  const label = p.labelOnHighlight && !hot ? undefined : p.label;
   return svg`<g class="edge ${hot ? 'hot' : ''}" data-from=${p.edge.from} data-to=${p.edge.to}>
+    <title>${p.edge.relation}</title>
     <path d=${roundedPath(p.points)} marker-end=${hot ? 'url(#arrow-hot)' : 'url(#arrow)'}></path>
     ${label
       ? svg`<rect class="edge-label-bg" x=${label.x} y=${label.y} width=${label.width} height=${label.height} rx="3"></rect>
