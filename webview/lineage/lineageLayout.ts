@@ -43,9 +43,10 @@ export interface GraphLayout {
 
 /**
  * ELK gives relation labels a layer of their own, which makes it several times slower (300 nodes:
- * about 2.5 s instead of 0.7 s). Above this many edges the labels are left out of the layout.
+ * about 2.5 s instead of 0.7 s; 100 edges: twice as slow). Above this many edges the labels are
+ * left out of the layout.
  */
-export const MAX_LABELLED_EDGES = 100;
+export const MAX_LABELLED_EDGES = 60;
 
 const LAYOUT_OPTIONS: Record<string, string> = {
   'elk.algorithm': 'layered',
