@@ -4,10 +4,12 @@ import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
 import { FEEDBACK_VIEW_TYPE } from '../protocol/feedback/feedbackContract';
 import { DRIFT_VIEW_TYPE } from '../protocol/drift/driftContract';
 import { MODEL_REVIEW_VIEW_TYPE } from '../protocol/modelReview/modelReviewContract';
+import { LINEAGE_VIEW_TYPE } from '../protocol/lineage/lineageContract';
 import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvaluationCommand';
+import { registerLineageCommands } from './lineage/lineageCommands';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
 import { registerProfileDataFileCommand } from './profile/profileDataFileCommand';
@@ -128,6 +130,13 @@ export function activate(context: vscode.ExtensionContext): void {
     registerEvaluateTextCommand({ storeService, log }),
     registerProfileDataFileCommand({ log }),
     registerReviewTextEvaluationCommand(deps),
+    ...registerLineageCommands(runsDeps),
+    vscode.window.registerWebviewPanelSerializer(LINEAGE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        const { LineagePanel } = await import('./lineage/lineagePanel');
+        LineagePanel.revive(panel, state, runsDeps);
+      },
+    }),
     vscode.window.registerWebviewPanelSerializer(FEEDBACK_VIEW_TYPE, {
       deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
         const { FeedbackPanel } = await import('./feedback/feedbackPanel');

@@ -1,23 +1,7 @@
 import type { Command } from 'commander';
 import type { LineageStore } from '../../core/lineage/lineageStore';
 import type { LineageNode, LineageNodeRef } from '../../core/lineage/lineageTypes';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import { printJson, withStore } from './trackingCliSupport';
-
-const RUN_ID = /^[0-9a-f]{32}$/;
-
-/** The node a user named: models:/ URI, runs:/RUN_ID, a bare run id, or KIND:ID. */
-async function rootNode(registry: ModelRegistry, target: string): Promise<LineageNodeRef> {
-  const { modelVersionNode, parseNodeKey, runNode } = await import('../../core/lineage/lineageNodes');
-  if (target.startsWith('models:/')) {
-    const version = registry.resolveUri(target);
-    return modelVersionNode(version.name, version.version);
-  }
-  const runUri = /^runs:\/([0-9a-f]{32})(\/.*)?$/.exec(target);
-  if (runUri) return runNode(runUri[1] as string);
-  if (RUN_ID.test(target)) return runNode(target);
-  return parseNodeKey(target);
-}
 
 function line(node: LineageNode): string {
   return `${node.label}  [${node.key}]${node.missing ? ' (gone)' : ''}`;
@@ -55,7 +39,8 @@ export function registerLineageCommand(program: Command): void {
       withStore(program, async (store, globals) => {
         const { lineageFor, modelRegistryFor } = await import('../../core/registry/registryAccess');
         const lineage = lineageFor(store);
-        const root = await rootNode(modelRegistryFor(store), target);
+        const { resolveLineageRoot } = await import('../../core/lineage/lineageRoot');
+        const root = resolveLineageRoot(modelRegistryFor(store), target);
         const both = !options.up && !options.down;
         if (globals.json) {
           return printJson({

@@ -75,6 +75,21 @@ export class LineageStore {
     return this.walk(node, (n) => this.children(n), options.maxDepth);
   }
 
+  /**
+   * Nodes of one kind that appear in any recorded edge, most recently linked first: what a picker
+   * offers for kinds that have no table of their own (endpoints, monitors, feature sets).
+   */
+  nodesOfKind(kind: string, limit = 100): LineageNode[] {
+    const rows = this.db.rows(
+      `SELECT id, MAX(at) AS last FROM (
+         SELECT src_id AS id, created_at AS at FROM lineage_edges WHERE src_kind = ?
+         UNION ALL SELECT dst_id AS id, created_at AS at FROM lineage_edges WHERE dst_kind = ?)
+       GROUP BY id ORDER BY last DESC, id LIMIT ?`,
+      [kind, kind, limit],
+    );
+    return rows.map(([id]) => this.describe({ kind, id: String(id) }));
+  }
+
   describe(node: LineageNodeRef): LineageNode {
     return describeNode(this.db, node);
   }

@@ -5,7 +5,8 @@ import { DriftInputError } from '../drift/columnDrift';
 import { computeDriftReport } from '../drift/driftReport';
 import { readDriftTable } from '../drift/driftSources';
 import type { DriftReport } from '../drift/driftTypes';
-import { modelRegistryFor } from '../registry/registryAccess';
+import { modelVersionNode } from '../lineage/lineageNodes';
+import { lineageFor, modelRegistryFor } from '../registry/registryAccess';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { SpecError } from '../training/specErrors';
 import { saveDriftReport } from './driftHistory';
@@ -36,6 +37,8 @@ export interface MonitorDataSource {
   digest?: string;
   /** who recorded the digest, for the error when the file changed */
   recordedBy?: string;
+  /** the model version whose training data this is (a monitor of that version, for lineage) */
+  modelVersion?: { name: string; version: number };
 }
 
 /** The training dataset recorded on a model version's run. */
@@ -48,7 +51,7 @@ async function modelReference(store: WorkspaceStore | undefined, uri: string, sp
   const training = inputs.find((i) => i.context === 'training') ?? inputs[0];
   if (!training) throw new DriftInputError(`${spec.file}: reference.model ${uri}: run ${version.runId} recorded no dataset input`);
   if (!existsSync(training.source)) throw new DriftInputError(`${spec.file}: reference.model ${uri}: the training data ${training.source} (run ${version.runId}) no longer exists`);
-  return { path: training.source, name: `${uri} training data (${training.name})`, digest: training.digest, recordedBy: `run ${version.runId}` };
+  return { path: training.source, name: `${uri} training data (${training.name})`, digest: training.digest, recordedBy: `run ${version.runId}`, modelVersion: { name: version.name, version: version.version } };
 }
 
 /**
@@ -71,6 +74,10 @@ export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions =
     ? `Monitor ${spec.name}: dataset drift — ${report.driftedColumns} of ${report.columnCount} columns drifted (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', …' : ''})`
     : undefined;
   const reportId = options.store && options.save !== false ? await saveDriftReport(options.store, spec.name, report, alert) : undefined;
+  if (options.store && options.save !== false && reference.modelVersion) {
+    // A monitor that watches a version's data is part of that version's lineage.
+    await lineageFor(options.store).record([{ from: modelVersionNode(reference.modelVersion.name, reference.modelVersion.version), to: { kind: 'monitor', id: spec.name }, relation: 'monitored' }], { [`monitor:${spec.name}`]: `monitor ${spec.name}` });
+  }
   return { spec, report, reportId, tripped, alert };
 }
 

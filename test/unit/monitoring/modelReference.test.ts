@@ -36,6 +36,9 @@ test("a monitor's reference can be a model version's training data, checked agai
     const result = await runMonitor(spec, { store: fixture.store });
     assert.match(result.report.reference.name, /models:\/shop\/1 training data/);
     assert.equal(result.report.columns.find((c) => c.column === 'x')?.drifted, true);
+    const { lineageFor } = await import('../../../src/core/registry/registryAccess');
+    const watchers = lineageFor(fixture.store).downstream({ kind: 'modelVersion', id: 'shop/1' });
+    assert.deepEqual(watchers.map((h) => [h.node.key, h.node.label]), [['monitor:shop', 'monitor shop']], 'the monitor joins the version\'s lineage');
     // the same through a worker process that reads the files itself (how VS Code runs monitors)
     const { runChildJob } = await import('../../../src/core/process/childJob');
     const viaWorker = await runMonitor(spec, {
