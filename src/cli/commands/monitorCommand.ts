@@ -48,7 +48,7 @@ export function registerMonitorCommand(program: Command): void {
       const { resolveMonitor, runMonitor } = await import('../../core/monitoring/monitorRunner');
       const spec: MonitorSpec = await userErrors(() => resolveMonitor(globals.workspace, target));
       const result =
-        options.save || spec.reference.kind === 'model'
+        options.save || spec.reference.kind === 'model' || spec.current.kind === 'endpoint'
           ? await withStore(program, (store) => userErrors(() => runMonitor(spec, { store, save: options.save })), { create: options.save })
           : await userErrors(() => runMonitor(spec));
       await printResult(result, globals.json);

@@ -4,12 +4,13 @@ import { basename, join, resolve } from 'node:path';
 import { DriftInputError } from '../drift/columnDrift';
 import { computeDriftReport } from '../drift/driftReport';
 import { readDriftTable } from '../drift/driftSources';
-import type { DriftReport } from '../drift/driftTypes';
+import type { DriftReport, DriftTableInput } from '../drift/driftTypes';
 import { modelVersionNode } from '../lineage/lineageNodes';
 import { lineageFor, modelRegistryFor } from '../registry/registryAccess';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { SpecError } from '../training/specErrors';
 import { saveDriftReport } from './driftHistory';
+import { endpointTrafficTable } from './endpointTraffic';
 import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
 import { loadMonitorSpec } from './monitorSpecParser';
 
@@ -34,6 +35,8 @@ export interface RunMonitorOptions {
 export interface MonitorDataSource {
   path: string;
   name: string;
+  /** rows already in memory (an endpoint's traffic); `path` is empty then */
+  table?: DriftTableInput;
   digest?: string;
   /** who recorded the digest, for the error when the file changed */
   recordedBy?: string;
@@ -54,16 +57,24 @@ async function modelReference(store: WorkspaceStore | undefined, uri: string, sp
   return { path: training.source, name: `${uri} training data (${training.name})`, digest: training.digest, recordedBy: `run ${version.runId}`, modelVersion: { name: version.name, version: version.version } };
 }
 
+/** The current side: a file, or the window of an endpoint's logged traffic (read from the store). */
+function currentSource(store: WorkspaceStore | undefined, spec: MonitorSpec): MonitorDataSource {
+  if (spec.current.kind === 'file') return { path: spec.current.path, name: spec.current.asWritten };
+  if (!store) throw new DriftInputError(`${spec.file}: current.endpoint needs the workspace store (the request log of ${spec.current.endpoint} lives there)`);
+  const table = endpointTrafficTable(store, spec.current.endpoint, spec.current.window);
+  return { path: '', name: table.name, table };
+}
+
 /**
  * Runs one monitor: computes the report (by default here; `compute` can send the files to a worker
  * process), stores it and raises an alert when the dataset drifted.
  */
 export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions = {}): Promise<MonitorRunResult> {
   const reference: MonitorDataSource = spec.reference.kind === 'model' ? await modelReference(options.store, spec.reference.uri, spec) : { path: spec.reference.path, name: spec.reference.asWritten };
-  const current: MonitorDataSource = { path: spec.current.path, name: spec.current.asWritten };
+  const current = currentSource(options.store, spec);
   const report = options.compute
     ? await options.compute(reference, current, spec)
-    : computeDriftReport(await readDriftTable(reference.path, reference.name), await readDriftTable(current.path, current.name), spec.options);
+    : computeDriftReport(await readDriftTable(reference.path, reference.name), current.table ?? (await readDriftTable(current.path, current.name)), spec.options);
   if (reference.digest !== undefined && report.reference.digest !== reference.digest) {
     const uri = spec.reference.kind === 'model' ? spec.reference.uri : reference.name;
     throw new DriftInputError(`${spec.file}: reference.model ${uri}: ${reference.path} changed since ${reference.recordedBy ?? 'the run'} trained on it (digest ${reference.digest}, now ${report.reference.digest ?? 'unknown'})`);

@@ -13,7 +13,7 @@ interface RawMonitor {
   name?: string;
   description?: string;
   reference: { model?: string; file?: string };
-  current: { file: string };
+  current: { file?: string; endpoint?: string; last?: number; hours?: number };
   columns?: string[];
   prediction?: string;
   test?: DriftTestName;
@@ -69,12 +69,22 @@ export function parseMonitorSpec(text: string, specPath: string): MonitorSpec {
     return isNode(node) && node.range ? position(node.range[0]) : { line: 1, column: 1 };
   };
   const retrain = raw.retrain ? retrainPolicyFrom(raw.retrain, specPath, locate) : undefined;
+  if (retrain && raw.current.endpoint !== undefined && (retrain.data !== 'spec' || retrain.holdout.kind !== 'file')) {
+    // Served requests carry no labels: neither training rows nor a holdout can come from them.
+    const field = retrain.data !== 'spec' ? 'data' : 'holdout';
+    throw new SpecError(specPath, [
+      { message: 'an endpoint\'s traffic has no labels: with `current.endpoint`, retrain with `data: spec` and a labelled `holdout: FILE`', field: `retrain.${field}`, ...locate(['retrain', field === 'data' ? 'data' : 'holdout_fraction']) },
+    ]);
+  }
   return {
     name,
     file: specPath,
     description: raw.description,
     reference: raw.reference.model !== undefined ? { kind: 'model', uri: raw.reference.model } : { kind: 'file', path: resolve(folder, raw.reference.file as string), asWritten: raw.reference.file as string },
-    current: { kind: 'file', path: resolve(folder, raw.current.file), asWritten: raw.current.file },
+    current:
+      raw.current.endpoint !== undefined
+        ? { kind: 'endpoint', endpoint: raw.current.endpoint, window: { ...(raw.current.last !== undefined ? { last: raw.current.last } : {}), ...(raw.current.hours !== undefined ? { hours: raw.current.hours } : {}) }, asWritten: `endpoint ${raw.current.endpoint}` }
+        : { kind: 'file', path: resolve(folder, raw.current.file as string), asWritten: raw.current.file as string },
     options: {
       columns: raw.columns,
       predictionColumn: raw.prediction,

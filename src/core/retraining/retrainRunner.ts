@@ -220,7 +220,8 @@ class AttemptExecution {
       {
         mode: policy.data,
         dataset: { path: train.dataset, name: train.datasetAsWritten },
-        current: { path: spec.current.path, name: spec.current.asWritten },
+        // an endpoint's traffic is never read here: the spec parser requires data: spec and a holdout file for it
+        current: { path: spec.current.kind === 'file' ? spec.current.path : '', name: spec.current.asWritten },
         target: train.target,
         dropColumns: spec.options.predictionColumn ? [spec.options.predictionColumn] : [],
         holdout: policy.holdout.kind === 'file' ? { kind: 'file', path: policy.holdout.path, name: policy.holdout.asWritten } : { kind: 'sample', fraction: policy.holdout.fraction, seed: train.split.seed },

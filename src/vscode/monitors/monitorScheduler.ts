@@ -51,7 +51,7 @@ export class MonitorScheduler implements vscode.Disposable {
       const spec = await loadMonitorSpec(file).catch(() => undefined); // the view shows why a spec is invalid
       if (!spec?.schedule) continue;
       if (spec.schedule.everyMinutes) this.timers.push(setInterval(() => this.run(file), spec.schedule.everyMinutes * 60_000));
-      if (spec.schedule.onChange) {
+      if (spec.schedule.onChange && spec.current.kind === 'file') {
         const pattern = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(spec.current.path)), basename(spec.current.path)));
         pattern.onDidChange(() => this.run(file));
         pattern.onDidCreate(() => this.run(file));

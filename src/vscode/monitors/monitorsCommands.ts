@@ -43,7 +43,7 @@ export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: s
       store,
       // the worker reads and parses the files too: nothing heavy on the extension host's thread
       compute: (reference, current) =>
-        runChildJob('drift', { reference: { kind: 'file', path: reference.path, name: reference.name }, current: { kind: 'file', path: current.path, name: current.name }, options: spec.options }),
+        runChildJob('drift', { reference: { kind: 'file', path: reference.path, name: reference.name }, current: current.table ? { kind: 'table', table: current.table } : { kind: 'file', path: current.path, name: current.name }, options: spec.options }),
     });
     deps.tree.refresh();
     const { DriftPanel } = await import('../drift/driftPanel');

@@ -1,0 +1,56 @@
+import { categoricalFromStrings, type DataColumn } from '../data/dataTable';
+import { DriftInputError } from '../drift/columnDrift';
+import type { DriftTableInput } from '../drift/driftTypes';
+import type { WorkspaceStore } from '../store/workspaceStore';
+
+/** Which logged requests a monitor compares: the newest `last` rows, and/or those of the last `hours`. */
+export interface TrafficWindow {
+  readonly last?: number;
+  readonly hours?: number;
+}
+
+export const DEFAULT_TRAFFIC_ROWS = 1000;
+
+/**
+ * The input rows an endpoint answered (status 200) in a window, as drift columns: numbers stay
+ * numeric (missing = NaN), anything else becomes a category. Requests are read newest first until
+ * the window is full; the rows keep their logged order.
+ */
+export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, window: TrafficWindow, now = Date.now()): DriftTableInput {
+  const limit = window.last ?? (window.hours === undefined ? DEFAULT_TRAFFIC_ROWS : Number.MAX_SAFE_INTEGER);
+  const since = window.hours === undefined ? 0 : now - window.hours * 3_600_000;
+  const records: Readonly<Record<string, unknown>>[] = [];
+  // Pages of requests, newest first: a window of 1,000 rows never parses the whole log.
+  let before = Number.MAX_SAFE_INTEGER;
+  while (records.length < limit) {
+    const page = store.database.rows(
+      'SELECT id, inputs FROM serving_requests WHERE endpoint = ? AND status = 200 AND inputs IS NOT NULL AND time >= ? AND id < ? ORDER BY id DESC LIMIT 200',
+      [endpoint, since, before],
+    );
+    if (page.length === 0) break;
+    for (const [id, inputs] of page) {
+      before = Number(id);
+      const rows = JSON.parse(String(inputs)) as Record<string, unknown>[];
+      for (let i = rows.length - 1; i >= 0 && records.length < limit; i--) records.push(rows[i] as Record<string, unknown>);
+    }
+  }
+  if (records.length === 0) {
+    const windowText = window.hours !== undefined ? `in the last ${window.hours} h` : 'yet';
+    throw new DriftInputError(
+      `endpoint ${endpoint} has logged no answered requests with inputs ${windowText}: serve it and send traffic (the request log keeps inputs when mlops.serving.requestLogSampling is above 0)`,
+    );
+  }
+  records.reverse();
+  const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
+  const columns = names.map((name): DataColumn => {
+    const cells = records.map((r) => r[name]);
+    const numeric = cells.every((v) => v === null || v === undefined || (typeof v === 'number' && Number.isFinite(v)));
+    if (numeric) {
+      const values = Float64Array.from(cells, (v) => (typeof v === 'number' ? v : Number.NaN));
+      return { kind: 'numeric', name, values, missing: cells.filter((v) => typeof v !== 'number').length };
+    }
+    return categoricalFromStrings(name, cells.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))));
+  });
+  const described = window.hours !== undefined ? `last ${window.hours} h` : `last ${records.length} rows`;
+  return { name: `endpoint ${endpoint} (${described})`, rowCount: records.length, columns };
+}
