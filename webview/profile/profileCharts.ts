@@ -78,7 +78,7 @@ export function renderCorrelationChart(element: HTMLElement, matrix: Correlation
     {
       animation: false,
       textStyle: { fontFamily: theme.fontFamily, color: theme.foreground },
-      grid: { left: 8, right: 16, top: 8, bottom: 56, containLabel: true },
+      grid: { left: 8, right: 16, top: 8, bottom: 44, containLabel: true },
       tooltip: {
         ...tooltip(theme, 'item'),
         formatter: (p: unknown) => {
@@ -86,7 +86,7 @@ export function renderCorrelationChart(element: HTMLElement, matrix: Correlation
           return `${matrix.columns[n - 1 - y]} × ${matrix.columns[x]}<br>${v === '-' ? 'not enough rows' : formatNumber(v)}`;
         },
       },
-      xAxis: { type: 'category', data: matrix.columns.map(short), ...axisStyle(theme), axisLabel: { color: theme.foreground, rotate: n > 4 ? 30 : 0, interval: 0 }, splitArea: { show: false } },
+      xAxis: { type: 'category', data: matrix.columns.map(short), ...axisStyle(theme), axisLabel: { color: theme.foreground, rotate: n > 2 ? 30 : 0, interval: 0 }, splitArea: { show: false } },
       yAxis: { type: 'category', data: [...matrix.columns].reverse().map(short), ...axisStyle(theme), axisLabel: { color: theme.foreground, interval: 0 } },
       visualMap: {
         min: signed ? -1 : 0,
@@ -96,6 +96,7 @@ export function renderCorrelationChart(element: HTMLElement, matrix: Correlation
         left: 'center',
         bottom: 0,
         itemHeight: 120,
+        text: ['1', signed ? '−1' : '0'],
         textStyle: { color: theme.muted },
         inRange: { color: signed ? [cold, theme.background, hot] : [theme.background, hot] },
       },

@@ -46,7 +46,8 @@ export const PROFILE_STYLES = `
 .table-scroll { overflow: auto; max-height: 460px; }
 table.grid { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
 table.grid th, table.grid td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); white-space: nowrap; }
-table.grid thead th { font-weight: 600; color: var(--vscode-descriptionForeground); position: sticky; top: 0; background: var(--vscode-editor-background); z-index: 1; }
+table.grid thead th { font-weight: 600; color: var(--vscode-descriptionForeground); background: var(--vscode-editor-background); }
+.table-scroll thead th, .sample-scroll thead th { position: sticky; top: 0; z-index: 1; }
 table.grid td.num, table.grid th.num { text-align: right; }
 table.grid td.wrap { white-space: normal; }
 table.columns tbody tr { cursor: pointer; }
@@ -150,7 +151,7 @@ function columnsTable(profile: ProfileView, selected: ProfileColumnView | undefi
     <h2>Columns <span class="muted">(click a header to sort; ↑ ↓ to move)</span></h2>
     <div class="table-scroll">
       <table class="grid columns" aria-label="Columns of the file">
-        <thead><tr>${sortHeader('#', 'order', model, actions, true)}${sortHeader('Column', 'name', model, actions)}${sortHeader('Type', 'type', model, actions)}${sortHeader('Missing', 'missing', model, actions, true)}${sortHeader('Distinct', 'distinct', model, actions, true)}<th scope="col">Range · mean ± std, or top value</th></tr></thead>
+        <thead><tr>${sortHeader('#', 'order', model, actions, true)}${sortHeader('Column', 'name', model, actions)}${sortHeader('Type', 'type', model, actions)}${sortHeader('Missing', 'missing', model, actions, true)}${sortHeader('Distinct', 'distinct', model, actions, true)}<th scope="col" title="numbers: range · mean ± std; text: the most frequent value and its share">Summary</th></tr></thead>
         <tbody tabindex="0" aria-label="Columns: arrow keys select" @keydown=${(e: KeyboardEvent) => onTableKey(e, actions)}>
           ${columns.map(
             (c) => html`<tr aria-selected=${c === selected ? 'true' : 'false'} data-column=${c.name} @click=${() => actions.selectColumn(c.name)}>
@@ -242,14 +243,15 @@ function targetSection(profile: ProfileView, actions: ProfileActions): TemplateR
   if (!profile.target) {
     return html`<section class="card"><h2>Association with a target</h2><p class="muted">No target column chosen. <button class="link" @click=${() => actions.changeTarget()}>Choose a target…</button> to see how strongly each column relates to it, and to get hints of target leakage.</p></section>`;
   }
-  const measureName = { pearson: '|Pearson r|', eta: 'η (correlation ratio)', cramersV: "Cramér's V" } as const;
+  const measureName = { pearson: '|r|', eta: 'η', cramersV: "Cramér's V" } as const;
+  const measureTitle = { pearson: 'absolute Pearson correlation (numeric column, numeric target)', eta: 'correlation ratio η (numeric column, categorical target)', cramersV: "Cramér's V (categorical column and target)" } as const;
   return html`<section class="card">
-    <h2>Association with <span class="mono">${profile.target.column}</span> <span class="muted">(strongest first)</span></h2>
+    <h2>Association with <span class="mono">${profile.target.column}</span> <span class="muted">(strongest first; 0 = none, 1 = determines it)</span></h2>
     <table class="grid" aria-label="Association of each column with the target">
       <thead><tr><th scope="col">Column</th><th scope="col">Measure</th><th scope="col">Strength</th></tr></thead>
       <tbody>
         ${profile.target.associations.map(
-          (a) => html`<tr><th scope="row" class="mono">${a.column}</th><td class="muted">${measureName[a.measure]}</td><td>${a.value === null ? '—' : html`<span class="bar" style="width: ${Math.round(Math.min(1, Math.abs(a.value)) * 120)}px"></span>${formatNumber(a.value)}`}</td></tr>`,
+          (a) => html`<tr><th scope="row" class="mono">${a.column}</th><td class="muted" title=${measureTitle[a.measure]}>${measureName[a.measure]}</td><td>${a.value === null ? '—' : html`<span class="bar" style="width: ${Math.round(Math.min(1, Math.abs(a.value)) * 80)}px"></span>${formatNumber(a.value)}`}</td></tr>`,
         )}
       </tbody>
     </table>
