@@ -3,6 +3,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type { Page } from 'playwright-core';
 import { profileFile } from '../../src/core/profile/profileFile';
 import type { ProfilePanelState } from '../../src/protocol/profile/profileContract';
 import { comparisonView, profileErrorView, profileView } from '../../src/vscode/profile/profileViews';
@@ -18,7 +19,7 @@ function customersCsv(shift = 0): string {
   return rows.join('\n') + '\n';
 }
 
-const chartSeries = async (page: import('playwright-core').Page, chart: string): Promise<unknown> => JSON.parse((await page.locator(`.chart[data-chart="${chart}"]`).getAttribute('data-series')) ?? '{}');
+const chartSeries = async (page: Page, chart: string): Promise<unknown> => JSON.parse((await page.locator(`.chart[data-chart="${chart}"]`).getAttribute('data-series')) ?? '{}');
 
 describe('profile webview', () => {
   let state: ProfilePanelState;

@@ -266,7 +266,7 @@ function sampleSection(profile: ProfileView): TemplateResult {
       ? html`<p class="muted">The file has no data rows.</p>`
       : html`<div class="sample-scroll" tabindex="0" role="region" aria-label="Sample rows, scrollable">
           <table class="grid sample" aria-label="The first rows of the file">
-            <thead><tr><th scope="col" class="num">line</th>${sample.columns.map((c) => html`<th scope="col" class="mono">${c}</th>`)}</tr></thead>
+            <thead><tr><th scope="col" class="num">row</th>${sample.columns.map((c) => html`<th scope="col" class="mono">${c}</th>`)}</tr></thead>
             <tbody>${sample.rows.map((row, i) => html`<tr><td class="num muted">${i + 1}</td>${row.map((cell) => (cell === '' ? html`<td class="missing">empty</td>` : html`<td title=${cell.length > 40 ? cell : ''}>${cell}</td>`))}</tr>`)}</tbody>
           </table>
         </div>`}

@@ -7,7 +7,7 @@ export function parseSavedProfile(text: string, file: string): DataProfile {
   try {
     value = JSON.parse(text);
   } catch (error) {
-    throw new Error(`${file} is not a saved profile: ${(error as Error).message}`);
+    throw new Error(`${file} is not a saved profile: ${(error as Error).message}`, { cause: error });
   }
   const v = value as Partial<Record<keyof DataProfile, unknown>> | null;
   if (v === null || typeof v !== 'object' || v.version !== 1 || !Array.isArray(v.columns) || typeof v.rows !== 'number' || typeof v.file !== 'string') {
