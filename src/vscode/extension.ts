@@ -3,6 +3,7 @@ import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
 import { FEEDBACK_VIEW_TYPE } from '../protocol/feedback/feedbackContract';
 import { DRIFT_VIEW_TYPE } from '../protocol/drift/driftContract';
+import { PROFILE_VIEW_TYPE } from '../protocol/profile/profileContract';
 import { MODEL_REVIEW_VIEW_TYPE } from '../protocol/modelReview/modelReviewContract';
 import { LINEAGE_VIEW_TYPE } from '../protocol/lineage/lineageContract';
 import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
@@ -13,6 +14,7 @@ import { registerLineageCommands } from './lineage/lineageCommands';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
 import { registerProfileDataFileCommand } from './profile/profileDataFileCommand';
+import { registerProfileEditor } from './profile/profileEditorProvider';
 import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
 import { StoreService, TRACKING_TOKEN_SECRET } from './store/storeService';
 import { registerFindBestModelCommand } from './training/findBestModelCommand';
@@ -128,7 +130,14 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerRunsCommands(runsDeps, () => experimentsView.selection),
     ...registerRunItemCommands({ storeService, jobs, log, refresh: () => experiments.refresh(), selection: () => experimentsView.selection }),
     registerEvaluateTextCommand({ storeService, log }),
-    registerProfileDataFileCommand({ log }),
+    registerProfileDataFileCommand(deps),
+    registerProfileEditor(deps),
+    vscode.window.registerWebviewPanelSerializer(PROFILE_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel, state: unknown): Promise<void> => {
+        const { ProfilePanel } = await import('./profile/profilePanel');
+        ProfilePanel.revive(panel, state, deps);
+      },
+    }),
     registerReviewTextEvaluationCommand(deps),
     ...registerLineageCommands(runsDeps),
     vscode.window.registerWebviewPanelSerializer(LINEAGE_VIEW_TYPE, {

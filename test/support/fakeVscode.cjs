@@ -1,7 +1,7 @@
 // A minimal stand-in for the `vscode` module: enough to load the extension and call activate()
 // outside VS Code (activation cost and "what does activation load" checks). Real behaviour is
 // tested in real VS Code by the e2e suite.
-const registered = { commands: [], trees: [], serializers: [] };
+const registered = { commands: [], trees: [], serializers: [], customEditors: [] };
 class EventEmitter {
   constructor() { this.listeners = new Set(); this.event = (l) => { this.listeners.add(l); return { dispose: () => this.listeners.delete(l) }; }; }
   fire(v) { for (const l of this.listeners) l(v); }
@@ -37,6 +37,7 @@ module.exports = {
     registerTreeDataProvider: (id) => { registered.trees.push(id); return disposable; },
     createTreeView: (id) => { registered.trees.push(id); return { message: undefined, dispose() {} }; },
     registerWebviewPanelSerializer: (id) => { registered.serializers.push(id); return disposable; },
+    registerCustomEditorProvider: (id) => { registered.customEditors.push(id); return disposable; },
     createTerminal: () => ({ show() {}, dispose() {} }),
     createStatusBarItem: () => ({ show() {}, hide() {}, dispose() {} }),
     withProgress: async (_options, task) => task({ report() {} }, { onCancellationRequested: () => disposable }),

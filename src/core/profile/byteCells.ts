@@ -79,6 +79,8 @@ export function isMissingText(text: string): boolean {
 
 /** Whether buf[start, end) is a missing-value token (checked only after a number failed to parse or for text). */
 export function isMissingBytes(buf: Buffer, start: number, end: number): boolean {
+  // an empty cell is missing (buf[start] would be the next delimiter, not part of the cell)
+  if (end <= start) return true;
   const first = buf[start]!;
   // every token starts with one of: space N n - ? #
   if (first !== 32 && first !== 78 && first !== 110 && first !== 45 && first !== 63 && first !== 35) return false;

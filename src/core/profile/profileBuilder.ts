@@ -12,7 +12,8 @@ import { isNumericType } from './typeInference';
 
 const EXACT_DISTINCT_CAP = 10_000;
 const CATEGORY_CAP = 10_000;
-const HEAD_ROWS = 20;
+/** the first rows kept as text for the panel's sample grid and the reports (capped: a profile stays small) */
+export const HEAD_ROWS = 100;
 const TOP_CATEGORIES = 20;
 const HISTOGRAM_BINS = 20;
 const MAX_CATEGORICAL_LEVELS = 100;

@@ -65,7 +65,10 @@ function escapeHtml(text: string): string {
   return text.replace(/[&<>"']/g, (ch) => `&#${ch.charCodeAt(0)};`);
 }
 
-/** A self-contained HTML page (no scripts, no remote content) with the profile's JSON embedded for re-use. */
+/**
+ * A self-contained HTML snapshot to share: no scripts, no remote content (its CSP forbids both),
+ * every cell escaped. Readable in light and dark browsers. The JSON snapshot is the one to re-load.
+ */
 export function profileHtml(p: DataProfile): string {
   const md = profileMarkdown(p);
   const body = md
@@ -80,9 +83,13 @@ export function profileHtml(p: DataProfile): string {
     })
     .join('\n')
     .replace(/(<tr>[\s\S]*?<\/tr>)(?!\n<tr>)/g, '$1</table>')
-    .replace(/(<\/h2>|<\/p>)\n(<tr>)/g, '$1\n<table>$2');
-  const json = JSON.stringify(p).replace(/</g, '\\u003c');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>Profile ${escapeHtml(p.file)}</title><style>body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px}table{border-collapse:collapse;margin:1em 0}td{border:1px solid #ccc;padding:2px 8px;font-variant-numeric:tabular-nums}tr:first-child td{font-weight:600;background:#f3f3f3}</style></head><body>\n${body}\n<script type="application/json" id="profile">${json}</script></body></html>\n`;
+    .replace(/(<\/h2>|<\/p>)\n(<tr>)/g, '$1\n<table>$2')
+    .replace(/((?:<li>.*<\/li>\n?)+)/g, '<ul>$1</ul>');
+  const csp = "default-src 'none'; style-src 'unsafe-inline'";
+  const style =
+    'body{font:14px system-ui,sans-serif;margin:2em;max-width:1200px;color:#222;background:#fff}table{border-collapse:collapse;margin:1em 0}td{border:1px solid #ccc;padding:2px 8px;font-variant-numeric:tabular-nums}tr:first-child td{font-weight:600;background:#f3f3f3}' +
+    '@media (prefers-color-scheme:dark){body{color:#ddd;background:#1e1e1e}td{border-color:#555}tr:first-child td{background:#2d2d2d}}';
+  return `<!doctype html><html><head><meta charset="utf-8"><meta http-equiv="Content-Security-Policy" content="${csp}"><title>Profile ${escapeHtml(p.file)}</title><style>${style}</style></head><body>\n${body}\n<p><small>Profiled ${escapeHtml(p.createdAt)} by MLOps Studio.</small></p></body></html>\n`;
 }
 
 export function comparisonMarkdown(c: ProfileComparison): string {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import packageJson from '../../../package.json';
 
-const { fake } = require('../../support/loadWithFakeVscode.cjs') as { fake: { __registered: { commands: string[]; trees: string[]; serializers: string[] } } };
+const { fake } = require('../../support/loadWithFakeVscode.cjs') as { fake: { __registered: { commands: string[]; trees: string[]; serializers: string[]; customEditors: string[] } } };
 
 describe('activation', () => {
   test('registers every contributed command and view, and loads no heavy module', async () => {
@@ -20,5 +20,7 @@ describe('activation', () => {
     const restorable = packageJson.activationEvents.filter((e) => e.startsWith('onWebviewPanel:')).map((e) => e.slice('onWebviewPanel:'.length));
     assert.ok(restorable.includes('mlops.dashboard'));
     assert.deepEqual([...fake.__registered.serializers].sort(), restorable.sort(), 'every panel that VS Code may restore after a reload has a serializer');
+    const editors = packageJson.contributes.customEditors.map((e) => e.viewType).sort();
+    assert.deepEqual([...fake.__registered.customEditors].sort(), editors, 'every contributed custom editor ("Open With…") has a provider');
   });
 });
