@@ -72,7 +72,7 @@ describe('drift webview', () => {
 
   test('a monitor shows the verdict, drifted columns first, distributions, and earlier reports on request', async () => {
     const reports = [report(1, false), report(2, false), report(3, true)];
-    const state: DriftPanelState = { title: 'penguins-traffic', monitor: { name: 'penguins-traffic', file: '/ws/penguins.monitor.yaml', openAlerts: 1, driftShareThreshold: 0.5, history: reports.map(point) }, report: reports[2] ?? null };
+    const state: DriftPanelState = { title: 'penguins-traffic', monitor: { name: 'penguins-traffic', file: '/ws/penguins.monitor.yaml', openAlerts: 1, driftShareThreshold: 0.5, history: reports.map(point), feedback: { endpoint: 'penguins-champion', count: 12, ratedCount: 10, meanRating: 4.2, labels: [['wrong species', 3]] } }, report: reports[2] ?? null };
     const requests: string[] = [];
     const panel = await openPanel('drift', {
       respond: (method, params) => {
@@ -85,6 +85,7 @@ describe('drift webview', () => {
     const page = panel.page;
     await page.getByRole('status').waitFor();
     assert.match(await page.getByRole('status').innerText(), /Dataset drift: 2 of 3 columns drifted \(66\.7% ≥ 50%\)/);
+    assert.match(await page.getByTestId('endpoint-feedback').innerText(), /Feedback on penguins-champion's answers: 12 rated, mean rating 4\.20 \/ 5 · wrong species ×3/);
     const rows = page.locator('table.drift tbody tr');
     assert.deepEqual(await rows.locator('th').allInnerTexts(), ['bill_length_mm', 'flipper_length_mm', 'island']);
     assert.match(await rows.nth(0).innerText(), /ks\s+0\.001 p\s+0\.05\s+drifted\s+0% → 5%/);
@@ -124,7 +125,7 @@ describe('drift webview', () => {
   });
 
   test('a monitor that never ran offers to run it; a one-off check has no monitor actions', async () => {
-    const empty: DriftPanelState = { title: 'new-monitor', monitor: { name: 'new-monitor', file: '/ws/new.monitor.yaml', openAlerts: 0, driftShareThreshold: null, history: [] }, report: null };
+    const empty: DriftPanelState = { title: 'new-monitor', monitor: { name: 'new-monitor', file: '/ws/new.monitor.yaml', openAlerts: 0, driftShareThreshold: null, history: [], feedback: null }, report: null };
     const panel = await openPanel('drift', { respond: () => empty, theme: 'light' });
     await panel.page.getByRole('heading', { name: 'No reports yet' }).waitFor();
     await panel.page.getByRole('button', { name: 'Run Monitor now' }).click();

@@ -36,6 +36,7 @@ function card(version: number, overrides: Partial<VersionCardView> = {}): Versio
     params: { epochs: '20', learning_rate: '0.01' },
     run: { runId: RUN_A, runName: 'bright-owl-42', startTime: Date.UTC(2026, 10, 20, 9), status: 'FINISHED', gitCommit: '0123456789abcdef', available: true },
     files: { spec: true, evaluationReport: true },
+    feedback: null,
     ...overrides,
   };
 }
@@ -152,6 +153,38 @@ describe('model review webview', () => {
     ]);
     assert.deepEqual(panel.problems, []);
     await page.close();
+  });
+
+  test('text evaluations and feedback on served answers appear on the card and side by side in a review', async () => {
+    const evaluation = (runId: string, bleu: number, meanRating: number | null) => ({
+      runId,
+      runName: `eval-${runId.slice(0, 4)}`,
+      startTime: Date.UTC(2026, 10, 21),
+      metrics: { bleu, rouge1_f: 0.61, rouge2_f: 0.4, rougeL_f: 0.55, exact_match: 0.1, rows: 20 },
+      rougeStemming: true,
+      feedback: { count: meanRating === null ? 0 : 8, meanRating, thumbsUpShare: null },
+    });
+    const v1 = card(1, { feedback: { endpoint: { count: 12, ratedCount: 10, meanRating: 4.25, labels: [['helpful', 7], ['too long', 2]], lastAt: Date.now() }, textEvaluations: [evaluation(RUN_A, 31.4, 3.5)] } });
+    const panel = await openPanel('modelReview', { respond: () => state([v1]) });
+    const page = panel.page;
+    const section = page.getByTestId('feedback');
+    await section.waitFor();
+    assert.match(await section.innerText(), /Served answers: 12 rated through \/feedback · mean rating 4\.25 \/ 5 \(10 ratings\) · labels helpful ×7, too long ×2/);
+    assert.deepEqual(await section.locator('tbody tr').first().locator('th, td').allInnerTexts(), ['eval-aaaa (stemmed)', '31.4', '0.61', '0.4', '0.55', '0.1', '8', '3.50']);
+    await section.getByRole('button', { name: 'eval-aaaa' }).click();
+    assert.deepEqual((await panel.posted()).filter((m) => m.kind === 'notify').map((m) => [m.method, m.params]), [['openRun', { runId: RUN_A }]]);
+    await page.close();
+
+    const v2 = card(2, { feedback: { endpoint: null, textEvaluations: [evaluation(RUN_B, 35.2, null)] } });
+    const comparison = { metrics: [], params: [], inputs: [], outputDiffers: false, datasetDiffers: false };
+    const review = await openPanel('modelReview', { respond: () => state([v1, v2], { comparison }) });
+    const table = review.page.getByTestId('feedback-comparison');
+    await table.waitFor();
+    const rows = await table.locator('tbody tr').allInnerTexts();
+    assert.match(rows[0] ?? '', /served answers: mean rating\s+4\.25 \/ 5 from 10\s+—/);
+    assert.match(rows[1] ?? '', /BLEU\s+31\.4\s+35\.2/);
+    assert.match(rows.at(-1) ?? '', /reviewers' rating\s+3\.50 \/ 5 from 8\s+—/);
+    await review.page.close();
   });
 
   test('a failure says what went wrong and retries; a registry change reloads the card', async () => {

@@ -97,6 +97,14 @@ export function allColumns(report: DriftReportView): DriftColumnView[] {
   return report.prediction ? [...report.columns, report.prediction] : report.columns;
 }
 
+/** A monitor of an endpoint: what applications said about its answers through /feedback. */
+function feedbackLine(feedback: NonNullable<DriftPanelState['monitor']>['feedback']): TemplateResult | typeof nothing {
+  if (!feedback) return nothing;
+  return html`<p class="muted" data-testid="endpoint-feedback"><span class="codicon codicon-feedback" aria-hidden="true"></span> Feedback on ${feedback.endpoint}'s answers: ${feedback.count === 0
+    ? 'none posted yet (POST /feedback with the X-Request-Id of an answer)'
+    : html`${formatCount(feedback.count)} rated${feedback.meanRating !== null ? html`, mean rating <strong>${feedback.meanRating.toFixed(2)}</strong> / 5` : nothing}${feedback.labels.length > 0 ? ` · ${feedback.labels.slice(0, 4).map(([l, n]) => `${l} ×${n}`).join(', ')}` : ''}`}</p>`;
+}
+
 function renderReport(model: DriftViewModel, report: DriftReportView, actions: DriftActions): TemplateResult {
   const state = model.state as DriftPanelState;
   const history = state.monitor?.history ?? [];
@@ -105,6 +113,7 @@ function renderReport(model: DriftViewModel, report: DriftReportView, actions: D
   const newestId = history.at(-1)?.id ?? null;
   return html`
     ${summary(report)}
+    ${feedbackLine(state.monitor?.feedback ?? null)}
     ${report.id !== null && newestId !== null && report.id !== newestId
       ? html`<div class="banner"><span class="codicon codicon-history" aria-hidden="true"></span><div>Showing an earlier run (report #${report.id}).</div><vscode-button secondary @click=${() => actions.showNewest()}>Show newest</vscode-button></div>`
       : nothing}

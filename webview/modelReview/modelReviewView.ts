@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { ComparisonView, ModelReviewState, PendingReviewView, VersionCardView, VersionFile } from '../../src/protocol/modelReview/modelReviewContract';
+import type { ComparisonView, ModelReviewState, PendingReviewView, VersionCardView, VersionFeedbackView, VersionFile } from '../../src/protocol/modelReview/modelReviewContract';
 import { formatCount, formatNumber, formatRelativeTime } from '../shared/formatting';
 import { CHART_TITLES, chartKinds } from './evaluationCharts';
 
@@ -184,6 +184,64 @@ function runLink(card: VersionCardView, actions: ModelReviewActions): TemplateRe
   return html`<button class="link" title="Open run ${card.run.runId}" @click=${() => actions.openRun(card.run.runId)}>${name}</button>`;
 }
 
+/** The text metrics of a text evaluation, as columns, in this order. */
+const TEXT_METRICS: [string, string][] = [
+  ['bleu', 'BLEU'],
+  ['rouge1_f', 'ROUGE-1 F'],
+  ['rouge2_f', 'ROUGE-2 F'],
+  ['rougeL_f', 'ROUGE-L F'],
+  ['exact_match', 'exact match'],
+];
+
+function hasFeedback(feedback: VersionFeedbackView | null): feedback is VersionFeedbackView {
+  return feedback !== null && ((feedback.endpoint?.count ?? 0) > 0 || feedback.textEvaluations.length > 0);
+}
+
+function rating(mean: number | null, count: number): string {
+  return mean === null ? `${formatCount(count)} without a rating` : `${mean.toFixed(2)} / 5 from ${formatCount(count)}`;
+}
+
+/** Ratings posted to endpoints about this version's answers, and its text evaluations with their reviewers' ratings. */
+function feedbackSection(card: VersionCardView, actions: ModelReviewActions): TemplateResult | typeof nothing {
+  const feedback = card.feedback;
+  if (!hasFeedback(feedback)) return nothing;
+  const endpoint = feedback.endpoint;
+  return html`<section class="card" data-testid="feedback">
+    <h2><span class="codicon codicon-feedback" aria-hidden="true"></span>Text evaluation and feedback</h2>
+    ${endpoint && endpoint.count > 0
+      ? html`<p><strong>Served answers:</strong> ${formatCount(endpoint.count)} rated through <span class="mono">/feedback</span>${endpoint.meanRating !== null ? html` · mean rating <strong>${endpoint.meanRating.toFixed(2)}</strong> / 5 (${formatCount(endpoint.ratedCount)} ratings)` : nothing}${endpoint.labels.length > 0 ? html` · labels ${endpoint.labels.slice(0, 5).map(([l, n]) => `${l} ×${n}`).join(', ')}` : nothing}</p>`
+      : nothing}
+    ${feedback.textEvaluations.length > 0
+      ? html`<table class="kv" aria-label="Text evaluations of this version">
+          <thead><tr><th>Evaluation run</th>${TEXT_METRICS.map(([, label]) => html`<th class="num">${label}</th>`)}<th class="num">Reviewed rows</th><th class="num">Reviewers' rating</th></tr></thead>
+          <tbody>${feedback.textEvaluations.map(
+            (e) => html`<tr>
+              <th scope="row"><button class="link" @click=${() => actions.openRun(e.runId)}>${e.runName || e.runId.slice(0, 8)}</button>${e.rougeStemming ? html` <span class="subtle">(stemmed)</span>` : nothing}</th>
+              ${TEXT_METRICS.map(([key]) => html`<td class="num">${metric(e.metrics[key])}</td>`)}
+              <td class="num">${formatCount(e.feedback.count)}</td>
+              <td class="num">${e.feedback.meanRating === null ? '—' : e.feedback.meanRating.toFixed(2)}</td>
+            </tr>`,
+          )}</tbody>
+        </table>`
+      : nothing}
+  </section>`;
+}
+
+/** Review: the newest text evaluation and served feedback of each version, side by side. */
+function feedbackComparison(versions: readonly VersionCardView[]): TemplateResult | typeof nothing {
+  if (!versions.some((v) => hasFeedback(v.feedback))) return nothing;
+  const newest = (v: VersionCardView): VersionFeedbackView['textEvaluations'][number] | undefined => v.feedback?.textEvaluations[0];
+  const rows: [string, (v: VersionCardView) => string][] = [
+    ['served answers: mean rating', (v) => (v.feedback?.endpoint && v.feedback.endpoint.count > 0 ? rating(v.feedback.endpoint.meanRating, v.feedback.endpoint.ratedCount) : '—')],
+    ...TEXT_METRICS.map(([key, label]): [string, (v: VersionCardView) => string] => [label, (v) => metric(newest(v)?.metrics[key])]),
+    ["reviewers' rating", (v) => { const e = newest(v); return e && e.feedback.count > 0 ? rating(e.feedback.meanRating, e.feedback.count) : '—'; }],
+  ];
+  return html`<section class="card" data-testid="feedback-comparison">
+    <h2>Text evaluation and feedback <span class="subtle">(each version's newest evaluation run)</span></h2>
+    <table class="compare"><tbody>${rows.map(([label, cell]) => html`<tr><th scope="row">${label}</th>${versions.map((v) => html`<td class="num">${cell(v)}</td>`)}</tr>`)}</tbody></table>
+  </section>`;
+}
+
 function renderCard(state: ModelReviewState, model: ModelReviewViewModel, actions: ModelReviewActions): TemplateResult {
   const card = state.versions[0] as VersionCardView;
   const classes = perClassRows(card.evaluation);
@@ -258,6 +316,7 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
           : html`<table class="kv"><tbody>${params.map(([k, v]) => html`<tr><th scope="row" class="mono">${k}</th><td class="mono">${v}</td></tr>`)}</tbody></table>`}
       </section>
     </div>
+    ${feedbackSection(card, actions)}
     <section class="card">
       <h2><span class="codicon codicon-note" aria-hidden="true"></span>Description</h2>
       ${card.description.trim() === '' ? html`<p class="subtle">No description. Add one with <span class="mono">mlops models describe ${card.name} ${card.version} -d "…"</span> (markdown).</p>` : html`<p class="description">${card.description}</p>`}
@@ -341,6 +400,7 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
           : html`<table class="compare"><tbody>${inputs.map((i) => row(html`<span class="mono">${i.name}</span>`, i.types.map((t) => t ?? html`<span class="subtle">not an input</span>`), i.differs))}</tbody></table>`}
       </section>
     </div>
+    ${feedbackComparison(versions)}
     ${versions.some((v) => v.confusionMatrix)
       ? html`<section class="card"><h2>Confusion matrices (test split)</h2><div class="matrices">${versions.map((v) => (v.confusionMatrix ? confusionTable(v.confusionMatrix, `v${v.version}${v.aliases.length ? ` @${v.aliases.join(' @')}` : ''}`) : html`<p class="subtle">v${v.version}: none</p>`))}</div></section>`
       : nothing}

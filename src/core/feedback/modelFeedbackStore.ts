@@ -117,9 +117,18 @@ export class ModelFeedbackStore {
 
 /** Count, mean rating and labels of the feedback on one version (reads only). */
 export function summarizeModelFeedback(db: Pick<DurableDatabase, 'rows'>, modelName: string, version: number): ModelFeedbackSummary {
-  const [stats] = db.rows('SELECT COUNT(*), COUNT(rating), AVG(rating), MAX(updated_at) FROM model_feedback WHERE model_name = ? AND version = ?', [modelName, version]);
+  return summarize(db, 'model_name = ? AND version = ?', [modelName, version]);
+}
+
+/** The same summary for the answers of one endpoint (whatever version gave them), since `since` (epoch ms). */
+export function summarizeEndpointFeedback(db: Pick<DurableDatabase, 'rows'>, endpoint: string, since = 0): ModelFeedbackSummary {
+  return summarize(db, 'endpoint = ? AND created_at >= ?', [endpoint, since]);
+}
+
+function summarize(db: Pick<DurableDatabase, 'rows'>, where: string, params: SqlValue[]): ModelFeedbackSummary {
+  const [stats] = db.rows(`SELECT COUNT(*), COUNT(rating), AVG(rating), MAX(updated_at) FROM model_feedback WHERE ${where}`, params);
   const labels: Record<string, number> = {};
-  for (const [label, n] of db.rows('SELECT label, COUNT(*) FROM model_feedback WHERE model_name = ? AND version = ? AND label IS NOT NULL GROUP BY label ORDER BY label', [modelName, version])) {
+  for (const [label, n] of db.rows(`SELECT label, COUNT(*) FROM model_feedback WHERE ${where} AND label IS NOT NULL GROUP BY label ORDER BY label`, params)) {
     labels[String(label)] = Number(n);
   }
   const count = Number(stats?.[0] ?? 0);

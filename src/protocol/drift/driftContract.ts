@@ -59,7 +59,15 @@ export interface DriftHistoryPoint {
 
 export interface DriftPanelState {
   title: string;
-  monitor: { name: string; file: string; openAlerts: number; driftShareThreshold: number | null; history: DriftHistoryPoint[] } | null;
+  monitor: {
+    name: string;
+    file: string;
+    openAlerts: number;
+    driftShareThreshold: number | null;
+    history: DriftHistoryPoint[];
+    /** a monitor of an endpoint's traffic: the feedback applications posted about its answers (in the window's hours, if any) */
+    feedback: { endpoint: string; count: number; ratedCount: number; meanRating: number | null; labels: [string, number][] } | null;
+  } | null;
   /** the newest report, or the one-off check's; null for a monitor that never ran */
   report: DriftReportView | null;
 }

@@ -27,6 +27,25 @@ export interface SignatureInputView {
   optional: boolean;
 }
 
+/** A text evaluation run of the version (`mlops eval --model`) with its scores and reviewers' feedback. */
+export interface TextEvaluationView {
+  runId: string;
+  runName: string;
+  startTime: number;
+  /** bleu, rouge1_f, rouge2_f, rougeL_f, rougeLsum_f, exact_match, rows */
+  metrics: Record<string, number | null>;
+  rougeStemming: boolean | null;
+  feedback: { count: number; meanRating: number | null; thumbsUpShare: number | null };
+}
+
+/** What people said about a version: ratings posted to its endpoints, and its text evaluations. */
+export interface VersionFeedbackView {
+  /** feedback applications posted to endpoints about this version's answers; null when not readable here */
+  endpoint: { count: number; ratedCount: number; meanRating: number | null; labels: [string, number][]; lastAt: number | null } | null;
+  /** newest first */
+  textEvaluations: TextEvaluationView[];
+}
+
 export interface VersionCardView {
   name: string;
   version: number;
@@ -53,6 +72,7 @@ export interface VersionCardView {
   params: Record<string, string>;
   run: { runId: string; runName: string | null; startTime: number | null; status: string | null; gitCommit: string | null; available: boolean };
   files: { spec: boolean; evaluationReport: boolean };
+  feedback: VersionFeedbackView | null;
 }
 
 export interface MetricRowView {

@@ -130,16 +130,34 @@ export class DriftPanel extends PanelHost<DriftContract> {
       return { title: `${report.reference.name} → ${report.current.name}`, monitor: null, report: driftReportView(report, null) };
     }
     const store = await this.store();
-    if (!store) return { title: this.subject.name, monitor: { name: this.subject.name, file: this.subject.file, openAlerts: 0, driftShareThreshold: null, history: [] }, report: null };
+    if (!store) return { title: this.subject.name, monitor: { name: this.subject.name, file: this.subject.file, openAlerts: 0, driftShareThreshold: null, history: [], feedback: null }, report: null };
     const { driftHistory, openAlerts, storedDriftReport } = await import('../../core/monitoring/driftHistory');
     const history = driftHistory(store, this.subject.name);
     const newest = history.at(-1);
     const report = newest ? storedDriftReport(store, newest.id) : undefined;
     return {
       title: this.subject.name,
-      monitor: { name: this.subject.name, file: this.subject.file, openAlerts: openAlerts(store, this.subject.name).length, driftShareThreshold: report?.driftShareThreshold ?? null, history: history.map(driftHistoryPoint) },
+      monitor: {
+        name: this.subject.name,
+        file: this.subject.file,
+        openAlerts: openAlerts(store, this.subject.name).length,
+        driftShareThreshold: report?.driftShareThreshold ?? null,
+        history: history.map(driftHistoryPoint),
+        feedback: await this.endpointFeedback(store),
+      },
       report: report && newest ? driftReportView(report, newest.id) : null,
     };
+  }
+
+  /** For a monitor of an endpoint's traffic: what applications said about its answers (the spec's hours, or all time). */
+  private async endpointFeedback(store: WorkspaceStore): Promise<NonNullable<DriftPanelState['monitor']>['feedback']> {
+    const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
+    const spec = await loadMonitorSpec(this.monitor().file).catch(() => undefined);
+    if (spec?.current.kind !== 'endpoint') return null;
+    const { summarizeEndpointFeedback } = await import('../../core/feedback/modelFeedbackStore');
+    const hours = spec.current.window.hours;
+    const summary = summarizeEndpointFeedback(store.database, spec.current.endpoint, hours === undefined ? 0 : Date.now() - hours * 3_600_000);
+    return { endpoint: spec.current.endpoint, count: summary.count, ratedCount: summary.ratedCount, meanRating: summary.meanRating, labels: Object.entries(summary.labels).sort((a, b) => b[1] - a[1]) };
   }
 
   private async report(id: number): Promise<DriftReportView> {

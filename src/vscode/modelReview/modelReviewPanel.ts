@@ -161,7 +161,9 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
     const gone = this.subject.versions.filter((v) => !existing.has(v));
     if (gone.length === this.subject.versions.length) throw new Error(`${this.subject.name} ${gone.map((v) => `v${v}`).join(', ')} ${gone.length === 1 ? 'was' : 'were'} deleted.`);
     if (gone.length > 0) this.retarget({ ...this.subject, versions: this.subject.versions.filter((v) => existing.has(v)) }, false);
-    return modelReviewState(registry, await this.tracking(), this.subject.name, this.subject.versions);
+    const opened = await openRegistry(this.deps.storeService);
+    const database = 'store' in opened ? opened.store.database : undefined;
+    return modelReviewState(registry, await this.tracking(), this.subject.name, this.subject.versions, database ? { database } : {});
   }
 
   private retarget(subject: ModelReviewSubject, refresh = true): void {

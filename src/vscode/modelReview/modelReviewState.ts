@@ -1,8 +1,9 @@
 import type { EvaluationCurves } from '../../core/evaluation/evaluationCurves';
-import type { ModelCard } from '../../core/registry/modelCard';
+import type { VersionFeedback } from '../../core/feedback/versionFeedback';
+import type { ModelCard, ModelCardOptions } from '../../core/registry/modelCard';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
-import type { ClassCurveView, CurvesView, ModelReviewState, VersionCardView } from '../../protocol/modelReview/modelReviewContract';
+import type { ClassCurveView, CurvesView, ModelReviewState, VersionCardView, VersionFeedbackView } from '../../protocol/modelReview/modelReviewContract';
 
 /** NaN and infinities do not survive postMessage's JSON and mean "not measured" here: null. */
 function finite(value: number | null | undefined): number | null {
@@ -25,6 +26,23 @@ function curvesView(curves: EvaluationCurves | null): CurvesView | null {
   const view = (list: typeof curves.roc): ClassCurveView[] =>
     list.map((c) => ({ label: c.label, points: c.points.map(([x, y]) => [x, y]), area: finite(c.area) }));
   return { task: 'classification', roc: view(curves.roc), pr: view(curves.pr) };
+}
+
+function feedbackView(feedback: VersionFeedback): VersionFeedbackView {
+  const endpoint = feedback.endpoint;
+  return {
+    endpoint: endpoint
+      ? { count: endpoint.count, ratedCount: endpoint.ratedCount, meanRating: finite(endpoint.meanRating), labels: Object.entries(endpoint.labels).sort((a, b) => b[1] - a[1]), lastAt: endpoint.lastAt }
+      : null,
+    textEvaluations: feedback.textEvaluations.map((e) => ({
+      runId: e.runId,
+      runName: e.runName,
+      startTime: e.startTime,
+      metrics: finiteRecord(e.metrics),
+      rougeStemming: e.rougeStemming,
+      feedback: { count: e.feedback.count, meanRating: finite(e.feedback.meanRating), thumbsUpShare: finite(e.feedback.thumbsUpShare) },
+    })),
+  };
 }
 
 export function cardView(card: ModelCard): VersionCardView {
@@ -61,14 +79,15 @@ export function cardView(card: ModelCard): VersionCardView {
     params: { ...card.params },
     run: { ...card.run },
     files: { spec: card.files.spec !== null, evaluationReport: card.files.evaluationReport !== null },
+    feedback: card.feedback ? feedbackView(card.feedback) : null,
   };
 }
 
 /** Everything the panel shows for `versions` of `name` (the first is the baseline of the deltas). */
-export async function modelReviewState(registry: ModelRegistry, tracking: TrackingStore, name: string, versions: readonly number[]): Promise<ModelReviewState> {
+export async function modelReviewState(registry: ModelRegistry, tracking: TrackingStore, name: string, versions: readonly number[], options: ModelCardOptions = {}): Promise<ModelReviewState> {
   const [{ modelCard }, { compareVersions }] = await Promise.all([import('../../core/registry/modelCard'), import('../../core/registry/versionComparison')]);
   const model = registry.getModel(name);
-  const cards = await Promise.all(versions.map((v) => modelCard(registry, tracking, name, v)));
+  const cards = await Promise.all(versions.map((v) => modelCard(registry, tracking, name, v, options)));
   const comparison = cards.length >= 2 ? compareVersions(cards) : null;
   return {
     model: {
