@@ -21,8 +21,10 @@ export function registerEvalCommand(program: Command): void {
     .option('--smooth <method>', `corpus BLEU smoothing: ${SMOOTHINGS.join(', ')}`, 'exp')
     .option('--lowercase', 'case-insensitive BLEU')
     .option('--rouge-stemmer', "Porter-stem words before ROUGE matches them (rouge-score's use_stemmer=True; off by default, as there)")
+    .option('--endpoint <url>', 'rows without a "prediction" get one from this served model (MLflow scoring protocol, e.g. http://127.0.0.1:5001/invocations); its latency is recorded')
+    .option('--endpoint-token <token>', 'bearer token for --endpoint (or MLOPS_ENDPOINT_TOKEN)')
     .option('-m, --model <uri>', 'the model version that made the predictions (models:/NAME/VERSION or @alias): its model card and `mlops feedback summary` show this run')
-    .action(async (file: string, options: { experiment: string; name?: string; smooth: string; lowercase?: boolean; rougeStemmer?: boolean; model?: string }) => {
+    .action(async (file: string, options: { experiment: string; name?: string; smooth: string; lowercase?: boolean; rougeStemmer?: boolean; model?: string; endpoint?: string; endpointToken?: string }) => {
       const smoothing = options.smooth as BleuSmoothing;
       if (!SMOOTHINGS.includes(smoothing)) throw new CliError(`--smooth must be one of ${SMOOTHINGS.join(', ')}, got "${options.smooth}"`);
       const globals = program.opts<{ workspace: string }>();
@@ -38,7 +40,13 @@ export function registerEvalCommand(program: Command): void {
       const { logTextEvaluation } = await import('../../core/textEval/evalRunLogger');
       let rows;
       try {
-        rows = parseEvalSet(text, file);
+        if (options.endpoint) {
+          const { predictWithEndpoint } = await import('../../core/textEval/endpointPredictions');
+          const token = options.endpointToken ?? process.env.MLOPS_ENDPOINT_TOKEN;
+          rows = await predictWithEndpoint(parseEvalSet(text, file, { predictionOptional: true }), file, { url: options.endpoint, ...(token ? { token } : {}) });
+        } else {
+          rows = parseEvalSet(text, file);
+        }
       } catch (error) {
         if (error instanceof EvalSetError) throw new CliError(error.message);
         throw error;
@@ -56,6 +64,7 @@ export function registerEvalCommand(program: Command): void {
           rougeStemming,
           source: 'mlops eval',
           ...(evaluatedModel ? { evaluatedModel } : {}),
+          ...(options.endpoint ? { predictionsFrom: options.endpoint } : {}),
           ...(git ? { gitCommit: git.commit, gitDirty: git.dirty } : {}),
         });
       };

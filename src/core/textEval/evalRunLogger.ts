@@ -19,6 +19,8 @@ export interface LogEvaluationOptions {
   readonly source: string;
   /** the model version whose predictions these are, as models:/NAME/VERSION (an alias resolved first) */
   readonly evaluatedModel?: string;
+  /** the served model that made the predictions (its /invocations URL), when one did */
+  readonly predictionsFrom?: string;
   readonly gitCommit?: string;
   readonly gitDirty?: boolean;
 }
@@ -71,6 +73,7 @@ export async function logTextEvaluation(tracking: TrackingStore, rows: readonly 
         { key: 'rouge_tokenizer', value: 'rouge-score default' },
         // named after rouge-score's argument so a score can be reproduced there
         { key: 'rouge_use_stemmer', value: String(options.rougeStemming) },
+        ...(options.predictionsFrom ? [{ key: 'predictions_from', value: options.predictionsFrom }] : []),
       ],
       metrics: Object.entries(evaluation.metrics).map(([key, value]) => ({ key, value, step: 0, timestamp })),
     });

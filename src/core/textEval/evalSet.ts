@@ -27,7 +27,15 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function parseRow(value: unknown, index: number, line: number, where: string): EvalRow {
+/** A row whose prediction an endpoint will give (`mlops eval --endpoint`): `prediction` may be absent. */
+export type EvalInputRow = Omit<EvalRow, 'prediction'> & { readonly prediction?: string };
+
+export interface ParseEvalSetOptions {
+  /** rows may leave out `prediction` (a served model fills it in) */
+  readonly predictionOptional?: boolean;
+}
+
+function parseRow(value: unknown, index: number, line: number, where: string, options: ParseEvalSetOptions = {}): EvalInputRow {
   const fail = (field: string, problem: string): never => {
     throw new EvalSetError(`${where} line ${line}: field "${field}" ${problem}`);
   };
@@ -35,7 +43,9 @@ function parseRow(value: unknown, index: number, line: number, where: string): E
   const input = value.input;
   if (typeof input !== 'string') fail('input', input === undefined ? 'is missing' : 'must be a string');
   const prediction = value.prediction;
-  if (typeof prediction !== 'string') fail('prediction', prediction === undefined ? 'is missing' : 'must be a string');
+  if (typeof prediction !== 'string' && !(prediction === undefined && options.predictionOptional)) {
+    fail('prediction', prediction === undefined ? 'is missing (or let a served model predict: mlops eval --endpoint URL)' : 'must be a string');
+  }
   let references: string[] = [];
   if (value.references !== undefined) {
     const refs = value.references;
@@ -61,14 +71,16 @@ function parseRow(value: unknown, index: number, line: number, where: string): E
     ...(id !== undefined ? { id: String(id) } : {}),
     input: input as string,
     references,
-    prediction: prediction as string,
+    ...(typeof prediction === 'string' ? { prediction } : {}),
     ...(typeof latency === 'number' ? { latencyMs: latency } : {}),
   };
 }
 
 /** Parses JSONL text; `where` names the file in error messages. */
-export function parseEvalSet(text: string, where: string): EvalRow[] {
-  const rows: EvalRow[] = [];
+export function parseEvalSet(text: string, where: string): EvalRow[];
+export function parseEvalSet(text: string, where: string, options: ParseEvalSetOptions): EvalInputRow[];
+export function parseEvalSet(text: string, where: string, options: ParseEvalSetOptions = {}): EvalInputRow[] {
+  const rows: EvalInputRow[] = [];
   const lines = text.split('\n');
   lines.forEach((raw, i) => {
     const line = raw.replace(/\r$/, '');
@@ -79,7 +91,7 @@ export function parseEvalSet(text: string, where: string): EvalRow[] {
     } catch (error) {
       throw new EvalSetError(`${where} line ${i + 1}: not valid JSON (${error instanceof Error ? error.message : String(error)})`);
     }
-    rows.push(parseRow(value, rows.length, i + 1, where));
+    rows.push(parseRow(value, rows.length, i + 1, where, options));
   });
   if (rows.length === 0) throw new EvalSetError(`${where}: no rows (expected one JSON object per line with input, reference(s) and prediction)`);
   return rows;

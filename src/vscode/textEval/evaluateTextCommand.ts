@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import type { EvalRow } from '../../core/textEval/evalSet';
 import type { StoreService } from '../store/storeService';
 import { trackingOf } from '../store/storeService';
 
@@ -34,14 +35,45 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
     if (!fileUri) return;
     const name = basename(fileUri.fsPath);
     try {
+      const where = vscode.workspace.asRelativePath(fileUri);
+      const { parseEvalSet } = await import('../../core/textEval/evalSet');
+      const parsed = parseEvalSet(await readFile(fileUri.fsPath, 'utf8'), where, { predictionOptional: true });
+      const unpredicted = parsed.filter((r) => r.prediction === undefined).length;
+      let endpoint: string | undefined;
+      if (unpredicted > 0) {
+        // Rows without a prediction: a served model (this extension's endpoint or any MLflow-protocol server) answers them.
+        const { invocationsUrl } = await import('../../core/textEval/endpointPredictions');
+        endpoint = await vscode.window.showInputBox({
+          title: `${name}: ${unpredicted} of ${parsed.length} rows have no prediction`,
+          prompt: 'Which served model should answer them? Its URL (MLflow scoring protocol: {"inputs": ["…"]} to /invocations)',
+          placeHolder: 'http://127.0.0.1:5001/invocations',
+          ignoreFocusOut: true,
+          validateInput: (value) => {
+            try {
+              invocationsUrl(value.trim());
+              return undefined;
+            } catch (error) {
+              return error instanceof Error ? error.message.replace(/^--endpoint /, '') : String(error);
+            }
+          },
+        });
+        if (endpoint === undefined) return;
+        endpoint = endpoint.trim();
+      }
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `MLOps: evaluating ${name}`, cancellable: true },
         async (progress, token) => {
-          const text = await readFile(fileUri.fsPath, 'utf8');
-          const { parseEvalSet } = await import('../../core/textEval/evalSet');
           const { evaluateTextRows } = await import('../../core/textEval/textEvaluation');
           const { logTextEvaluation } = await import('../../core/textEval/evalRunLogger');
-          const rows = parseEvalSet(text, vscode.workspace.asRelativePath(fileUri));
+          let rows;
+          if (endpoint) {
+            const { predictWithEndpoint } = await import('../../core/textEval/endpointPredictions');
+            const controller = new AbortController();
+            token.onCancellationRequested(() => controller.abort());
+            rows = await predictWithEndpoint(parsed, where, { url: endpoint, signal: controller.signal, onProgress: (done, total) => progress.report({ message: `asking the model: ${done} of ${total} rows` }) });
+          } else {
+            rows = parsed.filter((r): r is EvalRow => r.prediction !== undefined); // every row has one here
+          }
           let reported = 0;
           const rougeStemming = vscode.workspace.getConfiguration('mlops.textEval').get<boolean>('rougeStemming', false);
           const evaluation = await evaluateTextRows(rows, {
@@ -56,7 +88,7 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
           const tracking = trackingOf(access);
           if (!tracking) throw new Error(`no store to log the run to (${'message' in access ? access.message : 'open a folder first'})`);
           progress.report({ message: 'logging the run' });
-          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', rougeStemming, source: 'MLOps: Evaluate Text Model' });
+          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', rougeStemming, source: 'MLOps: Evaluate Text Model', ...(endpoint ? { predictionsFrom: endpoint } : {}) });
           return { runId, metrics: evaluation.metrics, rows: rows.length, rougeStemming };
         },
       );

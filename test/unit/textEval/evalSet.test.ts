@@ -28,7 +28,7 @@ test('malformed rows name the file, line and field', () => {
     return 'no error';
   };
   assert.match(String(bad('{"input": "q", "reference": "r"')), /^set\.jsonl line 2: not valid JSON/);
-  assert.equal(bad('{"input": "q", "reference": "r"}'), 'set.jsonl line 2: field "prediction" is missing');
+  assert.equal(bad('{"input": "q", "reference": "r"}'), 'set.jsonl line 2: field "prediction" is missing (or let a served model predict: mlops eval --endpoint URL)');
   assert.equal(bad('{"input": 3, "reference": "r", "prediction": "p"}'), 'set.jsonl line 2: field "input" must be a string');
   assert.equal(bad('{"input": "q", "references": [], "prediction": "p"}'), 'set.jsonl line 2: field "references" must be a non-empty list of strings');
   assert.equal(bad('{"input": "q", "references": ["a", 1], "prediction": "p"}'), 'set.jsonl line 2: field "references[1]" must be a string');
