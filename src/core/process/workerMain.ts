@@ -21,6 +21,10 @@ const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
     const { runDriftJob } = await import('../drift/driftJob');
     return (input) => runDriftJob(input);
   },
+  materializeFeatures: async () => {
+    const { runMaterializeJob } = await import('../features/materializeJob');
+    return (input, emit) => runMaterializeJob(input, emit);
+  },
   profile: async () => {
     const { profileFile } = await import('../profile/profileFile');
     return (input, emit) => {

@@ -5,6 +5,8 @@
 
 import type { DriftJobInput } from '../drift/driftJob';
 import type { DriftReport } from '../drift/driftTypes';
+import type { FeatureViewMeta } from '../features/featureStoreFiles';
+import type { MaterializeJobInput } from '../features/materializeJob';
 import type { DataProfile } from '../profile/profileTypes';
 import type { TrainJobInput, TrainJobResult } from '../training/trainJob';
 
@@ -28,6 +30,11 @@ export interface WorkerJobs {
   profile: {
     input: { path: string; target?: string; displayName?: string };
     result: DataProfile;
+  };
+  /** materializes feature views of a features.yaml and their statistics; streams MaterializeJobEvent payloads */
+  materializeFeatures: {
+    input: MaterializeJobInput;
+    result: FeatureViewMeta[];
   };
 }
 
