@@ -11,8 +11,9 @@ function identifier(text: string, fallback: string): string {
 
 export function featureSpecTemplate(dataFileName: string, columns: readonly string[]): string {
   const key = guess(columns, /(^|_)id$/i) ?? guess(columns, /id|key/i) ?? 'entity_id';
-  const time = guess(columns, /timestamp|time|date|(^|_)ts$/i) ?? 'event_timestamp';
-  const rest = columns.filter((c) => c !== key && c !== time).slice(0, 4);
+  const time = guess(columns, /timestamp|time|date|(^|_)ts$|_at$/i) ?? 'event_timestamp';
+  // other ids are keys of other entities, not features
+  const rest = columns.filter((c) => c !== key && c !== time && !/(^|_)id$/i.test(c)).slice(0, 4);
   const features = rest.length > 0 ? rest : ['some_column'];
   const source = identifier(dataFileName, 'events');
   const entity = identifier(key.replace(/_?id$/i, ''), 'entity') || 'entity';
