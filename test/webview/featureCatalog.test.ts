@@ -67,20 +67,20 @@ describe('feature catalog webview', () => {
     const rows = page.locator('table.features tbody tr');
     await rows.first().waitFor();
     assert.equal(await page.locator('main main').count(), 0, 'no nested <main>');
-    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['penguin_morphology:bill_length_mm', 'penguin_morphology:bill_ratio', 'penguin_weight:body_mass_g', 'penguin_weight:island']);
-    assert.match(await rows.nth(0).innerText(), /float\s+field-team\s+morphology\s+3 hours ago · 344 rows/);
+    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['bill_length_mm\npenguin_morphology', 'bill_ratio\npenguin_morphology', 'body_mass_g\npenguin_weight', 'island\npenguin_weight']);
+    assert.match(await rows.nth(0).innerText(), /float\s+field-team\s+morphology\s+3 hours ago\s+344 rows/);
     const search = page.getByLabel('Search features');
     assert.match((await search.getAttribute('placeholder')) ?? '', /tag:.*owner:/);
 
     await search.fill('ratio');
-    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['penguin_morphology:bill_ratio']);
+    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['bill_ratio\npenguin_morphology']);
     assert.equal(await page.getByTestId('count').innerText().then((t) => t.split(' · ')[0]), '1 of 4 features');
     await search.fill('tag:derived');
-    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['penguin_morphology:bill_ratio']);
+    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['bill_ratio\npenguin_morphology']);
     await search.fill('owner:nutrition');
-    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['penguin_weight:body_mass_g', 'penguin_weight:island']);
+    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['body_mass_g\npenguin_weight', 'island\npenguin_weight']);
     await search.fill('tag:weight mass');
-    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['penguin_weight:body_mass_g']);
+    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['body_mass_g\npenguin_weight']);
     await search.fill('owner:field-team island');
     await page.getByTestId('no-match').waitFor();
     await search.fill('owner:nutrition');

@@ -2,7 +2,7 @@ import * as vscode from 'vscode';
 import { resolveStoreDir } from '../settings/settings';
 import type { FeatureTreeNode } from './featureTreeModel';
 
-const ICONS: Record<FeatureTreeNode['kind'], string> = { file: 'file-code', issue: 'error', view: 'table', field: 'symbol-field', entity: 'symbol-key', source: 'database' };
+const ICONS: Record<FeatureTreeNode['kind'], string> = { file: 'file-code', issue: 'error', view: 'table', field: 'symbol-field', entity: 'key', source: 'database' };
 const TYPE_ICONS: Record<string, string> = { float: 'symbol-number', integer: 'symbol-number', string: 'symbol-string', boolean: 'symbol-boolean' };
 
 /**
