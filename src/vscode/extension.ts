@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import { PRODUCT_VERSION } from '../core/product/productInfo';
 import { DASHBOARD_VIEW_TYPE } from '../protocol/dashboard/dashboardContract';
 import { FEEDBACK_VIEW_TYPE } from '../protocol/feedback/feedbackContract';
+import { FEATURE_CATALOG_VIEW_TYPE } from '../protocol/featureCatalog/featureCatalogContract';
 import { DRIFT_VIEW_TYPE } from '../protocol/drift/driftContract';
 import { PROFILE_VIEW_TYPE } from '../protocol/profile/profileContract';
 import { MODEL_REVIEW_VIEW_TYPE } from '../protocol/modelReview/modelReviewContract';
@@ -24,7 +25,10 @@ import { registerTuneCommand } from './training/tuneCommand';
 import { registerEvaluateTextCommand } from './textEval/evaluateTextCommand';
 import { ExperimentsTreeProvider, type ExperimentsNode } from './experiments/experimentsTreeProvider';
 import { registerRunItemCommands } from './experiments/runItemCommands';
-import { EmptyTreeProvider } from './views/emptyTreeProvider';
+import { registerCreateFeatureSpecCommand } from './features/createFeatureSpecCommand';
+import type { FeatureTreeNode } from './features/featureTreeModel';
+import { FeaturesTreeProvider } from './features/featuresTreeProvider';
+import { registerMaterializeFeaturesCommand } from './features/materializeFeaturesCommand';
 import { registerModelReviewCommands } from './modelReview/modelReviewCommands';
 import { registerModelsCommands } from './models/modelsCommands';
 import { ModelsTreeProvider, type ModelsNode } from './models/modelsTreeProvider';
@@ -61,7 +65,11 @@ export function activate(context: vscode.ExtensionContext): void {
   });
   const runsDeps: RunsPanelDependencies = { ...deps, workspaceState: context.workspaceState };
 
-  const empty = new EmptyTreeProvider();
+  const features = new FeaturesTreeProvider();
+  const featuresChanged = (): void => {
+    features.refresh();
+    void import('./features/featureCatalogPanel').then(({ FeatureCatalogPanel }) => FeatureCatalogPanel.changed());
+  };
   const experiments = new ExperimentsTreeProvider(storeService);
   const experimentsView = vscode.window.createTreeView<ExperimentsNode>('mlops.experiments', { treeDataProvider: experiments, canSelectMany: true, showCollapseAll: true });
   experiments.view = experimentsView;
@@ -82,7 +90,20 @@ export function activate(context: vscode.ExtensionContext): void {
     modelsView,
     ...registerModelsCommands({ storeService, log, refresh: () => models.refresh() }),
     ...registerModelReviewCommands(deps),
-    ...['mlops.features'].map((id) => vscode.window.registerTreeDataProvider(id, empty)),
+    features,
+    vscode.window.createTreeView<FeatureTreeNode>('mlops.features', { treeDataProvider: features, showCollapseAll: true }),
+    registerMaterializeFeaturesCommand({ storeService, jobs, log, changed: featuresChanged }),
+    registerCreateFeatureSpecCommand(),
+    vscode.commands.registerCommand('mlops.openFeatureCatalog', async () => {
+      const { FeatureCatalogPanel } = await import('./features/featureCatalogPanel');
+      FeatureCatalogPanel.show(deps);
+    }),
+    vscode.window.registerWebviewPanelSerializer(FEATURE_CATALOG_VIEW_TYPE, {
+      deserializeWebviewPanel: async (panel: vscode.WebviewPanel): Promise<void> => {
+        const { FeatureCatalogPanel } = await import('./features/featureCatalogPanel');
+        FeatureCatalogPanel.revive(panel, deps);
+      },
+    }),
     monitors,
     monitorsView,
     ...registerMonitorsCommands({ storeService, jobs, tree: monitors, extensionUri: context.extensionUri, log }),

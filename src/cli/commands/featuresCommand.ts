@@ -43,17 +43,15 @@ export function registerFeaturesCommand(program: Command): void {
       const metas = await asCliError(() =>
         materializeRepo(repo, resolveStoreDir(globals), { views, onProgress: (p) => process.stderr.write(`materializing ${p.view} (${p.index + 1}/${p.total})\n`) }),
       );
+      // the feature catalog shows these; computing them now spares it reading the whole history
+      const { writeFeatureViewStats } = await import('../../core/features/featureStats');
+      for (const m of metas) await writeFeatureViewStats(resolveStoreDir(globals), m.view, m.materializedAt);
       await withStore(
         program,
         async (store) => {
           const { lineageFor } = await import('../../core/registry/registryAccess');
-          const { datasetNode } = await import('../../core/lineage/lineageNodes');
-          const labels: Record<string, string> = {};
-          const edges = metas.map((m) => {
-            labels[`featureSet:${m.view}`] = `features ${m.view}`;
-            labels[`dataset:${m.sourceDigest}`] = m.sourcePath;
-            return { from: datasetNode(m.sourceDigest), to: { kind: 'featureSet', id: m.view }, relation: 'materialized' };
-          });
+          const { materializationLineage } = await import('../../core/features/featureLineage');
+          const { edges, labels } = materializationLineage(metas);
           await lineageFor(store).record(edges, labels);
         },
         { create: true },

@@ -29,6 +29,10 @@ const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
     const { evaluateOnHoldout } = await import('../retraining/holdoutEvaluation');
     return (input) => evaluateOnHoldout(input);
   },
+  materializeFeatures: async () => {
+    const { runMaterializeJob } = await import('../features/materializeJob');
+    return (input, emit) => runMaterializeJob(input, emit);
+  },
   profile: async () => {
     const { profileFile } = await import('../profile/profileFile');
     return (input, emit) => {

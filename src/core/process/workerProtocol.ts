@@ -5,6 +5,8 @@
 
 import type { DriftJobInput } from '../drift/driftJob';
 import type { DriftReport } from '../drift/driftTypes';
+import type { FeatureViewMeta } from '../features/featureStoreFiles';
+import type { MaterializeJobInput } from '../features/materializeJob';
 import type { DataProfile } from '../profile/profileTypes';
 import type { HoldoutEvaluation, HoldoutEvaluationInput } from '../retraining/holdoutEvaluation';
 import type { RetrainDataInput, RetrainDataResult } from '../retraining/retrainData';
@@ -40,6 +42,11 @@ export interface WorkerJobs {
   evaluateOnHoldout: {
     input: HoldoutEvaluationInput;
     result: HoldoutEvaluation;
+  },
+  /** materializes feature views of a features.yaml and their statistics; streams MaterializeJobEvent payloads */
+  materializeFeatures: {
+    input: MaterializeJobInput;
+    result: FeatureViewMeta[];
   };
 }
 

@@ -1,0 +1,44 @@
+/** Every features.yaml of a workspace, parsed (or its problems), with the freshness of each materialized view. */
+import { readFile } from 'node:fs/promises';
+import { SpecError, type SpecIssue } from '../training/specErrors';
+import type { FeatureRepo } from './featureSpec';
+import { parseFeatureRepo } from './featureSpecParser';
+import { findFeatureSpecs } from './featureSpecFiles';
+import { readFeatureViewMeta, type FeatureViewMeta } from './featureStoreFiles';
+
+export interface FeatureSpecFile {
+  file: string;
+  text: string;
+  repo?: FeatureRepo;
+  issues?: readonly SpecIssue[];
+  metas: Map<string, FeatureViewMeta>;
+}
+
+export async function loadFeatureSpecFile(file: string, storeDir: string | undefined): Promise<FeatureSpecFile> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    return { file, text: '', issues: [{ message: `cannot read the feature definitions: ${(error as Error).message}`, field: '', line: 1, column: 1 }], metas: new Map() };
+  }
+  let repo: FeatureRepo;
+  try {
+    repo = parseFeatureRepo(text, file);
+  } catch (error) {
+    if (error instanceof SpecError) return { file, text, issues: error.issues, metas: new Map() };
+    throw error;
+  }
+  const metas = new Map<string, FeatureViewMeta>();
+  if (storeDir) {
+    for (const view of repo.views) {
+      const meta = await readFeatureViewMeta(storeDir, view.name).catch(() => undefined);
+      if (meta) metas.set(view.name, meta);
+    }
+  }
+  return { file, text, repo, metas };
+}
+
+export async function loadFeatureWorkspace(folders: readonly string[], storeDir: string | undefined): Promise<FeatureSpecFile[]> {
+  const files = (await Promise.all(folders.map((f) => findFeatureSpecs(f)))).flat();
+  return Promise.all(files.map((f) => loadFeatureSpecFile(f, storeDir)));
+}

@@ -1,0 +1,95 @@
+import '@vscode-elements/elements/dist/vscode-button/index.js';
+import { render } from 'lit';
+import type { FeatureCatalogContract, FeatureCatalogEntry } from '../../src/protocol/featureCatalog/featureCatalogContract';
+import { disposeChart } from '../shared/chartHost';
+import { readChartTheme } from '../shared/chartTheme';
+import { HostConnection } from '../shared/hostConnection';
+import { getVsCodeApi } from '../shared/vscodeApi';
+import { filterFeatures } from './catalogSearch';
+import { renderFeatureDistribution } from './featureCatalogCharts';
+import { FEATURE_CATALOG_STYLES, renderFeatureCatalog, type FeatureCatalogViewModel } from './featureCatalogView';
+
+interface SavedState {
+  query?: string;
+  selectedId?: string;
+}
+
+const api = getVsCodeApi<SavedState>();
+const host = new HostConnection<FeatureCatalogContract>(api);
+const root = document.getElementById('app')!;
+root.replaceChildren();
+const style = document.createElement('style');
+style.textContent = FEATURE_CATALOG_STYLES;
+document.head.append(style);
+
+const saved = api.getState();
+let model: FeatureCatalogViewModel = { loading: true, query: saved?.query ?? '', selectedId: saved?.selectedId };
+let drawn = new Set<HTMLElement>();
+
+function drawCharts(): void {
+  const theme = readChartTheme();
+  const charts = new Set<HTMLElement>();
+  const stats = model.details?.id === model.selectedId ? model.details?.stats : undefined;
+  for (const element of root.querySelectorAll<HTMLElement>('.chart[data-chart="distribution"]')) {
+    charts.add(element);
+    if (stats && model.selectedId) renderFeatureDistribution(element, model.selectedId, stats.distribution, theme);
+  }
+  for (const element of drawn) if (!charts.has(element)) disposeChart(element);
+  drawn = charts;
+}
+
+function update(patch: Partial<FeatureCatalogViewModel>): void {
+  model = { ...model, ...patch };
+  api.setState({ query: model.query, selectedId: model.selectedId });
+  root.setAttribute('aria-busy', String(model.loading));
+  render(
+    renderFeatureCatalog(model, {
+      search: (query) => update({ query }),
+      select: (entry) => void select(entry),
+      moveSelection,
+      materialize: (view) => host.notify('materialize', { view }),
+      openModelCard: (name, version) => host.notify('openModelCard', { name, version }),
+      openSpec: (file, line) => host.notify('openSpec', { file, line }),
+      createSpec: () => host.notify('createSpec', {}),
+      retry: () => void load(),
+    }),
+    root,
+  );
+  drawCharts();
+}
+
+function moveSelection(delta: number): void {
+  const shown = filterFeatures(model.state?.features ?? [], model.query);
+  const index = shown.findIndex((e) => e.id === model.selectedId);
+  const next = shown[Math.min(shown.length - 1, Math.max(0, index + delta))];
+  if (!next) return;
+  void select(next);
+  root.querySelector<HTMLElement>(`tr[data-feature="${CSS.escape(next.id)}"]`)?.focus();
+}
+
+async function select(entry: FeatureCatalogEntry): Promise<void> {
+  update({ selectedId: entry.id, detailsError: undefined, details: model.details?.id === entry.id ? model.details : undefined });
+  try {
+    const details = await host.request('getFeature', { view: entry.view, name: entry.name });
+    if (model.selectedId === entry.id) update({ details });
+  } catch (error) {
+    if (model.selectedId === entry.id) update({ detailsError: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+async function load(): Promise<void> {
+  update({ loading: true });
+  try {
+    const state = await host.request('getCatalog', {});
+    update({ state, loading: false, error: undefined, details: undefined });
+    const selected = state.features.find((e) => e.id === model.selectedId);
+    if (selected) await select(selected);
+    else if (model.selectedId) update({ selectedId: undefined });
+  } catch (error) {
+    update({ loading: false, error: error instanceof Error ? error.message : String(error) });
+  }
+}
+
+host.onNotification('changed', () => void load());
+new MutationObserver(() => drawCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
+void load();
