@@ -2,6 +2,7 @@ import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import type { EndpointInfo } from '../../core/serving/endpointManager';
+import type { OnlineFeaturesChoice } from '../../core/serving/endpointTypes';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { printJson, withStore } from './trackingCliSupport';
 import { parsePortOption, waitForStopSignal } from '../foregroundServer';
@@ -33,7 +34,9 @@ export function registerServeCommand(program: Command): void {
     .argument('<model>', 'models:/NAME@ALIAS, models:/NAME/VERSION or models:/NAME/latest')
     .option('-p, --port <port>', 'port on 127.0.0.1 (default 0: a free one)')
     .option('--log-sample <fraction>', 'fraction of requests written to the request log (default 1)')
-    .action(async (uri: string, options: { port?: string; logSample?: string }) => {
+    .option('--features <file[:views]>', 'look up model inputs a request leaves out in the online feature store by entity key: FEATURES.yaml, or FEATURES.yaml:VIEW,VIEW (default: the feature views the version was trained from, per lineage)')
+    .option('--no-features', 'no online feature lookups')
+    .action(async (uri: string, options: { port?: string; logSample?: string; features?: string | false }) => {
       const port = parsePortOption(options.port);
       const logSampleRate = parseRate(options.logSample);
       await withStore(program, async (store, globals: CliGlobalOptions) => {
@@ -41,15 +44,23 @@ export function registerServeCommand(program: Command): void {
         const manager = new EndpointManager(store);
         let info: EndpointInfo;
         try {
-          info = await manager.start({ uri, port, limits: { logSampleRate } });
+          let features: OnlineFeaturesChoice | false | undefined;
+          if (typeof options.features === 'string') {
+            const { parseFeaturesOption } = await import('../../core/serving/onlineFeatureChoice');
+            features = parseFeaturesOption(options.features, globals.workspace);
+          } else if (options.features === false) features = false;
+          info = await manager.start({ uri, port, limits: { logSampleRate }, ...(features !== undefined ? { features } : {}) });
         } catch (error) {
           throw new CliError((error as Error).message);
         }
-        if (globals.json) printJson({ name: info.name, url: info.url, port: info.port, model: info.uri, version: info.version });
+        const lookups = info.features ? `Looks up ${info.features.views.join(', ')} from ${info.features.file} by entity key${info.features.source === 'lineage' ? ' (the views it was trained from)' : ''}; inputs a request gives win.` : undefined;
+        if (globals.json) printJson({ name: info.name, url: info.url, port: info.port, model: info.uri, version: info.version, ...(info.features ? { features: info.features } : {}) });
         else {
           const example = await sampleBody(store, uri);
           const lines = [
             `Serving ${info.uri} (version ${info.version}) at ${info.url}${info.followsAlias ? ' — follows the alias' : ''}`,
+            ...(lookups ? [lookups] : []),
+            ...(info.detail ? [`Note: ${info.detail}`] : []),
             '',
             'Try it:',
             `  curl -si ${info.url}/invocations -H 'Content-Type: application/json' \\`,

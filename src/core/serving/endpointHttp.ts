@@ -6,6 +6,7 @@ import type { EndpointLimits, FeedbackMessage, RequestLogEntry, ServedModel } fr
 import { MAX_FEEDBACK_BODY_BYTES, parseFeedbackBody } from './feedbackRequest';
 import { LatencyStats } from './latencyStats';
 import { MicroBatcher } from './microBatcher';
+import { FEATURE_FRESHNESS_HEADER, type OnlineFeatureLookup } from './onlineFeatureLookup';
 import { RecentRequests } from './recentRequests';
 import { ScoringRequestError } from './scoringErrors';
 import { checkRecords, parseScoringBody, type ScoringRecord } from './scoringInput';
@@ -21,6 +22,8 @@ export interface EndpointHttpOptions {
   readonly random?: () => number;
   /** POST /feedback: the host checks the request id and stores the feedback; without it the route answers 503 */
   readonly onFeedback?: (message: FeedbackMessage) => Promise<FeedbackAnswer>;
+  /** fills inputs the request left out from the online feature store, before checking and predicting */
+  readonly features?: OnlineFeatureLookup;
 }
 
 /** What /feedback answers, decided by the host. */
@@ -112,11 +115,14 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
     const idHeader = { [REQUEST_ID_HEADER]: requestId };
     try {
       const body = await readBody(req, limits.maxBodyBytes);
-      records = parseScoringBody(req.headers['content-type'], body, current.model.signature);
-      checkRecords(records, current.model.signature);
+      const { signature } = current.model;
+      records = parseScoringBody(req.headers['content-type'], body, signature);
+      // Filled in place, so the request log holds the inputs the model actually used.
+      const freshness = options.features?.fill(records, signature).freshness;
+      checkRecords(records, signature);
       const outputs = await batcher.submit(records);
       recent.remember(requestId, { version: served.version, time: Date.now() });
-      send(res, 200, { predictions: outputs }, false, idHeader);
+      send(res, 200, { predictions: outputs }, false, freshness ? { ...idHeader, [FEATURE_FRESHNESS_HEADER]: freshness } : idHeader);
       finish(200, records, outputs);
     } catch (error) {
       const refused = error instanceof ScoringRequestError ? error : new ScoringRequestError(400, error instanceof Error ? error.message : String(error));

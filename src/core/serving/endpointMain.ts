@@ -9,6 +9,7 @@ import { loadModelPackage } from '../modelPackage/modelPackageLoader';
 import { scoreFileInProcess } from './batchScoring';
 import { createEndpointHttp, type EndpointHttp, type FeedbackAnswer } from './endpointHttp';
 import type { EndpointToHost, FeedbackMessage, HostToEndpoint, RequestLogEntry } from './endpointTypes';
+import { OnlineFeatureLookup } from './onlineFeatureLookup';
 
 const LOG_FLUSH_MS = 500;
 const LOG_BATCH_MAX = 256;
@@ -54,6 +55,9 @@ function flushLog(): void {
 async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>, handle: Server | undefined): Promise<void> {
   if (!handle) throw new Error('the host sent no listening socket with the serve message');
   const model = await loadModelPackage(message.model.packageDir);
+  const features = message.features ? await OnlineFeatureLookup.load(message.features) : undefined;
+  // A store that cannot be re-read keeps serving its last good copy; stderr says why (the host keeps the tail).
+  features?.watch((text) => process.stderr.write(`online features: ${text}\n`));
   endpoint = createEndpointHttp(
     { served: message.model, model },
     {
@@ -66,6 +70,7 @@ async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>, handle
         if (logBuffer.length >= LOG_BATCH_MAX) flushLog();
       },
       onFeedback: forwardFeedback,
+      ...(features ? { features } : {}),
     },
   );
   const server = endpoint.server;

@@ -4,7 +4,9 @@ import { modelVersionNode } from '../lineage/lineageNodes';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { ModelFeedbackStore } from '../feedback/modelFeedbackStore';
 import { FeedbackError } from '../feedback/feedbackTypes';
-import { DEFAULT_LIMITS, type EndpointLimits, type FeedbackMessage, type RequestLogEntry, type ServedModel } from './endpointTypes';
+import { dirname } from 'node:path';
+import type { ModelVersion } from '../registry/registryTypes';
+import { DEFAULT_LIMITS, type EndpointLimits, type FeedbackMessage, type OnlineFeaturesChoice, type OnlineLookupSpec, type RequestLogEntry, type ServedModel } from './endpointTypes';
 import { EndpointSupervisor, type EndpointStatus } from './endpointSupervisor';
 import type { EndpointStats } from './latencyStats';
 
@@ -16,6 +18,17 @@ export interface StartEndpointOptions {
   /** default: "<model>-<alias or version>" */
   readonly name?: string;
   readonly limits?: Partial<EndpointLimits>;
+  /**
+   * Feature views to look up by entity key before predicting. Omitted: the views the version's
+   * training data was built from (lineage), from features.yaml at the workspace root, when
+   * materialized. false: none.
+   */
+  readonly features?: OnlineFeaturesChoice | false;
+}
+
+/** The online features an endpoint looks up, and whether the user chose them or lineage did. */
+export interface EndpointFeatures extends OnlineFeaturesChoice {
+  readonly source: 'option' | 'lineage';
 }
 
 /** What the Endpoints view and the CLI show of one endpoint. */
@@ -31,11 +44,13 @@ export interface EndpointInfo {
   readonly restarts: number;
   readonly stats: EndpointStats;
   readonly detail?: string;
+  readonly features?: EndpointFeatures;
 }
 
 interface Running {
   readonly name: string;
   readonly uri: string;
+  readonly features?: EndpointFeatures;
   readonly supervisor: EndpointSupervisor;
   readonly follows: boolean;
   stats: EndpointStats;
@@ -83,9 +98,12 @@ export class EndpointManager {
     if (this.running.has(name)) throw new Error(`An endpoint named "${name}" is already running (${this.running.get(name)?.supervisor.url}); stop it first or choose another name.`);
     const served: ServedModel = { name: ref.name, version: version.version, uri: options.uri, packageDir: version.packageDir };
     const limits: EndpointLimits = { ...DEFAULT_LIMITS, ...options.limits };
+    const online = await this.onlineFeatures(options.features, version);
     const entry: Running = {
       name,
       uri: options.uri,
+      ...(online.features ? { features: online.features } : {}),
+      ...(online.note ? { detail: online.note } : {}),
       follows: ref.kind !== 'version',
       stats: EMPTY_STATS,
       unsubscribe: () => undefined,
@@ -94,6 +112,7 @@ export class EndpointManager {
         port: options.port ?? 0,
         limits,
         ...(this.options.entry ? { entry: this.options.entry } : {}),
+        ...(online.spec ? { features: online.spec } : {}),
         onLog: (entries, stats) => {
           entry.stats = stats;
           this.writeLog(name, entries);
@@ -128,6 +147,58 @@ export class EndpointManager {
     return this.info(entry);
   }
 
+  /**
+   * Starts a recorded endpoint again (one stopped in this session or an earlier one) with the
+   * model URI, port and online features it had; a port taken meanwhile falls back to a free one.
+   */
+  async startRecorded(name: string): Promise<EndpointInfo> {
+    const [row] = this.store.database.rows('SELECT model_uri, port, online_features FROM serving_endpoints WHERE name = ?', [name]);
+    if (!row) throw new Error(`No endpoint named "${name}" was ever started in this workspace.`);
+    const features: OnlineFeaturesChoice | false = row[2] === null || row[2] === undefined ? false : (JSON.parse(String(row[2])) as OnlineFeaturesChoice);
+    const options = { uri: String(row[0]), name, features };
+    try {
+      return await this.start({ ...options, port: Number(row[1]) });
+    } catch (error) {
+      if (!/already in use/.test((error as Error).message)) throw error;
+      return this.start({ ...options, port: 0 });
+    }
+  }
+
+  /** The lookup an endpoint runs, from the user's choice or the version's lineage; a note says why lineage's was not used. */
+  private async onlineFeatures(requested: OnlineFeaturesChoice | false | undefined, version: ModelVersion): Promise<{ features?: EndpointFeatures; spec?: OnlineLookupSpec; note?: string }> {
+    if (requested === false) return {};
+    const choiceModule = await import('./onlineFeatureChoice');
+    let choice: OnlineFeaturesChoice;
+    let source: EndpointFeatures['source'];
+    if (requested) {
+      if (!version.signature) throw new Error(`${version.name} version ${version.version} has no input signature, so no model input can be looked up as a feature.`);
+      choice = requested;
+      source = 'option';
+    } else {
+      const views = choiceModule.featureViewsInLineage(lineageFor(this.store), version.name, version.version);
+      if (views.length === 0 || !version.signature) return {};
+      const file = choiceModule.defaultFeaturesFile(dirname(this.store.dir));
+      if (!file) return { note: `trained on feature views ${views.join(', ')}, but there is no features.yaml at the workspace root: no online lookups` };
+      choice = { file, views };
+      source = 'lineage';
+    }
+    const { loadFeatureRepo } = await import('../features/featureSpecParser');
+    try {
+      const repo = await loadFeatureRepo(choice.file);
+      if (source === 'lineage') {
+        const matching = new Set(choiceModule.matchFeatureViews(repo, version.signature, this.store.dir).map((m) => m.view.name));
+        choice = { file: choice.file, views: choice.views.filter((v) => matching.has(v)) };
+        if (choice.views.length === 0) return {};
+      }
+      const spec = choiceModule.resolveOnlineLookup(repo, choice, version.signature, this.store.dir);
+      return { features: { file: choice.file, views: spec.views.map((v) => v.name), source }, spec };
+    } catch (error) {
+      // What lineage suggests is a convenience: serving still starts, and says why it does not look up.
+      if (source === 'lineage') return { note: `trained on feature views ${choice.views.join(', ')}, but they cannot be looked up: ${(error as Error).message}` };
+      throw error;
+    }
+  }
+
   /** Moves an alias-following endpoint to the version its URI points at now. */
   private async follow(entry: Running): Promise<void> {
     let target;
@@ -160,14 +231,15 @@ export class EndpointManager {
   }
 
   /** Endpoints recorded in the store (including ones of earlier sessions, now stopped). */
-  recorded(): { name: string; uri: string; version: number; port: number; status: string; updatedAt: number }[] {
-    return this.store.database.rows('SELECT name, model_uri, version, port, status, updated_at FROM serving_endpoints ORDER BY name').map(([name, uri, version, port, status, updatedAt]) => ({
+  recorded(): { name: string; uri: string; version: number; port: number; status: string; updatedAt: number; features?: OnlineFeaturesChoice }[] {
+    return this.store.database.rows('SELECT name, model_uri, version, port, status, updated_at, online_features FROM serving_endpoints ORDER BY name').map(([name, uri, version, port, status, updatedAt, features]) => ({
       name: String(name),
       uri: String(uri),
       version: Number(version),
       port: Number(port),
       status: this.running.has(String(name)) ? String(status) : 'stopped',
       updatedAt: Number(updatedAt),
+      ...(features === null || features === undefined ? {} : { features: JSON.parse(String(features)) as OnlineFeaturesChoice }),
     }));
   }
 
@@ -216,6 +288,7 @@ export class EndpointManager {
       restarts: s.restartCount,
       stats: entry.stats,
       ...(entry.detail ? { detail: entry.detail } : {}),
+      ...(entry.features ? { features: entry.features } : {}),
     };
   }
 
@@ -231,9 +304,9 @@ export class EndpointManager {
       this.store.database.commit({
         statements: [
           {
-            sql: `INSERT INTO serving_endpoints (name, model_uri, model_name, version, port, status, started_at, updated_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)
-                  ON CONFLICT(name) DO UPDATE SET model_uri = excluded.model_uri, model_name = excluded.model_name, version = excluded.version, port = excluded.port, status = excluded.status, updated_at = excluded.updated_at`,
-            params: [entry.name, entry.uri, s.served.name, s.served.version, s.port, status, now, now],
+            sql: `INSERT INTO serving_endpoints (name, model_uri, model_name, version, port, status, started_at, updated_at, online_features) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                  ON CONFLICT(name) DO UPDATE SET model_uri = excluded.model_uri, model_name = excluded.model_name, version = excluded.version, port = excluded.port, status = excluded.status, updated_at = excluded.updated_at, online_features = excluded.online_features`,
+            params: [entry.name, entry.uri, s.served.name, s.served.version, s.port, status, now, now, entry.features ? JSON.stringify({ file: entry.features.file, views: entry.features.views }) : null],
           },
         ],
       }),

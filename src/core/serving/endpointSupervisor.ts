@@ -1,7 +1,7 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
 import { resolveEndpointEntry } from './endpointEntry';
-import type { EndpointLimits, EndpointToHost, FeedbackMessage, HostToEndpoint, RequestLogEntry, ServedModel } from './endpointTypes';
+import type { EndpointLimits, EndpointToHost, FeedbackMessage, HostToEndpoint, OnlineLookupSpec, RequestLogEntry, ServedModel } from './endpointTypes';
 import type { EndpointStats } from './latencyStats';
 
 export type EndpointStatus = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -12,6 +12,8 @@ export interface SupervisorOptions {
   readonly port: number;
   readonly limits: EndpointLimits;
   readonly entry?: string;
+  /** feature views to look up before predicting; every (re)started process gets them */
+  readonly features?: OnlineLookupSpec;
   readonly onLog?: (entries: RequestLogEntry[], stats: EndpointStats) => void;
   readonly onStatus?: (status: EndpointStatus, detail?: string) => void;
   /** POST /feedback arrived at the process: check it against the request log and keep it */
@@ -178,7 +180,7 @@ export class EndpointSupervisor {
     child.on('message', (message: EndpointToHost) => this.onMessage(message));
     child.on('error', () => undefined);
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    if (this.fallback) this.sendToChild({ type: 'serve', model: this.model, limits: this.options.limits, restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}) }, this.fallback);
+    if (this.fallback) this.sendToChild({ type: 'serve', model: this.model, limits: this.options.limits, restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}), ...(this.options.features ? { features: this.options.features } : {}) }, this.fallback);
   }
 
   private onMessage(message: EndpointToHost): void {

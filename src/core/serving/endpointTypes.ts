@@ -37,8 +37,30 @@ export interface EndpointLimits {
 
 export const DEFAULT_LIMITS: EndpointLimits = { maxBodyBytes: 5 * 1024 * 1024, requestTimeoutMs: 10_000, logSampleRate: 1, maxLogPerSecond: 1000 };
 
+/** Which feature views an endpoint looks up before predicting, as the user chose it (kept with the endpoint). */
+export interface OnlineFeaturesChoice {
+  /** absolute path of the features.yaml */
+  readonly file: string;
+  readonly views: readonly string[];
+}
+
+/** One feature view as the endpoint process needs it: where its online store is and how to key and age it. */
+export interface OnlineLookupView {
+  readonly name: string;
+  readonly joinKeys: readonly string[];
+  readonly ttlMs: number | null;
+  readonly features: readonly string[];
+  /** <store>/features/<view>/online.json */
+  readonly onlineFile: string;
+}
+
+/** What the endpoint process gets to fill inputs from the online store (resolved by the host from features.yaml). */
+export interface OnlineLookupSpec {
+  readonly views: readonly OnlineLookupView[];
+}
+
 export type HostToEndpoint =
-  | { type: 'serve'; model: ServedModel; limits: EndpointLimits; restarts: number; lastExit?: string }
+  | { type: 'serve'; model: ServedModel; limits: EndpointLimits; restarts: number; lastExit?: string; features?: OnlineLookupSpec }
   | { type: 'swap'; model: ServedModel }
   | { type: 'stop' }
   | { type: 'score'; packageDir: string; input: string; output: string }

@@ -27,4 +27,10 @@ export const SERVING_MIGRATIONS: readonly Migration[] = [
       'CREATE INDEX serving_requests_by_request_id ON serving_requests (request_id)',
     ],
   },
+  {
+    id: 302,
+    name: 'serving: the feature views an endpoint looks up',
+    // JSON {file, views}: restarting a stopped endpoint looks up the same online features.
+    statements: ['ALTER TABLE serving_endpoints ADD COLUMN online_features TEXT'],
+  },
 ];

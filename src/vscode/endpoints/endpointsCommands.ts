@@ -80,8 +80,11 @@ export function registerEndpointsCommands(deps: EndpointsCommandDependencies): v
       });
       if (portText === undefined) return;
       try {
-        const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: starting an endpoint for ${uri}` }, () => opened.manager.start({ uri, port: portText === '' ? 0 : Number(portText), limits: { logSampleRate: Math.min(1, Math.max(0, vscode.workspace.getConfiguration('mlops.serving').get<number>('logSampleRate', 1))) } }));
-        log.info(`Endpoint ${info.name} serves ${uri} (version ${info.version}) at ${info.url}`);
+        const { pickOnlineFeatures } = await import('./pickOnlineFeatures');
+        const lookups = await pickOnlineFeatures(opened.store, uri, log);
+        if (!lookups) return;
+        const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: starting an endpoint for ${uri}` }, () => opened.manager.start({ uri, port: portText === '' ? 0 : Number(portText), limits: { logSampleRate: Math.min(1, Math.max(0, vscode.workspace.getConfiguration('mlops.serving').get<number>('logSampleRate', 1))) }, ...lookups }));
+        log.info(`Endpoint ${info.name} serves ${uri} (version ${info.version}) at ${info.url}${info.features ? `, looking up ${info.features.views.join(', ')} from ${info.features.file}` : ''}`);
         const choice = await vscode.window.showInformationMessage(`MLOps: ${info.name} serves version ${info.version} at ${info.url}/invocations`, 'Copy URL', 'Send Sample Request');
         if (choice === 'Copy URL') await vscode.env.clipboard.writeText(`${info.url}/invocations`);
         if (choice === 'Send Sample Request') await vscode.commands.executeCommand('mlops.sendSampleRequest', { kind: 'running', endpoint: info });
@@ -100,7 +103,10 @@ export function registerEndpointsCommands(deps: EndpointsCommandDependencies): v
       const opened = await withManager('restart the endpoint');
       if (!opened || 'message' in opened) return;
       if (node?.kind === 'stopped') {
-        await vscode.commands.executeCommand('mlops.serveModel', node.uri);
+        // Same model URI, port and online feature lookups as before it stopped.
+        await vscode.window
+          .withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: starting ${node.name} again` }, () => opened.manager.startRecorded(node.name))
+          .then(undefined, (error: unknown) => vscode.window.showErrorMessage(`MLOps: ${node.name} did not start: ${errorText(error)}`));
         return;
       }
       const name = await pickEndpoint(service, node);

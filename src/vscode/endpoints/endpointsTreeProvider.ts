@@ -49,6 +49,7 @@ export class EndpointsTreeProvider implements vscode.TreeDataProvider<EndpointNo
         `- model: \`${e.uri}\` → version ${e.version}${e.followsAlias ? ' (follows the alias)' : ''}`,
         `- requests: ${s.requests}, errors: ${s.errors}, p50 ${latency(s.p50Ms)}, p99 ${latency(s.p99Ms)}`,
         `- restarts: ${e.restarts}`,
+        ...(e.features ? [`- looks up online features: ${e.features.views.join(', ')} (\`${vscode.workspace.asRelativePath(e.features.file)}\`${e.features.source === 'lineage' ? ', the views it was trained from' : ''})`] : []),
         ...(e.detail ? [`- ${e.detail}`] : []),
       ].join('\n'),
     );
