@@ -52,7 +52,7 @@ export function registerTrainCommand(program: Command): void {
       let result: TrainingResult;
       let modelDir: string;
       try {
-        result = await runTraining({ store: store.tracking, specPath, backend, signal: controller.signal, onProgress, ...(options.experiment ? { experimentName: options.experiment } : {}) });
+        result = await runTraining({ store: store.tracking, workspaceStore: store, specPath, backend, signal: controller.signal, onProgress, ...(options.experiment ? { experimentName: options.experiment } : {}) });
         const artifactUri = (await store.tracking.getRun(result.runId)).info.artifactUri;
         modelDir = artifactUri.startsWith('file:') ? join(fileURLToPath(artifactUri), result.modelArtifactPath) : `${artifactUri}/${result.modelArtifactPath}`;
       } catch (error) {

@@ -1,4 +1,5 @@
-import { basename } from 'node:path';
+import { mkdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { readTable } from '../data/tableReader';
 import { classificationCurves, regressionCurves, type EvaluationCurves } from '../evaluation/evaluationCurves';
 import { evaluateClassifier, evaluateRegressor, evaluationMetrics, type EvaluationReport } from '../evaluation/evaluationReport';
@@ -13,6 +14,7 @@ import type { SpecOverrides } from './specOverrides';
 import { tfjsModelFiles } from './tfjsModelFiles';
 import { trainNetwork } from './tfTrainer';
 import type { TrainEvent } from './trainingEvents';
+import type { FeatureSelection, FeatureSetDataset, TrainSpec } from './trainSpec';
 import { parseTrainSpec } from './trainSpecParser';
 
 export interface TrainJobInput {
@@ -23,6 +25,8 @@ export interface TrainJobInput {
   readonly wasmDir?: string;
   /** dotted-path overrides, e.g. from a tuning trial */
   readonly overrides?: SpecOverrides;
+  /** for a feature-set dataset: the workspace store folder (its features/ hold the materialized views) and where to write the built set */
+  readonly featureSet?: { readonly storeDir: string; readonly output: string };
 }
 
 export interface TrainJobResult {
@@ -41,14 +45,34 @@ export interface TrainJobResult {
 }
 
 /**
+ * Builds the point-in-time training set of a feature-set dataset (in this worker: the join reads
+ * every selected view's history). With `features: all` the entity keys and the event time are not
+ * features: they identify rows, and a model must not learn from them.
+ */
+async function buildFeatureSetDataset(spec: TrainSpec, input: TrainJobInput): Promise<{ spec: TrainSpec; path: string; views: string[] }> {
+  const featureSet = spec.featureSet as FeatureSetDataset;
+  if (!input.featureSet) throw new Error(`${spec.datasetAsWritten}: a feature-set dataset needs the workspace store (it holds the materialized features); train inside the workspace`);
+  const { loadFeatureRepo } = await import('../features/featureSpecParser');
+  const { buildTrainingSet, parseFeatureRefs } = await import('../features/trainingSetBuilder');
+  const repo = await loadFeatureRepo(featureSet.features);
+  await mkdir(dirname(input.featureSet.output), { recursive: true });
+  const result = await buildTrainingSet(repo, input.featureSet.storeDir, featureSet.entities, parseFeatureRefs(featureSet.select.join(',')), input.featureSet.output, { timestampColumn: featureSet.timestamp });
+  const identifiers = [featureSet.timestamp, ...new Set(repo.views.filter((v) => result.views.includes(v.name)).flatMap((v) => v.joinKeys))];
+  const features: FeatureSelection =
+    spec.features.mode === 'all' ? { mode: 'exclude', columns: identifiers } : spec.features.mode === 'exclude' ? { mode: 'exclude', columns: [...new Set([...spec.features.columns, ...identifiers])] } : spec.features;
+  return { spec: { ...spec, features }, path: result.output, views: result.views };
+}
+
+/**
  * Runs inside a worker process: reads and checks the data (every problem thrown before training),
  * trains on the selected backend while streaming progress, evaluates on the test split, and
  * returns the model package as in-memory files for the parent to store.
  */
 export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent) => void): Promise<TrainJobResult> {
   const parsed = parseTrainSpec(input.specText, input.specPath, input.overrides);
-  const spec = parsed.spec;
-  const table = await readTable(spec.dataset, { columnKinds: spec.columnKinds, displayName: spec.datasetAsWritten });
+  const built = parsed.spec.featureSet ? await buildFeatureSetDataset(parsed.spec, input) : undefined;
+  const spec = built?.spec ?? parsed.spec;
+  const table = await readTable(built?.path ?? spec.dataset, { columnKinds: spec.columnKinds, displayName: spec.datasetAsWritten });
   const data = prepareData(table, spec, basename(input.specPath), parsed.locate);
   const classCount = data.classes.length;
   const layers = buildArchitecture(spec, data.task, data.preprocessing.width, classCount);
@@ -60,6 +84,7 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     task: data.task,
     classes: data.classes,
     datasetDigest: table.digest,
+    ...(built ? { trainingSet: { path: built.path, views: built.views, rows: table.rowCount } } : {}),
     rows: { total: table.rowCount, dropped: data.droppedRows, train: data.train.count, validation: data.validation.count, test: data.test.count },
     features: data.featureColumns.map((c) => ({ name: c.name, kind: c.kind })),
     columns: table.columns.map((c) => ({ name: c.name, kind: c.kind, missing: c.missing })),

@@ -35,6 +35,17 @@ export interface EarlyStoppingSpec {
   restoreBestWeights: boolean;
 }
 
+export interface FeatureSetDataset {
+  /** absolute path of the features.yaml */
+  features: string;
+  /** absolute path of the entity rows: join keys, event timestamp, target */
+  entities: string;
+  /** VIEW:FEATURE or VIEW:* */
+  select: string[];
+  /** the entity file's event-time column */
+  timestamp: string;
+}
+
 export interface TrainSpec {
   experiment: string;
   runName?: string;
@@ -42,6 +53,11 @@ export interface TrainSpec {
   dataset: string;
   /** the dataset as written in the spec (for messages and params) */
   datasetAsWritten: string;
+  /**
+   * The dataset is a point-in-time training set built from materialized features; `dataset` is
+   * then the entity file, and training reads the set built from it.
+   */
+  featureSet?: FeatureSetDataset;
   target: string;
   task?: TaskKind;
   features: FeatureSelection;

@@ -168,7 +168,7 @@ function at(node: Node | undefined, position: (offset: number) => { line: number
 interface RawSpec {
   experiment?: string;
   name?: string;
-  dataset: string;
+  dataset: string | { features: string; entities: string; select: string[]; timestamp?: string };
   target: string;
   task?: 'classification' | 'regression';
   features?: 'all' | string[] | { exclude: string[] };
@@ -187,6 +187,17 @@ interface RawSpec {
   class_weights?: 'balanced' | Record<string, number>;
   seed?: number;
   log_every_n_batches?: number;
+}
+
+/** The data file, or the entity file of a feature-set dataset (training reads the set built from it). */
+function datasetOf(dataset: RawSpec['dataset'], specPath: string): Pick<TrainSpec, 'dataset' | 'datasetAsWritten' | 'featureSet'> {
+  const folder = dirname(specPath);
+  if (typeof dataset === 'string') return { dataset: resolve(folder, dataset), datasetAsWritten: dataset };
+  return {
+    dataset: resolve(folder, dataset.entities),
+    datasetAsWritten: `${dataset.entities} + ${dataset.select.join(', ')}`,
+    featureSet: { features: resolve(folder, dataset.features), entities: resolve(folder, dataset.entities), select: [...dataset.select], timestamp: dataset.timestamp ?? 'event_timestamp' },
+  };
 }
 
 /** Fills defaults (the same ones the schema documents) and resolves the dataset path. */
@@ -215,8 +226,7 @@ function normalize(raw: RawSpec, specPath: string): TrainSpec {
   const impute = raw.preprocessing?.impute;
   const spec: TrainSpec = {
     experiment: raw.experiment ?? basename(specPath).replace(/\.train\.ya?ml$/i, '').replace(/\.ya?ml$/i, ''),
-    dataset: resolve(dirname(specPath), raw.dataset),
-    datasetAsWritten: raw.dataset,
+    ...datasetOf(raw.dataset, specPath),
     target: raw.target,
     features,
     columnKinds: raw.columns ?? {},

@@ -8,6 +8,8 @@ export interface TrainReadyEvent {
   readonly task: TaskKind;
   readonly classes: readonly string[];
   readonly datasetDigest: string;
+  /** the point-in-time training set the job built from a feature-set dataset (what it trained on) */
+  readonly trainingSet?: { readonly path: string; readonly views: readonly string[]; readonly rows: number };
   readonly rows: { readonly total: number; readonly dropped: number; readonly train: number; readonly validation: number; readonly test: number };
   readonly features: readonly { readonly name: string; readonly kind: 'numeric' | 'categorical' }[];
   readonly columns: readonly { readonly name: string; readonly kind: 'numeric' | 'categorical'; readonly missing: number }[];

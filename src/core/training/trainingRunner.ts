@@ -1,5 +1,7 @@
+import { basename, join } from 'node:path';
 import { ChildJobError, JobCancelledError, runChildJob } from '../process/childJob';
 import type { BackendName, BackendPreference } from '../process/workerProtocol';
+import type { WorkspaceStore } from '../store/workspaceStore';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
 import type { EvaluationReport } from '../evaluation/evaluationReport';
@@ -51,6 +53,12 @@ export interface TrainingOptions {
   /** makes the run a child run (a tuning trial) */
   readonly parentRunId?: string;
   readonly extraTags?: readonly Tag[];
+  /**
+   * The workspace store, for a spec whose dataset is a feature set: its features/ hold the
+   * materialized views, the built training set is kept under it, and its lineage links the views
+   * to the set the run trained on.
+   */
+  readonly workspaceStore?: WorkspaceStore;
   /** worker entry override (tests) */
   readonly workerEntry?: string;
   readonly wasmDir?: string;
@@ -153,12 +161,20 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
         });
         runId = run.info.runId;
         await store.logBatch({ runId, params: specParams(spec, event) });
+        if (event.trainingSet && options.workspaceStore) {
+          const built = event.trainingSet;
+          const [{ lineageFor }, { featureSetNode }, { datasetNode }] = await Promise.all([import('../registry/registryAccess'), import('../features/featureLineage'), import('../lineage/lineageNodes')]);
+          await lineageFor(options.workspaceStore).record(
+            built.views.map((view) => ({ from: featureSetNode(view), to: datasetNode(event.datasetDigest), relation: 'built' })),
+            { [`dataset:${event.datasetDigest}`]: basename(built.path) },
+          );
+        }
         await store.logInputs(runId, [
           {
             name: spec.datasetAsWritten,
             digest: event.datasetDigest,
             sourceType: 'local',
-            source: spec.dataset,
+            source: event.trainingSet?.path ?? spec.dataset,
             schema: JSON.stringify({ columns: event.columns }),
             profile: JSON.stringify({ rows: event.rows.total, dropped: event.rows.dropped, train: event.rows.train, validation: event.rows.validation, test: event.rows.test }),
             context: 'training',
@@ -192,7 +208,10 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   }, HEARTBEAT_MS);
   let result: TrainJobResult;
   try {
-    result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}) }, {
+    const featureSet = spec.featureSet && options.workspaceStore
+      ? { storeDir: options.workspaceStore.dir, output: join(options.workspaceStore.dir, 'training-sets', `${basename(options.specPath).replace(/\.train\.ya?ml$/i, '')}-${Date.now()}.csv`) }
+      : undefined;
+    result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}) }, {
       onEvent,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
