@@ -193,6 +193,10 @@ describe('runs panel webview: table', () => {
     await panel.page.waitForFunction(() => (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.method === 'setStarred'));
     const star = (await panel.posted()).find((m) => m.method === 'setStarred')!;
     assert.deepEqual(star.params, { runIds: [runs[1]!.info.runId], starred: true });
+    // a run that trained a model can be registered from its details
+    await details.getByRole('button', { name: 'Register Model' }).click();
+    await panel.page.waitForFunction(() => (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.method === 'registerModel'));
+    assert.deepEqual((await panel.posted()).find((m) => m.method === 'registerModel')?.params, { runId: runs[1]!.info.runId });
     await panel.page.close();
   });
 

@@ -70,7 +70,7 @@ export function syntheticRuns(options: SyntheticOptions): Run[] {
       { key: 'mlflow.runName', value: `${optimizer}-lr${lr}-${i}` },
       { key: 'team', value: i % 2 === 0 ? 'vision' : 'nlp' },
       ...(i % 7 === 0 ? [{ key: 'mlops.starred', value: 'true' }] : []),
-      ...(i === 1 ? [{ key: 'mlflow.note.content', value: 'Baseline for the Q4 report' }] : []),
+      ...(i === 1 ? [{ key: 'mlflow.note.content', value: 'Baseline for the Q4 report' }, { key: 'mlops.model', value: 'model' }] : []),
     ];
     for (let t = 0; t < (options.extraTags ?? 0); t++) tags.push({ key: `t_${String(t).padStart(3, '0')}`, value: `v${Math.floor(rand() * 5)}` });
     const status = STATUSES[i % STATUSES.length]!;

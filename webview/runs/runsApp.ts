@@ -393,6 +393,10 @@ export class RunsApp {
     else this.host.notify('deleteRuns', { runIds });
   }
 
+  registerModel(runId: string): void {
+    this.host.notify('registerModel', { runId });
+  }
+
   async exportCsv(): Promise<void> {
     try {
       const result = await this.host.request('exportCsv', { query: this.query(), columnIds: this.shown.map((c) => c.id) });

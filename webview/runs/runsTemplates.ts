@@ -271,6 +271,9 @@ export function renderDetails(app: RunsApp): TemplateResult {
       <button class="icon-button" title=${d.starred ? 'Unstar' : 'Star'} aria-label=${d.starred ? 'Unstar' : 'Star'} @click=${() => app.action(d.starred ? 'unstar' : 'star', [d.runId])}><span class="codicon codicon-${d.starred ? 'star-full' : 'star-empty'}"></span></button>
       <button class="icon-button" title="Rename" aria-label="Rename" @click=${() => app.action('rename', [d.runId])}><span class="codicon codicon-edit"></span></button>
       <button class="icon-button" title="Edit note" aria-label="Edit note" @click=${() => app.action('note', [d.runId])}><span class="codicon codicon-note"></span></button>
+      ${d.tags.some((t) => t.key === 'mlops.model')
+        ? html`<button class="icon-button" title="Register Model… (as the next version of a registered model)" aria-label="Register Model" data-testid="register-model" @click=${() => app.registerModel(d.runId)}><span class="codicon codicon-package"></span></button>`
+        : nothing}
       <button class="icon-button" title="Close" aria-label="Close details" @click=${() => app.closeDetails()}><span class="codicon codicon-close"></span></button>
     </header>
     <p class="subtle"><span class="status-${d.status}">${d.status.toLowerCase()}</span> · ${new Date(d.startTime).toLocaleString()} · ${formatDuration(d.endTime === null ? undefined : d.endTime - d.startTime)} · <code>${d.runId}</code></p>

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
-import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingResult } from '../../core/training/trainingRunner';
+import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingRegistration, type TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 
 /** at most one progress line per this many ms, plus every epoch when epochs are slow */
@@ -65,7 +65,7 @@ export function registerTrainCommand(program: Command): void {
         await store.close();
       }
       if (globals.json) {
-        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, ...(result.registration ? { registration: result.registration } : {}) }, null, 2)}\n`);
         return;
       }
       const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));
@@ -73,7 +73,16 @@ export function registerTrainCommand(program: Command): void {
         `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} epochs${result.stoppedEarly ? ', stopped early' : ''})`,
         ...shown.map(([k, v]) => `  ${k.padEnd(22)} ${Number.isInteger(v) ? v : v.toFixed(4)}`),
         `model package  ${modelDir}`,
+        ...(result.registration ? [describeRegistration(result.registration)] : []),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);
     });
+}
+
+/** One line for the spec's `register:` outcome. */
+function describeRegistration(registration: TrainingRegistration): string {
+  if ('error' in registration) return `not registered   ${registration.error}`;
+  const uri = `models:/${registration.name}/${registration.version}`;
+  if (registration.reviewId !== undefined) return `registered     ${uri}; review #${registration.reviewId} requested to point @${registration.alias} at it`;
+  return `registered     ${uri}${registration.alias ? ` (@${registration.alias})` : ''}`;
 }

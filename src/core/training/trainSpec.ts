@@ -58,6 +58,8 @@ export interface TrainSpec {
    * then the entity file, and training reads the set built from it.
    */
   featureSet?: FeatureSetDataset;
+  /** register the run's model after a successful run (and point an alias at it) */
+  register?: { model: string; alias?: string };
   target: string;
   task?: TaskKind;
   features: FeatureSelection;

@@ -187,6 +187,7 @@ interface RawSpec {
   class_weights?: 'balanced' | Record<string, number>;
   seed?: number;
   log_every_n_batches?: number;
+  register?: { model: string; alias?: string };
 }
 
 /** The data file, or the entity file of a feature-set dataset (training reads the set built from it). */
@@ -227,6 +228,7 @@ function normalize(raw: RawSpec, specPath: string): TrainSpec {
   const spec: TrainSpec = {
     experiment: raw.experiment ?? basename(specPath).replace(/\.train\.ya?ml$/i, '').replace(/\.ya?ml$/i, ''),
     ...datasetOf(raw.dataset, specPath),
+    ...(raw.register ? { register: { model: raw.register.model, ...(raw.register.alias ? { alias: raw.register.alias } : {}) } } : {}),
     target: raw.target,
     features,
     columnKinds: raw.columns ?? {},

@@ -76,6 +76,34 @@ export interface TrainingResult {
   readonly datasetDigest: string;
   /** artifact path of the model package inside the run */
   readonly modelArtifactPath: string;
+  /** the spec's `register:` outcome: the new version (and its alias or review), or why it was not registered */
+  readonly registration?: TrainingRegistration;
+}
+
+export type TrainingRegistration =
+  | { readonly name: string; readonly version: number; readonly alias?: string; readonly reviewId?: number }
+  | { readonly error: string };
+
+/**
+ * The spec's `register:` after a FINISHED run. A failure here does not undo the run: it is
+ * reported next to it (the model can still be registered by hand).
+ */
+async function registerTrained(options: TrainingOptions, register: NonNullable<TrainSpec['register']>, runId: string): Promise<TrainingRegistration> {
+  if (!options.workspaceStore) return { error: `register: needs the workspace store (the registry lives there); register run ${runId} by hand` };
+  try {
+    const { modelRegistryFor } = await import('../registry/registryAccess');
+    const registry = modelRegistryFor(options.workspaceStore);
+    const version = await registry.registerVersion(runId, register.model);
+    if (!register.alias) return { name: version.name, version: version.version };
+    if (registry.getModel(version.name).requireReview) {
+      const review = await registry.requestReview(version.name, register.alias, version.version, `trained from ${basename(options.specPath)} (register: in the spec)`);
+      return { name: version.name, version: version.version, alias: register.alias, reviewId: review.reviewId };
+    }
+    await registry.setAlias(version.name, register.alias, version.version);
+    return { name: version.name, version: version.version, alias: register.alias };
+  } catch (error) {
+    return { error: `register: ${error instanceof Error ? error.message : String(error)}` };
+  }
 }
 
 /** The spec or the data is unusable; nothing was trained and no run was created. */
@@ -259,8 +287,10 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     throw new TrainingFailedError(`saving the run failed: ${message}`, finishedRunId, '');
   }
   const metrics = { ...result.finalMetrics, ...result.testMetrics };
+  const registration = spec.register ? await registerTrained(options, spec.register, finishedRunId) : undefined;
   report({ phase: 'finished', fraction: 1, metrics });
   return {
+    ...(registration ? { registration } : {}),
     runId: finishedRunId,
     experimentId,
     backend: result.backend,

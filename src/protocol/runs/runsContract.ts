@@ -209,6 +209,8 @@ export interface RunsContract {
     setStarred: { runIds: string[]; starred: boolean };
     renameRun: { runId: string };
     editNote: { runId: string };
+    /** register the run's model package as a version (the Models view's "Register Model…" flow) */
+    registerModel: { runId: string };
     deleteRuns: { runIds: string[] };
     saveLayout: { layout: ColumnLayout };
   };

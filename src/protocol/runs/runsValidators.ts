@@ -38,6 +38,7 @@ export const runsValidators: ContractValidators<RunsContract> = {
     setStarred: z.strictObject({ runIds: z.array(runId).check(z.minLength(1), z.maxLength(MAX_TABLE_RUNS)), starred: z.boolean() }),
     renameRun: z.strictObject({ runId }),
     editNote: z.strictObject({ runId }),
+    registerModel: z.strictObject({ runId }),
     deleteRuns: z.strictObject({ runIds: z.array(runId).check(z.minLength(1), z.maxLength(MAX_TABLE_RUNS)) }),
     saveLayout: z.strictObject({ layout }),
   },

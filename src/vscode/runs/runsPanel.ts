@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import {
   RUNS_VIEW_TYPE,
@@ -118,6 +119,10 @@ export class RunsPanel extends PanelHost<RunsContract> {
     },
     editNote: async ({ runId }) => {
       await openRunNote(await (await this.tracking()).getRun(runId));
+    },
+    registerModel: async ({ runId }) => {
+      const run = await (await this.tracking()).getRun(runId);
+      await vscode.commands.executeCommand('mlops.registerModel', { kind: 'run', run } satisfies ExperimentsNode);
     },
     deleteRuns: async ({ runIds }) => {
       const tracking = await this.tracking();

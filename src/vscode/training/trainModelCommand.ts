@@ -79,9 +79,17 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const summary = headlineMetrics(result.metrics);
         deps.log.info(`${specName}: finished in ${seconds} s on the ${result.backend} backend, run ${result.runId}${summary ? `, ${summary}` : ''}`);
+        const registration = result.registration;
+        const registered = !registration ? '' : 'error' in registration ? ` Not registered: ${registration.error}.` : ` Registered models:/${registration.name}/${registration.version}${registration.reviewId !== undefined ? `; review #${registration.reviewId} asks to point @${registration.alias} at it` : registration.alias ? ` as @${registration.alias}` : ''}.`;
+        if (registration && 'error' in registration) deps.log.warn(`${specName}: ${registration.error}`);
+        const card = registration && !('error' in registration) ? 'Open Model Card' : undefined;
         void vscode.window
-          .showInformationMessage(`MLOps: trained ${specName} in ${seconds} s on ${result.backend}${summary ? ` — ${summary}` : ''}.`, 'Open Dashboard', 'Show Logs')
-          .then((choice) => choice && vscode.commands.executeCommand(choice === 'Open Dashboard' ? 'mlops.openDashboard' : 'mlops.showLogs'));
+          .showInformationMessage(`MLOps: trained ${specName} in ${seconds} s on ${result.backend}${summary ? ` — ${summary}` : ''}.${registered}`, ...(card ? [card] : []), 'Open Dashboard', 'Show Logs')
+          .then((choice) => {
+            if (!choice) return;
+            if (choice === card && registration && !('error' in registration)) return vscode.commands.executeCommand('mlops.openModelCard', { name: registration.name, version: registration.version });
+            return vscode.commands.executeCommand(choice === 'Open Dashboard' ? 'mlops.openDashboard' : 'mlops.showLogs');
+          });
         return result;
       },
     );

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -27,6 +27,27 @@ describe('mlops train and mlops tune', () => {
     const out = JSON.parse(r.stdout) as { runId: string; backend: string; metrics: Record<string, number> };
     assert.equal(out.backend, 'js');
     assert.ok((out.metrics.test_r2 ?? 0) > 0.75);
+  });
+
+  test('register: in a spec registers each trained run as the next version and points the alias at it; a review-required model gets a request', () => {
+    const folder = mkdtempSync(join(work, 'register-'));
+    const base = readFileSync(join(root, 'examples', 'penguins.train.yaml'), 'utf8').replace(/^dataset: .*$/m, `dataset: ${join(root, 'examples', 'data', 'penguins.csv')}`).replace(/^epochs: \d+$/m, 'epochs: 5');
+    writeFileSync(join(folder, 'p.train.yaml'), `${base}\nregister:\n  model: penguins\n  alias: challenger\n`);
+    const first = runCli(['--workspace', folder, 'train', join(folder, 'p.train.yaml'), '--backend', 'js']);
+    assert.equal(first.status, 0, first.stderr);
+    assert.match(first.stdout, /^registered {5}models:\/penguins\/1 \(@challenger\)$/m);
+    assert.equal(runCli(['--workspace', folder, 'models', 'require-review', 'penguins', 'on']).status, 0);
+    const second = runCli(['--workspace', folder, '--json', 'train', join(folder, 'p.train.yaml'), '--backend', 'js']);
+    assert.equal(second.status, 0, second.stderr);
+    assert.deepEqual((JSON.parse(second.stdout) as { registration: unknown }).registration, { name: 'penguins', version: 2, alias: 'challenger', reviewId: 1 });
+    const show = runCli(['--workspace', folder, 'models', 'show', 'penguins']);
+    assert.match(show.stdout, /@challenger/);
+    const reviews = runCli(['--workspace', folder, 'models', 'review', 'list', 'penguins']);
+    assert.match(reviews.stdout, /#?1\b[\s\S]*challenger[\s\S]*2/);
+    writeFileSync(join(folder, 'bad.train.yaml'), `${base}\nregister:\n  model: "no spaces please"\n`);
+    const bad = runCli(['--workspace', folder, 'train', join(folder, 'bad.train.yaml')]);
+    assert.equal(bad.status, 2);
+    assert.match(bad.stderr, /bad\.train\.yaml:\d+:\d+: `register\.model`/);
   });
 
   test('a spec error is one line naming file, line and field, with exit code 2', () => {
