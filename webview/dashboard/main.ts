@@ -1,19 +1,15 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { render } from 'lit';
 import type { DashboardAction, DashboardContract, DashboardOverview } from '../../src/protocol/dashboard/dashboardContract';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import { renderDashboard, type DashboardViewModel } from './dashboardView';
 
 interface DashboardState {
   overview?: DashboardOverview;
 }
 
-const api = getVsCodeApi<DashboardState>();
-const host = new HostConnection<DashboardContract>(api);
-const root = document.getElementById('app')!;
-// lit renders after existing children; drop the static "Loading…" placeholder first.
-root.replaceChildren();
+// (startPanel drops the static "Loading…" placeholder: lit renders after existing children.)
+const { api, host, root } = startPanel<DashboardContract, DashboardState>();
 
 // Restored panels paint the last overview at once, then refresh.
 let model: DashboardViewModel = { overview: api.getState()?.overview, loading: true, now: Date.now() };

@@ -3,8 +3,7 @@ import { render } from 'lit';
 import type { DriftContract } from '../../src/protocol/drift/driftContract';
 import { disposeChart } from '../shared/chartHost';
 import { readChartTheme } from '../shared/chartTheme';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import { renderColumnOverTime, renderDistribution, renderShareOverTime } from './driftCharts';
 import { allColumns, DRIFT_STYLES, renderDrift, type DriftViewModel } from './driftView';
 
@@ -15,13 +14,7 @@ interface SavedState {
   selectedColumn?: string;
 }
 
-const api = getVsCodeApi<SavedState>();
-const host = new HostConnection<DriftContract>(api);
-const root = document.getElementById('app')!;
-root.replaceChildren();
-const style = document.createElement('style');
-style.textContent = DRIFT_STYLES;
-document.head.append(style);
+const { api, host, root } = startPanel<DriftContract, SavedState>(DRIFT_STYLES);
 
 let model: DriftViewModel = { loading: true, selectedColumn: api.getState()?.selectedColumn };
 let drawn = new Set<HTMLElement>();

@@ -3,8 +3,7 @@ import { render } from 'lit';
 import type { FeatureCatalogContract, FeatureCatalogEntry } from '../../src/protocol/featureCatalog/featureCatalogContract';
 import { disposeChart } from '../shared/chartHost';
 import { readChartTheme } from '../shared/chartTheme';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import { filterFeatures } from './catalogSearch';
 import { renderFeatureDistribution } from './featureCatalogCharts';
 import { FEATURE_CATALOG_STYLES, renderFeatureCatalog, type FeatureCatalogViewModel } from './featureCatalogView';
@@ -14,13 +13,7 @@ interface SavedState {
   selectedId?: string;
 }
 
-const api = getVsCodeApi<SavedState>();
-const host = new HostConnection<FeatureCatalogContract>(api);
-const root = document.getElementById('app')!;
-root.replaceChildren();
-const style = document.createElement('style');
-style.textContent = FEATURE_CATALOG_STYLES;
-document.head.append(style);
+const { api, host, root } = startPanel<FeatureCatalogContract, SavedState>(FEATURE_CATALOG_STYLES);
 
 const saved = api.getState();
 let model: FeatureCatalogViewModel = { loading: true, query: saved?.query ?? '', selectedId: saved?.selectedId };

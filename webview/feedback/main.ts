@@ -1,8 +1,7 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { render } from 'lit';
 import type { FeedbackContract, FeedbackThumb, SaveFeedbackParams } from '../../src/protocol/feedback/feedbackContract';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import { FEEDBACK_STYLES, renderFeedback, type FeedbackViewModel } from './feedbackView';
 
 interface FeedbackState {
@@ -10,13 +9,7 @@ interface FeedbackState {
   index?: number;
 }
 
-const api = getVsCodeApi<FeedbackState>();
-const host = new HostConnection<FeedbackContract>(api);
-const root = document.getElementById('app')!;
-root.replaceChildren();
-const style = document.createElement('style');
-style.textContent = FEEDBACK_STYLES;
-document.head.append(style);
+const { api, host, root } = startPanel<FeedbackContract, FeedbackState>(FEEDBACK_STYLES);
 
 let model: FeedbackViewModel = { index: api.getState()?.index ?? -1, loading: true, saving: false };
 let commentTimer: ReturnType<typeof setTimeout> | undefined;

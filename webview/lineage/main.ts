@@ -2,8 +2,7 @@ import '@vscode-elements/elements/dist/vscode-button/index.js';
 import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { render } from 'lit';
 import type { LineageContract, LineageNodeRefView, LineageNodeView } from '../../src/protocol/lineage/lineageContract';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import { layoutLineage } from './lineageLayout';
 import { LINEAGE_STYLES } from './lineageStyles';
 import { renderLineage, type LineageViewActions, type LineageViewModel } from './lineageView';
@@ -18,13 +17,7 @@ interface LineageState {
 /** A second click within this time makes a double click (re-root) instead of opening the node. */
 const DOUBLE_CLICK_MS = 250;
 
-const api = getVsCodeApi<LineageState>();
-const host = new HostConnection<LineageContract>(api);
-const root = document.getElementById('app')!;
-root.replaceChildren();
-const style = document.createElement('style');
-style.textContent = LINEAGE_STYLES;
-document.head.append(style);
+const { api, host, root } = startPanel<LineageContract, LineageState>(LINEAGE_STYLES);
 
 let state: LineageState = api.getState() ?? {};
 let model: LineageViewModel = { loading: true, viewport: { x: 0, y: 0, k: 1 }, canGoBack: (state.back?.length ?? 0) > 0, panning: false };

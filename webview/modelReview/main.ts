@@ -3,8 +3,7 @@ import { render } from 'lit';
 import type { ModelReviewContract } from '../../src/protocol/modelReview/modelReviewContract';
 import { readChartTheme } from '../shared/chartTheme';
 import { disposeChart } from '../shared/chartHost';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import { renderEvaluationChart, type EvaluationChartKind } from './evaluationCharts';
 import { MODEL_REVIEW_STYLES, renderModelReview, type ModelReviewViewModel } from './modelReviewView';
 
@@ -15,13 +14,7 @@ interface SavedState {
   onlyDifferences?: boolean;
 }
 
-const api = getVsCodeApi<SavedState>();
-const host = new HostConnection<ModelReviewContract>(api);
-const root = document.getElementById('app')!;
-root.replaceChildren();
-const style = document.createElement('style');
-style.textContent = MODEL_REVIEW_STYLES;
-document.head.append(style);
+const { api, host, root } = startPanel<ModelReviewContract, SavedState>(MODEL_REVIEW_STYLES);
 
 let model: ModelReviewViewModel = { loading: true, onlyDifferences: api.getState()?.onlyDifferences ?? false, now: Date.now() };
 

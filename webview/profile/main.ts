@@ -3,8 +3,7 @@ import { render } from 'lit';
 import type { CorrelationMeasure, ProfileContract } from '../../src/protocol/profile/profileContract';
 import { disposeChart } from '../shared/chartHost';
 import { readChartTheme } from '../shared/chartTheme';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import { renderColumnChart, renderCorrelationChart } from './profileCharts';
 import { defaultMeasure, PROFILE_STYLES, renderProfile, sortedColumns, type ProfileViewModel, type SortKey } from './profileView';
 
@@ -16,13 +15,7 @@ interface SavedState {
   measure?: CorrelationMeasure;
 }
 
-const api = getVsCodeApi<SavedState>();
-const host = new HostConnection<ProfileContract>(api);
-const root = document.getElementById('app')!;
-root.replaceChildren();
-const style = document.createElement('style');
-style.textContent = PROFILE_STYLES;
-document.head.append(style);
+const { api, host, root } = startPanel<ProfileContract, SavedState>(PROFILE_STYLES);
 
 const saved = api.getState();
 let model: ProfileViewModel = { loading: true, selectedColumn: saved?.selectedColumn, measure: saved?.measure, sort: { key: 'order', descending: false } };

@@ -1,20 +1,12 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import type { RunsContract } from '../../src/protocol/runs/runsContract';
-import { HostConnection } from '../shared/hostConnection';
-import { getVsCodeApi } from '../shared/vscodeApi';
+import { startPanel } from '../shared/panelBootstrap';
 import styles from './runs.css';
 import { RunsApp } from './runsApp';
 import type { RunsViewState } from './runsState';
 
-// The panel CSP allows inline styles; the stylesheet travels inside the bundle (esbuild's text loader).
-const style = document.createElement('style');
-style.textContent = styles;
-document.head.append(style);
-
-const api = getVsCodeApi<RunsViewState>();
-const host = new HostConnection<RunsContract>(api);
-const root = document.getElementById('app')!;
-root.replaceChildren();
+// The stylesheet travels inside the bundle (esbuild's text loader).
+const { api, host, root } = startPanel<RunsContract, RunsViewState>(styles);
 const top = document.createElement('div');
 top.className = 'runs-top';
 const bodyRow = document.createElement('div');

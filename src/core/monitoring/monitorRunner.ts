@@ -1,6 +1,5 @@
-import { existsSync, type Dirent } from 'node:fs';
-import { readdir } from 'node:fs/promises';
-import { basename, join, resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { basename, resolve } from 'node:path';
 import { DriftInputError } from '../drift/columnDrift';
 import { computeDriftReport } from '../drift/driftReport';
 import { readDriftTable } from '../drift/driftSources';
@@ -9,6 +8,7 @@ import { modelVersionNode } from '../lineage/lineageNodes';
 import { lineageFor, modelRegistryFor } from '../registry/registryAccess';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { SpecError } from '../training/specErrors';
+import { findSpecFiles } from '../workspace/specFileFinder';
 import { saveDriftReport } from './driftHistory';
 import { endpointTrafficTable } from './endpointTraffic';
 import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
@@ -93,25 +93,8 @@ export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions =
 }
 
 /** Every *.monitor.yaml under `folder` (not descending into node_modules or dot-folders). */
-export async function findMonitorSpecs(folder: string, depth = 4): Promise<string[]> {
-  const found: string[] = [];
-  const walk = async (dir: string, level: number): Promise<void> => {
-    let entries: Dirent[];
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    for (const entry of entries) {
-      if (entry.isDirectory()) {
-        if (level < depth && !entry.name.startsWith('.') && entry.name !== 'node_modules') await walk(join(dir, entry.name), level + 1);
-      } else if (entry.name.endsWith(MONITOR_SPEC_SUFFIX)) {
-        found.push(join(dir, entry.name));
-      }
-    }
-  };
-  await walk(folder, 0);
-  return found.sort();
+export function findMonitorSpecs(folder: string, depth = 4): Promise<string[]> {
+  return findSpecFiles(folder, (name) => name.endsWith(MONITOR_SPEC_SUFFIX), depth);
 }
 
 /** A monitor named by file path or by name (searched in the workspace). */
