@@ -4,7 +4,19 @@ const M = 1 << P;
 const ALPHA = 0.7213 / (1 + 1.079 / M);
 
 export class HyperLogLog {
-  private readonly registers = new Uint8Array(M);
+  constructor(private readonly registers: Uint8Array = new Uint8Array(M)) {}
+
+  /** The registers (to send a sketch across a worker boundary). */
+  get state(): Uint8Array {
+    return this.registers;
+  }
+
+  /** The union: the same registers as one sketch fed both streams. */
+  merge(other: HyperLogLog): void {
+    const a = this.registers;
+    const b = other.registers;
+    for (let i = 0; i < M; i++) if (b[i]! > a[i]!) a[i] = b[i]!;
+  }
 
   /** `hash` is a 53-bit hash (byteCells.ts): its low bits pick the register, its high bits give the rank. */
   add(hash: number): void {
