@@ -120,8 +120,9 @@ export function hashNumber(value: number): number {
   scratch[0] = value === 0 ? 0 : value;
   const lo = scratchWords[0]!;
   const hi = scratchWords[1]!;
-  const a = fmix32(lo ^ fmix32(hi ^ 0x9e3779b9));
-  const b = fmix32(hi ^ fmix32(lo + 0x7f4a7c15));
+  // two finalizer rounds (not four): each lane mixes both words through a multiply first
+  const a = fmix32(lo ^ Math.imul(hi ^ 0x9e3779b9, 0xcc9e2d51));
+  const b = fmix32(hi ^ Math.imul(lo + 0x7f4a7c15, 0x1b873593));
   return (a & 0x1fffff) * 4294967296 + b;
 }
 

@@ -1,5 +1,5 @@
 /** Feeds scanned CSV rows into a ProfileBuilder by column kind, reading cells straight from bytes. */
-import { hashBytes, hashNumber, isMissingBytes, parseNumberBytes } from './byteCells';
+import { hashBytes, isMissingBytes, parseNumberBytes } from './byteCells';
 import { fieldText, type ScannedRow } from './csvScanner';
 import { ProfileBuilder, type ProfileBuilderOptions } from './profileBuilder';
 import type { ProfileColumnType } from './profileTypes';
@@ -9,7 +9,6 @@ import type { ProfileColumnType } from './profileTypes';
 const parseNumber = parseNumberBytes;
 const isMissing = isMissingBytes;
 const hashOfBytes = hashBytes;
-const hashOfNumber = hashNumber;
 
 const enum Kind {
   Number,
@@ -41,7 +40,7 @@ export class CsvRowFeeder {
       const kind = kinds[col]!;
       if (kind === Kind.Number) {
         const v = parseNumber(buf, s, e);
-        if (v === v) b.number(col, v, hashOfNumber(v));
+        if (v === v) b.number(col, v);
         else if (isMissing(buf, s, e)) b.missing(col);
         else b.mismatch(col, row.line);
       } else if (kind === Kind.Text) {
@@ -50,7 +49,7 @@ export class CsvRowFeeder {
       } else if (s === e || isMissing(buf, s, e)) b.missing(col);
       else {
         const t = Date.parse(fieldText(row, col));
-        if (t === t) b.number(col, t, hashOfNumber(t));
+        if (t === t) b.number(col, t);
         else b.mismatch(col, row.line);
       }
     }

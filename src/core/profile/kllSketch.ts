@@ -4,12 +4,17 @@
  * value, so small columns get exact quantiles. Hand-written: no npm package was cleared for
  * this; @datadog/sketches-js (DDSketch) would be the candidate to replace it.
  *
- * Speed: level 0 is an unsorted buffer of at least k values (the textbook shrinking level-0
- * compactor of 8 items meant a sort every 8 values, the profiler's hottest function); levels
- * above it are kept sorted, so a compaction sorts only level 0 and merges linearly upwards.
- * A bigger level 0 only lowers the rank error. Sketches merge (parallel profiling).
+ * Speed (sorting was the profiler's hottest function): the lowest compactor is an unsorted
+ * buffer of at least k values and the levels above it are kept sorted, so a compaction sorts
+ * one buffer and merges linearly upwards. Once the sketch is tall, the bottom levels (those at
+ * the minimum capacity) are replaced by a sampler, as in the paper: one value chosen at random
+ * from each block of 2^base values enters level `base` with weight 2^base, so most values cost
+ * a counter step. Sketches merge (parallel profiling) with the same error bound.
  */
 import { sortFloat64 } from './float64QuickSort';
+
+/** Levels this far below the top keep the minimum capacity, so they are sampled instead. */
+const SAMPLED_DEPTH = 10;
 
 /** A sketch as plain data, to cross a worker boundary (structured clone). */
 export interface KllState {
@@ -24,11 +29,16 @@ export class KllSketch {
   private sizes: number[] = [0];
   private count = 0;
   private seed = 0x2545f491;
-  private level0Capacity: number;
+  /** the level new values enter (unsorted); every other level is sorted */
+  private base = 0;
+  private baseCapacity: number;
+  private blockSize = 1;
+  private blockPos = 0;
+  private blockPick = 0;
   private scratch: Float64Array = new Float64Array(0);
 
   constructor(private readonly k = 256) {
-    this.level0Capacity = this.capacity(0);
+    this.baseCapacity = this.capacity(0);
   }
 
   get n(): number {
@@ -37,15 +47,25 @@ export class KllSketch {
 
   add(value: number): void {
     this.count++;
-    let size = this.sizes[0]!;
-    if (size >= this.level0Capacity) {
-      this.compress();
-      size = this.sizes[0]!;
+    if (this.blockSize > 1) {
+      const pos = this.blockPos++;
+      if (this.blockPos === this.blockSize) {
+        this.blockPos = 0;
+        this.blockPick = this.randomBelow(this.blockSize);
+      }
+      if (pos !== this.blockPick) return;
     }
-    let level0 = this.levels[0]!;
-    if (size === level0.length) level0 = this.ensure(0, 1);
-    level0[size] = value;
-    this.sizes[0] = size + 1;
+    const b = this.base;
+    let size = this.sizes[b]!;
+    if (size >= this.baseCapacity) {
+      this.compress();
+      size = this.sizes[this.base]!;
+    }
+    const h = this.base;
+    let buf = this.levels[h]!;
+    if (size === buf.length) buf = this.ensure(h, 1);
+    buf[size] = value;
+    this.sizes[h] = size + 1;
   }
 
   /** Adds every value of `other` (rank error stays that of one sketch over all the values). */
@@ -55,19 +75,26 @@ export class KllSketch {
       const size = other.sizes[h]!;
       if (size === 0) continue;
       while (this.levels.length <= h) this.addLevel();
-      if (h === 0) {
-        const level0 = this.ensure(0, size);
-        level0.set(other.levels[0]!.subarray(0, size), this.sizes[0]!);
-        this.sizes[0]! += size;
-      } else this.mergeSorted(h, other.levels[h]!, 0, size, 1);
+      let from = other.levels[h]!;
+      if (h === other.base) {
+        from = from.slice(0, size);
+        sortFloat64(from, 0, size);
+      }
+      if (h === this.base) {
+        const buf = this.ensure(h, size);
+        buf.set(from.subarray(0, size), this.sizes[h]!);
+        this.sizes[h]! += size;
+      } else this.mergeSorted(h, from, 0, size, 1);
     }
-    this.level0Capacity = this.capacity(0);
     // a sketch may hold exactly its capacity (as a single pass does before its next value)
-    while (this.levels.some((_, h) => this.sizes[h]! > (h === 0 ? this.level0Capacity : this.capacity(h)))) this.compress();
+    while (this.levels.some((_, h) => this.sizes[h]! > (h === this.base ? this.baseCapacity : this.capacity(h)))) this.compress();
   }
 
   toState(): KllState {
-    return { k: this.k, count: this.count, seed: this.seed, levels: this.levels.map((buf, h) => buf.slice(0, this.sizes[h]!)) };
+    // the unsorted level is sent sorted, so every level of a state is sorted
+    const levels = this.levels.map((buf, h) => buf.slice(0, this.sizes[h]!));
+    sortFloat64(levels[this.base]!, 0, levels[this.base]!.length);
+    return { k: this.k, count: this.count, seed: this.seed, levels };
   }
 
   static fromState(state: KllState): KllSketch {
@@ -76,29 +103,48 @@ export class KllSketch {
     sketch.seed = state.seed;
     sketch.levels = state.levels.map((l) => (l.length > 0 ? Float64Array.from(l) : new Float64Array(8)));
     sketch.sizes = state.levels.map((l) => l.length);
-    sketch.level0Capacity = sketch.capacity(0);
+    sketch.updateBase();
     return sketch;
   }
 
   private capacity(level: number): number {
     const height = this.levels.length;
     const c = Math.max(8, Math.ceil(this.k * (2 / 3) ** (height - 1 - level)));
-    return level === 0 ? Math.max(c, this.k) : c;
+    return level === this.base ? Math.max(c, this.k) : c;
   }
 
   private addLevel(): void {
     this.levels.push(new Float64Array(this.k));
     this.sizes.push(0);
-    this.level0Capacity = this.capacity(0);
+    this.updateBase();
   }
 
-  private random(): number {
+  /** Moves the entry level up as the sketch grows (levels below it keep what they hold, sorted). */
+  private updateBase(): void {
+    const base = Math.max(0, this.levels.length - SAMPLED_DEPTH);
+    if (base !== this.base) {
+      const old = this.base;
+      sortFloat64(this.levels[old]!, 0, this.sizes[old]!);
+      // the new entry level is sorted already, which an unsorted level tolerates
+      this.base = base;
+      this.blockSize = 2 ** base;
+      this.blockPos = 0;
+      this.blockPick = this.randomBelow(this.blockSize);
+    }
+    this.baseCapacity = this.capacity(this.base);
+  }
+
+  private nextSeed(): number {
     let x = this.seed;
     x ^= x << 13;
     x ^= x >>> 17;
     x ^= x << 5;
     this.seed = x >>> 0;
-    return this.seed & 1;
+    return this.seed;
+  }
+
+  private randomBelow(n: number): number {
+    return n === 1 ? 0 : Math.floor((this.nextSeed() / 4294967296) * n);
   }
 
   private compress(): void {
@@ -107,21 +153,22 @@ export class KllSketch {
       if (size < this.capacity(h)) continue;
       if (h + 1 === this.levels.length) this.addLevel();
       const items = this.levels[h]!;
-      if (h === 0) sortFloat64(items, 0, size);
-      const offset = this.random();
+      if (h === this.base) sortFloat64(items, 0, size);
+      const offset = this.nextSeed() & 1;
       const pairs = size - (size % 2);
       // every other item of the sorted run moves up with twice the weight
       this.mergeSorted(h + 1, items, offset, pairs, 2);
       if (size % 2 === 1) items[0] = items[size - 1]!;
       this.sizes[h] = size % 2;
     }
-    this.level0Capacity = this.capacity(0);
+    this.baseCapacity = this.capacity(this.base);
   }
 
   /** Merges the sorted items from[start], from[start+step], … (< end) into sorted level `level`. */
   private mergeSorted(level: number, from: Float64Array, start: number, end: number, step: number): void {
     const a = this.levels[level]!;
     const aSize = this.sizes[level]!;
+    if (level === this.base) sortFloat64(a, 0, aSize);
     const incoming = start < end ? Math.ceil((end - start) / step) : 0;
     const total = aSize + incoming;
     if (this.scratch.length < total) this.scratch = new Float64Array(Math.max(total, this.k * 2));

@@ -4,11 +4,15 @@
  * Pearson for the first numeric columns, a reservoir sample for rank and categorical measures,
  * and a hash set of row hashes for duplicates.
  */
+import { hashNumber } from './byteCells';
 import { averageRanks, correlationRatio, cramersV, pearson, spearman } from './associationMeasures';
 import { HyperLogLog } from './hyperLogLog';
 import { KllSketch, type KllState } from './kllSketch';
 import type { ColumnProfile, DataProfile, ProfileColumnType, ProfileWarning, TargetAssociation } from './profileTypes';
 import { isNumericType } from './typeInference';
+
+// bound once: tsx's CommonJS interop makes each call of an imported function a getter call
+const hashOfNumber = hashNumber;
 
 const EXACT_DISTINCT_CAP = 10_000;
 const CATEGORY_CAP = 10_000;
@@ -179,7 +183,7 @@ export class ProfileBuilder {
   }
 
   /** A numeric cell; NaN = missing. */
-  number(col: number, value: number, hash: number): void {
+  number(col: number, value: number): void {
     const c = this.columns[col]!;
     if (c.pearsonSlot >= 0) this.rowValues[c.pearsonSlot] = value;
     if (Number.isNaN(value)) {
@@ -198,10 +202,11 @@ export class ProfileBuilder {
     if (value < c.min) c.min = value;
     if (value > c.max) c.max = value;
     c.kll!.add(value);
-    c.hll.add(hash);
-    if (c.exact !== null) {
+    // the HyperLogLog is only needed once the exact set gives up: it is filled from the set then
+    if (c.exact === null) c.hll.add(hashOfNumber(value));
+    else {
       c.exact.add(value);
-      if (c.exact.size > EXACT_DISTINCT_CAP) c.exact = null;
+      if (c.exact.size > EXACT_DISTINCT_CAP) giveUpExact(c);
     }
     if (this.slot >= 0) c.sampleNumbers![this.slot] = value;
   }
@@ -210,10 +215,10 @@ export class ProfileBuilder {
   text(col: number, hash: number): void {
     const c = this.columns[col]!;
     c.count++;
-    c.hll.add(hash);
-    if (c.exact !== null) {
+    if (c.exact === null) c.hll.add(hash);
+    else {
       c.exact.add(hash);
-      if (c.exact.size > EXACT_DISTINCT_CAP) c.exact = null;
+      if (c.exact.size > EXACT_DISTINCT_CAP) giveUpExact(c);
     }
     const entry = c.categories!.get(hash);
     let value: string | null = null;
@@ -664,15 +669,31 @@ export class ProfileBuilder {
   }
 }
 
+/** Too many distinct values to count exactly: from now on the HyperLogLog, filled with the set's values. */
+function giveUpExact(c: ColumnState): void {
+  addToHll(c, c.exact!);
+  c.exact = null;
+}
+
+/** HyperLogLog registers do not depend on order or repeats, so adding the distinct values later gives the same sketch. */
+function addToHll(c: ColumnState, values: Set<number>): void {
+  // numeric sets hold the values, text sets the hashes of the bytes
+  for (const v of values) c.hll.add(c.numeric ? hashOfNumber(v) : v);
+}
+
 function mergeColumn(c: ColumnState, p: ColumnPartial, lineOffset: number): void {
   c.count += p.count;
   c.missing += p.missing;
-  c.hll.merge(new HyperLogLog(p.hll));
+  // a side's HyperLogLog holds its values only once its exact set gave up (see number())
   if (c.exact !== null && p.exact !== null) {
     for (const v of p.exact) c.exact.add(v);
     // the set only grows, so a single pass would have given up exactly when the union is too big
-    if (c.exact.size > EXACT_DISTINCT_CAP) c.exact = null;
-  } else c.exact = null;
+    if (c.exact.size > EXACT_DISTINCT_CAP) giveUpExact(c);
+  } else {
+    if (c.exact !== null) giveUpExact(c);
+    if (p.exact !== null) addToHll(c, p.exact);
+    else c.hll.merge(new HyperLogLog(p.hll));
+  }
   if (p.n > 0) {
     if (c.n === 0) {
       c.mean = p.mean;
