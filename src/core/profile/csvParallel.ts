@@ -57,6 +57,7 @@ export async function profileCsvInParallel(path: string, options: ProfileOptions
     target: options.target,
     sampleSize: options.sampleSize,
     exactPearsonColumns: options.exactPearsonColumns,
+    expectedRows: estimateRows(pending, total),
     cellText: () => '',
   });
   const bytesDone = new Array<number>(workers).fill(0);
@@ -120,6 +121,13 @@ export async function profileCsvInParallel(path: string, options: ProfileOptions
   }
   options.onProgress?.({ bytesDone: total, bytesTotal: total, rows: merger.rowCount });
   return merger.finish({ bytes: total, elapsedMs: Date.now() - started });
+}
+
+/** Rows in a file of `total` bytes with rows as long as the first ones. */
+export function estimateRows(first: readonly ScannedRow[], total: number): number {
+  let bytes = 0;
+  for (const row of first) bytes += row.rowEnd - row.rowStart;
+  return first.length === 0 ? 0 : Math.ceil((total / Math.max(1, bytes)) * first.length);
 }
 
 function sum(values: readonly number[]): number {

@@ -1,7 +1,7 @@
 /** Profiles a CSV/TSV file by streaming it through the byte scanner into a ProfileBuilder, in parallel ranges when it is big. */
 import { stat } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
-import { profileCsvInParallel } from './csvParallel';
+import { estimateRows, profileCsvInParallel } from './csvParallel';
 import { copyRow, CsvRowFeeder } from './csvRowFeeder';
 import { fieldText, scanCsvFile, type ScannedRow } from './csvScanner';
 import type { DataProfile, ProfileColumnType, ProfileOptions } from './profileTypes';
@@ -43,6 +43,7 @@ export async function profileCsvOnePass(path: string, options: ProfileOptions = 
   let feeder: CsvRowFeeder | undefined;
   let rowsSeen = 0;
 
+  const bytesTotal = await stat(path).then((s) => s.size, () => 0); // (the scanner names a missing file)
   const start = (): CsvRowFeeder => {
     const types: ProfileColumnType[] = names.map((_, col) => inferColumnType(pending.map((row) => fieldText(row, col))));
     const f = new CsvRowFeeder(names, types, {
@@ -51,6 +52,7 @@ export async function profileCsvOnePass(path: string, options: ProfileOptions = 
       target: options.target,
       sampleSize: options.sampleSize,
       exactPearsonColumns: options.exactPearsonColumns,
+      expectedRows: estimateRows(pending, bytesTotal),
     });
     for (const row of pending) f.feed(row);
     pending.length = 0;
@@ -72,7 +74,7 @@ export async function profileCsvOnePass(path: string, options: ProfileOptions = 
       pending.push(copyRow(row));
       if (pending.length >= PROFILE_INFERENCE_ROWS) feeder = start();
     },
-    onProgress: (bytesDone, bytesTotal) => options.onProgress?.({ bytesDone, bytesTotal, rows: rowsSeen }),
+    onProgress: (bytesDone, total) => options.onProgress?.({ bytesDone, bytesTotal: total, rows: rowsSeen }),
   });
   feeder ??= start();
   return feeder.builder.finish({ bytes: scan.bytes, elapsedMs: Date.now() - started });

@@ -65,6 +65,8 @@ export interface ProfileBuilderOptions {
   onRowHash?: (hash: number) => void;
   /** seed of the reservoir sample (each range of a parallel profile draws its own) */
   sampleSeed?: number;
+  /** rows expected (from the file size): the duplicate table starts at its final size instead of doubling its way there */
+  expectedRows?: number;
 }
 
 type ColumnStatic = 'name' | 'type' | 'numeric' | 'pearsonSlot';
@@ -110,6 +112,11 @@ export class ProfileBuilder {
   ) {
     this.sampleSize = options.sampleSize ?? 20_000;
     this.rng = options.sampleSeed ?? 0x9e3779b9;
+    if (options.expectedRows !== undefined) {
+      // the load factor stays below 0.7; a doubling would hold the old and the new table at once
+      const slots = 2 ** Math.ceil(Math.log2(Math.max(1 << 16, (options.expectedRows * 10) / 7)));
+      this.dupTable = new Float64Array(Math.min(slots, MAX_DUPLICATE_SLOTS));
+    }
     const exactPearson = options.exactPearsonColumns ?? 16;
     this.pearsonColumns = [];
     this.columns = names.map((name, i) => {
@@ -469,7 +476,7 @@ export class ProfileBuilder {
       table = this.growDuplicates();
     }
     const mask = table.length - 1;
-    let i = (hash % 4294967296) & mask;
+    let i = (hash >>> 0) & mask; // ToUint32 is the hash modulo 2^32 (a float % calls fmod)
     for (;;) {
       const v = table[i]!;
       if (v === 0) {
@@ -492,7 +499,7 @@ export class ProfileBuilder {
     for (let k = 0; k < old.length; k++) {
       const v = old[k]!;
       if (v === 0) continue;
-      let i = ((v - 1) % 4294967296) & mask;
+      let i = ((v - 1) >>> 0) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = v;
     }
