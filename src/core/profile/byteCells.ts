@@ -102,7 +102,14 @@ function fmix32(h: number): number {
 export function hashBytes(buf: Buffer, start: number, end: number): number {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  for (let p = start; p < end; p++) {
+  // two bytes a step (row hashes cover every byte of a file: half the multiplies)
+  let p = start;
+  for (; p + 1 < end; p += 2) {
+    const c = buf[p]! | (buf[p + 1]! << 8);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  if (p < end) {
     const c = buf[p]!;
     a = Math.imul(a ^ c, 16777619);
     b = Math.imul(b ^ c, 0x5bd1e995);
