@@ -9,10 +9,10 @@ import { inferColumnType, PROFILE_INFERENCE_ROWS } from './typeInference';
 
 /** Below this many bytes per range, starting worker threads costs more than it saves. */
 const MIN_RANGE_BYTES = 32 * 1024 * 1024;
-const MAX_WORKERS = 8;
+const MAX_WORKERS = 4; // each worker thread costs ~35 MB: the 500 MB budget of issue 9
 
 export interface CsvParallelism {
-  /** worker threads (default: available cores, at most 8, at least 32 MB each); 1 = one pass on this thread */
+  /** worker threads (default: available cores, at most 4, at least 32 MB each); 1 = one pass on this thread */
   workers?: number;
   /** the smallest range worth a worker (tests set 0 to split small files) */
   minRangeBytes?: number;
