@@ -4,15 +4,11 @@
  * Pearson for the first numeric columns, a reservoir sample for rank and categorical measures,
  * and a hash set of row hashes for duplicates.
  */
-import { hashNumber } from './byteCells';
 import { averageRanks, correlationRatio, cramersV, pearson, spearman } from './associationMeasures';
 import { HyperLogLog } from './hyperLogLog';
 import { KllSketch, type KllState } from './kllSketch';
 import type { ColumnProfile, DataProfile, ProfileColumnType, ProfileWarning, TargetAssociation } from './profileTypes';
 import { isNumericType } from './typeInference';
-
-// bound once: tsx's CommonJS interop makes each call of an imported function a getter call
-const hashOfNumber = hashNumber;
 
 const EXACT_DISTINCT_CAP = 10_000;
 const CATEGORY_CAP = 10_000;
@@ -210,7 +206,7 @@ export class ProfileBuilder {
     if (value > c.max) c.max = value;
     c.kll!.add(value);
     // the HyperLogLog is only needed once the exact set gives up: it is filled from the set then
-    if (c.exact === null) c.hll.add(hashOfNumber(value));
+    if (c.exact === null) c.hll.addNumber(value);
     else {
       c.exact.add(value);
       if (c.exact.size > EXACT_DISTINCT_CAP) giveUpExact(c);
@@ -685,7 +681,8 @@ function giveUpExact(c: ColumnState): void {
 /** HyperLogLog registers do not depend on order or repeats, so adding the distinct values later gives the same sketch. */
 function addToHll(c: ColumnState, values: Set<number>): void {
   // numeric sets hold the values, text sets the hashes of the bytes
-  for (const v of values) c.hll.add(c.numeric ? hashOfNumber(v) : v);
+  if (c.numeric) for (const v of values) c.hll.addNumber(v);
+  else for (const v of values) c.hll.add(v);
 }
 
 function mergeColumn(c: ColumnState, p: ColumnPartial, lineOffset: number): void {
