@@ -7,6 +7,7 @@
 import { averageRanks, correlationRatio, cramersV, pearson, spearman } from './associationMeasures';
 import { HyperLogLog } from './hyperLogLog';
 import { KllSketch, type KllState } from './kllSketch';
+import { NumberSet } from './numberSet';
 import type { ColumnProfile, DataProfile, ProfileColumnType, ProfileWarning, TargetAssociation } from './profileTypes';
 import { isNumericType } from './typeInference';
 
@@ -27,7 +28,8 @@ interface ColumnState {
   count: number;
   missing: number;
   hll: HyperLogLog;
-  exact: Set<number> | null;
+  /** distinct values (numbers) or hashes (text) while there are at most EXACT_DISTINCT_CAP */
+  exact: NumberSet | null;
   // numeric
   n: number;
   mean: number;
@@ -68,7 +70,7 @@ export interface ProfileBuilderOptions {
 type ColumnStatic = 'name' | 'type' | 'numeric' | 'pearsonSlot';
 
 /** One column's statistics as plain data (structured-cloneable). */
-export type ColumnPartial = Omit<ColumnState, ColumnStatic | 'hll' | 'kll'> & { hll: Uint8Array; kll: KllState | null };
+export type ColumnPartial = Omit<ColumnState, ColumnStatic | 'hll' | 'kll' | 'exact'> & { hll: Uint8Array; kll: KllState | null; exact: Float64Array | null };
 
 /** What a builder accumulated over one range of rows, to be merged into another builder. */
 export interface ProfilePartial {
@@ -130,7 +132,7 @@ export class ProfileBuilder {
         count: 0,
         missing: 0,
         hll: new HyperLogLog(),
-        exact: new Set<number>(),
+        exact: new NumberSet(),
         n: 0,
         mean: 0,
         m2: 0,
@@ -280,7 +282,7 @@ export class ProfileBuilder {
         count: c.count,
         missing: c.missing,
         hll: c.hll.state,
-        exact: c.exact,
+        exact: c.exact ? c.exact.values() : null,
         n: c.n,
         mean: c.mean,
         m2: c.m2,
@@ -674,12 +676,12 @@ export class ProfileBuilder {
 
 /** Too many distinct values to count exactly: from now on the HyperLogLog, filled with the set's values. */
 function giveUpExact(c: ColumnState): void {
-  addToHll(c, c.exact!);
+  addToHll(c, c.exact!.values());
   c.exact = null;
 }
 
 /** HyperLogLog registers do not depend on order or repeats, so adding the distinct values later gives the same sketch. */
-function addToHll(c: ColumnState, values: Set<number>): void {
+function addToHll(c: ColumnState, values: Float64Array): void {
   // numeric sets hold the values, text sets the hashes of the bytes
   if (c.numeric) for (const v of values) c.hll.addNumber(v);
   else for (const v of values) c.hll.add(v);

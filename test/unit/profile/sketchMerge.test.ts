@@ -3,6 +3,7 @@ import { test } from 'node:test';
 import { hashNumber } from '../../../src/core/profile/byteCells';
 import { HyperLogLog } from '../../../src/core/profile/hyperLogLog';
 import { KllSketch } from '../../../src/core/profile/kllSketch';
+import { NumberSet } from '../../../src/core/profile/numberSet';
 
 function values(n: number): Float64Array {
   let seed = 99;
@@ -74,4 +75,19 @@ test('HyperLogLog: the union of two halves has the registers of one sketch; addN
   assert.deepEqual(left.state, whole.state);
   assert.deepEqual(viaFloat.state, whole.state);
   assert.ok(Math.abs(whole.estimate() - 100_000) < 3_000, `estimate ${whole.estimate()}`);
+});
+
+test('NumberSet counts distinct numbers like a Set (0 and -0 alike), through growth', () => {
+  const set = new NumberSet();
+  const reference = new Set<number>();
+  for (let i = 0; i < 30_000; i++) {
+    const v = i % 3 === 0 ? -((i * 7) % 5000) / 4 : ((i * 13) % 7000) * 1e9;
+    set.add(v);
+    reference.add(v);
+  }
+  set.add(-0);
+  reference.add(-0);
+  set.add(0);
+  assert.equal(set.size, reference.size);
+  assert.deepEqual(new Set(set.values()), reference);
 });
