@@ -35,6 +35,8 @@ const builds = [
       cli: join(root, 'src/cli/main.ts'),
       worker: join(root, 'src/core/process/workerMain.ts'),
       endpoint: join(root, 'src/core/serving/endpointMain.ts'),
+      // worker threads of parallel CSV profiling (started by src/core/profile/csvParallel.ts)
+      csvRangeWorker: join(root, 'src/core/profile/csvRangeWorker.ts'),
     },
     banner: { js: '#!/usr/bin/env node' },
     outdir: dist,

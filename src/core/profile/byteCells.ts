@@ -104,7 +104,14 @@ function fmix32(h: number): number {
 export function hashBytes(buf: Buffer, start: number, end: number): number {
   let a = 0x811c9dc5;
   let b = 0x9747b28c;
-  for (let p = start; p < end; p++) {
+  // two bytes a step (row hashes cover every byte of a file: half the multiplies)
+  let p = start;
+  for (; p + 1 < end; p += 2) {
+    const c = buf[p]! | (buf[p + 1]! << 8);
+    a = Math.imul(a ^ c, 16777619);
+    b = Math.imul(b ^ c, 0x5bd1e995);
+  }
+  if (p < end) {
     const c = buf[p]!;
     a = Math.imul(a ^ c, 16777619);
     b = Math.imul(b ^ c, 0x5bd1e995);
@@ -117,14 +124,22 @@ export function hashBytes(buf: Buffer, start: number, end: number): number {
 const scratch = new Float64Array(1);
 const scratchWords = new Uint32Array(scratch.buffer);
 
+const halves = new Uint32Array(2);
+
 /** A 53-bit hash of a number's bits (so 1 and 1.0 hash alike, -0 and 0 too). */
 export function hashNumber(value: number): number {
+  hashNumberHalves(value, halves);
+  return halves[0]! * 4294967296 + halves[1]!;
+}
+
+/** hashNumber(value) as its top 21 bits (out[0]) and low 32 bits (out[1]), without building the 53-bit float. */
+export function hashNumberHalves(value: number, out: Uint32Array): void {
   scratch[0] = value === 0 ? 0 : value;
   const lo = scratchWords[0]!;
   const hi = scratchWords[1]!;
-  const a = fmix32(lo ^ fmix32(hi ^ 0x9e3779b9));
-  const b = fmix32(hi ^ fmix32(lo + 0x7f4a7c15));
-  return (a & 0x1fffff) * 4294967296 + b;
+  // two finalizer rounds (not four): each lane mixes both words through a multiply first
+  out[0] = fmix32(lo ^ Math.imul(hi ^ 0x9e3779b9, 0xcc9e2d51)) & 0x1fffff;
+  out[1] = fmix32(hi ^ Math.imul(lo + 0x7f4a7c15, 0x1b873593));
 }
 
 /** The same hash as hashBytes for a string's UTF-8 bytes. */

@@ -1,68 +1,62 @@
-/** Profiles a CSV/TSV file by streaming it through the byte scanner into a ProfileBuilder. */
-import { hashBytes, hashNumber, isMissingBytes, parseNumberBytes } from './byteCells';
+/** Profiles a CSV/TSV file by streaming it through the byte scanner into a ProfileBuilder, in parallel ranges when it is big. */
+import { stat } from 'node:fs/promises';
+import { availableParallelism } from 'node:os';
+import { estimateRows, profileCsvInParallel } from './csvParallel';
+import { copyRow, CsvRowFeeder } from './csvRowFeeder';
 import { fieldText, scanCsvFile, type ScannedRow } from './csvScanner';
-import { ProfileBuilder } from './profileBuilder';
 import type { DataProfile, ProfileColumnType, ProfileOptions } from './profileTypes';
 import { inferColumnType, PROFILE_INFERENCE_ROWS } from './typeInference';
 
-const enum Kind {
-  Number,
-  Date,
-  Text,
+/** Below this many bytes per range, starting worker threads costs more than it saves. */
+const MIN_RANGE_BYTES = 32 * 1024 * 1024;
+const MAX_WORKERS = 4; // each worker thread costs ~35 MB: the 500 MB budget of issue 9
+
+export interface CsvParallelism {
+  /** worker threads (default: available cores, at most 4, at least 32 MB each); 1 = one pass on this thread */
+  workers?: number;
+  /** the smallest range worth a worker (tests set 0 to split small files) */
+  minRangeBytes?: number;
 }
 
-export async function profileCsv(path: string, options: ProfileOptions = {}): Promise<DataProfile> {
+export async function profileCsv(path: string, options: ProfileOptions = {}, parallelism: CsvParallelism = {}): Promise<DataProfile> {
+  let bytes = 0;
+  try {
+    bytes = (await stat(path)).size;
+  } catch {
+    // the scanner reports a missing or unreadable file with its name
+  }
+  const minRange = parallelism.minRangeBytes ?? MIN_RANGE_BYTES;
+  const workers = Math.min(parallelism.workers ?? Math.min(availableParallelism(), MAX_WORKERS), minRange > 0 ? Math.floor(bytes / minRange) : Infinity);
+  if (workers >= 2 && bytes > 0) {
+    const profile = await profileCsvInParallel(path, options, workers);
+    if (profile) return profile;
+  }
+  return profileCsvOnePass(path, options);
+}
+
+/** One pass on this thread (small files, one core, or a file whose split points were not row boundaries). */
+export async function profileCsvOnePass(path: string, options: ProfileOptions = {}): Promise<DataProfile> {
   const started = Date.now();
   const display = options.displayName ?? path;
   let names: string[] = [];
   const pending: ScannedRow[] = [];
-  let builder: ProfileBuilder | undefined;
-  let kinds: Kind[] = [];
-  let current: ScannedRow | undefined;
+  let feeder: CsvRowFeeder | undefined;
   let rowsSeen = 0;
 
-  const start = (): void => {
+  const bytesTotal = await stat(path).then((s) => s.size, () => 0); // (the scanner names a missing file)
+  const start = (): CsvRowFeeder => {
     const types: ProfileColumnType[] = names.map((_, col) => inferColumnType(pending.map((row) => fieldText(row, col))));
-    kinds = types.map((t) => (t === 'integer' || t === 'float' ? Kind.Number : t === 'datetime' ? Kind.Date : Kind.Text));
-    builder = new ProfileBuilder(names, types, {
+    const f = new CsvRowFeeder(names, types, {
       file: display,
       format: 'csv',
       target: options.target,
       sampleSize: options.sampleSize,
       exactPearsonColumns: options.exactPearsonColumns,
-      cellText: (col) => fieldText(current!, col),
+      expectedRows: estimateRows(pending, bytesTotal),
     });
-    for (const row of pending) feed(row);
+    for (const row of pending) f.feed(row);
     pending.length = 0;
-  };
-
-  const feed = (row: ScannedRow): void => {
-    const b = builder!;
-    current = row;
-    b.startRow();
-    const buf = row.buf;
-    for (let col = 0; col < kinds.length; col++) {
-      const s = row.starts[col]!;
-      const e = row.ends[col]!;
-      const kind = kinds[col]!;
-      if (kind === Kind.Number) {
-        const v = parseNumberBytes(buf, s, e);
-        if (v === v) b.number(col, v, hashNumber(v));
-        else if (isMissingBytes(buf, s, e)) b.missing(col);
-        else b.mismatch(col, row.line);
-      } else if (kind === Kind.Text) {
-        if (s === e || isMissingBytes(buf, s, e)) b.missing(col);
-        else b.text(col, hashBytes(buf, s, e));
-      } else if (s === e || isMissingBytes(buf, s, e)) b.missing(col);
-      else {
-        const t = Date.parse(fieldText(row, col));
-        if (t === t) b.number(col, t, hashNumber(t));
-        else b.mismatch(col, row.line);
-      }
-    }
-    let end = row.rowEnd;
-    while (end > row.rowStart && (buf[end - 1] === 10 || buf[end - 1] === 13)) end--;
-    b.endRow(hashBytes(buf, row.rowStart, end));
+    return f;
   };
 
   const scan = await scanCsvFile(path, {
@@ -73,28 +67,15 @@ export async function profileCsv(path: string, options: ProfileOptions = {}): Pr
     },
     onRow: (row) => {
       rowsSeen++;
-      if (builder) {
-        feed(row);
+      if (feeder) {
+        feeder.feed(row);
         return;
       }
       pending.push(copyRow(row));
-      if (pending.length >= PROFILE_INFERENCE_ROWS) start();
+      if (pending.length >= PROFILE_INFERENCE_ROWS) feeder = start();
     },
-    onProgress: (bytesDone, bytesTotal) => options.onProgress?.({ bytesDone, bytesTotal, rows: rowsSeen }),
+    onProgress: (bytesDone, total) => options.onProgress?.({ bytesDone, bytesTotal: total, rows: rowsSeen }),
   });
-  if (!builder) start();
-  return builder!.finish({ bytes: scan.bytes, elapsedMs: Date.now() - started });
-}
-
-/** A copy of a row that outlives the scanner's buffer (only the first rows, for type inference). */
-function copyRow(row: ScannedRow): ScannedRow {
-  const buf = Buffer.from(row.buf.subarray(row.rowStart, row.rowEnd));
-  const shift = row.rowStart;
-  const starts = new Int32Array(row.count);
-  const ends = new Int32Array(row.count);
-  for (let i = 0; i < row.count; i++) {
-    starts[i] = row.starts[i]! - shift;
-    ends[i] = row.ends[i]! - shift;
-  }
-  return { buf, starts, ends, flags: row.flags.slice(0, row.count), count: row.count, line: row.line, rowStart: 0, rowEnd: buf.length };
+  feeder ??= start();
+  return feeder.builder.finish({ bytes: scan.bytes, elapsedMs: Date.now() - started });
 }

@@ -40,6 +40,22 @@ export interface CsvScanOptions {
   onHeader: (names: string[]) => void;
   /** return false to stop early */
   onRow: (row: ScannedRow) => boolean | void;
+  /**
+   * Scan only the rows from byte `start` (a row boundary; the header is then not in the range,
+   * so pass `header`) up to byte `end`. Line numbers are then counted from 1 at `start`. When
+   * no row ends exactly at `end` (the split guessed for parallel profiling was inside a quoted
+   * field), the scan stops after the row that crossed it and reports `crossedEnd`.
+   */
+  range?: { start: number; end: number; header?: string[] };
+}
+
+export interface CsvScanResult {
+  bytes: number;
+  rows: number;
+  /** 1 + the line feeds consumed (relative to the range start when scanning a range) */
+  lines: number;
+  /** the range end was not a row boundary (the scan stopped there; its rows are not all in) */
+  crossedEnd: boolean;
 }
 
 export class ScanCancelledError extends Error {
@@ -56,7 +72,7 @@ export function fieldText(row: ScannedRow, i: number): string {
 }
 
 /** Streams `path` through the sink; resolves with the byte size and the number of data rows. */
-export async function scanCsvFile(path: string, options: CsvScanOptions): Promise<{ bytes: number; rows: number; lines: number }> {
+export async function scanCsvFile(path: string, options: CsvScanOptions): Promise<CsvScanResult> {
   const display = options.displayName ?? path;
   const delimiter = options.delimiter ?? (/\.tsv$/i.test(path) ? 9 : 44);
   let handle;
@@ -72,12 +88,14 @@ export async function scanCsvFile(path: string, options: CsvScanOptions): Promis
     let capacity = options.chunkBytes ?? 4 * 1024 * 1024;
     let buf = Buffer.allocUnsafe(capacity);
     let filled = 0;
-    let position = 0;
+    let position = options.range?.start ?? 0;
     let eof = false;
     let line = 1;
-    let header: string[] | undefined;
+    let header: string[] | undefined = options.range?.header;
     let rows = 0;
-    let first = true;
+    let first = position === 0;
+    const rangeEnd = options.range?.end ?? Infinity;
+    let crossedEnd = false;
     const state: ScannedRow = { buf, starts: new Int32Array(64), ends: new Int32Array(64), flags: new Uint8Array(64), count: 0, line: 1, rowStart: 0, rowEnd: 0 };
     let stopped = false;
     while (!eof && !stopped) {
@@ -99,8 +117,19 @@ export async function scanCsvFile(path: string, options: CsvScanOptions): Promis
         if (filled >= 3 && buf[0] === 0xef && buf[1] === 0xbb && buf[2] === 0xbf) pos = 3;
       }
       state.buf = buf;
+      const base = position - filled; // file offset of buf[0]
       // Parse every complete row in buf[pos, filled).
       for (;;) {
+        if (base + pos >= rangeEnd) {
+          if (base + pos === rangeEnd) {
+            stopped = true;
+            break;
+          }
+          // the last row ran past the guessed split: it was not a row boundary
+          crossedEnd = true;
+          stopped = true;
+          break;
+        }
         if (pos >= filled) break;
         // blank lines are skipped
         const b0 = buf[pos]!;
@@ -238,7 +267,7 @@ export async function scanCsvFile(path: string, options: CsvScanOptions): Promis
       if (eof && filled > 0 && !stopped) throw new DataError(`${describeLocation(display, { line })}: the last row could not be read`, display, { line });
     }
     if (!header) throw new DataError(`${display} has no header line`, display);
-    return { bytes: total, rows, lines: line };
+    return { bytes: total, rows, lines: line, crossedEnd };
   } finally {
     await handle.close();
   }

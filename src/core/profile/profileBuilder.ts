@@ -6,7 +6,8 @@
  */
 import { averageRanks, correlationRatio, cramersV, pearson, spearman } from './associationMeasures';
 import { HyperLogLog } from './hyperLogLog';
-import { KllSketch } from './kllSketch';
+import { KllSketch, type KllState } from './kllSketch';
+import { NumberSet } from './numberSet';
 import type { ColumnProfile, DataProfile, ProfileColumnType, ProfileWarning, TargetAssociation } from './profileTypes';
 import { isNumericType } from './typeInference';
 
@@ -28,7 +29,8 @@ interface ColumnState {
   count: number;
   missing: number;
   hll: HyperLogLog;
-  exact: Set<number> | null;
+  /** distinct values (numbers) or hashes (text) while there are at most EXACT_DISTINCT_CAP */
+  exact: NumberSet | null;
   // numeric
   n: number;
   mean: number;
@@ -55,6 +57,29 @@ export interface ProfileBuilderOptions {
   exactPearsonColumns?: number;
   /** the text of cell `col` of the current row (used sparingly: new categories, samples, head rows) */
   cellText: (col: number) => string;
+  /**
+   * Where row hashes go instead of this builder's duplicate table: parallel profiling counts
+   * duplicates across all ranges in one table (see addRowHashes).
+   */
+  onRowHash?: (hash: number) => void;
+  /** seed of the reservoir sample (each range of a parallel profile draws its own) */
+  sampleSeed?: number;
+  /** rows expected (from the file size): the duplicate table starts at its final size instead of doubling its way there */
+  expectedRows?: number;
+}
+
+type ColumnStatic = 'name' | 'type' | 'numeric' | 'pearsonSlot';
+
+/** One column's statistics as plain data (structured-cloneable). */
+export type ColumnPartial = Omit<ColumnState, ColumnStatic | 'hll' | 'kll' | 'exact'> & { hll: Uint8Array; kll: KllState | null; exact: Float64Array | null };
+
+/** What a builder accumulated over one range of rows, to be merged into another builder. */
+export interface ProfilePartial {
+  rows: number;
+  head: string[][];
+  columns: ColumnPartial[];
+  shifts: Float64Array;
+  pairs: Float64Array;
 }
 
 export class ProfileBuilder {
@@ -63,11 +88,16 @@ export class ProfileBuilder {
   private rows = 0;
   private slot = -1;
   private sampled = 0;
-  private rng = 0x9e3779b9;
+  private rng: number;
   private readonly pearsonColumns: number[];
   private readonly rowValues: Float64Array;
   private readonly pairs: Float64Array; // per pair: n, Σx, Σy, Σxy, Σx², Σy² (shifted)
   private readonly shifts: Float64Array;
+  // rows with every Pearson column present: one count, per-column Σx and Σx², per-pair Σxy
+  // (folded into `pairs` before use; 1 + 2p + p(p−1)/2 additions a row instead of 3p(p−1))
+  private completeRows = 0;
+  private readonly completeSums: Float64Array;
+  private readonly completeCross: Float64Array;
   private readonly head: string[][] = [];
   private dupTable: Float64Array = new Float64Array(1 << 16);
   private dupUsed = 0;
@@ -80,6 +110,12 @@ export class ProfileBuilder {
     private readonly options: ProfileBuilderOptions,
   ) {
     this.sampleSize = options.sampleSize ?? 20_000;
+    this.rng = options.sampleSeed ?? 0x9e3779b9;
+    if (options.expectedRows !== undefined) {
+      // the load factor stays below 0.7; a doubling would hold the old and the new table at once
+      const slots = 2 ** Math.ceil(Math.log2(Math.max(1 << 16, (options.expectedRows * 10) / 7)));
+      this.dupTable = new Float64Array(Math.min(slots, MAX_DUPLICATE_SLOTS));
+    }
     const exactPearson = options.exactPearsonColumns ?? 16;
     this.pearsonColumns = [];
     this.columns = names.map((name, i) => {
@@ -97,7 +133,7 @@ export class ProfileBuilder {
         count: 0,
         missing: 0,
         hll: new HyperLogLog(),
-        exact: new Set<number>(),
+        exact: new NumberSet(),
         n: 0,
         mean: 0,
         m2: 0,
@@ -118,6 +154,8 @@ export class ProfileBuilder {
     this.shifts = new Float64Array(this.pearsonColumns.length).fill(NaN);
     const p = this.pearsonColumns.length;
     this.pairs = new Float64Array(((p * (p - 1)) / 2) * 6);
+    this.completeSums = new Float64Array(p * 2);
+    this.completeCross = new Float64Array((p * (p - 1)) / 2);
   }
 
   get rowCount(): number {
@@ -151,7 +189,7 @@ export class ProfileBuilder {
   }
 
   /** A numeric cell; NaN = missing. */
-  number(col: number, value: number, hash: number): void {
+  number(col: number, value: number): void {
     const c = this.columns[col]!;
     if (c.pearsonSlot >= 0) this.rowValues[c.pearsonSlot] = value;
     if (Number.isNaN(value)) {
@@ -170,10 +208,11 @@ export class ProfileBuilder {
     if (value < c.min) c.min = value;
     if (value > c.max) c.max = value;
     c.kll!.add(value);
-    c.hll.add(hash);
-    if (c.exact !== null) {
+    // the HyperLogLog is only needed once the exact set gives up: it is filled from the set then
+    if (c.exact === null) c.hll.addNumber(value);
+    else {
       c.exact.add(value);
-      if (c.exact.size > EXACT_DISTINCT_CAP) c.exact = null;
+      if (c.exact.size > EXACT_DISTINCT_CAP) giveUpExact(c);
     }
     if (this.slot >= 0) c.sampleNumbers![this.slot] = value;
   }
@@ -182,10 +221,10 @@ export class ProfileBuilder {
   text(col: number, hash: number): void {
     const c = this.columns[col]!;
     c.count++;
-    c.hll.add(hash);
-    if (c.exact !== null) {
+    if (c.exact === null) c.hll.add(hash);
+    else {
       c.exact.add(hash);
-      if (c.exact.size > EXACT_DISTINCT_CAP) c.exact = null;
+      if (c.exact.size > EXACT_DISTINCT_CAP) giveUpExact(c);
     }
     const entry = c.categories!.get(hash);
     let value: string | null = null;
@@ -219,7 +258,159 @@ export class ProfileBuilder {
 
   endRow(rowHash: number): void {
     this.updatePearson();
-    this.noteRowHash(rowHash);
+    if (this.options.onRowHash) this.options.onRowHash(rowHash);
+    else this.noteRowHash(rowHash);
+  }
+
+  /**
+   * Row hashes of other ranges. Whether a row repeats does not depend on the order rows arrive
+   * in, so the count equals a single pass's while the table is exact (below its cap).
+   */
+  addRowHashes(hashes: Float64Array): void {
+    for (let i = 0; i < hashes.length; i++) this.noteRowHash(hashes[i]!);
+  }
+
+  /** Everything accumulated so far, as plain data (the builder is not used afterwards). */
+  toPartial(): ProfilePartial {
+    this.foldCompleteRows();
+    const sampled = this.sampled;
+    return {
+      rows: this.rows,
+      head: this.head,
+      shifts: this.shifts,
+      pairs: this.pairs,
+      columns: this.columns.map((c) => ({
+        count: c.count,
+        missing: c.missing,
+        hll: c.hll.state,
+        exact: c.exact ? c.exact.values() : null,
+        n: c.n,
+        mean: c.mean,
+        m2: c.m2,
+        m3: c.m3,
+        min: c.min,
+        max: c.max,
+        kll: c.kll ? c.kll.toState() : null,
+        categories: c.categories,
+        categoriesCapped: c.categoriesCapped,
+        mismatches: c.mismatches,
+        firstMismatch: c.firstMismatch,
+        sampleNumbers: c.sampleNumbers ? c.sampleNumbers.slice(0, sampled) : null,
+        sampleText: c.sampleText ? c.sampleText.slice(0, sampled) : null,
+      })),
+    };
+  }
+
+  /**
+   * Adds the rows of a later range (rows after every row seen so far; `lineOffset` turns its
+   * line numbers into the file's). Counts, min/max, distinct sets, HyperLogLog and category
+   * counts merge exactly as if one pass had seen both; moments merge with Chan et al.'s
+   * pairwise formulas and the Pearson sums are re-shifted, both equal to a single pass up to
+   * rounding. KLL sketches merge with the same rank-error bound (exact while both hold every
+   * value and together fit). The reservoir samples combine into a uniform sample of all rows:
+   * the same rows as a single pass while everything fits in the sample, another equally
+   * uniform draw beyond (what Spearman, Cramér's V, η and histograms see then differs only by
+   * sampling noise).
+   */
+  mergePartial(p: ProfilePartial, lineOffset: number): void {
+    this.mergeSample(p);
+    for (let i = 0; i < this.columns.length; i++) mergeColumn(this.columns[i]!, p.columns[i]!, lineOffset);
+    this.mergePearson(p);
+    for (const row of p.head) if (this.head.length < HEAD_ROWS) this.head.push(row);
+    this.rows += p.rows;
+  }
+
+  private mergeSample(p: ProfilePartial): void {
+    const s = this.sampleSize;
+    const nA = this.rows;
+    const nB = p.rows;
+    const sA = Math.min(nA, s);
+    const sB = Math.min(nB, s);
+    if (nB === 0) return;
+    if (nA + nB <= s || nA === 0) {
+      // everything fits (or nothing is here yet): the rows in file order, as a single pass keeps them
+      this.columns.forEach((c, i) => {
+        const from = p.columns[i]!;
+        if (c.sampleNumbers) c.sampleNumbers.set(from.sampleNumbers!.subarray(0, sB), nA);
+        else for (let k = 0; k < sB; k++) c.sampleText![nA + k] = from.sampleText![k]!;
+      });
+      this.sampled = Math.min(nA + nB, s);
+      return;
+    }
+    // how many of the s rows come from A: hypergeometric, drawn one row at a time
+    let remainingA = nA;
+    let remaining = nA + nB;
+    let fromA = 0;
+    for (let k = 0; k < s; k++) {
+      if (this.nextRandom() * remaining < remainingA) {
+        fromA++;
+        remainingA--;
+      }
+      remaining--;
+    }
+    // a uniform subset of each reservoir (partial Fisher–Yates over slot numbers)
+    const pick = (size: number, want: number): Int32Array => {
+      const slots = Int32Array.from({ length: size }, (_, k) => k);
+      for (let k = 0; k < want; k++) {
+        const j = k + Math.floor(this.nextRandom() * (size - k));
+        const t = slots[k]!;
+        slots[k] = slots[j]!;
+        slots[j] = t;
+      }
+      return slots.subarray(0, want);
+    };
+    const slotsA = pick(sA, fromA);
+    const slotsB = pick(sB, s - fromA);
+    this.columns.forEach((c, i) => {
+      const from = p.columns[i]!;
+      if (c.sampleNumbers) {
+        const mine = c.sampleNumbers.slice(0, sA);
+        slotsA.forEach((slot, k) => (c.sampleNumbers![k] = mine[slot]!));
+        slotsB.forEach((slot, k) => (c.sampleNumbers![fromA + k] = from.sampleNumbers![slot]!));
+      } else {
+        const mine = c.sampleText!.slice(0, sA);
+        slotsA.forEach((slot, k) => (c.sampleText![k] = mine[slot]!));
+        slotsB.forEach((slot, k) => (c.sampleText![fromA + k] = from.sampleText![slot]!));
+      }
+    });
+    this.sampled = s;
+  }
+
+  private nextRandom(): number {
+    let x = this.rng;
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    this.rng = x >>> 0;
+    return this.rng / 4294967296;
+  }
+
+  /** Adds another range's co-moment sums after moving them to this builder's shifts. */
+  private mergePearson(p: ProfilePartial): void {
+    this.foldCompleteRows();
+    const cols = this.pearsonColumns.length;
+    const shifts = this.shifts;
+    for (let i = 0; i < cols; i++) if (shifts[i] !== shifts[i]) shifts[i] = p.shifts[i]!;
+    let k = 0;
+    for (let i = 0; i < cols; i++) {
+      for (let j = i + 1; j < cols; j++, k += 6) {
+        const b = p.pairs;
+        const n = b[k]!;
+        if (n === 0) continue;
+        // the other range's values were x − its shift: x − ours = that + d
+        const d = p.shifts[i]! - shifts[i]!;
+        const e = p.shifts[j]! - shifts[j]!;
+        const sx = b[k + 1]!;
+        const sy = b[k + 2]!;
+        const s = this.pairs;
+        s[k]! += n;
+        s[k + 1]! += sx + n * d;
+        s[k + 2]! += sy + n * e;
+        s[k + 3]! += b[k + 3]! + e * sx + d * sy + n * d * e;
+        s[k + 4]! += b[k + 4]! + 2 * d * sx + n * d * d;
+        s[k + 5]! += b[k + 5]! + 2 * e * sy + n * e * e;
+      }
+    }
   }
 
   /**
@@ -232,10 +423,25 @@ export class ProfileBuilder {
     const values = this.rowValues;
     const shifts = this.shifts;
     const s = this.pairs;
+    let complete = true;
     for (let i = 0; i < p; i++) {
       const v = values[i]!;
-      if (v === v && shifts[i] !== shifts[i]) shifts[i] = v;
+      if (v !== v) complete = false;
+      else if (shifts[i] !== shifts[i]) shifts[i] = v;
       values[i] = v - shifts[i]!;
+    }
+    if (complete) {
+      this.completeRows++;
+      const sums = this.completeSums;
+      const cross = this.completeCross;
+      let c = 0;
+      for (let i = 0; i < p; i++) {
+        const x = values[i]!;
+        sums[2 * i]! += x;
+        sums[2 * i + 1]! += x * x;
+        for (let j = i + 1; j < p; j++) cross[c++]! += x * values[j]!;
+      }
+      return;
     }
     let k = 0;
     for (let i = 0; i < p; i++) {
@@ -269,7 +475,7 @@ export class ProfileBuilder {
       table = this.growDuplicates();
     }
     const mask = table.length - 1;
-    let i = (hash % 4294967296) & mask;
+    let i = (hash >>> 0) & mask; // ToUint32 is the hash modulo 2^32 (a float % calls fmod)
     for (;;) {
       const v = table[i]!;
       if (v === 0) {
@@ -292,7 +498,7 @@ export class ProfileBuilder {
     for (let k = 0; k < old.length; k++) {
       const v = old[k]!;
       if (v === 0) continue;
-      let i = ((v - 1) % 4294967296) & mask;
+      let i = ((v - 1) >>> 0) & mask;
       while (table[i] !== 0) i = (i + 1) & mask;
       table[i] = v;
     }
@@ -390,7 +596,32 @@ export class ProfileBuilder {
     };
   }
 
+  /** Moves the complete-row sums into the per-pair sums. */
+  private foldCompleteRows(): void {
+    const n = this.completeRows;
+    if (n === 0) return;
+    const p = this.pearsonColumns.length;
+    const sums = this.completeSums;
+    const s = this.pairs;
+    let c = 0;
+    for (let i = 0; i < p; i++) {
+      for (let j = i + 1; j < p; j++, c++) {
+        const k = c * 6;
+        s[k]! += n;
+        s[k + 1]! += sums[2 * i]!;
+        s[k + 2]! += sums[2 * j]!;
+        s[k + 3]! += this.completeCross[c]!;
+        s[k + 4]! += sums[2 * i + 1]!;
+        s[k + 5]! += sums[2 * j + 1]!;
+      }
+    }
+    this.completeRows = 0;
+    sums.fill(0);
+    this.completeCross.fill(0);
+  }
+
   private exactPearson(a: number, b: number): number | null {
+    this.foldCompleteRows();
     const p = this.pearsonColumns.length;
     const i = Math.min(a, b);
     const j = Math.max(a, b);
@@ -442,6 +673,67 @@ export class ProfileBuilder {
     if (c.mismatches > 0 && c.firstMismatch) profile.mismatches = { count: c.mismatches, firstLine: c.firstMismatch.line, firstValue: c.firstMismatch.value };
     return profile;
   }
+}
+
+/** Too many distinct values to count exactly: from now on the HyperLogLog, filled with the set's values. */
+function giveUpExact(c: ColumnState): void {
+  addToHll(c, c.exact!.values());
+  c.exact = null;
+}
+
+/** HyperLogLog registers do not depend on order or repeats, so adding the distinct values later gives the same sketch. */
+function addToHll(c: ColumnState, values: Float64Array): void {
+  // numeric sets hold the values, text sets the hashes of the bytes
+  if (c.numeric) for (const v of values) c.hll.addNumber(v);
+  else for (const v of values) c.hll.add(v);
+}
+
+function mergeColumn(c: ColumnState, p: ColumnPartial, lineOffset: number): void {
+  c.count += p.count;
+  c.missing += p.missing;
+  // a side's HyperLogLog holds its values only once its exact set gave up (see number())
+  if (c.exact !== null && p.exact !== null) {
+    for (const v of p.exact) c.exact.add(v);
+    // the set only grows, so a single pass would have given up exactly when the union is too big
+    if (c.exact.size > EXACT_DISTINCT_CAP) giveUpExact(c);
+  } else {
+    if (c.exact !== null) giveUpExact(c);
+    if (p.exact !== null) addToHll(c, p.exact);
+    else c.hll.merge(new HyperLogLog(p.hll));
+  }
+  if (p.n > 0) {
+    if (c.n === 0) {
+      c.mean = p.mean;
+      c.m2 = p.m2;
+      c.m3 = p.m3;
+    } else {
+      // Chan, Golub & LeVeque: moments of the union from the moments of the parts
+      const nA = c.n;
+      const nB = p.n;
+      const n = nA + nB;
+      const delta = p.mean - c.mean;
+      const m2 = c.m2 + p.m2 + (delta * delta * nA * nB) / n;
+      c.m3 = c.m3 + p.m3 + (delta * delta * delta * nA * nB * (nA - nB)) / (n * n) + (3 * delta * (nA * p.m2 - nB * c.m2)) / n;
+      c.m2 = m2;
+      c.mean = c.mean + (delta * nB) / n;
+    }
+    c.n += p.n;
+    if (p.min < c.min) c.min = p.min;
+    if (p.max > c.max) c.max = p.max;
+  }
+  if (c.kll && p.kll) c.kll.merge(KllSketch.fromState(p.kll));
+  if (c.categories && p.categories) {
+    // in the other range's first-seen order, as a single pass would have met the new values
+    for (const [hash, entry] of p.categories) {
+      const mine = c.categories.get(hash);
+      if (mine) mine.count += entry.count;
+      else if (c.categories.size < CATEGORY_CAP) c.categories.set(hash, { value: entry.value, count: entry.count });
+      else c.categoriesCapped = true;
+    }
+    if (p.categoriesCapped) c.categoriesCapped = true;
+  }
+  c.mismatches += p.mismatches;
+  if (!c.firstMismatch && p.firstMismatch) c.firstMismatch = { line: p.firstMismatch.line + lineOffset, value: p.firstMismatch.value };
 }
 
 function levels(values: readonly (string | null)[]): number {

@@ -4,7 +4,7 @@ import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
 import { DataError, describeLocation } from '../data/dataErrors';
 import { readTable } from '../data/tableReader';
-import { hashNumber, hashText, isMissingText } from './byteCells';
+import { hashText, isMissingText } from './byteCells';
 import { ProfileBuilder } from './profileBuilder';
 import type { DataProfile, ProfileColumnType, ProfileOptions } from './profileTypes';
 import { inferColumnType, isNumericType, PROFILE_INFERENCE_ROWS } from './typeInference';
@@ -67,7 +67,7 @@ class RecordFeeder {
       }
       if (isNumericType(type)) {
         const v = type === 'datetime' ? Date.parse(String(value)) : typeof value === 'number' ? value : Number(value);
-        if (Number.isFinite(v)) b.number(col, v, hashNumber(v));
+        if (Number.isFinite(v)) b.number(col, v);
         else b.mismatch(col, line);
       } else b.text(col, hashText(String(value)));
     }
