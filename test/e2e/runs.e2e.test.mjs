@@ -56,6 +56,15 @@ describe('comparing runs in VS Code', () => {
       const diff = normalizeSpace(await waitForText(frame.locator('[data-testid=side-by-side]'), /Started/));
       assert.doesNotMatch(diff, /batch_size/, `identical params are hidden: ${diff.slice(0, 300)}`);
       assert.match(diff, /learning_rate/, 'the param that differs stays');
+
+      // High contrast: the table and the curves still read (screenshots to look at).
+      await setTheme(page, 'highContrast');
+      await frame.locator('[data-testid=tab-table]').click();
+      await waitForText(frame.locator('[data-testid=run-count]'), /2 runs/);
+      await screenshot(page, 'runs-table-high-contrast');
+      await frame.locator('[data-testid=tab-curves]').click();
+      await frame.locator('[data-testid^=curve-] canvas').first().waitFor({ timeout: 30_000 });
+      await screenshot(page, 'runs-curves-high-contrast');
     });
   });
 });

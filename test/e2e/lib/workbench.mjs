@@ -221,12 +221,13 @@ export async function screenshot(page, name) {
 export const THEMES = {
   dark: { id: 'Default Dark Modern', labels: ['Dark Modern', 'Default Dark Modern'], kind: 'vs-dark', cssClass: 'vscode-theme-defaults-themes-dark_modern-json' },
   light: { id: 'Default Light Modern', labels: ['Light Modern', 'Default Light Modern'], kind: 'vs', cssClass: 'vscode-theme-defaults-themes-light_modern-json' },
+  highContrast: { id: 'Default High Contrast', labels: ['Dark High Contrast', 'Default High Contrast'], kind: 'hc-black', cssClass: 'vscode-theme-defaults-themes-hc_black-json' },
 };
 
 /**
  * Switches the color theme the way a user does: "Preferences: Color Theme" in the command
  * palette, pick the theme. Waits until the workbench (and so the webviews' --vscode-* colors)
- * uses it. `theme`: 'dark' or 'light' (see THEMES). No-op when that theme is already active.
+ * uses it. `theme`: 'dark', 'light' or 'highContrast' (see THEMES). No-op when that theme is already active.
  */
 export async function setTheme(page, theme) {
   const spec = THEMES[theme];
