@@ -38,6 +38,7 @@ import { EndpointsService } from './endpoints/endpointsService';
 import { EndpointsTreeProvider } from './endpoints/endpointsTreeProvider';
 import type { RunsPanelDependencies } from './runs/runsPanel';
 import { MonitorScheduler } from './monitors/monitorScheduler';
+import { registerCreateMonitorCommand } from './monitors/createMonitorCommand';
 import { registerMonitorsCommands } from './monitors/monitorsCommands';
 import { MonitorsTreeProvider, type MonitorNode } from './monitors/monitorsTreeProvider';
 
@@ -107,6 +108,7 @@ export function activate(context: vscode.ExtensionContext): void {
     monitors,
     monitorsView,
     ...registerMonitorsCommands({ storeService, jobs, tree: monitors, extensionUri: context.extensionUri, log }),
+    registerCreateMonitorCommand(storeService),
     new MonitorScheduler({ storeService, jobs, tree: monitors, extensionUri: context.extensionUri, log }),
     endpointsService,
     endpointsTree,

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 /** penguins.csv with longer bills and flippers and heavier birds: three numeric columns drift, the rest do not. */
 function shiftedPenguins(csv) {
@@ -72,6 +72,38 @@ describe('drift panel in VS Code', () => {
       await screenshot(page, 'drift-panel-light');
       await frame.getByRole('button', { name: 'Acknowledge 1 alert' }).click();
       await waitForText(monitorRow, /^(?![\s\S]*alert)[\s\S]*DRIFT/, 20_000);
+    });
+  });
+
+  test('Create Monitor… for a registered version writes a spec that compares new data with its training data', { timeout: 300_000 }, async () => {
+    const workspace = makeWorkspace('create-monitor');
+    writeFileSync(join(workspace, 'data', 'penguins-2027.csv'), shiftedPenguins(readFileSync(join(workspace, 'data', 'penguins.csv'), 'utf8')));
+    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
+    const runId = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs[0].info.runId;
+    mlops(workspace, 'models', 'register', runId, '--name', 'penguins', '--actor', 'alice');
+    mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '1', '--actor', 'alice');
+
+    await withWorkbench(browser, workspace, 'create-monitor', async (page) => {
+      await openMlopsViews(page);
+      await runCommand(page, 'MLOps: Create Monitor…');
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'penguins v1' }).first().waitFor({ timeout: 20_000 });
+      await rows.filter({ hasText: 'penguins v1' }).first().click();
+      // code-server's open dialog is a quick input that takes a path
+      const input = page.locator('.quick-input-widget input.input');
+      await waitForText(page.locator('.quick-input-widget .quick-input-title'), /new data to compare/, 20_000);
+      await input.fill(join(workspace, 'data', 'penguins-2027.csv'));
+      await page.waitForTimeout(500);
+      await input.press('Enter');
+      const toast = page.locator('.notifications-toasts');
+      await waitForText(toast, /created penguins-champion-drift\.monitor\.yaml/, 30_000);
+      const spec = readFileSync(join(workspace, 'penguins-champion-drift.monitor.yaml'), 'utf8');
+      assert.match(spec, /model: "models:\/penguins@champion"/);
+      assert.match(spec, /file: "data\/penguins-2027\.csv"/);
+      await screenshot(page, 'create-monitor');
+      await toast.getByRole('button', { name: 'Run Monitor Now' }).click();
+      // three shifted numeric columns of seven: the columns drifted, the dataset (43% < 50%) did not
+      await waitForText(toast, /Monitor penguins-champion-drift: no dataset drift \(3 of 7 columns drifted\)/, 90_000);
     });
   });
 });

@@ -30,6 +30,12 @@ describe('endpoints in VS Code', () => {
       await input.waitFor({ timeout: 10_000 });
       await page.waitForTimeout(300);
       await input.press('Enter');
+      // examples/features defines views whose fields are model inputs: Serve Model… offers online
+      // lookups (none picked, as this model was not trained from them), and OK serves without any.
+      const title = page.locator('.quick-input-widget .quick-input-title');
+      await waitForText(title, /Look up online features for models:\/penguins@champion\?/, 20_000);
+      assert.match(await page.locator('.quick-input-widget .quick-input-list').innerText(), /penguin_morphology[\s\S]*not materialized yet/);
+      await page.locator('.quick-input-widget .quick-input-action, .quick-input-widget .monaco-button').filter({ hasText: 'OK' }).first().click();
       await waitForText(page.locator('.notifications-toasts'), /penguins-champion serves version 1 at http:\/\/127\.0\.0\.1:\d+\/invocations/, 60_000);
       const pane = mlopsView(page, 'Endpoints');
       await pane.click().catch(() => undefined);
