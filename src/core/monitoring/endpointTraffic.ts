@@ -54,3 +54,16 @@ export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, wi
   const described = window.hours !== undefined ? `last ${window.hours} h` : `last ${records.length} rows`;
   return { name: `endpoint ${endpoint} (${described})`, rowCount: records.length, columns };
 }
+
+/** Input rows an endpoint has answered so far (what "on new traffic" schedules count). */
+export function endpointTrafficRows(store: WorkspaceStore, endpoint: string): number {
+  return Number(store.database.rows('SELECT COALESCE(SUM(rows), 0) FROM serving_requests WHERE endpoint = ? AND status = 200 AND inputs IS NOT NULL', [endpoint])[0]?.[0] ?? 0);
+}
+
+/**
+ * How many new rows start an endpoint monitor with `schedule.on_change`: a tenth of its window
+ * (at least 50), so the window has really moved but a busy endpoint is not re-checked per request.
+ */
+export function newTrafficThreshold(window: TrafficWindow): number {
+  return Math.max(50, Math.round((window.last ?? DEFAULT_TRAFFIC_ROWS) / 10));
+}

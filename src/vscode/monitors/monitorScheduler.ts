@@ -2,10 +2,13 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import { runMonitorFile, type MonitorsCommandsDependencies } from './monitorsCommands';
 import { retrainMonitorFile } from './retrainCommands';
+import type { TrafficWindow } from '../../core/monitoring/endpointTraffic';
+
+const TRAFFIC_POLL_MS = 30_000;
 
 /**
  * Runs monitors by themselves: every `schedule.every_minutes`, and when the current file changes
- * (`schedule.on_change`). Re-reads the specs when any *.monitor.yaml changes. A run never overlaps
+ * or, for an endpoint's traffic, when enough new requests have been answered (`schedule.on_change`). Re-reads the specs when any *.monitor.yaml changes. A run never overlaps
  * another run of the same monitor. When a run trips and the monitor has a `retrain:` policy, the
  * policy runs on that alert (trusted workspaces only; its cool-down keeps it from looping).
  */
@@ -51,6 +54,7 @@ export class MonitorScheduler implements vscode.Disposable {
       const spec = await loadMonitorSpec(file).catch(() => undefined); // the view shows why a spec is invalid
       if (!spec?.schedule) continue;
       if (spec.schedule.everyMinutes) this.timers.push(setInterval(() => this.run(file), spec.schedule.everyMinutes * 60_000));
+      if (spec.schedule.onChange && spec.current.kind === 'endpoint') this.watchTraffic(file, spec.current.endpoint, spec.current.window);
       if (spec.schedule.onChange && spec.current.kind === 'file') {
         const pattern = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(spec.current.path)), basename(spec.current.path)));
         pattern.onDidChange(() => this.run(file));
@@ -58,6 +62,27 @@ export class MonitorScheduler implements vscode.Disposable {
         this.watchers.push(pattern);
       }
     }
+  }
+
+  /**
+   * "On new traffic" for a monitor of an endpoint: a cheap count of logged rows every 30 s; the
+   * monitor runs once a tenth of its window (at least 50 rows) has arrived since it last ran here.
+   */
+  private watchTraffic(file: string, endpoint: string, window: TrafficWindow): void {
+    let seen: number | undefined;
+    const check = async (): Promise<void> => {
+      const access = await this.deps.storeService.access();
+      if (access.state !== 'open') return;
+      const { endpointTrafficRows, newTrafficThreshold } = await import('../../core/monitoring/endpointTraffic');
+      const rows = endpointTrafficRows(access.store, endpoint);
+      if (seen === undefined || rows < seen) seen = rows; // the first look, or a log that was cleared
+      if (rows - seen >= newTrafficThreshold(window)) {
+        seen = rows;
+        this.run(file);
+      }
+    };
+    void check();
+    this.timers.push(setInterval(() => void check(), TRAFFIC_POLL_MS));
   }
 
   dispose(): void {

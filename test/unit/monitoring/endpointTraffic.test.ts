@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { DriftInputError } from '../../../src/core/drift/columnDrift';
-import { endpointTrafficTable } from '../../../src/core/monitoring/endpointTraffic';
+import { endpointTrafficRows, endpointTrafficTable, newTrafficThreshold } from '../../../src/core/monitoring/endpointTraffic';
 import { runMonitor } from '../../../src/core/monitoring/monitorRunner';
 import { parseMonitorSpec } from '../../../src/core/monitoring/monitorSpecParser';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
@@ -53,6 +53,10 @@ describe('an endpoint’s traffic as a monitor’s current data', () => {
       assert.equal(day.rowCount, 5, 'the 30-hour-old request and the refused one are outside');
       assert.equal(day.name, 'endpoint shop (last 24 h)');
 
+      assert.equal(endpointTrafficRows(store, 'shop'), 6, 'answered rows with inputs: 1 + 2 + 3 (the refused request does not count)');
+      assert.equal(endpointTrafficRows(store, 'silent'), 0);
+      assert.equal(newTrafficThreshold({}), 100, 'a tenth of the default 1,000-row window');
+      assert.equal(newTrafficThreshold({ last: 200 }), 50, 'at least 50 rows');
       assert.throws(() => endpointTrafficTable(store, 'silent', {}, NOW), (error: unknown) => error instanceof DriftInputError && /endpoint silent has logged no answered requests with inputs yet/.test(error.message));
     } finally {
       await store.close();
