@@ -113,7 +113,11 @@ export class RunsApp {
   }
 
   async start(): Promise<void> {
-    const init = await this.host.request('getInit', {});
+    // The first columns and rows do not depend on getInit's answer (the host knows the panel's
+    // scope), so all three requests leave together: one round trip less before the first paint.
+    const initRequest = this.host.request('getInit', {});
+    const firstLoad = this.reload(false);
+    const init = await initRequest;
     const fresh = this.state.scope === undefined;
     this.state.scope = { title: init.title, experimentIds: init.experimentIds, compareRunIds: init.compareRunIds };
     if (fresh) {
@@ -125,7 +129,13 @@ export class RunsApp {
     }
     setComparedRuns([...this.selected].slice(0, MAX_CHART_RUNS), this.theme.palette);
     this.host.onNotification('storeChanged', () => void this.reload(true));
-    await this.reload(false);
+    await firstLoad;
+    if (fresh && (init.layout || init.compareRunIds.length > 0)) {
+      // the saved layout or the compared runs arrived with getInit: lay the columns out again
+      if (!this.state.groupBy) this.applyColumns();
+      this.save();
+      this.renderAll();
+    }
     if (this.state.detailsRunId) void this.openDetails(this.state.detailsRunId);
   }
 
