@@ -8,25 +8,12 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { DriftColumnView, DriftHistoryPoint } from '../../src/protocol/drift/driftContract';
 import { chartFor } from '../shared/chartHost';
-import type { ChartTheme } from '../shared/chartTheme';
+import { themedAxis, themedTooltip, type ChartTheme } from '../shared/chartTheme';
 import { formatNumber } from '../shared/formatting';
 
 echarts.use([BarChart, LineChart, GridComponent, LegendComponent, MarkLineComponent, TooltipComponent, CanvasRenderer]);
 
 const time = new Intl.DateTimeFormat(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit' });
-
-function axisStyle(theme: ChartTheme): Record<string, unknown> {
-  return {
-    nameTextStyle: { color: theme.foreground },
-    axisLine: { lineStyle: { color: theme.muted } },
-    axisLabel: { color: theme.muted },
-    splitLine: { lineStyle: { color: theme.grid } },
-  };
-}
-
-function tooltip(theme: ChartTheme, trigger: 'axis' | 'item'): Record<string, unknown> {
-  return { trigger, backgroundColor: theme.tooltipBackground, borderColor: theme.tooltipBorder, textStyle: { color: theme.foreground } };
-}
 
 /** Reference and current shares per bin or category, side by side. */
 export function renderDistribution(element: HTMLElement, column: DriftColumnView, theme: ChartTheme): void {
@@ -40,9 +27,9 @@ export function renderDistribution(element: HTMLElement, column: DriftColumnView
       textStyle: { fontFamily: theme.fontFamily, color: theme.foreground },
       legend: { top: 0, textStyle: { color: theme.foreground }, inactiveColor: theme.muted },
       grid: { left: 52, right: 16, top: 32, bottom: h.kind === 'numeric' ? 64 : 48 },
-      tooltip: { ...tooltip(theme, 'axis'), valueFormatter: (v: unknown) => `${String(v)}%` },
-      xAxis: { type: 'category', data: labels, ...axisStyle(theme), axisLabel: { color: theme.muted, hideOverlap: true, rotate: h.kind === 'numeric' ? 30 : 0 } },
-      yAxis: { type: 'value', name: '% of rows', ...axisStyle(theme), nameLocation: 'middle', nameGap: 36 },
+      tooltip: { ...themedTooltip(theme, 'axis'), valueFormatter: (v: unknown) => `${String(v)}%` },
+      xAxis: { type: 'category', data: labels, ...themedAxis(theme), axisLabel: { color: theme.muted, hideOverlap: true, rotate: h.kind === 'numeric' ? 30 : 0 } },
+      yAxis: { type: 'value', name: '% of rows', ...themedAxis(theme), nameLocation: 'middle', nameGap: 36 },
       series: [
         { type: 'bar', name: 'Reference', data: percent(h.reference), itemStyle: { color: referenceColor, opacity: 0.85 }, barGap: '0%' },
         { type: 'bar', name: 'Current', data: percent(h.current), itemStyle: { color: currentColor, opacity: 0.85 } },
@@ -79,15 +66,15 @@ function renderOverTime(
       textStyle: { fontFamily: theme.fontFamily, color: theme.foreground },
       grid: { left: 52, right: 24, top: 16, bottom: 32 },
       tooltip: {
-        ...tooltip(theme, 'item'),
+        ...themedTooltip(theme, 'item'),
         formatter: (p: unknown) => {
           const item = p as { value: [number, number | null] };
           const y = item.value[1];
           return `${time.format(new Date(item.value[0]))}<br>${options.name}: ${y === null ? '—' : `${formatNumber(y)}${options.percent ? '%' : ''}`}`;
         },
       },
-      xAxis: { type: 'time', ...axisStyle(theme), splitLine: { show: false } },
-      yAxis: { type: 'value', ...axisStyle(theme), ...(options.max !== undefined ? { max: options.percent ? options.max * 100 : options.max } : {}), min: 0, axisLabel: { color: theme.muted, formatter: (v: number) => `${formatNumber(v)}${options.percent ? '%' : ''}` } },
+      xAxis: { type: 'time', ...themedAxis(theme), splitLine: { show: false } },
+      yAxis: { type: 'value', ...themedAxis(theme), ...(options.max !== undefined ? { max: options.percent ? options.max * 100 : options.max } : {}), min: 0, axisLabel: { color: theme.muted, formatter: (v: number) => `${formatNumber(v)}${options.percent ? '%' : ''}` } },
       series: [
         {
           type: 'line',

@@ -8,24 +8,11 @@ import * as echarts from 'echarts/core';
 import { CanvasRenderer } from 'echarts/renderers';
 import type { CorrelationMeasure, CorrelationView, ProfileColumnView } from '../../src/protocol/profile/profileContract';
 import { chartFor } from '../shared/chartHost';
-import type { ChartTheme } from '../shared/chartTheme';
+import { themedAxis, themedTooltip, type ChartTheme } from '../shared/chartTheme';
 import { formatNumber } from '../shared/formatting';
 import { columnValue, TOP_SHOWN } from './profileFormat';
 
 echarts.use([BarChart, HeatmapChart, GridComponent, TooltipComponent, VisualMapComponent, CanvasRenderer]);
-
-function axisStyle(theme: ChartTheme): Record<string, unknown> {
-  return {
-    nameTextStyle: { color: theme.foreground },
-    axisLine: { lineStyle: { color: theme.muted } },
-    axisLabel: { color: theme.muted },
-    splitLine: { lineStyle: { color: theme.grid } },
-  };
-}
-
-function tooltip(theme: ChartTheme, trigger: 'axis' | 'item'): Record<string, unknown> {
-  return { trigger, backgroundColor: theme.tooltipBackground, borderColor: theme.tooltipBorder, textStyle: { color: theme.foreground } };
-}
 
 /** Rows per bin (numeric) or per top category (text); `data-series` says what was drawn. */
 export function renderColumnChart(element: HTMLElement, column: ProfileColumnView, theme: ChartTheme): void {
@@ -38,9 +25,9 @@ export function renderColumnChart(element: HTMLElement, column: ProfileColumnVie
       {
         ...base,
         grid: { left: 56, right: 16, top: 16, bottom: 72 },
-        tooltip: tooltip(theme, 'axis'),
-        xAxis: { type: 'category', data: labels, ...axisStyle(theme), axisLabel: { color: theme.muted, hideOverlap: true, rotate: 30 } },
-        yAxis: { type: 'value', name: h.fromSample ? 'rows (sample)' : 'rows', ...axisStyle(theme), nameLocation: 'middle', nameGap: 40 },
+        tooltip: themedTooltip(theme, 'axis'),
+        xAxis: { type: 'category', data: labels, ...themedAxis(theme), axisLabel: { color: theme.muted, hideOverlap: true, rotate: 30 } },
+        yAxis: { type: 'value', name: h.fromSample ? 'rows (sample)' : 'rows', ...themedAxis(theme), nameLocation: 'middle', nameGap: 40 },
         series: [{ type: 'bar', name: 'rows', data: h.counts, barCategoryGap: '4%', itemStyle: { color: theme.palette[0] } }],
       },
       { notMerge: true },
@@ -55,9 +42,9 @@ export function renderColumnChart(element: HTMLElement, column: ProfileColumnVie
     {
       ...base,
       grid: { left: 8, right: 32, top: 8, bottom: 24, containLabel: true },
-      tooltip: tooltip(theme, 'axis'),
-      xAxis: { type: 'value', ...axisStyle(theme) },
-      yAxis: { type: 'category', data: shown.map((t) => (t.value.length > 28 ? `${t.value.slice(0, 27)}…` : t.value)), ...axisStyle(theme), axisLabel: { color: theme.foreground } },
+      tooltip: themedTooltip(theme, 'axis'),
+      xAxis: { type: 'value', ...themedAxis(theme) },
+      yAxis: { type: 'category', data: shown.map((t) => (t.value.length > 28 ? `${t.value.slice(0, 27)}…` : t.value)), ...themedAxis(theme), axisLabel: { color: theme.foreground } },
       series: [{ type: 'bar', name: 'rows', data: shown.map((t) => t.count), itemStyle: { color: theme.palette[1] } }],
     },
     { notMerge: true },
@@ -80,14 +67,14 @@ export function renderCorrelationChart(element: HTMLElement, matrix: Correlation
       textStyle: { fontFamily: theme.fontFamily, color: theme.foreground },
       grid: { left: 8, right: 16, top: 8, bottom: 44, containLabel: true },
       tooltip: {
-        ...tooltip(theme, 'item'),
+        ...themedTooltip(theme, 'item'),
         formatter: (p: unknown) => {
           const [x, y, v] = (p as { value: [number, number, number | '-'] }).value;
           return `${matrix.columns[n - 1 - y]} × ${matrix.columns[x]}<br>${v === '-' ? 'not enough rows' : formatNumber(v)}`;
         },
       },
-      xAxis: { type: 'category', data: matrix.columns.map(short), ...axisStyle(theme), axisLabel: { color: theme.foreground, rotate: n > 2 ? 30 : 0, interval: 0 }, splitArea: { show: false } },
-      yAxis: { type: 'category', data: [...matrix.columns].reverse().map(short), ...axisStyle(theme), axisLabel: { color: theme.foreground, interval: 0 } },
+      xAxis: { type: 'category', data: matrix.columns.map(short), ...themedAxis(theme), axisLabel: { color: theme.foreground, rotate: n > 2 ? 30 : 0, interval: 0 }, splitArea: { show: false } },
+      yAxis: { type: 'category', data: [...matrix.columns].reverse().map(short), ...themedAxis(theme), axisLabel: { color: theme.foreground, interval: 0 } },
       visualMap: {
         min: signed ? -1 : 0,
         max: 1,

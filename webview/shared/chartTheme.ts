@@ -91,3 +91,18 @@ export function setComparedRuns(runIds: readonly string[], palette: readonly str
 export function runColor(runId: string, palette: readonly string[]): string {
   return compared.get(runId) ?? palette[slotOf(runId, palette.length)]!;
 }
+
+/** Axis lines, labels, names and split lines in the theme's colours (ECharts axis options). */
+export function themedAxis(theme: ChartTheme): Record<string, unknown> {
+  return {
+    nameTextStyle: { color: theme.foreground },
+    axisLine: { lineStyle: { color: theme.muted } },
+    axisLabel: { color: theme.muted },
+    splitLine: { lineStyle: { color: theme.grid } },
+  };
+}
+
+/** A tooltip that looks like VS Code's hovers. */
+export function themedTooltip(theme: ChartTheme, trigger: 'axis' | 'item'): Record<string, unknown> {
+  return { trigger, backgroundColor: theme.tooltipBackground, borderColor: theme.tooltipBorder, textStyle: { color: theme.foreground } };
+}
