@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import { MODEL_REVIEW_VIEW_TYPE, type ModelReviewContract, type ModelReviewState, type VersionFile } from '../../protocol/modelReview/modelReviewContract';
 import { modelReviewValidators } from '../../protocol/modelReview/modelReviewValidators';
@@ -106,8 +107,6 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
     showLineage: async ({ version }) => {
       const registry = await this.registry();
       const node: VersionNode = { kind: 'version', version: registry.getVersion(this.subject.name, version), metrics: [], requireReview: false };
-      const commands = await vscode.commands.getCommands(true);
-      if (!commands.includes('mlops.showLineage')) throw new Error('The lineage graph is not available in this version of MLOps Studio.');
       await vscode.commands.executeCommand('mlops.showLineage', node);
     },
   };
@@ -127,18 +126,21 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
     void this.watchRegistry();
   }
 
-  private async registry(): Promise<ModelRegistry> {
+  /** The registry and the store under it, or why this window has none. */
+  private async opened(): Promise<{ registry: ModelRegistry; store: WorkspaceStore }> {
     const opened = await openRegistry(this.deps.storeService);
     if (!('registry' in opened)) {
       throw new Error(opened.message ?? 'The model registry lives in the workspace store, which is not open in this window (another window may hold it: review from that window).');
     }
-    return opened.registry;
+    return opened;
+  }
+
+  private async registry(): Promise<ModelRegistry> {
+    return (await this.opened()).registry;
   }
 
   private async tracking(): Promise<TrackingStore> {
-    const opened = await openRegistry(this.deps.storeService);
-    if (!('store' in opened)) throw new Error(opened.message ?? 'The workspace store is not open in this window.');
-    return opened.store.tracking;
+    return (await this.opened()).store.tracking;
   }
 
   /** Re-renders on every registry change of this model: an alias moved elsewhere shows here at once. */
@@ -154,16 +156,14 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
   }
 
   private async state(): Promise<ModelReviewState> {
-    const registry = await this.registry();
+    const { registry, store } = await this.opened();
     const model = registry.findModel(this.subject.name);
     if (!model) throw new Error(`The model "${this.subject.name}" no longer exists (it was deleted or renamed).`);
     const existing = new Set(registry.listVersions(this.subject.name).map((v) => v.version));
     const gone = this.subject.versions.filter((v) => !existing.has(v));
     if (gone.length === this.subject.versions.length) throw new Error(`${this.subject.name} ${gone.map((v) => `v${v}`).join(', ')} ${gone.length === 1 ? 'was' : 'were'} deleted.`);
     if (gone.length > 0) this.retarget({ ...this.subject, versions: this.subject.versions.filter((v) => existing.has(v)) }, false);
-    const opened = await openRegistry(this.deps.storeService);
-    const database = 'store' in opened ? opened.store.database : undefined;
-    return modelReviewState(registry, await this.tracking(), this.subject.name, this.subject.versions, database ? { database } : {});
+    return modelReviewState(registry, store.tracking, this.subject.name, this.subject.versions, { database: store.database });
   }
 
   private retarget(subject: ModelReviewSubject, refresh = true): void {
@@ -196,9 +196,9 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
   }
 
   private async openFile(version: number, file: VersionFile): Promise<void> {
-    const registry = await this.registry();
+    const { registry, store } = await this.opened();
     const { modelCard } = await import('../../core/registry/modelCard');
-    const card = await modelCard(registry, await this.tracking(), this.subject.name, version);
+    const card = await modelCard(registry, store.tracking, this.subject.name, version);
     if (file === 'packageFolder') {
       await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(card.files.packageDir));
       return;
