@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench, trainChampion } from './lib/workbench.mjs';
 
 /** penguins.csv with longer bills and flippers and heavier birds: three numeric columns drift, the rest do not. */
 function shiftedPenguins(csv) {
@@ -78,10 +78,7 @@ describe('drift panel in VS Code', () => {
   test('Create Monitor… for a registered version writes a spec that compares new data with its training data', { timeout: 300_000 }, async () => {
     const workspace = makeWorkspace('create-monitor');
     writeFileSync(join(workspace, 'data', 'penguins-2027.csv'), shiftedPenguins(readFileSync(join(workspace, 'data', 'penguins.csv'), 'utf8')));
-    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
-    const runId = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs[0].info.runId;
-    mlops(workspace, 'models', 'register', runId, '--name', 'penguins', '--actor', 'alice');
-    mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '1', '--actor', 'alice');
+    trainChampion(workspace);
 
     await withWorkbench(browser, workspace, 'create-monitor', async (page) => {
       await openMlopsViews(page);

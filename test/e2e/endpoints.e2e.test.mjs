@@ -1,9 +1,8 @@
 // Serving in real VS Code: Serve Model… from the palette, the Endpoints view with its live
 // figures, and Send Sample Request answered by the endpoint.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlopsView, openMlopsViews, treeRows, runCommand, screenshot, waitForText, withWorkbench, trainChampion } from './lib/workbench.mjs';
 
 describe('endpoints in VS Code', () => {
   let browser;
@@ -16,10 +15,7 @@ describe('endpoints in VS Code', () => {
 
   test('Serve Model… from the palette, the Endpoints view, Send Sample Request', { timeout: 240_000 }, async () => {
     const workspace = makeWorkspace('endpoints');
-    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
-    const runId = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs[0].info.runId;
-    mlops(workspace, 'models', 'register', runId, '--name', 'penguins', '--actor', 'alice');
-    mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '1', '--actor', 'alice');
+    trainChampion(workspace);
     await withWorkbench(browser, workspace, 'endpoints', async (page) => {
       await openMlopsViews(page);
       await runCommand(page, 'MLOps: Serve Model…');

@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, runCommand, screenshot, treeRows, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, runCommand, screenshot, treeRows, waitForText, withWorkbench, trainChampion } from './lib/workbench.mjs';
 
 describe('retraining in VS Code', () => {
   let browser;
@@ -36,10 +36,7 @@ describe('retraining in VS Code', () => {
       join(workspace, 'auto.monitor.yaml'),
       'reference:\n  file: data/penguins.csv\ncurrent:\n  file: data/auto-current.csv\nschedule:\n  on_change: true\nretrain:\n  spec: small.train.yaml\n  model: automatic\n  data: append_current\n  promote: auto\n',
     );
-    mlops(workspace, 'train', join(workspace, 'weak.train.yaml'), '--backend', 'js');
-    const runId = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs[0].info.runId;
-    mlops(workspace, 'models', 'register', runId, '--name', 'penguins', '--actor', 'alice');
-    mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '1', '--actor', 'alice');
+    trainChampion(workspace, join(workspace, 'weak.train.yaml'), '--backend', 'js');
     // the monitor trips, so the policy has an alert to act on
     try {
       mlops(workspace, 'monitor', 'run', 'shop');

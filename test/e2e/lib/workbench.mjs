@@ -302,6 +302,19 @@ export function mlops(workspace, ...args) {
   }
 }
 
+/**
+ * Trains `spec` (default the penguins example) with the CLI and registers the run as
+ * models:/penguins/1 @champion, as alice: the starting point of serving, monitoring and retraining
+ * tests. Returns the run id.
+ */
+export function trainChampion(workspace, spec = join(workspace, 'penguins.train.yaml'), ...trainArgs) {
+  mlops(workspace, 'train', spec, ...trainArgs);
+  const runId = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs[0].info.runId;
+  mlops(workspace, 'models', 'register', runId, '--name', 'penguins', '--actor', 'alice');
+  mlops(workspace, 'models', 'alias', 'set', 'penguins', 'champion', '1', '--actor', 'alice');
+  return runId;
+}
+
 /** Clicks the MLOps activity bar item and returns the side bar locator. */
 export async function openMlopsViews(page) {
   const item = page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]');
