@@ -71,9 +71,10 @@ export function parseMonitorSpec(text: string, specPath: string): MonitorSpec {
   const retrain = raw.retrain ? retrainPolicyFrom(raw.retrain, specPath, locate) : undefined;
   if (retrain && raw.current.endpoint !== undefined && (retrain.data !== 'spec' || retrain.holdout.kind !== 'file')) {
     // Served requests carry no labels: neither training rows nor a holdout can come from them.
+    // The error points at the offending key, or at the retrain block when the default applies.
     const field = retrain.data !== 'spec' ? 'data' : 'holdout';
     throw new SpecError(specPath, [
-      { message: 'an endpoint\'s traffic has no labels: with `current.endpoint`, retrain with `data: spec` and a labelled `holdout: FILE`', field: `retrain.${field}`, ...locate(['retrain', field === 'data' ? 'data' : 'holdout_fraction']) },
+      { message: 'an endpoint\'s traffic has no labels: with `current.endpoint`, retrain with `data: spec` and a labelled `holdout: FILE`', field: `retrain.${field}`, ...locate(doc.hasIn(['retrain', field === 'data' ? 'data' : 'holdout_fraction']) ? ['retrain', field === 'data' ? 'data' : 'holdout_fraction'] : ['retrain']) },
     ]);
   }
   return {
