@@ -14,8 +14,12 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
+import { openWorkspaceStore, type WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { RunsQueryEngine } from '../../src/vscode/runs/runsQueryEngine';
+import { createRunsDataHandlers } from '../../src/vscode/runs/runsRequests';
 import { closeBrowser, openPanel } from '../../test/webview/lib/panelPage';
 import { fakeRunsHost, syntheticRuns } from '../../test/webview/runsFakeHost';
+import { tempStore } from '../store/benchSupport';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = 10_000;
@@ -83,7 +87,7 @@ const TRANSPORT_SCRIPT = `(async () => {
     await new Promise((resolve) => {
       const onMessage = (e) => { if (e.data && e.data.id === id) { window.removeEventListener('message', onMessage); resolve(); } };
       window.addEventListener('message', onMessage);
-      window.__hostRespond({ kind: 'request', id, method: '__calibrate', params: {} }).then((r) => window.postMessage(r, '*'));
+      window.__hostRespond({ kind: 'request', id, method: '__calibrate', params: {} }).then((r) => window.postMessage(JSON.parse(r), '*'));
     });
     times.push(performance.now() - t0);
   }
@@ -119,6 +123,33 @@ async function heapMb(page: Page): Promise<{ usedMb: number; totalMb: number }> 
   const get = (name: string): number => metrics.find((m) => m.name === name)?.value ?? NaN;
   await cdp.detach();
   return { usedMb: round(get('JSHeapUsedSize') / 2 ** 20), totalMb: round(get('JSHeapTotalSize') / 2 ** 20) };
+}
+
+/** 100 runs × `keys` × 10,000 steps logged into a fresh store in `dir`, which is then closed. */
+async function logCurveRuns(dir: string, keys: readonly string[]): Promise<{ runIds: string[]; experimentId: string }> {
+  const store: WorkspaceStore = await openWorkspaceStore({ dir, writerName: 'bench' });
+  const experimentId = await store.tracking.createExperiment('bench-curves');
+  const runIds: string[] = [];
+  const BATCH_STEPS = 100;
+  for (let r = 0; r < CURVE_RUNS; r++) {
+    const { info } = await store.tracking.createRun({ experimentId, runName: `run-${r}`, startTime: 1_700_000_000_000 + r * 3_600_000 });
+    runIds.push(info.runId);
+    const rate = 0.5 + (r % 17) / 17;
+    for (let from = 0; from < STEPS; from += BATCH_STEPS) {
+      const metrics = [];
+      for (let step = from; step < from + BATCH_STEPS; step++) {
+        const decay = Math.exp((-rate * 5 * step) / STEPS);
+        for (let k = 0; k < keys.length; k++) {
+          const noise = 0.02 * Math.sin(step * 0.7 + r + k);
+          metrics.push({ key: keys[k]!, value: keys[k]!.includes('loss') ? 0.1 + 2 * decay + noise : 0.95 - 0.8 * decay + noise, step, timestamp: 1_700_000_000_000 + r * 3_600_000 + step * 1000 });
+        }
+      }
+      await store.tracking.logBatch({ runId: info.runId, metrics });
+    }
+    await store.tracking.updateRun(info.runId, { status: 'FINISHED', endTime: 1_700_000_000_000 + r * 3_600_000 + STEPS * 1000 });
+  }
+  await store.close();
+  return { runIds, experimentId };
 }
 
 async function main(): Promise<void> {
@@ -179,30 +210,38 @@ async function main(): Promise<void> {
   await page.close();
 
   // ---- curves ----
-  const curveRuns = runs.slice(0, 200);
-  const curveHost = fakeRunsHost(curveRuns, {}, STEPS);
+  // A real store on disk, logged the way a trainer logs (batches of steps), reopened so the
+  // series are read from their files: the host's figure is the panel's own read + downsampling.
   const keys = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'm_000', 'm_001', 'm_002', 'm_003', 'm_004', 'm_005'];
+  const { dir, cleanup } = tempStore('bench-curves-');
+  const log0 = performance.now();
+  const { runIds: curveRunIds, experimentId } = await logCurveRuns(dir, keys);
+  const logMs = performance.now() - log0;
+  const store = await openWorkspaceStore({ dir, writerName: 'bench' });
+  const engine = new RunsQueryEngine(async () => store.tracking, [experimentId]);
+  const handlers = createRunsDataHandlers(engine, async () => store.tracking) as unknown as Record<string, (p: unknown) => Promise<unknown>>;
   let seriesHostMs = 0;
   let pointsSent = 0;
   const curvesPanel = await openPanel(BUNDLE, {
     viewport: { width: 1400, height: 900 },
     respond: async (method, params) => {
+      if (method === 'getInit') return { title: 'Runs: bench', experimentIds: [experimentId], compareRunIds: [] };
       const t = performance.now();
-      const result = await curveHost.respond(method, params);
+      const result = await handlers[method]!(params);
       if (method === 'getSeries') {
         seriesHostMs += performance.now() - t;
-        pointsSent += (result as { series: Array<{ x: number[] }> }).series.reduce((s, one) => s + one.x.length, 0);
+        pointsSent += (result as { series: Array<{ x: number[] }> }).series.reduce((sum, one) => sum + one.x.length, 0);
       }
       return result;
     },
     initialState: {
-      scope: { title: 'Runs: bench', experimentIds: ['1'], compareRunIds: [] },
+      scope: { title: 'Runs: bench', experimentIds: [experimentId], compareRunIds: [] },
       filter: '',
       sort: [],
       aggregate: 'last',
       onlyDiff: false,
       layout: { order: [], hidden: [], pinned: ['attributes.run_name'], widths: {} },
-      selected: curveRuns.slice(0, CURVE_RUNS).map((r) => r.info.runId),
+      selected: curveRunIds,
       tab: 'table',
       curves: { xAxis: 'step', smoothing: 0, logScale: false, keys },
       scatter: {},
@@ -214,6 +253,8 @@ async function main(): Promise<void> {
   const problems = [...panel.problems, ...curvesPanel.problems];
   await curvesPanel.page.close();
   await closeBrowser();
+  await store.close();
+  cleanup();
 
   const results = {
     bench: 'runs-table',
@@ -242,6 +283,8 @@ async function main(): Promise<void> {
       runs: CURVE_RUNS,
       metrics: keys.length,
       stepsPerSeries: STEPS,
+      /** logging the 10M points into a store on disk (setup, not part of any figure) */
+      storeSetupMs: round(logMs),
       pointsLogged: CURVE_RUNS * keys.length * STEPS,
       pointsSentToWebview: pointsSent,
       charts: curves.charts,

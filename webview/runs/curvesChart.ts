@@ -32,10 +32,12 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
   const fresh = chart.group !== GROUP;
   const starts = new Map(data.runs.map((r) => [r.runId, r.startTime]));
   const many = data.runs.length > 20;
+  const keyed = data.series.filter((s) => s.key === key);
+  // Hairlines (width 1) take the rasterizer's fast path: with thousands of segments per chart,
+  // wider strokes cost several times more to draw on a software-rendered canvas.
+  const lineWidth = many || keyed.reduce((sum, s) => sum + s.x.length, 0) > 4000 ? 1 : 1.5;
   const names = new Map(data.runs.map((r) => [r.runId, r.name]));
-  const series = data.series
-    .filter((s) => s.key === key)
-    .map((s) => ({
+  const series = keyed.map((s) => ({
       type: 'line' as const,
       id: s.runId,
       name: names.get(s.runId) ?? s.runId,
@@ -43,7 +45,7 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
       showSymbol: false,
       symbolSize: 4,
       // No client-side sampling: the host already sent at most one point per pixel.
-      lineStyle: { width: 1.5 },
+      lineStyle: { width: lineWidth },
       color: runColor(s.runId, theme.palette),
       // Hover focus recomputes every series' style: affordable for a few runs, not for a hundred.
       ...(many ? { emphasis: { disabled: true } } : { emphasis: { focus: 'series' as const } }),

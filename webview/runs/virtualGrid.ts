@@ -78,6 +78,8 @@ export class VirtualGrid {
   private frame = 0;
   private active = { row: 0, col: 0 };
   private lastRange = '';
+  private lastTop = 0;
+  private lastLeft = 0;
   private headerKey = '';
   private dragged: string | undefined;
 
@@ -193,9 +195,9 @@ export class VirtualGrid {
     });
   }
 
-  private visibleColumns(): { start: number; end: number } {
-    const left = this.element.scrollLeft + this.pinnedWidth - OVERSCAN_PX;
-    const right = this.element.scrollLeft + this.element.clientWidth + OVERSCAN_PX;
+  private visibleColumns(overscan: number): { start: number; end: number } {
+    const left = this.element.scrollLeft + this.pinnedWidth - overscan;
+    const right = this.element.scrollLeft + this.element.clientWidth + overscan;
     const pinnedCount = this.ordered.filter((c) => c.pinned).length;
     let start = pinnedCount;
     // Binary search: 200+ columns, every horizontal scroll frame.
@@ -217,10 +219,16 @@ export class VirtualGrid {
 
   private render(): void {
     const view = this.element;
-    const first = Math.max(0, Math.floor((view.scrollTop - 0) / ROW_HEIGHT) - OVERSCAN_ROWS);
+    // A fling moves further than the overscan reaches in one frame: cells painted off screen would
+    // be thrown away unseen, so only what is in view is painted until the scrolling slows down.
+    const flinging = Math.abs(view.scrollTop - this.lastTop) > view.clientHeight / 2 || Math.abs(view.scrollLeft - this.lastLeft) > view.clientWidth / 2;
+    this.lastTop = view.scrollTop;
+    this.lastLeft = view.scrollLeft;
+    const overscanRows = flinging ? 0 : OVERSCAN_ROWS;
+    const first = Math.max(0, Math.floor(view.scrollTop / ROW_HEIGHT) - overscanRows);
     const visibleRows = Math.ceil(Math.max(view.clientHeight, 200) / ROW_HEIGHT);
-    const last = Math.min(this.rowCount, first + visibleRows + 2 * OVERSCAN_ROWS);
-    const cols = this.visibleColumns();
+    const last = Math.min(this.rowCount, first + visibleRows + 2 * overscanRows);
+    const cols = this.visibleColumns(flinging ? 0 : OVERSCAN_PX);
     const pinnedCount = this.ordered.filter((c) => c.pinned).length;
     const colKey = `${cols.start}:${cols.end}`;
     const range = `${first}:${last}:${colKey}`;
@@ -291,6 +299,8 @@ export class VirtualGrid {
       r.pinned.remove();
     }
     this.callbacks.visibleRowsChanged?.(first, last);
+    // Once the fling stops, the next frame paints the overscan (a frame later while it goes on).
+    if (flinging) this.schedule();
     this.element.setAttribute('aria-activedescendant', `cell-${this.active.row}-${this.active.col}`);
   }
 

@@ -94,7 +94,8 @@ const STAND_IN_SCRIPT = `function (theme, initialState) {
       postMessage: function (message) {
         posted.push(message);
         if (message.kind === 'request') {
-          window.__hostRespond(message).then(function (response) { window.postMessage(response, '*'); });
+          // As in VS Code: JSON between the processes, then a structured clone into the frame.
+          window.__hostRespond(message).then(function (text) { window.postMessage(JSON.parse(text), '*'); });
         }
       },
       getState: function () { return state; },
@@ -154,12 +155,14 @@ export async function openPanel(
     if (!file.startsWith(ROOT) || !existsSync(file)) return route.fulfill({ status: 404, body: 'not found' });
     return route.fulfill({ body: readFileSync(file), contentType: MIME[extname(file)] ?? 'application/octet-stream' });
   });
-  await page.exposeFunction('__hostRespond', async (message: PostedMessage) => {
+  // Answers cross as JSON text, the way VS Code carries a webview message from the extension host
+  // (and because Playwright moves one string far faster than a tree of values).
+  await page.exposeFunction('__hostRespond', async (message: PostedMessage): Promise<string> => {
     try {
       const result = await options.respond(message.method, message.params);
-      return { kind: 'response', id: message.id, ok: true, result };
+      return JSON.stringify({ kind: 'response', id: message.id, ok: true, result });
     } catch (error) {
-      return { kind: 'response', id: message.id, ok: false, error: { message: error instanceof Error ? error.message : String(error) } };
+      return JSON.stringify({ kind: 'response', id: message.id, ok: false, error: { message: error instanceof Error ? error.message : String(error) } });
     }
   });
   // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
