@@ -51,9 +51,11 @@ describe('runs panel webview: compare charts', () => {
     assert.deepEqual(loss.map((s) => s.id).sort(), compared.map((r) => r.info.runId).sort());
     assert.deepEqual(loss.map((s) => s.name).sort(), compared.map((r) => r.info.runName).sort());
     for (const s of loss) assert.ok(s.points <= 2000 && s.points >= 100, `${s.name}: ${s.points} points of 5,000 steps`);
-    const asked = requests(await panel.posted(), 'getSeries')[0]!.params as { maxPoints: number; keys: string[] };
-    assert.ok(asked.maxPoints <= 2000);
-    assert.deepEqual(asked.keys, ['loss', 'val_loss', 'accuracy', 'val_accuracy']);
+    await waitForSeries(panel, 'val_accuracy', (series) => series.length === 3);
+    // One request per chart in view, in the order they are shown, each capped in points.
+    const asked = requests(await panel.posted(), 'getSeries').map((r) => r.params as { maxPoints: number; keys: string[] });
+    assert.ok(asked.every((p) => p.maxPoints <= 2000));
+    assert.deepEqual(asked.map((p) => p.keys), [['loss'], ['val_loss'], ['accuracy'], ['val_accuracy']]);
     assert.equal(loss[0]!.first[0], 0, 'x is the step');
     // The same run has the same colour in every chart.
     const acc = await seriesOf(panel, 'accuracy');
@@ -61,6 +63,24 @@ describe('runs panel webview: compare charts', () => {
     assert.equal(new Set(loss.map((s) => s.color)).size, 3, 'three runs, three colours');
     assert.deepEqual(await securityViolations(panel), [], 'ECharts runs under the panel CSP');
     assert.deepEqual(panel.problems, []);
+    await panel.page.close();
+  });
+
+  test('hovering a chart shows every run\'s value at that step, highest first', async () => {
+    const { panel } = await openCompare(400);
+    await waitForSeries(panel, 'loss', (series) => series.length === 3);
+    const box = (await panel.page.getByTestId('curve-loss').boundingBox())!;
+    await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
+    const tooltip = panel.page.locator('[data-testid="curve-loss"] .curve-tooltip');
+    await tooltip.waitFor({ state: 'visible' });
+    const text = (await tooltip.innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+    const step = /^step (\d+)$/.exec(text[0]!);
+    assert.ok(step && Number(step[1]) > 100 && Number(step[1]) < 300, `the hovered step near the middle: ${text[0]}`);
+    const rows = text.slice(1).map((line) => /^(.+): (-?[\d.]+)$/.exec(line));
+    assert.deepEqual(rows.map((r) => r?.[1]).sort(), compared.map((r) => r.info.runName).sort(), text.join(' | '));
+    const values = rows.map((r) => Number(r![2]));
+    assert.deepEqual(values, [...values].sort((a, b) => b - a), 'highest value first');
+    assert.ok(values.every((v) => v > 0 && v < 3), `loss values: ${values.join(', ')}`);
     await panel.page.close();
   });
 

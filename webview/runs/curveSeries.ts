@@ -20,16 +20,26 @@ export function smoothEma(values: readonly number[], weight: number): number[] {
   return out;
 }
 
-export function curvePoints(series: SeriesData, mode: XAxisMode, startTime: number, smoothing: number, logScale: boolean): Array<[number, number]> {
+/**
+ * The chart's points as one flat array of x, y pairs: ECharts takes it as is (no per-point arrays
+ * to allocate, copy or collect — a hundred overlaid runs make tens of thousands of points).
+ */
+export function curvePoints(series: SeriesData, mode: XAxisMode, startTime: number, smoothing: number, logScale: boolean): Float64Array {
   const ys = smoothEma(series.values, smoothing);
-  const points: Array<[number, number]> = [];
+  const out = new Float64Array(ys.length * 2);
+  let n = 0;
   for (let i = 0; i < ys.length; i++) {
     const y = ys[i]!;
     // A log axis has no place for zero or negative values.
     if (logScale && !(y > 0)) continue;
     // The view asks for steps in step mode and timestamps otherwise (see RunsApp.drawCurves).
-    const x = mode === 'relative' ? (series.x[i]! - startTime) / 1000 : series.x[i]!;
-    points.push([x, y]);
+    out[n++] = mode === 'relative' ? (series.x[i]! - startTime) / 1000 : series.x[i]!;
+    out[n++] = y;
   }
-  return points;
+  return n === out.length ? out : out.slice(0, n);
+}
+
+/** Point `i` of a flat x, y array. */
+export function pointAt(xy: Float64Array, i: number): [number, number] {
+  return [xy[2 * i]!, xy[2 * i + 1]!];
 }

@@ -7,7 +7,7 @@ import type { SeriesResult } from '../../src/protocol/runs/runsContract';
 import { formatDuration } from '../shared/formatting';
 import { formatNumber } from '../shared/formatting';
 import { runColor, type ChartTheme } from '../shared/chartTheme';
-import { curvePoints, type XAxisMode } from './curveSeries';
+import { curvePoints, pointAt, type XAxisMode } from './curveSeries';
 import { chartFor } from '../shared/chartHost';
 import { echarts } from './echartsSetup';
 
@@ -24,7 +24,8 @@ const TOOLTIP_ROWS = 15;
 interface TooltipItem {
   seriesName: string;
   color: string;
-  value: [number, number];
+  seriesIndex: number;
+  dataIndex: number;
 }
 
 export function renderCurve(element: HTMLElement, key: string, data: SeriesResult, settings: CurveSettings, theme: ChartTheme): void {
@@ -42,6 +43,7 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
       id: s.runId,
       name: names.get(s.runId) ?? s.runId,
       data: curvePoints(s, settings.xAxis, starts.get(s.runId) ?? 0, settings.smoothing, settings.logScale),
+      dimensions: ['x', 'y'],
       showSymbol: false,
       symbolSize: 4,
       // No client-side sampling: the host already sent at most one point per pixel.
@@ -75,11 +77,13 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
       tooltip: {
         trigger: 'axis',
         confine: true,
+        className: 'curve-tooltip',
         backgroundColor: theme.tooltipBackground,
         borderColor: theme.tooltipBorder,
         textStyle: { color: theme.foreground, fontSize: 12 },
         axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
-        formatter: (raw: unknown) => tooltipHtml(raw as TooltipItem[], settings.xAxis),
+        // ECharts lets go of typed-array data once stored: the hovered values come from our arrays.
+        formatter: (raw: unknown) => tooltipHtml((raw as TooltipItem[]).map((i) => ({ name: i.seriesName, color: i.color, point: pointAt(series[i.seriesIndex]!.data, i.dataIndex) })), settings.xAxis),
       },
       ...(fresh
         ? {
@@ -100,7 +104,12 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
   }
   recordZoom(element, chart);
   if (fresh) chart.on('datazoom', () => recordZoom(element, chart));
-  element.dataset.series = JSON.stringify(series.map((s) => ({ id: s.id, name: s.name, color: s.color, points: s.data.length, first: s.data[0], last: s.data[s.data.length - 1] })));
+  element.dataset.series = JSON.stringify(
+    series.map((s) => {
+      const points = s.data.length / 2;
+      return { id: s.id, name: s.name, color: s.color, points, first: points > 0 ? pointAt(s.data, 0) : undefined, last: points > 0 ? pointAt(s.data, points - 1) : undefined };
+    }),
+  );
 }
 
 /** The zoom window as percentages, on the element: tests and live updates check it survives. */
@@ -109,14 +118,14 @@ function recordZoom(element: HTMLElement, chart: ReturnType<typeof chartFor>): v
   element.dataset.zoom = zoom ? `${Math.round((zoom.start ?? 0) * 10) / 10}-${Math.round((zoom.end ?? 100) * 10) / 10}` : '';
 }
 
-function tooltipHtml(items: TooltipItem[], mode: XAxisMode): string {
+function tooltipHtml(items: Array<{ name: string; color: string; point: [number, number] }>, mode: XAxisMode): string {
   if (items.length === 0) return '';
-  const x = items[0]!.value[0];
+  const x = items[0]!.point[0];
   const xText = mode === 'step' ? `step ${formatNumber(x)}` : mode === 'time' ? new Date(x).toLocaleString() : formatDuration(x * 1000);
-  const sorted = [...items].sort((a, b) => b.value[1] - a.value[1]);
+  const sorted = [...items].sort((a, b) => b.point[1] - a.point[1]);
   const rows = sorted
     .slice(0, TOOLTIP_ROWS)
-    .map((i) => `<div><span class="swatch" style="background:${i.color}"></span>${escapeHtml(i.seriesName)}: <b>${formatNumber(i.value[1])}</b></div>`);
+    .map((i) => `<div><span class="swatch" style="background:${i.color}"></span>${escapeHtml(i.name)}: <b>${formatNumber(i.point[1])}</b></div>`);
   const more = sorted.length > TOOLTIP_ROWS ? `<div>… and ${sorted.length - TOOLTIP_ROWS} more runs</div>` : '';
   return `<div><b>${xText}</b></div>${rows.join('')}${more}`;
 }

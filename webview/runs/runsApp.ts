@@ -516,22 +516,30 @@ export class RunsApp {
       this.seriesByKey.clear();
       this.seriesKey = fetchKey;
     }
-    const draw = async (elements: HTMLElement[]): Promise<void> => {
-      const missing = elements.map((e) => e.dataset.metric!).filter((k) => !this.seriesByKey.has(k));
-      if (missing.length > 0) {
-        const asked = performance.now();
-        const data = await this.host.request('getSeries', { runIds, keys: missing, maxPoints, x });
-        if (key !== this.chartsKey) return;
-        // User Timing for the benchmark: the host's answer apart from the drawing.
-        performance.measure('mlops-curves-fetch', { start: asked });
-        for (const k of missing) this.seriesByKey.set(k, { runs: data.runs, series: data.series.filter((s) => s.key === k) });
-        if (!this.lastSeries || this.lastSeries.runs.length !== data.runs.length) {
-          this.lastSeries = { runs: data.runs, series: [] };
-          this.renderAll();
-        }
+    const fetchOne = async (metric: string): Promise<SeriesResult | undefined> => {
+      const cached = this.seriesByKey.get(metric);
+      if (cached) return cached;
+      const asked = performance.now();
+      const data = await this.host.request('getSeries', { runIds, keys: [metric], maxPoints, x });
+      if (key !== this.chartsKey) return undefined;
+      // User Timing for the benchmark: the host's answers apart from the drawing.
+      performance.measure('mlops-curves-fetch', { start: asked });
+      this.seriesByKey.set(metric, data);
+      if (!this.lastSeries || this.lastSeries.runs.length !== data.runs.length) {
+        this.lastSeries = { runs: data.runs, series: [] };
+        this.renderAll();
       }
-      for (const element of elements) {
-        const data = this.seriesByKey.get(element.dataset.metric!);
+      return data;
+    };
+    // One chart per request, the next asked for before this one is drawn: the host reads and
+    // downsamples chart n+1 while the view draws chart n, and the first chart shows early.
+    const draw = async (elements: HTMLElement[]): Promise<void> => {
+      let next = elements.length > 0 ? fetchOne(elements[0]!.dataset.metric!) : undefined;
+      for (let i = 0; i < elements.length; i++) {
+        const data = await next;
+        if (key !== this.chartsKey) return;
+        next = i + 1 < elements.length ? fetchOne(elements[i + 1]!.dataset.metric!) : undefined;
+        const element = elements[i]!;
         if (data && element.isConnected) renderCurve(element, element.dataset.metric!, data, this.state.curves, this.theme);
       }
     };
