@@ -13,10 +13,19 @@ const production = process.argv.includes('--production');
 const watch = process.argv.includes('--watch');
 const dist = join(root, 'dist');
 
-/** Webview entry points: webview/<name>/main.ts -> dist/webview/<name>.js */
+/**
+ * Webview entry points: webview/<name>/main.ts -> dist/webview/<name>.js, and the parts a panel
+ * loads on demand, webview/<name>/<part>.part.ts -> dist/webview/<name>-<part>.js
+ * (webview/shared/lazyBundle.ts).
+ */
 const webviewEntries = readdirSync(join(root, 'webview'), { withFileTypes: true })
   .filter((d) => d.isDirectory() && existsSync(join(root, 'webview', d.name, 'main.ts')))
-  .map((d) => ({ in: join(root, 'webview', d.name, 'main.ts'), out: d.name }));
+  .flatMap((d) => [
+    { in: join(root, 'webview', d.name, 'main.ts'), out: d.name },
+    ...readdirSync(join(root, 'webview', d.name))
+      .filter((f) => f.endsWith('.part.ts'))
+      .map((f) => ({ in: join(root, 'webview', d.name, f), out: `${d.name}-${f.slice(0, -'.part.ts'.length)}` })),
+  ]);
 
 const common = {
   bundle: true,
@@ -88,5 +97,5 @@ if (watch) {
 } else {
   const t0 = Date.now();
   await Promise.all(builds.map((b) => esbuild.build(b)));
-  console.log(`esbuild: built ${webviewEntries.length} webview bundle(s) and ${Object.keys(builds[0].entryPoints).length} node bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
+  console.log(`esbuild: built ${webviewEntries.length} webview bundle(s) and parts and ${Object.keys(builds[0].entryPoints).length} node bundles in ${Date.now() - t0} ms${production ? ' (production)' : ''}`);
 }

@@ -5,7 +5,7 @@ import styles from './runs.css';
 import { RunsApp } from './runsApp';
 import type { RunsViewState } from './runsState';
 
-// When the bundle (ECharts included) has been parsed and evaluated: the bench splits first paint at this mark.
+// When the bundle (the table; the charts load later) has been parsed and evaluated: the bench splits first paint at this mark.
 performance.mark('mlops-runs-script-ready');
 // The stylesheet travels inside the bundle (esbuild's text loader).
 const { api, host, root } = startPanel<RunsContract, RunsViewState>(styles);

@@ -19,11 +19,9 @@ import type { VsCodeApi } from '../shared/vscodeApi';
 import { columnLabel, defaultWidth, formatCell } from './cellFormat';
 import { formatNumber } from '../shared/formatting';
 import { readChartTheme, runColor, setComparedRuns, type ChartTheme } from '../shared/chartTheme';
-import { renderCurve } from './curvesChart';
-import { disposeChart } from '../shared/chartHost';
-import { renderParallel } from './parallelChart';
+import { loadBundlePart } from '../shared/lazyBundle';
 import { RowCache } from './rowCache';
-import { renderBoxplot, renderScatter } from './scatterChart';
+import { RUNS_CHARTS_GLOBAL, type RunsCharts } from './runsCharts';
 import { defaultMetricKeys, defaultState, nextSort, reorderColumns, visibleColumns, type RunsTab, type RunsViewState } from './runsState';
 import { renderBody, renderDetails, renderTop, type ViewModel } from './runsTemplates';
 import { VirtualGrid, type GridColumn, type GridRow } from './virtualGrid';
@@ -99,6 +97,9 @@ export class RunsApp {
           this.firstRowsMarked = true;
           // User Timing mark for the benchmark: rows drawn in the frame after they arrived.
           requestAnimationFrame(() => setTimeout(() => performance.mark('mlops-runs-first-rows'), 0));
+          // The charts' code is fetched once the table is on screen and the page is idle, so a
+          // chart tab opens without waiting for it.
+          requestIdleCallback(() => void this.loadCharts().catch(() => undefined), { timeout: 3000 });
         }
       },
       (error) => this.fail(error),
@@ -483,16 +484,24 @@ export class RunsApp {
     // Read at draw time: the theme's variables may be set after this script first ran.
     this.theme = readChartTheme();
     try {
-      if (tab === 'curves') await this.drawCurves(panel);
-      else if (tab === 'parallel') await this.drawParallel(panel);
-      else if (tab === 'scatter') await this.drawScatter(panel);
-      else if (tab === 'sideBySide') await this.loadSideBySide();
+      if (tab === 'sideBySide') await this.loadSideBySide();
+      else if (tab !== 'table') {
+        const charts = await this.loadCharts();
+        if (this.state.tab !== tab) return;
+        if (tab === 'curves') await this.drawCurves(panel, charts);
+        else if (tab === 'parallel') await this.drawParallel(panel, charts);
+        else if (tab === 'scatter') await this.drawScatter(panel, charts);
+      }
     } catch (error) {
       this.fail(error);
     }
   }
 
-  private async drawCurves(panel: HTMLElement): Promise<void> {
+  private loadCharts(): Promise<RunsCharts> {
+    return loadBundlePart<RunsCharts>('charts', RUNS_CHARTS_GLOBAL);
+  }
+
+  private async drawCurves(panel: HTMLElement, { renderCurve }: RunsCharts): Promise<void> {
     if (this.selected.size === 0 && this.total > 0 && this.rows.get(0) === undefined) {
       // Nothing selected and the first rows are not loaded yet (panel opened on this tab).
       const first = await this.host.request('getRows', { query: this.query(), offset: 0, limit: DEFAULT_COMPARE_RUNS });
@@ -568,7 +577,7 @@ export class RunsApp {
   lastSeries: SeriesResult | undefined;
   private readonly fallbackRuns: string[] = [];
 
-  private async drawParallel(panel: HTMLElement): Promise<void> {
+  private async drawParallel(panel: HTMLElement, { renderParallel }: RunsCharts): Promise<void> {
     const axes = this.parallelAxes();
     const element = panel.querySelector<HTMLElement>('.chart[data-chart=parallel]');
     if (!element || axes.length === 0) return;
@@ -603,7 +612,7 @@ export class RunsApp {
     };
   }
 
-  private async drawScatter(panel: HTMLElement): Promise<void> {
+  private async drawScatter(panel: HTMLElement, { renderScatter, renderBoxplot }: RunsCharts): Promise<void> {
     const { x, y } = this.scatterAxes();
     const element = panel.querySelector<HTMLElement>('.chart[data-chart=scatter]');
     if (!element || !x || !y) return;
@@ -634,9 +643,5 @@ export class RunsApp {
       runs: rows.rows.map((r) => ({ runId: r.runId, cells: new Map(rows.columnIds.map((id, j) => [id, r.cells[j]])) })),
     };
     this.renderAll();
-  }
-
-  disposeCharts(): void {
-    for (const el of this.body.querySelectorAll<HTMLElement>('.chart')) disposeChart(el);
   }
 }
