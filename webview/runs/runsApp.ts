@@ -540,14 +540,14 @@ export class RunsApp {
       }
       return data;
     };
-    // One chart per request, the next asked for before this one is drawn: the host reads and
-    // downsamples chart n+1 while the view draws chart n, and the first chart shows early.
+    // One request per chart, all asked at once: the host answers them in order (runsRequests.ts),
+    // so it reads and downsamples chart n+1 while the view draws chart n, and the first chart
+    // shows as soon as it is ready.
     const draw = async (elements: HTMLElement[]): Promise<void> => {
-      let next = elements.length > 0 ? fetchOne(elements[0]!.dataset.metric!) : undefined;
+      const answers = elements.map((element) => fetchOne(element.dataset.metric!));
       for (let i = 0; i < elements.length; i++) {
-        const data = await next;
+        const data = await answers[i];
         if (key !== this.chartsKey) return;
-        next = i + 1 < elements.length ? fetchOne(elements[i + 1]!.dataset.metric!) : undefined;
         const element = elements[i]!;
         if (data && element.isConnected) renderCurve(element, element.dataset.metric!, data, this.state.curves, this.theme);
       }

@@ -18,6 +18,11 @@ export type RunsDataHandlers = {
 export type RunsDataSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns' | 'listArtifacts' | 'readArtifact'>;
 
 export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => Promise<RunsDataSource>): RunsDataHandlers {
+  // Series are read one request at a time, in the order asked: the view asks for every chart in
+  // view at once and draws each as it arrives, so the first chart must not wait for the last
+  // (interleaved, all of them would finish together at the end). Each waits for a turn of the
+  // event loop first, so the answer before it is actually sent while this one is computed.
+  let seriesQueue: Promise<unknown> = Promise.resolve();
   return {
     getColumns: async ({ query }) => {
       const resolved = await engine.resolve(query);
@@ -52,7 +57,14 @@ export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => 
         truncated: resolved.truncated,
       };
     },
-    getSeries: async ({ runIds, keys, maxPoints, x }) => loadSeries(await tracking(), runIds, keys, maxPoints, x),
+    getSeries: ({ runIds, keys, maxPoints, x }) => {
+      const answer = seriesQueue.then(async () => {
+        await new Promise((resolve) => setImmediate(resolve));
+        return loadSeries(await tracking(), runIds, keys, maxPoints, x);
+      });
+      seriesQueue = answer.catch(() => undefined);
+      return answer;
+    },
     getRunDetails: async ({ runId }) => loadRunDetails(await tracking(), runId),
     getArtifactPreview: async ({ runId, path }) => previewArtifact(await tracking(), runId, path),
   };
