@@ -60,4 +60,29 @@ describe('runs panel host on a real workspace store', () => {
     assert.deepEqual(details.signature, { inputs: [{ name: 'age', type: 'double' }], outputs: [{ name: 'price', type: 'double' }] });
     assert.deepEqual(await h.getArtifactPreview({ runId: ids[0]!, path: 'notes.txt' }), { kind: 'text', text: 'hello', truncated: false });
   });
+
+  test('charts asked for together arrive one by one in the order asked: the first is sent before the next is read', async () => {
+    const engine = new RunsQueryEngine(async () => store.tracking, [experimentId]);
+    const events: string[] = [];
+    const source = {
+      ...store.tracking,
+      getRun: (runId: string) => store.tracking.getRun(runId),
+      getMetricColumns: async (runId: string, key: string, options?: { maxPoints?: number }) => {
+        events.push(`read ${key}:${runId === ids[0] ? 'first run' : 'other run'}`);
+        return store.tracking.getMetricColumns(runId, key, options);
+      },
+      listArtifacts: (runId: string, path?: string) => store.tracking.listArtifacts(runId, path),
+      readArtifact: (runId: string, path: string) => store.tracking.readArtifact(runId, path),
+    };
+    const h = createRunsDataHandlers(engine, async () => source);
+    const asks = ['loss', 'loss', 'loss'].map((key, i) =>
+      h.getSeries({ runIds: [ids[i]!], keys: [key], maxPoints: 100, x: 'step' }).then((answer) => {
+        events.push(`answer ${i + 1}`);
+        return answer;
+      }),
+    );
+    const answers = await Promise.all(asks);
+    assert.deepEqual(answers.map((a) => a.series[0]!.runId), ids);
+    assert.deepEqual(events, ['read loss:first run', 'answer 1', 'read loss:other run', 'answer 2', 'read loss:other run', 'answer 3']);
+  });
 });
