@@ -22,13 +22,12 @@ import { readChartTheme, runColor, setComparedRuns, type ChartTheme } from '../s
 import { loadBundlePart } from '../shared/lazyBundle';
 import { RowCache } from './rowCache';
 import { RUNS_CHARTS_GLOBAL, type RunsCharts } from './runsCharts';
-import { defaultMetricKeys, defaultState, nextSort, reorderColumns, visibleColumns, type RunsTab, type RunsViewState } from './runsState';
+import { defaultMetricKeys, defaultState, MAX_CHART_RUNS, nextSort, reorderColumns, visibleColumns, type RunsTab, type RunsViewState } from './runsState';
 import { renderBody, renderDetails, renderTop, type ViewModel } from './runsTemplates';
 import { VirtualGrid, type GridColumn, type GridRow } from './virtualGrid';
 
 /** Runs drawn when none are selected: the top of the table. */
 const DEFAULT_COMPARE_RUNS = 10;
-const MAX_CHART_RUNS = 100;
 const MAX_SIDE_BY_SIDE = 50;
 /** Points one curves chart receives at most: 100 runs get 200 points each, 10 runs a point per pixel. */
 const CHART_POINT_BUDGET = 20_000;
@@ -78,7 +77,8 @@ export class RunsApp {
         sort: (id, additive) => this.sortBy(id, additive),
         resize: (id, width) => this.updateLayout({ ...this.state.layout, widths: { ...this.state.layout.widths, [id]: width } }),
         reorder: (id, before) => this.updateLayout(reorderColumns(this.state.layout, this.columns, id, before)),
-        toggleSelection: (i) => this.toggleRow(i),
+        toggleSelection: (i, range) => this.toggleRow(i, range),
+        selectAll: () => void this.selectAll().catch((error: unknown) => this.fail(error)),
         open: (i) => this.openRow(i),
       },
       'Runs',
@@ -314,7 +314,13 @@ export class RunsApp {
     this.updateLayout({ ...this.state.layout, pinned });
   }
 
-  toggleRow(i: number): void {
+  toggleRow(i: number, range = false): void {
+    const anchor = this.selectionAnchor;
+    this.selectionAnchor = i;
+    if (range && anchor !== undefined && anchor !== i && !this.groups) {
+      void this.selectRows(Math.min(anchor, i), Math.max(anchor, i) + 1).catch((error: unknown) => this.fail(error));
+      return;
+    }
     if (this.groups) {
       const g = this.groups.groups[i];
       if (!g) return;
@@ -334,6 +340,34 @@ export class RunsApp {
 
   clearSelection(): void {
     this.selected.clear();
+    this.selectionChanged();
+  }
+
+  /** Every run the table lists (Ctrl+A): in groups, every group's runs. */
+  async selectAll(): Promise<void> {
+    if (this.groups) {
+      for (const g of this.groups.groups) for (const id of g.runIds) this.selected.add(id);
+      this.selectionChanged();
+      return;
+    }
+    await this.selectRows(0, this.total);
+  }
+
+  /** Selects rows [start, end) of the table; ids of rows not fetched yet come from the host. */
+  private async selectRows(start: number, end: number): Promise<void> {
+    const ids: string[] = [];
+    for (let i = start; i < end; i++) {
+      const row = this.rows.get(i);
+      if (!row) break;
+      ids.push(row.runId);
+    }
+    if (ids.length < end - start) {
+      const generation = this.queryGeneration;
+      const all = await this.host.request('getMatrix', { query: this.query(), columnIds: ['attributes.run_id'] });
+      if (generation !== this.queryGeneration) return;
+      ids.splice(0, ids.length, ...all.runIds.slice(start, end));
+    }
+    for (const id of ids) this.selected.add(id);
     this.selectionChanged();
   }
 
@@ -573,6 +607,8 @@ export class RunsApp {
   }
 
   private chartObserver: IntersectionObserver | undefined;
+  /** the row toggled last: Shift+Space or Shift+click selects from it */
+  private selectionAnchor: number | undefined;
   private readonly seriesByKey = new Map<string, SeriesResult>();
   lastSeries: SeriesResult | undefined;
   private readonly fallbackRuns: string[] = [];

@@ -2,6 +2,9 @@
 import type { ColumnInfo, ColumnLayout, MetricAggregate, SortKey } from '../../src/protocol/runs/runsContract';
 import type { XAxisMode } from './curveSeries';
 
+/** Runs overlaid in one chart at most; a larger selection compares its first runs. */
+export const MAX_CHART_RUNS = 100;
+
 export type RunsTab = 'table' | 'curves' | 'parallel' | 'scatter' | 'sideBySide';
 
 export interface RunsScopeState {

@@ -7,7 +7,7 @@ import { columnLabel, formatCell } from './cellFormat';
 import { formatNumber } from '../shared/formatting';
 import { runColor, readChartTheme } from '../shared/chartTheme';
 import type { RunsApp } from './runsApp';
-import type { RunsTab, RunsViewState } from './runsState';
+import { MAX_CHART_RUNS, type RunsTab, type RunsViewState } from './runsState';
 
 export interface ViewModel {
   app: RunsApp;
@@ -66,7 +66,7 @@ export function renderTop({ app, state }: ViewModel): TemplateResult {
         ? html`<span class="chip" data-testid="restriction">${state.restriction.label}<button aria-label="Remove this restriction" @click=${() => app.setRestriction(undefined)}>×</button></span>`
         : nothing}
       ${selection.length > 0
-        ? html`<span data-testid="selection-count">${selection.length} selected</span>
+        ? html`<span data-testid="selection-count">${selection.length} selected${selection.length > MAX_CHART_RUNS ? html` <span class="hint">(charts compare the first ${MAX_CHART_RUNS})</span>` : nothing}</span>
             <vscode-button icon="graph-line" @click=${() => app.setTab('curves')}>Compare</vscode-button>
             <vscode-button secondary icon="star-full" @click=${() => app.action('star', selection)}>Star</vscode-button>
             <vscode-button secondary icon="star-empty" @click=${() => app.action('unstar', selection)}>Unstar</vscode-button>
@@ -76,7 +76,7 @@ export function renderTop({ app, state }: ViewModel): TemplateResult {
               : nothing}
             <vscode-button secondary icon="trash" @click=${() => app.action('delete', selection)}>Delete</vscode-button>
             <vscode-button secondary icon="clear-all" @click=${() => app.clearSelection()}>Clear selection</vscode-button>`
-        : html`<span class="hint">Space or click ☐ selects runs to compare · Enter opens a run · Shift+click a header adds a sort key</span>`}
+        : html`<span class="hint">Space or click ☐ selects runs to compare (Shift: a range, Ctrl+A: all) · Enter opens a run · Shift+click a header adds a sort key</span>`}
       ${app.status ? html`<span data-testid="status">${app.status}</span>` : nothing}
       ${app.total === 0 && !app.error
         ? html`<strong data-testid="empty">${state.filter || state.restriction ? 'No run matches the filter.' : 'No runs here yet: they appear as soon as a training, a script or the MLflow client logs one.'}</strong>`

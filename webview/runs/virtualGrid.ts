@@ -40,7 +40,10 @@ export interface GridCallbacks {
   sort?(columnId: string, additive: boolean): void;
   resize?(columnId: string, width: number): void;
   reorder?(columnId: string, beforeColumnId: string): void;
+  /** `range`: from the row toggled last to this one (Shift) */
   toggleSelection?(index: number, range: boolean): void;
+  /** Ctrl/Cmd+A in the grid */
+  selectAll?(): void;
   open?(index: number): void;
 }
 
@@ -451,6 +454,9 @@ export class VirtualGrid {
     } else if (e.key === ' ') {
       e.preventDefault();
       this.callbacks.toggleSelection?.(row, e.shiftKey);
+    } else if ((e.ctrlKey || e.metaKey) && e.key.toLowerCase() === 'a') {
+      e.preventDefault();
+      this.callbacks.selectAll?.();
     }
   }
 }
