@@ -14,12 +14,14 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
-import { openWorkspaceStore, type WorkspaceStore } from '../../src/core/store/workspaceStore';
+import { openWorkspaceStore } from '../../src/core/store/workspaceStore';
 import { RunsQueryEngine } from '../../src/vscode/runs/runsQueryEngine';
 import { createRunsDataHandlers, type RunsDataSource } from '../../src/vscode/runs/runsRequests';
 import { closeBrowser, openPanel } from '../../test/webview/lib/panelPage';
 import { fakeRunsHost, syntheticRuns } from '../../test/webview/runsFakeHost';
 import { tempStore } from '../store/benchSupport';
+import { CURVE_KEYS, logCurveRuns } from './benchRunsStore';
+import { CURVES_SCRIPT, SCROLL_SCRIPT, type CurvesFigures, type ScrollFigures } from './runsPageProbes';
 
 const ROOT = join(__dirname, '..', '..');
 const RUNS = 10_000;
@@ -31,53 +33,6 @@ function round(v: number, digits = 1): number {
   const f = 10 ** digits;
   return Math.round(v * f) / f;
 }
-
-interface ScrollFigures {
-  frames: number;
-  worstFrameMs: number;
-  p95FrameMs: number;
-  longTasks: number;
-  longestTaskMs: number;
-  rowsScrolled: number;
-  maxCellsInDom: number;
-}
-
-/** Runs in the page: scrolls down (and right) for `ms`, measuring frame gaps and long tasks. */
-const SCROLL_SCRIPT = (ms: number, rowsPerFrame: number, colsPxPerFrame: number): string => `(async () => {
-  await new Promise((r) => setTimeout(r, 50));
-  const grid = document.querySelector('[data-testid=runs-grid]');
-  const longTasks = [];
-  const observer = new PerformanceObserver((list) => { for (const e of list.getEntries()) longTasks.push(e.duration); });
-  observer.observe({ type: 'longtask', buffered: false });
-  const gaps = [];
-  let maxCells = 0;
-  const start = performance.now();
-  let last = start;
-  await new Promise((resolve) => {
-    function frame(now) {
-      gaps.push(now - last);
-      last = now;
-      grid.scrollTop += ${rowsPerFrame} * 24;
-      grid.scrollLeft = (grid.scrollLeft + ${colsPxPerFrame}) % (grid.scrollWidth - grid.clientWidth);
-      maxCells = Math.max(maxCells, document.querySelectorAll('.vg-cell').length);
-      if (now - start < ${ms}) requestAnimationFrame(frame); else resolve();
-    }
-    requestAnimationFrame(frame);
-  });
-  await new Promise((r) => setTimeout(r, 100));
-  observer.disconnect();
-  gaps.shift();
-  const sorted = gaps.slice().sort((a, b) => a - b);
-  return {
-    frames: gaps.length,
-    worstFrameMs: sorted[sorted.length - 1] || 0,
-    p95FrameMs: sorted[Math.floor(sorted.length * 0.95)] || 0,
-    longTasks: longTasks.length,
-    longestTaskMs: longTasks.length ? Math.max(...longTasks) : 0,
-    rowsScrolled: Math.round(grid.scrollTop / 24),
-    maxCellsInDom: maxCells,
-  };
-})()`;
 
 const TRANSPORT_SCRIPT = `(async () => {
   const times = [];
@@ -94,32 +49,6 @@ const TRANSPORT_SCRIPT = `(async () => {
   return times.sort((a, b) => a - b)[2];
 })()`;
 
-const CURVES_SCRIPT = `(async () => {
-  const chartsLoaded = Boolean(window.mlopsRunsCharts);
-  const t0 = performance.now();
-  let firstChart = null;
-  const watch = new MutationObserver(() => { if (firstChart === null && document.querySelector('.chart[data-series]')) firstChart = performance.now() - t0; });
-  watch.observe(document.body, { subtree: true, attributes: true, attributeFilter: ['data-series'] });
-  document.querySelector('[data-testid=tab-curves]').click();
-  await new Promise((resolve, reject) => {
-    const check = () => {
-      const p = document.querySelector('[data-testid=curves-panel]');
-      const alert = document.querySelector('[role=alert]');
-      if (p && p.dataset.rendered) resolve();
-      else if (alert) reject(new Error('the curves failed: ' + alert.textContent));
-      else if (performance.now() - t0 > 60000) reject(new Error('the curves were not drawn within 60 s'));
-      else setTimeout(check, 5);
-    };
-    check();
-  });
-  // Two frames: ECharts paints in its own animation frame after setOption.
-  await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-  const charts = [...document.querySelectorAll('.chart[data-metric]')].map((c) => JSON.parse(c.dataset.series || '[]'));
-  watch.disconnect();
-  const fetches = performance.getEntriesByName('mlops-curves-fetch');
-  return { chartsLoaded, firstChartMs: firstChart, requests: fetches.length, drawn: charts.filter((c) => c.length > 0).length, ms: performance.now() - t0, charts: charts.length, series: charts.reduce((s, c) => s + c.length, 0), points: charts.reduce((s, c) => s + c.reduce((t, x) => t + x.points, 0), 0) };
-})()`;
-
 async function heapMb(page: Page): Promise<{ usedMb: number; totalMb: number }> {
   const cdp = await page.context().newCDPSession(page);
   await cdp.send('HeapProfiler.collectGarbage');
@@ -128,33 +57,6 @@ async function heapMb(page: Page): Promise<{ usedMb: number; totalMb: number }> 
   const get = (name: string): number => metrics.find((m) => m.name === name)?.value ?? NaN;
   await cdp.detach();
   return { usedMb: round(get('JSHeapUsedSize') / 2 ** 20), totalMb: round(get('JSHeapTotalSize') / 2 ** 20) };
-}
-
-/** 100 runs × `keys` × 10,000 steps logged into a fresh store in `dir`, which is then closed. */
-async function logCurveRuns(dir: string, keys: readonly string[]): Promise<{ runIds: string[]; experimentId: string }> {
-  const store: WorkspaceStore = await openWorkspaceStore({ dir, writerName: 'bench' });
-  const experimentId = await store.tracking.createExperiment('bench-curves');
-  const runIds: string[] = [];
-  const BATCH_STEPS = 100;
-  for (let r = 0; r < CURVE_RUNS; r++) {
-    const { info } = await store.tracking.createRun({ experimentId, runName: `run-${r}`, startTime: 1_700_000_000_000 + r * 3_600_000 });
-    runIds.push(info.runId);
-    const rate = 0.5 + (r % 17) / 17;
-    for (let from = 0; from < STEPS; from += BATCH_STEPS) {
-      const metrics = [];
-      for (let step = from; step < from + BATCH_STEPS; step++) {
-        const decay = Math.exp((-rate * 5 * step) / STEPS);
-        for (let k = 0; k < keys.length; k++) {
-          const noise = 0.02 * Math.sin(step * 0.7 + r + k);
-          metrics.push({ key: keys[k]!, value: keys[k]!.includes('loss') ? 0.1 + 2 * decay + noise : 0.95 - 0.8 * decay + noise, step, timestamp: 1_700_000_000_000 + r * 3_600_000 + step * 1000 });
-        }
-      }
-      await store.tracking.logBatch({ runId: info.runId, metrics });
-    }
-    await store.tracking.updateRun(info.runId, { status: 'FINISHED', endTime: 1_700_000_000_000 + r * 3_600_000 + STEPS * 1000 });
-  }
-  await store.close();
-  return { runIds, experimentId };
 }
 
 async function main(): Promise<void> {
@@ -218,10 +120,12 @@ async function main(): Promise<void> {
   // ---- curves ----
   // A real store on disk, logged the way a trainer logs (batches of steps), reopened so the
   // series are read from their files: the host's figure is the panel's own read + downsampling.
-  const keys = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'm_000', 'm_001', 'm_002', 'm_003', 'm_004', 'm_005'];
+  const keys = CURVE_KEYS;
   const { dir, cleanup } = tempStore('bench-curves-');
   const log0 = performance.now();
-  const { runIds: curveRunIds, experimentId } = await logCurveRuns(dir, keys);
+  const writer = await openWorkspaceStore({ dir, writerName: 'bench' });
+  const { runIds: curveRunIds, experimentId } = await logCurveRuns(writer.tracking, 'bench-curves', keys, CURVE_RUNS, STEPS);
+  await writer.close();
   const logMs = performance.now() - log0;
   const store = await openWorkspaceStore({ dir, writerName: 'bench' });
   const engine = new RunsQueryEngine(async () => store.tracking, [experimentId]);
@@ -273,7 +177,7 @@ async function main(): Promise<void> {
     const entry = performance.getEntriesByType('resource').find((e) => e.name.endsWith('-charts.js')) as PerformanceResourceTiming | undefined;
     return entry ? entry.responseEnd : null;
   });
-  const curves = (await curvesPanel.page.evaluate(CURVES_SCRIPT)) as { ms: number; firstChartMs: number; requests: number; charts: number; series: number; points: number; drawn: number };
+  const curves = (await curvesPanel.page.evaluate(CURVES_SCRIPT)) as CurvesFigures;
   const curvesHeap = await heapMb(curvesPanel.page);
   const problems = [...panel.problems, ...curvesPanel.problems];
   await curvesPanel.page.close();
@@ -322,6 +226,8 @@ async function main(): Promise<void> {
       firstChartMs: round(curves.firstChartMs),
       chartsDrawnAtFirstPaint: curves.drawn,
       seriesRequests: curves.requests,
+      /** when each chart's series arrived, ms after the click */
+      seriesAnsweredAtMs: curves.answeredMs,
       /** reading and downsampling on the host, overlapping with the drawing */
       hostSeriesMs: round(seriesHostMs),
       heap: curvesHeap,

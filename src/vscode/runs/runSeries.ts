@@ -2,6 +2,7 @@
  * Metric series for the compare charts, downsampled by the store (LTTB) before they cross to the
  * webview: a 10,000-step series arrives as at most `maxPoints` points.
  */
+import { eventLoopPacer } from '../../core/process/eventLoopPacer';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import { MAX_SERIES_POINTS, type SeriesData, type SeriesResult, type SeriesX } from '../../protocol/runs/runsContract';
 
@@ -11,7 +12,11 @@ export async function loadSeries(tracking: SeriesSource, runIds: readonly string
   const limit = Math.max(2, Math.min(MAX_SERIES_POINTS, Math.floor(maxPoints)));
   const series: SeriesData[] = [];
   const runs: SeriesResult['runs'] = [];
+  // A hundred runs' files are ~25 MB to read and downsample: in slices, so the extension host
+  // keeps answering (and sends the chart before this one) meanwhile.
+  const pace = eventLoopPacer();
   for (const runId of runIds) {
+    await pace();
     let run;
     try {
       run = await tracking.getRun(runId);

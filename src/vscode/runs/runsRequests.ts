@@ -20,8 +20,9 @@ export type RunsDataSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns' |
 export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => Promise<RunsDataSource>): RunsDataHandlers {
   // Series are read one request at a time, in the order asked: the view asks for every chart in
   // view at once and draws each as it arrives, so the first chart must not wait for the last
-  // (interleaved, all of them would finish together at the end). Each waits for a turn of the
-  // event loop first, so the answer before it is actually sent while this one is computed.
+  // (interleaved, all of them would finish together at the end). Each waits for a timer first:
+  // VS Code flushes the extension host's outgoing messages on a timer, which must run before
+  // this one starts; loadSeries then reads in slices, so the answer goes out meanwhile.
   let seriesQueue: Promise<unknown> = Promise.resolve();
   return {
     getColumns: async ({ query }) => {
@@ -59,7 +60,7 @@ export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => 
     },
     getSeries: ({ runIds, keys, maxPoints, x }) => {
       const answer = seriesQueue.then(async () => {
-        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setTimeout(resolve, 0));
         return loadSeries(await tracking(), runIds, keys, maxPoints, x);
       });
       seriesQueue = answer.catch(() => undefined);
