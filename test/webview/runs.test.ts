@@ -209,7 +209,10 @@ describe('runs panel webview: table', () => {
     await panel.page.waitForFunction(() => !document.querySelector('.vg-hcell[data-col="attributes.status"]'));
     const pinned = await panel.page.locator('.vg-header .vg-pinned .vg-hcell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.col));
     assert.deepEqual(pinned, ['attributes.run_name', 'metrics.accuracy']);
-    await panel.page.waitForFunction(() => (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.method === 'saveLayout'));
+    // Saved once the changes settle (a slow machine may save the first change on its own).
+    await panel.page.waitForFunction(() =>
+      (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.method === 'saveLayout' && (m.params as { layout: ColumnLayout }).layout.pinned.includes('metrics.accuracy')),
+    );
     const layout = ((await panel.posted()).filter((m) => m.method === 'saveLayout').at(-1)!.params as { layout: ColumnLayout }).layout;
     assert.ok(layout.hidden.includes('attributes.status'));
     assert.deepEqual(layout.pinned, ['attributes.run_name', 'metrics.accuracy']);
