@@ -61,6 +61,14 @@ describe('runs panel webview: compare charts', () => {
     const acc = await seriesOf(panel, 'accuracy');
     for (const s of loss) assert.equal(acc.find((a) => a.id === s.id)?.color, s.color);
     assert.equal(new Set(loss.map((s) => s.color)).size, 3, 'three runs, three colours');
+    // The legend (the table's code) and the charts (loaded on demand) agree on each run's colour.
+    const legend = await panel.page.getByTestId('legend').locator(':scope > span').evaluateAll((spans) => spans.map((s) => ({ name: s.textContent?.trim() ?? '', color: (s.querySelector('.swatch') as HTMLElement | null)?.style.background ?? '' })));
+    const colorOf = new Map(loss.map((s) => [s.name, s.color]));
+    assert.equal(legend.length, 3);
+    for (const entry of legend) {
+      const probe = await panel.page.evaluate((c) => { const d = document.createElement('div'); d.style.background = c; return d.style.background; }, colorOf.get(entry.name) ?? 'none');
+      assert.equal(entry.color, probe, `${entry.name}: legend ${entry.color}, chart ${colorOf.get(entry.name)}`);
+    }
     assert.deepEqual(await securityViolations(panel), [], 'ECharts runs under the panel CSP');
     assert.deepEqual(panel.problems, []);
     await panel.page.close();

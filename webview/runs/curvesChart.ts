@@ -6,7 +6,7 @@
 import type { SeriesResult } from '../../src/protocol/runs/runsContract';
 import { formatDuration } from '../shared/formatting';
 import { formatNumber } from '../shared/formatting';
-import { runColor, type ChartTheme } from '../shared/chartTheme';
+import type { RunChartTheme } from '../shared/chartTheme';
 import { curvePoints, pointAt, type XAxisMode } from './curveSeries';
 import { chartFor } from '../shared/chartHost';
 import { echarts } from './echartsSetup';
@@ -28,7 +28,7 @@ interface TooltipItem {
   dataIndex: number;
 }
 
-export function renderCurve(element: HTMLElement, key: string, data: SeriesResult, settings: CurveSettings, theme: ChartTheme): void {
+export function renderCurve(element: HTMLElement, key: string, data: SeriesResult, settings: CurveSettings, theme: RunChartTheme): void {
   const chart = chartFor(element);
   const fresh = chart.group !== GROUP;
   const starts = new Map(data.runs.map((r) => [r.runId, r.startTime]));
@@ -48,7 +48,7 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
       symbolSize: 4,
       // No client-side sampling: the host already sent at most one point per pixel.
       lineStyle: { width: lineWidth },
-      color: runColor(s.runId, theme.palette),
+      color: theme.runColor(s.runId),
       // Hover focus recomputes every series' style: affordable for a few runs, not for a hundred.
       ...(many ? { emphasis: { disabled: true } } : { emphasis: { focus: 'series' as const } }),
     }));

@@ -4,7 +4,7 @@
  */
 import type { CellValue, MatrixResult } from '../../src/protocol/runs/runsContract';
 import { formatNumber } from '../shared/formatting';
-import { runColor, type ChartTheme } from '../shared/chartTheme';
+import type { RunChartTheme } from '../shared/chartTheme';
 import { chartFor } from '../shared/chartHost';
 import { escapeHtml } from './curvesChart';
 
@@ -18,7 +18,7 @@ export function numericColumn(rows: readonly (readonly CellValue[])[], j: number
   return rows.every((r) => r[j] === null || r[j] === '' || Number.isFinite(Number(r[j])));
 }
 
-export function renderParallel(element: HTMLElement, matrix: MatrixResult, axes: readonly AxisSpec[], theme: ChartTheme, onBrush: (runIds: string[] | undefined) => void): void {
+export function renderParallel(element: HTMLElement, matrix: MatrixResult, axes: readonly AxisSpec[], theme: RunChartTheme, onBrush: (runIds: string[] | undefined) => void): void {
   const chart = chartFor(element);
   // Same axes as the last draw (a live update): merge them so the user's brushed ranges stay.
   const axesKey = axes.map((a) => a.columnId).join('\n');
@@ -30,7 +30,7 @@ export function renderParallel(element: HTMLElement, matrix: MatrixResult, axes:
   );
   const data = matrix.rows.map((row, i) => ({
     value: row.map((v, j) => (numeric[j] ? (v === null || v === '' ? null : Number(v)) : v === null ? '—' : String(v))),
-    lineStyle: { color: runColor(matrix.runIds[i]!, theme.palette) },
+    lineStyle: { color: theme.runColor(matrix.runIds[i]!) },
     name: matrix.runNames[i],
   }));
   chart.setOption(

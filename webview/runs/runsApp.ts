@@ -18,7 +18,7 @@ import type { HostConnection } from '../shared/hostConnection';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { columnLabel, defaultWidth, formatCell } from './cellFormat';
 import { formatNumber } from '../shared/formatting';
-import { readChartTheme, runColor, setComparedRuns, type ChartTheme } from '../shared/chartTheme';
+import { readChartTheme, runColor, setComparedRuns, withRunColors, type ChartTheme } from '../shared/chartTheme';
 import { loadBundlePart } from '../shared/lazyBundle';
 import { RowCache } from './rowCache';
 import { RUNS_CHARTS_GLOBAL, type RunsCharts } from './runsCharts';
@@ -583,7 +583,7 @@ export class RunsApp {
         const data = await answers[i];
         if (key !== this.chartsKey) return;
         const element = elements[i]!;
-        if (data && element.isConnected) renderCurve(element, element.dataset.metric!, data, this.state.curves, this.theme);
+        if (data && element.isConnected) renderCurve(element, element.dataset.metric!, data, this.state.curves, withRunColors(this.theme));
       }
     };
     // Charts below the fold are fetched and drawn when they scroll into view: first paint costs what is seen.
@@ -626,7 +626,7 @@ export class RunsApp {
       const c = this.columns.find((x) => x.id === id);
       return { columnId: id, label: c ? columnLabel(c) : id };
     });
-    renderParallel(element, matrix, labels, this.theme, (runIds) => {
+    renderParallel(element, matrix, labels, withRunColors(this.theme), (runIds) => {
       this.state.restriction = runIds ? { label: `${runIds.length} runs brushed in parallel coordinates`, runIds } : undefined;
       void this.reloadKeepingParallel();
     });
@@ -657,11 +657,11 @@ export class RunsApp {
       return c ? columnLabel(c) : id;
     };
     const matrix = await this.host.request('getMatrix', { query: this.query(), columnIds: [x, y] });
-    renderScatter(element, matrix, { x: label(x), y: label(y) }, this.theme);
+    renderScatter(element, matrix, { x: label(x), y: label(y) }, withRunColors(this.theme));
     const box = panel.querySelector<HTMLElement>('.chart[data-chart=boxplot]');
     if (box && this.state.groupBy) {
       const grouped = await this.host.request('getMatrix', { query: this.query(), columnIds: [this.state.groupBy, y] });
-      renderBoxplot(box, grouped, { group: label(this.state.groupBy), y: label(y) }, this.theme);
+      renderBoxplot(box, grouped, { group: label(this.state.groupBy), y: label(y) }, withRunColors(this.theme));
     }
   }
 

@@ -1,19 +1,19 @@
 /** Scatter of any param or metric against a metric, one point per run; box plots per group when grouped. */
 import type { MatrixResult } from '../../src/protocol/runs/runsContract';
 import { formatNumber } from '../shared/formatting';
-import { runColor, type ChartTheme } from '../shared/chartTheme';
+import type { RunChartTheme } from '../shared/chartTheme';
 import { chartFor } from '../shared/chartHost';
 import { escapeHtml } from './curvesChart';
 import { numericColumn } from './parallelChart';
 
 /** matrix columns: [x, y] or [x, y, group] */
-export function renderScatter(element: HTMLElement, matrix: MatrixResult, labels: { x: string; y: string }, theme: ChartTheme): void {
+export function renderScatter(element: HTMLElement, matrix: MatrixResult, labels: { x: string; y: string }, theme: RunChartTheme): void {
   const chart = chartFor(element);
   const xNumeric = numericColumn(matrix.rows, 0);
   const points = matrix.rows
     .map((r, i) => ({ x: r[0], y: r[1], i }))
     .filter((p) => p.x !== null && p.x !== '' && typeof p.y === 'number')
-    .map((p) => ({ value: [xNumeric ? Number(p.x) : String(p.x), p.y as number], name: matrix.runNames[p.i], itemStyle: { color: runColor(matrix.runIds[p.i]!, theme.palette) } }));
+    .map((p) => ({ value: [xNumeric ? Number(p.x) : String(p.x), p.y as number], name: matrix.runNames[p.i], itemStyle: { color: theme.runColor(matrix.runIds[p.i]!) } }));
   const categories = xNumeric ? undefined : [...new Set(points.map((p) => String(p.value[0])))].sort((a, b) => a.localeCompare(b));
   const axis = { axisLine: { lineStyle: { color: theme.muted } }, axisLabel: { color: theme.muted }, splitLine: { lineStyle: { color: theme.grid } }, nameTextStyle: { color: theme.foreground } };
   chart.setOption(
@@ -51,7 +51,7 @@ export function boxStats(values: number[]): [number, number, number, number, num
   return [v[0]!, q(0.25), q(0.5), q(0.75), v[v.length - 1]!];
 }
 
-export function renderBoxplot(element: HTMLElement, matrix: MatrixResult, labels: { group: string; y: string }, theme: ChartTheme): void {
+export function renderBoxplot(element: HTMLElement, matrix: MatrixResult, labels: { group: string; y: string }, theme: RunChartTheme): void {
   const chart = chartFor(element);
   const groups = new Map<string, number[]>();
   for (const r of matrix.rows) {

@@ -87,6 +87,19 @@ export function setComparedRuns(runIds: readonly string[], palette: readonly str
   compared = assignRunColors(runIds, palette, compared);
 }
 
+/**
+ * A theme that also knows each run's colour. Chart code that is loaded as a part of its own
+ * (webview/shared/lazyBundle.ts) has its own copy of this module, so it is handed the colours of
+ * the page's copy rather than reading `runColor` itself.
+ */
+export interface RunChartTheme extends ChartTheme {
+  runColor(runId: string): string;
+}
+
+export function withRunColors(theme: ChartTheme): RunChartTheme {
+  return { ...theme, runColor: (runId) => runColor(runId, theme.palette) };
+}
+
 /** A run's colour: its compared-set colour if it is being compared, else its hashed one. */
 export function runColor(runId: string, palette: readonly string[]): string {
   return compared.get(runId) ?? palette[slotOf(runId, palette.length)]!;
