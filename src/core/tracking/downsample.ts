@@ -1,6 +1,24 @@
 import type { SeriesColumns } from './metricSeriesCodec';
 
 /**
+ * A series' points in flat arrays, read where they lie: point i is
+ * (xs[i * stride + xAt], ys[i * stride + yAt]). Columns are stride 1; a series file's bytes are
+ * (step, value, timestamp) triples, stride 3 — downsampled without copying them into columns.
+ */
+export interface PointsView {
+  readonly count: number;
+  readonly xs: Float64Array;
+  readonly ys: Float64Array;
+  readonly stride: number;
+  readonly xAt: number;
+  readonly yAt: number;
+}
+
+export function columnsView(columns: SeriesColumns): PointsView {
+  return { count: columns.steps.length, xs: columns.steps, ys: columns.values, stride: 1, xAt: 0, yAt: 0 };
+}
+
+/**
  * Indices of the points to keep when drawing `columns` with at most `maxPoints` points.
  *
  * `lttb` (Largest-Triangle-Three-Buckets) keeps the visual shape of a curve; `minmax` keeps the
@@ -9,13 +27,18 @@ import type { SeriesColumns } from './metricSeriesCodec';
  * (the chart shows them as gaps or markers): a downsampled series never hides that a run diverged.
  */
 export function downsampleIndices(columns: SeriesColumns, maxPoints: number, method: 'lttb' | 'minmax'): number[] {
-  const n = columns.steps.length;
+  return downsampleView(columnsView(columns), maxPoints, method);
+}
+
+/** `downsampleIndices` over points read in place (see PointsView). */
+export function downsampleView(view: PointsView, maxPoints: number, method: 'lttb' | 'minmax'): number[] {
+  const n = view.count;
   const budget = Math.max(3, Math.floor(maxPoints));
   if (n <= budget) return Array.from({ length: n }, (_, i) => i);
-  const kept = method === 'lttb' ? lttb(columns, budget) : minMax(columns, budget);
+  const kept = method === 'lttb' ? lttb(view, budget) : minMax(view, budget);
   const nonFinite: number[] = [];
-  const { values } = columns;
-  for (let i = 0; i < n; i++) if (!Number.isFinite(values[i] as number)) nonFinite.push(i);
+  const { ys, stride, yAt } = view;
+  for (let i = 0; i < n; i++) if (!Number.isFinite(ys[i * stride + yAt] as number)) nonFinite.push(i);
   if (nonFinite.length === 0) return kept;
   return mergeSorted(kept, nonFinite);
 }
@@ -37,9 +60,11 @@ function finiteOr(value: number, fallback: number): number {
   return Number.isFinite(value) ? value : fallback;
 }
 
-function lttb(columns: SeriesColumns, threshold: number): number[] {
-  const { steps: x, values: y } = columns;
-  const n = x.length;
+function lttb(view: PointsView, threshold: number): number[] {
+  const { xs, ys, stride, xAt, yAt } = view;
+  const x = (i: number): number => xs[i * stride + xAt] as number;
+  const y = (i: number): number => ys[i * stride + yAt] as number;
+  const n = view.count;
   const kept: number[] = [0];
   const every = (n - 2) / (threshold - 2);
   let a = 0;
@@ -51,9 +76,9 @@ function lttb(columns: SeriesColumns, threshold: number): number[] {
     let avgY = 0;
     let count = 0;
     for (let i = nextStart; i < nextEnd; i++) {
-      const v = y[i] as number;
+      const v = y(i);
       if (!Number.isFinite(v)) continue;
-      avgX += x[i] as number;
+      avgX += x(i);
       avgY += v;
       count++;
     }
@@ -61,19 +86,19 @@ function lttb(columns: SeriesColumns, threshold: number): number[] {
       avgX /= count;
       avgY /= count;
     } else {
-      avgX = x[Math.min(nextStart, n - 1)] as number;
-      avgY = finiteOr(y[a] as number, 0);
+      avgX = x(Math.min(nextStart, n - 1));
+      avgY = finiteOr(y(a), 0);
     }
     const start = Math.floor(bucket * every) + 1;
     const end = Math.floor((bucket + 1) * every) + 1;
-    const ax = x[a] as number;
-    const ay = finiteOr(y[a] as number, avgY);
+    const ax = x(a);
+    const ay = finiteOr(y(a), avgY);
     let maxArea = -1;
     let chosen = start;
     for (let i = start; i < end; i++) {
-      const v = y[i] as number;
+      const v = y(i);
       if (!Number.isFinite(v)) continue;
-      const area = Math.abs((ax - avgX) * (v - ay) - (ax - (x[i] as number)) * (avgY - ay));
+      const area = Math.abs((ax - avgX) * (v - ay) - (ax - x(i)) * (avgY - ay));
       if (area > maxArea) {
         maxArea = area;
         chosen = i;
@@ -86,9 +111,10 @@ function lttb(columns: SeriesColumns, threshold: number): number[] {
   return kept;
 }
 
-function minMax(columns: SeriesColumns, budget: number): number[] {
-  const { values: y } = columns;
-  const n = y.length;
+function minMax(view: PointsView, budget: number): number[] {
+  const { ys, stride, yAt } = view;
+  const y = (i: number): number => ys[i * stride + yAt] as number;
+  const n = view.count;
   const buckets = Math.max(1, Math.floor(budget / 4));
   const kept: number[] = [];
   for (let b = 0; b < buckets; b++) {
@@ -98,10 +124,10 @@ function minMax(columns: SeriesColumns, budget: number): number[] {
     let lo = -1;
     let hi = -1;
     for (let i = start; i < end; i++) {
-      const v = y[i] as number;
+      const v = y(i);
       if (!Number.isFinite(v)) continue;
-      if (lo < 0 || v < (y[lo] as number)) lo = i;
-      if (hi < 0 || v > (y[hi] as number)) hi = i;
+      if (lo < 0 || v < y(lo)) lo = i;
+      if (hi < 0 || v > y(hi)) hi = i;
     }
     const picks = [start, lo, hi, end - 1].filter((i) => i >= 0).sort((p, q) => p - q);
     for (const i of picks) if (kept[kept.length - 1] !== i) kept.push(i);

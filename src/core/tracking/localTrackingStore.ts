@@ -7,9 +7,9 @@ import type { DurableDatabase } from '../store/durableDatabase';
 import type { FileAppend, SqlStatement } from '../store/mutationCodec';
 import { isProcessAlive } from '../store/processLiveness';
 import { ARTIFACTS_FOLDER, ArtifactStore } from './artifactStore';
-import { downsampleIndices } from './downsample';
+import { downsampleIndices, downsampleView } from './downsample';
 import type { MetricPoint, SeriesColumns } from './metricSeriesCodec';
-import { decodeColumns, encodePoints, pick, POINT_BYTES, sliceSteps } from './metricSeriesCodec';
+import { decodeColumns, encodePoints, pick, pickTriples, POINT_BYTES, sliceSteps } from './metricSeriesCodec';
 import { placePoints, seriesFile, seriesStorage, summarize, summarizeColumns, summaryStatement } from './metricSummaries';
 import { checkKey, checkStep, checkString, checkTimestamp, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from './trackingValidation';
 import { generateRunName } from './runNames';
@@ -647,6 +647,15 @@ export class LocalTrackingStore implements TrackingStore {
   private async readHistory(runId: string, key: string, options: MetricHistoryOptions): Promise<{ columns: SeriesColumns; total: number; downsampled: boolean }> {
     const summary = this.runState(runId).metrics.get(key);
     if (!summary) return { columns: { steps: new Float64Array(0), values: new Float64Array(0), timestamps: new Float64Array(0) }, total: 0, downsampled: false };
+    if (options.maxPoints !== undefined && options.minStep === undefined && options.maxStep === undefined && summary.count > options.maxPoints && seriesStorage(summary.count) === 'file') {
+      // Downsampled where the bytes lie: no copy of the file, no columns of every point. The
+      // buffer is reused by the next read, so nothing here may await.
+      const bytes = this.db.readFileTransient(seriesFile(runId, summary.seriesId));
+      const total = Math.floor(bytes.byteLength / POINT_BYTES);
+      const raw = new Float64Array(bytes.buffer, bytes.byteOffset, total * 3);
+      const keep = downsampleView({ count: total, xs: raw, ys: raw, stride: 3, xAt: 0, yAt: 1 }, options.maxPoints, options.method ?? 'lttb');
+      return { columns: pickTriples(raw, keep), total, downsampled: total > keep.length };
+    }
     let columns = decodeColumns(await this.readSeriesBytes(runId, summary));
     if (options.minStep !== undefined || options.maxStep !== undefined) columns = sliceSteps(columns, options.minStep ?? -Infinity, options.maxStep ?? Infinity);
     const total = columns.steps.length;

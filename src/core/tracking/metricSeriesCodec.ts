@@ -49,6 +49,20 @@ export function decodeColumns(bytes: Uint8Array): SeriesColumns {
   return { steps, values, timestamps };
 }
 
+/** The points at `indices` of a series file's (step, value, timestamp) triples, as columns. */
+export function pickTriples(raw: Float64Array, indices: readonly number[]): SeriesColumns {
+  const steps = new Float64Array(indices.length);
+  const values = new Float64Array(indices.length);
+  const timestamps = new Float64Array(indices.length);
+  for (let i = 0; i < indices.length; i++) {
+    const j = (indices[i] as number) * 3;
+    steps[i] = raw[j] as number;
+    values[i] = raw[j + 1] as number;
+    timestamps[i] = raw[j + 2] as number;
+  }
+  return { steps, values, timestamps };
+}
+
 /** The points with minStep <= step <= maxStep. */
 export function sliceSteps(c: SeriesColumns, minStep: number, maxStep: number): SeriesColumns {
   const keep: number[] = [];
