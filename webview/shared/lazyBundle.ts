@@ -24,9 +24,14 @@ function startLoad(part: string, globalName: string): Promise<unknown> {
       reject(new Error(`The panel's ${part} could not be loaded: the page's script has no address`));
       return;
     }
+    const src = panelScript.src.replace(/\.js(?=$|[?#])/, `-${part}.js`);
+    if (src === panelScript.src) {
+      reject(new Error(`The panel's ${part} could not be loaded: ${panelScript.src} does not name a .js bundle`));
+      return;
+    }
     const script = document.createElement('script');
     script.nonce = panelScript.nonce;
-    script.src = panelScript.src.replace(/\.js(?=$|[?#])/, `-${part}.js`);
+    script.src = src;
     script.addEventListener('load', () => {
       const exported = (window as unknown as Record<string, unknown>)[globalName];
       if (exported) resolve(exported);
