@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { copyFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { closeBrowser, openPanel, securityViolations, type PanelPage, type PostedMessage } from './lib/panelPage';
 import { fakeRunsHost, syntheticRuns } from './runsFakeHost';
@@ -194,5 +196,25 @@ describe('runs panel webview: compare charts', () => {
     await table.locator('tr[data-key="params.epochs"]').waitFor({ state: 'detached' });
     assert.equal(await table.locator('tr[data-key="metrics.accuracy"]').count(), 1);
     await panel.page.close();
+  });
+
+  test('when the charts part cannot be loaded, the chart tab says so and the table keeps working', async () => {
+    // A copy of the panel's bundle whose charts part (runs-broken-charts.js) does not exist.
+    const copy = join(__dirname, '..', '..', 'dist', 'webview', 'runs-broken.js');
+    copyFileSync(join(__dirname, '..', '..', 'dist', 'webview', 'runs.js'), copy);
+    try {
+      const host = fakeRunsHost(runs);
+      const panel = await openPanel('runs-broken', { respond: host.respond, viewport: { width: 1200, height: 800 } });
+      await panel.page.locator('.vg-row').first().waitFor();
+      await panel.page.getByTestId('tab-curves').click();
+      const alert = panel.page.locator('.banner-error[role=alert]');
+      await alert.waitFor();
+      assert.match((await alert.textContent()) ?? '', /charts \(https:\/\/panel\.test\/dist\/webview\/runs-broken-charts\.js\) could not be loaded/);
+      await panel.page.getByTestId('tab-table').click();
+      assert.ok((await panel.page.locator('.vg-row').count()) > 0, 'the table still shows its runs');
+      await panel.page.close();
+    } finally {
+      rmSync(copy, { force: true });
+    }
   });
 });
