@@ -480,7 +480,12 @@ function paintCell(node: HTMLElement, left: number, width: number, text: string,
   if (node.style.left !== l) node.style.left = l;
   const w = `${width}px`;
   if (node.style.width !== w) node.style.width = w;
-  if (node.childElementCount > 0 || node.textContent !== text) node.textContent = text;
+  // Rewriting the text node in place keeps its layout object: a fling rewrites every cell in view
+  // every frame, and replacing the node (textContent =) costs a new one each time.
+  const only = node.firstChild;
+  if (only !== null && only === node.lastChild && only.nodeType === Node.TEXT_NODE) {
+    if ((only as Text).data !== text) (only as Text).data = text;
+  } else if (node.childElementCount > 0 || node.textContent !== text) node.textContent = text;
 }
 
 /** Makes `container` hold `count` cells after the first `from` children, reusing existing ones. */
