@@ -76,21 +76,27 @@ describe('runs panel webview: compare charts', () => {
     await panel.page.close();
   });
 
-  test('hovering a chart shows every run\'s value at that step, highest first', async () => {
-    const { panel } = await openCompare(400);
+  test('hovering a chart shows every run\'s value at that step, highest first, also where each run was downsampled differently', async () => {
+    // 5,000 steps arrive downsampled (LTTB), so the runs' points lie at different steps.
+    const { panel } = await openCompare(5000);
     await waitForSeries(panel, 'loss', (series) => series.length === 3);
+    const summaries = await seriesOf(panel, 'loss');
+    assert.ok(summaries.every((s) => s.points < 5000), 'the series are downsampled');
     const box = (await panel.page.getByTestId('curve-loss').boundingBox())!;
-    await panel.page.mouse.move(box.x + box.width / 2, box.y + box.height / 3);
     const tooltip = panel.page.locator('[data-testid="curve-loss"] .curve-tooltip');
-    await tooltip.waitFor({ state: 'visible' });
-    const text = (await tooltip.innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
-    const step = /^step (\d+)$/.exec(text[0]!);
-    assert.ok(step && Number(step[1]) > 100 && Number(step[1]) < 300, `the hovered step near the middle: ${text[0]}`);
-    const rows = text.slice(1).map((line) => /^(.+): (-?[\d.]+)$/.exec(line));
-    assert.deepEqual(rows.map((r) => r?.[1]).sort(), compared.map((r) => r.info.runName).sort(), text.join(' | '));
-    const values = rows.map((r) => Number(r![2]));
-    assert.deepEqual(values, [...values].sort((a, b) => b - a), 'highest value first');
-    assert.ok(values.every((v) => v > 0 && v < 3), `loss values: ${values.join(', ')}`);
+    for (const at of [0.3, 0.5, 0.7]) {
+      await panel.page.mouse.move(box.x + box.width * at, box.y + box.height / 3);
+      await tooltip.waitFor({ state: 'visible' });
+      await panel.page.waitForTimeout(100);
+      const text = (await tooltip.innerText()).split('\n').map((line) => line.trim()).filter(Boolean);
+      const step = /^step ([\d,]+)$/.exec(text[0]!);
+      assert.ok(step && Number(step[1]!.replace(/,/g, '')) > 500 && Number(step[1]!.replace(/,/g, '')) < 4500, `the hovered step: ${text[0]}`);
+      const rows = text.slice(1).map((line) => /^(.+): (-?[\d.]+)$/.exec(line));
+      assert.deepEqual(rows.map((r) => r?.[1]).sort(), compared.map((r) => r.info.runName).sort(), `every run at ${at}: ${text.join(' | ')}`);
+      const values = rows.map((r) => Number(r![2]));
+      assert.deepEqual(values, [...values].sort((a, b) => b - a), 'highest value first');
+      assert.ok(values.every((v) => v > 0 && v < 3), `loss values: ${values.join(', ')}`);
+    }
     await panel.page.close();
   });
 

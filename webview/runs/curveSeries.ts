@@ -43,3 +43,28 @@ export function curvePoints(series: SeriesData, mode: XAxisMode, startTime: numb
 export function pointAt(xy: Float64Array, i: number): [number, number] {
   return [xy[2 * i]!, xy[2 * i + 1]!];
 }
+
+/**
+ * The curve's value at `x`, read off the line as drawn (linear between the two points around it),
+ * or undefined where the run has no points (before its first or after its last). Runs are
+ * downsampled separately, so their points lie at different x: a hover reads each run's line
+ * rather than only the runs with a point exactly there.
+ */
+export function valueAt(xy: Float64Array, x: number): number | undefined {
+  const n = xy.length / 2;
+  if (n === 0 || !(x >= xy[0]!) || !(x <= xy[2 * (n - 1)]!)) return undefined;
+  let lo = 0;
+  let hi = n - 1;
+  while (hi - lo > 1) {
+    const mid = (lo + hi) >> 1;
+    if (xy[2 * mid]! <= x) lo = mid;
+    else hi = mid;
+  }
+  const x0 = xy[2 * lo]!;
+  const x1 = xy[2 * hi]!;
+  const y0 = xy[2 * lo + 1]!;
+  const y1 = xy[2 * hi + 1]!;
+  if (x1 === x0 || x === x0) return y0;
+  if (x === x1) return y1;
+  return y0 + ((y1 - y0) * (x - x0)) / (x1 - x0);
+}

@@ -7,7 +7,7 @@ import type { SeriesResult } from '../../src/protocol/runs/runsContract';
 import { formatDuration } from '../shared/formatting';
 import { formatNumber } from '../shared/formatting';
 import type { RunChartTheme } from '../shared/chartTheme';
-import { curvePoints, pointAt, type XAxisMode } from './curveSeries';
+import { curvePoints, pointAt, valueAt, type XAxisMode } from './curveSeries';
 import { chartFor } from '../shared/chartHost';
 import { echarts } from './echartsSetup';
 
@@ -22,10 +22,8 @@ const GROUP = 'mlops-curves';
 const TOOLTIP_ROWS = 15;
 
 interface TooltipItem {
-  seriesName: string;
-  color: string;
-  seriesIndex: number;
-  dataIndex: number;
+  /** the hovered x (ECharts snaps it to the nearest point of any series) */
+  axisValue: number;
 }
 
 export function renderCurve(element: HTMLElement, key: string, data: SeriesResult, settings: CurveSettings, theme: RunChartTheme): void {
@@ -82,8 +80,17 @@ export function renderCurve(element: HTMLElement, key: string, data: SeriesResul
         borderColor: theme.tooltipBorder,
         textStyle: { color: theme.foreground, fontSize: 12 },
         axisPointer: { type: 'line', lineStyle: { color: theme.muted } },
-        // ECharts lets go of typed-array data once stored: the hovered values come from our arrays.
-        formatter: (raw: unknown) => tooltipHtml((raw as TooltipItem[]).map((i) => ({ name: i.seriesName, color: i.color, point: pointAt(series[i.seriesIndex]!.data, i.dataIndex) })), settings.xAxis),
+        // Every run's value at the hovered x, read off our own arrays: ECharts lists only the runs
+        // with a point nearest to it (and lets go of typed-array data once stored).
+        formatter: (raw: unknown) => {
+          const x = (raw as TooltipItem[])[0]?.axisValue;
+          if (typeof x !== 'number') return '';
+          const items = series.flatMap((s) => {
+            const y = valueAt(s.data, x);
+            return y === undefined ? [] : [{ name: s.name, color: s.color, y }];
+          });
+          return tooltipHtml(x, items, settings.xAxis);
+        },
       },
       ...(fresh
         ? {
@@ -118,14 +125,13 @@ function recordZoom(element: HTMLElement, chart: ReturnType<typeof chartFor>): v
   element.dataset.zoom = zoom ? `${Math.round((zoom.start ?? 0) * 10) / 10}-${Math.round((zoom.end ?? 100) * 10) / 10}` : '';
 }
 
-function tooltipHtml(items: Array<{ name: string; color: string; point: [number, number] }>, mode: XAxisMode): string {
+function tooltipHtml(x: number, items: Array<{ name: string; color: string; y: number }>, mode: XAxisMode): string {
   if (items.length === 0) return '';
-  const x = items[0]!.point[0];
   const xText = mode === 'step' ? `step ${formatNumber(x)}` : mode === 'time' ? new Date(x).toLocaleString() : formatDuration(x * 1000);
-  const sorted = [...items].sort((a, b) => b.point[1] - a.point[1]);
+  const sorted = [...items].sort((a, b) => b.y - a.y);
   const rows = sorted
     .slice(0, TOOLTIP_ROWS)
-    .map((i) => `<div><span class="swatch" style="background:${i.color}"></span>${escapeHtml(i.name)}: <b>${formatNumber(i.point[1])}</b></div>`);
+    .map((i) => `<div><span class="swatch" style="background:${i.color}"></span>${escapeHtml(i.name)}: <b>${formatNumber(i.y)}</b></div>`);
   const more = sorted.length > TOOLTIP_ROWS ? `<div>… and ${sorted.length - TOOLTIP_ROWS} more runs</div>` : '';
   return `<div><b>${xText}</b></div>${rows.join('')}${more}`;
 }

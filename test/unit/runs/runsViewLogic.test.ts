@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import type { ColumnInfo } from '../../../src/protocol/runs/runsContract';
 import { assignRunColors } from '../../../webview/shared/chartTheme';
-import { curvePoints, smoothEma } from '../../../webview/runs/curveSeries';
+import { curvePoints, smoothEma, valueAt } from '../../../webview/runs/curveSeries';
 import { nextSort, reorderColumns, visibleColumns } from '../../../webview/runs/runsState';
 
 const col = (id: string, varies = true): ColumnInfo => {
@@ -24,6 +24,19 @@ describe('runs view logic', () => {
     const series = { runId: 'r', key: 'loss', x: [1000, 2000, 3000], values: [1, 0, 2], total: 3, downsampled: false };
     assert.deepEqual([...curvePoints(series, 'relative', 1000, 0, false)], [0, 1, 1, 0, 2, 2]);
     assert.deepEqual([...curvePoints(series, 'time', 0, 0, true)], [1000, 1, 3000, 2]);
+  });
+
+  test('a run\'s value at any x is read off its line; outside its steps it has none', () => {
+    const xy = Float64Array.from([0, 1, 10, 2, 20, 0]);
+    assert.equal(valueAt(xy, 0), 1);
+    assert.equal(valueAt(xy, 5), 1.5, 'halfway between steps 0 and 10');
+    assert.equal(valueAt(xy, 10), 2);
+    assert.equal(valueAt(xy, 15), 1);
+    assert.equal(valueAt(xy, 20), 0);
+    assert.equal(valueAt(xy, -1), undefined, 'before the run started');
+    assert.equal(valueAt(xy, 21), undefined, 'after its last step');
+    assert.equal(valueAt(new Float64Array(0), 3), undefined);
+    assert.equal(valueAt(Float64Array.from([7, 0.5]), 7), 0.5, 'a single point');
   });
 
   test('sorting: click cycles ascending → descending → none; Shift adds or flips a key', () => {
