@@ -97,9 +97,7 @@ export class RunsApp {
           this.firstRowsMarked = true;
           // User Timing mark for the benchmark: rows drawn in the frame after they arrived.
           requestAnimationFrame(() => setTimeout(() => performance.mark('mlops-runs-first-rows'), 0));
-          // The charts' code is fetched once the table is on screen and the page is idle, so a
-          // chart tab opens without waiting for it.
-          requestIdleCallback(() => void this.loadCharts().catch(() => undefined), { timeout: 3000 });
+          this.preloadChartsWhenQuiet();
         }
       },
       (error) => this.fail(error),
@@ -529,6 +527,25 @@ export class RunsApp {
     } catch (error) {
       this.fail(error);
     }
+  }
+
+  /**
+   * Fetches the charts' code once the table is on screen and nobody has scrolled it for a moment,
+   * so a chart tab opens without waiting for it — and evaluating it (a long task) never lands in
+   * the middle of a fling.
+   */
+  private preloadChartsWhenQuiet(): void {
+    const quietMs = 1500;
+    let timer = 0;
+    const arm = (): void => {
+      clearTimeout(timer);
+      timer = window.setTimeout(() => {
+        this.grid.element.removeEventListener('scroll', arm);
+        requestIdleCallback(() => void this.loadCharts().catch(() => undefined), { timeout: 2000 });
+      }, quietMs);
+    };
+    this.grid.element.addEventListener('scroll', arm, { passive: true });
+    arm();
   }
 
   private loadCharts(): Promise<RunsCharts> {
