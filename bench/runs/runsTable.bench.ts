@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkspaceStore } from '../../src/core/store/workspaceStore';
 import { RunsQueryEngine } from '../../src/vscode/runs/runsQueryEngine';
-import { createRunsDataHandlers, type RunsDataSource } from '../../src/vscode/runs/runsRequests';
+import { createRunsDataHandlers, startDefaultQuery, type RunsDataSource } from '../../src/vscode/runs/runsRequests';
 import { closeBrowser, openPanel } from '../../test/webview/lib/panelPage';
 import { fakeRunsHost, syntheticRuns } from '../../test/webview/runsFakeHost';
 import { tempStore } from '../store/benchSupport';
@@ -94,6 +94,8 @@ async function main(): Promise<void> {
       hostMs += performance.now() - t;
     }
   };
+  // As RunsPanel.show does: the host starts on a new panel's first query while the view loads.
+  startDefaultQuery(host.engine);
   const panel = await openPanel(BUNDLE, { respond: timed, viewport: { width: 1400, height: 900 } });
   const page = panel.page;
   await page.waitForFunction(() => performance.getEntriesByName('mlops-runs-first-rows').length > 0, undefined, { timeout: 30_000 });

@@ -1,5 +1,5 @@
 /** What the Runs view remembers (vscode.setState) and the column-layout rules. Pure. */
-import type { ColumnInfo, ColumnLayout, MetricAggregate, SortKey } from '../../src/protocol/runs/runsContract';
+import { DEFAULT_RUNS_QUERY, type ColumnInfo, type ColumnLayout, type MetricAggregate, type SortKey } from '../../src/protocol/runs/runsContract';
 import type { XAxisMode } from './curveSeries';
 
 /** Runs overlaid in one chart at most; a larger selection compares its first runs. */
@@ -40,9 +40,9 @@ const HIDDEN_BY_DEFAULT = ['attributes.run_id', 'attributes.user_id'];
 
 export function defaultState(): RunsViewState {
   return {
-    filter: '',
-    sort: [],
-    aggregate: 'last',
+    filter: DEFAULT_RUNS_QUERY.filter,
+    sort: [...DEFAULT_RUNS_QUERY.sort],
+    aggregate: DEFAULT_RUNS_QUERY.aggregate,
     onlyDiff: false,
     layout: { order: [], hidden: [...HIDDEN_BY_DEFAULT], pinned: ['attributes.run_name'], widths: {} },
     selected: [],

@@ -224,7 +224,8 @@ export class VirtualGrid {
     const view = this.element;
     // A fling moves further than the overscan reaches in one frame: cells painted off screen would
     // be thrown away unseen, so only what is in view is painted until the scrolling slows down.
-    const flinging = Math.abs(view.scrollTop - this.lastTop) > view.clientHeight / 2 || Math.abs(view.scrollLeft - this.lastLeft) > view.clientWidth / 2;
+    // The first paint is the same: what is in view first, the overscan a frame later.
+    const flinging = this.rendered.size === 0 || Math.abs(view.scrollTop - this.lastTop) > view.clientHeight / 2 || Math.abs(view.scrollLeft - this.lastLeft) > view.clientWidth / 2;
     this.lastTop = view.scrollTop;
     this.lastLeft = view.scrollLeft;
     const overscanRows = flinging ? 0 : OVERSCAN_ROWS;

@@ -47,6 +47,9 @@ export interface RunsQuery {
   runIds?: string[];
 }
 
+/** A new panel's query (no filter, no sort, last values): the host starts on it while the view loads. */
+export const DEFAULT_RUNS_QUERY: Readonly<RunsQuery> = { filter: '', sort: [], aggregate: 'last' };
+
 export interface RowData {
   runId: string;
   /** one value per column of the columns list the host last returned, in that order */

@@ -14,7 +14,7 @@ import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../p
 import type { StoreService } from '../store/storeService';
 import { formatRunsCsv } from './runsCsv';
 import { RunsQueryEngine } from './runsQueryEngine';
-import { createRunsDataHandlers, type RunsDataHandlers } from './runsRequests';
+import { createRunsDataHandlers, startDefaultQuery, type RunsDataHandlers } from './runsRequests';
 import { renameRun, setStarred } from '../../core/tracking/runAnnotations';
 import { deleteRuns } from '../../core/tracking/runLifecycle';
 import { confirmDeleteRuns, openRunNote, promptRunName } from './runPrompts';
@@ -52,7 +52,9 @@ export class RunsPanel extends PanelHost<RunsContract> {
       return existing;
     }
     const panel = vscode.window.createWebviewPanel(RUNS_VIEW_TYPE, scope.title, vscode.ViewColumn.Active);
-    return RunsPanel.attach(panel, scope, deps);
+    const host = RunsPanel.attach(panel, scope, deps);
+    startDefaultQuery(host.engine);
+    return host;
   }
 
   /** Called by the serializer with the state the webview saved; an unreadable state gets the all-experiments scope. */

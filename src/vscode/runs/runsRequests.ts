@@ -3,7 +3,7 @@
  * webview tests and the benchmark drive the same code with an in-memory store.
  */
 import type { TrackingStore } from '../../core/tracking/trackingStore';
-import { MAX_PAGE_ROWS, type RunsContract } from '../../protocol/runs/runsContract';
+import { DEFAULT_RUNS_QUERY, MAX_PAGE_ROWS, type RunsContract } from '../../protocol/runs/runsContract';
 import { loadRunDetails, previewArtifact } from './runDetails';
 import { loadSeries } from './runSeries';
 import type { RunsQueryEngine } from './runsQueryEngine';
@@ -16,6 +16,15 @@ export type RunsDataHandlers = {
 };
 
 export type RunsDataSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns' | 'listArtifacts' | 'readArtifact'>;
+
+/**
+ * Starts on a new panel's first query while its view is still loading (the view asks for it as
+ * soon as its script runs; the answer is then ready or on its way). Errors are the view's to see
+ * when it asks.
+ */
+export function startDefaultQuery(engine: RunsQueryEngine): void {
+  engine.resolve(DEFAULT_RUNS_QUERY).catch(() => undefined);
+}
 
 export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => Promise<RunsDataSource>): RunsDataHandlers {
   // Series are read one request at a time, in the order asked: the view asks for every chart in
