@@ -19,11 +19,12 @@ export type RunsDataSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns' |
 
 /**
  * Starts on a new panel's first query while its view is still loading (the view asks for it as
- * soon as its script runs; the answer is then ready or on its way). Errors are the view's to see
- * when it asks.
+ * soon as its script runs; the answer is then ready or on its way). After a timer: VS Code sends
+ * the new panel's HTML on a timer too, and it must leave before this work holds the thread.
+ * Errors are the view's to see when it asks.
  */
 export function startDefaultQuery(engine: RunsQueryEngine): void {
-  engine.resolve(DEFAULT_RUNS_QUERY).catch(() => undefined);
+  setTimeout(() => engine.resolve(DEFAULT_RUNS_QUERY).catch(() => undefined), 0);
 }
 
 export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => Promise<RunsDataSource>): RunsDataHandlers {
