@@ -100,6 +100,20 @@ describe('runs panel webview: compare charts', () => {
     await panel.page.close();
   });
 
+  test('coming back to the curves from the table draws them again', async () => {
+    const { panel } = await openCompare(300);
+    await waitForSeries(panel, 'loss', (series) => series.length === 3);
+    for (let i = 0; i < 2; i++) {
+      await panel.page.getByTestId('tab-table').click();
+      await panel.page.locator('.vg-row').first().waitFor();
+      await panel.page.getByTestId('tab-curves').click();
+      await waitForSeries(panel, 'loss', (series) => series.length === 3);
+      await panel.page.locator('[data-testid="curve-loss"] canvas').waitFor();
+    }
+    assert.deepEqual(panel.problems, []);
+    await panel.page.close();
+  });
+
   test('smoothing, log scale and the x axis change what is handed to ECharts', async () => {
     const { panel } = await openCompare(200);
     await waitForSeries(panel, 'loss', (series) => series.length === 3);

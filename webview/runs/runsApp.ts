@@ -285,6 +285,11 @@ export class RunsApp {
   }
 
   setTab(tab: RunsTab): void {
+    // Another tab's panel replaces the charts' elements: coming back draws them anew.
+    if (tab !== this.state.tab) {
+      this.chartsKey = '';
+      this.parallelKey = '';
+    }
     this.state.tab = tab;
     this.save();
     this.renderAll();
@@ -506,6 +511,21 @@ export class RunsApp {
     render(renderBody(model), this.body);
     render(renderDetails(this), this.detailsHost);
     this.gridPanel.hidden = this.state.tab !== 'table';
+    this.disposeDetachedCharts();
+  }
+
+  /** ECharts keeps every instance until disposed: those of elements a render removed go now. */
+  private disposeDetachedCharts(): void {
+    for (const element of this.drawnCharts) {
+      if (element.isConnected) continue;
+      this.chartsModule?.disposeChart(element);
+      this.drawnCharts.delete(element);
+    }
+  }
+
+  /** Records a chart element drawn into, so it is disposed once a render removes it. */
+  private drew(element: HTMLElement): void {
+    this.drawnCharts.add(element);
   }
 
   /** Draws the charts of the current tab; asks the host only for what it has not got yet. */
@@ -548,8 +568,9 @@ export class RunsApp {
     arm();
   }
 
-  private loadCharts(): Promise<RunsCharts> {
-    return loadBundlePart<RunsCharts>('charts', RUNS_CHARTS_GLOBAL);
+  private async loadCharts(): Promise<RunsCharts> {
+    this.chartsModule ??= await loadBundlePart<RunsCharts>('charts', RUNS_CHARTS_GLOBAL);
+    return this.chartsModule;
   }
 
   private async drawCurves(panel: HTMLElement, { renderCurve }: RunsCharts): Promise<void> {
@@ -600,7 +621,10 @@ export class RunsApp {
         const data = await answers[i];
         if (key !== this.chartsKey) return;
         const element = elements[i]!;
-        if (data && element.isConnected) renderCurve(element, element.dataset.metric!, data, this.state.curves, withRunColors(this.theme));
+        if (data && element.isConnected) {
+          renderCurve(element, element.dataset.metric!, data, this.state.curves, withRunColors(this.theme));
+          this.drew(element);
+        }
       }
     };
     // Charts below the fold are fetched and drawn when they scroll into view: first paint costs what is seen.
@@ -624,6 +648,8 @@ export class RunsApp {
   }
 
   private chartObserver: IntersectionObserver | undefined;
+  private chartsModule: RunsCharts | undefined;
+  private readonly drawnCharts = new Set<HTMLElement>();
   /** the row toggled last: Shift+Space or Shift+click selects from it */
   private selectionAnchor: number | undefined;
   private readonly seriesByKey = new Map<string, SeriesResult>();
@@ -643,6 +669,7 @@ export class RunsApp {
       const c = this.columns.find((x) => x.id === id);
       return { columnId: id, label: c ? columnLabel(c) : id };
     });
+    this.drew(element);
     renderParallel(element, matrix, labels, withRunColors(this.theme), (runIds) => {
       this.state.restriction = runIds ? { label: `${runIds.length} runs brushed in parallel coordinates`, runIds } : undefined;
       void this.reloadKeepingParallel();
@@ -675,10 +702,12 @@ export class RunsApp {
     };
     const matrix = await this.host.request('getMatrix', { query: this.query(), columnIds: [x, y] });
     renderScatter(element, matrix, { x: label(x), y: label(y) }, withRunColors(this.theme));
+    this.drew(element);
     const box = panel.querySelector<HTMLElement>('.chart[data-chart=boxplot]');
     if (box && this.state.groupBy) {
       const grouped = await this.host.request('getMatrix', { query: this.query(), columnIds: [this.state.groupBy, y] });
       renderBoxplot(box, grouped, { group: label(this.state.groupBy), y: label(y) }, withRunColors(this.theme));
+      this.drew(box);
     }
   }
 
