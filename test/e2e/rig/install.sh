@@ -19,6 +19,22 @@ CODE_SERVER_VERSION=${CODE_SERVER_VERSION:-4.139.1}   # = VS Code 1.139.1, engin
 NODE_VERSION=${NODE_VERSION:-24.21.0}                 # must match code-server's engines.node major
 
 log() { printf '[rig install %(%H:%M:%S)T] %s\n' -1 "$*" >&2; }
+
+# A clean npm environment. Run from `npm start` or `npm test`, this script inherits the outer
+# npm's variables: npm_config_user_agent names the outer Node (code-server's postinstall reads
+# its Node version from there and refuses anything but 24), npm_config_node_gyp/nodedir/prefix
+# and the npm_package_*/npm_lifecycle_* of this project would steer the nested installs too.
+# Keep only what says how to reach a registry (a user's mirror, proxy or CA).
+while IFS= read -r name; do
+  case "${name,,}" in
+    npm_config_registry | npm_config_*:registry | npm_config_*_registry | npm_config_proxy | \
+      npm_config_https_proxy | npm_config_noproxy | npm_config_cafile | npm_config_ca | \
+      npm_config_strict_ssl | npm_config_cache) ;;
+    npm_* | init_cwd | node_gyp_* ) unset "$name" ;;
+  esac
+done < <(compgen -e)
+# CI installs from empty folders every time, the npm cache included.
+if [ -n "${MLOPS_RIG_NPM_CACHE:-}" ]; then export npm_config_cache=$MLOPS_RIG_NPM_CACHE; fi
 T_START=$SECONDS
 mkdir -p "$RIG_DIR"
 
@@ -57,6 +73,27 @@ logged() {
     return 1
   fi
 }
+# `logged`, saying every 20 s that the step is still going (a first start spends minutes
+# in one silent npm install; nobody should think it hung).
+logged_progress() {
+  local what=$1 t0=$SECONDS
+  shift
+  logged "$@" &
+  local pid=$!
+  while ! wait_for "$pid" 20; do
+    log "  still $what… $((SECONDS - t0)) s (log: $INSTALL_LOG)"
+  done
+  wait "$pid"
+}
+# Returns 0 once `pid` has exited, 1 if it is still running after `seconds`.
+wait_for() {
+  local pid=$1 i
+  for ((i = 0; i < $2 * 2; i++)); do
+    kill -0 "$pid" 2>/dev/null || return 0
+    sleep 0.5
+  done
+  ! kill -0 "$pid" 2>/dev/null
+}
 
 # ---------------------------------------------------------------- 1. apt packages
 # chromium: the browser Playwright drives. libkrb5-dev + g++ make python3: build the
@@ -79,7 +116,8 @@ fi
 if [ -x "$NODE_BIN" ] && [ "$("$NODE_BIN" -v)" = "v$NODE_VERSION" ] && [ -f "$NODE_HOME/include/node/node.h" ]; then
   :
 else
-  log "npm install node@$NODE_VERSION"
+  log "First start on this machine: installing VS Code (code-server) into $RIG_DIR, ~3 min once."
+  log "step 1 of 2: npm install node@$NODE_VERSION (the Node version code-server needs)"
   rm -rf "$NODE_DIR"
   mkdir -p "$NODE_DIR"
   cat > "$NODE_DIR/package.json" <<EOF
@@ -97,7 +135,7 @@ fi
 if [ -f "$CS_MARK" ]; then
   :
 else
-  log "npm install code-server@$CODE_SERVER_VERSION (builds native addons; ~2-3 min on 2 cores; log: $INSTALL_LOG)"
+  log "step 2 of 2: npm install code-server@$CODE_SERVER_VERSION, the VS Code server (once per machine: ~2-3 min on 2 cores, mostly building native addons)"
   rm -rf "$CS_DIR"
   mkdir -p "$CS_DIR"
   cat > "$CS_DIR/package.json" <<EOF
@@ -111,7 +149,7 @@ EOF
   #   that ship with the npm `node` package (overrides any nodedir in ~/.npmrc, e.g. /usr,
   #   which would build against the system Node's ABI).
   (cd "$CS_DIR" && PATH="$(dirname "$NODE_BIN"):$PATH" npm_config_nodedir="$NODE_HOME" \
-     logged npm install "${NPM_FLAGS[@]}")
+     logged_progress "installing code-server and building its native addons" npm install "${NPM_FLAGS[@]}")
   # sanity: native addons built and loadable by this Node
   for m in @vscode/spdlog @vscode/sqlite3 @vscode/native-watchdog kerberos node-pty; do
     (cd "$CS_PKG/lib/vscode" && "$NODE_BIN" -e "require('$m')") \
