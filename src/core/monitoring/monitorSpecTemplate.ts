@@ -3,6 +3,9 @@
  * reference is what the model was trained on (found through its run), the current data what the
  * endpoint served — or a file of new data. The spec parser validates what this writes.
  */
+import { DEFAULT_ALIAS, DEFAULT_COOLDOWN_HOURS, DEFAULT_HOLDOUT_FRACTION } from '../retraining/retrainPolicy';
+import { parseModelUri } from '../registry/modelUri';
+
 export interface MonitorTemplateInput {
   readonly name: string;
   /** models:/NAME/VERSION or models:/NAME@ALIAS */
@@ -39,6 +42,36 @@ export function monitorSpecTemplate(input: MonitorTemplateInput): string {
     'drift_share: 0.5                     # the dataset drifted when this share of columns drifted',
     'schedule:',
     `  every_minutes: ${input.everyMinutes}`,
+    ...retrainBlock(input),
     '',
   ].join('\n');
+}
+
+/**
+ * The retraining policy, commented out: it trains and may move an alias, so it waits for the user
+ * to uncomment it. The values written are the defaults the parser applies.
+ */
+function retrainBlock(input: MonitorTemplateInput): string[] {
+  const reference = parseModelUri(input.modelUri);
+  const alias = reference.kind === 'alias' ? reference.alias : DEFAULT_ALIAS;
+  const spec = `${reference.name}.train.yaml`;
+  // comments line up after the longest setting, as in the README's example
+  const row = (setting: string, comment: string): string => `#   ${setting.padEnd(30)} # ${comment}`;
+  const data =
+    'endpoint' in input.current
+      ? [row('data: spec', "traffic has no labels: train on the spec's dataset"), row('holdout: "data/holdout.csv"', 'labelled rows both versions are scored on')]
+      : [row('data: append_current', 'spec | append_current | replace_current'), row(`holdout_fraction: ${DEFAULT_HOLDOUT_FRACTION}`, 'of the current rows, never trained on (or holdout: FILE)')];
+  return [
+    '# Retraining: uncomment to train a new version when this monitor trips (or on "MLOps: Retrain Now"),',
+    `# score it and @${alias} on the same held-out rows, and move @${alias} only if the new version wins.`,
+    '# retrain:',
+    row(`spec: ${quoted(spec)}`, 'the *.train.yaml that trained this model'),
+    row(`model: ${quoted(reference.name)}`, 'registered under this name, as the next version'),
+    row(`alias: ${alias}`, `the version to beat (default ${DEFAULT_ALIAS})`),
+    ...data,
+    row('# metric: test_accuracy', 'default: test_accuracy, or test_rmse for regression'),
+    row('min_improvement: 0', 'must beat the champion by at least this much'),
+    row(`cooldown_hours: ${DEFAULT_COOLDOWN_HOURS}`, 'at most one attempt per this many hours, whatever its outcome'),
+    row('promote: review', 'review (default): file a review request; auto: move the alias'),
+  ];
 }
