@@ -8,6 +8,7 @@ import type { TrackingStore } from '../tracking/trackingStore';
 import { deleteArtifact, downloadArtifact, listArtifacts, uploadArtifact } from './artifactHandlers';
 import type { ArtifactReply } from './artifactHandlers';
 import { checkBearerToken, generateToken } from './bearerAuth';
+import { foreignHostMessage, isLoopbackHost } from './loopbackHost';
 import { errorReply, MlflowHttpError } from './mlflowHttpError';
 import { checkJsonContentType, parseJsonBody, readBody } from './requestBody';
 import { parseQueryString } from './requestParams';
@@ -73,17 +74,8 @@ const ARTIFACT_PREFIXES = ['/api/2.0/mlflow-artifacts/artifacts', '/ajax-api/2.0
 const NOT_YET_PREFIXES = ['traces', 'logged-models'];
 const CLOSE_GRACE_MS = 2_000;
 
-const LOOPBACK_HOST = /^(127\.0\.0\.1|localhost|\[::1\])(:\d+)?$/i;
-
-/**
- * A web page can point a name it controls at 127.0.0.1 (DNS rebinding) and then talk to us as its
- * own origin; its requests still carry its name in Host, so only loopback names are served.
- */
 function checkHost(req: IncomingMessage): void {
-  const host = req.headers.host ?? '';
-  if (!LOOPBACK_HOST.test(host)) {
-    throw new MlflowHttpError(403, 'PERMISSION_DENIED', `Requests for host ${JSON.stringify(host)} are refused: this server answers only as 127.0.0.1 or localhost (MLFLOW_TRACKING_URI=http://127.0.0.1:<port>).`);
-  }
+  if (!isLoopbackHost(req.headers.host)) throw new MlflowHttpError(403, 'PERMISSION_DENIED', foreignHostMessage(req.headers.host, `MLFLOW_TRACKING_URI=http://127.0.0.1:${req.socket.localPort ?? '<port>'}`));
 }
 
 function isWorkspaceStore(store: WorkspaceStore | TrackingStore): store is WorkspaceStore {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { LoadedModel, Prediction } from '../modelPackage/modelPackageLoader';
 import { PRODUCT_VERSION } from '../product/productInfo';
+import { refuseForeignHost } from '../server/loopbackHost';
 import type { EndpointLimits, FeedbackMessage, RequestLogEntry, ServedModel } from './endpointTypes';
 import { MAX_FEEDBACK_BODY_BYTES, parseFeedbackBody } from './feedbackRequest';
 import { LatencyStats } from './latencyStats';
@@ -34,13 +35,6 @@ export interface FeedbackAnswer {
 
 /** The response header that carries each scoring request's id (the body keeps MLflow's exact shape). */
 export const REQUEST_ID_HEADER = 'X-Request-Id';
-
-/** Host names a page on another site cannot make the browser send here without DNS rebinding. */
-function isLoopbackHost(host: string | undefined): boolean {
-  if (!host) return false;
-  const name = host.startsWith('[') ? host.slice(0, host.indexOf(']') + 1) : (host.split(':')[0] ?? '');
-  return name === '127.0.0.1' || name === 'localhost' || name === '[::1]';
-}
 
 /** The model an endpoint currently serves; replaced as a whole on an alias move. */
 export interface ActiveModel {
@@ -86,6 +80,8 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
   const metadata = (): unknown => ({ name: current.served.name, version: current.served.version, uri: current.served.uri, task: current.model.signature.output.task, signature: current.model.signature });
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    // Before anything else, so a rebound page's request never reaches the model or the request log.
+    if (refuseForeignHost(req, res)) return;
     const path = (req.url ?? '/').split('?')[0];
     if (req.method === 'GET' || req.method === 'HEAD') {
       switch (path) {
@@ -149,7 +145,6 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
   async function handleFeedback(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return sendError(res, new ScoringRequestError(405, `${req.method ?? '?'} /feedback: use POST with a JSON body {"request_id": "…", "rating": 1–5, "label": "…", "comment": "…"}.`));
     try {
-      if (!isLoopbackHost(req.headers.host)) throw new ScoringRequestError(403, `POST /feedback is answered only for Host 127.0.0.1 or localhost, got "${req.headers.host ?? ''}".`);
       const feedback = parseFeedbackBody(req.headers['content-type'], await readBody(req, MAX_FEEDBACK_BODY_BYTES));
       if (!options.onFeedback) throw new ScoringRequestError(503, 'This endpoint runs without a store to keep feedback in.');
       const served = recent.get(feedback.requestId);

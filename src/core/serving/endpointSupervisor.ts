@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { createServer, type Server } from 'node:http';
+import { refuseForeignHost } from '../server/loopbackHost';
 import { resolveEndpointEntry } from './endpointEntry';
 import type { EndpointLimits, EndpointToHost, FeedbackMessage, HostToEndpoint, OnlineLookupSpec, RequestLogEntry, ServedModel } from './endpointTypes';
 import type { EndpointStats } from './latencyStats';
@@ -134,6 +135,7 @@ export class EndpointSupervisor {
 
   private bindFallback(port: number): Promise<void> {
     const server = createServer((req, res) => {
+      if (refuseForeignHost(req, res)) return;
       const restarting = this.statusValue === 'restarting';
       const body = JSON.stringify({
         status: restarting ? 'restarting' : this.statusValue,

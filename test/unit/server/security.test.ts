@@ -114,7 +114,10 @@ test('requests under another host name (DNS rebinding from a web page) are refus
     const evil = await fx.raw('POST', '/api/2.0/mlflow/experiments/create', { body, headers: { Host: `evil.example:${fx.server.port}`, 'Content-Type': 'application/json' } });
     assert.equal(evil.status, 403);
     assert.equal((evil.json as { error_code: string }).error_code, 'PERMISSION_DENIED');
+    assert.match((evil.json as { message: string }).message, new RegExp(`answers only as 127\\.0\\.0\\.1 or localhost \\(MLFLOW_TRACKING_URI=http://127\\.0\\.0\\.1:${fx.server.port}\\)`));
     assert.equal(await fx.store.tracking.getExperimentByName('rebound'), undefined);
+    // the unauthenticated routes too: they say which server this is
+    for (const path of ['/health', '/version']) assert.equal((await fx.raw('GET', path, { headers: { Host: 'evil.example' } })).status, 403, path);
     for (const host of [`127.0.0.1:${fx.server.port}`, `localhost:${fx.server.port}`, `LOCALHOST:${fx.server.port}`]) {
       const ok = await fx.raw('GET', '/api/2.0/mlflow/experiments/get?experiment_id=0', { headers: { Host: host } });
       assert.equal(ok.status, 200, host);
