@@ -10,9 +10,9 @@ import { formatTime, printJson, printTable, withStore } from './trackingCliSuppo
 /** at most one training progress line per this many ms */
 const PRINT_EVERY_MS = 1000;
 
-function attemptRow(a: RetrainAttempt, formatScore: (v: number | null) => string): string[] {
+function attemptRow(a: RetrainAttempt, formatScorePair: (a: number | null, b: number | null) => { text: string }): string[] {
   const trigger = a.trigger.kind === 'alert' ? `alert #${a.trigger.alertId ?? '?'}` : `manual${a.trigger.alertId !== undefined ? ` (alert #${a.trigger.alertId})` : ''}`;
-  const scores = a.metric ? `${a.metric} ${formatScore(a.candidateScore)} vs ${formatScore(a.championScore)}` : '-';
+  const scores = a.metric ? `${a.metric} ${formatScorePair(a.candidateScore, a.championScore).text}` : '-';
   return [
     String(a.id),
     formatTime(a.startedAt),
@@ -41,7 +41,7 @@ export function registerRetrainCommand(program: Command): void {
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const { resolveMonitor } = await import('../../core/monitoring/monitorRunner');
       const { planLines, outcomeHeadline } = await import('../../core/retraining/retrainText');
-      const { formatScore } = await import('../../core/retraining/retrainDecision');
+      const { formatScorePair } = await import('../../core/retraining/retrainDecision');
       const spec = await userErrors(() => resolveMonitor(globals.workspace, target));
       if (!spec.retrain) throw new CliError(`${spec.file}: monitor ${spec.name} has no retraining policy; add a \`retrain:\` block (spec, model, data) to it (see the README's "Retraining")`);
 
@@ -52,7 +52,7 @@ export function registerRetrainCommand(program: Command): void {
           const attempts = retrainAttempts(store, spec.name);
           if (globals.json) return printJson(attempts);
           if (attempts.length === 0) return void process.stdout.write(`Monitor ${spec.name} has never retrained.\n`);
-          printTable(['attempt', 'started', 'trigger', 'outcome', 'new', 'vs', 'scores', 'run / reason'], attempts.map((a) => attemptRow(a, formatScore)));
+          printTable(['attempt', 'started', 'trigger', 'outcome', 'new', 'vs', 'scores', 'run / reason'], attempts.map((a) => attemptRow(a, formatScorePair)));
         });
       }
 
@@ -91,7 +91,7 @@ export function registerRetrainCommand(program: Command): void {
       if (globals.json) printJson(outcome);
       else {
         process.stdout.write(`${outcomeHeadline(outcome)}\n`);
-        if (outcome.kind === 'finished') printTable(['attempt', 'started', 'trigger', 'outcome', 'new', 'vs', 'scores', 'run / reason'], [attemptRow(outcome.attempt, formatScore)]);
+        if (outcome.kind === 'finished') printTable(['attempt', 'started', 'trigger', 'outcome', 'new', 'vs', 'scores', 'run / reason'], [attemptRow(outcome.attempt, formatScorePair)]);
       }
       if (outcome.kind === 'finished' && outcome.attempt.status === 'failed') throw new CliExit(1);
       if (outcome.kind === 'finished' && outcome.attempt.status === 'cancelled') throw new CliExit(130);

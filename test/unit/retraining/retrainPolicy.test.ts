@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { parseMonitorSpec } from '../../../src/core/monitoring/monitorSpecParser';
-import { decideRetrain, formatScore } from '../../../src/core/retraining/retrainDecision';
+import { decideRetrain, formatScore, formatScorePair } from '../../../src/core/retraining/retrainDecision';
 import { metricDirection } from '../../../src/core/retraining/retrainPolicy';
 import { SpecError } from '../../../src/core/training/specErrors';
 
@@ -122,5 +122,22 @@ describe('the retraining decision', () => {
     assert.equal(formatScore(NaN), 'n/a');
     assert.equal(formatScore(1234.56), '1234.6');
     assert.equal(formatScore(0.912345), '0.9123');
+  });
+
+  test('scores that round alike get the decimals that tell them apart; equal ones are called a tie', () => {
+    const tie = decideRetrain({ ...base, candidate: { version: 2, score: 1 }, champion: { version: 1, score: 1 } });
+    assert.equal(tie.wins, false);
+    assert.equal(tie.reason, 'v2 did not beat v1 on test_accuracy 1 vs 1 (higher is better; a tie: both scored exactly 1); kept v1');
+    const close = decideRetrain({ ...base, candidate: { version: 2, score: 0.99996 }, champion: { version: 1, score: 1 } });
+    assert.equal(close.reason, 'v2 did not beat v1 on test_accuracy 0.99996 vs 1.00000 (higher is better; worse by 0.00004); kept v1');
+    const tiny = decideRetrain({ ...base, candidate: { version: 2, score: 0.9812346 }, champion: { version: 1, score: 0.9812341 } });
+    assert.equal(tiny.wins, true);
+    assert.equal(tiny.reason, 'v2 beat v1 on test_accuracy 0.981235 vs 0.981234 (higher is better; by 0.0000005)');
+    // floating-point noise is not a better model
+    const noise = decideRetrain({ ...base, candidate: { version: 2, score: 0.1 + 0.2 }, champion: { version: 1, score: 0.3 } });
+    assert.equal(noise.wins, false);
+    assert.match(noise.reason, /0\.3000 vs 0\.3000 \(higher is better; a tie: equal to 12 decimal places\); kept v1$/);
+    assert.equal(formatScorePair(1234.56, 1234.58).text, '1234.56 vs 1234.58');
+    assert.equal(formatScorePair(0.93, null).text, '0.93 vs n/a');
   });
 });
