@@ -1,5 +1,5 @@
 import Papa from 'papaparse';
-import { DataError, describeLocation } from './dataErrors';
+import { DataError, describeLocation, quoteValue } from './dataErrors';
 import type { ColumnKind, DataColumn, DataTable } from './dataTable';
 import { parseNumber, readCell } from './numericCells';
 
@@ -54,7 +54,7 @@ export function parseCsv(text: string, digest: string, file: string, options: Re
           header = row.map((h) => h.trim());
           for (const [i, name] of header.entries()) {
             if (name === '') throw new DataError(`${describeLocation(display, { line: rowLine })}: column ${i + 1} of the header has no name`, display, { line: rowLine });
-            if (header.indexOf(name) !== i) throw new DataError(`${describeLocation(display, { line: rowLine })}: the header names column "${name}" twice`, display, { line: rowLine, column: name });
+            if (header.indexOf(name) !== i) throw new DataError(`${describeLocation(display, { line: rowLine })}: the header names column ${quoteValue(name)} twice`, display, { line: rowLine, column: name });
           }
           columns = header.map((name) => new ColumnBuilder(name, options.columnKinds?.[name]));
           return;
@@ -183,8 +183,8 @@ class ColumnBuilder {
     const where = describeLocation(file, { line, column: this.name });
     const why =
       readCell(cell).kind === 'nonFinite'
-        ? `"${value}" is not allowed in a numeric column — leave the cell empty to mark a missing value`
-        : `"${value}" is not a number, but column "${this.name}" is numeric${this.evidence}`;
+        ? `${quoteValue(value)} is not allowed in a numeric column — leave the cell empty to mark a missing value`
+        : `${quoteValue(value)} is not a number, but column ${quoteValue(this.name)} is numeric${this.evidence}`;
     throw new DataError(`${where}: ${why}`, file, { line, column: this.name, value });
   }
 

@@ -20,5 +20,41 @@ export function describeLocation(file: string, where: { line?: number; row?: num
   if (where.line !== undefined) parts.push(`line ${where.line}`);
   else if (where.row !== undefined) parts.push(`row ${where.row}`);
   const head = parts.join(' ');
-  return where.column !== undefined ? `${head}, column "${where.column}"` : head;
+  return where.column !== undefined ? `${head}, column ${quoteValue(where.column)}` : head;
+}
+
+/** Characters of a value an error message quotes; the rest is counted, not printed. */
+export const QUOTED_VALUE_MAX = 80;
+
+/**
+ * A cell or name as an error message quotes it: in double quotes, on one line, and at most
+ * QUOTED_VALUE_MAX characters — a 20 MB cell must not become a 20 MB message (it travels over
+ * IPC, into terminals and into run tags).
+ */
+export function quoteValue(value: string): string {
+  if (value.length <= QUOTED_VALUE_MAX) return `"${oneLine(value)}"`;
+  return `"${oneLine(leading(value))}…" (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+/** Column or class names for a message, as the file spells them (unquoted, each capped), at most `max` of them. */
+export function listNames(names: readonly string[], max = 20): string {
+  const shown = names.slice(0, max).map(capText).join(', ');
+  return names.length > max ? `${shown}, … (${names.length} in all)` : shown;
+}
+
+/** quoteValue without the quotes. */
+export function capText(value: string): string {
+  if (value.length <= QUOTED_VALUE_MAX) return oneLine(value);
+  return `${oneLine(leading(value))}… (${value.length.toLocaleString('en-US')} characters)`;
+}
+
+function leading(value: string): string {
+  const cut = value.slice(0, QUOTED_VALUE_MAX);
+  // never cut a surrogate pair in half
+  const last = cut.charCodeAt(cut.length - 1);
+  return last >= 0xd800 && last <= 0xdbff ? cut.slice(0, -1) : cut;
+}
+
+function oneLine(text: string): string {
+  return text.replace(/\r\n|\r|\n/g, '\\n').replace(/\t/g, '\\t');
 }

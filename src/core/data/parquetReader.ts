@@ -1,4 +1,4 @@
-import { DataError, describeLocation } from './dataErrors';
+import { DataError, describeLocation, quoteValue } from './dataErrors';
 import { categoricalFromStrings, type ColumnKind, type DataColumn, type DataTable } from './dataTable';
 import type { ReadOptions } from './csvReader';
 
@@ -30,7 +30,7 @@ function typeColumn(name: string, rows: readonly Record<string, unknown>[], decl
     if (declared === 'numeric') {
       const bad = cells.findIndex((c) => c !== null && c !== undefined && typeof c !== 'number' && typeof c !== 'bigint');
       const value = String(cells[bad]);
-      throw new DataError(`${describeLocation(file, { row: bad + 1, column: name })}: the column stores text ("${value}"), but the spec declares column "${name}" numeric`, file, {
+      throw new DataError(`${describeLocation(file, { row: bad + 1, column: name })}: the column stores text (${quoteValue(value)}), but the spec declares column ${quoteValue(name)} numeric`, file, {
         row: bad + 1,
         column: name,
         value,

@@ -1,5 +1,5 @@
 /** Computes each feature view from its source (row expressions, windowed aggregations) and writes the offline and online stores. */
-import { DataError, describeLocation } from '../data/dataErrors';
+import { DataError, describeLocation, quoteValue } from '../data/dataErrors';
 import type { DataColumn, DataTable } from '../data/dataTable';
 import { readTable } from '../data/tableReader';
 import { indexHistory, type FeatureValues } from './featureHistory';
@@ -47,7 +47,7 @@ function eventTimes(table: DataTable, name: string): Float64Array {
     const t = code < 0 ? NaN : parsed[code]!;
     if (code >= 0 && Number.isNaN(t)) {
       const where = table.locate(i);
-      throw new DataError(`${describeLocation(table.file, { ...where, column: name })}: "${c.categories[code]}" is not a date-time (ISO 8601 such as 2024-05-01T12:00:00Z, or epoch milliseconds)`, table.file, { ...where, column: name, value: c.categories[code] });
+      throw new DataError(`${describeLocation(table.file, { ...where, column: name })}: ${quoteValue(c.categories[code] as string)} is not a date-time (ISO 8601 such as 2024-05-01T12:00:00Z, or epoch milliseconds)`, table.file, { ...where, column: name, value: c.categories[code] });
     }
     out[i] = t;
   }

@@ -1,6 +1,6 @@
 /** Builds a point-in-time-correct training set from an entity file (join keys + timestamp) and materialized feature views. */
 import { writeFile } from 'node:fs/promises';
-import { DataError } from '../data/dataErrors';
+import { DataError, describeLocation, quoteValue } from '../data/dataErrors';
 import type { DataColumn } from '../data/dataTable';
 import { datasetDigest, readTable } from '../data/tableReader';
 import type { FeatureRepo } from './featureSpec';
@@ -64,7 +64,7 @@ export async function buildTrainingSet(repo: FeatureRepo, storeDir: string, enti
       times[i] = Date.parse(text);
       if (text !== '' && Number.isNaN(times[i]!)) {
         const where = entities.locate(i);
-        throw new DataError(`${entityFile} ${where.line !== undefined ? `line ${where.line}` : `row ${i + 1}`}, column "${timestampColumn}": "${text}" is not a date-time`, entityFile, { ...where, column: timestampColumn, value: text });
+        throw new DataError(`${describeLocation(entityFile, { ...(where.line !== undefined ? { line: where.line } : { row: i + 1 }), column: timestampColumn })}: ${quoteValue(text)} is not a date-time`, entityFile, { ...where, column: timestampColumn, value: text });
       }
     }
   }

@@ -1,4 +1,4 @@
-import { DataError, describeLocation } from '../data/dataErrors';
+import { DataError, describeLocation, listNames, quoteValue } from '../data/dataErrors';
 import type { DataColumn, DataTable } from '../data/dataTable';
 import { findColumn } from '../data/dataTable';
 import { fitPreprocessing, transformColumns, type FittedPreprocessing } from './preprocessing';
@@ -43,7 +43,7 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
   const unknown = (path: (string | number)[], name: string): never => {
     const at = positionOf(path);
     throw new SpecError(specFile, [
-      { message: `column "${name}" is not in ${table.file} (its columns: ${table.columns.map((c) => c.name).join(', ')})`, field: fieldName(path), ...at },
+      { message: `column ${quoteValue(name)} is not in ${table.file} (its columns: ${listNames(table.columns.map((c) => c.name))})`, field: fieldName(path), ...at },
     ]);
   };
   const target = findColumn(table, spec.target) ?? unknown(['target'], spec.target);
@@ -86,7 +86,7 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
     classes = target.kind === 'numeric' ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
     if (classes.length < 2) {
       throw new DataError(
-        `${describeLocation(table.file, { column: target.name })}: the target has ${classes.length === 0 ? 'no values' : `only one class ("${classes[0]}")`} — a classifier needs at least two`,
+        `${describeLocation(table.file, { column: target.name })}: the target has ${classes.length === 0 ? 'no values' : `only one class (${quoteValue(classes[0] as string)})`} — a classifier needs at least two`,
         table.file,
         { column: target.name, ...(classes[0] !== undefined ? { value: classes[0] } : {}) },
       );
@@ -173,7 +173,7 @@ function classWeightsFor(spec: TrainSpec, classes: readonly string[], train: Int
     const index = classes.indexOf(label);
     if (index < 0) {
       throw new SpecError(specFile, [
-        { message: `class_weights names class "${label}", which the target does not have (classes: ${classes.join(', ')})`, field: `class_weights.${label}`, ...positionOf(['class_weights', label]) },
+        { message: `class_weights names class ${quoteValue(label)}, which the target does not have (classes: ${listNames(classes)})`, field: `class_weights.${label}`, ...positionOf(['class_weights', label]) },
       ]);
     }
     weights[index] = weight;

@@ -97,6 +97,23 @@ describe('reading a CSV into typed columns', () => {
     rejectsWith(`n,color\n${rows.join('\n')}\n`, new RegExp(`^data\\.csv line ${INFERENCE_ROWS + 102}, column "n": "oops" is not a number, but column "n" is numeric \\(${INFERENCE_ROWS} of ${INFERENCE_ROWS} values in the first ${INFERENCE_ROWS} rows are numbers\\)$`));
   });
 
+  test('an error quoting a 20 MB cell stays short and still names file, line and column', async () => {
+    const huge = `${'7'.repeat(10)}x${'y'.repeat(20_000_000)}`;
+    const path = csvFile('huge.csv', `id,price\n1,2\n2,3\n3,4\n4,5\n5,${huge}\n`);
+    const error = await readTable(path).then(
+      () => assert.fail('expected a DataError'),
+      (e: unknown) => e as DataError,
+    );
+    assert.ok(error instanceof DataError);
+    assert.ok(error.message.length < 400, `message is ${error.message.length} characters`);
+    assert.match(error.message, /huge\.csv line 6, column "price": "7777777777xy+…" \(20,000,011 characters\) is not a number, but column "price" is numeric/);
+  });
+
+  test('a huge or multi-line header name is quoted short and on one line', () => {
+    const name = `a\nb${'c'.repeat(1_000_000)}`;
+    rejectsWith(`"${name}",x,"${name}"\n1,2,3\n`, /^data\.csv line 1: the header names column "a\\nbc+…" \(1,000,003 characters\) twice$/);
+  });
+
   test('a column of mostly text stays categorical, and a declared categorical column keeps numbers as labels', () => {
     const table = parseCsv('city,zip\nOslo,0150\nRome,00118\nParis,75001\n', 'd', 'data.csv', { columnKinds: { zip: 'categorical' } });
     const zip = findColumn(table, 'zip');

@@ -1,0 +1,28 @@
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, describe, test } from 'node:test';
+import { runCli } from '../lib/runCli';
+
+// `mlops train` on bad training input: what the user sees is the exit code and one clear message.
+const work = mkdtempSync(join(tmpdir(), 'mlops-train-input-'));
+after(() => rmSync(work, { recursive: true, force: true }));
+
+/** Writes a spec (and its data file, when given) into a fresh folder and runs `mlops train` on it. */
+function train(name: string, spec: string, data?: { file: string; bytes: string | Buffer }): ReturnType<typeof runCli> {
+  const folder = mkdtempSync(join(work, `${name}-`));
+  if (data) writeFileSync(join(folder, data.file), data.bytes);
+  writeFileSync(join(folder, `${name}.train.yaml`), spec);
+  return runCli(['--workspace', folder, 'train', join(folder, `${name}.train.yaml`), '--backend', 'js']);
+}
+
+describe('mlops train refuses bad training input with a short message naming where', () => {
+  test('a 20 MB cell: the error quotes its start, counts the rest, and names file, line and column', () => {
+    const rows = ['x,y', '1,2', '2,3', '3,4', '4,5', `5,${'9'.repeat(5)}z${'z'.repeat(20_000_000)}`, '6,7'];
+    const r = train('huge', 'dataset: huge.csv\ntarget: y\nepochs: 1\n', { file: 'huge.csv', bytes: `${rows.join('\n')}\n` });
+    assert.equal(r.status, 2, r.stderr.slice(0, 500));
+    assert.ok(r.stderr.length < 500, `stderr is ${r.stderr.length} bytes`);
+    assert.match(r.stderr, /huge\.csv line 6, column "y": "99999z+…" \(20,000,006 characters\) is not a number/);
+  });
+});
