@@ -93,7 +93,9 @@ function sturgesEdges(min: number, max: number, n: number): number[] {
   if (!(max > min)) return [min - 0.5, min + 0.5];
   const bins = Math.min(MAX_HISTOGRAM_BINS, Math.max(1, Math.ceil(Math.log2(n) + 1)));
   const edges: number[] = [];
-  for (let i = 0; i <= bins; i++) edges.push(min + ((max - min) * i) / bins);
+  for (let i = 0; i < bins; i++) edges.push(min + ((max - min) * i) / bins);
+  // min + (max − min) rounds (3.6235679999999997 for 3.623568): the largest value would fall out of every bin.
+  edges.push(max);
   return edges;
 }
 
@@ -103,14 +105,18 @@ function sortedHistogram(sorted: Float64Array, edges: readonly number[]): number
   const n = sorted.length;
   let start = 0;
   for (let b = 1; b < edges.length; b++) {
-    const last = b === edges.length - 1;
+    if (b === edges.length - 1) {
+      // The last bin is closed on the right and ends at the maximum: it holds every value left.
+      shares.push(n === 0 ? 0 : (n - start) / n);
+      break;
+    }
     const edge = edges[b] as number;
-    // first index with value ≥ edge (or > edge for the last bin)
+    // first index with value ≥ edge
     let lo = start;
     let hi = n;
     while (lo < hi) {
       const mid = (lo + hi) >>> 1;
-      if (last ? (sorted[mid] as number) <= edge : (sorted[mid] as number) < edge) lo = mid + 1;
+      if ((sorted[mid] as number) < edge) lo = mid + 1;
       else hi = mid;
     }
     shares.push(n === 0 ? 0 : (lo - start) / n);
