@@ -253,7 +253,7 @@ export function registerModelsCommand(program: Command): void {
         const entries = registry.auditLog({ name });
         if (entries.length === 0) throw new CliError(`No history for a model named "${name}": it was never registered here (see mlops models list).`);
         if (globals.json) return printJson(entries);
-        printTable(['#', 'TIME', 'WHO', 'WHAT', 'DETAIL'], entries.map((e) => [String(e.seq), formatTime(e.time), e.actor, e.action, describeAuditEntry(e)]));
+        printTable(['#', 'TIME', 'WHO', 'WHAT', 'DETAIL'], entries.map((e) => [String(e.number), formatTime(e.time), e.actor, e.action, describeAuditEntry(e)]));
       }),
     );
 

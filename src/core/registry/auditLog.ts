@@ -59,9 +59,12 @@ export function readAuditLog(db: DurableDatabase, query: AuditQuery = {}): Audit
     where.push('time <= ?');
     params.push(query.until);
   }
-  const sql = `SELECT seq, time, actor, action, model_name, version, alias, detail FROM registry_audit${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.newestFirst ? 'DESC' : 'ASC'}${query.limit ? ` LIMIT ${Math.max(1, Math.floor(query.limit))}` : ''}`;
-  return db.rows(sql, params).map(([seq, time, actor, action, name, version, alias, detail]) => ({
+  // numbered within each model before filtering: a fresh model's history starts at #1 whatever came before it in the store
+  const numbered = 'SELECT seq, time, actor, action, model_id, model_name, version, alias, detail, ROW_NUMBER() OVER (PARTITION BY model_id ORDER BY seq) AS number FROM registry_audit';
+  const sql = `SELECT seq, number, time, actor, action, model_name, version, alias, detail FROM (${numbered})${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY seq ${query.newestFirst ? 'DESC' : 'ASC'}${query.limit ? ` LIMIT ${Math.max(1, Math.floor(query.limit))}` : ''}`;
+  return db.rows(sql, params).map(([seq, number, time, actor, action, name, version, alias, detail]) => ({
     seq: Number(seq),
+    number: Number(number),
     time: Number(time),
     actor: String(actor),
     action: String(action) as AuditAction,

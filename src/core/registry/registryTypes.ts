@@ -98,7 +98,10 @@ export type AuditAction = (typeof AUDIT_ACTIONS)[number];
 
 /** One line of the append-only audit log. */
 export interface AuditEntry {
+  /** position in the whole store's log (every model's entries share it) */
   readonly seq: number;
+  /** position in its model's own history, from 1: what a model's history numbers its entries by */
+  readonly number: number;
   readonly time: number;
   readonly actor: string;
   readonly action: AuditAction;

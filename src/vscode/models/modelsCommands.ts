@@ -298,7 +298,7 @@ async function historyMarkdown(registry: ModelRegistry, name: string): Promise<s
     '',
     ...(entries.length === 0
       ? ['Nothing recorded.']
-      : ['| # | When | Who | What | Detail |', '| --- | --- | --- | --- | --- |', ...entries.map((e) => `| ${e.seq} | ${time(e.time)} | ${cell(e.actor)} | ${e.action} | ${cell(describeAuditEntry(e))} |`)]),
+      : ['| # | When | Who | What | Detail |', '| --- | --- | --- | --- | --- |', ...entries.map((e) => `| ${e.number} | ${time(e.time)} | ${cell(e.actor)} | ${e.action} | ${cell(describeAuditEntry(e))} |`)]),
     '',
   ].join('\n');
 }

@@ -279,3 +279,20 @@ test('renaming a model keeps its versions, aliases, history and lineage under th
     await f.cleanup();
   }
 });
+
+test('a model\'s history numbers its own entries from #1, whatever other models logged before it', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runId = await trainedRun(f.store);
+    await f.registry.registerVersion(runId, 'older');
+    await f.registry.setAlias('older', 'champion', 1);
+    await f.registry.registerVersion(runId, 'fresh');
+    await f.registry.setAlias('fresh', 'champion', 1);
+    const fresh = f.registry.auditLog({ name: 'fresh' });
+    assert.deepEqual(fresh.map((e) => [e.number, e.action]), [[1, 'model.created'], [2, 'version.registered'], [3, 'alias.set']]);
+    assert.ok(fresh[0]!.seq > 1, 'the store-wide sequence number is not what the history shows');
+    assert.deepEqual(f.registry.auditLog({ name: 'fresh', newestFirst: true, limit: 1 }).map((e) => e.number), [3], 'numbers do not depend on the page asked for');
+  } finally {
+    await f.cleanup();
+  }
+});
