@@ -7,10 +7,15 @@
 //   repo linked as an installed extension, on 127.0.0.1; prints the URL to open in a browser and
 //   runs until Ctrl+C, then stops the server.
 //
-// Usage: npm start [-- --port N] [-- --server] [-- --no-build]
-//   --port N    port for the VS Code server (default 8765, or a free one when 8765 is taken)
-//   --server    use the VS Code server even when a desktop `code` is on PATH
-//   --no-build  skip `node esbuild.mjs`
+// The first start on a machine installs VS Code (code-server) once: ~2-3 minutes on 2 cores,
+// with progress every 20 s. Later starts take a few seconds.
+//
+// Usage: npm start [-- --port N] [-- --server] [-- --no-build] [-- --state-dir DIR]
+//   --port N         port for the VS Code server (default 8765, or a free one when 8765 is taken)
+//   --server         use the VS Code server even when a desktop `code` is on PATH
+//   --no-build       skip `node esbuild.mjs`
+//   --state-dir DIR  VS Code's user data (settings, UI state) for the VS Code server; default
+//                    <rig>/start/state, kept between starts
 import { spawnSync } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -27,6 +32,7 @@ const { values: opts } = parseArgs({
     port: { type: 'string' },
     server: { type: 'boolean', default: false },
     'no-build': { type: 'boolean', default: false },
+    'state-dir': { type: 'string' },
     help: { type: 'boolean', short: 'h', default: false },
   },
   strict: true,
@@ -95,7 +101,7 @@ if (opts.port !== undefined) {
 
 // User data (settings, theme, UI state) persists between `npm start`s; the e2e tests use their own.
 const startDir = join(rigDir(), 'start');
-const stateDir = join(startDir, 'state');
+const stateDir = opts['state-dir'] ? resolve(opts['state-dir']) : join(startDir, 'state');
 let server;
 let stopping = false;
 function stop(exitCode) {

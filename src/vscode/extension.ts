@@ -9,6 +9,7 @@ import { MODEL_REVIEW_VIEW_TYPE } from '../protocol/modelReview/modelReviewContr
 import { LINEAGE_VIEW_TYPE } from '../protocol/lineage/lineageContract';
 import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
+import { openWalkthroughOnFirstStart } from './commands/firstStartWalkthrough';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvaluationCommand';
 import { registerLineageCommands } from './lineage/lineageCommands';
@@ -200,6 +201,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  void openWalkthroughOnFirstStart(context.globalStorageUri, log);
 }
 
 /** Closing the store writes its snapshot and releases the writer lock for the next window. */

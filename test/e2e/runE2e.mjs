@@ -11,7 +11,7 @@
 //
 // Usage: node test/e2e/runE2e.mjs [node --test options...] [test files...]
 //   e.g. npm run test:e2e -- --test-name-pattern=dashboard
-// Env: MLOPS_E2E_CACHE (cache folder), CHROMIUM (browser binary), E2E_TIMEOUT_S (whole run, default 600),
+// Env: MLOPS_E2E_CACHE (cache folder), CHROMIUM (browser binary), E2E_TIMEOUT_S (whole run, default 1500),
 //      MLOPS_E2E_EXTENSION (extension folder to link instead of the repo; for debugging the harness).
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
@@ -137,7 +137,7 @@ async function main() {
         port,
         stateDir,
         linkExt: extension,
-        settings: { 'workbench.colorTheme': 'Default Dark Modern', 'remote.autoForwardPorts': false },
+        settings: { 'workbench.colorTheme': 'Default Dark Modern', 'remote.autoForwardPorts': false, 'mlops.walkthrough.openOnFirstStart': false },
       });
     } catch (e) {
       if (attempt >= 3) throw e; // e.g. the port was taken between freePort() and the start
@@ -157,7 +157,7 @@ async function main() {
     ...optionArgs,
     ...files,
   ];
-  const timeoutS = Number(process.env.E2E_TIMEOUT_S || 600);
+  const timeoutS = Number(process.env.E2E_TIMEOUT_S || 1500);
   const code = await new Promise((resolveCode) => {
     child = spawn(process.execPath, nodeArgs, {
       cwd: repo,

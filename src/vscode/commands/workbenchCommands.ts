@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import { resolveStoreDir } from '../settings/settings';
 
-const EXTENSION_ID = 'mlops-studio.mlops-studio';
+export const EXTENSION_ID = 'mlops-studio.mlops-studio';
+export const WALKTHROUGH_ID = 'mlops.gettingStarted';
 
 /** Commands that only lead somewhere in the workbench: settings, walkthrough, logs, the store folder. */
 export function registerWorkbenchCommands(log: vscode.LogOutputChannel): vscode.Disposable[] {
@@ -11,7 +12,7 @@ export function registerWorkbenchCommands(log: vscode.LogOutputChannel): vscode.
       vscode.commands.executeCommand('workbench.action.openSettings', `@ext:${EXTENSION_ID}`),
     ),
     vscode.commands.registerCommand('mlops.openWalkthrough', () =>
-      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#mlops.gettingStarted`, false),
+      vscode.commands.executeCommand('workbench.action.openWalkthrough', `${EXTENSION_ID}#${WALKTHROUGH_ID}`, false),
     ),
     vscode.commands.registerCommand('mlops.showLogs', () => log.show(true)),
     vscode.commands.registerCommand('mlops.revealStore', revealStore),
