@@ -58,3 +58,39 @@ describe('feedback webview', () => {
     await page.close();
   });
 });
+
+describe('feedback progress', () => {
+  after(closeBrowser);
+
+  test('4 of 20 rated fills a fifth of the bar, in a colour that stands out from its track', async () => {
+    const session: FeedbackSession = { runId: 'b'.repeat(32), runName: 'summaries-eval', reviewer: 'Ana', total: 20, ratedByMe: 4, firstUnrated: 4, labels: [] };
+    const panel = await openPanel('feedback', {
+      respond: (method, params) => {
+        if (method === 'getSession') return session;
+        if (method === 'getRow') return { index: (params as { index: number }).index, input: 'Input', references: ['Reference'], prediction: 'Prediction', bleu: 10, rouge1F: 0.3, rougeLF: 0.2, exactMatch: false, mine: null } satisfies FeedbackRow;
+        throw new Error(`unexpected ${method}`);
+      },
+    });
+    const page = panel.page;
+    await page.getByText(/4 of 20 rated/).waitFor();
+    const bar = await page.evaluate(() => {
+      const track = document.querySelector<HTMLElement>('.progress-bar');
+      const fill = document.querySelector<HTMLElement>('.progress-fill');
+      if (!track || !fill) return null;
+      // what the eye gets: the fill's own colour times every ancestor's opacity
+      let opacity = 1;
+      for (let e: HTMLElement | null = fill; e; e = e.parentElement) opacity *= Number(getComputedStyle(e).opacity);
+      return { track: track.getBoundingClientRect().width, fill: fill.getBoundingClientRect().width, height: fill.getBoundingClientRect().height, opacity, fillColor: getComputedStyle(fill).backgroundColor, trackColor: getComputedStyle(track).backgroundColor };
+    });
+    assert.ok(bar, 'the progress bar is drawn');
+    assert.ok(bar.track > 100, `the track is ${bar.track}px wide`);
+    assert.ok(Math.abs(bar.fill / bar.track - 0.2) < 0.01, `fill ${bar.fill}px of ${bar.track}px`);
+    assert.ok(bar.height >= 4, `the fill is ${bar.height}px high`);
+    assert.equal(bar.opacity, 1, 'the fill is not dimmed');
+    assert.notEqual(bar.fillColor, bar.trackColor);
+    assert.doesNotMatch(bar.fillColor, /rgba\(0, 0, 0, 0\)|transparent/);
+    await page.screenshot({ path: 'test-output/webview/feedback-progress.png' });
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+  });
+});

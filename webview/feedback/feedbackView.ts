@@ -24,9 +24,10 @@ export interface FeedbackViewActions {
 
 export const FEEDBACK_STYLES = `
 .review { max-width: 980px; }
-.progress-line { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; }
-.progress-bar { flex: 1; min-width: 120px; height: 4px; background: var(--vscode-progressBar-background, var(--vscode-focusBorder)); opacity: .25; border-radius: 2px; position: relative; }
-.progress-fill { position: absolute; inset: 0 auto 0 0; background: var(--vscode-progressBar-background, var(--vscode-focusBorder)); border-radius: 2px; }
+.progress-line { display: flex; gap: 12px; align-items: center; flex-wrap: wrap; margin-bottom: 12px; }
+/* the track is a faint tint of the fill's colour, not the fill under opacity (that dimmed the fill too) */
+.progress-bar { --fill: var(--vscode-progressBar-background, var(--vscode-focusBorder, #0078d4)); flex: 1; min-width: 120px; height: 6px; background: color-mix(in srgb, var(--fill) 22%, transparent); outline: 1px solid color-mix(in srgb, var(--fill) 45%, transparent); outline-offset: -1px; border-radius: 3px; position: relative; overflow: hidden; }
+.progress-fill { position: absolute; inset: 0 auto 0 0; background: var(--fill); border-radius: 3px; }
 .text-block { white-space: pre-wrap; padding: 8px 10px; margin: 4px 0 12px; border-radius: 3px; background: var(--vscode-textBlockQuote-background); border-left: 3px solid var(--vscode-textBlockQuote-border); }
 .prediction { border-left-color: var(--vscode-focusBorder); }
 .section-title { font-weight: 600; margin-top: 8px; }
