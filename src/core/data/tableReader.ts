@@ -5,6 +5,7 @@ import { parseCsv, type ReadOptions } from './csvReader';
 import { DataError } from './dataErrors';
 import type { DataTable } from './dataTable';
 import { parseParquet } from './parquetReader';
+import { statRegularFile } from './regularFile';
 
 /** sha256 of a dataset's bytes, as "sha256:<hex>", so a run records exactly which data it saw. */
 export function datasetDigest(bytes: Uint8Array): string {
@@ -14,6 +15,7 @@ export function datasetDigest(bytes: Uint8Array): string {
 /** Reads a CSV/TSV or Parquet file into typed columns; every problem is a DataError naming where it is. */
 export async function readTable(path: string, options: ReadOptions = {}): Promise<DataTable> {
   const display = options.displayName ?? path;
+  await statRegularFile(path, display);
   let bytes: Buffer;
   try {
     bytes = await readFile(path);

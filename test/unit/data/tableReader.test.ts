@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
@@ -80,6 +81,16 @@ describe('reading a CSV into typed columns', () => {
 
   test('a file that does not exist is named', async () => {
     await assert.rejects(readTable(join(dir, 'nope.csv')), (error: unknown) => error instanceof DataError && /nope\.csv does not exist/.test(error.message));
+  });
+
+  // a guard, not a timed assertion: opening a FIFO blocks until a writer comes, so a regression would hang
+  test('a named pipe or a directory is refused before it is opened, naming what it is', { timeout: 30_000 }, async () => {
+    const fifo = join(dir, 'pipe.csv');
+    execFileSync('mkfifo', [fifo]);
+    await assert.rejects(readTable(fifo), (error: unknown) => error instanceof DataError && error.message === `${fifo} is a named pipe (FIFO), not a regular file — give the path of a CSV, TSV or Parquet file`);
+    const folder = join(dir, 'folder.csv');
+    mkdirSync(folder);
+    await assert.rejects(readTable(folder, { displayName: 'folder.csv' }), /^DataError: folder\.csv is a directory, not a regular file/);
   });
 
   test('a duplicate header name is refused', () => {

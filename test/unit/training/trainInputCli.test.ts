@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -24,5 +25,15 @@ describe('mlops train refuses bad training input with a short message naming whe
     assert.equal(r.status, 2, r.stderr.slice(0, 500));
     assert.ok(r.stderr.length < 500, `stderr is ${r.stderr.length} bytes`);
     assert.match(r.stderr, /huge\.csv line 6, column "y": "99999z+…" \(20,000,006 characters\) is not a number/);
+  });
+
+  test('a FIFO as the dataset is refused at once (it used to hang while holding the store lock), and the store stays usable', () => {
+    const folder = mkdtempSync(join(work, 'fifo-'));
+    execFileSync('mkfifo', [join(folder, 'stream.csv')]);
+    writeFileSync(join(folder, 'fifo.train.yaml'), 'dataset: stream.csv\ntarget: y\n');
+    const r = runCli(['--workspace', folder, 'train', join(folder, 'fifo.train.yaml'), '--backend', 'js']);
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^mlops: stream\.csv is a named pipe \(FIFO\), not a regular file — give the path of a CSV, TSV or Parquet file$/m);
+    assert.equal(runCli(['--workspace', folder, 'runs', 'list']).status, 0);
   });
 });
