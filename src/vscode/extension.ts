@@ -9,7 +9,8 @@ import { MODEL_REVIEW_VIEW_TYPE } from '../protocol/modelReview/modelReviewContr
 import { LINEAGE_VIEW_TYPE } from '../protocol/lineage/lineageContract';
 import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
-import { openWalkthroughOnFirstStart } from './commands/firstStartWalkthrough';
+import { openWalkthroughOnFirstStart } from './walkthrough/firstStartWalkthrough';
+import { trackWalkthroughProgress } from './walkthrough/walkthroughProgress';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvaluationCommand';
 import { registerLineageCommands } from './lineage/lineageCommands';
@@ -201,6 +202,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
+  context.subscriptions.push(trackWalkthroughProgress(storeService, endpointsService, log));
   void openWalkthroughOnFirstStart(context.globalStorageUri, log);
 }
 

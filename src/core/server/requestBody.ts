@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { jsonNestingExceeds, MAX_JSON_NESTING } from './jsonNesting';
 import { invalidParameter, MlflowHttpError } from './mlflowHttpError';
 import type { RequestParams } from './requestParams';
 
@@ -112,6 +113,7 @@ export function parseJsonBody(body: Buffer, where: string): RequestParams {
   } catch (error) {
     throw invalidParameter(`Malformed JSON in the request body of ${where} (a JSON string that is not JSON inside): ${(error as Error).message}`);
   }
+  if (jsonNestingExceeds(value)) throw invalidParameter(`The request body of ${where} nests arrays and objects more than ${MAX_JSON_NESTING} levels deep; MLflow requests need only a few.`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw invalidParameter(`The request body of ${where} must be a JSON object, got ${Array.isArray(value) ? 'an array' : value === null ? 'null' : typeof value}.`);
   }

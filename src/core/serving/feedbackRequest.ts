@@ -1,4 +1,5 @@
 import { MAX_FEEDBACK_COMMENT, MAX_FEEDBACK_LABEL } from '../feedback/modelFeedbackStore';
+import { jsonNestingExceeds, MAX_JSON_NESTING } from '../server/jsonNesting';
 import { ScoringRequestError } from './scoringErrors';
 
 /** A POST /feedback body once checked: `undefined` = not given (keeps the saved value), null = clear it. */
@@ -40,6 +41,7 @@ export function parseFeedbackBody(contentType: string | undefined, text: string)
   } catch (error) {
     throw bad(`The /feedback body is not valid JSON (${error instanceof Error ? error.message : String(error)}); NaN and Infinity are not JSON.`);
   }
+  if (jsonNestingExceeds(value)) throw bad(`The /feedback body nests arrays and objects more than ${MAX_JSON_NESTING} levels deep; it is one flat object like {"request_id": "…", "rating": 5}.`);
   if (typeof value !== 'object' || value === null || Array.isArray(value)) {
     throw bad(`The /feedback body must be a JSON object like {"request_id": "…", "rating": 5}, got ${describe(value)}.`);
   }

@@ -1,5 +1,6 @@
 import Papa from 'papaparse';
 import type { ModelSignature, SignatureInput } from '../modelPackage/modelPackageFormat';
+import { jsonNestingExceeds, MAX_JSON_NESTING } from '../server/jsonNesting';
 import { ScoringRequestError } from './scoringErrors';
 
 export type ScoringRecord = Record<string, unknown>;
@@ -23,6 +24,7 @@ export function parseScoringBody(contentType: string | undefined, body: string, 
   } catch (error) {
     throw new ScoringRequestError(400, `The body is not valid JSON: ${(error as Error).message}.`);
   }
+  if (jsonNestingExceeds(parsed)) throw new ScoringRequestError(400, `The JSON body nests arrays and objects more than ${MAX_JSON_NESTING} levels deep; rows and tensors need only a few.`);
   if (typeof parsed !== 'object' || parsed === null || Array.isArray(parsed)) {
     throw new ScoringRequestError(400, `The JSON body must be an object with exactly one of ${JSON_INPUT_KEYS.join(', ')}; got ${Array.isArray(parsed) ? 'an array' : typeof parsed}.`);
   }

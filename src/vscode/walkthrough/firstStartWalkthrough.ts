@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
-import { EXTENSION_ID, WALKTHROUGH_ID } from './workbenchCommands';
+import { EXTENSION_ID, WALKTHROUGH_ID } from '../commands/workbenchCommands';
 
 /**
  * Opens "Get started with MLOps Studio" the first time the extension starts on a machine, and
