@@ -40,7 +40,7 @@ export function parseCsv(text: string, digest: string, file: string, options: Re
     decided = true;
   };
   Papa.parse<string[]>(body, {
-    delimiter: /\.tsv$/i.test(file) ? '\t' : ',',
+    delimiter: csvDelimiter(file),
     step: (result, parser) => {
       try {
         const rowLine = line;
@@ -88,6 +88,11 @@ export function parseCsv(text: string, digest: string, file: string, options: Re
     digest,
     locate: (index) => ({ line: lines[index] }),
   };
+}
+
+/** Tab for *.tsv, comma otherwise. */
+export function csvDelimiter(file: string): string {
+  return /\.tsv$/i.test(file) ? '\t' : ',';
 }
 
 function grow<T extends Int32Array | Float64Array>(array: T): T {

@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
-import { parseCsv, type ReadOptions } from './csvReader';
+import { csvDelimiter, parseCsv, type ReadOptions } from './csvReader';
 import { DataError } from './dataErrors';
 import type { DataTable } from './dataTable';
 import { parseParquet } from './parquetReader';
 import { statRegularFile } from './regularFile';
+import { decodeDataText } from './textDecoding';
 
 /** sha256 of a dataset's bytes, as "sha256:<hex>", so a run records exactly which data it saw. */
 export function datasetDigest(bytes: Uint8Array): string {
@@ -27,5 +28,5 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
   const extension = extname(path).toLowerCase();
   if (extension === '.parquet' || extension === '.pq') return parseParquet(bytes, digest, path, options);
   if (bytes.length === 0) throw new DataError(`${display} is empty: it has no header line and no rows`, display);
-  return parseCsv(bytes.toString('utf8'), digest, path, options);
+  return parseCsv(decodeDataText(bytes, display, csvDelimiter(path)), digest, path, options);
 }

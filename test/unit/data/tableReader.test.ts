@@ -8,6 +8,7 @@ import { INFERENCE_ROWS, parseCsv } from '../../../src/core/data/csvReader';
 import { DataError } from '../../../src/core/data/dataErrors';
 import { findColumn } from '../../../src/core/data/dataTable';
 import { readTable } from '../../../src/core/data/tableReader';
+import { firstInvalidUtf8 } from '../../../src/core/data/textDecoding';
 
 const examples = join(__dirname, '..', '..', '..', 'examples', 'data');
 const dir = mkdtempSync(join(tmpdir(), 'mlops-data-'));
@@ -91,6 +92,47 @@ describe('reading a CSV into typed columns', () => {
     const folder = join(dir, 'folder.csv');
     mkdirSync(folder);
     await assert.rejects(readTable(folder, { displayName: 'folder.csv' }), /^DataError: folder\.csv is a directory, not a regular file/);
+  });
+
+  test('a Latin-1 file is refused at its first non-UTF-8 byte, naming line and column, instead of reading "caf\uFFFD"', async () => {
+    const path = csvFile('cities.csv', '');
+    writeFileSync(path, Buffer.from('n,city,country\n1,Oslo,Norway\n2,"Paris, café",France\n3,Zürich,Switzerland\n', 'latin1'));
+    await assert.rejects(readTable(path), (error: unknown) => {
+      assert.ok(error instanceof DataError);
+      assert.equal(error.message, `${path} line 3, column "city": byte 0xE9 after "2,"Paris, caf" is not valid UTF-8 — the file is in another encoding (Latin-1 or Windows-1252, as Excel saves CSV?); save it as UTF-8`);
+      return true;
+    });
+    // the same text in UTF-8 (with a byte order mark) reads as it is
+    writeFileSync(path, `\uFEFFn,city\n1,café\n2,Zürich\n`);
+    const city = findColumn(await readTable(path), 'city');
+    assert.ok(city?.kind === 'categorical');
+    assert.deepEqual(city.categories, ['café', 'Zürich']);
+  });
+
+  test('the UTF-8 check finds the first bad byte, and agrees with a strict decoder on what is valid', () => {
+    const cases: [number[], number][] = [
+      [[0x61, 0xc3, 0xa9, 0x62], 4], // valid "aéb"
+      [[0x61, 0xe9, 0x62], 1], // Latin-1 é
+      [[0x61, 0xc0, 0xaf], 1], // overlong "/"
+      [[0xe0, 0x80, 0xaf], 0], // overlong three-byte form
+      [[0x61, 0xed, 0xa0, 0x80], 1], // a UTF-16 surrogate
+      [[0xf4, 0x90, 0x80, 0x80], 0], // above U+10FFFF
+      [[0x61, 0x62, 0xe2, 0x82], 2], // "€" cut off at the end
+      [[0xf0, 0x9f, 0x98, 0x80, 0xff], 4], // an emoji, then a byte UTF-8 never uses
+      [[0x80], 0], // a continuation byte alone
+    ];
+    for (const [bytes, expected] of cases) {
+      const array = Uint8Array.from(bytes);
+      const label = bytes.map((b) => b.toString(16)).join(' ');
+      assert.equal(firstInvalidUtf8(array), expected, label);
+      let strictlyValid = true;
+      try {
+        new TextDecoder('utf-8', { fatal: true }).decode(array);
+      } catch {
+        strictlyValid = false;
+      }
+      assert.equal(strictlyValid, expected === array.length, label);
+    }
   });
 
   test('a duplicate header name is refused', () => {

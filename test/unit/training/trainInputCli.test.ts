@@ -36,4 +36,11 @@ describe('mlops train refuses bad training input with a short message naming whe
     assert.match(r.stderr, /^mlops: stream\.csv is a named pipe \(FIFO\), not a regular file — give the path of a CSV, TSV or Parquet file$/m);
     assert.equal(runCli(['--workspace', folder, 'runs', 'list']).status, 0);
   });
+
+  test('a Latin-1 CSV is refused at its first non-UTF-8 byte with line and column (it used to train on "caf\uFFFD")', () => {
+    const text = 'drink,price\ntea,2\ncafé,3\ntea,2\ncafé,4\n';
+    const r = train('latin1', 'dataset: menu.csv\ntarget: price\nepochs: 1\n', { file: 'menu.csv', bytes: Buffer.from(text, 'latin1') });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^mlops: menu\.csv line 3, column "drink": byte 0xE9 after "caf" is not valid UTF-8 — .*save it as UTF-8/m);
+  });
 });

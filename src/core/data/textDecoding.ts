@@ -1,0 +1,82 @@
+import { isUtf8 } from 'node:buffer';
+import Papa from 'papaparse';
+import { DataError, describeLocation, quoteValue } from './dataErrors';
+
+/**
+ * A data file's bytes as text. UTF-8 is checked first (simdutf, a small fraction of the decode
+ * itself) because Buffer#toString would silently turn each invalid byte into U+FFFD: a Latin-1
+ * "café" would become a new category "caf\uFFFD" instead of an error.
+ */
+export function decodeDataText(bytes: Buffer, display: string, delimiter: string): string {
+  if (isUtf8(bytes)) return bytes.toString('utf8');
+  throw invalidUtf8Error(bytes, firstInvalidUtf8(bytes), display, delimiter);
+}
+
+/** Offset of the first byte that does not start or continue a valid UTF-8 sequence (the file is known to be invalid). */
+export function firstInvalidUtf8(bytes: Uint8Array): number {
+  let i = 0;
+  while (i < bytes.length) {
+    const b = bytes[i] as number;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    // the sequence length and the allowed range of its second byte (no overlongs, no surrogates, ≤ U+10FFFF)
+    let length: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) length = 2;
+    else if (b >= 0xe0 && b <= 0xef) {
+      length = 3;
+      if (b === 0xe0) low = 0xa0;
+      if (b === 0xed) high = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      length = 4;
+      if (b === 0xf0) low = 0x90;
+      if (b === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k < length; k++) {
+      const c = bytes[i + k];
+      if (c === undefined || c < (k === 1 ? low : 0x80) || c > (k === 1 ? high : 0xbf)) return i;
+    }
+    i += length;
+  }
+  return bytes.length;
+}
+
+function invalidUtf8Error(bytes: Buffer, offset: number, display: string, delimiter: string): DataError {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i++) {
+    if (bytes[i] === 10) {
+      line++;
+      lineStart = i + 1;
+    }
+  }
+  const before = bytes.toString('utf8', lineStart, offset);
+  const column = line > 1 ? columnAt(bytes, before, delimiter) : undefined;
+  const shown = [...bytes.subarray(offset, Math.min(offset + 4, bytes.length))]
+    .filter((b, k) => k === 0 || (b >= 0x80 && b < 0xc0))
+    .map((b) => `0x${b.toString(16).toUpperCase().padStart(2, '0')}`)
+    .join(' ');
+  const context = before.length > 0 ? ` after ${quoteValue(before.length > 40 ? `…${before.slice(-40)}` : before)}` : ' at the start of the line';
+  const where = describeLocation(display, { line, ...(column !== undefined ? { column } : {}) });
+  return new DataError(
+    `${where}: byte ${shown}${context} is not valid UTF-8 — the file is in another encoding (Latin-1 or Windows-1252, as Excel saves CSV?); save it as UTF-8`,
+    display,
+    { line, ...(column !== undefined ? { column } : {}) },
+  );
+}
+
+/** The header name of the field the text `before` (the start of a line) ends in; quotes in that text are honoured. */
+function columnAt(bytes: Buffer, before: string, delimiter: string): string | undefined {
+  const headerEnd = bytes.indexOf(10);
+  const header = Papa.parse<string[]>(bytes.toString('utf8', 0, headerEnd < 0 ? bytes.length : headerEnd).replace(/^\uFEFF/, ''), { delimiter }).data[0];
+  let field = 0;
+  let quoted = false;
+  for (const ch of before) {
+    if (ch === '"') quoted = !quoted;
+    else if (ch === delimiter && !quoted) field++;
+  }
+  return header?.[field]?.trim();
+}
