@@ -37,8 +37,6 @@ function copyTree(from: string, to: string): number {
   mkdirSync(to, { recursive: true });
   let bytes = 0;
   for (const entry of readdirSync(from, { withFileTypes: true })) {
-    // Unfinished artifact writes are temp files; they are not part of the package.
-    if (entry.name.includes('.tmp-')) continue;
     const source = join(from, entry.name);
     const target = join(to, entry.name);
     if (entry.isDirectory()) {

@@ -1,4 +1,4 @@
-import { closeSync, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, constants, copyFileSync, fsyncSync, linkSync, lstatSync, mkdirSync, openSync, readdirSync, readFileSync, realpathSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { dirname, isAbsolute, join, relative, win32 } from 'node:path';
 import { fsyncDirectory } from '../store/snapshot';
 import { ArtifactPathError, InvalidArgumentError } from './trackingErrors';
@@ -27,9 +27,82 @@ function isInside(root: string, candidate: string): boolean {
   return rel === '' || (!rel.startsWith('..') && !isAbsolute(rel));
 }
 
+/**
+ * Files being written live in `<store>/artifacts/.incoming/` until they are linked into place: no
+ * run folder is named like that (run ids are hex), so every name a user gives an artifact stays
+ * theirs, and abandoned writes are all in one folder to clean.
+ */
+export const ARTIFACT_TEMP_FOLDER = '.incoming';
+
+/** A temp file untouched this long whose writer is gone is abandoned (a write keeps its mtime fresh). */
+export const ABANDONED_TEMP_AGE_MS = 15 * 60_000;
+/** ... and after this long it is abandoned even if its writer's pid is in use (by another process since). */
+const STALE_TEMP_AGE_MS = 24 * 60 * 60_000;
+
+export interface TempCleanup {
+  readonly removed: number;
+  readonly bytes: number;
+}
+
+function isProcessAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    // EPERM: it exists but belongs to someone else.
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Artifacts of one store: `<store>/artifacts/<runId>/<path>`, immutable once written. */
 export class ArtifactStore {
   constructor(readonly root: string) {}
+
+  /** A fresh temp file name in the temp folder, carrying the writer's pid for the cleanup. */
+  private tempFile(): string {
+    const folder = join(this.root, ARTIFACT_TEMP_FOLDER);
+    mkdirSync(folder, { recursive: true });
+    return join(folder, `${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
+  }
+
+  /**
+   * Deletes temp files of writes that were killed mid-way: untouched for ABANDONED_TEMP_AGE_MS and
+   * their writer no longer running (or untouched for a day). Never one still being written.
+   */
+  removeAbandonedTemps(now: number = Date.now()): TempCleanup {
+    const folder = join(this.root, ARTIFACT_TEMP_FOLDER);
+    let names: string[];
+    try {
+      names = readdirSync(folder);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { removed: 0, bytes: 0 };
+      throw error;
+    }
+    let removed = 0;
+    let bytes = 0;
+    for (const name of names) {
+      const file = join(folder, name);
+      let stat;
+      try {
+        stat = lstatSync(file);
+      } catch {
+        continue; // its writer linked it into place and removed it meanwhile
+      }
+      const age = now - stat.mtimeMs;
+      if (age < ABANDONED_TEMP_AGE_MS) continue;
+      const pid = Number(/^(\d+)-/.exec(name)?.[1] ?? NaN);
+      const writerGone = !Number.isInteger(pid) || pid <= 0 || (pid !== process.pid && !isProcessAlive(pid));
+      if (!writerGone && age < STALE_TEMP_AGE_MS) continue;
+      try {
+        rmSync(file, { recursive: true, force: true });
+        removed++;
+        bytes += stat.size;
+      } catch {
+        // a file we may not delete stays for the next open
+      }
+    }
+    return { removed, bytes };
+  }
 
   runFolder(runId: string): string {
     if (!/^[0-9a-f]{32}$/.test(runId)) throw new InvalidArgumentError(`"${runId}" is not a run id`);
@@ -81,29 +154,58 @@ export class ArtifactStore {
     mkdirSync(folder, { recursive: true });
     // Re-check after mkdir: a concurrent symlink swap would be caught here.
     this.resolve(runId, artifactPath);
-    const temp = join(folder, `.tmp-${process.pid}-${Date.now()}-${Math.random().toString(36).slice(2)}`);
-    const fd = openSync(temp, 'wx');
+    const temp = this.tempFile();
     try {
-      let written = 0;
-      while (written < data.length) written += writeSync(fd, data, written, data.length - written);
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    try {
-      // link() fails if the target exists: immutability without a check-then-write race.
-      linkSync(temp, target);
-      unlinkSync(temp);
-    } catch (error) {
-      const code = (error as NodeJS.ErrnoException).code;
-      if (code === 'EEXIST') {
-        unlinkSync(temp);
-        throw new InvalidArgumentError(`Artifact "${artifactPath}" of run ${runId} already exists; artifacts cannot be overwritten.`);
+      const fd = openSync(temp, 'wx');
+      try {
+        let written = 0;
+        while (written < data.length) written += writeSync(fd, data, written, data.length - written);
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
       }
-      if (code === 'EPERM' || code === 'ENOTSUP' || code === 'EXDEV') renameSync(temp, target);
-      else throw error;
+    } catch (error) {
+      rmSync(temp, { force: true }); // a full disk must not keep the half it took
+      throw error;
     }
-    fsyncDirectory(folder);
+    this.place(temp, target, runId, artifactPath);
+  }
+
+  /** Moves a written, fsync'd temp file to its artifact path, refusing to replace an existing one. */
+  private place(temp: string, target: string, runId: string, artifactPath: string): void {
+    const exists = (): InvalidArgumentError => new InvalidArgumentError(`Artifact "${artifactPath}" of run ${runId} already exists; artifacts cannot be overwritten.`);
+    try {
+      try {
+        // link() fails if the target exists: immutability without a check-then-write race.
+        linkSync(temp, target);
+      } catch (error) {
+        const code = (error as NodeJS.ErrnoException).code;
+        if (code === 'EEXIST') throw exists();
+        if (code === 'EXDEV') {
+          // the run's folder is a link to another disk: copy there, still never over a file
+          try {
+            copyFileSync(temp, target, constants.COPYFILE_EXCL);
+          } catch (copyError) {
+            if ((copyError as NodeJS.ErrnoException).code === 'EEXIST') throw exists();
+            throw copyError;
+          }
+          const fd = openSync(target, 'r');
+          try {
+            fsyncSync(fd);
+          } finally {
+            closeSync(fd);
+          }
+        } else if (code === 'EPERM' || code === 'ENOTSUP') {
+          // no hard links on this file system
+          renameSync(temp, target);
+        } else {
+          throw error;
+        }
+      }
+    } finally {
+      rmSync(temp, { force: true });
+    }
+    fsyncDirectory(dirname(target));
   }
 
   copyFrom(runId: string, localPath: string, artifactPath: string): void {
@@ -115,20 +217,20 @@ export class ArtifactStore {
     const target = this.resolve(runId, artifactPath, { create: true });
     mkdirSync(dirname(target), { recursive: true });
     this.resolve(runId, artifactPath);
-    const temp = `${target}.tmp-${process.pid}`;
-    copyFileSync(localPath, temp);
-    const fd = openSync(temp, 'r');
-    fsyncSync(fd);
-    closeSync(fd);
+    const temp = this.tempFile();
     try {
-      linkSync(temp, target);
+      copyFileSync(localPath, temp);
+      const fd = openSync(temp, 'r');
+      try {
+        fsyncSync(fd);
+      } finally {
+        closeSync(fd);
+      }
     } catch (error) {
-      unlinkSync(temp);
-      if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new InvalidArgumentError(`Artifact "${artifactPath}" of run ${runId} already exists; artifacts cannot be overwritten.`);
+      rmSync(temp, { force: true });
       throw error;
     }
-    unlinkSync(temp);
-    fsyncDirectory(dirname(target));
+    this.place(temp, target, runId, artifactPath);
   }
 
   read(runId: string, artifactPath: string): Buffer {
@@ -147,7 +249,6 @@ export class ArtifactStore {
     }
     const prefix = checkArtifactPath(path, { allowEmpty: true }).join('/');
     return names
-      .filter((name) => !name.startsWith('.tmp-') && !name.includes('.tmp-'))
       .sort()
       .map((name) => {
         const stat = lstatSync(join(folder, name));

@@ -101,6 +101,11 @@ export class LocalTrackingStore implements TrackingStore {
       store.addExperimentState({ experimentId: '0', name: 'Default', artifactLocation: 'artifacts', lifecycleStage: 'active', creationTime: now, lastUpdateTime: now, tags: new Map() });
     }
     await store.recoverAbandonedRuns();
+    try {
+      store.artifacts.removeAbandonedTemps();
+    } catch {
+      // an unreadable temp folder costs disk space, not the store; the next open tries again
+    }
     return store;
   }
 
