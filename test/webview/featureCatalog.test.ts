@@ -151,4 +151,72 @@ describe('feature catalog webview', () => {
     assert.deepEqual(notMaterialized.problems, []);
     await page.close();
   });
+
+  test('follows changes without a click: a model registered meanwhile appears, relative times age, statistics stay on screen', async () => {
+    const fresh: FeatureCatalogState = { ...STATE, now: NOW, features: STATE.features.map((f) => ({ ...f, materializedAt: new Date(NOW - 7_000).toISOString() })) };
+    let registered = false;
+    const panel = await openPanel('featureCatalog', {
+      beforeLoad: (page) => page.clock.install({ time: NOW }),
+      respond: (method, params) => {
+        if (method === 'getCatalog') return fresh;
+        const p = params as { view: string; name: string };
+        const d = details(`${p.view}:${p.name}`);
+        return { ...d, models: registered ? [{ name: 'penguins', version: 1, missing: false }] : [] };
+      },
+    });
+    const page = panel.page;
+    const row = page.locator('table.features tbody tr').first();
+    await row.waitFor();
+    assert.match(await row.innerText(), /7 seconds ago/);
+    await row.click();
+    await page.getByTestId('no-models').waitFor();
+    // the simplest way in is named: a training spec reading the view
+    const empty = await page.getByTestId('no-models').innerText();
+    assert.match(empty, /dataset:\s+features: features\/features\.yaml.*\s+entities: entity_rows\.csv.*\s+select: \[penguin_morphology:\*\]/);
+    assert.match(empty, /mlops features get-training-set/);
+    await page.screenshot({ path: 'test-output/webview/feature-catalog-no-models.png', fullPage: true });
+
+    // the relative time ages with the clock, with no message from the host
+    await page.clock.runFor(3 * 60_000);
+    await page.getByText('3 minutes ago').first().waitFor();
+    assert.match(await row.innerText(), /3 minutes ago/);
+    assert.match(await page.getByTestId('feature-detail').innerText(), /Freshness\s+3 minutes ago/);
+
+    // the host says the store changed (a version was registered): the list of models follows
+    await page.evaluate(() => {
+      const w = window as unknown as { __sawLoading: boolean };
+      w.__sawLoading = false;
+      new MutationObserver(() => {
+        if (document.body.innerText.includes('Loading statistics')) w.__sawLoading = true;
+      }).observe(document.body, { childList: true, subtree: true, characterData: true });
+    });
+    registered = true;
+    await panel.notify('changed', {});
+    await page.getByRole('button', { name: 'penguins v1' }).waitFor();
+    assert.equal(await page.evaluate(() => (window as unknown as { __sawLoading: boolean }).__sawLoading), false, 'the statistics stayed while the new details loaded');
+    await page.locator('.chart[data-chart="distribution"] canvas').waitFor();
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+  });
+
+  test('a histogram of many bins labels its x axis with level ranges that never overlap', async () => {
+    const edges = Array.from({ length: 25 }, (_, i) => 2700 + i * 150);
+    const many: FeatureDetails = { ...details('penguin_weight:body_mass_g'), stats: { ...details('penguin_weight:body_mass_g').stats!, distribution: { kind: 'numeric', edges, counts: edges.slice(1).map((_, i) => 5 + ((i * 7) % 23)) } } };
+    for (const width of [1000, 1400]) {
+      const panel = await openPanel('featureCatalog', { viewport: { width, height: 800 }, respond: (method) => (method === 'getCatalog' ? STATE : many) });
+      const page = panel.page;
+      await page.locator('table.features tbody tr').nth(2).click();
+      const chart = page.locator('.chart[data-chart="distribution"]');
+      await page.locator('.chart[data-chart="distribution"][data-x-labels] canvas').waitFor();
+      const labels = JSON.parse((await chart.getAttribute('data-x-labels')) ?? '[]') as { text: string; left: number; right: number }[];
+      const box = await chart.boundingBox();
+      assert.ok(labels.length >= 3, `${labels.length} labels at ${width}px: ${JSON.stringify(labels)}`);
+      assert.equal(labels[0]!.text, '2,700–2,850', 'a label names its bar’s range');
+      for (let i = 1; i < labels.length; i++) assert.ok(labels[i]!.left > labels[i - 1]!.right + 4, `"${labels[i - 1]!.text}" and "${labels[i]!.text}" overlap at ${width}px`);
+      assert.ok(labels[0]!.left >= 0 && labels.at(-1)!.right <= (box?.width ?? 0), 'labels stay inside the chart');
+      await page.screenshot({ path: `test-output/webview/feature-catalog-histogram-${width}.png`, fullPage: true });
+      assert.deepEqual(panel.problems, []);
+      await page.close();
+    }
+  });
 });

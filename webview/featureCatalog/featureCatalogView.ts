@@ -30,6 +30,7 @@ export const FEATURE_CATALOG_STYLES = `
 .search:focus { outline: 1px solid var(--vscode-focusBorder); outline-offset: -1px; }
 .search-hint { margin: 4px 0 12px; }
 .layout { display: grid; grid-template-columns: minmax(0, 1.1fr) minmax(0, 1fr); gap: 16px; align-items: start; }
+.layout > * { min-width: 0; }
 .list { overflow-x: auto; }
 .detail-title { overflow-wrap: anywhere; }
 @media (max-width: 820px) { .layout { grid-template-columns: 1fr; } }
@@ -61,6 +62,8 @@ tr[aria-selected="true"] .view-name { color: inherit; opacity: 0.8; }
 .facts dt { color: var(--vscode-descriptionForeground); }
 .facts dd { margin: 0; }
 .problems { margin: 4px 0 0; padding-left: 18px; }
+.snippet { max-width: 100%; box-sizing: border-box; margin: 4px 0; padding: 6px 8px; border-radius: 4px; background: var(--vscode-textCodeBlock-background); color: var(--vscode-foreground); white-space: pre; overflow-x: auto; font-size: 12px; }
+[data-testid="no-models"] p { margin: 4px 0; }
 section { margin-bottom: 16px; }
 `;
 
@@ -115,6 +118,18 @@ function statTiles(stats: FeatureStatsView, type: string): TemplateResult {
   </div>`;
 }
 
+/** The `dataset: {features: …}` block of a *.train.yaml that trains on this feature's view. */
+function trainingSpecSnippet(entry: FeatureCatalogEntry): string {
+  return [
+    'dataset:',
+    `  features: ${entry.file}`,
+    `  entities: entity_rows.csv   # ${entry.entities.join(', ')}, event time, label`,
+    `  select: [${entry.view}:*]`,
+    '  timestamp: event_timestamp',
+    'target: label',
+  ].join('\n');
+}
+
 function modelsSection(details: FeatureDetails, entry: FeatureCatalogEntry, actions: FeatureCatalogActions): TemplateResult {
   return html`<section data-testid="models">
     <h2>Models that use it <span class="muted">(through the view ${entry.view})</span></h2>
@@ -127,7 +142,11 @@ function modelsSection(details: FeatureDetails, entry: FeatureCatalogEntry, acti
         </ul>`
       : details.modelsNote
         ? nothing
-        : html`<p class="muted">No registered model uses it yet. A model counts once it is trained on a training set built from this view (<span class="mono">mlops features get-training-set</span>) and its run is registered.</p>`}
+        : html`<div class="muted" data-testid="no-models">
+            <p>No registered model uses it yet. A model counts once its run trains on this view and the run is registered. The simplest way in is a training spec that reads features:</p>
+            <pre class="snippet mono">${trainingSpecSnippet(entry)}</pre>
+            <p>or a training set written by <span class="mono">mlops features get-training-set</span>.</p>
+          </div>`}
   </section>`;
 }
 
@@ -168,7 +187,8 @@ function emptyWorkspace(actions: FeatureCatalogActions): TemplateResult {
   return html`<div class="card empty-state" data-testid="empty-no-spec">
     <span class="codicon codicon-symbol-field empty-icon" aria-hidden="true"></span>
     <h2>No feature definitions yet</h2>
-    <p>Declare entities (what features describe), sources (a CSV or Parquet file with an event-time column) and feature views in a <span class="mono">features.yaml</span>. Materialize them, then browse their statistics here and build point-in-time-correct training sets.</p>
+    <p>Declare entities (what features describe), sources (a CSV or Parquet file with an event-time column) and feature views in a <span class="mono">features.yaml</span>. Materialize them, then browse their statistics here.</p>
+    <p>To train on them, point a training spec at the file: <span class="mono">dataset: {features: features.yaml, entities: rows.csv, select: [view:*], timestamp: event_timestamp}</span> builds a point-in-time-correct training set for the run (or write one with <span class="mono">mlops features get-training-set</span>).</p>
     <div class="actions"><vscode-button @click=${() => actions.createSpec()}>Create features.yaml…</vscode-button></div>
   </div>`;
 }

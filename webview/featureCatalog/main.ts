@@ -31,7 +31,12 @@ function drawCharts(): void {
   drawn = charts;
 }
 
-function update(patch: Partial<FeatureCatalogViewModel>): void {
+/** Relative times ("materialized 7 seconds ago") are redrawn this often, against the host's clock. */
+const TICK_MS = 5_000;
+/** host clock − this frame's clock, from the last catalog */
+let clockOffset = 0;
+
+function update(patch: Partial<FeatureCatalogViewModel>, options: { charts?: boolean } = {}): void {
   model = { ...model, ...patch };
   api.setState({ query: model.query, selectedId: model.selectedId });
   root.setAttribute('aria-busy', String(model.loading));
@@ -48,7 +53,12 @@ function update(patch: Partial<FeatureCatalogViewModel>): void {
     }),
     root,
   );
-  drawCharts();
+  if (options.charts !== false) drawCharts();
+}
+
+/** Moves "now" on so relative times age; the charts have not changed, so they are left alone. */
+function tick(): void {
+  if (model.state && !document.hidden) update({ state: { ...model.state, now: Date.now() + clockOffset } }, { charts: false });
 }
 
 function moveSelection(delta: number): void {
@@ -74,7 +84,9 @@ async function load(): Promise<void> {
   update({ loading: true });
   try {
     const state = await host.request('getCatalog', {});
-    update({ state, loading: false, error: undefined, details: undefined });
+    clockOffset = state.now - Date.now();
+    // the selected feature keeps its statistics on screen until the new ones arrive (no flash of "Loading…")
+    update({ state, loading: false, error: undefined });
     const selected = state.features.find((e) => e.id === model.selectedId);
     if (selected) await select(selected);
     else if (model.selectedId) update({ selectedId: undefined });
@@ -84,5 +96,7 @@ async function load(): Promise<void> {
 }
 
 host.onNotification('changed', () => void load());
+setInterval(tick, TICK_MS);
+document.addEventListener('visibilitychange', tick);
 new MutationObserver(() => drawCharts()).observe(document.body, { attributes: true, attributeFilter: ['class'] });
 void load();

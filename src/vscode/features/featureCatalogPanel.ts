@@ -2,6 +2,7 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FeatureSpecFile } from '../../core/features/featureWorkspace';
+import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import {
   FEATURE_CATALOG_VIEW_TYPE,
   type FeatureCatalogContract,
@@ -23,10 +24,18 @@ export interface FeatureCatalogPanelDependencies {
 /** Stale statistics are recomputed on this thread only for histories this small; bigger ones wait for the next materialization (in a worker). */
 const HOST_STATS_LIMIT_BYTES = 32 * 1024 * 1024;
 
+/** Store writes come in bursts (a training run logs many metrics): one look after they settle. */
+const REFRESH_DELAY_MS = 400;
+
 /** "Feature Catalog": search features by name, tag or owner; statistics, distribution, freshness and the models that use each. */
 export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
   private static current: FeatureCatalogPanel | undefined;
   private files: FeatureSpecFile[] = [];
+  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private watchedStore: WorkspaceStore | undefined;
+  private registrySubscription: { dispose(): void } | undefined;
+  /** what the view last saw of materializations and model usage; a store change that leaves it alone repaints nothing */
+  private shown: string | undefined;
 
   static show(deps: FeatureCatalogPanelDependencies): FeatureCatalogPanel {
     if (FeatureCatalogPanel.current) {
@@ -58,7 +67,15 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
   }
 
   protected readonly requestHandlers: RequestHandlers<FeatureCatalogContract> = {
-    getCatalog: () => this.catalog(),
+    getCatalog: async () => {
+      const state = await this.catalog();
+      // what the view is about to show: later store changes are compared with it
+      void this.fingerprint().then(
+        (seen) => (this.shown = seen),
+        () => (this.shown = undefined),
+      );
+      return state;
+    },
     getFeature: ({ view, name }) => this.feature(view, name),
   };
 
@@ -102,6 +119,56 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
     watcher.onDidCreate(changed);
     watcher.onDidDelete(changed);
     this.track(watcher);
+    // Registering a model (here, from the CLI or through the MLflow server) and training on a
+    // training set change which models use a view; `mlops features materialize` in a terminal
+    // rewrites a view's meta.json. The catalog follows all three without a click.
+    this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
+    const storeDir = resolveStoreDir();
+    if (storeDir) {
+      const metas = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(storeDir), 'features/*/meta.json'));
+      metas.onDidChange(() => this.scheduleRefresh());
+      metas.onDidCreate(() => this.scheduleRefresh());
+      metas.onDidDelete(() => this.scheduleRefresh());
+      this.track(metas);
+    }
+    this.track({
+      dispose: () => {
+        clearTimeout(this.refreshTimer);
+        this.registrySubscription?.dispose();
+      },
+    });
+  }
+
+  private scheduleRefresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = setTimeout(() => void this.refreshIfChanged(), REFRESH_DELAY_MS);
+  }
+
+  /** Tells the view to reload only when materializations or model usage differ from what it shows. */
+  private async refreshIfChanged(): Promise<void> {
+    try {
+      const seen = await this.fingerprint();
+      if (seen !== this.shown) this.notify('changed', {});
+    } catch (error) {
+      this.deps.log.warn(`Feature Catalog: could not check for changes: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+
+  /** Materializations of every view and the models using each, as one comparable string. */
+  private async fingerprint(): Promise<string> {
+    const state = await this.catalog();
+    const views = [...new Set(state.features.map((f) => f.view))].sort();
+    const usage: Record<string, string> = {};
+    for (const view of views) usage[view] = JSON.stringify(await this.models(view));
+    return JSON.stringify({ features: state.features.map((f) => [f.id, f.materializedAt, f.rows]), problems: state.problems.length, specFiles: state.specFiles, usage });
+  }
+
+  /** Registering and aliasing go through the registry, which has its own event. */
+  private watchRegistry(store: WorkspaceStore, registry: { onDidChange(listener: () => void): { dispose(): void } }): void {
+    if (this.watchedStore === store) return;
+    this.registrySubscription?.dispose();
+    this.watchedStore = store;
+    this.registrySubscription = registry.onDidChange(() => this.scheduleRefresh());
   }
 
   private specOf(view: string): FeatureSpecFile {
@@ -148,7 +215,8 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
     const access = await this.deps.storeService.access();
     if (access.state === 'absent' || access.state === 'noFolder') return { models: [], modelsNote: null };
     if (access.state !== 'open') return { models: [], modelsNote: 'Lineage lives in the workspace store, which this window does not hold: open the catalog in the window that does.' };
-    const { lineageFor } = await import('../../core/registry/registryAccess');
+    const { lineageFor, modelRegistryFor } = await import('../../core/registry/registryAccess');
+    this.watchRegistry(access.store, modelRegistryFor(access.store));
     const { modelsUsingFeatureSet } = await import('../../core/features/featureLineage');
     return { models: modelsUsingFeatureSet(lineageFor(access.store), view), modelsNote: null };
   }

@@ -127,7 +127,14 @@ export async function closeBrowser(): Promise<void> {
 
 export async function openPanel(
   bundle: string,
-  options: { respond: RequestResponder; theme?: keyof typeof THEMES; initialState?: unknown; viewport?: { width: number; height: number } },
+  options: {
+    respond: RequestResponder;
+    theme?: keyof typeof THEMES;
+    initialState?: unknown;
+    viewport?: { width: number; height: number };
+    /** runs before the page loads, e.g. to install Playwright's fake clock */
+    beforeLoad?: (page: Page) => Promise<void>;
+  },
 ): Promise<PanelPage> {
   const scriptPath = join(ROOT, 'dist', 'webview', `${bundle}.js`);
   if (!existsSync(scriptPath)) throw new Error(`${scriptPath} is missing: run "npm run build" first`);
@@ -167,6 +174,7 @@ export async function openPanel(
   });
   // A string, not a function: tsx would wrap a function's inner names in a helper the page lacks.
   await page.addInitScript(`(${STAND_IN_SCRIPT})(${JSON.stringify(THEMES[options.theme ?? 'dark'])}, ${JSON.stringify(options.initialState ?? null)});`);
+  await options.beforeLoad?.(page);
   await page.goto(`${ORIGIN}/index.html`);
   return {
     page,
