@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 /** The visible notification toasts' text. */
 async function waitForToast(page, pattern, timeout) {
@@ -33,9 +33,19 @@ describe('training in VS Code', () => {
       await rows.filter({ hasText: 'penguins.train.yaml' }).first().click();
 
       // progress, then the result, as notifications
-      const done = await waitForToast(page, /trained penguins in [\d.]+ s on (tensorflow|wasm|cpu|js)/, 120_000);
+      // the trainer is named in words, not by its setting value ("on js")
+      const done = await waitForToast(page, /trained penguins in [\d.]+ s with (native TensorFlow|the built-in trainer|TensorFlow\.js \((WebAssembly|plain JavaScript)\))/, 120_000);
       assert.match(done, /test accuracy 0\.9\d|test accuracy 1\.0/, `the notification reports a good test accuracy: ${done}`);
       await screenshot(page, 'training-done');
+
+      // Open Run: the Runs panel of the experiment, with the new run's details open
+      await page.locator('.notifications-toasts .monaco-button').filter({ hasText: /^Open Run$/ }).first().click();
+      const frame = webviewFrame(page);
+      await waitForText(frame.locator('[data-testid=details] h1'), /\S/, 45_000);
+      const details = normalizeSpace(await frame.locator('[data-testid=details-metrics]').innerText());
+      assert.match(details, /test_accuracy/, `the run's metrics are shown: ${details}`);
+      await page.locator('.tabs-container .tab').filter({ hasText: 'Runs: penguins' }).first().waitFor({ timeout: 15_000 });
+      await screenshot(page, 'training-open-run');
 
       // the Experiments view shows the experiment and the run with its key metric
       await openMlopsViews(page);

@@ -11,6 +11,7 @@ import type {
   MatrixResult,
   RunDetails,
   RunsContract,
+  RunsFocus,
   RunsQuery,
   SeriesResult,
 } from '../../src/protocol/runs/runsContract';
@@ -128,6 +129,7 @@ export class RunsApp {
     }
     setComparedRuns([...this.selected].slice(0, MAX_CHART_RUNS), this.theme.palette);
     this.host.onNotification('storeChanged', () => void this.reload(true));
+    this.host.onNotification('focus', (focus) => this.focus(focus));
     await firstLoad;
     if (fresh && (init.layout || init.compareRunIds.length > 0)) {
       // the saved layout or the compared runs arrived with getInit: lay the columns out again
@@ -135,7 +137,22 @@ export class RunsApp {
       this.save();
       this.renderAll();
     }
-    if (this.state.detailsRunId) void this.openDetails(this.state.detailsRunId);
+    if (init.focus) this.focus(init.focus);
+    else if (this.state.detailsRunId) void this.openDetails(this.state.detailsRunId);
+  }
+
+  /** "Open Run" from the Experiments view, or a study's leaderboard: its filter and sort, a run's details. */
+  focus(focus: RunsFocus): void {
+    if (focus.query) {
+      clearTimeout(this.filterTimer);
+      this.state.filter = focus.query.filter;
+      this.state.sort = focus.query.sort;
+      this.state.groupBy = undefined;
+      this.state.restriction = undefined;
+      if (this.state.tab !== 'table') this.setTab('table');
+      void this.reload(false);
+    }
+    if (focus.detailsRunId) void this.openDetails(focus.detailsRunId);
   }
 
   query(): RunsQuery {

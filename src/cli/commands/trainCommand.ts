@@ -37,6 +37,8 @@ export function registerTrainCommand(program: Command): void {
       let lastPrint = 0;
       let lastEpoch = 0;
       const onProgress = (p: TrainingProgress): void => {
+        // even with --quiet or --json: a warning says the run trained on less than the file holds
+        for (const warning of p.warnings ?? []) process.stderr.write(`mlops: warning: ${warning}\n`);
         const now = Date.now();
         if (p.phase === 'training' && p.epoch > 0) {
           const epochEnded = p.batch === p.batchesPerEpoch && p.epoch !== lastEpoch;
@@ -65,7 +67,7 @@ export function registerTrainCommand(program: Command): void {
         await store.close();
       }
       if (globals.json) {
-        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, ...(result.registration ? { registration: result.registration } : {}) }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, ...(result.registration ? { registration: result.registration } : {}), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, null, 2)}\n`);
         return;
       }
       const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));

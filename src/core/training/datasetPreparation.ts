@@ -1,6 +1,7 @@
 import { DataError, describeLocation, listNames, quoteValue } from '../data/dataErrors';
 import type { DataColumn, DataTable } from '../data/dataTable';
 import { findColumn } from '../data/dataTable';
+import { isMissingSpelling } from '../data/missingSpellings';
 import { fitPreprocessing, transformColumns, type FittedPreprocessing } from './preprocessing';
 import { SeededRandom } from './seededRandom';
 import { fieldName, SpecError } from './specErrors';
@@ -23,8 +24,10 @@ export interface PreparedData {
   readonly train: EncodedSplit;
   readonly validation: EncodedSplit;
   readonly test: EncodedSplit;
-  /** rows dropped because the target was empty */
+  /** rows dropped because the target was missing (empty, or a spelling such as "NaN") */
   readonly droppedRows: number;
+  /** what the user should know about the data although training goes on (one line each) */
+  readonly warnings: readonly string[];
   /** per-class loss weight (classification), 1 when no class_weights */
   readonly classWeights: Float32Array;
 }
@@ -73,9 +76,7 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
   if (task === 'regression' && target.kind !== 'numeric') {
     throw new DataError(`${describeLocation(table.file, { column: target.name })}: the target is text, so the task cannot be regression`, table.file, { column: target.name });
   }
-  // rows whose target is empty cannot be learned from
-  const labelled: number[] = [];
-  for (let r = 0; r < table.rowCount; r++) if (!isMissing(target, r)) labelled.push(r);
+  const { labelled, warning } = labelledRows(table, target);
   const droppedRows = table.rowCount - labelled.length;
 
   let classes: string[] = [];
@@ -86,7 +87,7 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
     classes = target.kind === 'numeric' ? distinct.sort((a, b) => Number(a) - Number(b)) : distinct.sort();
     if (classes.length < 2) {
       throw new DataError(
-        `${describeLocation(table.file, { column: target.name })}: the target has ${classes.length === 0 ? 'no values' : `only one class (${quoteValue(classes[0] as string)})`} — a classifier needs at least two`,
+        `${describeLocation(table.file, { column: target.name })}: the target has ${classes.length === 0 ? 'no values' : `only one class (${quoteValue(classes[0] as string)})`}${droppedRows > 0 ? ` once the ${droppedRows} rows whose target is missing are dropped` : ''} — a classifier needs at least two`,
         table.file,
         { column: target.name, ...(classes[0] !== undefined ? { value: classes[0] } : {}) },
       );
@@ -114,12 +115,48 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
     validation: encode(validation),
     test: encode(test),
     droppedRows,
+    warnings: warning ? [warning] : [],
     classWeights: classWeightsFor(spec, classes, train, y, specFile, positionOf),
   };
 }
 
-function isMissing(column: DataColumn, row: number): boolean {
-  return column.kind === 'numeric' ? Number.isNaN(column.values[row]) : (column.codes[row] as number) < 0;
+/** How many dropped rows a warning names by line. */
+const LINES_NAMED = 5;
+
+/**
+ * Rows with a label. A row whose target is missing cannot be learned from and is dropped, as
+ * pandas' dropna would: an empty cell, or in a text target a missing-value spelling ("NaN", "nan",
+ * "NA", "null", …) — those must never become classes. The warning says how many, which spellings
+ * and where, so a class that only looks like one ("NA" for North America) is noticed.
+ */
+function labelledRows(table: DataTable, target: DataColumn): { labelled: number[]; warning?: string } {
+  const missingCodes = new Set<number>([-1]);
+  if (target.kind === 'categorical') target.categories.forEach((label, code) => isMissingSpelling(label) && missingCodes.add(code));
+  const labelled: number[] = [];
+  const bySpelling = new Map<string, number>();
+  const lines: string[] = [];
+  for (let r = 0; r < table.rowCount; r++) {
+    const code = target.kind === 'categorical' ? (target.codes[r] as number) : Number.isNaN(target.values[r]) ? -1 : 0;
+    if (!missingCodes.has(code)) {
+      labelled.push(r);
+      continue;
+    }
+    const spelling = code >= 0 && target.kind === 'categorical' ? quoteValue(target.categories[code] as string) : 'empty';
+    bySpelling.set(spelling, (bySpelling.get(spelling) ?? 0) + 1);
+    if (lines.length < LINES_NAMED) {
+      const at = table.locate(r);
+      lines.push(at.line !== undefined ? String(at.line) : String(at.row ?? r + 1));
+    }
+  }
+  const dropped = table.rowCount - labelled.length;
+  if (dropped === 0) return { labelled };
+  const kinds = [...bySpelling].map(([spelling, n]) => `${spelling} ×${n}`).join(', ');
+  const unit = table.locate(0).line !== undefined ? 'line' : 'row';
+  const where = `${unit}${lines.length > 1 ? 's' : ''} ${lines.join(', ')}${dropped > lines.length ? ', …' : ''}`;
+  return {
+    labelled,
+    warning: `${describeLocation(table.file, { column: target.name })}: dropped ${dropped} of ${table.rowCount} rows whose target is missing (${kinds}; ${where})`,
+  };
 }
 
 export function inferTask(target: DataColumn): TaskKind {

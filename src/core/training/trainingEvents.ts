@@ -11,6 +11,8 @@ export interface TrainReadyEvent {
   /** the point-in-time training set the job built from a feature-set dataset (what it trained on) */
   readonly trainingSet?: { readonly path: string; readonly views: readonly string[]; readonly rows: number };
   readonly rows: { readonly total: number; readonly dropped: number; readonly train: number; readonly validation: number; readonly test: number };
+  /** what the user should know about the data although training goes on, e.g. rows dropped for a missing label */
+  readonly warnings?: readonly string[];
   readonly features: readonly { readonly name: string; readonly kind: 'numeric' | 'categorical' }[];
   readonly columns: readonly { readonly name: string; readonly kind: 'numeric' | 'categorical'; readonly missing: number }[];
   readonly inputWidth: number;

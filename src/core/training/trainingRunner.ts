@@ -35,6 +35,8 @@ export interface TrainingProgress {
   readonly samplesPerSecond?: number;
   /** one line for a notification or a terminal: "epoch 3/60 · loss 0.1234 · val_accuracy 0.9800" */
   readonly message: string;
+  /** set on the report that starts training when the data needed a warning (rows dropped for a missing label, …) */
+  readonly warnings?: readonly string[];
 }
 
 export interface TrainingOptions {
@@ -78,6 +80,8 @@ export interface TrainingResult {
   readonly modelArtifactPath: string;
   /** the spec's `register:` outcome: the new version (and its alias or review), or why it was not registered */
   readonly registration?: TrainingRegistration;
+  /** what the user should know about the data although training went on (also the run's `mlops.warnings` tag) */
+  readonly warnings: readonly string[];
 }
 
 export type TrainingRegistration =
@@ -183,6 +187,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
             { key: 'mlops.spec', value: options.specPath },
             { key: 'mlops.dataset.digest', value: event.datasetDigest },
             { key: 'mlops.task', value: event.task },
+            ...(event.warnings?.length ? [{ key: 'mlops.warnings', value: event.warnings.join('\n').slice(0, 4000) }] : []),
             ...(options.parentRunId ? [{ key: 'mlflow.parentRunId', value: options.parentRunId }] : []),
             ...(options.extraTags ?? []),
           ],
@@ -210,7 +215,11 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
         ]);
       })();
       enqueue(() => runCreation as Promise<void>);
-      enqueue(async () => report({ phase: 'training', ...(runId ? { runId } : {}), backend: event.backend.chosen, epochs: event.epochs, batchesPerEpoch: event.batchesPerEpoch }));
+      enqueue(async () => {
+        report({ phase: 'training', ...(runId ? { runId } : {}), backend: event.backend.chosen, epochs: event.epochs, batchesPerEpoch: event.batchesPerEpoch, ...(event.warnings?.length ? { warnings: event.warnings } : {}) });
+        // the warnings belong to this one report
+        if (progress.warnings) progress = { ...progress, warnings: undefined };
+      });
       return;
     }
     if (event.type === 'phase') {
@@ -300,6 +309,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     stoppedEarly: result.stoppedEarly,
     datasetDigest: ready.datasetDigest,
     modelArtifactPath: MODEL_DIR,
+    warnings: ready.warnings ?? [],
   };
 }
 

@@ -186,12 +186,23 @@ export interface ColumnLayout {
   widths: Record<string, number>;
 }
 
+/**
+ * What "Open Run" or a study's "Show Leaderboard" asks a panel to show: a run's details, and/or
+ * a filter and sort that replace the current ones (a study's trials, best first).
+ */
+export interface RunsFocus {
+  detailsRunId?: string;
+  query?: { filter: string; sort: SortKey[] };
+}
+
 export interface RunsPanelInit {
   title: string;
   experimentIds: string[];
   /** runs to select and compare at once (from "Compare Runs") */
   compareRunIds: string[];
   layout?: ColumnLayout;
+  /** asked for while the view was not loaded */
+  focus?: RunsFocus;
 }
 
 export type RunsExportResult = { saved: false } | { saved: true; path: string; rows: number };
@@ -220,5 +231,7 @@ export interface RunsContract {
   hostNotifications: {
     /** the store changed: re-read what is on screen */
     storeChanged: { revision: number };
+    /** show this run's details and/or this filter and sort (the panel was already open) */
+    focus: RunsFocus;
   };
 }

@@ -2,18 +2,27 @@ import * as vscode from 'vscode';
 import { isStarred, noteOf, runLabel } from '../../core/tracking/runAnnotations';
 import type { Experiment, Run, RunStatus } from '../../core/tracking/trackingTypes';
 import { trackingOf, type StoreService } from '../store/storeService';
+import { formatMetricValue as formatValue, headlineMetric } from './runHeadline';
 import { runContextValue } from './runContextValue';
+import { bestTrialId, childLabel, nestRuns, objectiveValue, prunedText, studyObjective, type NestedRuns } from './studyTrials';
 
 /** Most recent runs listed under an experiment; the runs panel pages through the rest. */
 const RUNS_PER_EXPERIMENT = 200;
-/** The metric shown beside a run: the first of these it has. */
 /** MLflow's "Default" experiment always exists with this id. */
 const DEFAULT_EXPERIMENT_ID = '0';
-const KEY_METRICS = ['test_accuracy', 'val_accuracy', 'accuracy', 'test_rmse', 'val_rmse', 'rmse', 'test_r2', 'val_loss', 'loss'];
 
 export type ExperimentsNode =
   | { kind: 'experiment'; experiment: Experiment; expanded: boolean }
-  | { kind: 'run'; run: Run }
+  | {
+      kind: 'run';
+      run: Run;
+      /** child runs (a study's trials), listed under it */
+      children?: readonly ExperimentsNode[];
+      /** the run this one is listed under */
+      parent?: Run;
+      /** the best trial of its study */
+      best?: boolean;
+    }
   /** an experiment's deleted runs, kept apart so they can be restored without cluttering the list */
   | { kind: 'deletedRuns'; experiment: Experiment; runs: readonly Run[] };
 
@@ -67,35 +76,12 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       item.tooltip = `Experiment ${node.experiment.name} (id ${node.experiment.experimentId})`;
       return item;
     }
-    const { info, data } = node.run;
-    const item = new vscode.TreeItem(runLabel(info), vscode.TreeItemCollapsibleState.None);
-    item.id = `run:${info.runId}`;
-    // A deleted run keeps its status shape, greyed out: it is there to be restored, not compared.
-    item.iconPath = info.lifecycleStage === 'deleted' ? new vscode.ThemeIcon(STATUS_ICONS[info.status].id, new vscode.ThemeColor('disabledForeground')) : STATUS_ICONS[info.status];
-    item.contextValue = runContextValue(node.run);
-    const starred = isStarred(node.run);
-    const note = noteOf(node.run).trim();
-    const metric = KEY_METRICS.map((k) => data.metrics.find((m) => m.key === k)).find((m) => m !== undefined);
-    // Compact: the sidebar is narrow and the star must survive truncation, so it comes first.
-    const details = [metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, info.status === 'RUNNING' ? 'running' : undefined, note ? '✎' : undefined].filter(Boolean).join(' · ');
-    item.description = starred ? `★ ${details}`.trim() : details;
-    // Screen readers would read ★ and ✎ as "black star" and "lower right pencil".
-    const spoken = [runLabel(info), starred ? 'starred' : undefined, info.status.toLowerCase(), metric ? `${metric.key} ${formatValue(metric.value)}` : undefined, note ? 'has a note' : undefined];
-    item.accessibilityInformation = { label: spoken.filter(Boolean).join(', ') };
-    const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`${starred ? '$(star-full) ' : ''}**${escapeMarkdown(info.runName || info.runId)}** — ${info.status.toLowerCase()}${info.lifecycleStage === 'deleted' ? ', deleted' : ''}\n\n`);
-    tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);
-    if (info.endTime !== null) tooltip.appendMarkdown(`, took ${formatDuration(info.endTime - info.startTime)}`);
-    const metrics = data.metrics.filter((m) => !m.key.startsWith('test_confusion')).slice(0, 12);
-    if (metrics.length > 0) tooltip.appendMarkdown(`\n\n${metrics.map((m) => `\`${m.key}\` ${formatValue(m.value)}`).join('  \n')}`);
-    const error = data.tags.find((t) => t.key === 'mlops.error');
-    if (error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(error.value.slice(0, 300))}`);
-    if (note) tooltip.appendMarkdown(`\n\n---\n\n$(note) ${escapeMarkdown(note.length > 500 ? `${note.slice(0, 500)}…` : note)}`);
-    item.tooltip = tooltip;
-    return item;
+    return runItem(node);
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
+    // A parent run's children were read with the experiment's runs.
+    if (node?.kind === 'run') return [...(node.children ?? [])];
     const access = await this.storeService.access();
     const tracking = trackingOf(access);
     if (!tracking) {
@@ -115,12 +101,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       const search = (viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<readonly Run[]> =>
         tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT, viewType }).then((r) => r.runs);
       const [runs, deleted] = await Promise.all([search('ACTIVE_ONLY'), search('DELETED_ONLY')]);
-      const children: ExperimentsNode[] = runs.map((run) => ({ kind: 'run' as const, run }));
+      const children: ExperimentsNode[] = runNodes(runs);
       if (deleted.length > 0) children.push({ kind: 'deletedRuns', experiment: node.experiment, runs: deleted });
       return children;
     }
-    if (node.kind === 'deletedRuns') return node.runs.map((run) => ({ kind: 'run' as const, run }));
-    return [];
+    return node.runs.map((run) => ({ kind: 'run' as const, run }));
   }
 
   private setMessage(message: string | undefined): void {
@@ -134,10 +119,79 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 }
 
-function formatValue(value: number): string {
-  if (!Number.isFinite(value)) return String(value);
-  if (Number.isInteger(value)) return String(value);
-  return Math.abs(value) >= 1000 ? value.toFixed(0) : Number(value.toPrecision(4)).toString();
+/** A run's row: status icon, name, the metric that matters, star and note marks; a study's objective, a trial's place in it. */
+function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeItem {
+  const { info, data } = node.run;
+  const study = studyObjective(node.run);
+  const parentStudy = node.parent ? studyObjective(node.parent) : undefined;
+  const pruned = parentStudy || study === undefined ? prunedText(node.run) : undefined;
+  const label = node.parent ? childLabel(node.run, node.parent) : runLabel(info);
+  const hasChildren = (node.children?.length ?? 0) > 0;
+  const item = new vscode.TreeItem(label, hasChildren ? vscode.TreeItemCollapsibleState.Collapsed : vscode.TreeItemCollapsibleState.None);
+  item.id = `run:${info.runId}`;
+  // A deleted run keeps its status shape, greyed out: it is there to be restored, not compared.
+  item.iconPath =
+    info.lifecycleStage === 'deleted'
+      ? new vscode.ThemeIcon(STATUS_ICONS[info.status].id, new vscode.ThemeColor('disabledForeground'))
+      : node.best
+        ? new vscode.ThemeIcon('verified-filled', new vscode.ThemeColor('charts.yellow'))
+        : STATUS_ICONS[info.status];
+  item.contextValue = `${runContextValue(node.run)}${study && info.lifecycleStage === 'active' ? '.study' : ''}`;
+  // A click opens the run in the Runs panel (a study: its trials, best first); a deleted run is only there to be restored.
+  if (info.lifecycleStage === 'active') item.command = { command: 'mlops.openRun', title: 'Open Run', arguments: [node] };
+  const starred = isStarred(node.run);
+  const note = noteOf(node.run).trim();
+  const trials = node.children?.length ?? 0;
+  // A study shows its objective: the best value so far, and how many trials it took.
+  const studyBest = study ? studyBestValue(node) : undefined;
+  const metric = study ? undefined : headlineMetric(node.run, parentStudy?.metric);
+  const metricText = study
+    ? `${studyBest === undefined ? study.metric : `best ${study.metric} ${formatValue(studyBest)}`} · ${trials} trial${trials === 1 ? '' : 's'}`
+    : metric
+      ? `${metric.key} ${metric.text}`
+      : undefined;
+  const status = info.status === 'RUNNING' ? 'running' : pruned ? 'pruned' : undefined;
+  // Compact: the sidebar is narrow and the star must survive truncation, so it comes first.
+  const details = [node.best ? 'best' : undefined, status, metricText, note ? '✎' : undefined].filter(Boolean).join(' · ');
+  item.description = starred ? `★ ${details}`.trim() : details;
+  // Screen readers would read ★ and ✎ as "black star" and "lower right pencil".
+  const spoken = [label, starred ? 'starred' : undefined, node.best ? 'best trial' : undefined, pruned ?? info.status.toLowerCase(), metricText, note ? 'has a note' : undefined];
+  item.accessibilityInformation = { label: spoken.filter(Boolean).join(', ') };
+  const tooltip = new vscode.MarkdownString(undefined, true);
+  tooltip.appendMarkdown(`${starred ? '$(star-full) ' : ''}**${escapeMarkdown(info.runName || info.runId)}** — ${pruned ?? info.status.toLowerCase()}${info.lifecycleStage === 'deleted' ? ', deleted' : ''}${node.best ? ', the best trial of its study' : ''}\n\n`);
+  if (study) tooltip.appendMarkdown(`Hyperparameter study: ${study.direction} \`${study.metric}\` over ${trials} trial${trials === 1 ? '' : 's'}${studyBest === undefined ? '' : `, best ${formatValue(studyBest)}`}. Click to see the trials ranked.\n\n`);
+  tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);
+  if (info.endTime !== null) tooltip.appendMarkdown(`, took ${formatDuration(info.endTime - info.startTime)}`);
+  const metrics = data.metrics.filter((m) => !m.key.startsWith('test_confusion')).slice(0, 12);
+  if (metrics.length > 0) tooltip.appendMarkdown(`\n\n${metrics.map((m) => `\`${m.key}\` ${formatValue(m.value)}`).join('  \n')}`);
+  const error = data.tags.find((t) => t.key === 'mlops.error');
+  if (error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(error.value.slice(0, 300))}`);
+  if (note) tooltip.appendMarkdown(`\n\n---\n\n$(note) ${escapeMarkdown(note.length > 500 ? `${note.slice(0, 500)}…` : note)}`);
+  item.tooltip = tooltip;
+  return item;
+}
+
+/** The study's objective at its best: the best trial's value, else what the study logged. */
+function studyBestValue(node: Extract<ExperimentsNode, { kind: 'run' }>): number | undefined {
+  const objective = studyObjective(node.run);
+  if (!objective) return undefined;
+  const best = node.children?.find((c) => c.kind === 'run' && c.best);
+  const fromTrial = best?.kind === 'run' ? objectiveValue(best.run, objective) : undefined;
+  return fromTrial ?? node.run.data.metrics.find((m) => m.key === `best_${objective.metric}`)?.value;
+}
+
+/** Run nodes with their children under them, and each study's best trial marked. */
+export function runNodes(runs: readonly Run[]): ExperimentsNode[] {
+  const nested = nestRuns(runs);
+  return nested.top.map((run) => runNode(run, undefined, nested, new Set()));
+}
+
+function runNode(run: Run, parent: Run | undefined, nested: NestedRuns, seen: Set<string>): Extract<ExperimentsNode, { kind: 'run' }> {
+  seen.add(run.info.runId);
+  const children = (nested.children.get(run.info.runId) ?? []).filter((c) => !seen.has(c.info.runId));
+  const best = children.length > 0 && studyObjective(run) ? bestTrialId(run, children) : undefined;
+  const childNodes = children.map((child) => ({ ...runNode(child, run, nested, seen), ...(child.info.runId === best ? { best: true } : {}) }));
+  return { kind: 'run', run, ...(parent ? { parent } : {}), ...(childNodes.length > 0 ? { children: childNodes } : {}) };
 }
 
 function formatDuration(ms: number): string {

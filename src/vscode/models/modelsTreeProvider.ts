@@ -53,10 +53,17 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     switch (node.kind) {
       case 'model':
         return modelItem(node.model, node.pendingReviews);
-      case 'review':
-        return reviewItem(node.review);
-      case 'version':
-        return versionItem(node.version, node.metrics, node.requireReview);
+      case 'review': {
+        const item = reviewItem(node.review);
+        // A click shows what the review would change: the alias's version beside the proposed one.
+        item.command = { command: 'mlops.compareModelVersions', title: 'Compare Versions', arguments: [node] };
+        return item;
+      }
+      case 'version': {
+        const item = versionItem(node.version, node.metrics, node.requireReview);
+        item.command = { command: 'mlops.openModelCard', title: 'Open Model Card', arguments: [node] };
+        return item;
+      }
     }
   }
 

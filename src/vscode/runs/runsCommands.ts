@@ -1,10 +1,11 @@
 /**
- * "Open Runs" and "Compare Runs". Kept apart from the panel so activation loads neither the panel
+ * "Open Runs", "Open Run", "Show Leaderboard" (a study's trials) and "Compare Runs". Kept apart from the panel so activation loads neither the panel
  * nor the engine: both are imported on first use.
  */
 import * as vscode from 'vscode';
 import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
 import type { StoreService } from '../store/storeService';
+import type { OpenRunArgument } from './openRun';
 import type { RunsPanelDependencies, RunsScope } from './runsPanel';
 
 /**
@@ -16,7 +17,35 @@ export function registerRunsCommands(deps: RunsPanelDependencies, experimentsSel
     const { RunsPanel } = await import('./runsPanel');
     RunsPanel.show(scope, deps);
   };
+  const guarded =
+    <A extends unknown[]>(title: string, body: (...args: A) => Promise<void>) =>
+    async (...args: A): Promise<void> => {
+      try {
+        await body(...args);
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        deps.log.error(`${title}: ${message}`);
+        void vscode.window.showErrorMessage(`MLOps: ${title} failed: ${message}`);
+      }
+    };
   return [
+    vscode.commands.registerCommand(
+      'mlops.openRun',
+      guarded('Open Run', async (argument?: OpenRunArgument) => {
+        const { openRun } = await import('./openRun');
+        await openRun(deps, argument, experimentsSelection());
+      }),
+    ),
+    vscode.commands.registerCommand(
+      'mlops.showStudyLeaderboard',
+      guarded('Show Leaderboard', async (argument?: OpenRunArgument) => {
+        const { openRun, showStudyLeaderboard } = await import('./openRun');
+        const runId = typeof argument === 'string' ? argument : argument && 'runId' in argument ? argument.runId : argument?.kind === 'run' ? argument.run.info.runId : undefined;
+        // From the palette: pick a run; a study opens as its leaderboard.
+        if (runId === undefined) await openRun(deps, undefined, experimentsSelection(), true);
+        else await showStudyLeaderboard(deps, runId);
+      }),
+    ),
     vscode.commands.registerCommand('mlops.openRuns', async (node?: ExperimentsNode) => {
       if (node?.kind === 'experiment') {
         await show({ title: `Runs: ${node.experiment.name}`, experimentIds: [node.experiment.experimentId], compareRunIds: [] });

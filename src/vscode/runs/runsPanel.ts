@@ -6,6 +6,7 @@ import {
   type ColumnLayout,
   type RunsContract,
   type RunsExportResult,
+  type RunsFocus,
   type RunsPanelInit,
   type RunsQuery,
 } from '../../protocol/runs/runsContract';
@@ -43,18 +44,34 @@ export class RunsPanel extends PanelHost<RunsContract> {
   private readonly engine: RunsQueryEngine;
   private readonly data: RunsDataHandlers;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the view answered getInit and has not been unloaded since (a hidden webview is discarded) */
+  private viewLoaded = false;
+  private pendingFocus: RunsFocus | undefined;
 
-  static show(scope: RunsScope, deps: RunsPanelDependencies): RunsPanel {
+  /**
+   * Opens (or reveals) the tab of `scope`; `focus` opens a run's details or sets a filter and sort
+   * in it. With `preserveFocus` the keyboard stays where it was (a click in the Experiments view).
+   */
+  static show(scope: RunsScope, deps: RunsPanelDependencies, focus?: RunsFocus, preserveFocus = false): RunsPanel {
     const key = scopeKey(scope);
     const existing = RunsPanel.open.get(key);
     if (existing) {
-      existing.panel.reveal();
+      existing.panel.reveal(undefined, preserveFocus);
+      if (focus) existing.focus(focus);
       return existing;
     }
-    const panel = vscode.window.createWebviewPanel(RUNS_VIEW_TYPE, scope.title, vscode.ViewColumn.Active);
+    const panel = vscode.window.createWebviewPanel(RUNS_VIEW_TYPE, scope.title, { viewColumn: vscode.ViewColumn.Active, preserveFocus });
     const host = RunsPanel.attach(panel, scope, deps);
-    startDefaultQuery(host.engine);
+    if (focus) host.focus(focus);
+    // A focus query replaces the default one: the view asks for it once it has read getInit.
+    if (!focus?.query) startDefaultQuery(host.engine);
     return host;
+  }
+
+  /** A loaded view is told now; one still loading (or reloading after being hidden) reads it from getInit. */
+  private focus(focus: RunsFocus): void {
+    if (this.viewLoaded) this.notify('focus', focus);
+    else this.pendingFocus = focus;
   }
 
   /** Called by the serializer with the state the webview saved; an unreadable state gets the all-experiments scope. */
@@ -89,15 +106,26 @@ export class RunsPanel extends PanelHost<RunsContract> {
     this.data = createRunsDataHandlers(this.engine, () => this.tracking());
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
     this.track({ dispose: () => clearTimeout(this.refreshTimer) });
+    this.track(
+      panel.onDidChangeViewState(() => {
+        if (!panel.visible) this.viewLoaded = false;
+      }),
+    );
   }
 
   protected readonly requestHandlers: RequestHandlers<RunsContract> = {
-    getInit: (): RunsPanelInit => ({
-      title: this.scope.title,
-      experimentIds: this.scope.experimentIds,
-      compareRunIds: this.scope.compareRunIds,
-      layout: this.deps.workspaceState.get<ColumnLayout>(this.layoutKey()),
-    }),
+    getInit: (): RunsPanelInit => {
+      const focus = this.pendingFocus;
+      this.pendingFocus = undefined;
+      this.viewLoaded = true;
+      return {
+        title: this.scope.title,
+        experimentIds: this.scope.experimentIds,
+        compareRunIds: this.scope.compareRunIds,
+        layout: this.deps.workspaceState.get<ColumnLayout>(this.layoutKey()),
+        ...(focus ? { focus } : {}),
+      };
+    },
     // Delegates rather than a spread: field initializers run before the constructor sets `data`.
     getColumns: (p) => this.data.getColumns(p),
     getRows: (p) => this.data.getRows(p),

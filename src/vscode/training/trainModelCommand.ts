@@ -5,6 +5,7 @@ import type { JobStatusBar } from '../jobs/jobStatusBar';
 import { readSettings } from '../settings/settings';
 import type { StoreService } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
+import { backendLabel } from './backendLabel';
 import { createTrainSpec } from './createTrainSpec';
 
 export interface TrainingCommandDependencies {
@@ -78,17 +79,19 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
         const result = await runTraining({ store: access.store.tracking, workspaceStore: access.store, specPath: specUri.fsPath, backend, signal: controller.signal, onProgress });
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const summary = headlineMetrics(result.metrics);
-        deps.log.info(`${specName}: finished in ${seconds} s on the ${result.backend} backend, run ${result.runId}${summary ? `, ${summary}` : ''}`);
+        deps.log.info(`${specName}: finished in ${seconds} s with ${backendLabel(result.backend)} (backend "${result.backend}"), run ${result.runId}${summary ? `, ${summary}` : ''}`);
         const registration = result.registration;
         const registered = !registration ? '' : 'error' in registration ? ` Not registered: ${registration.error}.` : ` Registered models:/${registration.name}/${registration.version}${registration.reviewId !== undefined ? `; review #${registration.reviewId} asks to point @${registration.alias} at it` : registration.alias ? ` as @${registration.alias}` : ''}.`;
         if (registration && 'error' in registration) deps.log.warn(`${specName}: ${registration.error}`);
         const card = registration && !('error' in registration) ? 'Open Model Card' : undefined;
+        const openRun = 'Open Run';
         void vscode.window
-          .showInformationMessage(`MLOps: trained ${specName} in ${seconds} s on ${result.backend}${summary ? ` — ${summary}` : ''}.${registered}`, ...(card ? [card] : []), 'Open Dashboard', 'Show Logs')
+          .showInformationMessage(`MLOps: trained ${specName} in ${seconds} s with ${backendLabel(result.backend)}${summary ? ` — ${summary}` : ''}.${registered}`, openRun, ...(card ? [card] : []), 'Show Logs')
           .then((choice) => {
             if (!choice) return;
             if (choice === card && registration && !('error' in registration)) return vscode.commands.executeCommand('mlops.openModelCard', { name: registration.name, version: registration.version });
-            return vscode.commands.executeCommand(choice === 'Open Dashboard' ? 'mlops.openDashboard' : 'mlops.showLogs');
+            if (choice === openRun) return vscode.commands.executeCommand('mlops.openRun', { runId: result.runId });
+            return vscode.commands.executeCommand('mlops.showLogs');
           });
         return result;
       },

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
@@ -10,12 +10,16 @@ import { runCli } from '../lib/runCli';
 const work = mkdtempSync(join(tmpdir(), 'mlops-train-input-'));
 after(() => rmSync(work, { recursive: true, force: true }));
 
-/** Writes a spec (and its data file, when given) into a fresh folder and runs `mlops train` on it. */
-function train(name: string, spec: string, data?: { file: string; bytes: string | Buffer }): ReturnType<typeof runCli> {
+/** Writes a spec (and its data file, when given) into a fresh folder; returns the spec's path. */
+function writeSpec(name: string, spec: string, data?: { file: string; bytes: string | Buffer }): string {
   const folder = mkdtempSync(join(work, `${name}-`));
   if (data) writeFileSync(join(folder, data.file), data.bytes);
   writeFileSync(join(folder, `${name}.train.yaml`), spec);
-  return runCli(['--workspace', folder, 'train', join(folder, `${name}.train.yaml`), '--backend', 'js']);
+  return join(folder, `${name}.train.yaml`);
+}
+
+function train(name: string, spec: string, data?: { file: string; bytes: string | Buffer }): ReturnType<typeof runCli> {
+  return runCli(['--workspace', work, 'train', writeSpec(name, spec, data), '--backend', 'js']);
 }
 
 describe('mlops train refuses bad training input with a short message naming where', () => {
@@ -42,5 +46,19 @@ describe('mlops train refuses bad training input with a short message naming whe
     const r = train('latin1', 'dataset: menu.csv\ntarget: price\nepochs: 1\n', { file: 'menu.csv', bytes: Buffer.from(text, 'latin1') });
     assert.equal(r.status, 2, r.stderr);
     assert.match(r.stderr, /^mlops: menu\.csv line 3, column "drink": byte 0xE9 after "caf" is not valid UTF-8 — .*save it as UTF-8/m);
+  });
+
+  test('labels spelled "NaN" or "nan" are not classes: the run trains on the labelled rows and warns how many were dropped and where', () => {
+    const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 2 === 0 ? 'cat' : 'dog'}`);
+    rows[4] = '3,NaN';
+    rows[9] = '1,nan';
+    const r = runCli(['--workspace', work, '--json', 'train', writeSpec('nanlabels', 'dataset: pets.csv\ntarget: animal\nepochs: 2\n', { file: 'pets.csv', bytes: `x,animal\n${rows.join('\n')}\n` }), '--backend', 'js']);
+    assert.equal(r.status, 0, r.stderr);
+    const warning = 'pets.csv, column "animal": dropped 2 of 40 rows whose target is missing ("NaN" ×1, "nan" ×1; lines 6, 11)';
+    assert.match(r.stderr, new RegExp(`^mlops: warning: ${warning.replace(/[().]/g, '\\$&')}$`, 'm'));
+    const out = JSON.parse(r.stdout) as { modelDir: string; warnings: string[] };
+    assert.deepEqual(out.warnings, [warning]);
+    const signature = JSON.parse(readFileSync(join(out.modelDir, 'signature.json'), 'utf8')) as { output: { classes: string[] } };
+    assert.deepEqual(signature.output.classes, ['cat', 'dog']);
   });
 });

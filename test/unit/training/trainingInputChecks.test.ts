@@ -1,0 +1,45 @@
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { parseCsv } from '../../../src/core/data/csvReader';
+import { DataError } from '../../../src/core/data/dataErrors';
+import type { DataTable } from '../../../src/core/data/dataTable';
+import { prepareData } from '../../../src/core/training/datasetPreparation';
+import { parseTrainSpec } from '../../../src/core/training/trainSpecParser';
+
+function prepare(yaml: string, data: DataTable): ReturnType<typeof prepareData> {
+  const parsed = parseTrainSpec(`dataset: d.csv\n${yaml}`, '/w/d.train.yaml');
+  return prepareData(data, parsed.spec, 'd.train.yaml', parsed.locate);
+}
+
+/** `n` rows alternating the labels a and b, with x = the row number. */
+function labelledRows(n: number): string[] {
+  return Array.from({ length: n }, (_, i) => `${i},${['a', 'b'][i % 2]}`);
+}
+
+describe('missing labels', () => {
+  test('"NaN", "nan", "NA", "null" and empty labels never become classes: their rows are dropped, counted, and named by line', () => {
+    const rows = labelledRows(20);
+    rows.splice(3, 0, '100,NaN', '101,nan', '102,', '103,NA', '104,null', '105,nan');
+    const table = parseCsv(['x,label', ...rows].join('\n'), 'd', 'd.csv');
+    const data = prepare('target: label\n', table);
+    assert.deepEqual(data.classes, ['a', 'b']);
+    assert.equal(data.droppedRows, 6);
+    assert.equal(data.train.count + data.validation.count + data.test.count, 20);
+    // header line 1, rows from line 2: the inserted rows sit on lines 5–10
+    assert.deepEqual(data.warnings, ['d.csv, column "label": dropped 6 of 26 rows whose target is missing ("NaN" ×1, "nan" ×2, empty ×1, "NA" ×1, "null" ×1; lines 5, 6, 7, 8, 9, …)']);
+  });
+
+  test('a file whose labels are all present has no warning', () => {
+    const data = prepare('target: label\n', parseCsv(['x,label', ...labelledRows(20)].join('\n'), 'd', 'd.csv'));
+    assert.deepEqual(data.warnings, []);
+    assert.equal(data.droppedRows, 0);
+  });
+
+  test('when only one class is left once missing labels are dropped, the error says so', () => {
+    const table = parseCsv(['x,label', '1,yes', '2,NaN', '3,yes', '4,nan'].join('\n'), 'd', 'd.csv');
+    assert.throws(
+      () => prepare('target: label\n', table),
+      (e: unknown) => e instanceof DataError && e.message === 'd.csv, column "label": the target has only one class ("yes") once the 2 rows whose target is missing are dropped — a classifier needs at least two',
+    );
+  });
+});
