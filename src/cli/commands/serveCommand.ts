@@ -84,6 +84,8 @@ export function registerServeCommand(program: Command): void {
         subscription.dispose();
         process.stderr.write(`mlops: ${signal}: stopping the endpoint\n`);
         await manager.stopAll();
+        // The request log is flushed; a snapshot would only make stopping slow (see `mlops server`).
+        await store.close({ snapshot: false });
       }, { create: false });
     });
 }

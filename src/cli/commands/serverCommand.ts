@@ -56,6 +56,9 @@ export function registerServerCommand(program: Command): void {
       const signal = await waitForStopSignal();
       process.stderr.write(`mlops: ${signal}: stopping the server\n`);
       await server.close();
-      await store.close();
+      // No snapshot on the way out: its cost grows with the database (minutes for a big one, with
+      // the event loop blocked), and every acknowledged write is already in the journal, which
+      // the next open replays.
+      await store.close({ snapshot: false });
     });
 }

@@ -31,8 +31,14 @@ const nativeCrc32: NativeCrc32 | undefined = (zlib as { crc32?: NativeCrc32 }).c
 
 /** CRC-32 of `bytes`, continuing from `previous` (the CRC of the bytes before them, 0 to start). */
 export function crc32(bytes: Uint8Array, previous = 0): number {
-  return nativeCrc32 ? nativeCrc32(bytes, previous) : crc32Portable(bytes, previous);
+  if (!nativeCrc32) return crc32Portable(bytes, previous);
+  // zlib takes a 32-bit length: larger arrays go through in slices.
+  let crc = previous;
+  for (let at = 0; at < bytes.length; at += NATIVE_SLICE_BYTES) crc = nativeCrc32(bytes.subarray(at, at + NATIVE_SLICE_BYTES), crc);
+  return crc;
 }
+
+const NATIVE_SLICE_BYTES = 1 << 30;
 
 /** The portable implementation, exported so tests can check it agrees with the native one. */
 export function crc32Portable(bytes: Uint8Array, previous = 0): number {

@@ -1,7 +1,8 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database, SqlValue, Statement } from 'sql.js';
-import { Journal, readJournalFile } from './journal';
+import type { JournalScanResult } from './journal';
+import { Journal, MAX_IO_BYTES, readFully, scanJournalFile } from './journal';
 import type { FileAppend, Mutation, SqlStatement } from './mutationCodec';
 import { decodeMutation, encodeMutation } from './mutationCodec';
 import { fsyncDirectory, readSnapshot, writeSnapshot } from './snapshot';
@@ -65,10 +66,12 @@ export class DurableDatabase {
   private readonly checkpointBytes: number;
   private readonly checkpointRecords: number;
 
+  /** set by open() once the journal has been read (its valid length decides where appends go) */
+  private journal!: Journal;
+
   private constructor(
     readonly dir: string,
     readonly db: Database,
-    private readonly journal: Journal,
     seq: number,
     options: DurableDatabaseOptions,
   ) {
@@ -84,7 +87,6 @@ export class DurableDatabase {
     const SQL = await loadSqlJs();
     const image = readSnapshot(join(dir, SNAPSHOT_FILE));
     const journalPath = join(dir, JOURNAL_FILE);
-    const journalImage = readJournalFile(journalPath);
     const db = image ? new SQL.Database(image) : new SQL.Database();
     try {
       if (image) {
@@ -97,12 +99,14 @@ export class DurableDatabase {
       applyPragmas(db);
       for (const ddl of STORE_TABLES) db.run(ddl);
       const snapshotSeq = Number(db.exec("SELECT value FROM store_meta WHERE key = 'last_seq'")[0]?.values[0]?.[0] ?? 0);
-      const journal = await Journal.open(journalPath, journalImage.validLength);
-      const lastSeq = journalImage.records.reduce((max, r) => Math.max(max, r.seq), snapshotSeq);
-      const store = new DurableDatabase(dir, db, journal, lastSeq, options);
-      store.warnings.push(...journalImage.warnings);
+      const store = new DurableDatabase(dir, db, snapshotSeq, options);
       store.loadFileLengths();
-      store.replay(journalImage.records.filter((r) => r.seq > snapshotSeq), journalPath);
+      // The journal is streamed: replayed record by record as it is read, never held whole (it
+      // may be larger than any Buffer when checkpoints could not run for a while).
+      const scan = store.replay(journalPath, snapshotSeq);
+      store.warnings.push(...scan.warnings);
+      store.seq = Math.max(snapshotSeq, scan.lastSeq ?? 0);
+      store.journal = await Journal.open(journalPath, scan.validLength);
       for (const [file, length] of store.fileLengths) store.writtenLengths.set(file, length);
       await store.migrate(options.migrations);
       return store;
@@ -117,12 +121,15 @@ export class DurableDatabase {
     for (const [file, length] of rows) this.fileLengths.set(String(file), Number(length));
   }
 
-  private replay(records: readonly { seq: number; payload: Buffer; offset: number }[], journalPath: string): void {
-    if (records.length === 0) return;
+  /** Replays the journal's records after `snapshotSeq`, in one transaction, as they are read. */
+  private replay(journalPath: string, snapshotSeq: number): JournalScanResult {
     const touched = new Set<string>();
+    let replayed = 0;
     this.db.run('BEGIN');
     try {
-      for (const record of records) {
+      const scan = scanJournalFile(journalPath, (record) => {
+        if (record.seq <= snapshotSeq) return;
+        replayed++;
         let mutation: Mutation;
         try {
           mutation = decodeMutation(record.payload);
@@ -144,13 +151,14 @@ export class DurableDatabase {
           this.writeFileBytes(append.file, append.bytes, position);
           this.fileLengths.set(append.file, position + append.bytes.length);
         }
-      }
+      });
       this.db.run('COMMIT');
+      this.recordsSinceCheckpoint = replayed;
+      return scan;
     } catch (error) {
       this.db.run('ROLLBACK');
       throw error;
     }
-    this.recordsSinceCheckpoint = records.length;
   }
 
   private async migrate(migrations: readonly Migration[]): Promise<void> {
@@ -288,7 +296,7 @@ export class DurableDatabase {
   private writeFileBytes(file: string, bytes: Uint8Array, position: number): void {
     const fd = this.fileDescriptor(file);
     let written = 0;
-    while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written, position + written);
+    while (written < bytes.length) written += writeSync(fd, bytes, written, Math.min(bytes.length - written, MAX_IO_BYTES), position + written);
     this.dirtyFiles.add(file);
     this.writtenLengths.set(file, Math.max(this.writtenLengths.get(file) ?? 0, position + bytes.length));
   }
@@ -338,12 +346,7 @@ export class DurableDatabase {
     const size = fstatSync(fd).size;
     const length = this.writtenLengths.get(file) ?? 0;
     if (size < end) throw new StoreCorruptError(join(this.dir, file), size, `the series file is shorter than recorded (${size} of ${length} bytes)`);
-    let read = 0;
-    while (read < out.length) {
-      const n = readSync(fd, out, read, out.length - read, from + read);
-      if (n === 0) break;
-      read += n;
-    }
+    readFully(fd, out, out.length, from);
     return out;
   }
 

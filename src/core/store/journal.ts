@@ -49,92 +49,172 @@ function encodeFrame(seq: number, payload: Uint8Array): Buffer {
   return frame;
 }
 
+/** Bytes of a journal, read where they lie: a Buffer in memory, or a file read a window at a time. */
+interface ByteSource {
+  readonly size: number;
+  /** bytes [position, position + length) clipped to the end; valid until the next call */
+  bytes(position: number, length: number): Buffer;
+}
+
+function bufferSource(bytes: Buffer): ByteSource {
+  return { size: bytes.length, bytes: (position, length) => bytes.subarray(position, Math.min(bytes.length, position + length)) };
+}
+
+/** Largest single read or write: fs calls take at most 2 GiB - 1 bytes at a time. */
+export const MAX_IO_BYTES = 1 << 30;
+
+/**
+ * A file read through one reused window, so a journal of any size (past 2 and 4 GiB) is read
+ * with memory for one window and the largest frame, never the whole file in one Buffer.
+ */
+function fileSource(fd: number, size: number, windowBytes: number): ByteSource {
+  let window = Buffer.allocUnsafe(0);
+  let windowStart = 0;
+  let windowLength = 0;
+  return {
+    size,
+    bytes(position, length) {
+      const end = Math.min(size, position + length);
+      if (position >= windowStart && end <= windowStart + windowLength) return window.subarray(position - windowStart, end - windowStart);
+      const want = Math.min(size - position, Math.max(windowBytes, end - position));
+      if (window.length < want) window = Buffer.allocUnsafe(want);
+      windowStart = position;
+      windowLength = readFully(fd, window, want, position);
+      return window.subarray(0, Math.min(windowLength, end - position));
+    },
+  };
+}
+
+/** Reads `length` bytes at `position` into `out` in calls of at most MAX_IO_BYTES; returns how many it got. */
+export function readFully(fd: number, out: Uint8Array, length: number, position: number): number {
+  let read = 0;
+  while (read < length) {
+    const n = readSync(fd, out, read, Math.min(length - read, MAX_IO_BYTES), position + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read;
+}
+
 /** Is there a complete, checksum-valid frame starting at `offset`? */
-function frameAt(bytes: Buffer, offset: number): { length: number; seq: number } | undefined {
-  if (bytes.length - offset < FRAME_HEADER_BYTES) return undefined;
-  if (bytes.readUInt32LE(offset) !== FRAME_MAGIC) return undefined;
-  const length = bytes.readUInt32LE(offset + 4);
-  if (length > MAX_PAYLOAD_BYTES || offset + FRAME_HEADER_BYTES + length > bytes.length) return undefined;
-  const seq = bytes.readDoubleLE(offset + 8);
-  const expected = bytes.readUInt32LE(offset + 16);
-  const actual = crc32(bytes.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + length), crc32(bytes.subarray(offset + 4, offset + 16)));
+function frameAt(source: ByteSource, offset: number): { length: number; seq: number } | undefined {
+  if (source.size - offset < FRAME_HEADER_BYTES) return undefined;
+  const header = source.bytes(offset, FRAME_HEADER_BYTES);
+  if (header.readUInt32LE(0) !== FRAME_MAGIC) return undefined;
+  const length = header.readUInt32LE(4);
+  if (length > MAX_PAYLOAD_BYTES || offset + FRAME_HEADER_BYTES + length > source.size) return undefined;
+  const seq = header.readDoubleLE(8);
+  const expected = header.readUInt32LE(16);
+  const headerCrc = crc32(header.subarray(4, 16));
+  const actual = crc32(source.bytes(offset + FRAME_HEADER_BYTES, length), headerCrc);
   if (actual !== expected) return undefined;
   return { length, seq };
 }
 
-function hasValidFrameAfter(bytes: Buffer, from: number): boolean {
+const SCAN_BYTES = 8 * 1024 * 1024;
+
+function hasValidFrameAfter(source: ByteSource, from: number): boolean {
   const magic = Buffer.alloc(4);
   magic.writeUInt32LE(FRAME_MAGIC, 0);
-  let at = bytes.indexOf(magic, from);
-  while (at >= 0) {
-    if (frameAt(bytes, at)) return true;
-    at = bytes.indexOf(magic, at + 1);
+  // Scanned a slice at a time (overlapping by 3 bytes so a magic split across slices is found).
+  for (let start = from; start < source.size; start += SCAN_BYTES - 3) {
+    const found: number[] = [];
+    const slice = source.bytes(start, SCAN_BYTES);
+    for (let at = slice.indexOf(magic); at >= 0; at = slice.indexOf(magic, at + 1)) found.push(start + at);
+    for (const at of found) if (frameAt(source, at)) return true;
+    if (start + slice.length >= source.size) break;
   }
   return false;
 }
 
+export interface JournalScanResult {
+  /** human-readable notes about a dropped torn tail (never about acknowledged data) */
+  readonly warnings: string[];
+  /** length of the valid prefix; the file is truncated to it before appending */
+  readonly validLength: number;
+  readonly recordCount: number;
+  /** sequence number of the first and last valid record (undefined when there are none) */
+  readonly firstSeq: number | undefined;
+  readonly lastSeq: number | undefined;
+}
+
 /**
- * Parses a journal image. A damaged frame with no valid frame after it is a torn tail: the write
- * never completed, so it was never acknowledged, and it is dropped with a warning. A damaged frame
- * followed by a valid one means acknowledged data would be skipped: that is a StoreCorruptError.
+ * Walks a journal's frames, handing each to `onRecord` (its payload is valid only during the
+ * call). A damaged frame with no valid frame after it is a torn tail: the write never completed,
+ * so it was never acknowledged, and it is dropped with a warning. A damaged frame followed by a
+ * valid one means acknowledged data would be skipped: that is a StoreCorruptError.
  */
-export function parseJournal(bytes: Buffer, file: string): JournalReadResult {
+function scanJournal(source: ByteSource, file: string, onRecord: (record: JournalRecord) => void): JournalScanResult {
   const warnings: string[] = [];
-  if (bytes.length === 0) return { records: [], warnings, validLength: 0 };
-  if (bytes.length < JOURNAL_HEADER_BYTES) {
-    if (FILE_HEADER.subarray(0, bytes.length).equals(bytes)) {
-      warnings.push(`${file}: dropped an incomplete journal header (${bytes.length} bytes)`);
-      return { records: [], warnings, validLength: 0 };
+  const empty = { warnings, validLength: 0, recordCount: 0, firstSeq: undefined, lastSeq: undefined };
+  if (source.size === 0) return empty;
+  if (source.size < JOURNAL_HEADER_BYTES) {
+    const head = source.bytes(0, source.size);
+    if (FILE_HEADER.subarray(0, head.length).equals(head)) {
+      warnings.push(`${file}: dropped an incomplete journal header (${head.length} bytes)`);
+      return empty;
     }
     throw new StoreCorruptError(file, 0, 'the journal header is not recognised');
   }
-  if (!bytes.subarray(0, JOURNAL_HEADER_BYTES).equals(FILE_HEADER)) {
+  if (!source.bytes(0, JOURNAL_HEADER_BYTES).equals(FILE_HEADER)) {
     throw new StoreCorruptError(file, 0, 'the journal header is not recognised (not an MLOps Studio journal, or written by a newer version)');
   }
-  const records: JournalRecord[] = [];
   let offset = JOURNAL_HEADER_BYTES;
   let previousSeq = -Infinity;
-  while (offset < bytes.length) {
-    const frame = frameAt(bytes, offset);
+  let firstSeq: number | undefined;
+  let recordCount = 0;
+  while (offset < source.size) {
+    const frame = frameAt(source, offset);
     if (!frame) {
-      if (hasValidFrameAfter(bytes, offset + 1)) {
+      if (hasValidFrameAfter(source, offset + 1)) {
         throw new StoreCorruptError(file, offset, 'a journal record fails its checksum but valid records follow it, so dropping it would lose acknowledged writes');
       }
-      warnings.push(`${file}: dropped a torn last record at byte offset ${offset} (${bytes.length - offset} bytes of an unfinished write)`);
+      warnings.push(`${file}: dropped a torn last record at byte offset ${offset} (${source.size - offset} bytes of an unfinished write)`);
       break;
     }
     if (!(frame.seq > previousSeq)) {
       throw new StoreCorruptError(file, offset, `journal sequence numbers go backwards (${frame.seq} after ${previousSeq})`);
     }
     previousSeq = frame.seq;
-    records.push({ seq: frame.seq, payload: bytes.subarray(offset + FRAME_HEADER_BYTES, offset + FRAME_HEADER_BYTES + frame.length), offset });
+    firstSeq ??= frame.seq;
+    recordCount++;
+    onRecord({ seq: frame.seq, payload: source.bytes(offset + FRAME_HEADER_BYTES, frame.length), offset });
     offset += FRAME_HEADER_BYTES + frame.length;
   }
-  return { records, warnings, validLength: offset };
+  return { warnings, validLength: offset, recordCount, firstSeq, lastSeq: firstSeq === undefined ? undefined : previousSeq };
 }
 
-/** Reads a journal file from disk (a missing or empty file is an empty journal). */
-export function readJournalFile(path: string): JournalReadResult {
+/** Parses a journal image held in memory (records' payloads point into `bytes`). */
+export function parseJournal(bytes: Buffer, file: string): JournalReadResult {
+  const records: JournalRecord[] = [];
+  const result = scanJournal(bufferSource(bytes), file, (record) => records.push(record));
+  return { records, warnings: result.warnings, validLength: result.validLength };
+}
+
+/**
+ * Streams a journal file's records to `onRecord` (payload valid only during the call), reading a
+ * window at a time; a missing file is an empty journal. `windowBytes` is for tests.
+ */
+export function scanJournalFile(path: string, onRecord: (record: JournalRecord) => void, windowBytes = SCAN_BYTES): JournalScanResult {
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { records: [], warnings: [], validLength: 0 };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { warnings: [], validLength: 0, recordCount: 0, firstSeq: undefined, lastSeq: undefined };
     throw error;
   }
   try {
-    const size = fstatSync(fd).size;
-    const bytes = Buffer.allocUnsafe(size);
-    let read = 0;
-    while (read < size) {
-      const n = readSync(fd, bytes, read, size - read, read);
-      if (n === 0) break;
-      read += n;
-    }
-    return parseJournal(bytes.subarray(0, read), path);
+    return scanJournal(fileSource(fd, fstatSync(fd).size, windowBytes), path, onRecord);
   } finally {
     closeSync(fd);
   }
+}
+
+/** Reads a whole journal file into records with payloads of their own (tests and tools; the store streams). */
+export function readJournalFile(path: string, windowBytes = SCAN_BYTES): JournalReadResult {
+  const records: JournalRecord[] = [];
+  const result = scanJournalFile(path, (record) => records.push({ ...record, payload: Buffer.from(record.payload) }), windowBytes);
+  return { records, warnings: result.warnings, validLength: result.validLength };
 }
 
 /**
@@ -291,7 +371,7 @@ export class Journal {
     try {
       let written = 0;
       while (written < bytes.length) {
-        const { bytesWritten } = await this.handle.write(bytes, written, bytes.length - written, this.length + written);
+        const { bytesWritten } = await this.handle.write(bytes, written, Math.min(bytes.length - written, MAX_IO_BYTES), this.length + written);
         written += bytesWritten;
       }
       if (!this.writesAreSynchronous) await this.handle.datasync();

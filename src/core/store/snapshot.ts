@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, fsyncSync, openSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { crc32 } from './crc32';
 import { StoreCorruptError } from './storeErrors';
@@ -24,9 +24,22 @@ export function fsyncDirectory(dir: string): void {
   }
 }
 
+/** fs calls take at most 2 GiB - 1 bytes at a time; images may be larger. */
+const IO_CHUNK_BYTES = 1 << 30;
+
 function writeAll(fd: number, bytes: Uint8Array): void {
   let written = 0;
-  while (written < bytes.length) written += writeSync(fd, bytes, written, bytes.length - written);
+  while (written < bytes.length) written += writeSync(fd, bytes, written, Math.min(bytes.length - written, IO_CHUNK_BYTES));
+}
+
+function readAll(fd: number, out: Uint8Array, position: number): number {
+  let read = 0;
+  while (read < out.length) {
+    const n = readSync(fd, out, read, Math.min(out.length - read, IO_CHUNK_BYTES), position + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read;
 }
 
 /**
@@ -58,25 +71,38 @@ export function writeSnapshot(path: string, image: Uint8Array): void {
   fsyncDirectory(dirname(path));
 }
 
-/** Reads and checks a snapshot; undefined when there is none yet. */
+/**
+ * Reads and checks a snapshot; undefined when there is none yet. Read in chunks into one array
+ * (readFileSync refuses files past 2 GiB).
+ */
 export function readSnapshot(path: string): Uint8Array | undefined {
-  let bytes: Buffer;
+  let fd: number;
   try {
-    bytes = readFileSync(path);
+    fd = openSync(path, 'r');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
   }
-  if (bytes.length < HEADER_BYTES || !bytes.subarray(0, MAGIC.length).equals(MAGIC)) {
-    throw new StoreCorruptError(path, 0, 'the snapshot header is missing or not recognised');
+  try {
+    const size = fstatSync(fd).size;
+    const header = Buffer.alloc(HEADER_BYTES);
+    const headerRead = readAll(fd, header, 0);
+    if (headerRead < HEADER_BYTES || !header.subarray(0, MAGIC.length).equals(MAGIC)) {
+      throw new StoreCorruptError(path, 0, 'the snapshot header is missing or not recognised');
+    }
+    const expectedLength = header.readDoubleLE(16);
+    const actualLength = size - HEADER_BYTES;
+    if (actualLength !== expectedLength) {
+      throw new StoreCorruptError(path, Math.min(size, HEADER_BYTES + expectedLength), `the snapshot is ${actualLength < expectedLength ? 'truncated' : 'too long'} (${actualLength} of ${expectedLength} bytes)`);
+    }
+    const image = new Uint8Array(actualLength);
+    const read = readAll(fd, image, HEADER_BYTES);
+    if (read !== actualLength) throw new StoreCorruptError(path, HEADER_BYTES + read, `the snapshot is truncated (${read} of ${expectedLength} bytes)`);
+    if (crc32(image) !== header.readUInt32LE(8)) {
+      throw new StoreCorruptError(path, HEADER_BYTES, 'the snapshot fails its checksum');
+    }
+    return image;
+  } finally {
+    closeSync(fd);
   }
-  const expectedLength = bytes.readDoubleLE(16);
-  const image = bytes.subarray(HEADER_BYTES);
-  if (image.length !== expectedLength) {
-    throw new StoreCorruptError(path, Math.min(bytes.length, HEADER_BYTES + expectedLength), `the snapshot is ${image.length < expectedLength ? 'truncated' : 'too long'} (${image.length} of ${expectedLength} bytes)`);
-  }
-  if (crc32(image) !== bytes.readUInt32LE(8)) {
-    throw new StoreCorruptError(path, HEADER_BYTES, 'the snapshot fails its checksum');
-  }
-  return image;
 }

@@ -55,4 +55,45 @@ describe('mlops serve / mlops predict', () => {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
   });
+
+  it('serve stops on SIGTERM while clients keep sending requests', async () => {
+    const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), '--workspace', workspace, 'serve', 'models:/penguins@champion'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    try {
+      await new Promise<void>((resolve, reject) => {
+        child.stdout.on('data', (d: Buffer) => {
+          stdout += d.toString();
+          if (/Ctrl\+C/.test(stdout)) resolve();
+        });
+        void exited.then((code) => reject(new Error(`exited with ${code}: ${stderr}`)));
+      });
+      const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
+      const body = /-d '(.*)'/.exec(stdout)?.[1] as string;
+      let answered = 0;
+      let onEnough: () => void = () => undefined;
+      const enough = new Promise<void>((resolve) => (onEnough = resolve));
+      const client = async (): Promise<void> => {
+        for (;;) {
+          try {
+            const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+            await res.arrayBuffer();
+          } catch {
+            return; // the endpoint went away
+          }
+          if (++answered === 50) onEnough();
+        }
+      };
+      const clients = Array.from({ length: 4 }, () => client());
+      await enough;
+      child.kill('SIGTERM');
+      assert.equal(await exited, 0, stderr);
+      await Promise.all(clients);
+      assert.match(stderr, /SIGTERM: stopping the endpoint/);
+    } finally {
+      if (child.exitCode === null) child.kill('SIGKILL');
+    }
+  });
 });
