@@ -3,6 +3,7 @@
  * the worker runs that job, streams events, reports `done` or `failed`, and exits. Cancel = the
  * parent kills the process, so jobs need no cooperative cancellation to stop promptly.
  */
+import { exitWithParent } from './exitWithParent';
 import type { HostToWorker, WorkerJobKind, WorkerJobs, WorkerToHost } from './workerProtocol';
 
 type JobHandler<K extends WorkerJobKind> = (input: WorkerJobs[K]['input'], emit: (payload: unknown) => void) => Promise<WorkerJobs[K]['result']>;
@@ -77,6 +78,7 @@ if (!process.send) {
   process.stderr.write('worker.js is started by MLOps Studio as a child process; it is not a command.\n');
   process.exitCode = 2;
 } else {
+  exitWithParent();
   process.on('message', (message: HostToWorker) => {
     if (message.type === 'start') {
       if (!Object.prototype.hasOwnProperty.call(handlers, message.kind)) {

@@ -5,6 +5,7 @@
  * go to the host in batches.
  */
 import type { Server } from 'node:net';
+import { exitWithParent } from '../process/exitWithParent';
 import { loadModelPackage } from '../modelPackage/modelPackageLoader';
 import { scoreFileInProcess } from './batchScoring';
 import { createEndpointHttp, type EndpointHttp, type FeedbackAnswer } from './endpointHttp';
@@ -113,6 +114,7 @@ if (!process.send) {
   process.stderr.write('endpoint.js is started by MLOps Studio as a child process; it is not a command.\n');
   process.exitCode = 2;
 } else {
+  exitWithParent();
   process.on('message', (message: HostToEndpoint, handle: unknown) => {
     const fail = (error: unknown): void => {
       send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
@@ -142,5 +144,4 @@ if (!process.send) {
         break;
     }
   });
-  process.on('disconnect', () => process.exit(0));
 }
