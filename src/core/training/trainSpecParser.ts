@@ -64,7 +64,8 @@ export function parseTrainSpec(text: string, specPath: string, overrides?: SpecO
       doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, field: '', ...position(e.pos[0]) })),
     );
   }
-  const parsedValue: unknown = doc.toJS();
+  // `layers: [64, 32]` is short for `[{ units: 64 }, { units: 32 }]`; expanded before overrides so a search can vary `model.layers.0.units`.
+  const parsedValue: unknown = expandLayerShorthand(doc.toJS());
   const value: unknown = overrides && parsedValue !== null && typeof parsedValue === 'object' ? applySpecOverrides(parsedValue as Record<string, unknown>, overrides) : parsedValue;
   if (value === null || value === undefined) {
     throw new SpecError(specPath, [{ message: 'the spec is empty: it needs at least `dataset` and `target`', field: '', line: 1, column: 1 }]);
@@ -77,12 +78,66 @@ export function parseTrainSpec(text: string, specPath: string, overrides?: SpecO
   if (!validate(value)) {
     throw new SpecError(specPath, describeSchemaErrors(validate.errors ?? [], doc, position));
   }
-  const spec = normalize(value as RawSpec, specPath);
-  const sum = spec.split.train + spec.split.validation + spec.split.test;
-  if (Math.abs(sum - 1) > 1e-9) {
-    throw new SpecError(specPath, [{ message: `split fractions add up to ${+sum.toFixed(6)}, not 1`, field: 'split', ...locate(['split']) }]);
-  }
+  const raw = value as RawSpec;
+  const split = resolveSplit(raw.split);
+  if (typeof split === 'string') throw new SpecError(specPath, [{ message: split, field: 'split', ...locate(['split']) }]);
+  const spec = settleEarlyStopping(raw, normalize(raw, split, specPath));
+  if (typeof spec === 'string') throw new SpecError(specPath, [{ message: spec, field: 'early_stopping.monitor', ...locate(['early_stopping', 'monitor']) }]);
   return { spec, text, locate };
+}
+
+const SPLIT_DEFAULTS = { train: 0.7, validation: 0.15, test: 0.15 } as const;
+type SplitFractions = { train: number; validation: number; test: number };
+
+/**
+ * The three fractions. Unwritten ones share what the written ones leave, in the defaults'
+ * proportions (`{ train: 0.8, test: 0.2 }` means no validation rows, not a default 0.15 that
+ * breaks the sum); with none written, the defaults. A message says why they cannot add up to 1.
+ */
+export function resolveSplit(split: RawSpec['split']): SplitFractions | string {
+  const keys = ['train', 'validation', 'test'] as const;
+  const written = keys.filter((k) => split?.[k] !== undefined);
+  const given = written.reduce((sum, k) => sum + (split?.[k] ?? 0), 0);
+  const missing = keys.filter((k) => !written.includes(k));
+  const shown = (k: (typeof keys)[number]): string => `${k} ${+(split?.[k] ?? 0).toFixed(6)}`;
+  if (missing.length === 0) {
+    if (Math.abs(given - 1) <= 1e-9) return { train: split!.train!, validation: split!.validation!, test: split!.test! };
+    return `split fractions add up to ${+given.toFixed(6)}, not 1 (${keys.map(shown).join(' + ')})`;
+  }
+  if (written.length === 0) return { ...SPLIT_DEFAULTS };
+  const left = 1 - given;
+  if (left < -1e-9) {
+    return `split fractions add up to ${+given.toFixed(6)} before ${missing.join(' and ')} (${written.map(shown).join(' + ')}): they must add up to 1, and ${missing.join(' and ')} ${missing.length === 1 ? 'gets' : 'get'} what is left`;
+  }
+  const weight = missing.reduce((sum, k) => sum + SPLIT_DEFAULTS[k], 0);
+  const out: SplitFractions = { train: 0, validation: 0, test: 0 };
+  // rounded: 1 - 0.7 - 0.1 is 0.20000000000000007, and the fractions are recorded as params
+  for (const k of keys) out[k] = written.includes(k) ? split![k]! : Number((Math.max(0, left) * (SPLIT_DEFAULTS[k] / weight)).toFixed(12));
+  if (out.train <= 0) return `split.train must be more than 0: ${written.map(shown).join(' + ')} leaves nothing to train on`;
+  return out;
+}
+
+/**
+ * With no validation rows, early stopping cannot watch a validation metric: the default monitor
+ * becomes the training one (and the run's params record that, not `val_loss`); a validation
+ * monitor the spec names is an error that says what to write instead.
+ */
+function settleEarlyStopping(raw: RawSpec, spec: TrainSpec): TrainSpec | string {
+  if (spec.earlyStopping === false || spec.split.validation > 0 || !spec.earlyStopping.monitor.startsWith('val_')) return spec;
+  const training = spec.earlyStopping.monitor.replace(/^val_/, '') as MonitoredMetric;
+  const written = raw.early_stopping !== false && raw.early_stopping?.monitor !== undefined;
+  if (!written) return { ...spec, earlyStopping: { ...spec.earlyStopping, monitor: training } };
+  return `early_stopping.monitor is ${spec.earlyStopping.monitor}, but split.validation is 0: there are no validation rows to watch. Give the split a validation fraction (e.g. validation: 0.15), watch the training metric (monitor: ${training}), or turn it off (early_stopping: false)`;
+}
+
+/** `model.layers: [64, 32]` → `[{ units: 64 }, { units: 32 }]`; anything else is left for the schema to judge. */
+function expandLayerShorthand(value: unknown): unknown {
+  if (value === null || typeof value !== 'object') return value;
+  const model = (value as { model?: unknown }).model;
+  if (model === null || typeof model !== 'object') return value;
+  const layers = (model as { layers?: unknown }).layers;
+  if (!Array.isArray(layers) || !layers.some((l) => typeof l === 'number')) return value;
+  return { ...value, model: { ...model, layers: layers.map((l: unknown) => (typeof l === 'number' && Number.isInteger(l) && l >= 1 ? { units: l } : l)) } };
 }
 
 function nodeAt(doc: Document, path: readonly (string | number)[]): Node | undefined {
@@ -138,6 +193,8 @@ export function describeSchemaErrors(errors: readonly ErrorObject[], doc: Docume
       message = `${label} ${description ? `is not valid: ${description}` : 'does not match any allowed form'}`;
     } else if (rest.some((e) => e.keyword === 'not')) {
       message = `${label} ${notMessage(field)}`;
+    } else if (/^model\.layers\[\d+\]$/.test(field) && rest.some((e) => e.keyword === 'type')) {
+      message = `${label} must be the number of units (e.g. 64) or an object such as { units: 64, activation: relu } (found ${JSON.stringify(valueOf(node))})`;
     } else if (constants.length > 0) {
       message = `${label} must be one of: ${[...new Set(constants.map((c) => JSON.stringify(c)))].join(', ')} (found ${JSON.stringify(valueOf(node))})`;
     } else {
@@ -202,7 +259,7 @@ function datasetOf(dataset: RawSpec['dataset'], specPath: string): Pick<TrainSpe
 }
 
 /** Fills defaults (the same ones the schema documents) and resolves the dataset path. */
-function normalize(raw: RawSpec, specPath: string): TrainSpec {
+function normalize(raw: RawSpec, split: SplitFractions, specPath: string): TrainSpec {
   const seed = raw.seed ?? 42;
   const features: FeatureSelection =
     raw.features === undefined || raw.features === 'all'
@@ -238,9 +295,7 @@ function normalize(raw: RawSpec, specPath: string): TrainSpec {
       oneHot: { handleUnknown: raw.preprocessing?.one_hot?.handle_unknown ?? 'ignore', maxCategories: raw.preprocessing?.one_hot?.max_categories ?? 100 },
     },
     split: {
-      train: raw.split?.train ?? 0.7,
-      validation: raw.split?.validation ?? 0.15,
-      test: raw.split?.test ?? 0.15,
+      ...split,
       seed: raw.split?.seed ?? seed,
       stratified: raw.split?.stratified ?? true,
     },

@@ -77,6 +77,57 @@ describe('training specs', () => {
     assert.equal(split[0]?.line, 4);
   });
 
+  test('a split that leaves out a fraction gives it what is left: {train: 0.8, test: 0.2} has no validation rows', () => {
+    const parse = (split: string): { train: number; validation: number; test: number } => {
+      const { train, validation, test } = parseTrainSpec(`dataset: d.csv\ntarget: y\nsplit: ${split}\n`, '/w/m.train.yaml').spec.split;
+      return { train, validation, test };
+    };
+    assert.deepEqual(parse('{train: 0.8, test: 0.2}'), { train: 0.8, validation: 0, test: 0.2 });
+    assert.deepEqual(parse('{train: 0.7, validation: 0.1}'), { train: 0.7, validation: 0.1, test: 0.2 });
+    const onlyTrain = parse('{train: 0.8}');
+    assert.equal(onlyTrain.validation.toFixed(6), '0.100000', 'the two left share the rest as the defaults do (evenly)');
+    assert.equal(onlyTrain.test.toFixed(6), '0.100000');
+    assert.deepEqual(parse('{seed: 3}'), { train: 0.7, validation: 0.15, test: 0.15 });
+  });
+
+  test('split fractions that cannot add up to 1 say which ones were written and what was left for the rest', () => {
+    const over = issues('dataset: d.csv\ntarget: y\nsplit: {train: 0.9, test: 0.3}\n')[0]?.message ?? '';
+    assert.match(over, /add up to 1\.2 before validation \(train 0\.9 \+ test 0\.3\)/);
+    assert.doesNotMatch(over, /1\.35/, 'no default silently added in');
+    const all = issues('dataset: d.csv\ntarget: y\nsplit: {train: 0.8, validation: 0.15, test: 0.2}\n')[0]?.message ?? '';
+    assert.match(all, /add up to 1\.15, not 1 \(train 0\.8 \+ validation 0\.15 \+ test 0\.2\)/);
+  });
+
+  test('hidden layers can be written as their widths: layers: [64, 32]', () => {
+    const { spec } = parseTrainSpec('dataset: d.csv\ntarget: y\nmodel:\n  type: mlp\n  layers: [64, 32]\n', '/w/m.train.yaml');
+    assert.deepEqual(spec.model.layers, [
+      { units: 64, activation: 'relu', dropout: 0 },
+      { units: 32, activation: 'relu', dropout: 0 },
+    ]);
+    const tuned = parseTrainSpec('dataset: d.csv\ntarget: y\nmodel:\n  type: mlp\n  layers: [64, 32]\n', '/w/m.train.yaml', { 'model.layers.0.units': 8 }).spec;
+    assert.equal(tuned.model.layers[0]?.units, 8, 'a search can vary the width of a shorthand layer');
+    const mixed = parseTrainSpec('dataset: d.csv\ntarget: y\nmodel:\n  type: mlp\n  layers: [64, {units: 8, activation: tanh}]\n', '/w/m.train.yaml').spec;
+    assert.equal(mixed.model.layers[1]?.activation, 'tanh');
+    const wrong = issues('dataset: d.csv\ntarget: y\nmodel:\n  type: mlp\n  layers: [wide]\n')[0];
+    assert.equal(wrong?.field, 'model.layers[0]');
+    assert.match(wrong?.message ?? '', /must be the number of units \(e\.g\. 64\) or an object such as \{ units: 64, activation: relu \} \(found "wide"\)/);
+    assert.match(issues('dataset: d.csv\ntarget: y\nmodel:\n  type: mlp\n  layers: [0]\n')[0]?.message ?? '', /`model\.layers\[0\]` must be >= 1/);
+  });
+
+  test('with no validation rows, early stopping watches the training loss and says so; a validation monitor it was told to watch is an error', () => {
+    const { spec } = parseTrainSpec('dataset: d.csv\ntarget: y\nsplit: {train: 0.8, test: 0.2}\n', '/w/m.train.yaml');
+    assert.ok(spec.earlyStopping !== false && spec.earlyStopping.monitor === 'loss', 'the recorded monitor is the one used');
+    const told = issues('dataset: d.csv\ntarget: y\nsplit: {train: 0.8, test: 0.2}\nearly_stopping:\n  monitor: val_accuracy\n');
+    assert.equal(told.length, 1);
+    assert.equal(told[0]?.field, 'early_stopping.monitor');
+    assert.equal(told[0]?.line, 5);
+    assert.match(told[0]?.message ?? '', /monitor is val_accuracy, but split\.validation is 0.*monitor: accuracy.*early_stopping: false/);
+    const off = parseTrainSpec('dataset: d.csv\ntarget: y\nsplit: {train: 0.8, test: 0.2}\nearly_stopping: false\n', '/w/m.train.yaml').spec;
+    assert.equal(off.earlyStopping, false);
+    const withValidation = parseTrainSpec('dataset: d.csv\ntarget: y\n', '/w/m.train.yaml').spec;
+    assert.ok(withValidation.earlyStopping !== false && withValidation.earlyStopping.monitor === 'val_loss');
+  });
+
   test('YAML syntax errors carry their position; the thrown error names file and line', () => {
     assert.throws(
       () => parseTrainSpec('dataset: [a.csv\ntarget: y\n', '/work/specs/m.train.yaml'),
