@@ -2,12 +2,12 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
-import { readDatasetColumns } from './datasetColumns';
+import { readDatasetColumns, sampleColumn, type ColumnSample } from './datasetColumns';
 
 const DATASET_GLOB = '**/*.{csv,tsv,parquet}';
 const EXCLUDE_GLOB = '**/{node_modules,.mlops,.git}/**';
 
-interface Choice<T> extends vscode.QuickPickItem {
+export interface Choice<T> extends vscode.QuickPickItem {
   value: T;
 }
 
@@ -34,14 +34,12 @@ export async function createTrainSpec(datasetArg?: vscode.Uri): Promise<vscode.U
     { title: 'Create training spec (2/4): the column to predict', placeHolder: 'Target column', ignoreFocusOut: true },
   );
   if (!target) return undefined;
-  const task = await vscode.window.showQuickPick<Choice<'auto' | 'classification' | 'regression'>>(
-    [
-      { label: 'Decide from the data', description: 'classification for labels or few integer values, else regression', value: 'auto' },
-      { label: 'Classification', description: `predict a class of ${target.value}`, value: 'classification' },
-      { label: 'Regression', description: `predict the value of ${target.value}`, value: 'regression' },
-    ],
-    { title: 'Create training spec (3/4): task', ignoreFocusOut: true },
-  );
+  const sample = await sampleColumn(dataset.fsPath, target.value).catch(() => undefined);
+  const task = await vscode.window.showQuickPick<Choice<'auto' | 'classification' | 'regression'>>(taskChoices(target.value, sample), {
+    title: 'Create training spec (3/4): task',
+    placeHolder: sample ? describeSample(target.value, sample) : undefined,
+    ignoreFocusOut: true,
+  });
   if (!task) return undefined;
   const model = await vscode.window.showQuickPick<Choice<'mlp' | 'linear'>>(
     [
@@ -59,7 +57,11 @@ export async function createTrainSpec(datasetArg?: vscode.Uri): Promise<vscode.U
   let specPath = join(specDir, `${stem}.train.yaml`);
   for (let n = 2; existsSync(specPath); n++) specPath = join(specDir, `${stem}-${n}.train.yaml`);
   const linear = task.value === 'regression' ? 'linear_regression' : 'logistic_regression';
-  await writeFile(specPath, specText({ dataset: relative(specDir, dataset.fsPath).split(sep).join('/'), target: target.value, task: task.value, model: model.value === 'mlp' ? 'mlp' : linear, experiment: stem }), { flag: 'wx' });
+  await writeFile(
+    specPath,
+    specText({ dataset: relative(specDir, dataset.fsPath).split(sep).join('/'), target: target.value, task: task.value, model: model.value === 'mlp' ? 'mlp' : linear, experiment: stem, file: basename(specPath) }),
+    { flag: 'wx' },
+  );
   const uri = vscode.Uri.file(specPath);
   await vscode.window.showTextDocument(uri);
   return uri;
@@ -83,11 +85,32 @@ async function pickDataset(): Promise<vscode.Uri | undefined> {
   return chosen?.[0];
 }
 
-function specText(s: { dataset: string; target: string; task: 'auto' | 'classification' | 'regression'; model: string; experiment: string }): string {
+/** Text labels can only be classes: Regression is not offered for them. Numbers: the likelier task first. */
+export function taskChoices(target: string, sample: ColumnSample | undefined): Choice<'auto' | 'classification' | 'regression'>[] {
+  const auto: Choice<'auto'> = { label: 'Decide from the data', description: 'classification for labels or few integer values, else regression', value: 'auto' };
+  const classification: Choice<'classification'> = { label: 'Classification', description: `predict the class of ${target}`, value: 'classification' };
+  const regression: Choice<'regression'> = { label: 'Regression', description: `predict the value of ${target}`, value: 'regression' };
+  if (!sample) return [auto, classification, regression];
+  if (!sample.numeric) return [{ ...classification, description: `predict which of its ${sample.distinct}${sample.distinct >= SAMPLE_CAP ? '+' : ''} labels a row has` }];
+  const fewValues = sample.distinct <= 20;
+  return fewValues ? [classification, regression, auto] : [regression, classification, auto];
+}
+
+/** Distinct values counted at most up to this in the wizard's description. */
+const SAMPLE_CAP = 2000;
+
+function describeSample(target: string, sample: ColumnSample): string {
+  const examples = sample.examples.join(', ');
+  return sample.numeric
+    ? `${target} holds numbers (${sample.distinct} distinct in the first rows, e.g. ${examples})`
+    : `${target} holds text labels (e.g. ${examples}): a classification task`;
+}
+
+function specText(s: { dataset: string; target: string; task: 'auto' | 'classification' | 'regression'; model: string; experiment: string; file: string }): string {
   const quote = (v: string): string => (/^[\w./-]+$/.test(v) ? v : JSON.stringify(v));
   const lines = [
     `# Training spec created by MLOps Studio. Hover a field for its documentation;`,
-    `# train it with "MLOps: Train Model…" or \`npx mlops train ${basename(s.experiment)}.train.yaml\`.`,
+    `# train it with "MLOps: Train Model…" or \`npx mlops train ${s.file}\`.`,
     `experiment: ${quote(s.experiment)}`,
     `dataset: ${quote(s.dataset)}`,
     `target: ${quote(s.target)}`,
