@@ -98,8 +98,9 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
     for (const r of labelled) y[r] = (target as { values: Float64Array }).values[r] as number;
   }
 
-  const { train, validation, test } = splitRows(labelled, task === 'classification' && spec.split.stratified ? (r) => y[r] as number : undefined, spec);
-  if (train.length === 0) throw new DataError(`${table.file}: the training split is empty (${labelled.length} labelled rows)`, table.file);
+  const stratified = task === 'classification' && spec.split.stratified;
+  const { train, validation, test } = splitRows(labelled, stratified ? (r) => y[r] as number : undefined, spec);
+  checkSplitSizes(table, spec, { labelled: labelled.length, dropped: droppedRows, stratified, train: train.length, validation: validation.length, test: test.length });
   const preprocessing = fitPreprocessing(featureColumns, train, spec.preprocessing);
   const encode = (rows: Int32Array): EncodedSplit => ({
     x: transformColumns(preprocessing, featureColumns, rows),
@@ -169,6 +170,28 @@ export function inferTask(target: DataColumn): TaskKind {
     if (distinct.size > MAX_INFERRED_CLASSES) return 'regression';
   }
   return 'classification';
+}
+
+/**
+ * A split fraction that rounds to no rows at all is an error, not a quiet fallback: without test
+ * rows a run has no test metrics, without validation rows early stopping watches the training
+ * loss. A fraction of 0 asks for no rows and is fine.
+ */
+function checkSplitSizes(table: DataTable, spec: TrainSpec, sizes: { labelled: number; dropped: number; stratified: boolean; train: number; validation: number; test: number }): void {
+  const empty = sizes.train === 0 ? 'train' : sizes.test === 0 && spec.split.test > 0 ? 'test' : sizes.validation === 0 && spec.split.validation > 0 ? 'validation' : undefined;
+  if (!empty) return;
+  const fix =
+    empty === 'train'
+      ? 'add rows, or lower split.validation and split.test'
+      : empty === 'test'
+        ? 'add rows, or set split.test to 0 to train without test metrics'
+        : 'add rows, or set split.validation to 0 (early stopping then watches the training loss)';
+  const rows = `${sizes.labelled} labelled row${sizes.labelled === 1 ? '' : 's'}${sizes.dropped > 0 ? ` (${sizes.dropped} more dropped for a missing target)` : ''}`;
+  const fractions = `train ${spec.split.train} / validation ${spec.split.validation} / test ${spec.split.test}${sizes.stratified ? ', rounded per class (stratified)' : ''}`;
+  throw new DataError(
+    `${table.file}: the split leaves no ${empty} rows — ${rows} split ${fractions} gives train ${sizes.train}, validation ${sizes.validation}, test ${sizes.test}; ${fix}`,
+    table.file,
+  );
 }
 
 /** Shuffles with the split seed; stratified splits cut each class separately so proportions hold. */

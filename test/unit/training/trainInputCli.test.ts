@@ -61,4 +61,11 @@ describe('mlops train refuses bad training input with a short message naming whe
     const signature = JSON.parse(readFileSync(join(out.modelDir, 'signature.json'), 'utf8')) as { output: { classes: string[] } };
     assert.deepEqual(signature.output.classes, ['cat', 'dog']);
   });
+
+  test('a 2-row regression fails with the split sizes instead of finishing without test metrics', () => {
+    const r = train('tworows', 'dataset: two.csv\ntarget: y\nepochs: 1\n', { file: 'two.csv', bytes: 'x,y\n1,2.5\n2,3.5\n' });
+    assert.equal(r.status, 2, r.stderr);
+    assert.match(r.stderr, /^mlops: two\.csv: the split leaves no test rows — 2 labelled rows split train 0\.7 \/ validation 0\.15 \/ test 0\.15 gives train 2, validation 0, test 0; add rows/m);
+    assert.equal(r.stdout, '');
+  });
 });

@@ -43,3 +43,27 @@ describe('missing labels', () => {
     );
   });
 });
+
+describe('split sizes', () => {
+  const regression = (n: number): DataTable => parseCsv(['x,y', ...Array.from({ length: n }, (_, i) => `${i},${i * 1.5}`)].join('\n'), 'd', 'd.csv');
+
+  test('a split that leaves no test rows is an error saying how many rows there were and what the split gave', () => {
+    assert.throws(
+      () => prepare('target: y\n', regression(2)),
+      (e: unknown) =>
+        e instanceof DataError &&
+        e.message === 'd.csv: the split leaves no test rows — 2 labelled rows split train 0.7 / validation 0.15 / test 0.15 gives train 2, validation 0, test 0; add rows, or set split.test to 0 to train without test metrics',
+    );
+  });
+
+  test('a split that leaves no validation rows is an error; a fraction of 0 asks for none and trains', () => {
+    assert.throws(() => prepare('target: y\nsplit: {train: 0.8, validation: 0.05, test: 0.15}\n', regression(8)), /^DataError: d\.csv: the split leaves no validation rows — 8 labelled rows .* gives train 7, validation 0, test 1; add rows, or set split\.validation to 0/);
+    const data = prepare('target: y\nsplit: {train: 0.85, validation: 0, test: 0.15}\n', regression(8));
+    assert.deepEqual([data.train.count, data.validation.count, data.test.count], [7, 0, 1]);
+  });
+
+  test('a stratified split rounds per class, and the error says so', () => {
+    const table = parseCsv(['x,label', ...labelledRows(6)].join('\n'), 'd', 'd.csv');
+    assert.throws(() => prepare('target: label\n', table), /the split leaves no test rows — 6 labelled rows split train 0\.7 \/ validation 0\.15 \/ test 0\.15, rounded per class \(stratified\) gives train 6, validation 0, test 0/);
+  });
+});
