@@ -90,7 +90,10 @@ describe('lineage webview', () => {
     const version = await box(page, 'modelVersion:penguins/1');
     const endpoint = await box(page, 'endpoint:penguins-api');
     const monitor = await box(page, 'monitor:penguins-drift');
-    assert.ok(dataset.x < run.x && run.x < version.x && version.x < endpoint.x && endpoint.x < monitor.x, `left to right: ${[dataset, run, version, endpoint, monitor].map((b) => Math.round(b.x)).join(' < ')}`);
+    // along the flow: across a wide panel, down a tall one (whichever draws the graph larger)
+    const direction = await page.locator('[data-testid=graph-area]').getAttribute('data-direction');
+    const along = (b: Box): number => (direction === 'DOWN' ? b.y : b.x);
+    assert.ok(along(dataset) < along(run) && along(run) < along(version) && along(version) < along(endpoint) && along(endpoint) < along(monitor), `${direction}: ${[dataset, run, version, endpoint, monitor].map((b) => Math.round(along(b))).join(' < ')}`);
     const all = await Promise.all(GRAPH.nodes.map((n) => box(page, n.key)));
     for (let i = 0; i < all.length; i++) for (let j = i + 1; j < all.length; j++) assert.ok(!overlaps(all[i] as Box, all[j] as Box), `${GRAPH.nodes[i]?.key} and ${GRAPH.nodes[j]?.key} do not overlap`);
     const area = await page.locator('[data-testid=graph-area]').boundingBox();
@@ -244,5 +247,48 @@ describe('lineage webview', () => {
     await page.locator('.node.root').waitFor();
     assert.equal(await page.getByRole('alert').count(), 0);
     await page.close();
+  });
+
+  test('the graph fits the panel at a readable size: it flows across a wide panel and down a tall one, labels whole', async () => {
+    const chain: LineageGraphView = {
+      root: 'modelVersion:penguins-from-features/1',
+      truncated: false,
+      maxNodes: 500,
+      nodes: [
+        node('dataset', DIGEST, 'examples/features/penguin_measurements.csv', { detail: 'examples/features/penguin_measurements.csv' }),
+        node('featureSet', 'penguin_morphology', 'features penguin_morphology', { detail: 'materialized 2026-12-07 17:10' }),
+        node('run', RUN, 'run penguins-from-features', { detail: `finished · ${RUN.slice(0, 8)}` }),
+        node('modelVersion', 'penguins-from-features/1', 'penguins-from-features v1 @champion', { detail: 'models:/penguins-from-features/1' }),
+        node('endpoint', 'penguins-api', 'penguins-api (http://127.0.0.1:5001)'),
+        node('monitor', 'penguins-drift', 'monitor penguins-drift'),
+      ],
+      edges: [
+        { from: `dataset:${DIGEST}`, to: 'featureSet:penguin_morphology', relation: 'materialized' },
+        { from: 'featureSet:penguin_morphology', to: `run:${RUN}`, relation: 'trained' },
+        { from: `run:${RUN}`, to: 'modelVersion:penguins-from-features/1', relation: 'registered' },
+        { from: 'modelVersion:penguins-from-features/1', to: 'endpoint:penguins-api', relation: 'served' },
+        { from: 'endpoint:penguins-api', to: 'monitor:penguins-drift', relation: 'monitored' },
+      ],
+    };
+    for (const viewport of [{ width: 1000, height: 760 }, { width: 1600, height: 900 }, { width: 700, height: 1000 }]) {
+      const { panel } = await open(() => chain, { viewport });
+      const page = panel.page;
+      await page.locator('.node').first().waitFor();
+      const area = page.locator('[data-testid=graph-area]');
+      const zoom = Number(await area.getAttribute('data-zoom'));
+      const at = `${viewport.width}×${viewport.height} (${await area.getAttribute('data-direction')})`;
+      // 13px labels drawn at this scale: below 0.9 they turn into the tiny text people squint at
+      assert.ok(zoom >= 0.9, `drawn at ${Math.round(zoom * 100)}% in ${at}`);
+      const room = await area.boundingBox();
+      const drawn = await page.locator('g.nodes').boundingBox();
+      assert.ok(room && drawn);
+      assert.ok(drawn.width >= room.width * 0.45 || drawn.height >= room.height * 0.45, `the graph takes ${Math.round(drawn.width)}×${Math.round(drawn.height)} of ${Math.round(room.width)}×${Math.round(room.height)} in ${at}`);
+      assert.ok(drawn.x >= room.x && drawn.y >= room.y && drawn.x + drawn.width <= room.x + room.width && drawn.y + drawn.height <= room.y + room.height, `inside the panel in ${at}`);
+      const cut = await page.locator('.node-label, .node-detail').evaluateAll((els) => els.filter((el) => el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent));
+      assert.deepEqual(cut, [], `labels cut in ${at}`);
+      await page.screenshot({ path: `test-output/webview/lineage-${viewport.width}x${viewport.height}.png` });
+      assert.deepEqual(panel.problems, []);
+      await page.close();
+    }
   });
 });

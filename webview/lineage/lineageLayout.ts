@@ -5,9 +5,11 @@ import { KNOWN_KINDS } from './lineageKinds';
 
 /** Boxes grow with their label between these widths; a longer label is cut with an ellipsis. */
 export const MIN_NODE_WIDTH = 170;
-export const MAX_NODE_WIDTH = 320;
+export const MAX_NODE_WIDTH = 360;
+/** Flowing down, a layer is one row across the panel's width: boxes can take a long path whole. */
+export const MAX_NODE_WIDTH_DOWN = 480;
 /** icon, gaps and padding around the label inside a box */
-const NODE_CHROME = 46;
+const NODE_CHROME = 50;
 export const NODE_HEIGHT = 56;
 export const EDGE_LABEL_HEIGHT = 16;
 
@@ -33,8 +35,12 @@ export interface PlacedEdge {
   labelOnHighlight?: boolean;
 }
 
+/** Which way the edges flow: across a wide panel, down a tall or narrow one. */
+export type LayoutDirection = 'RIGHT' | 'DOWN';
+
 export interface GraphLayout {
-  /** nodes in reading order (left to right, then top to bottom): the Tab order */
+  direction: LayoutDirection;
+  /** nodes in reading order (along the flow, then across it): the Tab order */
   nodes: PlacedNode[];
   edges: PlacedEdge[];
   width: number;
@@ -72,19 +78,21 @@ const kindRank = (kind: string): number => KIND_ORDER.get(kind) ?? KNOWN_KINDS.l
 
 let elk: InstanceType<typeof ELK> | undefined;
 
-/** What the view measures in its own font: a node's label (bold) or an edge's relation (small). */
-export type MeasureText = (text: string, role: 'node' | 'edge') => number;
+/** What the view measures in its own font: a node's label (bold), its detail line (smaller) or an edge's relation (small). */
+export type MeasureText = (text: string, role: 'node' | 'detail' | 'edge') => number;
 
-export function nodeWidth(node: LineageNodeView, measure: MeasureText): number {
+/** Wide enough for the label and the detail line below it, within the bounds (a longer one ends in an ellipsis). */
+export function nodeWidth(node: LineageNodeView, measure: MeasureText, max = MAX_NODE_WIDTH): number {
   const label = `${node.label}${node.missing ? ' (deleted)' : ''}`;
-  return Math.round(Math.min(MAX_NODE_WIDTH, Math.max(MIN_NODE_WIDTH, measure(label, 'node') + NODE_CHROME)));
+  const wanted = Math.max(measure(label, 'node'), node.detail ? measure(node.detail, 'detail') : 0);
+  return Math.round(Math.min(max, Math.max(MIN_NODE_WIDTH, wanted + NODE_CHROME)));
 }
 
 /**
  * Lays the graph out left to right with ELK's layered algorithm. Sizes come from `measure`, so
  * ELK leaves room for every label as the panel will draw it.
  */
-export async function layoutLineage(graph: LineageGraphView, measure: MeasureText): Promise<GraphLayout> {
+export async function layoutLineage(graph: LineageGraphView, measure: MeasureText, direction: LayoutDirection = 'RIGHT'): Promise<GraphLayout> {
   elk ??= new ELK();
   const ordered = [...graph.nodes].sort((a, b) => kindRank(a.kind) - kindRank(b.kind) || a.label.localeCompare(b.label) || a.key.localeCompare(b.key));
   const byKey = new Map(ordered.map((n) => [n.key, n]));
@@ -93,9 +101,10 @@ export async function layoutLineage(graph: LineageGraphView, measure: MeasureTex
   const elkGraph: ElkNode = {
     id: '__root',
     // Without label layers the edges need the room between layers themselves.
-    layoutOptions: labelled ? LAYOUT_OPTIONS : { ...LAYOUT_OPTIONS, 'elk.layered.spacing.nodeNodeBetweenLayers': '48' },
+    // Flowing down, layers stack in the panel's scarcer dimension: keep just room for the relation label.
+    layoutOptions: { ...LAYOUT_OPTIONS, 'elk.direction': direction, ...(direction === 'DOWN' ? { 'elk.layered.spacing.nodeNodeBetweenLayers': '12' } : {}), ...(labelled ? {} : { 'elk.layered.spacing.nodeNodeBetweenLayers': '48' }) },
     // Boxes of one layer share their left edge (they differ in width), so a column reads as a column.
-    children: ordered.map((n) => ({ id: n.key, width: nodeWidth(n, measure), height: NODE_HEIGHT, layoutOptions: { 'elk.alignment': 'LEFT' } })),
+    children: ordered.map((n) => ({ id: n.key, width: nodeWidth(n, measure, direction === 'DOWN' ? MAX_NODE_WIDTH_DOWN : MAX_NODE_WIDTH), height: NODE_HEIGHT, layoutOptions: { 'elk.alignment': 'LEFT' } })),
     edges: edges.map((e, i): ElkExtendedEdge => ({
       id: `e${i}`,
       sources: [e.from],
@@ -105,7 +114,7 @@ export async function layoutLineage(graph: LineageGraphView, measure: MeasureTex
   };
   const laid = await elk.layout(elkGraph);
   const nodes = (laid.children ?? []).map((c): PlacedNode => ({ node: byKey.get(c.id) as LineageNodeView, x: c.x ?? 0, y: c.y ?? 0, width: c.width ?? MIN_NODE_WIDTH, height: c.height ?? NODE_HEIGHT }));
-  nodes.sort((a, b) => a.x - b.x || a.y - b.y);
+  nodes.sort(direction === 'RIGHT' ? (a, b) => a.x - b.x || a.y - b.y : (a, b) => a.y - b.y || a.x - b.x);
   const placedEdges = ((laid.edges ?? []) as ElkExtendedEdge[]).map((e, i): PlacedEdge => {
     const points = (e.sections ?? []).flatMap((s, j) => [...(j === 0 ? [s.startPoint] : []), ...(s.bendPoints ?? []), s.endPoint]);
     const edge = edges[i] as LineageEdgeView;
@@ -114,7 +123,7 @@ export async function layoutLineage(graph: LineageGraphView, measure: MeasureTex
     if (!edge.relation) return { edge, points };
     return { edge, points, label: onLongestRun(points, Math.ceil(measure(edge.relation, 'edge')) + 8), labelOnHighlight: true };
   });
-  return { nodes, edges: placedEdges, width: laid.width ?? 0, height: laid.height ?? 0 };
+  return { direction, nodes, edges: placedEdges, width: laid.width ?? 0, height: laid.height ?? 0 };
 }
 
 /** A label box centred on the longest horizontal stretch of a route (for labels the layout skipped). */

@@ -95,7 +95,7 @@ function renderGraph(model: LineageViewModel, layout: GraphLayout, graph: Lineag
   const hot = model.selected;
   const selected = hot ? layout.nodes.find((p) => p.node.key === hot)?.node : undefined;
   return html`
-    <div class="graph-area" data-testid="graph-area">
+    <div class="graph-area" data-testid="graph-area" data-direction=${layout.direction} data-zoom=${k.toFixed(3)}>
       <svg class="graph ${model.panning ? 'panning' : ''}" role="group" aria-label="Lineage graph: Tab moves through the nodes, Enter opens one, Shift+Enter shows its lineage"
         @wheel=${{ handleEvent: actions.wheel, passive: false }} @pointerdown=${actions.pointerDown}>
         <defs>

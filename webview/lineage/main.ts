@@ -3,7 +3,7 @@ import '@vscode-elements/elements/dist/vscode-toolbar-button/index.js';
 import { render } from 'lit';
 import type { LineageContract, LineageNodeRefView, LineageNodeView } from '../../src/protocol/lineage/lineageContract';
 import { startPanel } from '../shared/panelBootstrap';
-import { layoutLineage } from './lineageLayout';
+import { layoutLineage, MAX_LABELLED_EDGES, type GraphLayout, type LayoutDirection } from './lineageLayout';
 import { LINEAGE_STYLES } from './lineageStyles';
 import { renderLineage, type LineageViewActions, type LineageViewModel } from './lineageView';
 import { fitViewport, panIntoView, zoomAt, type Viewport } from './lineageViewport';
@@ -25,6 +25,8 @@ let model: LineageViewModel = { loading: true, viewport: { x: 0, y: 0, k: 1 }, c
 let autoFit = true;
 let clickTimer: ReturnType<typeof setTimeout> | undefined;
 let loadSeq = 0;
+/** the current graph laid out each way (DOWN only for graphs small enough to lay out twice) */
+let layouts: Partial<Record<LayoutDirection, GraphLayout>> = {};
 
 const message = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const refOf = (n: LineageNodeRefView): LineageNodeRefView => ({ kind: n.kind, id: n.id });
@@ -50,8 +52,9 @@ function measure(text: string, role: 'node' | 'edge'): number {
   canvas ??= document.createElement('canvas').getContext('2d');
   const body = getComputedStyle(document.body);
   const size = parseFloat(body.fontSize) || 13;
-  if (!canvas) return text.length * (role === 'node' ? size * 0.62 : 6.5);
-  canvas.font = role === 'node' ? `600 ${size}px ${body.fontFamily || 'sans-serif'}` : `11px ${body.fontFamily || 'sans-serif'}`;
+  if (!canvas) return text.length * (role === 'node' ? size * 0.62 : role === 'detail' ? size * 0.5 : 6.5);
+  const family = body.fontFamily || 'sans-serif';
+  canvas.font = role === 'node' ? `600 ${size}px ${family}` : role === 'detail' ? `${size * 0.85}px ${family}` : `11px ${family}`;
   return canvas.measureText(text).width;
 }
 
@@ -61,8 +64,12 @@ async function load(next?: LineageNodeRefView, options: { keepView?: boolean } =
   update({ loading: true, error: undefined, menu: undefined });
   try {
     const graph = await host.request('getGraph', next ? { root: next } : state.root ? { root: state.root } : {});
-    const layout = await layoutLineage(graph, measure);
+    // Both ways, so fitting can pick the one that suits the panel's shape; a large graph only
+    // flows right (its unlabelled edges get their labels placed on horizontal runs).
+    const [across, down] = await Promise.all([layoutLineage(graph, measure, 'RIGHT'), graph.edges.length <= MAX_LABELLED_EDGES ? layoutLineage(graph, measure, 'DOWN') : undefined]);
     if (seq !== loadSeq) return; // a newer load started meanwhile
+    layouts = { RIGHT: across, ...(down ? { DOWN: down } : {}) };
+    const layout = layouts[model.layout?.direction ?? 'RIGHT'] ?? across;
     const rootNode = graph.nodes.find((n) => n.key === graph.root);
     if (rootNode) save({ ...state, root: refOf(rootNode) });
     const selected = model.selected && graph.nodes.some((n) => n.key === model.selected) ? model.selected : undefined;
@@ -79,13 +86,31 @@ function save(next: LineageState): void {
   model = { ...model, canGoBack: (state.back?.length ?? 0) > 0 };
 }
 
+/**
+ * A chain of boxes flowing right in a wide, short panel, or down a tall one, shrinks its text
+ * until it cannot be read: fitting takes the direction that draws the graph larger, keeping left
+ * to right unless flowing down is clearly better.
+ */
+const DOWN_PREFERRED_BY = 1.15;
+
 function fit(): void {
   autoFit = true;
-  const layout = model.layout;
-  if (!layout) return;
+  if (!model.layout) return;
   // The legend sits over the bottom of the graph area: fit above it.
   const legend = root.querySelector<HTMLElement>('[data-testid=legend]')?.offsetHeight ?? 0;
-  update({ viewport: fitViewport(layout, viewSize(), { top: 12, right: 12, bottom: legend + 16, left: 12 }) });
+  const insets = { top: 12, right: 12, bottom: legend + 16, left: 12 };
+  const size = viewSize();
+  const across = layouts.RIGHT ?? model.layout;
+  let layout = across;
+  let viewport = fitViewport(across, size, insets);
+  if (layouts.DOWN) {
+    const down = fitViewport(layouts.DOWN, size, insets);
+    if (down.k > viewport.k * DOWN_PREFERRED_BY) {
+      layout = layouts.DOWN;
+      viewport = down;
+    }
+  }
+  update({ layout, viewport });
 }
 
 function setViewport(viewport: Viewport): void {
