@@ -43,9 +43,17 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
       deps.log.info(`${name}: study ${result.studyRunId} ${result.status.toLowerCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n${leaderboard(result)}`);
       const best = result.best;
       const headline = best?.value !== undefined ? `best ${result.objective.metric} ${best.value.toPrecision(4)} (trial ${best.number})` : 'no trial completed';
+      const pruned = result.trials.filter((t) => t.state === 'pruned').length;
+      const failed = result.trials.filter((t) => t.state === 'failed').length;
+      const counts = [pruned ? `${pruned} pruned` : undefined, failed ? `${failed} failed` : undefined].filter(Boolean).join(', ');
       void vscode.window
-        .showInformationMessage(`MLOps: tuning ${name} ${result.status === 'KILLED' ? 'stopped' : 'finished'} — ${headline}; ${result.trials.length} trials.`, 'Show Leaderboard')
-        .then((choice) => choice && deps.log.show(true));
+        .showInformationMessage(`MLOps: tuning ${name} ${result.status === 'KILLED' ? 'stopped' : 'finished'} — ${headline}; ${result.trials.length} trials${counts ? ` (${counts})` : ''}.`, 'Show Leaderboard', 'Show Logs')
+        .then((choice) => {
+          // The leaderboard is the Runs panel on the study's trials, best objective first.
+          if (choice === 'Show Leaderboard') return vscode.commands.executeCommand('mlops.showStudyLeaderboard', { runId: result.studyRunId });
+          if (choice === 'Show Logs') deps.log.show(true);
+          return undefined;
+        });
       return result;
     });
   } catch (error) {
