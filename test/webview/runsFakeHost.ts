@@ -209,3 +209,89 @@ export function fakeRunsHost(runs: Run[], init: Partial<RunsPanelInit> = {}, ste
     },
   };
 }
+
+export const SWEEP_CLASSES = ['Adelie', 'Chinstrap', 'Gentoo'];
+
+/**
+ * A hyperparameter study as the engine records it (core/training/tuningRunner.ts and
+ * trainingRunner.ts specParams): one study run (objective tag, `best.*` params, no metrics) and
+ * trials that share most spec params and differ in the tuned ones (learning rate, layers).
+ */
+export function syntheticSweep(trials = 24): Run[] {
+  const rand = mulberry(7);
+  const base = syntheticRuns({ runs: trials + 1 });
+  const lrs = ['0.0003', '0.001', '0.003', '0.01', '0.03'];
+  const layers = ['64:relu', '128:relu', '64:relu,32:relu', '128:relu,64:relu:dropout=0.2'];
+  const studyId = base[0]!.info.runId;
+  const sweep: Run[] = [];
+  sweep.push({ ...base[0]!, info: { ...base[0]!.info, runName: 'penguins-study', status: 'FINISHED' }, data: {
+    metrics: [],
+    params: [
+      { key: 'sampler', value: 'tpe' },
+      { key: 'trials', value: String(trials) },
+      { key: 'objective.metric', value: 'val_accuracy' },
+      { key: 'objective.direction', value: 'maximize' },
+      { key: 'timeout_seconds', value: 'none' },
+      { key: 'best.optimizer.learning_rate', value: '0.003' },
+      { key: 'best.model.layers', value: '"64:relu,32:relu"' },
+    ],
+    tags: [
+      { key: 'mlflow.runName', value: 'penguins-study' },
+      { key: 'mlops.kind', value: 'study' },
+      { key: 'mlops.tune.objective', value: 'maximize val_accuracy' },
+    ],
+  } });
+  for (let i = 1; i <= trials; i++) {
+    const run = base[i]!;
+    const lr = lrs[i % lrs.length]!;
+    const layer = layers[Math.floor(i / lrs.length) % layers.length]!;
+    const acc = 0.8 + 0.18 * rand();
+    const runName = `penguins-study-trial-${i - 1}`;
+    const summary = (key: string, value: number, count = 30): MetricSummary => ({ key, value, min: Math.min(value, 0.1), max: Math.max(value, 2), step: count - 1, timestamp: run.info.startTime + 30_000, count });
+    const metrics: MetricSummary[] = [
+      summary('accuracy', acc + 0.01),
+      summary('loss', 1 - acc),
+      summary('val_accuracy', acc),
+      summary('val_loss', 1.05 - acc),
+      summary('test_accuracy', acc - 0.01, 1),
+      summary('test_f1_macro', acc - 0.02, 1),
+      summary('test_log_loss', 0.005190 + (1 - acc) / 10, 1),
+      summary('test_roc_auc', 0.99, 1),
+    ];
+    for (const c of SWEEP_CLASSES) metrics.push(summary(`test_recall_${c}`, acc, 1), summary(`test_precision_${c}`, acc, 1));
+    // 31 Adelie, 14 Chinstrap, 24 Gentoo in the test split, a few mistaken for their neighbour.
+    const support = [31, 14, 24];
+    SWEEP_CLASSES.forEach((actual, a) => SWEEP_CLASSES.forEach((predicted, p) => {
+      const wrong = a === p ? 0 : p === (a + 1) % 3 ? Math.round((1 - acc) * support[a]!) : 0;
+      const count = a === p ? support[a]! - Math.round((1 - acc) * support[a]!) : wrong;
+      metrics.push(summary(`test_confusion_${actual}_${predicted}`, count, 1));
+    }));
+    metrics.sort((x, y) => x.key.localeCompare(y.key));
+    sweep.push({ ...run, info: { ...run.info, runName, parentRunId: studyId }, data: {
+      metrics,
+      params: [
+        { key: 'dataset', value: 'data/penguins.csv' },
+        { key: 'target', value: 'species' },
+        { key: 'model.type', value: 'mlp' },
+        { key: 'optimizer.name', value: 'adam' },
+        { key: 'optimizer.learning_rate', value: lr },
+        { key: 'epochs', value: '30' },
+        { key: 'batch_size', value: '32' },
+        { key: 'early_stopping', value: 'val_loss patience 5 min_delta 0' },
+        { key: 'class_weights', value: 'none' },
+        { key: 'model.layers', value: layer },
+        { key: 'model.hidden_layers', value: String(layer.split(',').length) },
+        { key: 'classes', value: SWEEP_CLASSES.join(',') },
+      ],
+      tags: [
+        { key: 'mlflow.runName', value: runName },
+        { key: 'mlflow.parentRunId', value: studyId },
+        { key: 'mlops.kind', value: 'train' },
+        { key: 'mlops.tune.study', value: studyId },
+        { key: 'mlops.tune.trial', value: String(i - 1) },
+        { key: 'mlops.tune.objective', value: 'maximize val_accuracy' },
+      ],
+    } });
+  }
+  return sweep;
+}

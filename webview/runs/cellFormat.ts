@@ -38,7 +38,8 @@ export function columnLabel(column: Pick<ColumnInfo, 'kind' | 'key'>): string {
 
 export function defaultWidth(column: Pick<ColumnInfo, 'kind' | 'key'>): number {
   if (column.kind === 'attribute') {
-    return { run_name: 180, status: 90, start_time: 165, duration: 100, user_id: 90, run_id: 110, starred: 40, note: 180 }[column.key] ?? 120;
+    return { run_name: 220, status: 90, start_time: 165, duration: 100, user_id: 90, run_id: 110, starred: 40, note: 180 }[column.key] ?? 120;
   }
-  return Math.max(90, Math.min(200, 16 + column.key.length * 7));
+  // Headers are bold (~8 px a character at the UI font size): `test_accuracy` fits whole.
+  return Math.max(90, Math.min(220, 20 + column.key.length * 8));
 }

@@ -11,6 +11,7 @@ import type {
   MatrixResult,
   RunDetails,
   RunsContract,
+  RunsObjective,
   RunsFocus,
   RunsQuery,
   SeriesResult,
@@ -21,6 +22,7 @@ import { columnLabel, defaultWidth, formatCell } from './cellFormat';
 import { formatNumber } from '../shared/formatting';
 import { readChartTheme, runColor, setComparedRuns, withRunColors, type ChartTheme } from '../shared/chartTheme';
 import { loadBundlePart } from '../shared/lazyBundle';
+import { defaultParallelAxes, mainMetricKey } from './columnOrder';
 import { RowCache } from './rowCache';
 import { RUNS_CHARTS_GLOBAL, type RunsCharts } from './runsCharts';
 import { defaultMetricKeys, defaultState, MAX_CHART_RUNS, nextSort, reorderColumns, visibleColumns, type RunsTab, type RunsViewState } from './runsState';
@@ -30,12 +32,16 @@ import { VirtualGrid, type GridColumn, type GridRow } from './virtualGrid';
 /** Runs drawn when none are selected: the top of the table. */
 const DEFAULT_COMPARE_RUNS = 10;
 const MAX_SIDE_BY_SIDE = 50;
+/** The run-details drawer never gets narrower than this. */
+const MIN_DETAILS_WIDTH = 360;
 /** Points one curves chart receives at most: 100 runs get 200 points each, 10 runs a point per pixel. */
 const CHART_POINT_BUDGET = 20_000;
 
 export class RunsApp {
   state: RunsViewState;
   columns: ColumnInfo[] = [];
+  /** what the runs are tuned or trained for (host's answer), when they record it */
+  objective: RunsObjective | undefined;
   shown: ColumnInfo[] = [];
   total = 0;
   filterError: FilterError | undefined;
@@ -77,7 +83,7 @@ export class RunsApp {
         },
         sort: (id, additive) => this.sortBy(id, additive),
         resize: (id, width) => this.updateLayout({ ...this.state.layout, widths: { ...this.state.layout.widths, [id]: width } }),
-        reorder: (id, before) => this.updateLayout(reorderColumns(this.state.layout, this.columns, id, before)),
+        reorder: (id, before) => this.updateLayout(reorderColumns(this.state.layout, this.columns, id, before, this.objective)),
         toggleSelection: (i, range) => this.toggleRow(i, range),
         selectAll: () => void this.selectAll().catch((error: unknown) => this.fail(error)),
         open: (i) => this.openRow(i),
@@ -173,10 +179,11 @@ export class RunsApp {
       const result = await this.host.request('getColumns', { query: this.query() });
       if (generation !== this.queryGeneration) return;
       this.columns = result.columns;
+      this.objective = result.objective;
       this.total = result.total;
       this.filterError = result.filterError;
       this.error = undefined;
-      if (this.state.curves.keys.length === 0) this.state.curves.keys = defaultMetricKeys(this.columns, 4);
+      if (this.state.curves.keys.length === 0) this.state.curves.keys = defaultMetricKeys(this.columns, 4, this.objective);
       if (this.state.groupBy) {
         this.groups = await this.host.request('getGroups', { query: this.query(), groupBy: this.state.groupBy });
         if (generation !== this.queryGeneration) return;
@@ -206,13 +213,13 @@ export class RunsApp {
   }
 
   private applyColumns(): void {
-    this.shown = visibleColumns(this.columns, this.state.layout, this.state.onlyDiff);
+    this.shown = visibleColumns(this.columns, this.state.layout, this.state.onlyDiff, this.objective);
     const pinned = new Set(this.state.layout.pinned);
     const sortRank = new Map(this.state.sort.map((s, i) => [s.columnId, { rank: i + 1, descending: s.descending }]));
     const gridColumns: GridColumn[] = this.shown.map((c) => ({
       id: c.id,
       label: columnLabel(c),
-      kind: c.kind === 'attribute' ? '' : c.kind === 'metric' ? `metric (${this.state.aggregate})` : c.kind,
+      kind: c.kind === 'attribute' ? '' : c.kind === 'metric' ? `${c.key === this.objective?.metric ? `objective ${this.objective.direction === 'maximize' ? '↑' : '↓'}` : 'metric'} (${this.state.aggregate})` : c.kind,
       width: this.state.layout.widths[c.id] ?? defaultWidth(c),
       numeric: c.numeric,
       pinned: pinned.has(c.id),
@@ -429,6 +436,44 @@ export class RunsApp {
     this.renderAll();
   }
 
+  /**
+   * The drawer's width: the user's, else 40% of the panel (keys like `test_confusion_Adelie_Gentoo`
+   * and 5-digit numbers fit on one line from 480 px); the table keeps at least 280 px.
+   */
+  detailsWidth(): number {
+    const max = Math.max(MIN_DETAILS_WIDTH, window.innerWidth - 280);
+    return Math.round(Math.min(max, Math.max(MIN_DETAILS_WIDTH, this.state.detailsWidth ?? Math.min(760, Math.max(480, window.innerWidth * 0.4)))));
+  }
+
+  setDetailsWidth(width: number): void {
+    this.state.detailsWidth = Math.round(width);
+    this.state.detailsWidth = this.detailsWidth();
+    this.save();
+    this.renderAll();
+  }
+
+  /** Dragging the drawer's left edge: the width follows the pointer, saved when released. */
+  startDetailsResize(down: PointerEvent): void {
+    const handle = down.currentTarget as HTMLElement;
+    const drawer = handle.parentElement!;
+    const right = drawer.getBoundingClientRect().right;
+    handle.setPointerCapture(down.pointerId);
+    down.preventDefault();
+    const move = (e: PointerEvent): void => {
+      this.state.detailsWidth = right - e.clientX;
+      drawer.style.width = `${this.detailsWidth()}px`;
+    };
+    const up = (): void => {
+      handle.removeEventListener('pointermove', move);
+      handle.removeEventListener('pointerup', up);
+      handle.removeEventListener('pointercancel', up);
+      this.setDetailsWidth(this.detailsWidth());
+    };
+    handle.addEventListener('pointermove', move);
+    handle.addEventListener('pointerup', up);
+    handle.addEventListener('pointercancel', up);
+  }
+
   closeDetails(): void {
     this.details = undefined;
     this.preview = undefined;
@@ -506,10 +551,25 @@ export class RunsApp {
 
   parallelAxes(): string[] {
     if (this.state.parallelColumns && this.state.parallelColumns.length > 0) return this.state.parallelColumns;
-    const params = this.columns.filter((c) => c.kind === 'param' && c.varies).slice(0, 6).map((c) => c.id);
-    const metrics = (this.state.curves.keys.length > 0 ? this.state.curves.keys : defaultMetricKeys(this.columns, 3)).slice(0, 3).map((k) => `metrics.${k}`);
-    return [...params, ...metrics];
+    // Brushing restricts the table (and its columns): the chart keeps the axes it was brushed on.
+    if (this.state.restriction && this.parallelDefault) return this.parallelDefault;
+    if (this.groups) return this.parallelDefault ?? [];
+    this.parallelDefault = defaultParallelAxes(this.columns, this.objective, this.total);
+    return this.parallelDefault;
   }
+
+  private parallelDefault: string[] | undefined;
+
+  /** Lines take the colour of the objective (else the main metric) when it is an axis: worse → better. */
+  parallelColoring(axes: readonly string[]): { axis: number; higherIsBetter: boolean; metric: string } | undefined {
+    const metric = mainMetricKey(this.columns, this.objective);
+    const axis = metric === undefined ? -1 : axes.indexOf(`metrics.${metric}`);
+    if (axis < 0) return undefined;
+    const higherIsBetter = metric === this.objective?.metric ? this.objective.direction === 'maximize' : !/loss|rmse|mae|mse|error/i.test(metric!);
+    return { axis, higherIsBetter, metric: metric! };
+  }
+  /** runs the parallel chart leaves out: they have none of its params (a study's own run) */
+  parallelLeftOut = 0;
 
   // ---- rendering ----------------------------------------------------------------------------
 
@@ -681,16 +741,32 @@ export class RunsApp {
     const key = JSON.stringify([axes, base]);
     if (key === this.parallelKey) return;
     this.parallelKey = key;
-    const matrix: MatrixResult = await this.host.request('getMatrix', { query: { filter: base.filter, sort: base.sort, aggregate: base.aggregate }, columnIds: axes });
+    const all: MatrixResult = await this.host.request('getMatrix', { query: { filter: base.filter, sort: base.sort, aggregate: base.aggregate }, columnIds: axes });
+    if (this.state.tab !== 'parallel' || !element.isConnected) return;
+    const matrix = withParams(all, axes);
+    if (matrix.runIds.length !== all.runIds.length || this.parallelLeftOut > 0) {
+      this.parallelLeftOut = all.runIds.length - matrix.runIds.length;
+      this.renderAll();
+    }
+    const objective = this.objective && `metrics.${this.objective.metric}`;
     const labels = axes.map((id) => {
       const c = this.columns.find((x) => x.id === id);
-      return { columnId: id, label: c ? columnLabel(c) : id };
+      const label = c ? columnLabel(c) : id;
+      return { columnId: id, label: id === objective ? `${label} (objective, ${this.objective!.direction === 'maximize' ? 'max' : 'min'})` : label };
     });
     this.drew(element);
-    renderParallel(element, matrix, labels, withRunColors(this.theme), (runIds) => {
-      this.state.restriction = runIds ? { label: `${runIds.length} runs brushed in parallel coordinates`, runIds } : undefined;
-      void this.reloadKeepingParallel();
-    });
+    const coloring = this.parallelColoring(axes);
+    renderParallel(
+      element,
+      matrix,
+      labels,
+      withRunColors(this.theme),
+      (runIds) => {
+        this.state.restriction = runIds ? { label: `${runIds.length} runs brushed in parallel coordinates`, runIds } : undefined;
+        void this.reloadKeepingParallel();
+      },
+      coloring,
+    );
   }
 
   private async reloadKeepingParallel(): Promise<void> {
@@ -702,9 +778,9 @@ export class RunsApp {
   /** The scatter's axes: the user's choice, else the first varying param against the main metric. */
   scatterAxes(): { x: string | undefined; y: string | undefined } {
     const metrics = this.columns.filter((c) => c.kind === 'metric');
-    const main = defaultMetricKeys(this.columns, 1)[0];
+    const main = mainMetricKey(this.columns, this.objective);
     return {
-      x: this.state.scatter.x ?? this.columns.find((c) => c.kind === 'param' && c.varies)?.id ?? metrics[0]?.id,
+      x: this.state.scatter.x ?? this.columns.find((c) => c.kind === 'param' && c.valuesDiffer)?.id ?? metrics[0]?.id,
       y: this.state.scatter.y ?? (main === undefined ? undefined : `metrics.${main}`),
     };
   }
@@ -743,4 +819,16 @@ export class RunsApp {
     };
     this.renderAll();
   }
+}
+
+/**
+ * The runs that have at least one of the params on the axes: a study's own run, or a run of
+ * another script, has none of them and would only draw a flat line through "—" on every axis.
+ */
+function withParams(matrix: MatrixResult, axes: readonly string[]): MatrixResult {
+  const params = axes.flatMap((id, j) => (id.startsWith('params.') ? [j] : []));
+  if (params.length === 0) return matrix;
+  const keep = matrix.rows.flatMap((row, i) => (params.some((j) => row[j] !== null) ? [i] : []));
+  if (keep.length === matrix.rows.length) return matrix;
+  return { ...matrix, runIds: keep.map((i) => matrix.runIds[i]!), runNames: keep.map((i) => matrix.runNames[i]!), rows: keep.map((i) => matrix.rows[i]!) };
 }

@@ -1,5 +1,6 @@
 /** What the Runs view remembers (vscode.setState) and the column-layout rules. Pure. */
-import { DEFAULT_RUNS_QUERY, type ColumnInfo, type ColumnLayout, type MetricAggregate, type SortKey } from '../../src/protocol/runs/runsContract';
+import { DEFAULT_RUNS_QUERY, type ColumnInfo, type ColumnLayout, type MetricAggregate, type RunsObjective, type SortKey } from '../../src/protocol/runs/runsContract';
+import { defaultColumnOrder, isConfusionMetric, isPerClassMetric } from './columnOrder';
 import type { XAxisMode } from './curveSeries';
 
 /** Runs overlaid in one chart at most; a larger selection compares its first runs. */
@@ -33,6 +34,8 @@ export interface RunsViewState {
   parallelColumns?: string[];
   scatter: { x?: string; y?: string };
   detailsRunId?: string;
+  /** the run-details drawer's width in px, once the user dragged it */
+  detailsWidth?: number;
 }
 
 /** Hidden until asked for: long and rarely compared. */
@@ -53,11 +56,12 @@ export function defaultState(): RunsViewState {
 }
 
 /**
- * The columns to show, in display order: the user's order first, columns that appeared since
- * (a new metric) in the host's order after them; hidden ones and, with "only differences",
- * constant ones left out. The run name always stays: rows need a label.
+ * The columns to show, in display order: the user's order first, the others (all of them in a new
+ * table, a new metric later) in the default order (columnOrder.ts: objective, test metrics, params
+ * that differ, …); hidden ones and, with "only differences", constant ones left out. The run name
+ * always stays: rows need a label.
  */
-export function visibleColumns(columns: readonly ColumnInfo[], layout: ColumnLayout, onlyDiff: boolean): ColumnInfo[] {
+export function visibleColumns(columns: readonly ColumnInfo[], layout: ColumnLayout, onlyDiff: boolean, objective?: RunsObjective): ColumnInfo[] {
   const byId = new Map(columns.map((c) => [c.id, c]));
   const seen = new Set<string>();
   const ordered: ColumnInfo[] = [];
@@ -68,14 +72,14 @@ export function visibleColumns(columns: readonly ColumnInfo[], layout: ColumnLay
       seen.add(id);
     }
   }
-  for (const c of columns) if (!seen.has(c.id)) ordered.push(c);
+  for (const c of defaultColumnOrder(columns, objective)) if (!seen.has(c.id)) ordered.push(c);
   const hidden = new Set(layout.hidden);
   return ordered.filter((c) => c.id === 'attributes.run_name' || (!hidden.has(c.id) && (!onlyDiff || c.varies || c.kind === 'attribute')));
 }
 
 /** Moves `id` before `beforeId` in the full order (columns not yet in the order are added). */
-export function reorderColumns(layout: ColumnLayout, all: readonly ColumnInfo[], id: string, beforeId: string): ColumnLayout {
-  const order = visibleColumns(all, { ...layout, hidden: [] }, false).map((c) => c.id);
+export function reorderColumns(layout: ColumnLayout, all: readonly ColumnInfo[], id: string, beforeId: string, objective?: RunsObjective): ColumnLayout {
+  const order = visibleColumns(all, { ...layout, hidden: [] }, false, objective).map((c) => c.id);
   const from = order.indexOf(id);
   if (from < 0) return layout;
   order.splice(from, 1);
@@ -98,10 +102,15 @@ export function nextSort(sort: readonly SortKey[], columnId: string, additive: b
   return [{ columnId, descending: false }];
 }
 
-/** The metric keys worth charting first: the usual quality metrics, then the rest alphabetically. */
-export function defaultMetricKeys(columns: readonly ColumnInfo[], count: number): string[] {
+/**
+ * The metric keys worth charting first: the objective, the usual quality metrics, then the rest
+ * alphabetically; per-class and confusion counts last (one value per run, no curve to see).
+ */
+export function defaultMetricKeys(columns: readonly ColumnInfo[], count: number, objective?: RunsObjective): string[] {
   const keys = columns.filter((c) => c.kind === 'metric').map((c) => c.key);
   const rank = (k: string): number => {
+    if (k === objective?.metric) return -1;
+    if (isConfusionMetric(k) || isPerClassMetric(k)) return 30;
     const i = ['loss', 'val_loss', 'accuracy', 'val_accuracy', 'rmse', 'val_rmse'].indexOf(k);
     if (i >= 0) return i;
     return /loss|acc|rmse|auc|f1|r2/i.test(k) ? 10 : 20;

@@ -4,6 +4,8 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ArtifactPreview, ColumnInfo, FilterError, RunDetails } from '../../src/protocol/runs/runsContract';
 import { formatDuration } from '../shared/formatting';
 import { columnLabel, formatCell } from './cellFormat';
+import { metricRank } from './columnOrder';
+import { confusionFromMetrics, perClassFromMetrics, type ConfusionMatrix, type PerClassRow } from './confusionMatrix';
 import { formatNumber } from '../shared/formatting';
 import { runColor, readChartTheme } from '../shared/chartTheme';
 import type { RunsApp } from './runsApp';
@@ -192,7 +194,8 @@ function renderCurvesTab(app: RunsApp, state: RunsViewState): TemplateResult {
 function renderParallelTab(app: RunsApp): TemplateResult {
   const axes = app.parallelAxes();
   const candidates = app.columns.filter((c) => (c.kind === 'param' || c.kind === 'metric') && !axes.includes(c.id));
-  return html`<div class="tab-panel" role="tabpanel">
+  const coloring = app.parallelColoring(axes);
+  return html`<div class="tab-panel fill" role="tabpanel">
     <div class="chart-controls">
       <label class="inline">Add axis
         <select @change=${(e: Event) => { const v = (e.target as HTMLSelectElement).value; if (v) app.setParallelColumns([...axes, v]); }}>
@@ -201,7 +204,12 @@ function renderParallelTab(app: RunsApp): TemplateResult {
         </select>
       </label>
       ${axes.map((id) => html`<span class="chip">${id.replace(/^(params|metrics)\./, '')}<button aria-label="Remove axis ${id}" @click=${() => app.setParallelColumns(axes.filter((a) => a !== id))}>×</button></span>`)}
+      ${coloring
+        ? html`<span class="outcome-legend" data-testid="parallel-coloring" title="Each line is a run, coloured by its ${coloring.metric} (${coloring.higherIsBetter ? 'higher' : 'lower'} is better); the best runs are drawn on top">
+            colour: ${coloring.metric} <span class="hint">worse</span><span class="outcome-bar" aria-hidden="true"></span><span class="hint">better</span></span>`
+        : nothing}
       <span class="hint">Drag along an axis to brush a range: the table keeps only the runs inside every brushed range.</span>
+      ${app.parallelLeftOut > 0 ? html`<span class="hint" data-testid="parallel-left-out">${app.parallelLeftOut === 1 ? '1 run has' : `${app.parallelLeftOut} runs have`} none of these params (a study’s own run?) and ${app.parallelLeftOut === 1 ? 'is' : 'are'} not drawn.</span>` : nothing}
     </div>
     <div class="chart tall" data-chart="parallel" data-testid="parallel" role="img" aria-label="Parallel coordinates of params and metrics"></div>
   </div>`;
@@ -265,7 +273,28 @@ function renderSideBySide(app: RunsApp, state: RunsViewState): TemplateResult {
 export function renderDetails(app: RunsApp): TemplateResult {
   const d = app.details;
   if (!d) return html``;
-  return html`<aside class="details" aria-label="Run details" data-testid="details" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && app.closeDetails()}>
+  const confusion = confusionFromMetrics(d.metrics, d.params.find((p) => p.key === 'classes')?.value);
+  const perClass = confusion ? perClassFromMetrics(d.metrics, confusion) : undefined;
+  // Shown as tables of their own below: a matrix, and one row per class.
+  const metrics = d.metrics.filter((m) => !confusion?.keys.has(m.key) && !perClass?.keys.has(m.key)).sort((a, b) => metricRank(a.key, app.objective) - metricRank(b.key, app.objective));
+  return html`<aside class="details" aria-label="Run details" data-testid="details" style="width:${app.detailsWidth()}px" @keydown=${(e: KeyboardEvent) => e.key === 'Escape' && app.closeDetails()}>
+    <div
+      class="details-resize"
+      role="separator"
+      aria-orientation="vertical"
+      aria-label="Resize run details"
+      aria-valuenow=${app.detailsWidth()}
+      tabindex="0"
+      data-testid="details-resize"
+      @pointerdown=${(e: PointerEvent) => app.startDetailsResize(e)}
+      @keydown=${(e: KeyboardEvent) => {
+        if (e.key === 'ArrowLeft' || e.key === 'ArrowRight') {
+          e.preventDefault();
+          app.setDetailsWidth(app.detailsWidth() + (e.key === 'ArrowLeft' ? 40 : -40));
+        }
+      }}
+    ></div>
+    <div class="details-body">
     <header>
       <h1>${d.starred ? html`<span class="star">★</span> ` : nothing}${d.name}</h1>
       <button class="icon-button" title=${d.starred ? 'Unstar' : 'Star'} aria-label=${d.starred ? 'Unstar' : 'Star'} @click=${() => app.action(d.starred ? 'unstar' : 'star', [d.runId])}><span class="codicon codicon-${d.starred ? 'star-full' : 'star-empty'}"></span></button>
@@ -279,9 +308,17 @@ export function renderDetails(app: RunsApp): TemplateResult {
     <p class="subtle"><span class="status-${d.status}">${d.status.toLowerCase()}</span> · ${new Date(d.startTime).toLocaleString()} · ${formatDuration(d.endTime === null ? undefined : d.endTime - d.startTime)} · <code>${d.runId}</code></p>
     ${d.note ? html`<div class="note">${d.note}</div>` : nothing}
     <h2>Metrics</h2>
-    ${d.metrics.length === 0 ? html`<p class="hint">None logged.</p>` : html`<table class="kv"><thead><tr><th>key</th><th>last</th><th>min</th><th>max</th><th>steps</th></tr></thead><tbody>
-      ${d.metrics.map((m) => html`<tr><th>${m.key}</th><td class="num">${formatNumber(m.last)}</td><td class="num">${formatNumber(m.min)}</td><td class="num">${formatNumber(m.max)}</td><td class="num">${m.count}</td></tr>`)}
+    ${metrics.length === 0 ? html`<p class="hint">None logged.</p>` : html`<table class="kv metrics" data-testid="details-metrics">
+      <colgroup><col /><col class="num-col" /><col class="num-col" /><col class="num-col" /><col class="steps-col" /></colgroup>
+      <thead><tr><th scope="col">key</th><th scope="col" class="num">last</th><th scope="col" class="num">min</th><th scope="col" class="num">max</th><th scope="col" class="num">steps</th></tr></thead><tbody>
+      ${metrics.map((m) => {
+        // A value logged once (a test metric) has no range: its min and max would only repeat it.
+        const once = m.count <= 1;
+        return html`<tr><th scope="row" title=${m.key}>${m.key}</th>${cellText(formatNumber(m.last), String(m.last), 'num')}${once ? html`<td></td><td></td>` : html`${cellText(formatNumber(m.min), String(m.min), 'num')}${cellText(formatNumber(m.max), String(m.max), 'num')}`}${cellText(String(m.count), String(m.count), 'num')}</tr>`;
+      })}
     </tbody></table>`}
+    ${confusion ? renderConfusion(confusion) : nothing}
+    ${perClass && perClass.rows.length > 0 ? renderPerClass(perClass.rows) : nothing}
     <h2>Params</h2>
     ${kvTable(d.params)}
     <h2>Tags</h2>
@@ -301,12 +338,55 @@ export function renderDetails(app: RunsApp): TemplateResult {
       ${d.artifactsTruncated ? html`<p class="hint">Only the first 500 entries are listed.</p>` : nothing}
     </div>
     ${app.preview ? html`<div class="preview" data-testid="preview">${app.preview.error ? html`<span class="state-error">${app.preview.error}</span>` : app.preview.preview ? renderPreview(app.preview.preview) : html`<span class="hint">Loading ${app.preview.path}…</span>`}</div>` : nothing}
+    </div>
   </aside>`;
 }
 
 function kvTable(items: Array<{ key: string; value: string }>): TemplateResult {
   if (items.length === 0) return html`<p class="hint">None.</p>`;
-  return html`<table class="kv"><tbody>${items.map((p) => html`<tr><th>${p.key}</th><td>${p.value}</td></tr>`)}</tbody></table>`;
+  return html`<table class="kv pairs"><tbody>${items.map((p) => html`<tr><th scope="row" title=${p.key}>${p.key}</th>${cellText(p.value, p.value)}</tr>`)}</tbody></table>`;
+}
+
+/** One line, cut with an ellipsis when it does not fit; the whole text in the tooltip. */
+function cellText(text: string, full: string, className = ''): TemplateResult {
+  return html`<td class=${className} title=${full}>${text}</td>`;
+}
+
+function renderPerClass(rows: PerClassRow[]): TemplateResult {
+  const value = (v: number | undefined): TemplateResult => (v === undefined ? html`<td class="num missing">—</td>` : cellText(formatNumber(v), String(v), 'num'));
+  return html`<h2>Per class <span class="subtle">(test split)</span></h2>
+    <table class="kv metrics" data-testid="per-class">
+      <colgroup><col /><col class="num-col" /><col class="num-col" /><col class="num-col" /></colgroup>
+      <thead><tr><th scope="col">class</th><th scope="col" class="num">precision</th><th scope="col" class="num">recall</th><th scope="col" class="num">f1</th></tr></thead>
+      <tbody>${rows.map((r) => html`<tr><th scope="row" title=${r.label}>${r.label}</th>${value(r.precision)}${value(r.recall)}${value(r.f1)}</tr>`)}</tbody>
+    </table>`;
+}
+
+/** Actual classes down, predicted across; each row shaded by its share of the actual class (recall on the diagonal). */
+function renderConfusion(m: ConfusionMatrix): TemplateResult {
+  const caption = 'Confusion matrix on the test split: rows are the actual class, columns the predicted class';
+  return html`<h2>Confusion matrix <span class="subtle">(test split)</span></h2>
+    <div class="confusion-scroll" tabindex="0" role="group" aria-label="Confusion matrix">
+      <table class="confusion" data-testid="confusion-matrix">
+        <caption class="sr-only">${caption}</caption>
+        <thead>
+          <tr><td class="corner" title="rows: actual class; columns: predicted class"><span>actual ↓</span> <span>predicted →</span></td>${m.labels.map((l) => html`<th scope="col" title="predicted ${l}">${l}</th>`)}<th scope="col" class="total">total</th></tr>
+        </thead>
+        <tbody>
+          ${m.counts.map((row, a) => {
+            const total = row.reduce((x, y) => x + y, 0);
+            return html`<tr>
+              <th scope="row" title="actual ${m.labels[a]}">${m.labels[a]}</th>
+              ${row.map((count, p) => {
+                const share = total > 0 ? count / total : 0;
+                return html`<td class=${a === p ? 'hit' : count > 0 ? 'miss' : ''} style="--share: ${share.toFixed(3)}" title="actual ${m.labels[a]}, predicted ${m.labels[p]}: ${count} of ${total} (${(share * 100).toFixed(0)}%)">${count}</td>`;
+              })}
+              <td class="total">${total}</td>
+            </tr>`;
+          })}
+        </tbody>
+      </table>
+    </div>`;
 }
 
 function renderSignature(d: RunDetails): TemplateResult {

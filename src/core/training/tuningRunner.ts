@@ -175,6 +175,8 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
         extraTags: [
           { key: 'mlops.tune.study', value: studyRunId },
           { key: 'mlops.tune.trial', value: String(number) },
+          // on each trial too, so a table of trials alone (filtered, another experiment) knows what they optimize
+          { key: 'mlops.tune.objective', value: `${spec.objective.direction} ${spec.objective.metric}` },
         ],
         ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
         onProgress: (p) => {

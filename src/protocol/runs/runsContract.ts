@@ -26,8 +26,19 @@ export interface ColumnInfo {
   key: string;
   /** numeric columns sort and aggregate as numbers */
   numeric: boolean;
-  /** more than one distinct value among the runs of the query ("only differences") */
+  /** more than one distinct value among the runs of the query ("only differences"); a run without it counts as one */
   varies: boolean;
+  /** two runs that have it hold different values (runs without it left aside): what a sweep tuned */
+  valuesDiffer: boolean;
+  /** how many runs of the query have a value */
+  present: number;
+}
+
+/** The metric a study optimizes (its `mlops.tune.objective` tag) or a spec monitors (early stopping). */
+export interface RunsObjective {
+  metric: string;
+  direction: 'minimize' | 'maximize';
+  source: 'study' | 'spec';
 }
 
 export type CellValue = number | string | null;
@@ -66,6 +77,8 @@ export interface FilterError {
 export interface ColumnsResult {
   columns: ColumnInfo[];
   total: number;
+  /** what these runs are tuned or trained for, when a run records it: the table and charts lead with it */
+  objective?: RunsObjective;
   /** set when the filter did not parse; columns and total then describe the unfiltered runs */
   filterError?: FilterError;
   /** increases whenever the store changed */

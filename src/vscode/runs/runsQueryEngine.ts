@@ -8,13 +8,14 @@ import { FilterSyntaxError } from '../../core/tracking/searchFilter';
 import { TrackingError } from '../../core/tracking/trackingErrors';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { Run } from '../../core/tracking/trackingTypes';
-import { MAX_TABLE_RUNS, type ColumnInfo, type FilterError, type RunsQuery } from '../../protocol/runs/runsContract';
-import { discoverColumns, sortRuns } from './runsTableModel';
+import { MAX_TABLE_RUNS, type ColumnInfo, type FilterError, type RunsObjective, type RunsQuery } from '../../protocol/runs/runsContract';
+import { discoverTable, sortRuns } from './runsTableModel';
 
 export interface ResolvedQuery {
   /** filtered and sorted */
   runs: Run[];
   columns: ColumnInfo[];
+  objective?: RunsObjective;
   filterError?: FilterError;
   /** more runs matched than a panel holds */
   truncated: boolean;
@@ -59,8 +60,8 @@ export class RunsQueryEngine {
         const wanted = new Set(query.runIds);
         runs = runs.filter((r) => wanted.has(r.info.runId));
       }
-      const columns = discoverColumns(runs, query.aggregate);
-      return { runs: sortRuns(runs, query.sort, query.aggregate), columns, filterError: base.filterError, truncated: base.truncated };
+      const { columns, objective } = discoverTable(runs, query.aggregate);
+      return { runs: sortRuns(runs, query.sort, query.aggregate), columns, ...(objective ? { objective } : {}), filterError: base.filterError, truncated: base.truncated };
     });
   }
 

@@ -37,7 +37,7 @@ export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => 
   return {
     getColumns: async ({ query }) => {
       const resolved = await engine.resolve(query);
-      return { columns: resolved.columns, total: resolved.runs.length, filterError: resolved.filterError, revision: engine.revision };
+      return { columns: resolved.columns, total: resolved.runs.length, ...(resolved.objective ? { objective: resolved.objective } : {}), filterError: resolved.filterError, revision: engine.revision };
     },
     getRows: async ({ query, offset, limit }) => {
       const resolved = await engine.resolve(query);

@@ -12,8 +12,10 @@ import {
   type GroupAggregate,
   type GroupRow,
   type MetricAggregate,
+  type RunsObjective,
   type SortKey,
 } from '../../protocol/runs/runsContract';
+import { objectiveOf } from './runsObjective';
 
 
 const NUMERIC_ATTRIBUTES: ReadonlySet<AttributeKey> = new Set(['start_time', 'duration']);
@@ -154,12 +156,19 @@ class KeyTally {
   }
 }
 
+/** The columns of a set of runs, and the objective they record (see `discoverTable`). */
+export interface TableShape {
+  columns: ColumnInfo[];
+  objective?: RunsObjective;
+}
+
 /**
  * Every column the runs have (attributes first, then metrics, params and user tags, keys sorted)
  * and whether its value differs between runs, in one pass over the runs' entries: 10,000 runs ×
  * 200 keys is two million entries, so no per-cell lookups and no string building per entry.
+ * The objective comes from the same pass (a tag's or param's first value), at no extra cost.
  */
-export function discoverColumns(runs: readonly Run[], aggregate: MetricAggregate): ColumnInfo[] {
+export function discoverTable(runs: readonly Run[], aggregate: MetricAggregate): TableShape {
   const metrics = new KeyTally();
   const params = new KeyTally();
   const tags = new KeyTally();
@@ -178,20 +187,31 @@ export function discoverColumns(runs: readonly Run[], aggregate: MetricAggregate
   const now = Date.now();
   const columns: ColumnInfo[] = ATTRIBUTE_KEYS.map((key) => {
     const id = `attributes.${key}`;
-    return { id, kind: 'attribute', key, numeric: NUMERIC_ATTRIBUTES.has(key), varies: varies(runs, cellGetter(id, aggregate, now)) };
+    const differs = varies(runs, cellGetter(id, aggregate, now));
+    return { id, kind: 'attribute', key, numeric: NUMERIC_ATTRIBUTES.has(key), varies: differs, valuesDiffer: differs, present: runs.length };
   });
   const add = (kind: ColumnInfo['kind'], prefix: string, tally: KeyTally): void => {
     const stats = tally.stats;
     for (const key of [...stats.keys()].filter((k) => kind !== 'tag' || isUserTag(k)).sort((a, b) => a.localeCompare(b))) {
       const s = stats.get(key)!;
       // A key some runs lack differs between runs (missing vs present).
-      columns.push({ id: `${prefix}.${key}`, kind, key, numeric: kind === 'metric', varies: s.varies || (s.count < runs.length && runs.length > 1) });
+      columns.push({ id: `${prefix}.${key}`, kind, key, numeric: kind === 'metric', varies: s.varies || (s.count < runs.length && runs.length > 1), valuesDiffer: s.varies, present: s.count });
     }
   };
   add('metric', 'metrics', metrics);
   add('param', 'params', params);
   add('tag', 'tags', tags);
-  return columns;
+  const first = (tally: KeyTally, key: string): string | undefined => {
+    const value = tally.stats.get(key)?.first;
+    return typeof value === 'string' ? value : undefined;
+  };
+  const objective = objectiveOf(first(tags, 'mlops.tune.objective'), first(params, 'early_stopping'), (key) => metrics.stats.has(key));
+  return objective ? { columns, objective } : { columns };
+}
+
+/** Every column the runs have; see `discoverTable`. */
+export function discoverColumns(runs: readonly Run[], aggregate: MetricAggregate): ColumnInfo[] {
+  return discoverTable(runs, aggregate).columns;
 }
 
 function varies(runs: readonly Run[], getter: CellGetter): boolean {

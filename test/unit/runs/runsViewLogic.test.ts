@@ -9,7 +9,7 @@ const col = (id: string, varies = true): ColumnInfo => {
   const [prefix, key] = [id.slice(0, id.indexOf('.')), id.slice(id.indexOf('.') + 1)];
   const kinds: Record<string, ColumnInfo['kind']> = { attributes: 'attribute', params: 'param', metrics: 'metric', tags: 'tag' };
   const kind = kinds[prefix!]!;
-  return { id, kind, key: key!, numeric: kind === 'metric', varies };
+  return { id, kind, key: key!, numeric: kind === 'metric', varies, valuesDiffer: varies, present: 1 };
 };
 
 describe('runs view logic', () => {

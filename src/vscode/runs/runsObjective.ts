@@ -1,0 +1,20 @@
+/**
+ * What a set of runs is optimized for, read from what the engine records: a study's
+ * `mlops.tune.objective` tag ("maximize val_accuracy", also on its trials), else the metric a
+ * training spec's early stopping monitors (the `early_stopping` param, "val_loss patience 5 …").
+ */
+import type { RunsObjective } from '../../protocol/runs/runsContract';
+
+/** Metrics where smaller is better; anything else (accuracy, f1, auc, r2) is maximized. */
+const SMALLER_IS_BETTER = /loss|rmse|mae|mse|error/i;
+
+export function objectiveOf(studyTag: string | undefined, earlyStopping: string | undefined, hasMetric: (key: string) => boolean): RunsObjective | undefined {
+  const study = /^(minimize|maximize)\s+(\S.*)$/.exec(studyTag?.trim() ?? '');
+  if (study && hasMetric(study[2]!)) return { metric: study[2]!, direction: study[1] as RunsObjective['direction'], source: 'study' };
+  const monitored = /^(\S+)\s+patience\b/.exec(earlyStopping?.trim() ?? '');
+  if (monitored && hasMetric(monitored[1]!)) {
+    const metric = monitored[1]!;
+    return { metric, direction: SMALLER_IS_BETTER.test(metric) ? 'minimize' : 'maximize', source: 'spec' };
+  }
+  return undefined;
+}
