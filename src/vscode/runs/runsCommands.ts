@@ -59,7 +59,10 @@ export function registerRunsCommands(deps: RunsPanelDependencies, experimentsSel
       const nodes = selected && selected.length > 0 ? selected : node ? [node] : experimentsSelection();
       const runs = nodes.flatMap((n) => (n.kind === 'run' ? [n.run] : []));
       if (runs.length === 0) {
-        void vscode.window.showInformationMessage('Select two or more runs in the Experiments view (Ctrl/Cmd-click), then choose "Compare Runs".');
+        // Nothing selected (the palette, a keybinding): offer the recent runs to pick from.
+        const { pickRunsToCompare } = await import('./compareRunsPrompt');
+        const scope = await pickRunsToCompare(deps.storeService);
+        if (scope) await show(scope);
         return;
       }
       const experimentIds = [...new Set(runs.map((r) => r.info.experimentId))];
