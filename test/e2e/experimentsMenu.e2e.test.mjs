@@ -4,9 +4,10 @@
 // open the script run's captured output, unstar from the palette and reveal the artifact folder.
 // Every step is asserted on what the user sees (tree rows, menus, dialogs, editors).
 import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, treeRows, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 /**
  * Right-clicks `row` and returns the context-menu item whose label starts with `label`. A click
@@ -165,6 +166,81 @@ describe('the Experiments view’s run menu in VS Code', () => {
       // the folder is open on the run's files: the trained model is there
       await explorer.filter({ hasText: /^\s*model$/ }).first().waitFor({ timeout: 15_000 });
       await screenshot(page, 'experiments-menu-reveal');
+    });
+  });
+
+  test('a click opens a run in the Runs panel; a sweep’s trials are nested under its study, the best marked, and the study opens as its leaderboard', { timeout: 400_000 }, async () => {
+    const workspace = makeWorkspace('sweep');
+    // A short sweep of the auto-mpg regressor: 8 trials, the median pruner stops the hopeless ones.
+    writeFileSync(
+      join(workspace, 'sweep.tune.yaml'),
+      [
+        'name: mpg-sweep',
+        'train: auto-mpg.train.yaml',
+        'objective: { metric: val_rmse, direction: minimize }',
+        'sampler: random',
+        'trials: 8',
+        'parallel: 2',
+        'seed: 3',
+        'pruner: { type: median, warmup_epochs: 5, min_trials: 2 }',
+        'params:',
+        '  optimizer.learning_rate: { type: log_uniform, low: 0.0005, high: 0.05 }',
+        '  model.layers.0.units: { type: int, low: 4, high: 64, log: true }',
+        '',
+      ].join('\n'),
+    );
+    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
+    mlops(workspace, 'tune', join(workspace, 'sweep.tune.yaml'));
+    const runs = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs;
+    const studyRun = runs.find((r) => r.info.runName === 'mpg-sweep');
+    assert.ok(studyRun, `the study run exists: ${runs.map((r) => r.info.runName).join(', ')}`);
+    const bestId = studyRun.data.tags.find((t) => t.key === 'mlops.tune.best_run')?.value;
+    const best = runs.find((r) => r.info.runId === bestId);
+    assert.ok(best, 'the study recorded its best trial');
+    const trials = runs.filter((r) => r.info.parentRunId === studyRun.info.runId);
+    assert.equal(trials.length, 8);
+    const penguins = runs.find((r) => r.info.runName !== 'mpg-sweep' && r.info.parentRunId === null && r.data.tags.some((t) => t.key === 'mlops.spec' && t.value.endsWith('penguins.train.yaml')));
+
+    await withWorkbench(browser, workspace, 'sweep', async (page) => {
+      await openMlopsViews(page);
+      const rows = treeRows(mlopsView(page, 'Experiments'));
+      // The newest experiment is open: the study is one row with its objective, no trial beside it.
+      const study = rows.filter({ hasText: /^\s*mpg-sweep/ }).first();
+      await waitForText(study, /mpg-sweep\s*best val_rmse [\d.]+ · 8 trials/, 30_000);
+      assert.equal(await rows.filter({ hasText: /trial/ }).count(), 1, 'trials are not listed beside the study');
+      await study.locator('.monaco-tl-twistie').click();
+      const trialRows = rows.filter({ hasText: /^\s*trial \d/ });
+      await trialRows.nth(7).waitFor({ timeout: 15_000 });
+      const bestNumber = best.data.tags.find((t) => t.key === 'mlops.tune.trial')?.value;
+      await waitForText(rows.filter({ hasText: new RegExp(`^\\s*trial ${bestNumber}(?!\\d)`) }).first(), /best · val_rmse [\d.]+/);
+      const labels = (await trialRows.allInnerTexts()).map(normalizeSpace);
+      assert.equal(labels.filter((l) => /best ·/.test(l)).length, 1, `one best trial: ${labels.join(' | ')}`);
+      assert.ok(labels.every((l) => !/killed/i.test(l)), `a pruned trial says pruned: ${labels.join(' | ')}`);
+      const prunedCount = trials.filter((r) => r.data.tags.some((t) => t.key === 'mlops.tune.pruned')).length;
+      assert.equal(labels.filter((l) => /pruned/.test(l)).length, prunedCount, `pruned trials are marked: ${labels.join(' | ')}`);
+      await page.mouse.move(1000, 700); // no hover actions over the descriptions
+      await screenshot(page, 'experiments-sweep');
+
+      // A click on the study: the Runs panel lists its trials, best objective first.
+      await study.click();
+      const frame = webviewFrame(page);
+      await waitForText(frame.locator('[data-testid=run-count]'), /^8 runs$/, 45_000);
+      assert.equal(await frame.locator('[data-testid=filter]').inputValue(), `tags.mlflow.parentRunId = '${studyRun.info.runId}'`);
+      // the leaderboard: the best trial on top (the run name is in the pinned column)
+      await waitForText(frame.locator('[role=grid]').getByText(/^mpg-sweep-trial-\d+$/).first(), new RegExp(`^${best.info.runName}$`), 20_000);
+      await waitForText(frame.locator('[data-testid=details] h1'), /^mpg-sweep$/, 20_000);
+      await screenshot(page, 'experiments-sweep-leaderboard');
+
+      // A click on a run of another experiment: its experiment's Runs panel with the run's details open.
+      const penguinsExperiment = rows.filter({ hasText: /^\s*penguins\s*$/ }).first();
+      await penguinsExperiment.click();
+      const runRow = rows.filter({ hasText: new RegExp(`^\\s*${penguins.info.runName}`) }).first();
+      await runRow.waitFor({ timeout: 15_000 });
+      await runRow.click();
+      await page.locator('.tabs-container .tab').filter({ hasText: 'Runs: penguins' }).first().waitFor({ timeout: 30_000 });
+      await waitForText(webviewFrame(page).locator('[data-testid=details] h1'), new RegExp(`^${penguins.info.runName}$`), 45_000);
+      assert.match(normalizeSpace(await webviewFrame(page).locator('[data-testid=details-metrics]').innerText()), /test_accuracy/);
+      await screenshot(page, 'experiments-open-run');
     });
   });
 });
