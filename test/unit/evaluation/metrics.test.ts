@@ -68,6 +68,56 @@ describe('classification metrics', () => {
     close(rocAucOvr([0, 1, 1, 0], Float32Array.from([0.9, 0.1, 0.4, 0.6, 0.2, 0.8, 0.3, 0.7]), 2), 0.75);
   });
 
+  test('ROC-AUC matches counting every (positive, negative) pair of each class on the same rows and probabilities', () => {
+    // an independent, quadratic count of scikit-learn's definition, on scores with ties
+    const bruteForce = (y: readonly number[], p: Float64Array, k: number): number => {
+      let sum = 0;
+      for (let c = 0; c < k; c++) {
+        let good = 0;
+        let pairs = 0;
+        for (let i = 0; i < y.length; i++) {
+          if (y[i] !== c) continue;
+          for (let j = 0; j < y.length; j++) {
+            if (y[j] === c) continue;
+            pairs++;
+            const a = p[i * k + c]!;
+            const b = p[j * k + c]!;
+            good += a > b ? 1 : a === b ? 0.5 : 0;
+          }
+        }
+        sum += good / pairs;
+      }
+      return sum / k;
+    };
+    let seed = 7;
+    const random = (): number => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) / 2 ** 31);
+    for (let trial = 0; trial < 5; trial++) {
+      const rows = 40;
+      const y = Array.from({ length: rows }, (_, i) => i % 3);
+      const p = new Float64Array(rows * 3);
+      for (let r = 0; r < rows; r++) {
+        const raw = [0, 1, 2].map((c) => Math.round((random() + (c === y[r] ? 0.4 : 0)) * 10) / 10); // rounded: ties happen
+        const total = raw.reduce((a, b) => a + b, 0) || 1;
+        raw.forEach((v, c) => (p[r * 3 + c] = v / total));
+      }
+      close(rocAucOvr(y, p, 3), bruteForce(y, p, 3), 9);
+    }
+  });
+
+  test('a perfect ranking (ROC AUC 1) with a class that never wins the argmax: accuracy and F1 drop, AUC does not', () => {
+    // Chinstrap (class 1) rows carry the highest Chinstrap probability of all rows, yet Adelie's is
+    // higher still in those rows: ranked perfectly, never predicted (an under-confident minority class)
+    const y = [0, 0, 0, 0, 0, 0, 0, 1, 1, 1, 2, 2, 2, 2, 2, 2, 2];
+    const row = (c: number, i: number): number[] => (c === 0 ? [0.8, 0.1 + i * 0.001, 0.1] : c === 1 ? [0.55, 0.4 + i * 0.01, 0.05] : [0.05, 0.05 + i * 0.001, 0.9]);
+    const p = Float64Array.from(y.flatMap((c, i) => row(c, i)));
+    const r = classificationReport(y, p, 3);
+    assert.equal(r.rocAuc, 1);
+    close(r.accuracy, 14 / 17);
+    assert.equal(r.perClass[1]?.recall, 0);
+    // Adelie: 7 right of 10 predicted → F1 2·0.7·1/1.7; Chinstrap 0; Gentoo 1
+    close(r.f1Macro, (1.4 / 1.7 + 0 + 1) / 3);
+  });
+
   test('a class never predicted has precision 0, not NaN', () => {
     const r = classificationReport([0, 1], Float32Array.from([0.9, 0.1, 0.8, 0.2]), 2);
     assert.equal(r.perClass[1]?.precision, 0);
