@@ -206,4 +206,19 @@ describe('model review webview', () => {
     assert.equal(calls, 3);
     await page.close();
   });
+
+  test('ROC AUC 1 next to F1 macro 0.61: the card says why they disagree and names the class never predicted', async () => {
+    const evaluation = { test_accuracy: 0.8235, test_f1_macro: 0.614, test_roc_auc: 1, test_log_loss: 0.52, test_precision_macro: 0.56, test_recall_macro: 0.667, test_recall_Adelie: 1, test_recall_Chinstrap: 0, test_recall_Gentoo: 1, test_precision_Adelie: 0.7, test_precision_Chinstrap: 0, test_precision_Gentoo: 1, test_f1_Adelie: 0.824, test_f1_Chinstrap: 0, test_f1_Gentoo: 1 };
+    const panel = await openPanel('modelReview', { viewport: { width: 1200, height: 900 }, respond: () => state([card(1, { name: 'penguins-from-features', evaluation })]) });
+    const page = panel.page;
+    const note = page.getByTestId('auc-note');
+    await note.waitFor();
+    const text = await note.innerText();
+    assert.match(text, /roc_auc 1\S* next to f1_macro 0\.614/);
+    assert.match(text, /one-vs-rest per class.*same test rows/s);
+    assert.match(text, /Chinstrap is never predicted \(recall 0\)/);
+    await page.locator('section.card', { hasText: 'Evaluation (test split)' }).screenshot({ path: 'test-output/webview/model-card-auc-note.png' });
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+  });
 });

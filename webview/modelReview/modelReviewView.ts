@@ -2,6 +2,7 @@ import { html, nothing, type TemplateResult } from 'lit';
 import type { ComparisonView, ModelReviewState, PendingReviewView, VersionCardView, VersionFeedbackView, VersionFile } from '../../src/protocol/modelReview/modelReviewContract';
 import { formatCount, formatNumber, formatRelativeTime } from '../shared/formatting';
 import { CHART_TITLES, chartKinds } from './evaluationCharts';
+import { metricDisagreement } from './metricDisagreement';
 
 export interface ModelReviewViewModel {
   state?: ModelReviewState;
@@ -242,6 +243,24 @@ function feedbackComparison(versions: readonly VersionCardView[]): TemplateResul
   </section>`;
 }
 
+/** Says why ROC AUC and F1/accuracy disagree, when they do by much (they measure different things). */
+function disagreementNote(evaluation: Record<string, number | null>): TemplateResult | typeof nothing {
+  const d = metricDisagreement(evaluation);
+  if (!d) return nothing;
+  const classes = d.neverPredicted.join(', ');
+  return html`<p class="subtle metric-note" data-testid="auc-note" style="margin-top: 8px">
+    <span class="codicon codicon-info" aria-hidden="true"></span>
+    <strong>Why roc_auc ${metric(d.rocAuc)} next to f1_macro ${metric(d.f1Macro)}:</strong> ROC AUC (one-vs-rest per class, averaged, on the same test rows and
+    probabilities) asks whether each class's rows get a higher probability of that class than the other rows do: a ranking. Accuracy and F1 count only the
+    most probable class of each row.
+    ${d.neverPredicted.length > 0
+      ? html`<strong>${classes}</strong> ${d.neverPredicted.length === 1 ? 'is' : 'are'} never predicted (recall 0) although ranked well: another class's
+          probability is higher in those rows. The model separates the classes but its probabilities are off for ${d.neverPredicted.length === 1 ? 'this one' : 'these'};
+          more epochs or class weights usually close the gap.`
+      : 'Probabilities that rank well but sit on the wrong side of another class’s make the two disagree; more epochs or class weights usually close the gap.'}
+  </p>`;
+}
+
 function renderCard(state: ModelReviewState, model: ModelReviewViewModel, actions: ModelReviewActions): TemplateResult {
   const card = state.versions[0] as VersionCardView;
   const classes = perClassRows(card.evaluation);
@@ -294,6 +313,7 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
               <tbody>${classes.map((c) => html`<tr><th scope="row">${c.label}</th><td class="num">${metric(c.precision)}</td><td class="num">${metric(c.recall)}</td><td class="num">${metric(c.f1)}</td></tr>`)}</tbody>
             </table>`
           : nothing}
+        ${disagreementNote(card.evaluation)}
         ${training.length > 0 ? html`<p class="subtle" style="margin-top: 8px">Last epoch: ${training.map(([k, v]) => `${k} ${metric(v)}`).join(' · ')}</p>` : nothing}
       </section>
     </div>
