@@ -1,4 +1,6 @@
 import * as vscode from 'vscode';
+import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import { EXTENSION_ID, WALKTHROUGH_ID } from '../commands/workbenchCommands';
 import type { EndpointsService } from '../endpoints/endpointsService';
 import { openRegistry } from '../models/modelsTreeProvider';
 import { trackingOf, type StoreService } from '../store/storeService';
@@ -14,6 +16,13 @@ export const WALKTHROUGH_CONTEXT = {
   hasEndpoints: 'mlops.walkthrough.hasEndpoints',
 } as const;
 
+/** The walkthrough step each context key completes (ids in package.json's walkthrough). */
+const STEP_OF: Record<keyof typeof WALKTHROUGH_CONTEXT, string> = {
+  hasRuns: 'trainModel',
+  hasModels: 'registerModel',
+  hasEndpoints: 'serveModel',
+};
+
 type Progress = Record<keyof typeof WALKTHROUGH_CONTEXT, boolean>;
 
 /**
@@ -24,11 +33,25 @@ export function trackWalkthroughProgress(storeService: StoreService, endpoints: 
   const done: Progress = { hasRuns: false, hasModels: false, hasEndpoints: false };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checking = false;
+  // The registry reports its own changes (the store's change event is about tracking).
+  let registry: { watched: ModelRegistry; subscription: { dispose(): void } } | undefined;
+  const watchRegistry = (watched: ModelRegistry): void => {
+    if (registry?.watched === watched) return;
+    registry?.subscription.dispose();
+    registry = { watched, subscription: watched.onDidChange(() => soon()) };
+  };
 
   const set = (key: keyof Progress, value: boolean): void => {
     if (!value || done[key]) return;
     done[key] = true;
     void vscode.commands.executeCommand('setContext', WALKTHROUGH_CONTEXT[key], true);
+    // VS Code ignores an `onContext:` event whose key was already true when it registered the
+    // walkthrough (it records the event without ticking the step, and never looks again), and
+    // this extension often knows before that happens. Its own "mark step complete" command,
+    // the one behind the walkthrough's checkboxes, ticks the step whatever the order.
+    vscode.commands.executeCommand('welcome.markStepComplete', `${EXTENSION_ID}#${WALKTHROUGH_ID}#${STEP_OF[key]}`).then(undefined, (error: unknown) =>
+      log.debug(`walkthrough: could not mark ${STEP_OF[key]} done: ${error instanceof Error ? error.message : String(error)}`),
+    );
   };
 
   const check = async (): Promise<void> => {
@@ -40,7 +63,10 @@ export function trackWalkthroughProgress(storeService: StoreService, endpoints: 
       if (!done.hasRuns && tracking) set('hasRuns', (await tracking.stats()).runs > 0);
       if (!done.hasModels && access.state === 'open') {
         const opened = await openRegistry(storeService);
-        if ('registry' in opened) set('hasModels', opened.registry.listModels().length > 0);
+        if ('registry' in opened) {
+          watchRegistry(opened.registry);
+          set('hasModels', opened.registry.listModels().length > 0);
+        }
       }
       if (!done.hasEndpoints) set('hasEndpoints', endpoints.running().length > 0);
     } catch (error: unknown) {
@@ -61,6 +87,7 @@ export function trackWalkthroughProgress(storeService: StoreService, endpoints: 
   return {
     dispose: (): void => {
       if (timer) clearTimeout(timer);
+      registry?.subscription.dispose();
       for (const s of subscriptions) s.dispose();
     },
   };
