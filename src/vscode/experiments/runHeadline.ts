@@ -1,7 +1,8 @@
+import { FEEDBACK_METRICS } from '../../core/feedback/feedbackStore';
 import type { Run } from '../../core/tracking/trackingTypes';
 
-/** The metric shown beside a run: the first of these it has. */
-const KEY_METRICS = ['test_accuracy', 'val_accuracy', 'accuracy', 'test_rmse', 'val_rmse', 'rmse', 'test_r2', 'val_loss', 'loss'];
+/** The metric shown beside a run: the first of these it has (text evaluations: corpus BLEU, then ROUGE-L, then exact match). */
+const KEY_METRICS = ['test_accuracy', 'val_accuracy', 'accuracy', 'test_rmse', 'val_rmse', 'rmse', 'test_r2', 'val_loss', 'loss', 'bleu', 'rougeL_f', 'exact_match'];
 
 export interface HeadlineMetric {
   key: string;
@@ -14,7 +15,25 @@ export interface HeadlineMetric {
 export function headlineMetric(run: Run, preferred?: string): HeadlineMetric | undefined {
   const keys = preferred ? [preferred, ...KEY_METRICS] : KEY_METRICS;
   const metric = keys.map((k) => run.data.metrics.find((m) => m.key === k)).find((m) => m !== undefined);
-  return metric ? { key: metric.key, value: metric.value, text: formatMetricValue(metric.value) } : undefined;
+  const feedback = feedbackText(run);
+  if (!metric) {
+    // reviewed but not scored (feedback on a run without text metrics): the rating is the headline
+    const rating = run.data.metrics.find((m) => m.key === FEEDBACK_METRICS.meanRating);
+    return rating && feedback ? { key: 'feedback', value: rating.value, text: feedback } : undefined;
+  }
+  return { key: metric.key, value: metric.value, text: feedback ? `${formatMetricValue(metric.value)} · ${feedback}` : formatMetricValue(metric.value) };
+}
+
+/**
+ * "rated 3.8/5 · 12 reviewed": what reviewers said about a text evaluation's rows (the feedback
+ * panel logs these metrics onto its run), when anyone did.
+ */
+function feedbackText(run: Run): string | undefined {
+  const reviewed = run.data.metrics.find((m) => m.key === FEEDBACK_METRICS.count)?.value;
+  if (reviewed === undefined || !(reviewed > 0)) return undefined;
+  const mean = run.data.metrics.find((m) => m.key === FEEDBACK_METRICS.meanRating)?.value;
+  const rows = `${formatMetricValue(reviewed)} reviewed`;
+  return mean !== undefined && Number.isFinite(mean) ? `rated ${Number(mean.toFixed(1))}/5 · ${rows}` : rows;
 }
 
 /** Four significant digits, integers as they are. */
