@@ -3,7 +3,67 @@ import type { Command } from 'commander';
 import { runChildJob } from '../../core/process/childJob';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { PRODUCT_VERSION } from '../../core/product/productInfo';
-import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import type { SeriesDamage } from '../../core/tracking/seriesRepair';
+
+/** What `mlops doctor` found in the workspace store (and, with --repair, what it did). */
+interface StoreHealth {
+  readonly dir: string;
+  readonly exists: boolean;
+  /** could not be checked: another process holds it */
+  readonly inUse?: string;
+  /** problems that stop the store from opening, or found in it */
+  readonly problems: string[];
+  /** notes from opening (a dropped torn journal tail) */
+  readonly warnings: string[];
+  readonly damagedSeries: SeriesDamage[];
+  readonly repaired: boolean;
+}
+
+function seriesName(d: SeriesDamage): string {
+  return d.runId !== undefined ? `run ${d.runId} metric "${d.key ?? '?'}" (${d.file})` : d.file;
+}
+
+function describeSeriesDamage(d: SeriesDamage, repaired: boolean): string {
+  const what = d.missing ? 'is missing' : `is ${d.recorded - d.actual} bytes shorter than recorded (${d.actual} of ${d.recorded})`;
+  const lost = d.pointsRecorded - d.pointsIntact;
+  const kept = d.pointsIntact > 0 ? `${d.pointsIntact} of ${d.pointsRecorded} points intact, up to step ${d.lastIntactStep}` : `none of its ${d.pointsRecorded} points intact`;
+  return repaired ? `repaired ${seriesName(d)}: kept ${kept.replace(' intact', '')}; lost ${lost} point${lost === 1 ? '' : 's'}` : `${seriesName(d)} ${what}: ${kept}`;
+}
+
+async function checkStore(dir: string, repair: boolean): Promise<StoreHealth> {
+  const health: StoreHealth = { dir, exists: existsSync(dir), problems: [], warnings: [], damagedSeries: [], repaired: false };
+  if (!health.exists) return health;
+  const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
+  let store;
+  try {
+    store = await openWorkspaceStore({ dir, writerName: 'mlops doctor' });
+  } catch (error) {
+    if (error instanceof StoreLockedError) return { ...health, inUse: error.message };
+    return { ...health, problems: [(error as Error).message] };
+  }
+  try {
+    const { findDamagedSeries, repairDamagedSeries } = await import('../../core/tracking/seriesRepair');
+    const damaged = repair ? await repairDamagedSeries(store.database) : findDamagedSeries(store.database);
+    return { ...health, warnings: [...store.warnings], damagedSeries: damaged, repaired: repair && damaged.length > 0 };
+  } finally {
+    await store.close();
+  }
+}
+
+function storeLines(health: StoreHealth): string[] {
+  if (!health.exists) return [`store       ${health.dir}  (not created yet)`];
+  if (health.inUse) return [`store       ${health.dir}  (not checked: ${health.inUse})`];
+  const unrepaired = health.repaired ? [] : health.damagedSeries;
+  const ok = health.problems.length === 0 && unrepaired.length === 0;
+  return [
+    `store       ${health.dir}  ${ok ? 'ok' : 'DAMAGED'}`,
+    ...health.warnings.map((w) => `  note: ${w}`),
+    ...health.problems.map((p) => `  ${p}`),
+    ...health.damagedSeries.map((d) => `  ${describeSeriesDamage(d, health.repaired)}`),
+    ...(unrepaired.length > 0 ? ['  run `mlops doctor --repair` to cut each damaged series back to its last whole point (what is lost is listed)'] : []),
+  ];
+}
 
 
 /** `mlops doctor`: what this machine offers MLOps Studio — versions, the store, training backends. */
@@ -12,31 +72,38 @@ export function registerDoctorCommand(program: Command): void {
     .command('doctor')
     .description('check the environment: versions, the workspace store, which TensorFlow.js backend training would use')
     .option('--backend <name>', `backend to try: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
-    .action(async (options: { backend: string }) => {
+    .option('--repair', 'repair the workspace store: cut damaged metric series back to their last whole point, and report what was lost')
+    .action(async (options: { backend: string; repair?: boolean }) => {
       const preference = options.backend as BackendPreference;
       if (!BACKEND_PREFERENCES.includes(preference)) {
         throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       }
       const globals = program.opts<CliGlobalOptions>();
       const storeDir = resolveStoreDir(globals);
-      const report = await runChildJob('detectBackends', { preference });
+      const repair = options.repair === true;
+      const store = await checkStore(storeDir, repair);
+      // A repair is about the store: no need to wait for every training backend to load.
+      const report = repair ? undefined : await runChildJob('detectBackends', { preference });
+      const healthy = store.problems.length === 0 && (store.repaired || store.damagedSeries.length === 0);
       const summary = {
         version: PRODUCT_VERSION,
         node: process.version,
         platform: `${process.platform}-${process.arch}`,
-        store: { dir: storeDir, exists: existsSync(storeDir) },
-        training: report,
+        store: { ...store, ok: healthy },
+        ...(report ? { training: report } : {}),
       };
       if (globals.json) {
         process.stdout.write(`${JSON.stringify(summary, null, 2)}\n`);
-        return;
+      } else {
+        const lines = [
+          `MLOps Studio ${summary.version} on Node ${summary.node} (${summary.platform})`,
+          ...storeLines(store),
+          ...(report
+            ? [`training    ${report.chosen} backend`, ...report.attempts.map((a) => `  ${a.ok ? 'ok  ' : 'no  '} ${a.backend.padEnd(10)} ${a.ok ? `${a.ms.toFixed(0)} ms` : a.reason ?? ''}`)]
+            : []),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
       }
-      const lines = [
-        `MLOps Studio ${summary.version} on Node ${summary.node} (${summary.platform})`,
-        `store       ${storeDir}${summary.store.exists ? '' : '  (not created yet)'}`,
-        `training    ${report.chosen} backend`,
-        ...report.attempts.map((a) => `  ${a.ok ? 'ok  ' : 'no  '} ${a.backend.padEnd(10)} ${a.ok ? `${a.ms.toFixed(0)} ms` : a.reason ?? ''}`),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+      if (!healthy) throw new CliExit(1);
     });
 }

@@ -1,4 +1,4 @@
-import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { JournalScanResult } from './journal';
@@ -7,7 +7,7 @@ import type { FileAppend, Mutation, SqlStatement } from './mutationCodec';
 import { decodeMutation, encodeMutation } from './mutationCodec';
 import { fsyncDirectory, readSnapshot, writeSnapshot } from './snapshot';
 import { loadSqlJs } from './sqlJsLoader';
-import { StoreClosedError, StoreCorruptError, StoreWriteFailedError } from './storeErrors';
+import { SERIES_REPAIR_HINT, StoreClosedError, StoreCorruptError, StoreWriteFailedError } from './storeErrors';
 
 export const SNAPSHOT_FILE = 'store.snapshot';
 export const JOURNAL_FILE = 'journal.log';
@@ -37,6 +37,18 @@ const STORE_TABLES = [
   'CREATE TABLE IF NOT EXISTS store_series (file TEXT PRIMARY KEY, length INTEGER NOT NULL)',
 ];
 const UPSERT_SERIES = 'INSERT INTO store_series (file, length) VALUES (?, ?) ON CONFLICT(file) DO UPDATE SET length = excluded.length';
+/** A repair cutting a file back: replay truncates the file to the new length too. */
+const CUT_SERIES = 'UPDATE store_series SET length = ? WHERE file = ?';
+
+/** What is wrong with an append-only file, as `checkFiles` finds it. */
+export interface FileDamage {
+  readonly file: string;
+  /** bytes the store has acknowledged */
+  readonly recorded: number;
+  /** bytes on disk (0 when missing) */
+  readonly actual: number;
+  readonly missing: boolean;
+}
 const OPEN_FILES_MAX = 128;
 
 /**
@@ -55,6 +67,8 @@ export class DurableDatabase {
   private readonly openFiles = new Map<string, number>();
   private readonly dirtyFiles = new Set<string>();
   private readonly newDirs = new Set<string>();
+  /** series files found cut short or deleted: refused until repaired */
+  private readonly damagedFiles = new Set<string>();
   private seq: number;
   /** file appends of commits whose group is not yet durable (a checkpoint writes them early) */
   private readonly unwritten = new Set<{ appends: readonly FileAppend[]; positions: readonly number[]; written: boolean }>();
@@ -139,16 +153,25 @@ export class DurableDatabase {
         for (const append of mutation.appends ?? []) {
           if (touched.has(append.file)) continue;
           touched.add(append.file);
-          this.truncateFileTo(append.file, this.fileLengths.get(append.file) ?? 0);
+          this.prepareReplayOf(append.file, this.fileLengths.get(append.file) ?? 0);
         }
         try {
           for (const statement of mutation.statements) this.runStatement(statement);
         } catch (error) {
           throw new StoreCorruptError(journalPath, record.offset, `replaying a journal record failed (${(error as Error).message})`);
         }
+        for (const statement of mutation.statements) {
+          if (statement.sql !== CUT_SERIES) continue;
+          const [length, file] = statement.params as [number, string];
+          touched.add(file);
+          this.prepareReplayOf(file, length);
+          this.fileLengths.set(file, length);
+        }
         for (const append of mutation.appends ?? []) {
           const position = this.fileLengths.get(append.file) ?? 0;
-          this.writeFileBytes(append.file, append.bytes, position);
+          // Bytes of a damaged file are not written past its gap; it stays recorded at its full
+          // length, so it is refused (and reported by `mlops doctor`) until repaired.
+          if (!this.damagedFiles.has(append.file)) this.writeFileBytes(append.file, append.bytes, position);
           this.fileLengths.set(append.file, position + append.bytes.length);
         }
       });
@@ -206,6 +229,8 @@ export class DurableDatabase {
     if (this.closed) return Promise.reject(new StoreClosedError(this.dir));
     if (this.journal.failed !== undefined) return Promise.reject(new StoreWriteFailedError(this.journal.failed, this.dir));
     const appends = mutation.appends ?? [];
+    // A write must not paper over damage: appending past a cut-short file would fill the gap with zeros.
+    for (const append of appends) this.checkIntact(append.file);
     const positions: number[] = [];
     const statements: SqlStatement[] = [...mutation.statements];
     const newLengths = new Map<string, number>();
@@ -279,6 +304,11 @@ export class DurableDatabase {
       fd = openSync(path, 'r+');
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+      const recorded = this.writtenLengths.get(file) ?? 0;
+      if (recorded > 0) {
+        this.damagedFiles.add(file);
+        throw new StoreCorruptError(path, 0, `the series file is missing (${recorded} bytes were recorded)`, SERIES_REPAIR_HINT);
+      }
       fd = openSync(path, 'w+');
       this.newDirs.add(folder);
     }
@@ -301,13 +331,91 @@ export class DurableDatabase {
     this.writtenLengths.set(file, Math.max(this.writtenLengths.get(file) ?? 0, position + bytes.length));
   }
 
-  private truncateFileTo(file: string, length: number): void {
+  /**
+   * Before replaying appends to `file`: cut it back to the length the snapshot recorded (bytes past
+   * it are redone from the journal). A file shorter than that, or missing, was damaged, not torn
+   * (the snapshot is written only once its files are on disk): it is marked, not opened over.
+   */
+  private prepareReplayOf(file: string, length: number): void {
+    if (this.damagedFiles.has(file)) return;
+    if (length > 0 && !this.openFiles.has(file) && !existsSync(join(this.dir, file))) {
+      this.damagedFiles.add(file);
+      return;
+    }
     const fd = this.fileDescriptor(file);
     const size = fstatSync(fd).size;
-    if (size < length) {
-      throw new StoreCorruptError(join(this.dir, file), size, `the series file is shorter than recorded (${size} of ${length} bytes)`);
+    if (size < length) this.damagedFiles.add(file);
+    else if (size > length) ftruncateSync(fd, length);
+  }
+
+  /**
+   * Throws (and remembers) when `file` is shorter than what was written to it, or was deleted
+   * under us: such a file stays refused, for reads and writes, until `cutFile` repairs it.
+   */
+  private checkIntact(file: string): void {
+    const path = join(this.dir, file);
+    const written = this.writtenLengths.get(file) ?? 0;
+    if (this.damagedFiles.has(file)) this.forgetDescriptor(file); // look at the path again: it may have been restored
+    else if (written === 0 && !this.openFiles.has(file)) return;
+    const stat = fstatSync(this.fileDescriptor(file));
+    if (stat.nlink === 0) {
+      this.damagedFiles.add(file);
+      throw new StoreCorruptError(path, 0, `the series file was deleted (${written} bytes were recorded)`, SERIES_REPAIR_HINT);
     }
-    if (size > length) ftruncateSync(fd, length);
+    if (stat.size < written) {
+      this.damagedFiles.add(file);
+      throw new StoreCorruptError(path, stat.size, `the series file is shorter than recorded (${stat.size} of ${written} bytes)`, SERIES_REPAIR_HINT);
+    }
+    this.damagedFiles.delete(file);
+  }
+
+  private forgetDescriptor(file: string): void {
+    const fd = this.openFiles.get(file);
+    if (fd === undefined) return;
+    if (this.dirtyFiles.has(file)) fsyncSync(fd);
+    closeSync(fd);
+    this.openFiles.delete(file);
+    this.dirtyFiles.delete(file);
+  }
+
+  /** Every append-only file that is missing or shorter than recorded (`mlops doctor`). */
+  checkFiles(): FileDamage[] {
+    const damage: FileDamage[] = [];
+    for (const [file, recorded] of this.fileLengths) {
+      if (recorded === 0) continue;
+      let actual = 0;
+      let missing = false;
+      try {
+        const stat = statSync(join(this.dir, file));
+        actual = stat.size;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        missing = true;
+      }
+      if (missing || actual < recorded) damage.push({ file, recorded, actual, missing });
+    }
+    return damage;
+  }
+
+  /**
+   * Repairs a damaged file: cuts it to `length` (at most what is intact) in the same journal
+   * record as `statements` (the caller's corrected summaries), and lifts the refusal.
+   */
+  async cutFile(file: string, length: number, statements: readonly SqlStatement[]): Promise<void> {
+    const path = join(this.dir, file);
+    this.forgetDescriptor(file); // it may belong to a deleted file: start again from the path
+    const fd = openSync(path, existsSync(path) ? 'r+' : 'w+');
+    try {
+      if (fstatSync(fd).size < length) throw new Error(`${path} is shorter than the ${length} bytes a repair would keep`);
+      ftruncateSync(fd, length);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    this.damagedFiles.delete(file);
+    this.fileLengths.set(file, length);
+    this.writtenLengths.set(file, length);
+    await this.commit({ statements: [...statements, { sql: CUT_SERIES, params: [length, file] }] });
   }
 
   /** Committed length of an append-only file. */
@@ -342,11 +450,8 @@ export class DurableDatabase {
   private scratch = Buffer.alloc(0);
 
   private readInto(file: string, from: number, end: number, out: Buffer): Buffer {
-    const fd = this.fileDescriptor(file);
-    const size = fstatSync(fd).size;
-    const length = this.writtenLengths.get(file) ?? 0;
-    if (size < end) throw new StoreCorruptError(join(this.dir, file), size, `the series file is shorter than recorded (${size} of ${length} bytes)`);
-    readFully(fd, out, out.length, from);
+    this.checkIntact(file);
+    readFully(this.fileDescriptor(file), out, out.length, from);
     return out;
   }
 

@@ -7,8 +7,10 @@ export class StoreCorruptError extends Error {
     readonly file: string,
     readonly offset: number,
     detail: string,
+    /** what the user can do about it; the default fits a file nothing can rebuild */
+    remedy = 'Nothing was changed; restore the file from a backup or move the store folder aside to start a new one.',
   ) {
-    super(`The workspace store file ${file} is damaged at byte offset ${offset}: ${detail}. Nothing was changed; restore the file from a backup or move the store folder aside to start a new one.`);
+    super(`The workspace store file ${file} is damaged at byte offset ${offset}: ${detail}. ${remedy}`);
     this.name = 'StoreCorruptError';
   }
 }
@@ -31,3 +33,7 @@ export class StoreClosedError extends Error {
     this.name = 'StoreClosedError';
   }
 }
+
+/** How a damaged series file is repaired: said in every error about one. */
+export const SERIES_REPAIR_HINT =
+  'Reads and writes of this series are refused until it is repaired: `mlops doctor --repair` cuts it back to its last whole point and reports which points were lost (or restore the file from a backup).';

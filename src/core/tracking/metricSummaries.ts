@@ -11,8 +11,8 @@ const UPSERT_SUMMARY = `INSERT INTO metric_summaries (run_id, key, series_id, la
   ON CONFLICT(run_id, key) DO UPDATE SET last_value = excluded.last_value, last_step = excluded.last_step,
   last_timestamp = excluded.last_timestamp, min_value = excluded.min_value, max_value = excluded.max_value,
   count = excluded.count, exact = excluded.exact`;
-const UPSERT_INLINE = 'INSERT INTO metric_inline (run_id, key, points) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET points = excluded.points';
-const DELETE_INLINE = 'DELETE FROM metric_inline WHERE run_id = ? AND key = ?';
+export const UPSERT_INLINE = 'INSERT INTO metric_inline (run_id, key, points) VALUES (?, ?, ?) ON CONFLICT(run_id, key) DO UPDATE SET points = excluded.points';
+export const DELETE_INLINE = 'DELETE FROM metric_inline WHERE run_id = ? AND key = ?';
 /** A series stays inline until it would pass this size (170 points), then moves to its own file. */
 export const INLINE_SERIES_MAX_BYTES = 4096;
 
