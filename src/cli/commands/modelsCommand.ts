@@ -179,7 +179,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--path <artifactPath>', 'model package folder in the run artifacts', 'model')
     .option('-d, --description <markdown>', 'version description')
     .option('-t, --tag <key=value>', 'version tag (repeatable)', collect)
-    .option('--actor <name>', 'who registers (default: git user.name, else the OS user)')
+    .option('--actor <name>', 'who registers (default: $MLOPS_ACTOR, else git user.name, else the OS user)')
     .action(async (runId: string, options: ActorOptions & { name: string; path: string; description?: string; tag?: string[] }) =>
       withRegistry(
         program,

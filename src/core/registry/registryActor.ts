@@ -10,8 +10,13 @@ export function osUser(): string {
   }
 }
 
-/** Who the audit log names for changes made here: git's user.name in `cwd`, else the OS user. */
+/** Names the actor for a whole process (a CI job, a service account) instead of the repository's git user. */
+export const ACTOR_ENV = 'MLOPS_ACTOR';
+
+/** Who the audit log names for changes made here: $MLOPS_ACTOR, else git's user.name in `cwd`, else the OS user. */
 export function resolveActor(cwd: string): Promise<string> {
+  const fromEnv = process.env[ACTOR_ENV]?.trim();
+  if (fromEnv) return Promise.resolve(fromEnv);
   return new Promise((resolve) => {
     execFile('git', ['config', 'user.name'], { cwd, timeout: 5_000, windowsHide: true }, (error, stdout) => {
       const name = error ? '' : stdout.trim();

@@ -27,6 +27,23 @@ const VERSION_DIALECT: FilterDialect = {
   defaultEntity: 'attributes',
 };
 
+/**
+ * Who the audit log names for a change made through the REST API: the client says nothing about
+ * its user, so the channel, not this workspace's git user (who may not be the one running the script).
+ */
+export const MLFLOW_CLIENT_ACTOR = 'MLflow client';
+const byClient = { actor: MLFLOW_CLIENT_ACTOR } as const;
+
+/** A version registered from a run is attributed to the run's user, through the client. */
+async function registeringActor(tracking: TrackingStore, runId: string): Promise<string> {
+  try {
+    const user = (await tracking.getRun(runId)).info.userId;
+    return user ? `${user} (${MLFLOW_CLIENT_ACTOR})` : MLFLOW_CLIENT_ACTOR;
+  } catch {
+    return MLFLOW_CLIENT_ACTOR;
+  }
+}
+
 function registryOf(context: HandlerContext): ModelRegistry {
   if (!context.registry) {
     throw new MlflowHttpError(501, 'NOT_IMPLEMENTED', 'This server was started on a tracking store without a model registry; the registry endpoints need the workspace store.');
@@ -152,6 +169,7 @@ async function createModel(context: HandlerContext): Promise<object> {
   const { params } = context;
   const description = optionalString(params, 'description');
   const model = await registryOf(context).createModel(requiredString(params, 'name'), {
+    ...byClient,
     tags: keyValueList(params, 'tags'),
     ...(description === undefined ? {} : { description }),
   });
@@ -166,7 +184,7 @@ async function renameModel(context: HandlerContext): Promise<object> {
   const name = requiredString(context.params, 'name');
   const newName = requiredString(context.params, 'new_name');
   // Versions, aliases, history and lineage follow the model; the audit log records the rename.
-  const renamed = await registryOf(context).renameModel(name, newName);
+  const renamed = await registryOf(context).renameModel(name, newName, byClient);
   return { registered_model: await modelJson(context, renamed, true) };
 }
 
@@ -174,12 +192,12 @@ async function updateModel(context: HandlerContext): Promise<object> {
   const registry = registryOf(context);
   const name = requiredString(context.params, 'name');
   const description = optionalString(context.params, 'description');
-  if (description !== undefined) await registry.setModelDescription(name, description);
+  if (description !== undefined) await registry.setModelDescription(name, description, byClient);
   return { registered_model: await modelJson(context, registry.getModel(name), true) };
 }
 
 async function deleteModel(context: HandlerContext): Promise<object> {
-  await registryOf(context).deleteModel(requiredString(context.params, 'name'));
+  await registryOf(context).deleteModel(requiredString(context.params, 'name'), byClient);
   return EMPTY;
 }
 
@@ -196,12 +214,12 @@ async function searchModels(context: HandlerContext): Promise<object> {
 
 async function setModelTag(context: HandlerContext): Promise<object> {
   const { params } = context;
-  await registryOf(context).setModelTag(requiredString(params, 'name'), requiredString(params, 'key'), optionalString(params, 'value') ?? '');
+  await registryOf(context).setModelTag(requiredString(params, 'name'), requiredString(params, 'key'), optionalString(params, 'value') ?? '', byClient);
   return EMPTY;
 }
 
 async function deleteModelTag(context: HandlerContext): Promise<object> {
-  await registryOf(context).deleteModelTag(requiredString(context.params, 'name'), requiredString(context.params, 'key'));
+  await registryOf(context).deleteModelTag(requiredString(context.params, 'name'), requiredString(context.params, 'key'), byClient);
   return EMPTY;
 }
 
@@ -211,11 +229,11 @@ async function alias(context: HandlerContext): Promise<object> {
   const name = requiredString(params, 'name');
   const aliasName = requiredString(params, 'alias');
   if (context.method === 'POST') {
-    await registry.setAlias(name, aliasName, requiredVersion(params));
+    await registry.setAlias(name, aliasName, requiredVersion(params), byClient);
     return EMPTY;
   }
   if (context.method === 'DELETE') {
-    await registry.deleteAlias(name, aliasName);
+    await registry.deleteAlias(name, aliasName, byClient);
     return EMPTY;
   }
   return { model_version: await versionJson(context.store, registry.resolveUri(`models:/${name}@${aliasName}`)) };
@@ -252,6 +270,7 @@ async function createVersion(context: HandlerContext): Promise<object> {
   if (!runId) throw invalidParameter(`Model versions in MLOps Studio come from runs: give run_id with source ${JSON.stringify(source)}.`);
   const description = optionalString(params, 'description');
   const version = await registryOf(context).registerVersion(runId, name, {
+    actor: await registeringActor(context.store, runId),
     artifactPath: artifactPathOf(source, runId),
     tags: keyValueList(params, 'tags'),
     createModel: false,
@@ -270,12 +289,12 @@ async function updateVersion(context: HandlerContext): Promise<object> {
   const name = requiredString(context.params, 'name');
   const version = requiredVersion(context.params);
   const description = optionalString(context.params, 'description');
-  if (description !== undefined) await registry.setVersionDescription(name, version, description);
+  if (description !== undefined) await registry.setVersionDescription(name, version, description, byClient);
   return { model_version: await versionJson(context.store, registry.getVersion(name, version)) };
 }
 
 async function deleteVersion(context: HandlerContext): Promise<object> {
-  await registryOf(context).deleteVersion(requiredString(context.params, 'name'), requiredVersion(context.params));
+  await registryOf(context).deleteVersion(requiredString(context.params, 'name'), requiredVersion(context.params), byClient);
   return EMPTY;
 }
 
@@ -300,13 +319,13 @@ async function searchVersions(context: HandlerContext): Promise<object> {
 
 async function setVersionTag(context: HandlerContext): Promise<object> {
   const { params } = context;
-  await registryOf(context).setVersionTag(requiredString(params, 'name'), requiredVersion(params), requiredString(params, 'key'), optionalString(params, 'value') ?? '');
+  await registryOf(context).setVersionTag(requiredString(params, 'name'), requiredVersion(params), requiredString(params, 'key'), optionalString(params, 'value') ?? '', byClient);
   return EMPTY;
 }
 
 async function deleteVersionTag(context: HandlerContext): Promise<object> {
   const { params } = context;
-  await registryOf(context).deleteVersionTag(requiredString(params, 'name'), requiredVersion(params), requiredString(params, 'key'));
+  await registryOf(context).deleteVersionTag(requiredString(params, 'name'), requiredVersion(params), requiredString(params, 'key'), byClient);
   return EMPTY;
 }
 
@@ -315,6 +334,7 @@ async function transitionStage(context: HandlerContext): Promise<object> {
   const stage = requiredString(params, 'stage');
   if (!MODEL_STAGES.some((s) => s.toLowerCase() === stage.toLowerCase())) throw invalidValue('stage', stage, `one of ${MODEL_STAGES.join(', ')}`);
   const version = await registryOf(context).transitionStage(requiredString(params, 'name'), requiredVersion(params), stage, {
+    ...byClient,
     archiveExistingVersions: optionalBoolean(params, 'archive_existing_versions') ?? false,
   });
   return { model_version: await versionJson(context.store, version) };

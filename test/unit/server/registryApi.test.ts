@@ -173,3 +173,23 @@ test('mlflow.sklearn.log_model then mlflow.register_model: an MLflow-format mode
     await fx.close();
   }
 });
+
+test('registry changes through the REST API name the client in the audit log, not this workspace\'s git user', async () => {
+  const fx = await startFixture();
+  try {
+    await fx.api('POST', 'registered-models/create', { name: 'via-client' });
+    const { runId, source } = await runWithModel(fx, 'exp-actor');
+    assert.equal((await fx.api('POST', 'model-versions/create', { name: 'via-client', source, run_id: runId })).status, 200);
+    assert.equal((await fx.api('POST', 'registered-models/alias', { name: 'via-client', alias: 'champion', version: '1' })).status, 200);
+    const { modelRegistryFor } = await import('../../../src/core/registry/registryAccess');
+    const who = modelRegistryFor(fx.store).auditLog({ name: 'via-client' }).map((e) => [e.action, e.actor]);
+    // the run was logged by user "root" (the client's mlflow.user); the rest only says it came through the client
+    assert.deepEqual(who, [
+      ['model.created', 'MLflow client'],
+      ['version.registered', 'root (MLflow client)'],
+      ['alias.set', 'MLflow client'],
+    ]);
+  } finally {
+    await fx.close();
+  }
+});
