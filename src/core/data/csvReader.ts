@@ -2,12 +2,16 @@ import Papa from 'papaparse';
 import { DataError, describeLocation, quoteValue } from './dataErrors';
 import type { ColumnKind, DataColumn, DataTable } from './dataTable';
 import { parseNumber, readCell } from './numericCells';
+import type { DecodeOptions } from './textDecoding';
 
 export interface ReadOptions {
   /** kinds the spec insists on; other columns are inferred */
   readonly columnKinds?: Readonly<Record<string, ColumnKind>>;
   /** how the file is named in messages (default: the path as given) */
   readonly displayName?: string;
+  /** a CSV's text encoding (default utf-8, checked) and how a user declares another */
+  readonly encoding?: DecodeOptions['encoding'];
+  readonly encodingHint?: string;
 }
 
 /**

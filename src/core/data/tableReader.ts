@@ -28,5 +28,5 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
   const extension = extname(path).toLowerCase();
   if (extension === '.parquet' || extension === '.pq') return parseParquet(bytes, digest, path, options);
   if (bytes.length === 0) throw new DataError(`${display} is empty: it has no header line and no rows`, display);
-  return parseCsv(decodeDataText(bytes, display, csvDelimiter(path)), digest, path, options);
+  return parseCsv(decodeDataText(bytes, display, csvDelimiter(path), options), digest, path, options);
 }

@@ -2,14 +2,37 @@ import { isUtf8 } from 'node:buffer';
 import Papa from 'papaparse';
 import { DataError, describeLocation, quoteValue } from './dataErrors';
 
+/** Text encodings a data file may declare; anything else should be converted to UTF-8 first. */
+export type DataEncoding = 'utf-8' | 'latin1' | 'windows-1252';
+
+export interface DecodeOptions {
+  /** default utf-8 */
+  readonly encoding?: DataEncoding;
+  /** how the user can declare another encoding, appended to the invalid-UTF-8 message */
+  readonly encodingHint?: string;
+}
+
 /**
  * A data file's bytes as text. UTF-8 is checked first (simdutf, a small fraction of the decode
  * itself) because Buffer#toString would silently turn each invalid byte into U+FFFD: a Latin-1
  * "café" would become a new category "caf\uFFFD" instead of an error.
  */
-export function decodeDataText(bytes: Buffer, display: string, delimiter: string): string {
+export function decodeDataText(bytes: Buffer, display: string, delimiter: string, options: DecodeOptions = {}): string {
+  // latin1 as Python and pandas mean it (ISO-8859-1: every byte is the code point of the same value);
+  // TextDecoder's "latin1" label would decode windows-1252
+  if (options.encoding === 'latin1') return bytes.toString('latin1');
+  if (options.encoding === 'windows-1252') return decodeWindows1252(bytes);
   if (isUtf8(bytes)) return bytes.toString('utf8');
-  throw invalidUtf8Error(bytes, firstInvalidUtf8(bytes), display, delimiter);
+  throw invalidUtf8Error(bytes, firstInvalidUtf8(bytes), display, delimiter, options.encodingHint ?? '');
+}
+
+// windows-1252 differs from latin1 in 0x80–0x9F only (unassigned bytes keep their latin1 meaning).
+// Written out because Node's TextDecoder('windows-1252') decodes those bytes as latin1.
+const WINDOWS_1252_HIGH = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
+
+function decodeWindows1252(bytes: Buffer): string {
+  const text = bytes.toString('latin1');
+  return /[\u0080-\u009F]/.test(text) ? text.replace(/[\u0080-\u009F]/g, (c) => WINDOWS_1252_HIGH[c.charCodeAt(0) - 0x80] as string) : text;
 }
 
 /** Offset of the first byte that does not start or continue a valid UTF-8 sequence (the file is known to be invalid). */
@@ -44,7 +67,7 @@ export function firstInvalidUtf8(bytes: Uint8Array): number {
   return bytes.length;
 }
 
-function invalidUtf8Error(bytes: Buffer, offset: number, display: string, delimiter: string): DataError {
+function invalidUtf8Error(bytes: Buffer, offset: number, display: string, delimiter: string, hint: string): DataError {
   let line = 1;
   let lineStart = 0;
   for (let i = 0; i < offset; i++) {
@@ -62,7 +85,7 @@ function invalidUtf8Error(bytes: Buffer, offset: number, display: string, delimi
   const context = before.length > 0 ? ` after ${quoteValue(before.length > 40 ? `…${before.slice(-40)}` : before)}` : ' at the start of the line';
   const where = describeLocation(display, { line, ...(column !== undefined ? { column } : {}) });
   return new DataError(
-    `${where}: byte ${shown}${context} is not valid UTF-8 — the file is in another encoding (Latin-1 or Windows-1252, as Excel saves CSV?); save it as UTF-8`,
+    `${where}: byte ${shown}${context} is not valid UTF-8 — the file is in another encoding (Latin-1 or Windows-1252, as Excel saves CSV?); save it as UTF-8${hint}`,
     display,
     { line, ...(column !== undefined ? { column } : {}) },
   );

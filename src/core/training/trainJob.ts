@@ -72,7 +72,12 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
   const parsed = parseTrainSpec(input.specText, input.specPath, input.overrides);
   const built = parsed.spec.featureSet ? await buildFeatureSetDataset(parsed.spec, input) : undefined;
   const spec = built?.spec ?? parsed.spec;
-  const table = await readTable(built?.path ?? spec.dataset, { columnKinds: spec.columnKinds, displayName: spec.datasetAsWritten });
+  const table = await readTable(built?.path ?? spec.dataset, {
+    columnKinds: spec.columnKinds,
+    displayName: spec.datasetAsWritten,
+    ...(spec.datasetEncoding && !built ? { encoding: spec.datasetEncoding } : {}),
+    ...(built ? {} : { encodingHint: `, or declare its encoding in the spec: \`dataset: {path: ${spec.datasetAsWritten}, encoding: latin1}\` (or windows-1252)` }),
+  });
   const data = prepareData(table, spec, basename(input.specPath), parsed.locate);
   const classCount = data.classes.length;
   const layers = buildArchitecture(spec, data.task, data.preprocessing.width, classCount);

@@ -1,3 +1,5 @@
+import type { DataEncoding } from '../data/textDecoding';
+
 /** The normalized training spec: every default filled in, paths resolved. */
 
 export type TaskKind = 'classification' | 'regression';
@@ -53,6 +55,8 @@ export interface TrainSpec {
   dataset: string;
   /** the dataset as written in the spec (for messages and params) */
   datasetAsWritten: string;
+  /** the CSV's text encoding when it is not UTF-8 (`dataset: {path, encoding}`) */
+  datasetEncoding?: DataEncoding;
   /**
    * The dataset is a point-in-time training set built from materialized features; `dataset` is
    * then the entity file, and training reads the set built from it.

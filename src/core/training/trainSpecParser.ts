@@ -5,6 +5,7 @@ import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, typ
 import trainSchema from '../../../schemas/train.schema.json';
 import { fieldName, SpecError, type SpecIssue } from './specErrors';
 import { applySpecOverrides, type SpecOverrides } from './specOverrides';
+import type { DataEncoding } from '../data/textDecoding';
 import type { Activation, EarlyStoppingSpec, FeatureSelection, HiddenLayerSpec, MonitoredMetric, OptimizerName, TrainSpec } from './trainSpec';
 
 export interface ParsedTrainSpec {
@@ -225,7 +226,7 @@ function at(node: Node | undefined, position: (offset: number) => { line: number
 interface RawSpec {
   experiment?: string;
   name?: string;
-  dataset: string | { features: string; entities: string; select: string[]; timestamp?: string };
+  dataset: string | { path: string; encoding?: DataEncoding } | { features: string; entities: string; select: string[]; timestamp?: string };
   target: string;
   task?: 'classification' | 'regression';
   features?: 'all' | string[] | { exclude: string[] };
@@ -248,9 +249,10 @@ interface RawSpec {
 }
 
 /** The data file, or the entity file of a feature-set dataset (training reads the set built from it). */
-function datasetOf(dataset: RawSpec['dataset'], specPath: string): Pick<TrainSpec, 'dataset' | 'datasetAsWritten' | 'featureSet'> {
+function datasetOf(dataset: RawSpec['dataset'], specPath: string): Pick<TrainSpec, 'dataset' | 'datasetAsWritten' | 'datasetEncoding' | 'featureSet'> {
   const folder = dirname(specPath);
   if (typeof dataset === 'string') return { dataset: resolve(folder, dataset), datasetAsWritten: dataset };
+  if ('path' in dataset) return { dataset: resolve(folder, dataset.path), datasetAsWritten: dataset.path, ...(dataset.encoding ? { datasetEncoding: dataset.encoding } : {}) };
   return {
     dataset: resolve(folder, dataset.entities),
     datasetAsWritten: `${dataset.entities} + ${dataset.select.join(', ')}`,

@@ -347,6 +347,7 @@ export function specParams(spec: TrainSpec, ready?: Pick<TrainReadyEvent, 'task'
   const features = spec.features.mode === 'all' ? 'all' : spec.features.mode === 'list' ? spec.features.columns.join(',') : `all except ${spec.features.columns.join(',')}`;
   const entries: [string, string | number | boolean][] = [
     ['dataset', spec.datasetAsWritten],
+    ...(spec.datasetEncoding ? [['dataset.encoding', spec.datasetEncoding] as [string, string]] : []),
     ['target', spec.target],
     ['task', ready?.task ?? spec.task ?? 'inferred'],
     ['features', features],

@@ -109,6 +109,18 @@ describe('reading a CSV into typed columns', () => {
     assert.deepEqual(city.categories, ['café', 'Zürich']);
   });
 
+  test('a declared latin1 or windows-1252 encoding reads the text as written', async () => {
+    const path = csvFile('menu.csv', '');
+    writeFileSync(path, Buffer.concat([Buffer.from('drink,price\ncafé,3\nthé,2\n', 'latin1'), Buffer.from([0x80, 0x2c, 0x31, 0x0a])]));
+    const latin1 = findColumn(await readTable(path, { encoding: 'latin1' }), 'drink');
+    assert.ok(latin1?.kind === 'categorical');
+    assert.deepEqual(latin1.categories, ['café', 'thé', '\u0080']);
+    const windows = findColumn(await readTable(path, { encoding: 'windows-1252' }), 'drink');
+    assert.ok(windows?.kind === 'categorical');
+    assert.deepEqual(windows.categories, ['café', 'thé', '€']);
+    await assert.rejects(readTable(path, { encodingHint: ', or declare it' }), /line 2, column "drink": byte 0xE9 after "caf" is not valid UTF-8 — .*save it as UTF-8, or declare it$/);
+  });
+
   test('the UTF-8 check finds the first bad byte, and agrees with a strict decoder on what is valid', () => {
     const cases: [number[], number][] = [
       [[0x61, 0xc3, 0xa9, 0x62], 4], // valid "aéb"

@@ -45,7 +45,17 @@ describe('mlops train refuses bad training input with a short message naming whe
     const text = 'drink,price\ntea,2\ncafé,3\ntea,2\ncafé,4\n';
     const r = train('latin1', 'dataset: menu.csv\ntarget: price\nepochs: 1\n', { file: 'menu.csv', bytes: Buffer.from(text, 'latin1') });
     assert.equal(r.status, 2, r.stderr);
-    assert.match(r.stderr, /^mlops: menu\.csv line 3, column "drink": byte 0xE9 after "caf" is not valid UTF-8 — .*save it as UTF-8/m);
+    assert.match(r.stderr, /^mlops: menu\.csv line 3, column "drink": byte 0xE9 after "caf" is not valid UTF-8 — .*save it as UTF-8, or declare its encoding in the spec: `dataset: \{path: menu\.csv, encoding: latin1\}`/m);
+  });
+
+  test('with `encoding: latin1` the same file trains, and its categories read "café"', () => {
+    const rows = Array.from({ length: 30 }, (_, i) => `${['tea', 'café', 'thé'][i % 3]},${i % 2 === 0 ? 'yes' : 'no'}`);
+    const spec = writeSpec('declared', 'dataset:\n  path: menu.csv\n  encoding: latin1\ntarget: sweet\nepochs: 1\n', { file: 'menu.csv', bytes: Buffer.from(`drink,sweet\n${rows.join('\n')}\n`, 'latin1') });
+    const r = runCli(['--workspace', work, '--json', 'train', spec, '--backend', 'js']);
+    assert.equal(r.status, 0, r.stderr);
+    const { modelDir } = JSON.parse(r.stdout) as { modelDir: string };
+    const signature = JSON.parse(readFileSync(join(modelDir, 'signature.json'), 'utf8')) as { inputs: { name: string; categories?: string[] }[] };
+    assert.deepEqual(signature.inputs.find((i) => i.name === 'drink')?.categories?.slice().sort(), ['café', 'tea', 'thé']);
   });
 
   test('labels spelled "NaN" or "nan" are not classes: the run trains on the labelled rows and warns how many were dropped and where', () => {

@@ -4,7 +4,7 @@ import { parseCsv } from '../../../src/core/data/csvReader';
 import { DataError } from '../../../src/core/data/dataErrors';
 import type { DataTable } from '../../../src/core/data/dataTable';
 import { prepareData } from '../../../src/core/training/datasetPreparation';
-import { parseTrainSpec } from '../../../src/core/training/trainSpecParser';
+import { parseTrainSpec, validateTrainSpecText } from '../../../src/core/training/trainSpecParser';
 
 function prepare(yaml: string, data: DataTable): ReturnType<typeof prepareData> {
   const parsed = parseTrainSpec(`dataset: d.csv\n${yaml}`, '/w/d.train.yaml');
@@ -65,5 +65,20 @@ describe('split sizes', () => {
   test('a stratified split rounds per class, and the error says so', () => {
     const table = parseCsv(['x,label', ...labelledRows(6)].join('\n'), 'd', 'd.csv');
     assert.throws(() => prepare('target: label\n', table), /the split leaves no test rows — 6 labelled rows split train 0\.7 \/ validation 0\.15 \/ test 0\.15, rounded per class \(stratified\) gives train 6, validation 0, test 0/);
+  });
+});
+
+describe('the dataset encoding in a spec', () => {
+  test('`dataset: {path, encoding}` names the file and its encoding; a wrong encoding or field points at its line', () => {
+    const parsed = parseTrainSpec('dataset:\n  path: data/menu.csv\n  encoding: latin1\ntarget: y\n', '/w/m.train.yaml');
+    assert.equal(parsed.spec.dataset, '/w/data/menu.csv');
+    assert.equal(parsed.spec.datasetAsWritten, 'data/menu.csv');
+    assert.equal(parsed.spec.datasetEncoding, 'latin1');
+    assert.equal(parseTrainSpec('dataset: menu.csv\ntarget: y\n', '/w/m.train.yaml').spec.datasetEncoding, undefined);
+    assert.deepEqual(
+      validateTrainSpecText('dataset: {path: menu.csv, encoding: ascii}\ntarget: y\n', '/w/m.train.yaml').map((i) => `${i.line}:${i.column} ${i.message}`),
+      ['1:37 `dataset.encoding` must be one of: "utf-8", "latin1", "windows-1252" (found "ascii")'],
+    );
+    assert.ok(validateTrainSpecText('dataset: {path: menu.csv, encodng: latin1}\ntarget: y\n', '/w/m.train.yaml').some((i) => i.message === 'unknown field `dataset.encodng` (expected one of: path, encoding)'));
   });
 });
