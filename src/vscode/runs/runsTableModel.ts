@@ -107,7 +107,8 @@ function attributeGetter(key: AttributeKey, now: number, indexed: boolean): Cell
     case 'run_name':
       return (run) => run.info.runName || run.info.runId.slice(0, 8);
     case 'status':
-      return (run) => run.info.status;
+      // A trial the tuner's pruner stopped is KILLED in MLflow's terms; a person reads "pruned".
+      return (run) => (run.info.status === 'KILLED' && tag(run, 'mlops.tune.pruned') !== undefined ? 'PRUNED' : run.info.status);
     case 'start_time':
       return (run) => run.info.startTime;
     case 'duration':

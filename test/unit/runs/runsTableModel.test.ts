@@ -54,6 +54,13 @@ describe('runs table model', () => {
     assert.deepEqual(groups[0]!.runIds, adam.map((r) => r.info.runId));
   });
 
+  test('a trial the pruner stopped shows as pruned, not killed; a run stopped by hand stays killed', () => {
+    const base = runs[0]!;
+    const killed = { ...base, info: { ...base.info, status: 'KILLED' as const } };
+    const pruned = { ...killed, data: { ...base.data, tags: [...base.data.tags, { key: 'mlops.tune.pruned', value: 'true (epoch 7)' }] } };
+    assert.deepEqual(rowCells([pruned, killed], ['attributes.status'], 'last'), [['PRUNED'], ['KILLED']]);
+  });
+
   test('column ids: known prefixes only', () => {
     assert.deepEqual(parseColumnId('metrics.val.loss'), { kind: 'metric', key: 'val.loss' });
     assert.equal(parseColumnId('attributes.secret'), undefined);

@@ -97,6 +97,24 @@ describe('the Experiments view’s run menu', () => {
     assert.equal(order[order.length - 1], '99_danger', order.join(' < '));
   });
 
+  test('a run offers Open Run first; only a study offers Show Leaderboard', () => {
+    const finished = itemsFor(runContextValue(run()));
+    assert.equal(finished.context[0], 'mlops.openRun', `Open Run first: ${finished.context.join(', ')}`);
+    assert.ok(!finished.context.includes('mlops.showStudyLeaderboard'));
+    // the Experiments tree appends ".study" to a study run's context value
+    const study = itemsFor(`${runContextValue(run({ starred: true }))}.study`);
+    assert.deepEqual(study.context.slice(0, 2), ['mlops.openRun', 'mlops.showStudyLeaderboard']);
+    assert.ok(study.context.includes('mlops.unstarRun') && study.context.includes('mlops.deleteRun'), 'a study keeps the run menu');
+    assert.ok(!itemsFor(runContextValue(run({ deleted: true }))).context.includes('mlops.openRun'), 'a deleted run is there to be restored');
+  });
+
+  test('Models view commands that ask with a quick pick are in the palette: Set Alias, Approve, Reject, Review Policy', () => {
+    const hidden = new Set((packageJson.contributes.menus.commandPalette as MenuEntry[]).filter((m) => m.when === 'false').map((m) => m.command));
+    for (const command of ['mlops.setAlias', 'mlops.approveReview', 'mlops.rejectReview', 'mlops.setReviewPolicy', 'mlops.openRun', 'mlops.showStudyLeaderboard']) {
+      assert.ok(!hidden.has(command), `${command} is offered in the palette`);
+    }
+  });
+
   test('commands that need a clicked run are hidden from the palette; the rest ask for a run there', () => {
     const hidden = new Set((packageJson.contributes.menus.commandPalette as MenuEntry[]).filter((m) => m.when === 'false').map((m) => m.command));
     assert.ok(hidden.has('mlops.addRunNote'), 'Edit Run Note covers adding one from the palette');
