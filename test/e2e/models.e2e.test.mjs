@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 describe('models in VS Code', () => {
   let browser;
@@ -37,12 +37,23 @@ describe('models in VS Code', () => {
       await waitForText(rows.filter({ hasText: /^\s*v2(?!\d)/ }).first(), /v2\s*@challenger · test_accuracy/);
       await screenshot(page, 'models-view');
 
-      // Register Model… from the palette: pick the newest run, then the existing model.
+      // A click on a version opens its model card.
+      await page.mouse.move(1000, 700); // away from the hover card over v2
+      await rows.filter({ hasText: /^\s*v1(?!\d)/ }).first().click();
+      await waitForText(webviewFrame(page).locator('h1'), /penguins v1/, 45_000);
+      await page.keyboard.press('Escape');
+
+      // Register Model… from the palette: the runs show their experiment and test accuracy; the
+      // model the spec's earlier runs went into comes first, before "New model…".
       await runCommand(page, 'MLOps: Register Model…');
       const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
       await pick.first().waitFor({ timeout: 20_000 });
+      assert.match(normalizeSpace(await pick.first().innerText()), /penguins · test_accuracy [\d.]+/, 'experiment and headline metric beside each run');
       await pick.first().click();
       await pick.filter({ hasText: 'next v3' }).first().waitFor({ timeout: 10_000 });
+      const models = (await pick.allInnerTexts()).map(normalizeSpace);
+      assert.match(models[0] ?? '', /^penguins\s*2 versions, next v3 · same spec/, `the existing model first: ${models.join(' | ')}`);
+      assert.match(models[1] ?? '', /New model/);
       await pick.filter({ hasText: 'next v3' }).first().click();
       await waitForText(page.locator('.notifications-toasts'), /registered models:\/penguins\/3/, 30_000);
       const v3 = rows.filter({ hasText: /^\s*v3/ }).first();
@@ -68,6 +79,7 @@ describe('models in VS Code', () => {
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill('ok');
       await input.press('Enter');
+      await waitForText(page.locator('.notifications-toasts'), /review #1 approved: @champion of penguins now points to v3/, 15_000);
       await waitForText(rows.filter({ hasText: /^\s*v3/ }).first(), /v3\s*@champion/, 15_000);
       await waitForText(model, /@champion v3/, 15_000);
       await screenshot(page, 'models-promoted');
@@ -91,6 +103,21 @@ describe('models in VS Code', () => {
         }
       }
       await screenshot(page, 'models-history');
+
+      // From the palette, without a clicked node: Review Policy asks for the model, Set Alias for
+      // the version (newest first) and confirms the move.
+      await runCommand(page, 'MLOps: Review Policy…');
+      await pick.filter({ hasText: 'alias moves need review' }).first().click();
+      await pick.filter({ hasText: 'Move aliases directly' }).first().click();
+      await waitForText(page.locator('.notifications-toasts'), /penguins: aliases now move directly/, 15_000);
+      await runCommand(page, 'MLOps: Set Alias…');
+      await pick.first().waitFor({ timeout: 15_000 });
+      assert.match(normalizeSpace(await pick.first().innerText()), /^penguins v3/, 'the newest version first');
+      await pick.first().click();
+      await pick.filter({ hasText: '@challenger' }).first().click();
+      await waitForText(page.locator('.notifications-toasts'), /@challenger of penguins now points to v3 \(was v2\)/, 15_000);
+      await runCommand(page, 'MLOps: Approve Review…');
+      await waitForText(page.locator('.notifications-toasts'), /no review is pending/, 15_000);
     });
     // The audit log has it all, with who did what.
     const history = mlops(workspace, 'models', 'history', 'penguins', '--alias', 'champion');

@@ -3,7 +3,9 @@ import * as vscode from 'vscode';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import type { Run } from '../../core/tracking/trackingTypes';
 import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
+import { headlineMetric } from '../experiments/runHeadline';
 import type { StoreService } from '../store/storeService';
+import { pickModel, pickPendingReview, pickVersionForAlias } from './modelPickers';
 import { aliasOrder, openRegistry, WELL_KNOWN_ALIASES, type ModelsNode } from './modelsTreeProvider';
 
 export interface ModelsCommandDependencies {
@@ -59,16 +61,50 @@ async function pickRun(deps: ModelsCommandDependencies, node: ExperimentsNode | 
   if (node?.kind === 'run') return node.run;
   const access = await deps.storeService.access();
   if (access.state !== 'open') return undefined;
-  const { runs } = await access.store.tracking.searchRuns({ filter: "tags.`mlops.model` = 'model'", orderBy: ['attributes.start_time DESC'], maxResults: 100 });
+  const tracking = access.store.tracking;
+  const [{ runs }, { experiments }] = await Promise.all([
+    tracking.searchRuns({ filter: "tags.`mlops.model` = 'model'", orderBy: ['attributes.start_time DESC'], maxResults: 100 }),
+    tracking.searchExperiments({ maxResults: 1000 }),
+  ]);
   if (runs.length === 0) {
     void vscode.window.showInformationMessage('MLOps: no run has trained a model yet. Train one with "MLOps: Train Model…", then register it.');
     return undefined;
   }
+  const experimentNames = new Map(experiments.map((e) => [e.experimentId, e.name]));
   const picked = await vscode.window.showQuickPick(
-    runs.map((run) => ({ label: run.info.runName || run.info.runId.slice(0, 8), description: new Date(run.info.startTime).toLocaleString(), detail: run.info.runId, run })),
-    { title: 'Register Model: which run?', placeHolder: 'Runs that trained a model, newest first', matchOnDetail: true },
+    runs.map((run) => {
+      const metric = headlineMetric(run);
+      return {
+        label: run.info.runName || run.info.runId.slice(0, 8),
+        // which experiment and how good: what tells two runs of the same spec apart
+        description: [experimentNames.get(run.info.experimentId), metric ? `${metric.key} ${metric.text}` : undefined].filter(Boolean).join(' · '),
+        detail: `started ${new Date(run.info.startTime).toLocaleString()} · ${run.info.runId}`,
+        run,
+      };
+    }),
+    { title: 'Register Model: which run?', placeHolder: 'Runs that trained a model, newest first', matchOnDescription: true, matchOnDetail: true },
   );
   return picked?.run;
+}
+
+/** Models with a version trained from the run's spec, or named after it. */
+async function relatedModels(deps: ModelsCommandDependencies, registry: ModelRegistry, run: Run): Promise<string[]> {
+  const spec = run.data.tags.find((t) => t.key === 'mlops.spec')?.value;
+  const suggested = suggestedName(run);
+  const access = await deps.storeService.access();
+  const tracking = access.state === 'open' ? access.store.tracking : undefined;
+  const related: string[] = [];
+  for (const model of registry.listModels()) {
+    if (model.name === suggested) {
+      related.push(model.name);
+      continue;
+    }
+    const latest = model.latestVersion === null ? undefined : registry.listVersions(model.name).find((v) => v.version === model.latestVersion);
+    if (!spec || !latest || !tracking) continue;
+    const source = await tracking.getRun(latest.runId).catch(() => undefined);
+    if (source?.data.tags.some((t) => t.key === 'mlops.spec' && t.value === spec)) related.push(model.name);
+  }
+  return related;
 }
 
 /** A model name suggested for a run: its spec file's name ("penguins.train.yaml" → "penguins"). */
@@ -86,13 +122,17 @@ async function registerModel(registry: ModelRegistry, deps: ModelsCommandDepende
   const NEW = '$(add) New model…';
   let name: string | undefined;
   if (models.length > 0) {
-    const picked = await vscode.window.showQuickPick(
-      [
-        { label: NEW, description: `e.g. ${suggestedName(run)}`, name: undefined as string | undefined },
-        ...models.map((m) => ({ label: m.name, description: `${m.versionCount} version${m.versionCount === 1 ? '' : 's'}${m.latestVersion === null ? '' : `, next v${m.latestVersion + 1}`}`, name: m.name as string | undefined })),
-      ],
-      { title: `Register ${run.info.runName || run.info.runId.slice(0, 8)} as a version of…`, placeHolder: 'An existing model, or a new one' },
-    );
+    // A model whose versions came from the same spec (or that bears the spec's name) is what a
+    // second run of that spec is registered into: it comes first, before "New model…".
+    const related = new Set(await relatedModels(deps, registry, run));
+    const describe = (m: (typeof models)[number]): string =>
+      `${m.versionCount} version${m.versionCount === 1 ? '' : 's'}${m.latestVersion === null ? '' : `, next v${m.latestVersion + 1}`}${related.has(m.name) ? ' · same spec' : ''}`;
+    const items = [
+      ...models.filter((m) => related.has(m.name)).map((m) => ({ label: m.name, description: describe(m), name: m.name as string | undefined })),
+      { label: NEW, description: `e.g. ${suggestedName(run)}`, name: undefined as string | undefined },
+      ...models.filter((m) => !related.has(m.name)).map((m) => ({ label: m.name, description: describe(m), name: m.name as string | undefined })),
+    ];
+    const picked = await vscode.window.showQuickPick(items, { title: `Register ${run.info.runName || run.info.runId.slice(0, 8)} as a version of…`, placeHolder: 'An existing model, or a new one' });
     if (!picked) return;
     name = picked.name;
   }
@@ -122,11 +162,9 @@ async function registerModel(registry: ModelRegistry, deps: ModelsCommandDepende
 }
 
 async function setAlias(registry: ModelRegistry, deps: ModelsCommandDependencies, node: VersionNode | undefined): Promise<void> {
-  if (node?.kind !== 'version') {
-    void vscode.window.showInformationMessage('MLOps: pick a version in the Models view, then Set Alias… from its context menu.');
-    return;
-  }
-  const { name, version } = node.version;
+  const target = node?.kind === 'version' ? node.version : await pickVersionForAlias(registry);
+  if (!target) return;
+  const { name, version } = target;
   const { checkAlias } = await import('../../core/registry/registryNames');
   const model = registry.getModel(name);
   const OTHER = 'other';
@@ -183,7 +221,7 @@ async function setAlias(registry: ModelRegistry, deps: ModelsCommandDependencies
   const before = model.aliases[alias];
   await registry.setAlias(name, alias, version);
   deps.refresh();
-  void vscode.window.setStatusBarMessage(`$(check) @${alias} of ${name}: ${before === undefined ? '' : `v${before} → `}v${version}`, 4000);
+  void vscode.window.showInformationMessage(`MLOps: @${alias} of ${name} now points to v${version}${before === undefined ? ' (a new alias)' : ` (was v${before})`}: models:/${name}@${alias} serves it.`);
 }
 
 async function copyModelUri(registry: ModelRegistry, node: VersionNode | undefined): Promise<void> {
@@ -220,8 +258,8 @@ async function deleteVersion(registry: ModelRegistry, deps: ModelsCommandDepende
 }
 
 async function decideReview(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ReviewNode | undefined, decision: 'approve' | 'reject'): Promise<void> {
-  if (node?.kind !== 'review') return;
-  const review = node.review;
+  const review = node?.kind === 'review' ? node.review : await pickPendingReview(registry, decision);
+  if (!review) return;
   const comment = await vscode.window.showInputBox({
     title: `${decision === 'approve' ? 'Approve' : 'Reject'} review #${review.reviewId}: @${review.alias} of ${review.name} → v${review.version}`,
     prompt: `Requested by ${review.requestedBy}: ${review.comment}`,
@@ -230,12 +268,15 @@ async function decideReview(registry: ModelRegistry, deps: ModelsCommandDependen
   if (comment === undefined) return;
   const result = decision === 'approve' ? await registry.approveReview(review.reviewId, { comment }) : await registry.rejectReview(review.reviewId, { comment });
   deps.refresh();
-  void vscode.window.setStatusBarMessage(`$(check) Review #${result.reviewId} ${result.status.toLowerCase()}${decision === 'approve' ? `: @${result.alias} → v${result.version}` : ''}`, 4000);
+  void vscode.window.showInformationMessage(
+    `MLOps: review #${result.reviewId} ${result.status.toLowerCase()}${decision === 'approve' ? `: @${result.alias} of ${result.name} now points to v${result.version}` : `: @${result.alias} of ${result.name} stays where it was`}.`,
+  );
 }
 
 async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
-  if (node?.kind !== 'model') return;
-  const model = registry.getModel(node.model.name);
+  const chosen = node?.kind === 'model' ? node.model : await pickModel(registry, 'MLOps: Review Policy — which model?');
+  if (!chosen) return;
+  const model = registry.getModel(chosen.name);
   const picked = await vscode.window.showQuickPick(
     [
       { label: '$(shield) Require review', description: model.requireReview ? 'current' : '', detail: 'Moving an alias needs a request with a comment, then an approval; both are in the audit log.', require: true },
@@ -246,7 +287,7 @@ async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDepen
   if (!picked || picked.require === model.requireReview) return;
   await registry.setRequireReview(model.name, picked.require);
   deps.refresh();
-  void vscode.window.setStatusBarMessage(`$(check) ${model.name}: alias moves ${picked.require ? 'now need review' : 'no longer need review'}`, 4000);
+  void vscode.window.showInformationMessage(`MLOps: ${model.name}: ${picked.require ? 'moving an alias now needs an approved review' : 'aliases now move directly, without review'}.`);
 }
 
 async function deleteModel(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
