@@ -2,8 +2,10 @@
 // materialized; "MLOps: Materialize Features" from the palette runs in a worker and the view then
 // shows freshness; the Feature Catalog searches and shows a feature's statistics and distribution.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 describe('features in VS Code', () => {
   let browser;
@@ -63,6 +65,33 @@ describe('features in VS Code', () => {
       await frame.locator('.chart[data-chart="distribution"][data-series*="island"]').waitFor({ timeout: 20_000 });
       await setTheme(page, 'light');
       await screenshot(page, 'features-catalog-light');
+    });
+  });
+
+  test('the catalog follows a registration it did not make: a model trained on a feature set appears without a click', { timeout: 300_000 }, async () => {
+    const workspace = makeWorkspace('features-follow');
+    mlops(workspace, 'features', 'materialize', '--file', join(workspace, 'features', 'features.yaml'));
+    mlops(workspace, 'train', join(workspace, 'features', 'penguins-from-features.train.yaml'));
+    const runId = JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs[0].info.runId;
+    await withWorkbench(browser, workspace, 'features-follow', async (page) => {
+      await runCommand(page, 'MLOps: Open Feature Catalog');
+      const frame = webviewFrame(page);
+      const rows = frame.locator('table.features tbody tr');
+      await rows.first().waitFor({ timeout: 45_000 });
+      await rows.filter({ hasText: 'bill_length_mm' }).first().click();
+      await waitForText(frame.getByTestId('models'), /No registered model uses it yet/, 30_000);
+      // a script registers the run through the window's MLflow server (the window holds the store)
+      const serverJson = join(workspace, '.mlops', 'server.json');
+      for (let i = 0; i < 100 && !existsSync(serverJson); i++) await page.waitForTimeout(200);
+      const { url, token } = JSON.parse(readFileSync(serverJson, 'utf8'));
+      const post = async (path, body) => {
+        const response = await fetch(`${url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { 'Content-Type': 'application/json', ...(token ? { Authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) });
+        assert.ok(response.ok, `${path}: ${response.status} ${await response.text()}`);
+      };
+      await post('registered-models/create', { name: 'penguins-from-features' });
+      await post('model-versions/create', { name: 'penguins-from-features', source: `runs:/${runId}/model`, run_id: runId });
+      await frame.getByRole('button', { name: 'penguins-from-features v1' }).waitFor({ timeout: 30_000 });
+      await screenshot(page, 'features-catalog-follows-registration');
     });
   });
 });
