@@ -2,7 +2,6 @@
 // picked from the file's columns, then the panel's facts, warnings, a column's histogram, the
 // correlations and the sample grid, in the dark and the light theme.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, setTheme, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
@@ -20,15 +19,15 @@ describe('data profile panel in VS Code', () => {
     await withWorkbench(browser, workspace, 'profile', async (page) => {
       await setTheme(page, 'dark');
       await runCommand(page, 'MLOps: Profile Data File');
-      // code-server's open dialog is a quick input that takes a path
-      const input = page.locator('.quick-input-widget input.input');
-      await input.waitFor({ state: 'visible', timeout: 20_000 });
-      await input.fill(join(workspace, 'data', 'penguins.csv'));
-      await page.waitForTimeout(500);
-      await input.press('Enter');
+      // the workspace's data files are offered first (nearest folders first), "Browse…" last
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'penguins.csv' }).first().waitFor({ timeout: 20_000 });
+      const files = (await rows.locator('.label-name').allInnerTexts()).map(normalizeSpace);
+      assert.ok(files.includes('seattle-weather.csv') && files.includes('auto-mpg.csv'), `the example data files are offered: ${files.join(' | ')}`);
+      assert.equal(files.at(-1), 'Browse…', 'a file elsewhere can still be browsed for');
+      await rows.filter({ has: page.locator('.label-name', { hasText: /^\s*penguins\.csv\s*$/ }) }).first().click();
 
       // the target: a quick pick of the file's columns, "(no target)" first
-      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
       await rows.filter({ hasText: '(no target)' }).first().waitFor({ timeout: 20_000 });
       const labels = (await rows.locator('.label-name').allInnerTexts()).map(normalizeSpace);
       assert.deepEqual(labels.slice(0, 3), ['(no target)', 'species', 'island']);

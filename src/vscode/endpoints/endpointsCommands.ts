@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
 import * as vscode from 'vscode';
+import { pickDataFile } from '../data/pickDataFile';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import { requireTrust } from '../trust/requireTrust';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
@@ -155,7 +156,7 @@ export function registerEndpointsCommands(deps: EndpointsCommandDependencies): v
     }),
     vscode.commands.registerCommand('mlops.scoreFile', async (fileArg?: vscode.Uri) => {
       if (!(await requireTrust('Score File'))) return;
-      const file = fileArg ?? (await vscode.window.showOpenDialog({ title: 'MLOps: Score File', canSelectMany: false, filters: { 'Data files': ['csv', 'tsv', 'parquet', 'pq'] } }))?.[0];
+      const file = fileArg ?? (await pickDataFile({ title: 'MLOps: Score File', placeHolder: 'Data file to score in batch', extensions: ['csv', 'tsv', 'parquet', 'pq'] }));
       if (!file) return;
       const opened = await withManager('score a file');
       if (!opened || 'message' in opened) return;

@@ -1,4 +1,5 @@
 import * as vscode from 'vscode';
+import { pickDataFile } from '../data/pickDataFile';
 import type { DriftReport } from '../../core/drift/driftTypes';
 import type { MonitorRunResult } from '../../core/monitoring/monitorRunner';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
@@ -75,18 +76,18 @@ export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vs
   return [
     registerRetrainCommand(deps),
     vscode.commands.registerCommand('mlops.checkDrift', async () => {
-      const filters = { 'Data files': ['csv', 'tsv', 'parquet', 'pq'] };
-      const reference = await vscode.window.showOpenDialog({ title: 'Check drift: reference data (e.g. the training data)', canSelectMany: false, filters });
-      if (!reference?.[0]) return;
-      const current = await vscode.window.showOpenDialog({ title: 'Check drift: current data', canSelectMany: false, filters });
-      if (!current?.[0]) return;
+      const extensions = ['csv', 'tsv', 'parquet', 'pq'] as const;
+      const referenceFile = await pickDataFile({ title: 'Check drift (1/2): reference data', placeHolder: 'The data to compare against, e.g. the training data', extensions });
+      if (!referenceFile) return;
+      const currentFile = await pickDataFile({ title: 'Check drift (2/2): current data', placeHolder: `New data to compare with ${vscode.workspace.asRelativePath(referenceFile)}`, extensions, exclude: referenceFile });
+      if (!currentFile) return;
       const job = deps.jobs.start('Checking drift');
       try {
         const { runChildJob } = await import('../../core/process/childJob');
         // Large files: the statistics run in a worker process, off the extension host's event loop.
         const report = await runChildJob('drift', {
-          reference: { kind: 'file', path: reference[0].fsPath, name: vscode.workspace.asRelativePath(reference[0]) },
-          current: { kind: 'file', path: current[0].fsPath, name: vscode.workspace.asRelativePath(current[0]) },
+          reference: { kind: 'file', path: referenceFile.fsPath, name: vscode.workspace.asRelativePath(referenceFile) },
+          current: { kind: 'file', path: currentFile.fsPath, name: vscode.workspace.asRelativePath(currentFile) },
         });
         await showCheck(deps, report);
       } catch (error) {

@@ -1,22 +1,24 @@
 import * as vscode from 'vscode';
+import { pickDataFile } from '../data/pickDataFile';
 
 export interface ProfileDataFileDependencies {
   extensionUri: vscode.Uri;
   log: vscode.LogOutputChannel;
 }
 
-const FILTERS = { 'Data files': ['csv', 'tsv', 'jsonl', 'ndjson', 'parquet', 'pq'] };
-
 /**
- * "MLOps: Profile Data File": asks for the file (unless run on one from the explorer) and the
+ * "MLOps: Profile Data File": asks for the file (unless run on one from the explorer; the workspace's data files first) and the
  * target column, then opens the profile panel, which profiles in a worker with progress and cancel.
  */
 export function registerProfileDataFileCommand(deps: ProfileDataFileDependencies): vscode.Disposable {
   return vscode.commands.registerCommand('mlops.profileDataFile', async (uri?: vscode.Uri) => {
     let file = uri;
     if (!file) {
-      const picked = await vscode.window.showOpenDialog({ canSelectMany: false, filters: FILTERS, openLabel: 'Profile' });
-      file = picked?.[0];
+      file = await pickDataFile({
+        title: 'MLOps: Profile Data File',
+        placeHolder: 'Data file to profile: types, missing values, distributions, correlations',
+        extensions: ['csv', 'tsv', 'parquet', 'pq', 'jsonl', 'ndjson'],
+      });
     }
     if (!file) return;
     const { pickProfileTarget } = await import('./profileTargetPick');
