@@ -13,9 +13,9 @@ function ttlText(ms: number | null): string {
 }
 
 /**
- * "Look up online features?" for Serve Model: the feature views of the workspace's features files
- * whose features are inputs of the model, the ones it was trained from (lineage) picked. Asked only
- * when such views exist; resolves to no choice then (the endpoint manager's default), to false
+ * "Look up online features?" for Serve Model: the materialized feature views of the workspace's
+ * features files whose features are inputs of the model, the ones it was trained from (lineage)
+ * picked. Asked only when such views exist; resolves to no choice then (the endpoint manager's default), to false
  * when none is picked, and to undefined when the user cancels.
  */
 export async function pickOnlineFeatures(store: WorkspaceStore, uri: string, log: vscode.LogOutputChannel): Promise<{ features?: OnlineFeaturesChoice | false } | undefined> {
@@ -35,14 +35,18 @@ export async function pickOnlineFeatures(store: WorkspaceStore, uri: string, log
       log.warn(`Serve Model: ${file.fsPath} is skipped: ${error instanceof Error ? error.message : String(error)}`);
       continue;
     }
-    if (matches.length === 0) continue;
+    // A view never materialized has no values to look up: offering it cannot help.
+    const usable = matches.filter((m) => m.materialized);
+    if (usable.length < matches.length) {
+      log.info(`Serve Model: not offering ${matches.filter((m) => !m.materialized).map((m) => m.view.name).join(', ')} of ${file.fsPath} for online lookups: not materialized yet`);
+    }
+    if (usable.length === 0) continue;
     items.push({ label: vscode.workspace.asRelativePath(file), kind: vscode.QuickPickItemKind.Separator });
-    for (const m of matches) {
+    for (const m of usable) {
       items.push({
         label: m.view.name,
         description: `fills ${m.inputs.join(', ')} · by ${m.view.joinKeys.join(' + ')} · ${ttlText(m.view.ttlMs)}${trainedFrom.has(m.view.name) ? ' · trained from it' : ''}`,
-        ...(m.materialized ? {} : { detail: '$(warning) not materialized yet: run "MLOps: Materialize Features" first' }),
-        picked: m.materialized && trainedFrom.has(m.view.name),
+        picked: trainedFrom.has(m.view.name),
         file: file.fsPath,
         view: m.view.name,
       });
@@ -51,7 +55,7 @@ export async function pickOnlineFeatures(store: WorkspaceStore, uri: string, log
   if (items.length === 0) return {};
   const picked = await vscode.window.showQuickPick(items, {
     title: `MLOps: Look up online features for ${uri}?`,
-    placeHolder: 'Feature views whose values fill the model inputs a request leaves out, by entity key (request values win). Pick none to serve without lookups.',
+    placeHolder: 'Fill inputs a request leaves out from these views (none: no lookups)',
     canPickMany: true,
     matchOnDescription: true,
   });
