@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runCli } from '../lib/runCli';
 
@@ -19,7 +19,9 @@ function writeSpec(name: string, spec: string, data?: { file: string; bytes: str
 }
 
 function train(name: string, spec: string, data?: { file: string; bytes: string | Buffer }): ReturnType<typeof runCli> {
-  return runCli(['--workspace', work, 'train', writeSpec(name, spec, data), '--backend', 'js']);
+  const path = writeSpec(name, spec, data);
+  // each run its own workspace store, so no run waits on another's store
+  return runCli(['--workspace', dirname(path), 'train', path, '--backend', 'js']);
 }
 
 describe('mlops train refuses bad training input with a short message naming where', () => {
@@ -51,7 +53,7 @@ describe('mlops train refuses bad training input with a short message naming whe
   test('with `encoding: latin1` the same file trains, and its categories read "café"', () => {
     const rows = Array.from({ length: 30 }, (_, i) => `${['tea', 'café', 'thé'][i % 3]},${i % 2 === 0 ? 'yes' : 'no'}`);
     const spec = writeSpec('declared', 'dataset:\n  path: menu.csv\n  encoding: latin1\ntarget: sweet\nepochs: 1\n', { file: 'menu.csv', bytes: Buffer.from(`drink,sweet\n${rows.join('\n')}\n`, 'latin1') });
-    const r = runCli(['--workspace', work, '--json', 'train', spec, '--backend', 'js']);
+    const r = runCli(['--workspace', dirname(spec), '--json', 'train', spec, '--backend', 'js']);
     assert.equal(r.status, 0, r.stderr);
     const { modelDir } = JSON.parse(r.stdout) as { modelDir: string };
     const signature = JSON.parse(readFileSync(join(modelDir, 'signature.json'), 'utf8')) as { inputs: { name: string; categories?: string[] }[] };
@@ -62,7 +64,8 @@ describe('mlops train refuses bad training input with a short message naming whe
     const rows = Array.from({ length: 40 }, (_, i) => `${i % 7},${i % 2 === 0 ? 'cat' : 'dog'}`);
     rows[4] = '3,NaN';
     rows[9] = '1,nan';
-    const r = runCli(['--workspace', work, '--json', 'train', writeSpec('nanlabels', 'dataset: pets.csv\ntarget: animal\nepochs: 2\n', { file: 'pets.csv', bytes: `x,animal\n${rows.join('\n')}\n` }), '--backend', 'js']);
+    const spec = writeSpec('nanlabels', 'dataset: pets.csv\ntarget: animal\nepochs: 2\n', { file: 'pets.csv', bytes: `x,animal\n${rows.join('\n')}\n` });
+    const r = runCli(['--workspace', dirname(spec), '--json', 'train', spec, '--backend', 'js']);
     assert.equal(r.status, 0, r.stderr);
     const warning = 'pets.csv, column "animal": dropped 2 of 40 rows whose target is missing ("NaN" ×1, "nan" ×1; lines 6, 11)';
     assert.match(r.stderr, new RegExp(`^mlops: warning: ${warning.replace(/[().]/g, '\\$&')}$`, 'm'));
