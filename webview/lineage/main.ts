@@ -48,7 +48,7 @@ function viewSize(): { width: number; height: number } {
 
 let canvas: CanvasRenderingContext2D | null | undefined;
 /** Label widths in the panel's own font, so ELK sizes boxes and leaves room for edge labels. */
-function measure(text: string, role: 'node' | 'edge'): number {
+function measure(text: string, role: 'node' | 'detail' | 'edge'): number {
   canvas ??= document.createElement('canvas').getContext('2d');
   const body = getComputedStyle(document.body);
   const size = parseFloat(body.fontSize) || 13;
