@@ -48,7 +48,7 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
     })),
     vscode.commands.registerCommand('mlops.approveReview', guarded('Approve Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'approve'))),
     vscode.commands.registerCommand('mlops.rejectReview', guarded('Reject Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'reject'))),
-    vscode.commands.registerCommand('mlops.setReviewPolicy', guarded('Review Policy', (registry, node?: ModelNode) => setReviewPolicy(registry, deps, node))),
+    vscode.commands.registerCommand('mlops.setReviewPolicy', guarded('Review Policy', (registry, node?: ModelNode | VersionNode) => setReviewPolicy(registry, deps, node))),
     vscode.commands.registerCommand('mlops.deleteModel', guarded('Delete Model', (registry, node?: ModelNode) => deleteModel(registry, deps, node))),
     vscode.commands.registerCommand('mlops.showModelHistory', guarded('Show History', (_registry, node?: ModelNode | VersionNode) => showHistory(node))),
     vscode.workspace.registerTextDocumentContentProvider(HISTORY_SCHEME, historyProvider(deps)),
@@ -273,10 +273,11 @@ async function decideReview(registry: ModelRegistry, deps: ModelsCommandDependen
   );
 }
 
-async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
-  const chosen = node?.kind === 'model' ? node.model : await pickModel(registry, 'MLOps: Review Policy — which model?');
-  if (!chosen) return;
-  const model = registry.getModel(chosen.name);
+/** From a model, one of its versions (next to Set Alias…, which the policy governs), or the palette. */
+async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | VersionNode | undefined): Promise<void> {
+  const name = node?.kind === 'model' ? node.model.name : node?.kind === 'version' ? node.version.name : (await pickModel(registry, 'MLOps: Review Policy — which model?'))?.name;
+  if (name === undefined) return;
+  const model = registry.getModel(name);
   const picked = await vscode.window.showQuickPick(
     [
       { label: '$(shield) Require review', description: model.requireReview ? 'current' : '', detail: 'Moving an alias needs a request with a comment, then an approval; both are in the audit log.', require: true },

@@ -113,6 +113,8 @@ describe('the Experiments view’s run menu', () => {
     for (const command of ['mlops.setAlias', 'mlops.approveReview', 'mlops.rejectReview', 'mlops.setReviewPolicy', 'mlops.openRun', 'mlops.showStudyLeaderboard']) {
       assert.ok(!hidden.has(command), `${command} is offered in the palette`);
     }
+    const versionMenu = menu.filter((m) => m.when !== undefined && matches(m.when, { view: 'mlops.models', viewItem: 'mlops.modelVersion.reviewed' })).map((m) => m.command);
+    assert.ok(versionMenu.includes('mlops.setReviewPolicy') && versionMenu.includes('mlops.setAlias'), `the policy beside Set Alias on a version: ${versionMenu.join(', ')}`);
   });
 
   test('commands that need a clicked run are hidden from the palette; the rest ask for a run there', () => {
