@@ -67,4 +67,40 @@ describe('comparing runs in VS Code', () => {
       await screenshot(page, 'runs-curves-high-contrast');
     });
   });
+
+  test('Compare Runs with nothing selected offers the runs to pick; a run\'s details show its confusion matrix as a table', { timeout: 240_000 }, async () => {
+    const workspace = makeWorkspace('compare-picker');
+    const spec = readFileSync(join(workspace, 'penguins.train.yaml'), 'utf8');
+    writeFileSync(join(workspace, 'penguins-variant.train.yaml'), spec.replace(/learning_rate: [\d.]+/, 'learning_rate: 0.003'));
+    mlops(workspace, 'train', join(workspace, 'penguins.train.yaml'));
+    mlops(workspace, 'train', join(workspace, 'penguins-variant.train.yaml'));
+
+    await withWorkbench(browser, workspace, 'compare-picker', async (page) => {
+      // Straight from the palette, nothing selected anywhere.
+      await runCommand(page, 'MLOps: Compare Runs');
+      const picks = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await picks.nth(1).waitFor({ timeout: 30_000 });
+      assert.equal(await picks.count(), 2, 'the two trained runs are offered');
+      assert.match(await page.locator('.quick-input-widget .quick-input-list').innerText(), /finished[\s\S]*test_accuracy \d/, 'each with its status and main metric');
+      // a click on a row ticks it (a multi-select pick)
+      await picks.nth(0).click();
+      await picks.nth(1).click();
+      await waitForText(page.locator('.quick-input-widget .quick-input-count'), /2 Selected/, 10_000);
+      await page.keyboard.press('Enter');
+      const frame = webviewFrame(page);
+      await waitForText(frame.locator('[data-testid=selection-count]'), /2 selected/, 45_000);
+
+      await frame.locator('[data-testid=tab-table]').click();
+      await frame.locator('.vg-row .vg-cell[data-col="attributes.run_name"]').first().click();
+      await page.keyboard.press('Enter');
+      const matrix = frame.locator('[data-testid=confusion-matrix]');
+      await matrix.waitFor({ timeout: 30_000 });
+      assert.deepEqual(await matrix.locator('thead th[scope=col]').allTextContents(), ['Adelie', 'Chinstrap', 'Gentoo', 'total']);
+      assert.deepEqual(await matrix.locator('tbody th[scope=row]').allTextContents(), ['Adelie', 'Chinstrap', 'Gentoo']);
+      const keys = await frame.locator('[data-testid=details-metrics] tbody th').allTextContents();
+      assert.ok(keys.length > 0 && !keys.some((k) => k.startsWith('test_confusion_')), `the confusion counts are not listed as metrics: ${keys.join(', ')}`);
+      await setTheme(page, 'dark');
+      await screenshot(page, 'runs-details-confusion');
+    });
+  });
 });

@@ -258,7 +258,7 @@ export function syntheticSweep(trials = 24): Run[] {
       summary('test_log_loss', 0.005190 + (1 - acc) / 10, 1),
       summary('test_roc_auc', 0.99, 1),
     ];
-    for (const c of SWEEP_CLASSES) metrics.push(summary(`test_recall_${c}`, acc, 1), summary(`test_precision_${c}`, acc, 1));
+    for (const c of SWEEP_CLASSES) metrics.push(summary(`test_recall_${c}`, acc, 1), summary(`test_precision_${c}`, acc, 1), summary(`test_f1_${c}`, acc - 0.005, 1));
     // 31 Adelie, 14 Chinstrap, 24 Gentoo in the test split, a few mistaken for their neighbour.
     const support = [31, 14, 24];
     SWEEP_CLASSES.forEach((actual, a) => SWEEP_CLASSES.forEach((predicted, p) => {

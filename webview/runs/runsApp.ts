@@ -220,7 +220,8 @@ export class RunsApp {
       id: c.id,
       label: columnLabel(c),
       kind: c.kind === 'attribute' ? '' : c.kind === 'metric' ? `${c.key === this.objective?.metric ? `objective ${this.objective.direction === 'maximize' ? '↑' : '↓'}` : 'metric'} (${this.state.aggregate})` : c.kind,
-      width: this.state.layout.widths[c.id] ?? defaultWidth(c),
+      // the objective's caption ("objective ↑ (last)") is longer than a short key
+      width: this.state.layout.widths[c.id] ?? (c.key === this.objective?.metric && c.kind === 'metric' ? Math.max(140, defaultWidth(c)) : defaultWidth(c)),
       numeric: c.numeric,
       pinned: pinned.has(c.id),
       ...(sortRank.has(c.id) ? { sort: sortRank.get(c.id)! } : {}),

@@ -309,12 +309,11 @@ export function renderDetails(app: RunsApp): TemplateResult {
     ${d.note ? html`<div class="note">${d.note}</div>` : nothing}
     <h2>Metrics</h2>
     ${metrics.length === 0 ? html`<p class="hint">None logged.</p>` : html`<table class="kv metrics" data-testid="details-metrics">
-      <colgroup><col /><col class="num-col" /><col class="num-col" /><col class="num-col" /><col class="steps-col" /></colgroup>
       <thead><tr><th scope="col">key</th><th scope="col" class="num">last</th><th scope="col" class="num">min</th><th scope="col" class="num">max</th><th scope="col" class="num">steps</th></tr></thead><tbody>
       ${metrics.map((m) => {
-        // A value logged once (a test metric) has no range: its min and max would only repeat it.
+        // A value logged once (a test metric) has no range or steps: they would only repeat it.
         const once = m.count <= 1;
-        return html`<tr><th scope="row" title=${m.key}>${m.key}</th>${cellText(formatNumber(m.last), String(m.last), 'num')}${once ? html`<td></td><td></td>` : html`${cellText(formatNumber(m.min), String(m.min), 'num')}${cellText(formatNumber(m.max), String(m.max), 'num')}`}${cellText(String(m.count), String(m.count), 'num')}</tr>`;
+        return html`<tr><th scope="row" title=${m.key}>${m.key}</th>${cellText(formatNumber(m.last), String(m.last), 'num')}${once ? html`<td></td><td></td><td></td>` : html`${cellText(formatNumber(m.min), String(m.min), 'num')}${cellText(formatNumber(m.max), String(m.max), 'num')}${cellText(String(m.count), String(m.count), 'num')}`}</tr>`;
       })}
     </tbody></table>`}
     ${confusion ? renderConfusion(confusion) : nothing}
@@ -356,7 +355,6 @@ function renderPerClass(rows: PerClassRow[]): TemplateResult {
   const value = (v: number | undefined): TemplateResult => (v === undefined ? html`<td class="num missing">—</td>` : cellText(formatNumber(v), String(v), 'num'));
   return html`<h2>Per class <span class="subtle">(test split)</span></h2>
     <table class="kv metrics" data-testid="per-class">
-      <colgroup><col /><col class="num-col" /><col class="num-col" /><col class="num-col" /></colgroup>
       <thead><tr><th scope="col">class</th><th scope="col" class="num">precision</th><th scope="col" class="num">recall</th><th scope="col" class="num">f1</th></tr></thead>
       <tbody>${rows.map((r) => html`<tr><th scope="row" title=${r.label}>${r.label}</th>${value(r.precision)}${value(r.recall)}${value(r.f1)}</tr>`)}</tbody>
     </table>`;

@@ -22,7 +22,7 @@ export async function pickRunsToCompare(storeService: StoreService): Promise<Run
   const items = compareRunItems(runs, new Map(experiments.map((e) => [e.experimentId, e.name])));
   const picked = await vscode.window.showQuickPick<vscode.QuickPickItem & CompareRunItem>(items, {
     title: 'Compare Runs',
-    placeHolder: 'Pick the runs to compare (Space toggles, type to filter by name, experiment or metric)',
+    placeHolder: 'Runs to compare (type to filter by name, experiment or metric)',
     canPickMany: true,
     matchOnDescription: true,
     matchOnDetail: true,
