@@ -64,8 +64,9 @@ async function openRun(node: LineageNode, deps: LineageOpenDependencies): Promis
     void vscode.window.showWarningMessage(`MLOps: run ${node.id} is not in the workspace store any more.`);
     return;
   }
-  const { RunsPanel } = await import('../runs/runsPanel');
-  RunsPanel.show({ title: `Run ${run.info.runName || run.info.runId.slice(0, 8)}`, experimentIds: [run.info.experimentId], compareRunIds: [run.info.runId] }, deps.runs);
+  // As a click in the Experiments view does: its experiment's Runs panel with the run's details open.
+  const { openRun: showRun } = await import('../runs/openRun');
+  await showRun(deps.runs, run.info.runId, []);
 }
 
 /** A dataset's source opens when it is a file in this workspace; otherwise its identity is shown. */

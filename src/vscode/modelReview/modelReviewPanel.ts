@@ -99,10 +99,9 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
       if (versions.length > 0 && versions.length !== this.subject.versions.length) this.retarget({ ...this.subject, versions });
     },
     openFile: ({ version, file }) => this.openFile(version, file),
+    // Its experiment's Runs panel with the run's details open, as a click in the Experiments view (not a "Compare 1 runs" tab).
     openRun: async ({ runId }) => {
-      const tracking = await this.tracking();
-      const run = await tracking.getRun(runId);
-      await vscode.commands.executeCommand('mlops.compareRuns', { kind: 'run', run });
+      await vscode.commands.executeCommand('mlops.openRun', { runId });
     },
     showLineage: async ({ version }) => {
       const registry = await this.registry();
