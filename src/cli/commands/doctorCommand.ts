@@ -4,6 +4,7 @@ import { runChildJob } from '../../core/process/childJob';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { PRODUCT_VERSION } from '../../core/product/productInfo';
 import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import type { StoreCorruptError } from '../../core/store/storeErrors';
 import type { SeriesDamage } from '../../core/tracking/seriesRepair';
 
 /** What `mlops doctor` found in the workspace store (and, with --repair, what it did). */
@@ -35,19 +36,38 @@ async function checkStore(dir: string, repair: boolean): Promise<StoreHealth> {
   const health: StoreHealth = { dir, exists: existsSync(dir), problems: [], warnings: [], damagedSeries: [], repaired: false };
   if (!health.exists) return health;
   const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
+  const storeErrors = await import('../../core/store/storeErrors');
+  const repairs: string[] = [];
   let store;
-  try {
-    store = await openWorkspaceStore({ dir, writerName: 'mlops doctor' });
-  } catch (error) {
-    if (error instanceof StoreLockedError) return { ...health, inUse: error.message };
-    return { ...health, problems: [(error as Error).message] };
+  // Each pass repairs the problem that stopped the store from opening, if it can be repaired.
+  for (let pass = 0; ; pass++) {
+    try {
+      store = await openWorkspaceStore({ dir, writerName: 'mlops doctor' });
+      break;
+    } catch (error) {
+      if (error instanceof StoreLockedError) return { ...health, inUse: error.message };
+      const done = repair && pass < 3 && error instanceof storeErrors.StoreCorruptError ? await repairUnderLock(dir, error) : undefined;
+      if (done === undefined) return { ...health, problems: [...repairs.map((r) => `repaired ${r}`), (error as Error).message] };
+      repairs.push(done);
+    }
   }
   try {
     const { findDamagedSeries, repairDamagedSeries } = await import('../../core/tracking/seriesRepair');
     const damaged = repair ? await repairDamagedSeries(store.database) : findDamagedSeries(store.database);
-    return { ...health, warnings: [...store.warnings], damagedSeries: damaged, repaired: repair && damaged.length > 0 };
+    return { ...health, warnings: [...repairs.map((r) => `repaired ${r}`), ...store.warnings], damagedSeries: damaged, repaired: repair && damaged.length > 0 };
   } finally {
     await store.close();
+  }
+}
+
+async function repairUnderLock(dir: string, error: StoreCorruptError): Promise<string | undefined> {
+  const { acquireWriterLock } = await import('../../core/store/writerLock');
+  const { repairStoreFiles } = await import('../../core/store/storeRepair');
+  const lock = acquireWriterLock(dir, 'mlops doctor --repair');
+  try {
+    return await repairStoreFiles(dir, error);
+  } finally {
+    lock.release();
   }
 }
 

@@ -113,14 +113,15 @@ export class DurableDatabase {
       applyPragmas(db);
       for (const ddl of STORE_TABLES) db.run(ddl);
       const snapshotSeq = Number(db.exec("SELECT value FROM store_meta WHERE key = 'last_seq'")[0]?.values[0]?.[0] ?? 0);
+      if (image) checkJournalPresent(journalPath, snapshotSeq);
       const store = new DurableDatabase(dir, db, snapshotSeq, options);
       store.loadFileLengths();
       // The journal is streamed: replayed record by record as it is read, never held whole (it
       // may be larger than any Buffer when checkpoints could not run for a while).
-      const scan = store.replay(journalPath, snapshotSeq);
+      const scan = store.replay(journalPath, image === undefined ? undefined : snapshotSeq);
       store.warnings.push(...scan.warnings);
       store.seq = Math.max(snapshotSeq, scan.lastSeq ?? 0);
-      store.journal = await Journal.open(journalPath, scan.validLength);
+      store.journal = await Journal.open(journalPath, scan.validLength, snapshotSeq);
       for (const [file, length] of store.fileLengths) store.writtenLengths.set(file, length);
       await store.migrate(options.migrations);
       return store;
@@ -135,14 +136,33 @@ export class DurableDatabase {
     for (const [file, length] of rows) this.fileLengths.set(String(file), Number(length));
   }
 
-  /** Replays the journal's records after `snapshotSeq`, in one transaction, as they are read. */
-  private replay(journalPath: string, snapshotSeq: number): JournalScanResult {
+  /**
+   * Replays the journal's records after the snapshot's (`snapshotSeq`; undefined: no snapshot), in
+   * one transaction, as they are read. The journal must continue the snapshot with no gap: the
+   * snapshot's last sequence number is kept in both files, so a deleted or older snapshot shows.
+   */
+  private replay(journalPath: string, snapshotSeq: number | undefined): JournalScanResult {
     const touched = new Set<string>();
+    const covered = snapshotSeq ?? 0;
+    const snapshotPath = join(this.dir, SNAPSHOT_FILE);
     let replayed = 0;
+    let checkedBase = false;
+    const checkContinues = (next: number | undefined): void => {
+      // `next` is the first sequence number the journal holds after the snapshot's
+      if (next === undefined || next <= covered + 1) return;
+      if (snapshotSeq === undefined) {
+        throw new StoreCorruptError(snapshotPath, 0, `the snapshot is missing, but ${JOURNAL_FILE} continues from record ${next - 1}: the snapshot held every write up to it (deleted or moved?)`, SNAPSHOT_REMEDY, 'snapshot-missing');
+      }
+      throw new StoreCorruptError(snapshotPath, 0, `the snapshot holds records up to ${covered}, but ${JOURNAL_FILE} continues from record ${next - 1}: records ${covered + 1}–${next - 1} are in neither (the snapshot was replaced by an older copy?)`, SNAPSHOT_REMEDY, 'snapshot-older');
+    };
     this.db.run('BEGIN');
     try {
       const scan = scanJournalFile(journalPath, (record) => {
-        if (record.seq <= snapshotSeq) return;
+        if (record.seq <= covered) return;
+        if (!checkedBase) {
+          checkedBase = true;
+          checkContinues(record.seq);
+        }
         replayed++;
         let mutation: Mutation;
         try {
@@ -175,6 +195,7 @@ export class DurableDatabase {
           this.fileLengths.set(append.file, position + append.bytes.length);
         }
       });
+      if (scan.baseSeq !== undefined) checkContinues(scan.baseSeq + 1);
       this.db.run('COMMIT');
       this.recordsSinceCheckpoint = replayed;
       return scan;
@@ -527,7 +548,7 @@ export class DurableDatabase {
     const image = this.db.export();
     applyPragmas(this.db);
     writeSnapshot(join(this.dir, SNAPSHOT_FILE), image);
-    this.journal.truncateSync();
+    this.journal.truncateSync(this.seq);
     this.recordsSinceCheckpoint = 0;
   }
 
@@ -544,6 +565,31 @@ export class DurableDatabase {
     this.statementCache.clear();
     this.db.close();
   }
+}
+
+const SNAPSHOT_REMEDY = 'Nothing was changed; put the newest store.snapshot back (from a backup) and open the store again.';
+
+/**
+ * A snapshot is written only after its journal exists, and a checkpoint empties the journal to its
+ * header, never to nothing: a snapshot without a journal means the journal was deleted or emptied,
+ * and with it every write since the last checkpoint.
+ */
+function checkJournalPresent(journalPath: string, snapshotSeq: number): void {
+  let size: number;
+  try {
+    size = statSync(journalPath).size;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+    size = -1;
+  }
+  if (size > 0) return;
+  throw new StoreCorruptError(
+    journalPath,
+    0,
+    `the journal is ${size < 0 ? 'missing' : 'empty'}, but store.snapshot (up to record ${snapshotSeq}) shows the store was written to: every write since the last checkpoint went only to the journal and is lost with it`,
+    'Nothing was changed. Put journal.log back from a backup, or run `mlops doctor --repair` to go on from the snapshot alone (the writes since the last checkpoint are lost).',
+    'journal-missing',
+  );
 }
 
 /** A crash during a snapshot write leaves its temp file behind; the rename never happened, so it is garbage. */

@@ -6,12 +6,25 @@ import { crc32 } from './crc32';
 import { fsyncDirectory } from './snapshot';
 import { StoreCorruptError } from './storeErrors';
 
-// File layout: an 8-byte header, then frames. A frame is
+// File layout: a header, then frames. A frame is
 //   u32 magic | u32 payload length | f64 sequence number | u32 crc32(length, seq, payload) | payload
 // The magic lets the reader tell a torn tail (nothing valid after it) from damage in the middle
 // (a valid frame follows): only the first may be dropped, the second would lose acknowledged data.
-const FILE_HEADER = Buffer.from('MLOPSJ01', 'latin1');
-export const JOURNAL_HEADER_BYTES = FILE_HEADER.length;
+// The header is "MLOPSJ02" | f64 base | u32 crc32(base), where base is the last sequence number
+// of the snapshot the journal continues: the snapshot keeps it too, so a deleted or older
+// snapshot shows even when the journal holds no record. "MLOPSJ01" (8 bytes, no base) is still
+// read; its next truncation rewrites it in the new form.
+const MAGIC_V1 = Buffer.from('MLOPSJ01', 'latin1');
+const MAGIC_V2 = Buffer.from('MLOPSJ02', 'latin1');
+export const JOURNAL_HEADER_BYTES = 20;
+
+function encodeHeader(baseSeq: number): Buffer {
+  const header = Buffer.alloc(JOURNAL_HEADER_BYTES);
+  MAGIC_V2.copy(header, 0);
+  header.writeDoubleLE(baseSeq, 8);
+  header.writeUInt32LE(crc32(header.subarray(8, 16)), 16);
+  return header;
+}
 const FRAME_MAGIC = 0x4a524543; // "JREC" read as little-endian u32 in a hex dump: 43 45 52 4a
 const FRAME_HEADER_BYTES = 20;
 const MAX_PAYLOAD_BYTES = 1 << 30;
@@ -136,6 +149,43 @@ export interface JournalScanResult {
   /** sequence number of the first and last valid record (undefined when there are none) */
   readonly firstSeq: number | undefined;
   readonly lastSeq: number | undefined;
+  /** last sequence number of the snapshot this journal continues (undefined: an old journal, or none) */
+  readonly baseSeq: number | undefined;
+}
+
+const JOURNAL_REPAIR_HINT =
+  'Nothing was changed. `mlops doctor --repair` sets the journal aside (as journal.log.damaged-<time>) and keeps every record before the damaged one, reporting what is lost; or restore the file from a backup.';
+
+/** File offsets are multiples of this where a write torn by a crash can leave unwritten (zero) bytes. */
+const UNWRITTEN_BLOCK_BYTES = 4096;
+
+/**
+ * Is the damaged frame at `offset`, with no valid frame after it, a whole record that was changed
+ * (not a write cut short)? A crash can leave the last write short, or with blocks never written
+ * (zeros from a block boundary to the end); it does not change bytes. So: the frame is whole when
+ * its length field matches the bytes left, or when its checksum holds with that length (the length
+ * field itself was hit), and its tail is not zeros from a block boundary on.
+ */
+function isCompleteDamagedFrame(source: ByteSource, offset: number): boolean {
+  const left = source.size - offset - FRAME_HEADER_BYTES;
+  if (left < 0 || left > MAX_PAYLOAD_BYTES) return false;
+  const lastNonZero = lastNonZeroByte(source, offset);
+  const zerosFrom = Math.ceil((lastNonZero + 1) / UNWRITTEN_BLOCK_BYTES) * UNWRITTEN_BLOCK_BYTES;
+  if (zerosFrom < source.size) return false;
+  const header = Buffer.from(source.bytes(offset, FRAME_HEADER_BYTES));
+  if (header.readUInt32LE(4) === left) return true;
+  header.writeUInt32LE(left, 4);
+  return crc32(source.bytes(offset + FRAME_HEADER_BYTES, left), crc32(header.subarray(4, 16))) === header.readUInt32LE(16);
+}
+
+/** Position of the last byte from `from` on that is not zero (from - 1 when there is none). */
+function lastNonZeroByte(source: ByteSource, from: number): number {
+  for (let end = source.size; end > from; end -= SCAN_BYTES) {
+    const start = Math.max(from, end - SCAN_BYTES);
+    const slice = source.bytes(start, end - start);
+    for (let i = slice.length - 1; i >= 0; i--) if (slice[i] !== 0) return start + i;
+  }
+  return from - 1;
 }
 
 /**
@@ -146,20 +196,26 @@ export interface JournalScanResult {
  */
 function scanJournal(source: ByteSource, file: string, onRecord: (record: JournalRecord) => void): JournalScanResult {
   const warnings: string[] = [];
-  const empty = { warnings, validLength: 0, recordCount: 0, firstSeq: undefined, lastSeq: undefined };
+  const empty = { warnings, validLength: 0, recordCount: 0, firstSeq: undefined, lastSeq: undefined, baseSeq: undefined };
   if (source.size === 0) return empty;
-  if (source.size < JOURNAL_HEADER_BYTES) {
-    const head = source.bytes(0, source.size);
-    if (FILE_HEADER.subarray(0, head.length).equals(head)) {
-      warnings.push(`${file}: dropped an incomplete journal header (${head.length} bytes)`);
-      return empty;
-    }
-    throw new StoreCorruptError(file, 0, 'the journal header is not recognised');
-  }
-  if (!source.bytes(0, JOURNAL_HEADER_BYTES).equals(FILE_HEADER)) {
+  const head = source.bytes(0, Math.min(source.size, JOURNAL_HEADER_BYTES));
+  const magic = head.subarray(0, MAGIC_V2.length);
+  const v1 = magic.length === MAGIC_V1.length && magic.equals(MAGIC_V1);
+  const headerBytes = v1 ? MAGIC_V1.length : JOURNAL_HEADER_BYTES;
+  if (!v1 && !MAGIC_V2.subarray(0, magic.length).equals(magic)) {
     throw new StoreCorruptError(file, 0, 'the journal header is not recognised (not an MLOps Studio journal, or written by a newer version)');
   }
-  let offset = JOURNAL_HEADER_BYTES;
+  if (source.size < headerBytes) {
+    // Only a brand-new journal's header write can be cut short (later ones rewrite it in place).
+    warnings.push(`${file}: dropped an incomplete journal header (${head.length} bytes)`);
+    return empty;
+  }
+  let baseSeq: number | undefined;
+  if (!v1) {
+    if (crc32(head.subarray(8, 16)) !== head.readUInt32LE(16)) throw new StoreCorruptError(file, 8, 'the journal header fails its checksum');
+    baseSeq = head.readDoubleLE(8);
+  }
+  let offset = headerBytes;
   let previousSeq = -Infinity;
   let firstSeq: number | undefined;
   let recordCount = 0;
@@ -167,7 +223,16 @@ function scanJournal(source: ByteSource, file: string, onRecord: (record: Journa
     const frame = frameAt(source, offset);
     if (!frame) {
       if (hasValidFrameAfter(source, offset + 1)) {
-        throw new StoreCorruptError(file, offset, 'a journal record fails its checksum but valid records follow it, so dropping it would lose acknowledged writes');
+        throw new StoreCorruptError(file, offset, 'a journal record fails its checksum but valid records follow it, so dropping it would lose acknowledged writes', JOURNAL_REPAIR_HINT, 'journal-record');
+      }
+      if (isCompleteDamagedFrame(source, offset)) {
+        throw new StoreCorruptError(
+          file,
+          offset,
+          'the last journal record is whole but fails its checksum: it was damaged after it was written (an unfinished write leaves a record short or zero-filled, not changed), and it holds an acknowledged write',
+          JOURNAL_REPAIR_HINT,
+          'journal-record',
+        );
       }
       warnings.push(`${file}: dropped a torn last record at byte offset ${offset} (${source.size - offset} bytes of an unfinished write)`);
       break;
@@ -181,7 +246,7 @@ function scanJournal(source: ByteSource, file: string, onRecord: (record: Journa
     onRecord({ seq: frame.seq, payload: source.bytes(offset + FRAME_HEADER_BYTES, frame.length), offset });
     offset += FRAME_HEADER_BYTES + frame.length;
   }
-  return { warnings, validLength: offset, recordCount, firstSeq, lastSeq: firstSeq === undefined ? undefined : previousSeq };
+  return { warnings, validLength: offset, recordCount, firstSeq, lastSeq: firstSeq === undefined ? undefined : previousSeq, baseSeq };
 }
 
 /** Parses a journal image held in memory (records' payloads point into `bytes`). */
@@ -200,7 +265,7 @@ export function scanJournalFile(path: string, onRecord: (record: JournalRecord) 
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { warnings: [], validLength: 0, recordCount: 0, firstSeq: undefined, lastSeq: undefined };
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return { warnings: [], validLength: 0, recordCount: 0, firstSeq: undefined, lastSeq: undefined, baseSeq: undefined };
     throw error;
   }
   try {
@@ -246,7 +311,7 @@ export class Journal {
   }
 
   /** Opens for appending; `validLength` from readJournalFile drops a torn tail before the first append. */
-  static async open(path: string, validLength: number): Promise<Journal> {
+  static async open(path: string, validLength: number, baseSeq = 0): Promise<Journal> {
     // O_DSYNC makes each write return only once its data is on disk, as write + fdatasync would,
     // in one system call; where the platform has no such flag, appends fdatasync after writing.
     const dsync = typeof constants.O_DSYNC === 'number' && process.platform !== 'win32' ? constants.O_DSYNC : 0;
@@ -257,10 +322,13 @@ export class Journal {
     const size = (await handle.stat()).size;
     let length = validLength;
     if (size !== validLength) await handle.truncate(validLength);
+    // Empty, or an old-style header with no record: start it in the current form.
     const fresh = length < JOURNAL_HEADER_BYTES;
     if (fresh) {
-      await handle.truncate(0);
-      await handle.write(FILE_HEADER, 0, FILE_HEADER.length, 0);
+      // Written over the old header before cutting the file, so a crash never leaves it empty.
+      const header = encodeHeader(baseSeq);
+      await handle.write(header, 0, header.length, 0);
+      await handle.truncate(JOURNAL_HEADER_BYTES);
       length = JOURNAL_HEADER_BYTES;
     }
     await handle.sync();
@@ -401,14 +469,16 @@ export class Journal {
   }
 
   /**
-   * Empties the journal after a snapshot made it redundant. Only from a barrier: no write may be in
-   * flight (it would land past the new end). Records still pending are written after it.
+   * Empties the journal after a snapshot (whose last sequence number is `baseSeq`) made it
+   * redundant. Only from a barrier: no write may be in flight (it would land past the new end).
+   * Records still pending are written after it.
    */
-  truncateSync(): void {
+  truncateSync(baseSeq: number): void {
     if (this.flushing !== undefined) throw new Error('journal: truncate while a write is in flight');
     const fd = this.handle.fd;
+    const header = encodeHeader(baseSeq);
     ftruncateSync(fd, JOURNAL_HEADER_BYTES);
-    writeSync(fd, FILE_HEADER, 0, FILE_HEADER.length, 0);
+    writeSync(fd, header, 0, header.length, 0);
     fsyncSync(fd);
     this.length = JOURNAL_HEADER_BYTES;
   }

@@ -1,3 +1,6 @@
+/** damaged journal record | journal deleted or emptied | snapshot deleted | snapshot older than the journal | anything else */
+export type StoreDamageKind = 'journal-record' | 'journal-missing' | 'snapshot-missing' | 'snapshot-older' | 'other';
+
 /**
  * A store file is damaged in a way that would lose acknowledged data if we carried on. The message
  * names the file and the byte offset so a user can look, restore a backup, or send it to us.
@@ -9,6 +12,8 @@ export class StoreCorruptError extends Error {
     detail: string,
     /** what the user can do about it; the default fits a file nothing can rebuild */
     remedy = 'Nothing was changed; restore the file from a backup or move the store folder aside to start a new one.',
+    /** what is wrong, for `mlops doctor --repair` to know what it can do */
+    readonly kind: StoreDamageKind = 'other',
   ) {
     super(`The workspace store file ${file} is damaged at byte offset ${offset}: ${detail}. ${remedy}`);
     this.name = 'StoreCorruptError';

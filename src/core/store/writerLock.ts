@@ -156,7 +156,48 @@ export function acquireWriterLock(dir: string, name: string): WriterLock {
   }
   const current = readHolder(path);
   if (current) throw new StoreLockedError(dir, current);
-  throw new Error(`Could not take the writer lock ${path}; try again.`);
+  const why = whyUnreadable(path);
+  if (why === undefined) throw new Error(`Could not take the writer lock ${path}: it kept changing hands; try again.`);
+  throw new UnreadableLockError(path, why);
+}
+
+/**
+ * The lock file exists but names no holder, and it stayed that way while we retried, so it is not
+ * a lock being written this instant (that takes microseconds). It is taken over once it is 10 s
+ * old; before that, say what is wrong rather than "try again".
+ */
+export class UnreadableLockError extends Error {
+  constructor(
+    readonly path: string,
+    why: string,
+  ) {
+    super(
+      `The writer lock ${path} cannot be read (${why}), so it is not known which process holds the store. ` +
+        `If no VS Code window, mlops server or other mlops command is using it, delete ${path}; an unreadable lock is also taken over once it is ${STALE_TAKEOVER_MS / 1000} s old.`,
+    );
+    this.name = 'UnreadableLockError';
+  }
+}
+
+function whyUnreadable(path: string): string | undefined {
+  let text: string;
+  let ageMs: number;
+  try {
+    ageMs = Date.now() - statSync(path).mtimeMs;
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'ENOENT') return undefined;
+    return code === 'EACCES' || code === 'EPERM' ? 'permission denied' : (error as Error).message;
+  }
+  const age = `written ${(ageMs / 1000).toFixed(1)} s ago`;
+  if (text.length === 0) return `it is empty, ${age}`;
+  try {
+    JSON.parse(text);
+  } catch {
+    return `it is not a lock MLOps Studio writes: ${text.length} bytes starting ${JSON.stringify(text.slice(0, 24))}, ${age}`;
+  }
+  return `it names no process id and host, ${age}`;
 }
 
 function sleepSync(ms: number): void {
