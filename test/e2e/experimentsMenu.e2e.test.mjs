@@ -79,6 +79,7 @@ describe('the Experiments view’s run menu in VS Code', () => {
       const rename = await openContextMenu(page, rowOf(target.runName), 'Rename Run');
       const labels = (await page.locator('.monaco-menu .action-item:not(.disabled) .action-label').allInnerTexts()).map(normalizeSpace).filter(Boolean);
       await screenshot(page, 'experiments-menu-context');
+      assert.equal(labels[0], 'Open Run', `Open Run heads the menu: ${labels.join(' | ')}`);
       for (const label of ['Compare Runs', 'Rename Run…', 'Add Run Note…', 'Star Run', 'Register Model…', 'Show Run Logs', 'Reveal Run Artifacts', 'Copy Run ID', 'Delete Run…']) {
         assert.ok(labels.includes(label), `“${label}” in the menu: ${labels.join(' | ')}`);
       }
