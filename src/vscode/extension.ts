@@ -83,6 +83,7 @@ export function activate(context: vscode.ExtensionContext): void {
   const monitorsView = vscode.window.createTreeView<MonitorNode>('mlops.monitors', { treeDataProvider: monitors });
   monitors.view = monitorsView;
   endpointsService = new EndpointsService(storeService, log);
+  deps.endpoints = endpointsService;
   const endpointsTree = new EndpointsTreeProvider(endpointsService);
   context.subscriptions.push(
     log,

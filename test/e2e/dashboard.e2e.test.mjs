@@ -114,6 +114,11 @@ describe('MLOps Studio in VS Code', () => {
       assert.equal(await frame.locator('[data-testid=empty-state]').count(), 0, 'no empty state once a run exists');
       await assertLoadedWithoutErrors(frame);
       await screenshot(page, 'dashboard-runs');
+
+      // a click on the run opens it: the Runs panel with the run's details
+      await table.getByRole('button', { name: /^Open run / }).first().click();
+      await waitForText(page.locator('.part.editor .tab.active'), /Runs/, 30_000);
+      await waitForText(webviewFrame(page).locator('[data-testid=details]'), /accuracy/, 45_000);
     });
   });
 });

@@ -15,6 +15,11 @@ function overview(patch: Partial<DashboardOverview> = {}): DashboardOverview {
       { runId: 'f6e5d4c3b2', runName: 'logreg-baseline', experimentName: 'churn', status: 'FINISHED', startTime: NOW - 2 * 3600_000, endTime: NOW - 2 * 3600_000 + 83_000 },
       { runId: '0099887766', runName: '', experimentName: 'housing', status: 'FAILED', startTime: NOW - 26 * 3600_000, endTime: NOW - 26 * 3600_000 + 4_200 },
     ],
+    models: [],
+    modelCount: 0,
+    pendingReviews: [],
+    endpoints: [],
+    alerts: [],
     workspaceName: 'churn',
     trusted: true,
     version: '0.1.0',
@@ -103,16 +108,77 @@ describe('dashboard webview', () => {
     const page = panel.page;
     await page.getByTestId('recent-runs').waitFor();
     const focusedText = (): Promise<string | undefined> => page.evaluate(() => document.activeElement?.textContent?.trim());
-    await page.keyboard.press('Tab');
-    assert.equal(await focusedText(), 'Refresh');
-    await page.keyboard.press('Tab');
-    assert.equal(await focusedText(), 'Reveal folder');
-    await page.keyboard.press('Tab');
-    assert.equal(await focusedText(), 'Settings');
+    const order: string[] = [];
+    for (let i = 0; i < 12; i++) {
+      await page.keyboard.press('Tab');
+      order.push((await focusedText()) ?? '');
+    }
+    // the day's work first (runs, then models and endpoints), the store's housekeeping last
+    assert.deepEqual(order.slice(0, 5), ['Refresh', 'Compare runs', 'mlp-wide', 'logreg-baseline', '00998877']);
+    assert.ok(order.indexOf('Settings') > order.indexOf('00998877'), `store buttons come after the runs: ${order.join(' | ')}`);
+    // Enter on a run opens it
+    await page.getByRole('button', { name: 'Open run mlp-wide' }).focus();
     await page.keyboard.press('Enter');
     await page.waitForFunction(() => (window as unknown as { __posted: Array<{ kind: string }> }).__posted.some((m) => m.kind === 'notify'));
-    const actions = (await panel.posted()).filter((m) => m.kind === 'notify').map((m) => m.params);
-    assert.deepEqual(actions, [{ action: 'openSettings' }]);
+    const notes = (await panel.posted()).filter((m) => m.kind === 'notify').map((m) => [m.method, m.params]);
+    assert.deepEqual(notes, [['open', { target: { kind: 'run', runId: 'a1b2c3d4e5' } }]]);
+    await page.close();
+  });
+
+  test('the start of the day: drift alerts and reviews waiting first, then runs beside models and endpoints; each opens what it names', async () => {
+    const panel = await openPanel('dashboard', {
+      respond: () =>
+        overview({
+          models: [
+            { name: 'churn', versionCount: 3, latestVersion: 3, aliases: [{ alias: 'champion', version: 2 }, { alias: 'challenger', version: 3 }] },
+            { name: 'housing', versionCount: 1, latestVersion: 1, aliases: [] },
+          ],
+          modelCount: 9,
+          pendingReviews: [{ reviewId: 4, name: 'churn', alias: 'champion', version: 3, previousVersion: 2, requestedBy: 'ana', requestedAt: NOW - 3600_000 }],
+          endpoints: [{ name: 'churn-champion', uri: 'models:/churn@champion', version: 2, status: 'running', url: 'http://127.0.0.1:5001', requests: 1200, errors: 0, p50Ms: 2.4 }],
+          alerts: [{ monitor: 'churn-traffic', message: '3 of 12 columns drifted', createdAt: NOW - 600_000 }],
+        }),
+    });
+    const page = panel.page;
+    const attention = page.getByTestId('attention');
+    await attention.waitFor();
+    assert.match((await attention.getByTestId('alert').textContent()) ?? '', /Drift: churn-traffic\s*3 of 12 columns drifted · 10 minutes ago/);
+    assert.match((await attention.getByTestId('review').textContent()) ?? '', /Review: churn@champion\s*v2 → v3\s*· requested by ana 1 hour ago/);
+    assert.match((await page.getByTestId('count-models').textContent()) ?? '', /9\s*Models/);
+    assert.match((await page.getByTestId('count-endpoints').textContent()) ?? '', /1\s*Endpoints/);
+    const models = (await page.getByTestId('models').locator('li').allTextContents()).map((t) => t.replace(/\s+/g, ' ').trim());
+    assert.deepEqual(models, ['churn @champion v2 · @challenger v3 · 3 versions', 'housing no alias · 1 version']);
+    assert.match((await page.getByTestId('models').textContent()) ?? '', /and 7 more in the Models view/);
+    assert.match((await page.getByTestId('endpoints').textContent()) ?? '', /churn-champion\s*v2 · running · 1,200 req · p50 2\.4 ms/);
+
+    await attention.getByTestId('alert').locator('vscode-button').click();
+    await attention.getByTestId('review').locator('vscode-button').click();
+    await page.getByRole('button', { name: 'Open the model card of churn v2' }).click();
+    await page.getByRole('button', { name: 'Open the model card of housing v1' }).click();
+    await page.getByTestId('endpoints').getByRole('button').first().click();
+    await page.locator('[data-testid=recent-runs] tbody tr').nth(1).click();
+    const opened = (await panel.posted()).filter((m) => m.kind === 'notify' && m.method === 'open').map((m) => (m.params as { target: unknown }).target);
+    assert.deepEqual(opened, [
+      { kind: 'monitor', name: 'churn-traffic' },
+      { kind: 'review', reviewId: 4, name: 'churn', version: 3, previousVersion: 2 },
+      { kind: 'modelVersion', name: 'churn', version: 2 },
+      { kind: 'modelVersion', name: 'housing', version: 1 },
+      { kind: 'endpoints' },
+      { kind: 'run', runId: 'f6e5d4c3b2' },
+    ]);
+    await page.screenshot({ path: 'test-output/webview/dashboard-day.png', fullPage: true });
+    await page.close();
+  });
+
+  test('with nothing registered or served, the side column says what to do next', async () => {
+    const panel = await openPanel('dashboard', { respond: () => overview() });
+    const page = panel.page;
+    await page.getByTestId('models').waitFor();
+    assert.equal(await page.getByTestId('attention').count(), 0, 'no attention card when nothing waits');
+    await page.getByTestId('models').locator('vscode-button', { hasText: 'Register model' }).click();
+    await page.getByTestId('endpoints').locator('vscode-button', { hasText: 'Serve model' }).click();
+    const actions = (await panel.posted()).filter((m) => m.kind === 'notify' && m.method === 'runAction').map((m) => m.params);
+    assert.deepEqual(actions, [{ action: 'registerModel' }, { action: 'serveModel' }]);
     await page.close();
   });
 

@@ -1,5 +1,5 @@
 import { html, nothing, type TemplateResult } from 'lit';
-import type { DashboardAction, DashboardOverview, RecentRun, RunStatus } from '../../src/protocol/dashboard/dashboardContract';
+import type { DashboardAction, DashboardAlert, DashboardEndpoint, DashboardModel, DashboardOverview, DashboardReview, DashboardTarget, RecentRun, RunStatus } from '../../src/protocol/dashboard/dashboardContract';
 import { formatCount, formatDuration, formatRelativeTime } from '../shared/formatting';
 
 export interface DashboardViewModel {
@@ -12,6 +12,7 @@ export interface DashboardViewModel {
 export interface DashboardViewActions {
   refresh(): void;
   run(action: DashboardAction): void;
+  open(target: DashboardTarget): void;
 }
 
 const STATUS_ICON: Record<RunStatus, string> = {
@@ -56,9 +57,13 @@ function renderOverview(overview: DashboardOverview, now: number, actions: Dashb
           <span class="codicon codicon-shield" aria-hidden="true"></span>
           <div><strong>Restricted mode.</strong> This folder is not trusted: MLOps Studio shows what is stored but runs no scripts, training or servers until you trust it.</div>
         </section>`}
-    ${renderStore(overview, actions)}
+    ${renderAttention(overview, now, actions)}
     ${overview.counts ? renderCounts(overview) : nothing}
-    ${renderRecent(overview, now, actions)}
+    <div class="dash-columns">
+      <div class="column-main">${renderRecent(overview, now, actions)}</div>
+      ${overview.counts && overview.counts.runs > 0 ? html`<div class="column-side">${renderModels(overview, actions)} ${renderEndpoints(overview.endpoints, actions)}</div>` : nothing}
+    </div>
+    ${renderStore(overview, actions)}
   `;
 }
 
@@ -104,6 +109,8 @@ function renderCounts(overview: DashboardOverview): TemplateResult {
     ['Experiments', counts.experiments, 'beaker'],
     ['Runs', counts.runs, 'run-all'],
     ['Running now', counts.activeRuns, 'sync'],
+    ['Models', overview.modelCount, 'package'],
+    ['Endpoints', overview.endpoints.length, 'radio-tower'],
     ['Metric points', counts.metricPoints, 'graph-line'],
   ];
   return html`<section class="tiles" aria-label="What the store holds">
@@ -137,22 +144,26 @@ npx mlops log end "$RUN"</code></pre>
     </section>`;
   }
   return html`<section class="card" aria-labelledby="recent-heading">
-    <h2 id="recent-heading">Recent runs</h2>
+    <div class="dash-card-title">
+      <h2 id="recent-heading">Recent runs</h2>
+      <vscode-button secondary icon="table" @click=${() => actions.run('openRuns')}>Compare runs</vscode-button>
+    </div>
     <table class="runs" data-testid="recent-runs">
       <thead>
         <tr><th scope="col">Run</th><th scope="col">Experiment</th><th scope="col">Status</th><th scope="col">Started</th><th scope="col">Duration</th></tr>
       </thead>
       <tbody>
-        ${overview.recentRuns.map((run) => renderRunRow(run, now))}
+        ${overview.recentRuns.map((run) => renderRunRow(run, now, actions))}
       </tbody>
     </table>
   </section>`;
 }
 
-function renderRunRow(run: RecentRun, now: number): TemplateResult {
+function renderRunRow(run: RecentRun, now: number, actions: DashboardViewActions): TemplateResult {
   const end = run.endTime ?? (run.status === 'RUNNING' ? now : undefined);
-  return html`<tr>
-    <td><span class="run-name" title=${run.runId}>${run.runName || run.runId.slice(0, 8)}</span></td>
+  const name = run.runName || run.runId.slice(0, 8);
+  return html`<tr class="dash-clickable" @click=${() => actions.open({ kind: 'run', runId: run.runId })}>
+    <td><button class="dash-link run-name" title="Open run ${run.runId}" aria-label="Open run ${name}" @click=${(e: Event) => { e.stopPropagation(); actions.open({ kind: 'run', runId: run.runId }); }}>${name}</button></td>
     <td>${run.experimentName}</td>
     <td><span class="status status-${run.status.toLowerCase()}"
       ><span class="codicon codicon-${STATUS_ICON[run.status]}" aria-hidden="true"></span> ${run.status.toLowerCase()}</span
@@ -160,4 +171,89 @@ function renderRunRow(run: RecentRun, now: number): TemplateResult {
     <td title=${new Date(run.startTime).toLocaleString()}>${formatRelativeTime(run.startTime, now)}</td>
     <td>${formatDuration(end === undefined ? undefined : end - run.startTime)}</td>
   </tr>`;
+}
+
+/** Promotions waiting for a reviewer and drift nobody acknowledged: what to look at first. */
+function renderAttention(overview: DashboardOverview, now: number, actions: DashboardViewActions): TemplateResult | typeof nothing {
+  const { pendingReviews, alerts } = overview;
+  if (pendingReviews.length === 0 && alerts.length === 0) return nothing;
+  return html`<section class="card dash-attention" aria-labelledby="attention-heading" data-testid="attention">
+    <h2 id="attention-heading"><span class="codicon codicon-bell-dot" aria-hidden="true"></span> Needs your attention</h2>
+    <ul class="dash-rows">
+      ${alerts.map((alert) => renderAlert(alert, now, actions))}
+      ${pendingReviews.map((review) => renderReview(review, now, actions))}
+    </ul>
+  </section>`;
+}
+
+function renderAlert(alert: DashboardAlert, now: number, actions: DashboardViewActions): TemplateResult {
+  return html`<li class="row" data-testid="alert">
+    <span class="codicon codicon-warning tone-warning" aria-hidden="true"></span>
+    <span class="dash-row-text"><strong>Drift: ${alert.monitor}</strong> <span class="subtle">${alert.message} · ${formatRelativeTime(alert.createdAt, now)}</span></span>
+    <vscode-button secondary @click=${() => actions.open({ kind: 'monitor', name: alert.monitor })}>Show report</vscode-button>
+  </li>`;
+}
+
+function renderReview(review: DashboardReview, now: number, actions: DashboardViewActions): TemplateResult {
+  const move = review.previousVersion === null ? `v${review.version}` : `v${review.previousVersion} → v${review.version}`;
+  return html`<li class="row" data-testid="review">
+    <span class="codicon codicon-git-pull-request tone-info" aria-hidden="true"></span>
+    <span class="dash-row-text"
+      ><strong>Review: ${review.name}@${review.alias}</strong> ${move}
+      <span class="subtle">· requested by ${review.requestedBy || 'someone'} ${formatRelativeTime(review.requestedAt, now)}</span></span
+    >
+    <vscode-button secondary
+      @click=${() => actions.open({ kind: 'review', reviewId: review.reviewId, name: review.name, version: review.version, previousVersion: review.previousVersion })}
+      >Review</vscode-button
+    >
+  </li>`;
+}
+
+function renderModels(overview: DashboardOverview, actions: DashboardViewActions): TemplateResult {
+  const more = overview.modelCount - overview.models.length;
+  return html`<section class="card" aria-labelledby="models-heading" data-testid="models">
+    <h2 id="models-heading">Models</h2>
+    ${overview.models.length === 0
+      ? html`<p class="subtle">No registered model yet. Register the best run's model to version it and give it an alias such as champion.</p>
+          <vscode-button secondary icon="package" @click=${() => actions.run('registerModel')}>Register model…</vscode-button>`
+      : html`<ul class="dash-rows">${overview.models.map((model) => renderModel(model, actions))}</ul>
+          ${more > 0 ? html`<p class="subtle">and ${more} more in the Models view</p>` : nothing}`}
+  </section>`;
+}
+
+function renderModel(model: DashboardModel, actions: DashboardViewActions): TemplateResult {
+  // The card to open: the champion's, else the newest version's.
+  const version = model.aliases[0]?.version ?? model.latestVersion;
+  const aliases = model.aliases.map((a) => `@${a.alias} v${a.version}`).join(' · ');
+  const label = html`<span class="codicon codicon-package" aria-hidden="true"></span>
+    <span class="dash-row-text"><strong>${model.name}</strong> <span class="subtle">${aliases || 'no alias'} · ${model.versionCount} version${model.versionCount === 1 ? '' : 's'}</span></span>`;
+  return html`<li class="row">
+    ${version === null
+      ? label
+      : html`<button class="dash-link dash-row-button" title="Open the model card of ${model.name} v${version}" aria-label="Open the model card of ${model.name} v${version}" @click=${() => actions.open({ kind: 'modelVersion', name: model.name, version })}>
+          ${label}
+        </button>`}
+  </li>`;
+}
+
+function renderEndpoints(endpoints: DashboardEndpoint[], actions: DashboardViewActions): TemplateResult {
+  return html`<section class="card" aria-labelledby="endpoints-heading" data-testid="endpoints">
+    <h2 id="endpoints-heading">Endpoints</h2>
+    ${endpoints.length === 0
+      ? html`<p class="subtle">Nothing served. Serve a model on a local REST endpoint to try it and watch its traffic.</p>
+          <vscode-button secondary icon="radio-tower" @click=${() => actions.run('serveModel')}>Serve model…</vscode-button>`
+      : html`<ul class="dash-rows">
+          ${endpoints.map(
+            (e) => html`<li class="row">
+              <button class="dash-link dash-row-button" title="Show in the Endpoints view" @click=${() => actions.open({ kind: 'endpoints' })}>
+                <span class="codicon codicon-radio-tower ${e.status === 'running' ? 'tone-ok' : 'tone-warning'}" aria-hidden="true"></span>
+                <span class="dash-row-text"
+                  ><strong>${e.name}</strong>
+                  <span class="subtle">v${e.version} · ${e.status} · ${formatCount(e.requests)} req${e.errors ? ` · ${formatCount(e.errors)} errors` : ''}${e.requests ? ` · p50 ${e.p50Ms.toFixed(1)} ms` : ''}</span></span
+                >
+              </button>
+            </li>`,
+          )}
+        </ul>`}
+  </section>`;
 }

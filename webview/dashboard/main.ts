@@ -1,6 +1,6 @@
 import '@vscode-elements/elements/dist/vscode-button/index.js';
 import { render } from 'lit';
-import type { DashboardAction, DashboardContract, DashboardOverview } from '../../src/protocol/dashboard/dashboardContract';
+import type { DashboardAction, DashboardContract, DashboardOverview, DashboardTarget } from '../../src/protocol/dashboard/dashboardContract';
 import { startPanel } from '../shared/panelBootstrap';
 import { renderDashboard, type DashboardViewModel } from './dashboardView';
 
@@ -18,7 +18,7 @@ function update(patch: Partial<DashboardViewModel>): void {
   model = { ...model, ...patch, now: Date.now() };
   if (model.overview) api.setState({ overview: model.overview });
   root.setAttribute('aria-busy', String(model.loading));
-  render(renderDashboard(model, { refresh, run }), root);
+  render(renderDashboard(model, { refresh, run, open }), root);
 }
 
 async function refresh(): Promise<void> {
@@ -33,6 +33,10 @@ async function refresh(): Promise<void> {
 
 function run(action: DashboardAction): void {
   host.notify('runAction', { action });
+}
+
+function open(target: DashboardTarget): void {
+  host.notify('open', { target });
 }
 
 host.onNotification('overviewChanged', (overview) => update({ overview, loading: false, error: undefined }));

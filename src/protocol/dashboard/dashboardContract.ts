@@ -33,6 +33,54 @@ export interface RecentRun {
   endTime?: number;
 }
 
+/** A registered model, with where its aliases point. */
+export interface DashboardModel {
+  name: string;
+  versionCount: number;
+  latestVersion: number | null;
+  /** alias → version, champion first */
+  aliases: Array<{ alias: string; version: number }>;
+}
+
+/** A promotion waiting for a reviewer. */
+export interface DashboardReview {
+  reviewId: number;
+  name: string;
+  alias: string;
+  version: number;
+  previousVersion: number | null;
+  requestedBy: string;
+  /** epoch milliseconds */
+  requestedAt: number;
+}
+
+export interface DashboardEndpoint {
+  name: string;
+  uri: string;
+  version: number;
+  status: string;
+  url: string;
+  requests: number;
+  errors: number;
+  p50Ms: number;
+}
+
+/** A drift alert nobody has acknowledged yet. */
+export interface DashboardAlert {
+  monitor: string;
+  message: string;
+  /** epoch milliseconds */
+  createdAt: number;
+}
+
+/** What a click on a dashboard row opens. */
+export type DashboardTarget =
+  | { kind: 'run'; runId: string }
+  | { kind: 'modelVersion'; name: string; version: number }
+  | { kind: 'review'; reviewId: number; name: string; version: number; previousVersion: number | null }
+  | { kind: 'endpoints' }
+  | { kind: 'monitor'; name: string };
+
 export interface DashboardOverview {
   storeDir: string;
   storeState: StoreState;
@@ -40,6 +88,12 @@ export interface DashboardOverview {
   message?: string;
   counts?: DashboardCounts;
   recentRuns: RecentRun[];
+  /** registered models, most recently changed first (at most a few); modelCount says how many there are */
+  models: DashboardModel[];
+  modelCount: number;
+  pendingReviews: DashboardReview[];
+  endpoints: DashboardEndpoint[];
+  alerts: DashboardAlert[];
   workspaceName: string;
   trusted: boolean;
   version: string;
@@ -48,7 +102,7 @@ export interface DashboardOverview {
 }
 
 /** Actions the dashboard's buttons trigger; the host maps each to a command. */
-export const DASHBOARD_ACTIONS = ['revealStore', 'openSettings', 'openWalkthrough', 'showLogs', 'trainModel'] as const;
+export const DASHBOARD_ACTIONS = ['revealStore', 'openSettings', 'openWalkthrough', 'showLogs', 'trainModel', 'openRuns', 'registerModel', 'serveModel'] as const;
 export type DashboardAction = (typeof DASHBOARD_ACTIONS)[number];
 
 export interface DashboardContract {
@@ -57,6 +111,7 @@ export interface DashboardContract {
   };
   viewNotifications: {
     runAction: { action: DashboardAction };
+    open: { target: DashboardTarget };
   };
   hostNotifications: {
     overviewChanged: DashboardOverview;

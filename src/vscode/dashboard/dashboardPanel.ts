@@ -4,16 +4,21 @@ import {
   DASHBOARD_VIEW_TYPE,
   type DashboardAction,
   type DashboardContract,
+  type DashboardEndpoint,
   type DashboardOverview,
+  type DashboardTarget,
 } from '../../protocol/dashboard/dashboardContract';
 import { dashboardValidators } from '../../protocol/dashboard/dashboardValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
+import type { EndpointsService } from '../endpoints/endpointsService';
 import type { StoreService } from '../store/storeService';
 
 export interface DashboardDependencies {
   extensionUri: vscode.Uri;
   storeService: StoreService;
   log: vscode.LogOutputChannel;
+  /** the window's endpoints, when the dashboard should list them */
+  endpoints?: EndpointsService;
 }
 
 const ACTION_COMMANDS: Record<DashboardAction, string> = {
@@ -22,10 +27,14 @@ const ACTION_COMMANDS: Record<DashboardAction, string> = {
   openWalkthrough: 'mlops.openWalkthrough',
   showLogs: 'mlops.showLogs',
   trainModel: 'mlops.trainModel',
+  openRuns: 'mlops.openRuns',
+  registerModel: 'mlops.registerModel',
+  serveModel: 'mlops.serveModel',
 };
 
-/** How many recent runs the dashboard lists. */
+/** How many recent runs, models, reviews and alerts the dashboard lists. */
 const RECENT_RUNS = 10;
+const LIMITS = { models: 6, reviews: 10, alerts: 10 };
 
 /** "MLOps: Open Dashboard": where the store is, what it holds, what happened recently. One per window. */
 export class DashboardPanel extends PanelHost<DashboardContract> {
@@ -64,6 +73,9 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
     runAction: async ({ action }) => {
       await vscode.commands.executeCommand(ACTION_COMMANDS[action]);
     },
+    open: async ({ target }) => {
+      await openTarget(target);
+    },
   };
 
   private constructor(
@@ -83,6 +95,8 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
       deps.log,
     );
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
+    if (deps.endpoints) this.track(deps.endpoints.onDidChange(() => this.scheduleRefresh()));
+    void this.watchRegistry();
     this.track(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlops.store') && this.scheduleRefresh()));
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRefresh()));
     this.track({ dispose: () => clearTimeout(this.refreshTimer) });
@@ -99,6 +113,27 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
     }, 250);
   }
 
+  /** Registry changes (a registration, an alias, a review) do not pass through the tracking store's change event. */
+  private async watchRegistry(): Promise<void> {
+    const access = await this.deps.storeService.access();
+    if (access.state !== 'open') return;
+    const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+    this.track(modelRegistryFor(access.store).onDidChange(() => this.scheduleRefresh()));
+  }
+
+  private endpoints(): DashboardEndpoint[] {
+    return (this.deps.endpoints?.running() ?? []).map((e) => ({
+      name: e.name,
+      uri: e.uri,
+      version: e.version,
+      status: e.status,
+      url: e.url,
+      requests: e.stats.requests,
+      errors: e.stats.errors,
+      p50Ms: e.stats.p50Ms,
+    }));
+  }
+
   private async readOverview(): Promise<DashboardOverview> {
     const workspaceName = vscode.workspace.name ?? 'no folder open';
     const base = {
@@ -107,6 +142,11 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
       version: PRODUCT_VERSION,
       readAt: Date.now(),
       recentRuns: [],
+      models: [],
+      modelCount: 0,
+      pendingReviews: [],
+      endpoints: this.endpoints(),
+      alerts: [],
     };
     const access = await this.deps.storeService.access();
     switch (access.state) {
@@ -129,8 +169,44 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
         const tracking = access.state === 'open' ? access.store.tracking : access.tracking;
         const status = await readWorkspaceStatus(tracking, RECENT_RUNS);
         const where = access.state === 'open' ? { storeDir: access.dir, storeState: 'open' as const } : { storeDir: access.url, storeState: 'client' as const, message: access.message };
-        return { ...base, ...where, counts: status.counts, recentRuns: status.recentRuns };
+        // The registry, reviews and alerts live in the workspace store; a client of a server sees tracking only.
+        const attention = access.state === 'open' ? (await import('../../core/workspace/workspaceAttention')).readWorkspaceAttention(access.store, LIMITS) : undefined;
+        return { ...base, ...where, counts: status.counts, recentRuns: status.recentRuns, ...attention };
       }
+    }
+  }
+}
+
+/** Opens what a dashboard row stands for, with the same commands as the views' clicks. */
+async function openTarget(target: DashboardTarget): Promise<void> {
+  switch (target.kind) {
+    case 'run':
+      await vscode.commands.executeCommand('mlops.openRun', { runId: target.runId });
+      return;
+    case 'modelVersion':
+      await vscode.commands.executeCommand('mlops.openModelCard', { name: target.name, version: target.version });
+      return;
+    case 'review':
+      // Compare Versions on a pending review puts what the alias holds now beside the candidate.
+      if (target.previousVersion === null) await vscode.commands.executeCommand('mlops.openModelCard', { name: target.name, version: target.version });
+      else await vscode.commands.executeCommand('mlops.compareModelVersions', { kind: 'review', review: { name: target.name, version: target.version, previousVersion: target.previousVersion } });
+      return;
+    case 'endpoints':
+      await vscode.commands.executeCommand('mlops.endpoints.focus');
+      return;
+    case 'monitor': {
+      const { findMonitorSpecs } = await import('../../core/monitoring/monitorRunner');
+      const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
+      const files = (await Promise.all((vscode.workspace.workspaceFolders ?? []).map((f) => findMonitorSpecs(f.uri.fsPath)))).flat();
+      for (const file of files) {
+        const spec = await loadMonitorSpec(file).catch(() => undefined);
+        if (spec?.name === target.name) {
+          await vscode.commands.executeCommand('mlops.showDrift', { name: spec.name, file, openAlerts: 0 });
+          return;
+        }
+      }
+      void vscode.window.showWarningMessage(`MLOps: no *.monitor.yaml in this workspace is named "${target.name}" any more; its alerts stay in the store.`);
+      return;
     }
   }
 }
