@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
@@ -7,6 +7,8 @@ import fc from 'fast-check';
 import { crc32, crc32Portable } from '../../../src/core/store/crc32';
 import { Journal, JOURNAL_HEADER_BYTES, parseJournal, readJournalFile } from '../../../src/core/store/journal';
 import { StoreCorruptError } from '../../../src/core/store/storeErrors';
+import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { tempStoreDir } from './testSupport';
 
 async function writeJournal(payloads: readonly Buffer[]): Promise<{ bytes: Buffer; offsets: number[] }> {
   const dir = mkdtempSync(join(tmpdir(), 'journal-'));
@@ -45,12 +47,13 @@ test('a flipped byte anywhere, the last record included, is reported with the of
       const index = at % bytes.length;
       const damaged = Buffer.from(bytes);
       damaged[index] = (damaged[index] as number) ^ mask;
-      // the magic (0–7), the header's base sequence number and its checksum (8–19), or a record
-      const expected = index < 8 ? 0 : index < JOURNAL_HEADER_BYTES ? 8 : offsets.filter((o) => o <= index).at(-1);
+      // the magic (0–7; "MLOPSJ02" flipped to "MLOPSJ01" reads as the old header, whose first
+      // record then fails at 8), the header's base sequence number and its checksum (8–19), or a record
+      const expected = index < 8 ? [0, 8] : index < JOURNAL_HEADER_BYTES ? [8] : [offsets.filter((o) => o <= index).at(-1)];
       assert.throws(
         () => parseJournal(damaged, 'journal.log'),
-        (error: unknown) => error instanceof StoreCorruptError && error.offset === expected,
-        `a flipped byte at ${index} was not reported at ${expected}`,
+        (error: unknown) => error instanceof StoreCorruptError && expected.includes(error.offset),
+        `a flipped byte at ${index} was not reported at ${expected.join(' or ')}`,
       );
     }),
     { numRuns: 300 },
@@ -83,4 +86,29 @@ test('the portable CRC-32 agrees with the native one', () => {
     { numRuns: 500 },
   );
   assert.equal(crc32(Buffer.from('123456789')), 0xcbf43926);
+});
+
+test('a journal in the first format (8-byte header, no base sequence number) is still read, and a store opens on it', async () => {
+  const { bytes } = await writeJournal([Buffer.from('one'), Buffer.from('two')]);
+  const v1 = Buffer.concat([Buffer.from('MLOPSJ01', 'latin1'), bytes.subarray(JOURNAL_HEADER_BYTES)]);
+  const result = parseJournal(v1, 'journal.log');
+  assert.deepEqual(result.records.map((r) => [r.seq, r.payload.toString(), r.offset]), [[1, 'one', 8], [2, 'two', 8 + 20 + 3]]);
+  assert.equal(result.validLength, v1.length);
+  assert.deepEqual(result.warnings, []);
+
+  const { dir, cleanup } = tempStoreDir();
+  try {
+    let store = await openWorkspaceStore({ dir, writerName: 'format test' });
+    await store.tracking.createExperiment('kept');
+    await store.close({ snapshot: false });
+    const path = join(dir, 'journal.log');
+    const current = readFileSync(path);
+    writeFileSync(path, Buffer.concat([Buffer.from('MLOPSJ01', 'latin1'), current.subarray(JOURNAL_HEADER_BYTES)]));
+    store = await openWorkspaceStore({ dir, writerName: 'format test' });
+    assert.ok((await store.tracking.searchExperiments()).experiments.some((e) => e.name === 'kept'));
+    await store.close();
+    assert.equal(readFileSync(path).subarray(0, 8).toString('latin1'), 'MLOPSJ02', 'the next checkpoint writes the current header');
+  } finally {
+    cleanup();
+  }
 });
