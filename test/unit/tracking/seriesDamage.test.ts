@@ -5,6 +5,7 @@ import { test } from 'node:test';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { repairDamagedSeries } from '../../../src/core/tracking/seriesRepair';
 import { runCli } from '../lib/runCli';
+import { createRun, startFixture, type RawResponse } from '../server/serverTestSupport';
 import { tempStoreDir } from '../store/testSupport';
 
 const OPTIONS = { writerName: 'series damage test', staleRunAfterMs: 3_600_000 };
@@ -113,5 +114,27 @@ test('a repair that keeps only a few points of a file moves them back inline, an
     await store.close();
   } finally {
     cleanup();
+  }
+});
+
+test('over the MLflow REST API: after a series file is cut short, get-history and log-metric both answer 500 naming the file and the repair', async () => {
+  const fx = await startFixture();
+  try {
+    const { runId } = await createRun(fx);
+    const metrics = Array.from({ length: POINTS }, (_, i) => ({ key: 'loss', value: i, step: i, timestamp: 1000 + i }));
+    assert.equal((await fx.api('POST', 'runs/log-batch', { run_id: runId, metrics })).status, 200);
+    const file = join(fx.dir, 'series', runId, '1.f64');
+    truncateSync(file, POINTS * 24 - 100);
+    const history = (): Promise<RawResponse> => fx.api('GET', 'metrics/get-history', { run_id: runId, metric_key: 'loss' });
+    const refused = (r: RawResponse): void => {
+      assert.equal(r.status, 500, r.text);
+      assert.match((r.json as { message: string }).message, REFUSED(file));
+    };
+    refused(await history());
+    refused(await fx.api('POST', 'runs/log-metric', { run_id: runId, key: 'loss', value: 1, timestamp: 5000, step: 301 }));
+    refused(await history());
+    assert.equal(statSync(file).size, POINTS * 24 - 100);
+  } finally {
+    await fx.close();
   }
 });
