@@ -207,8 +207,8 @@ describe('the Experiments view’s run menu in VS Code', () => {
       const rows = treeRows(mlopsView(page, 'Experiments'));
       // The newest experiment is open: the study is one row with its objective, no trial beside it.
       const study = rows.filter({ hasText: /^\s*mpg-sweep/ }).first();
-      await waitForText(study, /mpg-sweep\s*best val_rmse [\d.]+ · 8 trials/, 30_000);
-      assert.equal(await rows.filter({ hasText: /trial/ }).count(), 1, 'trials are not listed beside the study');
+      await waitForText(study, /mpg-sweep\s*val_rmse [\d.]+ best of 8/, 30_000);
+      assert.equal(await rows.filter({ hasText: /trial[ -]\d/ }).count(), 0, 'trials are not listed beside the study');
       await study.locator('.monaco-tl-twistie').click();
       const trialRows = rows.filter({ hasText: /^\s*trial \d/ });
       await trialRows.nth(7).waitFor({ timeout: 15_000 });

@@ -146,7 +146,10 @@ function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeIt
   const studyBest = study ? studyBestValue(node) : undefined;
   const metric = study ? undefined : headlineMetric(node.run, parentStudy?.metric);
   const metricText = study
-    ? `${studyBest === undefined ? study.metric : `best ${study.metric} ${formatValue(studyBest)}`} · ${trials} trial${trials === 1 ? '' : 's'}`
+    ? // short enough for a narrow sidebar: the objective's best value and how many trials it is the best of
+      studyBest === undefined
+      ? `${study.metric} · ${trials} trial${trials === 1 ? '' : 's'}`
+      : `${study.metric} ${formatValue(studyBest)} best of ${trials}`
     : metric
       ? `${metric.key} ${metric.text}`
       : undefined;

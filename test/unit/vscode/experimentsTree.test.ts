@@ -87,7 +87,7 @@ describe('the Experiments tree: studies and their trials', () => {
   test('the study shows its objective at its best and its trial count; the best trial is marked', async () => {
     const { study: s, trials } = study([3.1, 2.4, 2.9]);
     const [node] = tree.runNodes([s, ...trials]);
-    assert.equal(itemOf(node!).description, 'best val_rmse 2.4 · 3 trials');
+    assert.equal(itemOf(node!).description, 'val_rmse 2.4 best of 3');
     assert.match(itemOf(node!).contextValue ?? '', /^mlops\.run.*\.study$/, 'a study offers Show Leaderboard');
     const children = (await provider.getChildren(node)).map(itemOf);
     assert.equal(children[1]!.description, 'best · val_rmse 2.4', 'the best trial says so, with the objective');
@@ -101,7 +101,7 @@ describe('the Experiments tree: studies and their trials', () => {
     const low = run({ name: 't0', parent: s.info.runId, metrics: { val_accuracy: 0.81 }, tags: { 'mlops.tune.trial': '0' } });
     const high = run({ name: 't1', parent: s.info.runId, metrics: { val_accuracy: 0.93 }, tags: { 'mlops.tune.trial': '1' } });
     const [node] = tree.runNodes([s, low, high]);
-    assert.equal(itemOf(node!).description, 'best val_accuracy 0.93 · 2 trials');
+    assert.equal(itemOf(node!).description, 'val_accuracy 0.93 best of 2');
     const recorded = run({ name: 'acc-sweep-2', tags: { 'mlops.tune.objective': 'maximize val_accuracy', 'mlops.tune.best_run': low.info.runId } });
     const a = run({ name: 'a', parent: recorded.info.runId, metrics: { val_accuracy: 0.81 }, tags: { 'mlops.tune.trial': '0' } });
     const [other] = tree.runNodes([recorded, a]);
@@ -117,7 +117,7 @@ describe('the Experiments tree: studies and their trials', () => {
     assert.match(pruned.accessibilityInformation?.label ?? '', /pruned at epoch 7/);
     assert.doesNotMatch(pruned.accessibilityInformation?.label ?? '', /killed/);
     assert.equal(children[2]!.description, 'best · val_rmse 2.9');
-    assert.equal(itemOf(node!).description, 'best val_rmse 2.9 · 3 trials');
+    assert.equal(itemOf(node!).description, 'val_rmse 2.9 best of 3');
   });
 
   test('a running study with no finished trial yet shows its metric and trial count, and is running', async () => {
