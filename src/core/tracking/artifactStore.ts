@@ -54,6 +54,20 @@ function isProcessAlive(pid: number): boolean {
   }
 }
 
+/**
+ * Creates an artifact's folder. A part of the path that is already an artifact file cannot become a
+ * folder (artifacts are immutable): that is the caller's mistake, said as such, not a file-system error.
+ */
+function makeParentFolder(folder: string, artifactPath: string): void {
+  try {
+    mkdirSync(folder, { recursive: true });
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EEXIST' || code === 'ENOTDIR') throw new ArtifactPathError(artifactPath, 'a folder on its way is already an artifact file, and artifacts cannot be overwritten');
+    throw error;
+  }
+}
+
 /** Artifacts of one store: `<store>/artifacts/<runId>/<path>`, immutable once written. */
 export class ArtifactStore {
   constructor(readonly root: string) {}
@@ -150,8 +164,7 @@ export class ArtifactStore {
   /** Writes a new artifact durably; an existing artifact is never overwritten. */
   write(runId: string, artifactPath: string, data: Uint8Array): void {
     const target = this.resolve(runId, artifactPath, { create: true });
-    const folder = dirname(target);
-    mkdirSync(folder, { recursive: true });
+    makeParentFolder(dirname(target), artifactPath);
     // Re-check after mkdir: a concurrent symlink swap would be caught here.
     this.resolve(runId, artifactPath);
     const temp = this.tempFile();
@@ -215,7 +228,7 @@ export class ArtifactStore {
       return;
     }
     const target = this.resolve(runId, artifactPath, { create: true });
-    mkdirSync(dirname(target), { recursive: true });
+    makeParentFolder(dirname(target), artifactPath);
     this.resolve(runId, artifactPath);
     const temp = this.tempFile();
     try {

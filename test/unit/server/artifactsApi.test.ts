@@ -102,3 +102,24 @@ test('artifact paths cannot leave the run\'s folder: .., encoded .., encoded sla
     await fx.close();
   }
 });
+
+test('an upload below an existing artifact file is a 400 naming the path (found by the fuzz suite; it was a 500 EEXIST), and the file stays', async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId, runId } = await createRun(fx);
+    const root = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts`;
+    assert.equal((await fx.raw('PUT', `${root}/MLmodel`, { body: 'flavors: {}\n' })).status, 200);
+    const below = await fx.raw('PUT', `${root}/MLmodel/1`, { body: '' });
+    assert.equal(below.status, 400, below.text);
+    assert.deepEqual(below.json, {
+      error_code: 'INVALID_PARAMETER_VALUE',
+      message: 'Artifact path "MLmodel/1" is not allowed: a folder on its way is already an artifact file, and artifacts cannot be overwritten.',
+    });
+    const deeper = await fx.raw('PUT', `${root}/MLmodel/a/b`, { body: 'x' });
+    assert.equal(deeper.status, 400, deeper.text);
+    assert.equal((await fx.raw('GET', `${root}/MLmodel`)).text, 'flavors: {}\n');
+    assert.deepEqual(readdirSync(join(fx.dir, 'artifacts', '.incoming')), [], 'no temp file is left behind');
+  } finally {
+    await fx.close();
+  }
+});
