@@ -201,7 +201,8 @@ describe('runs panel webview: table', () => {
   });
 
   test('columns can be hidden, pinned, reordered and resized; the layout is saved for the workspace and restored; export follows it', async () => {
-    const { panel } = await open();
+    // Wide enough to have Started and Duration in view: they come after the metrics and the params that differ.
+    const { panel } = await open({ viewport: { width: 1800, height: 700 } });
     await panel.page.getByTestId('columns-button').click();
     const chooser = panel.page.getByTestId('column-chooser');
     await chooser.getByRole('checkbox', { name: /Status/ }).uncheck();

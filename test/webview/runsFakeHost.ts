@@ -214,8 +214,9 @@ export const SWEEP_CLASSES = ['Adelie', 'Chinstrap', 'Gentoo'];
 
 /**
  * A hyperparameter study as the engine records it (core/training/tuningRunner.ts and
- * trainingRunner.ts specParams): one study run (objective tag, `best.*` params, no metrics) and
- * trials that share most spec params and differ in the tuned ones (learning rate, layers).
+ * trainingRunner.ts specParams): one study run (objective tag, its own `seed`, `best.*` params,
+ * no metrics) and trials that share most spec params and differ in the tuned ones (learning rate,
+ * layers), each with the sampled values as `tune.*` params.
  */
 export function syntheticSweep(trials = 24): Run[] {
   const rand = mulberry(7);
@@ -229,6 +230,7 @@ export function syntheticSweep(trials = 24): Run[] {
     params: [
       { key: 'sampler', value: 'tpe' },
       { key: 'trials', value: String(trials) },
+      { key: 'seed', value: '3' },
       { key: 'objective.metric', value: 'val_accuracy' },
       { key: 'objective.direction', value: 'maximize' },
       { key: 'timeout_seconds', value: 'none' },
@@ -282,6 +284,10 @@ export function syntheticSweep(trials = 24): Run[] {
         { key: 'model.layers', value: layer },
         { key: 'model.hidden_layers', value: String(layer.split(',').length) },
         { key: 'classes', value: SWEEP_CLASSES.join(',') },
+        { key: 'seed', value: '11' },
+        // what the sampler chose (tuningRunner.ts tunedParams)
+        { key: 'tune.optimizer.learning_rate', value: lr },
+        { key: 'tune.model.layers.0.units', value: layer.split(':')[0]! },
       ],
       tags: [
         { key: 'mlflow.runName', value: runName },

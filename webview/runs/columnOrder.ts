@@ -1,13 +1,16 @@
 /**
  * Which columns lead the Runs table and which axes a parallel-coordinates chart starts with, as a
- * data scientist reads a sweep: the objective and the test metrics first, then the params that
- * differ between runs; bookkeeping (per-class counts, constant params, tags) at the end. Pure and
+ * data scientist reads a sweep: the objective and the main test metrics first, then the params
+ * that differ between runs (what a study tuned first), then the other metrics; bookkeeping
+ * (per-class counts, constant params, tags) at the end. Pure and
  * cheap: it ranks the column list the host sends (a few hundred entries), never the runs.
  */
 import type { ColumnInfo, RunsObjective } from '../../src/protocol/runs/runsContract';
 
 /** Test-split metrics in the order a reader looks for them (see core/evaluation/evaluationReport.ts). */
 const HEADLINE_TEST_METRICS = ['test_accuracy', 'test_f1_macro', 'test_roc_auc', 'test_log_loss', 'test_precision_macro', 'test_recall_macro', 'test_rmse', 'test_mae', 'test_r2'];
+/** The ones shown before the params, so the tuned params stay in view of a usual panel width. */
+const PRIMARY_TEST_METRICS = new Set(['test_accuracy', 'test_f1_macro', 'test_rmse', 'test_r2']);
 /** Metrics worth a glance after the objective, best known first. */
 const KEY_METRICS = ['val_loss', 'val_accuracy', 'loss', 'accuracy', 'val_rmse', 'rmse'];
 const AVERAGES = new Set(['macro', 'micro', 'weighted']);
@@ -29,16 +32,19 @@ export function mainMetricKey(columns: readonly ColumnInfo[], objective: RunsObj
   return HEADLINE_TEST_METRICS.find((k) => metrics.has(k)) ?? KEY_METRICS.find((k) => metrics.has(k)) ?? [...metrics].find((k) => !isConfusionMetric(k) && !isPerClassMetric(k));
 }
 
-/** Where a metric goes in the table and the run details: lower first. */
+/**
+ * Where a metric goes in the table and the run details: lower first. The params that differ rank
+ * 35–38: after the objective and the primary test metrics, before the other metrics.
+ */
 export function metricRank(key: string, objective: RunsObjective | undefined): number {
   if (key === objective?.metric) return 10;
   const headline = HEADLINE_TEST_METRICS.indexOf(key);
-  if (headline >= 0) return 20 + headline / 100;
+  if (headline >= 0) return (PRIMARY_TEST_METRICS.has(key) ? 20 : 40) + headline / 100;
   if (isConfusionMetric(key)) return 96;
   if (isPerClassMetric(key)) return 95;
-  if (key.startsWith('test_')) return 25;
+  if (key.startsWith('test_')) return 42;
   const known = KEY_METRICS.indexOf(key);
-  if (known >= 0) return 30 + known / 100;
+  if (known >= 0) return 45 + known / 100;
   return 60;
 }
 
@@ -46,11 +52,12 @@ export function metricRank(key: string, objective: RunsObjective | undefined): n
 function rank(c: ColumnInfo, objective: RunsObjective | undefined): number {
   switch (c.kind) {
     case 'attribute':
-      return { run_name: 0, starred: 1, status: 2, duration: 50, start_time: 51, note: 70, user_id: 98, run_id: 99 }[c.key] ?? 97;
+      return { run_name: 0, starred: 1, status: 2, start_time: 50, duration: 51, note: 70, user_id: 98, run_id: 99 }[c.key] ?? 97;
     case 'metric':
       return metricRank(c.key, objective);
     case 'param':
-      return c.valuesDiffer ? 40 : 80;
+      // `tune.*`: what a study's sampler chose for the trial (core/training/tuningRunner.ts)
+      return c.valuesDiffer ? (isTunedParam(c) ? 35 : 38) : 80;
     case 'tag':
       return 90;
   }
@@ -64,17 +71,24 @@ export function defaultColumnOrder(columns: readonly ColumnInfo[], objective: Ru
     .map((x) => x.c);
 }
 
+function isTunedParam(c: ColumnInfo): boolean {
+  return c.kind === 'param' && c.key.startsWith('tune.');
+}
+
 /** Param axes a parallel-coordinates chart starts with at most: more crowd the labels. */
 const MAX_PARAM_AXES = 8;
 
 /**
- * The params that were varied (values differ between the runs that have them, and most runs have
- * them: a study run's `best.*` or a param one run lacks are not what was tuned), then the
- * objective (or main metric) as the last axis, where a reader's eye ends.
+ * The params that were varied, then the objective (or main metric) as the last axis, where a
+ * reader's eye ends. A study's trials record what its sampler chose (`tune.*`): those, when they
+ * differ. Otherwise the params whose values differ between the runs that have them and that most
+ * runs have (a study run's `best.*` or a param one run lacks are not what was tuned).
  */
 export function defaultParallelAxes(columns: readonly ColumnInfo[], objective: RunsObjective | undefined, runCount: number): string[] {
   const common = Math.max(2, Math.ceil(runCount / 2));
-  const params = columns.filter((c) => c.kind === 'param' && c.valuesDiffer && c.present >= Math.min(common, runCount)).slice(0, MAX_PARAM_AXES);
+  const varied = columns.filter((c) => c.kind === 'param' && c.valuesDiffer && c.present >= Math.min(common, runCount));
+  const tuned = varied.filter(isTunedParam);
+  const params = (tuned.length > 0 ? tuned : varied).slice(0, MAX_PARAM_AXES);
   const metric = mainMetricKey(columns, objective);
   return [...params.map((c) => c.id), ...(metric === undefined ? [] : [`metrics.${metric}`])];
 }

@@ -119,10 +119,10 @@ export function renderParallel(
       parallelAxis: axes.map((a, j) => ({
         dim: j,
         name: names[j],
-        type: numeric[j] ? 'value' : 'category',
+        type: numeric[j] ? (scales[j]!.log ? 'log' : 'value') : 'category',
         scale: true,
         ...(numeric[j]
-          ? { type: scales[j]!.log ? 'log' : 'value', ...(scales[j]!.integer ? { minInterval: 1 } : {}), axisLabel: { color: theme.muted, formatter: (v: number) => formatNumber(v) } }
+          ? { ...(scales[j]!.integer ? { minInterval: 1 } : {}), axisLabel: { color: theme.muted, formatter: (v: number) => formatNumber(v) } }
           : { data: categories[j], axisLabel: { color: theme.muted, width: Math.max(48, Math.min(spacing - 16, MARGIN.right - 8)), overflow: 'truncate' } }),
         areaSelectStyle: { width: 16, borderColor: theme.foreground, color: theme.muted, opacity: 0.3 },
       })),

@@ -566,7 +566,8 @@ export class RunsApp {
     const metric = mainMetricKey(this.columns, this.objective);
     const axis = metric === undefined ? -1 : axes.indexOf(`metrics.${metric}`);
     if (axis < 0) return undefined;
-    const higherIsBetter = metric === this.objective?.metric ? this.objective.direction === 'maximize' : !/loss|rmse|mae|mse|error/i.test(metric!);
+    const objective = this.objective;
+    const higherIsBetter = objective && metric === objective.metric ? objective.direction === 'maximize' : !/loss|rmse|mae|mse|error/i.test(metric!);
     return { axis, higherIsBetter, metric: metric! };
   }
   /** runs the parallel chart leaves out: they have none of its params (a study's own run) */

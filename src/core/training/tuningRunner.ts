@@ -180,7 +180,13 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
         ],
         ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
         onProgress: (p) => {
-          runId ??= p.runId;
+          if (runId === undefined && p.runId !== undefined) {
+            runId = p.runId;
+            const trialRunId = runId;
+            // What the sampler chose, as params of their own (the spec's params show `model.layers`
+            // as one string): the Runs table and parallel coordinates show what was tuned.
+            enqueue(() => store.logBatch({ runId: trialRunId, params: tunedParams(params) }));
+          }
           options.onTrialProgress?.(number, p);
           const value = p.metrics[spec.objective.metric];
           if (p.phase !== 'training' || p.epoch === 0 || p.batch !== p.batchesPerEpoch || value === undefined || record.intermediate.has(p.epoch)) return;
@@ -273,4 +279,9 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   await store.updateRun(studyRunId, { status: killed ? 'KILLED' : failedStudy ? 'FAILED' : 'FINISHED', endTime: Date.now() });
   if (failedStudy && summaries.every((s) => s.state === 'failed')) throw new TrainingInputError(`every trial failed: ${stopReason?.message ?? ''}`);
   return { studyRunId, experimentId, objective: spec.objective, trials: summaries, ...(best ? { best } : {}), status: killed ? 'KILLED' : 'FINISHED' };
+}
+
+/** A trial's sampled values as `tune.<name>` params (`tune.model.layers.0.units` = `35`). */
+export function tunedParams(params: Readonly<Record<string, unknown>>): Array<{ key: string; value: string }> {
+  return Object.entries(params).map(([key, value]) => ({ key: `tune.${key}`, value: typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean' ? String(value) : JSON.stringify(value) }));
 }

@@ -18,6 +18,9 @@ import {
 import { objectiveOf } from './runsObjective';
 
 
+/** What core/training/tuningRunner.ts tags a study's own run with. */
+const STUDY_TAG = { key: 'mlops.kind', value: 'study' } as const;
+
 const NUMERIC_ATTRIBUTES: ReadonlySet<AttributeKey> = new Set(['start_time', 'duration']);
 
 /** System tags are shown as attributes (name, note, star) or are noise in a comparison table. */
@@ -124,8 +127,11 @@ function attributeGetter(key: AttributeKey, now: number, indexed: boolean): Cell
   }
 }
 
+/** No value compared yet: the key was seen only on runs whose values are not compared. */
+const UNSEEN = Symbol('unseen');
+
 interface KeyStats {
-  first: CellValue;
+  first: CellValue | typeof UNSEEN;
   varies: boolean;
   count: number;
 }
@@ -153,7 +159,15 @@ class KeyTally {
       this.lastStats[position] = s;
     }
     s.count++;
-    if (!s.varies && s.first !== value) s.varies = true;
+    if (s.first === UNSEEN) s.first = value;
+    else if (!s.varies && s.first !== value) s.varies = true;
+  }
+
+  /** A key of a run whose values are not compared with the others': it only counts as present. */
+  seePresent(key: string): void {
+    const s = this.stats.get(key);
+    if (s) s.count++;
+    else this.stats.set(key, { first: UNSEEN, varies: false, count: 1 });
   }
 }
 
@@ -174,6 +188,13 @@ export function discoverTable(runs: readonly Run[], aggregate: MetricAggregate):
   const params = new KeyTally();
   const tags = new KeyTally();
   for (const run of runs) {
+    const t = run.data.tags;
+    let study = false;
+    for (let i = 0; i < t.length; i++) {
+      const tag = t[i]!;
+      tags.see(i, tag.key, tag.value);
+      if (tag.key === STUDY_TAG.key && tag.value === STUDY_TAG.value) study = true;
+    }
     const m = run.data.metrics;
     for (let i = 0; i < m.length; i++) {
       const e = m[i]!;
@@ -181,9 +202,9 @@ export function discoverTable(runs: readonly Run[], aggregate: MetricAggregate):
       metrics.see(i, e.key, Number.isFinite(v) ? v : null);
     }
     const p = run.data.params;
-    for (let i = 0; i < p.length; i++) params.see(i, p[i]!.key, p[i]!.value);
-    const t = run.data.tags;
-    for (let i = 0; i < t.length; i++) tags.see(i, t[i]!.key, t[i]!.value);
+    // A study's own run holds the search's settings (its `seed`, `trials`): not values its trials differ in.
+    if (study) for (let i = 0; i < p.length; i++) params.seePresent(p[i]!.key);
+    else for (let i = 0; i < p.length; i++) params.see(i, p[i]!.key, p[i]!.value);
   }
   const now = Date.now();
   const columns: ColumnInfo[] = ATTRIBUTE_KEYS.map((key) => {

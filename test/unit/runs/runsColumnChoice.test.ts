@@ -13,6 +13,7 @@ describe('which columns a table of runs leads with', () => {
     const col = (id: string) => columns.find((c) => c.id === id)!;
     assert.equal(col('params.optimizer.learning_rate').valuesDiffer, true);
     assert.equal(col('params.model.layers').valuesDiffer, true);
+    assert.equal(col('params.seed').valuesDiffer, false, 'the study run\'s own seed (3) is a setting of the search, not a value the trials differ in (11)');
     for (const id of ['params.batch_size', 'params.class_weights', 'params.best.optimizer.learning_rate', 'params.sampler']) {
       assert.equal(col(id).valuesDiffer, false, `${id}: the same in every run that has it`);
       assert.equal(col(id).varies, true, `${id}: still a difference for "only differences" (the study run lacks it, or has it alone)`);
@@ -21,25 +22,30 @@ describe('which columns a table of runs leads with', () => {
     assert.equal(col('params.sampler').present, 1);
   });
 
-  test('the default order: run, objective, headline test metrics, key metrics, tuned params; per-class and confusion counts last', () => {
+  test('the default order: run, objective, main test metrics, tuned params, other metrics; per-class and confusion counts last', () => {
     const { columns, objective } = discoverTable(syntheticSweep(12), 'last');
     const order = defaultColumnOrder(columns, objective).map((c) => c.id);
-    assert.deepEqual(order.slice(0, 12), [
+    assert.deepEqual(order.slice(0, 16), [
       'attributes.run_name',
       'attributes.starred',
       'attributes.status',
       'metrics.val_accuracy',
       'metrics.test_accuracy',
       'metrics.test_f1_macro',
+      'params.tune.model.layers.0.units',
+      'params.tune.optimizer.learning_rate',
+      'params.model.hidden_layers',
+      'params.model.layers',
+      'params.optimizer.learning_rate',
       'metrics.test_roc_auc',
       'metrics.test_log_loss',
       'metrics.val_loss',
       'metrics.loss',
       'metrics.accuracy',
-      'params.model.hidden_layers',
     ]);
     const at = (id: string): number => order.indexOf(id);
-    assert.ok(at('params.optimizer.learning_rate') < at('attributes.duration'), 'tuned params before bookkeeping');
+    assert.ok(at('params.tune.optimizer.learning_rate') < at('params.model.layers'), 'what the sampler chose first');
+    assert.ok(at('params.optimizer.learning_rate') < at('attributes.duration'), 'params that differ before bookkeeping');
     assert.ok(at('params.batch_size') > at('attributes.duration'), 'a constant param after the tuned ones');
     assert.ok(at('metrics.test_confusion_Adelie_Gentoo') > at('params.batch_size'), 'confusion counts at the end');
   });
@@ -47,7 +53,11 @@ describe('which columns a table of runs leads with', () => {
   test('parallel coordinates: the tuned params, then the objective; nothing the study run alone has', () => {
     const runs = syntheticSweep(12);
     const { columns, objective } = discoverTable(runs, 'last');
-    assert.deepEqual(defaultParallelAxes(columns, objective, runs.length), ['params.model.hidden_layers', 'params.model.layers', 'params.optimizer.learning_rate', 'metrics.val_accuracy']);
+    assert.deepEqual(defaultParallelAxes(columns, objective, runs.length), ['params.tune.model.layers.0.units', 'params.tune.optimizer.learning_rate', 'metrics.val_accuracy']);
+    // A study logged before trials recorded their sampled values: the params that differ.
+    const untagged = runs.map((r) => ({ ...r, data: { ...r.data, params: r.data.params.filter((p) => !p.key.startsWith('tune.')) } }));
+    const old = discoverTable(untagged, 'last');
+    assert.deepEqual(defaultParallelAxes(old.columns, old.objective, runs.length), ['params.model.hidden_layers', 'params.model.layers', 'params.optimizer.learning_rate', 'metrics.val_accuracy']);
     // Runs without a recorded objective: the usual training metric is the last axis.
     const plain = syntheticRuns({ runs: 10 });
     const shape = discoverTable(plain, 'last');

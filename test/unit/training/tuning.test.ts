@@ -173,6 +173,10 @@ describe('running a search', () => {
       const run = await workspace.tracking.getRun(trial.runId as string);
       assert.equal(run.info.parentRunId, result.studyRunId);
       assert.equal(run.data.params.find((p) => p.key === 'optimizer.learning_rate')?.value, String(trial.params['optimizer.learning_rate']));
+      // what the sampler chose, as params of their own, and what the trial is judged by: the Runs panel leads with them
+      assert.equal(run.data.params.find((p) => p.key === 'tune.model.layers.0.units')?.value, String(trial.params['model.layers.0.units']));
+      assert.equal(run.data.params.find((p) => p.key === 'tune.optimizer.learning_rate')?.value, String(trial.params['optimizer.learning_rate']));
+      assert.equal(run.data.tags.find((t) => t.key === 'mlops.tune.objective')?.value, 'minimize val_loss');
     }
     const trials = JSON.parse((await workspace.tracking.readArtifact(result.studyRunId, 'study/trials.json')).toString()) as { trials: unknown[] };
     assert.equal(trials.trials.length, 4);
