@@ -1,4 +1,5 @@
 import { spawn } from 'node:child_process';
+import { gitRunFields, readGitSource, writeUncommittedDiff } from '../tracking/gitSource';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { RunStatus } from '../tracking/trackingTypes';
 
@@ -40,16 +41,21 @@ export interface ScriptRunResult {
  */
 export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<ScriptRunResult> {
   const { store } = options;
+  const git = await readGitSource(options.cwd);
+  const { tags: gitTags, ...gitFields } = gitRunFields(git);
   const run = await store.createRun({
     experimentId: options.experimentId,
     ...(options.runName ? { runName: options.runName } : {}),
     source: { type: 'LOCAL', name: options.command },
+    ...gitFields,
     tags: [
       { key: 'mlops.kind', value: 'script' },
       { key: 'mlops.command', value: options.command },
+      ...gitTags,
     ],
   });
   const runId = run.info.runId;
+  await writeUncommittedDiff(store, runId, git).catch(() => undefined);
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...options.env,

@@ -1,7 +1,8 @@
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { ChildJobError, JobCancelledError, runChildJob } from '../process/childJob';
 import type { BackendName, BackendPreference } from '../process/workerProtocol';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { gitRunFields, readGitSource, writeUncommittedDiff } from '../tracking/gitSource';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
 import type { EvaluationReport } from '../evaluation/evaluationReport';
@@ -149,6 +150,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   const parsed = await loadTrainSpec(options.specPath, options.overrides);
   const spec = parsed.spec;
   const store = options.store;
+  // Read while the worker loads the data; the run remembers the code it was trained from.
+  const gitSource = readGitSource(dirname(options.specPath));
   let ready: TrainReadyEvent | undefined;
   let runId: string | undefined;
   let experimentId = '';
@@ -175,12 +178,16 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       ready = event;
       runCreation = (async () => {
         experimentId = await ensureExperiment(store, options.experimentName ?? spec.experiment);
+        const git = await gitSource;
+        const { tags: gitTags, ...gitFields } = gitRunFields(git);
         const run = await store.createRun({
           experimentId,
           ...(options.runName ?? spec.runName ? { runName: options.runName ?? spec.runName } : {}),
           source: { type: 'LOCAL', name: options.specPath },
           ...(options.parentRunId ? { parentRunId: options.parentRunId } : {}),
+          ...gitFields,
           tags: [
+            ...gitTags,
             { key: 'mlops.kind', value: 'train' },
             { key: 'mlops.backend', value: event.backend.chosen },
             { key: 'mlops.backend.attempts', value: JSON.stringify(event.backend.attempts.map((a) => ({ backend: a.backend, ok: a.ok, reason: a.reason }))) },
@@ -194,6 +201,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
         });
         runId = run.info.runId;
         await store.logBatch({ runId, params: specParams(spec, event) });
+        await writeUncommittedDiff(store, runId, git).catch(() => undefined);
         if (event.trainingSet && options.workspaceStore) {
           const built = event.trainingSet;
           const [{ lineageFor }, { featureSetNode }, { datasetNode }] = await Promise.all([import('../registry/registryAccess'), import('../features/featureLineage'), import('../lineage/lineageNodes')]);
