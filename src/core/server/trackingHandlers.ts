@@ -96,6 +96,12 @@ function positiveMaxResults(params: RequestParams, name: string): number | undef
   return n;
 }
 
+/** MLflow's check before any write to a run (sqlalchemy_store._check_run_is_active). */
+async function requireActiveRun(store: TrackingStore, runId: string): Promise<void> {
+  const run = await store.getRun(runId);
+  if (run.info.lifecycleStage !== 'active') throw invalidParameter(`The run ${runId} must be in the 'active' state. Current state is ${run.info.lifecycleStage}.`);
+}
+
 // ---- experiments ---------------------------------------------------------------------------
 
 async function createExperiment({ params, store }: HandlerContext): Promise<object> {
@@ -143,13 +149,23 @@ async function updateExperiment({ params, store }: HandlerContext): Promise<obje
   return EMPTY;
 }
 
+/** MLflow looks the experiment up among the active (delete) or deleted (restore) ones only. */
+async function experimentInStage(store: TrackingStore, experimentId: string, stage: 'active' | 'deleted'): Promise<void> {
+  const experiment = await store.getExperiment(experimentId).catch(() => undefined);
+  if (experiment?.lifecycleStage !== stage) throw notFound(`No Experiment with id=${experimentId} exists`);
+}
+
 async function deleteExperiment({ params, store }: HandlerContext): Promise<object> {
-  await store.deleteExperiment(requiredString(params, 'experiment_id'));
+  const experimentId = requiredString(params, 'experiment_id');
+  await experimentInStage(store, experimentId, 'active');
+  await store.deleteExperiment(experimentId);
   return EMPTY;
 }
 
 async function restoreExperiment({ params, store }: HandlerContext): Promise<object> {
-  await store.restoreExperiment(requiredString(params, 'experiment_id'));
+  const experimentId = requiredString(params, 'experiment_id');
+  await experimentInStage(store, experimentId, 'deleted');
+  await store.restoreExperiment(experimentId);
   return EMPTY;
 }
 
@@ -194,6 +210,7 @@ async function updateRun({ params, store }: HandlerContext): Promise<object> {
   const status = optionalEnum(params, 'status', RUN_STATUSES, STATUS_NUMBERS);
   const endTime = optionalInteger(params, 'end_time');
   const runName = optionalString(params, 'run_name');
+  await requireActiveRun(store, runId);
   const info = await store.updateRun(runId, {
     ...(status ? { status } : {}),
     ...(endTime === undefined ? {} : { endTime }),
@@ -277,7 +294,7 @@ async function logBatch({ params, store }: HandlerContext): Promise<object> {
   const batchParams = keyValueList(params, 'params');
   const tags = keyValueList(params, 'tags');
   if (metrics.length + batchParams.length + tags.length === 0) {
-    await store.getRun(runId); // still an error for an unknown run, as in MLflow
+    await requireActiveRun(store, runId); // still an error for an unknown or deleted run, as in MLflow
     return EMPTY;
   }
   await store.logBatch({ runId, metrics, params: batchParams, tags });
@@ -310,7 +327,7 @@ function datasetInput(item: RequestParams, i: number): DatasetInput {
 async function logInputs({ params, store }: HandlerContext): Promise<object> {
   const runId = requiredRunId(params);
   const datasets = objectList(params, 'datasets').map(datasetInput);
-  if (datasets.length === 0) await store.getRun(runId);
+  if (datasets.length === 0) await requireActiveRun(store, runId);
   else await store.logInputs(runId, datasets);
   return EMPTY;
 }

@@ -147,10 +147,17 @@ export class LocalTrackingStore implements TrackingStore {
     return state;
   }
 
+  /** MLflow's check and message (sqlalchemy_store._check_run_is_active): INVALID_PARAMETER_VALUE. */
   private activeRun(runId: string): RunState {
     const run = this.runState(runId);
-    if (run.lifecycleStage !== 'active') throw new TrackingError(`Run ${runId} is deleted; restore it before logging to it.`, 'INVALID_STATE');
+    if (run.lifecycleStage !== 'active') throw new InvalidArgumentError(`The run ${runId} must be in the 'active' state. Current state is ${run.lifecycleStage}; restore it before logging to it.`);
     return run;
+  }
+
+  private activeExperiment(experimentId: string): ExperimentState {
+    const state = this.experimentState(experimentId);
+    if (state.lifecycleStage !== 'active') throw new InvalidArgumentError(`The experiment ${state.experimentId} must be in the 'active' state. Current state is ${state.lifecycleStage} (restore experiment "${state.name}" first).`);
+    return state;
   }
 
   private heartbeatStatements(run: RunState, now: number, out: SqlStatement[]): void {
@@ -255,6 +262,7 @@ export class LocalTrackingStore implements TrackingStore {
 
   async renameExperiment(experimentId: string, newName: string): Promise<void> {
     const state = this.experimentState(experimentId);
+    if (state.lifecycleStage !== 'active') throw new TrackingError('Cannot rename a non-active experiment.', 'INVALID_STATE');
     if (typeof newName !== 'string' || newName.trim() === '') throw new InvalidArgumentError('An experiment needs a non-empty name');
     if (newName === state.name) return;
     if (this.experimentsByName.has(newName)) throw new TrackingError(`Experiment "${newName}" already exists`, 'RESOURCE_ALREADY_EXISTS');
@@ -273,11 +281,22 @@ export class LocalTrackingStore implements TrackingStore {
     if (stage === 'deleted' && state.experimentId === '0') throw new InvalidArgumentError('The Default experiment cannot be deleted');
     if (state.lifecycleStage === stage) return;
     const now = Date.now();
-    const durable = this.commit([{ sql: 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', params: [stage, now, state.experimentId] }]);
+    // As in MLflow, the experiment's runs follow it: deleted with it (no longer loggable), and all
+    // of them active again when it is restored.
+    const runs = [...this.runs.values()].filter((r) => r.experimentId === state.experimentId && r.lifecycleStage !== stage);
+    const durable = this.commit([
+      { sql: 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', params: [stage, now, state.experimentId] },
+      { sql: 'UPDATE runs SET lifecycle_stage = ? WHERE experiment_id = ?', params: [stage, state.experimentId] },
+    ]);
     state.lifecycleStage = stage;
     state.lastUpdateTime = now;
+    for (const run of runs) {
+      run.lifecycleStage = stage;
+      run.view = undefined;
+    }
     await durable;
     this.emit({ kind: 'experiment', experimentId: state.experimentId });
+    for (const run of runs) this.emit({ kind: 'run', experimentId: state.experimentId, runId: run.runId });
   }
 
   deleteExperiment(experimentId: string): Promise<void> {
@@ -289,7 +308,7 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   async setExperimentTag(experimentId: string, key: string, value: string): Promise<void> {
-    const state = this.experimentState(experimentId);
+    const state = this.activeExperiment(experimentId);
     checkKey('tag', key);
     checkString('Tag', key, value, MAX_TAG_VALUE_LENGTH);
     const durable = this.commit([{ sql: 'INSERT INTO experiment_tags VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value', params: [state.experimentId, key, value] }]);
@@ -346,8 +365,7 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   async createRun(options: CreateRunOptions): Promise<Run> {
-    const experiment = this.experimentState(options.experimentId);
-    if (experiment.lifecycleStage !== 'active') throw new TrackingError(`Experiment "${experiment.name}" is deleted; restore it before starting runs in it.`, 'INVALID_STATE');
+    const experiment = this.activeExperiment(options.experimentId);
     const tags = new Map<string, string>();
     for (const t of options.tags ?? []) tags.set(checkKey('tag', t.key), checkString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH));
     const status = options.status ?? 'RUNNING';
@@ -411,6 +429,8 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
+    // A deleted run may still be ended here (a trainer finishing a run deleted with its
+    // experiment); the REST API refuses it as MLflow does.
     const run = this.runState(runId);
     const status = update.status ?? run.status;
     if (!RUN_STATUSES.includes(status)) throw new InvalidArgumentError(`"${String(status)}" is not a run status; expected ${RUN_STATUSES.join(', ')}`);

@@ -85,14 +85,15 @@ test('experiments search pages with next_page_token sent back as page_token; the
   }
 });
 
-test('a run cannot start in a deleted experiment, and the error is a 400 the client does not retry', async () => {
+test('a run cannot start in a deleted experiment: 400 INVALID_PARAMETER_VALUE as in MLflow (the client does not retry it)', async () => {
   const fx = await startFixture();
   try {
     const { experimentId } = await createRun(fx);
     await fx.api('POST', 'experiments/delete', { experiment_id: experimentId });
     const refused = await fx.api('POST', 'runs/create', { experiment_id: experimentId, start_time: 1 });
     assert.equal(refused.status, 400);
-    assert.match((refused.json as { message: string }).message, /is deleted; restore it/);
+    assert.equal((refused.json as { error_code: string }).error_code, 'INVALID_PARAMETER_VALUE');
+    assert.match((refused.json as { message: string }).message, /must be in the 'active' state\. Current state is deleted/);
   } finally {
     await fx.close();
   }

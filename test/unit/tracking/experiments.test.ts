@@ -13,7 +13,7 @@ test('experiments: names are unique, tags/renames/deletes survive reopening, del
     await store.tracking.renameExperiment(id, 'churn-v2');
     const other = await store.tracking.createExperiment('scratch');
     await store.tracking.deleteExperiment(other);
-    await assert.rejects(store.tracking.createRun({ experimentId: other }), /Experiment "scratch" is deleted; restore it before starting runs in it/);
+    await assert.rejects(store.tracking.createRun({ experimentId: other }), /The experiment \d+ must be in the 'active' state\. Current state is deleted \(restore experiment "scratch" first\)/);
     await assert.rejects(store.tracking.deleteExperiment('0'), /Default experiment cannot be deleted/);
     await store.close({ snapshot: false });
 

@@ -1,0 +1,58 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { createRun, startFixture } from './serverTestSupport';
+import type { RawResponse } from './serverTestSupport';
+
+// What `mlops server` answers where it used to differ from MLflow 2.12.2 (issue #18); the same
+// calls against a real MLflow server are in mlflowDifferential.test.ts.
+
+function errorOf(res: RawResponse): { status: number; code: string; message: string } {
+  const body = res.json as { error_code?: string; message?: string } | undefined;
+  return { status: res.status, code: body?.error_code ?? '', message: body?.message ?? '' };
+}
+
+test('deleting an experiment deletes its runs (no more logging to them); restoring it brings them all back', async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId, runId } = await createRun(fx);
+    assert.equal((await fx.api('POST', 'experiments/delete', { experiment_id: experimentId })).status, 200);
+    const run = (await fx.api('GET', 'runs/get', { run_id: runId })).json as { run: { info: { lifecycle_stage: string } } };
+    assert.equal(run.run.info.lifecycle_stage, 'deleted');
+    const logged = errorOf(await fx.api('POST', 'runs/log-metric', { run_id: runId, key: 'm', value: 1, timestamp: 1, step: 0 }));
+    assert.deepEqual([logged.status, logged.code], [400, 'INVALID_PARAMETER_VALUE']);
+    assert.match(logged.message, new RegExp(`The run ${runId} must be in the 'active' state\\. Current state is deleted`));
+    const ended = errorOf(await fx.api('POST', 'runs/update', { run_id: runId, status: 'FINISHED' }));
+    assert.deepEqual([ended.status, ended.code], [400, 'INVALID_PARAMETER_VALUE']);
+    const created = errorOf(await fx.api('POST', 'runs/create', { experiment_id: experimentId, start_time: 1 }));
+    assert.deepEqual([created.status, created.code], [400, 'INVALID_PARAMETER_VALUE']);
+    const tagged = errorOf(await fx.api('POST', 'experiments/set-experiment-tag', { experiment_id: experimentId, key: 'k', value: 'v' }));
+    assert.deepEqual([tagged.status, tagged.code], [400, 'INVALID_PARAMETER_VALUE']);
+    const search = (await fx.api('POST', 'runs/search', { experiment_ids: [experimentId], run_view_type: 'DELETED_ONLY' })).json as { runs?: unknown[] };
+    assert.equal(search.runs?.length, 1);
+
+    // Deleting it twice, or restoring an active one, finds no such experiment (as MLflow).
+    const again = errorOf(await fx.api('POST', 'experiments/delete', { experiment_id: experimentId }));
+    assert.deepEqual([again.status, again.code, again.message], [404, 'RESOURCE_DOES_NOT_EXIST', `No Experiment with id=${experimentId} exists`]);
+    assert.equal((await fx.api('POST', 'experiments/restore', { experiment_id: experimentId })).status, 200);
+    const restored = (await fx.api('GET', 'runs/get', { run_id: runId })).json as { run: { info: { lifecycle_stage: string } } };
+    assert.equal(restored.run.info.lifecycle_stage, 'active');
+    assert.equal((await fx.api('POST', 'runs/log-metric', { run_id: runId, key: 'm', value: 1, timestamp: 1, step: 0 })).status, 200);
+    assert.equal(errorOf(await fx.api('POST', 'experiments/restore', { experiment_id: experimentId })).code, 'RESOURCE_DOES_NOT_EXIST');
+  } finally {
+    await fx.close();
+  }
+});
+
+test('a deleted experiment cannot be renamed (INVALID_STATE, as MLflow)', async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId } = await createRun(fx);
+    await fx.api('POST', 'experiments/delete', { experiment_id: experimentId });
+    const renamed = errorOf(await fx.api('POST', 'experiments/update', { experiment_id: experimentId, new_name: 'other' }));
+    assert.deepEqual([renamed.code, renamed.message], ['INVALID_STATE', 'Cannot rename a non-active experiment.']);
+    const exp = (await fx.api('GET', 'experiments/get', { experiment_id: experimentId })).json as { experiment: { name: string } };
+    assert.equal(exp.experiment.name, 'demo-exp');
+  } finally {
+    await fx.close();
+  }
+});
