@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import { describeAuditEntry } from '../../core/registry/auditText';
+import { describeReviewPolicy } from '../../core/registry/reviewPolicy';
 import type { ModelVersion, ReviewStatus } from '../../core/registry/registryTypes';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CliError, type CliGlobalOptions } from '../cliContext';
@@ -316,6 +317,18 @@ export function registerModelsCommand(program: Command): void {
         if (onOff !== 'on' && onOff !== 'off') throw new CliError(`require-review takes "on" or "off", got "${onOff}"`);
         await registry.setRequireReview(name, onOff === 'on', actorOf(options));
         process.stdout.write(`${name}: alias moves ${onOff === 'on' ? 'now need' : 'no longer need'} review\n`);
+      }),
+    );
+
+  models
+    .command('self-approval <model> <onOff>')
+    .description('whether whoever requested a review of MODEL may approve it too (on|off; off by default)')
+    .option('--actor <name>', 'who does it')
+    .action(async (name: string, onOff: string, options: ActorOptions) =>
+      withRegistry(program, async (registry) => {
+        if (onOff !== 'on' && onOff !== 'off') throw new CliError(`self-approval takes "on" or "off", got "${onOff}"`);
+        await registry.setSelfApproval(name, onOff === 'on', actorOf(options));
+        process.stdout.write(`${name}: ${describeReviewPolicy(registry.getModel(name))}\n`);
       }),
     );
 

@@ -13,6 +13,7 @@ import { aliasAt, aliasHistory, auditStatement, readAuditLog, type AuditQuery, t
 import { parseModelUri } from './modelUri';
 import { resolveActor } from './registryActor';
 import { ReviewRequiredError } from './registryErrors';
+import { allowsSelfApproval, SELF_APPROVAL_TAG } from './reviewPolicy';
 import { checkAlias, checkModelName, checkVersionNumber } from './registryNames';
 import { checkDescription, checkTags, describeAliases, readSignature } from './registryValidation';
 import { aliasMap, allModelRows, modelRowByName, reviewRows, storageOf, toRegisteredModel, versionsOf, type ModelRow } from './registryRows';
@@ -214,6 +215,27 @@ export class ModelRegistry {
     await this.commit(
       [{ sql: 'UPDATE registered_models SET require_review = ?, last_updated_time = ? WHERE model_id = ?', params: [requireReview ? 1 : 0, now, model.modelId] }],
       [{ time: now, actor, action: 'model.review_setting', modelId: model.modelId, name, detail: { requireReview } }],
+      { kind: 'model', name },
+    );
+  }
+
+  /**
+   * Whether the person who requested a review may approve it. Off by default: a review is a
+   * second pair of eyes. Kept as the model tag {@link SELF_APPROVAL_TAG}, so MLflow clients see it.
+   */
+  async setSelfApproval(name: string, allowed: boolean, options: ActorOption = {}): Promise<void> {
+    const actor = await this.actor(options);
+    const model = this.modelRow(name);
+    if (allowsSelfApproval(this.getModel(name)) === allowed) return;
+    const now = this.clock();
+    await this.commit(
+      [
+        allowed
+          ? { sql: 'INSERT INTO registered_model_tags VALUES (?, ?, ?) ON CONFLICT(model_id, key) DO UPDATE SET value = excluded.value', params: [model.modelId, SELF_APPROVAL_TAG, 'true'] }
+          : { sql: 'DELETE FROM registered_model_tags WHERE model_id = ? AND key = ?', params: [model.modelId, SELF_APPROVAL_TAG] },
+        { sql: 'UPDATE registered_models SET last_updated_time = ? WHERE model_id = ?', params: [now, model.modelId] },
+      ],
+      [{ time: now, actor, action: 'model.review_setting', modelId: model.modelId, name, detail: { allowSelfApproval: allowed } }],
       { kind: 'model', name },
     );
   }
@@ -587,6 +609,13 @@ export class ModelRegistry {
     if (review.status !== 'PENDING') throw new TrackingError(`Review #${reviewId} was already ${review.status.toLowerCase()} by ${review.decidedBy ?? 'someone'}; only pending reviews can be decided.`, 'INVALID_STATE');
     const comment = checkDescription(options.comment ?? '', 'a review comment');
     const model = this.modelRow(review.name);
+    if (status === 'APPROVED' && actor === review.requestedBy && !allowsSelfApproval(this.getModel(review.name))) {
+      throw new TrackingError(
+        `Review #${reviewId} (${review.name}@${review.alias} → v${review.version}) was requested by ${actor}, and ${review.name}'s review policy needs a different reviewer to approve it. ` +
+          `Ask a colleague to approve it, or allow self-approval for ${review.name}: "MLOps: Review Policy…" in VS Code, or mlops models self-approval ${review.name} on.`,
+        'PERMISSION_DENIED',
+      );
+    }
     const now = this.clock();
     const action = status === 'APPROVED' ? 'review.approved' : status === 'REJECTED' ? 'review.rejected' : 'review.cancelled';
     const statements: SqlStatement[] = [

@@ -49,7 +49,7 @@ export interface ErrorReply {
 export function errorReply(error: unknown): ErrorReply {
   if (error instanceof MlflowHttpError) return { status: error.status, body: { error_code: error.errorCode, message: error.message } };
   if (error instanceof TrackingError) {
-    const status = error.code === 'RESOURCE_DOES_NOT_EXIST' ? 404 : 400;
+    const status = error.code === 'RESOURCE_DOES_NOT_EXIST' ? 404 : error.code === 'PERMISSION_DENIED' ? 403 : 400;
     return { status, body: { error_code: error.code, message: error.message } };
   }
   if (error instanceof FilterSyntaxError) return { status: 400, body: { error_code: 'INVALID_PARAMETER_VALUE', message: error.message } };

@@ -2,7 +2,7 @@
 export class TrackingError extends Error {
   constructor(
     message: string,
-    readonly code: 'INVALID_PARAMETER_VALUE' | 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'INVALID_STATE',
+    readonly code: 'INVALID_PARAMETER_VALUE' | 'RESOURCE_DOES_NOT_EXIST' | 'RESOURCE_ALREADY_EXISTS' | 'INVALID_STATE' | 'PERMISSION_DENIED',
   ) {
     super(message);
     this.name = 'TrackingError';

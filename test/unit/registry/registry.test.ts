@@ -4,6 +4,8 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { modelCard } from '../../../src/core/registry/modelCard';
 import { ReviewRequiredError } from '../../../src/core/registry/registryErrors';
+import { describeReviewPolicy } from '../../../src/core/registry/reviewPolicy';
+import { TrackingError } from '../../../src/core/tracking/trackingErrors';
 import { DIGEST, openRegistryFixture, trainedRun } from './registryTestSupport';
 
 test('concurrent registrations get distinct consecutive versions, also when the first one creates the model', async () => {
@@ -292,6 +294,39 @@ test('a model\'s history numbers its own entries from #1, whatever other models 
     assert.deepEqual(fresh.map((e) => [e.number, e.action]), [[1, 'model.created'], [2, 'version.registered'], [3, 'alias.set']]);
     assert.ok(fresh[0]!.seq > 1, 'the store-wide sequence number is not what the history shows');
     assert.deepEqual(f.registry.auditLog({ name: 'fresh', newestFirst: true, limit: 1 }).map((e) => e.number), [3], 'numbers do not depend on the page asked for');
+  } finally {
+    await f.cleanup();
+  }
+});
+
+test('reviewer ≠ requester by default: the requester cannot approve their own review until the model allows it, and the refusal says how', async () => {
+  const f = await openRegistryFixture();
+  try {
+    const runId = await trainedRun(f.store);
+    for (let i = 0; i < 2; i++) await f.registry.registerVersion(runId, 'churn');
+    await f.registry.setAlias('churn', 'champion', 1);
+    await f.registry.setRequireReview('churn', true);
+    assert.equal(describeReviewPolicy(f.registry.getModel('churn')), 'alias moves need approval by someone other than the requester');
+
+    const request = await f.registry.requestReview('churn', 'champion', 2, 'f1 +3 points', { actor: 'bob' });
+    await assert.rejects(
+      f.registry.approveReview(request.reviewId, { actor: 'bob' }),
+      (error: unknown) =>
+        error instanceof TrackingError &&
+        error.code === 'PERMISSION_DENIED' &&
+        /Review #1 \(churn@champion → v2\) was requested by bob, and churn's review policy needs a different reviewer/.test(error.message) &&
+        /mlops models self-approval churn on/.test(error.message),
+    );
+    assert.equal(f.registry.getModel('churn').aliases.champion, 1, 'nothing moved');
+    assert.equal(f.registry.getReview(request.reviewId).status, 'PENDING', 'the review still waits');
+
+    await f.registry.setSelfApproval('churn', true, { actor: 'carol' });
+    assert.equal(describeReviewPolicy(f.registry.getModel('churn')), 'alias moves need an approved review (the requester may approve)');
+    const approved = await f.registry.approveReview(request.reviewId, { actor: 'bob' });
+    assert.equal(approved.decidedBy, 'bob');
+    assert.equal(f.registry.getModel('churn').aliases.champion, 2);
+    const settings = f.registry.auditLog({ name: 'churn' }).filter((e) => e.action === 'model.review_setting').map((e) => [e.actor, e.detail]);
+    assert.deepEqual(settings.at(-1), ['carol', { allowSelfApproval: true }], 'the policy change is audited');
   } finally {
     await f.cleanup();
   }
