@@ -7,6 +7,7 @@ import type { TrackingStore } from '../tracking/trackingStore';
 import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
 import type { EvaluationReport } from '../evaluation/evaluationReport';
 import { MODEL_DIR } from '../modelPackage/modelPackageFormat';
+import { backendLabel } from './backendLabel';
 import type { SpecOverrides } from './specOverrides';
 import type { TrainJobResult } from './trainJob';
 import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';
@@ -400,7 +401,7 @@ function describe(p: TrainingProgress): string {
       return `finished: ${formatMetrics(p.metrics)}`;
     default: {
       const shown = formatMetrics(p.metrics);
-      return p.epoch === 0 ? `training on ${p.backend ?? '?'}` : `epoch ${p.epoch}/${p.epochs}${shown ? ` · ${shown}` : ''}`;
+      return p.epoch === 0 ? (p.backend ? `training with ${backendLabel(p.backend)}` : 'training') : `epoch ${p.epoch}/${p.epochs}${shown ? ` · ${shown}` : ''}`;
     }
   }
 }
