@@ -1,4 +1,5 @@
 import { closeSync, existsSync, fstatSync, fsyncSync, ftruncateSync, mkdirSync, openSync, readdirSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { constants as bufferConstants } from 'node:buffer';
 import { dirname, join } from 'node:path';
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { JournalScanResult } from './journal';
@@ -50,6 +51,7 @@ export interface FileDamage {
   readonly missing: boolean;
 }
 const OPEN_FILES_MAX = 128;
+const BUFFER_MAX_LENGTH = bufferConstants.MAX_LENGTH;
 
 /**
  * sql.js made durable: every mutation is applied in memory, appended to the journal and
@@ -452,6 +454,7 @@ export class DurableDatabase {
     const length = this.writtenLengths.get(file) ?? 0;
     const end = Math.min(to ?? length, length);
     if (end <= from) return Buffer.alloc(0);
+    checkReadable(file, end - from);
     // An ArrayBuffer of its own keeps the bytes 8-aligned for Float64Array views.
     return this.readInto(file, from, end, Buffer.from(new ArrayBuffer(end - from)));
   }
@@ -464,7 +467,8 @@ export class DurableDatabase {
   readFileTransient(file: string): Uint8Array {
     const length = this.writtenLengths.get(file) ?? 0;
     if (length === 0) return new Uint8Array(0);
-    if (this.scratch.byteLength < length) this.scratch = Buffer.from(new ArrayBuffer(Math.max(length, this.scratch.byteLength * 2)));
+    checkReadable(file, length);
+    if (this.scratch.byteLength < length) this.scratch = Buffer.from(new ArrayBuffer(Math.min(BUFFER_MAX_LENGTH, Math.max(length, this.scratch.byteLength * 2))));
     return this.readInto(file, 0, length, this.scratch.subarray(0, length));
   }
 
@@ -565,6 +569,12 @@ export class DurableDatabase {
     this.statementCache.clear();
     this.db.close();
   }
+}
+
+/** One read lands in one Buffer, and Node caps those (4 GiB in Node 20): say so, not "Invalid typed array length". */
+function checkReadable(file: string, bytes: number): void {
+  if (bytes <= BUFFER_MAX_LENGTH) return;
+  throw new Error(`${file} is too large to read in one piece: ${bytes} bytes, and one buffer holds at most ${BUFFER_MAX_LENGTH} in this Node.js. Its points are intact; it can still be appended to.`);
 }
 
 const SNAPSHOT_REMEDY = 'Nothing was changed; put the newest store.snapshot back (from a backup) and open the store again.';

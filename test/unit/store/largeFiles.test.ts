@@ -60,6 +60,7 @@ test('a series file past 4 GiB is appended to, read and replayed at its real off
     assert.equal(db.fileLength(file), big + tail.length);
     assert.deepEqual(await db.readFile(file, big, big + tail.length), tail);
     assert.deepEqual(await db.readFile(file, 0, first.length), first);
+    await assert.rejects(db.readFile(file), /series\/big\.bin is too large to read in one piece: 4294968323 bytes/);
     // Closed as a crash would leave it: the append is only in the journal and is replayed at its offset.
     await db.close({ snapshot: false });
     const onDisk = openSync(join(dir, file), 'r+');
