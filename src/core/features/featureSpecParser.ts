@@ -7,6 +7,7 @@ import featuresSchema from '../../../schemas/features.schema.json';
 import { fieldName, SpecError, type SpecIssue } from '../training/specErrors';
 import { parseDuration, type AggregateFunction, type EntityDef, type FeatureDef, type FeatureRepo, type FeatureType, type FeatureViewDef, type SourceDef } from './featureSpec';
 import { ExpressionError, parseExpression, type ExprNode } from './rowExpression';
+import { specDocumentValue } from '../training/specDocumentValue';
 
 interface RawRepo {
   entities: { name: string; join_keys: string[]; description?: string }[];
@@ -47,7 +48,7 @@ export function parseFeatureRepo(text: string, file: string): FeatureRepo {
     return { line: p.line, column: p.col };
   };
   if (doc.errors.length > 0) throw new SpecError(file, doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, field: '', ...position(e.pos[0]) })));
-  const value: unknown = doc.toJS();
+  const value: unknown = specDocumentValue(doc, file, position);
   if (value === null || value === undefined) throw new SpecError(file, [{ message: 'the file is empty: it needs entities, sources and feature_views', field: '', line: 1, column: 1 }]);
   const at = (path: readonly (string | number)[], key = false): { line: number; column: number } => locate(doc, path, position, key);
   const validate = validator();

@@ -8,6 +8,7 @@ import { retrainPolicyFrom, type RawRetrainPolicy } from '../retraining/retrainP
 import { SpecError } from '../training/specErrors';
 import { describeSchemaErrors } from '../training/trainSpecParser';
 import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
+import { specDocumentValue } from '../training/specDocumentValue';
 
 interface RawMonitor {
   name?: string;
@@ -52,7 +53,7 @@ export function parseMonitorSpec(text: string, specPath: string): MonitorSpec {
   if (doc.errors.length > 0) {
     throw new SpecError(specPath, doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, field: '', ...position(e.pos[0]) })));
   }
-  const value: unknown = doc.toJS();
+  const value: unknown = specDocumentValue(doc, specPath, position);
   if (value === null || value === undefined) {
     throw new SpecError(specPath, [{ message: 'the monitor spec is empty: it needs `reference` and `current`', field: '', line: 1, column: 1 }]);
   }

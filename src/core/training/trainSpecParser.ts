@@ -7,6 +7,7 @@ import { fieldName, SpecError, type SpecIssue } from './specErrors';
 import { applySpecOverrides, type SpecOverrides } from './specOverrides';
 import type { DataEncoding } from '../data/textDecoding';
 import type { Activation, EarlyStoppingSpec, FeatureSelection, HiddenLayerSpec, MonitoredMetric, OptimizerName, TrainSpec } from './trainSpec';
+import { specDocumentValue } from './specDocumentValue';
 
 export interface ParsedTrainSpec {
   readonly spec: TrainSpec;
@@ -66,7 +67,7 @@ export function parseTrainSpec(text: string, specPath: string, overrides?: SpecO
     );
   }
   // `layers: [64, 32]` is short for `[{ units: 64 }, { units: 32 }]`; expanded before overrides so a search can vary `model.layers.0.units`.
-  const parsedValue: unknown = expandLayerShorthand(doc.toJS());
+  const parsedValue: unknown = expandLayerShorthand(specDocumentValue(doc, specPath, position));
   const value: unknown = overrides && parsedValue !== null && typeof parsedValue === 'object' ? applySpecOverrides(parsedValue as Record<string, unknown>, overrides) : parsedValue;
   if (value === null || value === undefined) {
     throw new SpecError(specPath, [{ message: 'the spec is empty: it needs at least `dataset` and `target`', field: '', line: 1, column: 1 }]);

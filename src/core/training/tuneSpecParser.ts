@@ -6,6 +6,7 @@ import tuneSchema from '../../../schemas/tune.schema.json';
 import { SpecError } from './specErrors';
 import { describeSchemaErrors } from './trainSpecParser';
 import { defaultDirection, type ParamDistribution, type PrunerSpec, type TuneSpec } from './tuneSpec';
+import { specDocumentValue } from './specDocumentValue';
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
@@ -43,7 +44,7 @@ export function parseTuneSpec(text: string, path: string): TuneSpec {
     return { line: p.line, column: p.col };
   };
   if (doc.errors.length > 0) throw new SpecError(path, doc.errors.map((e) => ({ message: e.message.split('\n')[0] ?? e.message, field: '', ...position(e.pos[0]) })));
-  const root = doc.toJS() as Record<string, unknown> | null;
+  const root = specDocumentValue(doc, path, position) as Record<string, unknown> | null;
   // a train spec carries its search in `tune:`; a tune file is the search itself
   const embedded = root !== null && typeof root === 'object' && 'tune' in root && !('train' in root);
   const raw = embedded ? (root as { tune: unknown }).tune : root;

@@ -5,6 +5,9 @@ import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { SpecError } from '../../../src/core/training/specErrors';
 import { loadTrainSpec, parseTrainSpec, validateTrainSpecText } from '../../../src/core/training/trainSpecParser';
+import { parseTuneSpec } from '../../../src/core/training/tuneSpecParser';
+import { parseMonitorSpec } from '../../../src/core/monitoring/monitorSpecParser';
+import { parseFeatureRepo } from '../../../src/core/features/featureSpecParser';
 
 const root = join(__dirname, '..', '..', '..');
 const schema = JSON.parse(readFileSync(join(root, 'schemas', 'train.schema.json'), 'utf8')) as Record<string, unknown>;
@@ -153,4 +156,25 @@ describe('training specs', () => {
     walk(schema, '');
     assert.deepEqual(undocumented, []);
   });
+});
+
+test('an alias to a missing anchor is a SpecError at the alias in every spec kind (found by the fuzz suite; it was a bare ReferenceError)', () => {
+  const parsers: [string, (text: string, file: string) => unknown][] = [
+    ['t.train.yaml', parseTrainSpec],
+    ['t.tune.yaml', parseTuneSpec],
+    ['t.monitor.yaml', parseMonitorSpec],
+    ['features.yaml', parseFeatureRepo],
+  ];
+  for (const [file, parse] of parsers) {
+    assert.throws(() => parse('*!', file), (error: unknown) => {
+      assert.ok(error instanceof SpecError, `${file}: ${String(error)}`);
+      assert.equal(error.message, `${file}:1:1: YAML: Unresolved alias (the anchor must be set before the alias): !`);
+      return true;
+    });
+    assert.throws(() => parse('dataset: data.csv\ntarget: *label\n', file), (error: unknown) => {
+      assert.ok(error instanceof SpecError, `${file}: ${String(error)}`);
+      assert.deepEqual([error.issues[0]?.line, error.issues[0]?.column], [2, 9], 'positioned at the alias');
+      return true;
+    });
+  }
 });
