@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliError, CliExit, type CliGlobalOptions } from '../cliContext';
+import { cliPath } from '../cliPaths';
 import type { DriftOptions, DriftTestName } from '../../core/drift/driftTypes';
 import { printJson, printTable } from './trackingCliSupport';
 
@@ -47,7 +48,6 @@ export function registerDriftCommand(program: Command): void {
     .action(async (reference: string, current: string, options: DriftCliOptions) => {
       const globals = program.opts<CliGlobalOptions>();
       const driftOptions = driftOptionsFromFlags(options);
-      const { resolve } = await import('node:path');
       const { readDriftTable } = await import('../../core/drift/driftSources');
       const { computeDriftReport } = await import('../../core/drift/driftReport');
       const { DriftInputError } = await import('../../core/drift/columnDrift');
@@ -55,8 +55,8 @@ export function registerDriftCommand(program: Command): void {
       let report;
       try {
         const [ref, cur] = await Promise.all([
-          readDriftTable(resolve(globals.workspace, reference), reference),
-          readDriftTable(resolve(globals.workspace, current), current),
+          readDriftTable(cliPath(reference), reference),
+          readDriftTable(cliPath(current), current),
         ]);
         report = computeDriftReport(ref, cur, driftOptions);
       } catch (error) {

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { BleuSmoothing } from '../../core/textEval/bleu';
 import { CliError } from '../cliContext';
+import { existingCliPath } from '../cliPaths';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { CliGlobalOptions } from '../cliContext';
 import { formatNumber, printJson, printTable, withStore, withTracking } from './trackingCliSupport';
@@ -27,8 +28,7 @@ export function registerEvalCommand(program: Command): void {
     .action(async (file: string, options: { experiment: string; name?: string; smooth: string; lowercase?: boolean; rougeStemmer?: boolean; model?: string; endpoint?: string; endpointToken?: string }) => {
       const smoothing = options.smooth as BleuSmoothing;
       if (!SMOOTHINGS.includes(smoothing)) throw new CliError(`--smooth must be one of ${SMOOTHINGS.join(', ')}, got "${options.smooth}"`);
-      const globals = program.opts<{ workspace: string }>();
-      const path = resolve(globals.workspace, file);
+      const path = existingCliPath(file, 'the evaluation set');
       let text: string;
       try {
         text = await readFile(path, 'utf8');

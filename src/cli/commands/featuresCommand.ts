@@ -1,22 +1,29 @@
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import type { FeatureRepo } from '../../core/features/featureSpec';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { cliPath, existingCliPath, typedOrWorkspaceFile } from '../cliPaths';
 import { printJson, printTable, withStore } from './trackingCliSupport';
 
 interface FeaturesOptions {
-  file: string;
+  file?: string;
 }
+
+const FILE_HELP = 'feature definitions (default: features.yaml in the workspace)';
 
 async function loadRepo(file: string): Promise<FeatureRepo> {
   const { loadFeatureRepo } = await import('../../core/features/featureSpecParser');
   const { SpecError } = await import('../../core/training/specErrors');
   try {
-    return await loadFeatureRepo(resolve(file));
+    return await loadFeatureRepo(file);
   } catch (error) {
     if (error instanceof SpecError) throw new CliError(error.message);
     throw error;
   }
+}
+
+/** The feature definitions: a typed --file (relative to the current folder, and it must exist), else the workspace's features.yaml. */
+function featuresFile(globals: CliGlobalOptions, typed: string | undefined): string {
+  return typed === undefined ? typedOrWorkspaceFile(globals, undefined, 'features.yaml') : existingCliPath(typed, 'the feature definitions');
 }
 
 async function asCliError<T>(work: () => Promise<T>): Promise<T> {
@@ -35,10 +42,10 @@ export function registerFeaturesCommand(program: Command): void {
   features
     .command('materialize [views...]')
     .description('compute feature views from their sources into the offline (history) and online (latest per entity) stores')
-    .option('-f, --file <features.yaml>', 'feature definitions', 'features.yaml')
+    .option('-f, --file <features.yaml>', FILE_HELP)
     .action(async (views: string[], options: FeaturesOptions) => {
       const globals = program.opts<CliGlobalOptions>();
-      const repo = await loadRepo(resolve(globals.workspace, options.file));
+      const repo = await loadRepo(featuresFile(globals, options.file));
       const { materializeRepo } = await import('../../core/features/featureMaterializer');
       const metas = await asCliError(() =>
         materializeRepo(repo, resolveStoreDir(globals), { views, onProgress: (p) => process.stderr.write(`materializing ${p.view} (${p.index + 1}/${p.total})\n`) }),
@@ -62,10 +69,10 @@ export function registerFeaturesCommand(program: Command): void {
   features
     .command('list')
     .description('feature views with their features, owners, tags and freshness')
-    .option('-f, --file <features.yaml>', 'feature definitions', 'features.yaml')
+    .option('-f, --file <features.yaml>', FILE_HELP)
     .action(async (options: FeaturesOptions) => {
       const globals = program.opts<CliGlobalOptions>();
-      const repo = await loadRepo(resolve(globals.workspace, options.file));
+      const repo = await loadRepo(featuresFile(globals, options.file));
       const { readFeatureViewMeta } = await import('../../core/features/featureStoreFiles');
       const rows: string[][] = [];
       for (const view of repo.views) {
@@ -81,12 +88,12 @@ export function registerFeaturesCommand(program: Command): void {
     .requiredOption('--features <refs>', 'VIEW:FEATURE,… (VIEW:* for all of a view)')
     .requiredOption('-o, --output <file>', 'the training set CSV to write')
     .option('--timestamp <column>', 'the entity file\'s timestamp column', 'event_timestamp')
-    .option('-f, --file <features.yaml>', 'feature definitions', 'features.yaml')
+    .option('-f, --file <features.yaml>', FILE_HELP)
     .action(async (entityFile: string, options: FeaturesOptions & { features: string; output: string; timestamp: string }) => {
       const globals = program.opts<CliGlobalOptions>();
-      const repo = await loadRepo(resolve(globals.workspace, options.file));
+      const repo = await loadRepo(featuresFile(globals, options.file));
       const { buildTrainingSet, parseFeatureRefs } = await import('../../core/features/trainingSetBuilder');
-      const result = await asCliError(async () => buildTrainingSet(repo, resolveStoreDir(globals), resolve(entityFile), parseFeatureRefs(options.features), resolve(options.output), { timestampColumn: options.timestamp }));
+      const result = await asCliError(async () => buildTrainingSet(repo, resolveStoreDir(globals), existingCliPath(entityFile, 'the entity file', 1), parseFeatureRefs(options.features), cliPath(options.output), { timestampColumn: options.timestamp }));
       await withStore(
         program,
         async (store) => {

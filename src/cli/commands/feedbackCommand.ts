@@ -5,6 +5,7 @@ import type { FeedbackStore } from '../../core/feedback/feedbackStore';
 import type { Thumb } from '../../core/feedback/feedbackTypes';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { CliGlobalOptions } from '../cliContext';
+import { cliPath } from '../cliPaths';
 import { CliError } from '../cliContext';
 import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
 
@@ -145,12 +146,12 @@ export function registerFeedbackCommand(program: Command): void {
     .action(async (runId: string, options: { format: string; output?: string }) => {
       if (options.format !== 'csv' && options.format !== 'jsonl') throw new CliError(`--format must be csv or jsonl, got "${options.format}"`);
       const { feedbackToCsv, feedbackToJsonl } = await import('../../core/feedback/feedbackExport');
-      await withFeedback(program, async (store, workspace, globals) => {
+      await withFeedback(program, async (store, workspace) => {
         await workspace.tracking.getRun(runId);
         const entries = store.list(runId);
         const text = options.format === 'csv' ? feedbackToCsv(entries) : feedbackToJsonl(entries);
         if (!options.output) return void process.stdout.write(text);
-        const path = resolve(globals.workspace, options.output);
+        const path = cliPath(options.output);
         await writeFile(path, text, 'utf8');
         process.stderr.write(`mlops: wrote ${entries.length} feedback rows to ${path}\n`);
       });

@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import type { RunStatus } from '../../core/tracking/trackingTypes';
 import { RUN_STATUSES } from '../../core/tracking/trackingTypes';
 import { CliError } from '../cliContext';
+import { existingCliPath } from '../cliPaths';
 import { collect, parseKeyValues, printJson, resolveExperimentId, withTracking } from './trackingCliSupport';
 
 /** Metric values from a shell: numbers plus nan, inf, +inf, -inf (any case). */
@@ -95,7 +96,7 @@ export function registerLogCommand(program: Command): void {
     .description('copy a file or folder into the run\'s artifacts')
     .option('-p, --path <artifactPath>', 'where under the run\'s artifacts (default: the file name)')
     .action(async (runId: string, localPath: string, options: { path?: string }) => {
-      await withTracking(program, (tracking, globals) => tracking.logArtifact(runId, resolve(globals.workspace, localPath), options.path));
+      await withTracking(program, (tracking) => tracking.logArtifact(runId, existingCliPath(localPath), options.path));
     });
 
   log

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliError, CliExit, type CliGlobalOptions } from '../cliContext';
+import { monitorArgument } from '../cliPaths';
 import type { MonitorRunResult } from '../../core/monitoring/monitorRunner';
 import type { MonitorSpec } from '../../core/monitoring/monitorSpec';
 import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
@@ -46,7 +47,7 @@ export function registerMonitorCommand(program: Command): void {
     .action(async (target: string, options: { save: boolean }) => {
       const globals = program.opts<CliGlobalOptions>();
       const { resolveMonitor, runMonitor } = await import('../../core/monitoring/monitorRunner');
-      const spec: MonitorSpec = await userErrors(() => resolveMonitor(globals.workspace, target));
+      const spec: MonitorSpec = await userErrors(() => resolveMonitor(globals.workspace, monitorArgument(target)));
       const result =
         options.save || spec.reference.kind === 'model' || spec.current.kind === 'endpoint'
           ? await withStore(program, (store) => userErrors(() => runMonitor(spec, { store, save: options.save })), { create: options.save })

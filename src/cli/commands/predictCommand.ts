@@ -1,7 +1,7 @@
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, type CliGlobalOptions } from '../cliContext';
+import { cliPath, existingCliPath } from '../cliPaths';
 import { printJson, withStore } from './trackingCliSupport';
 
 /** `mlops predict MODEL FILE`: batch-scores a CSV or Parquet file into `<name>.predictions.csv`. */
@@ -14,9 +14,8 @@ export function registerPredictCommand(program: Command): void {
     .option('-o, --output <file>', 'where to write the predictions (default <name>.predictions.csv)')
     .action(async (model: string, file: string, options: { output?: string }) => {
       const globals = program.opts<CliGlobalOptions>();
-      const input = resolve(globals.workspace, file);
-      if (!existsSync(input)) throw new CliError(`${file} does not exist (looked at ${input})`);
-      const output = options.output ? resolve(globals.workspace, options.output) : undefined;
+      const input = existingCliPath(file);
+      const output = options.output ? cliPath(options.output) : undefined;
       const { scoreFile } = await import('../../core/serving/scoreFile');
       const interactive = !globals.json && process.stderr.isTTY;
       const onProgress = (p: { rows: number; bytes: number; totalBytes: number }): void => {
@@ -35,8 +34,8 @@ export function registerPredictCommand(program: Command): void {
         else process.stdout.write(`${result.rows.toLocaleString('en-US')} predictions written to ${result.output} (${(result.ms / 1000).toFixed(2)} s, ${rowsPerSecond.toLocaleString('en-US')} rows/s)\n`);
       };
       if (!model.startsWith('models:/')) {
-        const dir = resolve(globals.workspace, model);
-        if (!existsSync(dir)) throw new CliError(`${model} is neither a models:/ URI nor an existing model package folder`);
+        const dir = cliPath(model);
+        if (!existsSync(dir)) throw new CliError(`${model} is neither a models:/ URI nor an existing model package folder (looked at ${dir})`);
         return run(dir);
       }
       const version = await withStore(program, async (store) => {

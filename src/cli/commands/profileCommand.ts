@@ -2,6 +2,7 @@ import { writeFile, readFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import type { CliGlobalOptions } from '../cliContext';
 import { CliError } from '../cliContext';
+import { cliPath } from '../cliPaths';
 import type { DataProfile } from '../../core/profile/profileTypes';
 import { printJson } from './trackingCliSupport';
 
@@ -52,7 +53,8 @@ export function registerProfileCommand(program: Command): void {
       process.once('SIGINT', onSigint);
       let profile: DataProfile;
       try {
-        profile = await profileFile(file, {
+        profile = await profileFile(cliPath(file), {
+          displayName: file,
           target: options.target,
           signal: controller.signal,
           onProgress: showProgress

@@ -4,6 +4,7 @@ import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/
 import type { RetrainAttempt } from '../../core/retraining/retrainAttempts';
 import type { RetrainOutcome } from '../../core/retraining/retrainRunner';
 import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { monitorArgument } from '../cliPaths';
 import { userErrors } from './monitorCommand';
 import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
 
@@ -42,7 +43,7 @@ export function registerRetrainCommand(program: Command): void {
       const { resolveMonitor } = await import('../../core/monitoring/monitorRunner');
       const { planLines, outcomeHeadline } = await import('../../core/retraining/retrainText');
       const { formatScorePair } = await import('../../core/retraining/retrainDecision');
-      const spec = await userErrors(() => resolveMonitor(globals.workspace, target));
+      const spec = await userErrors(() => resolveMonitor(globals.workspace, monitorArgument(target)));
       if (!spec.retrain) throw new CliError(`${spec.file}: monitor ${spec.name} has no retraining policy; add a \`retrain:\` block (spec, model, data) to it (see the README's "Retraining")`);
 
       if (options.history) {

@@ -47,7 +47,7 @@ export function registerServeCommand(program: Command): void {
           let features: OnlineFeaturesChoice | false | undefined;
           if (typeof options.features === 'string') {
             const { parseFeaturesOption } = await import('../../core/serving/onlineFeatureChoice');
-            features = parseFeaturesOption(options.features, globals.workspace);
+            features = parseFeaturesOption(options.features, process.cwd());
           } else if (options.features === false) features = false;
           info = await manager.start({ uri, port, limits: { logSampleRate }, ...(features !== undefined ? { features } : {}) });
         } catch (error) {

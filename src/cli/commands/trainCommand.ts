@@ -1,10 +1,11 @@
 import type { Command } from 'commander';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingRegistration, type TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { existingCliPath } from '../cliPaths';
 
 /** at most one progress line per this many ms, plus every epoch when epochs are slow */
 const PRINT_EVERY_MS = 1000;
@@ -22,7 +23,7 @@ export function registerTrainCommand(program: Command): void {
       const backend = options.backend as BackendPreference;
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const globals = program.opts<CliGlobalOptions>();
-      const specPath = resolve(specArg); // relative to where the command runs, like any file argument
+      const specPath = existingCliPath(specArg, 'the training spec');
       const { openWorkspaceStore } = await import('../../core/store/workspaceStore');
       const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (train)' });
       const controller = new AbortController();

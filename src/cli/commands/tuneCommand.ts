@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { resolve } from 'node:path';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import { TrainingInputError } from '../../core/training/trainingRunner';
 import { runTuning, type TuningResult } from '../../core/training/tuningRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { existingCliPath } from '../cliPaths';
 
 
 /** `mlops tune SPEC`: a hyperparameter search; each trial is a child run of the study run. */
@@ -21,6 +21,7 @@ export function registerTuneCommand(program: Command): void {
       const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1)) throw new CliError(`--parallel must be a whole number ≥ 1, not "${options.parallel}"`);
       const globals = program.opts<CliGlobalOptions>();
+      const specPath = existingCliPath(specArg, 'the tuning spec');
       const { openWorkspaceStore } = await import('../../core/store/workspaceStore');
       const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (tune)' });
       const controller = new AbortController();
@@ -33,7 +34,7 @@ export function registerTuneCommand(program: Command): void {
       try {
         result = await runTuning({
           store: store.tracking,
-          tuneSpecPath: resolve(specArg),
+          tuneSpecPath: specPath,
           backend,
           signal: controller.signal,
           ...(parallel !== undefined ? { parallel } : {}),

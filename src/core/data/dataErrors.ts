@@ -1,3 +1,5 @@
+import { resolve } from 'node:path';
+
 /**
  * A problem with an input data file, found before any training starts. The message alone says
  * where (file, line or row, column) and what (the offending value) so it can travel across a
@@ -12,6 +14,15 @@ export class DataError extends Error {
     super(message);
     this.name = 'DataError';
   }
+}
+
+/**
+ * "data.csv does not exist (looked at /abs/data.csv)": a relative path alone does not say which
+ * folder it was taken from (the current folder, the spec's, the workspace's), the absolute one does.
+ */
+export function missingFileMessage(display: string, path: string): string {
+  const absolute = resolve(path);
+  return display === absolute ? `${display} does not exist` : `${display} does not exist (looked at ${absolute})`;
 }
 
 /** "file.csv line 12, column "x"" — the prefix every data error starts with. */

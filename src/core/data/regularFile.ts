@@ -1,6 +1,6 @@
 import type { Stats } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { DataError } from './dataErrors';
+import { DataError, missingFileMessage } from './dataErrors';
 
 /**
  * Refuses a data path that is not a regular file, before anything opens it: opening a FIFO for
@@ -13,7 +13,7 @@ export async function statRegularFile(path: string, display: string): Promise<St
     stats = await stat(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? `${display} does not exist` : `${display} cannot be read: ${(error as Error).message}`, display);
+    throw new DataError(code === 'ENOENT' ? missingFileMessage(display, path) : `${display} cannot be read: ${(error as Error).message}`, display);
   }
   if (!stats.isFile()) throw new DataError(`${display} is ${describeKind(stats)}, not a regular file — give the path of a CSV, TSV or Parquet file`, display);
   return stats;

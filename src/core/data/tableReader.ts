@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { extname } from 'node:path';
 import { csvDelimiter, parseCsv, type ReadOptions } from './csvReader';
-import { DataError } from './dataErrors';
+import { DataError, missingFileMessage } from './dataErrors';
 import type { DataTable } from './dataTable';
 import { parseParquet } from './parquetReader';
 import { statRegularFile } from './regularFile';
@@ -22,7 +22,7 @@ export async function readTable(path: string, options: ReadOptions = {}): Promis
     bytes = await readFile(path);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? `${display} does not exist` : `${display} cannot be read: ${(error as Error).message}`, display);
+    throw new DataError(code === 'ENOENT' ? missingFileMessage(display, path) : `${display} cannot be read: ${(error as Error).message}`, display);
   }
   const digest = datasetDigest(bytes);
   const extension = extname(path).toLowerCase();

@@ -5,7 +5,7 @@
  * Handles RFC 4180 quoting ("" inside quotes), CRLF or LF, a UTF-8 BOM, and rows that span reads.
  */
 import { open } from 'node:fs/promises';
-import { DataError, describeLocation } from '../data/dataErrors';
+import { DataError, describeLocation, missingFileMessage } from '../data/dataErrors';
 
 const QUOTE = 34;
 const LF = 10;
@@ -80,7 +80,7 @@ export async function scanCsvFile(path: string, options: CsvScanOptions): Promis
     handle = await open(path, 'r');
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    throw new DataError(code === 'ENOENT' ? `${display} does not exist` : `${display} cannot be read: ${(error as Error).message}`, display);
+    throw new DataError(code === 'ENOENT' ? missingFileMessage(display, path) : `${display} cannot be read: ${(error as Error).message}`, display);
   }
   try {
     const total = (await handle.stat()).size;

@@ -2,7 +2,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { createInterface } from 'node:readline';
-import { DataError, describeLocation } from '../data/dataErrors';
+import { DataError, describeLocation, missingFileMessage } from '../data/dataErrors';
 import { readTable } from '../data/tableReader';
 import { hashText, isMissingText } from './byteCells';
 import { ProfileBuilder } from './profileBuilder';
@@ -82,7 +82,7 @@ export async function profileJsonl(path: string, options: ProfileOptions = {}): 
   try {
     size = (await stat(path)).size;
   } catch {
-    throw new DataError(`${display} does not exist`, display);
+    throw new DataError(missingFileMessage(display, path), display);
   }
   // columns are the keys of the first object, then any new key seen in the inference window
   const names: string[] = [];

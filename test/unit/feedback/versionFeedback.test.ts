@@ -31,11 +31,11 @@ test('a version\'s text evaluations (BLEU/ROUGE + reviewers\' ratings) and endpo
     assert.match(empty.out, /0 requests with feedback/);
     assert.match(empty.out, /no text evaluations of models:\/summarizer\/1 \(mlops eval FILE --model models:\/summarizer\/1 links one\)/);
 
-    const evaluated = await mlops(workspace, '--json', 'eval', 'summaries.jsonl', '--model', 'models:/summarizer/1', '--name', 'v1-summaries');
+    const evaluated = await mlops(workspace, '--json', 'eval', join(workspace, 'summaries.jsonl'), '--model', 'models:/summarizer/1', '--name', 'v1-summaries');
     assert.equal(evaluated.code, 0, evaluated.err);
     const { runId, metrics } = JSON.parse(evaluated.out) as { runId: string; metrics: Record<string, number> };
     // an evaluation of v2 must not show up under v1
-    assert.equal((await mlops(workspace, 'eval', 'summaries.jsonl', '--model', 'models:/summarizer/2')).code, 0);
+    assert.equal((await mlops(workspace, 'eval', join(workspace, 'summaries.jsonl'), '--model', 'models:/summarizer/2')).code, 0);
     assert.equal((await mlops(workspace, 'feedback', 'add', runId, '0', '--rating', '4', '--reviewer', 'ana')).code, 0);
     assert.equal((await mlops(workspace, 'feedback', 'add', runId, '1', '--rating', '2', '--reviewer', 'ana')).code, 0);
 

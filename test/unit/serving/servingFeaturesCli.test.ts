@@ -20,7 +20,7 @@ describe('mlops serve --features', () => {
       join(workspace, 'penguin-features.yaml'),
       'entities:\n  - name: penguin\n    join_keys: [penguin_id]\nsources:\n  - { name: src, path: measurements.csv, timestamp: ts }\nfeature_views:\n  - name: measurements\n    entities: [penguin]\n    source: src\n    ttl: 7d\n    features:\n      - { name: bill_length_mm, type: float }\n      - { name: body_mass_g, type: float }\n',
     );
-    const materialized = runCli(['-w', workspace, 'features', 'materialize', '-f', 'penguin-features.yaml']);
+    const materialized = runCli(['-w', workspace, 'features', 'materialize', '-f', join(workspace, 'penguin-features.yaml')]);
     assert.equal(materialized.status, 0, materialized.stderr);
   });
   after(async () => {
@@ -28,7 +28,7 @@ describe('mlops serve --features', () => {
   });
 
   it('says which views it looks up and fills inputs by entity key', async () => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), '--workspace', workspace, 'serve', 'models:/penguins/1', '--features', 'penguin-features.yaml:measurements'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), '--workspace', workspace, 'serve', 'models:/penguins/1', '--features', `${join(workspace, 'penguin-features.yaml')}:measurements`], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -53,7 +53,7 @@ describe('mlops serve --features', () => {
   });
 
   it('refuses views it cannot look up, naming them', () => {
-    const bad = runCli(['--workspace', workspace, 'serve', 'models:/penguins/1', '--features', 'penguin-features.yaml:nope']);
+    const bad = runCli(['--workspace', workspace, 'serve', 'models:/penguins/1', '--features', `${join(workspace, 'penguin-features.yaml')}:nope`]);
     assert.equal(bad.status, 2, bad.stderr);
     assert.match(bad.stderr, /penguin-features\.yaml has no feature view "nope"; it has: measurements/);
     const malformed = runCli(['--workspace', workspace, 'serve', 'models:/penguins/1', '--features', 'features.json']);

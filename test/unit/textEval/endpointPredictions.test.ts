@@ -70,7 +70,7 @@ describe('predictions from a served model', () => {
     const workspace = dirname(dir);
     try {
       writeFileSync(join(workspace, 'set.jsonl'), [JSON.stringify({ input: 'dog', reference: 'the dog' }), JSON.stringify({ input: 'cat', reference: 'the cat' })].join('\n'));
-      const result = await mlops(workspace, 'eval', 'set.jsonl', '--endpoint', url);
+      const result = await mlops(workspace, 'eval', join(workspace, 'set.jsonl'), '--endpoint', url);
       assert.equal(result.code, 0, result.err);
       const runId = /run ([0-9a-f]{32})/.exec(result.out)?.[1];
       assert.ok(runId, result.out);

@@ -16,7 +16,7 @@ test('mlops eval scores a JSONL set into a run with metrics and eval/rows.jsonl;
       JSON.stringify({ input: 'q', reference: 'The dog bit the man.', prediction: 'The dog bit the man.', latency_ms: 12 }),
       JSON.stringify({ input: 'q', references: ['testing one two'], prediction: 'testing one' }),
     ].join('\n'));
-    const result = await mlops(workspace, 'eval', 'set.jsonl', '--experiment', 'summaries');
+    const result = await mlops(workspace, 'eval', join(workspace, 'set.jsonl'), '--experiment', 'summaries');
     assert.equal(result.code, 0, result.err);
     assert.match(result.out, /^bleu\s+\d/m);
     assert.match(result.out, /^rouge1_f\s+0\.9/m); // (1 + 4/5) / 2
@@ -39,10 +39,10 @@ test('mlops eval scores a JSONL set into a run with metrics and eval/rows.jsonl;
     }
 
     writeFileSync(file, '{"input": "q", "reference": "r", "prediction": 5}\n');
-    const bad = await mlops(workspace, 'eval', 'set.jsonl');
+    const bad = await mlops(workspace, 'eval', join(workspace, 'set.jsonl'));
     assert.equal(bad.code, 2);
-    assert.equal(bad.err, 'mlops: set.jsonl line 1: field "prediction" must be a string\n');
-    const smooth = await mlops(workspace, 'eval', 'set.jsonl', '--smooth', 'plenty');
+    assert.equal(bad.err, `mlops: ${join(workspace, 'set.jsonl')} line 1: field "prediction" must be a string\n`);
+    const smooth = await mlops(workspace, 'eval', join(workspace, 'set.jsonl'), '--smooth', 'plenty');
     assert.match(smooth.err, /--smooth must be one of exp, floor, add-k, none/);
   } finally {
     cleanup();
@@ -54,9 +54,9 @@ test('mlops eval --rouge-stemmer stems before ROUGE and records rouge_use_stemme
   const workspace = dirname(dir);
   try {
     writeFileSync(join(workspace, 'set.jsonl'), JSON.stringify({ input: 'q', reference: 'the dog runs', prediction: 'running dogs' }) + '\n');
-    const plain = await mlops(workspace, '--json', 'eval', 'set.jsonl');
+    const plain = await mlops(workspace, '--json', 'eval', join(workspace, 'set.jsonl'));
     assert.equal(plain.code, 0, plain.err);
-    const stemmed = await mlops(workspace, '--json', 'eval', 'set.jsonl', '--rouge-stemmer');
+    const stemmed = await mlops(workspace, '--json', 'eval', join(workspace, 'set.jsonl'), '--rouge-stemmer');
     assert.equal(stemmed.code, 0, stemmed.err);
     const plainRun = JSON.parse(plain.out) as { runId: string; metrics: Record<string, number> };
     const stemmedRun = JSON.parse(stemmed.out) as { runId: string; metrics: Record<string, number> };
@@ -78,7 +78,7 @@ test('mlops eval --rouge-stemmer stems before ROUGE and records rouge_use_stemme
     } finally {
       await store.close();
     }
-    const linked = await mlops(workspace, '--json', 'eval', 'set.jsonl', '--model', 'models:/summarizer@champion');
+    const linked = await mlops(workspace, '--json', 'eval', join(workspace, 'set.jsonl'), '--model', 'models:/summarizer@champion');
     assert.equal(linked.code, 0, linked.err);
     const linkedRun = (JSON.parse(linked.out) as { runId: string }).runId;
     const reopened = await openWorkspaceStore({ dir, writerName: 'test' });
@@ -88,7 +88,7 @@ test('mlops eval --rouge-stemmer stems before ROUGE and records rouge_use_stemme
     } finally {
       await reopened.close();
     }
-    const missing = await mlops(workspace, 'eval', 'set.jsonl', '--model', 'models:/nope/1');
+    const missing = await mlops(workspace, 'eval', join(workspace, 'set.jsonl'), '--model', 'models:/nope/1');
     assert.equal(missing.code, 2);
     assert.match(missing.err, /--model models:\/nope\/1: .*nope/);
   } finally {
