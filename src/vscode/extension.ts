@@ -16,6 +16,7 @@ import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvalua
 import { registerLineageCommands } from './lineage/lineageCommands';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
+import { registerCodeInsights } from './codeInsights/registerCodeInsights';
 import { registerProfileDataFileCommand } from './profile/profileDataFileCommand';
 import { registerProfileEditor } from './profile/profileEditorProvider';
 import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
@@ -153,6 +154,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTuneCommand({ storeService, jobs, log }),
     ...registerFindBestModelCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
+    registerCodeInsights(storeService),
     ...registerRunsCommands(runsDeps, () => experimentsView.selection),
     ...registerRunItemCommands({ storeService, jobs, log, refresh: () => experiments.refresh(), selection: () => experimentsView.selection }),
     registerEvaluateTextCommand({ storeService, log }),

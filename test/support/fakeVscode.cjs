@@ -20,6 +20,9 @@ module.exports = {
   StatusBarAlignment: { Left: 1, Right: 2 },
   languages: {
     createDiagnosticCollection: () => ({ set() {}, delete() {}, clear() {}, dispose() {} }),
+    registerCodeLensProvider: () => disposable,
+    registerHoverProvider: () => disposable,
+    registerDocumentLinkProvider: () => disposable,
   },
   version: '1.95.0-fake',
   EventEmitter,

@@ -1,0 +1,82 @@
+// Runs and models where the code is, in real VS Code: a CodeLens over a training spec with its
+// latest run's metric (and Train / Compare last runs), a hover on a models:/ URI naming the
+// version and its alias, and a warning on a models:/ URI that resolves to nothing.
+import assert from 'node:assert/strict';
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { after, before, describe, test } from 'node:test';
+import { launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, trainChampion, waitForText, withWorkbench } from './lib/workbench.mjs';
+
+/** Opens a workspace file by name through Go to File. */
+async function openFile(page, name) {
+  await page.keyboard.press('Control+P');
+  const input = page.locator('.quick-input-widget input.input');
+  await input.waitFor({ state: 'visible', timeout: 10_000 });
+  await input.fill(name);
+  await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: name }).first().click();
+  await page.locator('.tabs-container .tab.active').filter({ hasText: name }).waitFor({ timeout: 15_000 });
+}
+
+/** The active editor's CodeLens line(s). */
+function codeLenses(page) {
+  return page.locator('.editor-group-container.active .monaco-editor .codelens-decoration');
+}
+
+describe('code insights in VS Code', () => {
+  let browser;
+  before(async () => {
+    browser = await launchBrowser();
+  });
+  after(async () => {
+    await browser?.close();
+  });
+
+  test('a spec shows its latest run\'s metric above it and updates after Train; a models:/ URI hovers with its version and alias, and a missing alias is a warning', { timeout: 300_000 }, async () => {
+    const workspace = makeWorkspace('code-insights');
+    // models:/penguins/1 @champion, registered by alice
+    trainChampion(workspace);
+    writeFileSync(
+      join(workspace, 'serve.py'),
+      ['import mlflow', '', 'champion = mlflow.pyfunc.load_model("models:/penguins@champion")', 'challenger = mlflow.pyfunc.load_model("models:/penguins@challenger")', ''].join('\n'),
+    );
+    await withWorkbench(browser, workspace, 'code-insights', async (page) => {
+      await openFile(page, 'penguins.train.yaml');
+      // the CLI's training is the latest run: its test accuracy, a Train action, nothing to compare yet
+      const lens = await waitForText(codeLenses(page).first(), /test_accuracy (0\.\d+|1)\b.*Train/, 60_000);
+      assert.doesNotMatch(lens, /Compare last runs/, `one run has nothing to compare with: ${lens}`);
+      // "test_accuracy 1 · keen-ram-65 · just now | Train": the run's name after the metric
+      const firstRunName = lens.split(' · ')[1];
+      assert.ok(firstRunName, `the lens names the run: ${lens}`);
+      await screenshot(page, 'code-insights-spec-lens');
+
+      // Train from the lens: when it is done the lens names the new run, and two runs can be compared
+      await codeLenses(page).first().locator('a').filter({ hasText: /^\s*Train\s*$/ }).click();
+      const updated = await waitForText(codeLenses(page).first(), /Compare last runs/, 180_000);
+      assert.match(updated, /test_accuracy (0\.\d+|1)\b/, `the lens shows the new run's metric: ${updated}`);
+      assert.ok(!updated.includes(`· ${firstRunName} ·`), `the lens is about the new run, not ${firstRunName}: ${updated}`);
+      await codeLenses(page).first().locator('a').filter({ hasText: 'Compare last runs' }).click();
+      await page.locator('.tabs-container .tab').filter({ hasText: 'Compare 2 runs' }).first().waitFor({ timeout: 30_000 });
+      await screenshot(page, 'code-insights-spec-lens-after-train');
+
+      // a hover on models:/penguins@champion: the version, its alias, who registered it
+      await openFile(page, 'serve.py');
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input.input').fill(':3:50');
+      await page.keyboard.press('Enter');
+      await runCommand(page, 'Show or Focus Hover');
+      const hover = await waitForText(page.locator('.monaco-hover:visible').last(), /penguins version 1/, 30_000);
+      assert.match(hover, /@champion/, `the hover names the alias: ${hover}`);
+      assert.match(hover, /alice/, `the hover says who registered it: ${hover}`);
+      assert.match(hover, /test_accuracy/, `the hover shows the run's metrics: ${hover}`);
+      await screenshot(page, 'code-insights-hover');
+      await page.keyboard.press('Escape');
+
+      // models:/penguins@challenger does not resolve: a warning that names the aliases there are
+      await page.locator('.editor-group-container.active .monaco-editor .squiggly-warning').first().waitFor({ timeout: 30_000 });
+      await runCommand(page, 'View: Toggle Problems');
+      const problems = normalizeSpace(await waitForText(page.locator('.part.panel'), /challenger/, 15_000));
+      assert.match(problems, /no alias "challenger".*champion/, `the problem names what exists: ${problems}`);
+    });
+  });
+});
