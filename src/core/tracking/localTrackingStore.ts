@@ -11,7 +11,7 @@ import { downsampleIndices, downsampleView } from './downsample';
 import type { MetricPoint, SeriesColumns } from './metricSeriesCodec';
 import { decodeColumns, encodePoints, pick, pickTriples, POINT_BYTES, sliceSteps } from './metricSeriesCodec';
 import { placePoints, seriesFile, seriesStorage, summarize, summarizeColumns, summaryStatement } from './metricSummaries';
-import { checkKey, checkStep, checkString, checkTimestamp, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH } from './trackingValidation';
+import { checkKey, checkParamKeysUnique, checkStep, checkString, checkTimestamp, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH, truncatedString } from './trackingValidation';
 import { generateRunName } from './runNames';
 import { checkMaxResults, decodePageToken, encodePageToken, matchesViewType, numberTest, queryFingerprint, searchRunStates, stringTest } from './runSearch';
 import { EXPERIMENT_FILTER_DIALECT, parseFilter, parseOrderBy } from './searchFilter';
@@ -367,7 +367,7 @@ export class LocalTrackingStore implements TrackingStore {
   async createRun(options: CreateRunOptions): Promise<Run> {
     const experiment = this.activeExperiment(options.experimentId);
     const tags = new Map<string, string>();
-    for (const t of options.tags ?? []) tags.set(checkKey('tag', t.key), checkString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH));
+    for (const t of options.tags ?? []) tags.set(checkKey('tag', t.key), truncatedString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH));
     const status = options.status ?? 'RUNNING';
     if (!RUN_STATUSES.includes(status)) throw new InvalidArgumentError(`"${String(status)}" is not a run status; expected ${RUN_STATUSES.join(', ')}`);
     const parentRunId = options.parentRunId ?? tags.get('mlflow.parentRunId') ?? null;
@@ -556,9 +556,10 @@ export class LocalTrackingStore implements TrackingStore {
     // Validate everything before changing anything: a batch is all or nothing.
     const newParams: Param[] = [];
     const batchParams = new Map<string, string>();
+    checkParamKeysUnique(request.params ?? []);
     for (const p of request.params ?? []) {
       const key = checkKey('param', p.key);
-      const value = checkString('Param', key, p.value, MAX_PARAM_VALUE_LENGTH);
+      const value = truncatedString('Param', key, p.value, MAX_PARAM_VALUE_LENGTH);
       const old = run.params.get(key) ?? batchParams.get(key);
       if (old !== undefined) {
         if (old !== value) throw new ParamConflictError(run.runId, key, old, value);
@@ -571,8 +572,9 @@ export class LocalTrackingStore implements TrackingStore {
     const tags: Tag[] = [];
     for (const t of request.tags ?? []) {
       const key = checkKey('tag', t.key);
-      tags.push({ key, value: checkString('Tag', key, t.value, MAX_TAG_VALUE_LENGTH) });
-      statements.push({ sql: UPSERT_TAG, params: [run.runId, key, t.value] });
+      const value = truncatedString('Tag', key, t.value, MAX_TAG_VALUE_LENGTH);
+      tags.push({ key, value });
+      statements.push({ sql: UPSERT_TAG, params: [run.runId, key, value] });
     }
     const byKey = new Map<string, MetricPoint[]>();
     for (const m of request.metrics ?? []) {

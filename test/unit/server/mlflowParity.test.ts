@@ -56,3 +56,43 @@ test('a deleted experiment cannot be renamed (INVALID_STATE, as MLflow)', async 
     await fx.close();
   }
 });
+
+test("keys MLflow refuses are refused ('Invalid tag name'); long run tag and param values are cut to MLflow's limits, long experiment tags refused", async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId, runId } = await createRun(fx);
+    const emoji = errorOf(await fx.api('POST', 'runs/set-tag', { run_id: runId, key: 'tag🚀', value: 'x' }));
+    assert.deepEqual([emoji.status, emoji.code], [400, 'INVALID_PARAMETER_VALUE']);
+    assert.equal(emoji.message, "Invalid tag name: 'tag🚀'. Names may only contain alphanumerics, underscores (_), dashes (-), periods (.), spaces ( ), and slashes (/).");
+    assert.match(errorOf(await fx.api('POST', 'runs/log-metric', { run_id: runId, key: 'a/../b', value: 1, timestamp: 1 })).message, /Invalid metric name: 'a\/\.\.\/b'/);
+    assert.match(errorOf(await fx.api('POST', 'runs/log-parameter', { run_id: runId, key: 'lr(x)', value: '1' })).message, /Invalid parameter name/);
+    // Unicode letters are word characters for MLflow too.
+    assert.equal((await fx.api('POST', 'runs/log-parameter', { run_id: runId, key: 'größe', value: '1' })).status, 200);
+
+    assert.equal((await fx.api('POST', 'runs/log-parameter', { run_id: runId, key: 'big', value: 'p'.repeat(6001) })).status, 200);
+    assert.equal((await fx.api('POST', 'runs/set-tag', { run_id: runId, key: 'bigtag', value: 't'.repeat(5001) })).status, 200);
+    const run = (await fx.api('GET', 'runs/get', { run_id: runId })).json as { run: { data: { params: { key: string; value: string }[]; tags: { key: string; value: string }[] } } };
+    assert.equal(run.run.data.params.find((p) => p.key === 'big')?.value, 'p'.repeat(6000));
+    assert.equal(run.run.data.tags.find((t) => t.key === 'bigtag')?.value, 't'.repeat(5000));
+
+    const expTag = errorOf(await fx.api('POST', 'experiments/set-experiment-tag', { experiment_id: experimentId, key: 'k', value: 'e'.repeat(5001) }));
+    assert.deepEqual([expTag.status, expTag.code], [400, 'INVALID_PARAMETER_VALUE']);
+    assert.match(expTag.message, /had length 5001, which exceeded length limit of 5000$/);
+  } finally {
+    await fx.close();
+  }
+});
+
+test('a log-batch naming a param twice is refused even with equal values, and writes nothing', async () => {
+  const fx = await startFixture();
+  try {
+    const { runId } = await createRun(fx);
+    const dup = errorOf(await fx.api('POST', 'runs/log-batch', { run_id: runId, params: [{ key: 'd', value: '1' }, { key: 'd', value: '1' }], metrics: [{ key: 'm', value: 1, timestamp: 1, step: 0 }] }));
+    assert.deepEqual([dup.status, dup.code, dup.message], [400, 'INVALID_PARAMETER_VALUE', "Duplicate parameter keys have been submitted: ['d']. Please ensure the request contains only one param value per param key."]);
+    const run = (await fx.api('GET', 'runs/get', { run_id: runId })).json as { run: { data: { params?: unknown[]; metrics?: unknown[] } } };
+    assert.equal(run.run.data.params, undefined);
+    assert.equal(run.run.data.metrics, undefined);
+  } finally {
+    await fx.close();
+  }
+});

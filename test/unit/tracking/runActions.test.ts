@@ -55,7 +55,7 @@ describe('run actions', () => {
       await saveNote(tracking, runId, '  \n');
       assert.equal((await local.getRun(runId)).data.tags.some((t) => t.key === NOTE_TAG), false, 'a blank note removes the tag');
       await saveNote(tracking, runId, '');
-      await assert.rejects(saveNote(tracking, runId, 'x'.repeat(8001)), /at most 8000/);
+      await assert.rejects(saveNote(tracking, runId, 'x'.repeat(5001)), /at most 5000/);
 
       await deleteRuns(tracking, [runId]);
       assert.equal((await local.getRun(runId)).info.lifecycleStage, 'deleted');
@@ -130,7 +130,7 @@ describe('run action helpers', () => {
   test('run names: empty and over-long names are refused with a reason', () => {
     assert.equal(runNameProblem('ok'), undefined);
     assert.match(runNameProblem(' \t') ?? '', /cannot be empty/);
-    assert.match(runNameProblem('x'.repeat(8001)) ?? '', /at most 8000/);
+    assert.match(runNameProblem('x'.repeat(5001)) ?? '', /at most 5000/);
   });
 
   test('log files: everything in a logs folder and log-named files, not models or data', () => {
