@@ -15,8 +15,13 @@ function int(value: unknown, fallback = 0): number {
   return fallback;
 }
 
-/** A double as protobuf JSON writes it: a number or "NaN" / "Infinity" / "-Infinity". */
+/**
+ * A double as protobuf JSON writes it: a number or "NaN" / "Infinity" / "-Infinity". MLflow
+ * stores ±inf as ±the largest double and answers that; it was an infinity when logged.
+ */
 export function doubleFromJson(value: unknown): number {
+  if (value === Number.MAX_VALUE) return Infinity;
+  if (value === -Number.MAX_VALUE) return -Infinity;
   if (typeof value === 'number') return value;
   if (value === 'NaN') return NaN;
   if (value === 'Infinity') return Infinity;

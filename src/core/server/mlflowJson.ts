@@ -1,15 +1,19 @@
 import type { DatasetInput, Experiment, MetricSummary, Run, RunInfo, Tag } from '../tracking/trackingTypes';
 
 // Engine entities as MLflow's protobuf JSON: snake_case, int64 as JSON numbers, empty and
-// default fields left out, non-finite doubles as the strings protobuf JSON uses.
+// default fields left out, NaN as the string protobuf JSON uses.
 
-export type JsonNumber = number | 'NaN' | 'Infinity' | '-Infinity';
+export type JsonNumber = number | 'NaN';
 
-/** A double for JSON: JSON.stringify would turn NaN and ±Infinity into null. */
+/**
+ * A metric value for JSON: JSON.stringify would turn NaN and ±Infinity into null. MLflow stores
+ * ±inf as ±1.7976931348623157e308 (the largest double) and answers that, so clients see the
+ * same numbers from us; the local store and its panels keep the infinities.
+ */
 export function jsonDouble(value: number): JsonNumber {
   if (Number.isFinite(value)) return value;
   if (Number.isNaN(value)) return 'NaN';
-  return value > 0 ? 'Infinity' : '-Infinity';
+  return value > 0 ? Number.MAX_VALUE : -Number.MAX_VALUE;
 }
 
 /** Where the stock client sends artifact uploads: through our /api/2.0/mlflow-artifacts proxy. */
@@ -152,7 +156,10 @@ function writeAscii(buf: Buffer, pos: number, text: string): number {
 
 /** A number as JSON: safe integers digit by digit (timestamps, steps), other doubles via String. */
 function writeNumber(buf: Buffer, pos: number, v: number): number {
-  if (!Number.isSafeInteger(v) || (v === 0 && 1 / v < 0)) return writeAscii(buf, pos, Number.isFinite(v) ? String(v) : `"${jsonDouble(v) as string}"`);
+  if (!Number.isSafeInteger(v) || (v === 0 && 1 / v < 0)) {
+    const json = jsonDouble(v);
+    return writeAscii(buf, pos, typeof json === 'number' ? String(json) : `"${json}"`);
+  }
   let p = pos;
   let x = v;
   if (x < 0) {
@@ -171,7 +178,7 @@ function writeBytes(buf: Buffer, pos: number, bytes: Buffer): number {
   return pos + bytes.length;
 }
 
-/** Longest a number can take: a String(double) is at most 24 characters, quotes for "-Infinity" 11. */
+/** Longest a number can take: a String(double) is at most 24 characters, quoted "NaN" 5. */
 const MAX_NUMBER_CHARS = 26;
 
 /**

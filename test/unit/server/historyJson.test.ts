@@ -11,8 +11,8 @@ test('the hand-written history JSON parses to the same points JSON.stringify wou
   assert.deepEqual(parsed.metrics, numbers.map((n) => ({ key: 'ключ "q"', value: n === 0 ? 0 : n, timestamp: n === 0 ? 0 : n, step: n === 0 ? 0 : n, run_id: 'run1' })));
   const odd = Float64Array.from([NaN, Infinity, -Infinity]);
   const zeros = new Float64Array(3);
-  assert.deepEqual((JSON.parse(metricHistoryJson('k', zeros, odd, zeros, 0, 3).toString()) as { metrics: { value: unknown }[] }).metrics.map((m) => m.value), ['NaN', 'Infinity', '-Infinity']);
-  assert.equal(metricHistoryJson('k', zeros, odd, zeros, 1, 2).toString(), '{"metrics":[{"key":"k","value":"Infinity","timestamp":0,"step":0}]}');
+  assert.deepEqual((JSON.parse(metricHistoryJson('k', zeros, odd, zeros, 0, 3).toString()) as { metrics: { value: unknown }[] }).metrics.map((m) => m.value), ['NaN', Number.MAX_VALUE, -Number.MAX_VALUE]);
+  assert.equal(metricHistoryJson('k', zeros, odd, zeros, 1, 2).toString(), '{"metrics":[{"key":"k","value":1.7976931348623157e+308,"timestamp":0,"step":0}]}');
   assert.equal(metricHistoryJson('k', zeros, odd, zeros, 3, 3).toString(), '{}');
   assert.equal(metricHistoryJson('k', zeros, odd, zeros, 3, 3, 'tok').toString(), '{"next_page_token":"tok"}');
 });

@@ -96,3 +96,21 @@ test('a log-batch naming a param twice is refused even with equal values, and wr
     await fx.close();
   }
 });
+
+test('±inf metrics come back as ±1.7976931348623157e308 (as MLflow stores them), NaN as "NaN"; the store keeps the infinities', async () => {
+  const fx = await startFixture();
+  try {
+    const { runId } = await createRun(fx);
+    // Python's json module sends bare Infinity / NaN.
+    const body = `{"run_id": "${runId}", "metrics": [{"key": "up", "value": Infinity, "timestamp": 1, "step": 0}, {"key": "down", "value": -Infinity, "timestamp": 1, "step": 0}, {"key": "nan", "value": NaN, "timestamp": 1, "step": 0}]}`;
+    assert.equal((await fx.raw('POST', '/api/2.0/mlflow/runs/log-batch', { body, headers: { 'Content-Type': 'application/json' } })).status, 200);
+    const run = (await fx.api('GET', 'runs/get', { run_id: runId })).json as { run: { data: { metrics: { key: string; value: unknown }[] } } };
+    const byKey = Object.fromEntries(run.run.data.metrics.map((m) => [m.key, m.value]));
+    assert.deepEqual(byKey, { up: 1.7976931348623157e308, down: -1.7976931348623157e308, nan: 'NaN' });
+    const history = await fx.api('GET', 'metrics/get-history', { run_id: runId, metric_key: 'down' });
+    assert.match(history.text, /"value":-1\.7976931348623157e\+308/);
+    assert.equal((await fx.store.tracking.getRun(runId)).data.metrics.find((m) => m.key === 'up')?.value, Infinity);
+  } finally {
+    await fx.close();
+  }
+});
