@@ -282,6 +282,10 @@ function checkComparator(dialect: FilterDialect, entity: EntityType, key: string
     if (!dialect.stringAttributes.has(key)) {
       throw new FilterSyntaxError(column, `"${key}" is not a searchable attribute; expected one of ${[...dialect.stringAttributes, ...dialect.numericAttributes].join(', ')}`);
     }
+    if (LIST_COMPARATORS.includes(comparator) && key !== 'run_id') {
+      // MLflow's rule (search_utils): lists only for run ids, so a filter that works here works there.
+      throw new FilterSyntaxError(column, "Only the 'run_id' attribute supports comparison with a list of quoted string values.");
+    }
     allowed = [...STRING_COMPARATORS, ...LIST_COMPARATORS];
     kind = 'string';
   } else if (entity === 'datasets') {

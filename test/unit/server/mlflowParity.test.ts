@@ -114,3 +114,17 @@ test('±inf metrics come back as ±1.7976931348623157e308 (as MLflow stores them
     await fx.close();
   }
 });
+
+test("runs/search refuses IN on any attribute but run_id, as MLflow does", async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId, runId } = await createRun(fx);
+    const refused = errorOf(await fx.api('POST', 'runs/search', { experiment_ids: [experimentId], filter: "attributes.status IN ('RUNNING')" }));
+    assert.deepEqual([refused.status, refused.code], [400, 'INVALID_PARAMETER_VALUE']);
+    assert.match(refused.message, /Only the 'run_id' attribute supports comparison with a list of quoted string values\./);
+    const found = (await fx.api('POST', 'runs/search', { experiment_ids: [experimentId], filter: `attributes.run_id IN ('${runId}')` })).json as { runs?: unknown[] };
+    assert.equal(found.runs?.length, 1);
+  } finally {
+    await fx.close();
+  }
+});
