@@ -53,8 +53,7 @@ function flushLog(): void {
   send({ type: 'log', entries, stats: endpoint.stats.snapshot() });
 }
 
-async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>, handle: Server | undefined): Promise<void> {
-  if (!handle) throw new Error('the host sent no listening socket with the serve message');
+async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>): Promise<void> {
   const model = await loadModelPackage(message.model.packageDir);
   const features = message.features ? await OnlineFeatureLookup.load(message.features) : undefined;
   // A store that cannot be re-read keeps serving its last good copy; stderr says why (the host keeps the tail).
@@ -74,14 +73,26 @@ async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>, handle
       ...(features ? { features } : {}),
     },
   );
-  const server = endpoint.server;
-  server.on('request', () => (statsDirty = true));
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(handle, () => resolve());
-  });
+  endpoint.server.on('request', () => (statsDirty = true));
   setInterval(flushLog, LOG_FLUSH_MS).unref();
-  send({ type: 'ready' });
+  send({ type: 'loaded' });
+}
+
+/**
+ * Takes over the host's listening socket. Called in the same turn as the message arrives: Node
+ * listens on a passed socket as soon as it arrives, through a server of its own with nobody to
+ * answer, and a connection accepted there would hang; the first accept can only come in a later turn.
+ */
+function listen(handle: Server | undefined): void {
+  if (!endpoint || !handle) throw new Error(endpoint ? 'the host sent no listening socket' : 'the host sent the socket before the model was loaded');
+  const server = endpoint.server;
+  server.once('error', (error) => fail(error));
+  server.listen(handle, () => send({ type: 'ready' }));
+}
+
+function fail(error: unknown): void {
+  send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
+  setTimeout(() => process.exit(1), 50);
 }
 
 async function swap(message: Extract<HostToEndpoint, { type: 'swap' }>): Promise<void> {
@@ -116,13 +127,16 @@ if (!process.send) {
 } else {
   exitWithParent();
   process.on('message', (message: HostToEndpoint, handle: unknown) => {
-    const fail = (error: unknown): void => {
-      send({ type: 'failed', message: error instanceof Error ? error.message : String(error) });
-      setTimeout(() => process.exit(1), 50);
-    };
     switch (message.type) {
       case 'serve':
-        serve(message, handle as Server | undefined).catch(fail);
+        serve(message).catch(fail);
+        break;
+      case 'listen':
+        try {
+          listen(handle as Server | undefined);
+        } catch (error) {
+          fail(error);
+        }
         break;
       case 'swap':
         void swap(message);

@@ -1,5 +1,6 @@
 import { fork, type ChildProcess } from 'node:child_process';
-import { createServer, type Server } from 'node:http';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { refuseForeignHost } from '../server/loopbackHost';
 import { resolveEndpointEntry } from './endpointEntry';
 import type { EndpointLimits, EndpointToHost, FeedbackMessage, HostToEndpoint, OnlineLookupSpec, RequestLogEntry, ServedModel } from './endpointTypes';
@@ -24,15 +25,18 @@ export interface SupervisorOptions {
 }
 
 const STDERR_TAIL = 2048;
+/** a client that connects to the host's stand-in and sends nothing is dropped after this long */
+const FALLBACK_IDLE_MS = 10_000;
 
 /**
  * Runs one endpoint process and keeps it alive. The host owns the listening socket: it binds
- * 127.0.0.1:port, hands the socket to the process, and while no process holds it (starting, or
- * restarting after a crash) answers every request itself with 503 and a /health that says so.
+ * 127.0.0.1:port, hands the socket to the process once that has loaded its model, and while no
+ * process serves (starting, or restarting after a crash) answers every request itself with 503
+ * and a /health that says so.
  */
 export class EndpointSupervisor {
   private child: ChildProcess | undefined;
-  private fallback: Server | undefined;
+  private fallback: { listener: Server; sockets: Set<Socket> } | undefined;
   private statusValue: EndpointStatus = 'starting';
   private restarts = 0;
   private crashesInARow = 0;
@@ -110,7 +114,7 @@ export class EndpointSupervisor {
       await exited;
       clearTimeout(timer);
     }
-    await this.closeFallback();
+    await this.closeFallback('drop');
     this.setStatus('stopped');
     for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new Error(`endpoint ${this.model.uri} was stopped`));
   }
@@ -133,8 +137,14 @@ export class EndpointSupervisor {
     }
   }
 
+  /**
+   * The host's stand-in on the port while no process serves. Every answer closes its connection,
+   * so no kept-alive connection outlives the stand-in: a client's next request opens a new one,
+   * which the process accepts once it serves (closing a connection the client is about to reuse
+   * would fail that request with "other side closed").
+   */
   private bindFallback(port: number): Promise<void> {
-    const server = createServer((req, res) => {
+    const http = createHttpServer((req, res) => {
       if (refuseForeignHost(req, res)) return;
       const restarting = this.statusValue === 'restarting';
       const body = JSON.stringify({
@@ -146,28 +156,42 @@ export class EndpointSupervisor {
         ...(this.lastExit ? { lastExit: this.lastExit } : {}),
       });
       req.resume();
-      res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Retry-After': '1' }).end(body);
+      res.writeHead(503, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(body), 'Retry-After': '1', Connection: 'close' }).end(body);
+    });
+    http.timeout = FALLBACK_IDLE_MS;
+    const sockets = new Set<Socket>();
+    // A plain TCP listener that hands connections to the HTTP parser: closing it only stops
+    // accepting (http.Server#close would also drop connections that have not sent their request yet).
+    const listener = createNetServer((socket) => {
+      sockets.add(socket);
+      socket.once('close', () => sockets.delete(socket));
+      http.emit('connection', socket);
     });
     return new Promise((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) =>
+      listener.once('error', (error: NodeJS.ErrnoException) =>
         reject(new Error(error.code === 'EADDRINUSE' ? `Port ${port} on 127.0.0.1 is already in use: choose another port (or 0 for any free one).` : `Cannot listen on 127.0.0.1:${port}: ${error.message}`)),
       );
-      server.listen(port, '127.0.0.1', () => {
-        this.fallback = server;
-        const address = server.address();
+      listener.listen(port, '127.0.0.1', () => {
+        this.fallback = { listener, sockets };
+        const address = listener.address();
         this.portValue = typeof address === 'object' && address ? address.port : port;
         resolve();
       });
     });
   }
 
-  private closeFallback(): Promise<void> {
-    const server = this.fallback;
+  /**
+   * Stops the stand-in. `handover`: the process accepts on the same socket now, so only stop
+   * accepting here; requests the stand-in has already taken get their answer. Otherwise (stop,
+   * gave up) drop its connections too.
+   */
+  private closeFallback(how: 'handover' | 'drop'): Promise<void> {
+    const fallback = this.fallback;
     this.fallback = undefined;
-    if (!server) return Promise.resolve();
+    if (!fallback) return Promise.resolve();
     return new Promise((resolve) => {
-      server.close(() => resolve());
-      server.closeAllConnections();
+      fallback.listener.close(() => resolve());
+      if (how === 'drop') for (const socket of fallback.sockets) socket.destroy();
     });
   }
 
@@ -182,16 +206,20 @@ export class EndpointSupervisor {
     child.on('message', (message: EndpointToHost) => this.onMessage(message));
     child.on('error', () => undefined);
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    if (this.fallback) this.sendToChild({ type: 'serve', model: this.model, limits: this.options.limits, restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}), ...(this.options.features ? { features: this.options.features } : {}) }, this.fallback);
+    this.sendToChild({ type: 'serve', model: this.model, limits: this.options.limits, restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}), ...(this.options.features ? { features: this.options.features } : {}) });
   }
 
   private onMessage(message: EndpointToHost): void {
     switch (message.type) {
+      case 'loaded':
+        // the process can answer now: from here on it accepts on the port as well
+        if (this.fallback) this.sendToChild({ type: 'listen' }, this.fallback.listener);
+        break;
       case 'ready':
         this.crashesInARow = 0;
         this.everReady = true;
         // The process accepts on the socket now; the host's copy stops answering.
-        void this.closeFallback();
+        void this.closeFallback('handover');
         this.setStatus('running');
         for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
         break;
@@ -245,7 +273,7 @@ export class EndpointSupervisor {
     if (this.crashesInARow > max || !this.everReady) {
       const message = this.everReady ? `endpoint ${this.model.uri} gave up after ${max} failed restarts; last: ${this.lastExit}` : `endpoint ${this.model.uri} could not start: ${this.lastExit?.replace(/^failed: /, '') ?? 'the process exited'}`;
       this.setStatus('failed', message);
-      void this.closeFallback();
+      void this.closeFallback('drop');
       for (const waiter of this.readyWaiters.splice(0)) waiter.reject(new Error(message));
       return;
     }

@@ -59,8 +59,15 @@ export interface OnlineLookupSpec {
   readonly views: readonly OnlineLookupView[];
 }
 
+/**
+ * Starting an endpoint process: `serve` → the process loads the model → `loaded` → `listen`, with
+ * the host's listening socket as its handle → `ready`. The socket goes over only once the process
+ * can answer: Node accepts on a passed socket from the moment it arrives, and a connection
+ * accepted before the server exists would wait for ever.
+ */
 export type HostToEndpoint =
   | { type: 'serve'; model: ServedModel; limits: EndpointLimits; restarts: number; lastExit?: string; features?: OnlineLookupSpec }
+  | { type: 'listen' }
   | { type: 'swap'; model: ServedModel }
   | { type: 'stop' }
   | { type: 'score'; packageDir: string; input: string; output: string }
@@ -80,6 +87,7 @@ export interface FeedbackMessage {
 }
 
 export type EndpointToHost =
+  | { type: 'loaded' }
   | { type: 'ready' }
   | { type: 'swapped'; version: number }
   | { type: 'swapFailed'; version: number; message: string }
