@@ -127,7 +127,7 @@ test('runs/search: filter, order_by, run_view_type, {} for no hits, pages; delet
   }
 });
 
-test('metrics: NaN and ±Infinity round-trip as protobuf-JSON strings; get-history pages; unknown run or key gives {}', async () => {
+test('metrics: NaN round-trips as a protobuf-JSON string, ±Infinity comes back as ±the largest double (as MLflow); get-history pages; unknown run or key gives {}', async () => {
   const fx = await startFixture();
   try {
     const { runId } = await createRun(fx);
@@ -141,7 +141,7 @@ test('metrics: NaN and ±Infinity round-trip as protobuf-JSON strings; get-histo
       ],
     });
     const all = (await fx.api('GET', 'metrics/get-history', { run_id: runId, metric_key: 'odd' })).json as { metrics: { value: unknown; step: unknown; timestamp: unknown }[] };
-    assert.deepEqual(all.metrics.map((m) => m.value), ['NaN', 'Infinity', '-Infinity', 3.25]);
+    assert.deepEqual(all.metrics.map((m) => m.value), ['NaN', Number.MAX_VALUE, -Number.MAX_VALUE, 3.25]);
     assert.deepEqual(all.metrics.map((m) => m.step), [0, 1, 2, 3]);
     assert.deepEqual(all.metrics.map((m) => m.timestamp), [10, 11, 12, 13]);
 
@@ -152,7 +152,7 @@ test('metrics: NaN and ±Infinity round-trip as protobuf-JSON strings; get-histo
       values.push(...(page.metrics ?? []).map((m) => m.value));
       token = page.next_page_token;
     } while (token);
-    assert.deepEqual(values, ['NaN', 'Infinity', '-Infinity', 3.25]);
+    assert.deepEqual(values, ['NaN', Number.MAX_VALUE, -Number.MAX_VALUE, 3.25]);
 
     assert.deepEqual((await fx.api('GET', 'metrics/get-history', { run_id: runId, metric_key: 'never-logged' })).json, {});
     const unknownRun = await fx.api('GET', 'metrics/get-history', { run_id: 'f'.repeat(32), metric_key: 'odd' });
