@@ -232,10 +232,13 @@ async function alias(context: HandlerContext): Promise<object> {
     await registry.setAlias(name, aliasName, requiredVersion(params), byClient);
     return EMPTY;
   }
+  // As in MLflow: deleting an alias the model does not have is fine; asking for one is an
+  // INVALID_PARAMETER_VALUE (the client's get_model_version_by_alias depends on that code).
   if (context.method === 'DELETE') {
-    await registry.deleteAlias(name, aliasName, byClient);
+    if (registry.getModel(name).aliases[aliasName] !== undefined) await registry.deleteAlias(name, aliasName, byClient);
     return EMPTY;
   }
+  if (registry.findModel(name)?.aliases[aliasName] === undefined) throw invalidParameter(`Registered model alias ${aliasName} not found.`);
   return { model_version: await versionJson(context.store, registry.resolveUri(`models:/${name}@${aliasName}`)) };
 }
 

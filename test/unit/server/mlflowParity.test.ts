@@ -128,3 +128,18 @@ test("runs/search refuses IN on any attribute but run_id, as MLflow does", async
     await fx.close();
   }
 });
+
+test('a missing alias is INVALID_PARAMETER_VALUE when asked for, and deleting one is a no-op, as in MLflow', async () => {
+  const fx = await startFixture();
+  try {
+    assert.equal((await fx.api('POST', 'registered-models/create', { name: 'm' })).status, 200);
+    const missing = errorOf(await fx.api('GET', 'registered-models/alias', { name: 'm', alias: 'nope' }));
+    assert.deepEqual([missing.status, missing.code, missing.message], [400, 'INVALID_PARAMETER_VALUE', 'Registered model alias nope not found.']);
+    assert.equal(errorOf(await fx.api('GET', 'registered-models/alias', { name: 'no-such-model', alias: 'nope' })).code, 'INVALID_PARAMETER_VALUE');
+    const deleted = await fx.api('DELETE', 'registered-models/alias', { name: 'm', alias: 'nope' });
+    assert.deepEqual([deleted.status, deleted.json], [200, {}]);
+    assert.equal(errorOf(await fx.api('DELETE', 'registered-models/alias', { name: 'no-such-model', alias: 'nope' })).code, 'RESOURCE_DOES_NOT_EXIST');
+  } finally {
+    await fx.close();
+  }
+});
