@@ -4,6 +4,7 @@ import { CliError, CliExit } from './cliContext';
 import { registerCopyCommand } from './commands/copyCommand';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerDriftCommand } from './commands/driftCommand';
+import { registerFindBestModelCommand } from './commands/findBestModelCommand';
 import { registerMonitorCommand } from './commands/monitorCommand';
 import { registerRetrainCommand } from './commands/retrainCommand';
 import { registerEvalCommand } from './commands/evalCommand';
@@ -39,6 +40,7 @@ export function buildProgram(): Command {
   registerCopyCommand(program);
   registerTrainCommand(program);
   registerTuneCommand(program);
+  registerFindBestModelCommand(program);
   registerExperimentsCommand(program);
   registerRunsCommand(program);
   registerLogCommand(program);

@@ -28,6 +28,11 @@ export interface ModelSearchResult {
   readonly metric: string;
   readonly direction: 'minimize' | 'maximize';
   readonly leaderboard: readonly LeaderboardEntry[];
+  /** the search space: every candidate, in the order tried */
+  readonly candidates: readonly ModelCandidate[];
+  readonly budgetSeconds: number;
+  /** the spec's task, or the one the first run inferred */
+  readonly task?: 'classification' | 'regression';
 }
 
 export interface ModelSearchOptions {
@@ -35,6 +40,8 @@ export interface ModelSearchOptions {
   readonly specPath: string;
   /** no new candidate starts after this many seconds (default 120) */
   readonly budgetSeconds?: number;
+  /** the metric to rank by (default: val_loss, val_rmse for regression, loss without a validation split) */
+  readonly metric?: string;
   readonly backend?: BackendPreference;
   readonly signal?: AbortSignal;
   readonly candidates?: readonly ModelCandidate[];
@@ -54,6 +61,11 @@ export function defaultCandidates(task: 'classification' | 'regression'): ModelC
   ];
 }
 
+/** Scores and accuracies rank higher-is-better; losses and errors lower-is-better. */
+export function metricDirection(metric: string): 'minimize' | 'maximize' {
+  return /(accuracy|f1|precision|recall|r2|auc)/i.test(metric) ? 'maximize' : 'minimize';
+}
+
 /**
  * "Find Best Model": trains the spec with each candidate model (child runs of one parent run)
  * within a time budget and ranks them by validation loss (RMSE for regression).
@@ -65,8 +77,9 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
   let task = parsed.spec.task;
   const candidates: ModelCandidate[] = options.candidates ? [...options.candidates] : task ? defaultCandidates(task) : defaultCandidates('classification').slice(1);
   const metricFor = (t: 'classification' | 'regression' | undefined): string => (parsed.spec.split.validation > 0 ? (t === 'regression' ? 'val_rmse' : 'val_loss') : 'loss');
-  let metric = metricFor(task);
-  const direction = 'minimize' as const;
+  let metric = options.metric ?? metricFor(task);
+  const direction = metricDirection(metric);
+  const sign = direction === 'minimize' ? 1 : -1;
   const store = options.store;
   const experimentId = (await store.getExperimentByName(parsed.spec.experiment))?.experimentId ?? (await store.createExperiment(parsed.spec.experiment));
   const parent = await store.createRun({
@@ -79,13 +92,18 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
     ],
   });
   await store.logBatch({ runId: parent.info.runId, params: [{ key: 'candidates', value: candidates.map((c) => c.label).join(', ') }] });
-  const budgetMs = (options.budgetSeconds ?? 120) * 1000;
+  const budgetSeconds = options.budgetSeconds ?? 120;
+  const budgetMs = budgetSeconds * 1000;
   const started = Date.now();
   const entries: Omit<LeaderboardEntry, 'rank'>[] = [];
   const ranked = (): LeaderboardEntry[] =>
     entries
       .map((e) => (e.state === 'complete' && e.metrics[metric] !== undefined ? { ...e, value: e.metrics[metric] } : e))
-      .sort((a, b) => (a.value ?? Infinity) - (b.value ?? Infinity))
+      .sort((a, b) => {
+        const ka = a.value === undefined ? Infinity : sign * a.value;
+        const kb = b.value === undefined ? Infinity : sign * b.value;
+        return ka === kb ? 0 : ka < kb ? -1 : 1;
+      })
       .map((e, i) => ({ ...e, rank: i + 1 }));
   let cancelled = false;
   for (let c = 0; c < candidates.length; c++) {
@@ -109,7 +127,7 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
       });
       if (!task && result.evaluation) {
         task = result.evaluation.task;
-        metric = metricFor(task);
+        if (!options.metric) metric = metricFor(task);
         if (!options.candidates) candidates.push(defaultCandidates(task)[0] as ModelCandidate);
       }
       entries.push({ label: candidate.label, runId: result.runId, state: 'complete', value: result.metrics[metric], metrics: result.metrics, seconds: (Date.now() - t0) / 1000 });
@@ -130,5 +148,5 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
   });
   await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard }, null, 2)}\n`);
   await store.updateRun(parent.info.runId, { status: cancelled || options.signal?.aborted ? 'KILLED' : 'FINISHED', endTime: Date.now() });
-  return { parentRunId: parent.info.runId, metric, direction, leaderboard };
+  return { parentRunId: parent.info.runId, metric, direction, leaderboard, candidates, budgetSeconds, ...(task ? { task } : {}) };
 }

@@ -66,6 +66,14 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
         leaderboards.set(path, leaderboardMarkdown(name, result));
         deps.log.info(`${name}: model search ${result.parentRunId} done; best ${result.leaderboard[0]?.label ?? 'none'}`);
         await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.from({ scheme: LEADERBOARD_SCHEME, path }));
+        // the winner as a reviewable, re-runnable spec next to the data (never over an existing file)
+        const { bestSpecText, searchWinner, writeBestSpec } = await import('../../core/training/bestModelSpec');
+        if (searchWinner(result)) {
+          const { loadTrainSpec } = await import('../../core/training/trainSpecParser');
+          const { spec } = await loadTrainSpec(specUri.fsPath);
+          const outPath = await writeBestSpec(spec.dataset, (out) => bestSpecText({ baseSpecPath: specUri.fsPath, outPath: out, experiment: spec.experiment, result, foundBy: '"MLOps: Find Best Model…"' }));
+          await vscode.window.showTextDocument(vscode.Uri.file(outPath), { preview: false });
+        }
       } catch (error) {
         const message = error instanceof Error ? error.message : String(error);
         deps.log.error(`${name}: model search failed: ${message}`);

@@ -1,0 +1,144 @@
+import { rm, writeFile } from 'node:fs/promises';
+import type { Command } from 'commander';
+import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
+import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/modelSearch';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { existingCliPath } from '../cliPaths';
+import { printTable } from './trackingCliSupport';
+
+interface FindBestModelOptions {
+  target?: string;
+  timeBudget: string;
+  metric?: string;
+  backend: string;
+}
+
+const SHOWN_TEST_METRICS = ['test_accuracy', 'test_f1_macro', 'test_rmse', 'test_r2'];
+
+/**
+ * `mlops find-best-model DATA --target COL`: the CLI's "Find Best Model" — a linear baseline and
+ * MLPs of several sizes as child runs within a time budget; the winner is written next to the data
+ * as `<stem>.best.train.yaml`, which `mlops train` re-runs.
+ */
+export function registerFindBestModelCommand(program: Command): void {
+  program
+    .command('find-best-model')
+    .description('train a linear baseline and several network sizes on a data file within a time budget, rank them, and write the winner as <data>.best.train.yaml next to the data')
+    .argument('<data>', 'a CSV or Parquet file (or a *.train.yaml spec whose model the search replaces)')
+    .option('--target <column>', 'the column to predict (required for a data file)')
+    .option('--time-budget <seconds>', 'no new candidate starts after this many seconds', '120')
+    .option('--metric <name>', 'rank by this metric (default: val_loss, val_rmse for regression); accuracies and scores rank higher-is-better')
+    .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
+    .action(async (dataArg: string, options: FindBestModelOptions) => {
+      const globals = program.opts<CliGlobalOptions>();
+      const backend = options.backend as BackendPreference;
+      if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
+      const budgetSeconds = Number(options.timeBudget);
+      if (!Number.isFinite(budgetSeconds) || budgetSeconds <= 0) throw new CliError(`--time-budget must be a number of seconds > 0, not "${options.timeBudget}"`);
+      const input = existingCliPath(dataArg);
+      const fromSpec = /\.ya?ml$/i.test(input);
+      if (!fromSpec && !options.target) throw new CliError('--target COLUMN is required: the column of the data to predict');
+
+      const { baseSpecTextForData, bestSpecText, claimBestSpecPath, searchWinner, writeBestSpec } = await import('../../core/training/bestModelSpec');
+      const { loadTrainSpec } = await import('../../core/training/trainSpecParser');
+      const { SpecError } = await import('../../core/training/specErrors');
+      let baseSpecPath: string;
+      let dataPath: string;
+      let outPath: string | undefined;
+      if (fromSpec) {
+        baseSpecPath = input;
+        try {
+          dataPath = (await loadTrainSpec(input)).spec.dataset;
+        } catch (error) {
+          if (error instanceof SpecError) throw new CliError(error.message);
+          throw error;
+        }
+      } else {
+        // The best spec's own file is the base every candidate trains from, so each run's spec
+        // tag names the file that ends up holding the winner.
+        dataPath = input;
+        outPath = await claimBestSpecPath(dataPath, baseSpecTextForData(dataPath, options.target as string));
+        baseSpecPath = outPath;
+      }
+
+      const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
+      const { findBestModel } = await import('../../core/training/modelSearch');
+      const controller = new AbortController();
+      const onSigint = (): void => {
+        process.stderr.write('\nmlops: stopping the search after the current candidate…\n');
+        controller.abort();
+      };
+      let result: ModelSearchResult | undefined;
+      let written = false;
+      try {
+        let store;
+        try {
+          store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (find-best-model)' });
+        } catch (error) {
+          if (error instanceof StoreLockedError) throw new CliError(error.message, 3);
+          throw error;
+        }
+        process.once('SIGINT', onSigint);
+        const reported = new Set<string>();
+        try {
+          result = await findBestModel({
+            store: store.tracking,
+            specPath: baseSpecPath,
+            budgetSeconds,
+            backend,
+            signal: controller.signal,
+            ...(options.metric ? { metric: options.metric } : {}),
+            onUpdate: (board, done, total) => {
+              const latest = board.find((e) => !reported.has(e.label));
+              if (!latest) return;
+              reported.add(latest.label);
+              const outcome = latest.state === 'complete' ? `${latest.value === undefined ? 'no value' : latest.value.toPrecision(4)}` : `${latest.state}: ${(latest.error ?? '').split('\n')[0]}`;
+              process.stderr.write(`[${done}/${total}] ${latest.label.padEnd(24)} ${outcome} (${latest.seconds.toFixed(1)} s)\n`);
+            },
+          });
+        } catch (error) {
+          if (error instanceof SpecError) throw new CliError(error.message);
+          throw error;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+          await store.close();
+        }
+        const winner = searchWinner(result);
+        if (!winner) {
+          const why = result.leaderboard.find((e) => e.error)?.error ?? 'no candidate completed';
+          throw new CliError(`no candidate completed (search run ${result.parentRunId}): ${why}`, 1);
+        }
+        if (options.metric && winner.value === undefined) {
+          throw new CliError(`--metric ${options.metric}: the runs do not log it; they log ${Object.keys(winner.metrics).sort().join(', ')}`);
+        }
+        const experiment = (await loadTrainSpec(baseSpecPath)).spec.experiment;
+        const render = (out: string): Promise<string> => bestSpecText({ baseSpecPath, outPath: out, experiment, result: result as ModelSearchResult, foundBy: '`mlops find-best-model`' });
+        if (outPath === undefined) outPath = await writeBestSpec(dataPath, render);
+        else await writeFile(outPath, await render(outPath));
+        written = true;
+      } catch (error) {
+        // a search that found nothing leaves no half-written recipe behind
+        if (!written && outPath !== undefined) await rm(outPath, { force: true });
+        throw error;
+      }
+
+      if (globals.json) {
+        process.stdout.write(`${JSON.stringify({ spec: outPath, parentRunId: result.parentRunId, metric: result.metric, direction: result.direction, task: result.task ?? null, candidates: result.candidates.map((c) => c.label), leaderboard: result.leaderboard }, null, 2)}\n`);
+        return;
+      }
+      const extra = SHOWN_TEST_METRICS.filter((k) => result.leaderboard.some((e) => e.metrics[k] !== undefined));
+      const format = (v: number | undefined): string => (v === undefined ? '—' : v.toPrecision(4));
+      printTable(
+        ['rank', 'model', result.metric, ...extra, 'time', 'run'],
+        result.leaderboard.map((e: LeaderboardEntry) => [
+          e.state === 'complete' ? String(e.rank) : '—',
+          e.label,
+          format(e.value),
+          ...extra.map((k) => format(e.metrics[k])),
+          `${e.seconds.toFixed(1)} s`,
+          e.state === 'complete' ? (e.runId ?? '') : (e.error ?? e.state).split('\n')[0] ?? '',
+        ]),
+      );
+      process.stdout.write(`\nRanked by ${result.metric} (${result.direction === 'minimize' ? 'lower' : 'higher'} is better); search run ${result.parentRunId}.\nBest spec written to ${outPath}; re-run it with: mlops train ${outPath}\n`);
+    });
+}
