@@ -43,15 +43,21 @@ export class EndpointSupervisor {
   private lastExit: string | undefined;
   private stopping = false;
   private portValue = 0;
+  /** what the running process serves (what /health says) */
   private model: ServedModel;
+  /** what the next process loads: the last version asked for */
+  private wanted: ServedModel;
+  /** what the process being started loads */
+  private starting: ServedModel | undefined;
   private stderr = '';
   private readyWaiters: { resolve: () => void; reject: (error: Error) => void }[] = [];
-  private swapWaiters = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  private swapWaiters = new Map<number, { model: ServedModel; resolve: () => void; reject: (error: Error) => void }>();
   private restartTimer: NodeJS.Timeout | undefined;
   private everReady = false;
 
   constructor(private readonly options: SupervisorOptions) {
     this.model = options.model;
+    this.wanted = options.model;
   }
 
   get status(): EndpointStatus {
@@ -81,13 +87,24 @@ export class EndpointSupervisor {
     await ready;
   }
 
-  /** Serves another version from now on; requests in flight finish on the old one. */
+  /**
+   * Serves another version from now on; requests in flight finish on the old one. `served` says
+   * the new version once the process has loaded it and answers with it, not before.
+   */
   swap(model: ServedModel): Promise<void> {
-    this.model = model;
-    if (!this.child || this.statusValue !== 'running') return Promise.resolve(); // the next start loads it
+    this.wanted = model;
+    if (!this.child || this.statusValue !== 'running') {
+      this.model = model; // the next start loads it
+      return Promise.resolve();
+    }
     return new Promise((resolve, reject) => {
-      this.swapWaiters.set(model.version, { resolve, reject });
-      this.sendToChild({ type: 'swap', model });
+      const earlier = this.swapWaiters.get(model.version);
+      this.swapWaiters.set(model.version, {
+        model,
+        resolve: () => (earlier?.resolve(), resolve()),
+        reject: (error) => (earlier?.reject(error), reject(error)),
+      });
+      if (!earlier) this.sendToChild({ type: 'swap', model });
     });
   }
 
@@ -206,7 +223,8 @@ export class EndpointSupervisor {
     child.on('message', (message: EndpointToHost) => this.onMessage(message));
     child.on('error', () => undefined);
     child.on('exit', (code, signal) => this.onExit(child, code, signal));
-    this.sendToChild({ type: 'serve', model: this.model, limits: this.options.limits, restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}), ...(this.options.features ? { features: this.options.features } : {}) });
+    this.starting = this.wanted;
+    this.sendToChild({ type: 'serve', model: this.starting, limits: this.options.limits, restarts: this.restarts, ...(this.lastExit ? { lastExit: this.lastExit } : {}), ...(this.options.features ? { features: this.options.features } : {}) });
   }
 
   private onMessage(message: EndpointToHost): void {
@@ -218,6 +236,7 @@ export class EndpointSupervisor {
       case 'ready':
         this.crashesInARow = 0;
         this.everReady = true;
+        if (this.starting) this.model = this.starting;
         // The process accepts on the socket now; the host's copy stops answering.
         void this.closeFallback('handover');
         this.setStatus('running');
@@ -226,10 +245,13 @@ export class EndpointSupervisor {
       case 'log':
         this.options.onLog?.(message.entries, message.stats);
         break;
-      case 'swapped':
-        this.swapWaiters.get(message.version)?.resolve();
+      case 'swapped': {
+        const waiter = this.swapWaiters.get(message.version);
         this.swapWaiters.delete(message.version);
+        if (waiter) this.model = waiter.model;
+        waiter?.resolve();
         break;
+      }
       case 'swapFailed':
         this.swapWaiters.get(message.version)?.reject(new Error(`endpoint ${this.model.name}: cannot load version ${message.version}: ${message.message}`));
         this.swapWaiters.delete(message.version);

@@ -203,30 +203,37 @@ describe('endpoint: alias-following', () => {
     assert.equal(endpoint.version, 1);
     let stop = false;
     const statuses: number[] = [];
-    const versionsSeen = new Set<number>();
     const client = async (): Promise<void> => {
       while (!stop) {
         const a = await post(endpoint.url, JSON.stringify({ dataframe_records: [ROW] }));
         statuses.push(a.status);
       }
     };
+    /** polls until `done` holds; fails after a generous deadline (a condition, not a timing) */
+    const until = async (what: string, done: () => boolean, pause = (): Promise<unknown> => new Promise((resolve) => setTimeout(resolve, 20))): Promise<void> => {
+      for (const deadline = Date.now() + 30_000; !done(); await pause()) assert.ok(Date.now() < deadline, `gave up waiting for ${what}`);
+    };
     const clients = Array.from({ length: 8 }, () => client());
-    await new Promise((resolve) => setTimeout(resolve, 150));
+    await until('requests on version 1', () => statuses.length >= 20);
     await f.registry.setAlias('penguins', 'champion', 2);
-    const deadline = Date.now() + 10_000;
-    while (manager.get(endpoint.name).version !== 2 && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 20));
-    await new Promise((resolve) => setTimeout(resolve, 150));
-    stop = true;
-    await Promise.all(clients);
-    assert.equal(manager.get(endpoint.name).version, 2);
-    assert.ok(statuses.length > 20, `only ${statuses.length} requests`);
-    assert.deepEqual([...new Set(statuses)], [200]);
+    // looked at every turn, to catch the host saying version 2 before the process answers with it
+    await until('the endpoint to say it serves version 2', () => manager.get(endpoint.name).version === 2, () => new Promise(setImmediate));
+    // what the host says it serves is what answers
     const health = (await get(`${endpoint.url}/health`)).json();
     assert.equal(health.version, 2);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    const answeredBefore = statuses.length;
+    await until('requests on version 2', () => statuses.length >= answeredBefore + 20);
+    stop = true;
+    await Promise.all(clients);
+    assert.deepEqual([...new Set(statuses)], [200]);
+    // the process sends its request log in batches; both versions answered and are logged as such
+    let versionsSeen: number[] = [];
+    await until('both versions in the request log', () => {
+      versionsSeen = [...new Set(readRequestLog(f.store, endpoint.name, 100000).map((e) => e.version))].sort();
+      return versionsSeen.length === 2;
+    });
+    assert.deepEqual(versionsSeen, [1, 2]);
     await manager.flushed();
-    for (const e of readRequestLog(f.store, endpoint.name, 100000)) versionsSeen.add(e.version);
-    assert.deepEqual([...versionsSeen].sort(), [1, 2]);
     const { lineageFor } = await import('../../../src/core/registry/registryAccess');
     const parents = lineageFor(f.store).parents({ kind: 'endpoint', id: endpoint.name });
     assert.deepEqual(parents.map((p) => p.node.id).sort(), ['penguins/1', 'penguins/2']);
