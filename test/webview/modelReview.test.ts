@@ -86,6 +86,29 @@ describe('model review webview', () => {
     await page.close();
   });
 
+  test('an external version (registered from a source that is not a model package) says so on its card', async () => {
+    const external = card(3, {
+      external: { source: 's3://bucket/models/7' },
+      task: null,
+      target: null,
+      modelType: null,
+      signature: null,
+      evaluation: {},
+      training: {},
+      confusionMatrix: null,
+      curves: null,
+      params: {},
+      files: { spec: false, evaluationReport: false },
+      run: { runId: '', runName: null, startTime: null, status: null, gitCommit: null, available: false },
+    });
+    const panel = await openPanel('modelReview', { respond: () => state([external]) });
+    const page = panel.page;
+    await page.getByRole('heading', { name: /penguins v3/ }).waitFor();
+    assert.match(await page.locator('p.external-note').innerText(), /^External version: registered from s3:\/\/bucket\/models\/7, which is not a model package here/);
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+  });
+
   test('a regression card draws predicted vs actual and the residual histogram', async () => {
     const regression = card(2, {
       task: 'regression',

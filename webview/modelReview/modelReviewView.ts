@@ -279,6 +279,9 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
           · run ${runLink(card, actions)}${card.run.gitCommit ? html` · commit <span class="mono">${card.run.gitCommit.slice(0, 10)}</span>` : nothing}
         </p>
         <p class="subtle mono">${card.uri}</p>
+        ${card.external
+          ? html`<p class="external-note">External version: registered from <span class="mono">${card.external.source}</span>, which is not a model package here; this card shows only what is known about it.</p>`
+          : nothing}
       </div>
       <div class="toolbar">
         <vscode-button icon="arrow-up" @click=${() => actions.promote(card.version)} title=${state.model.requireReview ? 'Request a review to point an alias at this version' : 'Point an alias (e.g. @champion) at this version'}>${state.model.requireReview ? 'Request promotion…' : 'Promote…'}</vscode-button>

@@ -69,13 +69,16 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
   const model = registry.getModel(name);
   const v = registry.getVersion(name, version);
   const packageDir = v.packageDir;
-  const manifest = readJson<ModelManifest>(join(packageDir, PACKAGE_FILES.manifest));
-  const packageMetrics = readJson<{ training?: Record<string, number> }>(join(packageDir, PACKAGE_FILES.metrics));
-  const confusion = readJson<ConfusionMatrix>(join(v.storageDir, 'evaluation', 'confusion_matrix.json'));
-  const curves = readJson<EvaluationCurves>(join(v.storageDir, 'evaluation', 'curves.json'));
+  // An external version (registered from any source through the REST API) has no frozen files:
+  // its card shows only what the registry and its run (when there is one here) know.
+  const frozen = v.external !== true;
+  const manifest = frozen ? readJson<ModelManifest>(join(packageDir, PACKAGE_FILES.manifest)) : null;
+  const packageMetrics = frozen ? readJson<{ training?: Record<string, number> }>(join(packageDir, PACKAGE_FILES.metrics)) : null;
+  const confusion = frozen ? readJson<ConfusionMatrix>(join(v.storageDir, 'evaluation', 'confusion_matrix.json')) : null;
+  const curves = frozen ? readJson<EvaluationCurves>(join(v.storageDir, 'evaluation', 'curves.json')) : null;
   let run: Run | undefined;
   try {
-    run = await tracking.getRun(v.runId);
+    run = v.runId === '' ? undefined : await tracking.getRun(v.runId);
   } catch {
     run = undefined;
   }
@@ -120,7 +123,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
       gitCommit: run?.info.gitCommit ?? null,
       available: run !== undefined,
     },
-    files: { spec: existsSync(spec) ? spec : null, evaluationReport: existsSync(report) ? report : null, packageDir },
+    files: { spec: frozen && existsSync(spec) ? spec : null, evaluationReport: frozen && existsSync(report) ? report : null, packageDir },
     feedback,
   };
 }

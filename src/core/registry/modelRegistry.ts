@@ -16,7 +16,7 @@ import { ReviewRequiredError } from './registryErrors';
 import { allowsSelfApproval, SELF_APPROVAL_TAG } from './reviewPolicy';
 import { checkAlias, checkModelName, checkVersionNumber } from './registryNames';
 import { checkDescription, checkTags, describeAliases, readSignature } from './registryValidation';
-import { aliasMap, allModelRows, modelRowByName, reviewRows, storageOf, toRegisteredModel, versionsOf, type ModelRow } from './registryRows';
+import { aliasMap, allModelRows, EXTERNAL_STORAGE, modelRowByName, reviewRows, storageOf, toRegisteredModel, versionsOf, type ModelRow } from './registryRows';
 import {
   MODEL_STAGES,
   type ActorOption,
@@ -352,6 +352,45 @@ export class ModelRegistry {
       removeFrozenCopy(this.store.dir, frozen.storage);
       throw error;
     }
+    return this.getVersion(name, version);
+  }
+
+  /** Whether a run's artifact folder holds a model package (ours, or MLflow's MLmodel) that registerVersion takes. */
+  hasModelPackage(runId: string, artifactPath: string): boolean {
+    try {
+      const packageDir = this.store.localTracking.artifactFile(runId, checkArtifactPath(artifactPath).join('/'));
+      return existsSync(join(packageDir, PACKAGE_FILES.manifest)) || existsSync(join(packageDir, MLFLOW_MANIFEST));
+    } catch {
+      return false;
+    }
+  }
+
+  /**
+   * Registers a version whose source is not a model package here (an `s3://` URI, a run folder
+   * without MLmodel): MLflow registers any source, so the REST API does too. Nothing is frozen and
+   * the version is `external`: its card knows only the source, the run id given, tags and description.
+   */
+  async registerExternalVersion(name: string, source: string, options: ActorOption & { runId?: string; description?: string; tags?: readonly RegistryTag[] } = {}): Promise<ModelVersion> {
+    if (typeof source !== 'string' || source === '') throw new InvalidArgumentError('A model version needs a source.');
+    const description = checkDescription(options.description ?? '', `a version of model "${name}"`);
+    const tags = checkTags(options.tags ?? []);
+    this.modelRow(name);
+    const actor = await this.actor(options);
+    // From here to commit() nothing awaits: the version number is taken and used atomically.
+    const model = this.modelRow(name);
+    const now = this.clock();
+    const version = model.nextVersion;
+    const runId = options.runId ?? '';
+    const statements: SqlStatement[] = [
+      { sql: 'UPDATE registered_models SET next_version = ?, last_updated_time = ? WHERE model_id = ?', params: [version + 1, now, model.modelId] },
+      {
+        sql: 'INSERT INTO model_versions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+        params: [model.modelId, version, runId, source, EXTERNAL_STORAGE, 'READY', 'None', description, null, 0, now, now, actor],
+      },
+      ...tags.map((t) => ({ sql: 'INSERT INTO model_version_tags VALUES (?, ?, ?, ?)', params: [model.modelId, version, t.key, t.value] })),
+    ];
+    const audit: AuditRecord[] = [{ time: now, actor, action: 'version.registered', modelId: model.modelId, name, version, detail: { runId, source, external: true, tags, description } }];
+    await this.commit(statements, audit, { kind: 'version', name, version });
     return this.getVersion(name, version);
   }
 

@@ -73,6 +73,9 @@ export function toRegisteredModel(db: DurableDatabase, row: ModelRow): Registere
   };
 }
 
+/** The storage of a version registered from a source that is not a model package: nothing frozen. */
+export const EXTERNAL_STORAGE = '';
+
 const VERSION_COLUMNS = 'version, run_id, source, storage, status, current_stage, description, signature, size_bytes, creation_time, last_updated_time, created_by';
 
 /** The model's versions, newest first (or just `version`). */
@@ -96,8 +99,9 @@ export function versionsOf(db: DurableDatabase, storeDir: string, model: ModelRo
     createdBy: String(createdBy),
     signature: signature === null ? null : (JSON.parse(String(signature)) as ModelSignature),
     sizeBytes: Number(sizeBytes),
-    storageDir: join(storeDir, ...String(storage).split('/')),
-    packageDir: join(storeDir, ...String(storage).split('/'), MODEL_DIR),
+    ...(storage === EXTERNAL_STORAGE
+      ? { storageDir: '', packageDir: '', external: true }
+      : { storageDir: join(storeDir, ...String(storage).split('/')), packageDir: join(storeDir, ...String(storage).split('/'), MODEL_DIR) }),
   }));
 }
 

@@ -49,6 +49,11 @@ export interface ModelVersion {
   readonly storageDir: string;
   /** the model package folder inside it, what `loadModelPackage` (serving) takes */
   readonly packageDir: string;
+  /**
+   * true for a version registered through the MLflow REST API from a source that is not a model
+   * package here (MLflow registers any source): no frozen copy, `storageDir`/`packageDir` empty
+   */
+  readonly external?: boolean;
 }
 
 export type ReviewStatus = 'PENDING' | 'APPROVED' | 'REJECTED' | 'CANCELLED';

@@ -250,35 +250,66 @@ async function latestVersions(context: HandlerContext): Promise<object> {
 
 // ---- model versions ------------------------------------------------------------------------
 
-/** The run's artifact folder a version is created from: `source` as the client sends it, or `runs:/`. */
-function artifactPathOf(source: string, runId: string): string {
+/** The run and artifact folder a source names on this server (`runs:/` or our `mlflow-artifacts:/` URI), if it names one. */
+function runFolderOf(source: string): { runId: string; artifactPath: string } | undefined {
   const runs = /^runs:\/([^/]+)\/?(.*)$/.exec(source);
-  if (runs) {
-    if (runs[1] !== runId) throw invalidParameter(`source ${source} names run ${runs[1] ?? ''}, but run_id is ${runId}.`);
-    return runs[2] ?? '';
-  }
+  if (runs) return { runId: runs[1] as string, artifactPath: runs[2] ?? '' };
   const proxied = /^mlflow-artifacts:(?:\/\/[^/]*)?\/[^/]+\/([^/]+)\/artifacts\/?(.*)$/.exec(source);
-  if (proxied) {
-    if (proxied[1] !== runId) throw invalidParameter(`source ${source} is in the artifacts of run ${proxied[1] ?? ''}, but run_id is ${runId}.`);
-    return proxied[2] ?? '';
-  }
-  throw invalidParameter(`source ${JSON.stringify(source)} is not in a run's artifacts of this server: expected runs:/<run_id>/<path> or the run's mlflow-artifacts:/ URI plus a path.`);
+  if (proxied) return { runId: proxied[1] as string, artifactPath: proxied[2] ?? '' };
+  return undefined;
 }
 
+/** MLflow's is_local_uri: no scheme (a path) or file:, a Windows drive letter too. */
+function isLocalUri(source: string): boolean {
+  const scheme = /^([A-Za-z][A-Za-z0-9+.-]*):/.exec(source)?.[1];
+  return scheme === undefined || scheme.toLowerCase() === 'file' || scheme.length === 1;
+}
+
+/**
+ * MLflow's checks of a version's source (server/handlers.py _validate_source): a local path is
+ * refused (our runs' artifacts are never local to a client), and so is a path with `..` in it.
+ */
+function checkSource(source: string): void {
+  if (isLocalUri(source)) {
+    throw invalidParameter(`Invalid model version source: '${source}'. To use a local path as a model version source, the run_id request parameter has to be specified and the local path has to be contained within the artifact directory of the run specified by the run_id.`);
+  }
+  let decoded = source;
+  for (let next = safeDecode(decoded); next !== decoded; next = safeDecode(decoded)) decoded = next;
+  if (decoded.includes('\0') || decoded.split('/').some((part) => part === '..')) {
+    throw invalidParameter(`Invalid model version source: '${source}'. If supplying a source as an http, https, local file path, ftp, objectstore, or mlflow-artifacts uri, an absolute path must be provided without relative path references present. Please provide an absolute path.`);
+  }
+}
+
+function safeDecode(text: string): string {
+  try {
+    return decodeURIComponent(text.replace(/\+/g, ' '));
+  } catch {
+    return text;
+  }
+}
+
+/**
+ * MLflow registers any source. A run folder of this server holding a model package becomes a
+ * version with its frozen copy and card; anything else (an `s3://` URI, a folder without MLmodel,
+ * a run of another server) is kept as an external version with only what is known.
+ */
 async function createVersion(context: HandlerContext): Promise<object> {
   const { params } = context;
+  const registry = registryOf(context);
   const name = requiredString(params, 'name');
   const source = requiredString(params, 'source');
-  const runId = optionalString(params, 'run_id');
-  if (!runId) throw invalidParameter(`Model versions in MLOps Studio come from runs: give run_id with source ${JSON.stringify(source)}.`);
+  const runId = optionalString(params, 'run_id') ?? '';
   const description = optionalString(params, 'description');
-  const version = await registryOf(context).registerVersion(runId, name, {
-    actor: await registeringActor(context.store, runId),
-    artifactPath: artifactPathOf(source, runId),
-    tags: keyValueList(params, 'tags'),
-    createModel: false,
-    ...(description === undefined ? {} : { description }),
-  });
+  const tags = keyValueList(params, 'tags');
+  checkSource(source);
+  registry.getModel(name);
+  const folder = runFolderOf(source);
+  const fromRun = folder !== undefined && (runId === '' || runId === folder.runId) ? folder : undefined;
+  const actor = await registeringActor(context.store, fromRun?.runId ?? runId);
+  const version =
+    fromRun && registry.hasModelPackage(fromRun.runId, fromRun.artifactPath)
+      ? await registry.registerVersion(fromRun.runId, name, { actor, artifactPath: fromRun.artifactPath, tags, createModel: false, ...(description === undefined ? {} : { description }) })
+      : await registry.registerExternalVersion(name, source, { actor, runId, tags, ...(description === undefined ? {} : { description }) });
   return { model_version: await versionJson(context.store, version) };
 }
 

@@ -56,6 +56,8 @@ export interface VersionCardView {
   createdAt: number;
   registeredBy: string;
   trainedBy: string | null;
+  /** set for a version registered from a source that is not a model package (MLflow registers any): only what is known */
+  external?: { source: string };
   task: 'classification' | 'regression' | null;
   target: string | null;
   modelType: string | null;

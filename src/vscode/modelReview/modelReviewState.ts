@@ -62,6 +62,7 @@ export function cardView(card: ModelCard): VersionCardView {
     createdAt: card.version.creationTime,
     registeredBy: card.registeredBy,
     trainedBy: card.trainedBy,
+    ...(card.version.external ? { external: { source: card.version.source } } : {}),
     task: card.task,
     target: card.target,
     modelType: card.modelType,

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { modelCard } from '../../../src/core/registry/modelCard';
+import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
+import { cardView } from '../../../src/vscode/modelReview/modelReviewState';
 import { createRun, startFixture } from './serverTestSupport';
 import type { RawResponse } from './serverTestSupport';
 
@@ -139,6 +142,38 @@ test('a missing alias is INVALID_PARAMETER_VALUE when asked for, and deleting on
     const deleted = await fx.api('DELETE', 'registered-models/alias', { name: 'm', alias: 'nope' });
     assert.deepEqual([deleted.status, deleted.json], [200, {}]);
     assert.equal(errorOf(await fx.api('DELETE', 'registered-models/alias', { name: 'no-such-model', alias: 'nope' })).code, 'RESOURCE_DOES_NOT_EXIST');
+  } finally {
+    await fx.close();
+  }
+});
+
+test('create_model_version registers any source MLflow does: an s3:// URI with no run, a run folder without MLmodel; they are external versions with only what is known', async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId, runId } = await createRun(fx);
+    const put = await fx.raw('PUT', `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts/notes/readme.txt`, { body: 'no model here', headers: { 'Content-Type': 'text/plain' } });
+    assert.equal(put.status, 200);
+    await fx.api('POST', 'registered-models/create', { name: 'ext' });
+
+    const s3 = await fx.api('POST', 'model-versions/create', { name: 'ext', source: 's3://bucket/models/7', description: 'trained elsewhere' });
+    assert.equal(s3.status, 200, s3.text);
+    const v1 = (s3.json as { model_version: Record<string, unknown> }).model_version;
+    assert.deepEqual([v1.version, v1.source, v1.run_id, v1.status, v1.description], ['1', 's3://bucket/models/7', '', 'READY', 'trained elsewhere']);
+    const folder = `mlflow-artifacts:/${experimentId}/${runId}/artifacts/notes`;
+    const bare = await fx.api('POST', 'model-versions/create', { name: 'ext', source: folder, run_id: runId });
+    assert.equal(bare.status, 200, bare.text);
+    assert.deepEqual([(bare.json as { model_version: { source: string; run_id: string } }).model_version.source, (bare.json as { model_version: { run_id: string } }).model_version.run_id], [folder, runId]);
+    const uri = await fx.api('GET', 'model-versions/get-download-uri', { name: 'ext', version: '1' });
+    assert.deepEqual(uri.json, { artifact_uri: 's3://bucket/models/7' });
+
+    const registry = modelRegistryFor(fx.store);
+    const external = registry.getVersion('ext', 1);
+    assert.equal(external.external, true);
+    const card = await modelCard(registry, fx.store.tracking, 'ext', 1);
+    assert.deepEqual([card.task, card.signature, card.files.spec, card.files.evaluationReport, card.run.available], [null, null, null, null, false]);
+    assert.deepEqual(cardView(card).external, { source: 's3://bucket/models/7' });
+    const fromRun = await modelCard(registry, fx.store.tracking, 'ext', 2);
+    assert.equal(fromRun.run.available, true, 'the run the client named is known here');
   } finally {
     await fx.close();
   }
