@@ -4,6 +4,7 @@ import { MODEL_STAGES } from '../registry/registryTypes';
 import { numberTest, stringTest } from '../tracking/runSearch';
 import type { FilterClause, FilterDialect } from '../tracking/searchFilter';
 import { parseFilter } from '../tracking/searchFilter';
+import { TrackingError } from '../tracking/trackingErrors';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { invalidParameter, MlflowHttpError } from './mlflowHttpError';
 import { runArtifactUri } from './mlflowJson';
@@ -165,14 +166,28 @@ function page<T>(items: readonly T[], params: RequestParams, defaultMax: number)
 
 // ---- registered models ---------------------------------------------------------------------
 
+/** MLflow's message for a name taken; ours names who created the model, not for a REST client to read. */
+async function withNameTaken<T>(name: string, work: Promise<T>): Promise<T> {
+  try {
+    return await work;
+  } catch (error) {
+    if (error instanceof TrackingError && error.code === 'RESOURCE_ALREADY_EXISTS') throw new MlflowHttpError(400, 'RESOURCE_ALREADY_EXISTS', `Registered Model (name=${name}) already exists.`);
+    throw error;
+  }
+}
+
 async function createModel(context: HandlerContext): Promise<object> {
   const { params } = context;
   const description = optionalString(params, 'description');
-  const model = await registryOf(context).createModel(requiredString(params, 'name'), {
-    ...byClient,
-    tags: keyValueList(params, 'tags'),
-    ...(description === undefined ? {} : { description }),
-  });
+  const name = requiredString(params, 'name');
+  const model = await withNameTaken(
+    name,
+    registryOf(context).createModel(name, {
+      ...byClient,
+      tags: keyValueList(params, 'tags'),
+      ...(description === undefined ? {} : { description }),
+    }),
+  );
   return { registered_model: await modelJson(context, model, false) };
 }
 
@@ -184,7 +199,7 @@ async function renameModel(context: HandlerContext): Promise<object> {
   const name = requiredString(context.params, 'name');
   const newName = requiredString(context.params, 'new_name');
   // Versions, aliases, history and lineage follow the model; the audit log records the rename.
-  const renamed = await registryOf(context).renameModel(name, newName, byClient);
+  const renamed = await withNameTaken(newName, registryOf(context).renameModel(name, newName, byClient));
   return { registered_model: await modelJson(context, renamed, true) };
 }
 

@@ -9,6 +9,7 @@ import { deleteArtifact, downloadArtifact, listArtifacts, uploadArtifact } from 
 import type { ArtifactReply } from './artifactHandlers';
 import { checkBearerToken, generateToken } from './bearerAuth';
 import { foreignHostMessage, isLoopbackHost } from './loopbackHost';
+import { redactServerPaths, serverPlaceholders } from './errorRedaction';
 import { errorReply, MlflowHttpError } from './mlflowHttpError';
 import { checkJsonContentType, parseJsonBody, readBody } from './requestBody';
 import { parseQueryString } from './requestParams';
@@ -197,6 +198,7 @@ export async function startTrackingServer(options: StartTrackingServerOptions): 
   const registry = isWorkspaceStore(options.store) ? modelRegistryFor(options.store) : undefined;
   const handler = new RequestHandler(tracking, token, options.maxJsonBodyBytes ?? 16 * 1024 * 1024, options.maxArtifactBytes ?? 256 * 1024 * 1024, registry);
   const onRequest = options.onRequest;
+  const placeholders = serverPlaceholders(isWorkspaceStore(options.store) ? { storeDir: options.store.dir } : {});
   let inFlight = 0;
   let idle: (() => void) | undefined;
 
@@ -235,7 +237,8 @@ export async function startTrackingServer(options: StartTrackingServerOptions): 
       .handle(req, path, query)
       .then(send, (error: unknown) => {
         const { status, body } = errorReply(error);
-        send({ status, contentType: 'application/json', body: JSON.stringify(body), ...(status === 401 ? { headers: { 'WWW-Authenticate': 'Bearer realm="mlops"' } } : {}) });
+        const redacted = { ...body, message: redactServerPaths(body.message, placeholders) };
+        send({ status, contentType: 'application/json', body: JSON.stringify(redacted), ...(status === 401 ? { headers: { 'WWW-Authenticate': 'Bearer realm="mlops"' } } : {}) });
       })
       .finally(() => {
         inFlight--;

@@ -178,3 +178,32 @@ test('create_model_version registers any source MLflow does: an s3:// URI with n
     await fx.close();
   }
 });
+
+test("error messages name neither the server's folders nor who created a model", async () => {
+  const fx = await startFixture();
+  try {
+    const { experimentId, runId } = await createRun(fx);
+    const root = `/api/2.0/mlflow-artifacts/artifacts/${experimentId}/${runId}/artifacts`;
+    // A model package whose signature is not JSON: the registry's message names the file.
+    for (const [file, body] of [['model/MLmodel.json', '{"format":"mlops-studio-model"}'], ['model/signature.json', '{not json']]) {
+      assert.equal((await fx.raw('PUT', `${root}/${file}`, { body, headers: { 'Content-Type': 'text/plain' } })).status, 200);
+    }
+    // Created in VS Code: the registry names the git user as its creator.
+    await modelRegistryFor(fx.store).createModel('m', { actor: 'Alice Example' });
+    const messages: string[] = [];
+    const bad = errorOf(await fx.api('POST', 'model-versions/create', { name: 'm', source: `mlflow-artifacts:/${experimentId}/${runId}/artifacts/model`, run_id: runId }));
+    assert.equal(bad.code, 'INVALID_PARAMETER_VALUE');
+    messages.push(bad.message);
+    const taken = errorOf(await fx.api('POST', 'registered-models/create', { name: 'm' }));
+    assert.deepEqual([taken.status, taken.code, taken.message], [400, 'RESOURCE_ALREADY_EXISTS', 'Registered Model (name=m) already exists.']);
+    messages.push(taken.message);
+    messages.push(errorOf(await fx.raw('GET', `${root}/nothing/here.txt`)).message);
+    assert.match(bad.message, /<store>/, 'the file is named relative to the store');
+    for (const message of messages) {
+      assert.equal(message.includes(fx.dir), false, message);
+      assert.equal(message.includes('Alice Example'), false, message);
+    }
+  } finally {
+    await fx.close();
+  }
+});
