@@ -17,6 +17,7 @@ import { registerLineageCommands } from './lineage/lineageCommands';
 import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
 import { registerCodeInsights } from './codeInsights/registerCodeInsights';
+import { registerCompareRunCode } from './codeInsights/compareRunCode';
 import { registerProfileDataFileCommand } from './profile/profileDataFileCommand';
 import { registerProfileEditor } from './profile/profileEditorProvider';
 import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
@@ -155,6 +156,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerFindBestModelCommand({ storeService, jobs, log }),
     registerTrainSpecDiagnostics(),
     registerCodeInsights(storeService),
+    ...registerCompareRunCode({ storeService, log, selection: () => experimentsView.selection }),
     ...registerRunsCommands(runsDeps, () => experimentsView.selection),
     ...registerRunItemCommands({ storeService, jobs, log, refresh: () => experiments.refresh(), selection: () => experimentsView.selection }),
     registerEvaluateTextCommand({ storeService, log }),

@@ -1,8 +1,9 @@
 // Runs and models where the code is, in real VS Code: a CodeLens over a training spec with its
-// latest run's metric (and Train / Compare last runs), a hover on a models:/ URI naming the
-// version and its alias, and a warning on a models:/ URI that resolves to nothing.
+// latest run's metric (and Train / Compare last runs), the diff editor between two runs' specs,
+// a hover on a models:/ URI naming the version and its alias, and a warning on a models:/ URI
+// that resolves to nothing.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, trainChampion, waitForText, withWorkbench } from './lib/workbench.mjs';
@@ -31,7 +32,7 @@ describe('code insights in VS Code', () => {
     await browser?.close();
   });
 
-  test('a spec shows its latest run\'s metric above it and updates after Train; a models:/ URI hovers with its version and alias, and a missing alias is a warning', { timeout: 300_000 }, async () => {
+  test('a spec shows its latest run\'s metric above it and updates after Train; Compare Code of Runs diffs the two specs; a models:/ URI hovers with its version and alias, and a missing alias is a warning', { timeout: 300_000 }, async () => {
     const workspace = makeWorkspace('code-insights');
     // models:/penguins/1 @champion, registered by alice
     trainChampion(workspace);
@@ -49,7 +50,9 @@ describe('code insights in VS Code', () => {
       assert.ok(firstRunName, `the lens names the run: ${lens}`);
       await screenshot(page, 'code-insights-spec-lens');
 
-      // Train from the lens: when it is done the lens names the new run, and two runs can be compared
+      // Train from the lens, with fewer epochs: when it is done the lens names the new run, and two runs can be compared
+      const specPath = join(workspace, 'penguins.train.yaml');
+      writeFileSync(specPath, readFileSync(specPath, 'utf8').replace('epochs: 60', 'epochs: 30'));
       await codeLenses(page).first().locator('a').filter({ hasText: /^\s*Train\s*$/ }).click();
       const updated = await waitForText(codeLenses(page).first(), /Compare last runs/, 180_000);
       assert.match(updated, /test_accuracy (0\.\d+|1)\b/, `the lens shows the new run's metric: ${updated}`);
@@ -58,6 +61,21 @@ describe('code insights in VS Code', () => {
       await page.locator('.tabs-container .tab').filter({ hasText: 'Compare 2 runs' }).first().waitFor({ timeout: 30_000 });
       await screenshot(page, 'code-insights-spec-lens-after-train');
 
+      // Compare Code of Runs: the diff editor between the two runs' specs, the older on the left
+      await runCommand(page, 'MLOps: Compare Code of Runs');
+      const pickRows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await pickRows.nth(1).waitFor({ timeout: 20_000 });
+      // a click on a row of a many-pick ticks it
+      await pickRows.nth(0).click();
+      await pickRows.nth(1).click();
+      await waitForText(page.locator('.quick-input-widget .quick-input-count'), /2 Selected/, 10_000);
+      await page.keyboard.press('Enter');
+      const diff = page.locator('.editor-group-container.active .monaco-diff-editor');
+      await waitForText(diff.locator('.editor.original .view-lines'), /epochs: 60/, 30_000);
+      await waitForText(diff.locator('.editor.modified .view-lines'), /epochs: 30/, 30_000);
+      await page.locator('.tabs-container .tab.active').filter({ hasText: /↔.*penguins\.train\.yaml/ }).waitFor({ timeout: 10_000 });
+      await screenshot(page, 'code-insights-compare-code');
+
       // a hover on models:/penguins@champion: the version, its alias, who registered it
       await openFile(page, 'serve.py');
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
@@ -65,7 +83,8 @@ describe('code insights in VS Code', () => {
       await page.locator('.quick-input-widget input.input').fill(':3:50');
       await page.keyboard.press('Enter');
       await runCommand(page, 'Show or Focus Hover');
-      const hover = await waitForText(page.locator('.monaco-hover:visible').last(), /penguins version 1/, 30_000);
+      // the editor's hover, not a tooltip the pointer left on the tabs
+      const hover = await waitForText(page.locator('.monaco-editor .monaco-hover:visible').filter({ hasText: 'version' }).first(), /penguins version 1/, 30_000);
       assert.match(hover, /@champion/, `the hover names the alias: ${hover}`);
       assert.match(hover, /alice/, `the hover says who registered it: ${hover}`);
       assert.match(hover, /test_accuracy/, `the hover shows the run's metrics: ${hover}`);
