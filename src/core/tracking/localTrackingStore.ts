@@ -150,7 +150,7 @@ export class LocalTrackingStore implements TrackingStore {
   /** MLflow's check and message (sqlalchemy_store._check_run_is_active): INVALID_PARAMETER_VALUE. */
   private activeRun(runId: string): RunState {
     const run = this.runState(runId);
-    if (run.lifecycleStage !== 'active') throw new InvalidArgumentError(`The run ${runId} must be in the 'active' state. Current state is ${run.lifecycleStage}; restore it before logging to it.`);
+    if (run.lifecycleStage !== 'active') throw new InvalidArgumentError(`The run ${runId} must be in the 'active' state. Current state is ${run.lifecycleStage}. Restore it before logging to it.`);
     return run;
   }
 
@@ -367,7 +367,11 @@ export class LocalTrackingStore implements TrackingStore {
   async createRun(options: CreateRunOptions): Promise<Run> {
     const experiment = this.activeExperiment(options.experimentId);
     const tags = new Map<string, string>();
-    for (const t of options.tags ?? []) tags.set(checkKey('tag', t.key), truncatedString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH));
+    // MLflow checks the names of a new run's tags no further (its create_run takes them as given).
+    for (const t of options.tags ?? []) {
+      if (typeof t.key !== 'string' || t.key === '') throw new InvalidArgumentError('A tag key must be a non-empty string');
+      tags.set(t.key, truncatedString('Tag', t.key, t.value, MAX_TAG_VALUE_LENGTH));
+    }
     const status = options.status ?? 'RUNNING';
     if (!RUN_STATUSES.includes(status)) throw new InvalidArgumentError(`"${String(status)}" is not a run status; expected ${RUN_STATUSES.join(', ')}`);
     const parentRunId = options.parentRunId ?? tags.get('mlflow.parentRunId') ?? null;
