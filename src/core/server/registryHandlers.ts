@@ -358,7 +358,8 @@ async function searchVersions(context: HandlerContext): Promise<object> {
   const attribute = (v: ModelVersion, key: string): string | number | undefined =>
     key === 'name' ? v.name : key === 'run_id' ? v.runId : key === 'source_path' ? sources.get(v) : key === 'current_stage' ? v.currentStage : key === 'version_number' ? v.version : undefined;
   const test = compile<ModelVersion>(clauses, attribute, (v, key) => v.tags.find((t) => t.key === key)?.value);
-  const matched = all.filter(test).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : b.version - a.version));
+  // MLflow's default order: last updated first, then name, then newest version.
+  const matched = all.filter(test).sort((a, b) => b.lastUpdatedTime - a.lastUpdatedTime || (a.name < b.name ? -1 : a.name > b.name ? 1 : b.version - a.version));
   const { items, next } = page(matched, context.params, SEARCH_VERSIONS_DEFAULT);
   const out: Record<string, unknown> = {};
   if (items.length > 0) out.model_versions = await Promise.all(items.map((v) => versionJson(context.store, v)));
