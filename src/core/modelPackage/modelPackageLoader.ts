@@ -27,6 +27,9 @@ interface TfjsModelJson {
 
 /** Loads a model package folder (the run's `model/` artifact) for scoring, without TensorFlow.js. */
 export async function loadModelPackage(dir: string): Promise<LoadedModel> {
+  // An external version (registered through the MLflow REST API from an s3:// URI or a folder
+  // without a package) has no package folder; say so rather than look for one in the cwd.
+  if (dir === '') throw new Error('This model version has no model package here: it is an external version, registered from a source that is not an MLOps Studio model package. Register a run that trained a model to serve or score it.');
   const readJson = async <T>(name: string): Promise<T> => {
     try {
       return JSON.parse(await readFile(join(dir, name), 'utf8')) as T;

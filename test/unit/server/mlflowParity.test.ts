@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { loadModelPackage } from '../../../src/core/modelPackage/modelPackageLoader';
 import { modelCard } from '../../../src/core/registry/modelCard';
 import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import { cardView } from '../../../src/vscode/modelReview/modelReviewState';
@@ -172,6 +173,7 @@ test('create_model_version registers any source MLflow does: an s3:// URI with n
     const card = await modelCard(registry, fx.store.tracking, 'ext', 1);
     assert.deepEqual([card.task, card.signature, card.files.spec, card.files.evaluationReport, card.run.available], [null, null, null, null, false]);
     assert.deepEqual(cardView(card).external, { source: 's3://bucket/models/7' });
+    await assert.rejects(loadModelPackage(external.packageDir), /no model package here: it is an external version/);
     const fromRun = await modelCard(registry, fx.store.tracking, 'ext', 2);
     assert.equal(fromRun.run.available, true, 'the run the client named is known here');
   } finally {
