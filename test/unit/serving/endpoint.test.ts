@@ -42,7 +42,8 @@ describe('endpoint: MLflow scoring protocol', () => {
   before(async () => {
     f = await penguinsFixture();
     manager = new EndpointManager(f.store);
-    endpoint = await manager.start({ uri: 'models:/penguins/1', limits: { requestTimeoutMs: 600, maxBodyBytes: 1024 * 1024 } });
+    // the default request timeout: a short one would time out the many-connections test on a busy machine
+    endpoint = await manager.start({ uri: 'models:/penguins/1', limits: { maxBodyBytes: 1024 * 1024 } });
   });
   after(async () => {
     await manager?.stopAll();
@@ -103,8 +104,9 @@ describe('endpoint: MLflow scoring protocol', () => {
   });
 
   it('times out a slow client with 408 and keeps serving others', async () => {
+    const strict = await manager.start({ uri: 'models:/penguins/1', name: 'penguins-strict', limits: { requestTimeoutMs: 600 } });
     const answer = await new Promise<string>((resolve) => {
-      const socket = connect(endpoint.port, '127.0.0.1', () => {
+      const socket = connect(strict.port, '127.0.0.1', () => {
         socket.write('POST /invocations HTTP/1.1\r\nHost: 127.0.0.1\r\nContent-Type: application/json\r\nContent-Length: 100\r\n\r\n{"dataframe_records"');
       });
       let text = '';
@@ -113,7 +115,8 @@ describe('endpoint: MLflow scoring protocol', () => {
       socket.on('error', () => resolve(text));
     });
     assert.match(answer, /^HTTP\/1\.1 408/);
-    assert.equal((await post(endpoint.url, JSON.stringify({ dataframe_records: [ROW] }))).status, 200);
+    assert.equal((await post(strict.url, JSON.stringify({ dataframe_records: [ROW] }))).status, 200);
+    await manager.stop(strict.name);
   });
 
   it('serves many connections at once (micro-batched) with correct answers per request', async () => {
@@ -128,9 +131,12 @@ describe('endpoint: MLflow scoring protocol', () => {
   });
 
   it('logs requests into the store with inputs, outputs, latency and version', async () => {
-    await new Promise((resolve) => setTimeout(resolve, 700));
-    await manager.flushed();
-    const log = readRequestLog(f.store, endpoint.name, 5000);
+    // the process sends its log in batches; wait for the 200 answers of the test before
+    let log = readRequestLog(f.store, endpoint.name, 5000);
+    for (const deadline = Date.now() + 30_000; log.filter((e) => e.status === 200).length < 200 && Date.now() < deadline; log = readRequestLog(f.store, endpoint.name, 5000)) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      await manager.flushed();
+    }
     const ok = log.filter((e) => e.status === 200);
     assert.ok(ok.length >= 200, `logged ${ok.length}`);
     const one = ok[0];
