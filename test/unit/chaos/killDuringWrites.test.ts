@@ -5,6 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
+import { readRequestLog } from '../../../src/core/serving/endpointManager';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { REPO_ROOT } from '../store/testSupport';
 
@@ -12,7 +13,8 @@ import { REPO_ROOT } from '../store/testSupport';
  * Chaos: the processes that hold data are SIGKILLed at random moments (a seeded RNG picks after how
  * many acknowledged writes) while clients write through the REST API, and afterwards every write
  * that was acknowledged (HTTP 200) is in the store exactly once. A training run whose worker is
- * SIGKILLed mid-run ends FAILED with the reason. Waits on events (output lines, exits, answers).
+ * SIGKILLed mid-run ends FAILED with the reason; an endpoint process SIGKILLed under traffic is
+ * restarted and logs no request it did not answer. Waits on events (output lines, exits, answers).
  */
 
 const SEED = 20261207;
@@ -55,6 +57,11 @@ function outputUntil(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: 
   });
 }
 
+/** The pids of a process's children (Linux). */
+function childPids(pid: number): number[] {
+  return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
 function exitOf(child: ChildProcess): Promise<number | null> {
   return child.exitCode !== null || child.signalCode !== null ? Promise.resolve(child.exitCode) : new Promise((resolve) => child.once('exit', (code) => resolve(code)));
 }
@@ -79,10 +86,27 @@ interface RunLedger {
   readonly unknown: Map<string, Set<number>>;
   readonly params: Map<string, string>;
   readonly tags: Map<string, string>;
+  /** artifact path → acknowledged, or sent without an answer (then absent, or there whole) */
+  readonly artifacts: Map<string, 'acknowledged' | 'unknown'>;
 }
 
 function valueFor(client: number, step: number): number {
   return step * 0.25 + client / 7;
+}
+
+/** An artifact's bytes follow from its name, so a partly written one cannot pass for whole. */
+function artifactBytes(name: string, size: number): Buffer {
+  const bytes = Buffer.alloc(size);
+  let x = [...name].reduce((h, c) => (Math.imul(h, 31) + c.charCodeAt(0)) >>> 0, 7);
+  for (let i = 0; i < size; i++) {
+    x = (Math.imul(x, 1103515245) + 12345) >>> 0;
+    bytes[i] = x >>> 24;
+  }
+  return bytes;
+}
+
+function artifactSize(name: string): number {
+  return 1 + (Number(/(\d+)/.exec(name)?.[1] ?? 0) * 7919) % 300_000;
 }
 
 test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a training worker SIGKILLed mid-run; every acknowledged write survives exactly once', { timeout: 120_000, skip: process.platform !== 'linux' ? 'finds the training worker through /proc' : false }, async () => {
@@ -116,7 +140,9 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
     if (!current) return undefined;
     let response: Response;
     try {
-      response = await fetch(`${current.url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { Authorization: `Bearer ${current.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
+      response = Buffer.isBuffer(body)
+        ? await fetch(`${current.url}/api/2.0/mlflow-artifacts/artifacts/${path}`, { method: 'PUT', headers: { Authorization: `Bearer ${current.token}` }, body: new Uint8Array(body) })
+        : await fetch(`${current.url}/api/2.0/mlflow/${path}`, { method: 'POST', headers: { Authorization: `Bearer ${current.token}`, 'Content-Type': 'application/json' }, body: JSON.stringify(body) });
     } catch {
       failedRequests++;
       if (server === current) await exitOf(current.child); // refused or reset: wait for the kill to be seen
@@ -148,7 +174,7 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
         const created = await call('runs/create', { experiment_id: '0', run_name: `client-${index}-${counter++}`, start_time: Date.now() });
         if (!created) continue;
         runId = (created.run as { info: { run_id: string } }).info.run_id;
-        ledger.set(runId, { metrics: new Map([[`m${index}`, new Map()]]), unknown: new Map([[`m${index}`, new Set()]]), params: new Map(), tags: new Map() });
+        ledger.set(runId, { metrics: new Map([[`m${index}`, new Map()]]), unknown: new Map([[`m${index}`, new Set()]]), params: new Map(), tags: new Map(), artifacts: new Map() });
         acked();
         batches = 0;
         step = 0;
@@ -158,7 +184,15 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
       const entry = ledger.get(runId) as RunLedger;
       const key = `m${index}`;
       const choice = random();
-      if (choice < 0.75) {
+      if (choice < 0.1) {
+        // an artifact is immutable: one sent without an answer is not sent again under its name
+        const name = `files/a${counter++}.bin`;
+        entry.artifacts.set(name, 'unknown');
+        const answer = await call(`0/${runId}/artifacts/${name}`, artifactBytes(name, artifactSize(name)));
+        if (!answer) continue;
+        entry.artifacts.set(name, 'acknowledged');
+        acked();
+      } else if (choice < 0.8) {
         // a metric write is not idempotent: a batch without an answer is not sent again, its steps stay "unknown"
         const count = 1 + Math.floor(random() * 30);
         const steps = Array.from({ length: count }, (_, i) => step + i);
@@ -204,8 +238,9 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
     await new Promise<void>((resolve) => (ackWaiter = { target, resolve }));
     stopping = true;
     await Promise.all(clients);
-    server.child.kill('SIGKILL');
-    await exitOf(server.child);
+    const last = server as Server;
+    last.child.kill('SIGKILL');
+    await exitOf(last.child);
     assert.deepEqual(clientErrors, [], 'while up, the server answered every request with 200');
     assert.ok(failedRequests > 0, 'some requests were in flight when the server was killed');
 
@@ -216,7 +251,7 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
     const trainingExit = exitOf(training);
     const progress = await outputUntil(training, 'stderr', /epoch 1\/100000/);
     const trainingRunPrefix = /\[([0-9a-f]{8})\] epoch 1\//.exec(progress)?.[1];
-    const children = readFileSync(`/proc/${training.pid}/task/${training.pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    const children = childPids(training.pid as number);
     assert.equal(children.length, 1, `the train command has one worker process: ${children.join(', ')}`);
     process.kill(children[0] as number, 'SIGKILL');
     assert.equal(await trainingExit, 1, 'mlops train fails when its worker is killed');
@@ -224,6 +259,7 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
     const store = await openWorkspaceStore({ dir: join(workspace, '.mlops'), writerName: 'chaos checker', staleRunAfterMs: 3_600_000 });
     try {
       let checkedPoints = 0;
+      let checkedArtifacts = 0;
       for (const [runId, entry] of ledger) {
         const run = await store.tracking.getRun(runId);
         for (const [key, steps] of entry.metrics) {
@@ -244,7 +280,19 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
         for (const [key, value] of entry.params) assert.equal(params.get(key), value, `run ${runId} param ${key}`);
         const tags = new Map(run.data.tags.map((t) => [t.key, t.value]));
         for (const [key, value] of entry.tags) assert.equal(tags.get(key), value, `run ${runId} tag ${key}`);
+        const listed = entry.artifacts.size === 0 ? [] : await store.tracking.listArtifacts(runId, 'files');
+        for (const file of listed) {
+          const name = file.path;
+          assert.ok(entry.artifacts.has(name), `run ${runId} lists ${name}, which was never sent`);
+          assert.equal(file.fileSize, artifactSize(name), `run ${runId} lists ${name} whole or not at all`);
+          assert.ok((await store.tracking.readArtifact(runId, name)).equals(artifactBytes(name, artifactSize(name))), `run ${runId} ${name} has the bytes sent`);
+          checkedArtifacts++;
+        }
+        for (const [name, state] of entry.artifacts) {
+          if (state === 'acknowledged') assert.ok(listed.some((f) => f.path === name), `run ${runId} ${name} was acknowledged: it is listed`);
+        }
       }
+      assert.ok(checkedArtifacts > 0, 'some artifacts were checked');
       assert.ok(ledger.size >= CLIENTS && checkedPoints > 100, `the clients' acknowledged writes were checked (${ledger.size} runs, ${checkedPoints} points)`);
 
       const trainingRuns = (await store.tracking.searchRuns({ experimentIds: [(await store.tracking.getExperimentByName('chaos'))?.experimentId as string] })).runs;
@@ -261,5 +309,71 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
     markUp(undefined);
     if (server && server.child.exitCode === null && server.child.signalCode === null) server.child.kill('SIGKILL');
     if (existsSync(workspace)) rmSync(workspace, { recursive: true, force: true });
+  }
+});
+
+test('chaos: an endpoint process SIGKILLed under traffic is restarted and answers again; the request log holds only answered requests', { timeout: 120_000, skip: process.platform !== 'linux' ? 'finds the endpoint process through /proc' : false }, async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'mlops-chaos-serve-'));
+  let serve: ChildProcess | undefined;
+  try {
+    copyFileSync(join(REPO_ROOT, 'examples', 'data', 'penguins.csv'), join(workspace, 'penguins.csv'));
+    writeFileSync(join(workspace, 'small.train.yaml'), 'experiment: chaos\ndataset: penguins.csv\ntarget: species\nmodel:\n  type: mlp\n  layers: [8]\nepochs: 2\nregister:\n  model: chaos\n  alias: champion\n');
+    const training = cli(workspace, ['train', '--backend', 'js', '--quiet', join(workspace, 'small.train.yaml')]);
+    assert.equal(await exitOf(training), 0, 'the model to serve trains');
+
+    serve = cli(workspace, ['serve', 'models:/chaos@champion']);
+    const out = await outputUntil(serve, 'stdout', /Ctrl\+C stops it/);
+    const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
+    const body = /-d '(.*)'/.exec(out)?.[1] as string;
+    const [endpointPid, ...others] = childPids(serve.pid as number);
+    assert.ok(endpointPid && others.length === 0, 'mlops serve runs one endpoint process');
+
+    let answered = 0;
+    const statuses = new Map<number, number>();
+    let waiter: { target: number; resolve: () => void } | undefined;
+    let stopping = false;
+    const client = async (): Promise<void> => {
+      while (!stopping) {
+        let status: number;
+        try {
+          const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
+          await res.arrayBuffer();
+          status = res.status;
+        } catch {
+          status = 0; // in flight on the killed process: its connection died with it
+        }
+        statuses.set(status, (statuses.get(status) ?? 0) + 1);
+        if (status === 200 && ++answered >= (waiter?.target ?? Infinity)) {
+          waiter?.resolve();
+          waiter = undefined;
+        }
+      }
+    };
+    const answers = (n: number): Promise<void> => new Promise((resolve) => (waiter = { target: answered + n, resolve }));
+    const clients = [client(), client(), client()];
+    await answers(30);
+    process.kill(endpointPid, 'SIGKILL');
+    // it answers 200 again only once a new endpoint process took over
+    await answers(30);
+    stopping = true;
+    await Promise.all(clients);
+    const health = (await (await fetch(`${url}/health`)).json()) as { status: string; restarts: number; lastExit?: string };
+    assert.equal(health.restarts, 1, JSON.stringify(health));
+    assert.match(String(health.lastExit), /SIGKILL/);
+    assert.notEqual(childPids(serve.pid as number)[0], endpointPid, 'a new endpoint process serves');
+    serve.kill('SIGINT');
+    assert.equal(await exitOf(serve), 0);
+
+    const store = await openWorkspaceStore({ dir: join(workspace, '.mlops'), writerName: 'chaos checker' });
+    try {
+      const name = store.database.rows('SELECT name FROM serving_endpoints')[0]?.[0] as string;
+      const logged = readRequestLog(store, name, 100_000).filter((e) => e.status === 200).length;
+      assert.ok(logged > 0 && logged <= (statuses.get(200) ?? 0), `${logged} answered requests logged, ${statuses.get(200) ?? 0} answered: ${JSON.stringify([...statuses])}`);
+    } finally {
+      await store.close();
+    }
+  } finally {
+    if (serve && serve.exitCode === null && serve.signalCode === null) serve.kill('SIGKILL');
+    rmSync(workspace, { recursive: true, force: true });
   }
 });
