@@ -61,7 +61,7 @@ async function send(fx: ServerFixture, method: string, endpoint: string, body: R
 }
 
 test('fuzz: random JSON bodies and query strings to every REST route give 200 or an MLflow-style 4xx, never a 500', async () => {
-  const fx = await startFixture();
+  const fx = await startFixture({ insecureNoToken: false }); // with its token, as clients reach it
   try {
     const { experimentId, runId } = await createRun(fx);
     await fx.api('POST', 'runs/log-metric', { run_id: runId, key: 'loss', value: 0.5, timestamp: 1, step: 1 });
@@ -86,7 +86,7 @@ test('fuzz: random JSON bodies and query strings to every REST route give 200 or
 });
 
 test('fuzz: random artifact paths and bodies (PUT, GET, DELETE, list) give 200 or an MLflow-style 4xx, never a 500', async () => {
-  const fx = await startFixture();
+  const fx = await startFixture({ insecureNoToken: false }); // with its token, as clients reach it
   try {
     const { experimentId, runId } = await createRun(fx);
     const segment = fc.oneof(
