@@ -18,6 +18,7 @@ import { JobStatusBar } from './jobs/jobStatusBar';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
 import { registerCodeInsights } from './codeInsights/registerCodeInsights';
 import { registerCompareRunCode } from './codeInsights/compareRunCode';
+import { registerRerunCommand } from './training/rerunCommand';
 import { registerProfileDataFileCommand } from './profile/profileDataFileCommand';
 import { registerProfileEditor } from './profile/profileEditorProvider';
 import { registerServerCommands, TrackingServerService } from './server/trackingServerService';
@@ -157,6 +158,7 @@ export function activate(context: vscode.ExtensionContext): void {
     registerTrainSpecDiagnostics(),
     registerCodeInsights(storeService),
     ...registerCompareRunCode({ storeService, log, selection: () => experimentsView.selection }),
+    registerRerunCommand({ storeService, jobs, log }),
     ...registerRunsCommands(runsDeps, () => experimentsView.selection),
     ...registerRunItemCommands({ storeService, jobs, log, refresh: () => experiments.refresh(), selection: () => experimentsView.selection }),
     registerEvaluateTextCommand({ storeService, log }),

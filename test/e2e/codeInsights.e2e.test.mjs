@@ -1,7 +1,7 @@
 // Runs and models where the code is, in real VS Code: a CodeLens over a training spec with its
 // latest run's metric (and Train / Compare last runs), the diff editor between two runs' specs,
-// a hover on a models:/ URI naming the version and its alias, and a warning on a models:/ URI
-// that resolves to nothing.
+// a hover on a models:/ URI naming the version and its alias, a warning on a models:/ URI that
+// resolves to nothing, and Re-run… reproducing an older run's metrics.
 import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -32,7 +32,7 @@ describe('code insights in VS Code', () => {
     await browser?.close();
   });
 
-  test('a spec shows its latest run\'s metric above it and updates after Train; Compare Code of Runs diffs the two specs; a models:/ URI hovers with its version and alias, and a missing alias is a warning', { timeout: 300_000 }, async () => {
+  test('a spec shows its latest run\'s metric above it and updates after Train; Compare Code of Runs diffs the two specs; a models:/ URI hovers with its version and alias, and a missing alias is a warning; Re-run… of an older run reproduces its metrics', { timeout: 300_000 }, async () => {
     const workspace = makeWorkspace('code-insights');
     // models:/penguins/1 @champion, registered by alice
     trainChampion(workspace);
@@ -56,6 +56,7 @@ describe('code insights in VS Code', () => {
       await codeLenses(page).first().locator('a').filter({ hasText: /^\s*Train\s*$/ }).click();
       const updated = await waitForText(codeLenses(page).first(), /Compare last runs/, 180_000);
       assert.match(updated, /test_accuracy (0\.\d+|1)\b/, `the lens shows the new run's metric: ${updated}`);
+      const secondRunName = updated.split(' · ')[1];
       assert.ok(!updated.includes(`· ${firstRunName} ·`), `the lens is about the new run, not ${firstRunName}: ${updated}`);
       await codeLenses(page).first().locator('a').filter({ hasText: 'Compare last runs' }).click();
       await page.locator('.tabs-container .tab').filter({ hasText: 'Compare 2 runs' }).first().waitFor({ timeout: 30_000 });
@@ -96,6 +97,14 @@ describe('code insights in VS Code', () => {
       await runCommand(page, 'View: Toggle Problems');
       const problems = normalizeSpace(await waitForText(page.locator('.part.panel'), /challenger/, 15_000));
       assert.match(problems, /no alias "challenger".*champion/, `the problem names what exists: ${problems}`);
+
+      // Re-run… of the older 30-epoch run after the spec moved on: trained from the spec the run kept, the same metrics
+      writeFileSync(specPath, readFileSync(specPath, 'utf8').replace('epochs: 30', 'epochs: 20'));
+      await runCommand(page, 'MLOps: Re-run…');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: secondRunName }).first().click();
+      const toast = await waitForText(page.locator('.notifications-toasts'), new RegExp(`re-run of ${secondRunName} (reproduced|did not)`), 180_000);
+      assert.match(toast, /reproduced its metrics \(\d+ equal\)/, `the same spec and seed give the same metrics: ${toast}`);
+      await screenshot(page, 'code-insights-rerun');
     });
   });
 });

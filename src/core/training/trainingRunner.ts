@@ -54,6 +54,11 @@ export interface TrainingOptions {
   /** experiment to log into; default: the spec's `experiment` */
   readonly experimentName?: string;
   readonly runName?: string;
+  /**
+   * The spec the run belongs to when `specPath` is a copy of it (a re-run trains the spec as it
+   * was, in a temporary git worktree); default `specPath`.
+   */
+  readonly recordedSpecPath?: string;
   /** makes the run a child run (a tuning trial) */
   readonly parentRunId?: string;
   readonly extraTags?: readonly Tag[];
@@ -184,7 +189,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
         const run = await store.createRun({
           experimentId,
           ...(options.runName ?? spec.runName ? { runName: options.runName ?? spec.runName } : {}),
-          source: { type: 'LOCAL', name: options.specPath },
+          source: { type: 'LOCAL', name: options.recordedSpecPath ?? options.specPath },
           ...(options.parentRunId ? { parentRunId: options.parentRunId } : {}),
           ...gitFields,
           tags: [
@@ -192,7 +197,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
             { key: 'mlops.kind', value: 'train' },
             { key: 'mlops.backend', value: event.backend.chosen },
             { key: 'mlops.backend.attempts', value: JSON.stringify(event.backend.attempts.map((a) => ({ backend: a.backend, ok: a.ok, reason: a.reason }))) },
-            { key: 'mlops.spec', value: options.specPath },
+            { key: 'mlops.spec', value: options.recordedSpecPath ?? options.specPath },
             { key: 'mlops.dataset.digest', value: event.datasetDigest },
             { key: 'mlops.task', value: event.task },
             ...(event.warnings?.length ? [{ key: 'mlops.warnings', value: event.warnings.join('\n').slice(0, 4000) }] : []),
