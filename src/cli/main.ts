@@ -5,6 +5,7 @@ import { registerCopyCommand } from './commands/copyCommand';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerDriftCommand } from './commands/driftCommand';
 import { registerFindBestModelCommand } from './commands/findBestModelCommand';
+import { registerGcCommand } from './commands/gcCommand';
 import { registerMonitorCommand } from './commands/monitorCommand';
 import { registerRetrainCommand } from './commands/retrainCommand';
 import { registerEvalCommand } from './commands/evalCommand';
@@ -36,6 +37,7 @@ export function buildProgram(): Command {
     .showHelpAfterError('(run mlops --help for usage)')
     .exitOverride();
   registerDoctorCommand(program);
+  registerGcCommand(program);
   registerRunCommand(program);
   registerCopyCommand(program);
   registerTrainCommand(program);

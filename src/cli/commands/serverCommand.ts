@@ -22,7 +22,8 @@ export function registerServerCommand(program: Command): void {
       const { readServerInfo } = await import('../../core/server/serverInfoFile');
       let store;
       try {
-        store = await openWorkspaceStore({ dir, writerName: 'mlops server' });
+        // a long-lived holder: it collects deleted runs' files once a day (mlops gc)
+        store = await openWorkspaceStore({ dir, writerName: 'mlops server', dailyGc: { onError: (error) => process.stderr.write(`mlops: garbage collection failed: ${error instanceof Error ? error.message : String(error)}\n`) } });
       } catch (error) {
         if (error instanceof StoreLockedError) {
           const running = readServerInfo(dir);

@@ -9,6 +9,7 @@ import { LocalTrackingStore } from '../tracking/localTrackingStore';
 import { TRACKING_MIGRATIONS } from '../tracking/trackingSchema';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { DurableDatabase } from './durableDatabase';
+import { scheduleDailyGc, type GcScheduleOptions } from './gcSchedule';
 import type { WriterLock } from './writerLock';
 import { acquireWriterLock } from './writerLock';
 
@@ -25,6 +26,11 @@ export interface OpenWorkspaceStoreOptions {
   /** checkpoint thresholds (tests and benchmarks tune them) */
   readonly checkpointBytes?: number;
   readonly checkpointRecords?: number;
+  /**
+   * A long-lived holder (a VS Code window, `mlops server`) collects garbage at most once a day on
+   * a timer (scheduleDailyGc); short commands leave that to `mlops gc`.
+   */
+  readonly dailyGc?: GcScheduleOptions | boolean;
 }
 
 /** The open workspace store: this process is its single writer until `close()`. */
@@ -65,6 +71,7 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
     const tracking = await LocalTrackingStore.open(database, options.staleRunAfterMs === undefined ? {} : { staleRunAfterMs: options.staleRunAfterMs });
     const db = database;
     let closing: Promise<void> | undefined;
+    const gc = options.dailyGc ? scheduleDailyGc({ dir: options.dir, database: db }, options.dailyGc === true ? {} : options.dailyGc) : undefined;
     return {
       dir: options.dir,
       tracking,
@@ -73,7 +80,7 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
       warnings: db.warnings,
       checkpoint: () => db.checkpoint(),
       close: (closeOptions?: { snapshot?: boolean }) => {
-        closing ??= db.close(closeOptions).finally(() => lock.release());
+        closing ??= (gc ? gc.stop() : Promise.resolve()).then(() => db.close(closeOptions)).finally(() => lock.release());
         return closing;
       },
     };

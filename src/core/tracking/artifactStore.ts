@@ -82,8 +82,9 @@ export class ArtifactStore {
   /**
    * Deletes temp files of writes that were killed mid-way: untouched for ABANDONED_TEMP_AGE_MS and
    * their writer no longer running (or untouched for a day). Never one still being written.
+   * `dryRun` counts them and deletes nothing (`mlops gc --dry-run`).
    */
-  removeAbandonedTemps(now: number = Date.now()): TempCleanup {
+  removeAbandonedTemps(now: number = Date.now(), options: { dryRun?: boolean } = {}): TempCleanup {
     const folder = join(this.root, ARTIFACT_TEMP_FOLDER);
     let names: string[];
     try {
@@ -108,7 +109,7 @@ export class ArtifactStore {
       const writerGone = !Number.isInteger(pid) || pid <= 0 || (pid !== process.pid && !isProcessAlive(pid));
       if (!writerGone && age < STALE_TEMP_AGE_MS) continue;
       try {
-        rmSync(file, { recursive: true, force: true });
+        if (!options.dryRun) rmSync(file, { recursive: true, force: true });
         removed++;
         bytes += stat.size;
       } catch {

@@ -286,6 +286,10 @@ export class LocalTrackingStore implements TrackingStore {
     const runs = [...this.runs.values()].filter((r) => r.experimentId === state.experimentId && r.lifecycleStage !== stage);
     const durable = this.commit([
       { sql: 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', params: [stage, now, state.experimentId] },
+      // when each run was deleted: garbage collection keeps a deleted run's files for a grace period
+      stage === 'deleted'
+        ? { sql: 'INSERT OR IGNORE INTO run_deletions (run_id, deleted_time) SELECT run_id, ? FROM runs WHERE experiment_id = ?', params: [now, state.experimentId] }
+        : { sql: 'DELETE FROM run_deletions WHERE run_id IN (SELECT run_id FROM runs WHERE experiment_id = ?)', params: [state.experimentId] },
       { sql: 'UPDATE runs SET lifecycle_stage = ? WHERE experiment_id = ?', params: [stage, state.experimentId] },
     ]);
     state.lifecycleStage = stage;
@@ -460,7 +464,12 @@ export class LocalTrackingStore implements TrackingStore {
   private async setRunStage(runId: string, stage: 'active' | 'deleted'): Promise<void> {
     const run = this.runState(runId);
     if (run.lifecycleStage === stage) return;
-    const durable = this.commit([{ sql: 'UPDATE runs SET lifecycle_stage = ? WHERE run_id = ?', params: [stage, runId] }]);
+    const durable = this.commit([
+      { sql: 'UPDATE runs SET lifecycle_stage = ? WHERE run_id = ?', params: [stage, runId] },
+      stage === 'deleted'
+        ? { sql: 'INSERT OR REPLACE INTO run_deletions (run_id, deleted_time) VALUES (?, ?)', params: [runId, Date.now()] }
+        : { sql: 'DELETE FROM run_deletions WHERE run_id = ?', params: [runId] },
+    ]);
     run.lifecycleStage = stage;
     run.view = undefined;
     await durable;

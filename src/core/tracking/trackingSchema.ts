@@ -63,4 +63,13 @@ export const TRACKING_MIGRATIONS: readonly Migration[] = [
       'ALTER TABLE metric_inline_v2 RENAME TO metric_inline',
     ],
   },
+  {
+    id: 103,
+    name: 'tracking: when each run was deleted (garbage collection keeps its files for a grace period)',
+    statements: [
+      'CREATE TABLE run_deletions (run_id TEXT PRIMARY KEY, deleted_time INTEGER NOT NULL) WITHOUT ROWID',
+      // runs deleted before this step: their grace period starts now
+      "INSERT INTO run_deletions SELECT run_id, CAST(strftime('%s', 'now') AS INTEGER) * 1000 FROM runs WHERE lifecycle_stage = 'deleted'",
+    ],
+  },
 ];

@@ -98,7 +98,14 @@ export class StoreService implements vscode.Disposable {
     // Lazy: loads the engine's store and sql.js only now.
     const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
     try {
-      const store = await openWorkspaceStore({ dir, writerName: `VS Code window (${vscode.env.appName})` });
+      const store = await openWorkspaceStore({
+        dir,
+        writerName: `VS Code window (${vscode.env.appName})`,
+        dailyGc: {
+          onReport: (report) => this.log.info(`Garbage collection of ${dir}: ${report.removed.length} folder(s) removed, ${report.bytes} bytes freed`),
+          onError: (error) => this.log.warn(`Garbage collection of ${dir} failed: ${error instanceof Error ? error.message : String(error)}`),
+        },
+      });
       this.openedDir = dir;
       this.storeSubscription = store.tracking.onDidChange(() => this.changeEmitter.fire());
       this.log.info(`Opened the workspace store ${dir} in ${Date.now() - started} ms`);
