@@ -233,8 +233,12 @@ async function setModelTag(context: HandlerContext): Promise<object> {
   return EMPTY;
 }
 
+// MLflow deletes a tag that is not there without a word (the model or version must exist).
 async function deleteModelTag(context: HandlerContext): Promise<object> {
-  await registryOf(context).deleteModelTag(requiredString(context.params, 'name'), requiredString(context.params, 'key'), byClient);
+  const registry = registryOf(context);
+  const name = requiredString(context.params, 'name');
+  const key = requiredString(context.params, 'key');
+  if (registry.getModel(name).tags.some((t) => t.key === key)) await registry.deleteModelTag(name, key, byClient);
   return EMPTY;
 }
 
@@ -375,7 +379,11 @@ async function setVersionTag(context: HandlerContext): Promise<object> {
 
 async function deleteVersionTag(context: HandlerContext): Promise<object> {
   const { params } = context;
-  await registryOf(context).deleteVersionTag(requiredString(params, 'name'), requiredVersion(params), requiredString(params, 'key'), byClient);
+  const registry = registryOf(context);
+  const name = requiredString(params, 'name');
+  const version = requiredVersion(params);
+  const key = requiredString(params, 'key');
+  if (registry.getVersion(name, version).tags.some((t) => t.key === key)) await registry.deleteVersionTag(name, version, key, byClient);
   return EMPTY;
 }
 
