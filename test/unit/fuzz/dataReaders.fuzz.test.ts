@@ -44,7 +44,7 @@ test('fuzz: any CSV text gives a table or a DataError naming the file and a line
         checkDataError(error, file, text);
       }
     }),
-    fuzzParameters(3_000, 4_000),
+    fuzzParameters(3_000, 2_500),
   );
 });
 
@@ -59,7 +59,7 @@ test('fuzz: any bytes decode to text or fail with a DataError (invalid UTF-8 is 
         checkDataError(error, 'data.csv', Buffer.from(bytes).toString('latin1'));
       }
     }),
-    fuzzParameters(3_000, 2_000),
+    fuzzParameters(3_000, 1_000),
   );
 });
 
@@ -108,7 +108,7 @@ test('fuzz: a generated table written as CSV or TSV reads back with the same nam
       });
       read.columns.forEach((_, r) => r < read.rowCount && assert.equal(read.locate(r).line, r + 2));
     }),
-    fuzzParameters(800, 4_000),
+    fuzzParameters(800, 2_500),
   );
 });
 
@@ -133,7 +133,7 @@ test('fuzz: evaluation sets (JSONL) round-trip, and any text gives rows or an Ev
         rows.map((r) => ({ id: r.id === undefined ? undefined : String(r.id), input: r.input, references: r.references, prediction: r.prediction, latencyMs: r.latency_ms === undefined ? undefined : Object.is(r.latency_ms, -0) ? -0 : r.latency_ms })),
       );
     }),
-    fuzzParameters(1_000, 2_000),
+    fuzzParameters(1_000, 1_000),
   );
   const jsonlish = fc.array(fc.oneof(fc.json({ maxDepth: 2 }), fc.constantFrom('{"input":"a","reference":"b","prediction":"c"}', '{"input":1}', '{', '', '  ', '[]', 'null')), { maxLength: 6 }).map((lines) => lines.join('\n'));
   fc.assert(
@@ -145,7 +145,7 @@ test('fuzz: evaluation sets (JSONL) round-trip, and any text gives rows or an Ev
         assert.match(error.message, /^set\.jsonl( line \d+)?: /);
       }
     }),
-    fuzzParameters(2_000, 2_000),
+    fuzzParameters(2_000, 1_000),
   );
 });
 
@@ -167,7 +167,7 @@ test('fuzz: profiling any JSONL file gives a profile or a DataError naming the f
           checkDataError(error, 'traffic.jsonl', text);
         }
       }),
-      fuzzParameters(300, 4_000),
+      fuzzParameters(300, 2_500),
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });

@@ -77,7 +77,7 @@ test('fuzz: random JSON bodies and query strings to every REST route give 200 or
         const response = await send(fx, route.method, route.endpoint, body);
         answersLikeMlflow(response, `${route.method} ${route.endpoint} ${typeof body === 'string' ? body : JSON.stringify(body).slice(0, 300)}`);
       }),
-      fuzzParameters(600, 5_000),
+      fuzzParameters(600, 3_500),
     );
     assert.equal((await fx.api('GET', 'experiments/get', { experiment_id: experimentId })).status, 200, 'the server still answers after the fuzz');
   } finally {
@@ -106,7 +106,7 @@ test('fuzz: random artifact paths and bodies (PUT, GET, DELETE, list) give 200 o
             : await fx.raw(method, `/api/2.0/mlflow-artifacts/artifacts/${artifactPath}`, method === 'PUT' ? { body: Buffer.from(body) } : {});
         answersLikeMlflow(response, `${method} ${artifactPath}`);
       }),
-      fuzzParameters(400, 4_000),
+      fuzzParameters(400, 2_500),
     );
     assert.equal((await fx.raw('GET', `/api/2.0/mlflow-artifacts/artifacts?path=${experimentId}/${runId}/artifacts`)).status, 200);
   } finally {

@@ -50,7 +50,7 @@ test('fuzz: any filter written from clauses parses back to exactly those clauses
       }
       assert.deepEqual(parseFilter(text), expected, text);
     }),
-    fuzzParameters(2_000, 3_000),
+    fuzzParameters(2_000, 1_500),
   );
 });
 
@@ -68,7 +68,7 @@ test('fuzz: a written filter with one character cut or inserted parses or fails 
         assert.ok(error.column >= 1 && error.column <= text.length + 1, `column ${error.column} outside ${JSON.stringify(text)}`);
       }
     }),
-    fuzzParameters(3_000, 3_000),
+    fuzzParameters(3_000, 1_500),
   );
 });
 
@@ -77,7 +77,7 @@ test('fuzz: order_by terms written from any key parse back; random ones parse or
     fc.property(fc.constantFrom('metrics', 'params', 'tags'), anyKey, fc.constantFrom('', ' ASC', ' DESC', ' asc', ' desc'), (entity, key, direction) => {
       assert.deepEqual(parseOrderBy(`${entity}.${writeKey(key)}${direction}`), { entity, key, ascending: !/desc/i.test(direction) });
     }),
-    fuzzParameters(1_000, 2_000),
+    fuzzParameters(1_000, 1_000),
   );
   fc.assert(
     fc.property(fc.string({ maxLength: 40 }), (text) => {
@@ -87,6 +87,6 @@ test('fuzz: order_by terms written from any key parse back; random ones parse or
         if (!(error instanceof FilterSyntaxError)) throw error;
       }
     }),
-    fuzzParameters(2_000, 2_000),
+    fuzzParameters(2_000, 1_000),
   );
 });

@@ -111,12 +111,12 @@ test('fuzz: a valid spec with one field set to any value gives a spec or a SpecE
     fc.property(change, ({ path, value }) => {
       checkOutcome(stringify(setAt(VALID, path, value)), fieldName(path));
     }),
-    fuzzParameters(1_500, 4_000),
+    fuzzParameters(1_500, 2_500),
   );
 });
 
 test('fuzz: any YAML document, and any text, gives a spec or a positioned SpecError', () => {
-  fc.assert(fc.property(randomValue, (value) => checkOutcome(stringify(value), undefined)), fuzzParameters(1_000, 2_000));
+  fc.assert(fc.property(randomValue, (value) => checkOutcome(stringify(value), undefined)), fuzzParameters(1_000, 1_000));
   const yamlish = fc.array(fc.constantFrom('dataset: a.csv\n', 'target: y\n', 'model:\n', '  layers: [', '8', ', ', ']\n', '  - ', 'units: ', '- 1\n', ': ', '"', "'", '{', '}', '&a ', '*a', '!!int ', '\t', '#', '\n', 'epochs: ', '1e400', '~', '? '), { maxLength: 16 }).map((p) => p.join(''));
-  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 60 }), yamlish), (text) => checkOutcome(text, undefined)), fuzzParameters(1_500, 2_000));
+  fc.assert(fc.property(fc.oneof(fc.string({ maxLength: 60 }), yamlish), (text) => checkOutcome(text, undefined)), fuzzParameters(1_500, 1_000));
 });

@@ -200,7 +200,7 @@ for (const p of PANELS) {
         assert.ok(ok.ok, `${message.method} ${JSON.stringify(message.params)}: ${ok.ok ? '' : ok.error}`);
         assert.deepEqual(ok.message.params, message.params);
       }),
-      fuzzParameters(400, 1_500),
+      fuzzParameters(400, 700),
     );
     const breakage = fc.record({ how: fc.constantFrom('extra field', 'wrong type', 'left out', 'bad id', 'unknown method', 'not an object'), pick: fc.nat(), id: fc.nat() });
     fc.assert(
@@ -235,7 +235,7 @@ for (const p of PANELS) {
         assert.equal(result.ok, false, `${how} in ${message.method} was accepted: ${JSON.stringify(raw)}`);
         if (!result.ok) assert.ok(result.error.includes(names), `the error names ${names}: ${result.error}`);
       }),
-      fuzzParameters(1_000, 2_000),
+      fuzzParameters(1_000, 1_000),
     );
   });
 }
@@ -251,6 +251,6 @@ test('fuzz: anything at all as a panel message is answered with ok or an error, 
       const result = validateViewMessage(raw, p.validators);
       if (!result.ok) assert.equal(typeof result.error, 'string');
     }),
-    fuzzParameters(4_000, 3_000),
+    fuzzParameters(4_000, 2_000),
   );
 });
