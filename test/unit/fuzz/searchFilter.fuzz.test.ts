@@ -32,7 +32,8 @@ const clause: fc.Arbitrary<Omit<FilterClause, 'column'>> = fc.oneof(
   fc.record({ entity: fc.constantFrom('params' as const, 'tags' as const), key: anyKey, comparator: stringComparator, value: anyText }),
   fc.record({ entity: fc.constant('attributes' as const), key: fc.constantFrom(...NUMERIC_ATTRIBUTES), comparator: numericComparator, value: finite }),
   fc.record({ entity: fc.constant('attributes' as const), key: fc.constantFrom(...STRING_ATTRIBUTES), comparator: stringComparator, value: anyText }),
-  fc.record({ entity: fc.constantFrom('attributes' as const), key: fc.constantFrom(...STRING_ATTRIBUTES), comparator: listComparator, value: fc.array(anyText, { minLength: 1, maxLength: 4 }) }),
+  // as in MLflow, only run_id takes a list
+  fc.record({ entity: fc.constantFrom('attributes' as const), key: fc.constant('run_id'), comparator: listComparator, value: fc.array(anyText, { minLength: 1, maxLength: 4 }) }),
   fc.record({ entity: fc.constantFrom('datasets' as const), key: fc.constantFrom(...DATASET_KEYS), comparator: fc.oneof(stringComparator, listComparator), value: anyText }).map((c) =>
     c.comparator === 'IN' || c.comparator === 'NOT IN' ? { ...c, value: [c.value] } : c,
   ),
