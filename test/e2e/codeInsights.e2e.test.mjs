@@ -38,7 +38,7 @@ describe('code insights in VS Code', () => {
     trainChampion(workspace);
     writeFileSync(
       join(workspace, 'serve.py'),
-      ['import mlflow', '', 'champion = mlflow.pyfunc.load_model("models:/penguins@champion")', 'challenger = mlflow.pyfunc.load_model("models:/penguins@challenger")', ''].join('\n'),
+      ['import mlflow', '', 'champion = mlflow.pyfunc.load_model("models:/penguins@champion")', 'challenger = mlflow.pyfunc.load_model("models:/penguins@challenger")', 'with mlflow.start_run():', '    mlflow.log_param("model", "penguins")', ''].join('\n'),
     );
     await withWorkbench(browser, workspace, 'code-insights', async (page) => {
       await openFile(page, 'penguins.train.yaml');
@@ -79,6 +79,8 @@ describe('code insights in VS Code', () => {
 
       // a hover on models:/penguins@champion: the version, its alias, who registered it
       await openFile(page, 'serve.py');
+      // above mlflow.start_run(: this script's latest run (none yet) and Run as experiment
+      await waitForText(codeLenses(page).first(), /No runs yet.*Run as experiment/, 30_000);
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
       await page.keyboard.press('Control+G');
       await page.locator('.quick-input-widget input.input').fill(':3:50');
