@@ -7,7 +7,12 @@ import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { loadTrainSpec } from '../../../src/core/training/trainSpecParser';
 import type * as FindBestModelModule from '../../../src/vscode/training/findBestModelCommand';
 
-type Fake = Record<string, Record<string, unknown>>;
+interface Fake {
+  commands: Record<string, unknown>;
+  window: Record<string, unknown>;
+  workspace: Record<string, unknown>;
+  Uri: Record<string, unknown>;
+}
 const { fake } = require('../../support/loadWithFakeVscode.cjs') as { fake: Fake };
 
 const dir = mkdtempSync(join(tmpdir(), 'mlops-find-best-vscode-'));
@@ -29,7 +34,7 @@ test('Find Best Model writes the winner next to the data and opens it', async ()
   fake.window.showQuickPick = async (items: { label: string }[]) => items.find((i) => i.label === '1 minute');
   fake.window.showTextDocument = async (uri: { fsPath: string }) => void opened.push(uri.fsPath);
   fake.workspace.getConfiguration = () => ({ get: (key: string, fallback: unknown) => (key === 'training.backend' ? 'js' : fallback), inspect: () => undefined });
-  (fake as Record<string, unknown>).ProgressLocation = { Notification: 15 };
+  (fake as unknown as Record<string, unknown>).ProgressLocation = { Notification: 15 };
   fake.Uri.from = (parts: { scheme: string; path: string }) => ({ ...parts, fsPath: parts.path });
 
   const store = await openWorkspaceStore({ dir: join(dir, '.mlops'), writerName: 'find best model test' });
