@@ -197,6 +197,10 @@ describe('runs panel webview: table', () => {
     await details.getByRole('button', { name: 'Register Model' }).click();
     await panel.page.waitForFunction(() => (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.method === 'registerModel'));
     assert.deepEqual((await panel.posted()).find((m) => m.method === 'registerModel')?.params, { runId: runs[1]!.info.runId });
+    // two runs selected: their code can be compared in VS Code's diff editor
+    await panel.page.getByTestId('compare-code').click();
+    await panel.page.waitForFunction(() => (window as unknown as { __posted: PostedMessage[] }).__posted.some((m) => m.method === 'compareRunCode'));
+    assert.deepEqual(((await panel.posted()).find((m) => m.method === 'compareRunCode')?.params as { runIds: string[] }).runIds.sort(), [runs[1]!.info.runId, runs[2]!.info.runId].sort());
     await panel.page.close();
   });
 

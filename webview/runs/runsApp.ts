@@ -508,6 +508,10 @@ export class RunsApp {
     this.host.notify('registerModel', { runId });
   }
 
+  compareCode(runIds: string[]): void {
+    if (runIds.length === 2) this.host.notify('compareRunCode', { runIds });
+  }
+
   async exportCsv(): Promise<void> {
     try {
       const result = await this.host.request('exportCsv', { query: this.query(), columnIds: this.shown.map((c) => c.id) });

@@ -71,6 +71,7 @@ export function renderTop({ app, state }: ViewModel): TemplateResult {
       ${selection.length > 0
         ? html`<span data-testid="selection-count">${selection.length} selected${selection.length > MAX_CHART_RUNS ? html` <span class="hint">(charts compare the first ${MAX_CHART_RUNS})</span>` : nothing}</span>
             <vscode-button icon="graph-line" @click=${() => app.setTab('curves')}>Compare</vscode-button>
+            ${selection.length === 2 ? html`<vscode-button secondary icon="diff" data-testid="compare-code" @click=${() => app.compareCode(selection)}>Compare code</vscode-button>` : nothing}
             <vscode-button secondary icon="star-full" @click=${() => app.action('star', selection)}>Star</vscode-button>
             <vscode-button secondary icon="star-empty" @click=${() => app.action('unstar', selection)}>Unstar</vscode-button>
             ${selection.length === 1

@@ -238,6 +238,8 @@ export interface RunsContract {
     editNote: { runId: string };
     /** register the run's model package as a version (the Models view's "Register Model…" flow) */
     registerModel: { runId: string };
+    /** VS Code's diff editor between the code of two runs (their specs, or scripts at their commits) */
+    compareRunCode: { runIds: string[] };
     deleteRuns: { runIds: string[] };
     saveLayout: { layout: ColumnLayout };
   };

@@ -39,6 +39,7 @@ export const runsValidators: ContractValidators<RunsContract> = {
     renameRun: z.strictObject({ runId }),
     editNote: z.strictObject({ runId }),
     registerModel: z.strictObject({ runId }),
+    compareRunCode: z.strictObject({ runIds: z.array(runId).check(z.minLength(2), z.maxLength(2)) }),
     deleteRuns: z.strictObject({ runIds: z.array(runId).check(z.minLength(1), z.maxLength(MAX_TABLE_RUNS)) }),
     saveLayout: z.strictObject({ layout }),
   },

@@ -154,6 +154,11 @@ export class RunsPanel extends PanelHost<RunsContract> {
       const run = await (await this.tracking()).getRun(runId);
       await vscode.commands.executeCommand('mlops.registerModel', { kind: 'run', run } satisfies ExperimentsNode);
     },
+    compareRunCode: async ({ runIds }) => {
+      const tracking = await this.tracking();
+      const runs = await Promise.all(runIds.map((runId) => tracking.getRun(runId)));
+      await vscode.commands.executeCommand('mlops.compareRunCode', undefined, runs.map((run) => ({ kind: 'run', run }) satisfies ExperimentsNode));
+    },
     deleteRuns: async ({ runIds }) => {
       const tracking = await this.tracking();
       const runs = await Promise.all(runIds.map((runId) => tracking.getRun(runId)));
