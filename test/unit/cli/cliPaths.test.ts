@@ -76,6 +76,19 @@ describe('paths typed on the command line are relative to the current folder, no
     assert.match(noPackage.stderr, new RegExp(`looked at ${escape(join(here, 'pkg'))}`));
   });
 
+  test('eval and log artifact take their files from the current folder', () => {
+    const missing = mlops('eval', 'answers.jsonl');
+    assert.equal(missing.status, 2);
+    assert.match(missing.stderr, new RegExp(`the evaluation set answers\\.jsonl does not exist \\(looked at ${escape(join(here, 'answers.jsonl'))}\\)`));
+    writeFileSync(join(here, 'notes.txt'), 'notes');
+    const started = mlops('log', 'start', '--experiment', 'paths');
+    assert.equal(started.status, 0, started.stderr);
+    const runId = started.stdout.trim();
+    const logged = mlops('log', 'artifact', runId, 'notes.txt');
+    assert.equal(logged.status, 0, logged.stderr);
+    assert.equal(readFileSync(join(workspace, '.mlops', 'artifacts', runId, 'notes.txt'), 'utf8'), 'notes');
+  });
+
   test('features: a typed -f is relative to the current folder; without one, the workspace\'s features.yaml', () => {
     writeFileSync(join(here, 'events.csv'), 'user,ts,clicks\nu1,2024-01-01T00:00:00Z,3\n');
     writeFileSync(join(here, 'my-features.yaml'), 'entities:\n  - name: user\n    join_keys: [user]\nsources:\n  - name: events\n    path: events.csv\n    timestamp: ts\nfeature_views:\n  - name: activity\n    entities: [user]\n    source: events\n    ttl: 1d\n    features:\n      - name: clicks\n        type: integer\n');
