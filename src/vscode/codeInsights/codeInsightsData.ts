@@ -63,8 +63,7 @@ export class CodeInsightsData implements vscode.Disposable {
   /** The newest runs trained from the spec at `fsPath`, newest first (tuning trials included). */
   runsOfSpec(fsPath: string): Promise<readonly Run[]> {
     return this.cached(`spec:${fsPath}`, async (tracking) => {
-      if (/["\\]/.test(fsPath)) return [];
-      const { runs } = await tracking.searchRuns({ filter: `tags.\`mlops.spec\` = "${fsPath}"`, orderBy: ['attributes.start_time DESC'], maxResults: RECENT_RUNS });
+      const { runs } = await tracking.searchRuns({ filter: `tags.\`mlops.spec\` = ${quoted(fsPath)}`, orderBy: ['attributes.start_time DESC'], maxResults: RECENT_RUNS });
       return runs;
     });
   }
@@ -77,10 +76,9 @@ export class CodeInsightsData implements vscode.Disposable {
     return this.cached(`script:${fsPath}`, async (tracking) => {
       const file = basename(fsPath);
       // "_" in LIKE matches any one character: the exact check below keeps only this file's runs.
-      if (/["\\%]/.test(file)) return [];
-      const like = file;
+      if (file.includes('%')) return [];
       const search = (filter: string): Promise<readonly Run[]> => tracking.searchRuns({ filter, orderBy: ['attributes.start_time DESC'], maxResults: RECENT_RUNS }).then((r) => r.runs, () => []);
-      const [asExperiment, byClient] = await Promise.all([search(`tags.\`mlops.command\` LIKE "%${like}%"`), search(`tags.\`mlflow.source.name\` LIKE "%${like}"`)]);
+      const [asExperiment, byClient] = await Promise.all([search(`tags.\`mlops.command\` LIKE ${quoted(`%${file}%`)}`), search(`tags.\`mlflow.source.name\` LIKE ${quoted(`%${file}`)}`)]);
       const names = new RegExp(`(^|[\\s/\\\\"'])${file.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')}($|[\\s"'])`);
       const byId = new Map<string, Run>();
       for (const run of [...asExperiment, ...byClient]) {
@@ -136,4 +134,9 @@ export class CodeInsightsData implements vscode.Disposable {
     this.registrySubscription?.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** A string constant of the search grammar (Windows paths have backslashes, names may have quotes). */
+function quoted(value: string): string {
+  return `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
 }
