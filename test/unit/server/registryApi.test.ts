@@ -86,7 +86,8 @@ test('registry: the requests of create_registered_model … register_model … a
     assert.deepEqual((found.json as { registered_models: { name: string }[] }).registered_models.map((m) => m.name), ['demo-model']);
     assert.deepEqual((await fx.api('GET', 'registered-models/search', { filter: "name = 'nope'", max_results: 100 })).json, {});
     const versions = await fx.api('GET', 'model-versions/search', { filter: "name = 'demo-model'", max_results: 10000 });
-    assert.deepEqual((versions.json as { model_versions: Version[] }).model_versions.map((v) => v.version), ['2', '1']);
+    // MLflow's order: last updated first (version 1 moved to Staging after version 2 was registered)
+    assert.deepEqual((versions.json as { model_versions: Version[] }).model_versions.map((v) => v.version), ['1', '2']);
     const ofRun = await fx.api('GET', 'model-versions/search', { filter: `run_id = '${first.runId}'` });
     assert.deepEqual((ofRun.json as { model_versions: Version[] }).model_versions.map((v) => v.version), ['1']);
     const uri = await fx.api('GET', 'model-versions/get-download-uri', { name: 'demo-model', version: '1' });
