@@ -137,6 +137,7 @@ const runs: ContractArbitraries<RunsContract> = {
     registerModel: fc.record({ runId }),
     deleteRuns: fc.record({ runIds: fc.array(runId, { minLength: 1, maxLength: 10 }) }),
     saveLayout: fc.record({ layout }),
+    compareRunCode: fc.record({ runIds: fc.array(runId, { minLength: 2, maxLength: 2 }) }),
   },
 };
 
