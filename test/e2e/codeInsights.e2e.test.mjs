@@ -107,6 +107,15 @@ describe('code insights in VS Code', () => {
       const toast = await waitForText(page.locator('.notifications-toasts'), new RegExp(`re-run of ${secondRunName} (reproduced|did not)`), 180_000);
       assert.match(toast, /reproduced its metrics \(\d+ equal\)/, `the same spec and seed give the same metrics: ${toast}`);
       await screenshot(page, 'code-insights-rerun');
+
+      // the hover's link opens the version's model card
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input.input').fill(':3:50');
+      await page.keyboard.press('Enter');
+      await runCommand(page, 'Show or Focus Hover');
+      await page.locator('.monaco-editor .monaco-hover:visible a').filter({ hasText: 'Open model card' }).first().click();
+      await page.locator('.tabs-container .tab.active').filter({ hasText: 'penguins v1' }).waitFor({ timeout: 30_000 });
     });
   });
 });
