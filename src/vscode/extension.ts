@@ -11,6 +11,7 @@ import { RUNS_VIEW_TYPE } from '../protocol/runs/runsContract';
 import { registerWorkbenchCommands } from './commands/workbenchCommands';
 import { openWalkthroughOnFirstStart } from './walkthrough/firstStartWalkthrough';
 import { trackWalkthroughProgress } from './walkthrough/walkthroughProgress';
+import { applyUserIdentity } from './settings/userIdentity';
 import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvaluationCommand';
 import { registerLineageCommands } from './lineage/lineageCommands';
@@ -209,7 +210,7 @@ export function activate(context: vscode.ExtensionContext): void {
       },
     }),
   );
-  context.subscriptions.push(trackWalkthroughProgress(storeService, endpointsService, log));
+  context.subscriptions.push(trackWalkthroughProgress(storeService, endpointsService, log), applyUserIdentity(log));
   void openWalkthroughOnFirstStart(context.globalStorageUri, log);
 }
 

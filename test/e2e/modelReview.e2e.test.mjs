@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, normalizeSpace, openMlopsViews, runCommand, screenshot, setTheme, treeRows, waitForText, webviewFrame, updateUserSettings, withWorkbench } from './lib/workbench.mjs';
 
 describe('model review in VS Code', () => {
   let browser;
@@ -41,7 +41,7 @@ describe('model review in VS Code', () => {
       // The model card, from the version's inline action.
       await v2.hover();
       await v2.locator('.action-label[aria-label="Open Model Card"]').click();
-      const frame = webviewFrame(page);
+      let frame = webviewFrame(page);
       await waitForText(frame.locator('h1'), /penguins v2/, 45_000);
       const evaluation = normalizeSpace(await frame.locator('section.card', { hasText: 'Evaluation (test split)' }).innerText());
       assert.match(evaluation, /accuracy \d/, `test metrics on the card: ${evaluation}`);
@@ -79,13 +79,32 @@ describe('model review in VS Code', () => {
       await setTheme(page, 'light');
       await screenshot(page, 'model-review-light');
 
-      // Approve it in the panel; the champion badge moves to v2 in the panel and the view.
+      // This window asked for the review, so its approval is refused (reviewer ≠ requester by default)…
       await frame.getByRole('button', { name: 'Approve' }).click();
       await input.waitFor({ state: 'visible', timeout: 10_000 });
       await input.fill('numbers look right');
       await input.press('Enter');
-      await waitForText(frame.locator('table.compare thead').first(), /v2\s*@champion/, 20_000);
+      await waitForText(page.locator('.notifications-toasts'), /was requested by .*, and penguins's review policy needs a different reviewer/, 15_000);
+      // …so another person approves it: carol (mlops.user.name) opens the same workspace. The
+      // panel comes back after the reload; the champion badge moves to v2 in the panel and the view.
+      const restoreSettings = updateUserSettings({ 'mlops.user.name': 'carol' });
+      try {
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 60_000 });
+        frame = webviewFrame(page);
+        await waitForText(frame.locator('.review-request'), /Review #1: move @champion of penguins from v1 to v2/, 60_000);
+        await frame.getByRole('button', { name: 'Approve' }).click();
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill('numbers look right');
+        await input.press('Enter');
+        await waitForText(frame.locator('table.compare thead').first(), /v2\s*@champion/, 20_000);
+      } finally {
+        restoreSettings();
+      }
       assert.equal(await frame.locator('.review-request').count(), 0, 'no pending review left');
+      // after the reload the model's node may be collapsed again
+      await model.waitFor({ timeout: 30_000 });
+      if (!(await v2.isVisible())) await model.click();
       await waitForText(v2, /v2\s*@champion/, 15_000);
       await screenshot(page, 'model-review-approved');
     });

@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, updateUserSettings, withWorkbench } from './lib/workbench.mjs';
 
 describe('models in VS Code', () => {
   let browser;
@@ -74,12 +74,32 @@ describe('models in VS Code', () => {
       await waitForText(review, /Review #1: @champion → v3/, 15_000);
       await screenshot(page, 'models-review-pending');
 
-      await review.hover();
-      await review.locator('.action-label[aria-label="Approve Review…"]').click();
-      await input.waitFor({ state: 'visible', timeout: 10_000 });
-      await input.fill('ok');
-      await input.press('Enter');
-      await waitForText(page.locator('.notifications-toasts'), /review #1 approved: @champion of penguins now points to v3/, 15_000);
+      // Reviewer ≠ requester: this window asked, so its approval is refused, and the toast says why.
+      const approve = async () => {
+        await review.hover();
+        await review.locator('.action-label[aria-label="Approve Review…"]').click();
+        await input.waitFor({ state: 'visible', timeout: 10_000 });
+        await input.fill('ok');
+        await input.press('Enter');
+      };
+      await approve();
+      await waitForText(page.locator('.notifications-toasts'), /was requested by .*, and penguins's review policy needs a different reviewer/, 15_000);
+      // Another person approves it: bob (mlops.user.name) opens the same workspace.
+      const restoreSettings = updateUserSettings({ 'mlops.user.name': 'bob' });
+      try {
+        await page.reload({ waitUntil: 'domcontentloaded' });
+        await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 60_000 });
+        // the side bar comes back as it was (clicking MLOps again would hide it)
+        await page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]').waitFor({ timeout: 60_000 });
+        if (!/MLOps/i.test(await page.locator('.part.sidebar .composite.title').innerText().catch(() => ''))) await openMlopsViews(page);
+        await model.waitFor({ timeout: 30_000 });
+        if (!(await review.isVisible())) await model.click();
+        await waitForText(review, /Review #1: @champion → v3/, 60_000);
+        await approve();
+        await waitForText(page.locator('.notifications-toasts'), /review #1 approved: @champion of penguins now points to v3/, 15_000);
+      } finally {
+        restoreSettings();
+      }
       await waitForText(rows.filter({ hasText: /^\s*v3/ }).first(), /v3\s*@champion/, 15_000);
       await waitForText(model, /@champion v3/, 15_000);
       await screenshot(page, 'models-promoted');
@@ -109,7 +129,7 @@ describe('models in VS Code', () => {
       await runCommand(page, 'MLOps: Review Policy…');
       await pick.filter({ hasText: 'alias moves need review' }).first().click();
       await pick.filter({ hasText: 'Move aliases directly' }).first().click();
-      await waitForText(page.locator('.notifications-toasts'), /penguins: aliases now move directly/, 15_000);
+      await waitForText(page.locator('.notifications-toasts'), /penguins: aliases move directly/, 15_000);
       await runCommand(page, 'MLOps: Set Alias…');
       await pick.first().waitFor({ timeout: 15_000 });
       assert.match(normalizeSpace(await pick.first().innerText()), /^penguins v3/, 'the newest version first');

@@ -11,7 +11,7 @@ import { InvalidArgumentError, NotFoundError, TrackingError } from '../tracking/
 import type { Disposable, Run } from '../tracking/trackingTypes';
 import { aliasAt, aliasHistory, auditStatement, readAuditLog, type AuditQuery, type AuditRecord } from './auditLog';
 import { parseModelUri } from './modelUri';
-import { resolveActor } from './registryActor';
+import { actorFromEnv, resolveGitActor } from './registryActor';
 import { ReviewRequiredError } from './registryErrors';
 import { allowsSelfApproval, SELF_APPROVAL_TAG } from './reviewPolicy';
 import { checkAlias, checkModelName, checkVersionNumber } from './registryNames';
@@ -111,7 +111,9 @@ export class ModelRegistry {
       if (explicit.trim() === '') return Promise.reject(new InvalidArgumentError('The actor of a registry change cannot be empty.'));
       return Promise.resolve(explicit.trim());
     }
-    this.defaultActor ??= resolveActor(dirname(this.store.dir));
+    const fromEnv = actorFromEnv();
+    if (fromEnv) return fromEnv;
+    this.defaultActor ??= resolveGitActor(dirname(this.store.dir));
     return this.defaultActor;
   }
 

@@ -1,5 +1,6 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
+import { allowsSelfApproval, describeReviewPolicy } from '../../core/registry/reviewPolicy';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import type { Run } from '../../core/tracking/trackingTypes';
 import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
@@ -278,17 +279,21 @@ async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDepen
   const name = node?.kind === 'model' ? node.model.name : node?.kind === 'version' ? node.version.name : (await pickModel(registry, 'MLOps: Review Policy — which model?'))?.name;
   if (name === undefined) return;
   const model = registry.getModel(name);
+  const selfApproval = allowsSelfApproval(model);
+  const current = (require: boolean, self: boolean): string => (model.requireReview === require && (!require || selfApproval === self) ? 'current' : '');
   const picked = await vscode.window.showQuickPick(
     [
-      { label: '$(shield) Require review', description: model.requireReview ? 'current' : '', detail: 'Moving an alias needs a request with a comment, then an approval; both are in the audit log.', require: true },
-      { label: '$(unlock) Move aliases directly', description: model.requireReview ? '' : 'current', detail: 'Anyone can point an alias at a version; the audit log still records who and when.', require: false },
+      { label: '$(shield) Require review by someone else', description: current(true, false), detail: 'Moving an alias needs a request with a comment, then an approval by another person; both are in the audit log.', require: true, self: false },
+      { label: '$(person) Require review (the requester may approve)', description: current(true, true), detail: 'For a one-person project: the request and the approval are still recorded.', require: true, self: true },
+      { label: '$(unlock) Move aliases directly', description: current(false, selfApproval), detail: 'Anyone can point an alias at a version; the audit log still records who and when.', require: false, self: selfApproval },
     ],
     { title: `Alias moves of ${model.name}` },
   );
-  if (!picked || picked.require === model.requireReview) return;
+  if (!picked || (picked.require === model.requireReview && picked.self === selfApproval)) return;
   await registry.setRequireReview(model.name, picked.require);
+  await registry.setSelfApproval(model.name, picked.self);
   deps.refresh();
-  void vscode.window.showInformationMessage(`MLOps: ${model.name}: ${picked.require ? 'moving an alias now needs an approved review' : 'aliases now move directly, without review'}.`);
+  void vscode.window.showInformationMessage(`MLOps: ${model.name}: ${describeReviewPolicy(registry.getModel(model.name))}.`);
 }
 
 async function deleteModel(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {

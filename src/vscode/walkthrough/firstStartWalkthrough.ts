@@ -13,8 +13,9 @@ import { EXTENSION_ID, WALKTHROUGH_ID } from '../commands/workbenchCommands';
  * VS Code writes global state lazily, and a server stopped with Ctrl+C soon after its first
  * start would forget it and show the walkthrough again.
  */
-export async function openWalkthroughOnFirstStart(globalStorage: vscode.Uri, log: vscode.LogOutputChannel): Promise<void> {
-  if (!vscode.workspace.getConfiguration('mlops').get<boolean>('walkthrough.openOnFirstStart', true)) return;
+export async function openWalkthroughOnFirstStart(globalStorage: vscode.Uri | undefined, log: vscode.LogOutputChannel): Promise<void> {
+  // No global storage (a host without one): better never than on every start.
+  if (!globalStorage || !vscode.workspace.getConfiguration('mlops').get<boolean>('walkthrough.openOnFirstStart', true)) return;
   const mark = join(globalStorage.fsPath, 'walkthrough-shown');
   try {
     if (existsSync(mark)) return;

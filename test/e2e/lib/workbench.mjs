@@ -11,7 +11,7 @@
 //   MLOPS_E2E_EXTENSION_DIR  the extension folder linked into VS Code (the repo by default)
 //   CHROMIUM             browser binary (default /usr/bin/chromium)
 import { execFileSync } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { basename, dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -333,4 +333,18 @@ export function mlopsView(page, name) {
 /** The rows of a view's tree. */
 export function treeRows(view) {
   return view.locator('.pane-body .monaco-list-row');
+}
+
+// ------------------------------------------------------------------------- settings
+
+/**
+ * Changes the running server's user settings (data/User/settings.json), as a user editing
+ * settings.json does: VS Code reloads the file and extensions see a configuration change.
+ * Returns a function that restores the previous settings (tests share one server).
+ */
+export function updateUserSettings(patch) {
+  const file = join(e2eEnv('MLOPS_E2E_STATE_DIR'), 'data', 'User', 'settings.json');
+  const before = readFileSync(file, 'utf8');
+  writeFileSync(file, `${JSON.stringify({ ...JSON.parse(before), ...patch }, null, 2)}\n`);
+  return () => writeFileSync(file, before);
 }
