@@ -106,7 +106,7 @@ function artifactBytes(name: string, size: number): Buffer {
 }
 
 function artifactSize(name: string): number {
-  return 1 + (Number(/(\d+)/.exec(name)?.[1] ?? 0) * 7919) % 300_000;
+  return 1 + (Number(/(\d+)/.exec(name)?.[1] ?? 0) * 7919) % 2_000_000;
 }
 
 test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a training worker SIGKILLed mid-run; every acknowledged write survives exactly once', { timeout: 120_000, skip: process.platform !== 'linux' ? 'finds the training worker through /proc' : false }, async () => {
@@ -125,6 +125,8 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
   };
   resetUp();
   let ackWaiter: { target: number; resolve: () => void } | undefined;
+  /** set while the orchestrator waits for the next artifact upload to begin */
+  let uploadWaiter: (() => void) | undefined;
   const acked = (): void => {
     acknowledged++;
     if (ackWaiter && acknowledged >= ackWaiter.target) {
@@ -188,7 +190,10 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
         // an artifact is immutable: one sent without an answer is not sent again under its name
         const name = `files/a${counter++}.bin`;
         entry.artifacts.set(name, 'unknown');
-        const answer = await call(`0/${runId}/artifacts/${name}`, artifactBytes(name, artifactSize(name)));
+        const sending = call(`0/${runId}/artifacts/${name}`, artifactBytes(name, artifactSize(name)));
+        uploadWaiter?.();
+        uploadWaiter = undefined;
+        const answer = await sending;
         if (!answer) continue;
         entry.artifacts.set(name, 'acknowledged');
         acked();
@@ -229,6 +234,8 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
       // a random number of further acknowledged writes, then SIGKILL while requests are in flight
       const target = acknowledged + 20 + Math.floor(killRandom() * 120);
       await new Promise<void>((resolve) => (ackWaiter = { target, resolve }));
+      // every other kill lands as an artifact upload is on its way, to catch one half written
+      if (round % 2 === 0) await new Promise<void>((resolve) => (uploadWaiter = resolve));
       resetUp();
       server.child.kill('SIGKILL');
       await exitOf(server.child);
