@@ -178,6 +178,40 @@ describe('model review webview', () => {
     await page.close();
   });
 
+  test('three versions: every value sits under its version’s heading, in every table, and each table names the versions', async () => {
+    const v1 = card(1, { aliases: ['champion'], evaluation: { test_accuracy: 0.81 } });
+    const v2 = card(2, { evaluation: { test_accuracy: 0.86 } });
+    const v3 = card(3, { evaluation: { test_accuracy: 0.9123 }, params: { epochs: '40', learning_rate: '0.0005' } });
+    const review = state([v1, v2, v3], {
+      comparison: {
+        metrics: [{ key: 'test_accuracy', values: [0.81, 0.86, 0.9123], deltas: [0, 0.05, 0.1023], higherIsBetter: true, best: 2 }],
+        params: [{ key: 'learning_rate', values: ['0.01', '0.01', '0.0005'], differs: true }],
+        inputs: [{ name: 'bill_length_mm', types: ['double', 'double', 'double'], differs: false }],
+        outputDiffers: false,
+        datasetDiffers: false,
+      },
+    });
+    const panel = await openPanel('modelReview', { respond: () => review, viewport: { width: 1100, height: 900 } });
+    const page = panel.page;
+    await page.getByRole('heading', { name: /Review penguins/ }).waitFor();
+    const headings = page.locator('section.card', { hasText: 'Versions' }).locator('thead th[scope=col]');
+    const metricRow = page.locator('section.card', { hasText: 'Evaluation metrics' }).locator('tbody tr', { hasText: 'accuracy' }).locator('td');
+    const paramRow = page.locator('section.card', { hasText: 'Params' }).locator('tbody tr', { hasText: 'learning_rate' }).locator('td');
+    const values = [['0.81', '0.01'], ['0.86', '0.01'], ['0.9123', '0.0005']];
+    for (let i = 0; i < 3; i++) {
+      const head = await headings.nth(i + 1).boundingBox();
+      const metric = await metricRow.nth(i).boundingBox();
+      assert.ok(head && metric, 'laid out');
+      assert.ok(Math.abs(head.x - metric.x) < 2 && Math.abs(head.width - metric.width) < 2, `v${i + 1}'s metric cell lies under its heading (${head.x}/${head.width} vs ${metric.x}/${metric.width})`);
+      assert.match(await metricRow.nth(i).innerText(), new RegExp(`^${values[i]![0]!.replace('.', '\\.')}`));
+      assert.match(await paramRow.nth(i).innerText(), new RegExp(values[i]![1]!.replace('.', '\\.')));
+    }
+    const names = (await page.locator('section.card', { hasText: 'Evaluation metrics' }).locator('thead th[scope=col]').allInnerTexts()).map((t) => t.trim());
+    assert.deepEqual(names, ['metric', 'v1 @champion', 'v2', 'v3']);
+    await page.screenshot({ path: 'test-output/webview/model-review-three-versions.png', fullPage: true });
+    await page.close();
+  });
+
   test('text evaluations and feedback on served answers appear on the card and side by side in a review', async () => {
     const evaluation = (runId: string, bleu: number, meanRating: number | null) => ({
       runId,

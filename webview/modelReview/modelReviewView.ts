@@ -36,9 +36,14 @@ dl.facts { display: grid; grid-template-columns: max-content 1fr; gap: 4px 16px;
 dl.facts dt { color: var(--vscode-descriptionForeground); }
 dl.facts dd { margin: 0; overflow-wrap: anywhere; }
 table.kv, table.compare { width: 100%; border-collapse: collapse; font-variant-numeric: tabular-nums; }
+/* Every comparison table lays its columns out alike (label column, then one equal column a
+   version), so a version's values sit under its heading in every card. */
+table.compare { table-layout: fixed; }
+table.compare col.label { width: var(--label-width, 28%); }
+table.compare td, table.compare th { overflow-wrap: anywhere; }
 table.kv th, table.kv td, table.compare th, table.compare td { text-align: left; padding: 4px 8px; border-bottom: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); vertical-align: top; }
 table.kv th, table.compare thead th { font-weight: 600; color: var(--vscode-descriptionForeground); }
-table.compare td.num, table.kv td.num, table.kv th.num { text-align: right; }
+table.compare td.num, table.compare th.num, table.kv td.num, table.kv th.num { text-align: right; }
 table.compare tbody th { font-weight: 400; font-family: var(--vscode-editor-font-family); }
 tr.differs > * { background: var(--vscode-diffEditor-insertedLineBackground, rgba(155, 185, 85, .12)); }
 .delta { display: block; font-size: 12px; }
@@ -379,6 +384,10 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
   </tr></thead>`;
   const row = (label: TemplateResult | string, cells: readonly (TemplateResult | string)[], differs = false): TemplateResult =>
     html`<tr class=${differs ? 'differs' : ''}><th scope="row">${label}</th>${cells.map((c) => html`<td>${c}</td>`)}</tr>`;
+  // The same columns in every table; tables below the first repeat the version names.
+  const cols = html`<colgroup><col class="label">${versions.map(() => html`<col>`)}</colgroup>`;
+  const versionRow = (label: string, numeric = false): TemplateResult =>
+    html`<thead><tr class="version-names"><th scope="col">${label}</th>${versions.map((v) => html`<th scope="col" class=${numeric ? 'num' : ''}>v${v.version}${v.aliases.length ? html` <span class="subtle">@${v.aliases.join(' @')}</span>` : nothing}</th>`)}</tr></thead>`;
   return html`
     <header class="panel-header">
       <div>
@@ -393,7 +402,7 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
     ${reviewBanner(state.model, state.pendingReviews, model.now, actions)}
     <section class="card">
       <h2>Versions</h2>
-      <table class="compare">${head}<tbody>
+      <table class="compare">${cols}${head}<tbody>
         ${row('registered', versions.map((v) => `${dateTime.format(new Date(v.createdAt))} by ${v.registeredBy}`))}
         ${row('run', versions.map((v) => runLink(v, actions)))}
         ${row('training data', versions.map((v) => html`<span title=${v.dataset.digest ?? ''}>${v.dataset.name ?? v.dataset.source ?? '—'}<br><span class="subtle mono">${(v.dataset.digest ?? '').slice(0, 12)}</span></span>`), comparison.datasetDiffers)}
@@ -407,20 +416,20 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
       <h2>Evaluation metrics (test split)</h2>
       ${metrics.length === 0
         ? html`<p class="subtle">${comparison.metrics.length === 0 ? 'None of these versions logged test metrics.' : 'Every metric is the same in all versions.'}</p>`
-        : html`<table class="compare"><tbody>${metrics.map((m) => html`<tr><th scope="row">${metricLabel(m.key)}</th>${versions.map((_, i) => deltaCell(m, i))}</tr>`)}</tbody></table>`}
+        : html`<table class="compare">${cols}${versionRow('metric', true)}<tbody>${metrics.map((m) => html`<tr><th scope="row">${metricLabel(m.key)}</th>${versions.map((_, i) => deltaCell(m, i))}</tr>`)}</tbody></table>`}
     </section>
     <div class="grid2">
       <section class="card">
         <h2>Params</h2>
         ${params.length === 0
           ? html`<p class="subtle">${comparison.params.length === 0 ? 'No params were logged.' : 'All params are the same.'}</p>`
-          : html`<table class="compare"><tbody>${params.map((p) => row(html`<span class="mono">${p.key}</span>`, p.values.map((v) => html`<span class="mono">${v ?? '—'}</span>`), p.differs))}</tbody></table>`}
+          : html`<table class="compare">${cols}${versionRow('param')}<tbody>${params.map((p) => row(html`<span class="mono">${p.key}</span>`, p.values.map((v) => html`<span class="mono">${v ?? '—'}</span>`), p.differs))}</tbody></table>`}
       </section>
       <section class="card">
         <h2>Signature inputs</h2>
         ${inputs.length === 0
           ? html`<p class="subtle">${comparison.inputs.length === 0 ? 'No signatures were saved.' : 'All versions take the same inputs.'}</p>`
-          : html`<table class="compare"><tbody>${inputs.map((i) => row(html`<span class="mono">${i.name}</span>`, i.types.map((t) => t ?? html`<span class="subtle">not an input</span>`), i.differs))}</tbody></table>`}
+          : html`<table class="compare">${cols}${versionRow('input')}<tbody>${inputs.map((i) => row(html`<span class="mono">${i.name}</span>`, i.types.map((t) => t ?? html`<span class="subtle">not an input</span>`), i.differs))}</tbody></table>`}
       </section>
     </div>
     ${feedbackComparison(versions)}
