@@ -32,7 +32,8 @@ export class ChildJobError extends Error {
   }
 }
 
-function resolveWorkerEntry(): { path: string; execArgv: string[] } {
+/** dist/worker.js beside the bundle, or the TypeScript source through tsx in development and tests. */
+export function resolveWorkerEntry(): { path: string; execArgv: string[] } {
   const bundled = join(__dirname, 'worker.js');
   if (existsSync(bundled)) return { path: bundled, execArgv: [] };
   // Development and tests run the TypeScript source through tsx (by absolute URL: a bare

@@ -22,13 +22,44 @@ const WATCH_INTERVAL_MS = 500;
  * SIGKILL to itself ends the whole process whatever its main thread is doing.
  */
 const WATCHDOG_SOURCE = `
-const { workerData } = require('node:worker_threads');
+const { parentPort, workerData } = require('node:worker_threads');
+const alsoKill = new Set();
+parentPort.on('message', (m) => (m.add !== undefined ? alsoKill.add(m.add) : alsoKill.delete(m.remove)));
 setInterval(() => {
-  if (process.ppid !== workerData.parentPid) process.kill(process.pid, 'SIGKILL');
+  if (process.ppid === workerData.parentPid) return;
+  for (const pid of alsoKill) try { process.kill(pid, 'SIGKILL'); } catch {}
+  process.kill(process.pid, 'SIGKILL');
 }, workerData.intervalMs);
 `;
 
 let watching = false;
+let watchdog: Worker | undefined;
+/** processes (or, negative, process groups) this process started that must not outlive it either */
+const alsoKill = new Set<number>();
+
+function killDependents(): void {
+  for (const pid of alsoKill) {
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      // already gone
+    }
+  }
+}
+
+/**
+ * While registered, `pid` (negative: a process group) is killed too when this process's parent
+ * dies: for a process this one starts that cannot watch for itself, such as a user's script.
+ * Returns the function that unregisters it (call it once that process has exited).
+ */
+export function killWithParent(pid: number): () => void {
+  alsoKill.add(pid);
+  watchdog?.postMessage({ add: pid });
+  return () => {
+    alsoKill.delete(pid);
+    watchdog?.postMessage({ remove: pid });
+  };
+}
 
 /** Makes this (child) process exit as soon as its parent process is gone. Safe to call twice. */
 export function exitWithParent(): void {
@@ -37,9 +68,12 @@ export function exitWithParent(): void {
   if (process.send) {
     // A parent that died before this line ran left a closed channel behind and no event to come.
     if (!process.connected) process.exit(0);
-    process.once('disconnect', () => process.exit(0));
+    process.once('disconnect', () => {
+      killDependents();
+      process.exit(0);
+    });
   }
-  const watchdog = new Worker(WATCHDOG_SOURCE, {
+  watchdog = new Worker(WATCHDOG_SOURCE, {
     eval: true,
     // not the parent's --import tsx: the watchdog is plain JavaScript and should start in milliseconds
     execArgv: [],

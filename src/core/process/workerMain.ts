@@ -34,6 +34,10 @@ const handlers: { [K in WorkerJobKind]: () => Promise<JobHandler<K>> } = {
     const { runMaterializeJob } = await import('../features/materializeJob');
     return (input, emit) => runMaterializeJob(input, emit);
   },
+  script: async () => {
+    const { runGuardedScript } = await import('../scripts/guardedScript');
+    return (input, emit) => runGuardedScript(input, emit);
+  },
   profile: async () => {
     const { profileFile } = await import('../profile/profileFile');
     return (input, emit) => {

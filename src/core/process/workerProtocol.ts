@@ -10,6 +10,7 @@ import type { MaterializeJobInput } from '../features/materializeJob';
 import type { DataProfile } from '../profile/profileTypes';
 import type { HoldoutEvaluation, HoldoutEvaluationInput } from '../retraining/holdoutEvaluation';
 import type { RetrainDataInput, RetrainDataResult } from '../retraining/retrainData';
+import type { GuardedScriptExit, GuardedScriptInput } from '../scripts/guardedScript';
 import type { TrainJobInput, TrainJobResult } from '../training/trainJob';
 
 /** Every kind of job a worker can run, with its input and result types. */
@@ -47,6 +48,11 @@ export interface WorkerJobs {
   materializeFeatures: {
     input: MaterializeJobInput;
     result: FeatureViewMeta[];
+  };
+  /** runs a user's command line, its output on the worker's stdout/stderr; streams `{ pid }` (src/core/scripts/guardedScript.ts) */
+  script: {
+    input: GuardedScriptInput;
+    result: GuardedScriptExit;
   };
 }
 

@@ -1,4 +1,7 @@
-import { spawn } from 'node:child_process';
+import { fork } from 'node:child_process';
+import { resolveWorkerEntry } from '../process/childJob';
+import type { HostToWorker, WorkerToHost } from '../process/workerProtocol';
+import type { GuardedScriptExit } from './guardedScript';
 import { gitRunFields, readGitSource, writeUncommittedDiff } from '../tracking/gitSource';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { RunStatus } from '../tracking/trackingTypes';
@@ -75,31 +78,51 @@ export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<
     tail = (tail + text).slice(-LOG_TAIL_BYTES);
     options.onOutput?.(text);
   };
-  const child = spawn(options.command, { cwd: options.cwd, env, shell: true, stdio: ['ignore', 'pipe', 'pipe'], detached: process.platform !== 'win32' });
-  options.onStarted?.({ runId, pid: child.pid });
-  child.stdout.on('data', capture);
-  child.stderr.on('data', capture);
+  // The command runs under a guard process (a worker): when this process dies, even by SIGKILL,
+  // the guard kills the script's process group with it; a script cannot watch its parent itself.
+  const entry = resolveWorkerEntry();
+  const guard = fork(entry.path, [], { execArgv: entry.execArgv, cwd: options.cwd, stdio: ['ignore', 'pipe', 'pipe', 'ipc'] });
+  options.onStarted?.({ runId, pid: guard.pid });
+  guard.stdout!.on('data', capture);
+  guard.stderr!.on('data', capture);
   const heartbeat = setInterval(() => void store.heartbeat(runId).catch(() => undefined), HEARTBEAT_MS);
   let cancelled = false;
-  const onAbort = (): void => {
-    cancelled = true;
+  let scriptPid: number | undefined;
+  const killScript = (): void => {
     // The shell and everything it started: the script's own children (data loaders…) too.
     try {
-      if (child.pid !== undefined && process.platform !== 'win32') process.kill(-child.pid, 'SIGTERM');
-      else child.kill('SIGTERM');
+      if (scriptPid !== undefined && process.platform !== 'win32') process.kill(-scriptPid, 'SIGTERM');
+      else if (scriptPid !== undefined) process.kill(scriptPid, 'SIGTERM');
     } catch {
-      child.kill('SIGTERM');
+      // it has just ended
     }
+  };
+  const onAbort = (): void => {
+    cancelled = true;
+    // before the script started: it is killed as soon as the guard says it runs
+    killScript();
   };
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 
-  const { code, signal } = await new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {
-    child.on('error', (error) => {
+  let ended: GuardedScriptExit | undefined;
+  guard.on('message', (message: WorkerToHost) => {
+    if (message.type === 'event') {
+      scriptPid = (message.payload as { pid?: number }).pid;
+      if (cancelled) killScript();
+    } else if (message.type === 'done') ended = message.result as GuardedScriptExit;
+    else if (message.type === 'failed') capture(Buffer.from(`\nmlops: could not run "${options.command}": ${message.message}\n`));
+  });
+  const scriptEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
+  const start: HostToWorker = { type: 'start', kind: 'script', input: { command: options.command, cwd: options.cwd, env: scriptEnv } };
+  guard.send(start);
+  const { code, signal } = await new Promise<GuardedScriptExit>((resolve) => {
+    guard.on('error', (error) => {
       capture(Buffer.from(`\nmlops: could not start "${options.command}": ${error.message}\n`));
       resolve({ code: 127, signal: null });
     });
-    child.on('close', (c, s) => resolve({ code: c, signal: s }));
+    // 'close': the output is read to its end (and the script's exit came before)
+    guard.on('close', (c, s) => resolve(ended ?? { code: c === 0 ? 1 : c, signal: s }));
   });
   clearInterval(heartbeat);
   options.signal?.removeEventListener('abort', onAbort);

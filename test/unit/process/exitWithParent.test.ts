@@ -125,6 +125,20 @@ describe('child processes exit when their parent dies', { skip: process.platform
     await assert.rejects(fetch(`${url}/ping`), 'nobody answers on the port any more');
   });
 
+  test('a script run (and what it started) stops when the `mlops run` that started it is killed with SIGKILL', async () => {
+    // the script's own child in the background, as a data loader would be; its pid is what is printed
+    const { child, output } = startCli(['run', '--', 'sh', '-c', 'sleep 1000 & echo "script child $!"; wait']);
+    const pid = Number(
+      await waitFor('the script to start', 120_000, () => {
+        if (child.exitCode !== null) assert.fail(`mlops run exited early:\n${output()}`);
+        return /script child (\d+)/.exec(output())?.[1];
+      }),
+    );
+    started.add(pid);
+    assert.equal(isGone(pid), false);
+    await killAndExpectGone(child, pid, "script's background process");
+  });
+
   test('a child whose main thread never yields still exits when its parent is killed', async () => {
     const parent = spawn(process.execPath, ['--import', TSX, join(root, 'test', 'fixtures', 'busyOrphanParent.ts')], { stdio: ['ignore', 'pipe', 'inherit'] });
     started.add(parent.pid!);
