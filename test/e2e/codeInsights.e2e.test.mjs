@@ -6,7 +6,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, trainChampion, waitForText, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, normalizeSpace, runCommand, screenshot, trainChampion, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 /** Opens a workspace file by name through Go to File. */
 async function openFile(page, name) {
@@ -100,14 +100,6 @@ describe('code insights in VS Code', () => {
       const problems = normalizeSpace(await waitForText(page.locator('.part.panel'), /challenger/, 15_000));
       assert.match(problems, /no alias "challenger".*champion/, `the problem names what exists: ${problems}`);
 
-      // Re-run… of the older 30-epoch run after the spec moved on: trained from the spec the run kept, the same metrics
-      writeFileSync(specPath, readFileSync(specPath, 'utf8').replace('epochs: 30', 'epochs: 20'));
-      await runCommand(page, 'MLOps: Re-run…');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: secondRunName }).first().click();
-      const toast = await waitForText(page.locator('.notifications-toasts'), new RegExp(`re-run of ${secondRunName} (reproduced|did not)`), 180_000);
-      assert.match(toast, /reproduced its metrics \(\d+ equal\)/, `the same spec and seed give the same metrics: ${toast}`);
-      await screenshot(page, 'code-insights-rerun');
-
       // the hover's link opens the version's model card
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
       await page.keyboard.press('Control+G');
@@ -116,6 +108,17 @@ describe('code insights in VS Code', () => {
       await runCommand(page, 'Show or Focus Hover');
       await page.locator('.monaco-editor .monaco-hover:visible a').filter({ hasText: 'Open model card' }).first().click();
       await page.locator('.tabs-container .tab.active').filter({ hasText: 'penguins v1' }).waitFor({ timeout: 30_000 });
+
+      // Re-run… of the older 30-epoch run after the spec moved on: trained from the spec the run kept, the same metrics
+      writeFileSync(specPath, readFileSync(specPath, 'utf8').replace('epochs: 30', 'epochs: 20'));
+      await runCommand(page, 'MLOps: Re-run…');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: secondRunName }).first().click();
+      const toast = await waitForText(page.locator('.notifications-toasts'), new RegExp(`re-run of ${secondRunName} (reproduced|did not)`), 180_000);
+      assert.match(toast, /reproduced its metrics \(\d+ equal\)/, `the same spec and seed give the same metrics: ${toast}`);
+      await screenshot(page, 'code-insights-rerun');
+      // the re-run's details say what it re-ran and that it matched
+      await page.locator('.notifications-toasts .monaco-button').filter({ hasText: /^Open Re-run$/ }).first().click();
+      await waitForText(webviewFrame(page).locator('[data-testid=details-rerun]'), /re-run of \w{8} · reproduced its metrics/, 45_000);
     });
   });
 });

@@ -30,3 +30,18 @@ export function renderCodeSource(details: RunDetails, showArtifact: (path: strin
     ? html` · uncommitted changes${diffPath ? html` (<a href="#" @click=${(e: Event) => { e.preventDefault(); showArtifact(diffPath); }}>diff</a>)` : nothing}`
     : code.dirty === false ? html` · clean` : nothing}</p>`;
 }
+
+/** A run made by Re-run…: which run it re-ran and whether its metrics matched. */
+export function rerunSummary(details: Pick<RunDetails, 'tags'>): { of: string; matched?: boolean } | undefined {
+  const of = details.tags.find((t) => t.key === 'mlops.rerun.of')?.value;
+  if (!of) return undefined;
+  const matched = details.tags.find((t) => t.key === 'mlops.rerun.matched')?.value;
+  return { of, ...(matched === undefined ? {} : { matched: matched === 'true' }) };
+}
+
+export function renderRerun(details: RunDetails): TemplateResult | typeof nothing {
+  const rerun = rerunSummary(details);
+  if (!rerun) return nothing;
+  const verdict = rerun.matched === true ? ' · reproduced its metrics' : rerun.matched === false ? html` · <span class="state-error">metrics differ</span>` : nothing;
+  return html`<p class="subtle" data-testid="details-rerun"><span class="codicon codicon-debug-rerun"></span> re-run of <code title=${rerun.of}>${rerun.of.slice(0, 8)}</code>${verdict}</p>`;
+}

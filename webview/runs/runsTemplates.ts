@@ -4,7 +4,7 @@ import { repeat } from 'lit/directives/repeat.js';
 import type { ArtifactPreview, ColumnInfo, FilterError, RunDetails } from '../../src/protocol/runs/runsContract';
 import { formatDuration } from '../shared/formatting';
 import { columnLabel, formatCell } from './cellFormat';
-import { renderCodeSource } from './codeSource';
+import { renderCodeSource, renderRerun } from './codeSource';
 import { metricRank } from './columnOrder';
 import { confusionFromMetrics, perClassFromMetrics, type ConfusionMatrix, type PerClassRow } from './confusionMatrix';
 import { formatNumber } from '../shared/formatting';
@@ -309,6 +309,7 @@ export function renderDetails(app: RunsApp): TemplateResult {
     </header>
     <p class="subtle"><span class="status-${d.status}">${d.status.toLowerCase()}</span> · ${new Date(d.startTime).toLocaleString()} · ${formatDuration(d.endTime === null ? undefined : d.endTime - d.startTime)} · <code>${d.runId}</code></p>
     ${renderCodeSource(d, (path) => void app.showPreview(path))}
+    ${renderRerun(d)}
     ${d.note ? html`<div class="note">${d.note}</div>` : nothing}
     <h2>Metrics</h2>
     ${metrics.length === 0 ? html`<p class="hint">None logged.</p>` : html`<table class="kv metrics" data-testid="details-metrics">

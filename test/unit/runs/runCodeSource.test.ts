@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { codeSourceSummary } from '../../../webview/runs/codeSource';
+import { codeSourceSummary, rerunSummary } from '../../../webview/runs/codeSource';
 
 describe('run details: the code a run came from', () => {
   test('commit, branch, dirty and the diff artifact come from the run', () => {
@@ -19,5 +19,11 @@ describe('run details: the code a run came from', () => {
     assert.equal(codeSourceSummary({ tags: [{ key: 'mlflow.source.git.commit', value: 'abc' }, { key: 'mlops.git.dirty', value: 'false' }], artifacts: [] })?.dirty, false);
     assert.deepEqual(codeSourceSummary({ tags: [{ key: 'mlflow.source.git.commit', value: 'abc' }], artifacts: [] }), { commit: 'abc' });
     assert.equal(codeSourceSummary({ tags: [{ key: 'mlops.kind', value: 'train' }], artifacts: [] }), undefined);
+  });
+
+  test('a re-run names the run it re-ran and whether the metrics matched', () => {
+    assert.deepEqual(rerunSummary({ tags: [{ key: 'mlops.rerun.of', value: 'abc' }, { key: 'mlops.rerun.matched', value: 'false' }] }), { of: 'abc', matched: false });
+    assert.deepEqual(rerunSummary({ tags: [{ key: 'mlops.rerun.of', value: 'abc' }] }), { of: 'abc' });
+    assert.equal(rerunSummary({ tags: [] }), undefined);
   });
 });
