@@ -124,6 +124,17 @@ describe('models in VS Code', () => {
       }
       await screenshot(page, 'models-history');
 
+      // A version's description is edited in VS Code (it was CLI-only) and shows on its card.
+      await runCommand(page, 'MLOps: Edit Description…');
+      await pick.filter({ hasText: 'penguins v3' }).first().click();
+      await input.waitFor({ state: 'visible', timeout: 10_000 });
+      await input.fill('Trained on the same data with newer code; promoted after review.');
+      await input.press('Enter');
+      await waitForText(page.locator('.notifications-toasts'), /saved the description of penguins v3/, 15_000);
+      await runCommand(page, 'MLOps: Open Model Card');
+      await pick.filter({ hasText: 'penguins v3' }).first().click();
+      await waitForText(webviewFrame(page).locator('body'), /Trained on the same data with newer code/, 30_000);
+
       // From the palette, without a clicked node: Review Policy asks for the model, Set Alias for
       // the version (newest first) and confirms the move.
       await runCommand(page, 'MLOps: Review Policy…');

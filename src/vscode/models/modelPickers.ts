@@ -10,7 +10,7 @@ import { aliasOrder } from './modelsTreeProvider';
 const NO_MODEL = 'MLOps: no model is registered yet. Train a model, then "MLOps: Register Model…".';
 
 /** A version to point an alias at: the newest versions first (the one just registered is usually meant). */
-export async function pickVersionForAlias(registry: ModelRegistry): Promise<ModelVersion | undefined> {
+export async function pickVersionForAlias(registry: ModelRegistry, title = 'MLOps: Set Alias — which version?'): Promise<ModelVersion | undefined> {
   const versions = registry
     .listModels()
     .flatMap((m) => registry.listVersions(m.name))
@@ -26,7 +26,7 @@ export async function pickVersionForAlias(registry: ModelRegistry): Promise<Mode
       detail: `registered ${new Date(v.creationTime).toLocaleString()} by ${v.createdBy}`,
       version: v,
     })),
-    { title: 'MLOps: Set Alias — which version?', placeHolder: 'Newest first', matchOnDescription: true },
+    { title, placeHolder: 'Newest first', matchOnDescription: true },
   );
   return picked?.version;
 }

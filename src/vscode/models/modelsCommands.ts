@@ -49,6 +49,7 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
     })),
     vscode.commands.registerCommand('mlops.approveReview', guarded('Approve Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'approve'))),
     vscode.commands.registerCommand('mlops.rejectReview', guarded('Reject Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'reject'))),
+    vscode.commands.registerCommand('mlops.editDescription', guarded('Edit Description', (registry, node?: ModelNode | VersionNode) => editDescription(registry, deps, node))),
     vscode.commands.registerCommand('mlops.setReviewPolicy', guarded('Review Policy', (registry, node?: ModelNode | VersionNode) => setReviewPolicy(registry, deps, node))),
     vscode.commands.registerCommand('mlops.deleteModel', guarded('Delete Model', (registry, node?: ModelNode) => deleteModel(registry, deps, node))),
     vscode.commands.registerCommand('mlops.showModelHistory', guarded('Show History', (_registry, node?: ModelNode | VersionNode) => showHistory(node))),
@@ -294,6 +295,26 @@ async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDepen
   await registry.setSelfApproval(model.name, picked.self);
   deps.refresh();
   void vscode.window.showInformationMessage(`MLOps: ${model.name}: ${describeReviewPolicy(registry.getModel(model.name))}.`);
+}
+
+/** A version's (or a model's) description, the markdown its card shows: edited where the user is, not only with the CLI. */
+async function editDescription(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | VersionNode | undefined): Promise<void> {
+  const target = node?.kind === 'model' ? { name: node.model.name } : node?.kind === 'version' ? { name: node.version.name, version: node.version.version } : await pickVersionForAlias(registry, 'MLOps: Edit Description — which version?');
+  if (!target) return;
+  const version = 'version' in target ? target.version : undefined;
+  const current = version === undefined ? registry.getModel(target.name).description : registry.getVersion(target.name, version).description;
+  const label = version === undefined ? target.name : `${target.name} v${version}`;
+  const description = await vscode.window.showInputBox({
+    title: `Description of ${label}`,
+    prompt: 'Markdown, shown on the model card and in MLflow clients. Empty clears it.',
+    value: current,
+    ignoreFocusOut: true,
+  });
+  if (description === undefined || description === current) return;
+  if (version === undefined) await registry.setModelDescription(target.name, description);
+  else await registry.setVersionDescription(target.name, version, description);
+  deps.refresh();
+  void vscode.window.showInformationMessage(`MLOps: ${description.trim() === '' ? 'cleared the description of' : 'saved the description of'} ${label}.`);
 }
 
 async function deleteModel(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
