@@ -7,7 +7,7 @@ import type { TrackingStore } from '../tracking/trackingStore';
 import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
 import type { EvaluationReport } from '../evaluation/evaluationReport';
 import { MODEL_DIR } from '../modelPackage/modelPackageFormat';
-import { backendLabel } from './backendLabel';
+import { backendLabel } from '../process/backendLabel';
 import type { SpecOverrides } from './specOverrides';
 import type { TrainJobResult } from './trainJob';
 import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';

@@ -5,7 +5,7 @@ import type { JobStatusBar } from '../jobs/jobStatusBar';
 import { readSettings } from '../settings/settings';
 import type { StoreService } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
-import { backendLabel } from '../../core/training/backendLabel';
+import { backendLabel } from '../../core/process/backendLabel';
 import { createTrainSpec } from './createTrainSpec';
 
 export interface TrainingCommandDependencies {

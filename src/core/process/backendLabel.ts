@@ -1,4 +1,4 @@
-import type { BackendName } from '../process/workerProtocol';
+import type { BackendName } from './workerProtocol';
 
 /** How a message names the trainer a run used: the setting's values mean little to a reader ("on js"). */
 export function backendLabel(backend: BackendName): string {
