@@ -3,6 +3,7 @@
 // a hover on a models:/ URI naming the version and its alias, a warning on a models:/ URI that
 // resolves to nothing, and Re-run… reproducing an older run's metrics.
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -34,6 +35,11 @@ describe('code insights in VS Code', () => {
 
   test('a spec shows its latest run\'s metric above it and updates after Train; Compare Code of Runs diffs the two specs; a models:/ URI hovers with its version and alias, and a missing alias is a warning; Re-run… of an older run reproduces its metrics', { timeout: 300_000 }, async () => {
     const workspace = makeWorkspace('code-insights');
+    // a git repository: every run records its commit, and Re-run… goes back to it
+    const git = (...args) => execFileSync('git', ['-c', 'user.name=Test', '-c', 'user.email=test@example.com', '-c', 'commit.gpgsign=false', ...args], { cwd: workspace, encoding: 'utf8' });
+    git('init', '-q');
+    git('add', '.');
+    git('commit', '-q', '-m', 'examples');
     // models:/penguins/1 @champion, registered by alice
     trainChampion(workspace);
     writeFileSync(
@@ -100,7 +106,25 @@ describe('code insights in VS Code', () => {
       const problems = normalizeSpace(await waitForText(page.locator('.part.panel'), /challenger/, 15_000));
       assert.match(problems, /no alias "challenger".*champion/, `the problem names what exists: ${problems}`);
 
+      // Re-run… of the older 30-epoch run (an uncommitted change) after the spec moved on again: its commit with its
+      // uncommitted change, in a temporary worktree, gives the same metrics
+      writeFileSync(specPath, readFileSync(specPath, 'utf8').replace('epochs: 30', 'epochs: 20'));
+      await runCommand(page, 'MLOps: Re-run…');
+      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: secondRunName }).first().click();
+      const toast = await waitForText(page.locator('.notifications-toasts'), new RegExp(`re-run of ${secondRunName} (reproduced|did not)`), 180_000);
+      assert.match(toast, /reproduced its metrics \(\d+ equal\) at commit [0-9a-f]{10} in a temporary worktree/, `the same spec and seed give the same metrics: ${toast}`);
+      assert.equal(git('worktree', 'list').trim().split('\n').length, 1, 'the temporary worktree is gone');
+      assert.match(readFileSync(specPath, 'utf8'), /epochs: 20/, 'the workspace is as the user left it');
+      await screenshot(page, 'code-insights-rerun');
+      // the re-run's details say what it re-ran and that it matched
+      await page.locator('.notifications-toasts .monaco-button').filter({ hasText: /^Open Re-run$/ }).first().click();
+      await waitForText(webviewFrame(page).locator('[data-testid=details-rerun]'), /re-run of \w{8} · reproduced its metrics/, 45_000);
+      // and the code it ran: the commit, with the uncommitted change the original had
+      const code = await waitForText(webviewFrame(page).locator('[data-testid=details-code]'), /[0-9a-f]{10}/, 15_000);
+      assert.match(code, /uncommitted changes \(diff\)/, `the re-run records the uncommitted change it ran with: ${code}`);
+
       // the hover's link opens the version's model card
+      await page.locator('.tabs-container .tab').filter({ hasText: 'serve.py' }).first().click();
       await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
       await page.keyboard.press('Control+G');
       await page.locator('.quick-input-widget input.input').fill(':3:50');
@@ -108,17 +132,6 @@ describe('code insights in VS Code', () => {
       await runCommand(page, 'Show or Focus Hover');
       await page.locator('.monaco-editor .monaco-hover:visible a').filter({ hasText: 'Open model card' }).first().click();
       await page.locator('.tabs-container .tab.active').filter({ hasText: 'penguins v1' }).waitFor({ timeout: 30_000 });
-
-      // Re-run… of the older 30-epoch run after the spec moved on: trained from the spec the run kept, the same metrics
-      writeFileSync(specPath, readFileSync(specPath, 'utf8').replace('epochs: 30', 'epochs: 20'));
-      await runCommand(page, 'MLOps: Re-run…');
-      await page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: secondRunName }).first().click();
-      const toast = await waitForText(page.locator('.notifications-toasts'), new RegExp(`re-run of ${secondRunName} (reproduced|did not)`), 180_000);
-      assert.match(toast, /reproduced its metrics \(\d+ equal\)/, `the same spec and seed give the same metrics: ${toast}`);
-      await screenshot(page, 'code-insights-rerun');
-      // the re-run's details say what it re-ran and that it matched
-      await page.locator('.notifications-toasts .monaco-button').filter({ hasText: /^Open Re-run$/ }).first().click();
-      await waitForText(webviewFrame(page).locator('[data-testid=details-rerun]'), /re-run of \w{8} · reproduced its metrics/, 45_000);
     });
   });
 });
