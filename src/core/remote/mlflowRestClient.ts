@@ -31,6 +31,7 @@ import type { Json, MlflowHttpOptions, Params } from './mlflowHttp';
 import { MlflowHttp, queryString, RemoteServerError } from './mlflowHttp';
 import { doubleFromJson, experimentFromJson, runFromJson, runInfoFromJson } from './mlflowRestMapping';
 import { ChangeListeners } from '../tracking/changeListeners';
+import { datasetForMlflow } from './mlflowDatasetLimits';
 
 export type MlflowRestClientOptions = MlflowHttpOptions;
 
@@ -279,7 +280,7 @@ export class MlflowRestClient implements TrackingStore {
   async logInputs(runId: string, datasets: readonly DatasetInput[]): Promise<void> {
     await this.call('POST', 'runs/log-inputs', {
       run_id: runId,
-      datasets: datasets.map((d) => ({
+      datasets: datasets.map(datasetForMlflow).map((d) => ({
         ...(d.context === undefined ? {} : { tags: [{ key: 'mlflow.data.context', value: d.context }] }),
         dataset: {
           name: d.name,

@@ -1,5 +1,6 @@
 import type { DatasetInput, Experiment, LifecycleStage, MetricSummary, Run, RunInfo, RunStatus, Tag } from '../tracking/trackingTypes';
 import { RUN_STATUSES } from '../tracking/trackingTypes';
+import { datasetFromMlflow } from './mlflowDatasetLimits';
 
 // MLflow's protobuf JSON (as a server sends it) into the engine's entities.
 
@@ -93,19 +94,21 @@ function metricsFromJson(value: unknown): MetricSummary[] {
 }
 
 function datasetInputsFromJson(value: unknown): DatasetInput[] {
-  return list(value).map((input) => {
-    const d = (typeof input.dataset === 'object' && input.dataset !== null ? input.dataset : {}) as Json;
-    const context = tagsFromJson(input.tags).find((t) => t.key === 'mlflow.data.context')?.value;
-    return {
-      name: str(d.name),
-      digest: str(d.digest),
-      sourceType: str(d.source_type),
-      source: str(d.source),
-      ...(typeof d.schema === 'string' ? { schema: d.schema } : {}),
-      ...(typeof d.profile === 'string' ? { profile: d.profile } : {}),
-      ...(context === undefined ? {} : { context }),
-    };
-  });
+  return list(value).map((input) => datasetFromMlflow(datasetInputFromJson(input)));
+}
+
+function datasetInputFromJson(input: Json): DatasetInput {
+  const d = (typeof input.dataset === 'object' && input.dataset !== null ? input.dataset : {}) as Json;
+  const context = tagsFromJson(input.tags).find((t) => t.key === 'mlflow.data.context')?.value;
+  return {
+    name: str(d.name),
+    digest: str(d.digest),
+    sourceType: str(d.source_type),
+    source: str(d.source),
+    ...(typeof d.schema === 'string' ? { schema: d.schema } : {}),
+    ...(typeof d.profile === 'string' ? { profile: d.profile } : {}),
+    ...(context === undefined ? {} : { context }),
+  };
 }
 
 export function runFromJson(json: Json): Run {
