@@ -13,7 +13,7 @@ interface CopyOptions {
 /**
  * `mlops copy runs`: copies runs with every metric point, params, tags, dataset inputs and
  * artifacts between the workspace store and an MLflow tracking server, either way. A second copy
- * of the same runs skips them (they carry an `mlops.copiedFrom` tag).
+ * of the same runs skips those complete (`mlops.copyComplete`) and repairs those cut short.
  */
 export function registerCopyCommand(program: Command): void {
   const copy = program.command('copy').description('copy runs and model versions between the workspace store and an MLflow tracking server');
@@ -77,11 +77,12 @@ export function registerCopyCommand(program: Command): void {
             runIds: ids,
             sourceLabel: options.to ? `workspace:${store.dir}` : url,
             onProgress: (p) => {
-              if (!globals.json) process.stderr.write(`${p.skipped ? 'skipped (already copied)' : 'copied'} ${p.sourceRunId} → ${p.targetRunId}${p.skipped ? '' : ` (${p.metricPoints} metric points, ${p.artifacts} artifacts)`}\n`);
+              const what = p.skipped ? 'skipped (already copied)' : p.repaired ? 'repaired (an earlier copy was cut short; copied again)' : 'copied';
+              if (!globals.json) process.stderr.write(`${what} ${p.sourceRunId} → ${p.targetRunId}${p.skipped ? '' : ` (${p.metricPoints} metric points, ${p.artifacts} artifacts)`}\n`);
             },
           });
-          if (globals.json) process.stdout.write(`${JSON.stringify({ copied: result.copied, skipped: result.skipped, runIds: Object.fromEntries(result.runIds) }, null, 2)}\n`);
-          else process.stdout.write(`${result.copied} run(s) copied, ${result.skipped} already there (${options.to ? `to ${url}` : `from ${url}`})\n`);
+          if (globals.json) process.stdout.write(`${JSON.stringify({ copied: result.copied, skipped: result.skipped, repaired: result.repaired, runIds: Object.fromEntries(result.runIds) }, null, 2)}\n`);
+          else process.stdout.write(`${result.copied} run(s) copied${result.repaired > 0 ? ` (repaired ${result.repaired} left unfinished by an earlier copy)` : ''}, ${result.skipped} already there (${options.to ? `to ${url}` : `from ${url}`})\n`);
         },
         { create: Boolean(options.from) },
       );

@@ -3,6 +3,12 @@ import type { Run, Tag } from '../tracking/trackingTypes';
 
 /** Tag on a copied run naming the run it was copied from: a second copy skips it. */
 export const COPIED_FROM_TAG = 'mlops.copiedFrom';
+/** Set last, once everything is there: a run with COPIED_FROM_TAG but not this one is a copy cut short. */
+export const COPY_COMPLETE_TAG = 'mlops.copyComplete';
+/** On a copy that failed midway (marked FAILED): why. */
+export const COPY_ERROR_TAG = 'mlops.copyError';
+/** On a copy cut short that a later copy replaced (and deleted): the source it had been copied from. */
+export const COPY_REPLACED_TAG = 'mlops.copyReplaced';
 
 export interface CopyRunsOptions {
   /** the runs to copy (their parents come along, so the tree stays whole) */
@@ -17,6 +23,8 @@ export interface CopyProgress {
   readonly sourceRunId: string;
   readonly targetRunId: string;
   readonly skipped: boolean;
+  /** a copy cut short by an earlier attempt was replaced by this one */
+  readonly repaired: boolean;
   readonly metricPoints: number;
   readonly artifacts: number;
 }
@@ -26,10 +34,13 @@ export interface CopyRunsResult {
   readonly runIds: ReadonlyMap<string, string>;
   readonly copied: number;
   readonly skipped: number;
+  /** of the copied, how many replaced a copy an earlier attempt left unfinished */
+  readonly repaired: number;
 }
 
 // Tags the target sets itself from createRun's fields; copying them as tags would fight those.
-const SYSTEM_TAGS: ReadonlySet<string> = new Set(['mlflow.runName', 'mlflow.user', 'mlflow.parentRunId', COPIED_FROM_TAG]);
+const SYSTEM_TAGS: ReadonlySet<string> = new Set(['mlflow.runName', 'mlflow.user', 'mlflow.parentRunId', COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG, COPY_REPLACED_TAG]);
+const MAX_TAG_VALUE = 5_000;
 const BATCH_PARAMS_TAGS = 100;
 
 function chunks<T>(items: readonly T[], size: number): T[][] {
@@ -54,9 +65,45 @@ async function targetExperiment(source: TrackingStore, target: TrackingStore, ex
   return id;
 }
 
-async function alreadyCopied(target: TrackingStore, experimentId: string, marker: string): Promise<string | undefined> {
-  const found = await target.searchRuns({ experimentIds: [experimentId], filter: `tags.\`${COPIED_FROM_TAG}\` = '${marker.replace(/'/g, "\\'")}'`, viewType: 'ALL', maxResults: 1 });
-  return found.runs[0]?.info.runId;
+interface EarlierCopies {
+  /** the finished copy, if there is one */
+  readonly complete: string | undefined;
+  /** copies an earlier attempt left unfinished (no COPY_COMPLETE_TAG) */
+  readonly unfinished: readonly string[];
+}
+
+async function earlierCopies(target: TrackingStore, experimentId: string, marker: string): Promise<EarlierCopies> {
+  const found = await target.searchRuns({ experimentIds: [experimentId], filter: `tags.\`${COPIED_FROM_TAG}\` = '${marker.replace(/'/g, "\\'")}'`, viewType: 'ALL', maxResults: 100 });
+  const complete = found.runs.find((r) => r.data.tags.some((t) => t.key === COPY_COMPLETE_TAG && t.value === 'true'));
+  return { complete: complete?.info.runId, unfinished: found.runs.filter((r) => r !== complete).map((r) => r.info.runId) };
+}
+
+/**
+ * An unfinished copy is put away before the run is copied again: it no longer carries the
+ * copied-from tag (so no later copy finds it), says what it was, and is deleted.
+ */
+async function retire(target: TrackingStore, runId: string, marker: string): Promise<void> {
+  const run = await target.getRun(runId);
+  if (run.info.lifecycleStage === 'deleted') await target.restoreRun(runId);
+  await target.setTag(runId, COPY_REPLACED_TAG, marker);
+  await target.deleteTag(runId, COPIED_FROM_TAG);
+  if (run.info.status === 'RUNNING') await target.updateRun(runId, { status: 'FAILED', endTime: Date.now() });
+  await target.deleteRun(runId);
+}
+
+/** Best effort: a copy that failed midway must not look complete, nor still running. */
+async function markFailed(target: TrackingStore, runId: string, error: unknown): Promise<void> {
+  const why = error instanceof Error ? error.message : String(error);
+  try {
+    await target.setTag(runId, COPY_ERROR_TAG, why.slice(0, MAX_TAG_VALUE));
+  } catch {
+    // the target may be what failed; the status below matters more
+  }
+  try {
+    await target.updateRun(runId, { status: 'FAILED', endTime: Date.now() });
+  } catch {
+    // still without the complete tag, so the next copy repairs it
+  }
 }
 
 async function listAllArtifacts(store: TrackingStore, runId: string, path = ''): Promise<string[]> {
@@ -71,14 +118,17 @@ async function listAllArtifacts(store: TrackingStore, runId: string, path = ''):
 /**
  * Copies runs between two tracking stores — the local workspace store and an MLflow server, either
  * way, since both are TrackingStores: experiment (by name), info, params, tags, every metric
- * point, dataset inputs and artifacts. The copy is marked with `mlops.copiedFrom`, so running it
- * again skips what is already there.
+ * point, dataset inputs and artifacts. The copy is marked with `mlops.copiedFrom` from the start
+ * and with `mlops.copyComplete` once everything is there (and only then gets the source's status),
+ * so running it again skips what is complete and replaces a copy an earlier attempt cut short. A
+ * copy that fails midway is marked FAILED with `mlops.copyError` saying why.
  */
 export async function copyRuns(source: TrackingStore, target: TrackingStore, options: CopyRunsOptions): Promise<CopyRunsResult> {
   const experiments = new Map<string, string>();
   const mapped = new Map<string, string>();
   let copied = 0;
   let skipped = 0;
+  let repaired = 0;
 
   const copyOne = async (runId: string, chain: readonly string[]): Promise<string> => {
     const done = mapped.get(runId);
@@ -89,14 +139,16 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
     const targetParent = parentId ? await copyOne(parentId, [...chain, runId]) : undefined;
     const experimentId = await targetExperiment(source, target, run.info.experimentId, experiments);
     const marker = `${options.sourceLabel}#${runId}`;
-    const existing = await alreadyCopied(target, experimentId, marker);
-    if (existing !== undefined) {
-      mapped.set(runId, existing);
+    const earlier = await earlierCopies(target, experimentId, marker);
+    if (earlier.complete !== undefined) {
+      mapped.set(runId, earlier.complete);
       skipped++;
-      options.onProgress?.({ sourceRunId: runId, targetRunId: existing, skipped: true, metricPoints: 0, artifacts: 0 });
-      return existing;
+      options.onProgress?.({ sourceRunId: runId, targetRunId: earlier.complete, skipped: true, repaired: false, metricPoints: 0, artifacts: 0 });
+      return earlier.complete;
     }
+    for (const unfinished of earlier.unfinished) await retire(target, unfinished, marker);
     const tags: Tag[] = run.data.tags.filter((t) => !SYSTEM_TAGS.has(t.key));
+    const files = await listAllArtifacts(source, runId);
     const created = await target.createRun({
       experimentId,
       runName: run.info.runName,
@@ -109,26 +161,33 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
       ownerPid: null,
     });
     const newId = created.info.runId;
-    for (const part of chunks(run.data.params, BATCH_PARAMS_TAGS)) await target.logBatch({ runId: newId, params: part });
-    for (const part of chunks(tags, BATCH_PARAMS_TAGS)) await target.logBatch({ runId: newId, tags: part });
     let metricPoints = 0;
-    for (const metric of run.data.metrics) {
-      const columns = await source.getMetricColumns(runId, metric.key);
-      metricPoints += columns.steps.length;
-      await target.logMetricColumns(newId, metric.key, columns);
+    try {
+      for (const part of chunks(run.data.params, BATCH_PARAMS_TAGS)) await target.logBatch({ runId: newId, params: part });
+      for (const part of chunks(tags, BATCH_PARAMS_TAGS)) await target.logBatch({ runId: newId, tags: part });
+      for (const metric of run.data.metrics) {
+        const columns = await source.getMetricColumns(runId, metric.key);
+        metricPoints += columns.steps.length;
+        await target.logMetricColumns(newId, metric.key, columns);
+      }
+      if (run.inputs.datasetInputs.length > 0) await target.logInputs(newId, run.inputs.datasetInputs);
+      for (const file of files) await target.writeArtifact(newId, file, await source.readArtifact(runId, file));
+      // Only now is the copy whole: it takes the source's status, and the tag that says so comes last.
+      if (run.info.status !== 'RUNNING') await target.updateRun(newId, { status: run.info.status, ...(run.info.endTime === null ? {} : { endTime: run.info.endTime }) });
+      await target.setTag(newId, COPY_COMPLETE_TAG, 'true');
+    } catch (error) {
+      await markFailed(target, newId, error);
+      throw error;
     }
-    if (run.inputs.datasetInputs.length > 0) await target.logInputs(newId, run.inputs.datasetInputs);
-    const files = await listAllArtifacts(source, runId);
-    for (const file of files) await target.writeArtifact(newId, file, await source.readArtifact(runId, file));
-    // Last, so a copy that stopped half-way stays RUNNING and is easy to tell apart.
-    if (run.info.status !== 'RUNNING') await target.updateRun(newId, { status: run.info.status, ...(run.info.endTime === null ? {} : { endTime: run.info.endTime }) });
     if (run.info.lifecycleStage === 'deleted') await target.deleteRun(newId);
     mapped.set(runId, newId);
     copied++;
-    options.onProgress?.({ sourceRunId: runId, targetRunId: newId, skipped: false, metricPoints, artifacts: files.length });
+    const isRepair = earlier.unfinished.length > 0;
+    if (isRepair) repaired++;
+    options.onProgress?.({ sourceRunId: runId, targetRunId: newId, skipped: false, repaired: isRepair, metricPoints, artifacts: files.length });
     return newId;
   };
 
   for (const runId of options.runIds) await copyOne(runId, []);
-  return { runIds: mapped, copied, skipped };
+  return { runIds: mapped, copied, skipped, repaired };
 }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MlflowRestClient } from '../../../src/core/remote/mlflowRestClient';
-import { COPIED_FROM_TAG, copyRuns } from '../../../src/core/remote/storeCopy';
+import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG, COPY_REPLACED_TAG, copyRuns } from '../../../src/core/remote/storeCopy';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import type { TrackingStore } from '../../../src/core/tracking/trackingStore';
 import type { Run } from '../../../src/core/tracking/trackingTypes';
@@ -22,7 +22,7 @@ async function snapshot(store: TrackingStore, run: Run): Promise<object> {
     }
   };
   await walk('');
-  const system = new Set(['mlflow.runName', 'mlflow.user', 'mlflow.parentRunId', COPIED_FROM_TAG]);
+  const system = new Set(['mlflow.runName', 'mlflow.user', 'mlflow.parentRunId', COPIED_FROM_TAG, COPY_COMPLETE_TAG]);
   return {
     name: run.info.runName,
     status: run.info.status,
@@ -86,5 +86,68 @@ test('runs copy from a local store to a server and back with every metric point,
     await source.close();
     local.cleanup();
     back.cleanup();
+  }
+});
+
+/** The target, refusing the artifact upload named `refused` as a server that went away would. */
+function refusingUpload(target: TrackingStore, refused: string): TrackingStore {
+  return new Proxy(target, {
+    get(inner, property, receiver): unknown {
+      if (property === 'writeArtifact') {
+        return async (runId: string, path: string, data: Uint8Array | string): Promise<void> => {
+          if (path === refused) throw new Error(`upload of ${path} refused`);
+          await inner.writeArtifact(runId, path, data);
+        };
+      }
+      const value: unknown = Reflect.get(inner, property, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(inner) : value;
+    },
+  });
+}
+
+test('a copy cut short midway is marked FAILED (never left RUNNING or looking complete) and the next copy repairs it', async () => {
+  const local = tempStoreDir('mlops-copy-cut-');
+  const source = await openWorkspaceStore({ dir: local.dir, writerName: 'copy source' });
+  const fx = await startFixture({ insecureNoToken: false });
+  const remote = new MlflowRestClient({ url: fx.server.url, token: fx.server.token });
+  try {
+    const t = source.tracking;
+    const experimentId = await t.createExperiment('penguins');
+    const run = await t.createRun({ experimentId, runName: 'trained', startTime: 1_000, ownerPid: null });
+    const id = run.info.runId;
+    await t.logBatch({ runId: id, params: [{ key: 'lr', value: '0.1' }], metrics: [{ key: 'acc', value: 0.9, step: 0, timestamp: 2 }] });
+    await t.logInputs(id, [{ name: 'penguins', digest: `sha256:${'ab'.repeat(32)}`, sourceType: 'local', source: '{}', context: 'training' }]);
+    await t.writeArtifact(id, 'model/MLmodel', 'flavors: {}');
+    await t.writeArtifact(id, 'model/model.pkl', new Uint8Array([1, 2, 3]));
+    await t.updateRun(id, { status: 'FINISHED', endTime: 3_000 });
+
+    await assert.rejects(copyRuns(t, refusingUpload(remote, 'model/model.pkl'), { runIds: [id], sourceLabel: 'local' }), /upload of model\/model.pkl refused/);
+    const remoteExperiment = (await fx.store.tracking.getExperimentByName('penguins'))?.experimentId as string;
+    const [partial] = (await fx.store.tracking.searchRuns({ experimentIds: [remoteExperiment], viewType: 'ALL' })).runs;
+    assert.ok(partial);
+    assert.equal(partial.info.status, 'FAILED', 'not left RUNNING');
+    assert.match(partial.data.tags.find((x) => x.key === COPY_ERROR_TAG)?.value ?? '', /model\/model.pkl refused/);
+    assert.equal(partial.data.tags.find((x) => x.key === COPY_COMPLETE_TAG), undefined, 'nothing says it is complete');
+
+    const progress: string[] = [];
+    const again = await copyRuns(t, remote, { runIds: [id], sourceLabel: 'local', onProgress: (e) => progress.push(`${e.skipped ? 'skip' : e.repaired ? 'repair' : 'copy'} ${e.artifacts}`) });
+    assert.deepEqual([again.copied, again.repaired, again.skipped], [1, 1, 0]);
+    assert.deepEqual(progress, ['repair 2']);
+    const repaired = await fx.store.tracking.getRun(again.runIds.get(id) as string);
+    assert.deepEqual(await snapshot(remote, await remote.getRun(repaired.info.runId)), await snapshot(t, await t.getRun(id)), 'read back, it is the run as it was');
+    assert.equal(repaired.inputs.datasetInputs[0]?.digest, 'ab'.repeat(18), 'the server holds a digest within MLflow’s 36 characters');
+    assert.equal(repaired.data.tags.find((x) => x.key === COPY_COMPLETE_TAG)?.value, 'true');
+    const replaced = await fx.store.tracking.getRun(partial.info.runId);
+    assert.equal(replaced.info.lifecycleStage, 'deleted', 'the cut-short copy is put away');
+    assert.equal(replaced.data.tags.find((x) => x.key === COPIED_FROM_TAG), undefined);
+    assert.equal(replaced.data.tags.find((x) => x.key === COPY_REPLACED_TAG)?.value, `local#${id}`);
+
+    const third = await copyRuns(t, remote, { runIds: [id], sourceLabel: 'local' });
+    assert.deepEqual([third.copied, third.repaired, third.skipped], [0, 0, 1]);
+    assert.equal(third.runIds.get(id), repaired.info.runId);
+  } finally {
+    await fx.close();
+    await source.close();
+    local.cleanup();
   }
 });
