@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import type { Run } from '../../core/tracking/trackingTypes';
-import { CliError } from '../cliContext';
+import { resolve } from 'node:path';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { collect, formatNumber, formatTime, printJson, printTable, resolveExperimentId, withTracking } from './trackingCliSupport';
 
 function duration(run: Run): string {
@@ -126,5 +127,32 @@ export function registerRunsCommand(program: Command): void {
           printTable(['  NAME', 'DIGEST', 'CONTEXT', 'SOURCE'], run.inputs.datasetInputs.map((d) => [`  ${d.name}`, d.digest, d.context ?? '-', d.source]));
         }
       });
+    });
+
+  runs
+    .command('rerun <runId>')
+    .description("train a run's exact spec again — at its commit with its uncommitted changes (a temporary git worktree when the workspace differs) — as a new run linked to it, and check that the metrics match (exit code 1 when they do not)")
+    .action(async (runId: string) => {
+      const globals = program.opts<CliGlobalOptions>();
+      const [{ openWorkspaceStore }, { rerunTraining, RerunError }] = await Promise.all([import('../../core/store/workspaceStore'), import('../../core/training/rerun')]);
+      const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (runs rerun)' });
+      let result: Awaited<ReturnType<typeof rerunTraining>>;
+      try {
+        result = await rerunTraining({ store: store.tracking, workspaceStore: store, runId, workspaceRoot: resolve(globals.workspace) });
+      } catch (error) {
+        if (error instanceof RerunError) throw new CliError(error.message, 2);
+        throw error;
+      } finally {
+        await store.close();
+      }
+      const where = result.where === 'worktree' ? `at commit ${result.commit?.slice(0, 10) ?? ''} in a temporary worktree` : result.where === 'copy' ? 'from the spec the run kept' : 'in the workspace';
+      if (globals.json) {
+        printJson({ runId: result.training.runId, rerunOf: result.originalRunId, where: result.where, ...(result.commit ? { commit: result.commit } : {}), matched: result.matched, compared: result.compared });
+      } else {
+        process.stdout.write(`run ${result.training.runId} re-ran ${result.originalRunId} ${where}: ${result.matched ? `metrics reproduced (${result.compared.length} equal)` : 'metrics differ'}\n`);
+        const moved = result.compared.filter((c) => !c.equal);
+        if (moved.length > 0) printTable(['  METRIC', 'ORIGINAL', 'RE-RUN'], moved.map((c) => [`  ${c.key}`, formatNumber(c.original), formatNumber(c.rerun)]));
+      }
+      if (!result.matched) throw new CliError(`the re-run did not reproduce run ${result.originalRunId}'s metrics`, 1);
     });
 }

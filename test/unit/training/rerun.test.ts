@@ -1,12 +1,13 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { compareRunMetrics, rerunTraining } from '../../../src/core/training/rerun';
 import { runTraining } from '../../../src/core/training/trainingRunner';
+import { runCli } from '../lib/runCli';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 
@@ -15,9 +16,9 @@ function git(cwd: string, ...args: string[]): string {
 }
 
 describe('compareRunMetrics', () => {
-  test('equal values match, a changed one does not, speed is not compared, a metric only one run has is left out', () => {
+  test('equal values match, a changed one does not, speed and machine load are not compared, a metric only one run has is left out', () => {
     const m = (key: string, value: number): { key: string; value: number; timestamp: number; step: number } => ({ key, value, timestamp: 0, step: 0 });
-    const compared = compareRunMetrics([m('test_accuracy', 0.97), m('loss', 0.2), m('train_samples_per_second', 900), m('old_only', 1)], [m('test_accuracy', 0.97), m('loss', 0.25), m('train_samples_per_second', 1200)]);
+    const compared = compareRunMetrics([m('test_accuracy', 0.97), m('loss', 0.2), m('train_samples_per_second', 900), m('system/cpu_utilization_percentage', 30), m('peak_rss_megabytes', 60), m('old_only', 1)], [m('test_accuracy', 0.97), m('loss', 0.25), m('train_samples_per_second', 1200), m('system/cpu_utilization_percentage', 40), m('peak_rss_megabytes', 80)]);
     assert.deepEqual(compared.map((c) => [c.key, c.equal]), [['loss', false], ['test_accuracy', true]]);
   });
 });
@@ -71,5 +72,31 @@ describe('Re-run… of a training', () => {
 
     assert.equal(readFileSync(specPath, 'utf8'), edited, 'the workspace spec is as the user left it');
     assert.equal(git(repo, 'worktree', 'list').trim().split('\n').length, 1, 'the temporary worktree is gone');
+  });
+});
+
+describe('mlops runs rerun', () => {
+  test('outside git, after the spec changed: trains the spec the run kept, reports the metrics reproduced, and leaves no copy behind', () => {
+    const ws = mkdtempSync(join(tmpdir(), 'mlops-rerun-cli-'));
+    const specPath = join(ws, 'penguins.train.yaml');
+    const v1 = readFileSync(join(examples, 'penguins.train.yaml'), 'utf8').replace('data/penguins.csv', join(examples, 'data', 'penguins.csv')).replace('epochs: 60', 'epochs: 2');
+    writeFileSync(specPath, v1);
+    const trained = runCli(['--workspace', ws, '--json', 'train', specPath, '--backend', 'js']);
+    assert.equal(trained.status, 0, trained.stderr);
+    const runId = (JSON.parse(trained.stdout) as { runId: string }).runId;
+    writeFileSync(specPath, v1.replace('epochs: 2', 'epochs: 3'));
+
+    const r = runCli(['--workspace', ws, '--json', 'runs', 'rerun', runId]);
+    assert.equal(r.status, 0, r.stderr);
+    const result = JSON.parse(r.stdout) as { rerunOf: string; where: string; matched: boolean; compared: { key: string; equal: boolean }[] };
+    assert.equal(result.rerunOf, runId);
+    assert.equal(result.where, 'copy');
+    assert.equal(result.matched, true);
+    assert.ok(result.compared.some((c) => c.key === 'test_accuracy' && c.equal));
+    assert.deepEqual(readdirSync(ws).filter((f) => f.includes('rerun')), [], 'the copy of the kept spec is removed');
+    assert.match(readFileSync(specPath, 'utf8'), /epochs: 3/);
+
+    const notTraining = runCli(['--workspace', ws, 'runs', 'rerun', 'ffffffffffffffffffffffffffffffff']);
+    assert.notEqual(notTraining.status, 0);
   });
 });
