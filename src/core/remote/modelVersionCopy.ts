@@ -2,7 +2,7 @@ import type { ModelRegistry } from '../registry/modelRegistry';
 import { NotFoundError } from '../tracking/trackingErrors';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { MlflowRegistryClient } from './mlflowRegistryClient';
-import { COPIED_FROM_TAG, copyRuns } from './storeCopy';
+import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, copyRuns } from './storeCopy';
 
 /** The local side: the workspace's tracking store and its registry. */
 export interface LocalModels {
@@ -36,6 +36,32 @@ function artifactPathOfSource(source: string, where: string): string {
   throw new Error(`${where}: its files are at ${source}, which is not in a run's artifacts served by the MLflow server (runs:/ or mlflow-artifacts:/), so they cannot be copied.`);
 }
 
+async function filesUnder(store: TrackingStore, runId: string, path: string): Promise<string[]> {
+  const files: string[] = [];
+  for (const entry of await store.listArtifacts(runId, path)) {
+    if (entry.isDir) files.push(...(await filesUnder(store, runId, entry.path)));
+    else files.push(entry.path);
+  }
+  return files;
+}
+
+/**
+ * A version on the server must point at files that are there: they are listed on the server before
+ * the version (and its aliases) is created, so a copy that lost them fails instead of reporting
+ * "copied" over nothing.
+ */
+async function checkFilesArrived(source: TrackingStore, sourceRunId: string, target: TrackingStore, targetRunId: string, path: string, what: string): Promise<void> {
+  const expected = await filesUnder(source, sourceRunId, path);
+  const there = new Set(await filesUnder(target, targetRunId, path));
+  const missing = expected.filter((f) => !there.has(f));
+  const where = path === '' ? 'its run' : `"${path}" of its run`;
+  if (expected.length > 0 && missing.length === 0) return;
+  // The run is no longer whole: without its complete tag, the next copy replaces it.
+  if (missing.length > 0) await target.deleteTag(targetRunId, COPY_COMPLETE_TAG);
+  if (expected.length === 0) throw new Error(`${what}: its files ("${path}" of run ${sourceRunId}) are not in the workspace, so there is nothing to copy; no version or alias was created on the server.`);
+  throw new Error(`${what}: ${missing.length} of its ${expected.length} files did not arrive in ${where} on the server (e.g. ${missing[0] as string}); no version or alias was created. Copy again to repair it.`);
+}
+
 function marker(label: string, ref: VersionRef): string {
   return `${label}#${ref.name}/${ref.version}`;
 }
@@ -43,7 +69,8 @@ function marker(label: string, ref: VersionRef): string {
 /**
  * Copies model versions from the workspace registry to an MLflow server: the run first (with its
  * metrics and artifacts, see copyRuns), then the version pointing at the copied files, with its
- * description, tags, stage and aliases. A version already copied (tag mlops.copiedFrom) is skipped.
+ * description, tags, stage and aliases — only once the files are listed on the server. A version
+ * already copied (tag mlops.copiedFrom) is skipped.
  */
 export async function copyVersionsToRemote(local: LocalModels, remote: RemoteModels, versions: readonly VersionRef[], sourceLabel: string): Promise<VersionCopyResult[]> {
   const results: VersionCopyResult[] = [];
@@ -58,6 +85,7 @@ export async function copyVersionsToRemote(local: LocalModels, remote: RemoteMod
     const path = artifactPathOfSource(version.source, `version ${version.version} of "${version.name}"`);
     const { runIds } = await copyRuns(local.tracking, remote.tracking, { runIds: [version.runId], sourceLabel });
     const remoteRunId = runIds.get(version.runId) as string;
+    await checkFilesArrived(local.tracking, version.runId, remote.tracking, remoteRunId, path, `version ${version.version} of "${version.name}"`);
     const artifactUri = (await remote.tracking.getRun(remoteRunId)).info.artifactUri;
     const model = local.registry.getModel(version.name);
     await remote.registry.ensureModel(version.name, { description: model.description, tags: model.tags });

@@ -7,6 +7,7 @@ import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { NotFoundError } from '../../../src/core/tracking/trackingErrors';
 import { tempStoreDir } from '../store/testSupport';
+import type { TrackingStore } from '../../../src/core/tracking/trackingStore';
 import { startFixture } from './serverTestSupport';
 
 test('model versions copy to a server and back: run, files, description, tags, stage and aliases; a second copy skips', async () => {
@@ -80,5 +81,49 @@ test('model versions copy to a server and back: run, files, description, tags, s
     await local.close();
     localDir.cleanup();
     backDir.cleanup();
+  }
+});
+
+/** A server that answers uploads with OK but keeps nothing. */
+function losingUploads(target: TrackingStore): TrackingStore {
+  return new Proxy(target, {
+    get(inner, property, receiver): unknown {
+      if (property === 'writeArtifact') return async (): Promise<void> => {};
+      const value: unknown = Reflect.get(inner, property, receiver);
+      return typeof value === 'function' ? (value as (...a: unknown[]) => unknown).bind(inner) : value;
+    },
+  });
+}
+
+test('a model version whose files did not reach the server is not created and gets no alias; copying again repairs it', async () => {
+  const localDir = tempStoreDir('mlops-mv-lost-');
+  const local = await openWorkspaceStore({ dir: localDir.dir, writerName: 'local' });
+  const fx = await startFixture({ insecureNoToken: false });
+  const options = { url: fx.server.url, token: fx.server.token };
+  const remote = { tracking: new MlflowRestClient(options), registry: new MlflowRegistryClient(options) };
+  try {
+    const registry = modelRegistryFor(local, { actor: 'tester' });
+    const experimentId = await local.tracking.createExperiment('penguins');
+    const run = await local.tracking.createRun({ experimentId, runName: 'rf', ownerPid: null });
+    await local.tracking.writeArtifact(run.info.runId, 'model/MLmodel.json', '{"format":"mlops-studio-model"}');
+    await local.tracking.writeArtifact(run.info.runId, 'model/weights.bin', new Uint8Array([4, 5]));
+    await local.tracking.updateRun(run.info.runId, { status: 'FINISHED' });
+    await registry.createModel('penguin-model');
+    const v1 = await registry.registerVersion(run.info.runId, 'penguin-model');
+    await registry.setAlias('penguin-model', 'champion', v1.version);
+
+    const lossy = { tracking: losingUploads(remote.tracking), registry: remote.registry };
+    await assert.rejects(copyVersionsToRemote({ tracking: local.tracking, registry }, lossy, [{ name: 'penguin-model', version: 1 }], 'workspace'), /2 of its 2 files did not arrive in "model" of its run on the server.*no version or alias was created/);
+    assert.deepEqual(await remote.registry.searchVersions("name = 'penguin-model'"), []);
+    await assert.rejects(remote.registry.getVersionByAlias('penguin-model', 'champion'));
+
+    const [up] = await copyVersionsToRemote({ tracking: local.tracking, registry }, remote, [{ name: 'penguin-model', version: 1 }], 'workspace');
+    assert.equal(up?.skipped, false);
+    const champion = await remote.registry.getVersionByAlias('penguin-model', 'champion');
+    assert.deepEqual([...(await remote.tracking.readArtifact(champion.runId, 'model/weights.bin'))], [4, 5]);
+  } finally {
+    await fx.close();
+    await local.close();
+    localDir.cleanup();
   }
 });
