@@ -66,7 +66,7 @@ export function registerCopyCommand(program: Command): void {
       if (runIds.length === 0 && !options.experiment) throw new CliError('name the runs to copy, or --experiment NAME for all of its runs');
       const url = (options.to ?? options.from) as string;
       const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
-      const { copyRuns } = await import('../../core/remote/storeCopy');
+      const { copyRuns, longParamArtifact } = await import('../../core/remote/storeCopy');
       const remote = new MlflowRestClient({ url, token: options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null });
       await withStore(
         program,
@@ -78,11 +78,17 @@ export function registerCopyCommand(program: Command): void {
             sourceLabel: options.to ? `workspace:${store.dir}` : url,
             onProgress: (p) => {
               const what = p.skipped ? 'skipped (already copied)' : p.repaired ? 'repaired (an earlier copy was cut short; copied again)' : 'copied';
-              if (!globals.json) process.stderr.write(`${what} ${p.sourceRunId} → ${p.targetRunId}${p.skipped ? '' : ` (${p.metricPoints} metric points, ${p.artifacts} artifacts)`}\n`);
+              if (globals.json) return;
+              process.stderr.write(`${what} ${p.sourceRunId} → ${p.targetRunId}${p.skipped ? '' : ` (${p.metricPoints} metric points, ${p.artifacts} artifacts)`}\n`);
+              for (const key of p.longParams) process.stderr.write(`  param "${key}" is longer than 6,000 characters: the param keeps its start, the whole value is in ${longParamArtifact(key)}\n`);
             },
           });
-          if (globals.json) process.stdout.write(`${JSON.stringify({ copied: result.copied, skipped: result.skipped, repaired: result.repaired, runIds: Object.fromEntries(result.runIds) }, null, 2)}\n`);
-          else process.stdout.write(`${result.copied} run(s) copied${result.repaired > 0 ? ` (repaired ${result.repaired} left unfinished by an earlier copy)` : ''}, ${result.skipped} already there (${options.to ? `to ${url}` : `from ${url}`})\n`);
+          if (globals.json) {
+            process.stdout.write(`${JSON.stringify({ copied: result.copied, skipped: result.skipped, repaired: result.repaired, longParams: result.longParams, runIds: Object.fromEntries(result.runIds) }, null, 2)}\n`);
+            return;
+          }
+          process.stdout.write(`${result.copied} run(s) copied${result.repaired > 0 ? ` (repaired ${result.repaired} left unfinished by an earlier copy)` : ''}, ${result.skipped} already there (${options.to ? `to ${url}` : `from ${url}`})\n`);
+          if (result.longParams > 0) process.stdout.write(`${result.longParams} ${result.longParams === 1 ? 'param' : 'params'} longer than 6,000 characters kept whole as ${result.longParams === 1 ? 'an artifact' : 'artifacts'} (params/<key>.txt; tag mlops.longParams names them)\n`);
         },
         { create: Boolean(options.from) },
       );

@@ -1,5 +1,6 @@
 import type { TrackingStore } from '../tracking/trackingStore';
-import type { Run, Tag } from '../tracking/trackingTypes';
+import type { Param, Run, Tag } from '../tracking/trackingTypes';
+import { MAX_PARAM_VALUE_LENGTH } from '../tracking/trackingValidation';
 
 /** Tag on a copied run naming the run it was copied from: a second copy skips it. */
 export const COPIED_FROM_TAG = 'mlops.copiedFrom';
@@ -9,6 +10,13 @@ export const COPY_COMPLETE_TAG = 'mlops.copyComplete';
 export const COPY_ERROR_TAG = 'mlops.copyError';
 /** On a copy cut short that a later copy replaced (and deleted): the source it had been copied from. */
 export const COPY_REPLACED_TAG = 'mlops.copyReplaced';
+/** On a copy whose params were too long for a param: their keys; each value is whole in `params/<key>.txt`. */
+export const LONG_PARAMS_TAG = 'mlops.longParams';
+
+/** Where a param too long for MLflow travels whole. */
+export function longParamArtifact(key: string): string {
+  return `params/${key}.txt`;
+}
 
 export interface CopyRunsOptions {
   /** the runs to copy (their parents come along, so the tree stays whole) */
@@ -27,6 +35,8 @@ export interface CopyProgress {
   readonly repaired: boolean;
   readonly metricPoints: number;
   readonly artifacts: number;
+  /** keys of params longer than MLflow keeps (6,000 characters): cut in the param, whole as an artifact */
+  readonly longParams: readonly string[];
 }
 
 export interface CopyRunsResult {
@@ -36,6 +46,8 @@ export interface CopyRunsResult {
   readonly skipped: number;
   /** of the copied, how many replaced a copy an earlier attempt left unfinished */
   readonly repaired: number;
+  /** params longer than 6,000 characters, kept whole as artifacts (see longParamArtifact) */
+  readonly longParams: number;
 }
 
 // Tags the target sets itself from createRun's fields; copying them as tags would fight those.
@@ -129,6 +141,7 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
   let copied = 0;
   let skipped = 0;
   let repaired = 0;
+  let longParams = 0;
 
   const copyOne = async (runId: string, chain: readonly string[]): Promise<string> => {
     const done = mapped.get(runId);
@@ -143,11 +156,16 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
     if (earlier.complete !== undefined) {
       mapped.set(runId, earlier.complete);
       skipped++;
-      options.onProgress?.({ sourceRunId: runId, targetRunId: earlier.complete, skipped: true, repaired: false, metricPoints: 0, artifacts: 0 });
+      options.onProgress?.({ sourceRunId: runId, targetRunId: earlier.complete, skipped: true, repaired: false, metricPoints: 0, artifacts: 0, longParams: [] });
       return earlier.complete;
     }
     for (const unfinished of earlier.unfinished) await retire(target, unfinished, marker);
-    const tags: Tag[] = run.data.tags.filter((t) => !SYSTEM_TAGS.has(t.key));
+    // MLflow (and the workspace store) keep 6,000 characters of a param: a longer value travels
+    // whole as an artifact, the param keeps its start, and a tag names the keys — nothing is cut silently.
+    const long = run.data.params.filter((p) => p.value.length > MAX_PARAM_VALUE_LENGTH);
+    const params: Param[] = run.data.params.map((p) => (p.value.length > MAX_PARAM_VALUE_LENGTH ? { key: p.key, value: p.value.slice(0, MAX_PARAM_VALUE_LENGTH) } : p));
+    const tags: Tag[] = run.data.tags.filter((t) => !SYSTEM_TAGS.has(t.key) && !(long.length > 0 && t.key === LONG_PARAMS_TAG));
+    if (long.length > 0) tags.push({ key: LONG_PARAMS_TAG, value: long.map((p) => p.key).join(', ').slice(0, MAX_TAG_VALUE) });
     const files = await listAllArtifacts(source, runId);
     const created = await target.createRun({
       experimentId,
@@ -163,7 +181,7 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
     const newId = created.info.runId;
     let metricPoints = 0;
     try {
-      for (const part of chunks(run.data.params, BATCH_PARAMS_TAGS)) await target.logBatch({ runId: newId, params: part });
+      for (const part of chunks(params, BATCH_PARAMS_TAGS)) await target.logBatch({ runId: newId, params: part });
       for (const part of chunks(tags, BATCH_PARAMS_TAGS)) await target.logBatch({ runId: newId, tags: part });
       for (const metric of run.data.metrics) {
         const columns = await source.getMetricColumns(runId, metric.key);
@@ -172,6 +190,7 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
       }
       if (run.inputs.datasetInputs.length > 0) await target.logInputs(newId, run.inputs.datasetInputs);
       for (const file of files) await target.writeArtifact(newId, file, await source.readArtifact(runId, file));
+      for (const p of long) await target.writeArtifact(newId, longParamArtifact(p.key), p.value);
       // Only now is the copy whole: it takes the source's status, and the tag that says so comes last.
       if (run.info.status !== 'RUNNING') await target.updateRun(newId, { status: run.info.status, ...(run.info.endTime === null ? {} : { endTime: run.info.endTime }) });
       await target.setTag(newId, COPY_COMPLETE_TAG, 'true');
@@ -184,10 +203,11 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
     copied++;
     const isRepair = earlier.unfinished.length > 0;
     if (isRepair) repaired++;
-    options.onProgress?.({ sourceRunId: runId, targetRunId: newId, skipped: false, repaired: isRepair, metricPoints, artifacts: files.length });
+    longParams += long.length;
+    options.onProgress?.({ sourceRunId: runId, targetRunId: newId, skipped: false, repaired: isRepair, metricPoints, artifacts: files.length + long.length, longParams: long.map((p) => p.key) });
     return newId;
   };
 
   for (const runId of options.runIds) await copyOne(runId, []);
-  return { runIds: mapped, copied, skipped, repaired };
+  return { runIds: mapped, copied, skipped, repaired, longParams };
 }

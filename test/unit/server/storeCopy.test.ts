@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { MlflowRestClient } from '../../../src/core/remote/mlflowRestClient';
-import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG, COPY_REPLACED_TAG, copyRuns } from '../../../src/core/remote/storeCopy';
+import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG, COPY_REPLACED_TAG, copyRuns, LONG_PARAMS_TAG } from '../../../src/core/remote/storeCopy';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import type { TrackingStore } from '../../../src/core/tracking/trackingStore';
 import type { Run } from '../../../src/core/tracking/trackingTypes';
@@ -149,5 +149,51 @@ test('a copy cut short midway is marked FAILED (never left RUNNING or looking co
     await fx.close();
     await source.close();
     local.cleanup();
+  }
+});
+
+/** A source (an MLflow server with a wider column, say) holding a param longer than 6,000 characters. */
+function withLongParam(store: TrackingStore, key: string, value: string): TrackingStore {
+  return new Proxy(store, {
+    get(inner, property, receiver): unknown {
+      if (property === 'getRun') {
+        return async (runId: string): Promise<Run> => {
+          const run = await inner.getRun(runId);
+          return { ...run, data: { ...run.data, params: [...run.data.params, { key, value }] } };
+        };
+      }
+      const value_: unknown = Reflect.get(inner, property, receiver);
+      return typeof value_ === 'function' ? (value_ as (...a: unknown[]) => unknown).bind(inner) : value_;
+    },
+  });
+}
+
+test('a param longer than 6,000 characters is not cut silently: it travels whole as an artifact, the param keeps its start and a tag names it', async () => {
+  const from = tempStoreDir('mlops-copy-long-src-');
+  const to = tempStoreDir('mlops-copy-long-dst-');
+  const source = await openWorkspaceStore({ dir: from.dir, writerName: 'source' });
+  const target = await openWorkspaceStore({ dir: to.dir, writerName: 'target' });
+  try {
+    const experimentId = await source.tracking.createExperiment('prompts');
+    const run = await source.tracking.createRun({ experimentId, runName: 'long', ownerPid: null });
+    await source.tracking.logParam(run.info.runId, 'short', 'kept');
+    await source.tracking.updateRun(run.info.runId, { status: 'FINISHED' });
+    const prompt = Array.from({ length: 700 }, (_, i) => `line ${i}\n`).join('');
+    assert.ok(prompt.length > 6_000);
+    const progress: string[][] = [];
+    const result = await copyRuns(withLongParam(source.tracking, 'system_prompt', prompt), target.tracking, { runIds: [run.info.runId], sourceLabel: 'mlflow', onProgress: (p) => progress.push([...p.longParams]) });
+    assert.equal(result.longParams, 1);
+    assert.deepEqual(progress, [['system_prompt']]);
+    const copied = await target.tracking.getRun(result.runIds.get(run.info.runId) as string);
+    assert.equal(copied.data.params.find((p) => p.key === 'system_prompt')?.value, prompt.slice(0, 6_000));
+    assert.equal(copied.data.params.find((p) => p.key === 'short')?.value, 'kept');
+    assert.equal((await target.tracking.readArtifact(copied.info.runId, 'params/system_prompt.txt')).toString('utf8'), prompt, 'whole');
+    assert.equal(copied.data.tags.find((t) => t.key === LONG_PARAMS_TAG)?.value, 'system_prompt');
+    assert.equal(copied.data.tags.find((t) => t.key === COPY_COMPLETE_TAG)?.value, 'true');
+  } finally {
+    await target.close();
+    await source.close();
+    from.cleanup();
+    to.cleanup();
   }
 });
