@@ -41,10 +41,10 @@ describe('code insights in VS Code', () => {
     git('add', '.');
     git('commit', '-q', '-m', 'examples');
     // models:/penguins/1 @champion, registered by alice
-    trainChampion(workspace);
+    const championRun = trainChampion(workspace);
     writeFileSync(
       join(workspace, 'serve.py'),
-      ['import mlflow', '', 'champion = mlflow.pyfunc.load_model("models:/penguins@champion")', 'challenger = mlflow.pyfunc.load_model("models:/penguins@challenger")', 'with mlflow.start_run():', '    mlflow.log_param("model", "penguins")', ''].join('\n'),
+      ['import mlflow', '', 'champion = mlflow.pyfunc.load_model("models:/penguins@champion")', 'challenger = mlflow.pyfunc.load_model("models:/penguins@challenger")', 'with mlflow.start_run():', '    mlflow.log_param("model", "penguins")', `trained = "runs:/${championRun}/model"`, ''].join('\n'),
     );
     await withWorkbench(browser, workspace, 'code-insights', async (page) => {
       await openFile(page, 'penguins.train.yaml');
@@ -132,6 +132,15 @@ describe('code insights in VS Code', () => {
       await runCommand(page, 'Show or Focus Hover');
       await page.locator('.monaco-editor .monaco-hover:visible a').filter({ hasText: 'Open model card' }).first().click();
       await page.locator('.tabs-container .tab.active').filter({ hasText: 'penguins v1' }).waitFor({ timeout: 30_000 });
+
+      // the link on runs:/ID/model (Ctrl+click, or Open Link) opens that run: its details in its experiment's Runs panel
+      await page.locator('.tabs-container .tab').filter({ hasText: 'serve.py' }).first().click();
+      await page.locator('.editor-group-container.active .monaco-editor .view-lines').click();
+      await page.keyboard.press('Control+G');
+      await page.locator('.quick-input-widget input.input').fill(':7:30');
+      await page.keyboard.press('Enter');
+      await runCommand(page, 'Open Link');
+      await waitForText(webviewFrame(page).locator('[data-testid=details] h1'), firstRunName, 45_000);
     });
   });
 });
