@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
 import { CliExit } from '../cliContext';
+import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 import { withStore } from './trackingCliSupport';
 
 /**
@@ -7,14 +8,15 @@ import { withStore } from './trackingCliSupport';
  * MLflow-compatible server for the script's `mlflow` calls. Exits with the command's exit code.
  */
 export function registerRunCommand(program: Command): void {
-  program
+  addPriceOptions(program
     .command('run')
     .description('run any command (e.g. python train.py) as a tracked run; its mlflow calls log into it')
     .option('-e, --experiment <name>', 'experiment to log into (created if missing)', 'Default')
     .option('--name <run name>', 'run name (default: generated)')
     .argument('<command...>', 'the command and its arguments; put -- before it')
-    .allowUnknownOption()
-    .action(async (words: string[], options: { experiment: string; name?: string }) => {
+    .allowUnknownOption())
+    .action(async (words: string[], options: { experiment: string; name?: string } & PriceFlags) => {
+      const prices = pricesFromCli(options);
       const exitCode = await withStore(
         program,
         async (store) => {
@@ -35,6 +37,7 @@ export function registerRunCommand(program: Command): void {
               command: words.map(quoteWord).join(' '),
               cwd: process.cwd(),
               experimentId,
+              prices,
               ...(options.name ? { runName: options.name } : {}),
               tracking: { uri: server.url, ...(server.token ? { token: server.token } : {}) },
               signal: controller.signal,

@@ -6,20 +6,22 @@ import { SpecError } from '../../core/training/specErrors';
 import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingRegistration, type TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { existingCliPath } from '../cliPaths';
+import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
 /** at most one progress line per this many ms, plus every epoch when epochs are slow */
 const PRINT_EVERY_MS = 1000;
 
 /** `mlops train SPEC`: trains the model a *.train.yaml describes as a tracked run in the workspace store. */
 export function registerTrainCommand(program: Command): void {
-  program
+  addPriceOptions(program
     .command('train')
     .description('train a model from a *.train.yaml spec; prints progress, the run id and the final metrics')
     .argument('<spec>', 'path of the training spec (*.train.yaml)')
     .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')} (js = built-in typed-array trainer, no TensorFlow.js)`, 'auto')
     .option('--experiment <name>', 'experiment to log into (default: the spec\'s `experiment`)')
-    .option('--quiet', 'print only the result')
-    .action(async (specArg: string, options: { backend: string; experiment?: string; quiet?: boolean }) => {
+    .option('--quiet', 'print only the result'))
+    .action(async (specArg: string, options: { backend: string; experiment?: string; quiet?: boolean } & PriceFlags) => {
+      const prices = pricesFromCli(options);
       const backend = options.backend as BackendPreference;
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const globals = program.opts<CliGlobalOptions>();
@@ -55,7 +57,7 @@ export function registerTrainCommand(program: Command): void {
       let result: TrainingResult;
       let modelDir: string;
       try {
-        result = await runTraining({ store: store.tracking, workspaceStore: store, specPath, backend, signal: controller.signal, onProgress, ...(options.experiment ? { experimentName: options.experiment } : {}) });
+        result = await runTraining({ store: store.tracking, workspaceStore: store, specPath, backend, prices, signal: controller.signal, onProgress, ...(options.experiment ? { experimentName: options.experiment } : {}) });
         const artifactUri = (await store.tracking.getRun(result.runId)).info.artifactUri;
         modelDir = artifactUri.startsWith('file:') ? join(fileURLToPath(artifactUri), result.modelArtifactPath) : `${artifactUri}/${result.modelArtifactPath}`;
       } catch (error) {
@@ -68,7 +70,7 @@ export function registerTrainCommand(program: Command): void {
         await store.close();
       }
       if (globals.json) {
-        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, ...(result.registration ? { registration: result.registration } : {}), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, usage: result.usage, ...(result.cost !== undefined ? { cost: result.cost } : {}), ...(result.registration ? { registration: result.registration } : {}), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, null, 2)}\n`);
         return;
       }
       const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));
@@ -76,6 +78,7 @@ export function registerTrainCommand(program: Command): void {
         `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} epochs${result.stoppedEarly ? ', stopped early' : ''})`,
         ...shown.map(([k, v]) => `  ${k.padEnd(22)} ${Number.isInteger(v) ? v : v.toFixed(4)}`),
         `model package  ${modelDir}`,
+        `used           ${result.usage.cpuSeconds.toFixed(1)} CPU-seconds, peak ${result.usage.peakRssMegabytes.toFixed(0)} MB, ${result.usage.wallSeconds.toFixed(1)} s${result.cost !== undefined ? `; cost ${result.cost.toPrecision(3)}` : ''}`,
         ...(result.registration ? [describeRegistration(result.registration)] : []),
       ];
       process.stdout.write(`${lines.join('\n')}\n`);

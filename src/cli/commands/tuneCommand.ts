@@ -5,17 +5,19 @@ import { TrainingInputError } from '../../core/training/trainingRunner';
 import { runTuning, type TuningResult } from '../../core/training/tuningRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { existingCliPath } from '../cliPaths';
+import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
 
 /** `mlops tune SPEC`: a hyperparameter search; each trial is a child run of the study run. */
 export function registerTuneCommand(program: Command): void {
-  program
+  addPriceOptions(program
     .command('tune')
     .description('search hyperparameters from a *.tune.yaml (or a *.train.yaml with a tune: section); prints each trial and the best')
     .argument('<spec>', 'path of the search spec')
     .option('--backend <name>', `training backend of the trials: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
-    .option('--parallel <n>', 'trials at once (default: the spec\'s `parallel`)')
-    .action(async (specArg: string, options: { backend: string; parallel?: string }) => {
+    .option('--parallel <n>', 'trials at once (default: the spec\'s `parallel`)'))
+    .action(async (specArg: string, options: { backend: string; parallel?: string } & PriceFlags) => {
+      const prices = pricesFromCli(options);
       const backend = options.backend as BackendPreference;
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const parallel = options.parallel === undefined ? undefined : Number(options.parallel);
@@ -36,6 +38,7 @@ export function registerTuneCommand(program: Command): void {
           store: store.tracking,
           tuneSpecPath: specPath,
           backend,
+          prices,
           signal: controller.signal,
           ...(parallel !== undefined ? { parallel } : {}),
           onProgress: (p) => {

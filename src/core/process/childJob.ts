@@ -9,6 +9,8 @@ const STDERR_TAIL_BYTES = 4096;
 
 export interface ChildJobOptions {
   onEvent?: (payload: unknown) => void;
+  /** the worker process exists (its pid roots the tree whose system metrics the run gets) */
+  onSpawn?: (pid: number | undefined) => void;
   signal?: AbortSignal;
   /** Path of the worker entry; defaults to dist/worker.js beside this bundle, or the TS source in development. */
   workerEntry?: string;
@@ -47,6 +49,7 @@ export function runChildJob<K extends WorkerJobKind>(kind: K, input: WorkerJobs[
   return new Promise((resolve, reject) => {
     if (options.signal?.aborted) return reject(new JobCancelledError(kind));
     const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
+    options.onSpawn?.(child.pid);
     let stderr = '';
     let settled = false;
     child.stderr?.setEncoding('utf8');

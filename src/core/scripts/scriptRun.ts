@@ -1,5 +1,7 @@
 import { fork } from 'node:child_process';
 import { resolveWorkerEntry } from '../process/childJob';
+import { runCost, type CostPrices } from '../process/runCost';
+import { sampleMetrics, startSystemMetrics, usageMetrics, type SystemMetricsSampler } from '../process/systemMetrics';
 import type { HostToWorker, WorkerToHost } from '../process/workerProtocol';
 import type { GuardedScriptExit } from './guardedScript';
 import { gitRunFields, readGitSource, writeUncommittedDiff } from '../tracking/gitSource';
@@ -27,6 +29,10 @@ export interface ScriptRunOptions {
   /** the run exists and the process started */
   onStarted?: (info: { runId: string; pid: number | undefined }) => void;
   signal?: AbortSignal;
+  /** prices of a CPU-hour and a GB-hour: the run gets a `cost` metric when any is set */
+  prices?: CostPrices;
+  /** how often the script's process tree is sampled for `system/*` metrics; default 5000 */
+  systemMetricsIntervalMs?: number;
 }
 
 export interface ScriptRunResult {
@@ -105,10 +111,23 @@ export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<
   options.signal?.addEventListener('abort', onAbort, { once: true });
   if (options.signal?.aborted) onAbort();
 
+  // System metrics of the script's process tree (the shell and all it starts), one logBatch a
+  // sample, in order; a failed write loses a sample, never the run.
+  let sampler: SystemMetricsSampler | undefined;
+  let sampleWrites: Promise<void> = Promise.resolve();
   let ended: GuardedScriptExit | undefined;
   guard.on('message', (message: WorkerToHost) => {
     if (message.type === 'event') {
       scriptPid = (message.payload as { pid?: number }).pid;
+      if (scriptPid !== undefined && !sampler) {
+        sampler = startSystemMetrics({
+          pid: scriptPid,
+          ...(options.systemMetricsIntervalMs !== undefined ? { intervalMs: options.systemMetricsIntervalMs } : {}),
+          onSample: (sample) => {
+            sampleWrites = sampleWrites.then(() => store.logBatch({ runId, metrics: sampleMetrics(sample) })).catch(() => undefined);
+          },
+        });
+      }
       if (cancelled) killScript();
     } else if (message.type === 'done') ended = message.result as GuardedScriptExit;
     else if (message.type === 'failed') capture(Buffer.from(`\nmlops: could not run "${options.command}": ${message.message}\n`));
@@ -126,11 +145,14 @@ export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<
   });
   clearInterval(heartbeat);
   options.signal?.removeEventListener('abort', onAbort);
+  const usage = await sampler?.stop();
+  await sampleWrites;
 
   const status: RunStatus = cancelled ? 'KILLED' : code === 0 ? 'FINISHED' : 'FAILED';
   await store.writeArtifact(runId, 'logs/output.txt', tail);
   await store.logBatch({
     runId,
+    ...(usage ? { metrics: usageMetrics(usage, runCost(usage, options.prices), Date.now()) } : {}),
     tags: [
       { key: 'mlops.exit_code', value: code === null ? `signal ${signal ?? '?'}` : String(code) },
       ...(status === 'FAILED' ? [{ key: 'mlops.error', value: `"${options.command}" exited with ${code === null ? `signal ${signal}` : `code ${code}`}` }] : []),

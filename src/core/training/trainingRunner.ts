@@ -8,6 +8,8 @@ import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
 import type { EvaluationReport } from '../evaluation/evaluationReport';
 import { MODEL_DIR } from '../modelPackage/modelPackageFormat';
 import { backendLabel } from '../process/backendLabel';
+import { runCost, type CostPrices } from '../process/runCost';
+import { sampleMetrics, startSystemMetrics, usageMetrics, type SystemMetricsSampler, type SystemSample, type SystemUsage } from '../process/systemMetrics';
 import type { SpecOverrides } from './specOverrides';
 import type { TrainJobResult } from './trainJob';
 import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';
@@ -71,6 +73,10 @@ export interface TrainingOptions {
   /** worker entry override (tests) */
   readonly workerEntry?: string;
   readonly wasmDir?: string;
+  /** prices of a CPU-hour and a GB-hour: the run gets a `cost` metric when any is set */
+  readonly prices?: CostPrices;
+  /** how often the worker's process tree is sampled for `system/*` metrics; default 5000 */
+  readonly systemMetricsIntervalMs?: number;
 }
 
 export interface TrainingResult {
@@ -89,6 +95,10 @@ export interface TrainingResult {
   readonly registration?: TrainingRegistration;
   /** what the user should know about the data although training went on (also the run's `mlops.warnings` tag) */
   readonly warnings: readonly string[];
+  /** CPU-seconds, wall time and peak RSS of the worker's process tree (also the run's metrics) */
+  readonly usage: SystemUsage;
+  /** set when a price is: also the run's `cost` metric */
+  readonly cost?: number;
 }
 
 export type TrainingRegistration =
@@ -257,6 +267,34 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   const heartbeat = setInterval(() => {
     if (runId) enqueue(() => store.heartbeat(runId as string));
   }, HEARTBEAT_MS);
+  // System metrics of the worker's process tree; samples taken before the run exists wait for it.
+  // A failed write loses a sample, never the run.
+  let sampler: SystemMetricsSampler | undefined;
+  const pendingSamples: SystemSample[] = [];
+  const flushSamples = async (): Promise<void> => {
+    if (!runId || pendingSamples.length === 0) return;
+    const metrics = pendingSamples.splice(0).flatMap(sampleMetrics);
+    await store.logBatch({ runId, metrics }).catch(() => undefined);
+  };
+  const onSpawn = (pid: number | undefined): void => {
+    if (pid === undefined) return;
+    sampler = startSystemMetrics({
+      pid,
+      ...(options.systemMetricsIntervalMs !== undefined ? { intervalMs: options.systemMetricsIntervalMs } : {}),
+      onSample: (sample) => {
+        pendingSamples.push(sample);
+        enqueue(flushSamples);
+      },
+    });
+  };
+  const finishUsage = async (): Promise<{ usage: SystemUsage; cost: number | undefined } | undefined> => {
+    const usage = await sampler?.stop();
+    return usage ? { usage, cost: runCost(usage, options.prices) } : undefined;
+  };
+  const logUsage = async (id: string, measured: { usage: SystemUsage; cost: number | undefined } | undefined): Promise<void> => {
+    await flushSamples();
+    if (measured) await store.logBatch({ runId: id, metrics: usageMetrics(measured.usage, measured.cost, Date.now()) }).catch(() => undefined);
+  };
   let result: TrainJobResult;
   try {
     const featureSet = spec.featureSet && options.workspaceStore
@@ -264,12 +302,16 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       : undefined;
     result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}) }, {
       onEvent,
+      onSpawn,
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
     });
   } catch (error) {
     clearInterval(heartbeat);
+    const measured = await finishUsage();
     await writes;
+    // a failed or cancelled run used the machine too
+    if (runId) await logUsage(runId, measured);
     if (!ready) {
       if (error instanceof JobCancelledError) throw new TrainingCancelledError(undefined);
       // the worker checks spec and data before sending `ready`: this is an input problem
@@ -288,11 +330,13 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     throw new TrainingFailedError(message, runId, stderrTail);
   }
   clearInterval(heartbeat);
+  const measured = await finishUsage();
   await writes;
   const finishedRunId = runId;
   if (!ready || !finishedRunId) throw writeError instanceof Error ? writeError : new Error('the training worker finished without starting a run');
   try {
     if (writeError) throw writeError;
+    await logUsage(finishedRunId, measured);
     const now = Date.now();
     const summary: MetricInput[] = [
       ...Object.entries(result.testMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun, timestamp: now })),
@@ -324,6 +368,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     datasetDigest: ready.datasetDigest,
     modelArtifactPath: MODEL_DIR,
     warnings: ready.warnings ?? [],
+    usage: measured?.usage ?? { cpuSeconds: 0, wallSeconds: 0, peakRssMegabytes: 0, memoryGbHours: 0 },
+    ...(measured?.cost !== undefined ? { cost: measured.cost } : {}),
   };
 }
 

@@ -1,4 +1,6 @@
 import { readFile } from 'node:fs/promises';
+import type { CostPrices } from '../process/runCost';
+import { USAGE_METRIC } from '../process/systemMetrics';
 import type { BackendPreference } from '../process/workerProtocol';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { SpecError } from './specErrors';
@@ -50,6 +52,8 @@ export interface TuningOptions {
   /** overrides the spec's `parallel` */
   readonly parallel?: number;
   readonly workerEntry?: string;
+  /** each trial gets a `cost` metric, the study their total */
+  readonly prices?: CostPrices;
 }
 
 export interface TuningResult {
@@ -179,6 +183,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
           { key: 'mlops.tune.objective', value: `${spec.objective.direction} ${spec.objective.metric}` },
         ],
         ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
+        ...(options.prices ? { prices: options.prices } : {}),
         onProgress: (p) => {
           if (runId === undefined && p.runId !== undefined) {
             runId = p.runId;
@@ -264,9 +269,11 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   await writes;
 
   const killed = Boolean(options.signal?.aborted);
+  const totals = await trialTotals(store, summaries);
   const bestParams = best ? Object.entries(best.params).map(([key, value]) => ({ key: `best.${key}`, value: JSON.stringify(value) })) : [];
   await store.logBatch({
     runId: studyRunId,
+    metrics: totals,
     params: bestParams,
     tags: [
       ...(best?.runId ? [{ key: 'mlops.tune.best_run', value: best.runId }] : []),
@@ -279,6 +286,20 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   await store.updateRun(studyRunId, { status: killed ? 'KILLED' : failedStudy ? 'FAILED' : 'FINISHED', endTime: Date.now() });
   if (failedStudy && summaries.every((s) => s.state === 'failed')) throw new TrainingInputError(`every trial failed: ${stopReason?.message ?? ''}`);
   return { studyRunId, experimentId, objective: spec.objective, trials: summaries, ...(best ? { best } : {}), status: killed ? 'KILLED' : 'FINISHED' };
+}
+
+/** What the trials used together (pruned and failed ones too): the study's `cpu_seconds` and `cost`. */
+async function trialTotals(store: TrackingStore, trials: readonly TrialSummary[]): Promise<Array<{ key: string; value: number; step: number; timestamp: number }>> {
+  const sums = new Map<string, number>();
+  for (const trial of trials) {
+    if (!trial.runId) continue;
+    const run = await store.getRun(trial.runId).catch(() => undefined);
+    for (const metric of run?.data.metrics ?? []) {
+      if (metric.key === USAGE_METRIC.cpuSeconds || metric.key === USAGE_METRIC.cost) sums.set(metric.key, (sums.get(metric.key) ?? 0) + metric.value);
+    }
+  }
+  const timestamp = Date.now();
+  return [...sums].map(([key, value]) => ({ key, value, step: 0, timestamp }));
 }
 
 /** A trial's sampled values as `tune.<name>` params (`tune.model.layers.0.units` = `35`). */

@@ -155,7 +155,7 @@ describe('running a search', () => {
     const tune = join(work, 'small.tune.yaml');
     writeFileSync(tune, 'train: small.train.yaml\nobjective: {metric: val_loss}\nsampler: random\ntrials: 4\nparallel: 2\nparams:\n  optimizer.learning_rate: {type: log_uniform, low: 0.001, high: 0.1}\n  model.layers.0.units: {type: int, low: 2, high: 16}\n');
     let maxRunning = 0;
-    const result = await runTuning({ store: workspace.tracking, tuneSpecPath: tune, backend: 'js', onProgress: (p) => (maxRunning = Math.max(maxRunning, p.running)) });
+    const result = await runTuning({ store: workspace.tracking, tuneSpecPath: tune, backend: 'js', prices: { cpuHour: 1, gbHour: 0.5, gpuHour: 0 }, onProgress: (p) => (maxRunning = Math.max(maxRunning, p.running)) });
     assert.equal(result.status, 'FINISHED');
     assert.equal(result.trials.length, 4);
     assert.equal(maxRunning, 2, 'two trials ran at once');
@@ -169,8 +169,11 @@ describe('running a search', () => {
     assert.equal(tags['mlops.tune.best_run'], result.best?.runId);
     const params = Object.fromEntries(study.data.params.map((p) => [p.key, p.value]));
     assert.equal(params['best.model.layers.0.units'], String(result.best?.params['model.layers.0.units']));
+    // the study's CPU-seconds and cost are its trials' together
+    const total = { cpu_seconds: 0, cost: 0 };
     for (const trial of result.trials) {
       const run = await workspace.tracking.getRun(trial.runId as string);
+      for (const key of ['cpu_seconds', 'cost'] as const) total[key] += run.data.metrics.find((m) => m.key === key)?.value ?? Number.NaN;
       assert.equal(run.info.parentRunId, result.studyRunId);
       assert.equal(run.data.params.find((p) => p.key === 'optimizer.learning_rate')?.value, String(trial.params['optimizer.learning_rate']));
       // what the sampler chose, as params of their own, and what the trial is judged by: the Runs panel leads with them
@@ -178,6 +181,8 @@ describe('running a search', () => {
       assert.equal(run.data.params.find((p) => p.key === 'tune.optimizer.learning_rate')?.value, String(trial.params['optimizer.learning_rate']));
       assert.equal(run.data.tags.find((t) => t.key === 'mlops.tune.objective')?.value, 'minimize val_loss');
     }
+    assert.ok(total.cpu_seconds > 0 && total.cost > 0, JSON.stringify(total));
+    for (const key of ['cpu_seconds', 'cost'] as const) assert.ok(Math.abs((study.data.metrics.find((m) => m.key === key)?.value ?? -1) - total[key]) < 1e-9, `study ${key}`);
     const trials = JSON.parse((await workspace.tracking.readArtifact(result.studyRunId, 'study/trials.json')).toString()) as { trials: unknown[] };
     assert.equal(trials.trials.length, 4);
   });
