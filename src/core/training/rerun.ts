@@ -17,8 +17,11 @@ const KEPT_SPEC_ARTIFACT = 'model/spec.train.yaml';
 export const RERUN_OF_TAG = 'mlops.rerun.of';
 export const RERUN_MATCHED_TAG = 'mlops.rerun.matched';
 const GIT_TIMEOUT_MS = 60_000;
-/** Speed, timing and the machine's load (system/…, memory) differ from one run to the next by nature; they say nothing about reproducing. */
-const NOT_COMPARED = /(^system\/|samples_per_second|_seconds?$|_ms$|(^|_)(duration|time|rss|memory|cpu)(_|$)|megabytes)/;
+/**
+ * Speed, timing, the machine's load (system/…, memory) and what that cost (`cost`, priced from
+ * CPU time) differ from one run to the next by nature; they say nothing about reproducing.
+ */
+const NOT_COMPARED = /(^system\/|samples_per_second|_seconds?$|_ms$|(^|_)(duration|time|rss|memory|cpu)(_|$)|megabytes|^cost$)/;
 
 /** A run that cannot be re-run (not a training, its spec gone, its commit unreachable). */
 export class RerunError extends Error {

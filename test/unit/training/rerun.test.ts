@@ -18,7 +18,7 @@ function git(cwd: string, ...args: string[]): string {
 describe('compareRunMetrics', () => {
   test('equal values match, a changed one does not, speed and machine load are not compared, a metric only one run has is left out', () => {
     const m = (key: string, value: number): { key: string; value: number; timestamp: number; step: number } => ({ key, value, timestamp: 0, step: 0 });
-    const compared = compareRunMetrics([m('test_accuracy', 0.97), m('loss', 0.2), m('train_samples_per_second', 900), m('system/cpu_utilization_percentage', 30), m('peak_rss_megabytes', 60), m('old_only', 1)], [m('test_accuracy', 0.97), m('loss', 0.25), m('train_samples_per_second', 1200), m('system/cpu_utilization_percentage', 40), m('peak_rss_megabytes', 80)]);
+    const compared = compareRunMetrics([m('test_accuracy', 0.97), m('loss', 0.2), m('train_samples_per_second', 900), m('system/cpu_utilization_percentage', 30), m('peak_rss_megabytes', 60), m('cost', 0.01), m('old_only', 1)], [m('test_accuracy', 0.97), m('loss', 0.25), m('train_samples_per_second', 1200), m('system/cpu_utilization_percentage', 40), m('peak_rss_megabytes', 80), m('cost', 0.02)]);
     assert.deepEqual(compared.map((c) => [c.key, c.equal]), [['loss', false], ['test_accuracy', true]]);
   });
 });
