@@ -3,6 +3,7 @@ import { datasetNode, runNode } from '../lineage/lineageNodes';
 import { openAlerts, storedDriftReport } from '../monitoring/driftHistory';
 import type { MonitorSpec } from '../monitoring/monitorSpec';
 import { JobCancelledError, runChildJob } from '../process/childJob';
+import type { CostPrices } from '../process/runCost';
 import type { BackendPreference } from '../process/workerProtocol';
 import { lineageFor, modelRegistryFor } from '../registry/registryAccess';
 import { ReviewRequiredError } from '../registry/registryErrors';
@@ -45,6 +46,8 @@ export interface RetrainOptions {
   /** a person asked for it now: the cool-down does not apply (one attempt in flight still does) */
   readonly ignoreCooldown?: boolean;
   readonly backend?: BackendPreference;
+  /** the retraining run gets a `cost` metric when a price is set */
+  readonly prices?: CostPrices;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RetrainProgress) => void;
   /** who the registry changes are attributed to; default "retrain:<monitor>" */
@@ -246,6 +249,7 @@ class AttemptExecution {
       // the spec reads its dataset relative to itself: so does the override
       ...(data.train ? { overrides: { dataset: relative(dirname(policy.specPath), data.train.path) } } : {}),
       ...(this.options.backend ? { backend: this.options.backend } : {}),
+      ...(this.options.prices ? { prices: this.options.prices } : {}),
       ...(this.options.signal ? { signal: this.options.signal } : {}),
       ...(this.options.workerEntry ? { workerEntry: this.options.workerEntry } : {}),
       extraTags: tags,

@@ -1,3 +1,4 @@
+import type { CostPrices } from '../process/runCost';
 import type { BackendPreference } from '../process/workerProtocol';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { runTraining, TrainingCancelledError, TrainingInputError } from './trainingRunner';
@@ -43,6 +44,8 @@ export interface ModelSearchOptions {
   /** the metric to rank by (default: val_loss, val_rmse for regression, loss without a validation split) */
   readonly metric?: string;
   readonly backend?: BackendPreference;
+  /** each candidate run gets a `cost` metric when a price is set */
+  readonly prices?: CostPrices;
   readonly signal?: AbortSignal;
   readonly candidates?: readonly ModelCandidate[];
   /** after each candidate, the leaderboard so far */
@@ -119,6 +122,7 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
         specPath: options.specPath,
         overrides: { model: candidate.model },
         backend: options.backend ?? 'auto',
+        ...(options.prices ? { prices: options.prices } : {}),
         parentRunId: parent.info.runId,
         runName: `${parsed.spec.experiment}-${candidate.label.replace(/\s+/g, '-').toLowerCase()}`,
         extraTags: [{ key: 'mlops.model_search.candidate', value: candidate.label }],

@@ -67,6 +67,7 @@ export async function retrainMonitorFile(deps: MonitorsCommandsDependencies, fil
       ...(request.trigger ? { trigger: request.trigger } : {}),
       ignoreCooldown,
       backend: readSettings(vscode.Uri.file(spec.retrain.specPath)).trainingBackend,
+      prices: readSettings(vscode.Uri.file(spec.retrain.specPath)).costPrices,
       signal: controller.signal,
       onProgress: (p) => {
         job.update(p.step);

@@ -4,6 +4,7 @@ import type { ScriptRunResult } from '../../core/scripts/scriptRun';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
 import type { TrackingServerService } from '../server/trackingServerService';
 import type { StoreService } from '../store/storeService';
+import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 
 export interface RunScriptDependencies {
@@ -104,6 +105,7 @@ export function registerRunScriptCommand(deps: RunScriptDependencies): vscode.Di
         command,
         cwd: folder.uri.fsPath,
         experimentId,
+        prices: readSettings(folder.uri).costPrices,
         tracking: { uri: server.url, ...(server.token ? { token: server.token } : {}) },
         signal: controller.signal,
         onStarted: ({ runId }) => {

@@ -1,5 +1,6 @@
 import { isAbsolute, join } from 'node:path';
 import * as vscode from 'vscode';
+import type { CostPrices } from '../../core/process/runCost';
 import type { BackendPreference } from '../../core/process/workerProtocol';
 import { DEFAULT_STORE_DIR } from '../../core/product/productInfo';
 
@@ -10,6 +11,8 @@ export interface MlopsSettings {
   storeLocation: string;
   trainingBackend: TrainingBackendSetting;
   serverPort: number;
+  /** `mlops.cost.*`: prices of the runs the extension starts */
+  costPrices: CostPrices;
 }
 
 export function readSettings(scope?: vscode.ConfigurationScope): MlopsSettings {
@@ -18,7 +21,13 @@ export function readSettings(scope?: vscode.ConfigurationScope): MlopsSettings {
     storeLocation: config.get<string>('store.location', DEFAULT_STORE_DIR).trim() || DEFAULT_STORE_DIR,
     trainingBackend: config.get<TrainingBackendSetting>('training.backend', 'auto'),
     serverPort: config.get<number>('server.port', 0),
+    costPrices: { cpuHour: nonNegative(config.get<number>('cost.cpuHour', 0)), gbHour: nonNegative(config.get<number>('cost.gbHour', 0)), gpuHour: nonNegative(config.get<number>('cost.gpuHour', 0)) },
   };
+}
+
+/** A price typed by hand in settings.json may be anything; nonsense counts as unpriced. */
+function nonNegative(value: unknown): number {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : 0;
 }
 
 /**

@@ -53,6 +53,7 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
               specPath: specUri.fsPath,
               budgetSeconds: budget.seconds,
               backend: readSettings(specUri).trainingBackend,
+              prices: readSettings(specUri).costPrices,
               signal: controller.signal,
               onUpdate: (board, done, total) => {
                 const leader = board.find((e) => e.state === 'complete');

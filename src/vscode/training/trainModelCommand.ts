@@ -76,7 +76,7 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
             deps.log.info(`${specName}${p.runId ? ` [${p.runId.slice(0, 8)}]` : ''}: ${p.message}`);
           }
         };
-        const result = await runTraining({ store: access.store.tracking, workspaceStore: access.store, specPath: specUri.fsPath, backend, signal: controller.signal, onProgress });
+        const result = await runTraining({ store: access.store.tracking, workspaceStore: access.store, specPath: specUri.fsPath, backend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const summary = headlineMetrics(result.metrics);
         deps.log.info(`${specName}: finished in ${seconds} s with ${backendLabel(result.backend)} (backend "${result.backend}"), run ${result.runId}${summary ? `, ${summary}` : ''}`);

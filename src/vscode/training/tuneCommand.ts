@@ -39,7 +39,7 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
         job.update(`trial ${p.complete + p.pruned + p.failed}/${p.budget}`);
         if (p.finished) deps.log.info(`${name}: ${describeTrial(p.finished)}`);
       };
-      const result = await runTuning({ store: access.store.tracking, tuneSpecPath: specUri.fsPath, backend: readSettings(specUri).trainingBackend, signal: controller.signal, onProgress });
+      const result = await runTuning({ store: access.store.tracking, tuneSpecPath: specUri.fsPath, backend: readSettings(specUri).trainingBackend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
       deps.log.info(`${name}: study ${result.studyRunId} ${result.status.toLowerCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n${leaderboard(result)}`);
       const best = result.best;
       const headline = best?.value !== undefined ? `best ${result.objective.metric} ${best.value.toPrecision(4)} (trial ${best.number})` : 'no trial completed';
