@@ -21,6 +21,15 @@ export function isPerClassMetric(key: string): boolean {
   return m !== null && !AVERAGES.has(m[2]!);
 }
 
+/**
+ * What a run used rather than what it learned (core/process/systemMetrics.ts): `system/*`
+ * samples under MLflow's names, and the usage totals. Never the main metric.
+ */
+export function isSystemMetric(key: string): boolean {
+  return key.startsWith('system/');
+}
+const USAGE_METRICS = new Set(['cpu_seconds', 'wall_seconds', 'peak_rss_megabytes', 'cost']);
+
 export function isConfusionMetric(key: string): boolean {
   return key.startsWith('test_confusion_');
 }
@@ -29,18 +38,22 @@ export function isConfusionMetric(key: string): boolean {
 export function mainMetricKey(columns: readonly ColumnInfo[], objective: RunsObjective | undefined): string | undefined {
   const metrics = new Set(columns.filter((c) => c.kind === 'metric').map((c) => c.key));
   if (objective && metrics.has(objective.metric)) return objective.metric;
-  return HEADLINE_TEST_METRICS.find((k) => metrics.has(k)) ?? KEY_METRICS.find((k) => metrics.has(k)) ?? [...metrics].find((k) => !isConfusionMetric(k) && !isPerClassMetric(k));
+  return HEADLINE_TEST_METRICS.find((k) => metrics.has(k)) ?? KEY_METRICS.find((k) => metrics.has(k)) ?? [...metrics].find((k) => !isConfusionMetric(k) && !isPerClassMetric(k) && !isSystemMetric(k) && !USAGE_METRICS.has(k));
 }
 
 /**
  * Where a metric goes in the table and the run details: lower first. The params that differ rank
- * 35–38: after the objective and the primary test metrics, before the other metrics.
+ * 35–38: after the objective and the primary test metrics, before the other metrics; `system/*`
+ * samples after the constant params (80), before the tags (90).
  */
 export function metricRank(key: string, objective: RunsObjective | undefined): number {
   if (key === objective?.metric) return 10;
   const headline = HEADLINE_TEST_METRICS.indexOf(key);
   if (headline >= 0) return (PRIMARY_TEST_METRICS.has(key) ? 20 : 40) + headline / 100;
   if (isConfusionMetric(key)) return 96;
+  // a run's cost and CPU-seconds after what it learned; its system samples after the bookkeeping
+  if (USAGE_METRICS.has(key)) return 62;
+  if (isSystemMetric(key)) return 85;
   if (isPerClassMetric(key)) return 95;
   if (key.startsWith('test_')) return 42;
   const known = KEY_METRICS.indexOf(key);

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { discoverTable } from '../../../src/vscode/runs/runsTableModel';
 import { objectiveOf } from '../../../src/vscode/runs/runsObjective';
-import { defaultColumnOrder, defaultParallelAxes } from '../../../webview/runs/columnOrder';
+import { defaultColumnOrder, defaultParallelAxes, mainMetricKey } from '../../../webview/runs/columnOrder';
 import { confusionFromMetrics } from '../../../webview/runs/confusionMatrix';
 import { syntheticRuns, syntheticSweep } from '../../webview/runsFakeHost';
 
@@ -48,6 +48,22 @@ describe('which columns a table of runs leads with', () => {
     assert.ok(at('params.optimizer.learning_rate') < at('attributes.duration'), 'params that differ before bookkeeping');
     assert.ok(at('params.batch_size') > at('attributes.duration'), 'a constant param after the tuned ones');
     assert.ok(at('metrics.test_confusion_Adelie_Gentoo') > at('params.batch_size'), 'confusion counts at the end');
+  });
+
+  test('system metrics and usage stay out of the way: after what the runs learned, and never the main metric', () => {
+    const runs = syntheticRuns({ runs: 4 }).map((r, i) => ({
+      ...r,
+      data: { ...r.data, metrics: [...r.data.metrics, ...['system/cpu_utilization_percentage', 'system/process_tree_rss_megabytes', 'cost', 'cpu_seconds'].map((key) => ({ key, value: 10 + i, step: 0, timestamp: 0, min: 10 + i, max: 10 + i, count: 1 }))] },
+    }));
+    const { columns, objective } = discoverTable(runs, 'last');
+    const order = defaultColumnOrder(columns, objective).map((c) => c.id);
+    const at = (id: string): number => order.indexOf(id);
+    assert.ok(at('metrics.system/cpu_utilization_percentage') > at('metrics.val_loss'), 'system samples after the learning metrics');
+    assert.ok(at('metrics.system/cpu_utilization_percentage') > at('attributes.duration'), 'and after the bookkeeping');
+    assert.ok(at('metrics.cost') > at('metrics.val_loss') && at('metrics.cost') < at('metrics.system/cpu_utilization_percentage'), 'cost before the system samples');
+    // a script run with nothing but its usage has no main metric to chart
+    const usageOnly = columns.filter((c) => c.kind !== 'metric' || c.key.startsWith('system/') || c.key === 'cost' || c.key === 'cpu_seconds');
+    assert.equal(mainMetricKey(usageOnly, undefined), undefined);
   });
 
   test('parallel coordinates: the tuned params, then the objective; nothing the study run alone has', () => {
