@@ -86,6 +86,25 @@ describe('model review webview', () => {
     await page.close();
   });
 
+  test('the Model section shows what training used and cost, with a way to the prices; unpriced says so', async () => {
+    const panel = await openPanel('modelReview', { respond: () => state([card(1, { trainingUsage: { cpuSeconds: 12.34, cost: 0.0567 } })]) });
+    const page = panel.page;
+    await page.getByRole('heading', { name: /penguins v1/ }).waitFor();
+    const facts = await page.locator('dl.facts').innerText();
+    assert.match(facts, /Training CPU\s+12\.3 CPU-seconds/);
+    assert.match(facts, /Training cost\s+0\.0567 · prices/);
+    await page.locator('dl.facts').getByRole('button', { name: 'prices' }).click();
+    assert.deepEqual((await panel.posted()).filter((m) => m.kind === 'notify').map((m) => [m.method, m.params]), [['openCostSettings', {}]]);
+    await page.close();
+    const unpriced = await openPanel('modelReview', { respond: () => state([card(1, { trainingUsage: { cpuSeconds: 3600, cost: null } })]) });
+    await unpriced.page.getByRole('heading', { name: /penguins v1/ }).waitFor();
+    const text = await unpriced.page.locator('dl.facts').innerText();
+    assert.match(text, /Training CPU\s+3,600 CPU-seconds/);
+    assert.match(text, /Training cost\s+not priced · set prices/);
+    assert.deepEqual(unpriced.problems, []);
+    await unpriced.page.close();
+  });
+
   test('an external version (registered from a source that is not a model package) says so on its card', async () => {
     const external = card(3, {
       external: { source: 's3://bucket/models/7' },

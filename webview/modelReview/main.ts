@@ -47,6 +47,7 @@ function update(patch: Partial<ModelReviewViewModel>): void {
       openFile: (version, file) => host.notify('openFile', { version, file }),
       openRun: (runId) => host.notify('openRun', { runId }),
       showLineage: (version) => host.notify('showLineage', { version }),
+      openCostSettings: () => host.notify('openCostSettings', {}),
       setOnlyDifferences: (onlyDifferences) => update({ onlyDifferences }),
       retry: () => void load(),
     }),

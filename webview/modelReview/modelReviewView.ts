@@ -21,6 +21,7 @@ export interface ModelReviewActions {
   openFile(version: number, file: VersionFile): void;
   openRun(runId: string): void;
   showLineage(version: number): void;
+  openCostSettings(): void;
   setOnlyDifferences(on: boolean): void;
   retry(): void;
 }
@@ -184,6 +185,21 @@ function fileActions(card: VersionCardView, actions: ModelReviewActions): Templa
   </div>`;
 }
 
+/** Training CPU time and cost, with the way to the prices: a cost means little without them. */
+function trainingUsageFacts(card: VersionCardView, actions: ModelReviewActions): TemplateResult | typeof nothing {
+  const usage = card.trainingUsage;
+  if (!usage || (usage.cpuSeconds === null && usage.cost === null)) return nothing;
+  const prices = html`<button class="link" title="Prices of a CPU-hour and a GB-hour (mlops.cost.* settings)" @click=${() => actions.openCostSettings()}>${usage.cost === null ? 'set prices' : 'prices'}</button>`;
+  return html`
+    <dt>Training CPU</dt><dd>${usage.cpuSeconds === null ? '—' : `${formatCpuSeconds(usage.cpuSeconds)} CPU-seconds`}</dd>
+    <dt>Training cost</dt><dd>${usage.cost === null ? html`<span class="subtle">not priced</span>` : usage.cost.toPrecision(3)} · ${prices}</dd>
+  `;
+}
+
+function formatCpuSeconds(seconds: number): string {
+  return seconds >= 100 ? Math.round(seconds).toLocaleString('en-US') : seconds.toFixed(1);
+}
+
 function runLink(card: VersionCardView, actions: ModelReviewActions): TemplateResult {
   const name = card.run.runName || card.run.runId.slice(0, 8);
   if (!card.run.available) return html`<span title=${card.run.runId}>${name} <span class="subtle">(run deleted)</span></span>`;
@@ -306,6 +322,7 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
           <dt>Size</dt><dd>${bytes(card.sizeBytes)}</dd>
           <dt>Training data</dt><dd>${card.dataset.name ?? card.dataset.source ?? '—'}${card.dataset.source && card.dataset.name ? html`<br><span class="subtle">${card.dataset.source}</span>` : nothing}</dd>
           <dt>Data digest</dt><dd class="mono">${card.dataset.digest ?? '—'}</dd>
+          ${trainingUsageFacts(card, actions)}
           <dt>Review policy</dt><dd>${state.model.requireReview ? 'alias moves need an approved review' : 'aliases move directly (audited)'}</dd>
         </dl>
         ${fileActions(card, actions)}

@@ -28,6 +28,8 @@ export interface ModelCard {
   readonly evaluation: Readonly<Record<string, number>>;
   /** final training metrics (loss, val_loss, …) */
   readonly training: Readonly<Record<string, number>>;
+  /** what training the version used: its run's `cpu_seconds` and `cost` (null when not measured or not priced) */
+  readonly trainingUsage: { readonly cpuSeconds: number | null; readonly cost: number | null };
   readonly confusionMatrix: ConfusionMatrix | null;
   /** ROC/PR per class or predicted-vs-actual and residuals; null for versions trained before curves were saved */
   readonly curves: EvaluationCurves | null;
@@ -88,6 +90,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
   else for (const [key, value] of Object.entries(manifest?.metrics ?? {})) if (key.startsWith('test_') && !key.startsWith('test_confusion_')) evaluation[key] = value;
   const training = packageMetrics?.training ?? Object.fromEntries(Object.entries(manifest?.metrics ?? {}).filter(([key]) => !key.startsWith('test_')));
   const tag = (key: string): string | null => run?.data.tags.find((t) => t.key === key)?.value ?? null;
+  const runMetric = (key: string): number | null => run?.data.metrics.find((m) => m.key === key)?.value ?? null;
   const inputs = run?.inputs.datasetInputs ?? [];
   const digest = manifest?.datasetDigest ?? tag('mlops.dataset.digest') ?? inputs[0]?.digest ?? null;
   const input = inputs.find((d) => d.digest === digest) ?? inputs[0];
@@ -104,6 +107,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
     signature: v.signature,
     evaluation,
     training,
+    trainingUsage: { cpuSeconds: runMetric('cpu_seconds'), cost: runMetric('cost') },
     confusionMatrix: confusion,
     curves,
     dataset: { digest, source: input?.source ?? manifest?.dataset ?? null, name: input?.name ?? null, inputs },

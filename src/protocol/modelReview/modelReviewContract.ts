@@ -68,6 +68,8 @@ export interface VersionCardView {
   /** test_* metrics; null values were NaN or infinite when logged */
   evaluation: Record<string, number | null>;
   training: Record<string, number | null>;
+  /** the training run's CPU-seconds and cost (null: not measured, or no price set in `mlops.cost.*`) */
+  trainingUsage?: { cpuSeconds: number | null; cost: number | null };
   confusionMatrix: { labels: string[]; matrix: number[][] } | null;
   curves: CurvesView | null;
   dataset: { digest: string | null; source: string | null; name: string | null };
@@ -131,6 +133,8 @@ export interface ModelReviewContract {
     openFile: { version: number; file: VersionFile };
     openRun: { runId: string };
     showLineage: { version: number };
+    /** the `mlops.cost.*` settings, where the prices behind a cost are set */
+    openCostSettings: Record<string, never>;
   };
   hostNotifications: {
     /** the registry changed (alias moved, review decided, version deleted): fetch the state again */

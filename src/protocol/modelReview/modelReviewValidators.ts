@@ -16,5 +16,6 @@ export const modelReviewValidators: ContractValidators<ModelReviewContract> = {
     openFile: z.strictObject({ version, file: z.enum(VERSION_FILES) }),
     openRun: z.strictObject({ runId: z.string().check(z.regex(/^[0-9a-f]{32}$/)) }),
     showLineage: z.strictObject({ version }),
+    openCostSettings: z.strictObject({}),
   },
 };

@@ -108,6 +108,9 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
       const node: VersionNode = { kind: 'version', version: registry.getVersion(this.subject.name, version), metrics: [], requireReview: false };
       await vscode.commands.executeCommand('mlops.showLineage', node);
     },
+    openCostSettings: async () => {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'mlops.cost');
+    },
   };
 
   private constructor(

@@ -74,6 +74,7 @@ export function cardView(card: ModelCard): VersionCardView {
       : null,
     evaluation: finiteRecord(card.evaluation),
     training: finiteRecord(card.training),
+    trainingUsage: { cpuSeconds: finite(card.trainingUsage.cpuSeconds), cost: finite(card.trainingUsage.cost) },
     confusionMatrix: card.confusionMatrix ? { labels: [...card.confusionMatrix.labels], matrix: card.confusionMatrix.matrix.map((row) => [...row]) } : null,
     curves: curvesView(card.curves),
     dataset: { digest: card.dataset.digest, source: card.dataset.source, name: card.dataset.name },

@@ -113,6 +113,7 @@ const modelReview: ContractArbitraries<ModelReviewContract> = {
     openFile: fc.record({ version: positive, file: fc.constantFrom(...VERSION_FILES) }),
     openRun: fc.record({ runId: hexRunId }),
     showLineage: fc.record({ version: positive }),
+    openCostSettings: empty,
   },
 };
 const profile: ContractArbitraries<ProfileContract> = {
