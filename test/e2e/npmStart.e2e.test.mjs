@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort } from './rig/rig.mjs';
+import { freePort, groupAlive } from './rig/rig.mjs';
 import { REPO, e2eEnv, launchBrowser, normalizeSpace, runCommand, screenshot, waitForText, waitForWorkbench, webviewFrame } from './lib/workbench.mjs';
 
 /** PATH without any folder holding a `code` executable: the user has no desktop VS Code. */
@@ -45,15 +45,6 @@ function processesMentioning(needle) {
   return found;
 }
 
-/** Whether any process of group `pgid` is alive. */
-function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /**
  * Runs `npm start -- --no-build --port P --state-dir S` in a process group of its own, like a

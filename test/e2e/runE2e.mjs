@@ -18,7 +18,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync }
 import { tmpdir } from 'node:os';
 import { dirname, join, relative, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { ensureRig, freePort, startServer, stopServer } from './rig/rig.mjs';
+import { ensureRig, freePort, groupAlive, startServer, stopServer } from './rig/rig.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const repo = resolve(here, '../..');
@@ -34,15 +34,6 @@ let interrupted = false;
 let cleanedUp = false;
 
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
-/** Whether any process of group `pgid` is alive. */
-function groupAlive(pgid) {
-  try {
-    process.kill(-pgid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
 function signalGroup(pgid, signal) {
   try {
     process.kill(-pgid, signal);

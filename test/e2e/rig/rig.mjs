@@ -83,3 +83,13 @@ export function stopServer(stateDir) {
     stdio: ['ignore', 'ignore', 'pipe'],
   });
 }
+
+/** Whether any process of group `pgid` is alive. */
+export function groupAlive(pgid) {
+  try {
+    process.kill(-pgid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
