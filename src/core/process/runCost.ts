@@ -17,7 +17,7 @@ export function isPriced(prices: CostPrices | undefined): prices is CostPrices {
   return prices !== undefined && (prices.cpuHour > 0 || prices.gbHour > 0 || prices.gpuHour > 0);
 }
 
-/** What a run cost: CPU-hours and memory GB-hours at their prices; undefined when nothing is priced. */
+/** What a run cost: CPU-hours, memory GB-hours and GPU-hours at their prices; undefined when nothing is priced. */
 export function runCost(usage: Pick<SystemUsage, 'cpuSeconds' | 'memoryGbHours'> & { gpuSeconds?: number }, prices: CostPrices | undefined): number | undefined {
   if (!isPriced(prices)) return undefined;
   return (usage.cpuSeconds / 3600) * prices.cpuHour + usage.memoryGbHours * prices.gbHour + ((usage.gpuSeconds ?? 0) / 3600) * prices.gpuHour;

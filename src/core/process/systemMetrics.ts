@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { readdir, readFile, statfs } from 'node:fs/promises';
 import { freemem, totalmem } from 'node:os';
 import type { MetricInput } from '../tracking/trackingTypes';
@@ -22,8 +23,19 @@ export const SYSTEM_METRIC = {
   treeDiskWriteMegabytes: 'system/process_tree_disk_write_megabytes',
 } as const;
 
+/** Per GPU `i`, as MLflow's GPU monitor names them. */
+export function gpuMetricNames(i: number): { utilization: string; memoryMegabytes: string; memoryPercentage: string; powerWatts: string; powerPercentage: string } {
+  return {
+    utilization: `system/gpu_${i}_utilization_percentage`,
+    memoryMegabytes: `system/gpu_${i}_memory_usage_megabytes`,
+    memoryPercentage: `system/gpu_${i}_memory_usage_percentage`,
+    powerWatts: `system/gpu_${i}_power_usage_watts`,
+    powerPercentage: `system/gpu_${i}_power_usage_percentage`,
+  };
+}
+
 /** Final metrics a run gets when its process ends. */
-export const USAGE_METRIC = { cpuSeconds: 'cpu_seconds', wallSeconds: 'wall_seconds', peakRssMegabytes: 'peak_rss_megabytes', cost: 'cost' } as const;
+export const USAGE_METRIC = { cpuSeconds: 'cpu_seconds', wallSeconds: 'wall_seconds', peakRssMegabytes: 'peak_rss_megabytes', gpuSeconds: 'gpu_seconds', cost: 'cost' } as const;
 
 /** The run's resource use so far. */
 export interface SystemUsage {
@@ -32,6 +44,8 @@ export interface SystemUsage {
   readonly peakRssMegabytes: number;
   /** RSS integrated over time: what a GB-hour price is paid for */
   readonly memoryGbHours: number;
+  /** GPU utilization integrated over time (one GPU fully busy for a second = 1); 0 without a GPU */
+  readonly gpuSeconds: number;
 }
 
 export interface SystemSample {
@@ -50,6 +64,8 @@ export interface SystemMetricsOptions {
   readonly onSample: (sample: SystemSample) => void;
   /** tests point this at a fake /proc */
   readonly procDir?: string;
+  /** NVIDIA's `nvidia-smi`, queried each sample while it answers; tests point this at a fake */
+  readonly gpuCommand?: string;
 }
 
 export interface SystemMetricsSampler {
@@ -160,6 +176,32 @@ async function readTree(procDir: string, root: number): Promise<TreeReading | un
   return { ticks: tree.reduce((total, p) => total + p.ticks, 0), rssBytes: sum((r) => r.rss), readBytes: sum((r) => r.read), writeBytes: sum((r) => r.write) };
 }
 
+interface GpuReading {
+  readonly utilization: number;
+  readonly memoryUsedMib: number;
+  readonly memoryTotalMib: number;
+  readonly powerWatts: number;
+  readonly powerLimitWatts: number;
+}
+
+/** `nvidia-smi --query-gpu=… --format=csv,noheader,nounits`: one line per GPU ("[N/A]" where a card does not say). */
+export function parseNvidiaSmi(text: string): GpuReading[] {
+  return text
+    .split('\n')
+    .map((line) => line.split(',').map((v) => Number(v.trim())))
+    .filter((v) => v.length >= 5 && Number.isFinite(v[0]))
+    .map(([utilization, used, total, power, limit]) => ({ utilization: utilization as number, memoryUsedMib: used as number, memoryTotalMib: total as number, powerWatts: power as number, powerLimitWatts: limit as number }));
+}
+
+/** GPUs of the machine, or undefined when there is no nvidia-smi (or it fails, or is slow). */
+function readGpus(command: string): Promise<GpuReading[] | undefined> {
+  return new Promise((resolve) => {
+    execFile(command, ['--query-gpu=utilization.gpu,memory.used,memory.total,power.draw,power.limit', '--format=csv,noheader,nounits'], { timeout: 3000, windowsHide: true }, (error, stdout) => {
+      resolve(error ? undefined : parseNvidiaSmi(stdout));
+    });
+  });
+}
+
 /**
  * Samples the process tree under `pid` and the machine every `intervalMs` (first after
  * `firstSampleMs`) and hands each sample to `onSample`. Reads /proc asynchronously, never throws:
@@ -178,6 +220,9 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let baselined = false;
+  let gpuSeconds = 0;
+  // a machine without nvidia-smi is asked once
+  let gpuCommand: string | undefined = options.gpuCommand ?? 'nvidia-smi';
 
   const collect = async (): Promise<Record<string, number>> => {
     const metrics: Record<string, number> = {};
@@ -225,6 +270,20 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
       metrics[SYSTEM_METRIC.networkReceiveMegabytes] = (net.rx - netStart.rx) / MB;
       metrics[SYSTEM_METRIC.networkTransmitMegabytes] = (net.tx - netStart.tx) / MB;
     }
+    const gpus = gpuCommand ? await readGpus(gpuCommand) : undefined;
+    if (gpus === undefined) gpuCommand = undefined;
+    gpus?.forEach((gpu, i) => {
+      const name = gpuMetricNames(i);
+      const mib = 1048576 / MB;
+      metrics[name.utilization] = gpu.utilization;
+      if (Number.isFinite(gpu.memoryUsedMib)) metrics[name.memoryMegabytes] = gpu.memoryUsedMib * mib;
+      if (gpu.memoryTotalMib > 0) metrics[name.memoryPercentage] = (gpu.memoryUsedMib / gpu.memoryTotalMib) * 100;
+      if (Number.isFinite(gpu.powerWatts)) metrics[name.powerWatts] = gpu.powerWatts;
+      if (gpu.powerLimitWatts > 0) metrics[name.powerPercentage] = (gpu.powerWatts / gpu.powerLimitWatts) * 100;
+      // The machine's GPUs, not the tree's: nvidia-smi's per-process figures need root on many
+      // systems. A run has the GPUs to itself far more often than its CPUs.
+      gpuSeconds += ((now - last.time) / 1000) * (gpu.utilization / 100);
+    });
     try {
       const disk = await statfs('/');
       const totalBytes = disk.blocks * disk.bsize;
@@ -265,7 +324,7 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
   }, options.firstSampleMs ?? 500);
   timer.unref();
 
-  const usage = (): SystemUsage => ({ cpuSeconds, wallSeconds: (Date.now() - started) / 1000, peakRssMegabytes: peakRss / MB, memoryGbHours: gbHours });
+  const usage = (): SystemUsage => ({ cpuSeconds, wallSeconds: (Date.now() - started) / 1000, peakRssMegabytes: peakRss / MB, memoryGbHours: gbHours, gpuSeconds });
   return {
     usage,
     async stop(): Promise<SystemUsage> {
@@ -285,6 +344,7 @@ export function usageMetrics(usage: SystemUsage, cost: number | undefined, times
     { key: USAGE_METRIC.cpuSeconds, value: usage.cpuSeconds, step: 0, timestamp },
     { key: USAGE_METRIC.wallSeconds, value: usage.wallSeconds, step: 0, timestamp },
     { key: USAGE_METRIC.peakRssMegabytes, value: usage.peakRssMegabytes, step: 0, timestamp },
+    ...(usage.gpuSeconds > 0 ? [{ key: USAGE_METRIC.gpuSeconds, value: usage.gpuSeconds, step: 0, timestamp }] : []),
     ...(cost !== undefined ? [{ key: USAGE_METRIC.cost, value: cost, step: 0, timestamp }] : []),
   ];
 }

@@ -368,7 +368,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     datasetDigest: ready.datasetDigest,
     modelArtifactPath: MODEL_DIR,
     warnings: ready.warnings ?? [],
-    usage: measured?.usage ?? { cpuSeconds: 0, wallSeconds: 0, peakRssMegabytes: 0, memoryGbHours: 0 },
+    usage: measured?.usage ?? { cpuSeconds: 0, wallSeconds: 0, peakRssMegabytes: 0, memoryGbHours: 0, gpuSeconds: 0 },
     ...(measured?.cost !== undefined ? { cost: measured.cost } : {}),
   };
 }

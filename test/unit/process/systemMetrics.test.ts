@@ -5,7 +5,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
-import { parseNetDev, parseProcStat, processTree, startSystemMetrics, SYSTEM_METRIC, usageMetrics, type SystemSample } from '../../../src/core/process/systemMetrics';
+import { gpuMetricNames, parseNetDev, parseNvidiaSmi, parseProcStat, processTree, startSystemMetrics, SYSTEM_METRIC, usageMetrics, type SystemSample } from '../../../src/core/process/systemMetrics';
 import { resolvePrices, runCost } from '../../../src/core/process/runCost';
 
 // A child that starts a grandchild; the grandchild holds ~80 MB and burns 0.4 s of CPU, then
@@ -41,7 +41,7 @@ describe('system metrics of a run', () => {
     assert.equal(SYSTEM_METRIC.networkReceiveMegabytes, 'system/network_receive_megabytes');
     assert.equal(SYSTEM_METRIC.networkTransmitMegabytes, 'system/network_transmit_megabytes');
     for (const name of Object.values(SYSTEM_METRIC)) assert.match(name, /^system\/[a-z_]+$/);
-    assert.deepEqual(usageMetrics({ cpuSeconds: 2, wallSeconds: 3, peakRssMegabytes: 4, memoryGbHours: 0 }, undefined, 1).map((m) => [m.key, m.value]), [['cpu_seconds', 2], ['wall_seconds', 3], ['peak_rss_megabytes', 4]]);
+    assert.deepEqual(usageMetrics({ cpuSeconds: 2, wallSeconds: 3, peakRssMegabytes: 4, memoryGbHours: 0, gpuSeconds: 0 }, undefined, 1).map((m) => [m.key, m.value]), [['cpu_seconds', 2], ['wall_seconds', 3], ['peak_rss_megabytes', 4]]);
   });
 
   test('/proc parsing: a command name with spaces and parentheses, the tree by parent pid, network without loopback', () => {
@@ -116,6 +116,45 @@ describe('system metrics of a run', () => {
     assert.ok(samples[0]!.metrics[SYSTEM_METRIC.treeRssMegabytes]! > 0, 'this process’s RSS');
     assert.ok(samples[0]!.metrics[SYSTEM_METRIC.memoryUsageMegabytes]! > 0, 'system memory from os');
     assert.ok(usage.peakRssMegabytes > 0);
+  });
+});
+
+describe('GPUs (through nvidia-smi)', () => {
+  test('MLflow’s GPU names; "[N/A]" fields are left out', () => {
+    assert.deepEqual(gpuMetricNames(1), {
+      utilization: 'system/gpu_1_utilization_percentage',
+      memoryMegabytes: 'system/gpu_1_memory_usage_megabytes',
+      memoryPercentage: 'system/gpu_1_memory_usage_percentage',
+      powerWatts: 'system/gpu_1_power_usage_watts',
+      powerPercentage: 'system/gpu_1_power_usage_percentage',
+    });
+    assert.deepEqual(parseNvidiaSmi('45, 2048, 16384, 120.5, 300\n'), [{ utilization: 45, memoryUsedMib: 2048, memoryTotalMib: 16384, powerWatts: 120.5, powerLimitWatts: 300 }]);
+  });
+
+  test('a machine with two GPUs: each one’s utilization and memory per sample, GPU-seconds from their utilization, priced per GPU-hour', { skip: process.platform === 'win32' }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'fake-smi-'));
+    const smi = join(dir, 'nvidia-smi');
+    writeFileSync(smi, '#!/bin/sh\necho "50, 2048, 16384, 120.5, 300"\necho "100, 1024, 16384, [N/A], [N/A]"\n', { mode: 0o755 });
+    const samples: SystemSample[] = [];
+    let enough: () => void = () => undefined;
+    const twoSamples = new Promise<void>((resolve) => (enough = resolve));
+    const sampler = startSystemMetrics({ pid: process.pid, gpuCommand: smi, intervalMs: 20, firstSampleMs: 20, onSample: (s) => {
+      samples.push(s);
+      if (samples.length >= 2) enough();
+    } });
+    await twoSamples;
+    const usage = await sampler.stop();
+    const first = samples[0]!.metrics;
+    assert.equal(first['system/gpu_0_utilization_percentage'], 50);
+    assert.equal(first['system/gpu_0_memory_usage_megabytes'], 2048 * 1.048576);
+    assert.equal(first['system/gpu_0_memory_usage_percentage'], 12.5);
+    assert.ok(Math.abs(first['system/gpu_0_power_usage_percentage']! - (120.5 / 300) * 100) < 1e-9);
+    assert.equal(first['system/gpu_1_utilization_percentage'], 100);
+    assert.equal(first['system/gpu_1_power_usage_watts'], undefined, 'no power figure from this card');
+    // 1.5 GPUs busy: GPU-seconds grow at 1.5 per second of wall time
+    assert.ok(usage.gpuSeconds > 0 && usage.gpuSeconds <= usage.wallSeconds * 1.5 + 1e-9, `${usage.gpuSeconds} GPU-s in ${usage.wallSeconds} s`);
+    assert.equal(runCost({ cpuSeconds: 0, memoryGbHours: 0, gpuSeconds: usage.gpuSeconds }, { cpuHour: 0, gbHour: 0, gpuHour: 3600 }), usage.gpuSeconds);
+    assert.ok(usageMetrics(usage, undefined, 1).some((m) => m.key === 'gpu_seconds' && m.value === usage.gpuSeconds));
   });
 });
 
