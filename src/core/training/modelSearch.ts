@@ -1,6 +1,7 @@
 import type { CostPrices } from '../process/runCost';
 import type { BackendPreference } from '../process/workerProtocol';
 import type { TrackingStore } from '../tracking/trackingStore';
+import { childRunUsageTotals } from './childRunUsage';
 import { runTraining, TrainingCancelledError, TrainingInputError } from './trainingRunner';
 import { loadTrainSpec } from './trainSpecParser';
 import type { HiddenLayerSpec } from './trainSpec';
@@ -148,7 +149,8 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
     runId: parent.info.runId,
     params: [{ key: 'metric', value: metric }],
     tags: best?.runId ? [{ key: 'mlops.model_search.best_run', value: best.runId }, { key: 'mlops.model_search.best', value: best.label }] : [],
-    metrics: best?.value !== undefined ? [{ key: `best_${metric}`, value: best.value, step: 0 }] : [],
+    // the candidates' CPU-seconds and cost together
+    metrics: [...(best?.value !== undefined ? [{ key: `best_${metric}`, value: best.value, step: 0 }] : []), ...(await childRunUsageTotals(store, experimentId, parent.info.runId))],
   });
   await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard }, null, 2)}\n`);
   await store.updateRun(parent.info.runId, { status: cancelled || options.signal?.aborted ? 'KILLED' : 'FINISHED', endTime: Date.now() });

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import type { CostPrices } from '../process/runCost';
-import { USAGE_METRIC } from '../process/systemMetrics';
 import type { BackendPreference } from '../process/workerProtocol';
 import type { TrackingStore } from '../tracking/trackingStore';
+import { childRunUsageTotals } from './childRunUsage';
 import { SpecError } from './specErrors';
 import { runTraining, TrainingCancelledError, TrainingInputError, type TrainingProgress } from './trainingRunner';
 import { parseTrainSpec } from './trainSpecParser';
@@ -269,7 +269,8 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   await writes;
 
   const killed = Boolean(options.signal?.aborted);
-  const totals = await trialTotals(store, summaries);
+  // what the trials used together (pruned and failed ones too)
+  const totals = await childRunUsageTotals(store, experimentId, studyRunId);
   const bestParams = best ? Object.entries(best.params).map(([key, value]) => ({ key: `best.${key}`, value: JSON.stringify(value) })) : [];
   await store.logBatch({
     runId: studyRunId,
@@ -286,20 +287,6 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   await store.updateRun(studyRunId, { status: killed ? 'KILLED' : failedStudy ? 'FAILED' : 'FINISHED', endTime: Date.now() });
   if (failedStudy && summaries.every((s) => s.state === 'failed')) throw new TrainingInputError(`every trial failed: ${stopReason?.message ?? ''}`);
   return { studyRunId, experimentId, objective: spec.objective, trials: summaries, ...(best ? { best } : {}), status: killed ? 'KILLED' : 'FINISHED' };
-}
-
-/** What the trials used together (pruned and failed ones too): the study's `cpu_seconds` and `cost`. */
-async function trialTotals(store: TrackingStore, trials: readonly TrialSummary[]): Promise<Array<{ key: string; value: number; step: number; timestamp: number }>> {
-  const sums = new Map<string, number>();
-  for (const trial of trials) {
-    if (!trial.runId) continue;
-    const run = await store.getRun(trial.runId).catch(() => undefined);
-    for (const metric of run?.data.metrics ?? []) {
-      if (metric.key === USAGE_METRIC.cpuSeconds || metric.key === USAGE_METRIC.cost) sums.set(metric.key, (sums.get(metric.key) ?? 0) + metric.value);
-    }
-  }
-  const timestamp = Date.now();
-  return [...sums].map(([key, value]) => ({ key, value, step: 0, timestamp }));
 }
 
 /** A trial's sampled values as `tune.<name>` params (`tune.model.layers.0.units` = `35`). */

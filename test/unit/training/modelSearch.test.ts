@@ -36,6 +36,11 @@ describe('find best model', () => {
     assert.equal(parent.data.tags.find((t) => t.key === 'mlops.model_search.best_run')?.value, result.leaderboard[0]?.runId);
     const child = await workspace.tracking.getRun(result.leaderboard[0]?.runId as string);
     assert.equal(child.info.parentRunId, result.parentRunId);
+    // the search's CPU-seconds are its candidates' together
+    let cpu = 0;
+    for (const entry of result.leaderboard) cpu += (await workspace.tracking.getRun(entry.runId as string)).data.metrics.find((m) => m.key === 'cpu_seconds')?.value ?? Number.NaN;
+    assert.ok(cpu > 0);
+    assert.ok(Math.abs((parent.data.metrics.find((m) => m.key === 'cpu_seconds')?.value ?? -1) - cpu) < 1e-9, 'parent cpu_seconds = sum of the candidates');
   });
 
   test('candidates past the time budget are listed as skipped', async () => {
