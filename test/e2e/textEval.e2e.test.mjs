@@ -2,7 +2,7 @@
 // MLOps: Review Text Evaluation… — rate a row with the keyboard, and the rating is in the store.
 import assert from 'node:assert/strict';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, normalizeSpace, runCommand, screenshot, setTheme, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, normalizeSpace, runCommand, screenshot, setTheme, trainChampion, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 describe('text evaluation in VS Code', () => {
   let browser;
@@ -15,12 +15,18 @@ describe('text evaluation in VS Code', () => {
 
   test('evaluate the example set, review it, rate a row with the keyboard; the CLI reads the rating back', { timeout: 240_000 }, async () => {
     const workspace = makeWorkspace('texteval');
+    trainChampion(workspace); // a registered version to link the evaluation to
     await withWorkbench(browser, workspace, 'texteval', async (page) => {
       await runCommand(page, 'MLOps: Evaluate Text Model…');
       const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
       const set = pick.filter({ hasText: 'summaries.jsonl' }).first();
       await set.waitFor({ timeout: 30_000 });
       await set.click();
+      // which version made the predictions: its card will show this evaluation and its ratings
+      const version = pick.filter({ hasText: 'penguins v1' }).first();
+      await version.waitFor({ timeout: 30_000 });
+      assert.match(normalizeSpace(await pick.last().innerText()), /Not a registered model/, 'not linking is offered last');
+      await version.click();
       const toast = page.locator('.notifications-toasts');
       const headline = await waitForText(toast, /summaries\.jsonl: BLEU \d+\.\d\d · ROUGE-1 0\.\d{3} · ROUGE-2 0\.\d{3} · ROUGE-L 0\.\d{3} · exact match \d\.\d{3} \(20 rows, run [0-9a-f]{8}\)/, 60_000);
       await screenshot(page, 'texteval-evaluated');
@@ -55,6 +61,8 @@ describe('text evaluation in VS Code', () => {
     assert.equal(runs.length, 1);
     const runId = runs[0].info.runId;
     const params = Object.fromEntries(runs[0].data.params.map((p) => [p.key, p.value]));
+    const tags = Object.fromEntries(runs[0].data.tags.map((t) => [t.key, t.value]));
+    assert.equal(tags['mlops.evaluated_model'], 'models:/penguins/1', 'the evaluation is linked to the version picked');
     assert.equal(params.rouge_use_stemmer, 'false');
     const entries = JSON.parse(mlops(workspace, '--json', 'feedback', 'list', runId));
     assert.equal(entries.length, 1);

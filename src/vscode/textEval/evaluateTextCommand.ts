@@ -26,6 +26,38 @@ async function pickEvalSet(): Promise<vscode.Uri | undefined> {
 }
 
 /**
+ * Which registered version made the predictions: linking the run to it puts its scores and the
+ * reviewers' ratings on that version's card. Resolves to `models:/NAME/VERSION`, to '' for "not
+ * a registered model" (also when nothing is registered), or to undefined when the user cancels.
+ */
+async function pickEvaluatedModel(storeService: StoreService, name: string): Promise<string | undefined> {
+  const { openRegistry } = await import('../models/modelsTreeProvider');
+  const opened = await openRegistry(storeService);
+  if (!('registry' in opened)) return '';
+  const { registry } = opened;
+  const versions = registry
+    .listModels()
+    .flatMap((m) => registry.listVersions(m.name))
+    // aliased versions first (the ones being served and judged), then the newest
+    .sort((a, b) => Number(b.aliases.length > 0) - Number(a.aliases.length > 0) || b.creationTime - a.creationTime);
+  if (versions.length === 0) return '';
+  const notLinked = { label: '$(circle-slash) Not a registered model', description: 'the run is not linked to any version', uri: '' };
+  const picked = await vscode.window.showQuickPick(
+    [
+      ...versions.map((v) => ({
+        label: `${v.name} v${v.version}`,
+        description: v.aliases.map((a) => `@${a}`).join(' ') || undefined,
+        detail: `its model card will show this evaluation and the ratings it gets · registered ${new Date(v.creationTime).toLocaleString()} by ${v.createdBy}`,
+        uri: `models:/${v.name}/${v.version}`,
+      })),
+      notLinked,
+    ],
+    { title: `MLOps: Evaluate Text Model — which model version made the predictions in ${name}?`, placeHolder: 'Link the evaluation to a version so its card shows it', matchOnDescription: true, ignoreFocusOut: true },
+  );
+  return picked?.uri;
+}
+
+/**
  * "MLOps: Evaluate Text Model…": scores a JSONL evaluation set with BLEU, ROUGE and exact match
  * into a new run of the "text-eval" experiment and shows the headline numbers.
  */
@@ -60,6 +92,8 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
         if (endpoint === undefined) return;
         endpoint = endpoint.trim();
       }
+      const evaluatedModel = await pickEvaluatedModel(deps.storeService, name);
+      if (evaluatedModel === undefined) return;
       const result = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `MLOps: evaluating ${name}`, cancellable: true },
         async (progress, token) => {
@@ -88,7 +122,14 @@ export function registerEvaluateTextCommand(deps: EvaluateTextDependencies): vsc
           const tracking = trackingOf(access);
           if (!tracking) throw new Error(`no store to log the run to (${'message' in access ? access.message : 'open a folder first'})`);
           progress.report({ message: 'logging the run' });
-          const runId = await logTextEvaluation(tracking, rows, evaluation, { datasetPath: fileUri.fsPath, smoothing: 'exp', rougeStemming, source: 'MLOps: Evaluate Text Model', ...(endpoint ? { predictionsFrom: endpoint } : {}) });
+          const runId = await logTextEvaluation(tracking, rows, evaluation, {
+            datasetPath: fileUri.fsPath,
+            smoothing: 'exp',
+            rougeStemming,
+            source: 'MLOps: Evaluate Text Model',
+            ...(endpoint ? { predictionsFrom: endpoint } : {}),
+            ...(evaluatedModel ? { evaluatedModel } : {}),
+          });
           return { runId, metrics: evaluation.metrics, rows: rows.length, rougeStemming };
         },
       );

@@ -30,8 +30,8 @@ function itemsFor(viewItem: string): { context: string[]; inline: string[] } {
   return { context: sorted(shown.filter((m) => !m.group?.startsWith('inline'))), inline: sorted(shown.filter((m) => m.group?.startsWith('inline'))) };
 }
 
-function run(options: { status?: RunStatus; starred?: boolean; note?: string; deleted?: boolean } = {}): Run {
-  const tags = [...(options.starred ? [{ key: 'mlops.starred', value: 'true' }] : []), ...(options.note !== undefined ? [{ key: 'mlflow.note.content', value: options.note }] : [])];
+function run(options: { status?: RunStatus; starred?: boolean; note?: string; deleted?: boolean; textEval?: boolean } = {}): Run {
+  const tags = [...(options.starred ? [{ key: 'mlops.starred', value: 'true' }] : []), ...(options.note !== undefined ? [{ key: 'mlflow.note.content', value: options.note }] : []), ...(options.textEval ? [{ key: 'mlops.evaluation', value: 'text' }] : [])];
   return {
     info: {
       runId: 'r'.repeat(32),
@@ -95,6 +95,14 @@ describe('the Experiments view’s run menu', () => {
     const order = [...new Set(groups)].sort((a, b) => a.localeCompare(b));
     assert.equal(order[0], '1_open');
     assert.equal(order[order.length - 1], '99_danger', order.join(' < '));
+  });
+
+  test('only a text evaluation offers Review Text Evaluation…; it keeps the rest of the run menu', () => {
+    assert.ok(!itemsFor(runContextValue(run())).context.includes('mlops.reviewTextEvaluation'), 'a classification run does not offer it');
+    const evaluation = itemsFor(runContextValue(run({ textEval: true, starred: true, note: 'x' })));
+    assert.ok(evaluation.context.includes('mlops.reviewTextEvaluation'));
+    assert.ok(evaluation.context.includes('mlops.unstarRun') && evaluation.context.includes('mlops.editRunNote') && evaluation.context.includes('mlops.deleteRun'));
+    assert.deepEqual(evaluation.inline, ['mlops.unstarRun']);
   });
 
   test('a run offers Open Run first; only a study offers Show Leaderboard', () => {
