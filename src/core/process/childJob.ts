@@ -2,6 +2,7 @@ import { fork } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import type { ProcessCpu } from './processCpu';
 import type { HostToWorker, WorkerJobKind, WorkerJobs, WorkerToHost } from './workerProtocol';
 
 /** Keep this much of a worker's stderr to explain a crash. */
@@ -11,6 +12,8 @@ export interface ChildJobOptions {
   onEvent?: (payload: unknown) => void;
   /** the worker process exists (its pid roots the tree whose system metrics the run gets) */
   onSpawn?: (pid: number | undefined) => void;
+  /** the worker's own CPU time and its children's, as it reported them with its result */
+  onCpu?: (cpu: ProcessCpu) => void;
   signal?: AbortSignal;
   /** Path of the worker entry; defaults to dist/worker.js beside this bundle, or the TS source in development. */
   workerEntry?: string;
@@ -68,6 +71,7 @@ export function runChildJob<K extends WorkerJobKind>(kind: K, input: WorkerJobs[
     };
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (message: WorkerToHost) => {
+      if (message.type !== 'event' && message.cpu) options.onCpu?.(message.cpu);
       if (message.type === 'event') options.onEvent?.(message.payload);
       else if (message.type === 'done') settle(() => resolve(message.result as WorkerJobs[K]['result']));
       else if (message.type === 'failed') settle(() => reject(new ChildJobError(message.message, stderr)));

@@ -69,8 +69,11 @@ export interface SystemMetricsOptions {
 }
 
 export interface SystemMetricsSampler {
-  /** Takes a last sample (the tree may be gone by then) and stops; never rejects. */
-  stop(): Promise<SystemUsage>;
+  /**
+   * Takes a last sample (the tree may be gone by then) and stops; never rejects. `reportedCpuSeconds`:
+   * what the tree's root said it used as it ended, which counts when more than was sampled.
+   */
+  stop(reportedCpuSeconds?: number): Promise<SystemUsage>;
   usage(): SystemUsage;
 }
 
@@ -327,11 +330,12 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
   const usage = (): SystemUsage => ({ cpuSeconds, wallSeconds: (Date.now() - started) / 1000, peakRssMegabytes: peakRss / MB, memoryGbHours: gbHours, gpuSeconds });
   return {
     usage,
-    async stop(): Promise<SystemUsage> {
+    async stop(reportedCpuSeconds?: number): Promise<SystemUsage> {
       if (!stopped) {
         stopped = true;
         clearTimeout(timer);
         await sample();
+        if (reportedCpuSeconds !== undefined && Number.isFinite(reportedCpuSeconds)) cpuSeconds = Math.max(cpuSeconds, reportedCpuSeconds);
       }
       return usage();
     },

@@ -5,6 +5,7 @@
  */
 import { exitWithParent } from './exitWithParent';
 import type { HostToWorker, WorkerJobKind, WorkerJobs, WorkerToHost } from './workerProtocol';
+import { processCpuSeconds } from './processCpu';
 
 type JobHandler<K extends WorkerJobKind> = (input: WorkerJobs[K]['input'], emit: (payload: unknown) => void) => Promise<WorkerJobs[K]['result']>;
 
@@ -67,12 +68,13 @@ async function run(kind: WorkerJobKind, input: unknown): Promise<void> {
   try {
     const handler = (await handlers[kind]()) as JobHandler<WorkerJobKind>;
     const result = await handler(input as WorkerJobs[WorkerJobKind]['input'], (payload) => void send({ type: 'event', payload }));
-    await send({ type: 'done', result });
+    await send({ type: 'done', result, cpu: processCpuSeconds() });
   } catch (error) {
     await send({
       type: 'failed',
       message: error instanceof Error ? error.message : String(error),
       detail: error instanceof Error ? error.stack : undefined,
+      cpu: processCpuSeconds(),
     });
   }
   process.disconnect?.();

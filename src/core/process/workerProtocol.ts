@@ -12,6 +12,7 @@ import type { HoldoutEvaluation, HoldoutEvaluationInput } from '../retraining/ho
 import type { RetrainDataInput, RetrainDataResult } from '../retraining/retrainData';
 import type { GuardedScriptExit, GuardedScriptInput } from '../scripts/guardedScript';
 import type { TrainJobInput, TrainJobResult } from '../training/trainJob';
+import type { ProcessCpu } from './processCpu';
 
 /** Every kind of job a worker can run, with its input and result types. */
 export interface WorkerJobs {
@@ -85,5 +86,5 @@ export type HostToWorker = { type: 'start'; kind: WorkerJobKind; input: unknown 
 
 export type WorkerToHost =
   | { type: 'event'; payload: unknown }
-  | { type: 'done'; result: unknown }
-  | { type: 'failed'; message: string; detail?: string };
+  | { type: 'done'; result: unknown; cpu?: ProcessCpu }
+  | { type: 'failed'; message: string; detail?: string; cpu?: ProcessCpu };

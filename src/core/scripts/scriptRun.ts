@@ -115,6 +115,7 @@ export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<
   // sample, in order; a failed write loses a sample, never the run.
   let sampler: SystemMetricsSampler | undefined;
   let sampleWrites: Promise<void> = Promise.resolve();
+  let scriptCpu: number | undefined;
   let ended: GuardedScriptExit | undefined;
   guard.on('message', (message: WorkerToHost) => {
     if (message.type === 'event') {
@@ -129,7 +130,11 @@ export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<
         });
       }
       if (cancelled) killScript();
-    } else if (message.type === 'done') ended = message.result as GuardedScriptExit;
+    } else if (message.type === 'done') {
+      ended = message.result as GuardedScriptExit;
+      // the guard has waited for the shell: its children's time is the script's, to its end
+      scriptCpu = message.cpu?.children;
+    }
     else if (message.type === 'failed') capture(Buffer.from(`\nmlops: could not run "${options.command}": ${message.message}\n`));
   });
   const scriptEnv = Object.fromEntries(Object.entries(env).filter((e): e is [string, string] => e[1] !== undefined));
@@ -145,7 +150,7 @@ export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<
   });
   clearInterval(heartbeat);
   options.signal?.removeEventListener('abort', onAbort);
-  const usage = await sampler?.stop();
+  const usage = await sampler?.stop(scriptCpu);
   await sampleWrites;
 
   const status: RunStatus = cancelled ? 'KILLED' : code === 0 ? 'FINISHED' : 'FAILED';

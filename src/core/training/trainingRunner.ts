@@ -287,8 +287,9 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       },
     });
   };
+  let reportedCpu: number | undefined;
   const finishUsage = async (): Promise<{ usage: SystemUsage; cost: number | undefined } | undefined> => {
-    const usage = await sampler?.stop();
+    const usage = await sampler?.stop(reportedCpu);
     return usage ? { usage, cost: runCost(usage, options.prices) } : undefined;
   };
   const logUsage = async (id: string, measured: { usage: SystemUsage; cost: number | undefined } | undefined): Promise<void> => {
@@ -303,6 +304,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}) }, {
       onEvent,
       onSpawn,
+      onCpu: (cpu) => (reportedCpu = cpu.own + cpu.children),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
     });

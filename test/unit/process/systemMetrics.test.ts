@@ -142,7 +142,9 @@ describe('GPUs (through nvidia-smi)', () => {
       samples.push(s);
       if (samples.length >= 2) enough();
     } });
-    await twoSamples;
+    // the sampler's timers do not keep a process alive (a CLI exits when its work is done); this test waits on them
+    const keepAlive = setInterval(() => undefined, 1000);
+    await twoSamples.finally(() => clearInterval(keepAlive));
     const usage = await sampler.stop();
     const first = samples[0]!.metrics;
     assert.equal(first['system/gpu_0_utilization_percentage'], 50);
