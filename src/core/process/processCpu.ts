@@ -5,6 +5,8 @@ export interface ProcessCpu {
   readonly own: number;
   /** ended children, and their waited-for descendants (Linux; 0 elsewhere) */
   readonly children: number;
+  /** the largest resident set this process had (its own, children not included) */
+  readonly peakRssBytes: number;
 }
 
 /**
@@ -23,5 +25,5 @@ export function processCpuSeconds(): ProcessCpu {
   } catch {
     // no /proc: children's time is not known
   }
-  return { own: (usage.user + usage.system) / 1e6, children };
+  return { own: (usage.user + usage.system) / 1e6, children, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
 }

@@ -70,10 +70,10 @@ export interface SystemMetricsOptions {
 
 export interface SystemMetricsSampler {
   /**
-   * Takes a last sample (the tree may be gone by then) and stops; never rejects. `reportedCpuSeconds`:
-   * what the tree's root said it used as it ended, which counts when more than was sampled.
+   * Takes a last sample (the tree may be gone by then) and stops; never rejects. `reported`: what
+   * the tree's root said it used as it ended, which counts where it is more than was sampled.
    */
-  stop(reportedCpuSeconds?: number): Promise<SystemUsage>;
+  stop(reported?: { cpuSeconds?: number; peakRssBytes?: number }): Promise<SystemUsage>;
   usage(): SystemUsage;
 }
 
@@ -330,12 +330,13 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
   const usage = (): SystemUsage => ({ cpuSeconds, wallSeconds: (Date.now() - started) / 1000, peakRssMegabytes: peakRss / MB, memoryGbHours: gbHours, gpuSeconds });
   return {
     usage,
-    async stop(reportedCpuSeconds?: number): Promise<SystemUsage> {
+    async stop(reported?: { cpuSeconds?: number; peakRssBytes?: number }): Promise<SystemUsage> {
       if (!stopped) {
         stopped = true;
         clearTimeout(timer);
         await sample();
-        if (reportedCpuSeconds !== undefined && Number.isFinite(reportedCpuSeconds)) cpuSeconds = Math.max(cpuSeconds, reportedCpuSeconds);
+        if (reported?.cpuSeconds !== undefined && Number.isFinite(reported.cpuSeconds)) cpuSeconds = Math.max(cpuSeconds, reported.cpuSeconds);
+        if (reported?.peakRssBytes !== undefined && Number.isFinite(reported.peakRssBytes)) peakRss = Math.max(peakRss, reported.peakRssBytes);
       }
       return usage();
     },

@@ -150,7 +150,7 @@ export async function runScriptAsExperiment(options: ScriptRunOptions): Promise<
   });
   clearInterval(heartbeat);
   options.signal?.removeEventListener('abort', onAbort);
-  const usage = await sampler?.stop(scriptCpu);
+  const usage = await sampler?.stop(scriptCpu === undefined ? undefined : { cpuSeconds: scriptCpu });
   await sampleWrites;
 
   const status: RunStatus = cancelled ? 'KILLED' : code === 0 ? 'FINISHED' : 'FAILED';

@@ -287,9 +287,9 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       },
     });
   };
-  let reportedCpu: number | undefined;
+  let reported: { cpuSeconds: number; peakRssBytes: number } | undefined;
   const finishUsage = async (): Promise<{ usage: SystemUsage; cost: number | undefined } | undefined> => {
-    const usage = await sampler?.stop(reportedCpu);
+    const usage = await sampler?.stop(reported);
     return usage ? { usage, cost: runCost(usage, options.prices) } : undefined;
   };
   const logUsage = async (id: string, measured: { usage: SystemUsage; cost: number | undefined } | undefined): Promise<void> => {
@@ -304,7 +304,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}) }, {
       onEvent,
       onSpawn,
-      onCpu: (cpu) => (reportedCpu = cpu.own + cpu.children),
+      onCpu: (cpu) => (reported = { cpuSeconds: cpu.own + cpu.children, peakRssBytes: cpu.peakRssBytes }),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
     });

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, test } from 'node:test';
 import { gpuMetricNames, parseNetDev, parseNvidiaSmi, parseProcStat, processTree, startSystemMetrics, SYSTEM_METRIC, usageMetrics, type SystemSample } from '../../../src/core/process/systemMetrics';
+import { processCpuSeconds } from '../../../src/core/process/processCpu';
 import { resolvePrices, runCost } from '../../../src/core/process/runCost';
 
 // A child that starts a grandchild; the grandchild holds ~80 MB and burns 0.4 s of CPU, then
@@ -116,6 +117,17 @@ describe('system metrics of a run', () => {
     assert.ok(samples[0]!.metrics[SYSTEM_METRIC.treeRssMegabytes]! > 0, 'this process’s RSS');
     assert.ok(samples[0]!.metrics[SYSTEM_METRIC.memoryUsageMegabytes]! > 0, 'system memory from os');
     assert.ok(usage.peakRssMegabytes > 0);
+  });
+});
+
+describe('what a process reports as it ends', () => {
+  test('its CPU time and peak RSS count where they exceed the samples (time after the last sample is not lost)', async () => {
+    const here = processCpuSeconds();
+    assert.ok(here.own > 0 && here.peakRssBytes > 10e6 && here.children >= 0, JSON.stringify(here));
+    const sampler = startSystemMetrics({ pid: process.pid, intervalMs: 60_000, firstSampleMs: 60_000, onSample: () => undefined });
+    const usage = await sampler.stop({ cpuSeconds: 1234, peakRssBytes: 5e12 });
+    assert.equal(usage.cpuSeconds, 1234);
+    assert.equal(usage.peakRssMegabytes, 5e6);
   });
 });
 
