@@ -121,6 +121,21 @@ describe('runs panel webview: comparing a sweep', () => {
     await panel.page.close();
   });
 
+  test('run details: a cost links to the prices behind it; system samples come after what the run learned', async () => {
+    const priced = sweep.map((r) => (r === trial ? { ...r, data: { ...r.data, metrics: [...r.data.metrics, ...['cost', 'cpu_seconds', 'system/cpu_utilization_percentage'].map((key, i) => ({ key, value: 0.5 + i, min: 0.5 + i, max: 0.5 + i, step: 0, timestamp: 0, count: 1 }))] } } : r));
+    const host = fakeRunsHost(priced, { title: 'Runs: penguins' });
+    const panel = await openPanel('runs', { respond: host.respond, viewport: { width: 1280, height: 760 } });
+    await panel.page.locator('.vg-row .vg-cell[data-col="attributes.run_name"]').first().waitFor();
+    await openDetails(panel, trial.info.runName);
+    const keys = (await panel.page.getByTestId('details-metrics').locator('tbody th').allTextContents()).map((k) => k.trim());
+    assert.ok(keys.indexOf('system/cpu_utilization_percentage') > keys.indexOf('val_loss'), keys.join(', '));
+    assert.ok(keys.includes('cost (prices)'), keys.join(', '));
+    await panel.page.getByTestId('details-metrics').getByRole('link', { name: 'prices' }).click();
+    await panel.page.waitForFunction(() => (window as unknown as { __posted: Array<{ method?: string }> }).__posted.some((m) => m.method === 'openCostSettings'));
+    assert.deepEqual(panel.problems, []);
+    await panel.page.close();
+  });
+
   test('run details: keys and numbers stay on one line (cut with a tooltip, never mid-word), also in a narrow panel; the drawer resizes', async () => {
     for (const width of [1280, 900]) {
       const panel = await open({ width, height: 760 });

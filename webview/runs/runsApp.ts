@@ -508,6 +508,10 @@ export class RunsApp {
     this.host.notify('registerModel', { runId });
   }
 
+  openCostSettings(): void {
+    this.host.notify('openCostSettings', {});
+  }
+
   compareCode(runIds: string[]): void {
     if (runIds.length === 2) this.host.notify('compareRunCode', { runIds });
   }

@@ -317,7 +317,9 @@ export function renderDetails(app: RunsApp): TemplateResult {
       ${metrics.map((m) => {
         // A value logged once (a test metric) has no range or steps: they would only repeat it.
         const once = m.count <= 1;
-        return html`<tr><th scope="row" title=${m.key}>${m.key}</th>${cellText(formatNumber(m.last), String(m.last), 'num')}${once ? html`<td></td><td></td><td></td>` : html`${cellText(formatNumber(m.min), String(m.min), 'num')}${cellText(formatNumber(m.max), String(m.max), 'num')}${cellText(String(m.count), String(m.count), 'num')}`}</tr>`;
+        // a cost means little without the prices behind it
+        const key = m.key === 'cost' ? html`${m.key} (<a href="#" title="Prices of a CPU-hour, a GB-hour and a GPU-hour (mlops.cost.* settings)" @click=${(e: Event) => { e.preventDefault(); app.openCostSettings(); }}>prices</a>)` : m.key;
+        return html`<tr><th scope="row" title=${m.key}>${key}</th>${cellText(formatNumber(m.last), String(m.last), 'num')}${once ? html`<td></td><td></td><td></td>` : html`${cellText(formatNumber(m.min), String(m.min), 'num')}${cellText(formatNumber(m.max), String(m.max), 'num')}${cellText(String(m.count), String(m.count), 'num')}`}</tr>`;
       })}
     </tbody></table>`}
     ${confusion ? renderConfusion(confusion) : nothing}

@@ -242,6 +242,8 @@ export interface RunsContract {
     compareRunCode: { runIds: string[] };
     deleteRuns: { runIds: string[] };
     saveLayout: { layout: ColumnLayout };
+    /** the `mlops.cost.*` settings, where the prices behind a run's `cost` are set */
+    openCostSettings: Record<string, never>;
   };
   hostNotifications: {
     /** the store changed: re-read what is on screen */

@@ -42,5 +42,6 @@ export const runsValidators: ContractValidators<RunsContract> = {
     compareRunCode: z.strictObject({ runIds: z.array(runId).check(z.minLength(2), z.maxLength(2)) }),
     deleteRuns: z.strictObject({ runIds: z.array(runId).check(z.minLength(1), z.maxLength(MAX_TABLE_RUNS)) }),
     saveLayout: z.strictObject({ layout }),
+    openCostSettings: z.strictObject({}),
   },
 };

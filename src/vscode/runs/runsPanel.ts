@@ -154,6 +154,9 @@ export class RunsPanel extends PanelHost<RunsContract> {
       const run = await (await this.tracking()).getRun(runId);
       await vscode.commands.executeCommand('mlops.registerModel', { kind: 'run', run } satisfies ExperimentsNode);
     },
+    openCostSettings: async () => {
+      await vscode.commands.executeCommand('workbench.action.openSettings', 'mlops.cost');
+    },
     compareRunCode: async ({ runIds }) => {
       const tracking = await this.tracking();
       const runs = await Promise.all(runIds.map((runId) => tracking.getRun(runId)));

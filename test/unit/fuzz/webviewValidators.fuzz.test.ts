@@ -140,6 +140,7 @@ const runs: ContractArbitraries<RunsContract> = {
     deleteRuns: fc.record({ runIds: fc.array(runId, { minLength: 1, maxLength: 10 }) }),
     saveLayout: fc.record({ layout }),
     compareRunCode: fc.record({ runIds: fc.array(runId, { minLength: 2, maxLength: 2 }) }),
+    openCostSettings: empty,
   },
 };
 
