@@ -1,7 +1,7 @@
 // Training from the command palette in real VS Code: pick a spec, watch it train, find the run;
 // and a broken spec is underlined in the editor before anything runs.
 import assert from 'node:assert/strict';
-import { writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, makeWorkspace, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
@@ -22,6 +22,9 @@ describe('training in VS Code', () => {
 
   test('"MLOps: Train Model…" trains the penguins example and the run appears with its test accuracy', { timeout: 180_000 }, async () => {
     const workspace = makeWorkspace('training');
+    // a CPU-hour price: the run gets a cost (3600 an hour: its CPU-seconds)
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'mlops.cost.cpuHour': 3600 })}\n`);
     await withWorkbench(browser, workspace, 'training', async (page) => {
       await runCommand(page, 'MLOps: Train Model…');
       // the quick pick lists the workspace's specs and a way to create one
@@ -44,6 +47,10 @@ describe('training in VS Code', () => {
       await waitForText(frame.locator('[data-testid=details] h1'), /\S/, 45_000);
       const details = normalizeSpace(await frame.locator('[data-testid=details-metrics]').innerText());
       assert.match(details, /test_accuracy/, `the run's metrics are shown: ${details}`);
+      // what the run used, and its cost at the price in the workspace settings, with the way to that price
+      assert.match(details, /cpu_seconds \d/, details);
+      assert.match(details, /cost \(prices\) \d/, details);
+      assert.match(details, /system\/cpu_utilization_percentage/, details);
       await page.locator('.tabs-container .tab').filter({ hasText: 'Runs: penguins' }).first().waitFor({ timeout: 15_000 });
       await screenshot(page, 'training-open-run');
 
