@@ -5,6 +5,7 @@ import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/mo
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { existingCliPath } from '../cliPaths';
 import { printTable } from './trackingCliSupport';
+import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
 interface FindBestModelOptions {
   target?: string;
@@ -21,16 +22,17 @@ const SHOWN_TEST_METRICS = ['test_accuracy', 'test_f1_macro', 'test_rmse', 'test
  * as `<stem>.best.train.yaml`, which `mlops train` re-runs.
  */
 export function registerFindBestModelCommand(program: Command): void {
-  program
+  addPriceOptions(program
     .command('find-best-model')
     .description('train a linear baseline and several network sizes on a data file within a time budget, rank them, and write the winner as <data>.best.train.yaml next to the data')
     .argument('<data>', 'a CSV or Parquet file (or a *.train.yaml spec whose model the search replaces)')
     .option('--target <column>', 'the column to predict (required for a data file)')
     .option('--time-budget <seconds>', 'no new candidate starts after this many seconds', '120')
     .option('--metric <name>', 'rank by this metric (default: val_loss, val_rmse for regression); accuracies and scores rank higher-is-better')
-    .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
-    .action(async (dataArg: string, options: FindBestModelOptions) => {
+    .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')}`, 'auto'))
+    .action(async (dataArg: string, options: FindBestModelOptions & PriceFlags) => {
       const globals = program.opts<CliGlobalOptions>();
+      const prices = pricesFromCli(options);
       const backend = options.backend as BackendPreference;
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const budgetSeconds = Number(options.timeBudget);
@@ -86,6 +88,7 @@ export function registerFindBestModelCommand(program: Command): void {
             specPath: baseSpecPath,
             budgetSeconds,
             backend,
+            prices,
             signal: controller.signal,
             ...(options.metric ? { metric: options.metric } : {}),
             onUpdate: (board, done, total) => {

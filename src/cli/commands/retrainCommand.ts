@@ -7,6 +7,7 @@ import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cl
 import { monitorArgument } from '../cliPaths';
 import { userErrors } from './monitorCommand';
 import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
+import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
 /** at most one training progress line per this many ms */
 const PRINT_EVERY_MS = 1000;
@@ -28,16 +29,17 @@ function attemptRow(a: RetrainAttempt, formatScorePair: (a: number | null, b: nu
 
 /** `mlops retrain MONITOR`: runs a monitor's retraining policy now (or shows what it would do, or its history). */
 export function registerRetrainCommand(program: Command): void {
-  program
+  addPriceOptions(program
     .command('retrain')
     .description("run a monitor's retraining policy now: train its spec, register the next version, score it and the alias's version on the same holdout, promote or file a review only if it wins; exits 1 when the attempt failed")
     .argument('<monitor>', 'monitor name or *.monitor.yaml file (its `retrain:` block is the policy)')
     .option('--dry-run', 'print what would happen; train and change nothing')
     .option('--force', 'start even within the cool-down (one attempt in flight per monitor still applies)')
     .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')}`, 'auto')
-    .option('--history', "list the monitor's retraining attempts instead of running one")
-    .action(async (target: string, options: { dryRun?: boolean; force?: boolean; backend: string; history?: boolean }) => {
+    .option('--history', "list the monitor's retraining attempts instead of running one"))
+    .action(async (target: string, options: { dryRun?: boolean; force?: boolean; backend: string; history?: boolean } & PriceFlags) => {
       const globals = program.opts<CliGlobalOptions>();
+      const prices = pricesFromCli(options);
       const backend = options.backend as BackendPreference;
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const { resolveMonitor } = await import('../../core/monitoring/monitorRunner');
@@ -85,7 +87,7 @@ export function registerRetrainCommand(program: Command): void {
       };
       let outcome: RetrainOutcome;
       try {
-        outcome = await withStore(program, (store) => userErrors(() => runRetrain(spec, { store, backend, signal: controller.signal, onProgress, ignoreCooldown: options.force ?? false })), { create: true });
+        outcome = await withStore(program, (store) => userErrors(() => runRetrain(spec, { store, backend, prices, signal: controller.signal, onProgress, ignoreCooldown: options.force ?? false })), { create: true });
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

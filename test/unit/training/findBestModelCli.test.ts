@@ -45,13 +45,21 @@ describe('mlops find-best-model', () => {
     assert.match(text, /^dataset: penguins\.csv$/m);
     assert.match(text, /^model:\n {2}type: mlp\n {2}layers:\n {4}- units: 16$/m);
 
-    const json = await mlopsInProcess(work, '--json', 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--time-budget', '0.001', '--backend', 'js');
+    const json = await mlopsInProcess(work, '--json', 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--time-budget', '0.001', '--backend', 'js', '--cpu-hour-price', '3600');
     assert.equal(json.code, 0, json.err);
     const search = JSON.parse(json.out) as SearchJson;
     assert.equal(search.spec, join(data, 'penguins.best-2.train.yaml'), 'a second search never overwrites the first');
     assert.equal(readFileSync(specPath, 'utf8'), text, 'the first spec is untouched');
     const winner = search.leaderboard[0];
     assert.equal(winner?.state, 'complete');
+    // priced: the candidate's cost is its CPU-seconds (3600 an hour), and the search run has the total
+    const metrics = async (runId: string): Promise<Record<string, number>> => {
+      const shown = await mlopsInProcess(work, '--json', 'runs', 'show', runId);
+      return Object.fromEntries((JSON.parse(shown.out) as { data: { metrics: { key: string; value: number }[] } }).data.metrics.map((m) => [m.key, m.value]));
+    };
+    const candidate = await metrics(winner?.runId as string);
+    assert.ok((candidate.cpu_seconds ?? 0) > 0 && Math.abs((candidate.cost ?? -1) - (candidate.cpu_seconds ?? 0)) < 1e-9, JSON.stringify(candidate));
+    assert.ok(((await metrics(search.parentRunId)).cost ?? 0) >= (candidate.cost ?? 0), 'the search run totals its candidates');
 
     const trained = await mlopsInProcess(work, '--json', 'train', search.spec, '--backend', 'js');
     assert.equal(trained.code, 0, trained.err);
