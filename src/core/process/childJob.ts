@@ -12,7 +12,7 @@ export interface ChildJobOptions {
   onEvent?: (payload: unknown) => void;
   /** the worker process exists (its pid roots the tree whose system metrics the run gets) */
   onSpawn?: (pid: number | undefined) => void;
-  /** the worker's own CPU time and its children's, as it reported them with its result */
+  /** the worker's own CPU time and its children's, as it reported them with its result (and now and then where there is no /proc) */
   onCpu?: (cpu: ProcessCpu) => void;
   signal?: AbortSignal;
   /** Path of the worker entry; defaults to dist/worker.js beside this bundle, or the TS source in development. */
@@ -72,6 +72,7 @@ export function runChildJob<K extends WorkerJobKind>(kind: K, input: WorkerJobs[
     options.signal?.addEventListener('abort', onAbort, { once: true });
     child.on('message', (message: WorkerToHost) => {
       if (message.type !== 'event' && message.cpu) options.onCpu?.(message.cpu);
+      if (message.type === 'usage') return;
       if (message.type === 'event') options.onEvent?.(message.payload);
       else if (message.type === 'done') settle(() => resolve(message.result as WorkerJobs[K]['result']));
       else if (message.type === 'failed') settle(() => reject(new ChildJobError(message.message, stderr)));

@@ -7,6 +7,8 @@ export interface ProcessCpu {
   readonly children: number;
   /** the largest resident set this process had (its own, children not included) */
   readonly peakRssBytes: number;
+  /** its resident set now */
+  readonly rssBytes: number;
 }
 
 /**
@@ -25,5 +27,5 @@ export function processCpuSeconds(): ProcessCpu {
   } catch {
     // no /proc: children's time is not known
   }
-  return { own: (usage.user + usage.system) / 1e6, children, peakRssBytes: process.resourceUsage().maxRSS * 1024 };
+  return { own: (usage.user + usage.system) / 1e6, children, peakRssBytes: process.resourceUsage().maxRSS * 1024, rssBytes: process.memoryUsage.rss() };
 }

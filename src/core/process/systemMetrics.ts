@@ -69,6 +69,8 @@ export interface SystemMetricsOptions {
 }
 
 export interface SystemMetricsSampler {
+  /** What the root process says it uses, for systems where its tree cannot be read (no /proc). */
+  feed(reported: { cpuSeconds: number; rssBytes: number }): void;
   /**
    * Takes a last sample (the tree may be gone by then) and stops; never rejects. `reported`: what
    * the tree's root said it used as it ended, which counts where it is more than was sampled.
@@ -223,6 +225,7 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
   let baselined = false;
+  let fed: { cpuSeconds: number; rssBytes: number } | undefined;
   let gpuSeconds = 0;
   // a machine without nvidia-smi is asked once
   let gpuCommand: string | undefined = options.gpuCommand ?? 'nvidia-smi';
@@ -239,13 +242,18 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
       rss = tree.rssBytes;
       metrics[SYSTEM_METRIC.treeDiskReadMegabytes] = tree.readBytes / MB;
       metrics[SYSTEM_METRIC.treeDiskWriteMegabytes] = tree.writeBytes / MB;
-    } else if (options.pid !== undefined && step > 0) {
-      // the tree has ended: what was measured stands
-      rss = 0;
-    } else {
+    } else if (fed) {
+      // no /proc: what the root process reported
+      cpuSeconds = Math.max(cpuSeconds, fed.cpuSeconds);
+      rss = fed.rssBytes;
+    } else if (options.pid === undefined || options.pid === process.pid) {
+      // no /proc, and the tree is this process: Node says what it uses
       const used = process.cpuUsage(ownCpuAtStart);
       cpuSeconds = (used.user + used.system) / 1e6;
       rss = process.memoryUsage().rss;
+    } else {
+      // the tree has ended (or, without /proc, has not reported yet): what was measured stands
+      rss = 0;
     }
     peakRss = Math.max(peakRss, rss);
     const hours = (now - last.time) / 3_600_000;
@@ -330,6 +338,9 @@ export function startSystemMetrics(options: SystemMetricsOptions): SystemMetrics
   const usage = (): SystemUsage => ({ cpuSeconds, wallSeconds: (Date.now() - started) / 1000, peakRssMegabytes: peakRss / MB, memoryGbHours: gbHours, gpuSeconds });
   return {
     usage,
+    feed(reported: { cpuSeconds: number; rssBytes: number }): void {
+      fed = reported;
+    },
     async stop(reported?: { cpuSeconds?: number; peakRssBytes?: number }): Promise<SystemUsage> {
       if (!stopped) {
         stopped = true;

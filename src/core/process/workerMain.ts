@@ -3,6 +3,7 @@
  * the worker runs that job, streams events, reports `done` or `failed`, and exits. Cancel = the
  * parent kills the process, so jobs need no cooperative cancellation to stop promptly.
  */
+import { existsSync } from 'node:fs';
 import { exitWithParent } from './exitWithParent';
 import type { HostToWorker, WorkerJobKind, WorkerJobs, WorkerToHost } from './workerProtocol';
 import { processCpuSeconds } from './processCpu';
@@ -64,7 +65,12 @@ function send(message: WorkerToHost): Promise<void> {
   });
 }
 
+/** How often a worker on a system without /proc reports its own CPU time and memory. */
+const USAGE_REPORT_MS = 5000;
+
 async function run(kind: WorkerJobKind, input: unknown): Promise<void> {
+  const usage = existsSync('/proc/self/stat') ? undefined : setInterval(() => void send({ type: 'usage', cpu: processCpuSeconds() }), USAGE_REPORT_MS);
+  usage?.unref();
   try {
     const handler = (await handlers[kind]()) as JobHandler<WorkerJobKind>;
     const result = await handler(input as WorkerJobs[WorkerJobKind]['input'], (payload) => void send({ type: 'event', payload }));
@@ -77,6 +83,7 @@ async function run(kind: WorkerJobKind, input: unknown): Promise<void> {
       cpu: processCpuSeconds(),
     });
   }
+  if (usage) clearInterval(usage);
   process.disconnect?.();
 }
 

@@ -86,5 +86,7 @@ export type HostToWorker = { type: 'start'; kind: WorkerJobKind; input: unknown 
 
 export type WorkerToHost =
   | { type: 'event'; payload: unknown }
+  /** where the host cannot read the worker's use (no /proc: macOS, Windows), the worker says it now and then */
+  | { type: 'usage'; cpu: ProcessCpu }
   | { type: 'done'; result: unknown; cpu?: ProcessCpu }
   | { type: 'failed'; message: string; detail?: string; cpu?: ProcessCpu };

@@ -304,7 +304,10 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}) }, {
       onEvent,
       onSpawn,
-      onCpu: (cpu) => (reported = { cpuSeconds: cpu.own + cpu.children, peakRssBytes: cpu.peakRssBytes }),
+      onCpu: (cpu) => {
+        reported = { cpuSeconds: cpu.own + cpu.children, peakRssBytes: cpu.peakRssBytes };
+        sampler?.feed({ cpuSeconds: reported.cpuSeconds, rssBytes: cpu.rssBytes });
+      },
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
     });

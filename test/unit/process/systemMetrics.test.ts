@@ -118,6 +118,19 @@ describe('system metrics of a run', () => {
     assert.ok(samples[0]!.metrics[SYSTEM_METRIC.memoryUsageMegabytes]! > 0, 'system memory from os');
     assert.ok(usage.peakRssMegabytes > 0);
   });
+
+  test('without /proc, a worker’s tree is what the worker reports, never the host’s own use', async () => {
+    const samples: SystemSample[] = [];
+    const other = startSystemMetrics({ pid: 999_999_999, procDir: join(tmpdir(), 'no-proc-here'), intervalMs: 60_000, firstSampleMs: 60_000, onSample: (s) => samples.push(s) });
+    other.feed({ cpuSeconds: 3, rssBytes: 50e6 });
+    const usage = await other.stop();
+    assert.equal(usage.cpuSeconds, 3);
+    assert.equal(usage.peakRssMegabytes, 50);
+    assert.equal(samples.at(-1)!.metrics[SYSTEM_METRIC.treeRssMegabytes], 50);
+    const silent = await startSystemMetrics({ pid: 999_999_999, procDir: join(tmpdir(), 'no-proc-here'), intervalMs: 60_000, firstSampleMs: 60_000, onSample: () => undefined }).stop();
+    assert.equal(silent.cpuSeconds, 0, 'not the host’s CPU time');
+    assert.equal(silent.peakRssMegabytes, 0);
+  });
 });
 
 describe('what a process reports as it ends', () => {
