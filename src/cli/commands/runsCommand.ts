@@ -28,11 +28,15 @@ function printRuns(runs: readonly Run[], metricColumns: readonly string[]): void
   );
 }
 
-/** The metric keys most runs have, so a table shows useful columns without asking. */
+/** What a run used rather than learned: every run the product starts has them, so they never win "most common". */
+const USAGE_KEYS = new Set(['cpu_seconds', 'wall_seconds', 'peak_rss_megabytes', 'gpu_seconds', 'cost']);
+
+/** The metric keys most runs have, so a table shows useful columns without asking (usage and system metrics last). */
 function commonMetrics(runs: readonly Run[], limit = 4): string[] {
   const counts = new Map<string, number>();
   for (const r of runs) for (const m of r.data.metrics) counts.set(m.key, (counts.get(m.key) ?? 0) + 1);
-  return [...counts].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([k]) => k);
+  const usage = (key: string): number => (key.startsWith('system/') ? 2 : USAGE_KEYS.has(key) ? 1 : 0);
+  return [...counts].sort((a, b) => usage(a[0]) - usage(b[0]) || b[1] - a[1] || (a[0] < b[0] ? -1 : 1)).slice(0, limit).map(([k]) => k);
 }
 
 function parseMax(text: string | undefined): number | undefined {

@@ -48,6 +48,10 @@ describe('runs the product starts get system metrics and a cost', () => {
     const r = runCli(['--workspace', folder, 'train', join(root, 'examples', 'penguins.train.yaml'), '--backend', 'js'], { env: { MLOPS_COST_CPU_HOUR: '', MLOPS_COST_GB_HOUR: '', MLOPS_COST_GPU_HOUR: '' } });
     assert.equal(r.status, 0, r.stderr);
     assert.match(r.stdout, /^used +\d+\.\d CPU-seconds, peak \d+ MB, [\d.]+ s$/m);
+    // `mlops runs list` picks what the runs learned for its columns, not what every run has used
+    const header = runCli(['--workspace', folder, 'runs', 'list']).stdout.split('\n')[0] ?? '';
+    assert.match(header, /accuracy/, header);
+    assert.doesNotMatch(header, /system\/|cpu_seconds|peak_rss/, header);
     const bad = runCli(['--workspace', folder, 'train', join(root, 'examples', 'penguins.train.yaml'), '--cpu-hour-price', 'lots']);
     assert.notEqual(bad.status, 0);
     assert.match(bad.stderr, /CPU-hour price must be a number/);
