@@ -11,7 +11,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { freePort, groupAlive } from './rig/rig.mjs';
+import { freePort, groupAlive, stopServer } from './rig/rig.mjs';
 import { REPO, e2eEnv, launchBrowser, normalizeSpace, runCommand, screenshot, waitForText, waitForWorkbench, webviewFrame } from './lib/workbench.mjs';
 
 /** PATH without any folder holding a `code` executable: the user has no desktop VS Code. */
@@ -66,7 +66,8 @@ async function npmStart(stateDir) {
     const timer = setTimeout(() => reject(new Error(`npm start printed no URL within 5 min:\n${text}`)), 300_000);
     const onData = (chunk) => {
       text += chunk;
-      const match = text.match(/^\s*(http:\/\/127\.0\.0\.1:\d+\/\S*)\s*$/m);
+      // the banner ends with "Press Ctrl+C to stop."; the URL line comes first, maybe in another chunk
+      const match = /Press Ctrl\+C to stop/.test(text) && text.match(/^\s*(http:\/\/127\.0\.0\.1:\d+\/\S*)\s*$/m);
       if (match) {
         clearTimeout(timer);
         resolveUrl(match[1]);
@@ -79,7 +80,21 @@ async function npmStart(stateDir) {
       reject(new Error(`npm start exited (${code}) before printing a URL:\n${text}`));
     });
   });
-  return { child, url, output, exited };
+  return { child, url, output, exited, stateDir };
+}
+
+/** Runs `check(started)` on a started `npm start`, and stops it whatever happens (the next test needs the state folder). */
+async function withStarted(started, check) {
+  let checked = false;
+  try {
+    await check(started);
+    checked = true;
+  } finally {
+    if (!checked) {
+      await ctrlC(started).catch(() => undefined);
+      stopServer(started.stateDir);
+    }
+  }
 }
 
 /** Ctrl+C in the terminal: SIGINT to the whole foreground process group. Resolves with the exit. */
@@ -138,27 +153,28 @@ describe('npm start on a machine without desktop VS Code', () => {
   }
 
   test('first start: VS Code with the MLOps activity bar, the examples and the walkthrough; Ctrl+C stops everything', { timeout: 420_000 }, async () => {
-    const started = await npmStart(stateDir);
-    assert.match(started.url, /\/\?folder=.*examples/, 'the URL opens the examples workspace');
-    assert.match(started.output(), /Press Ctrl\+C to stop/);
-    await openAndCheck(started.url, 'npm-start-first', async (page) => {
-      await walkthroughTitle(page).waitFor({ timeout: 60_000 });
-      const text = normalizeSpace(await page.locator('.part.editor').innerText());
-      assert.match(text, /Train a model/, 'the walkthrough lists its steps');
+    await withStarted(await npmStart(stateDir), async (started) => {
+      assert.match(started.url, /\/\?folder=.*examples/, 'the URL opens the examples workspace');
+      await openAndCheck(started.url, 'npm-start-first', async (page) => {
+        await walkthroughTitle(page).waitFor({ timeout: 60_000 });
+        const text = normalizeSpace(await page.locator('.part.editor').innerText());
+        assert.match(text, /Train a model/, 'the walkthrough lists its steps');
+      });
+      await assertStoppedCleanly(started, await ctrlC(started));
     });
-    await assertStoppedCleanly(started, await ctrlC(started));
   });
 
   test('second start: the walkthrough does not open again', { timeout: 300_000 }, async () => {
-    const started = await npmStart(stateDir);
-    await openAndCheck(started.url, 'npm-start-second', async (page) => {
-      // Opening the dashboard activates the extension; the walkthrough would open at activation.
-      await runCommand(page, 'MLOps: Open Dashboard');
-      await waitForText(webviewFrame(page).locator('h1'), 'MLOps Studio', 60_000);
-      const tabs = (await page.locator('.part.editor .tab').allInnerTexts()).map(normalizeSpace);
-      assert.equal(await walkthroughTitle(page).count(), 0, `the walkthrough opened again; tabs: ${tabs.join(', ')}`);
-      assert.ok(!tabs.some((t) => /Welcome|Walkthrough/i.test(t)), `no welcome tab: ${tabs.join(', ')}`);
+    await withStarted(await npmStart(stateDir), async (started) => {
+      await openAndCheck(started.url, 'npm-start-second', async (page) => {
+        // Opening the dashboard activates the extension; the walkthrough would open at activation.
+        await runCommand(page, 'MLOps: Open Dashboard');
+        await waitForText(webviewFrame(page).locator('h1'), 'MLOps Studio', 60_000);
+        const tabs = (await page.locator('.part.editor .tab').allInnerTexts()).map(normalizeSpace);
+        assert.equal(await walkthroughTitle(page).count(), 0, `the walkthrough opened again; tabs: ${tabs.join(', ')}`);
+        assert.ok(!tabs.some((t) => /Welcome|Walkthrough/i.test(t)), `no welcome tab: ${tabs.join(', ')}`);
+      });
+      await assertStoppedCleanly(started, await ctrlC(started));
     });
-    await assertStoppedCleanly(started, await ctrlC(started));
   });
 });
