@@ -343,7 +343,13 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     if (writeError) throw writeError;
     await logUsage(finishedRunId, measured);
     const now = Date.now();
+    // Early stopping restored the best epoch's weights: the saved model is that epoch's, not the
+    // last one's. Log its training metrics once more at the step after the last epoch (as MLflow's
+    // Keras autologging does), so a run's "last" val_accuracy is the model's — the value tuning
+    // ranked the trial by — and not the discarded last epoch's.
+    const restored = result.bestEpoch < result.epochsRun;
     const summary: MetricInput[] = [
+      ...(restored ? Object.entries(result.finalMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun + 1, timestamp: now })) : []),
       ...Object.entries(result.testMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun, timestamp: now })),
       { key: 'best_epoch', value: result.bestEpoch, step: 0, timestamp: now },
       { key: 'epochs_run', value: result.epochsRun, step: 0, timestamp: now },

@@ -68,7 +68,9 @@ describe('training a model from a spec', () => {
     assert.equal(run.inputs.datasetInputs[0]?.name, 'data/penguins.csv');
 
     const loss = await workspace.tracking.getMetricHistory(result.runId, 'val_accuracy');
-    assert.equal(loss.total, result.epochsRun, 'one point per epoch');
+    const bestEpoch = run.data.metrics.find((m) => m.key === 'best_epoch')?.value;
+    const restored = bestEpoch !== undefined && bestEpoch < result.epochsRun;
+    assert.equal(loss.total, result.epochsRun + (restored ? 1 : 0), 'one point per epoch, plus the kept epoch’s again when early stopping restored it');
     assert.deepEqual(loss.points.slice(0, 3).map((p) => p.step), [1, 2, 3]);
     const batches = await workspace.tracking.getMetricColumns(result.runId, 'batch_loss');
     assert.ok(batches.steps.length > 10 && batches.steps[1]! - batches.steps[0]! === 10, 'every 10th batch loss is logged');
@@ -136,6 +138,12 @@ describe('training a model from a spec', () => {
     const valLoss = await workspace.tracking.getMetricHistory(result.runId, 'val_loss');
     const bestLoss = Math.min(...valLoss.points.map((p) => p.value));
     assert.equal(result.metrics.val_loss, bestLoss, 'the reported metrics are the kept (best) epoch');
+    // the run's last val_loss is the kept model's, logged after the last epoch (as MLflow's Keras
+    // autologging does): tables, the Experiments view and tuning all read the same value
+    const last = valLoss.points.at(-1);
+    assert.equal(last?.value, result.metrics.val_loss);
+    assert.equal(last?.step, result.epochsRun + 1);
+    assert.equal(run.data.metrics.find((m) => m.key === 'val_loss')?.value, result.metrics.val_loss, 'the run summary shows the kept model’s value');
   });
 
   test('bad data is refused before training with file, line, column and value — and no run is created', async () => {
