@@ -14,6 +14,7 @@ function overview(patch: Partial<DashboardOverview> = {}): DashboardOverview {
       { runId: 'a1b2c3d4e5', runName: 'mlp-wide', experimentName: 'churn', status: 'RUNNING', startTime: NOW - 5 * 60_000 },
       { runId: 'f6e5d4c3b2', runName: 'logreg-baseline', experimentName: 'churn', status: 'FINISHED', startTime: NOW - 2 * 3600_000, endTime: NOW - 2 * 3600_000 + 83_000 },
       { runId: '0099887766', runName: '', experimentName: 'housing', status: 'FAILED', startTime: NOW - 26 * 3600_000, endTime: NOW - 26 * 3600_000 + 4_200 },
+      { runId: '5544332211', runName: 'sweep-trial-4', experimentName: 'churn', status: 'KILLED', pruned: true, startTime: NOW - 27 * 3600_000, endTime: NOW - 27 * 3600_000 + 900 },
     ],
     models: [],
     modelCount: 0,
@@ -63,11 +64,12 @@ describe('dashboard webview', () => {
     assert.match((await page.getByTestId('count-running-now').textContent()) ?? '', /1\s*Running now/);
     assert.match((await page.getByTestId('count-metric-points').textContent()) ?? '', /1\.3M|1,250,000/);
     const rows = await page.locator('[data-testid=recent-runs] tbody tr').allTextContents();
-    assert.equal(rows.length, 3);
+    assert.equal(rows.length, 4);
     assert.match(rows[0]!, /mlp-wide.*churn.*running.*5 minutes ago/s);
     assert.match(rows[1]!, /logreg-baseline.*finished.*2 hours ago.*1 min 23 s/s);
     // A run without a name is shown by the start of its id rather than as a blank cell.
     assert.match(rows[2]!, /00998877.*housing.*failed.*4\.2 s/s);
+    assert.match(rows[3]!, /sweep-trial-4.*churn.*pruned/s, 'a trial the pruner stopped says pruned, not killed');
     assert.match((await page.getByTestId('store-state').textContent()) ?? '', /Open in this window/);
     await page.close();
   });

@@ -166,7 +166,7 @@ function renderRunRow(run: RecentRun, now: number, actions: DashboardViewActions
     <td><button class="dash-link run-name" title="Open run ${run.runId}" aria-label="Open run ${name}" @click=${(e: Event) => { e.stopPropagation(); actions.open({ kind: 'run', runId: run.runId }); }}>${name}</button></td>
     <td>${run.experimentName}</td>
     <td><span class="status status-${run.status.toLowerCase()}"
-      ><span class="codicon codicon-${STATUS_ICON[run.status]}" aria-hidden="true"></span> ${run.status.toLowerCase()}</span
+      ><span class="codicon codicon-${STATUS_ICON[run.status]}" aria-hidden="true"></span> ${run.pruned ? 'pruned' : run.status.toLowerCase()}</span
     ></td>
     <td title=${new Date(run.startTime).toLocaleString()}>${formatRelativeTime(run.startTime, now)}</td>
     <td>${formatDuration(end === undefined ? undefined : end - run.startTime)}</td>

@@ -6,6 +6,8 @@ export interface RecentRunSummary {
   runName: string;
   experimentName: string;
   status: RunStatus;
+  /** a tuning trial the pruner stopped (its status is KILLED): say "pruned", as the views do */
+  pruned?: boolean;
   startTime: number;
   endTime?: number;
 }
@@ -25,11 +27,12 @@ export async function readWorkspaceStatus(tracking: TrackingStore, recentLimit: 
   const names = new Map(experiments.experiments.map((e) => [e.experimentId, e.name]));
   return {
     counts,
-    recentRuns: recent.runs.map(({ info }) => ({
+    recentRuns: recent.runs.map(({ info, data }) => ({
       runId: info.runId,
       runName: info.runName,
       experimentName: names.get(info.experimentId) ?? `experiment ${info.experimentId}`,
       status: info.status,
+      ...(info.status === 'KILLED' && data.tags.some((t) => t.key === 'mlops.tune.pruned') ? { pruned: true } : {}),
       startTime: info.startTime,
       ...(info.endTime === null ? {} : { endTime: info.endTime }),
     })),

@@ -28,6 +28,8 @@ export interface RecentRun {
   runName: string;
   experimentName: string;
   status: RunStatus;
+  /** a tuning trial the pruner stopped (status KILLED) */
+  pruned?: boolean;
   /** epoch milliseconds */
   startTime: number;
   endTime?: number;
