@@ -82,9 +82,9 @@ describe('comparing runs in VS Code', () => {
       await picks.nth(1).waitFor({ timeout: 30_000 });
       assert.equal(await picks.count(), 2, 'the two trained runs are offered');
       assert.match(await page.locator('.quick-input-widget .quick-input-list').innerText(), /finished[\s\S]*test_accuracy \d/, 'each with its status and main metric');
-      // a click on a row ticks it (a multi-select pick)
-      await picks.nth(0).click();
-      await picks.nth(1).click();
+      // a multi-select pick: tick both with the header's toggle-all box (a click on a row can be
+      // swallowed by the hover card of the row above it)
+      await page.locator('.quick-input-widget .quick-input-header').getByRole('checkbox').first().click();
       await waitForText(page.locator('.quick-input-widget .quick-input-count'), /2 Selected/, 10_000);
       await page.keyboard.press('Enter');
       const frame = webviewFrame(page);
