@@ -14,7 +14,7 @@ import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG } from '../../../src
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import type { TrackingStore } from '../../../src/core/tracking/trackingStore';
 import { runCli } from '../lib/runCli';
-import { findMlflow, startRealMlflow } from './realMlflow';
+import { realMlflowOrSkip } from './realMlflow';
 
 // Issue #18 against a real MLflow 2.12.2: a trained run (sha256 dataset digest, model files)
 // copies whole; a copy cut short by a refused upload is marked FAILED and the next copy repairs
@@ -68,16 +68,8 @@ async function files(store: TrackingStore, runId: string, path = ''): Promise<st
 }
 
 test('a trained run and its model copy to a real MLflow server whole; a copy cut short is marked FAILED and repaired by the next', async (t) => {
-  const found = findMlflow();
-  if ('reason' in found) {
-    t.skip(found.reason);
-    return;
-  }
-  const mlflow = await startRealMlflow(found);
-  if (typeof mlflow === 'string') {
-    t.skip(mlflow);
-    return;
-  }
+  const mlflow = await realMlflowOrSkip(t);
+  if (!mlflow) return;
   const proxy = await refusingUploads(mlflow.url);
   try {
     const workspace = mkdtempSync(join(tmpdir(), 'mlops-copy-real-'));

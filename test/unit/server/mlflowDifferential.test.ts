@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findMlflow, startRealMlflow } from './realMlflow';
+import { realMlflowOrSkip } from './realMlflow';
 import type { RealMlflow } from './realMlflow';
 import { startFixture } from './serverTestSupport';
 import type { ServerFixture } from './serverTestSupport';
@@ -242,16 +242,8 @@ async function runAgainstBoth(mlflow: RealMlflow, fx: ServerFixture): Promise<vo
 }
 
 test('the same REST calls get the same answers from mlops server as from a real MLflow server', async (t) => {
-  const found = findMlflow();
-  if ('reason' in found) {
-    t.skip(found.reason);
-    return;
-  }
-  const mlflow = await startRealMlflow(found);
-  if (typeof mlflow === 'string') {
-    t.skip(mlflow);
-    return;
-  }
+  const mlflow = await realMlflowOrSkip(t);
+  if (!mlflow) return;
   const fx = await startFixture();
   try {
     await runAgainstBoth(mlflow, fx);

@@ -144,3 +144,21 @@ export async function startRealMlflow(launch: Launch): Promise<RealMlflow | stri
   const version = (await (await fetch(`${url}/version`)).text()).trim();
   return { url, version, stop: async () => { await stopGroup(pid); cleanup(); } };
 }
+
+/**
+ * Finds and starts a real MLflow for test `t`, or skips it with the one-line reason MLflow is not
+ * there (a user's machine without MLflow must not fail the suite for that alone).
+ */
+export async function realMlflowOrSkip(t: { skip(message: string): void }): Promise<RealMlflow | undefined> {
+  const found = findMlflow();
+  if ('reason' in found) {
+    t.skip(found.reason);
+    return undefined;
+  }
+  const mlflow = await startRealMlflow(found);
+  if (typeof mlflow === 'string') {
+    t.skip(mlflow);
+    return undefined;
+  }
+  return mlflow;
+}
