@@ -1,9 +1,8 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
-import { after, before, describe, it } from 'node:test';
+import { describe, it } from 'node:test';
 import { MAX_JSON_NESTING } from '../../../src/core/server/jsonNesting';
-import { EndpointManager, type EndpointInfo } from '../../../src/core/serving/endpointManager';
-import { penguinsFixture, type ServingFixture } from './servingTestSupport';
+import { servedPenguins } from './servingTestSupport';
 
 const ROW = { island: 'Dream', bill_length_mm: 40.1, bill_depth_mm: 18.2, flipper_length_mm: 190, body_mass_g: 3700, sex: 'male' };
 const nested = (depth: number): string => '['.repeat(depth) + ']'.repeat(depth);
@@ -21,20 +20,10 @@ function post(url: string, path: string, body: string): Promise<{ status: number
 }
 
 describe('endpoint: deeply nested JSON bodies', () => {
-  let f: ServingFixture;
-  let manager: EndpointManager;
-  let endpoint: EndpointInfo;
-  before(async () => {
-    f = await penguinsFixture();
-    manager = new EndpointManager(f.store);
-    endpoint = await manager.start({ uri: 'models:/penguins/1' });
-  });
-  after(async () => {
-    await manager?.stopAll();
-    await f?.cleanup();
-  });
+  const served = servedPenguins();
 
   it('/invocations answers 400 saying the body nests too deep, for every input key, and keeps serving', async () => {
+    const { manager, endpoint } = served;
     const deep = nested(100_000);
     for (const body of [`{"dataframe_records": ${deep}}`, `{"dataframe_split": {"columns": ["island"], "data": ${deep}}}`, `{"instances": ${deep}}`, `{"inputs": {"island": ${deep}}}`, `{"inputs": ${deep}}`, deep]) {
       const answer = await post(endpoint.url, '/invocations', body);
@@ -47,6 +36,7 @@ describe('endpoint: deeply nested JSON bodies', () => {
   });
 
   it('/feedback answers 400 for a body nested 30,000 deep (under its 64 KiB limit)', async () => {
+    const { endpoint } = served;
     for (const body of [`{"request_id": ${nested(30_000)}}`, `{"request_id": "x", "label": ${nested(30_000)}}`, nested(30_000)]) {
       const answer = await post(endpoint.url, '/feedback', body);
       assert.equal(answer.status, 400, `${body.slice(0, 40)}: ${JSON.stringify(answer.json).slice(0, 200)}`);

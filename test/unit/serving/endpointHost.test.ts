@@ -3,11 +3,11 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
-import { after, before, describe, it } from 'node:test';
-import { EndpointManager, readRequestLog, type EndpointInfo } from '../../../src/core/serving/endpointManager';
+import { describe, it } from 'node:test';
+import { readRequestLog } from '../../../src/core/serving/endpointManager';
 import { EndpointSupervisor, type EndpointStatus } from '../../../src/core/serving/endpointSupervisor';
 import { DEFAULT_LIMITS } from '../../../src/core/serving/endpointTypes';
-import { penguinsFixture, type ServingFixture } from './servingTestSupport';
+import { servedPenguins } from './servingTestSupport';
 
 const ROW = { island: 'Dream', bill_length_mm: 40.1, bill_depth_mm: 18.2, flipper_length_mm: 190, body_mass_g: 3700, sex: 'male' };
 
@@ -39,20 +39,10 @@ function call(url: string, method: string, path: string, host: string | undefine
 const SCORE = JSON.stringify({ dataframe_records: [ROW] });
 
 describe('endpoint: requests under a foreign Host (DNS rebinding) are refused', () => {
-  let f: ServingFixture;
-  let manager: EndpointManager;
-  let endpoint: EndpointInfo;
-  before(async () => {
-    f = await penguinsFixture();
-    manager = new EndpointManager(f.store);
-    endpoint = await manager.start({ uri: 'models:/penguins/1' });
-  });
-  after(async () => {
-    await manager?.stopAll();
-    await f?.cleanup();
-  });
+  const served = servedPenguins();
 
   it('answers 403 on every route, and a refused scoring request never reaches the request log', async () => {
+    const { fixture: f, manager, endpoint } = served;
     const routes: [string, string, string | undefined][] = [
       ['POST', '/invocations', SCORE],
       ['GET', '/metadata', undefined],

@@ -1,4 +1,6 @@
 import { join } from 'node:path';
+import { after, before } from 'node:test';
+import { EndpointManager, type EndpointInfo } from '../../../src/core/serving/endpointManager';
 import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import type { ModelRegistry } from '../../../src/core/registry/modelRegistry';
 import type { ModelVersion } from '../../../src/core/registry/registryTypes';
@@ -41,4 +43,28 @@ export async function penguinsFixture(): Promise<ServingFixture> {
       cleanup();
     },
   };
+}
+
+export interface ServedPenguins {
+  fixture: ServingFixture;
+  manager: EndpointManager;
+  endpoint: EndpointInfo;
+}
+
+/**
+ * Serves models:/penguins/1 for the enclosing describe block: the returned holder is filled by a
+ * `before` hook and everything is stopped and removed by an `after` hook.
+ */
+export function servedPenguins(): ServedPenguins {
+  const served = {} as ServedPenguins;
+  before(async () => {
+    served.fixture = await penguinsFixture();
+    served.manager = new EndpointManager(served.fixture.store);
+    served.endpoint = await served.manager.start({ uri: 'models:/penguins/1' });
+  });
+  after(async () => {
+    await served.manager?.stopAll();
+    await served.fixture?.cleanup();
+  });
+  return served;
 }
