@@ -2,10 +2,8 @@ import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, sep } from 'node:path';
 import * as vscode from 'vscode';
+import { pickDataFile } from '../data/pickDataFile';
 import { readDatasetColumns, sampleColumn, type ColumnSample } from './datasetColumns';
-
-const DATASET_GLOB = '**/*.{csv,tsv,parquet}';
-const EXCLUDE_GLOB = '**/{node_modules,.mlops,.git}/**';
 
 export interface Choice<T> extends vscode.QuickPickItem {
   value: T;
@@ -68,21 +66,7 @@ export async function createTrainSpec(datasetArg?: vscode.Uri): Promise<vscode.U
 }
 
 async function pickDataset(): Promise<vscode.Uri | undefined> {
-  const files = await vscode.workspace.findFiles(DATASET_GLOB, EXCLUDE_GLOB, 500);
-  const browse: Choice<undefined> = { label: '$(folder-opened) Browse…', value: undefined };
-  const picked = await vscode.window.showQuickPick<Choice<vscode.Uri | undefined>>(
-    [
-      ...files
-        .sort((a, b) => a.fsPath.localeCompare(b.fsPath))
-        .map((uri) => ({ label: basename(uri.fsPath), description: vscode.workspace.asRelativePath(dirname(uri.fsPath)), value: uri })),
-      browse,
-    ],
-    { title: 'Create training spec (1/4): dataset', placeHolder: files.length ? 'CSV or Parquet file to train on' : 'No CSV or Parquet files in this folder: browse for one', ignoreFocusOut: true },
-  );
-  if (!picked) return undefined;
-  if (picked.value) return picked.value;
-  const chosen = await vscode.window.showOpenDialog({ canSelectMany: false, filters: { 'Data files': ['csv', 'tsv', 'parquet'] }, title: 'Dataset to train on' });
-  return chosen?.[0];
+  return pickDataFile({ title: 'Create training spec (1/4): dataset', placeHolder: 'CSV or Parquet file to train on', extensions: ['csv', 'tsv', 'parquet'] });
 }
 
 /** Text labels can only be classes: Regression is not offered for them. Numbers: the likelier task first. */
