@@ -178,9 +178,17 @@ describe('runs panel webview: compare charts', () => {
     await panel.page.mouse.up();
     const chip = panel.page.getByTestId('restriction');
     await chip.waitFor();
+    await panel.page.getByTestId('tab-table').click();
+    // The chip follows the brush while it moves and settles a moment after the mouse is up: read
+    // it together with the table's count until they agree.
+    await panel.page.waitForFunction(() => {
+      const chipText = document.querySelector('[data-testid="restriction"]')?.textContent ?? '';
+      const count = document.querySelector('[data-testid="run-count"]')?.textContent ?? '';
+      const brushedNow = /^(\d+)/.exec(chipText)?.[1];
+      return brushedNow !== undefined && new RegExp(`\\b${brushedNow} runs`).test(count);
+    });
     const brushed = Number(/^(\d+)/.exec((await chip.textContent()) ?? '')![1]);
     assert.ok(brushed > 0 && brushed < 40, `${brushed} runs brushed`);
-    await panel.page.getByTestId('tab-table').click();
     await panel.page.getByTestId('run-count').getByText(`${brushed} runs`).waitFor();
     await chip.getByRole('button').click();
     await panel.page.getByTestId('run-count').getByText('40 runs').waitFor();
