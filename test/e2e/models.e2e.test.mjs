@@ -3,7 +3,7 @@
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, updateUserSettings, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, reloadWorkbench, screenshot, waitForText, webviewFrame, updateUserSettings, withWorkbench } from './lib/workbench.mjs';
 
 describe('models in VS Code', () => {
   let browser;
@@ -87,12 +87,9 @@ describe('models in VS Code', () => {
       // Another person approves it: bob (mlops.user.name) opens the same workspace.
       const restoreSettings = updateUserSettings({ 'mlops.user.name': 'bob' });
       try {
-        await page.reload({ waitUntil: 'domcontentloaded' });
-        await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 60_000 });
-        // the side bar comes back as it was (clicking MLOps again would hide it)
-        await page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]').waitFor({ timeout: 60_000 });
-        if (!/MLOps/i.test(await page.locator('.part.sidebar .composite.title').innerText().catch(() => ''))) await openMlopsViews(page);
-        await model.waitFor({ timeout: 30_000 });
+        await reloadWorkbench(page);
+        // the extension activates again after the reload: slow on a loaded machine
+        await model.waitFor({ timeout: 90_000 });
         if (!(await review.isVisible())) await model.click();
         await waitForText(review, /Review #1: @champion → v3/, 60_000);
         await approve();

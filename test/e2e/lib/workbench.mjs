@@ -318,11 +318,28 @@ export function trainChampion(workspace, spec = join(workspace, 'penguins.train.
 /** Clicks the MLOps activity bar item and returns the side bar locator. */
 export async function openMlopsViews(page) {
   const item = page.locator('.part.activitybar .action-item a.action-label[aria-label="MLOps"]');
-  await item.waitFor({ timeout: 30_000 });
-  await item.click();
   const sidebar = page.locator('.part.sidebar');
-  await waitForText(sidebar.locator('.composite.title'), /^MLOps$/i);
+  const title = sidebar.locator('.composite.title');
+  await item.waitFor({ timeout: 30_000 });
+  // The activity bar item toggles: a click while the side bar already shows MLOps (say, restored
+  // after a reload a moment after we looked) hides it. So click only when it is not shown, and
+  // look again after each click.
+  for (let attempt = 0; ; attempt++) {
+    const shown = (await sidebar.isVisible()) && /^MLOps$/i.test((await title.innerText().catch(() => '')).trim());
+    if (shown) return sidebar;
+    if (attempt === 4) break;
+    await item.click();
+    await waitForText(title, /^MLOps$/i, 5_000).catch(() => {});
+  }
+  await waitForText(title, /^MLOps$/i);
   return sidebar;
+}
+
+/** Reloads the workbench page (as Developer: Reload Window does) and shows the MLOps views again. */
+export async function reloadWorkbench(page) {
+  await page.reload({ waitUntil: 'domcontentloaded' });
+  await page.locator('.monaco-workbench .statusbar').waitFor({ timeout: 60_000 });
+  return openMlopsViews(page);
 }
 
 /** The MLOps side bar's view pane called `name` ("Experiments", "Models", …). */
