@@ -15,11 +15,12 @@ export async function statRegularFile(path: string, display: string): Promise<St
     const code = (error as NodeJS.ErrnoException).code;
     throw new DataError(code === 'ENOENT' ? missingFileMessage(display, path) : `${display} cannot be read: ${(error as Error).message}`, display);
   }
-  if (!stats.isFile()) throw new DataError(`${display} is ${describeKind(stats)}, not a regular file — give the path of a CSV, TSV or Parquet file`, display);
+  if (!stats.isFile()) throw new DataError(`${display} is ${describeFileKind(stats)}, not a regular file — give the path of a CSV, TSV or Parquet file`, display);
   return stats;
 }
 
-function describeKind(stats: Stats): string {
+/** What a path that is not a regular file is, in words ("a named pipe (FIFO)"). */
+export function describeFileKind(stats: Stats): string {
   if (stats.isDirectory()) return 'a directory';
   if (stats.isFIFO()) return 'a named pipe (FIFO)';
   if (stats.isSocket()) return 'a socket';

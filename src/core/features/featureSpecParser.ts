@@ -1,6 +1,5 @@
 /** Reads and validates features.yaml: YAML syntax, the JSON schema, then references and expressions; every issue has line, column and field. */
 import Ajv, { type ErrorObject } from 'ajv';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { LineCounter, parseDocument, type Document } from 'yaml';
 import featuresSchema from '../../../schemas/features.schema.json';
@@ -8,6 +7,7 @@ import { fieldName, SpecError, type SpecIssue } from '../training/specErrors';
 import { parseDuration, type AggregateFunction, type EntityDef, type FeatureDef, type FeatureRepo, type FeatureType, type FeatureViewDef, type SourceDef } from './featureSpec';
 import { ExpressionError, parseExpression, type ExprNode } from './rowExpression';
 import { specDocumentValue } from '../training/specDocumentValue';
+import { readSpecText } from '../training/specFileText';
 
 interface RawRepo {
   entities: { name: string; join_keys: string[]; description?: string }[];
@@ -31,13 +31,7 @@ function validator(): ReturnType<Ajv['compile']> {
 }
 
 export async function loadFeatureRepo(path: string): Promise<FeatureRepo> {
-  let text: string;
-  try {
-    text = await readFile(path, 'utf8');
-  } catch (error) {
-    throw new SpecError(path, [{ message: `cannot read the feature definitions: ${(error as Error).message}`, field: '', line: 1, column: 1 }]);
-  }
-  return parseFeatureRepo(text, path);
+  return parseFeatureRepo(await readSpecText(path, 'the feature definitions'), path);
 }
 
 export function parseFeatureRepo(text: string, file: string): FeatureRepo {

@@ -1,10 +1,10 @@
 /** Every features.yaml of a workspace, parsed (or its problems), with the freshness of each materialized view. */
-import { readFile } from 'node:fs/promises';
 import { SpecError, type SpecIssue } from '../training/specErrors';
 import type { FeatureRepo } from './featureSpec';
 import { parseFeatureRepo } from './featureSpecParser';
 import { findFeatureSpecs } from './featureSpecFiles';
 import { readFeatureViewMeta, type FeatureViewMeta } from './featureStoreFiles';
+import { readSpecText } from '../training/specFileText';
 
 export interface FeatureSpecFile {
   file: string;
@@ -17,9 +17,10 @@ export interface FeatureSpecFile {
 export async function loadFeatureSpecFile(file: string, storeDir: string | undefined): Promise<FeatureSpecFile> {
   let text: string;
   try {
-    text = await readFile(file, 'utf8');
+    text = await readSpecText(file, 'the feature definitions');
   } catch (error) {
-    return { file, text: '', issues: [{ message: `cannot read the feature definitions: ${(error as Error).message}`, field: '', line: 1, column: 1 }], metas: new Map() };
+    if (!(error instanceof SpecError)) throw error;
+    return { file, text: '', issues: error.issues, metas: new Map() };
   }
   let repo: FeatureRepo;
   try {

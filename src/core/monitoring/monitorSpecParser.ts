@@ -1,5 +1,4 @@
 import Ajv from 'ajv';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import monitorSchema from '../../../schemas/monitor.schema.json';
@@ -9,6 +8,7 @@ import { SpecError } from '../training/specErrors';
 import { describeSchemaErrors } from '../training/trainSpecParser';
 import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
 import { specDocumentValue } from '../training/specDocumentValue';
+import { readSpecText } from '../training/specFileText';
 
 interface RawMonitor {
   name?: string;
@@ -33,13 +33,7 @@ function validator(): ReturnType<Ajv['compile']> {
 
 /** Reads and validates a *.monitor.yaml file. */
 export async function loadMonitorSpec(specPath: string): Promise<MonitorSpec> {
-  let text: string;
-  try {
-    text = await readFile(specPath, 'utf8');
-  } catch (error) {
-    throw new SpecError(specPath, [{ message: `cannot read the monitor spec: ${(error as Error).message}`, field: '', line: 1, column: 1 }]);
-  }
-  return parseMonitorSpec(text, specPath);
+  return parseMonitorSpec(await readSpecText(specPath, 'the monitor spec'), specPath);
 }
 
 /** Parses monitor spec text; errors carry line, column and field. */

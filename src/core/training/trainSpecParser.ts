@@ -1,5 +1,4 @@
 import Ajv, { type ErrorObject } from 'ajv';
-import { readFile } from 'node:fs/promises';
 import { basename, dirname, resolve } from 'node:path';
 import { isMap, isNode, isPair, isScalar, isSeq, LineCounter, parseDocument, type Document, type Node } from 'yaml';
 import trainSchema from '../../../schemas/train.schema.json';
@@ -8,6 +7,7 @@ import { applySpecOverrides, type SpecOverrides } from './specOverrides';
 import type { DataEncoding } from '../data/textDecoding';
 import type { Activation, EarlyStoppingSpec, FeatureSelection, HiddenLayerSpec, MonitoredMetric, OptimizerName, TrainSpec } from './trainSpec';
 import { specDocumentValue } from './specDocumentValue';
+import { readSpecText } from './specFileText';
 
 export interface ParsedTrainSpec {
   readonly spec: TrainSpec;
@@ -25,13 +25,7 @@ function validator(): ReturnType<Ajv['compile']> {
 
 /** Reads and validates a *.train.yaml file. */
 export async function loadTrainSpec(specPath: string, overrides?: SpecOverrides): Promise<ParsedTrainSpec> {
-  let text: string;
-  try {
-    text = await readFile(specPath, 'utf8');
-  } catch (error) {
-    throw new SpecError(specPath, [{ message: `cannot read the spec: ${(error as Error).message}`, field: '', line: 1, column: 1 }]);
-  }
-  return parseTrainSpec(text, specPath, overrides);
+  return parseTrainSpec(await readSpecText(specPath, 'the spec'), specPath, overrides);
 }
 
 /**

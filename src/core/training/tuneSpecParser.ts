@@ -1,12 +1,12 @@
 import Ajv from 'ajv';
-import { readFile } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
 import { isNode, LineCounter, parseDocument } from 'yaml';
 import tuneSchema from '../../../schemas/tune.schema.json';
 import { SpecError } from './specErrors';
 import { describeSchemaErrors } from './trainSpecParser';
-import { defaultDirection, type ParamDistribution, type PrunerSpec, type TuneSpec } from './tuneSpec';
+import { defaultDirection, type ParamDistribution, type PrunerSpec, type TuneObjective, type TuneSpec } from './tuneSpec';
 import { specDocumentValue } from './specDocumentValue';
+import { readSpecText } from './specFileText';
 
 let compiled: ReturnType<Ajv['compile']> | undefined;
 
@@ -14,7 +14,9 @@ interface RawTune {
   train?: string;
   name?: string;
   objective?: { metric?: string; direction?: 'minimize' | 'maximize' };
-  sampler?: 'tpe' | 'random' | 'grid';
+  objectives?: Array<{ metric: string; direction?: 'minimize' | 'maximize'; reference?: number }>;
+  sampler?: 'tpe' | 'random' | 'grid' | 'nsga2';
+  population_size?: number;
   trials?: number;
   timeout_seconds?: number;
   parallel?: number;
@@ -30,10 +32,7 @@ interface RawTune {
  * section. Errors name the file, line and field like training specs do.
  */
 export async function loadTuneSpec(path: string): Promise<TuneSpec> {
-  const text = await readFile(path, 'utf8').catch((error: Error) => {
-    throw new SpecError(path, [{ message: `cannot read the spec: ${error.message}`, field: '', line: 1, column: 1 }]);
-  });
-  return parseTuneSpec(text, path);
+  return parseTuneSpec(await readSpecText(path, 'the spec'), path);
 }
 
 export function parseTuneSpec(text: string, path: string): TuneSpec {
@@ -75,13 +74,18 @@ export function parseTuneSpec(text: string, path: string): TuneSpec {
     if (p.type === 'int') params.push([key, { type: 'int', low: Math.ceil(low), high: Math.floor(high), log: p.log ?? false }]);
     else params.push([key, { type: p.type as 'uniform' | 'log_uniform', low, high }]);
   }
-  const metric = spec.objective?.metric ?? 'val_loss';
+  const objectives = readObjectives(spec, basePath, (field) => {
+    const at = doc.getIn([...basePath, ...field], true);
+    return isNode(at) && at.range ? position(at.range[0]) : { line: 1, column: 1 };
+  }, path);
   return {
     trainSpecPath: embedded ? path : resolve(dirname(path), spec.train as string),
     tuneSpecPath: path,
     ...(spec.name ? { name: spec.name } : {}),
-    objective: { metric, direction: spec.objective?.direction ?? defaultDirection(metric) },
+    objective: objectives[0] as TuneObjective,
+    objectives,
     sampler: spec.sampler ?? 'tpe',
+    populationSize: spec.population_size ?? 10,
     trials: spec.trials ?? 20,
     ...(spec.timeout_seconds !== undefined ? { timeoutSeconds: spec.timeout_seconds } : {}),
     parallel: spec.parallel ?? 1,
@@ -91,6 +95,32 @@ export function parseTuneSpec(text: string, path: string): TuneSpec {
     pruner: pruner(spec.pruner),
     params,
   };
+}
+
+/**
+ * `objective` (one) or `objectives` (several: a Pareto front). Pruning judges a trial by one
+ * metric part-way through; with several objectives a trial stopped early would look cheap and
+ * unfinished at once, and trials that trade accuracy for cost belong on the front anyway — so a
+ * study with several objectives does not prune.
+ */
+function readObjectives(spec: RawTune, basePath: string[], where: (field: (string | number)[]) => { line: number; column: number }, path: string): TuneObjective[] {
+  const prefix = basePath.length ? `${basePath.join('.')}.` : '';
+  if (spec.objectives === undefined) {
+    const metric = spec.objective?.metric ?? 'val_loss';
+    return [{ metric, direction: spec.objective?.direction ?? defaultDirection(metric) }];
+  }
+  if (spec.objective !== undefined) throw new SpecError(path, [{ message: `${prefix}objectives: give either \`objective\` (one metric) or \`objectives\` (several), not both`, field: `${prefix}objectives`, ...where(['objectives']) }]);
+  const objectives = spec.objectives.map((o) => ({ metric: o.metric, direction: o.direction ?? defaultDirection(o.metric), ...(o.reference !== undefined ? { reference: o.reference } : {}) }));
+  const seen = new Set<string>();
+  objectives.forEach((o, i) => {
+    if (seen.has(o.metric)) throw new SpecError(path, [{ message: `${prefix}objectives[${i}].metric: "${o.metric}" is already an objective; each metric can be one once`, field: `${prefix}objectives.${i}.metric`, ...where(['objectives', i]) }]);
+    seen.add(o.metric);
+  });
+  const prunerType = spec.pruner === undefined ? 'none' : typeof spec.pruner === 'string' ? spec.pruner : spec.pruner.type;
+  if (objectives.length > 1 && prunerType !== 'none') {
+    throw new SpecError(path, [{ message: `${prefix}pruner: a study with several objectives cannot prune (allowed: none) — a trial stopped early would enter the front as a cheap, unfinished run, and trials that trade accuracy for cost belong on the front`, field: `${prefix}pruner`, ...where(['pruner']) }]);
+  }
+  return objectives;
 }
 
 function pruner(raw: RawTune['pruner']): PrunerSpec {

@@ -1,11 +1,12 @@
 import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { findSplits } from '../../../src/core/profile/csvParallel';
 import { profileCsv, profileCsvOnePass } from '../../../src/core/profile/csvProfiler';
-import { scanCsvFile } from '../../../src/core/profile/csvScanner';
+import { fieldText, scanCsvFile } from '../../../src/core/profile/csvScanner';
 import type { DataProfile } from '../../../src/core/profile/profileTypes';
 
 const dir = mkdtempSync(join(tmpdir(), 'profile-parallel-'));
@@ -159,6 +160,30 @@ test('malformed input in a later range still names the file\'s line and column',
   // two bad rows in two ranges: the first in the file is reported, as in one pass
   const twice = [...rows.slice(0, 500), '1', ...rows.slice(500, 2800), '2,2,2', ...rows.slice(2800)];
   await assert.rejects(profileCsv(file('twice.csv', twice.join('\n') + '\n'), {}, { workers: 2, ...split }), /twice\.csv line 501: expected 2 fields/);
+});
+
+test('a Latin-1 byte is refused with its line and column, in one pass and in a later range, instead of profiling a U+FFFD category', async () => {
+  const rows = ['name,city'];
+  for (let i = 0; i < 3000; i++) rows.push(`${i},Paris`);
+  const latin1 = Buffer.concat([Buffer.from([...rows.slice(0, 2700), '7,Montr'].join('\n')), Buffer.from([0xe9]), Buffer.from('al\n' + rows.slice(2700).join('\n') + '\n')]);
+  const path = join(dir, 'latin1.csv');
+  writeFileSync(path, latin1);
+  const expected = /latin1\.csv line 2701, column "city": byte 0xE9 after "Montr" is not valid UTF-8 .* save it as UTF-8/;
+  await assert.rejects(profileCsvOnePass(path), expected);
+  await assert.rejects(profileCsv(path, {}, { workers: 2, ...split }), expected);
+  // a multi-byte character cut by a read boundary is still valid
+  const utf8 = file('utf8.csv', ['name,city', ...Array.from({ length: 2000 }, (_, i) => `${i},Montréal ☃`)].join('\n') + '\n');
+  const cities = new Set<string>();
+  const scanned = await scanCsvFile(utf8, { chunkBytes: 1000, onHeader: () => {}, onRow: (row) => void cities.add(fieldText(row, 1)) });
+  assert.equal(scanned.rows, 2000);
+  assert.deepEqual([...cities], ['Montréal ☃']);
+});
+
+test('a named pipe is refused before it is opened (opening it would wait for a writer forever)', { skip: process.platform === 'win32' }, async () => {
+  const fifo = join(dir, 'pipe.csv');
+  execFileSync('mkfifo', [fifo]);
+  await assert.rejects(profileCsv(fifo), /pipe\.csv is a named pipe \(FIFO\), not a regular file/);
+  await assert.rejects(scanCsvFile(fifo, { onHeader: () => {}, onRow: () => {} }), /named pipe/);
 });
 
 test('tiny files: empty, header only, one row, no final newline', async () => {

@@ -81,4 +81,25 @@ describe('mlops train refuses bad training input with a short message naming whe
     assert.match(r.stderr, /^mlops: two\.csv: the split leaves no test rows — 2 labelled rows split train 0\.7 \/ validation 0\.15 \/ test 0\.15 gives train 2, validation 0, test 0; add rows/m);
     assert.equal(r.stdout, '');
   });
+
+  test('a spec that is a named pipe, a 6 MB file or Latin-1 text is refused at once (a pipe used to hang the command with the store held)', () => {
+    const folder = mkdtempSync(join(work, 'spec-kinds-'));
+    const fifo = join(folder, 'pipe.train.yaml');
+    execFileSync('mkfifo', [fifo]);
+    const piped = runCli(['--workspace', folder, 'train', fifo, '--backend', 'js']);
+    assert.equal(piped.status, 2, piped.stderr);
+    assert.match(piped.stderr, /pipe\.train\.yaml:1:1: cannot read the spec: it is a named pipe \(FIFO\), not a regular file/);
+
+    const big = join(folder, 'big.train.yaml');
+    writeFileSync(big, `# ${'x'.repeat(6 * 1024 * 1024)}\n`);
+    const huge = runCli(['--workspace', folder, 'train', big, '--backend', 'js']);
+    assert.equal(huge.status, 2, huge.stderr);
+    assert.match(huge.stderr, /big\.train\.yaml:1:1: cannot read the spec: it is 6\.0 MB; a spec is a short YAML file \(at most 4 MB\)/);
+
+    const latin1 = join(folder, 'latin1.train.yaml');
+    writeFileSync(latin1, Buffer.concat([Buffer.from('dataset: d.csv\ntarget: y\n# caf'), Buffer.from([0xe9]), Buffer.from('\n')]));
+    const text = runCli(['--workspace', folder, 'train', latin1, '--backend', 'js']);
+    assert.equal(text.status, 2, text.stderr);
+    assert.match(text.stderr, /latin1\.train\.yaml:3:6: cannot read the spec: byte 0xE9 at line 3, column 6 is not valid UTF-8; save the file as UTF-8/);
+  });
 });
