@@ -1,5 +1,7 @@
+import { nsga2Sampler } from './nsga2Sampler';
+import { crowdingDistances, lowerIsBetter, nonDominatedRanks } from './paretoFront';
 import { SeededRandom } from './seededRandom';
-import type { ParamDistribution, TuneSpec } from './tuneSpec';
+import type { ParamDistribution, TuneObjective, TuneSpec } from './tuneSpec';
 
 /** A finished or running trial as the samplers and pruners see it. */
 export interface TrialRecord {
@@ -8,6 +10,8 @@ export interface TrialRecord {
   state: 'running' | 'complete' | 'pruned' | 'failed';
   /** objective of a complete trial, or the last intermediate value of a pruned one */
   value?: number;
+  /** with several objectives: each one's value, in the spec's order (`value` is the first) */
+  values?: number[];
   /** objective per epoch (1-based) */
   readonly intermediate: Map<number, number>;
 }
@@ -17,11 +21,49 @@ export interface Sampler {
   next(history: readonly TrialRecord[]): Record<string, unknown> | undefined;
 }
 
-export function makeSampler(spec: Pick<TuneSpec, 'sampler' | 'params' | 'seed' | 'startupTrials' | 'gridPoints' | 'objective'>): Sampler {
+export type SamplerSpec = Pick<TuneSpec, 'sampler' | 'params' | 'seed' | 'startupTrials' | 'gridPoints' | 'objective'> & Partial<Pick<TuneSpec, 'objectives' | 'populationSize'>>;
+
+export function makeSampler(spec: SamplerSpec): Sampler {
   const random = new SeededRandom(spec.seed);
   if (spec.sampler === 'grid') return gridSampler(spec.params, spec.gridPoints, random);
   if (spec.sampler === 'random') return { next: () => sampleAll(spec.params, random) };
-  return tpeSampler(spec, random);
+  const objectives = spec.objectives ?? [spec.objective];
+  if (spec.sampler === 'nsga2') return nsga2Sampler(spec.params, objectives, spec.populationSize ?? 10, random, sampleOne);
+  return tpeSampler(spec.params, spec.startupTrials, objectives.length > 1 ? paretoRanking(objectives) : singleRanking(spec.objective), random);
+}
+
+/** Orders observed trials best first; TPE models the first quarter as "good". */
+type Ranking = (history: readonly TrialRecord[]) => TrialRecord[];
+
+function singleRanking(objective: TuneSpec['objective']): Ranking {
+  const sign = objective.direction === 'minimize' ? 1 : -1;
+  return (history) => {
+    const observed = history.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== undefined && Number.isFinite(t.value));
+    // pruned trials stopped early: rank them after every complete trial
+    return observed.sort((a, b) => rank(a) - rank(b) || sign * ((a.value as number) - (b.value as number)));
+  };
+}
+
+/**
+ * Multi-objective TPE (Ozaki et al. 2020, as Optuna has it): trials ordered by non-dominated rank,
+ * and within a rank by crowding distance, so "good" is the front and its least crowded neighbours.
+ */
+function paretoRanking(objectives: readonly TuneObjective[]): Ranking {
+  return (history) => {
+    const observed = history.filter((t) => t.state === 'complete' && completeValues(t, objectives.length));
+    const points = observed.map((t) => lowerIsBetter(t.values as number[], objectives));
+    const ranks = nonDominatedRanks(points);
+    const crowding = new Array<number>(observed.length).fill(0);
+    for (const r of new Set(ranks)) {
+      const members = ranks.flatMap((x, i) => (x === r ? [i] : []));
+      crowdingDistances(members.map((i) => points[i] as number[])).forEach((d, k) => (crowding[members[k] as number] = d));
+    }
+    return observed.map((t, i) => ({ t, i })).sort((a, b) => (ranks[a.i] as number) - (ranks[b.i] as number) || (crowding[b.i] as number) - (crowding[a.i] as number)).map(({ t }) => t);
+  };
+}
+
+function completeValues(t: TrialRecord, count: number): boolean {
+  return t.values !== undefined && t.values.length === count && t.values.every(Number.isFinite);
 }
 
 function sampleAll(params: TuneSpec['params'], random: SeededRandom): Record<string, unknown> {
@@ -76,19 +118,16 @@ export function gridValues(d: ParamDistribution, points: number): unknown[] {
 
 const CANDIDATES = 24;
 
-function tpeSampler(spec: Pick<TuneSpec, 'params' | 'startupTrials' | 'objective'>, random: SeededRandom): Sampler {
+function tpeSampler(params: TuneSpec['params'], startupTrials: number, ranking: Ranking, random: SeededRandom): Sampler {
   return {
     next: (history) => {
-      const observed = history.filter((t) => (t.state === 'complete' || t.state === 'pruned') && t.value !== undefined && Number.isFinite(t.value));
-      if (observed.length < spec.startupTrials) return sampleAll(spec.params, random);
-      const sign = spec.objective.direction === 'minimize' ? 1 : -1;
-      // pruned trials stopped early: rank them after every complete trial
-      const sorted = [...observed].sort((a, b) => rank(a) - rank(b) || sign * ((a.value as number) - (b.value as number)));
+      const sorted = ranking(history);
+      if (sorted.length < startupTrials) return sampleAll(params, random);
       const nGood = Math.min(Math.ceil(0.25 * sorted.length), 25);
       const good = sorted.slice(0, nGood);
       const bad = sorted.slice(nGood);
       const out: Record<string, unknown> = {};
-      for (const [path, d] of spec.params) {
+      for (const [path, d] of params) {
         out[path] = d.type === 'categorical' ? tpeCategorical(d.choices, good.map((t) => t.params[path]), bad.map((t) => t.params[path]), random) : tpeNumeric(d, good.map((t) => t.params[path] as number), bad.map((t) => t.params[path] as number), random);
       }
       return out;

@@ -113,7 +113,7 @@ function readObjectives(spec: RawTune, basePath: string[], where: (field: (strin
   const objectives = spec.objectives.map((o) => ({ metric: o.metric, direction: o.direction ?? defaultDirection(o.metric), ...(o.reference !== undefined ? { reference: o.reference } : {}) }));
   const seen = new Set<string>();
   objectives.forEach((o, i) => {
-    if (seen.has(o.metric)) throw new SpecError(path, [{ message: `${prefix}objectives[${i}].metric: "${o.metric}" is already an objective; each metric can be one once`, field: `${prefix}objectives.${i}.metric`, ...where(['objectives', i]) }]);
+    if (seen.has(o.metric)) throw new SpecError(path, [{ message: `${prefix}objectives[${i}].metric: "${o.metric}" is already an objective; each metric can be one once`, field: `${prefix}objectives[${i}].metric`, ...where(['objectives', i]) }]);
     seen.add(o.metric);
   });
   const prunerType = spec.pruner === undefined ? 'none' : typeof spec.pruner === 'string' ? spec.pruner : spec.pruner.type;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
-import type { CostPrices } from '../process/runCost';
+import { isPriced, type CostPrices } from '../process/runCost';
+import { USAGE_METRIC } from '../process/systemMetrics';
 import type { BackendPreference } from '../process/workerProtocol';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { childRunUsageTotals } from './childRunUsage';
@@ -10,6 +11,7 @@ import { makePruner } from './tunePruners';
 import { makeSampler, type TrialRecord } from './tuneSamplers';
 import type { TuneSpec } from './tuneSpec';
 import { loadTuneSpec } from './tuneSpecParser';
+import { formatObjectives, HYPERVOLUME_METRIC, OBJECTIVES_TAG, PARETO_FRONT_ARTIFACT, PARETO_TAG, paretoFrontOf, type ParetoFrontRecord } from './studyFront';
 
 // Runs in the extension host or the CLI. Each trial is an ordinary training run (own worker
 // process, child run of the study run); this module only samples, prunes and records.
@@ -21,6 +23,8 @@ export interface TrialSummary {
   readonly state: 'complete' | 'pruned' | 'failed';
   /** objective of a complete trial; best intermediate value of a pruned one */
   readonly value?: number;
+  /** with several objectives: each one's value, in the spec's order (`value` is the first) */
+  readonly values?: readonly number[];
   readonly epochs: number;
   readonly seconds: number;
   readonly error?: string;
@@ -60,8 +64,12 @@ export interface TuningResult {
   readonly studyRunId: string;
   readonly experimentId: string;
   readonly objective: TuneSpec['objective'];
+  readonly objectives: TuneSpec['objectives'];
   readonly trials: readonly TrialSummary[];
+  /** the complete trial best in the first objective */
   readonly best?: TrialSummary;
+  /** with several objectives: the Pareto front and its hypervolume (also the study's artifact) */
+  readonly paretoFront?: ParetoFrontRecord;
   readonly status: 'FINISHED' | 'KILLED';
 }
 
@@ -81,6 +89,18 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   const summaries: TrialSummary[] = [];
   const store = options.store;
   const parallel = options.parallel ?? spec.parallel;
+  const multi = spec.objectives.length > 1;
+  spec.objectives.forEach((o, i) => {
+    // a run has a `cost` only when something is priced: say so now, not after the first trial
+    if (o.metric === USAGE_METRIC.cost && !isPriced(options.prices)) {
+      const field = spec.objectives.length > 1 || spec.objective.metric !== o.metric ? `objectives[${i}].metric` : 'objective.metric';
+      throw new SpecError(spec.tuneSpecPath, [{ message: `${field}: "cost" needs a price — set mlops.cost.cpuHour (or gbHour, gpuHour) in the settings, or --cpu-hour-price on the command line; cpu_seconds is the unpriced alternative`, field, line: 1, column: 1 }]);
+    }
+  });
+  const objectiveTags = (): Array<{ key: string; value: string }> => [
+    { key: 'mlops.tune.objective', value: `${spec.objective.direction} ${spec.objective.metric}` },
+    ...(multi ? [{ key: OBJECTIVES_TAG, value: formatObjectives(spec.objectives) }] : []),
+  ];
 
   // a first sample checked against the train schema catches wrong paths before any run exists
   const probe = makeSampler({ ...spec, sampler: 'random' }).next([]);
@@ -107,7 +127,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
       { key: 'mlops.kind', value: 'study' },
       { key: 'mlops.spec', value: spec.trainSpecPath },
       { key: 'mlops.tune.spec', value: spec.tuneSpecPath },
-      { key: 'mlops.tune.objective', value: `${spec.objective.direction} ${spec.objective.metric}` },
+      ...objectiveTags(),
     ],
   });
   const studyRunId = study.info.runId;
@@ -120,6 +140,8 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
       { key: 'seed', value: String(spec.seed) },
       { key: 'objective.metric', value: spec.objective.metric },
       { key: 'objective.direction', value: spec.objective.direction },
+      ...(multi ? [{ key: 'objectives', value: formatObjectives(spec.objectives) }] : []),
+      ...(spec.sampler === 'nsga2' ? [{ key: 'population_size', value: String(spec.populationSize) }] : []),
       { key: 'pruner', value: spec.pruner.type },
       { key: 'timeout_seconds', value: spec.timeoutSeconds === undefined ? 'none' : String(spec.timeoutSeconds) },
       { key: 'search_space', value: JSON.stringify(Object.fromEntries(spec.params)).slice(0, 6000) },
@@ -152,9 +174,16 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
       running,
       ...(best ? { best } : {}),
       ...(finished ? { finished } : {}),
-      message: `${summaries.length}/${spec.trials} trials (${count('pruned')} pruned, ${count('failed')} failed, ${running} running)${best?.value !== undefined ? ` · best ${spec.objective.metric} ${best.value.toFixed(4)} (trial ${best.number})` : ''}`,
+      message: `${summaries.length}/${spec.trials} trials (${count('pruned')} pruned, ${count('failed')} failed, ${running} running)${multi ? frontNote() : best?.value !== undefined ? ` · best ${spec.objective.metric} ${best.value.toFixed(4)} (trial ${best.number})` : ''}`,
     };
     options.onProgress?.(progress);
+  };
+
+  const frontNote = (): string => {
+    const complete = summaries.filter((s) => s.state === 'complete' && s.values);
+    if (complete.length === 0) return '';
+    const size = paretoFrontOf(complete.map((s) => ({ number: s.number, params: s.params, values: s.values as number[] })), spec.objectives).front.length;
+    return ` · Pareto front ${size} trial${size === 1 ? '' : 's'}`;
   };
 
   const runOne = async (number: number, params: Record<string, unknown>): Promise<void> => {
@@ -180,7 +209,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
           { key: 'mlops.tune.study', value: studyRunId },
           { key: 'mlops.tune.trial', value: String(number) },
           // on each trial too, so a table of trials alone (filtered, another experiment) knows what they optimize
-          { key: 'mlops.tune.objective', value: `${spec.objective.direction} ${spec.objective.metric}` },
+          ...objectiveTags(),
         ],
         ...(options.workerEntry ? { workerEntry: options.workerEntry } : {}),
         ...(options.prices ? { prices: options.prices } : {}),
@@ -205,11 +234,25 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
       });
       runId = result.runId;
       epochs = result.epochsRun;
-      const value = result.metrics[spec.objective.metric];
-      if (value === undefined) throw new Error(`the trial has no metric "${spec.objective.metric}" (it has: ${Object.keys(result.metrics).filter((k) => !k.includes('confusion')).join(', ')})`);
+      // what the trial used counts as a metric too: cost and time can be objectives
+      const metrics: Record<string, number> = {
+        ...result.metrics,
+        [USAGE_METRIC.cpuSeconds]: result.usage.cpuSeconds,
+        [USAGE_METRIC.wallSeconds]: result.usage.wallSeconds,
+        [USAGE_METRIC.peakRssMegabytes]: result.usage.peakRssMegabytes,
+        ...(result.usage.gpuSeconds > 0 ? { [USAGE_METRIC.gpuSeconds]: result.usage.gpuSeconds } : {}),
+        ...(result.cost !== undefined ? { [USAGE_METRIC.cost]: result.cost } : {}),
+      };
+      const values = spec.objectives.map((o) => {
+        const v = metrics[o.metric];
+        if (v === undefined) throw new Error(`the trial has no metric "${o.metric}" (it has: ${Object.keys(metrics).filter((k) => !k.includes('confusion')).join(', ')})`);
+        return v;
+      });
+      const value = values[0] as number;
       record.state = 'complete';
       record.value = value;
-      summary = { number, runId, params, state: 'complete', value, epochs, seconds: (Date.now() - t0) / 1000 };
+      if (multi) record.values = values;
+      summary = { number, runId, params, state: 'complete', value, ...(multi ? { values } : {}), epochs, seconds: (Date.now() - t0) / 1000 };
     } catch (error) {
       if (error instanceof TrainingCancelledError && pruned) {
         const values = [...record.intermediate.values()];
@@ -271,6 +314,16 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   const killed = Boolean(options.signal?.aborted);
   // what the trials used together (pruned and failed ones too)
   const totals = await childRunUsageTotals(store, experimentId, studyRunId);
+  const paretoFront = multi
+    ? paretoFrontOf(summaries.filter((s) => s.state === 'complete' && s.values).map((s) => ({ number: s.number, ...(s.runId ? { runId: s.runId } : {}), params: s.params, values: s.values as number[] })), spec.objectives)
+    : undefined;
+  if (paretoFront) {
+    for (const trial of paretoFront.front) if (trial.runId) await store.setTag(trial.runId, PARETO_TAG, 'true');
+    totals.push(
+      { key: HYPERVOLUME_METRIC, value: paretoFront.hypervolume, step: 0, timestamp: Date.now() },
+      { key: 'pareto_front_size', value: paretoFront.front.length, step: 0, timestamp: Date.now() },
+    );
+  }
   const bestParams = best ? Object.entries(best.params).map(([key, value]) => ({ key: `best.${key}`, value: JSON.stringify(value) })) : [];
   await store.logBatch({
     runId: studyRunId,
@@ -278,15 +331,17 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
     params: bestParams,
     tags: [
       ...(best?.runId ? [{ key: 'mlops.tune.best_run', value: best.runId }] : []),
+      ...(paretoFront ? [{ key: 'mlops.tune.pareto_front', value: paretoFront.front.map((t) => t.number).join(', ').slice(0, 4000) }] : []),
       { key: 'mlops.tune.trials', value: `${summaries.length} (${summaries.filter((s) => s.state === 'pruned').length} pruned, ${summaries.filter((s) => s.state === 'failed').length} failed)` },
       ...(stopReason && !killed ? [{ key: 'mlops.error', value: stopReason.message.slice(0, 4000) }] : []),
     ],
   });
-  await store.writeArtifact(studyRunId, 'study/trials.json', `${JSON.stringify({ objective: spec.objective, sampler: spec.sampler, best: best ?? null, trials: summaries }, null, 2)}\n`);
+  await store.writeArtifact(studyRunId, 'study/trials.json', `${JSON.stringify({ objective: spec.objective, ...(multi ? { objectives: spec.objectives } : {}), sampler: spec.sampler, best: best ?? null, trials: summaries }, null, 2)}\n`);
+  if (paretoFront) await store.writeArtifact(studyRunId, PARETO_FRONT_ARTIFACT, `${JSON.stringify(paretoFront, null, 2)}\n`);
   const failedStudy = stopReason !== undefined && !killed && !(stopReason instanceof TrainingCancelledError);
   await store.updateRun(studyRunId, { status: killed ? 'KILLED' : failedStudy ? 'FAILED' : 'FINISHED', endTime: Date.now() });
   if (failedStudy && summaries.every((s) => s.state === 'failed')) throw new TrainingInputError(`every trial failed: ${stopReason?.message ?? ''}`);
-  return { studyRunId, experimentId, objective: spec.objective, trials: summaries, ...(best ? { best } : {}), status: killed ? 'KILLED' : 'FINISHED' };
+  return { studyRunId, experimentId, objective: spec.objective, objectives: spec.objectives, trials: summaries, ...(best ? { best } : {}), ...(paretoFront ? { paretoFront } : {}), status: killed ? 'KILLED' : 'FINISHED' };
 }
 
 /** A trial's sampled values as `tune.<name>` params (`tune.model.layers.0.units` = `35`). */
