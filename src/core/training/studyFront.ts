@@ -64,3 +64,20 @@ export function paretoFrontOf(trials: readonly FrontTrial[], objectives: readonl
     front,
   };
 }
+
+/** The front as table rows for a terminal or an output channel: trial, run, each objective, the tuned values. */
+export function frontTable(record: ParetoFrontRecord): { header: string[]; rows: string[][] } {
+  const paramKeys = [...new Set(record.front.flatMap((t) => Object.keys(t.params)))];
+  const number = (v: number): string => (Number.isInteger(v) ? String(v) : String(Number(v.toPrecision(4))));
+  const value = (v: unknown): string => (typeof v === 'number' ? number(v) : typeof v === 'string' ? v : JSON.stringify(v));
+  return {
+    header: ['TRIAL', 'RUN ID', ...record.objectives.map((o) => `${o.metric} (${o.direction === 'maximize' ? 'max' : 'min'})`), ...paramKeys],
+    rows: record.front.map((t) => [String(t.number), t.runId ?? '-', ...t.values.map(number), ...paramKeys.map((k) => (k in t.params ? value(t.params[k]) : '-'))]),
+  };
+}
+
+/** "Pareto front: 4 of 20 trials, hypervolume 0.0123 (reference val_accuracy 0.61, cost 0.002)" */
+export function frontHeadline(record: ParetoFrontRecord): string {
+  const reference = record.objectives.map((o, k) => `${o.metric} ${Number((record.referencePoint[k] as number).toPrecision(4))}`).join(', ');
+  return `Pareto front: ${record.front.length} of ${record.trialsConsidered} complete trials, hypervolume ${Number(record.hypervolume.toPrecision(4))} (reference ${reference})`;
+}

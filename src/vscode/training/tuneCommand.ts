@@ -2,6 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrialSummary, TuningProgress, TuningResult } from '../../core/training/tuningRunner';
+import { frontHeadline, frontTable, type ParetoFrontRecord } from '../../core/training/studyFront';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 import type { TrainingCommandDependencies } from './trainModelCommand';
@@ -42,7 +43,11 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
       const result = await runTuning({ store: access.store.tracking, tuneSpecPath: specUri.fsPath, backend: readSettings(specUri).trainingBackend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
       deps.log.info(`${name}: study ${result.studyRunId} ${result.status.toLowerCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n${leaderboard(result)}`);
       const best = result.best;
-      const headline = best?.value !== undefined ? `best ${result.objective.metric} ${best.value.toPrecision(4)} (trial ${best.number})` : 'no trial completed';
+      const front = result.paretoFront;
+      if (front) deps.log.info(`${name}: ${frontHeadline(front)}\n${formatFront(front)}`);
+      const headline = front
+        ? `Pareto front of ${front.front.length} trial${front.front.length === 1 ? '' : 's'} (${result.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')})`
+        : best?.value !== undefined ? `best ${result.objective.metric} ${best.value.toPrecision(4)} (trial ${best.number})` : 'no trial completed';
       const pruned = result.trials.filter((t) => t.state === 'pruned').length;
       const failed = result.trials.filter((t) => t.state === 'failed').length;
       const counts = [pruned ? `${pruned} pruned` : undefined, failed ? `${failed} failed` : undefined].filter(Boolean).join(', ');
@@ -64,6 +69,13 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
   } finally {
     job.end();
   }
+}
+
+/** The front as a fixed-width table, as `mlops tune` prints it. */
+function formatFront(record: ParetoFrontRecord): string {
+  const { header, rows } = frontTable(record);
+  const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+  return [header, ...rows].map((cells) => `  ${cells.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd()}`).join('\n');
 }
 
 function describeTrial(t: TrialSummary): string {
