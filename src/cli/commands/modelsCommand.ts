@@ -6,6 +6,7 @@ import type { ModelVersion, ReviewStatus } from '../../core/registry/registryTyp
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import { parseAtDate } from './modelsCliDates';
+import { registerModelsExportCommand } from './modelsExportCommand';
 import { collect, formatNumber, formatTime, parseKeyValues, printJson, printTable, withStore } from './trackingCliSupport';
 
 const SUMMARY_METRICS = ['test_accuracy', 'test_f1_macro', 'test_precision_macro', 'test_recall_macro', 'test_roc_auc', 'test_log_loss', 'test_rmse', 'test_mae', 'test_r2'];
@@ -76,6 +77,7 @@ function resolveTarget(registry: ModelRegistry, target: string, version: string 
 /** `mlops models …`: the model registry from a terminal. */
 export function registerModelsCommand(program: Command): void {
   const models = program.command('models').description('registered models: versions, aliases, reviews and their history');
+  registerModelsExportCommand(models, program);
 
   models
     .command('list', { isDefault: true })

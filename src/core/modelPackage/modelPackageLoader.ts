@@ -97,3 +97,9 @@ async function readDenseModel(dir: string, modelJson: TfjsModelJson): Promise<{ 
   });
   return { layers, weights };
 }
+
+/** A package folder's network (its Dense layers and float32 weights), for exports to other formats. */
+export async function readPackageNetwork(dir: string): Promise<{ layers: DenseLayerShape[]; weights: DenseWeights[] }> {
+  const modelJson = JSON.parse(await readFile(join(dir, PACKAGE_FILES.tfjsModel), 'utf8')) as TfjsModelJson;
+  return readDenseModel(dir, modelJson);
+}

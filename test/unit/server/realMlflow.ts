@@ -162,3 +162,32 @@ export async function realMlflowOrSkip(t: { skip(message: string): void }): Prom
   }
   return mlflow;
 }
+
+/** How to run Python with the `mlflow` client importable (for pyfunc and `mlflow models predict`). */
+export interface MlflowPython {
+  readonly python: string;
+  readonly env: NodeJS.ProcessEnv;
+}
+
+/**
+ * Finds the stock `mlflow` Python client, in the order the shared README asks; the archive is
+ * unpacked where start-server.sh unpacks it (or, while that is half-done, into a folder of our own).
+ */
+export function findMlflowPython(): MlflowPython | { reason: string } {
+  const py = python();
+  const withPath = (pythonPath: string | undefined): MlflowPython => ({ python: py, env: { ...process.env, ...(pythonPath === undefined ? {} : { PYTHONPATH: pythonPath }) } });
+  const fromEnv = process.env.MLFLOW_PYTHONPATH;
+  if (fromEnv) return imports(py, fromEnv) ? withPath(fromEnv) : { reason: `MLFLOW_PYTHONPATH is set but ${py} cannot import mlflow from it` };
+  const archive = join(SHARED, 'mlflow-2.12.2-src.tgz');
+  if (existsSync(archive)) {
+    let src = process.env.MLFLOW_SRC_DIR ?? join(process.env.TMPDIR ?? '/tmp', 'mlflow-2.12.2-src');
+    if (!existsSync(join(src, '.unpacked'))) {
+      src = mkdtempSync(join(tmpdir(), 'mlflow-src-'));
+      if (spawnSync('tar', ['xzf', archive, '-C', src], { stdio: 'ignore' }).status !== 0) return { reason: `could not unpack ${archive}` };
+    }
+    const pythonPath = `${join(src, 'mlflow-v2.12.2')}:${join(src, 'deps', 'querystring-parser-1.2.4')}`;
+    return imports(py, pythonPath) ? withPath(pythonPath) : { reason: `${py} cannot import mlflow from ${archive}: install the apt packages listed in ../shared/mlflow/README.md` };
+  }
+  if (imports(py, undefined)) return withPath(undefined);
+  return { reason: 'no MLflow here (set MLFLOW_PYTHONPATH, put the archive at ../shared/mlflow, or pip install mlflow)' };
+}
