@@ -16,6 +16,7 @@ import type {
   RunsQuery,
   SeriesResult,
 } from '../../src/protocol/runs/runsContract';
+import { PARETO_TAG_COLUMN } from '../../src/protocol/runs/runsContract';
 import type { HostConnection } from '../shared/hostConnection';
 import type { VsCodeApi } from '../shared/vscodeApi';
 import { columnLabel, defaultWidth, formatCell } from './cellFormat';
@@ -42,6 +43,10 @@ export class RunsApp {
   columns: ColumnInfo[] = [];
   /** what the runs are tuned or trained for (host's answer), when they record it */
   objective: RunsObjective | undefined;
+  /** a study with several objectives: its trials have a Pareto front */
+  objectives: RunsObjective[] | undefined;
+  /** the front's runs as the scatter last drew them, for the list under it */
+  paretoRuns: Array<{ runId: string; name: string; values: Array<number | null> }> | undefined;
   shown: ColumnInfo[] = [];
   total = 0;
   filterError: FilterError | undefined;
@@ -180,6 +185,7 @@ export class RunsApp {
       if (generation !== this.queryGeneration) return;
       this.columns = result.columns;
       this.objective = result.objective;
+      this.objectives = result.objectives;
       this.total = result.total;
       this.filterError = result.filterError;
       this.error = undefined;
@@ -267,7 +273,8 @@ export class RunsApp {
       cell: (j) => {
         const c = this.shown[j]!;
         const cell = formatCell(c, this.rows.cell(i, c.id));
-        return c.id === 'attributes.run_name' ? { ...cell, swatch: runColor(row.runId, this.theme.palette) } : cell;
+        if (c.id !== 'attributes.run_name') return cell;
+        return { ...cell, swatch: runColor(row.runId, this.theme.palette), ...(row.pareto ? { mark: { text: '◆', className: 'pareto-mark', title: `On the study's Pareto front (${this.objectivesText()}): no other trial is better in every objective` } } : {}) };
       },
     };
   }
@@ -785,13 +792,22 @@ export class RunsApp {
     this.parallelKey = key;
   }
 
-  /** The scatter's axes: the user's choice, else the first varying param against the main metric. */
+  /** "maximize val_accuracy, minimize cost" */
+  objectivesText(): string {
+    return (this.objectives ?? []).map((o) => `${o.direction} ${o.metric}`).join(', ');
+  }
+
+  /**
+   * The scatter's axes: the user's choice, else — for a study with several objectives — its second
+   * objective against its first (the front's trade-off), else the first varying param against the main metric.
+   */
   scatterAxes(): { x: string | undefined; y: string | undefined } {
     const metrics = this.columns.filter((c) => c.kind === 'metric');
     const main = mainMetricKey(this.columns, this.objective);
+    const [first, second] = this.objectives ?? [];
     return {
-      x: this.state.scatter.x ?? this.columns.find((c) => c.kind === 'param' && c.valuesDiffer)?.id ?? metrics[0]?.id,
-      y: this.state.scatter.y ?? (main === undefined ? undefined : `metrics.${main}`),
+      x: this.state.scatter.x ?? (second ? `metrics.${second.metric}` : undefined) ?? this.columns.find((c) => c.kind === 'param' && c.valuesDiffer)?.id ?? metrics[0]?.id,
+      y: this.state.scatter.y ?? (first ? `metrics.${first.metric}` : undefined) ?? (main === undefined ? undefined : `metrics.${main}`),
     };
   }
 
@@ -803,8 +819,25 @@ export class RunsApp {
       const c = this.columns.find((col) => col.id === id);
       return c ? columnLabel(c) : id;
     };
-    const matrix = await this.host.request('getMatrix', { query: this.query(), columnIds: [x, y] });
-    renderScatter(element, matrix, { x: label(x), y: label(y) }, withRunColors(this.theme));
+    const objectives = this.objectives;
+    if (objectives) {
+      // the front's trials drawn apart, and joined by a line when the axes are the study's two objectives
+      const matrix = await this.host.request('getMatrix', { query: this.query(), columnIds: [x, y, PARETO_TAG_COLUMN] });
+      const direction = (id: string): RunsObjective['direction'] | undefined => objectives.find((o) => `metrics.${o.metric}` === id)?.direction;
+      const dx = direction(x);
+      const dy = direction(y);
+      const line = objectives.length === 2 && dx !== undefined && dy !== undefined && x !== y ? { x: dx, y: dy } : undefined;
+      renderScatter(element, matrix, { x: label(x), y: label(y) }, withRunColors(this.theme), { frontColumn: 2, ...(line ? { line } : {}) });
+      const ids = objectives.map((o) => `metrics.${o.metric}`);
+      const onFront = matrix.runIds.filter((_, i) => matrix.rows[i]![2] === 'true');
+      const values = onFront.length ? await this.host.request('getMatrix', { query: { ...this.query(), runIds: onFront }, columnIds: ids }) : undefined;
+      this.paretoRuns = values?.runIds.map((runId, i) => ({ runId, name: values.runNames[i]!, values: values.rows[i]!.map((v) => (typeof v === 'number' ? v : null)) }));
+      this.renderAll();
+    } else {
+      this.paretoRuns = undefined;
+      const matrix = await this.host.request('getMatrix', { query: this.query(), columnIds: [x, y] });
+      renderScatter(element, matrix, { x: label(x), y: label(y) }, withRunColors(this.theme));
+    }
     this.drew(element);
     const box = panel.querySelector<HTMLElement>('.chart[data-chart=boxplot]');
     if (box && this.state.groupBy) {

@@ -236,10 +236,34 @@ function renderScatterTab(app: RunsApp, state: RunsViewState): TemplateResult {
       ${state.groupBy ? nothing : html`<span class="hint">Group the table by a param to see box plots per group.</span>`}
     </div>
     <div class="chart-grid">
-      <div class="chart-card ${state.groupBy ? '' : 'wide'}"><h3>Scatter</h3><div class="chart" data-chart="scatter" data-testid="scatter"></div></div>
+      <div class="chart-card ${state.groupBy ? '' : 'wide'}">
+        <h3>${app.objectives ? html`Scatter · <span class="pareto-mark">◆</span> Pareto front (${app.objectivesText()})` : 'Scatter'}</h3>
+        <div class="chart" data-chart="scatter" data-testid="scatter"></div>
+        ${app.objectives ? renderParetoList(app) : nothing}
+      </div>
       ${state.groupBy ? html`<div class="chart-card"><h3>Box plot per group</h3><div class="chart" data-chart="boxplot" data-testid="boxplot"></div></div>` : nothing}
     </div>
   </div>`;
+}
+
+/** The front's trials under the scatter, best in the first objective first; a name opens the run. */
+function renderParetoList(app: RunsApp): TemplateResult {
+  const objectives = app.objectives ?? [];
+  const runs = app.paretoRuns;
+  if (!runs) return html`<p class="hint">Reading the Pareto front…</p>`;
+  if (runs.length === 0) return html`<p class="hint" data-testid="pareto-list">No trial of these runs is on the study's Pareto front yet (it is recorded when the study ends).</p>`;
+  const sign = objectives[0]?.direction === 'maximize' ? -1 : 1;
+  const sorted = [...runs].sort((a, b) => sign * ((a.values[0] ?? Infinity) - (b.values[0] ?? Infinity)));
+  return html`<table class="pareto-list" data-testid="pareto-list">
+    <caption>${runs.length} trial${runs.length === 1 ? '' : 's'} on the Pareto front: no other trial is better in every objective</caption>
+    <thead><tr><th scope="col">Run</th>${objectives.map((o) => html`<th scope="col" class="num">${o.metric} ${o.direction === 'maximize' ? '↑' : '↓'}</th>`)}</tr></thead>
+    <tbody>
+      ${sorted.map((r) => html`<tr>
+        <td><a href="#" @click=${(e: Event) => { e.preventDefault(); void app.openDetails(r.runId); }}>${r.name}</a></td>
+        ${r.values.map((v) => html`<td class="num">${v === null ? '—' : formatNumber(v)}</td>`)}
+      </tr>`)}
+    </tbody>
+  </table>`;
 }
 
 function renderSideBySide(app: RunsApp, state: RunsViewState): TemplateResult {

@@ -23,6 +23,8 @@ export interface GridCell {
   className?: string;
   /** a coloured dot before the text (run colour) */
   swatch?: string;
+  /** a small sign after the swatch (a Pareto-front trial), explained by its title */
+  mark?: { text: string; className: string; title: string };
 }
 
 export interface GridRow {
@@ -322,6 +324,13 @@ export class VirtualGrid {
     else if (node.id) node.removeAttribute('id');
     if (node.getAttribute('role') !== 'gridcell') node.setAttribute('role', 'gridcell');
     if (node.dataset.col !== column.id) node.dataset.col = column.id;
+    if (source?.mark) {
+      const mark = el('span', `mark ${source.mark.className}`);
+      mark.textContent = source.mark.text;
+      mark.title = source.mark.title;
+      mark.setAttribute('aria-label', source.mark.title);
+      node.prepend(mark);
+    }
     if (source?.swatch) {
       const dot = el('span', 'swatch');
       dot.style.background = source.swatch;

@@ -41,6 +41,9 @@ export interface RunsObjective {
   source: 'study' | 'spec';
 }
 
+/** The tag a study puts on each trial of its Pareto front (value `true`), as a column id for getMatrix. */
+export const PARETO_TAG_COLUMN = 'tags.mlops.tune.pareto';
+
 export type CellValue = number | string | null;
 
 export interface SortKey {
@@ -63,6 +66,8 @@ export const DEFAULT_RUNS_QUERY: Readonly<RunsQuery> = { filter: '', sort: [], a
 
 export interface RowData {
   runId: string;
+  /** a trial on its study's Pareto front (a study with several objectives) */
+  pareto?: true;
   /** one value per column of the columns list the host last returned, in that order */
   cells: CellValue[];
 }
@@ -79,6 +84,8 @@ export interface ColumnsResult {
   total: number;
   /** what these runs are tuned or trained for, when a run records it: the table and charts lead with it */
   objective?: RunsObjective;
+  /** a study with several objectives (its `mlops.tune.objectives` tag): its trials have a Pareto front */
+  objectives?: RunsObjective[];
   /** set when the filter did not parse; columns and total then describe the unfiltered runs */
   filterError?: FilterError;
   /** increases whenever the store changed */

@@ -18,3 +18,14 @@ export function objectiveOf(studyTag: string | undefined, earlyStopping: string 
   }
   return undefined;
 }
+
+/**
+ * The objectives of a study with several (its `mlops.tune.objectives` tag, "maximize val_accuracy,
+ * minimize cost"), when the runs have every one as a metric; undefined otherwise.
+ */
+export function objectivesOf(studyTag: string | undefined, hasMetric: (key: string) => boolean): RunsObjective[] | undefined {
+  if (!studyTag) return undefined;
+  const parts = studyTag.split(',').map((p) => /^\s*(minimize|maximize)\s+(\S+)\s*$/.exec(p));
+  if (parts.length < 2 || parts.some((p) => p === null || !hasMetric(p[2]!))) return undefined;
+  return parts.map((p) => ({ metric: p![2]!, direction: p![1] as RunsObjective['direction'], source: 'study' }));
+}

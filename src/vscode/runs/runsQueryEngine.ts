@@ -16,6 +16,7 @@ export interface ResolvedQuery {
   runs: Run[];
   columns: ColumnInfo[];
   objective?: RunsObjective;
+  objectives?: RunsObjective[];
   filterError?: FilterError;
   /** more runs matched than a panel holds */
   truncated: boolean;
@@ -60,8 +61,8 @@ export class RunsQueryEngine {
         const wanted = new Set(query.runIds);
         runs = runs.filter((r) => wanted.has(r.info.runId));
       }
-      const { columns, objective } = discoverTable(runs, query.aggregate);
-      return { runs: sortRuns(runs, query.sort, query.aggregate), columns, ...(objective ? { objective } : {}), filterError: base.filterError, truncated: base.truncated };
+      const { columns, objective, objectives } = discoverTable(runs, query.aggregate);
+      return { runs: sortRuns(runs, query.sort, query.aggregate), columns, ...(objective ? { objective } : {}), ...(objectives ? { objectives } : {}), filterError: base.filterError, truncated: base.truncated };
     });
   }
 

@@ -3,11 +3,11 @@
  * webview tests and the benchmark drive the same code with an in-memory store.
  */
 import type { TrackingStore } from '../../core/tracking/trackingStore';
-import { DEFAULT_RUNS_QUERY, MAX_PAGE_ROWS, type RunsContract } from '../../protocol/runs/runsContract';
+import { DEFAULT_RUNS_QUERY, MAX_PAGE_ROWS, PARETO_TAG_COLUMN, type RunsContract } from '../../protocol/runs/runsContract';
 import { loadRunDetails, previewArtifact } from './runDetails';
 import { loadSeries } from './runSeries';
 import type { RunsQueryEngine } from './runsQueryEngine';
-import { groupRuns, rowCells } from './runsTableModel';
+import { cellGetter, groupRuns, rowCells } from './runsTableModel';
 
 type DataRequest = 'getColumns' | 'getRows' | 'getGroups' | 'getMatrix' | 'getSeries' | 'getRunDetails' | 'getArtifactPreview';
 
@@ -37,18 +37,19 @@ export function createRunsDataHandlers(engine: RunsQueryEngine, tracking: () => 
   return {
     getColumns: async ({ query }) => {
       const resolved = await engine.resolve(query);
-      return { columns: resolved.columns, total: resolved.runs.length, ...(resolved.objective ? { objective: resolved.objective } : {}), filterError: resolved.filterError, revision: engine.revision };
+      return { columns: resolved.columns, total: resolved.runs.length, ...(resolved.objective ? { objective: resolved.objective } : {}), ...(resolved.objectives ? { objectives: resolved.objectives } : {}), filterError: resolved.filterError, revision: engine.revision };
     },
     getRows: async ({ query, offset, limit }) => {
       const resolved = await engine.resolve(query);
       const page = resolved.runs.slice(offset, offset + Math.min(limit, MAX_PAGE_ROWS));
       const columnIds = resolved.columns.map((c) => c.id);
       const cells = rowCells(page, columnIds, query.aggregate);
+      const onFront = cellGetter(PARETO_TAG_COLUMN, query.aggregate);
       return {
         total: resolved.runs.length,
         offset,
         columnIds,
-        rows: page.map((run, i) => ({ runId: run.info.runId, cells: cells[i]! })),
+        rows: page.map((run, i) => ({ runId: run.info.runId, ...(onFront(run) === 'true' ? { pareto: true as const } : {}), cells: cells[i]! })),
         filterError: resolved.filterError,
         revision: engine.revision,
       };

@@ -15,7 +15,7 @@ import {
   type RunsObjective,
   type SortKey,
 } from '../../protocol/runs/runsContract';
-import { objectiveOf } from './runsObjective';
+import { objectiveOf, objectivesOf } from './runsObjective';
 
 
 /** What core/training/tuningRunner.ts tags a study's own run with. */
@@ -175,6 +175,7 @@ class KeyTally {
 export interface TableShape {
   columns: ColumnInfo[];
   objective?: RunsObjective;
+  objectives?: RunsObjective[];
 }
 
 /**
@@ -228,7 +229,8 @@ export function discoverTable(runs: readonly Run[], aggregate: MetricAggregate):
     return typeof value === 'string' ? value : undefined;
   };
   const objective = objectiveOf(first(tags, 'mlops.tune.objective'), first(params, 'early_stopping'), (key) => metrics.stats.has(key));
-  return objective ? { columns, objective } : { columns };
+  const objectives = objectivesOf(first(tags, 'mlops.tune.objectives'), (key) => metrics.stats.has(key));
+  return { columns, ...(objective ? { objective } : {}), ...(objectives ? { objectives } : {}) };
 }
 
 /** Every column the runs have; see `discoverTable`. */
