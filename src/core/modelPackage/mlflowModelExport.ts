@@ -10,6 +10,8 @@ import { PYFUNC_MODULE_NAME, PYFUNC_MODULE_SOURCE } from './pyfuncModule';
 const MLFLOW_VERSION = '2.12.2';
 const PYTHON_VERSION = '3.11';
 const REQUIREMENTS = ['mlflow', 'numpy', 'pandas'];
+/** The pyfunc's data folder inside the MLflow Model (not `model/`: a package keeps its own files there). */
+const PYFUNC_DATA_DIR = 'pyfunc';
 
 export interface MlflowExportOptions {
   /** rows for input_example.json (the signature's columns); none = no example */
@@ -25,66 +27,78 @@ export interface MlflowExportResult {
   readonly files: readonly string[];
 }
 
+/** One file of an MLflow Model folder, by its path inside the folder. */
+export interface MlflowModelFile {
+  readonly path: string;
+  readonly data: string | Uint8Array;
+}
+
 /**
- * Writes an MLflow Model directory for a model package: `MLmodel` with a `python_function`
- * flavor whose code needs only numpy and pandas, the signature, an input example, and the
- * environment files, so that `mlflow.pyfunc.load_model(dir).predict(df)` scores as `mlops predict`.
- * The directory is written beside `outDir` and renamed into place: a failed export leaves nothing
- * that looks like a model. `outDir` must not exist or be empty (as `mlflow.pyfunc.save_model`).
+ * The files of an MLflow Model for a model package: `MLmodel` with a `python_function` flavor
+ * whose code needs only numpy and pandas (code/), the network and its preprocessing (pyfunc/; a
+ * folder of its own so the files can sit beside a package's own in one folder), the signature, an
+ * input example when given, and the environment files.
+ */
+export async function mlflowModelFiles(packageDir: string, options: MlflowExportOptions = {}): Promise<MlflowModelFile[]> {
+  const model = await loadModelPackage(packageDir);
+  const { layers, weights } = await readPackageNetwork(packageDir);
+  // One float32 blob, each array at an element offset (numpy reads it with np.fromfile).
+  const arrays = weights.flatMap((w) => [w.kernel, w.bias]);
+  const blob = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+  let offset = 0;
+  const refs = arrays.map((a) => {
+    blob.set(a, offset);
+    const ref = { offset };
+    offset += a.length;
+    return ref;
+  });
+  const meta = {
+    format: 'mlops-studio-pyfunc',
+    version: 1,
+    task: model.signature.output.task,
+    target: model.signature.output.target,
+    classes: model.signature.output.task === 'classification' ? model.signature.output.classes : null,
+    width: model.preprocessing.width,
+    features: model.preprocessing.features,
+    weights: 'weights.bin',
+    layers: layers.map((layer, i) => ({
+      activation: layer.activation,
+      kernel: { ...refs[i * 2], shape: [layer.inputs, layer.units] },
+      bias: { ...refs[i * 2 + 1], shape: [layer.units] },
+    })),
+  };
+  const example = options.inputExample && options.inputExample.length > 0 ? options.inputExample : undefined;
+  const columns = model.signature.inputs.map((i) => i.name);
+  return [
+    { path: 'MLmodel', data: mlmodelYaml(model, example !== undefined, options) },
+    { path: `code/${PYFUNC_MODULE_NAME}.py`, data: PYFUNC_MODULE_SOURCE },
+    { path: `${PYFUNC_DATA_DIR}/mlops_model.json`, data: `${JSON.stringify(meta, null, 2)}\n` },
+    { path: `${PYFUNC_DATA_DIR}/weights.bin`, data: new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength) },
+    ...(example ? [{ path: 'input_example.json', data: JSON.stringify({ columns, data: example.map((row) => columns.map((c) => row[c] ?? null)) }) }] : []),
+    { path: 'python_env.yaml', data: stringify({ python: PYTHON_VERSION, build_dependencies: ['pip'], dependencies: ['-r requirements.txt'] }) },
+    { path: 'requirements.txt', data: `${REQUIREMENTS.join('\n')}\n` },
+    { path: 'conda.yaml', data: stringify({ channels: ['conda-forge'], dependencies: [`python=${PYTHON_VERSION}`, 'pip', { pip: REQUIREMENTS }], name: 'mlflow-env' }) },
+  ];
+}
+
+/**
+ * Writes an MLflow Model directory for a model package (see mlflowModelFiles), so that
+ * `mlflow.pyfunc.load_model(dir).predict(df)` scores as `mlops predict`. The directory is written
+ * beside `outDir` and renamed into place: a failed export leaves nothing that looks like a model.
+ * `outDir` must not exist or be empty (as `mlflow.pyfunc.save_model`).
  */
 export async function exportMlflowModel(packageDir: string, outDir: string, options: MlflowExportOptions = {}): Promise<MlflowExportResult> {
   if (existsSync(outDir) && readdirSync(outDir).length > 0) throw new Error(`${outDir} already exists and is not empty; choose a new folder for the export`);
-  const model = await loadModelPackage(packageDir);
-  const { layers, weights } = await readPackageNetwork(packageDir);
+  const files = await mlflowModelFiles(packageDir, options);
   const staging = join(dirname(outDir), `.${basename(outDir)}.export-${process.pid}-${Date.now()}`);
-  await mkdir(join(staging, 'model'), { recursive: true });
-  await mkdir(join(staging, 'code'), { recursive: true });
   try {
-    // One float32 blob, each array at an element offset (numpy reads it with np.fromfile).
-    const arrays = weights.flatMap((w) => [w.kernel, w.bias]);
-    const blob = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-    let offset = 0;
-    const refs = arrays.map((a) => {
-      blob.set(a, offset);
-      const ref = { offset };
-      offset += a.length;
-      return ref;
-    });
-    const meta = {
-      format: 'mlops-studio-pyfunc',
-      version: 1,
-      task: model.signature.output.task,
-      target: model.signature.output.target,
-      classes: model.signature.output.task === 'classification' ? model.signature.output.classes : null,
-      width: model.preprocessing.width,
-      features: model.preprocessing.features,
-      weights: 'weights.bin',
-      layers: layers.map((layer, i) => ({
-        activation: layer.activation,
-        kernel: { ...refs[i * 2], shape: [layer.inputs, layer.units] },
-        bias: { ...refs[i * 2 + 1], shape: [layer.units] },
-      })),
-    };
-    const written: string[] = [];
-    const write = async (path: string, data: string | Uint8Array): Promise<void> => {
-      await writeFile(join(staging, path), data);
-      written.push(path);
-    };
-    await write('model/mlops_model.json', `${JSON.stringify(meta, null, 2)}\n`);
-    await write('model/weights.bin', new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength));
-    await write(`code/${PYFUNC_MODULE_NAME}.py`, PYFUNC_MODULE_SOURCE);
-    const example = options.inputExample && options.inputExample.length > 0 ? options.inputExample : undefined;
-    if (example) {
-      const columns = model.signature.inputs.map((i) => i.name);
-      await write('input_example.json', JSON.stringify({ columns, data: example.map((row) => columns.map((c) => row[c] ?? null)) }));
+    for (const file of files) {
+      await mkdir(dirname(join(staging, file.path)), { recursive: true });
+      await writeFile(join(staging, file.path), file.data);
     }
-    await write('MLmodel', mlmodelYaml(model, example !== undefined, options));
-    await write('python_env.yaml', stringify({ python: PYTHON_VERSION, build_dependencies: ['pip'], dependencies: ['-r requirements.txt'] }));
-    await write('requirements.txt', `${REQUIREMENTS.join('\n')}\n`);
-    await write('conda.yaml', stringify({ channels: ['conda-forge'], dependencies: [`python=${PYTHON_VERSION}`, 'pip', { pip: REQUIREMENTS }], name: 'mlflow-env' }));
     if (existsSync(outDir)) await rm(outDir, { recursive: true });
     await rename(staging, outDir);
-    return { dir: outDir, files: written.sort() };
+    return { dir: outDir, files: files.map((f) => f.path).sort() };
   } catch (error) {
     await rm(staging, { recursive: true, force: true });
     throw error;
@@ -105,7 +119,7 @@ function mlmodelYaml(model: LoadedModel, hasExample: boolean, options: MlflowExp
     flavors: {
       python_function: {
         code: 'code',
-        data: 'model',
+        data: PYFUNC_DATA_DIR,
         env: { conda: 'conda.yaml', virtualenv: 'python_env.yaml' },
         loader_module: PYFUNC_MODULE_NAME,
         python_version: PYTHON_VERSION,

@@ -1,3 +1,4 @@
+import { mlflowModelFiles, type MlflowModelFile } from '../modelPackage/mlflowModelExport';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { NotFoundError } from '../tracking/trackingErrors';
 import type { TrackingStore } from '../tracking/trackingStore';
@@ -62,6 +63,24 @@ async function checkFilesArrived(source: TrackingStore, sourceRunId: string, tar
   throw new Error(`${what}: ${missing.length} of its ${expected.length} files did not arrive in ${where} on the server (e.g. ${missing[0] as string}); no version or alias was created. Copy again to repair it.`);
 }
 
+/**
+ * Beside the package's own files, the version's folder on the server gets an MLflow Model's
+ * (MLmodel, a numpy/pandas python_function), so the team's registry version loads with
+ * `mlflow.pyfunc.load_model('models:/NAME/N')`. Listed before the version is created, like the rest.
+ */
+async function addMlflowModelFiles(packageDir: string, target: TrackingStore, runId: string, path: string, what: string): Promise<void> {
+  if (packageDir === '') return; // an external version: no package to describe
+  const files = await mlflowModelFiles(packageDir);
+  const at = (file: string): string => (path === '' ? file : `${path}/${file}`);
+  for (const file of files) await target.writeArtifact(runId, at(file.path), file.data);
+  const there = new Set(await filesUnder(target, runId, path));
+  const missing = files.filter((f) => !there.has(at(f.path)));
+  if (missing.length > 0) {
+    await target.deleteTag(runId, COPY_COMPLETE_TAG);
+    throw new Error(`${what}: ${missing.length} of the MLflow Model's ${files.length} files did not arrive on the server (e.g. ${at((missing[0] as MlflowModelFile).path)}); no version or alias was created. Copy again to repair it.`);
+  }
+}
+
 function marker(label: string, ref: VersionRef): string {
   return `${label}#${ref.name}/${ref.version}`;
 }
@@ -86,6 +105,7 @@ export async function copyVersionsToRemote(local: LocalModels, remote: RemoteMod
     const { runIds } = await copyRuns(local.tracking, remote.tracking, { runIds: [version.runId], sourceLabel });
     const remoteRunId = runIds.get(version.runId) as string;
     await checkFilesArrived(local.tracking, version.runId, remote.tracking, remoteRunId, path, `version ${version.version} of "${version.name}"`);
+    await addMlflowModelFiles(version.packageDir, remote.tracking, remoteRunId, path, `version ${version.version} of "${version.name}"`);
     const artifactUri = (await remote.tracking.getRun(remoteRunId)).info.artifactUri;
     const model = local.registry.getModel(version.name);
     await remote.registry.ensureModel(version.name, { description: model.description, tags: model.tags });

@@ -60,7 +60,7 @@ describe('mlops models export --format mlflow', () => {
     const inputs = JSON.parse(mlmodel.signature.inputs) as { name: string; type: string }[];
     assert.deepEqual(inputs.map((i) => `${i.name}:${i.type}`), ['island:string', 'bill_length_mm:double', 'bill_depth_mm:double', 'flipper_length_mm:double', 'body_mass_g:double', 'sex:string']);
     assert.deepEqual((JSON.parse(mlmodel.signature.outputs) as { name: string }[]).map((o) => o.name), ['predicted_species', 'probability_Adelie', 'probability_Chinstrap', 'probability_Gentoo']);
-    for (const file of ['input_example.json', 'python_env.yaml', 'requirements.txt', 'conda.yaml', 'code/mlops_studio_pyfunc.py', 'model/mlops_model.json', 'model/weights.bin']) assert.ok(existsSync(join(out, file)), file);
+    for (const file of ['input_example.json', 'python_env.yaml', 'requirements.txt', 'conda.yaml', 'code/mlops_studio_pyfunc.py', 'pyfunc/mlops_model.json', 'pyfunc/weights.bin']) assert.ok(existsSync(join(out, file)), file);
     assert.equal(readFileSync(join(out, 'requirements.txt'), 'utf8'), 'mlflow\nnumpy\npandas\n');
 
     // a second export into the same, now non-empty folder is refused and leaves it as it was

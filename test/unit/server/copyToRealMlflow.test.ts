@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
@@ -14,7 +14,7 @@ import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG } from '../../../src
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import type { TrackingStore } from '../../../src/core/tracking/trackingStore';
 import { runCli } from '../lib/runCli';
-import { realMlflowOrSkip } from './realMlflow';
+import { findMlflowPython, realMlflowOrSkip } from './realMlflow';
 
 // Issue #18 against a real MLflow 2.12.2: a trained run (sha256 dataset digest, model files)
 // copies whole; a copy cut short by a refused upload is marked FAILED and the next copy repairs
@@ -126,6 +126,22 @@ test('a trained run and its model copy to a real MLflow server whole; a copy cut
     assert.equal(champion.runId, copy.info.runId, 'the version points at the whole copy');
     const path = /\/artifacts\/?(.*)$/.exec(champion.source)?.[1] ?? '';
     assert.ok((await remote.listArtifacts(champion.runId, path)).length > 0, `the files under ${champion.source} are there`);
+
+    // The team's registry version loads with MLflow's own pyfunc and scores as mlops predict does.
+    const python = findMlflowPython();
+    if ('reason' in python) return t.diagnostic(`pyfunc not checked: ${python.reason}`);
+    const csv = join(ROOT, 'examples', 'data', 'penguins.csv');
+    const predicted = runCli(['--workspace', workspace, 'predict', 'models:/penguins/1', csv, '-o', join(workspace, 'p.predictions.csv')]);
+    assert.equal(predicted.status, 0, predicted.stderr);
+    const pyfunc = spawnSync(python.python, ['-c', 'import sys, mlflow.pyfunc, pandas as pd\nm = mlflow.pyfunc.load_model("models:/penguins@champion")\nprint(m.predict(pd.read_csv(sys.argv[1])).to_json(orient="records"))', csv], { env: { ...python.env, MLFLOW_TRACKING_URI: mlflow.url }, encoding: 'utf8', timeout: 120_000 });
+    assert.equal(pyfunc.status, 0, pyfunc.stderr);
+    const viaMlflow = JSON.parse(pyfunc.stdout) as Record<string, string | number>[];
+    const expected = readFileSync(join(workspace, 'p.predictions.csv'), 'utf8').trim().split('\n').slice(1).map((line) => line.split(','));
+    assert.equal(viaMlflow.length, expected.length);
+    viaMlflow.forEach((row, i) => {
+      assert.equal(row.predicted_species, expected[i]?.[0], `row ${i + 1}`);
+      assert.ok(Math.abs(Number(row.probability_Adelie) - Number(expected[i]?.[1])) <= 1e-6, `row ${i + 1}: ${row.probability_Adelie} vs ${expected[i]?.[1]}`);
+    });
   } finally {
     await proxy.close();
     await mlflow.stop();
