@@ -6,6 +6,10 @@ export interface CliGlobalOptions {
   workspace: string;
   store?: string;
   json?: boolean;
+  /** an MLflow tracking server (else $MLFLOW_TRACKING_URI): see cliStore.ts */
+  trackingUri?: string;
+  /** the workspace store even when MLFLOW_TRACKING_URI is set */
+  local?: boolean;
 }
 
 /** The store folder for a CLI invocation: `--store` wins, then MLOPS_STORE, then `<workspace>/.mlops`. */

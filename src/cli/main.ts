@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { PRODUCT_NAME, PRODUCT_VERSION } from '../core/product/productInfo';
 import { CliError, CliExit } from './cliContext';
+import { setCommandPath } from './cliStore';
 import { registerCopyCommand } from './commands/copyCommand';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerDriftCommand } from './commands/driftCommand';
@@ -34,8 +35,12 @@ export function buildProgram(): Command {
     .option('-w, --workspace <dir>', 'workspace folder (holds the .mlops store)', process.cwd())
     .option('--store <dir>', 'store folder, relative to the workspace (default .mlops, or $MLOPS_STORE)')
     .option('--json', 'print machine-readable JSON instead of tables')
+    .option('--tracking-uri <url>', "an MLflow tracking server (http(s)://…) for experiments, runs, log, train, tune, models and predict (default: $MLFLOW_TRACKING_URI; credentials from $MLFLOW_TRACKING_TOKEN or $MLFLOW_TRACKING_USERNAME/$MLFLOW_TRACKING_PASSWORD)")
+    .option('--local', 'use the workspace store even when MLFLOW_TRACKING_URI is set')
     .showHelpAfterError('(run mlops --help for usage)')
-    .exitOverride();
+    .exitOverride()
+    // Which command runs decides whether a tracking URI applies to it (cliStore.ts).
+    .hook('preAction', (_program, action) => setCommandPath(commandPathOf(action)));
   registerDoctorCommand(program);
   registerGcCommand(program);
   registerRunCommand(program);
@@ -59,6 +64,12 @@ export function buildProgram(): Command {
   registerEvalCommand(program);
   registerFeedbackCommand(program);
   return program;
+}
+
+function commandPathOf(command: Command): string {
+  const names: string[] = [];
+  for (let c: Command | null = command; c && c.parent; c = c.parent) names.unshift(c.name());
+  return names.join(' ');
 }
 
 /** Runs the CLI and returns the process exit code; errors become one readable line on stderr. */

@@ -1,10 +1,12 @@
 import type { Command } from 'commander';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { RegistryBackend } from '../../core/registry/registryBackend';
 import { describeAuditEntry } from '../../core/registry/auditText';
 import { describeReviewPolicy } from '../../core/registry/reviewPolicy';
 import type { ModelVersion, ReviewStatus } from '../../core/registry/registryTypes';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CliError, type CliGlobalOptions } from '../cliContext';
+import { withCliStore, type CliStore } from '../cliStore';
 import { parseAtDate } from './modelsCliDates';
 import { registerModelsExportCommand } from './modelsExportCommand';
 import { collect, formatNumber, formatTime, parseKeyValues, printJson, printTable, withStore } from './trackingCliSupport';
@@ -15,8 +17,14 @@ interface ActorOptions {
   actor?: string;
 }
 
-/** Opens the store and its registry for one command. */
-async function withRegistry<T>(program: Command, action: (registry: ModelRegistry, store: WorkspaceStore, globals: CliGlobalOptions) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+/** The registry this invocation works on (the workspace's, or an MLflow server's) for one command. */
+async function withRegistry<T>(program: Command, action: (registry: RegistryBackend, store: CliStore, globals: CliGlobalOptions) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  const globals = program.opts<CliGlobalOptions>();
+  return withCliStore(globals, async (store) => action(await store.registry(), store, globals), options);
+}
+
+/** The workspace registry, for what only it keeps (reviews, the audit log, model cards). */
+async function withLocalRegistry<T>(program: Command, action: (registry: ModelRegistry, store: WorkspaceStore, globals: CliGlobalOptions) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   return withStore(
     program,
     async (store, globals) => {
@@ -35,7 +43,7 @@ function aliasBadges(aliases: readonly string[]): string {
   return aliases.map((a) => `@${a}`).join(' ');
 }
 
-function printVersion(version: ModelVersion): void {
+function printVersion(version: ModelVersion, where: CliStore): void {
   const rows: [string, string][] = [
     ['model', version.name],
     ['version', String(version.version)],
@@ -46,8 +54,7 @@ function printVersion(version: ModelVersion): void {
     ['run', version.runId],
     ['source', version.source],
     ['registered', `${formatTime(version.creationTime)} by ${version.createdBy}`],
-    ['size', `${version.sizeBytes} bytes`],
-    ['files', version.storageDir],
+    ...(where.kind === 'remote' ? [['files', `on ${where.where}`] as [string, string]] : [['size', `${version.sizeBytes} bytes`] as [string, string], ['files', version.storageDir] as [string, string]]),
   ];
   if (version.signature) {
     rows.push(['inputs', version.signature.inputs.map((i) => `${i.name}:${i.type}`).join(', ')]);
@@ -61,14 +68,14 @@ function printVersion(version: ModelVersion): void {
 }
 
 /** A model given as NAME, NAME VERSION, NAME/VERSION, NAME@ALIAS or a models:/ URI. */
-function resolveTarget(registry: ModelRegistry, target: string, version: string | undefined): { name: string; version?: ModelVersion } {
+async function resolveTarget(registry: RegistryBackend, target: string, version: string | undefined): Promise<{ name: string; version?: ModelVersion }> {
   if (target.startsWith('models:/')) {
-    const resolved = registry.resolveUri(target);
+    const resolved = await registry.resolveUri(target);
     return { name: resolved.name, version: resolved };
   }
-  if (version !== undefined) return { name: target, version: registry.getVersion(target, version) };
+  if (version !== undefined) return { name: target, version: await registry.getVersion(target, version) };
   if (target.includes('@') || target.includes('/')) {
-    const resolved = registry.resolveUri(`models:/${target}`);
+    const resolved = await registry.resolveUri(`models:/${target}`);
     return { name: resolved.name, version: resolved };
   }
   return { name: target };
@@ -83,11 +90,11 @@ export function registerModelsCommand(program: Command): void {
     .command('list', { isDefault: true })
     .description('list registered models')
     .action(async () =>
-      withRegistry(program, async (registry, _store, globals) => {
-        const all = registry.listModels();
+      withRegistry(program, async (registry, store, globals) => {
+        const all = await registry.listModels();
         if (globals.json) return printJson(all);
         if (all.length === 0) {
-          process.stdout.write('no registered models (mlops models register RUN_ID --name NAME)\n');
+          process.stdout.write(`no registered models on ${store.where} (mlops models register RUN_ID --name NAME)\n`);
           return;
         }
         printTable(
@@ -109,12 +116,26 @@ export function registerModelsCommand(program: Command): void {
     .description('show a model and its versions, or one version (NAME 3, NAME/3, NAME@champion, models:/NAME@champion)')
     .action(async (target: string, version: string | undefined) =>
       withRegistry(program, async (registry, store, globals) => {
-        const resolved = resolveTarget(registry, target, version);
-        if (resolved.version) {
+        const resolved = await resolveTarget(registry, target, version);
+        if (resolved.version && !store.workspace) {
+          // What MLflow keeps: the version, and the metrics and data of the run it came from.
+          const run = resolved.version.runId ? await store.tracking.getRun(resolved.version.runId).catch(() => undefined) : undefined;
+          if (globals.json) return printJson({ ...resolved.version, run: run ?? null });
+          printVersion(resolved.version, store);
+          const metrics = (run?.data.metrics ?? []).filter((m) => SUMMARY_METRICS.includes(m.key));
+          if (metrics.length > 0) process.stdout.write(`metrics   ${metrics.map((m) => `${m.key}=${formatNumber(m.value)}`).join('  ')}\n`);
+          const dataset = run?.inputs.datasetInputs[0];
+          if (dataset) process.stdout.write(`dataset   ${dataset.source} (digest ${dataset.digest})\n`);
+          const backend = run?.data.tags.find((t) => t.key === 'mlops.backend')?.value;
+          if (backend) process.stdout.write(`backend   ${backend}\n`);
+          return;
+        }
+        if (resolved.version && store.workspace) {
           const { modelCard } = await import('../../core/registry/modelCard');
-          const card = await modelCard(registry, store.tracking, resolved.name, resolved.version.version, { database: store.database });
+          const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+          const card = await modelCard(modelRegistryFor(store.workspace), store.tracking, resolved.name, resolved.version.version, { database: store.workspace.database });
           if (globals.json) return printJson(card);
-          printVersion(resolved.version);
+          printVersion(resolved.version, store);
           // Per-class figures (test_f1_Adelie, …) belong to the card panel; the summary ones fit a line.
           const metrics = Object.entries(card.evaluation).filter(([key]) => SUMMARY_METRICS.includes(key));
           if (metrics.length > 0) process.stdout.write(`metrics   ${metrics.map(([k, v]) => `${k}=${formatNumber(v)}`).join('  ')}\n`);
@@ -128,8 +149,8 @@ export function registerModelsCommand(program: Command): void {
           }
           return;
         }
-        const model = registry.getModel(resolved.name);
-        const versions = registry.listVersions(resolved.name);
+        const model = await registry.getModel(resolved.name);
+        const versions = await registry.listVersions(resolved.name);
         if (globals.json) return printJson({ ...model, versions });
         process.stdout.write(`${model.name}${model.requireReview ? '  (alias moves need review)' : ''}\n`);
         if (model.description) process.stdout.write(`${model.description}\n`);
@@ -150,7 +171,7 @@ export function registerModelsCommand(program: Command): void {
     .command('compare <model> <versions...>')
     .description('versions side by side: test metrics with deltas against the first, params and inputs that differ')
     .action(async (name: string, versions: string[]) =>
-      withRegistry(program, async (registry, store, globals) => {
+      withLocalRegistry(program, async (registry, store, globals) => {
         if (versions.length < 2) throw new CliError('compare needs at least two versions, e.g. mlops models compare churn 3 4');
         const { modelCard } = await import('../../core/registry/modelCard');
         const { compareVersions } = await import('../../core/registry/versionComparison');
@@ -207,7 +228,7 @@ export function registerModelsCommand(program: Command): void {
     .option('--actor <name>', 'who does it')
     .action(async (name: string, aliasName: string, version: string, options: ActorOptions) =>
       withRegistry(program, async (registry, _store, globals) => {
-        const before = registry.getModel(name).aliases[aliasName];
+        const before = (await registry.getModel(name)).aliases[aliasName];
         const result = await registry.setAlias(name, aliasName, version, actorOf(options));
         if (globals.json) return printJson(result);
         process.stdout.write(before === undefined ? `@${aliasName} → v${result.version}\n` : before === result.version ? `@${aliasName} already on v${result.version}\n` : `@${aliasName} v${before} → v${result.version}\n`);
@@ -230,7 +251,7 @@ export function registerModelsCommand(program: Command): void {
     .option('-a, --alias <alias>', 'only this alias')
     .option('--at <date>', 'a moment: 2026-03-01 (end of that day, local time), 2026-03-01T14:00, an ISO time or epoch ms')
     .action(async (name: string, options: { alias?: string; at?: string }) =>
-      withRegistry(program, async (registry, _store, globals) => {
+      withLocalRegistry(program, async (registry, _store, globals) => {
         if (options.at !== undefined) {
           if (options.alias === undefined) throw new CliError('--at needs --alias: which alias do you ask about? (e.g. --alias champion)');
           const at = parseAtDate(options.at);
@@ -267,7 +288,7 @@ export function registerModelsCommand(program: Command): void {
     .requiredOption('-m, --message <comment>', 'why (shown to the reviewer)')
     .option('--actor <name>', 'who asks')
     .action(async (name: string, aliasName: string, version: string, options: ActorOptions & { message: string }) =>
-      withRegistry(program, async (registry, _store, globals) => {
+      withLocalRegistry(program, async (registry, _store, globals) => {
         const request = await registry.requestReview(name, aliasName, version, options.message, actorOf(options));
         if (globals.json) return printJson(request);
         process.stdout.write(`review #${request.reviewId}: @${aliasName} of ${name} → v${request.version} (pending; mlops models review approve ${request.reviewId})\n`);
@@ -280,7 +301,7 @@ export function registerModelsCommand(program: Command): void {
       .option('-m, --message <comment>', 'decision comment')
       .option('--actor <name>', 'who decides')
       .action(async (id: string, options: ActorOptions & { message?: string }) =>
-        withRegistry(program, async (registry, _store, globals) => {
+        withLocalRegistry(program, async (registry, _store, globals) => {
           const reviewId = Number(id.replace(/^#/, ''));
           if (!Number.isSafeInteger(reviewId) || reviewId < 1) throw new CliError(`"${id}" is not a review number (see mlops models review list)`);
           const decide = decision === 'approve' ? registry.approveReview.bind(registry) : registry.rejectReview.bind(registry);
@@ -295,7 +316,7 @@ export function registerModelsCommand(program: Command): void {
     .description('pending reviews (--all: every review)')
     .option('--all', 'include decided reviews')
     .action(async (name: string | undefined, options: { all?: boolean }) =>
-      withRegistry(program, async (registry, _store, globals) => {
+      withLocalRegistry(program, async (registry, _store, globals) => {
         const status: ReviewStatus | undefined = options.all ? undefined : 'PENDING';
         const reviews = registry.listReviews({ ...(name === undefined ? {} : { name }), ...(status === undefined ? {} : { status }) });
         if (globals.json) return printJson(reviews);
@@ -315,7 +336,7 @@ export function registerModelsCommand(program: Command): void {
     .description('whether moving an alias of MODEL needs an approved review (on|off)')
     .option('--actor <name>', 'who does it')
     .action(async (name: string, onOff: string, options: ActorOptions) =>
-      withRegistry(program, async (registry) => {
+      withLocalRegistry(program, async (registry) => {
         if (onOff !== 'on' && onOff !== 'off') throw new CliError(`require-review takes "on" or "off", got "${onOff}"`);
         await registry.setRequireReview(name, onOff === 'on', actorOf(options));
         process.stdout.write(`${name}: alias moves ${onOff === 'on' ? 'now need' : 'no longer need'} review\n`);
@@ -327,7 +348,7 @@ export function registerModelsCommand(program: Command): void {
     .description('whether whoever requested a review of MODEL may approve it too (on|off; off by default)')
     .option('--actor <name>', 'who does it')
     .action(async (name: string, onOff: string, options: ActorOptions) =>
-      withRegistry(program, async (registry) => {
+      withLocalRegistry(program, async (registry) => {
         if (onOff !== 'on' && onOff !== 'off') throw new CliError(`self-approval takes "on" or "off", got "${onOff}"`);
         await registry.setSelfApproval(name, onOff === 'on', actorOf(options));
         process.stdout.write(`${name}: ${describeReviewPolicy(registry.getModel(name))}\n`);

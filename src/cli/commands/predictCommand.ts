@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import { cliPath, existingCliPath } from '../cliPaths';
-import { printJson, withStore } from './trackingCliSupport';
+import { withCliStore } from '../cliStore';
+import { printJson } from './trackingCliSupport';
 
 /** `mlops predict MODEL FILE`: batch-scores a CSV or Parquet file into `<name>.predictions.csv`. */
 export function registerPredictCommand(program: Command): void {
@@ -38,15 +39,16 @@ export function registerPredictCommand(program: Command): void {
         if (!existsSync(dir)) throw new CliError(`${model} is neither a models:/ URI nor an existing model package folder (looked at ${dir})`);
         return run(dir);
       }
-      const version = await withStore(program, async (store) => {
-        const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-        try {
-          return modelRegistryFor(store).resolveUri(model);
-        } catch (error) {
-          throw new CliError((error as Error).message);
-        }
+      const { packageDir, version } = await withCliStore(globals, async (store) => {
+        const registry = await store.registry();
+        const resolved = await registry.resolveUri(model);
+        if (store.kind === 'local') return { packageDir: resolved.packageDir, version: resolved };
+        // A team registry's version: its files come through the server's artifact API, once.
+        if (!globals.json) process.stderr.write(`mlops: ${model} is version ${resolved.version} on ${store.where}; downloading its files\n`);
+        const { downloadVersionFiles } = await import('../../core/remote/remoteModelFiles');
+        return { packageDir: await downloadVersionFiles(store.tracking, store.url as string, resolved), version: resolved };
       });
       // The store is closed again before scoring: the frozen package is immutable.
-      await run(version.packageDir, version.version);
+      await run(packageDir, version.version);
     });
 }

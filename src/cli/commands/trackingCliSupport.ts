@@ -1,15 +1,16 @@
-import { existsSync } from 'node:fs';
 import type { Command } from 'commander';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { asCliError, EXIT_STORE_LOCKED, noteLocalOnly, withCliStore } from '../cliStore';
 
-/** Exit code when another process holds the store (distinct from usage errors, 2). */
-export const EXIT_STORE_LOCKED = 3;
+export { EXIT_STORE_LOCKED } from '../cliStore';
 
 /**
  * Opens the workspace store as "mlops CLI" for one command and always closes it. Engine errors
  * that are the user's to fix (locked store, bad filter, unknown run) become one clear CliError.
+ * This is for commands that need the store on this disk: with a tracking URI in force they say
+ * so (cliStore.ts has why); tracking and registry commands use withTracking / withCliStore.
  */
 export async function withStore<T>(
   program: Command,
@@ -18,47 +19,26 @@ export async function withStore<T>(
 ): Promise<T> {
   const globals = program.opts<CliGlobalOptions>();
   const dir = resolveStoreDir(globals);
-  if (!options.create && !existsSync(dir)) {
-    // Reading must not leave a .mlops folder behind in whatever directory the user happened to be.
-    throw new CliError(`No workspace store at ${dir}: nothing has been tracked in this workspace yet (mlops log start creates it; -w chooses the workspace).`, 1);
-  }
-  // Lazy: sql.js loads only for commands that touch the store.
-  const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
-  let store: WorkspaceStore;
-  try {
-    store = await openWorkspaceStore({ dir, writerName: 'mlops CLI' });
-  } catch (error) {
-    if (error instanceof StoreLockedError) throw new CliError(error.message, EXIT_STORE_LOCKED);
-    throw error;
-  }
-  for (const warning of store.warnings) process.stderr.write(`mlops: warning: ${warning}\n`);
-  try {
-    return await action(store, globals);
-  } catch (error) {
-    const { TrackingError } = await import('../../core/tracking/trackingErrors');
-    const { FilterSyntaxError } = await import('../../core/tracking/searchFilter');
-    if (error instanceof TrackingError || error instanceof FilterSyntaxError) throw new CliError(error.message);
-    throw error;
-  } finally {
-    await store.close();
-  }
+  noteLocalOnly(globals, dir);
+  return withCliStore({ ...globals, local: true, trackingUri: undefined }, (store) => action(store.workspace as WorkspaceStore, globals), options);
 }
 
 /**
- * Like withStore for commands that need only tracking: when another process (a VS Code window,
- * `mlops server`) holds the store and runs its MLflow-compatible server, the command goes through
- * that server instead of failing with "in use".
+ * For commands that need only tracking: the MLflow server of --tracking-uri / MLFLOW_TRACKING_URI,
+ * else the workspace store; when another process (a VS Code window, `mlops server`) holds the
+ * workspace store and runs its MLflow-compatible server, the command goes through that server
+ * instead of failing with "in use".
  */
 export async function withTracking<T>(
   program: Command,
   action: (tracking: TrackingStore, globals: CliGlobalOptions) => Promise<T>,
   options: { create?: boolean } = {},
 ): Promise<T> {
+  const globals = program.opts<CliGlobalOptions>();
   try {
-    return await withStore(program, (store, globals) => action(store.tracking, globals), options);
+    return await withCliStore(globals, (store) => action(store.tracking, globals), options);
   } catch (error) {
     if (!(error instanceof CliError) || error.exitCode !== EXIT_STORE_LOCKED) throw error;
-    const globals = program.opts<CliGlobalOptions>();
     const { trackingClientOfWriter } = await import('./serverFallback');
     const writer = await trackingClientOfWriter(resolveStoreDir(globals));
     if (!writer) throw new CliError(`${error.message} (It runs no MLflow-compatible server the CLI could use instead: start one there with "MLOps: Start MLflow-Compatible Server".)`, EXIT_STORE_LOCKED);
@@ -66,10 +46,7 @@ export async function withTracking<T>(
     try {
       return await action(writer.tracking, globals);
     } catch (remoteError) {
-      const { TrackingError } = await import('../../core/tracking/trackingErrors');
-      const { RemoteServerError } = await import('../../core/remote/mlflowHttp');
-      if (remoteError instanceof TrackingError || remoteError instanceof RemoteServerError) throw new CliError(remoteError.message);
-      throw remoteError;
+      throw await asCliError(remoteError, { kind: 'remote', where: `the store's server at ${writer.url}`, target: { kind: 'local', dir: resolveStoreDir(globals) } });
     }
   }
 }

@@ -4,7 +4,8 @@ import { fileURLToPath } from 'node:url';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingRegistration, type TrainingResult } from '../../core/training/trainingRunner';
-import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { CliError, type CliGlobalOptions } from '../cliContext';
+import { withCliStore } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
@@ -26,62 +27,73 @@ export function registerTrainCommand(program: Command): void {
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const globals = program.opts<CliGlobalOptions>();
       const specPath = existingCliPath(specArg, 'the training spec');
-      const { openWorkspaceStore } = await import('../../core/store/workspaceStore');
-      const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (train)' });
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        process.stderr.write('\nmlops: cancelling training…\n');
-        controller.abort();
-      };
-      process.once('SIGINT', onSigint);
-      const log = (line: string): void => {
-        if (!options.quiet && !globals.json) process.stderr.write(`${line}\n`);
-      };
-      let lastPrint = 0;
-      let lastEpoch = 0;
-      const onProgress = (p: TrainingProgress): void => {
-        // even with --quiet or --json: a warning says the run trained on less than the file holds
-        for (const warning of p.warnings ?? []) process.stderr.write(`mlops: warning: ${warning}\n`);
-        const now = Date.now();
-        if (p.phase === 'training' && p.epoch > 0) {
-          const epochEnded = p.batch === p.batchesPerEpoch && p.epoch !== lastEpoch;
-          if (epochEnded) lastEpoch = p.epoch;
-          // the first epoch, then at most one line a second (a long epoch reports while it runs)
-          const due = epochEnded ? p.epoch === 1 || now - lastPrint >= PRINT_EVERY_MS : now - lastPrint >= 5 * PRINT_EVERY_MS;
-          if (!due) return;
+      await withCliStore(globals, async (store) => {
+        // Fail before training, not after: a server that cannot be reached would lose the run.
+        if (store.kind === 'remote') await store.tracking.searchExperiments({ maxResults: 1 });
+        const controller = new AbortController();
+        const onSigint = (): void => {
+          process.stderr.write('\nmlops: cancelling training…\n');
+          controller.abort();
+        };
+        process.once('SIGINT', onSigint);
+        const log = (line: string): void => {
+          if (!options.quiet && !globals.json) process.stderr.write(`${line}\n`);
+        };
+        if (store.kind === 'remote') log(`logging to ${store.where}`);
+        let lastPrint = 0;
+        let lastEpoch = 0;
+        const onProgress = (p: TrainingProgress): void => {
+          // even with --quiet or --json: a warning says the run trained on less than the file holds
+          for (const warning of p.warnings ?? []) process.stderr.write(`mlops: warning: ${warning}\n`);
+          const now = Date.now();
+          if (p.phase === 'training' && p.epoch > 0) {
+            const epochEnded = p.batch === p.batchesPerEpoch && p.epoch !== lastEpoch;
+            if (epochEnded) lastEpoch = p.epoch;
+            // the first epoch, then at most one line a second (a long epoch reports while it runs)
+            const due = epochEnded ? p.epoch === 1 || now - lastPrint >= PRINT_EVERY_MS : now - lastPrint >= 5 * PRINT_EVERY_MS;
+            if (!due) return;
+          }
+          lastPrint = now;
+          const batch = p.phase === 'training' && p.epoch > 0 && p.batch < p.batchesPerEpoch ? ` (batch ${p.batch}/${p.batchesPerEpoch})` : '';
+          log(`${p.runId ? `[${p.runId.slice(0, 8)}] ` : ''}${p.message}${batch}`);
+        };
+        let result: TrainingResult;
+        let modelDir: string;
+        try {
+          result = await runTraining({
+            store: store.tracking,
+            ...(store.workspace ? { workspaceStore: store.workspace } : { registry: await store.registry() }),
+            specPath,
+            backend,
+            prices,
+            signal: controller.signal,
+            onProgress,
+            ...(options.experiment ? { experimentName: options.experiment } : {}),
+          });
+          const artifactUri = (await store.tracking.getRun(result.runId)).info.artifactUri;
+          modelDir = artifactUri.startsWith('file:') ? join(fileURLToPath(artifactUri), result.modelArtifactPath) : `${artifactUri}/${result.modelArtifactPath}`;
+        } catch (error) {
+          if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
+          if (error instanceof TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
+          if (error instanceof TrainingFailedError) throw new CliError(`training failed (run ${error.runId} is marked FAILED${store.kind === 'remote' ? ` on ${store.where}` : ''}): ${error.message}`, 1);
+          throw error;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
         }
-        lastPrint = now;
-        const batch = p.phase === 'training' && p.epoch > 0 && p.batch < p.batchesPerEpoch ? ` (batch ${p.batch}/${p.batchesPerEpoch})` : '';
-        log(`${p.runId ? `[${p.runId.slice(0, 8)}] ` : ''}${p.message}${batch}`);
-      };
-      let result: TrainingResult;
-      let modelDir: string;
-      try {
-        result = await runTraining({ store: store.tracking, workspaceStore: store, specPath, backend, prices, signal: controller.signal, onProgress, ...(options.experiment ? { experimentName: options.experiment } : {}) });
-        const artifactUri = (await store.tracking.getRun(result.runId)).info.artifactUri;
-        modelDir = artifactUri.startsWith('file:') ? join(fileURLToPath(artifactUri), result.modelArtifactPath) : `${artifactUri}/${result.modelArtifactPath}`;
-      } catch (error) {
-        if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
-        if (error instanceof TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
-        if (error instanceof TrainingFailedError) throw new CliError(`training failed (run ${error.runId} is marked FAILED): ${error.message}`, 1);
-        throw error;
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-        await store.close();
-      }
-      if (globals.json) {
-        process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, usage: result.usage, ...(result.cost !== undefined ? { cost: result.cost } : {}), ...(result.registration ? { registration: result.registration } : {}), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, null, 2)}\n`);
-        return;
-      }
-      const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));
-      const lines = [
-        `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} epochs${result.stoppedEarly ? ', stopped early' : ''})`,
-        ...shown.map(([k, v]) => `  ${k.padEnd(22)} ${Number.isInteger(v) ? v : v.toFixed(4)}`),
-        `model package  ${modelDir}`,
-        `used           ${result.usage.cpuSeconds.toFixed(1)} CPU-seconds, peak ${result.usage.peakRssMegabytes.toFixed(0)} MB, ${result.usage.wallSeconds.toFixed(1)} s${result.cost !== undefined ? `; cost ${result.cost.toPrecision(3)}` : ''}`,
-        ...(result.registration ? [describeRegistration(result.registration)] : []),
-      ];
-      process.stdout.write(`${lines.join('\n')}\n`);
+        if (globals.json) {
+          process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, usage: result.usage, ...(result.cost !== undefined ? { cost: result.cost } : {}), ...(result.registration ? { registration: result.registration } : {}), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, null, 2)}\n`);
+          return;
+        }
+        const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));
+        const lines = [
+          `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} epochs${result.stoppedEarly ? ', stopped early' : ''})`,
+          ...shown.map(([k, v]) => `  ${k.padEnd(22)} ${Number.isInteger(v) ? v : v.toFixed(4)}`),
+          `model package  ${modelDir}`,
+          `used           ${result.usage.cpuSeconds.toFixed(1)} CPU-seconds, peak ${result.usage.peakRssMegabytes.toFixed(0)} MB, ${result.usage.wallSeconds.toFixed(1)} s${result.cost !== undefined ? `; cost ${result.cost.toPrecision(3)}` : ''}`,
+          ...(result.registration ? [describeRegistration(result.registration)] : []),
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }, { create: true, writerName: 'mlops CLI (train)' });
     });
 }
 

@@ -4,7 +4,8 @@ import { SpecError } from '../../core/training/specErrors';
 import { TrainingInputError } from '../../core/training/trainingRunner';
 import { runTuning, type TuningResult } from '../../core/training/tuningRunner';
 import { frontHeadline, frontTable, OBJECTIVES_TAG, PARETO_FRONT_ARTIFACT, type ParetoFrontRecord } from '../../core/training/studyFront';
-import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { CliError, type CliGlobalOptions } from '../cliContext';
+import { withCliStore } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 import { printJson, printTable, withTracking } from './trackingCliSupport';
@@ -27,52 +28,57 @@ export function registerTuneCommand(program: Command): void {
       if (parallel !== undefined && !(Number.isInteger(parallel) && parallel >= 1)) throw new CliError(`--parallel must be a whole number ≥ 1, not "${options.parallel}"`);
       const globals = program.opts<CliGlobalOptions>();
       const specPath = existingCliPath(specArg, 'the tuning spec');
-      const { openWorkspaceStore } = await import('../../core/store/workspaceStore');
-      const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (tune)' });
-      const controller = new AbortController();
-      const onSigint = (): void => {
-        process.stderr.write('\nmlops: stopping the search…\n');
-        controller.abort();
-      };
-      process.once('SIGINT', onSigint);
-      let result: TuningResult;
-      try {
-        result = await runTuning({
-          store: store.tracking,
-          tuneSpecPath: specPath,
-          backend,
-          prices,
-          signal: controller.signal,
-          ...(parallel !== undefined ? { parallel } : {}),
-          onProgress: (p) => {
-            if (globals.json || !p.finished) return;
-            const t = p.finished;
-            const params = Object.entries(t.params).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : JSON.stringify(v)}`).join(' ');
-            const outcome = t.state === 'failed' ? `failed: ${t.error?.split('\n')[0] ?? ''}` : `${t.state === 'pruned' ? 'pruned at epoch ' + t.epochs : 'done'}${t.values ? ` ${t.values.map((v) => Number(v.toPrecision(4))).join(' / ')}` : t.value !== undefined ? ` ${t.value.toFixed(4)}` : ''}`;
-            process.stderr.write(`trial ${String(t.number).padStart(3)}  ${outcome.padEnd(24)} ${params}\n  ${p.message}\n`);
-          },
-        });
-      } catch (error) {
-        if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
-        throw error;
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-        await store.close();
-      }
-      if (globals.json) {
-        process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
-        return;
-      }
-      if (result.paretoFront) {
-        printFront(`study run ${result.studyRunId} ${result.status}: ${result.trials.length} trials, objectives ${result.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}`, result.paretoFront);
-        return;
-      }
-      const lines = [`study run ${result.studyRunId} ${result.status}: ${result.trials.length} trials, objective ${result.objective.direction} ${result.objective.metric}`];
-      if (result.best) {
-        lines.push(`best: trial ${result.best.number} (run ${result.best.runId ?? '?'}) ${result.objective.metric} ${result.best.value?.toFixed(4) ?? '?'}`);
-        for (const [k, v] of Object.entries(result.best.params)) lines.push(`  ${k.padEnd(26)} ${JSON.stringify(v)}`);
-      } else lines.push('no trial completed');
-      process.stdout.write(`${lines.join('\n')}\n`);
+      await withCliStore(globals, async (store) => {
+        const tracking = store.tracking;
+        // Fail before the first trial, not after: a server that cannot be reached would lose the study.
+        if (store.kind === 'remote') {
+          await tracking.searchExperiments({ maxResults: 1 });
+          if (!globals.json) process.stderr.write(`logging the study and its trials to ${store.where}\n`);
+        }
+        const controller = new AbortController();
+        const onSigint = (): void => {
+          process.stderr.write('\nmlops: stopping the search…\n');
+          controller.abort();
+        };
+        process.once('SIGINT', onSigint);
+        let result: TuningResult;
+        try {
+          result = await runTuning({
+            store: tracking,
+            tuneSpecPath: specPath,
+            backend,
+            prices,
+            signal: controller.signal,
+            ...(parallel !== undefined ? { parallel } : {}),
+            onProgress: (p) => {
+              if (globals.json || !p.finished) return;
+              const t = p.finished;
+              const params = Object.entries(t.params).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : JSON.stringify(v)}`).join(' ');
+              const outcome = t.state === 'failed' ? `failed: ${t.error?.split('\n')[0] ?? ''}` : `${t.state === 'pruned' ? 'pruned at epoch ' + t.epochs : 'done'}${t.values ? ` ${t.values.map((v) => Number(v.toPrecision(4))).join(' / ')}` : t.value !== undefined ? ` ${t.value.toFixed(4)}` : ''}`;
+              process.stderr.write(`trial ${String(t.number).padStart(3)}  ${outcome.padEnd(24)} ${params}\n  ${p.message}\n`);
+            },
+          });
+        } catch (error) {
+          if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
+          throw error;
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+        if (globals.json) {
+          process.stdout.write(`${JSON.stringify(result, null, 2)}\n`);
+          return;
+        }
+        if (result.paretoFront) {
+          printFront(`study run ${result.studyRunId} ${result.status}: ${result.trials.length} trials, objectives ${result.objectives.map((o) => `${o.direction} ${o.metric}`).join(', ')}`, result.paretoFront);
+          return;
+        }
+        const lines = [`study run ${result.studyRunId} ${result.status}: ${result.trials.length} trials, objective ${result.objective.direction} ${result.objective.metric}`];
+        if (result.best) {
+          lines.push(`best: trial ${result.best.number} (run ${result.best.runId ?? '?'}) ${result.objective.metric} ${result.best.value?.toFixed(4) ?? '?'}`);
+          for (const [k, v] of Object.entries(result.best.params)) lines.push(`  ${k.padEnd(26)} ${JSON.stringify(v)}`);
+        } else lines.push('no trial completed');
+        process.stdout.write(`${lines.join('\n')}\n`);
+      }, { create: true, writerName: 'mlops CLI (tune)' });
     });
 }
 

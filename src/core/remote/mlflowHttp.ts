@@ -5,6 +5,9 @@ export interface MlflowHttpOptions {
   readonly url: string;
   /** sent as `Authorization: Bearer <token>` (MLFLOW_TRACKING_TOKEN) */
   readonly token?: string | null;
+  /** HTTP basic auth (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD), as MLflow's client sends it when no token is set */
+  readonly username?: string | null;
+  readonly password?: string | null;
   /** per request (default 30 s) */
   readonly timeoutMs?: number;
 }
@@ -35,6 +38,12 @@ export function queryString(params: Params): string {
   return text === '' ? '' : `?${text}`;
 }
 
+/** MLflow's client: basic auth when a username and password are set, else the bearer token. */
+function authorizationHeader(options: MlflowHttpOptions): Record<string, string> {
+  if (options.username && options.password) return { Authorization: `Basic ${Buffer.from(`${options.username}:${options.password}`).toString('base64')}` };
+  return options.token ? { Authorization: `Bearer ${options.token}` } : {};
+}
+
 /**
  * MLflow's REST transport: JSON bodies (or the query string for GET), the bearer token, timeouts,
  * and MLflow error bodies turned into the engine's errors so callers handle both backends alike.
@@ -46,7 +55,7 @@ export class MlflowHttp {
 
   constructor(options: MlflowHttpOptions) {
     this.base = options.url.replace(/\/+$/, '');
-    this.headers = options.token ? { Authorization: `Bearer ${options.token}` } : {};
+    this.headers = authorizationHeader(options);
     this.timeoutMs = options.timeoutMs ?? 30_000;
   }
 
@@ -82,8 +91,9 @@ export class MlflowHttp {
     if (code === 'RESOURCE_DOES_NOT_EXIST') throw new NotFoundError(message);
     if (code === 'INVALID_PARAMETER_VALUE') throw new InvalidArgumentError(message);
     if (code === 'RESOURCE_ALREADY_EXISTS' || code === 'INVALID_STATE') throw new TrackingError(message, code);
-    const what = response.status === 401 || response.status === 403 ? 'refused the request (check the token)' : `answered ${response.status}`;
-    throw new RemoteServerError(`The MLflow server at ${this.base} ${what} for ${where}: ${code ? `${code}: ` : ''}${message}`, response.status, code);
+    const refused = response.status === 401 || response.status === 403;
+    const what = refused ? 'refused the request (check the token)' : `answered ${response.status}`;
+    throw new RemoteServerError(`The MLflow server at ${this.base} ${what} for ${where}${refused ? ` (HTTP ${response.status})` : ''}: ${code ? `${code}: ` : ''}${message}`, response.status, code);
   }
 
   /** One call of `/api/2.0/mlflow/<endpoint>`. */

@@ -30,6 +30,8 @@ export interface RemoteModelVersion {
   readonly aliases: readonly string[];
   readonly creationTime: number;
   readonly lastUpdatedTime: number;
+  /** who registered it, when the server knows (empty on a server without auth) */
+  readonly userId: string;
 }
 
 const SEARCH_MODELS_PAGE = 100;
@@ -56,6 +58,7 @@ function versionFromJson(json: Json): RemoteModelVersion {
     aliases: Array.isArray(json.aliases) ? json.aliases.map(String) : [],
     creationTime: num(json.creation_timestamp),
     lastUpdatedTime: num(json.last_updated_timestamp),
+    userId: str(json.user_id),
   };
 }
 
@@ -121,6 +124,10 @@ export class MlflowRegistryClient {
       pageToken = typeof out.next_page_token === 'string' && out.next_page_token !== '' ? out.next_page_token : undefined;
     } while (pageToken);
     return models;
+  }
+
+  async renameModel(name: string, newName: string): Promise<RemoteRegisteredModel> {
+    return modelFromJson((await this.http.call('POST', 'registered-models/rename', { name, new_name: newName })).registered_model as Json);
   }
 
   async updateModel(name: string, description: string): Promise<void> {

@@ -1,4 +1,5 @@
 import { readdirSync, readFileSync, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
 import { join } from 'node:path';
 import { downsampleIndices } from '../tracking/downsample';
 import type { SeriesColumns } from '../tracking/metricSeriesCodec';
@@ -40,6 +41,16 @@ const BATCH_METRICS = 1000;
 const BATCH_PARAMS_TAGS = 100;
 const HISTORY_PAGE = 25_000;
 const SEARCH_PAGE = 1000;
+
+const TERMINAL = new Set(['FINISHED', 'FAILED', 'KILLED']);
+
+function osUser(): string | undefined {
+  try {
+    return userInfo().username;
+  } catch {
+    return undefined; // no passwd entry (some containers)
+  }
+}
 
 function jsonDouble(value: number): number | string {
   if (Number.isFinite(value)) return value;
@@ -149,11 +160,13 @@ export class MlflowRestClient implements TrackingStore {
     if (options.source && !has('mlflow.source.name')) tags.push({ key: 'mlflow.source.name', value: options.source.name }, { key: 'mlflow.source.type', value: options.source.type });
     if (options.gitCommit && !has('mlflow.source.git.commit')) tags.push({ key: 'mlflow.source.git.commit', value: options.gitCommit });
     if (options.parentRunId && !has('mlflow.parentRunId')) tags.push({ key: 'mlflow.parentRunId', value: options.parentRunId });
-    if (options.userId && !has('mlflow.user')) tags.push({ key: 'mlflow.user', value: options.userId });
+    // As MLflow's client: the OS user when no one is named.
+    const userId = options.userId ?? osUser();
+    if (userId && !has('mlflow.user')) tags.push({ key: 'mlflow.user', value: userId });
     const out = await this.call('POST', 'runs/create', {
       experiment_id: options.experimentId,
       start_time: options.startTime ?? Date.now(),
-      ...(options.userId ? { user_id: options.userId } : {}),
+      ...(userId ? { user_id: userId } : {}),
       ...(options.runName ? { run_name: options.runName } : {}),
       ...(tags.length > 0 ? { tags } : {}),
     });
@@ -167,11 +180,13 @@ export class MlflowRestClient implements TrackingStore {
   }
 
   async updateRun(runId: string, update: UpdateRunOptions): Promise<RunInfo> {
+    // MLflow's client sends the end time with a terminal status (set_terminated); the server does not fill it in.
+    const endTime = update.endTime ?? (update.status && TERMINAL.has(update.status) ? Date.now() : undefined);
     const out = await this.call('POST', 'runs/update', {
       run_id: runId,
       run_uuid: runId,
       ...(update.status ? { status: update.status } : {}),
-      ...(update.endTime === undefined ? {} : { end_time: update.endTime }),
+      ...(endTime === undefined ? {} : { end_time: endTime }),
       ...(update.runName ? { run_name: update.runName } : {}),
     });
     const info = runInfoFromJson(out.run_info as Json);

@@ -2,6 +2,7 @@ import { basename, dirname, join } from 'node:path';
 import { ChildJobError, JobCancelledError, runChildJob } from '../process/childJob';
 import type { BackendName, BackendPreference } from '../process/workerProtocol';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import type { RegistryBackend } from '../registry/registryBackend';
 import { gitRunFields, readGitSource, writeUncommittedDiff } from '../tracking/gitSource';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { MetricInput, Param, Tag } from '../tracking/trackingTypes';
@@ -70,6 +71,8 @@ export interface TrainingOptions {
    * to the set the run trained on.
    */
   readonly workspaceStore?: WorkspaceStore;
+  /** where the spec's `register:` registers (a team's MLflow registry); default the workspace store's */
+  readonly registry?: RegistryBackend;
   /** worker entry override (tests) */
   readonly workerEntry?: string;
   readonly wasmDir?: string;
@@ -110,13 +113,16 @@ export type TrainingRegistration =
  * reported next to it (the model can still be registered by hand).
  */
 async function registerTrained(options: TrainingOptions, register: NonNullable<TrainSpec['register']>, runId: string): Promise<TrainingRegistration> {
-  if (!options.workspaceStore) return { error: `register: needs the workspace store (the registry lives there); register run ${runId} by hand` };
+  let registry = options.registry;
+  if (!registry) {
+    if (!options.workspaceStore) return { error: `register: needs the workspace store (the registry lives there); register run ${runId} by hand` };
+    const [{ modelRegistryFor }, { localRegistryBackend }] = await Promise.all([import('../registry/registryAccess'), import('../registry/registryBackend')]);
+    registry = localRegistryBackend(modelRegistryFor(options.workspaceStore), options.workspaceStore.dir);
+  }
   try {
-    const { modelRegistryFor } = await import('../registry/registryAccess');
-    const registry = modelRegistryFor(options.workspaceStore);
     const version = await registry.registerVersion(runId, register.model);
     if (!register.alias) return { name: version.name, version: version.version };
-    if (registry.getModel(version.name).requireReview) {
+    if ((await registry.getModel(version.name)).requireReview) {
       const review = await registry.requestReview(version.name, register.alias, version.version, `trained from ${basename(options.specPath)} (register: in the spec)`);
       return { name: version.name, version: version.version, alias: register.alias, reviewId: review.reviewId };
     }

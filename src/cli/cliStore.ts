@@ -1,0 +1,232 @@
+import { existsSync } from 'node:fs';
+import type { RegistryBackend } from '../core/registry/registryBackend';
+import type { WorkspaceStore } from '../core/store/workspaceStore';
+import type { TrackingStore } from '../core/tracking/trackingStore';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from './cliContext';
+
+/*
+ * The one place where a CLI command learns which store it works on: the workspace store
+ * (`.mlops/`) or a team's MLflow server (`--tracking-uri URL`, else $MLFLOW_TRACKING_URI; `--local`
+ * overrides both). Tracking and registry commands get a CliStore and never ask again; commands that
+ * only make sense on this machine's store say so here, with their reason, in one table.
+ */
+
+/** Exit code when another process holds the store (distinct from usage errors, 2). */
+export const EXIT_STORE_LOCKED = 3;
+
+export interface RemoteCredentials {
+  readonly token: string | null;
+  readonly username: string | null;
+  readonly password: string | null;
+}
+
+export type TrackingTarget =
+  | { readonly kind: 'local'; readonly dir: string }
+  | { readonly kind: 'remote'; readonly url: string; /** what chose it, for messages */ readonly via: '--tracking-uri' | 'MLFLOW_TRACKING_URI'; readonly credentials: RemoteCredentials };
+
+const HTTP = /^https?:\/\/[^/\s]+/i;
+
+/** Where this invocation's tracking goes; refuses a tracking URI mlops cannot reach (file:, databricks, …) with what to do. */
+export function trackingTarget(globals: CliGlobalOptions, env: NodeJS.ProcessEnv = process.env): TrackingTarget {
+  const local = { kind: 'local' as const, dir: resolveStoreDir(globals) };
+  if (globals.local) {
+    if (globals.trackingUri !== undefined) throw new CliError('--local and --tracking-uri say different things: choose one.');
+    return local;
+  }
+  const typed = globals.trackingUri?.trim();
+  const fromEnv = env.MLFLOW_TRACKING_URI?.trim();
+  const uri = typed || fromEnv;
+  if (!uri) return local;
+  const via = typed ? '--tracking-uri' : 'MLFLOW_TRACKING_URI';
+  if (!HTTP.test(uri)) {
+    throw new CliError(
+      `${via}=${uri} is not an MLflow server's http(s) address: mlops reaches MLflow over its REST API only (e.g. http://mlflow.example.com:5000). ${via === 'MLFLOW_TRACKING_URI' ? 'Unset MLFLOW_TRACKING_URI, or pass --local' : 'Pass --local'} to use the workspace store instead.`,
+      2,
+    );
+  }
+  const text = (value: string | undefined): string | null => (value === undefined || value === '' ? null : value);
+  return { kind: 'remote', url: uri.replace(/\/+$/, ''), via, credentials: { token: text(env.MLFLOW_TRACKING_TOKEN), username: text(env.MLFLOW_TRACKING_USERNAME), password: text(env.MLFLOW_TRACKING_PASSWORD) } };
+}
+
+/** Commands that need the workspace store on this disk, and why (keyed by the command path, most specific first). */
+const LOCAL_ONLY: Readonly<Record<string, string>> = {
+  doctor: 'it checks and repairs the files of the workspace store on this disk',
+  gc: 'it frees files of the workspace store on this disk; an MLflow server cleans up its own (mlflow gc)',
+  serve: 'an endpoint keeps its request log in the workspace store and follows aliases there. To serve a version of the team registry, copy it first: mlops copy model NAME VERSION --from URL',
+  server: 'it serves the workspace store to MLflow clients',
+  'runs rerun': 'it trains again from the code and spec kept with the run in the workspace store',
+  lineage: "MLflow keeps no lineage graph; the workspace store's links datasets, runs, versions and endpoints",
+  'models history': 'MLflow keeps no audit log of a model; the workspace registry records every change',
+  'models review': 'MLflow has no reviews of alias moves; they are kept in the workspace registry',
+  'models require-review': 'MLflow has no reviews of alias moves; they are kept in the workspace registry',
+  'models self-approval': 'MLflow has no reviews of alias moves; they are kept in the workspace registry',
+  'models compare': 'it compares the model cards frozen with versions in the workspace registry',
+  features: 'materialized feature views and their statistics live in the workspace store',
+  feedback: 'feedback is recorded next to endpoints and runs in the workspace store',
+  monitor: 'monitor reports and their references are kept in the workspace store',
+  retrain: 'retraining decisions are recorded in the workspace registry and its audit log',
+  run: 'the script logs through the local MLflow-compatible server of the workspace store',
+  'find-best-model': 'it trains and compares candidates in the workspace store',
+  eval: 'text evaluations are recorded with their feedback in the workspace store',
+  drift: 'drift reports are kept in the workspace store',
+};
+
+/** Commands that talk to a server of their own choosing (--to/--from): the tracking URI is not theirs. */
+const OWN_SERVER = new Set(['copy']);
+
+let commandPath = '';
+
+/** Set once per invocation (main.ts, before the action runs): "models review list", "gc", … */
+export function setCommandPath(path: string): void {
+  commandPath = path;
+}
+
+function localOnlyReason(path: string): string | undefined {
+  const words = path.split(' ');
+  for (let n = words.length; n > 0; n--) {
+    const reason = LOCAL_ONLY[words.slice(0, n).join(' ')];
+    if (reason !== undefined) return reason;
+  }
+  return undefined;
+}
+
+/**
+ * Called by a command that works on the workspace store only, while a tracking URI is in force:
+ * says on stderr that it uses the local store and why, or, when there is none, fails with that.
+ */
+export function noteLocalOnly(globals: CliGlobalOptions, dir: string): void {
+  if (OWN_SERVER.has(commandPath.split(' ')[0] ?? '')) return;
+  let target: TrackingTarget;
+  try {
+    target = trackingTarget(globals);
+  } catch {
+    return; // a tracking URI mlops cannot use does not concern a local command
+  }
+  if (target.kind === 'local') return;
+  const command = commandPath ? `"mlops ${commandPath}"` : 'this command';
+  const why = localOnlyReason(commandPath) ?? 'it needs data that an MLflow server does not keep';
+  if (!existsSync(dir)) {
+    throw new CliError(`${command} works on the workspace store only (${why}), and there is none at ${dir}. ${target.via}=${target.url} is used by experiments, runs, log, train, tune, models and predict.`, 1);
+  }
+  process.stderr.write(`mlops: ${command} works on the workspace store at ${dir}, not on ${target.url} (${target.via}): ${why}.\n`);
+}
+
+/** A store as a tracking or registry command sees it: the workspace store or an MLflow server. */
+export interface CliStore {
+  readonly kind: 'local' | 'remote';
+  readonly target: TrackingTarget;
+  /** "the workspace store at DIR" or "the MLflow server at URL", for messages */
+  readonly where: string;
+  readonly tracking: TrackingStore;
+  /** the workspace store under it; undefined on a server */
+  readonly workspace: WorkspaceStore | undefined;
+  /** the server's address; undefined locally */
+  readonly url: string | undefined;
+  registry(): Promise<RegistryBackend>;
+  close(): Promise<void>;
+}
+
+async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>): Promise<CliStore> {
+  const [{ MlflowRestClient }, { MlflowRegistryBackend }] = await Promise.all([import('../core/remote/mlflowRestClient'), import('../core/remote/mlflowRegistryBackend')]);
+  const options = { url: target.url, ...target.credentials };
+  const tracking = new MlflowRestClient(options);
+  let registry: RegistryBackend | undefined;
+  return {
+    kind: 'remote',
+    target,
+    where: `the MLflow server at ${target.url}`,
+    tracking,
+    workspace: undefined,
+    url: target.url,
+    registry: async () => (registry ??= new MlflowRegistryBackend({ ...options, tracking })),
+    close: async () => undefined,
+  };
+}
+
+async function openLocal(dir: string, options: { create?: boolean; writerName?: string }): Promise<CliStore> {
+  if (!options.create && !existsSync(dir)) {
+    // Reading must not leave a .mlops folder behind in whatever directory the user happened to be.
+    throw new CliError(`No workspace store at ${dir}: nothing has been tracked in this workspace yet (mlops log start creates it; -w chooses the workspace; --tracking-uri or MLFLOW_TRACKING_URI works on an MLflow server instead).`, 1);
+  }
+  // Lazy: sql.js loads only for commands that touch the store.
+  const { openWorkspaceStore, StoreLockedError } = await import('../core/store/workspaceStore');
+  let store: WorkspaceStore;
+  try {
+    store = await openWorkspaceStore({ dir, writerName: options.writerName ?? 'mlops CLI' });
+  } catch (error) {
+    if (error instanceof StoreLockedError) throw new CliError(error.message, EXIT_STORE_LOCKED);
+    throw error;
+  }
+  for (const warning of store.warnings) process.stderr.write(`mlops: warning: ${warning}\n`);
+  let registry: RegistryBackend | undefined;
+  return {
+    kind: 'local',
+    target: { kind: 'local', dir },
+    where: `the workspace store at ${dir}`,
+    tracking: store.tracking,
+    workspace: store,
+    url: undefined,
+    registry: async () => {
+      if (!registry) {
+        const [{ modelRegistryFor }, { localRegistryBackend }] = await Promise.all([import('../core/registry/registryAccess'), import('../core/registry/registryBackend')]);
+        registry = localRegistryBackend(modelRegistryFor(store), `the workspace store at ${dir}`);
+      }
+      return registry;
+    },
+    close: () => store.close(),
+  };
+}
+
+/** Opens whichever store this invocation works on (see trackingTarget). */
+export async function openCliStore(globals: CliGlobalOptions, options: { create?: boolean; writerName?: string } = {}): Promise<CliStore> {
+  const target = trackingTarget(globals);
+  return target.kind === 'remote' ? openRemote(target) : openLocal(target.dir, options);
+}
+
+/** The advice a server failure needs, by what failed. */
+function remoteAdvice(status: number | null, target: Extract<TrackingTarget, { kind: 'remote' }> | undefined): string {
+  const via = target ? target.via : 'its address';
+  if (status === null) return `Is the server running, and is ${via} right?${target ? ' (--local works on the workspace store instead.)' : ''}`;
+  if (status === 401 || status === 403) {
+    const sent = target?.credentials.username && target.credentials.password ? 'MLFLOW_TRACKING_USERNAME/MLFLOW_TRACKING_PASSWORD were sent and refused' : target?.credentials.token ? 'the MLFLOW_TRACKING_TOKEN sent was refused' : 'no credentials were sent';
+    return `${status === 401 ? 'The server wants credentials' : 'The server does not allow this'} (${sent}): set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD, to credentials it accepts.`;
+  }
+  if (status === 404) return `Is ${via} the address of an MLflow tracking server (the part before /api/2.0/…)?`;
+  if (status >= 500) return 'The server failed; its log says why. Try again, or ask whoever runs it.';
+  return '';
+}
+
+/**
+ * The engine's and the server's errors as one clear CliError: what failed, where (which server),
+ * and what to do. Anything else is passed through.
+ */
+export async function asCliError(error: unknown, store?: Pick<CliStore, 'kind' | 'where' | 'target'>): Promise<unknown> {
+  if (error instanceof CliError) return error;
+  const [{ TrackingError }, { FilterSyntaxError }, { RemoteServerError }] = await Promise.all([
+    import('../core/tracking/trackingErrors'),
+    import('../core/tracking/searchFilter'),
+    import('../core/remote/mlflowHttp'),
+  ]);
+  if (error instanceof RemoteServerError) {
+    const target = store?.target.kind === 'remote' ? store.target : undefined;
+    const advice = remoteAdvice(error.status, target);
+    return new CliError(`${error.message.replace(/\s+$/, '')}${advice ? `\n  ${advice}` : ''}`, 1);
+  }
+  if (error instanceof TrackingError || error instanceof FilterSyntaxError) {
+    const remote = store?.kind === 'remote' && !error.message.includes(store.where);
+    return new CliError(remote ? `on ${store.where}: ${error.message}` : error.message);
+  }
+  return error;
+}
+
+/** Opens the store, runs `action` on it and always closes it; errors become CliErrors (see asCliError). */
+export async function withCliStore<T>(globals: CliGlobalOptions, action: (store: CliStore) => Promise<T>, options: { create?: boolean; writerName?: string } = {}): Promise<T> {
+  const store = await openCliStore(globals, options);
+  try {
+    return await action(store);
+  } catch (error) {
+    throw await asCliError(error, store);
+  } finally {
+    await store.close();
+  }
+}

@@ -1,0 +1,266 @@
+import assert from 'node:assert/strict';
+import { spawn, spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createServer as createHttpServer } from 'node:http';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { test } from 'node:test';
+import { startTrackingServer } from '../../../src/core/server/trackingServer';
+import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { runCli } from '../lib/runCli';
+import { realMlflowOrSkip } from './realMlflow';
+
+// Issue #18: with MLFLOW_TRACKING_URI set, every tracking and registry command of the CLI works on
+// a real MLflow 2.12.2 server, and what it leaves there is what MLflow's own Python client reads
+// back. Commands that need the workspace store say so; server failures say which server, what
+// failed and what to do.
+
+const ROOT = join(__dirname, '..', '..', '..');
+const TSX = pathToFileURL(require.resolve('tsx')).href;
+
+/** The stock `mlflow` Python client: the archive start-server.sh unpacked, or $MLFLOW_PYTHONPATH. */
+function mlflowPythonPath(): string | undefined {
+  if (process.env.MLFLOW_PYTHONPATH) return process.env.MLFLOW_PYTHONPATH;
+  const src = process.env.MLFLOW_SRC_DIR ?? join(process.env.TMPDIR ?? '/tmp', 'mlflow-2.12.2-src');
+  return existsSync(join(src, 'mlflow-v2.12.2')) ? `${join(src, 'mlflow-v2.12.2')}:${join(src, 'deps', 'querystring-parser-1.2.4')}` : undefined;
+}
+
+/** Runs a Python snippet with MlflowClient() on `url` as `client`; returns what it printed as JSON. */
+function stockClient<T>(url: string, body: string): T {
+  const script = `import json, mlflow\nfrom mlflow import MlflowClient\nclient = MlflowClient()\n${body}`;
+  const pythonPath = mlflowPythonPath();
+  const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+  const r = spawnSync(python, ['-c', script], { env: { ...process.env, MLFLOW_TRACKING_URI: url, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) }, encoding: 'utf8', timeout: 120_000 });
+  assert.equal(r.status, 0, `the stock client failed: ${r.stderr}`);
+  return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
+}
+
+/** The CLI as a child that does not block this process (for servers running in this process). */
+function cliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src', 'cli', 'main.ts'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
+  });
+}
+
+function closedPort(): Promise<number> {
+  return new Promise((done, fail) => {
+    const server = createServer();
+    server.once('error', fail);
+    server.listen(0, '127.0.0.1', () => {
+      const address = server.address();
+      const port = typeof address === 'object' && address !== null ? address.port : 0;
+      server.close(() => done(port));
+    });
+  });
+}
+
+function penguinsSpec(dir: string, epochs: number, register = true): string {
+  const file = join(dir, register ? 'penguins.train.yaml' : 'penguins-trial.train.yaml');
+  const spec = readFileSync(join(ROOT, 'examples', 'penguins.train.yaml'), 'utf8')
+    .replace(/^dataset: .*$/m, `dataset: ${join(ROOT, 'examples', 'data', 'penguins.csv')}`)
+    .replace(/^epochs: \d+$/m, `epochs: ${epochs}`)
+    .replace(/^experiment: .*$/m, 'experiment: penguins-remote');
+  writeFileSync(file, register ? `${spec}\nregister:\n  model: penguins-remote\n  alias: champion\n` : spec);
+  return file;
+}
+
+test('with MLFLOW_TRACKING_URI set, the CLI works on a real MLflow server and the stock client reads back what it wrote', async (t) => {
+  const mlflow = await realMlflowOrSkip(t);
+  if (!mlflow) return;
+  // A workspace without a store: nothing may land in it.
+  const workspace = mkdtempSync(join(tmpdir(), 'mlops-remote-cli-'));
+  const env = { MLFLOW_TRACKING_URI: mlflow.url };
+  const mlops = (...args: string[]): ReturnType<typeof runCli> => runCli(['--workspace', workspace, ...args], { env });
+  try {
+    await t.test('experiments, log and runs', () => {
+      const created = mlops('experiments', 'create', 'team-a', '--tag', 'owner=ml');
+      assert.equal(created.status, 0, created.stderr);
+      const experimentId = created.stdout.trim();
+      const runId = mlops('log', 'start', '--experiment', 'team-a', '--name', 'from-a-shell', '--owner-pid', '0').stdout.trim();
+      assert.match(runId, /^[0-9a-f]{32}$/);
+      for (const [step, loss] of [[0, 0.9], [1, 0.5], [2, 0.3]] as const) assert.equal(mlops('log', 'metric', runId, 'loss', String(loss), '--step', String(step)).status, 0);
+      assert.equal(mlops('log', 'param', runId, 'lr', '0.01').status, 0);
+      assert.equal(mlops('log', 'tag', runId, 'team', 'ml').status, 0);
+      writeFileSync(join(workspace, 'notes.txt'), 'shared with the team\n');
+      const logged = mlops('log', 'artifact', runId, join(workspace, 'notes.txt'));
+      assert.equal(logged.status, 0, logged.stderr);
+      assert.equal(mlops('log', 'end', runId).status, 0);
+
+      const listed = mlops('experiments', 'list');
+      assert.match(listed.stdout, new RegExp(`^${experimentId}\\s+team-a\\s+1\\s`, 'm'), 'the experiment with its one run');
+      const runs = JSON.parse(mlops('--json', 'runs', 'list', '-e', 'team-a').stdout) as { runs: { info: { runId: string } }[] };
+      assert.deepEqual(runs.runs.map((r) => r.info.runId), [runId]);
+      const found = JSON.parse(mlops('--json', 'runs', 'search', 'metrics.loss < 0.4 AND params.lr = "0.01"', '-e', 'team-a').stdout) as { runs: unknown[] };
+      assert.equal(found.runs.length, 1, 'the filter runs on the server');
+      assert.match(mlops('runs', 'show', runId).stdout, /lr\s+0\.01/);
+      assert.equal(existsSync(join(workspace, '.mlops')), false, 'no workspace store was created');
+
+      const seen = stockClient<{ tags: Record<string, string>; status: string; ended: boolean; params: Record<string, string>; history: number[]; runTags: Record<string, string>; files: string[]; text: string }>(
+        mlflow.url,
+        `exp = client.get_experiment_by_name('team-a')
+run = client.get_run('${runId}')
+hist = [m.value for m in sorted(client.get_metric_history('${runId}', 'loss'), key=lambda m: m.step)]
+files = [f.path for f in client.list_artifacts('${runId}')]
+text = mlflow.artifacts.load_text(run.info.artifact_uri + '/notes.txt')
+print(json.dumps({'tags': exp.tags, 'status': run.info.status, 'ended': run.info.end_time is not None, 'params': run.data.params, 'history': hist, 'runTags': run.data.tags, 'files': files, 'text': text}))`,
+      );
+      assert.equal(seen.tags.owner, 'ml');
+      assert.equal(seen.status, 'FINISHED');
+      assert.ok(seen.ended, 'log end sets the end time, as the stock client does');
+      assert.deepEqual(seen.params, { lr: '0.01' });
+      assert.deepEqual(seen.history, [0.9, 0.5, 0.3]);
+      assert.equal(seen.runTags.team, 'ml');
+      assert.equal(seen.runTags['mlflow.runName'], 'from-a-shell');
+      assert.deepEqual(seen.files, ['notes.txt']);
+      assert.equal(seen.text, 'shared with the team\n');
+    });
+
+    await t.test('train logs its run and model to the server and registers it there; models and predict use that registry', () => {
+      const spec = penguinsSpec(workspace, 4);
+      const trained = mlops('--json', 'train', spec, '--backend', 'js');
+      assert.equal(trained.status, 0, trained.stderr);
+      const result = JSON.parse(trained.stdout) as { runId: string; modelDir: string; registration: { name: string; version: number; alias: string } };
+      assert.match(result.modelDir, /^mlflow-artifacts:\//, 'the model package is on the server');
+      assert.deepEqual(result.registration, { name: 'penguins-remote', version: 1, alias: 'champion' });
+
+      const listed = mlops('models', 'list');
+      assert.equal(listed.status, 0, listed.stderr);
+      assert.match(listed.stdout, /penguins-remote\s+1\s+v1\s+@champion=v1/);
+      const registered = mlops('models', 'register', result.runId, '--name', 'penguins-remote', '--description', 'again');
+      assert.match(registered.stdout, /registered models:\/penguins-remote\/2/);
+      assert.equal(mlops('models', 'alias', 'set', 'penguins-remote', 'challenger', '2').status, 0);
+      assert.equal(mlops('models', 'tag', 'penguins-remote', 'reviewed=yes', '2').status, 0);
+      assert.equal(mlops('models', 'stage', 'penguins-remote', '2', 'Staging').status, 0);
+      const shown = mlops('models', 'show', 'models:/penguins-remote@champion');
+      assert.equal(shown.status, 0, shown.stderr);
+      assert.match(shown.stdout, /run\s+[0-9a-f]{32}/);
+      assert.match(shown.stdout, /inputs\s+island:string/, 'the signature, read from the package on the server');
+      assert.match(shown.stdout, /metrics\s+test_accuracy=/);
+
+      const rows = readFileSync(join(ROOT, 'examples', 'data', 'penguins.csv'), 'utf8').split('\n').slice(0, 6).join('\n');
+      writeFileSync(join(workspace, 'few.csv'), `${rows}\n`);
+      const predicted = mlops('predict', 'models:/penguins-remote@champion', join(workspace, 'few.csv'));
+      assert.equal(predicted.status, 0, predicted.stderr);
+      assert.match(predicted.stderr, /downloading its files/);
+      assert.equal(readFileSync(join(workspace, 'few.predictions.csv'), 'utf8').trim().split('\n').length, 6, 'a header and five predictions');
+
+      const seen = stockClient<{ champion: string; challenger: string; stage: string; tags: Record<string, string>; source: string; files: string[]; metrics: string[]; digest: string }>(
+        mlflow.url,
+        `champion = client.get_model_version_by_alias('penguins-remote', 'champion')
+challenger = client.get_model_version_by_alias('penguins-remote', 'challenger')
+run = client.get_run(champion.run_id)
+print(json.dumps({'champion': champion.run_id, 'challenger': challenger.version, 'stage': challenger.current_stage, 'tags': challenger.tags, 'source': champion.source,
+  'files': sorted(f.path for f in client.list_artifacts(champion.run_id, 'model')), 'metrics': sorted(run.data.metrics), 'digest': run.inputs.dataset_inputs[0].dataset.digest}))`,
+      );
+      assert.equal(seen.champion, result.runId);
+      assert.equal(seen.challenger, '2');
+      assert.equal(seen.stage, 'Staging');
+      assert.equal(seen.tags.reviewed, 'yes');
+      assert.match(seen.source, new RegExp(`/${result.runId}/artifacts/model$`));
+      assert.ok(seen.files.includes('model/MLmodel.json'), `the package is on the server: ${seen.files.join(', ')}`);
+      assert.ok(seen.metrics.includes('test_accuracy') && seen.metrics.includes('val_loss'));
+      assert.ok(seen.digest.length > 0);
+      assert.equal(existsSync(join(workspace, '.mlops')), false, 'still no workspace store');
+    });
+
+    await t.test('tune logs the study and each trial as runs on the server', () => {
+      penguinsSpec(workspace, 3, false);
+      const tuneSpec = join(workspace, 'penguins.tune.yaml');
+      writeFileSync(tuneSpec, ['train: penguins-trial.train.yaml', 'objective:', '  metric: val_accuracy', '  direction: maximize', 'sampler: random', 'trials: 2', 'parallel: 1', 'seed: 1', 'params:', '  optimizer.learning_rate: { type: log_uniform, low: 0.001, high: 0.05 }', ''].join('\n'));
+      const tuned = mlops('--json', 'tune', tuneSpec, '--backend', 'js');
+      assert.equal(tuned.status, 0, tuned.stderr);
+      const result = JSON.parse(tuned.stdout) as { studyRunId: string; trials: { runId?: string }[] };
+      assert.equal(result.trials.length, 2);
+      const seen = stockClient<{ study: string; trials: string[]; lrs: string[] }>(
+        mlflow.url,
+        `study = client.get_run('${result.studyRunId}')
+trials = client.search_runs([study.info.experiment_id], filter_string="tags.mlflow.parentRunId = '${result.studyRunId}'")
+print(json.dumps({'study': study.info.status, 'trials': sorted(r.info.status for r in trials), 'lrs': sorted(r.data.params['optimizer.learning_rate'] for r in trials)}))`,
+      );
+      assert.equal(seen.study, 'FINISHED');
+      assert.deepEqual(seen.trials, ['FINISHED', 'FINISHED'], 'both trials are child runs of the study on the server');
+      assert.equal(new Set(seen.lrs).size, 2, 'each trial with its own learning rate');
+      assert.deepEqual(result.trials.map((tr) => tr.runId).sort(), (JSON.parse(mlops('--json', 'runs', 'search', `tags.mlflow.parentRunId = '${result.studyRunId}'`, '-e', 'penguins-remote').stdout) as { runs: { info: { runId: string } }[] }).runs.map((r) => r.info.runId).sort());
+    });
+
+    await t.test('commands that need the workspace store say so, and --local overrides the variable', () => {
+      const gc = mlops('gc');
+      assert.equal(gc.status, 1);
+      assert.match(gc.stderr, /"mlops gc" works on the workspace store only \(it frees files of the workspace store on this disk/);
+      assert.match(gc.stderr, new RegExp(`MLFLOW_TRACKING_URI=${mlflow.url.replace(/[.]/g, '\\.')} is used by experiments, runs`));
+      const history = mlops('models', 'history', 'penguins-remote');
+      assert.match(history.stderr, /MLflow keeps no audit log of a model/);
+      const local = mlops('--local', 'runs', 'list');
+      assert.equal(local.status, 1);
+      assert.match(local.stderr, /No workspace store at/);
+      const fileUri = runCli(['--workspace', workspace, 'runs', 'list'], { env: { MLFLOW_TRACKING_URI: 'file:///tmp/mlruns' } });
+      assert.equal(fileUri.status, 2);
+      assert.match(fileUri.stderr, /MLFLOW_TRACKING_URI=file:\/\/\/tmp\/mlruns is not an MLflow server's http\(s\) address.*--local/);
+    });
+
+    await t.test('a run or model the server does not have is named with the server', () => {
+      const missing = mlops('runs', 'show', 'f'.repeat(32));
+      assert.equal(missing.status, 2);
+      assert.match(missing.stderr, new RegExp(`on the MLflow server at ${mlflow.url.replace(/[.]/g, '\\.')}: Run .*not found`));
+      const noAlias = mlops('models', 'show', 'models:/penguins-remote@nobody');
+      assert.match(noAlias.stderr, /has no alias "nobody" on the MLflow server at .*\(@challenger → v2, @champion → v1\)/, 'and which aliases it has');
+    });
+  } finally {
+    await mlflow.stop();
+  }
+});
+
+test('an MLflow server that cannot be reached, or refuses the token, is named with what failed and what to do', async () => {
+  const workspace = mkdtempSync(join(tmpdir(), 'mlops-remote-errors-'));
+  const port = await closedPort();
+  const down = runCli(['--workspace', workspace, 'runs', 'list'], { env: { MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` } });
+  assert.equal(down.status, 1);
+  assert.match(down.stderr, new RegExp(`Cannot reach the MLflow server at http://127\\.0\\.0\\.1:${port} \\(POST /api/2\\.0/mlflow/experiments/search\\): ECONNREFUSED`));
+  assert.match(down.stderr, /Is the server running, and is MLFLOW_TRACKING_URI right\? \(--local works on the workspace store instead\.\)/);
+  const flag = runCli(['--workspace', workspace, '--tracking-uri', `http://127.0.0.1:${port}`, 'models', 'list']);
+  assert.match(flag.stderr, /is --tracking-uri right\?/);
+
+  // A server that wants a token (mlops server's own bearer check), given the wrong one.
+  const store = await openWorkspaceStore({ dir: mkdtempSync(join(tmpdir(), 'mlops-remote-auth-')), writerName: 'token server' });
+  const server = await startTrackingServer({ store, token: 'the-right-token-for-this-server' });
+  try {
+    const wrong = await cliAsync(['--workspace', workspace, 'experiments', 'list'], { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: 'a-wrong-token' });
+    assert.equal(wrong.status, 1);
+    assert.match(wrong.stderr, new RegExp(`The MLflow server at ${server.url.replace(/[.]/g, '\\.')} refused the request \\(check the token\\) for POST /api/2\\.0/mlflow/experiments/search \\(HTTP 401\\)`));
+    assert.match(wrong.stderr, /the MLFLOW_TRACKING_TOKEN sent was refused\): set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD/);
+    const none = await cliAsync(['--workspace', workspace, 'experiments', 'list'], { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: '' });
+    assert.match(none.stderr, /no credentials were sent/);
+    const right = await cliAsync(['--workspace', workspace, 'experiments', 'create', 'with-token'], { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: 'the-right-token-for-this-server' });
+    assert.equal(right.status, 0, right.stderr);
+    assert.ok(await store.tracking.getExperimentByName('with-token'), 'the right token reaches the server');
+  } finally {
+    await server.close();
+    await store.close();
+  }
+});
+
+test('MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD go as basic auth, as the stock client sends them (before a token)', async () => {
+  const seen: string[] = [];
+  const server = createHttpServer((req, res) => {
+    seen.push(req.headers.authorization ?? '');
+    res.writeHead(403, { 'Content-Type': 'application/json' }).end(JSON.stringify({ error_code: 'PERMISSION_DENIED', message: 'Permission denied' }));
+  });
+  await new Promise<void>((done) => server.listen(0, '127.0.0.1', done));
+  const address = server.address();
+  const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
+  try {
+    const denied = await cliAsync(['--workspace', tmpdir(), 'runs', 'list'], { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 's3cret', MLFLOW_TRACKING_TOKEN: 'ignored' });
+    assert.equal(denied.status, 1);
+    assert.deepEqual(seen, [`Basic ${Buffer.from('ana:s3cret').toString('base64')}`]);
+    assert.match(denied.stderr, /The server does not allow this \(MLFLOW_TRACKING_USERNAME\/MLFLOW_TRACKING_PASSWORD were sent and refused\)/);
+  } finally {
+    await new Promise<void>((done) => server.close(() => done()));
+  }
+});
