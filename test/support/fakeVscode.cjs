@@ -26,7 +26,7 @@ module.exports = {
   },
   version: '1.95.0-fake',
   EventEmitter,
-  Uri: { file: (p) => ({ fsPath: p, scheme: 'file', path: p }), joinPath: (u, ...s) => ({ ...u, path: [u.path, ...s].join('/') }) },
+  Uri: { file: (p) => ({ fsPath: p, scheme: 'file', path: p }), parse: (text) => ({ scheme: text.split(':')[0], toString: () => text }), joinPath: (u, ...s) => ({ ...u, path: [u.path, ...s].join('/') }) },
   ViewColumn: { Active: -1 },
   MarkdownString: class MarkdownString { constructor(value = '') { this.value = value; } appendMarkdown(v) { this.value += v; return this; } },
   UIKind: { Desktop: 1, Web: 2 },

@@ -1,14 +1,17 @@
 import * as vscode from 'vscode';
 import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import type { AliasReview, ModelVersion, RegisteredModel } from '../../core/registry/registryTypes';
+import type { RegistryBackend } from '../../core/registry/registryBackend';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { MetricSummary } from '../../core/tracking/trackingTypes';
 import type { StoreService } from '../store/storeService';
 
 export type ModelsNode =
-  | { kind: 'model'; model: RegisteredModel; pendingReviews: number }
+  /** `server`: the MLflow server the model is registered on (mlops.tracking.uri); absent for the workspace registry */
+  | { kind: 'model'; model: RegisteredModel; pendingReviews: number; server?: string }
   | { kind: 'review'; review: AliasReview }
-  | { kind: 'version'; version: ModelVersion; metrics: readonly MetricSummary[]; requireReview: boolean };
+  | { kind: 'version'; version: ModelVersion; metrics: readonly MetricSummary[]; requireReview: boolean; server?: string };
 
 /** The metrics shown in a version's description and tooltip, most telling first. */
 const KEY_METRICS = ['test_accuracy', 'test_f1_macro', 'test_roc_auc', 'test_rmse', 'test_r2', 'test_mae', 'val_accuracy', 'val_loss'];
@@ -24,6 +27,35 @@ export async function openRegistry(storeService: StoreService, options: { create
   return { registry: modelRegistryFor(access.store), store: access.store };
 }
 
+/** What the Models view lists: the workspace registry, or the team server's (mlops.tracking.uri). */
+interface ShownRegistry {
+  readonly registry: RegistryBackend;
+  readonly tracking: TrackingStore;
+  /** set for a team's MLflow server */
+  readonly server?: string;
+}
+
+const remoteRegistries = new Map<string, RegistryBackend>();
+
+/** The registry the Models view shows, or why there is none (no folder, no store yet, locked). */
+export async function openShownRegistry(storeService: StoreService): Promise<ShownRegistry | { message: string | undefined }> {
+  const access = await storeService.access();
+  if (access.state === 'client' && access.origin === 'remote') {
+    // One client per server and token, so a refresh does not build a new one.
+    const key = `${access.url}\n${access.token ?? ''}`;
+    let registry = remoteRegistries.get(key);
+    if (!registry) {
+      const { MlflowRegistryBackend } = await import('../../core/remote/mlflowRegistryBackend');
+      registry = new MlflowRegistryBackend({ url: access.url, token: access.token, tracking: access.tracking });
+      remoteRegistries.set(key, registry);
+    }
+    return { registry, tracking: access.tracking, server: access.url };
+  }
+  if (access.state !== 'open') return { message: access.state === 'locked' || access.state === 'error' ? access.message : undefined };
+  const [{ modelRegistryFor }, { localRegistryBackend }] = await Promise.all([import('../../core/registry/registryAccess'), import('../../core/registry/registryBackend')]);
+  return { registry: localRegistryBackend(modelRegistryFor(access.store), access.dir), tracking: access.store.tracking };
+}
+
 /** The Models view: registered models → pending reviews and versions with alias badges, updated live. */
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ModelsNode | undefined>();
@@ -31,7 +63,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subscription: vscode.Disposable;
   private registrySubscription: { dispose(): void } | undefined;
-  private subscribedTo: ModelRegistry | undefined;
+  private subscribedTo: RegistryBackend | undefined;
   /** set by the view so the provider can show why the tree is empty */
   view: vscode.TreeView<ModelsNode> | undefined;
 
@@ -51,8 +83,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
     switch (node.kind) {
-      case 'model':
-        return modelItem(node.model, node.pendingReviews);
+      case 'model': {
+        const item = modelItem(node.model, node.pendingReviews);
+        if (node.server) remoteItem(item, node.server, 'mlops.remoteModel', `#/models/${encodeURIComponent(node.model.name)}`);
+        return item;
+      }
       case 'review': {
         const item = reviewItem(node.review);
         // A click shows what the review would change: the alias's version beside the proposed one.
@@ -61,36 +96,49 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
       }
       case 'version': {
         const item = versionItem(node.version, node.metrics, node.requireReview);
-        item.command = { command: 'mlops.openModelCard', title: 'Open Model Card', arguments: [node] };
+        if (node.server) remoteItem(item, node.server, 'mlops.remoteModelVersion', `#/models/${encodeURIComponent(node.version.name)}/versions/${node.version.version}`);
+        else item.command = { command: 'mlops.openModelCard', title: 'Open Model Card', arguments: [node] };
         return item;
       }
     }
   }
 
   async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
-    const opened = await openRegistry(this.storeService);
-    if (!('registry' in opened)) {
-      this.setMessage(opened.message);
+    let shown: Awaited<ReturnType<typeof openShownRegistry>>;
+    try {
+      shown = await openShownRegistry(this.storeService);
+      if (!('registry' in shown)) {
+        this.setMessage(shown.message);
+        return [];
+      }
+      return await this.childrenOf(shown, node);
+    } catch (error) {
+      // A team server that cannot be reached or refuses the token: say so where the models would be.
+      this.setMessage(error instanceof Error ? error.message : String(error));
       return [];
     }
-    this.setMessage(undefined);
-    const { registry, store } = opened;
+  }
+
+  private async childrenOf(shown: ShownRegistry, node: ModelsNode | undefined): Promise<ModelsNode[]> {
+    const { registry, tracking, server } = shown;
+    this.setMessage(server ? `Models registered on the MLflow server ${server} (mlops.tracking.uri). Reviews, the audit log and model cards are kept only in a workspace store.` : undefined);
     this.watch(registry);
+    const on = server === undefined ? {} : { server };
     if (!node) {
-      const pending = registry.listReviews({ status: 'PENDING' });
-      return registry.listModels().map((model) => ({ kind: 'model' as const, model, pendingReviews: pending.filter((r) => r.name === model.name).length }));
+      const [models, pending] = await Promise.all([registry.listModels(), registry.pendingReviews()]);
+      return models.map((model) => ({ kind: 'model' as const, model, pendingReviews: pending.filter((r) => r.name === model.name).length, ...on }));
     }
     if (node.kind !== 'model') return [];
-    const model = registry.findModel(node.model.name);
+    const model = await registry.findModel(node.model.name);
     if (!model) return [];
-    const reviews = registry.listReviews({ name: model.name, status: 'PENDING' }).map((review) => ({ kind: 'review' as const, review }));
-    const versions = registry.listVersions(model.name);
-    const metrics = await Promise.all(versions.map((v) => runMetrics(store, v.runId)));
-    return [...reviews, ...versions.map((version, i) => ({ kind: 'version' as const, version, metrics: metrics[i] ?? [], requireReview: model.requireReview }))];
+    const reviews = (await registry.pendingReviews(model.name)).map((review) => ({ kind: 'review' as const, review }));
+    const versions = await registry.listVersions(model.name);
+    const metrics = await Promise.all(versions.map((v) => runMetrics(tracking, v.runId)));
+    return [...reviews, ...versions.map((version, i) => ({ kind: 'version' as const, version, metrics: metrics[i] ?? [], requireReview: model.requireReview, ...on }))];
   }
 
   /** Follows the registry of whichever store is open now (the store can be closed and reopened). */
-  private watch(registry: ModelRegistry): void {
+  private watch(registry: RegistryBackend): void {
     if (this.subscribedTo === registry) return;
     this.registrySubscription?.dispose();
     this.subscribedTo = registry;
@@ -109,9 +157,10 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   }
 }
 
-async function runMetrics(store: WorkspaceStore, runId: string): Promise<readonly MetricSummary[]> {
+async function runMetrics(tracking: TrackingStore, runId: string): Promise<readonly MetricSummary[]> {
+  if (runId === '') return [];
   try {
-    return (await store.tracking.getRun(runId)).data.metrics;
+    return (await tracking.getRun(runId)).data.metrics;
   } catch {
     return []; // the run was deleted; the version still stands on its own
   }
@@ -178,6 +227,18 @@ function versionItem(version: ModelVersion, metrics: readonly MetricSummary[], r
   if (version.description) tooltip.appendMarkdown(`\n\n---\n\n${version.description.slice(0, 1000)}`);
   item.tooltip = tooltip;
   return item;
+}
+
+/**
+ * A model or version on a team's MLflow server: its own context value (the workspace registry's
+ * actions — card, review, serve — do not apply), a click opens it in the server's web UI, and the
+ * tooltip says what MLflow does not keep.
+ */
+function remoteItem(item: vscode.TreeItem, server: string, contextValue: string, uiPath: string): void {
+  item.id = `${server}|${item.id ?? ''}`;
+  item.contextValue = contextValue;
+  item.command = { command: 'vscode.open', title: 'Open in MLflow', arguments: [vscode.Uri.parse(`${server}/${uiPath}`)] };
+  if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown(`\n\n---\n\nOn the MLflow server ${escapeMarkdown(server)}; a click opens it there. MLflow keeps no reviews, audit log or model card for it.`);
 }
 
 /** champion, challenger, then the rest. */

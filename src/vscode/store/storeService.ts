@@ -15,7 +15,7 @@ export type StoreAccess =
   | { state: 'absent'; dir: string }
   | { state: 'open'; dir: string; store: WorkspaceStore }
   /** Tracking works through a server: the window that writes this store, or a team's MLflow server. */
-  | { state: 'client'; origin: 'writer' | 'remote'; url: string; tracking: TrackingStore; message: string }
+  | { state: 'client'; origin: 'writer' | 'remote'; url: string; /** the bearer token sent to it */ token: string | null; tracking: TrackingStore; message: string }
   | { state: 'locked'; dir: string; message: string }
   | { state: 'error'; dir: string; message: string };
 
@@ -74,6 +74,7 @@ export class StoreService implements vscode.Disposable {
           state: 'client',
           origin: 'writer',
           url: writer.url,
+          token: writer.token,
           tracking: await trackingClient(writer.url, writer.token),
           message: `Another window or process writes to this store; this window works through its server at ${writer.url}.`,
         };
@@ -85,7 +86,7 @@ export class StoreService implements vscode.Disposable {
   private async remote(url: string): Promise<StoreAccess> {
     const token = (await this.secrets?.get(TRACKING_TOKEN_SECRET)) ?? null;
     this.pollWhileClient();
-    return { state: 'client', origin: 'remote', url, tracking: await trackingClient(url, token), message: `Tracking on the MLflow server ${url} (mlops.tracking.uri).` };
+    return { state: 'client', origin: 'remote', url, token, tracking: await trackingClient(url, token), message: `Tracking on the MLflow server ${url} (mlops.tracking.uri).` };
   }
 
   /** Others write to a server behind our back: views refresh every few seconds meanwhile. */
