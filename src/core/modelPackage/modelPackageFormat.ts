@@ -10,6 +10,10 @@ import type { FittedPreprocessing } from '../training/preprocessing';
  *   model/signature.json      input columns and types, output (classes or value)
  *   model/metrics.json        final training metrics and the test evaluation
  *   model/spec.train.yaml     the spec as it was when the model was trained
+ *
+ * A tree model (gbdt, random_forest; flavor "tree-ensemble") has, instead of model.json and weights.bin:
+ *   model/trees.json               the ensemble (treeEnsemble.ts), scored without any library
+ *   model/feature_importance.json  total split gain per input column, largest first
  */
 export const MODEL_DIR = 'model';
 export const PACKAGE_FORMAT = 'mlops-studio-model';
@@ -24,6 +28,23 @@ export const PACKAGE_FILES = {
   metrics: 'metrics.json',
   spec: 'spec.train.yaml',
 } as const;
+
+export const TREE_PACKAGE_FILES = {
+  manifest: PACKAGE_FILES.manifest,
+  trees: 'trees.json',
+  featureImportance: 'feature_importance.json',
+  preprocessing: PACKAGE_FILES.preprocessing,
+  signature: PACKAGE_FILES.signature,
+  metrics: PACKAGE_FILES.metrics,
+  spec: PACKAGE_FILES.spec,
+} as const;
+
+/** `model/feature_importance.json`: what the model card shows. */
+export interface FeatureImportanceFile {
+  /** "gain": each column's share of the total split gain over the model's trees */
+  readonly kind: 'gain';
+  readonly features: readonly { readonly name: string; readonly importance: number }[];
+}
 
 export interface SignatureInput {
   readonly name: string;
@@ -48,11 +69,12 @@ export interface ModelManifest {
   readonly task: 'classification' | 'regression';
   readonly target: string;
   readonly modelType: string;
-  readonly flavor: 'tfjs-layers';
-  readonly files: typeof PACKAGE_FILES;
+  readonly flavor: 'tfjs-layers' | 'tree-ensemble';
+  readonly files: Readonly<Record<string, string>>;
   readonly backend: string;
   readonly datasetDigest: string;
   readonly dataset: string;
+  /** weights of a network; leaves of a tree ensemble */
   readonly parameters: number;
   readonly metrics: Readonly<Record<string, number>>;
 }

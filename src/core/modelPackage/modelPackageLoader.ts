@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import type { DenseLayerShape, DenseWeights, LayerActivation } from '../training/networkArchitecture';
 import { transformRecords, type FittedPreprocessing } from '../training/preprocessing';
 import { denseForward } from './denseForward';
-import { PACKAGE_FILES, PACKAGE_FORMAT, type ModelManifest, type ModelSignature } from './modelPackageFormat';
+import { PACKAGE_FILES, PACKAGE_FORMAT, TREE_PACKAGE_FILES, type ModelManifest, type ModelSignature } from './modelPackageFormat';
+import { compileEnsemble, type TreeEnsembleJson } from './treeEnsemble';
 
 export type Prediction =
   | { readonly label: string; readonly probabilities: Readonly<Record<string, number>> }
@@ -13,6 +14,7 @@ export interface LoadedModel {
   readonly manifest: ModelManifest;
   readonly signature: ModelSignature;
   readonly preprocessing: FittedPreprocessing;
+  /** a network's layers (empty for a tree ensemble) */
   readonly layers: readonly DenseLayerShape[];
   /** Scores JSON records keyed by input column (missing or null = impute, like training). */
   predict(rows: readonly Readonly<Record<string, unknown>>[]): Prediction[];
@@ -41,9 +43,16 @@ export async function loadModelPackage(dir: string): Promise<LoadedModel> {
   if (manifest.format !== PACKAGE_FORMAT) throw new Error(`${dir} is not an MLOps Studio model package (format "${String(manifest.format)}")`);
   const signature = await readJson<ModelSignature>(PACKAGE_FILES.signature);
   const preprocessing = await readJson<FittedPreprocessing>(PACKAGE_FILES.preprocessing);
-  const modelJson = await readJson<TfjsModelJson>(PACKAGE_FILES.tfjsModel);
-  const { layers, weights } = await readDenseModel(dir, modelJson);
-  const predictEncoded = (x: Float32Array, rows: number): Float32Array => denseForward(layers, weights, x, rows);
+  let layers: DenseLayerShape[] = [];
+  let predictEncoded: (x: Float32Array, rows: number) => Float32Array;
+  if (manifest.flavor === 'tree-ensemble') {
+    const ensemble = compileEnsemble(await readJson<TreeEnsembleJson>(TREE_PACKAGE_FILES.trees));
+    predictEncoded = ensemble.predict;
+  } else {
+    const dense = await readDenseModel(dir, await readJson<TfjsModelJson>(PACKAGE_FILES.tfjsModel));
+    layers = dense.layers;
+    predictEncoded = (x, rows) => denseForward(dense.layers, dense.weights, x, rows);
+  }
   return {
     manifest,
     signature,

@@ -146,6 +146,7 @@ function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], f
     return { feature, index, slots: feature.kind === 'categorical' ? new Map(feature.categories.map((c, i) => [c, i])) : undefined };
   });
   const width = fitted.width;
+  const native = fitted.encoding === 'native';
   return (cells, firstLine) => {
     const out = new Float32Array(cells.length * width);
     for (let r = 0; r < cells.length; r++) {
@@ -153,6 +154,10 @@ function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], f
       let offset = r * width;
       for (const { feature, index, slots } of plan) {
         const cell = row[index] ?? '';
+        if (native) {
+          out[offset++] = nativeCell(feature, cell, slots, file, firstLine + r);
+          continue;
+        }
         if (feature.kind === 'numeric') {
           let x = feature.fill;
           if (cell !== '' && cell !== 'NA' && cell !== 'NaN') {
@@ -174,6 +179,19 @@ function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], f
     }
     return out;
   };
+}
+
+/** A cell in the native encoding of tree models: the number, the category's index, NaN when missing or unseen. */
+function nativeCell(feature: FittedPreprocessing['features'][number], cell: string, slots: Map<string, number> | undefined, file: string, line: number): number {
+  if (cell === '' || cell === 'NA' || (feature.kind === 'numeric' && cell === 'NaN')) return NaN;
+  if (feature.kind === 'numeric') {
+    const x = +cell;
+    if (!Number.isFinite(x)) throw new Error(`${file}, line ${line}, column "${feature.name}": ${JSON.stringify(cell)} is not a number`);
+    return x;
+  }
+  const slot = slots?.get(cell);
+  if (slot === undefined && feature.handleUnknown === 'error') throw new Error(`${file}, line ${line}, column "${feature.name}": category "${cell}" was not seen in training`);
+  return slot ?? NaN;
 }
 
 function formatOutputs(model: LoadedModel, out: Float32Array, n: number): string {

@@ -5,7 +5,7 @@ import { isMissingSpelling } from '../data/missingSpellings';
 import { fitPreprocessing, transformColumns, type FittedPreprocessing } from './preprocessing';
 import { SeededRandom } from './seededRandom';
 import { fieldName, SpecError } from './specErrors';
-import type { TaskKind, TrainSpec } from './trainSpec';
+import { isTreeModel, type TaskKind, type TrainSpec } from './trainSpec';
 
 /** One split, encoded: row-major features and the target (class index, or the raw value for regression). */
 export interface EncodedSplit {
@@ -101,7 +101,8 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
   const stratified = task === 'classification' && spec.split.stratified;
   const { train, validation, test } = splitRows(labelled, stratified ? (r) => y[r] as number : undefined, spec);
   checkSplitSizes(table, spec, { labelled: labelled.length, dropped: droppedRows, stratified, train: train.length, validation: validation.length, test: test.length });
-  const preprocessing = fitPreprocessing(featureColumns, train, spec.preprocessing);
+  // tree models take values and category indices as they are (missing ones too)
+  const preprocessing = fitPreprocessing(featureColumns, train, spec.preprocessing, isTreeModel(spec.model.type) ? 'native' : undefined);
   const encode = (rows: Int32Array): EncodedSplit => ({
     x: transformColumns(preprocessing, featureColumns, rows),
     y: Float32Array.from(rows, (r) => y[r] as number),

@@ -28,6 +28,12 @@ export interface FittedCategoricalFeature {
 export type FittedFeature = FittedNumericFeature | FittedCategoricalFeature;
 
 export interface FittedPreprocessing {
+  /**
+   * "native" (tree models): one column per feature — a number as it is, a category as its index
+   * in `categories`, NaN when missing or unseen — so the trees route missing values and split
+   * categories themselves. Absent: imputed, scaled and one-hot encoded (networks, linear models).
+   */
+  readonly encoding?: 'native';
   readonly features: readonly FittedFeature[];
   /** columns of the encoded matrix */
   readonly width: number;
@@ -47,7 +53,14 @@ export class UnknownCategoryError extends Error {
 }
 
 /** Fits imputation, scaling and one-hot categories on the given (training) rows only. */
-export function fitPreprocessing(columns: readonly DataColumn[], rows: Int32Array, spec: PreprocessingSpec): FittedPreprocessing {
+export function fitPreprocessing(columns: readonly DataColumn[], rows: Int32Array, spec: PreprocessingSpec, encoding?: 'native'): FittedPreprocessing {
+  if (encoding === 'native') {
+    // the categories (and their limit) as for one-hot; no fill values, no scaling
+    const features = columns.map((column): FittedFeature =>
+      column.kind === 'numeric' ? { name: column.name, kind: 'numeric', fill: 0, center: 0, scale: 1 } : { ...fitCategorical(column, rows, { ...spec, impute: { ...spec.impute, categorical: 'most_frequent' } }), fill: null },
+    );
+    return { encoding, features, width: features.length, encodedNames: features.map((f) => f.name) };
+  }
   const features = columns.map((column) => (column.kind === 'numeric' ? fitNumeric(column, rows, spec) : fitCategorical(column, rows, spec)));
   const encodedNames = features.flatMap((f) => (f.kind === 'numeric' ? [f.name] : f.categories.map((c) => `${f.name}=${c}`)));
   return { features, width: encodedNames.length, encodedNames };
@@ -125,6 +138,7 @@ function fitCategorical(column: CategoricalColumn, rows: Int32Array, spec: Prepr
 
 /** Encodes the given rows of typed columns (in `fitted.features` order) into a row-major matrix. */
 export function transformColumns(fitted: FittedPreprocessing, columns: readonly DataColumn[], rows: Int32Array): Float32Array {
+  if (fitted.encoding === 'native') return nativeColumns(fitted, columns, rows);
   const out = new Float32Array(rows.length * fitted.width);
   let offset = 0;
   fitted.features.forEach((feature, f) => {
@@ -163,6 +177,7 @@ export function transformColumns(fitted: FittedPreprocessing, columns: readonly 
  * undefined and "" are missing. Throws on a non-numeric value for a numeric feature.
  */
 export function transformRecords(fitted: FittedPreprocessing, records: readonly Readonly<Record<string, unknown>>[]): Float32Array {
+  if (fitted.encoding === 'native') return nativeRecords(fitted, records);
   const out = new Float32Array(records.length * fitted.width);
   records.forEach((record, i) => {
     let offset = 0;
@@ -186,6 +201,56 @@ export function transformRecords(fitted: FittedPreprocessing, records: readonly 
       if (slot >= 0) out[i * fitted.width + offset + slot] = 1;
       offset += feature.categories.length;
     }
+  });
+  return out;
+}
+
+/** Native encoding of typed columns: values as they are, categories as indices, NaN for missing. */
+function nativeColumns(fitted: FittedPreprocessing, columns: readonly DataColumn[], rows: Int32Array): Float32Array {
+  const width = fitted.width;
+  const out = new Float32Array(rows.length * width);
+  fitted.features.forEach((feature, f) => {
+    const column = columns[f];
+    if (!column || column.name !== feature.name) throw new Error(`preprocessing expects column "${feature.name}" at position ${f}`);
+    if (feature.kind === 'numeric') {
+      if (column.kind !== 'numeric') throw new Error(`column "${feature.name}" was numeric in training but is categorical here`);
+      for (let i = 0; i < rows.length; i++) out[i * width + f] = column.values[rows[i] as number] as number;
+      return;
+    }
+    if (column.kind !== 'categorical') throw new Error(`column "${feature.name}" was categorical in training but is numeric here`);
+    const indexOfCode = column.categories.map((c) => feature.categories.indexOf(c));
+    for (let i = 0; i < rows.length; i++) {
+      const code = column.codes[rows[i] as number] as number;
+      const index = code < 0 ? -1 : (indexOfCode[code] as number);
+      if (code >= 0 && index < 0 && feature.handleUnknown === 'error') throw new UnknownCategoryError(feature.name, column.categories[code] as string, rows[i] as number);
+      out[i * width + f] = index < 0 ? NaN : index;
+    }
+  });
+  return out;
+}
+
+/** Native encoding of JSON records (serving input); the same rules as transformRecords for what is missing or invalid. */
+function nativeRecords(fitted: FittedPreprocessing, records: readonly Readonly<Record<string, unknown>>[]): Float32Array {
+  const width = fitted.width;
+  const out = new Float32Array(records.length * width);
+  records.forEach((record, i) => {
+    fitted.features.forEach((feature, f) => {
+      const value = record[feature.name];
+      const missing = value === null || value === undefined || value === '';
+      if (feature.kind === 'numeric') {
+        if (missing) {
+          out[i * width + f] = NaN;
+          return;
+        }
+        const x = typeof value === 'number' ? value : typeof value === 'string' ? Number(value.trim()) : NaN;
+        if (!Number.isFinite(x)) throw new Error(`row ${i + 1}, column "${feature.name}": ${JSON.stringify(value)} is not a finite number`);
+        out[i * width + f] = x;
+        return;
+      }
+      const index = missing ? -1 : feature.categories.indexOf(String(value));
+      if (index < 0 && !missing && feature.handleUnknown === 'error') throw new UnknownCategoryError(feature.name, String(value), i);
+      out[i * width + f] = index < 0 ? NaN : index;
+    });
   });
   return out;
 }

@@ -4,15 +4,15 @@ import { readTable } from '../data/tableReader';
 import { classificationCurves, regressionCurves, type EvaluationCurves } from '../evaluation/evaluationCurves';
 import { evaluateClassifier, evaluateRegressor, evaluationMetrics, type EvaluationReport } from '../evaluation/evaluationReport';
 import { denseForward } from '../modelPackage/denseForward';
-import { MODEL_DIR, PACKAGE_FILES, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, type ModelManifest, type ModelSignature, type PackageFile } from '../modelPackage/modelPackageFormat';
-import type { BackendName, BackendPreference } from '../process/workerProtocol';
+import { MODEL_DIR, PACKAGE_FILES, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, TREE_PACKAGE_FILES, type ModelManifest, type ModelSignature, type PackageFile } from '../modelPackage/modelPackageFormat';
+import type { BackendName, BackendPreference, BackendReport } from '../process/workerProtocol';
 import { selectBackend } from './backendSelection';
 import { prepareData } from './datasetPreparation';
 import { buildArchitecture, initialWeights, parameterCount } from './networkArchitecture';
 import { SeededRandom } from './seededRandom';
 import type { SpecOverrides } from './specOverrides';
 import { tfjsModelFiles } from './tfjsModelFiles';
-import { trainNetwork } from './tfTrainer';
+import { trainNetwork, type TrainedNetwork } from './tfTrainer';
 import type { TrainEvent } from './trainingEvents';
 import type { FeatureSelection, FeatureSetDataset, TrainSpec } from './trainSpec';
 import { parseTrainSpec } from './trainSpecParser';
@@ -27,6 +27,8 @@ export interface TrainJobInput {
   readonly overrides?: SpecOverrides;
   /** for a feature-set dataset: the workspace store folder (its features/ hold the materialized views) and where to write the built set */
   readonly featureSet?: { readonly storeDir: string; readonly output: string };
+  /** the store's prepared tables: a dataset read before loads its typed columns from there */
+  readonly tableCache?: string;
 }
 
 export interface TrainJobResult {
@@ -42,6 +44,10 @@ export interface TrainJobResult {
   readonly testMetrics: Readonly<Record<string, number>>;
   /** the model package and evaluation artifacts, paths relative to the run's artifact root */
   readonly files: readonly PackageFile[];
+}
+
+function json(value: unknown): string {
+  return `${JSON.stringify(value, null, 2)}\n`;
 }
 
 /**
@@ -75,14 +81,17 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
   const table = await readTable(built?.path ?? spec.dataset, {
     columnKinds: spec.columnKinds,
     displayName: spec.datasetAsWritten,
+    ...(input.tableCache ? { cacheFolder: input.tableCache } : {}),
     ...(spec.datasetEncoding && !built ? { encoding: spec.datasetEncoding } : {}),
     ...(built ? {} : { encodingHint: `, or declare its encoding in the spec: \`dataset: {path: ${spec.datasetAsWritten}, encoding: latin1}\` (or windows-1252)` }),
   });
   const data = prepareData(table, spec, basename(input.specPath), parsed.locate);
   const classCount = data.classes.length;
-  const layers = buildArchitecture(spec, data.task, data.preprocessing.width, classCount);
-  const backend = await selectBackend(input.backend, input.wasmDir);
-  const batchesPerEpoch = Math.ceil(data.train.count / Math.min(spec.batchSize, Math.max(data.train.count, 1)));
+  const trees = spec.model.trees;
+  const layers = trees ? [] : buildArchitecture(spec, data.task, data.preprocessing.width, classCount);
+  // tree models are trained here in plain JavaScript: TensorFlow.js is not loaded for them
+  const backend: BackendReport = trees ? { chosen: 'js', attempts: [{ backend: 'js', ok: true, reason: `${spec.model.type} trains without TensorFlow.js`, ms: 0 }] } : await selectBackend(input.backend, input.wasmDir);
+  const batchesPerEpoch = trees ? 1 : Math.ceil(data.train.count / Math.min(spec.batchSize, Math.max(data.train.count, 1)));
   emit({
     type: 'ready',
     backend,
@@ -95,38 +104,65 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     features: data.featureColumns.map((c) => ({ name: c.name, kind: c.kind })),
     columns: table.columns.map((c) => ({ name: c.name, kind: c.kind, missing: c.missing })),
     inputWidth: data.preprocessing.width,
-    parameters: parameterCount(layers),
+    parameters: trees ? 0 : parameterCount(layers),
     epochs: spec.epochs,
     batchesPerEpoch,
   });
 
-  const train = backend.chosen === 'js' ? (await import('./jsTrainer')).trainNetworkJs : trainNetwork;
-  const trained = await train(
-    {
-      layers,
-      initial: initialWeights(layers, new SeededRandom(spec.seed)),
-      task: data.task,
-      classCount,
-      classWeights: data.classWeights,
-      train: data.train,
-      validation: data.validation,
-      spec,
-    },
-    emit,
-  );
+  let trained: Pick<TrainedNetwork, 'epochsRun' | 'bestEpoch' | 'stoppedEarly' | 'finalMetrics' | 'samplesPerSecond'>;
+  let predict: (x: Float32Array, rows: number) => Float32Array;
+  let modelFiles: PackageFile[];
+  let parameters: number;
+  let flavor: ModelManifest['flavor'] = 'tfjs-layers';
+  let packageFiles: Readonly<Record<string, string>> = PACKAGE_FILES;
+  if (trees) {
+    const { trainTreeModel } = await import('./trees/treeModelTraining');
+    const model = await trainTreeModel(trees, data, spec, emit);
+    trained = model;
+    predict = model.predict;
+    parameters = model.leaves;
+    flavor = 'tree-ensemble';
+    packageFiles = TREE_PACKAGE_FILES;
+    modelFiles = [
+      { path: `${MODEL_DIR}/${TREE_PACKAGE_FILES.trees}`, data: JSON.stringify(model.ensemble) },
+      { path: `${MODEL_DIR}/${TREE_PACKAGE_FILES.featureImportance}`, data: json(model.importance) },
+    ];
+  } else {
+    const train = backend.chosen === 'js' ? (await import('./jsTrainer')).trainNetworkJs : trainNetwork;
+    const network = await train(
+      {
+        layers,
+        initial: initialWeights(layers, new SeededRandom(spec.seed)),
+        task: data.task,
+        classCount,
+        classWeights: data.classWeights,
+        train: data.train,
+        validation: data.validation,
+        spec,
+      },
+      emit,
+    );
+    trained = network;
+    predict = (x, rows) => denseForward(layers, network.weights, x, rows);
+    parameters = parameterCount(layers);
+    const tfjs = tfjsModelFiles(layers, network.weights);
+    modelFiles = [
+      { path: `${MODEL_DIR}/${PACKAGE_FILES.tfjsModel}`, data: tfjs.modelJson },
+      { path: `${MODEL_DIR}/${PACKAGE_FILES.tfjsWeights}`, data: tfjs.weightsBin },
+    ];
+  }
 
   emit({ type: 'phase', phase: 'evaluating' });
   let evaluation: EvaluationReport | undefined;
   let curves: EvaluationCurves | undefined;
   if (data.test.count > 0) {
-    const out = denseForward(layers, trained.weights, data.test.x, data.test.count);
+    const out = predict(data.test.x, data.test.count);
     evaluation = data.task === 'classification' ? evaluateClassifier(data.test.y, out, data.classes) : evaluateRegressor(data.test.y, out);
     curves = data.task === 'classification' ? classificationCurves(data.test.y, out, data.classes) : regressionCurves(data.test.y, out);
   }
   const testMetrics = evaluation ? evaluationMetrics(evaluation) : {};
 
   emit({ type: 'phase', phase: 'packaging' });
-  const tfjs = tfjsModelFiles(layers, trained.weights);
   const signature: ModelSignature = {
     inputs: data.featureColumns.map((c) => {
       const fitted = data.preprocessing.features.find((f) => f.name === c.name);
@@ -147,19 +183,17 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     task: data.task,
     target: spec.target,
     modelType: spec.model.type,
-    flavor: 'tfjs-layers',
-    files: PACKAGE_FILES,
+    flavor,
+    files: packageFiles,
     backend: backend.chosen,
     datasetDigest: table.digest,
     dataset: spec.datasetAsWritten,
-    parameters: parameterCount(layers),
+    parameters,
     metrics,
   };
-  const json = (value: unknown): string => `${JSON.stringify(value, null, 2)}\n`;
   const files: PackageFile[] = [
     { path: `${MODEL_DIR}/${PACKAGE_FILES.manifest}`, data: json(manifest) },
-    { path: `${MODEL_DIR}/${PACKAGE_FILES.tfjsModel}`, data: tfjs.modelJson },
-    { path: `${MODEL_DIR}/${PACKAGE_FILES.tfjsWeights}`, data: tfjs.weightsBin },
+    ...modelFiles,
     { path: `${MODEL_DIR}/${PACKAGE_FILES.preprocessing}`, data: json(data.preprocessing) },
     { path: `${MODEL_DIR}/${PACKAGE_FILES.signature}`, data: json(signature) },
     { path: `${MODEL_DIR}/${PACKAGE_FILES.metrics}`, data: json({ training: trained.finalMetrics, test: evaluation ?? null }) },

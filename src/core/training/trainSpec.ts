@@ -3,7 +3,8 @@ import type { DataEncoding } from '../data/textDecoding';
 /** The normalized training spec: every default filled in, paths resolved. */
 
 export type TaskKind = 'classification' | 'regression';
-export type ModelType = 'logistic_regression' | 'linear_regression' | 'mlp';
+export type ModelType = 'logistic_regression' | 'linear_regression' | 'mlp' | 'gbdt' | 'random_forest';
+export type TreeModelType = 'gbdt' | 'random_forest';
 export type Activation = 'relu' | 'tanh' | 'sigmoid' | 'elu' | 'linear';
 export type OptimizerName = 'adam' | 'sgd' | 'rmsprop' | 'adagrad';
 export type MonitoredMetric = 'val_loss' | 'loss' | 'val_accuracy' | 'accuracy' | 'val_rmse' | 'rmse';
@@ -14,6 +15,41 @@ export interface HiddenLayerSpec {
   units: number;
   activation: Activation;
   dropout: number;
+}
+
+/** Gradient-boosted trees (`model: {type: gbdt, …}`), defaults of scikit-learn's HistGradientBoosting*. */
+export interface GbdtSpec {
+  readonly type: 'gbdt';
+  readonly learningRate: number;
+  /** boosting iterations (trees per class) before early stopping */
+  readonly maxIter: number;
+  /** null: no limit */
+  readonly maxLeafNodes: number | null;
+  readonly maxDepth: number | null;
+  readonly minSamplesLeaf: number;
+  readonly l2Regularization: number;
+  /** share of the training rows each iteration draws (without replacement) */
+  readonly subsample: number;
+  /** share of the features each tree may use */
+  readonly colsample: number;
+  readonly maxBins: number;
+}
+
+/** A random forest (`model: {type: random_forest, …}`), defaults of scikit-learn's RandomForest*. */
+export interface ForestSpec {
+  readonly type: 'random_forest';
+  readonly nEstimators: number;
+  readonly maxDepth: number | null;
+  readonly maxLeafNodes: number | null;
+  readonly minSamplesLeaf: number;
+  /** features drawn per split: sqrt/log2 of them, a share, or auto (sqrt for classification, all for regression) */
+  readonly maxFeatures: 'auto' | 'sqrt' | 'log2' | number;
+  readonly bootstrap: boolean;
+  readonly maxBins: number;
+}
+
+export function isTreeModel(type: ModelType): type is TreeModelType {
+  return type === 'gbdt' || type === 'random_forest';
 }
 
 export interface PreprocessingSpec {
@@ -70,7 +106,8 @@ export interface TrainSpec {
   columnKinds: Record<string, 'numeric' | 'categorical'>;
   preprocessing: PreprocessingSpec;
   split: SplitSpec;
-  model: { type: ModelType; layers: HiddenLayerSpec[] };
+  /** `trees` is set for gbdt and random_forest models; `layers` only for an mlp */
+  model: { type: ModelType; layers: HiddenLayerSpec[]; trees?: GbdtSpec | ForestSpec };
   optimizer: { name: OptimizerName; learningRate: number; momentum: number; l2: number };
   epochs: number;
   batchSize: number;

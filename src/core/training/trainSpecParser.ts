@@ -5,7 +5,7 @@ import trainSchema from '../../../schemas/train.schema.json';
 import { fieldName, SpecError, type SpecIssue } from './specErrors';
 import { applySpecOverrides, type SpecOverrides } from './specOverrides';
 import type { DataEncoding } from '../data/textDecoding';
-import type { Activation, EarlyStoppingSpec, FeatureSelection, HiddenLayerSpec, MonitoredMetric, OptimizerName, TrainSpec } from './trainSpec';
+import { isTreeModel, type Activation, type EarlyStoppingSpec, type FeatureSelection, type ForestSpec, type GbdtSpec, type HiddenLayerSpec, type ModelType, type MonitoredMetric, type OptimizerName, type TrainSpec, type TreeModelType } from './trainSpec';
 import { specDocumentValue } from './specDocumentValue';
 import { readSpecText } from './specFileText';
 
@@ -77,6 +77,8 @@ export function parseTrainSpec(text: string, specPath: string, overrides?: SpecO
   const raw = value as RawSpec;
   const split = resolveSplit(raw.split);
   if (typeof split === 'string') throw new SpecError(specPath, [{ message: split, field: 'split', ...locate(['split']) }]);
+  const modelIssues = modelFieldIssues(raw, locate);
+  if (modelIssues.length > 0) throw new SpecError(specPath, modelIssues);
   const spec = settleEarlyStopping(raw, normalize(raw, split, specPath));
   if (typeof spec === 'string') throw new SpecError(specPath, [{ message: spec, field: 'early_stopping.monitor', ...locate(['early_stopping', 'monitor']) }]);
   return { spec, text, locate };
@@ -217,6 +219,95 @@ function at(node: Node | undefined, position: (offset: number) => { line: number
   return { ...start, endLine: end.line, endColumn: end.column };
 }
 
+interface RawModel {
+  type: ModelType;
+  layers?: { units: number; activation?: Activation; dropout?: number }[];
+  learning_rate?: number;
+  max_iter?: number;
+  n_estimators?: number;
+  max_leaf_nodes?: number | null;
+  max_depth?: number | null;
+  min_samples_leaf?: number;
+  l2_regularization?: number;
+  subsample?: number;
+  colsample?: number;
+  max_features?: 'auto' | 'sqrt' | 'log2' | number;
+  bootstrap?: boolean;
+  max_bins?: number;
+}
+
+/** The fields each tree model takes (the schema lists them all under `model`). */
+const TREE_FIELDS: Record<TreeModelType, readonly (keyof RawModel)[]> = {
+  gbdt: ['learning_rate', 'max_iter', 'max_leaf_nodes', 'max_depth', 'min_samples_leaf', 'l2_regularization', 'subsample', 'colsample', 'max_bins'],
+  random_forest: ['n_estimators', 'max_depth', 'max_leaf_nodes', 'min_samples_leaf', 'max_features', 'bootstrap', 'max_bins'],
+};
+
+/**
+ * Fields that do not belong to the spec's model type, each with what to write instead: a tree
+ * field on another model or on the other tree model, and the gradient-descent settings
+ * (optimizer, epochs, batch_size) or the imputation and scaling a tree model does without.
+ */
+function modelFieldIssues(raw: RawSpec, locate: (path: readonly (string | number)[]) => { line: number; column: number }): SpecIssue[] {
+  const type = raw.model?.type ?? 'mlp';
+  const issues: SpecIssue[] = [];
+  const issue = (path: (string | number)[], message: string): void => {
+    issues.push({ message, field: fieldName(path), ...locate(path) });
+  };
+  const allTreeFields = new Set([...TREE_FIELDS.gbdt, ...TREE_FIELDS.random_forest]);
+  for (const key of Object.keys(raw.model ?? {}) as (keyof RawModel)[]) {
+    if (!allTreeFields.has(key)) continue;
+    if (isTreeModel(type)) {
+      if (TREE_FIELDS[type].includes(key)) continue;
+      const other: TreeModelType = type === 'gbdt' ? 'random_forest' : 'gbdt';
+      const hint = key === 'n_estimators' ? ' (its number of trees is `max_iter`)' : key === 'max_iter' ? ' (its number of trees is `n_estimators`)' : key === 'learning_rate' ? ' (a forest averages its trees; it has no learning rate)' : '';
+      issue(['model', key], `\`model.${key}\` is a ${other} parameter; a ${type} model takes: ${TREE_FIELDS[type].join(', ')}${hint}`);
+      continue;
+    }
+    const owners = (Object.keys(TREE_FIELDS) as TreeModelType[]).filter((t) => TREE_FIELDS[t].includes(key)).join(' and ');
+    issue(['model', key], `\`model.${key}\` is a ${owners} parameter; a ${type} model takes ${type === 'mlp' ? '`layers`' : 'no other model field'} (its training is set by optimizer, epochs and batch_size)`);
+  }
+  if (!isTreeModel(type)) return issues;
+  const trees = type === 'gbdt' ? '`model.max_iter` boosting iterations' : '`model.n_estimators` trees';
+  if (raw.optimizer !== undefined) issue(['optimizer'], `\`optimizer\` sets a network's gradient descent; a ${type} model is not trained by it${type === 'gbdt' ? ' (its step size is `model.learning_rate`)' : ''} — remove it`);
+  if (raw.epochs !== undefined) issue(['epochs'], `\`epochs\` counts a network's passes over the data; a ${type} model grows ${trees} — write that instead`);
+  if (raw.batch_size !== undefined) issue(['batch_size'], `\`batch_size\` is a network setting; a ${type} model looks at all the training rows at once — remove it`);
+  if (raw.preprocessing?.impute !== undefined) issue(['preprocessing', 'impute'], `trees route missing values themselves (each split learns which side they go to), so a ${type} model takes no \`preprocessing.impute\` — remove it`);
+  if (raw.preprocessing?.standardize !== undefined) issue(['preprocessing', 'standardize'], `trees split on thresholds and need no scaling, so a ${type} model takes no \`preprocessing.standardize\` — remove it`);
+  if (type === 'random_forest' && raw.early_stopping !== undefined && raw.early_stopping !== false) issue(['early_stopping'], '`early_stopping` needs iterations that improve one on another; a random_forest grows all its `n_estimators` trees — remove it, or use a gbdt model');
+  return issues;
+}
+
+/** The tree model's settings with scikit-learn's defaults. */
+function treeSettings(model: RawModel | undefined): GbdtSpec | ForestSpec | undefined {
+  if (model?.type === 'gbdt') {
+    return {
+      type: 'gbdt',
+      learningRate: model.learning_rate ?? 0.1,
+      maxIter: model.max_iter ?? 100,
+      maxLeafNodes: model.max_leaf_nodes === undefined ? 31 : model.max_leaf_nodes,
+      maxDepth: model.max_depth ?? null,
+      minSamplesLeaf: model.min_samples_leaf ?? 20,
+      l2Regularization: model.l2_regularization ?? 0,
+      subsample: model.subsample ?? 1,
+      colsample: model.colsample ?? 1,
+      maxBins: model.max_bins ?? 255,
+    };
+  }
+  if (model?.type === 'random_forest') {
+    return {
+      type: 'random_forest',
+      nEstimators: model.n_estimators ?? 100,
+      maxDepth: model.max_depth ?? null,
+      maxLeafNodes: model.max_leaf_nodes ?? null,
+      minSamplesLeaf: model.min_samples_leaf ?? 1,
+      maxFeatures: model.max_features ?? 'auto',
+      bootstrap: model.bootstrap ?? true,
+      maxBins: model.max_bins ?? 255,
+    };
+  }
+  return undefined;
+}
+
 /** The spec as the schema allows it (snake_case, optional fields). */
 interface RawSpec {
   experiment?: string;
@@ -232,7 +323,7 @@ interface RawSpec {
     one_hot?: { handle_unknown?: 'ignore' | 'error'; max_categories?: number };
   };
   split?: { train?: number; validation?: number; test?: number; seed?: number; stratified?: boolean };
-  model?: { type: 'logistic_regression' | 'linear_regression' | 'mlp'; layers?: { units: number; activation?: Activation; dropout?: number }[] };
+  model?: RawModel;
   optimizer?: { name?: OptimizerName; learning_rate?: number; momentum?: number; l2?: number };
   epochs?: number;
   batch_size?: number;
@@ -269,8 +360,9 @@ function normalize(raw: RawSpec, split: SplitFractions, specPath: string): Train
     modelType === 'mlp'
       ? (raw.model?.layers ?? [{ units: 32 }]).map((l) => ({ units: l.units, activation: l.activation ?? 'relu', dropout: l.dropout ?? 0 }))
       : [];
+  const trees = treeSettings(raw.model);
   const earlyStopping: EarlyStoppingSpec | false =
-    raw.early_stopping === false
+    raw.early_stopping === false || trees?.type === 'random_forest'
       ? false
       : {
           patience: raw.early_stopping?.patience ?? 10,
@@ -296,14 +388,15 @@ function normalize(raw: RawSpec, split: SplitFractions, specPath: string): Train
       seed: raw.split?.seed ?? seed,
       stratified: raw.split?.stratified ?? true,
     },
-    model: { type: modelType, layers },
+    model: { type: modelType, layers, ...(trees ? { trees } : {}) },
     optimizer: {
       name: raw.optimizer?.name ?? 'adam',
       learningRate: raw.optimizer?.learning_rate ?? 0.01,
       momentum: raw.optimizer?.momentum ?? 0,
       l2: raw.optimizer?.l2 ?? 0,
     },
-    epochs: raw.epochs ?? 50,
+    // a tree model's iterations are its epochs: the run's curves, progress and pruning count them
+    epochs: trees ? (trees.type === 'gbdt' ? trees.maxIter : trees.nEstimators) : (raw.epochs ?? 50),
     batchSize: raw.batch_size ?? 32,
     earlyStopping,
     seed,

@@ -1,6 +1,7 @@
 import { basename, dirname, join } from 'node:path';
 import { ChildJobError, JobCancelledError, runChildJob } from '../process/childJob';
 import type { BackendName, BackendPreference } from '../process/workerProtocol';
+import { tableCacheFolder } from '../data/tableCache';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { RegistryBackend } from '../registry/registryBackend';
 import { gitRunFields, readGitSource, writeUncommittedDiff } from '../tracking/gitSource';
@@ -307,7 +308,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     const featureSet = spec.featureSet && options.workspaceStore
       ? { storeDir: options.workspaceStore.dir, output: join(options.workspaceStore.dir, 'training-sets', `${basename(options.specPath).replace(/\.train\.ya?ml$/i, '')}-${Date.now()}.csv`) }
       : undefined;
-    result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}) }, {
+    result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}), ...(options.workspaceStore ? { tableCache: tableCacheFolder(options.workspaceStore.dir) } : {}) }, {
       onEvent,
       onSpawn,
       onCpu: (cpu) => {
@@ -429,21 +430,20 @@ export function specParams(spec: TrainSpec, ready?: Pick<TrainReadyEvent, 'task'
     ['task', ready?.task ?? spec.task ?? 'inferred'],
     ['features', features],
     ['model.type', spec.model.type],
-    ['optimizer.name', spec.optimizer.name],
-    ['optimizer.learning_rate', spec.optimizer.learningRate],
-    ['optimizer.momentum', spec.optimizer.momentum],
-    ['optimizer.l2', spec.optimizer.l2],
-    ['epochs', spec.epochs],
-    ['batch_size', spec.batchSize],
+    ...(spec.model.trees ? treeParams(spec.model.trees) : networkParams(spec)),
     ['seed', spec.seed],
     ['split.train', spec.split.train],
     ['split.validation', spec.split.validation],
     ['split.test', spec.split.test],
     ['split.seed', spec.split.seed],
     ['split.stratified', spec.split.stratified],
-    ['preprocessing.impute.numeric', spec.preprocessing.impute.numeric],
-    ['preprocessing.impute.categorical', spec.preprocessing.impute.categorical],
-    ['preprocessing.standardize', spec.preprocessing.standardize],
+    ...(spec.model.trees
+      ? ([['preprocessing', 'native: values as they are, categories as indices, missing values routed by the trees']] as [string, string][])
+      : ([
+          ['preprocessing.impute.numeric', spec.preprocessing.impute.numeric],
+          ['preprocessing.impute.categorical', spec.preprocessing.impute.categorical],
+          ['preprocessing.standardize', spec.preprocessing.standardize],
+        ] as [string, string | boolean][])),
     ['preprocessing.one_hot.handle_unknown', spec.preprocessing.oneHot.handleUnknown],
     ['early_stopping', spec.earlyStopping === false ? 'off' : `${spec.earlyStopping.monitor} patience ${spec.earlyStopping.patience} min_delta ${spec.earlyStopping.minDelta}`],
     ['class_weights', spec.classWeights === undefined ? 'none' : typeof spec.classWeights === 'string' ? spec.classWeights : JSON.stringify(spec.classWeights)],
@@ -455,6 +455,45 @@ export function specParams(spec: TrainSpec, ready?: Pick<TrainReadyEvent, 'task'
   if (spec.preprocessing.impute.fillValue !== undefined) entries.push(['preprocessing.impute.fill_value', spec.preprocessing.impute.fillValue]);
   if (ready && ready.classes.length > 0) entries.push(['classes', ready.classes.join(',')]);
   return entries.map(([key, value]) => ({ key, value: String(value) }));
+}
+
+/** A network's gradient-descent settings. */
+function networkParams(spec: TrainSpec): [string, string | number][] {
+  return [
+    ['optimizer.name', spec.optimizer.name],
+    ['optimizer.learning_rate', spec.optimizer.learningRate],
+    ['optimizer.momentum', spec.optimizer.momentum],
+    ['optimizer.l2', spec.optimizer.l2],
+    ['epochs', spec.epochs],
+    ['batch_size', spec.batchSize],
+  ];
+}
+
+/** A tree model's settings as the spec writes them, defaults included ("none" for no limit). */
+function treeParams(trees: NonNullable<TrainSpec['model']['trees']>): [string, string | number | boolean][] {
+  const limit = (v: number | null): string | number => v ?? 'none';
+  if (trees.type === 'gbdt') {
+    return [
+      ['model.learning_rate', trees.learningRate],
+      ['model.max_iter', trees.maxIter],
+      ['model.max_leaf_nodes', limit(trees.maxLeafNodes)],
+      ['model.max_depth', limit(trees.maxDepth)],
+      ['model.min_samples_leaf', trees.minSamplesLeaf],
+      ['model.l2_regularization', trees.l2Regularization],
+      ['model.subsample', trees.subsample],
+      ['model.colsample', trees.colsample],
+      ['model.max_bins', trees.maxBins],
+    ];
+  }
+  return [
+    ['model.n_estimators', trees.nEstimators],
+    ['model.max_depth', limit(trees.maxDepth)],
+    ['model.max_leaf_nodes', limit(trees.maxLeafNodes)],
+    ['model.min_samples_leaf', trees.minSamplesLeaf],
+    ['model.max_features', trees.maxFeatures],
+    ['model.bootstrap', trees.bootstrap],
+    ['model.max_bins', trees.maxBins],
+  ];
 }
 
 function describe(p: TrainingProgress): string {

@@ -45,10 +45,10 @@ describe('training specs', () => {
   });
 
   test('a wrong value is reported at its line and column, naming the field and the allowed values', () => {
-    const found = issues('dataset: data.csv\ntarget: y\nmodel:\n  type: random_forest\n');
+    const found = issues('dataset: data.csv\ntarget: y\nmodel:\n  type: xgboost\n');
     assert.equal(found.length, 1);
     assert.deepEqual({ line: found[0]?.line, column: found[0]?.column, field: found[0]?.field }, { line: 4, column: 9, field: 'model.type' });
-    assert.match(found[0]?.message ?? '', /`model\.type` must be one of: "logistic_regression", "linear_regression", "mlp" \(found "random_forest"\)/);
+    assert.match(found[0]?.message ?? '', /`model\.type` must be one of: "logistic_regression", "linear_regression", "mlp", "gbdt", "random_forest" \(found "xgboost"\)/);
   });
 
   test('an unknown (misspelled) field is pointed at, with the fields that are allowed there', () => {
