@@ -3,7 +3,7 @@ import { constants as bufferConstants } from 'node:buffer';
 import { dirname, join } from 'node:path';
 import type { Database, SqlValue, Statement } from 'sql.js';
 import type { JournalScanResult } from './journal';
-import { Journal, MAX_IO_BYTES, readFully, scanJournalFile } from './journal';
+import { JOURNAL_HEADER_BYTES, Journal, MAX_IO_BYTES, readFully, scanJournalFile } from './journal';
 import type { FileAppend, Mutation, SqlStatement } from './mutationCodec';
 import { decodeMutation, encodeMutation } from './mutationCodec';
 import { fsyncDirectory, readSnapshot, writeSnapshot } from './snapshot';
@@ -72,6 +72,8 @@ export class DurableDatabase {
   /** series files found cut short or deleted: refused until repaired */
   private readonly damagedFiles = new Set<string>();
   private seq: number;
+  /** the last sequence number the snapshot on disk holds (undefined: there is none yet) */
+  private snapshotSeq: number | undefined;
   /** file appends of commits whose group is not yet durable (a checkpoint writes them early) */
   private readonly unwritten = new Set<{ appends: readonly FileAppend[]; positions: readonly number[]; written: boolean }>();
   private recordsSinceCheckpoint = 0;
@@ -117,6 +119,7 @@ export class DurableDatabase {
       const snapshotSeq = Number(db.exec("SELECT value FROM store_meta WHERE key = 'last_seq'")[0]?.values[0]?.[0] ?? 0);
       if (image) checkJournalPresent(journalPath, snapshotSeq);
       const store = new DurableDatabase(dir, db, snapshotSeq, options);
+      store.snapshotSeq = image ? snapshotSeq : undefined;
       store.loadFileLengths();
       // The journal is streamed: replayed record by record as it is read, never held whole (it
       // may be larger than any Buffer when checkpoints could not run for a while).
@@ -522,10 +525,36 @@ export class DurableDatabase {
    */
   checkpoint(): Promise<void> {
     if (this.closed) return Promise.resolve();
-    this.checkpointing ??= this.journal.barrier(() => this.checkpointNow()).finally(() => {
+    this.checkpointing ??= this.journal.barrier(() => {
+      if (!this.unchangedSinceSnapshot()) this.checkpointNow();
+    }).finally(() => {
       this.checkpointing = undefined;
     });
     return this.checkpointing;
+  }
+
+  /**
+   * Nothing was written since the snapshot on disk and the journal holds no record: a snapshot
+   * now would rewrite (and fsync) the same image, which read-only commands did on every close.
+   */
+  private unchangedSinceSnapshot(): boolean {
+    return this.snapshotSeq !== undefined && this.seq === this.snapshotSeq && this.journal.byteLength <= JOURNAL_HEADER_BYTES && this.unwritten.size === 0;
+  }
+
+  /**
+   * Rebuilds the database image without its free pages (after a large table was dropped: sqlite
+   * keeps the space, and every snapshot would still write it), then writes a snapshot.
+   */
+  async compact(): Promise<void> {
+    if (this.closed) throw new StoreClosedError(this.dir);
+    await this.journal.drain();
+    await this.journal.barrier(() => {
+      for (const statement of this.statementCache.values()) statement.free();
+      this.statementCache.clear();
+      this.db.run('VACUUM');
+      applyPragmas(this.db);
+      this.checkpointNow();
+    });
   }
 
   private checkpointNow(): void {
@@ -553,6 +582,7 @@ export class DurableDatabase {
     applyPragmas(this.db);
     writeSnapshot(join(this.dir, SNAPSHOT_FILE), image);
     this.journal.truncateSync(this.seq);
+    this.snapshotSeq = this.seq;
     this.recordsSinceCheckpoint = 0;
   }
 
