@@ -65,7 +65,7 @@ test('runs copy from a local store to a server and back with every metric point,
     const progress: string[] = [];
     const up = await copyRuns(source.tracking, remote, { runIds: [c, gone.info.runId], sourceLabel: 'local', onProgress: (e) => progress.push(`${e.skipped ? 'skip' : 'copy'} ${e.metricPoints} ${e.artifacts}`) });
     assert.equal(up.copied, 3, 'the parent comes along');
-    assert.deepEqual(progress, ['copy 0 0', `copy ${n + 1} 2`, 'copy 0 0']);
+    assert.deepEqual([...progress].sort(), ['copy 0 0', 'copy 0 0', `copy ${n + 1} 2`], 'one event per run (parent, child, deleted run), in the order they finish');
     const remoteChild = await fx.store.tracking.getRun(up.runIds.get(c) as string);
     assert.equal(remoteChild.info.parentRunId, up.runIds.get(parent.info.runId));
     assert.equal((await fx.store.tracking.getExperimentByName('sweep'))?.tags.find((x) => x.key === 'team')?.value, 'ml');
@@ -195,5 +195,36 @@ test('a param longer than 6,000 characters is not cut silently: it travels whole
     await source.close();
     from.cleanup();
     to.cleanup();
+  }
+});
+
+test('runs are copied several at a time: two trials of one study bring their parent once, into one experiment created once', async () => {
+  const local = tempStoreDir('mlops-copy-many-');
+  const source = await openWorkspaceStore({ dir: local.dir, writerName: 'copy source' });
+  const fx = await startFixture({ insecureNoToken: false });
+  const remote = new MlflowRestClient({ url: fx.server.url, token: fx.server.token });
+  try {
+    const t = source.tracking;
+    const experimentId = await t.createExperiment('study');
+    const parent = await t.createRun({ experimentId, runName: 'study', ownerPid: null });
+    const trials = [];
+    for (let i = 0; i < 6; i++) {
+      const trial = await t.createRun({ experimentId, runName: `trial-${i}`, parentRunId: parent.info.runId, ownerPid: null });
+      await t.logMetric(trial.info.runId, { key: 'loss', value: i, step: 0, timestamp: 1 });
+      await t.updateRun(trial.info.runId, { status: 'FINISHED', endTime: 2 });
+      trials.push(trial.info.runId);
+    }
+    const result = await copyRuns(t, remote, { runIds: trials, sourceLabel: 'local', concurrency: 4 });
+    assert.equal(result.copied, 7, 'six trials and their parent');
+    const experiments = (await remote.searchExperiments()).experiments.filter((e) => e.name === 'study');
+    assert.equal(experiments.length, 1, 'the experiment is created once');
+    const copies = (await remote.searchRuns({ experimentIds: [experiments[0]!.experimentId], maxResults: 100 })).runs;
+    assert.deepEqual(copies.map((r) => r.info.runName).sort(), ['study', 'trial-0', 'trial-1', 'trial-2', 'trial-3', 'trial-4', 'trial-5']);
+    const parentCopy = copies.find((r) => r.info.runName === 'study')!;
+    assert.ok(copies.filter((r) => r.info.runName !== 'study').every((r) => r.info.parentRunId === parentCopy.info.runId), 'every trial under the one parent');
+  } finally {
+    await fx.close();
+    await source.close();
+    local.cleanup();
   }
 });
