@@ -86,6 +86,25 @@ describe('model review webview', () => {
     await page.close();
   });
 
+  test('a tree model’s card shows each input’s share of the split gain as bars, largest first; a network’s card has no such section', async () => {
+    const trees = card(2, { modelType: 'gbdt', featureImportance: [{ name: 'flipper_length_mm', importance: 0.6 }, { name: 'bill_length_mm', importance: 0.3 }, { name: 'island', importance: 0.1 }] });
+    const panel = await openPanel('modelReview', { respond: () => state([trees]) });
+    const page = panel.page;
+    await page.getByRole('heading', { name: 'Feature importance' }).waitFor();
+    const rows = page.locator('table.importance tbody tr');
+    assert.deepEqual(await rows.locator('th').allInnerTexts(), ['flipper_length_mm', 'bill_length_mm', 'island']);
+    assert.equal(await rows.nth(1).getAttribute('aria-label'), 'bill_length_mm: 30.0% of the gain');
+    const widths = await rows.locator('td.bar span').evaluateAll((spans) => spans.map((s) => s.getBoundingClientRect().width));
+    assert.ok((widths[0] as number) > 0 && Math.abs((widths[1] as number) / (widths[0] as number) - 0.5) < 0.02, `bars proportional to the gain: ${widths.join(', ')}`);
+    assert.deepEqual(await securityViolations(panel), []);
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+    const network = await openPanel('modelReview', { respond: () => state([card(1)]) });
+    await network.page.getByRole('heading', { name: /penguins v1/ }).waitFor();
+    assert.equal(await network.page.getByRole('heading', { name: 'Feature importance' }).count(), 0);
+    await network.page.close();
+  });
+
   test('the Model section shows what training used and cost, with a way to the prices; unpriced says so', async () => {
     const panel = await openPanel('modelReview', { respond: () => state([card(1, { trainingUsage: { cpuSeconds: 12.34, cost: 0.0567 } })]) });
     const page = panel.page;

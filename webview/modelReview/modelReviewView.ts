@@ -67,6 +67,8 @@ tr.differs > * { background: var(--vscode-diffEditor-insertedLineBackground, rgb
 table.confusion { border-collapse: collapse; font-variant-numeric: tabular-nums; }
 table.confusion th, table.confusion td { padding: 4px 8px; text-align: right; border: 1px solid var(--vscode-panel-border, var(--vscode-widget-border, transparent)); min-width: 44px; }
 table.confusion th { font-weight: 600; color: var(--vscode-descriptionForeground); }
+table.importance td.bar { width: 60%; }
+table.importance td.bar span { display: block; height: 10px; width: calc(var(--share) * 100%); background: var(--vscode-charts-blue, #3794ff); border-radius: 2px; }
 table.confusion td.hit { background: color-mix(in srgb, var(--vscode-charts-blue, #3794ff) calc(var(--share) * 60%), transparent); }
 table.confusion td.miss { background: color-mix(in srgb, var(--vscode-charts-red, #f14c4c) calc(var(--share) * 60%), transparent); }
 table.confusion .axis { font-weight: 400; font-style: italic; }
@@ -174,6 +176,27 @@ function chartsSection(card: VersionCardView, heading: string): TemplateResult {
       ${card.confusionMatrix ? html`<div>${confusionTable(card.confusionMatrix, 'Confusion matrix (test split)')}</div>` : nothing}
       ${kinds.map((kind) => html`<figure style="margin: 0"><figcaption class="subtle">${CHART_TITLES[kind]}</figcaption><div class="chart" data-chart=${kind} data-version=${card.version} role="img" aria-label="${CHART_TITLES[kind]} of v${card.version}"></div></figure>`)}
     </div>
+  </section>`;
+}
+
+/** A tree model's split gain per input, as bars against the largest (the shares add up to 100%). */
+function importanceSection(card: VersionCardView): TemplateResult | typeof nothing {
+  const features = card.featureImportance;
+  if (!features || features.length === 0) return nothing;
+  const top = Math.max(...features.map((f) => f.importance), 1e-12);
+  return html`<section class="card">
+    <h2><span class="codicon codicon-list-ordered" aria-hidden="true"></span>Feature importance</h2>
+    <p class="subtle">Each input's share of the total split gain over the model's trees.</p>
+    <table class="kv importance" aria-label="Feature importance (gain)">
+      <tbody>${features.map((f) => {
+        const label = `${f.name}: ${(f.importance * 100).toFixed(1)}% of the gain`;
+        return html`<tr title=${label} aria-label=${label}>
+          <th scope="row" class="mono">${f.name}</th>
+          <td class="bar"><span style="--share: ${(f.importance / top).toFixed(3)}"></span></td>
+          <td class="num">${(f.importance * 100).toFixed(1)}%</td>
+        </tr>`;
+      })}</tbody>
+    </table>
   </section>`;
 }
 
@@ -343,6 +366,7 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
       </section>
     </div>
     ${chartsSection(card, 'Evaluation charts')}
+    ${importanceSection(card)}
     <div class="grid2">
       <section class="card">
         <h2><span class="codicon codicon-symbol-interface" aria-hidden="true"></span>Signature</h2>

@@ -2,7 +2,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { EvaluationCurves } from '../evaluation/evaluationCurves';
 import { versionFeedback, type VersionFeedback } from '../feedback/versionFeedback';
-import { PACKAGE_FILES, type ModelManifest, type ModelSignature } from '../modelPackage/modelPackageFormat';
+import { PACKAGE_FILES, TREE_PACKAGE_FILES, type FeatureImportanceFile, type ModelManifest, type ModelSignature } from '../modelPackage/modelPackageFormat';
 import type { DurableDatabase } from '../store/durableDatabase';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { DatasetInput, Run } from '../tracking/trackingTypes';
@@ -33,6 +33,8 @@ export interface ModelCard {
   readonly confusionMatrix: ConfusionMatrix | null;
   /** ROC/PR per class or predicted-vs-actual and residuals; null for versions trained before curves were saved */
   readonly curves: EvaluationCurves | null;
+  /** a tree model's split gain per input column, largest first; null for networks */
+  readonly featureImportance: FeatureImportanceFile | null;
   readonly dataset: { readonly digest: string | null; readonly source: string | null; readonly name: string | null; readonly inputs: readonly DatasetInput[] };
   readonly params: Readonly<Record<string, string>>;
   readonly backend: string | null;
@@ -78,6 +80,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
   const packageMetrics = frozen ? readJson<{ training?: Record<string, number> }>(join(packageDir, PACKAGE_FILES.metrics)) : null;
   const confusion = frozen ? readJson<ConfusionMatrix>(join(v.storageDir, 'evaluation', 'confusion_matrix.json')) : null;
   const curves = frozen ? readJson<EvaluationCurves>(join(v.storageDir, 'evaluation', 'curves.json')) : null;
+  const featureImportance = frozen ? readJson<FeatureImportanceFile>(join(packageDir, TREE_PACKAGE_FILES.featureImportance)) : null;
   let run: Run | undefined;
   try {
     run = v.runId === '' ? undefined : await tracking.getRun(v.runId);
@@ -110,6 +113,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
     trainingUsage: { cpuSeconds: runMetric('cpu_seconds'), cost: runMetric('cost') },
     confusionMatrix: confusion,
     curves,
+    featureImportance,
     dataset: { digest, source: input?.source ?? manifest?.dataset ?? null, name: input?.name ?? null, inputs },
     params: Object.fromEntries((run?.data.params ?? []).map((p) => [p.key, p.value])),
     backend: manifest?.backend ?? tag('mlops.backend'),

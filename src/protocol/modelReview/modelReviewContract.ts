@@ -72,6 +72,8 @@ export interface VersionCardView {
   trainingUsage?: { cpuSeconds: number | null; cost: number | null };
   confusionMatrix: { labels: string[]; matrix: number[][] } | null;
   curves: CurvesView | null;
+  /** a tree model's share of the total split gain per input column, largest first (absent or null: not a tree model) */
+  featureImportance?: { name: string; importance: number }[] | null;
   dataset: { digest: string | null; source: string | null; name: string | null };
   params: Record<string, string>;
   run: { runId: string; runName: string | null; startTime: number | null; status: string | null; gitCommit: string | null; available: boolean };

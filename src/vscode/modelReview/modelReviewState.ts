@@ -77,6 +77,7 @@ export function cardView(card: ModelCard): VersionCardView {
     trainingUsage: { cpuSeconds: finite(card.trainingUsage.cpuSeconds), cost: finite(card.trainingUsage.cost) },
     confusionMatrix: card.confusionMatrix ? { labels: [...card.confusionMatrix.labels], matrix: card.confusionMatrix.matrix.map((row) => [...row]) } : null,
     curves: curvesView(card.curves),
+    featureImportance: card.featureImportance ? card.featureImportance.features.map((f) => ({ name: f.name, importance: finite(f.importance) ?? 0 })) : null,
     dataset: { digest: card.dataset.digest, source: card.dataset.source, name: card.dataset.name },
     params: { ...card.params },
     run: { ...card.run },

@@ -7,6 +7,7 @@ import { after, before, describe, test } from 'node:test';
 import { readTable } from '../../../src/core/data/tableReader';
 import type { FeatureImportanceFile } from '../../../src/core/modelPackage/modelPackageFormat';
 import { loadModelPackage } from '../../../src/core/modelPackage/modelPackageLoader';
+import { modelCard } from '../../../src/core/registry/modelCard';
 import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import { scoreFileInProcess } from '../../../src/core/serving/batchScoring';
 import { EndpointManager } from '../../../src/core/serving/endpointManager';
@@ -170,6 +171,11 @@ describe('a served tree model', () => {
     const result = await train('served-gbdt.train.yaml', `dataset: ${join(examples, 'data', 'penguins.csv')}\ntarget: species\nmodel:\n  type: gbdt\n  max_iter: 20\n`);
     const registry = modelRegistryFor(workspace, { actor: 'tester' });
     await registry.registerVersion(result.runId, 'penguin-trees');
+    // its card carries the feature importance
+    const card = await modelCard(registry, workspace.tracking, 'penguin-trees', 1);
+    assert.equal(card.modelType, 'gbdt');
+    assert.deepEqual(card.featureImportance?.features.map((f) => f.name).sort(), ['bill_depth_mm', 'bill_length_mm', 'body_mass_g', 'flipper_length_mm', 'island', 'sex']);
+    assert.ok((card.featureImportance?.features[0]?.importance ?? 0) > 0.2, 'a few measurements separate the species');
     const manager = new EndpointManager(workspace);
     try {
       const endpoint = await manager.start({ uri: 'models:/penguin-trees/1' });
