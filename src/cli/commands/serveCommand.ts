@@ -3,6 +3,7 @@ import type { Command } from 'commander';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import type { EndpointInfo } from '../../core/serving/endpointManager';
 import type { OnlineFeaturesChoice } from '../../core/serving/endpointTypes';
+import { DEFAULT_REQUEST_LOG_RETENTION, type RequestLogRetention } from '../../core/serving/requestLogFiles';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { printJson, withStore } from './trackingCliSupport';
 import { parsePortOption, waitForStopSignal } from '../foregroundServer';
@@ -12,6 +13,15 @@ function parseRate(text: string | undefined): number {
   const rate = Number(text);
   if (!(rate >= 0 && rate <= 1)) throw new CliError(`--log-sample must be a fraction from 0 to 1, got "${text}"`);
   return rate;
+}
+
+/** --log-max-rows / --log-max-days: how much of the request log is kept (default: the settings' defaults). */
+function parseRetention(options: { logMaxRows?: string; logMaxDays?: string }): RequestLogRetention {
+  const rows = options.logMaxRows === undefined ? DEFAULT_REQUEST_LOG_RETENTION.maxRows : Number(options.logMaxRows);
+  if (!(Number.isInteger(rows) && rows >= 1)) throw new CliError(`--log-max-rows must be a whole number of requests, at least 1, got "${options.logMaxRows}"`);
+  const days = options.logMaxDays === undefined ? DEFAULT_REQUEST_LOG_RETENTION.maxDays : Number(options.logMaxDays);
+  if (!(Number.isFinite(days) && days > 0)) throw new CliError(`--log-max-days must be a number of days above 0, got "${options.logMaxDays}"`);
+  return { maxRows: rows, maxDays: days };
 }
 
 /** One row of the training data (or made up from the signature) for the curl example. */
@@ -34,14 +44,17 @@ export function registerServeCommand(program: Command): void {
     .argument('<model>', 'models:/NAME@ALIAS, models:/NAME/VERSION or models:/NAME/latest')
     .option('-p, --port <port>', 'port on 127.0.0.1 (default 0: a free one)')
     .option('--log-sample <fraction>', 'fraction of requests written to the request log (default 1)')
+    .option('--log-max-rows <n>', `requests the request log keeps, newest first; older segments are deleted (default ${DEFAULT_REQUEST_LOG_RETENTION.maxRows})`)
+    .option('--log-max-days <days>', `requests older than this are deleted from the request log (default ${DEFAULT_REQUEST_LOG_RETENTION.maxDays})`)
     .option('--features <file[:views]>', 'look up model inputs a request leaves out in the online feature store by entity key: FEATURES.yaml, or FEATURES.yaml:VIEW,VIEW (default: the feature views the version was trained from, per lineage)')
     .option('--no-features', 'no online feature lookups')
-    .action(async (uri: string, options: { port?: string; logSample?: string; features?: string | false }) => {
+    .action(async (uri: string, options: { port?: string; logSample?: string; logMaxRows?: string; logMaxDays?: string; features?: string | false }) => {
       const port = parsePortOption(options.port);
       const logSampleRate = parseRate(options.logSample);
+      const retention = parseRetention(options);
       await withStore(program, async (store, globals: CliGlobalOptions) => {
         const { EndpointManager } = await import('../../core/serving/endpointManager');
-        const manager = new EndpointManager(store);
+        const manager = new EndpointManager(store, { requestLog: retention });
         let info: EndpointInfo;
         try {
           let features: OnlineFeaturesChoice | false | undefined;
@@ -54,7 +67,9 @@ export function registerServeCommand(program: Command): void {
           throw new CliError((error as Error).message);
         }
         const lookups = info.features ? `Looks up ${info.features.views.join(', ')} from ${info.features.file} by entity key${info.features.source === 'lineage' ? ' (the views it was trained from)' : ''}; inputs a request gives win.` : undefined;
-        if (globals.json) printJson({ name: info.name, url: info.url, port: info.port, model: info.uri, version: info.version, ...(info.features ? { features: info.features } : {}) });
+        const { endpointLogFolder } = await import('../../core/serving/requestLogFiles');
+        const requestLog = { folder: endpointLogFolder(store.dir, info.name), maxRows: retention.maxRows, maxDays: retention.maxDays };
+        if (globals.json) printJson({ name: info.name, url: info.url, port: info.port, model: info.uri, version: info.version, requestLog, ...(info.features ? { features: info.features } : {}) });
         else {
           const example = await sampleBody(store, uri);
           const lines = [
@@ -70,6 +85,7 @@ export function registerServeCommand(program: Command): void {
             `  curl -s ${info.url}/feedback -H 'Content-Type: application/json' -d '{"request_id": "<X-Request-Id>", "rating": 5, "comment": "right"}'`,
             '',
             `Also: GET ${info.url}/ping, /health, /version, /metadata. Ctrl+C stops it.`,
+            `Request log: ${requestLog.folder} (the newest ${requestLog.maxRows.toLocaleString('en-US')} requests, at most ${requestLog.maxDays} days; --log-max-rows, --log-max-days)`,
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
         }

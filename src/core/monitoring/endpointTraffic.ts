@@ -1,6 +1,7 @@
 import { categoricalFromStrings, type DataColumn } from '../data/dataTable';
 import { DriftInputError } from '../drift/columnDrift';
 import type { DriftTableInput } from '../drift/driftTypes';
+import { requestLogFor } from '../serving/requestLog';
 import type { WorkspaceStore } from '../store/workspaceStore';
 
 /** Which logged requests a monitor compares: the newest `last` rows, and/or those of the last `hours`. */
@@ -20,24 +21,17 @@ export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, wi
   const limit = window.last ?? (window.hours === undefined ? DEFAULT_TRAFFIC_ROWS : Number.MAX_SAFE_INTEGER);
   const since = window.hours === undefined ? 0 : now - window.hours * 3_600_000;
   const records: Readonly<Record<string, unknown>>[] = [];
-  // Pages of requests, newest first: a window of 1,000 rows never parses the whole log.
-  let before = Number.MAX_SAFE_INTEGER;
-  while (records.length < limit) {
-    const page = store.database.rows(
-      'SELECT id, inputs FROM serving_requests WHERE endpoint = ? AND status = 200 AND inputs IS NOT NULL AND time >= ? AND id < ? ORDER BY id DESC LIMIT 200',
-      [endpoint, since, before],
-    );
-    if (page.length === 0) break;
-    for (const [id, inputs] of page) {
-      before = Number(id);
-      const rows = JSON.parse(String(inputs)) as Record<string, unknown>[];
-      for (let i = rows.length - 1; i >= 0 && records.length < limit; i--) records.push(rows[i] as Record<string, unknown>);
-    }
+  // Newest first, a segment at a time: a window of 1,000 rows reads the newest segment or two,
+  // never the whole log.
+  for (const request of requestLogFor(store).newestFirst(endpoint, { since, answeredWithInputs: true })) {
+    const rows = request.inputs ?? [];
+    for (let i = rows.length - 1; i >= 0 && records.length < limit; i--) records.push(rows[i] as Record<string, unknown>);
+    if (records.length >= limit) break;
   }
   if (records.length === 0) {
     const windowText = window.hours !== undefined ? `in the last ${window.hours} h` : 'yet';
     throw new DriftInputError(
-      `endpoint ${endpoint} has logged no answered requests with inputs ${windowText}: serve it and send traffic (the request log keeps inputs when mlops.serving.requestLogSampling is above 0)`,
+      `endpoint ${endpoint} has logged no answered requests with inputs ${windowText}: serve it and send traffic (the request log keeps inputs when mlops.serving.logSampleRate is above 0, for as long as mlops.serving.requestLog.maxRows and maxDays allow)`,
     );
   }
   records.reverse();
@@ -55,9 +49,12 @@ export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, wi
   return { name: `endpoint ${endpoint} (${described})`, rowCount: records.length, columns };
 }
 
-/** Input rows an endpoint has answered so far (what "on new traffic" schedules count). */
+/**
+ * Input rows an endpoint has answered so far (what "on new traffic" schedules count): it only
+ * grows, whatever retention drops.
+ */
 export function endpointTrafficRows(store: WorkspaceStore, endpoint: string): number {
-  return Number(store.database.rows('SELECT COALESCE(SUM(rows), 0) FROM serving_requests WHERE endpoint = ? AND status = 200 AND inputs IS NOT NULL', [endpoint])[0]?.[0] ?? 0);
+  return requestLogFor(store).answeredRows(endpoint);
 }
 
 /**

@@ -9,6 +9,8 @@ import type { ModelVersion } from '../registry/registryTypes';
 import { DEFAULT_LIMITS, type EndpointLimits, type FeedbackMessage, type OnlineFeaturesChoice, type OnlineLookupSpec, type RequestLogEntry, type ServedModel } from './endpointTypes';
 import { EndpointSupervisor, type EndpointStatus } from './endpointSupervisor';
 import type { EndpointStats } from './latencyStats';
+import { requestLogFor, type RequestLog } from './requestLog';
+import type { RequestLogRetention } from './requestLogFiles';
 
 export interface StartEndpointOptions {
   /** models:/name@alias (follows the alias), models:/name/3, models:/name/latest */
@@ -69,11 +71,20 @@ export class EndpointManager {
   private readonly running = new Map<string, Running>();
   private readonly listeners = new Set<() => void>();
   private writes: Promise<void> = Promise.resolve();
+  private readonly requestLog: RequestLog;
 
   constructor(
     private readonly store: WorkspaceStore,
-    private readonly options: { entry?: string } = {},
-  ) {}
+    private readonly options: { entry?: string; requestLog?: RequestLogRetention } = {},
+  ) {
+    this.requestLog = requestLogFor(store);
+    if (options.requestLog) this.requestLog.setRetention(options.requestLog);
+  }
+
+  /** How much of each endpoint's request log is kept (a setting; applies to the running ones at once). */
+  setRequestLogRetention(retention: RequestLogRetention): void {
+    this.requestLog.setRetention(retention);
+  }
 
   onDidChange(listener: () => void): { dispose(): void } {
     this.listeners.add(listener);
@@ -250,7 +261,7 @@ export class EndpointManager {
     this.running.delete(name);
     this.persist(entry, 'stopped');
     this.changed();
-    await this.writes;
+    await Promise.all([this.writes, this.requestLog.closeEndpoint(name)]);
   }
 
   async restart(name: string): Promise<void> {
@@ -260,12 +271,12 @@ export class EndpointManager {
 
   async stopAll(): Promise<void> {
     await Promise.all([...this.running.keys()].map((name) => this.stop(name).catch(() => undefined)));
-    await this.writes;
+    await Promise.all([this.writes, this.requestLog.flushed()]);
   }
 
-  /** Waits until the request log received so far is durable (tests, shutdown). */
-  flushed(): Promise<void> {
-    return this.writes;
+  /** Waits until the request log and endpoint states received so far are durable (tests, shutdown). */
+  async flushed(): Promise<void> {
+    await Promise.all([this.writes, this.requestLog.flushed()]);
   }
 
   private entry(name: string): Running {
@@ -313,17 +324,10 @@ export class EndpointManager {
     );
   }
 
+  /** The request log goes to its segment files, in batches, never through the database. */
   private writeLog(name: string, entries: readonly RequestLogEntry[]): void {
     if (entries.length === 0) return;
-    const model = this.running.get(name)?.supervisor.served.name ?? name;
-    this.enqueue(() =>
-      this.store.database.commit({
-        statements: entries.map((e) => ({
-          sql: 'INSERT INTO serving_requests (endpoint, time, model_name, version, status, latency_ms, rows, inputs, outputs, error, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-          params: [name, e.time, model, e.version, e.status, e.latencyMs, e.rows, e.inputs ? JSON.stringify(e.inputs) : null, e.outputs ? JSON.stringify(e.outputs) : null, e.error ?? null, e.requestId ?? null],
-        })),
-      }),
-    );
+    this.requestLog.append(name, this.running.get(name)?.supervisor.served.name ?? name, entries);
   }
 
   /**
@@ -332,7 +336,7 @@ export class EndpointManager {
    * against that version. Writes go through the same queue as the request log.
    */
   private async recordFeedback(name: string, message: FeedbackMessage): Promise<{ status: number; body: Readonly<Record<string, unknown>> }> {
-    await this.writes;
+    await Promise.all([this.writes, this.requestLog.flushed(name)]);
     const { feedback } = message;
     const feedbackStore = new ModelFeedbackStore(this.store.database);
     const previous = feedbackStore.get(feedback.requestId);
@@ -340,8 +344,8 @@ export class EndpointManager {
     if (previous && previous.endpoint === name) target = { modelName: previous.modelName, version: previous.version, time: previous.requestTime };
     else if (message.served) target = { modelName: this.running.get(name)?.supervisor.served.name ?? name, version: message.served.version, time: message.served.time };
     else {
-      const [row] = this.store.database.rows('SELECT model_name, version, time FROM serving_requests WHERE request_id = ? AND endpoint = ? AND status = 200 LIMIT 1', [feedback.requestId, name]);
-      if (row) target = { modelName: String(row[0]), version: Number(row[1]), time: Number(row[2]) };
+      const logged = this.requestLog.findAnswered(name, feedback.requestId);
+      if (logged) target = { modelName: logged.modelName, version: logged.version, time: logged.time };
     }
     if (!target) {
       return {
@@ -390,21 +394,4 @@ export class EndpointManager {
       throw error;
     }
   }
-}
-
-/** Reads back an endpoint's request log, newest first (what drift monitoring and tests read). */
-export function readRequestLog(store: WorkspaceStore, endpoint: string, limit = 1000): RequestLogEntry[] {
-  return store.database
-    .rows('SELECT time, version, status, latency_ms, rows, inputs, outputs, error, request_id FROM serving_requests WHERE endpoint = ? ORDER BY id DESC LIMIT ?', [endpoint, limit])
-    .map(([time, version, status, latency, rows, inputs, outputs, error, requestId]) => ({
-      ...(requestId === null || requestId === undefined ? {} : { requestId: String(requestId) }),
-      time: Number(time),
-      version: Number(version),
-      status: Number(status),
-      latencyMs: Number(latency),
-      rows: Number(rows),
-      inputs: inputs === null ? null : (JSON.parse(String(inputs)) as Record<string, unknown>[]),
-      outputs: outputs === null ? null : (JSON.parse(String(outputs)) as unknown[]),
-      ...(error === null ? {} : { error: String(error) }),
-    }));
 }

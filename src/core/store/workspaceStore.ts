@@ -4,6 +4,8 @@ import { LINEAGE_MIGRATIONS } from '../lineage/lineageSchema';
 import { MONITORING_MIGRATIONS } from '../monitoring/monitoringSchema';
 import { REGISTRY_MIGRATIONS } from '../registry/registrySchema';
 import { RETRAINING_MIGRATIONS } from '../retraining/retrainingSchema';
+import { closeRequestLogOf } from '../serving/requestLog';
+import { migrateRequestLog } from '../serving/requestLogMigration';
 import { SERVING_MIGRATIONS } from '../serving/servingSchema';
 import { LocalTrackingStore } from '../tracking/localTrackingStore';
 import { TRACKING_MIGRATIONS } from '../tracking/trackingSchema';
@@ -69,10 +71,16 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
       ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
     });
     const tracking = await LocalTrackingStore.open(database, options.staleRunAfterMs === undefined ? {} : { staleRunAfterMs: options.staleRunAfterMs });
+    try {
+      await migrateRequestLog(database, options.dir);
+    } catch (error) {
+      // The rows stay in the database (nothing is dropped before it is in a segment); the next open tries again.
+      database.warnings.push(`could not move the request log out of the database yet (${error instanceof Error ? error.message : String(error)})`);
+    }
     const db = database;
     let closing: Promise<void> | undefined;
     const gc = options.dailyGc ? scheduleDailyGc({ dir: options.dir, database: db }, options.dailyGc === true ? {} : options.dailyGc) : undefined;
-    return {
+    const opened: WorkspaceStore = {
       dir: options.dir,
       tracking,
       localTracking: tracking,
@@ -80,10 +88,14 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
       warnings: db.warnings,
       checkpoint: () => db.checkpoint(),
       close: (closeOptions?: { snapshot?: boolean }) => {
-        closing ??= (gc ? gc.stop() : Promise.resolve()).then(() => db.close(closeOptions)).finally(() => lock.release());
+        closing ??= (gc ? gc.stop() : Promise.resolve())
+          .then(() => closeRequestLogOf(opened))
+          .then(() => db.close(closeOptions))
+          .finally(() => lock.release());
         return closing;
       },
     };
+    return opened;
   } catch (error) {
     await database?.close({ snapshot: false }).catch(() => undefined);
     lock.release();

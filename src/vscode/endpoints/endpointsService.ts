@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { EndpointInfo, EndpointManager } from '../../core/serving/endpointManager';
+import { DEFAULT_REQUEST_LOG_RETENTION, type RequestLogRetention } from '../../core/serving/requestLogFiles';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { StoreService } from '../store/storeService';
 
@@ -12,6 +13,10 @@ export class EndpointsService implements vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<void>();
   readonly onDidChange = this.changeEmitter.event;
   private readonly item = vscode.window.createStatusBarItem('mlops.endpoints', vscode.StatusBarAlignment.Left, 49);
+  private readonly settingsWatch = vscode.workspace.onDidChangeConfiguration((event) => {
+    // New limits apply to running endpoints at once: old segments past them are dropped.
+    if (event.affectsConfiguration('mlops.serving.requestLog')) this.manager?.manager.setRequestLogRetention(requestLogRetention());
+  });
 
   constructor(
     private readonly storeService: StoreService,
@@ -27,7 +32,7 @@ export class EndpointsService implements vscode.Disposable {
     if (access.state !== 'open') return { message: 'message' in access ? access.message : access.state === 'noFolder' ? 'open a folder first' : 'nothing has been tracked in this workspace yet' };
     if (this.manager?.store !== access.store) {
       const { EndpointManager } = await import('../../core/serving/endpointManager');
-      const manager = new EndpointManager(access.store);
+      const manager = new EndpointManager(access.store, { requestLog: requestLogRetention() });
       manager.onDidChange(() => this.changed());
       this.manager = { store: access.store, manager };
     }
@@ -62,8 +67,19 @@ export class EndpointsService implements vscode.Disposable {
   }
 
   dispose(): void {
+    this.settingsWatch.dispose();
     void this.stopAll();
     this.item.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** mlops.serving.requestLog.maxRows / maxDays, as the settings UI lets users change them. */
+export function requestLogRetention(): RequestLogRetention {
+  const settings = vscode.workspace.getConfiguration('mlops.serving.requestLog');
+  const positive = (value: number | undefined, fallback: number): number => (typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : fallback);
+  return {
+    maxRows: Math.floor(positive(settings.get<number>('maxRows'), DEFAULT_REQUEST_LOG_RETENTION.maxRows)),
+    maxDays: positive(settings.get<number>('maxDays'), DEFAULT_REQUEST_LOG_RETENTION.maxDays),
+  };
 }

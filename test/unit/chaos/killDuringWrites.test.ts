@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
-import { readRequestLog } from '../../../src/core/serving/endpointManager';
+import { readRequestLog } from '../../../src/core/serving/requestLog';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { REPO_ROOT } from '../store/testSupport';
 

@@ -7,6 +7,7 @@ import { DriftInputError } from '../../../src/core/drift/columnDrift';
 import { endpointTrafficRows, endpointTrafficTable, newTrafficThreshold } from '../../../src/core/monitoring/endpointTraffic';
 import { runMonitor } from '../../../src/core/monitoring/monitorRunner';
 import { parseMonitorSpec } from '../../../src/core/monitoring/monitorSpecParser';
+import { requestLogFor } from '../../../src/core/serving/requestLog';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { SpecError } from '../../../src/core/training/specErrors';
 
@@ -18,14 +19,9 @@ const NOW = Date.UTC(2026, 10, 27, 12);
 
 /** Logs one request of `rows` records as the endpoint manager does. */
 async function logRequest(store: WorkspaceStore, endpoint: string, time: number, rows: Record<string, unknown>[], status = 200): Promise<void> {
-  await store.database.commit({
-    statements: [
-      {
-        sql: 'INSERT INTO serving_requests (endpoint, time, model_name, version, status, latency_ms, rows, inputs, outputs, error, request_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-        params: [endpoint, time, 'shop', 1, status, 3, rows.length, JSON.stringify(rows), status === 200 ? JSON.stringify(rows.map(() => 0)) : null, status === 200 ? null : 'bad input', null],
-      },
-    ],
-  });
+  const log = requestLogFor(store);
+  log.append(endpoint, 'shop', [{ time, version: 1, status, latencyMs: 3, rows: rows.length, inputs: rows, outputs: status === 200 ? rows.map(() => 0) : null, ...(status === 200 ? {} : { error: 'bad input' }) }]);
+  await log.flushed();
 }
 
 describe('an endpoint’s traffic as a monitor’s current data', () => {

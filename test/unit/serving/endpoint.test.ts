@@ -2,7 +2,8 @@ import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { connect } from 'node:net';
 import { after, before, describe, it } from 'node:test';
-import { EndpointManager, readRequestLog, type EndpointInfo } from '../../../src/core/serving/endpointManager';
+import { EndpointManager, type EndpointInfo } from '../../../src/core/serving/endpointManager';
+import { readRequestLog } from '../../../src/core/serving/requestLog';
 import { penguinsFixture, type ServingFixture } from './servingTestSupport';
 
 const ROW = { island: 'Dream', bill_length_mm: 40.1, bill_depth_mm: 18.2, flipper_length_mm: 190, body_mass_g: 3700, sex: 'male' };

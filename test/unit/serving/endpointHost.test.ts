@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { readRequestLog } from '../../../src/core/serving/endpointManager';
+import { readRequestLog } from '../../../src/core/serving/requestLog';
 import { EndpointSupervisor, type EndpointStatus } from '../../../src/core/serving/endpointSupervisor';
 import { DEFAULT_LIMITS } from '../../../src/core/serving/endpointTypes';
 import { servedPenguins } from './servingTestSupport';

@@ -7,7 +7,8 @@ import { loadFeatureRepo } from '../../../src/core/features/featureSpecParser';
 import { datasetNode } from '../../../src/core/lineage/lineageNodes';
 import { loadModelPackage } from '../../../src/core/modelPackage/modelPackageLoader';
 import { lineageFor } from '../../../src/core/registry/registryAccess';
-import { EndpointManager, readRequestLog, type EndpointInfo } from '../../../src/core/serving/endpointManager';
+import { EndpointManager, type EndpointInfo } from '../../../src/core/serving/endpointManager';
+import { readRequestLog } from '../../../src/core/serving/requestLog';
 import { penguinsFixture, type ServingFixture } from './servingTestSupport';
 
 const DAY = 86_400_000;

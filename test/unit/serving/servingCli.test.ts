@@ -31,7 +31,7 @@ describe('mlops serve / mlops predict', () => {
   });
 
   it('serve prints the URL and a curl example, answers, and stops on Ctrl+C', async () => {
-    const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), '--workspace', workspace, 'serve', 'models:/penguins@champion'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, ['--import', pathToFileURL(require.resolve('tsx')).href, join(ROOT, 'src', 'cli', 'main.ts'), '--workspace', workspace, 'serve', 'models:/penguins@champion', '--log-max-rows', '2000', '--log-max-days', '7'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
@@ -43,6 +43,7 @@ describe('mlops serve / mlops predict', () => {
       assert.match(stdout, /Serving models:\/penguins@champion \(version 1\) at http:\/\/127\.0\.0\.1:\d+/, stderr);
       assert.match(stdout, /curl -si http:\/\/127\.0\.0\.1:\d+\/invocations/);
       assert.match(stdout, /curl -s http:\/\/127\.0\.0\.1:\d+\/feedback .*"request_id": "<X-Request-Id>"/);
+      assert.match(stdout, /Request log: .*[/\\]\.mlops[/\\]requests[/\\]penguins-champion \(the newest 2,000 requests, at most 7 days; --log-max-rows, --log-max-days\)/);
       const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
       const body = /-d '(.*)'/.exec(stdout)?.[1] as string;
       const res = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body });
@@ -54,6 +55,15 @@ describe('mlops serve / mlops predict', () => {
     } finally {
       if (child.exitCode === null) child.kill('SIGKILL');
     }
+  });
+
+  it('serve refuses a request-log retention that keeps nothing, naming the flag', () => {
+    const rows = runCli(['--workspace', workspace, 'serve', 'models:/penguins@champion', '--log-max-rows', '0']);
+    assert.equal(rows.status, 2, rows.stderr);
+    assert.match(rows.stderr, /--log-max-rows must be a whole number of requests, at least 1, got "0"/);
+    const days = runCli(['--workspace', workspace, 'serve', 'models:/penguins@champion', '--log-max-days', 'soon']);
+    assert.equal(days.status, 2, days.stderr);
+    assert.match(days.stderr, /--log-max-days must be a number of days above 0, got "soon"/);
   });
 
   it('serve stops on SIGTERM while clients keep sending requests', async () => {

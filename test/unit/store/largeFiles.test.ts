@@ -1,9 +1,13 @@
 import assert from 'node:assert/strict';
-import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { closeSync, ftruncateSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { RequestLogEntry } from '../../../src/core/serving/endpointTypes';
+import { RequestLog } from '../../../src/core/serving/requestLog';
+import { endpointLogFolder, listSegments } from '../../../src/core/serving/requestLogFiles';
+import { encodeFrame } from '../../../src/core/serving/requestLogFormat';
 import { DurableDatabase } from '../../../src/core/store/durableDatabase';
 import { Journal, parseJournal, readJournalFile } from '../../../src/core/store/journal';
 import { tempStoreDir } from './testSupport';
@@ -99,5 +103,45 @@ test('a journal read a window at a time gives the same records, whatever the win
     );
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('a request-log segment with entries past 4 GiB is read, counted and appended to at their real offsets', async (t) => {
+  const { dir, cleanup } = tempStoreDir();
+  try {
+    mkdirSync(dir, { recursive: true });
+    const unsupported = sparseFilesUnsupported(dir);
+    if (unsupported) {
+      t.skip(unsupported);
+      return;
+    }
+    const request = (id: string, time: number): RequestLogEntry => ({ requestId: id, time, version: 1, status: 200, latencyMs: 1, rows: 1, inputs: [{ x: time }], outputs: [0] });
+    const log = new RequestLog(dir);
+    log.append('shop', 'm', [request('before the hole', 1)]);
+    await log.close();
+    const folder = endpointLogFolder(dir, 'shop');
+    const path = join(folder, listSegments(folder)[0]?.name ?? '');
+    // An entry past the 4 GiB mark, after a hole (zeros, as damage would leave): it is read once,
+    // the scan crossing the hole a window at a time, and kept at its offset.
+    const far = FOUR_GIB + 64 * 1024;
+    const { inputs, outputs, ...rest } = request('past 4 GiB', 2);
+    const frame = encodeFrame({ ...rest, modelName: 'm' }, JSON.stringify(inputs), JSON.stringify(outputs));
+    const fd = openSync(path, 'r+');
+    writeSync(fd, frame, 0, frame.length, far);
+    closeSync(fd);
+
+    // (a segment this big is never written: a writer closes one at 8 MiB; here it goes on writing it)
+    const reader = new RequestLog(dir, { segmentBytes: Number.MAX_SAFE_INTEGER });
+    assert.deepEqual([...reader.newestFirst('shop')].map((e) => e.requestId), ['past 4 GiB', 'before the hole']);
+    reader.append('shop', 'm', [request('appended', 3)]);
+    await reader.flushed();
+    assert.equal(listSegments(folder).length, 1);
+    const size = statSync(path).size;
+    assert.ok(size > far + frame.length, `appended after the entry past 4 GiB (file now ${size} bytes)`);
+    assert.deepEqual([...reader.newestFirst('shop', { since: 2 })].map((e) => [e.requestId, e.time]), [['appended', 3], ['past 4 GiB', 2]]);
+    assert.equal(reader.answeredRows('shop'), 3);
+    await reader.close();
+  } finally {
+    cleanup();
   }
 });

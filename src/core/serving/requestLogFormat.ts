@@ -1,0 +1,177 @@
+import { readSync } from 'node:fs';
+import { crc32 } from '../store/crc32';
+import type { RequestLogEntry } from './endpointTypes';
+
+/*
+ * A request-log segment: "MLOPSR01", then frames. A frame is
+ *   u32 magic | u32 JSON length | u32 crc32 | f64 time | u32 rows | u16 status | u8 flags | u8 0 | JSON
+ * where the crc covers the length and everything after the crc. Time, status, rows and "has
+ * inputs" sit before the JSON so counting and windowing never parse it. Nothing in the format
+ * caps a file: offsets are plain numbers (exact to 2^53) and a file is read a window at a time.
+ * The magic lets a reader find the next whole frame after damage and keep what follows it; a
+ * damaged frame with none after it is the torn tail of a write a crash cut short.
+ */
+export const SEGMENT_MAGIC = Buffer.from('MLOPSR01', 'latin1');
+export const SEGMENT_HEADER_BYTES = SEGMENT_MAGIC.length;
+const FRAME_MAGIC = 0x52474f4c; // "LOGR" in a little-endian hex dump
+export const FRAME_HEADER_BYTES = 28;
+/** no entry is larger (an endpoint refuses bodies over 5 MiB by default); a larger length is damage */
+const MAX_FRAME_JSON_BYTES = 256 * 1024 * 1024;
+const HAS_INPUTS = 1;
+/** fs calls take at most 2 GiB - 1 bytes at a time */
+const MAX_IO_BYTES = 1 << 30;
+
+/** One logged request as the log keeps it: the entry, and the model that answered it. */
+export interface LoggedRequest extends RequestLogEntry {
+  readonly modelName: string;
+  /** the row id it had in the database before request logs moved to segments */
+  readonly legacyId?: number;
+}
+
+/** What a frame says before its JSON. */
+export interface FrameMeta {
+  readonly offset: number;
+  /** bytes of the whole frame */
+  readonly length: number;
+  readonly time: number;
+  readonly rows: number;
+  readonly status: number;
+  readonly hasInputs: boolean;
+}
+
+/**
+ * A frame for one logged request. `inputsJson` / `outputsJson` are given as JSON text (the
+ * database kept them so; a migration copies them without parsing).
+ */
+export function encodeFrame(request: Omit<LoggedRequest, 'inputs' | 'outputs'>, inputsJson: string | null, outputsJson: string | null): Buffer {
+  const head = JSON.stringify({
+    m: request.modelName,
+    v: request.version,
+    l: request.latencyMs,
+    ...(request.requestId === undefined ? {} : { id: request.requestId }),
+    ...(request.error === undefined ? {} : { e: request.error }),
+    ...(request.legacyId === undefined ? {} : { x: request.legacyId }),
+  });
+  const json = Buffer.from(`${head.slice(0, -1)},"i":${inputsJson ?? 'null'},"o":${outputsJson ?? 'null'}}`, 'utf8');
+  const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + json.length);
+  frame.writeUInt32LE(FRAME_MAGIC, 0);
+  frame.writeUInt32LE(json.length, 4);
+  frame.writeDoubleLE(request.time, 12);
+  frame.writeUInt32LE(Math.max(0, Math.min(0xffffffff, Math.floor(request.rows))), 20);
+  frame.writeUInt16LE(Math.max(0, Math.min(0xffff, request.status)), 24);
+  frame.writeUInt8(inputsJson === null ? 0 : HAS_INPUTS, 26);
+  frame.writeUInt8(0, 27);
+  json.copy(frame, FRAME_HEADER_BYTES);
+  frame.writeUInt32LE(frameCrc(frame), 8);
+  return frame;
+}
+
+function frameCrc(frame: Uint8Array): number {
+  return crc32(frame.subarray(12), crc32(frame.subarray(4, 8)));
+}
+
+/** The logged request in a whole frame's bytes. */
+export function decodeFrame(frame: Buffer): LoggedRequest {
+  const json = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES)) as { m: string; v: number; l: number; id?: string; e?: string; x?: number; i: Record<string, unknown>[] | null; o: unknown[] | null };
+  return {
+    ...(json.id === undefined ? {} : { requestId: json.id }),
+    time: frame.readDoubleLE(12),
+    version: json.v,
+    status: frame.readUInt16LE(24),
+    latencyMs: json.l,
+    rows: frame.readUInt32LE(20),
+    inputs: json.i,
+    outputs: json.o,
+    ...(json.e === undefined ? {} : { error: json.e }),
+    modelName: json.m,
+    ...(json.x === undefined ? {} : { legacyId: json.x }),
+  };
+}
+
+/** Reads `length` bytes at `position` (in calls the fs accepts); returns how many it got. */
+export function readAt(fd: number, out: Uint8Array, length: number, position: number): number {
+  let read = 0;
+  while (read < length) {
+    const n = readSync(fd, out, read, Math.min(length - read, MAX_IO_BYTES), position + read);
+    if (n === 0) break;
+    read += n;
+  }
+  return read;
+}
+
+export interface SegmentScan {
+  /** frames in file order */
+  readonly frames: number;
+  /** where the last whole frame ends: appends go there (a torn tail after it is cut off) */
+  readonly validEnd: number;
+  /** bytes between whole frames that are not frames (damage skipped over) */
+  readonly skippedBytes: number;
+}
+
+const WINDOW_BYTES = 4 * 1024 * 1024;
+
+/**
+ * Walks the whole frames of a segment from `from` (past the header) to `size`, a window at a
+ * time: memory for one window and the largest frame, whatever the file's size.
+ */
+export function scanSegment(fd: number, size: number, from: number, onFrame: (meta: FrameMeta) => void): SegmentScan {
+  let window = Buffer.allocUnsafe(Math.min(WINDOW_BYTES, Math.max(0, size - from)));
+  let windowStart = 0;
+  let windowLength = 0;
+  const bytes = (position: number, length: number): Buffer => {
+    const end = Math.min(size, position + length);
+    if (position >= windowStart && end <= windowStart + windowLength) return window.subarray(position - windowStart, end - windowStart);
+    const want = Math.min(size - position, Math.max(WINDOW_BYTES, end - position));
+    if (window.length < want) window = Buffer.allocUnsafe(want);
+    windowStart = position;
+    windowLength = readAt(fd, window, want, position);
+    return window.subarray(0, Math.min(windowLength, end - position));
+  };
+  const frameAt = (offset: number): FrameMeta | undefined => {
+    if (size - offset < FRAME_HEADER_BYTES) return undefined;
+    const header = bytes(offset, FRAME_HEADER_BYTES);
+    if (header.length < FRAME_HEADER_BYTES || header.readUInt32LE(0) !== FRAME_MAGIC) return undefined;
+    const jsonLength = header.readUInt32LE(4);
+    if (jsonLength === 0 || jsonLength > MAX_FRAME_JSON_BYTES || offset + FRAME_HEADER_BYTES + jsonLength > size) return undefined;
+    const length = FRAME_HEADER_BYTES + jsonLength;
+    const frame = bytes(offset, length);
+    if (frame.length < length || frameCrc(frame) !== frame.readUInt32LE(8)) return undefined;
+    return { offset, length, time: frame.readDoubleLE(12), rows: frame.readUInt32LE(20), status: frame.readUInt16LE(24), hasInputs: (frame.readUInt8(26) & HAS_INPUTS) !== 0 };
+  };
+  const magic = Buffer.alloc(4);
+  magic.writeUInt32LE(FRAME_MAGIC, 0);
+  /** the next offset after `from` where a whole frame starts, if any */
+  const resync = (start: number): number | undefined => {
+    for (let at = start; at < size; ) {
+      const slice = bytes(at, WINDOW_BYTES);
+      if (slice.length === 0) return undefined;
+      // Offsets first: checking a candidate may read elsewhere and reuse the window's buffer.
+      const found: number[] = [];
+      for (let i = slice.indexOf(magic); i >= 0; i = slice.indexOf(magic, i + 1)) found.push(at + i);
+      const sliceLength = slice.length;
+      for (const candidate of found) if (frameAt(candidate)) return candidate;
+      if (at + sliceLength >= size) return undefined;
+      at += sliceLength - 3; // a magic split across two slices is found in the next one
+    }
+    return undefined;
+  };
+  let offset = from;
+  let validEnd = from;
+  let frames = 0;
+  let skippedBytes = 0;
+  while (offset < size) {
+    const meta = frameAt(offset);
+    if (!meta) {
+      const next = resync(offset + 1);
+      if (next === undefined) break; // a torn tail
+      skippedBytes += next - offset;
+      offset = next;
+      continue;
+    }
+    frames++;
+    onFrame(meta);
+    offset += meta.length;
+    validEnd = offset;
+  }
+  return { frames, validEnd, skippedBytes };
+}
