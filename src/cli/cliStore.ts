@@ -127,9 +127,14 @@ export interface CliStore {
 }
 
 async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>): Promise<CliStore> {
-  const [{ MlflowRestClient }, { MlflowRegistryBackend }] = await Promise.all([import('../core/remote/mlflowRestClient'), import('../core/remote/mlflowRegistryBackend')]);
+  const [{ MlflowRestClient }, { MlflowRegistryBackend }, { BatchingTrackingStore }] = await Promise.all([
+    import('../core/remote/mlflowRestClient'),
+    import('../core/remote/mlflowRegistryBackend'),
+    import('../core/remote/batchingTrackingStore'),
+  ]);
   const options = { url: target.url, ...target.credentials };
-  const tracking = new MlflowRestClient(options);
+  // Metric points travel in batches: a training run's reports would otherwise be one request each.
+  const tracking = new BatchingTrackingStore(new MlflowRestClient(options));
   let registry: RegistryBackend | undefined;
   return {
     kind: 'remote',
@@ -139,7 +144,7 @@ async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>): 
     workspace: undefined,
     url: target.url,
     registry: async () => (registry ??= new MlflowRegistryBackend({ ...options, tracking })),
-    close: async () => undefined,
+    close: () => tracking.flush(),
   };
 }
 

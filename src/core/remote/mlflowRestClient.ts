@@ -74,6 +74,7 @@ function encodePath(path: string): string {
 export class MlflowRestClient implements TrackingStore {
   private readonly http: MlflowHttp;
   private readonly changes = new ChangeListeners<TrackingChange>();
+  private readonly artifactUris = new Map<string, string>();
 
   constructor(options: MlflowRestClientOptions) {
     this.http = new MlflowHttp(options);
@@ -171,6 +172,7 @@ export class MlflowRestClient implements TrackingStore {
       ...(tags.length > 0 ? { tags } : {}),
     });
     let run = runFromJson(out.run as Json);
+    this.artifactUris.set(run.info.runId, run.info.artifactUri);
     if (options.status && options.status !== 'RUNNING') {
       await this.updateRun(run.info.runId, { status: options.status, endTime: run.info.startTime });
       run = await this.getRun(run.info.runId);
@@ -357,7 +359,12 @@ export class MlflowRestClient implements TrackingStore {
 
   /** `<exp>/<run>/artifacts` below the server's artifact proxy, from the run's artifact_uri. */
   private async artifactRoot(runId: string): Promise<string> {
-    const uri = (await this.getRun(runId)).info.artifactUri;
+    // A run's artifact location never changes: one runs/get per run, not one per file.
+    let uri = this.artifactUris.get(runId);
+    if (uri === undefined) {
+      uri = (await this.getRun(runId)).info.artifactUri;
+      this.artifactUris.set(runId, uri);
+    }
     const match = /^mlflow-artifacts:(?:\/\/[^/]*)?\/(.*)$/.exec(uri);
     if (!match) throw new RemoteServerError(`Run ${runId} keeps its artifacts at ${uri}, which the server does not proxy; only mlflow-artifacts: roots are supported (start the server with --serve-artifacts).`, null, null);
     return (match[1] as string).replace(/\/+$/, '');
