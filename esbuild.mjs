@@ -46,6 +46,8 @@ const builds = [
       endpoint: join(root, 'src/core/serving/endpointMain.ts'),
       // worker threads of parallel CSV profiling (started by src/core/profile/csvParallel.ts)
       csvRangeWorker: join(root, 'src/core/profile/csvRangeWorker.ts'),
+      // the worker thread that reads a large CSV's second half into typed columns (src/core/data/csvReader.ts)
+      csvRangeReader: join(root, 'src/core/data/csvRangeReader.ts'),
     },
     banner: { js: '#!/usr/bin/env node' },
     outdir: dist,

@@ -1,5 +1,6 @@
 import type { Command } from 'commander';
-import { CliError, CliExit, type CliGlobalOptions } from '../cliContext';
+import { existsSync } from 'node:fs';
+import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { cliPath } from '../cliPaths';
 import type { DriftOptions, DriftTestName } from '../../core/drift/driftTypes';
 import { printJson, printTable } from './trackingCliSupport';
@@ -52,11 +53,15 @@ export function registerDriftCommand(program: Command): void {
       const { computeDriftReport } = await import('../../core/drift/driftReport');
       const { DriftInputError } = await import('../../core/drift/columnDrift');
       const { DataError } = await import('../../core/data/dataErrors');
+      const { tableCacheFolder } = await import('../../core/data/tableCache');
+      // a workspace with a store keeps the files' typed columns for the next comparison
+      const storeDir = resolveStoreDir(globals);
+      const cacheFolder = existsSync(storeDir) ? tableCacheFolder(storeDir) : undefined;
       let report;
       try {
         const [ref, cur] = await Promise.all([
-          readDriftTable(cliPath(reference), reference),
-          readDriftTable(cliPath(current), current),
+          readDriftTable(cliPath(reference), reference, cacheFolder),
+          readDriftTable(cliPath(current), current, cacheFolder),
         ]);
         report = computeDriftReport(ref, cur, driftOptions);
       } catch (error) {

@@ -15,7 +15,7 @@ export function parseOlderThan(text: string): number {
 export function registerGcCommand(program: Command): void {
   program
     .command('gc')
-    .description('remove the artifact files of runs deleted more than 7 days ago (not those a model version was registered from), artifact folders of unknown runs and abandoned upload temp files; reports what it freed')
+    .description('remove the artifact files of runs deleted more than 7 days ago (not those a model version was registered from), artifact folders of unknown runs, abandoned upload temp files and prepared tables (the typed columns of data files read before) unused as long; reports what it freed')
     .option('--dry-run', 'list what would be removed, remove nothing')
     .option('--older-than <duration>', 'grace period for deleted runs, e.g. 7d, 12h, 0 (default 7d)')
     .action(async (options: { dryRun?: boolean; olderThan?: string }) => {

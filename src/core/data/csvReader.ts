@@ -1,8 +1,18 @@
-import Papa from 'papaparse';
+/**
+ * The one CSV reader of every command (training, drift, scoring, features): the profiler's byte
+ * scanner tokenizes, csvColumns.ts turns cells into typed columns. A large file is read by two
+ * threads: this one reads up to a row boundary near the middle, a worker thread the rest.
+ */
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import { csvDelimiterByte, scanCsvBytes, type ScannedRow } from '../profile/csvScanner';
+import { ColumnBuilder, INFERENCE_ROWS, type ColumnPart, type DecidedKind } from './csvColumns';
+import type { CsvRangeJob, CsvRangeResult } from './csvRangeJob';
 import { DataError, describeLocation, quoteValue } from './dataErrors';
-import type { ColumnKind, DataColumn, DataTable } from './dataTable';
-import { parseNumber, readCell } from './numericCells';
-import type { DecodeOptions } from './textDecoding';
+import type { ColumnKind, DataTable } from './dataTable';
+import type { DataEncoding, DecodeOptions } from './textDecoding';
 
 export interface ReadOptions {
   /** kinds the spec insists on; other columns are inferred */
@@ -12,86 +22,25 @@ export interface ReadOptions {
   /** a CSV's text encoding (default utf-8, checked) and how a user declares another */
   readonly encoding?: DecodeOptions['encoding'];
   readonly encodingHint?: string;
+  /** the store's folder of prepared tables (`.mlops/cache/tables`): a file read before loads from there */
+  readonly cacheFolder?: string;
+  /** below this many bytes after the first rows, one thread reads it all (tests set 0 to split small files) */
+  readonly parallelMinBytes?: number;
 }
 
-/**
- * A column counts as numeric when at least this share of its non-empty cells are numbers: then the
- * rest are typos or sentinels ("n/a", "?") the user has to fix, not categories.
- */
-export const MOSTLY_NUMERIC = 0.8;
+/** Below this many bytes, a worker thread's start (~30 ms) costs more than the half it reads saves. */
+const PARALLEL_MIN_BYTES = 16 * 1024 * 1024;
 
-/**
- * Rows kept as text to infer column kinds; later rows go straight into typed columns, so a large
- * file never holds a string per cell (perf notes: stream into typed columns).
- */
-export const INFERENCE_ROWS = 2000;
+/** The columns of a CSV, without the digest (computed beside, or taken from the cache). */
+export interface CsvColumns extends Omit<DataTable, 'digest' | 'readFrom'> {
+  /** the line each row starts on (what `locate` answers), for the prepared-table cache */
+  readonly rowLines: Int32Array;
+}
 
 /** Parses CSV text (the first line is the header) into typed columns, or throws a DataError. */
 export function parseCsv(text: string, digest: string, file: string, options: ReadOptions = {}): DataTable {
-  const display = options.displayName ?? file;
-  const body = text.charCodeAt(0) === 0xfeff ? text.slice(1) : text;
-  let header: string[] | undefined;
-  let columns: ColumnBuilder[] = [];
-  let rowLines = new Int32Array(1024);
-  let rowCount = 0;
-  let decided = false;
-  let line = 1;
-  let previousCursor = 0;
-  let failure: unknown;
-  const lineOf = (row: number): number => rowLines[row] as number;
-  const decide = (): void => {
-    for (const column of columns) column.decide(lineOf, display);
-    decided = true;
-  };
-  Papa.parse<string[]>(body, {
-    delimiter: csvDelimiter(file),
-    step: (result, parser) => {
-      try {
-        const rowLine = line;
-        for (let i = previousCursor; i < result.meta.cursor; i++) if (body.charCodeAt(i) === 10) line++;
-        previousCursor = result.meta.cursor;
-        const row = result.data;
-        if (row.length === 1 && row[0]?.trim() === '') return; // blank line
-        const quoteError = result.errors.find((e) => e.type === 'Quotes');
-        if (quoteError) throw new DataError(`${describeLocation(display, { line: rowLine })}: ${quoteError.message}`, display, { line: rowLine });
-        if (!header) {
-          header = row.map((h) => h.trim());
-          for (const [i, name] of header.entries()) {
-            if (name === '') throw new DataError(`${describeLocation(display, { line: rowLine })}: column ${i + 1} of the header has no name`, display, { line: rowLine });
-            if (header.indexOf(name) !== i) throw new DataError(`${describeLocation(display, { line: rowLine })}: the header names column ${quoteValue(name)} twice`, display, { line: rowLine, column: name });
-          }
-          columns = header.map((name) => new ColumnBuilder(name, options.columnKinds?.[name]));
-          return;
-        }
-        if (row.length !== header.length) {
-          throw new DataError(`${describeLocation(display, { line: rowLine })}: has ${row.length} field${row.length === 1 ? '' : 's'} but the header has ${header.length} — ragged row`, display, {
-            line: rowLine,
-          });
-        }
-        if (rowCount === rowLines.length) rowLines = grow(rowLines);
-        rowLines[rowCount] = rowLine;
-        for (let i = 0; i < row.length; i++) (columns[i] as ColumnBuilder).push(row[i] as string, rowCount, rowLine, display);
-        rowCount++;
-        if (!decided && rowCount === INFERENCE_ROWS) decide();
-      } catch (error) {
-        failure = error;
-        parser.abort();
-      }
-    },
-  });
-  if (failure) throw failure;
-  if (!header) throw new DataError(`${display} is empty: it has no header line and no rows`, display);
-  if (rowCount === 0) throw new DataError(`${display} has a header but no data rows`, display, { line: 2 });
-  if (!decided) decide();
-  const lines = rowLines.slice(0, rowCount);
-  return {
-    file: display,
-    format: 'csv',
-    rowCount,
-    columns: columns.map((c) => c.finish()),
-    digest,
-    locate: (index) => ({ line: lines[index] }),
-  };
+  const read = parseCsvBytes(Buffer.from(text, 'utf8'), file, { ...options, encoding: 'utf-8' }, true);
+  return { file: read.file, format: 'csv', rowCount: read.rowCount, columns: read.columns, digest, locate: read.locate };
 }
 
 /** Tab for *.tsv, comma otherwise. */
@@ -99,106 +48,204 @@ export function csvDelimiter(file: string): string {
   return /\.tsv$/i.test(file) ? '\t' : ',';
 }
 
-function grow<T extends Int32Array | Float64Array>(array: T): T {
-  const bigger = new (array.constructor as new (n: number) => T)(array.length * 2);
-  bigger.set(array);
-  return bigger;
+/** CSV bytes into typed columns on this thread; `encodingChecked` when the caller checked the bytes are valid UTF-8. */
+export function parseCsvBytes(bytes: Buffer, file: string, options: ReadOptions, encodingChecked: boolean): CsvColumns {
+  const reader = new CsvTableReader(options.displayName ?? file, options.encoding ?? 'utf-8', options.columnKinds);
+  scanCsvBytes(bytes, { display: reader.display, delimiter: csvDelimiterByte(file), encodingChecked: encodingChecked || (options.encoding ?? 'utf-8') !== 'utf-8', onHeader: reader.onHeader, onRow: reader.onRow, raggedRow: reader.raggedRow });
+  return reader.finish();
 }
 
 /**
- * One column while reading: text until its kind is decided (from the first INFERENCE_ROWS rows,
- * or the spec), then numbers in a Float64Array (NaN = missing) or dictionary codes (-1 = missing).
+ * CSV bytes (the whole file at `path`, already checked as text) into typed columns, the second
+ * half by a worker thread when the file is large enough for it to pay.
  */
-class ColumnBuilder {
-  private sample: string[] | undefined = [];
-  private kind: ColumnKind | undefined;
-  private values = new Float64Array(1024);
-  private codes = new Int32Array(1024);
-  private readonly dictionary = new Map<string, number>();
-  private readonly categories: string[] = [];
-  private length = 0;
-  private missing = 0;
-  /** how the decision was made, for the message of a later non-number */
-  private evidence = '';
+export async function readCsvBytes(bytes: Buffer, path: string, options: ReadOptions): Promise<CsvColumns> {
+  const display = options.displayName ?? path;
+  const encoding = options.encoding ?? 'utf-8';
+  const delimiter = csvDelimiterByte(path);
+  const reader = new CsvTableReader(display, encoding, options.columnKinds);
+  // the first rows decide the kinds, which a worker needs before it starts
+  const head = scanCsvBytes(bytes, { display, delimiter, encodingChecked: true, onHeader: reader.onHeader, onRow: reader.onRowUntilDecided, raggedRow: reader.raggedRow });
+  const start = head.end;
+  // rows as long as the first ones: one allocation per column instead of a copy per doubling
+  const reserve = (until: number): void => {
+    if (start > 0) reader.reserve(Math.ceil(((until - start) / start) * INFERENCE_ROWS * 1.05) + INFERENCE_ROWS);
+  };
+  const minBytes = options.parallelMinBytes ?? PARALLEL_MIN_BYTES;
+  if (reader.deciding || reader.header === undefined || bytes.length - start < Math.max(1, minBytes) || availableParallelism() < 2) {
+    if (!reader.deciding && reader.header && start < bytes.length) reserve(bytes.length);
+    if (!reader.deciding && reader.header && start < bytes.length) scanCsvBytes(bytes, { display, delimiter, encodingChecked: true, range: { start, end: Infinity, header: reader.header, line: head.lines }, onHeader: reader.onHeader, onRow: reader.onRow, raggedRow: reader.raggedRow });
+    return reader.finish();
+  }
+  const split = splitNear(bytes, start, start + Math.floor((bytes.length - start) / 2));
+  const job: CsvRangeJob = { path, display, start: split, end: bytes.length, delimiter, encoding, header: reader.header, kinds: reader.decidedKinds() };
+  const worker = startRangeWorker(job);
+  reserve(split);
+  const outcome = new Promise<CsvRangeResult>((resolve) => {
+    worker.once('message', (message: CsvRangeResult) => resolve(message));
+    worker.once('error', (error) => resolve({ ok: false, name: 'Error', message: `Reading ${display} failed in a worker thread: ${error.message}` }));
+    worker.once('exit', (code) => resolve({ ok: false, name: 'Error', message: `Reading ${display}: a worker thread exited (code ${code}) before finishing` }));
+  });
+  try {
+    const mine = scanCsvBytes(bytes, { display, delimiter, encodingChecked: true, range: { start, end: split, header: reader.header, line: head.lines }, onHeader: reader.onHeader, onRow: reader.onRow, raggedRow: reader.raggedRow });
+    if (mine.crossedEnd) {
+      // a stray quote fooled the split: the worker started inside a row; read the rest here
+      void worker.terminate();
+      if (mine.end < bytes.length) scanCsvBytes(bytes, { display, delimiter, encodingChecked: true, range: { start: mine.end, end: Infinity, header: reader.header, line: mine.lines }, onHeader: reader.onHeader, onRow: reader.onRow, raggedRow: reader.raggedRow });
+      return reader.finish();
+    }
+    const result = await outcome;
+    if (!result.ok) throw rangeError(result, mine.lines - 1, display);
+    return reader.finish({ columns: result.columns, lines: result.lines, lineOffset: mine.lines - 1 });
+  } finally {
+    void worker.terminate();
+  }
+}
+
+/** Just after the first line feed outside quotes at or after `target`, counting quotes from `from` (a row boundary). */
+export function splitNear(bytes: Buffer, from: number, target: number): number {
+  let inQuotes = false;
+  let p = from;
+  for (;;) {
+    const q = bytes.indexOf(34, p);
+    if (q < 0 || q >= target) break;
+    inQuotes = !inQuotes;
+    p = q + 1;
+  }
+  p = target;
+  for (;;) {
+    const q = bytes.indexOf(34, p);
+    const lf = bytes.indexOf(10, p);
+    if (lf < 0) return bytes.length;
+    if (q >= 0 && q < lf) {
+      inQuotes = !inQuotes;
+      p = q + 1;
+      continue;
+    }
+    if (!inQuotes) return lf + 1;
+    p = lf + 1;
+  }
+}
+
+/** A range's failure as the error one pass would throw: line numbers counted from the file's start. */
+function rangeError(outcome: Extract<CsvRangeResult, { ok: false }>, lineOffset: number, display: string): Error {
+  if (outcome.name !== 'DataError') return new Error(outcome.message);
+  const location = outcome.location;
+  if (!location || location.line === undefined || lineOffset === 0) return new DataError(outcome.message, display, location);
+  const line = location.line + lineOffset;
+  return new DataError(outcome.message.replace(`${display} line ${location.line}`, `${display} line ${line}`), display, { ...location, line });
+}
+
+/** Worker threads run the bundled script beside this bundle, or the TypeScript source through tsx in development. */
+function startRangeWorker(job: CsvRangeJob): Worker {
+  const bundled = join(__dirname, 'csvRangeReader.js');
+  if (existsSync(bundled)) return new Worker(bundled, { workerData: job });
+  const source = join(__dirname, 'csvRangeReader.ts');
+  const tsx = require.resolve('tsx/cjs/api');
+  return new Worker(`require(${JSON.stringify(tsx)}).register(); require(${JSON.stringify(source)});`, { eval: true, workerData: job });
+}
+
+/** The sink the scanner feeds: header checks, row lines, one ColumnBuilder per column. */
+export class CsvTableReader {
+  header: string[] | undefined;
+  private builders: ColumnBuilder[] = [];
+  private lines = new Int32Array(1024);
+  private rowCount = 0;
+  deciding = true;
 
   constructor(
-    private readonly name: string,
-    private readonly declared: ColumnKind | undefined,
-  ) {}
-
-  push(cell: string, row: number, line: number, file: string): void {
-    if (this.sample) this.sample.push(cell);
-    else this.append(cell, row, line, file);
+    readonly display: string,
+    private readonly encoding: DataEncoding,
+    private readonly columnKinds: Readonly<Record<string, ColumnKind>> | undefined,
+    private readonly decided?: readonly DecidedKind[],
+  ) {
+    if (decided) this.deciding = false;
   }
 
-  /** Chooses numeric or categorical from the sample, then converts it; NaN/Infinity/text in a numeric column throw with the exact cell. */
-  decide(lineOf: (row: number) => number, file: string): void {
-    const sample = this.sample ?? [];
-    this.sample = undefined;
-    if (this.declared) {
-      this.kind = this.declared;
-      this.evidence = ' (declared in the spec)';
-    } else {
-      let present = 0;
-      let numeric = 0;
-      for (const cell of sample) {
-        const reading = readCell(cell);
-        if (reading.kind === 'missing') continue;
-        present++;
-        // NaN/Infinity literals look numeric but are never valid data: they count toward "numeric"
-        if (reading.kind !== 'text') numeric++;
-      }
-      this.kind = present > 0 && numeric / present >= MOSTLY_NUMERIC ? 'numeric' : 'categorical';
-      this.evidence = ` (${numeric} of ${present} values${sample.length === INFERENCE_ROWS ? ` in the first ${INFERENCE_ROWS} rows` : ''} are numbers)`;
+  readonly onHeader = (names: string[], line: number): void => {
+    const display = this.display;
+    for (const [i, name] of names.entries()) {
+      if (name === '') throw new DataError(`${describeLocation(display, { line })}: column ${i + 1} of the header has no name`, display, { line });
+      if (names.indexOf(name) !== i) throw new DataError(`${describeLocation(display, { line })}: the header names column ${quoteValue(name)} twice`, display, { line, column: name });
     }
-    // a text value in a numeric column is reported at its first occurrence in the file
-    if (this.kind === 'numeric') {
-      const bad = sample.findIndex((c) => parseNumber(c) === undefined);
-      if (bad >= 0) this.reject(sample[bad] as string, lineOf(bad), file);
-    }
-    sample.forEach((cell, row) => this.append(cell, row, lineOf(row), file));
-  }
+    this.header = names;
+    this.builders = names.map((name, i) => new ColumnBuilder(name, this.columnKinds?.[name], display, this.encoding, this.decided?.[i]));
+  };
 
-  private append(cell: string, _row: number, line: number, file: string): void {
-    const i = this.length++;
-    if (this.kind === 'numeric') {
-      if (i === this.values.length) this.values = grow(this.values);
-      const v = parseNumber(cell);
-      if (v === undefined) this.reject(cell, line, file);
-      else {
-        this.values[i] = v;
-        if (v !== v) this.missing++;
-      }
+  readonly raggedRow = (line: number, found: number, expected: number): Error =>
+    new DataError(`${describeLocation(this.display, { line })}: has ${found} field${found === 1 ? '' : 's'} but the header has ${expected} — ragged row`, this.display, { line });
+
+  readonly onRow = (row: ScannedRow): void => {
+    const n = this.rowCount;
+    if (n === this.lines.length) {
+      const bigger = new Int32Array(n * 2);
+      bigger.set(this.lines);
+      this.lines = bigger;
+    }
+    const line = row.line;
+    this.lines[n] = line;
+    const builders = this.builders;
+    const count = builders.length;
+    if (this.deciding) {
+      for (let i = 0; i < count; i++) builders[i]!.pushSample(row, i);
+      this.rowCount = n + 1;
+      if (this.rowCount === INFERENCE_ROWS) this.decide();
       return;
     }
-    if (i === this.codes.length) this.codes = grow(this.codes);
-    const text = cell.trim();
-    if (text === '') {
-      this.codes[i] = -1;
-      this.missing++;
-      return;
+    const buf = row.buf;
+    const starts = row.starts;
+    const ends = row.ends;
+    const flags = row.flags;
+    for (let i = 0; i < count; i++) builders[i]!.append(buf, starts[i]!, ends[i]!, flags[i]!, line);
+    this.rowCount = n + 1;
+  };
+
+  /** onRow, stopping the scan once the kinds are decided. */
+  readonly onRowUntilDecided = (row: ScannedRow): boolean => {
+    this.onRow(row);
+    return this.deciding;
+  };
+
+  reserve(rows: number): void {
+    for (const builder of this.builders) builder.reserve(rows);
+    if (rows > this.lines.length) {
+      const lines = new Int32Array(rows);
+      lines.set(this.lines.subarray(0, this.rowCount));
+      this.lines = lines;
     }
-    let code = this.dictionary.get(text);
-    if (code === undefined) {
-      code = this.categories.length;
-      this.categories.push(text);
-      this.dictionary.set(text, code);
-    }
-    this.codes[i] = code;
   }
 
-  private reject(cell: string, line: number, file: string): never {
-    const value = cell.trim();
-    const where = describeLocation(file, { line, column: this.name });
-    const why =
-      readCell(cell).kind === 'nonFinite'
-        ? `${quoteValue(value)} is not allowed in a numeric column — leave the cell empty to mark a missing value`
-        : `${quoteValue(value)} is not a number, but column ${quoteValue(this.name)} is numeric${this.evidence}`;
-    throw new DataError(`${where}: ${why}`, file, { line, column: this.name, value });
+  decidedKinds(): DecidedKind[] {
+    return this.builders.map((b) => ({ kind: b.kind!, evidence: b.evidence }));
   }
 
-  finish(): DataColumn {
-    if (this.kind === 'numeric') return { kind: 'numeric', name: this.name, values: this.values.slice(0, this.length), missing: this.missing };
-    return { kind: 'categorical', name: this.name, codes: this.codes.slice(0, this.length), categories: this.categories, missing: this.missing };
+  private decide(): void {
+    for (const builder of this.builders) builder.decide();
+    this.deciding = false;
+  }
+
+  /** The rows so far (as a worker hands them over). */
+  part(): { columns: ColumnPart[]; lines: Int32Array; rows: number } {
+    return { columns: this.builders.map((b) => b.part()), lines: this.lines.slice(0, this.rowCount), rows: this.rowCount };
+  }
+
+  /** The table, with a later range read by a worker appended (its lines counted from its start). */
+  finish(tail?: { columns: readonly ColumnPart[]; lines: Int32Array; lineOffset: number }): CsvColumns {
+    const display = this.display;
+    if (!this.header) throw new DataError(`${display} is empty: it has no header line and no rows`, display);
+    if (this.rowCount === 0 && (tail?.lines.length ?? 0) === 0) throw new DataError(`${display} has a header but no data rows`, display, { line: 2 });
+    if (this.deciding) this.decide();
+    const rowCount = this.rowCount + (tail?.lines.length ?? 0);
+    const lines = new Int32Array(rowCount);
+    lines.set(this.lines.subarray(0, this.rowCount));
+    if (tail) for (let k = 0, j = this.rowCount; k < tail.lines.length; k++, j++) lines[j] = tail.lines[k]! + tail.lineOffset;
+    return {
+      file: display,
+      format: 'csv',
+      rowCount,
+      columns: this.builders.map((b, i) => b.finish(tail?.columns[i])),
+      rowLines: lines,
+      locate: (index) => ({ line: lines[index] }),
+    };
   }
 }

@@ -28,6 +28,8 @@ export interface DataTable {
   readonly columns: readonly DataColumn[];
   /** sha256 of the file's bytes: the dataset's identity for lineage */
   readonly digest: string;
+  /** 'cache' when the columns came from the store's prepared tables (the file's bytes were read before) */
+  readonly readFrom?: 'file' | 'cache';
   /** where data row `index` (0-based) sits in the file, for error messages */
   locate(index: number): { line?: number; row?: number };
 }

@@ -1,5 +1,4 @@
 import { isUtf8 } from 'node:buffer';
-import Papa from 'papaparse';
 import { DataError, describeLocation, quoteValue } from './dataErrors';
 
 /** Text encodings a data file may declare; anything else should be converted to UTF-8 first. */
@@ -24,6 +23,11 @@ export function decodeDataText(bytes: Buffer, display: string, delimiter: string
   if (options.encoding === 'windows-1252') return decodeWindows1252(bytes);
   if (isUtf8(bytes)) return bytes.toString('utf8');
   throw invalidUtf8Error(bytes, firstInvalidUtf8(bytes), display, delimiter, options.encodingHint ?? '');
+}
+
+/** Throws the invalid-UTF-8 DataError (line, column, the bytes) unless `bytes` are valid UTF-8; `hint` ends its message. */
+export function checkUtf8(bytes: Buffer, display: string, hint: string, file: string): void {
+  if (!isUtf8(bytes)) throw invalidUtf8Error(bytes, firstInvalidUtf8(bytes), display, /\.tsv$/i.test(file) ? '\t' : ',', hint);
 }
 
 // windows-1252 differs from latin1 in 0x80–0x9F only (unassigned bytes keep their latin1 meaning).
@@ -94,7 +98,7 @@ function invalidUtf8Error(bytes: Buffer, offset: number, display: string, delimi
 /** The header name of the field the text `before` (the start of a line) ends in; quotes in that text are honoured. */
 function columnAt(bytes: Buffer, before: string, delimiter: string): string | undefined {
   const headerEnd = bytes.indexOf(10);
-  const header = Papa.parse<string[]>(bytes.toString('utf8', 0, headerEnd < 0 ? bytes.length : headerEnd).replace(/^\uFEFF/, ''), { delimiter }).data[0];
+  const header = splitHeader(bytes.toString('utf8', 0, headerEnd < 0 ? bytes.length : headerEnd).replace(/^\uFEFF/, '').replace(/\r$/, ''), delimiter);
   let field = 0;
   let quoted = false;
   for (const ch of before) {
@@ -102,4 +106,27 @@ function columnAt(bytes: Buffer, before: string, delimiter: string): string | un
     else if (ch === delimiter && !quoted) field++;
   }
   return header?.[field]?.trim();
+}
+
+/** A header line's names (RFC 4180 quoting; enough to name the column of an encoding error). */
+function splitHeader(line: string, delimiter: string): string[] {
+  const names: string[] = [];
+  let current = '';
+  let quoted = false;
+  for (let i = 0; i < line.length; i++) {
+    const ch = line[i] as string;
+    if (quoted) {
+      if (ch === '"' && line[i + 1] === '"') {
+        current += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else current += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === delimiter) {
+      names.push(current);
+      current = '';
+    } else current += ch;
+  }
+  names.push(current);
+  return names;
 }

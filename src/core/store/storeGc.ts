@@ -1,5 +1,6 @@
 import { lstat, readdir, rm } from 'node:fs/promises';
 import { join } from 'node:path';
+import { PATH_RECORDS, tableCacheFolder } from '../data/tableCache';
 import { REGISTRY_FOLDER } from '../registry/versionFreezer';
 import { ABANDONED_TEMP_AGE_MS, ARTIFACT_TEMP_FOLDER, ARTIFACTS_FOLDER, ArtifactStore } from '../tracking/artifactStore';
 import type { WorkspaceStore } from './workspaceStore';
@@ -15,7 +16,7 @@ export const GC_GRACE_MS = 7 * 24 * 60 * 60_000;
 
 const RUN_ID = /^[0-9a-f]{32}$/;
 
-export type GcItemKind = 'deleted run' | 'unknown run' | 'unregistered copy' | 'temp files';
+export type GcItemKind = 'deleted run' | 'unknown run' | 'unregistered copy' | 'temp files' | 'prepared table';
 
 export interface GcItem {
   readonly kind: GcItemKind;
@@ -149,6 +150,21 @@ export async function collectGarbage(store: Pick<WorkspaceStore, 'dir' | 'databa
     const path = join(versionsRoot, name);
     if (storages.has(`${REGISTRY_FOLDER}/versions/${name}`)) continue;
     if ((await ageMs(path, now)) >= ABANDONED_TEMP_AGE_MS) await remove({ kind: 'unregistered copy', path });
+  }
+
+  // Prepared tables (typed columns of data files read before) are a cache: one unused for the
+  // grace period goes (a read touches it), and the next read of its file parses it again.
+  const tablesRoot = tableCacheFolder(store.dir);
+  for (const name of await listFolder(tablesRoot)) {
+    const path = join(tablesRoot, name);
+    if (name === PATH_RECORDS) {
+      for (const record of await listFolder(path)) if ((await ageMs(join(path, record), now)) >= graceMs) await remove({ kind: 'prepared table', path: join(path, record) });
+      continue;
+    }
+    const tables = await listFolder(path);
+    let newest = Infinity;
+    for (const table of tables) newest = Math.min(newest, await ageMs(join(path, table), now));
+    if (tables.length === 0 || newest >= graceMs) await remove({ kind: 'prepared table', path });
   }
 
   const temps = new ArtifactStore(artifactsRoot).removeAbandonedTemps(now, { dryRun });
