@@ -2,6 +2,7 @@ import { rm, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/modelSearch';
+import { COST_ENV, isPriced } from '../../core/process/runCost';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { existingCliPath } from '../cliPaths';
 import { printTable } from './trackingCliSupport';
@@ -10,6 +11,7 @@ import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions'
 interface FindBestModelOptions {
   target?: string;
   timeBudget: string;
+  costBudget?: string;
   metric?: string;
   backend: string;
 }
@@ -28,6 +30,7 @@ export function registerFindBestModelCommand(program: Command): void {
     .argument('<data>', 'a CSV or Parquet file (or a *.train.yaml spec whose model the search replaces)')
     .option('--target <column>', 'the column to predict (required for a data file)')
     .option('--time-budget <seconds>', 'no new candidate starts after this many seconds', '120')
+    .option('--cost-budget <amount>', 'no new candidate starts once the candidates cost this much together (needs --cpu-hour-price or another price)')
     .option('--metric <name>', 'rank by this metric (default: val_loss, val_rmse for regression); accuracies and scores rank higher-is-better')
     .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')}`, 'auto'))
     .action(async (dataArg: string, options: FindBestModelOptions & PriceFlags) => {
@@ -37,6 +40,9 @@ export function registerFindBestModelCommand(program: Command): void {
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const budgetSeconds = Number(options.timeBudget);
       if (!Number.isFinite(budgetSeconds) || budgetSeconds <= 0) throw new CliError(`--time-budget must be a number of seconds > 0, not "${options.timeBudget}"`);
+      const costBudget = options.costBudget === undefined ? undefined : Number(options.costBudget);
+      if (costBudget !== undefined && !(Number.isFinite(costBudget) && costBudget > 0)) throw new CliError(`--cost-budget must be an amount > 0, not "${options.costBudget}"`);
+      if (costBudget !== undefined && !isPriced(prices)) throw new CliError(`--cost-budget needs a price to count cost by: --cpu-hour-price, --gb-hour-price or --gpu-hour-price (or $${COST_ENV.cpuHour})`);
       const input = existingCliPath(dataArg);
       const fromSpec = /\.ya?ml$/i.test(input);
       if (!fromSpec && !options.target) throw new CliError('--target COLUMN is required: the column of the data to predict');
@@ -64,7 +70,7 @@ export function registerFindBestModelCommand(program: Command): void {
       }
 
       const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
-      const { findBestModel } = await import('../../core/training/modelSearch');
+      const { budgetOutcome, findBestModel } = await import('../../core/training/modelSearch');
       const controller = new AbortController();
       const onSigint = (): void => {
         process.stderr.write('\nmlops: stopping the search after the current candidate…\n');
@@ -87,6 +93,7 @@ export function registerFindBestModelCommand(program: Command): void {
             store: store.tracking,
             specPath: baseSpecPath,
             budgetSeconds,
+            ...(costBudget !== undefined ? { costBudget } : {}),
             backend,
             prices,
             signal: controller.signal,
@@ -126,7 +133,7 @@ export function registerFindBestModelCommand(program: Command): void {
       }
 
       if (globals.json) {
-        process.stdout.write(`${JSON.stringify({ spec: outPath, parentRunId: result.parentRunId, metric: result.metric, direction: result.direction, task: result.task ?? null, candidates: result.candidates.map((c) => c.label), leaderboard: result.leaderboard }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ spec: outPath, parentRunId: result.parentRunId, metric: result.metric, direction: result.direction, task: result.task ?? null, candidates: result.candidates.map((c) => c.label), leaderboard: result.leaderboard, budgets: { seconds: result.budgetSeconds, cost: result.costBudget ?? null }, spent: result.spent, stoppedBy: result.stoppedBy ?? null }, null, 2)}\n`);
         return;
       }
       const extra = SHOWN_TEST_METRICS.filter((k) => result.leaderboard.some((e) => e.metrics[k] !== undefined));
@@ -142,6 +149,7 @@ export function registerFindBestModelCommand(program: Command): void {
           e.state === 'complete' ? (e.runId ?? '') : (e.error ?? e.state).split('\n')[0] ?? '',
         ]),
       );
-      process.stdout.write(`\nRanked by ${result.metric} (${result.direction === 'minimize' ? 'lower' : 'higher'} is better); search run ${result.parentRunId}.\nBest spec written to ${outPath}; re-run it with: mlops train ${outPath}\n`);
+      const outcome = budgetOutcome(result);
+      process.stdout.write(`${outcome ? `\n${outcome}` : ''}\nRanked by ${result.metric} (${result.direction === 'minimize' ? 'lower' : 'higher'} is better); search run ${result.parentRunId}.\nBest spec written to ${outPath}; re-run it with: mlops train ${outPath}\n`);
     });
 }

@@ -1,4 +1,5 @@
-import type { CostPrices } from '../process/runCost';
+import { isPriced, type CostPrices } from '../process/runCost';
+import { USAGE_METRIC } from '../process/systemMetrics';
 import type { BackendPreference } from '../process/workerProtocol';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { childRunUsageTotals } from './childRunUsage';
@@ -33,6 +34,12 @@ export interface ModelSearchResult {
   /** the search space: every candidate, in the order tried */
   readonly candidates: readonly ModelCandidate[];
   readonly budgetSeconds: number;
+  /** the cost budget, when one was given (in the prices' currency) */
+  readonly costBudget?: number;
+  /** what the search used: seconds since it started, and its candidates' cost when priced */
+  readonly spent: { readonly seconds: number; readonly cost?: number };
+  /** why candidates were left untried: a budget ran out, or the search was cancelled */
+  readonly stoppedBy?: 'time' | 'cost' | 'cancelled';
   /** the spec's task, or the one the first run inferred */
   readonly task?: 'classification' | 'regression';
 }
@@ -42,6 +49,8 @@ export interface ModelSearchOptions {
   readonly specPath: string;
   /** no new candidate starts after this many seconds (default 120) */
   readonly budgetSeconds?: number;
+  /** no new candidate starts once the candidates cost this much together (needs `prices`) */
+  readonly costBudget?: number;
   /** the metric to rank by (default: val_loss, val_rmse for regression, loss without a validation split) */
   readonly metric?: string;
   readonly backend?: BackendPreference;
@@ -75,6 +84,9 @@ export function metricDirection(metric: string): 'minimize' | 'maximize' {
  * within a time budget and ranks them by validation loss (RMSE for regression).
  */
 export async function findBestModel(options: ModelSearchOptions): Promise<ModelSearchResult> {
+  if (options.costBudget !== undefined && !(options.costBudget > 0)) throw new Error(`the cost budget must be a number > 0, not ${options.costBudget}`);
+  // a cost budget without a price could never be spent: say so rather than search for ever
+  if (options.costBudget !== undefined && !isPriced(options.prices)) throw new Error('a cost budget needs a price: set mlops.cost.cpuHour (or gbHour, gpuHour), or --cpu-hour-price on the command line');
   const parsed = await loadTrainSpec(options.specPath);
   // The linear baseline depends on the task. When the spec leaves the task to inference (which
   // needs the data, read only in the worker), MLPs go first and the first run tells the task.
@@ -95,8 +107,15 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
       { key: 'mlops.spec', value: options.specPath },
     ],
   });
-  await store.logBatch({ runId: parent.info.runId, params: [{ key: 'candidates', value: candidates.map((c) => c.label).join(', ') }] });
   const budgetSeconds = options.budgetSeconds ?? 120;
+  await store.logBatch({
+    runId: parent.info.runId,
+    params: [
+      { key: 'candidates', value: candidates.map((c) => c.label).join(', ') },
+      { key: 'time_budget_seconds', value: String(budgetSeconds) },
+      ...(options.costBudget !== undefined ? [{ key: 'cost_budget', value: String(options.costBudget) }] : []),
+    ],
+  });
   const budgetMs = budgetSeconds * 1000;
   const started = Date.now();
   const entries: Omit<LeaderboardEntry, 'rank'>[] = [];
@@ -110,10 +129,19 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
       })
       .map((e, i) => ({ ...e, rank: i + 1 }));
   let cancelled = false;
+  // what the candidates cost so far, failed ones included (they used the machine too)
+  let spentCost = 0;
+  let stoppedBy: ModelSearchResult['stoppedBy'];
   for (let c = 0; c < candidates.length; c++) {
     const candidate = candidates[c] as ModelCandidate;
-    if (cancelled || options.signal?.aborted || Date.now() - started > budgetMs) {
-      entries.push({ label: candidate.label, state: 'skipped', metrics: {}, seconds: 0, error: options.signal?.aborted ? 'cancelled' : 'time budget used up' });
+    if (!stoppedBy) {
+      if (cancelled || options.signal?.aborted) stoppedBy = 'cancelled';
+      else if (options.costBudget !== undefined && spentCost >= options.costBudget) stoppedBy = 'cost';
+      else if (Date.now() - started > budgetMs) stoppedBy = 'time';
+    }
+    if (stoppedBy) {
+      const why = stoppedBy === 'cancelled' ? 'cancelled' : stoppedBy === 'cost' ? `cost budget used up (${formatAmount(spentCost)} of ${formatAmount(options.costBudget as number)})` : `time budget used up (${budgetSeconds} s)`;
+      entries.push({ label: candidate.label, state: 'skipped', metrics: {}, seconds: 0, error: why });
       continue;
     }
     const t0 = Date.now();
@@ -141,18 +169,39 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
       entries.push({ label: candidate.label, state: 'failed', metrics: {}, seconds: (Date.now() - t0) / 1000, error: error instanceof Error ? error.message : String(error) });
       if (error instanceof TrainingInputError) break; // the data is the problem, not the model
     }
+    if (options.costBudget !== undefined) spentCost = (await childRunUsageTotals(store, experimentId, parent.info.runId)).find((m) => m.key === USAGE_METRIC.cost)?.value ?? spentCost;
     options.onUpdate?.(ranked(), entries.length, candidates.length);
   }
   const leaderboard = ranked();
   const best = leaderboard.find((e) => e.state === 'complete');
+  const totals = await childRunUsageTotals(store, experimentId, parent.info.runId);
+  const totalCost = totals.find((m) => m.key === USAGE_METRIC.cost)?.value;
+  const spent = { seconds: (Date.now() - started) / 1000, ...(isPriced(options.prices) ? { cost: totalCost ?? 0 } : {}) };
   await store.logBatch({
     runId: parent.info.runId,
     params: [{ key: 'metric', value: metric }],
-    tags: best?.runId ? [{ key: 'mlops.model_search.best_run', value: best.runId }, { key: 'mlops.model_search.best', value: best.label }] : [],
+    tags: [
+      ...(best?.runId ? [{ key: 'mlops.model_search.best_run', value: best.runId }, { key: 'mlops.model_search.best', value: best.label }] : []),
+      ...(stoppedBy ? [{ key: 'mlops.model_search.stopped_by', value: stoppedBy }] : []),
+    ],
     // the candidates' CPU-seconds and cost together
-    metrics: [...(best?.value !== undefined ? [{ key: `best_${metric}`, value: best.value, step: 0 }] : []), ...(await childRunUsageTotals(store, experimentId, parent.info.runId))],
+    metrics: [...(best?.value !== undefined ? [{ key: `best_${metric}`, value: best.value, step: 0 }] : []), ...totals],
   });
-  await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard }, null, 2)}\n`);
+  await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard, budgets: { seconds: budgetSeconds, ...(options.costBudget !== undefined ? { cost: options.costBudget } : {}) }, spent, stoppedBy: stoppedBy ?? null }, null, 2)}\n`);
   await store.updateRun(parent.info.runId, { status: cancelled || options.signal?.aborted ? 'KILLED' : 'FINISHED', endTime: Date.now() });
-  return { parentRunId: parent.info.runId, metric, direction, leaderboard, candidates, budgetSeconds, ...(task ? { task } : {}) };
+  return { parentRunId: parent.info.runId, metric, direction, leaderboard, candidates, budgetSeconds, ...(options.costBudget !== undefined ? { costBudget: options.costBudget } : {}), spent, ...(stoppedBy ? { stoppedBy } : {}), ...(task ? { task } : {}) };
+}
+
+/** "Stopped: the cost budget (0.01) was spent: 0.0123 after 3 of 6 candidates" — or undefined when every candidate ran. */
+export function budgetOutcome(result: ModelSearchResult): string | undefined {
+  if (!result.stoppedBy) return undefined;
+  const tried = result.leaderboard.filter((e) => e.state !== 'skipped').length;
+  const of = `after ${tried} of ${result.leaderboard.length} candidates`;
+  if (result.stoppedBy === 'cancelled') return `Cancelled ${of}.`;
+  if (result.stoppedBy === 'cost') return `Stopped: the cost budget (${formatAmount(result.costBudget as number)}) was spent — ${formatAmount(result.spent.cost ?? 0)} ${of}.`;
+  return `Stopped: the time budget (${result.budgetSeconds} s) was spent — ${result.spent.seconds.toFixed(0)} s ${of}.`;
+}
+
+function formatAmount(value: number): string {
+  return Number(value.toPrecision(3)).toString();
 }

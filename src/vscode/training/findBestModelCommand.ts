@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/modelSearch';
+import { isPriced, type CostPrices } from '../../core/process/runCost';
+import { budgetOutcome, type LeaderboardEntry, type ModelSearchResult } from '../../core/training/modelSearch';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 import { pickSpec, type TrainingCommandDependencies } from './trainModelCommand';
@@ -34,6 +35,8 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
         { title: 'MLOps: Find Best Model — time budget', placeHolder: 'No new candidate starts after this time' },
       );
       if (!budget) return;
+      const costBudget = await askCostBudget(readSettings(specUri).costPrices);
+      if (costBudget === null) return;
       const access = await deps.storeService.access({ create: true });
       if (access.state !== 'open') {
         void vscode.window.showErrorMessage(`MLOps: cannot search models — ${'message' in access ? access.message : 'open a folder first'}`);
@@ -52,6 +55,7 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
               store: access.store.tracking,
               specPath: specUri.fsPath,
               budgetSeconds: budget.seconds,
+              ...(costBudget !== undefined ? { costBudget } : {}),
               backend: readSettings(specUri).trainingBackend,
               prices: readSettings(specUri).costPrices,
               signal: controller.signal,
@@ -65,7 +69,7 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
         );
         const path = `/${name}-${result.parentRunId.slice(0, 8)}.md`;
         leaderboards.set(path, leaderboardMarkdown(name, result));
-        deps.log.info(`${name}: model search ${result.parentRunId} done; best ${result.leaderboard[0]?.label ?? 'none'}`);
+        deps.log.info(`${name}: model search ${result.parentRunId} done; best ${result.leaderboard[0]?.label ?? 'none'}${budgetOutcome(result) ? ` — ${budgetOutcome(result)}` : ''}`);
         await vscode.commands.executeCommand('markdown.showPreview', vscode.Uri.from({ scheme: LEADERBOARD_SCHEME, path }));
         // the winner as a reviewable, re-runnable spec next to the data (never over an existing file)
         const { bestSpecText, searchWinner, writeBestSpec } = await import('../../core/training/bestModelSpec');
@@ -86,6 +90,22 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
   ];
 }
 
+/**
+ * With a price set, the search can also stop at a cost: empty means no cost budget. Undefined:
+ * none; null: the user cancelled.
+ */
+async function askCostBudget(prices: CostPrices): Promise<number | undefined | null> {
+  if (!isPriced(prices)) return undefined;
+  const text = await vscode.window.showInputBox({
+    title: 'MLOps: Find Best Model — cost budget',
+    prompt: 'No new candidate starts once the candidates cost this much together (at the mlops.cost.* prices). Empty: no cost budget.',
+    placeHolder: 'e.g. 0.05',
+    validateInput: (value) => (value.trim() === '' || Number(value) > 0 ? undefined : 'An amount above 0, or empty for none'),
+  });
+  if (text === undefined) return null;
+  return text.trim() === '' ? undefined : Number(text);
+}
+
 /** The leaderboard as a Markdown table, best first, with why a candidate has no score. */
 export function leaderboardMarkdown(name: string, result: ModelSearchResult): string {
   const format = (v: number | undefined): string => (v === undefined ? '—' : Number.isFinite(v) ? v.toPrecision(4) : String(v));
@@ -99,6 +119,7 @@ export function leaderboardMarkdown(name: string, result: ModelSearchResult): st
     '',
     `Ranked by **${result.metric}** (${result.direction === 'minimize' ? 'lower is better' : 'higher is better'}). Each candidate is a child run of \`${result.parentRunId}\`.`,
     '',
+    ...(budgetOutcome(result) ? [`**${budgetOutcome(result) as string}**`, ''] : []),
     `| rank | model | ${result.metric} | ${extra.join(' | ')}${extra.length ? ' | ' : ''}time | run |`,
     `| ---: | --- | ---: | ${extra.map(() => '---:').join(' | ')}${extra.length ? ' | ' : ''}---: | --- |`,
     ...rows,

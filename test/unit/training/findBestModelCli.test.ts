@@ -94,4 +94,14 @@ describe('mlops find-best-model', () => {
     assert.match(noTarget.err, /--target COLUMN is required/);
     assert.ok(!existsSync(join(data, 'penguins.best-4.train.yaml')));
   });
+
+  test('--cost-budget stops the search once the candidates cost that much and says which budget ran out; without a price it is refused', async () => {
+    const r = await mlopsInProcess(work, 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--time-budget', '3600', '--cost-budget', '1e-9', '--cpu-hour-price', '1', '--backend', 'js');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.out, /^Stopped: the cost budget \(1e-9\) was spent — [\d.e-]+ after 1 of 5 candidates\.$/m);
+    assert.equal((r.out.match(/cost budget used up \([\d.e-]+ of 1e-9\)/g) ?? []).length, 4, 'each untried candidate says why');
+    const unpriced = await mlopsInProcess(work, 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--cost-budget', '0.01', '--backend', 'js');
+    assert.notEqual(unpriced.code, 0);
+    assert.match(unpriced.err, /--cost-budget needs a price/);
+  });
 });
