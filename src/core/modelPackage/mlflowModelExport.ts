@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync, readdirSync } from 'node:fs';
-import { mkdir, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { stringify } from 'yaml';
+import { TREE_PACKAGE_FILES } from './modelPackageFormat';
 import { loadModelPackage, readPackageNetwork, type LoadedModel } from './modelPackageLoader';
 import { PYFUNC_MODULE_NAME, PYFUNC_MODULE_SOURCE } from './pyfuncModule';
 
@@ -41,39 +42,51 @@ export interface MlflowModelFile {
  */
 export async function mlflowModelFiles(packageDir: string, options: MlflowExportOptions = {}): Promise<MlflowModelFile[]> {
   const model = await loadModelPackage(packageDir);
-  const { layers, weights } = await readPackageNetwork(packageDir);
-  // One float32 blob, each array at an element offset (numpy reads it with np.fromfile).
-  const arrays = weights.flatMap((w) => [w.kernel, w.bias]);
-  const blob = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
-  let offset = 0;
-  const refs = arrays.map((a) => {
-    blob.set(a, offset);
-    const ref = { offset };
-    offset += a.length;
-    return ref;
-  });
-  const meta = {
+  const common = {
     format: 'mlops-studio-pyfunc',
     version: 1,
     task: model.signature.output.task,
     target: model.signature.output.target,
     classes: model.signature.output.task === 'classification' ? model.signature.output.classes : null,
+    encoding: model.preprocessing.encoding ?? 'one_hot',
     width: model.preprocessing.width,
     features: model.preprocessing.features,
-    weights: 'weights.bin',
-    layers: layers.map((layer, i) => ({
-      activation: layer.activation,
-      kernel: { ...refs[i * 2], shape: [layer.inputs, layer.units] },
-      bias: { ...refs[i * 2 + 1], shape: [layer.units] },
-    })),
   };
+  const scorer: MlflowModelFile[] = [];
+  if (model.manifest.flavor === 'tree-ensemble') {
+    const ensemble = JSON.parse(await readFile(join(packageDir, TREE_PACKAGE_FILES.trees), 'utf8')) as unknown;
+    scorer.push({ path: `${PYFUNC_DATA_DIR}/mlops_model.json`, data: `${JSON.stringify({ ...common, kind: 'trees', ensemble })}\n` });
+  } else {
+    const { layers, weights } = await readPackageNetwork(packageDir);
+    // One float32 blob, each array at an element offset (numpy reads it with np.fromfile).
+    const arrays = weights.flatMap((w) => [w.kernel, w.bias]);
+    const blob = new Float32Array(arrays.reduce((n, a) => n + a.length, 0));
+    let offset = 0;
+    const refs = arrays.map((a) => {
+      blob.set(a, offset);
+      const ref = { offset };
+      offset += a.length;
+      return ref;
+    });
+    const meta = {
+      ...common,
+      kind: 'network',
+      weights: 'weights.bin',
+      layers: layers.map((layer, i) => ({
+        activation: layer.activation,
+        kernel: { ...refs[i * 2], shape: [layer.inputs, layer.units] },
+        bias: { ...refs[i * 2 + 1], shape: [layer.units] },
+      })),
+    };
+    scorer.push({ path: `${PYFUNC_DATA_DIR}/mlops_model.json`, data: `${JSON.stringify(meta, null, 2)}\n` });
+    scorer.push({ path: `${PYFUNC_DATA_DIR}/weights.bin`, data: new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength) });
+  }
   const example = options.inputExample && options.inputExample.length > 0 ? options.inputExample : undefined;
   const columns = model.signature.inputs.map((i) => i.name);
   return [
     { path: 'MLmodel', data: mlmodelYaml(model, example !== undefined, options) },
     { path: `code/${PYFUNC_MODULE_NAME}.py`, data: PYFUNC_MODULE_SOURCE },
-    { path: `${PYFUNC_DATA_DIR}/mlops_model.json`, data: `${JSON.stringify(meta, null, 2)}\n` },
-    { path: `${PYFUNC_DATA_DIR}/weights.bin`, data: new Uint8Array(blob.buffer, blob.byteOffset, blob.byteLength) },
+    ...scorer,
     ...(example ? [{ path: 'input_example.json', data: JSON.stringify({ columns, data: example.map((row) => columns.map((c) => row[c] ?? null)) }) }] : []),
     { path: 'python_env.yaml', data: stringify({ python: PYTHON_VERSION, build_dependencies: ['pip'], dependencies: ['-r requirements.txt'] }) },
     { path: 'requirements.txt', data: `${REQUIREMENTS.join('\n')}\n` },

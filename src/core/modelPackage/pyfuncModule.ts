@@ -35,6 +35,10 @@ class MlopsStudioModel:
         if meta.get("format") != FORMAT:
             raise ValueError("%s is not an MLOps Studio model export" % path)
         self.meta = meta
+        self.native = meta.get("encoding") == "native"
+        if meta["kind"] == "trees":
+            self.ensemble = _Ensemble(meta["ensemble"])
+            return
         blob = np.fromfile(os.path.join(path, meta["weights"]), dtype="<f4")
         self.layers = []
         for layer in meta["layers"]:
@@ -45,8 +49,11 @@ class MlopsStudioModel:
     def predict(self, model_input, params=None):
         frame = model_input if isinstance(model_input, pd.DataFrame) else pd.DataFrame(model_input)
         x = self._encode(frame)
-        for kernel, bias, activation in self.layers:
-            x = _activate(x.astype(np.float64) @ kernel + bias, activation).astype(np.float32)
+        if self.meta["kind"] == "trees":
+            x = self.ensemble.predict(x)
+        else:
+            for kernel, bias, activation in self.layers:
+                x = _activate(x.astype(np.float64) @ kernel + bias, activation).astype(np.float32)
         target = self.meta["target"]
         if self.meta["task"] == "regression":
             return pd.DataFrame({"predicted_" + target: x[:, 0].astype(np.float64)})
@@ -70,7 +77,8 @@ class MlopsStudioModel:
                 column = np.empty(rows, dtype=np.float64)
                 for i, value in enumerate(values):
                     if _missing(value):
-                        column[i] = feature["fill"]
+                        # trees route a missing value themselves; networks get the fitted fill
+                        column[i] = math.nan if self.native else feature["fill"]
                         continue
                     try:
                         number = float(value.strip()) if isinstance(value, str) else float(value)
@@ -90,10 +98,81 @@ class MlopsStudioModel:
                 slot = -1 if category is None else slots.get(category, -1)
                 if slot < 0 and not missing and feature["handleUnknown"] == "error":
                     raise ValueError('column "%s": category "%s" was not seen in training (one_hot.handle_unknown is "error")' % (name, _text(value)))
-                if slot >= 0:
+                if self.native:
+                    # one column: the category's index, NaN when missing or unseen
+                    out[i, offset] = slot if slot >= 0 else math.nan
+                elif slot >= 0:
                     out[i, offset + slot] = 1.0
-            offset += len(categories)
+            offset += 1 if self.native else len(categories)
         return out
+
+
+class _Ensemble:
+    """Boosted trees or a forest, scored as the product's treeEnsemble.ts does, a level at a time for all rows."""
+
+    def __init__(self, e):
+        self.e = e
+        self.trees = []
+        for tree in e["trees"]:
+            nodes = len(tree["feature"])
+            categorical = tree.get("leftCategories") or {}
+            cat_index = np.full(nodes, -1, dtype=np.int64)
+            table = np.zeros((max(1, len(categorical)), 256), dtype=bool)
+            for k, (node, cats) in enumerate(sorted(categorical.items(), key=lambda item: int(item[0]))):
+                cat_index[int(node)] = k
+                for c in cats:
+                    if 0 <= c < 256:
+                        table[k, c] = True
+            self.trees.append((
+                int(tree["output"]),
+                np.array(tree["feature"], dtype=np.int64),
+                np.array(tree["threshold"], dtype=np.float64),
+                np.array(tree["missingLeft"], dtype=np.int64) == 1,
+                np.array(tree["left"], dtype=np.int64),
+                np.array(tree["right"], dtype=np.int64),
+                np.array(tree["value"], dtype=np.float64).reshape(nodes, e["valueWidth"]),
+                cat_index,
+                table,
+            ))
+
+    def predict(self, x):
+        e = self.e
+        rows, k = x.shape[0], e["outputs"]
+        raw = np.zeros((rows, k), dtype=np.float64) + np.array(e["baseline"] or [0.0] * k, dtype=np.float64)
+        for output, feature, threshold, missing_left, left, right, value, cat_index, table in self.trees:
+            node = np.zeros(rows, dtype=np.int64)
+            while True:
+                active = np.nonzero(feature[node] >= 0)[0]
+                if active.size == 0:
+                    break
+                at = node[active]
+                v = x[active, feature[at]].astype(np.float64)
+                missing = np.isnan(v)
+                go_left = missing & missing_left[at]
+                cats = cat_index[at]
+                numeric = ~missing & (cats < 0)
+                go_left[numeric] = v[numeric] <= threshold[at[numeric]]
+                categorical = ~missing & (cats >= 0)
+                if categorical.any():
+                    c = v[categorical].astype(np.int64)
+                    inside = (c >= 0) & (c < 256)
+                    hit = np.zeros(c.size, dtype=bool)
+                    hit[inside] = table[cats[categorical][inside], c[inside]]
+                    go_left[categorical] = hit
+                node[active] = np.where(go_left, left[at], right[at])
+            if value.shape[1] == 1:
+                raw[:, output] += value[node, 0]
+            else:
+                raw += value[node]
+        if e["combine"] == "mean" and self.trees:
+            raw /= len(self.trees)
+        if e["link"] == "sigmoid":
+            p = 1.0 / (1.0 + np.exp(-raw[:, 0]))
+            return np.stack([1.0 - p, p], axis=1).astype(np.float32)
+        if e["link"] == "softmax":
+            z = np.exp(raw - raw.max(axis=1, keepdims=True))
+            return (z / z.sum(axis=1, keepdims=True)).astype(np.float32)
+        return raw.astype(np.float32)
 
 
 def _slice(blob, ref):

@@ -28,6 +28,8 @@ describe('mlops models export --format mlflow', () => {
     cpSync(join(ROOT, 'examples', 'data'), join(workspace, 'data'), { recursive: true });
     const penguins = readFileSync(join(ROOT, 'examples', 'penguins.train.yaml'), 'utf8').replace(/^epochs: \d+/m, 'epochs: 8');
     trainAndRegister('penguins.train.yaml', `${penguins}\nregister:\n  model: penguins\n`);
+    trainAndRegister('penguins-gbdt.train.yaml', 'dataset: data/penguins.csv\ntarget: species\nmodel:\n  type: gbdt\n  max_iter: 30\n  min_samples_leaf: 5\nregister:\n  model: penguins-gbdt\n');
+    trainAndRegister('mass-forest.train.yaml', 'dataset: data/penguins.csv\ntarget: body_mass_g\ntask: regression\nmodel:\n  type: random_forest\n  n_estimators: 20\nregister:\n  model: mass-forest\n');
     trainAndRegister('mass.train.yaml', 'dataset: data/penguins.csv\ntarget: body_mass_g\ntask: regression\nmodel:\n  type: linear_regression\nepochs: 5\nregister:\n  model: mass\n');
   });
 
@@ -106,6 +108,23 @@ describe('mlops models export --format mlflow', () => {
     assert.equal(viaPyfunc.status, 0, viaPyfunc.stderr);
     assertSamePredictions(readCsv(viaPyfunc.stdout), expected);
   });
+
+  for (const [name, what] of [['penguins-gbdt', 'gradient-boosted trees (multiclass, categorical columns and missing cells routed natively)'], ['mass-forest', 'a random forest regressor']] as const) {
+    test(`${what}: pyfunc scores as mlops predict does`, { timeout: 180_000 }, (t) => {
+      const out = join(workspace, `export-${name}`);
+      const exported = runCli(['--workspace', workspace, 'models', 'export', `models:/${name}/1`, '-o', out]);
+      assert.equal(exported.status, 0, exported.stderr);
+      assert.ok(!existsSync(join(out, 'pyfunc', 'weights.bin')), 'trees travel as JSON, without network weights');
+      const csv = join(workspace, 'data', 'penguins.csv');
+      const predicted = runCli(['--workspace', workspace, 'predict', `models:/${name}/1`, csv, '-o', join(workspace, `${name}.predictions.csv`)]);
+      assert.equal(predicted.status, 0, predicted.stderr);
+      const mlflow = findMlflowPython();
+      if ('reason' in mlflow) return t.skip(mlflow.reason);
+      const viaPyfunc = pyfuncPredict(mlflow, out, csv);
+      assert.equal(viaPyfunc.status, 0, viaPyfunc.stderr);
+      assertSamePredictions(readCsv(viaPyfunc.stdout), readCsv(readFileSync(join(workspace, `${name}.predictions.csv`), 'utf8')));
+    });
+  }
 
   test('a wrong format or a model that does not exist is said plainly', () => {
     const format = runCli(['--workspace', workspace, 'models', 'export', 'models:/penguins/1', '--format', 'pmml', '-o', join(workspace, 'x')]);
