@@ -65,7 +65,6 @@ const LOCAL_ONLY: Readonly<Record<string, string>> = {
   feedback: 'feedback is recorded next to endpoints and runs in the workspace store',
   monitor: 'monitor reports and their references are kept in the workspace store',
   retrain: 'retraining decisions are recorded in the workspace registry and its audit log',
-  run: 'the script logs through the local MLflow-compatible server of the workspace store',
   'find-best-model': 'it trains and compares candidates in the workspace store',
   eval: 'text evaluations are recorded with their feedback in the workspace store',
   drift: 'drift reports are kept in the workspace store',
@@ -106,7 +105,7 @@ export function noteLocalOnly(globals: CliGlobalOptions, dir: string): void {
   const command = commandPath ? `"mlops ${commandPath}"` : 'this command';
   const why = localOnlyReason(commandPath) ?? 'it needs data that an MLflow server does not keep';
   if (!existsSync(dir)) {
-    throw new CliError(`${command} works on the workspace store only (${why}), and there is none at ${dir}. ${target.via}=${target.url} is used by experiments, runs, log, train, tune, models and predict.`, 1);
+    throw new CliError(`${command} works on the workspace store only (${why}), and there is none at ${dir}. ${target.via}=${target.url} is used by experiments, runs, log, run, train, tune, models and predict.`, 1);
   }
   process.stderr.write(`mlops: ${command} works on the workspace store at ${dir}, not on ${target.url} (${target.via}): ${why}.\n`);
 }

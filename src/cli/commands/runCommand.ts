@@ -1,11 +1,12 @@
 import type { Command } from 'commander';
-import { CliExit } from '../cliContext';
+import { CliExit, type CliGlobalOptions } from '../cliContext';
+import { withCliStore } from '../cliStore';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
-import { withStore } from './trackingCliSupport';
 
 /**
  * `mlops run [--experiment NAME] -- COMMAND...`: any command as a tracked run, with a local
- * MLflow-compatible server for the script's `mlflow` calls. Exits with the command's exit code.
+ * MLflow-compatible server for the script's `mlflow` calls (or, with a tracking URI, the team's
+ * server). Exits with the command's exit code.
  */
 export function registerRunCommand(program: Command): void {
   addPriceOptions(program
@@ -17,14 +18,19 @@ export function registerRunCommand(program: Command): void {
     .allowUnknownOption())
     .action(async (words: string[], options: { experiment: string; name?: string } & PriceFlags) => {
       const prices = pricesFromCli(options);
-      const exitCode = await withStore(
-        program,
+      const globals = program.opts<CliGlobalOptions>();
+      const exitCode = await withCliStore(
+        globals,
         async (store) => {
           const { startTrackingServer } = await import('../../core/server/trackingServer');
           const { runScriptAsExperiment } = await import('../../core/scripts/scriptRun');
           const tracking = store.tracking;
           const experimentId = (await tracking.getExperimentByName(options.experiment))?.experimentId ?? (await tracking.createExperiment(options.experiment));
-          const server = await startTrackingServer({ store });
+          // The script's mlflow calls go where the run is: a local server for the workspace store,
+          // the team's server itself otherwise (its credentials come with the environment).
+          const server = store.workspace ? await startTrackingServer({ store: store.workspace }) : undefined;
+          const uri = server?.url ?? (store.url as string);
+          const token = server ? server.token : store.target.kind === 'remote' ? store.target.credentials.token : null;
           const controller = new AbortController();
           const onSigint = (): void => {
             process.stderr.write('\nmlops: stopping the command…\n');
@@ -39,16 +45,16 @@ export function registerRunCommand(program: Command): void {
               experimentId,
               prices,
               ...(options.name ? { runName: options.name } : {}),
-              tracking: { uri: server.url, ...(server.token ? { token: server.token } : {}) },
+              tracking: { uri, ...(token ? { token } : {}) },
               signal: controller.signal,
-              onStarted: ({ runId }) => process.stderr.write(`mlops: run ${runId} in experiment "${options.experiment}" (MLFLOW_TRACKING_URI=${server.url})\n`),
+              onStarted: ({ runId }) => process.stderr.write(`mlops: run ${runId} in experiment "${options.experiment}" (MLFLOW_TRACKING_URI=${uri})\n`),
               onOutput: (text) => process.stdout.write(text),
             });
             process.stderr.write(`mlops: run ${result.runId} ${result.status}\n`);
             return result.status === 'KILLED' ? 130 : (result.exitCode ?? 1);
           } finally {
             process.removeListener('SIGINT', onSigint);
-            await server.close();
+            await server?.close();
           }
         },
         { create: true },

@@ -190,6 +190,28 @@ print(json.dumps({'study': study.info.status, 'trials': sorted(r.info.status for
       assert.deepEqual(result.trials.map((tr) => tr.runId).sort(), (JSON.parse(mlops('--json', 'runs', 'search', `tags.mlflow.parentRunId = '${result.studyRunId}'`, '-e', 'penguins-remote').stdout) as { runs: { info: { runId: string } }[] }).runs.map((r) => r.info.runId).sort());
     });
 
+    await t.test("run: a script's own mlflow calls log into its run on the server", () => {
+      const pythonPath = mlflowPythonPath();
+      const python = existsSync('/usr/bin/python3') ? '/usr/bin/python3' : 'python3';
+      const script = join(workspace, 'fit.py');
+      writeFileSync(script, 'import mlflow\nmlflow.log_param("depth", "3")\nmlflow.log_metric("rmse", 0.25)\nprint("fitted")\n');
+      const ran = runCli(['--workspace', workspace, 'run', '--experiment', 'scripts', '--', python, script], { env: { ...env, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) } });
+      assert.equal(ran.status, 0, ran.stderr);
+      assert.match(ran.stdout, /fitted/);
+      const runId = /mlops: run ([0-9a-f]{32}) FINISHED/.exec(ran.stderr)?.[1];
+      assert.ok(runId, ran.stderr);
+      assert.match(ran.stderr, new RegExp(`MLFLOW_TRACKING_URI=${mlflow.url.replace(/[.]/g, '\\.')}`), 'the script was pointed at the team server');
+      const seen = stockClient<{ status: string; params: Record<string, string>; metrics: Record<string, number>; experiment: string }>(
+        mlflow.url,
+        `run = client.get_run('${runId}')
+print(json.dumps({'status': run.info.status, 'params': run.data.params, 'metrics': run.data.metrics, 'experiment': client.get_experiment(run.info.experiment_id).name}))`,
+      );
+      assert.equal(seen.status, 'FINISHED');
+      assert.equal(seen.experiment, 'scripts');
+      assert.equal(seen.params.depth, '3');
+      assert.equal(seen.metrics.rmse, 0.25);
+    });
+
     await t.test('commands that need the workspace store say so, and --local overrides the variable', () => {
       const gc = mlops('gc');
       assert.equal(gc.status, 1);
