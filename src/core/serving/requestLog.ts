@@ -1,8 +1,8 @@
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { RequestLogEntry } from './endpointTypes';
-import { DEFAULT_REQUEST_LOG_RETENTION, endpointLogFolder, listSegments, type RequestLogRetention } from './requestLogFiles';
+import { DEFAULT_REQUEST_LOG_RETENTION, REQUEST_LOG_FOLDER, endpointLogFolder, listSegments, type RequestLogRetention } from './requestLogFiles';
 import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame, readAt, type FrameMeta, type LoggedRequest } from './requestLogFormat';
 import { SegmentIndex } from './requestLogIndex';
 import { SegmentWriter, type PendingFrame } from './requestLogWriter';
@@ -55,6 +55,33 @@ export class RequestLog {
   setRetention(retention: RequestLogRetention): void {
     this.retentionNow = retention;
     for (const writer of this.writers.values()) writer.checkRetentionSoon();
+    // Endpoints that are not logging now (stopped ones too) lose their old segments as well.
+    this.pruning = this.pruning.then(() => this.pruneIdle()).catch((error: unknown) => this.options.onError?.(error));
+  }
+
+  private pruning: Promise<void> = Promise.resolve();
+  /** writers being closed: a new writer of the same endpoint starts once the old one is done */
+  private readonly closing = new Map<string, Promise<void>>();
+
+  private async pruneIdle(): Promise<void> {
+    let folders: string[];
+    try {
+      folders = readdirSync(join(this.dir, REQUEST_LOG_FOLDER));
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return;
+      throw error;
+    }
+    for (const folder of folders) {
+      let endpoint: string;
+      try {
+        endpoint = decodeURIComponent(folder);
+      } catch {
+        continue; // not one of ours
+      }
+      if (this.writers.has(endpoint) || endpointLogFolder(this.dir, endpoint) !== join(this.dir, REQUEST_LOG_FOLDER, folder)) continue;
+      this.writer(endpoint).checkRetentionSoon();
+      await this.closeEndpoint(endpoint);
+    }
   }
 
   /** Queues entries of `endpoint` (answered by `modelName`) for the next batch. */
@@ -77,6 +104,7 @@ export class RequestLog {
 
   /** Resolves once every entry appended so far is on disk. */
   async flushed(endpoint?: string): Promise<void> {
+    await this.pruning;
     const writers = endpoint === undefined ? [...this.writers.values()] : [this.writers.get(endpoint)].filter((w): w is SegmentWriter => w !== undefined);
     await Promise.all(writers.map((w) => w.flushed()));
   }
@@ -86,10 +114,15 @@ export class RequestLog {
     const writer = this.writers.get(endpoint);
     if (!writer) return;
     this.writers.delete(endpoint);
-    await writer.close();
+    const closed = writer.close().finally(() => {
+      if (this.closing.get(endpoint) === closed) this.closing.delete(endpoint);
+    });
+    this.closing.set(endpoint, closed);
+    await closed;
   }
 
   async close(): Promise<void> {
+    await this.pruning;
     await Promise.all([...this.writers.keys()].map((endpoint) => this.closeEndpoint(endpoint)));
   }
 
@@ -101,6 +134,7 @@ export class RequestLog {
         this.index,
         () => ({ retention: this.retentionNow, now: this.now, segmentBytes: this.segmentBytes }),
         (error) => this.options.onError?.(error),
+        this.closing.get(endpoint),
       );
       this.writers.set(endpoint, writer);
     }

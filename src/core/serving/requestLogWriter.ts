@@ -59,6 +59,8 @@ export class SegmentWriter {
     private readonly index: SegmentIndex,
     private readonly settings: () => SegmentWriterSettings,
     private readonly onError: (error: unknown) => void,
+    /** the previous writer of this folder, still closing: nothing is written before it is done */
+    private readonly after?: Promise<void>,
   ) {
     // An endpoint with no traffic still loses its old days.
     this.timer = setInterval(() => this.checkRetentionSoon(), 10 * 60_000);
@@ -101,6 +103,7 @@ export class SegmentWriter {
   }
 
   private async run(): Promise<void> {
+    if (this.after) await this.after.catch(() => undefined);
     // Entries arriving in this turn of the event loop join the first batch.
     await new Promise<void>((resolve) => setImmediate(resolve));
     while (this.pending.length > 0 || this.retentionDue) {

@@ -87,12 +87,14 @@ describe('request-log segments', () => {
     await log.close();
   });
 
-  test('retention by days drops segments whose requests are all older, even with no new traffic', async () => {
+  test('retention by days drops segments whose requests are all older, even with no new traffic or a stopped endpoint', async () => {
     const dir = freshDir();
     let now = T0;
     const log = new RequestLog(dir, { retention: { maxRows: 1_000_000, maxDays: 30 }, now: () => now });
     log.append('shop', 'm', [entry(1, now), entry(2, now)]);
+    log.append('stopped', 'm', [entry(7, now)]);
     await log.flushed();
+    await log.closeEndpoint('stopped'); // its endpoint stopped: nothing writes its log any more
     now += 10 * DAY;
     log.append('shop', 'm', [entry(3, now)]);
     await log.flushed();
@@ -102,6 +104,7 @@ describe('request-log segments', () => {
     log.setRetention({ maxRows: 1_000_000, maxDays: 30 });
     await log.flushed();
     assert.deepEqual(ids(all(log)), ['req-3']);
+    assert.deepEqual(ids(all(log, 'stopped')), [], "a stopped endpoint's old requests go too");
 
     now = T0 + 45 * DAY; // now day 10 is too
     log.setRetention({ maxRows: 1_000_000, maxDays: 30 });
