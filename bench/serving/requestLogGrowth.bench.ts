@@ -173,11 +173,12 @@ async function main(): Promise<void> {
       requestLogMB: mb(treeBytes(join(storeDir, 'requests'))),
       checkpoints: { count: checkpointsMs.length, maxMs: round(Math.max(0, ...checkpointsMs)), totalMs: round(checkpointsMs.reduce((a, b) => a + b, 0)), finalMs: round(finalCheckpointMs) },
       eventLoopMaxPauseMs: round(delay.max / 1e6),
+      eventLoopP99DelayMs: round(delay.percentile(99) / 1e6),
       samples,
     };
     console.log(`${LABEL}: ${result.requests} requests in ${round(loadSeconds)} s (${figures.requestsPerSecond} req/s, ${CLIENTS} clients × ${ROWS_PER_REQUEST} rows), p99 ${result.p99} ms, non-2xx ${result.non2xx}, errors ${result.errors}`);
     console.log(`  RSS ${figures.rssMB.start} → ${figures.rssMB.end} MB (peak ${figures.rssMB.peak}), snapshot ${figures.snapshotMB.end} MB, journal peak ${figures.journalMBPeak} MB, request-log segments ${figures.requestLogMB} MB`);
-    console.log(`  checkpoints ${figures.checkpoints.count}, longest ${figures.checkpoints.maxMs} ms (final ${figures.checkpoints.finalMs} ms), longest event-loop pause ${figures.eventLoopMaxPauseMs} ms`);
+    console.log(`  checkpoints ${figures.checkpoints.count}, longest ${figures.checkpoints.maxMs} ms (final ${figures.checkpoints.finalMs} ms), longest event-loop pause ${figures.eventLoopMaxPauseMs} ms (p99 delay ${figures.eventLoopP99DelayMs} ms)`);
     mkdirSync(join(RESULTS_FILE, '..'), { recursive: true });
     const previous = existsSync(RESULTS_FILE) ? (JSON.parse(readFileSync(RESULTS_FILE, 'utf8')) as { runs?: Record<string, unknown> }) : {};
     writeFileSync(RESULTS_FILE, `${JSON.stringify({ runs: { ...(previous.runs ?? {}), [LABEL]: figures } }, null, 2)}\n`);
