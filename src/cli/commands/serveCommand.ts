@@ -7,6 +7,8 @@ import { DEFAULT_REQUEST_LOG_RETENTION, type RequestLogRetention } from '../../c
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { printJson, withStore } from './trackingCliSupport';
 import { parsePortOption, waitForStopSignal } from '../foregroundServer';
+import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
+import { addStatusOption, parseStatusEvery, reportServingStatus } from '../servingStatus';
 
 function parseRate(text: string | undefined): number {
   if (text === undefined) return 1;
@@ -38,7 +40,7 @@ async function sampleBody(store: WorkspaceStore, uri: string): Promise<unknown> 
 
 /** `mlops serve MODEL_URI`: a local REST endpoint (MLflow scoring protocol) in the foreground until Ctrl+C. */
 export function registerServeCommand(program: Command): void {
-  program
+  addStatusOption(addPriceOptions(program
     .command('serve')
     .description('serve a registered model version on 127.0.0.1 with MLflow\'s scoring protocol until Ctrl+C (an @alias endpoint follows the alias)')
     .argument('<model>', 'models:/NAME@ALIAS, models:/NAME/VERSION or models:/NAME/latest')
@@ -47,8 +49,11 @@ export function registerServeCommand(program: Command): void {
     .option('--log-max-rows <n>', `requests the request log keeps, newest first; older segments are deleted (default ${DEFAULT_REQUEST_LOG_RETENTION.maxRows})`)
     .option('--log-max-days <days>', `requests older than this are deleted from the request log (default ${DEFAULT_REQUEST_LOG_RETENTION.maxDays})`)
     .option('--features <file[:views]>', 'look up model inputs a request leaves out in the online feature store by entity key: FEATURES.yaml, or FEATURES.yaml:VIEW,VIEW (default: the feature views the version was trained from, per lineage)')
-    .option('--no-features', 'no online feature lookups')
-    .action(async (uri: string, options: { port?: string; logSample?: string; logMaxRows?: string; logMaxDays?: string; features?: string | false }) => {
+    .option('--no-features', 'no online feature lookups')))
+    .action(async (uri: string, options: { port?: string; logSample?: string; logMaxRows?: string; logMaxDays?: string; features?: string | false; statusEvery?: string } & PriceFlags) => {
+      // what serving costs: the endpoint process's CPU and memory per prediction, at these prices
+      const prices = pricesFromCli(options);
+      const statusEvery = parseStatusEvery(options.statusEvery);
       const port = parsePortOption(options.port);
       const logSampleRate = parseRate(options.logSample);
       const retention = parseRetention(options);
@@ -96,8 +101,10 @@ export function registerServeCommand(program: Command): void {
             info = now;
           }
         });
+        const status = reportServingStatus(() => manager.list()[0], prices, statusEvery);
         const signal = await waitForStopSignal();
         subscription.dispose();
+        status.stop();
         process.stderr.write(`mlops: ${signal}: stopping the endpoint\n`);
         await manager.stopAll();
         // The request log is flushed; a snapshot would only make stopping slow (see `mlops server`).

@@ -5,6 +5,7 @@ import { PRODUCT_VERSION } from '../product/productInfo';
 import { refuseForeignHost } from '../server/loopbackHost';
 import type { EndpointLimits, FeedbackMessage, RequestLogEntry, ServedModel } from './endpointTypes';
 import { MAX_FEEDBACK_BODY_BYTES, parseFeedbackBody } from './feedbackRequest';
+import { UsageMeter } from './endpointUsage';
 import { LatencyStats } from './latencyStats';
 import { MicroBatcher } from './microBatcher';
 import { FEATURE_FRESHNESS_HEADER, type OnlineFeatureLookup } from './onlineFeatureLookup';
@@ -57,7 +58,8 @@ export function formatPrediction(p: Prediction): PredictionOutput {
 /** The HTTP side of an endpoint process: MLflow's scoring protocol over one model. */
 export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOptions): EndpointHttp {
   let current = initial;
-  const stats = new LatencyStats();
+  // measured from here: loading the model is not serving's cost
+  const stats = new LatencyStats(new UsageMeter());
   const random = options.random ?? Math.random;
   const recent = new RecentRequests();
   const batcher = new MicroBatcher<ScoringRecord, PredictionOutput>((rows) => current.model.predict(rows).map(formatPrediction));
@@ -130,7 +132,7 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
 
     function finish(status: number, inputs: ScoringRecord[] | null, outputs: PredictionOutput[] | null, message?: string): void {
       const latencyMs = performance.now() - started;
-      stats.record(latencyMs, status < 400);
+      stats.record(latencyMs, status < 400, outputs?.length ?? 0);
       const second = Math.floor(Date.now() / 1000);
       if (second !== logSecond) {
         logSecond = second;

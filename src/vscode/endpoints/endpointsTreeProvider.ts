@@ -1,5 +1,7 @@
 import * as vscode from 'vscode';
 import type { EndpointInfo } from '../../core/serving/endpointManager';
+import { costPer1000Predictions, describeCpuPerRequest, formatCost } from '../../core/serving/endpointUsage';
+import { readSettings } from '../settings/settings';
 import type { EndpointsService } from './endpointsService';
 
 export type EndpointNode = { kind: 'running'; endpoint: EndpointInfo } | { kind: 'stopped'; name: string; uri: string; version: number; port: number };
@@ -41,18 +43,22 @@ export class EndpointsTreeProvider implements vscode.TreeDataProvider<EndpointNo
     const item = new vscode.TreeItem(e.name, vscode.TreeItemCollapsibleState.None);
     const s = e.stats;
     item.description = `${e.status === 'running' ? '' : `${e.status} · `}v${e.version} · ${s.requests} req · p50 ${latency(s.p50Ms)} · p99 ${latency(s.p99Ms)}${s.errors ? ` · ${s.errors} errors` : ''}`;
-    item.tooltip = new vscode.MarkdownString(
+    const tooltip = new vscode.MarkdownString(
       [
         `**${e.name}** — ${e.status}`,
         '',
         `- URL: \`${e.url}/invocations\``,
         `- model: \`${e.uri}\` → version ${e.version}${e.followsAlias ? ' (follows the alias)' : ''}`,
         `- requests: ${s.requests}, errors: ${s.errors}, p50 ${latency(s.p50Ms)}, p99 ${latency(s.p99Ms)}`,
+        ...costLines(e),
         `- restarts: ${e.restarts}`,
         ...(e.features ? [`- looks up online features: ${e.features.views.join(', ')} (\`${vscode.workspace.asRelativePath(e.features.file)}\`${e.features.source === 'lineage' ? ', the views it was trained from' : ''})`] : []),
         ...(e.detail ? [`- ${e.detail}`] : []),
       ].join('\n'),
     );
+    // only the settings link runs a command
+    tooltip.isTrusted = { enabledCommands: ['workbench.action.openSettings'] };
+    item.tooltip = tooltip;
     item.iconPath = new vscode.ThemeIcon(e.status === 'running' ? 'radio-tower' : e.status === 'failed' ? 'error' : 'sync~spin');
     item.contextValue = 'endpoint.running';
     return item;
@@ -74,4 +80,20 @@ export class EndpointsTreeProvider implements vscode.TreeDataProvider<EndpointNo
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+const PRICES_LINK = `[prices](command:workbench.action.openSettings?${encodeURIComponent(JSON.stringify(['mlops.cost']))} "The mlops.cost.* settings")`;
+
+/** What serving costs, from the CPU and memory the endpoint process used over its last minutes of traffic. */
+function costLines(e: EndpointInfo): string[] {
+  const usage = e.stats.usage;
+  const cpu = describeCpuPerRequest(usage);
+  if (!cpu) return [];
+  const cost = costPer1000Predictions(usage, readSettings().costPrices);
+  return [
+    `- ${cpu}`,
+    cost === undefined
+      ? `- cost per 1,000 predictions: set a CPU-hour or GB-hour price (${PRICES_LINK})`
+      : `- cost per 1,000 predictions: **${formatCost(cost)}** (${usage?.predictions ?? 0} predictions in the window, at the ${PRICES_LINK})`,
+  ];
 }
