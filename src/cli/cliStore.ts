@@ -50,7 +50,6 @@ export function trackingTarget(globals: CliGlobalOptions, env: NodeJS.ProcessEnv
 
 /** Commands that need the workspace store on this disk, and why (keyed by the command path, most specific first). */
 const LOCAL_ONLY: Readonly<Record<string, string>> = {
-  doctor: 'it checks and repairs the files of the workspace store on this disk',
   gc: 'it frees files of the workspace store on this disk; an MLflow server cleans up its own (mlflow gc)',
   serve: 'an endpoint keeps its request log in the workspace store and follows aliases there. To serve a version of the team registry, copy it first: mlops copy model NAME VERSION --from URL',
   server: 'it serves the workspace store to MLflow clients',
@@ -93,7 +92,7 @@ function localOnlyReason(path: string): string | undefined {
  * Called by a command that works on the workspace store only, while a tracking URI is in force:
  * says on stderr that it uses the local store and why, or, when there is none, fails with that.
  */
-export function noteLocalOnly(globals: CliGlobalOptions, dir: string): void {
+export function noteLocalOnly(globals: CliGlobalOptions, dir: string, options: { create?: boolean } = {}): void {
   if (OWN_SERVER.has(commandPath.split(' ')[0] ?? '')) return;
   let target: TrackingTarget;
   try {
@@ -104,7 +103,7 @@ export function noteLocalOnly(globals: CliGlobalOptions, dir: string): void {
   if (target.kind === 'local') return;
   const command = commandPath ? `"mlops ${commandPath}"` : 'this command';
   const why = localOnlyReason(commandPath) ?? 'it needs data that an MLflow server does not keep';
-  if (!existsSync(dir)) {
+  if (!options.create && !existsSync(dir)) {
     throw new CliError(`${command} works on the workspace store only (${why}), and there is none at ${dir}. ${target.via}=${target.url} is used by experiments, runs, log, run, train, tune, models and predict.`, 1);
   }
   process.stderr.write(`mlops: ${command} works on the workspace store at ${dir}, not on ${target.url} (${target.via}): ${why}.\n`);

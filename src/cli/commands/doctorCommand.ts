@@ -4,6 +4,7 @@ import { runChildJob } from '../../core/process/childJob';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { PRODUCT_VERSION } from '../../core/product/productInfo';
 import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { trackingTarget, withCliStore } from '../cliStore';
 import type { StoreCorruptError } from '../../core/store/storeErrors';
 import type { SeriesDamage } from '../../core/tracking/seriesRepair';
 
@@ -86,6 +87,40 @@ function storeLines(health: StoreHealth): string[] {
 }
 
 
+/** Where tracking goes (a tracking URI, or the workspace store) and, for a server, whether it answers. */
+interface TrackingHealth {
+  readonly where: 'workspace store' | string;
+  readonly via?: string;
+  readonly ok: boolean;
+  readonly version?: string;
+  readonly problem?: string;
+}
+
+async function checkTracking(globals: CliGlobalOptions): Promise<TrackingHealth> {
+  let target;
+  try {
+    target = trackingTarget(globals);
+  } catch (error) {
+    return { where: 'unusable tracking URI', ok: false, problem: (error as Error).message };
+  }
+  if (target.kind === 'local') return { where: 'workspace store', ok: true };
+  try {
+    // A real call, with the credentials: it checks the address, the server and the token at once.
+    await withCliStore(globals, (store) => store.tracking.searchExperiments({ maxResults: 1 }));
+    const version = await fetch(`${target.url}/version`, { signal: AbortSignal.timeout(5_000) }).then(async (r) => (r.ok ? (await r.text()).trim() : undefined)).catch(() => undefined);
+    return { where: target.url, via: target.via, ok: true, ...(version ? { version } : {}) };
+  } catch (error) {
+    return { where: target.url, via: target.via, ok: false, problem: (error as Error).message };
+  }
+}
+
+function trackingLines(tracking: TrackingHealth): string[] {
+  if (tracking.where === 'workspace store' && tracking.ok) return [];
+  if (!tracking.via) return [`tracking    ${tracking.problem ?? ''}`];
+  if (!tracking.ok) return [`tracking    ${tracking.via}=${tracking.where}  UNREACHABLE`, ...(tracking.problem ?? '').split('\n').map((l) => `  ${l.trim()}`)];
+  return [`tracking    ${tracking.via}=${tracking.where}  ok${tracking.version ? ` (MLflow ${tracking.version})` : ''}: experiments, runs, log, run, train, tune, models and predict go there; the store below is for the rest`];
+}
+
 /** `mlops doctor`: what this machine offers MLOps Studio — versions, the store, training backends. */
 export function registerDoctorCommand(program: Command): void {
   program
@@ -101,15 +136,16 @@ export function registerDoctorCommand(program: Command): void {
       const globals = program.opts<CliGlobalOptions>();
       const storeDir = resolveStoreDir(globals);
       const repair = options.repair === true;
-      const store = await checkStore(storeDir, repair);
+      const [store, tracking] = await Promise.all([checkStore(storeDir, repair), checkTracking(globals)]);
       // A repair is about the store: no need to wait for every training backend to load.
       const report = repair ? undefined : await runChildJob('detectBackends', { preference });
-      const healthy = store.problems.length === 0 && (store.repaired || store.damagedSeries.length === 0);
+      const healthy = store.problems.length === 0 && (store.repaired || store.damagedSeries.length === 0) && tracking.ok;
       const summary = {
         version: PRODUCT_VERSION,
         node: process.version,
         platform: `${process.platform}-${process.arch}`,
-        store: { ...store, ok: healthy },
+        tracking,
+        store: { ...store, ok: store.problems.length === 0 && (store.repaired || store.damagedSeries.length === 0) },
         ...(report ? { training: report } : {}),
       };
       if (globals.json) {
@@ -117,6 +153,7 @@ export function registerDoctorCommand(program: Command): void {
       } else {
         const lines = [
           `MLOps Studio ${summary.version} on Node ${summary.node} (${summary.platform})`,
+          ...trackingLines(tracking),
           ...storeLines(store),
           ...(report
             ? [`training    ${report.chosen} backend`, ...report.attempts.map((a) => `  ${a.ok ? 'ok  ' : 'no  '} ${a.backend.padEnd(10)} ${a.ok ? `${a.ms.toFixed(0)} ms` : a.reason ?? ''}`)]

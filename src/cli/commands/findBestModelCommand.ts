@@ -4,6 +4,7 @@ import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/
 import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/modelSearch';
 import { COST_ENV, isPriced } from '../../core/process/runCost';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { noteLocalOnly } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
 import { printTable } from './trackingCliSupport';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
@@ -69,6 +70,7 @@ export function registerFindBestModelCommand(program: Command): void {
         baseSpecPath = outPath;
       }
 
+      noteLocalOnly(globals, resolveStoreDir(globals), { create: true });
       const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
       const { budgetOutcome, findBestModel } = await import('../../core/training/modelSearch');
       const controller = new AbortController();

@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { Run } from '../../core/tracking/trackingTypes';
 import { resolve } from 'node:path';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { noteLocalOnly } from '../cliStore';
 import { collect, formatNumber, formatTime, printJson, printTable, resolveExperimentId, withTracking } from './trackingCliSupport';
 
 function duration(run: Run): string {
@@ -138,6 +139,7 @@ export function registerRunsCommand(program: Command): void {
     .description("train a run's exact spec again — at its commit with its uncommitted changes (a temporary git worktree when the workspace differs) — as a new run linked to it, and check that the metrics match (exit code 1 when they do not)")
     .action(async (runId: string) => {
       const globals = program.opts<CliGlobalOptions>();
+      noteLocalOnly(globals, resolveStoreDir(globals));
       const [{ openWorkspaceStore }, { rerunTraining, RerunError }] = await Promise.all([import('../../core/store/workspaceStore'), import('../../core/training/rerun')]);
       const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (runs rerun)' });
       let result: Awaited<ReturnType<typeof rerunTraining>>;

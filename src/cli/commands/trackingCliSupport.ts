@@ -19,7 +19,7 @@ export async function withStore<T>(
 ): Promise<T> {
   const globals = program.opts<CliGlobalOptions>();
   const dir = resolveStoreDir(globals);
-  noteLocalOnly(globals, dir);
+  noteLocalOnly(globals, dir, options);
   return withCliStore({ ...globals, local: true, trackingUri: undefined }, (store) => action(store.workspace as WorkspaceStore, globals), options);
 }
 

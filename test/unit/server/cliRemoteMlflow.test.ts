@@ -217,6 +217,9 @@ print(json.dumps({'status': run.info.status, 'params': run.data.params, 'metrics
       assert.equal(gc.status, 1);
       assert.match(gc.stderr, /"mlops gc" works on the workspace store only \(it frees files of the workspace store on this disk/);
       assert.match(gc.stderr, new RegExp(`MLFLOW_TRACKING_URI=${mlflow.url.replace(/[.]/g, '\\.')} is used by experiments, runs`));
+      const doctor = mlops('doctor');
+      assert.equal(doctor.status, 0, doctor.stdout);
+      assert.match(doctor.stdout, new RegExp(`tracking {4}MLFLOW_TRACKING_URI=${mlflow.url.replace(/[.]/g, '\\.')} {2}ok \\(MLflow 2\\.\\d+\\.\\d+\\): experiments, runs`));
       const history = mlops('models', 'history', 'penguins-remote');
       assert.match(history.stderr, /MLflow keeps no audit log of a model/);
       const local = mlops('--local', 'runs', 'list');
@@ -246,6 +249,9 @@ test('an MLflow server that cannot be reached, or refuses the token, is named wi
   assert.equal(down.status, 1);
   assert.match(down.stderr, new RegExp(`Cannot reach the MLflow server at http://127\\.0\\.0\\.1:${port} \\(POST /api/2\\.0/mlflow/experiments/search\\): ECONNREFUSED`));
   assert.match(down.stderr, /Is the server running, and is MLFLOW_TRACKING_URI right\? \(--local works on the workspace store instead\.\)/);
+  const doctor = runCli(['--workspace', workspace, 'doctor'], { env: { MLFLOW_TRACKING_URI: `http://127.0.0.1:${port}` } });
+  assert.equal(doctor.status, 1, 'doctor fails on a server it cannot reach');
+  assert.match(doctor.stdout, new RegExp(`tracking {4}MLFLOW_TRACKING_URI=http://127\\.0\\.0\\.1:${port} {2}UNREACHABLE\\n {2}Cannot reach the MLflow server`));
   const flag = runCli(['--workspace', workspace, '--tracking-uri', `http://127.0.0.1:${port}`, 'models', 'list']);
   assert.match(flag.stderr, /is --tracking-uri right\?/);
 
