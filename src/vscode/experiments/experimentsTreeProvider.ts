@@ -4,7 +4,7 @@ import type { Experiment, Run, RunStatus } from '../../core/tracking/trackingTyp
 import { trackingOf, type StoreService } from '../store/storeService';
 import { formatMetricValue as formatValue, headlineMetric } from './runHeadline';
 import { runContextValue } from './runContextValue';
-import { bestTrialId, childLabel, nestRuns, objectiveValue, prunedText, studyObjective, type NestedRuns } from './studyTrials';
+import { bestTrialId, childLabel, nestRuns, objectiveValue, onParetoFront, prunedText, studyObjective, studyObjectives, type NestedRuns } from './studyTrials';
 
 /** Most recent runs listed under an experiment; the runs panel pages through the rest. */
 const RUNS_PER_EXPERIMENT = 200;
@@ -22,6 +22,8 @@ export type ExperimentsNode =
       parent?: Run;
       /** the best trial of its study */
       best?: boolean;
+      /** on the Pareto front of its study (a study with several objectives has a front, not one best) */
+      front?: boolean;
     }
   /** an experiment's deleted runs, kept apart so they can be restored without cluttering the list */
   | { kind: 'deletedRuns'; experiment: Experiment; runs: readonly Run[] };
@@ -135,7 +137,9 @@ function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeIt
       ? new vscode.ThemeIcon(STATUS_ICONS[info.status].id, new vscode.ThemeColor('disabledForeground'))
       : node.best
         ? new vscode.ThemeIcon('verified-filled', new vscode.ThemeColor('charts.yellow'))
-        : STATUS_ICONS[info.status];
+        : node.front
+          ? new vscode.ThemeIcon('debug-breakpoint-log', new vscode.ThemeColor('charts.purple'))
+          : STATUS_ICONS[info.status];
   item.contextValue = `${runContextValue(node.run)}${study && info.lifecycleStage === 'active' ? '.study' : ''}`;
   // A click opens the run in the Runs panel (a study: its trials, best first); a deleted run is only there to be restored.
   if (info.lifecycleStage === 'active') item.command = { command: 'mlops.openRun', title: 'Open Run', arguments: [node] };
@@ -144,9 +148,14 @@ function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeIt
   const trials = node.children?.length ?? 0;
   // A study shows its objective: the best value so far, and how many trials it took.
   const studyBest = study ? studyBestValue(node) : undefined;
+  const objectives = studyObjectives(node.run);
+  const frontSize = node.children?.filter((c) => c.kind === 'run' && c.front).length ?? 0;
   const metric = study ? undefined : headlineMetric(node.run, parentStudy?.metric);
   const metricText = study
-    ? // short enough for a narrow sidebar: the objective's best value and how many trials it is the best of
+    ? objectives
+      ? // several objectives: no single best, but a front of trials
+        frontSize > 0 ? `Pareto front ${frontSize} of ${trials}` : `${objectives.map((o) => o.metric).join(' × ')} · ${trials} trial${trials === 1 ? '' : 's'}`
+      : // short enough for a narrow sidebar: the objective's best value and how many trials it is the best of
       studyBest === undefined
       ? `${study.metric} · ${trials} trial${trials === 1 ? '' : 's'}`
       : `${study.metric} ${formatValue(studyBest)} best of ${trials}`
@@ -155,14 +164,17 @@ function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeIt
       : undefined;
   const status = info.status === 'RUNNING' ? 'running' : pruned ? 'pruned' : undefined;
   // Compact: the sidebar is narrow and the star must survive truncation, so it comes first.
-  const details = [node.best ? 'best' : undefined, status, metricText, note ? '✎' : undefined].filter(Boolean).join(' · ');
+  const details = [node.best ? 'best' : node.front ? 'front' : undefined, status, metricText, note ? '✎' : undefined].filter(Boolean).join(' · ');
   item.description = starred ? `★ ${details}`.trim() : details;
   // Screen readers would read ★ and ✎ as "black star" and "lower right pencil".
-  const spoken = [label, starred ? 'starred' : undefined, node.best ? 'best trial' : undefined, pruned ?? info.status.toLowerCase(), metricText, note ? 'has a note' : undefined];
+  const spoken = [label, starred ? 'starred' : undefined, node.best ? 'best trial' : node.front ? 'on the Pareto front' : undefined, pruned ?? info.status.toLowerCase(), metricText, note ? 'has a note' : undefined];
   item.accessibilityInformation = { label: spoken.filter(Boolean).join(', ') };
   const tooltip = new vscode.MarkdownString(undefined, true);
-  tooltip.appendMarkdown(`${starred ? '$(star-full) ' : ''}**${escapeMarkdown(info.runName || info.runId)}** — ${pruned ?? info.status.toLowerCase()}${info.lifecycleStage === 'deleted' ? ', deleted' : ''}${node.best ? ', the best trial of its study' : ''}\n\n`);
-  if (study) tooltip.appendMarkdown(`Hyperparameter study: ${study.direction} \`${study.metric}\` over ${trials} trial${trials === 1 ? '' : 's'}${studyBest === undefined ? '' : `, best ${formatValue(studyBest)}`}. Click to see the trials ranked.\n\n`);
+  tooltip.appendMarkdown(`${starred ? '$(star-full) ' : ''}**${escapeMarkdown(info.runName || info.runId)}** — ${pruned ?? info.status.toLowerCase()}${info.lifecycleStage === 'deleted' ? ', deleted' : ''}${node.best ? ', the best trial of its study' : node.front ? ', on the Pareto front of its study: no other trial is better in every objective' : ''}\n\n`);
+  if (objectives) {
+    const hypervolume = data.metrics.find((m) => m.key === 'pareto_hypervolume')?.value;
+    tooltip.appendMarkdown(`Hyperparameter study with ${objectives.length} objectives: ${objectives.map((o) => `${o.direction} \`${o.metric}\``).join(', ')} over ${trials} trial${trials === 1 ? '' : 's'}${frontSize > 0 ? `; its Pareto front has ${frontSize}${hypervolume === undefined ? '' : ` (hypervolume ${formatValue(hypervolume)})`}` : ''}. Click to see the trials; the Runs panel's Scatter tab draws the front.\n\n`);
+  } else if (study) tooltip.appendMarkdown(`Hyperparameter study: ${study.direction} \`${study.metric}\` over ${trials} trial${trials === 1 ? '' : 's'}${studyBest === undefined ? '' : `, best ${formatValue(studyBest)}`}. Click to see the trials ranked.\n\n`);
   tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);
   if (info.endTime !== null) tooltip.appendMarkdown(`, took ${formatDuration(info.endTime - info.startTime)}`);
   const metrics = data.metrics.filter((m) => !m.key.startsWith('test_confusion')).slice(0, 12);
@@ -192,8 +204,9 @@ export function runNodes(runs: readonly Run[]): ExperimentsNode[] {
 function runNode(run: Run, parent: Run | undefined, nested: NestedRuns, seen: Set<string>): Extract<ExperimentsNode, { kind: 'run' }> {
   seen.add(run.info.runId);
   const children = (nested.children.get(run.info.runId) ?? []).filter((c) => !seen.has(c.info.runId));
-  const best = children.length > 0 && studyObjective(run) ? bestTrialId(run, children) : undefined;
-  const childNodes = children.map((child) => ({ ...runNode(child, run, nested, seen), ...(child.info.runId === best ? { best: true } : {}) }));
+  const several = studyObjectives(run) !== undefined;
+  const best = children.length > 0 && studyObjective(run) && !several ? bestTrialId(run, children) : undefined;
+  const childNodes = children.map((child) => ({ ...runNode(child, run, nested, seen), ...(child.info.runId === best ? { best: true } : {}), ...(several && onParetoFront(child) ? { front: true } : {}) }));
   return { kind: 'run', run, ...(parent ? { parent } : {}), ...(childNodes.length > 0 ? { children: childNodes } : {}) };
 }
 

@@ -25,6 +25,19 @@ export function studyObjective(run: Run): StudyObjective | undefined {
   return metric && (direction === 'minimize' || direction === 'maximize') ? { metric, direction } : undefined;
 }
 
+/** A study with several objectives ("maximize val_accuracy, minimize cost"): its trials have a Pareto front, not one best. */
+export function studyObjectives(run: Run): StudyObjective[] | undefined {
+  if (tag(run, 'mlops.tune.trial') !== undefined) return undefined;
+  const parts = (tag(run, 'mlops.tune.objectives') ?? '').split(',').map((p) => /^\s*(minimize|maximize)\s+(\S+)\s*$/.exec(p));
+  if (parts.length < 2 || parts.some((p) => p === null)) return undefined;
+  return parts.map((p) => ({ direction: p![1] as StudyObjective['direction'], metric: p![2]! }));
+}
+
+/** A trial the study recorded on its Pareto front when it ended. */
+export function onParetoFront(run: Run): boolean {
+  return tag(run, 'mlops.tune.pareto') === 'true';
+}
+
 /** The trial's number in its study, when it is one. */
 export function trialNumber(run: Run): number | undefined {
   const value = tag(run, 'mlops.tune.trial');

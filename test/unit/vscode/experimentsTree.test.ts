@@ -120,6 +120,24 @@ describe('the Experiments tree: studies and their trials', () => {
     assert.equal(itemOf(node!).description, 'val_rmse 2.9 best of 3');
   });
 
+  test('a study with several objectives marks its Pareto-front trials, not one best, and says how large its front is', async () => {
+    const objectives = { 'mlops.tune.objective': 'maximize val_accuracy', 'mlops.tune.objectives': 'maximize val_accuracy, minimize cost' };
+    const s = run({ name: 'cost-sweep', tags: { 'mlops.kind': 'study', ...objectives, 'mlops.tune.best_run': 'x' }, metrics: { pareto_hypervolume: 0.0042 } });
+    const trial = (i: number, accuracy: number, cost: number, front: boolean): Run =>
+      run({ name: `cost-sweep-trial-${i}`, parent: s.info.runId, metrics: { val_accuracy: accuracy, cost }, tags: { 'mlops.tune.trial': String(i), ...objectives, ...(front ? { 'mlops.tune.pareto': 'true' } : {}) } });
+    const trials = [trial(0, 0.95, 0.02, true), trial(1, 0.9, 0.03, false), trial(2, 0.85, 0.01, true)];
+    const [node] = tree.runNodes([s, ...trials]);
+    const studyItem = itemOf(node!);
+    assert.equal(studyItem.description, 'Pareto front 2 of 3');
+    const tooltip = (provider.getTreeItem(node!) as unknown as { tooltip: { value: string } }).tooltip.value;
+    assert.match(tooltip, /2 objectives: maximize `val_accuracy`, minimize `cost` over 3 trials; its Pareto front has 2 \(hypervolume 0\.0042\)/);
+    const children = (await provider.getChildren(node)).map(itemOf);
+    assert.deepEqual(children.map((c) => c.description?.startsWith('front') ?? false), [true, false, true]);
+    assert.deepEqual(children.map((c) => c.iconPath?.id), ['debug-breakpoint-log', 'pass', 'debug-breakpoint-log']);
+    assert.ok(children.every((c) => !c.description?.includes('best')), 'no single best');
+    assert.match(children[0]!.accessibilityInformation?.label ?? '', /on the Pareto front/);
+  });
+
   test('a running study with no finished trial yet shows its metric and trial count, and is running', async () => {
     const { study: s, trials } = study([], { status: 'RUNNING' });
     const running = run({ name: 'mpg-sweep-trial-0', parent: s.info.runId, status: 'RUNNING', tags: { 'mlops.tune.trial': '0' } });
