@@ -132,7 +132,7 @@ async function main(): Promise<void> {
       ['epochs', { type: 'int', low: 5, high: 80 }],
     ],
     [{ metric: 'val_rmse', direction: 'minimize' }, { metric: 'cpu_seconds', direction: 'minimize' }],
-    30,
+    50,
     async (overrides) => {
       const before = process.cpuUsage();
       const result = await runTrainJob({ specPath, specText, backend: 'js', overrides }, () => undefined);
