@@ -41,7 +41,9 @@ const builds = [
     ...common,
     entryPoints: {
       extension: join(root, 'src/vscode/extension.ts'),
-      cli: join(root, 'src/cli/main.ts'),
+      // dist/cli.js answers --version alone and loads dist/cliMain.js for everything else
+      cli: join(root, 'src/cli/cliEntry.ts'),
+      cliMain: join(root, 'src/cli/main.ts'),
       worker: join(root, 'src/core/process/workerMain.ts'),
       endpoint: join(root, 'src/core/serving/endpointMain.ts'),
       // worker threads of parallel CSV profiling (started by src/core/profile/csvParallel.ts)

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
-import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress, type TrainingRegistration, type TrainingResult } from '../../core/training/trainingRunner';
+import type { TrainingProgress, TrainingRegistration, TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import { withCliStore } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
@@ -57,10 +57,12 @@ export function registerTrainCommand(program: Command): void {
           const batch = p.phase === 'training' && p.epoch > 0 && p.batch < p.batchesPerEpoch ? ` (batch ${p.batch}/${p.batchesPerEpoch})` : '';
           log(`${p.runId ? `[${p.runId.slice(0, 8)}] ` : ''}${p.message}${batch}`);
         };
+        // loaded here, not at start: the runner brings the spec parser (yaml, ajv) with it
+        const training = await import('../../core/training/trainingRunner');
         let result: TrainingResult;
         let modelDir: string;
         try {
-          result = await runTraining({
+          result = await training.runTraining({
             store: store.tracking,
             ...(store.workspace ? { workspaceStore: store.workspace } : { registry: await store.registry() }),
             specPath,
@@ -73,9 +75,9 @@ export function registerTrainCommand(program: Command): void {
           const artifactUri = (await store.tracking.getRun(result.runId)).info.artifactUri;
           modelDir = artifactUri.startsWith('file:') ? join(fileURLToPath(artifactUri), result.modelArtifactPath) : `${artifactUri}/${result.modelArtifactPath}`;
         } catch (error) {
-          if (error instanceof SpecError || error instanceof TrainingInputError) throw new CliError(error.message, 2);
-          if (error instanceof TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
-          if (error instanceof TrainingFailedError) throw new CliError(`training failed (run ${error.runId} is marked FAILED${store.kind === 'remote' ? ` on ${store.where}` : ''}): ${error.message}`, 1);
+          if (error instanceof SpecError || error instanceof training.TrainingInputError) throw new CliError(error.message, 2);
+          if (error instanceof training.TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
+          if (error instanceof training.TrainingFailedError) throw new CliError(`training failed (run ${error.runId} is marked FAILED${store.kind === 'remote' ? ` on ${store.where}` : ''}): ${error.message}`, 1);
           throw error;
         } finally {
           process.removeListener('SIGINT', onSigint);

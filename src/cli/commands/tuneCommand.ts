@@ -1,8 +1,7 @@
 import type { Command } from 'commander';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
-import { TrainingInputError } from '../../core/training/trainingRunner';
-import { runTuning, type TuningResult } from '../../core/training/tuningRunner';
+import type { TuningResult } from '../../core/training/tuningRunner';
 import { frontHeadline, frontTable, OBJECTIVES_TAG, PARETO_FRONT_ARTIFACT, type ParetoFrontRecord } from '../../core/training/studyFront';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import { withCliStore } from '../cliStore';
@@ -41,6 +40,9 @@ export function registerTuneCommand(program: Command): void {
           controller.abort();
         };
         process.once('SIGINT', onSigint);
+        // loaded here, not at start: the runners bring the spec parsers (yaml, ajv) with them
+        const { runTuning } = await import('../../core/training/tuningRunner');
+        const { TrainingInputError } = await import('../../core/training/trainingRunner');
         let result: TuningResult;
         try {
           result = await runTuning({
