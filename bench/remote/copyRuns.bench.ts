@@ -19,6 +19,8 @@ import { REPO_ROOT, round, saveResults } from '../store/benchSupport';
 const RUNS = Number(process.env.COPY_RUNS ?? 1000);
 const POINTS = Number(process.env.COPY_POINTS ?? 10_000);
 const BASE_TIME = 1_795_000_000_000;
+/** `--parallel` values to compare (runs copied at once) */
+const PARALLEL = (process.env.COPY_PARALLEL ?? '1,4').split(',').map(Number);
 
 /** The value of point `step` of run `run`: the same formula in the store and in the Python client. */
 const value = (run: number, step: number): number => Math.round(1e6 * Math.exp(-step / 3000) * (1 + (run % 7) / 10)) / 1e6;
@@ -42,11 +44,11 @@ for r in range(runs):
 print(time.perf_counter() - start)
 `;
 
-async function fillWorkspace(storeDir: string): Promise<string[]> {
+async function fillWorkspace(storeDir: string, experiment: string): Promise<string[]> {
   const store = await openWorkspaceStore({ dir: storeDir, writerName: 'copy bench' });
   const ids: string[] = [];
   try {
-    const experimentId = await store.tracking.createExperiment('copy-bench');
+    const experimentId = await store.tracking.createExperiment(experiment);
     for (let r = 0; r < RUNS; r++) {
       const { info } = await store.tracking.createRun({ experimentId, runName: `run-${r}` });
       await store.tracking.logBatch({ runId: info.runId, params: [{ key: 'seed', value: String(r) }, { key: 'lr', value: '0.01' }] });
@@ -101,51 +103,50 @@ async function main(): Promise<void> {
   if (typeof mlflow === 'string') throw new Error(mlflow);
   const load = loadavg().map((l) => round(l));
   try {
-    const source = join(work, 'source');
-    await fillWorkspace(join(source, '.mlops'));
     const points = RUNS * POINTS;
-    console.log(`${RUNS} runs × ${POINTS} points (${points.toLocaleString('en-US')}) in the workspace; MLflow ${mlflow.version} at ${mlflow.url}; load ${load.join(' ')}`);
-
-    const toSeconds = cli(cliJs, ['--workspace', source, 'copy', 'runs', '--to', mlflow.url, '--experiment', 'copy-bench']);
-    console.log(`mlops copy runs --to:   ${toSeconds.toFixed(1)} s (${Math.round(points / toSeconds).toLocaleString('en-US')} points/s)`);
-    const back = join(work, 'back');
-    const fromSeconds = cli(cliJs, ['--workspace', back, 'copy', 'runs', '--from', mlflow.url, '--experiment', 'copy-bench']);
-    console.log(`mlops copy runs --from: ${fromSeconds.toFixed(1)} s (${Math.round(points / fromSeconds).toLocaleString('en-US')} points/s)`);
+    console.log(`${RUNS} runs × ${POINTS} points (${points.toLocaleString('en-US')}) per copy; MLflow ${mlflow.version} at ${mlflow.url}; load ${load.join(' ')}`);
+    const remote = new MlflowRestClient({ url: mlflow.url, token: null });
+    const copies: Record<string, { toSeconds: number; fromSeconds: number; toPointsPerSecond: number; fromPointsPerSecond: number; identical: boolean }> = {};
+    for (const [round_, parallel] of PARALLEL.entries()) {
+      // a workspace (and experiment) of its own per copy, so no copy finds another's runs
+      const experiment = `copy-bench-${round_ + 1}-p${parallel}`;
+      const source = join(work, `source-${round_ + 1}`);
+      await fillWorkspace(join(source, '.mlops'), experiment);
+      const toSeconds = cli(cliJs, ['--workspace', source, 'copy', 'runs', '--to', mlflow.url, '--experiment', experiment, '--parallel', String(parallel)]);
+      const back = join(work, `back-${round_ + 1}`);
+      const fromSeconds = cli(cliJs, ['--workspace', back, 'copy', 'runs', '--from', mlflow.url, '--experiment', experiment, '--parallel', String(parallel)]);
+      // Identical content: the workspace, the server's copy and the copy back, point by point.
+      const local = await openWorkspaceStore({ dir: join(source, '.mlops'), writerName: 'copy bench check' });
+      const returned = await openWorkspaceStore({ dir: join(back, '.mlops'), writerName: 'copy bench check' });
+      let identical: boolean;
+      try {
+        const ids = async (s: TrackingStore): Promise<string> => (await s.getExperimentByName(experiment))?.experimentId ?? '';
+        const [a, b, c] = [await content(local.tracking, await ids(local.tracking)), await content(remote, await ids(remote)), await content(returned.tracking, await ids(returned.tracking))];
+        identical = a.length === RUNS * (POINTS + 2) && a.join('\n') === b.join('\n') && a.join('\n') === c.join('\n');
+      } finally {
+        await local.close({ snapshot: false });
+        await returned.close({ snapshot: false });
+      }
+      copies[`${round_ + 1}: parallel ${parallel}`] = { toSeconds: round(toSeconds, 1), fromSeconds: round(fromSeconds, 1), toPointsPerSecond: Math.round(points / toSeconds), fromPointsPerSecond: Math.round(points / fromSeconds), identical };
+      console.log(`--parallel ${parallel}: copy --to ${toSeconds.toFixed(1)} s (${Math.round(points / toSeconds).toLocaleString('en-US')} points/s), --from ${fromSeconds.toFixed(1)} s (${Math.round(points / fromSeconds).toLocaleString('en-US')} points/s), content identical: ${identical}`);
+    }
 
     const stock = spawnSync(python.python, ['-c', PYTHON_LOGGER, String(RUNS), String(POINTS)], { env: { ...python.env, MLFLOW_TRACKING_URI: mlflow.url }, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 });
     if (stock.status !== 0) throw new Error(`the stock client failed: ${stock.stderr}`);
     const stockSeconds = Number(stock.stdout.trim().split('\n').slice(-1)[0]);
     console.log(`stock mlflow client log_batch loop: ${stockSeconds.toFixed(1)} s (${Math.round(points / stockSeconds).toLocaleString('en-US')} points/s)`);
-
-    // Identical content: the workspace, the server's copy and the copy back, point by point.
-    const local = await openWorkspaceStore({ dir: join(source, '.mlops'), writerName: 'copy bench check' });
-    const returned = await openWorkspaceStore({ dir: join(back, '.mlops'), writerName: 'copy bench check' });
-    const remote = new MlflowRestClient({ url: mlflow.url, token: null });
-    let identical: boolean;
-    try {
-      const ids = async (s: TrackingStore): Promise<string> => (await s.getExperimentByName('copy-bench'))?.experimentId ?? '';
-      const [a, b, c] = [await content(local.tracking, await ids(local.tracking)), await content(remote, await ids(remote)), await content(returned.tracking, await ids(returned.tracking))];
-      identical = a.length === RUNS * (POINTS + 2) && a.join('\n') === b.join('\n') && a.join('\n') === c.join('\n');
-      console.log(`content identical in the workspace, on the server and back: ${identical} (${a.length.toLocaleString('en-US')} points and params each)`);
-    } finally {
-      await local.close({ snapshot: false });
-      await returned.close({ snapshot: false });
-    }
     saveResults('remote-copy-runs', {
       runs: RUNS,
       pointsPerRun: POINTS,
       points,
       server: `MLflow ${mlflow.version} (SQLite backend, --workers 2, artifacts proxied) on 127.0.0.1`,
-      clients: 'mlops CLI processes (dist/cli.js); the stock mlflow Python client (MlflowClient.log_batch, 1,000 metrics per call) in one process',
+      clients: 'mlops CLI processes (dist/cli.js, whole command); the stock mlflow Python client (MlflowClient.log_batch, 1,000 metrics per call) in one process, timed from its first request',
+      order: `copies with --parallel ${PARALLEL.join(', then ')}, then the stock client, on one server (its database grows as they go)`,
       loadAverageAtStart: load,
-      copyToSeconds: round(toSeconds, 1),
-      copyFromSeconds: round(fromSeconds, 1),
+      loadAverageAtEnd: loadavg().map((l) => round(l)),
+      copies,
       stockClientLogBatchSeconds: round(stockSeconds, 1),
-      copyToPointsPerSecond: Math.round(points / toSeconds),
-      copyFromPointsPerSecond: Math.round(points / fromSeconds),
       stockClientPointsPerSecond: Math.round(points / stockSeconds),
-      copyToVsStockClient: round(stockSeconds / toSeconds),
-      identicalContent: identical,
     });
   } finally {
     await mlflow.stop();

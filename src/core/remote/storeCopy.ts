@@ -25,7 +25,7 @@ export interface CopyRunsOptions {
   readonly sourceLabel: string;
   /** progress, one call per run copied or skipped */
   readonly onProgress?: (event: CopyProgress) => void;
-  /** runs copied at once (default 4): a server answers several clients faster than one */
+  /** runs copied at once (default 1) */
   readonly concurrency?: number;
 }
 
@@ -236,7 +236,7 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
       }
     }
   };
-  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 4, queue.length)) }, worker));
+  await Promise.all(Array.from({ length: Math.max(1, Math.min(options.concurrency ?? 1, queue.length)) }, worker));
   if (failure) throw failure.error;
   return { runIds: mapped, copied, skipped, repaired, longParams };
 }

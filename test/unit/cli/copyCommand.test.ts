@@ -91,5 +91,8 @@ describe('mlops copy runs', () => {
     const r = runCli(['copy', 'runs', 'abc']);
     assert.equal(r.status, 2);
     assert.match(r.stderr, /either --to URL .* or --from URL/);
+    const parallel = runCli(['copy', 'runs', 'abc', '--to', 'http://127.0.0.1:9', '--parallel', '0']);
+    assert.equal(parallel.status, 2);
+    assert.match(parallel.stderr, /--parallel must be a whole number from 1 to 32, got "0"/);
   });
 });
