@@ -1,4 +1,4 @@
-import { closeSync, fstatSync, openSync, readdirSync } from 'node:fs';
+import { closeSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { RequestLogEntry } from './endpointTypes';
@@ -181,23 +181,6 @@ export class RequestLog {
       if (request.requestId === requestId) return request;
     }
     return undefined;
-  }
-
-  /** Bytes and segments of an endpoint's log on disk. */
-  footprint(endpoint: string): { segments: number; bytes: number } {
-    const folder = endpointLogFolder(this.dir, endpoint);
-    let bytes = 0;
-    const segments = listSegments(folder);
-    for (const segment of segments) {
-      try {
-        const fd = openSync(join(folder, segment.name), 'r');
-        bytes += fstatSync(fd).size;
-        closeSync(fd);
-      } catch {
-        // dropped by retention while we looked
-      }
-    }
-    return { segments: segments.length, bytes };
   }
 
   /**
