@@ -51,7 +51,6 @@ export function trackingTarget(globals: CliGlobalOptions, env: NodeJS.ProcessEnv
 /** Commands that need the workspace store on this disk, and why (keyed by the command path, most specific first). */
 const LOCAL_ONLY: Readonly<Record<string, string>> = {
   gc: 'it frees files of the workspace store on this disk; an MLflow server cleans up its own (mlflow gc)',
-  serve: 'an endpoint keeps its request log in the workspace store and follows aliases there. To serve a version of the team registry, copy it first: mlops copy model NAME VERSION --from URL',
   server: 'it serves the workspace store to MLflow clients',
   'runs rerun': 'it trains again from the code and spec kept with the run in the workspace store',
   lineage: "MLflow keeps no lineage graph; the workspace store's links datasets, runs, versions and endpoints",
@@ -104,7 +103,7 @@ export function noteLocalOnly(globals: CliGlobalOptions, dir: string, options: {
   const command = commandPath ? `"mlops ${commandPath}"` : 'this command';
   const why = localOnlyReason(commandPath) ?? 'it needs data that an MLflow server does not keep';
   if (!options.create && !existsSync(dir)) {
-    throw new CliError(`${command} works on the workspace store only (${why}), and there is none at ${dir}. ${target.via}=${target.url} is used by experiments, runs, log, run, train, tune, models and predict.`, 1);
+    throw new CliError(`${command} works on the workspace store only (${why}), and there is none at ${dir}. ${target.via}=${target.url} is used by experiments, runs, log, run, train, tune, models, predict and serve.`, 1);
   }
   process.stderr.write(`mlops: ${command} works on the workspace store at ${dir}, not on ${target.url} (${target.via}): ${why}.\n`);
 }

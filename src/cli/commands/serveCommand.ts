@@ -57,6 +57,12 @@ export function registerServeCommand(program: Command): void {
       const port = parsePortOption(options.port);
       const logSampleRate = parseRate(options.logSample);
       const retention = parseRetention(options);
+      const { trackingTarget } = await import('../cliStore');
+      if (trackingTarget(program.opts<CliGlobalOptions>()).kind === 'remote') {
+        // A version of the team's registry: served from its files, without the workspace store.
+        const { serveFromServer } = await import('./serveRemote');
+        return serveFromServer(program.opts<CliGlobalOptions>(), uri, port, logSampleRate);
+      }
       await withStore(program, async (store, globals: CliGlobalOptions) => {
         const { EndpointManager } = await import('../../core/serving/endpointManager');
         const manager = new EndpointManager(store, { requestLog: retention });

@@ -170,6 +170,36 @@ print(json.dumps({'champion': champion.run_id, 'challenger': challenger.version,
       assert.equal(existsSync(join(workspace, '.mlops')), false, 'still no workspace store');
     });
 
+    await t.test("serve: a version of the team registry is served from its files, and the banner says what is not kept", async () => {
+      const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src', 'cli', 'main.ts'), '--workspace', workspace, 'serve', 'models:/penguins-remote@champion'], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+      let stdout = '';
+      let stderr = '';
+      child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+      const closed = new Promise<number | null>((done) => child.on('close', done));
+      try {
+        await new Promise<void>((ready, fail) => {
+          child.stdout.on('data', (d: Buffer) => {
+            stdout += d.toString();
+            if (stdout.includes('Ctrl+C stops it')) ready();
+          });
+          child.once('close', () => fail(new Error(`mlops serve ended before serving: ${stderr}`)));
+        });
+        assert.match(stdout, /Serving models:\/penguins-remote@champion \(version 1 from the MLflow server at /);
+        assert.match(stdout, /Not kept \(they need the workspace store; copy the version there with mlops copy model penguins-remote 1 --from .*\): its request log, feedback, and following the alias\./);
+        const url = /curl -si (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1] as string;
+        const row = { island: 'Torgersen', bill_length_mm: 39.1, bill_depth_mm: 18.7, flipper_length_mm: 181, body_mass_g: 3750, sex: 'male' };
+        const answer = await fetch(`${url}/invocations`, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ dataframe_records: [row] }) });
+        assert.equal(answer.status, 200);
+        const body = (await answer.json()) as { predictions: { label: string }[] };
+        assert.equal(body.predictions.length, 1);
+        assert.ok(['Adelie', 'Chinstrap', 'Gentoo'].includes(body.predictions[0]?.label ?? ''), JSON.stringify(body));
+      } finally {
+        child.kill('SIGINT');
+        await closed;
+      }
+      assert.equal(existsSync(join(workspace, '.mlops')), false, 'serving left no workspace store behind');
+    });
+
     await t.test('tune logs the study and each trial as runs on the server', () => {
       penguinsSpec(workspace, 3, false);
       const tuneSpec = join(workspace, 'penguins.tune.yaml');
