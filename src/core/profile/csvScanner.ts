@@ -39,6 +39,8 @@ export interface CsvScanOptions {
   chunkBytes?: number;
   signal?: AbortSignal;
   onProgress?: (bytesDone: number, bytesTotal: number) => void;
+  /** awaited after the rows of each read (a consumer writes what it made of them, with backpressure) */
+  afterRead?: () => Promise<void>;
   /** called with the header's fields (decoded) and its line before any row */
   onHeader: (names: string[], line: number) => void;
   /** return false to stop early */
@@ -128,6 +130,7 @@ export async function scanCsvFile(path: string, options: CsvScanOptions): Promis
       if (pos < filled) buf.copy(buf, 0, pos, filled);
       filled -= pos;
       options.onProgress?.(position - filled, total);
+      if (options.afterRead) await options.afterRead();
       if (eof && filled > 0 && !tokenizer.stopped) throw new DataError(`${describeLocation(display, { line: tokenizer.line })}: the last row could not be read`, display, { line: tokenizer.line });
     }
     if (!tokenizer.header) throw new DataError(`${display} has no header line`, display);
@@ -137,7 +140,7 @@ export async function scanCsvFile(path: string, options: CsvScanOptions): Promis
   }
 }
 
-export interface CsvBytesScanOptions extends Omit<CsvScanOptions, 'chunkBytes' | 'signal' | 'onProgress'> {
+export interface CsvBytesScanOptions extends Omit<CsvScanOptions, 'chunkBytes' | 'signal' | 'onProgress' | 'afterRead'> {
   /** the caller checked the text encoding already (or the file is not UTF-8 by declaration) */
   encodingChecked?: boolean;
 }

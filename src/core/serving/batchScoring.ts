@@ -1,7 +1,8 @@
-import { createReadStream, createWriteStream, statSync } from 'node:fs';
-import Papa from 'papaparse';
+import { createWriteStream, statSync } from 'node:fs';
+import { DataError } from '../data/dataErrors';
 import { readTable } from '../data/tableReader';
 import type { LoadedModel } from '../modelPackage/modelPackageLoader';
+import { fieldText, scanCsvFile } from '../profile/csvScanner';
 import { transformColumns, type FittedPreprocessing } from '../training/preprocessing';
 
 export interface ScoreProgress {
@@ -76,78 +77,78 @@ export async function scoreFileInProcess(model: LoadedModel, input: string, outp
   return { rows, output, ms: performance.now() - started };
 }
 
+/** Rows scored at once: one vectorized pass per batch. */
+const SCORE_BATCH = 8192;
+
+/**
+ * Streams the CSV through the shared byte scanner (the reader of every command: its quoting,
+ * blank-line, encoding and line rules) and builds text only for the model's input columns.
+ */
 async function scoreCsv(model: LoadedModel, input: string, totalBytes: number, write: (text: string) => Promise<void>, options: InProcessScoreOptions): Promise<number> {
-  let encoder: ((cells: string[][], line: number) => Float32Array) | undefined;
+  let encoder: ((cells: readonly string[][], lines: readonly number[]) => Float32Array) | undefined;
+  let columns: number[] = [];
   let rows = 0;
-  let bytes = 0;
-  let pending = '';
-  const delimiter = /\.tsv$/i.test(input) ? '\t' : ',';
-  const scoreLines = async (text: string): Promise<void> => {
-    let data = splitCsv(text, delimiter);
-    if (!encoder) {
-      encoder = recordEncoder(model.preprocessing, (data[0] ?? []).map((h) => h.trim()), input);
-      data = data.slice(1);
-    }
-    if (data.length === 0) return;
-    const x = encoder(data, rows + 2);
-    await write(formatOutputs(model, model.predictEncoded(x, data.length), data.length));
-    rows += data.length;
-    options.onProgress?.({ rows, bytes: Math.min(bytes, totalBytes), totalBytes });
+  let cells: string[][] = [];
+  let lines: number[] = [];
+  const ready: string[] = [];
+  const scoreBatch = (): void => {
+    if (cells.length === 0 || !encoder) return;
+    const x = encoder(cells, lines);
+    ready.push(formatOutputs(model, model.predictEncoded(x, cells.length), cells.length));
+    rows += cells.length;
+    cells = [];
+    lines = [];
   };
-  const stream = createReadStream(input, { encoding: 'utf8', highWaterMark: 1 << 20 });
-  try {
-    for await (const chunk of stream as AsyncIterable<string>) {
+  let header = false;
+  let bytesDone = 0;
+  await scanCsvFile(input, {
+    onHeader: (names) => {
+      header = true;
+      const plan = recordEncoder(model.preprocessing, names, input);
+      encoder = plan.encode;
+      columns = plan.columns;
+    },
+    onRow: (row) => {
+      const picked = new Array<string>(columns.length);
+      for (let k = 0; k < columns.length; k++) picked[k] = fieldText(row, columns[k] as number);
+      cells.push(picked);
+      lines.push(row.line);
+      if (cells.length === SCORE_BATCH) scoreBatch();
+    },
+    raggedRow: (line, found, expected) => new Error(`${input}, line ${line}: has ${found} field${found === 1 ? '' : 's'} but the header has ${expected}`),
+    onProgress: (done) => {
+      bytesDone = done;
+    },
+    // between reads: write what was scored (with backpressure), report, and stop when cancelled
+    afterRead: async () => {
       options.signal?.throwIfAborted();
-      bytes += Buffer.byteLength(chunk);
-      const text = pending + chunk;
-      const cut = text.lastIndexOf('\n');
-      if (cut < 0) {
-        pending = text;
-        continue;
-      }
-      const complete = text.slice(0, cut);
-      // A newline inside a quoted field: wait for the rest of the record.
-      if (complete.includes('"') && (complete.split('"').length - 1) % 2 === 1) {
-        pending = text;
-        continue;
-      }
-      pending = text.slice(cut + 1);
-      await scoreLines(complete);
-    }
-    if (pending.trim() !== '') await scoreLines(pending);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'ENOENT' || (error as NodeJS.ErrnoException).code === 'EACCES') throw new Error(`${input}: cannot read (${(error as Error).message})`, { cause: error });
+      for (const text of ready.splice(0)) await write(text);
+      options.onProgress?.({ rows, bytes: Math.min(bytesDone, totalBytes), totalBytes });
+    },
+  }).catch((error: unknown) => {
+    if (error instanceof DataError && / is empty: /.test(error.message)) throw new Error(`${input} is empty: it has no header line`);
     throw error;
-  } finally {
-    stream.destroy();
-  }
-  if (!encoder) throw new Error(`${input} is empty: it has no header line`);
+  });
+  if (!header) throw new Error(`${input} is empty: it has no header line`);
+  scoreBatch();
+  for (const text of ready.splice(0)) await write(text);
+  options.onProgress?.({ rows, bytes: totalBytes, totalBytes });
   return rows;
 }
 
-/** Complete CSV lines → cells: a plain split when there are no quotes (the common, fast case), papaparse otherwise. */
-function splitCsv(text: string, delimiter: string): string[][] {
-  if (text.includes('"')) return Papa.parse<string[]>(text, { skipEmptyLines: true, delimiter }).data;
-  const lines = text.split('\n');
-  const out: string[][] = [];
-  for (const raw of lines) {
-    const line = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (line === '') continue;
-    out.push(line.split(delimiter));
-  }
-  return out;
-}
-
-/** Encodes CSV rows straight from their string cells (no row objects), like transformRecords. */
-function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], file: string): (cells: string[][], firstLine: number) => Float32Array {
-  const plan = fitted.features.map((feature) => {
-    const index = header.indexOf(feature.name);
-    if (index < 0) throw new Error(`${file}: column "${feature.name}" is missing from the header (the model takes ${fitted.features.map((f) => f.name).join(', ')})`);
-    return { feature, index, slots: feature.kind === 'categorical' ? new Map(feature.categories.map((c, i) => [c, i])) : undefined };
+/**
+ * Encodes CSV rows straight from the text of the model's input columns (no row objects), like
+ * transformRecords; `columns` says which fields of a row those are, in the model's order.
+ */
+function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], file: string): { columns: number[]; encode: (cells: readonly string[][], lines: readonly number[]) => Float32Array } {
+  const plan = fitted.features.map((feature, index) => {
+    const column = header.indexOf(feature.name);
+    if (column < 0) throw new Error(`${file}: column "${feature.name}" is missing from the header (the model takes ${fitted.features.map((f) => f.name).join(', ')})`);
+    return { feature, index, column, slots: feature.kind === 'categorical' ? new Map(feature.categories.map((c, i) => [c, i])) : undefined };
   });
   const width = fitted.width;
   const native = fitted.encoding === 'native';
-  return (cells, firstLine) => {
+  return { columns: plan.map((p) => p.column), encode: (cells, lines) => {
     const out = new Float32Array(cells.length * width);
     for (let r = 0; r < cells.length; r++) {
       const row = cells[r] as string[];
@@ -155,14 +156,14 @@ function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], f
       for (const { feature, index, slots } of plan) {
         const cell = row[index] ?? '';
         if (native) {
-          out[offset++] = nativeCell(feature, cell, slots, file, firstLine + r);
+          out[offset++] = nativeCell(feature, cell, slots, file, lines[r] as number);
           continue;
         }
         if (feature.kind === 'numeric') {
           let x = feature.fill;
           if (cell !== '' && cell !== 'NA' && cell !== 'NaN') {
             x = +cell;
-            if (!Number.isFinite(x)) throw new Error(`${file}, line ${firstLine + r}, column "${feature.name}": ${JSON.stringify(cell)} is not a number`);
+            if (!Number.isFinite(x)) throw new Error(`${file}, line ${lines[r] as number}, column "${feature.name}": ${JSON.stringify(cell)} is not a number`);
           }
           out[offset] = (x - feature.center) / feature.scale;
           offset += 1;
@@ -170,7 +171,7 @@ function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], f
           const category = cell === '' || cell === 'NA' ? feature.fill : cell;
           const slot = category === null ? -1 : (slots?.get(category) ?? -1);
           if (slot < 0 && category !== null && category !== feature.fill && feature.handleUnknown === 'error') {
-            throw new Error(`${file}, line ${firstLine + r}, column "${feature.name}": category "${cell}" was not seen in training`);
+            throw new Error(`${file}, line ${lines[r] as number}, column "${feature.name}": category "${cell}" was not seen in training`);
           }
           if (slot >= 0) out[offset + slot] = 1;
           offset += feature.categories.length;
@@ -178,7 +179,7 @@ function recordEncoder(fitted: FittedPreprocessing, header: readonly string[], f
       }
     }
     return out;
-  };
+  } };
 }
 
 /** A cell in the native encoding of tree models: the number, the category's index, NaN when missing or unseen. */

@@ -67,6 +67,14 @@ describe('batch scoring', () => {
     assert.equal(outputs[2], outputs[0]);
   });
 
+  it('reads with the same reader as training: a bad cell after a field spanning lines names its own line; a Latin-1 byte is refused, not scored', async () => {
+    const header = 'island,bill_length_mm,bill_depth_mm,flipper_length_mm,body_mass_g,sex,note';
+    writeFileSync(join(work, 'spanning.csv'), `${header}\nDream,40,18,190,3700,male,"one\ntwo\nthree"\n\nBiscoe,forty,15,220,5200,female,x\n`);
+    await assert.rejects(scoreFile(f.v1.packageDir, join(work, 'spanning.csv')), /spanning\.csv, line 6, column "bill_length_mm": "forty" is not a number/);
+    writeFileSync(join(work, 'latin1.csv'), Buffer.from(`${header}\nDream,40,18,190,3700,male,caf\u00e9\n`, 'latin1'));
+    await assert.rejects(scoreFile(f.v1.packageDir, join(work, 'latin1.csv')), /latin1\.csv line 2, column "note": byte 0xE9 after "caf" is not valid UTF-8/);
+  });
+
   it('names the missing column, and cancels', async () => {
     const bad = join(work, 'bad.csv');
     writeFileSync(bad, 'island,sex\nDream,male\n');
