@@ -1,7 +1,6 @@
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { mkdir, open, unlink, type FileHandle } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { fsyncDirectory } from '../store/snapshot';
 import { listSegments, segmentFileName, type RequestLogRetention, type SegmentFile } from './requestLogFiles';
 import { SEGMENT_HEADER_BYTES, SEGMENT_MAGIC } from './requestLogFormat';
 import type { SegmentFrames, SegmentIndex } from './requestLogIndex';
@@ -133,7 +132,7 @@ export class SegmentWriter {
     this.segments = listSegments(this.folder);
     const last = this.segments[this.segments.length - 1];
     if (!last) {
-      fsyncDirectory(dirname(this.folder));
+      await syncDirectory(dirname(this.folder));
       return this.create(0, 0);
     }
     const path = join(this.folder, last.name);
@@ -175,7 +174,7 @@ export class SegmentWriter {
       await handle.close();
       throw error;
     }
-    fsyncDirectory(this.folder);
+    await syncDirectory(this.folder);
     this.segments.push(file);
     this.active = { file, handle, length: SEGMENT_HEADER_BYTES, entries: 0, answeredRows: 0, lastTime: file.created };
     return this.active;
@@ -245,5 +244,23 @@ export class SegmentWriter {
       this.segments.shift();
       this.closedLastTime.delete(oldest.name);
     }
+  }
+}
+
+/**
+ * fsync a folder so a new segment's name survives a power cut, off the event loop (a segment is
+ * started about once a second under load). Some file systems refuse to sync a folder; the rename
+ * and create are still atomic there.
+ */
+async function syncDirectory(dir: string): Promise<void> {
+  let handle: FileHandle | undefined;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw error;
+  } finally {
+    await handle?.close();
   }
 }
