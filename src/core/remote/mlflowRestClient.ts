@@ -57,6 +57,18 @@ function jsonDouble(value: number): number | string {
   return Number.isNaN(value) ? 'NaN' : value > 0 ? 'Infinity' : '-Infinity';
 }
 
+/**
+ * MLflow names an experiment's attributes `attribute.X` (or bare `X`) where runs take
+ * `attributes.X`, and refuses the plural ("Invalid entity type 'attributes'"); the engine writes
+ * the plural for both. Rewritten outside quoted values only.
+ */
+function experimentAttributes(text: string): string {
+  return text
+    .split(/('(?:[^'\\]|\\.)*'|"(?:[^"\\]|\\.)*")/)
+    .map((part, i) => (i % 2 === 1 ? part : part.replace(/(^|[^\w.`])attributes\./g, '$1attribute.')))
+    .join('');
+}
+
 function chunks<T>(items: readonly T[], size: number): T[][] {
   const out: T[][] = [];
   for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
@@ -123,9 +135,9 @@ export class MlflowRestClient implements TrackingStore {
   async searchExperiments(options: SearchExperimentsOptions = {}): Promise<SearchExperimentsResult> {
     const out = await this.call('POST', 'experiments/search', {
       max_results: options.maxResults ?? SEARCH_PAGE,
-      ...(options.filter ? { filter: options.filter } : {}),
+      ...(options.filter ? { filter: experimentAttributes(options.filter) } : {}),
       view_type: options.viewType ?? 'ACTIVE_ONLY',
-      ...(options.orderBy && options.orderBy.length > 0 ? { order_by: options.orderBy } : {}),
+      ...(options.orderBy && options.orderBy.length > 0 ? { order_by: options.orderBy.map(experimentAttributes) } : {}),
       ...(options.pageToken ? { page_token: options.pageToken } : {}),
     });
     const experiments = Array.isArray(out.experiments) ? (out.experiments as Json[]).map(experimentFromJson) : [];

@@ -85,7 +85,8 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     switch (node.kind) {
       case 'model': {
         const item = modelItem(node.model, node.pendingReviews);
-        if (node.server) remoteItem(item, node.server, 'mlops.remoteModel', `#/models/${encodeURIComponent(node.model.name)}`);
+        // no click command: a click on a model expands it
+        if (node.server) remoteItem(item, node.server, 'mlops.remoteModel');
         return item;
       }
       case 'review': {
@@ -231,14 +232,14 @@ function versionItem(version: ModelVersion, metrics: readonly MetricSummary[], r
 
 /**
  * A model or version on a team's MLflow server: its own context value (the workspace registry's
- * actions — card, review, serve — do not apply), a click opens it in the server's web UI, and the
- * tooltip says what MLflow does not keep.
+ * actions — card, review, serve — do not apply), a click on a version opens it in the server's web
+ * UI, and the tooltip says what MLflow does not keep.
  */
-function remoteItem(item: vscode.TreeItem, server: string, contextValue: string, uiPath: string): void {
+function remoteItem(item: vscode.TreeItem, server: string, contextValue: string, uiPath?: string): void {
   item.id = `${server}|${item.id ?? ''}`;
   item.contextValue = contextValue;
-  item.command = { command: 'vscode.open', title: 'Open in MLflow', arguments: [vscode.Uri.parse(`${server}/${uiPath}`)] };
-  if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown(`\n\n---\n\nOn the MLflow server ${escapeMarkdown(server)}; a click opens it there. MLflow keeps no reviews, audit log or model card for it.`);
+  if (uiPath !== undefined) item.command = { command: 'vscode.open', title: 'Open in MLflow', arguments: [vscode.Uri.parse(`${server}/${uiPath}`)] };
+  if (item.tooltip instanceof vscode.MarkdownString) item.tooltip.appendMarkdown(`\n\n---\n\nOn the MLflow server ${escapeMarkdown(server)}${uiPath !== undefined ? '; a click opens it there' : ''}. MLflow keeps no reviews, audit log or model card for it.`);
 }
 
 /** champion, challenger, then the rest. */

@@ -95,6 +95,10 @@ test('with MLFLOW_TRACKING_URI set, the CLI works on a real MLflow server and th
 
       const listed = mlops('experiments', 'list');
       assert.match(listed.stdout, new RegExp(`^${experimentId}\\s+team-a\\s+1\\s`, 'm'), 'the experiment with its one run');
+      const filtered = mlops('experiments', 'list', '--filter', "attributes.name LIKE 'team%'");
+      assert.equal(filtered.status, 0, filtered.stderr);
+      assert.match(filtered.stdout, /team-a/, "the engine's attributes. prefix is what MLflow calls attribute.");
+      assert.doesNotMatch(filtered.stdout, /Default/);
       const runs = JSON.parse(mlops('--json', 'runs', 'list', '-e', 'team-a').stdout) as { runs: { info: { runId: string } }[] };
       assert.deepEqual(runs.runs.map((r) => r.info.runId), [runId]);
       const found = JSON.parse(mlops('--json', 'runs', 'search', 'metrics.loss < 0.4 AND params.lr = "0.01"', '-e', 'team-a').stdout) as { runs: unknown[] };

@@ -40,6 +40,10 @@ test("the Models view lists the MLflow server's models, versions, aliases and ru
     await registry.createVersion('churn', { source: `${run.info.artifactUri}/model`, runId: run.info.runId });
     await registry.setAlias('churn', 'champion', 1);
 
+    // What the Experiments view asks for: MLflow refuses the plural "attributes." for experiments.
+    const newest = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'] });
+    assert.ok(newest.experiments.some((e) => e.name === 'team'));
+
     const { ModelsTreeProvider } = require('../../../src/vscode/models/modelsTreeProvider') as typeof TreeModule;
     const provider = new ModelsTreeProvider(remoteAccess(mlflow.url, tracking));
     const view = { message: undefined as string | undefined };
@@ -51,6 +55,7 @@ test("the Models view lists the MLflow server's models, versions, aliases and ru
       assert.equal(modelItem.label, 'churn');
       assert.equal(modelItem.description, '2 versions · @champion v1');
       assert.equal(modelItem.contextValue, 'mlops.remoteModel', 'the workspace-only actions (review, card) do not apply');
+      assert.equal(modelItem.command, undefined, 'a click on a model expands it');
       assert.match(view.message ?? '', new RegExp(`Models registered on the MLflow server ${mlflow.url.replace(/[.]/g, '\\.')} \\(mlops\\.tracking\\.uri\\)\\. Reviews, the audit log and model cards are kept only in a workspace store\\.`));
 
       const versions = (await provider.getChildren(models[0])).map((node) => provider.getTreeItem(node) as unknown as Item);
