@@ -45,6 +45,11 @@ describe('runs panel webview: a study with several objectives', () => {
     assert.deepEqual(marked.map((t) => t.replace('◆', '').trim()).sort(), [...front].sort());
     const title = await panel.page.locator('[data-col="attributes.run_name"] .pareto-mark').first().getAttribute('title');
     assert.match(title ?? '', /Pareto front \(maximize val_accuracy, minimize cost\)/);
+    // both objectives lead the metrics, each captioned as an objective with its direction
+    const metricHeaders = (await panel.page.locator('.vg-hcell').evaluateAll((els) => els.map((e) => (e as HTMLElement).dataset.col ?? ''))).filter((id) => id.startsWith('metrics.'));
+    assert.deepEqual(metricHeaders.slice(0, 2), ['metrics.val_accuracy', 'metrics.cost']);
+    assert.match((await panel.page.locator('.vg-hcell[data-col="metrics.cost"]').textContent()) ?? '', /objective ↓/);
+    assert.match((await panel.page.locator('.vg-hcell[data-col="metrics.val_accuracy"]').textContent()) ?? '', /objective ↑/);
 
     await panel.page.getByTestId('tab-scatter').click();
     // cost across, accuracy up: the trade-off, without choosing axes

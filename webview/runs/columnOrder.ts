@@ -46,8 +46,11 @@ export function mainMetricKey(columns: readonly ColumnInfo[], objective: RunsObj
  * 35–38: after the objective and the primary test metrics, before the other metrics; `system/*`
  * samples after the constant params (80), before the tags (90).
  */
-export function metricRank(key: string, objective: RunsObjective | undefined): number {
+export function metricRank(key: string, objective: RunsObjective | undefined, objectives?: readonly RunsObjective[]): number {
   if (key === objective?.metric) return 10;
+  // a study with several objectives: the others right after the first, in the spec's order
+  const other = objectives?.findIndex((o) => o.metric === key) ?? -1;
+  if (other >= 0) return 11 + other / 100;
   const headline = HEADLINE_TEST_METRICS.indexOf(key);
   if (headline >= 0) return (PRIMARY_TEST_METRICS.has(key) ? 20 : 40) + headline / 100;
   if (isConfusionMetric(key)) return 96;
@@ -62,12 +65,12 @@ export function metricRank(key: string, objective: RunsObjective | undefined): n
 }
 
 /** Lower ranks first; ties keep the host's order (keys sorted within a kind). */
-function rank(c: ColumnInfo, objective: RunsObjective | undefined): number {
+function rank(c: ColumnInfo, objective: RunsObjective | undefined, objectives?: readonly RunsObjective[]): number {
   switch (c.kind) {
     case 'attribute':
       return { run_name: 0, starred: 1, status: 2, start_time: 50, duration: 51, note: 70, user_id: 98, run_id: 99 }[c.key] ?? 97;
     case 'metric':
-      return metricRank(c.key, objective);
+      return metricRank(c.key, objective, objectives);
     case 'param':
       // `tune.*`: what a study's sampler chose for the trial (core/training/tuningRunner.ts)
       return c.valuesDiffer ? (isTunedParam(c) ? 35 : 38) : 80;
@@ -77,9 +80,9 @@ function rank(c: ColumnInfo, objective: RunsObjective | undefined): number {
 }
 
 /** Columns in the order a new table shows them (before the user reorders any). */
-export function defaultColumnOrder(columns: readonly ColumnInfo[], objective: RunsObjective | undefined): ColumnInfo[] {
+export function defaultColumnOrder(columns: readonly ColumnInfo[], objective: RunsObjective | undefined, objectives?: readonly RunsObjective[]): ColumnInfo[] {
   return columns
-    .map((c, index) => ({ c, index, rank: rank(c, objective) }))
+    .map((c, index) => ({ c, index, rank: rank(c, objective, objectives) }))
     .sort((a, b) => a.rank - b.rank || a.index - b.index)
     .map((x) => x.c);
 }
@@ -97,11 +100,13 @@ const MAX_PARAM_AXES = 8;
  * differ. Otherwise the params whose values differ between the runs that have them and that most
  * runs have (a study run's `best.*` or a param one run lacks are not what was tuned).
  */
-export function defaultParallelAxes(columns: readonly ColumnInfo[], objective: RunsObjective | undefined, runCount: number): string[] {
+export function defaultParallelAxes(columns: readonly ColumnInfo[], objective: RunsObjective | undefined, runCount: number, objectives?: readonly RunsObjective[]): string[] {
   const common = Math.max(2, Math.ceil(runCount / 2));
   const varied = columns.filter((c) => c.kind === 'param' && c.valuesDiffer && c.present >= Math.min(common, runCount));
   const tuned = varied.filter(isTunedParam);
   const params = (tuned.length > 0 ? tuned : varied).slice(0, MAX_PARAM_AXES);
   const metric = mainMetricKey(columns, objective);
-  return [...params.map((c) => c.id), ...(metric === undefined ? [] : [`metrics.${metric}`])];
+  // several objectives: every one of them ends the axes (the trade-off is what the reader looks for)
+  const metrics = objectives && objectives.length > 1 ? objectives.map((o) => o.metric).filter((k) => columns.some((c) => c.kind === 'metric' && c.key === k)) : metric === undefined ? [] : [metric];
+  return [...params.map((c) => c.id), ...metrics.map((k) => `metrics.${k}`)];
 }

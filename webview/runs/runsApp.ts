@@ -88,7 +88,7 @@ export class RunsApp {
         },
         sort: (id, additive) => this.sortBy(id, additive),
         resize: (id, width) => this.updateLayout({ ...this.state.layout, widths: { ...this.state.layout.widths, [id]: width } }),
-        reorder: (id, before) => this.updateLayout(reorderColumns(this.state.layout, this.columns, id, before, this.objective)),
+        reorder: (id, before) => this.updateLayout(reorderColumns(this.state.layout, this.columns, id, before, this.objective, this.objectives)),
         toggleSelection: (i, range) => this.toggleRow(i, range),
         selectAll: () => void this.selectAll().catch((error: unknown) => this.fail(error)),
         open: (i) => this.openRow(i),
@@ -219,15 +219,15 @@ export class RunsApp {
   }
 
   private applyColumns(): void {
-    this.shown = visibleColumns(this.columns, this.state.layout, this.state.onlyDiff, this.objective);
+    this.shown = visibleColumns(this.columns, this.state.layout, this.state.onlyDiff, this.objective, this.objectives);
     const pinned = new Set(this.state.layout.pinned);
     const sortRank = new Map(this.state.sort.map((s, i) => [s.columnId, { rank: i + 1, descending: s.descending }]));
     const gridColumns: GridColumn[] = this.shown.map((c) => ({
       id: c.id,
       label: columnLabel(c),
-      kind: c.kind === 'attribute' ? '' : c.kind === 'metric' ? `${c.key === this.objective?.metric ? `objective ${this.objective.direction === 'maximize' ? '↑' : '↓'}` : 'metric'} (${this.state.aggregate})` : c.kind,
+      kind: c.kind === 'attribute' ? '' : c.kind === 'metric' ? `${this.objectiveOf(c.key) ? `objective ${this.objectiveOf(c.key)!.direction === 'maximize' ? '↑' : '↓'}` : 'metric'} (${this.state.aggregate})` : c.kind,
       // the objective's caption ("objective ↑ (last)") is longer than a short key
-      width: this.state.layout.widths[c.id] ?? (c.key === this.objective?.metric && c.kind === 'metric' ? Math.max(140, defaultWidth(c)) : defaultWidth(c)),
+      width: this.state.layout.widths[c.id] ?? (this.objectiveOf(c.key) && c.kind === 'metric' ? Math.max(140, defaultWidth(c)) : defaultWidth(c)),
       numeric: c.numeric,
       pinned: pinned.has(c.id),
       ...(sortRank.has(c.id) ? { sort: sortRank.get(c.id)! } : {}),
@@ -570,7 +570,7 @@ export class RunsApp {
     // Brushing restricts the table (and its columns): the chart keeps the axes it was brushed on.
     if (this.state.restriction && this.parallelDefault) return this.parallelDefault;
     if (this.groups) return this.parallelDefault ?? [];
-    this.parallelDefault = defaultParallelAxes(this.columns, this.objective, this.total);
+    this.parallelDefault = defaultParallelAxes(this.columns, this.objective, this.total, this.objectives);
     return this.parallelDefault;
   }
 
@@ -765,11 +765,11 @@ export class RunsApp {
       this.parallelLeftOut = all.runIds.length - matrix.runIds.length;
       this.renderAll();
     }
-    const objective = this.objective && `metrics.${this.objective.metric}`;
     const labels = axes.map((id) => {
       const c = this.columns.find((x) => x.id === id);
       const label = c ? columnLabel(c) : id;
-      return { columnId: id, label: id === objective ? `${label} (objective, ${this.objective!.direction === 'maximize' ? 'max' : 'min'})` : label };
+      const objective = c?.kind === 'metric' ? this.objectiveOf(c.key) : undefined;
+      return { columnId: id, label: objective ? `${label} (objective, ${objective.direction === 'maximize' ? 'max' : 'min'})` : label };
     });
     this.drew(element);
     const coloring = this.parallelColoring(axes);
@@ -790,6 +790,11 @@ export class RunsApp {
     const key = this.parallelKey;
     await this.reload(false);
     this.parallelKey = key;
+  }
+
+  /** The objective (of a study with several, any one) this metric is, if it is one. */
+  objectiveOf(metric: string): RunsObjective | undefined {
+    return this.objectives?.find((o) => o.metric === metric) ?? (this.objective?.metric === metric ? this.objective : undefined);
   }
 
   /** "maximize val_accuracy, minimize cost" */

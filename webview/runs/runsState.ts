@@ -61,7 +61,7 @@ export function defaultState(): RunsViewState {
  * that differ, …); hidden ones and, with "only differences", constant ones left out. The run name
  * always stays: rows need a label.
  */
-export function visibleColumns(columns: readonly ColumnInfo[], layout: ColumnLayout, onlyDiff: boolean, objective?: RunsObjective): ColumnInfo[] {
+export function visibleColumns(columns: readonly ColumnInfo[], layout: ColumnLayout, onlyDiff: boolean, objective?: RunsObjective, objectives?: readonly RunsObjective[]): ColumnInfo[] {
   const byId = new Map(columns.map((c) => [c.id, c]));
   const seen = new Set<string>();
   const ordered: ColumnInfo[] = [];
@@ -72,14 +72,14 @@ export function visibleColumns(columns: readonly ColumnInfo[], layout: ColumnLay
       seen.add(id);
     }
   }
-  for (const c of defaultColumnOrder(columns, objective)) if (!seen.has(c.id)) ordered.push(c);
+  for (const c of defaultColumnOrder(columns, objective, objectives)) if (!seen.has(c.id)) ordered.push(c);
   const hidden = new Set(layout.hidden);
   return ordered.filter((c) => c.id === 'attributes.run_name' || (!hidden.has(c.id) && (!onlyDiff || c.varies || c.kind === 'attribute')));
 }
 
 /** Moves `id` before `beforeId` in the full order (columns not yet in the order are added). */
-export function reorderColumns(layout: ColumnLayout, all: readonly ColumnInfo[], id: string, beforeId: string, objective?: RunsObjective): ColumnLayout {
-  const order = visibleColumns(all, { ...layout, hidden: [] }, false, objective).map((c) => c.id);
+export function reorderColumns(layout: ColumnLayout, all: readonly ColumnInfo[], id: string, beforeId: string, objective?: RunsObjective, objectives?: readonly RunsObjective[]): ColumnLayout {
+  const order = visibleColumns(all, { ...layout, hidden: [] }, false, objective, objectives).map((c) => c.id);
   const from = order.indexOf(id);
   if (from < 0) return layout;
   order.splice(from, 1);

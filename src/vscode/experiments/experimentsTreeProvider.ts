@@ -151,7 +151,15 @@ function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeIt
   const objectives = studyObjectives(node.run);
   const frontSize = node.children?.filter((c) => c.kind === 'run' && c.front).length ?? 0;
   const metric = study ? undefined : headlineMetric(node.run, parentStudy?.metric);
-  const metricText = study
+  // a trial of a study with several objectives is judged by all of them: show each
+  const parentObjectives = node.parent ? studyObjectives(node.parent) : undefined;
+  const objectiveValues = parentObjectives?.flatMap((o) => {
+    const value = objectiveValue(node.run, o);
+    return value === undefined ? [] : [`${o.metric} ${formatValue(value)}`];
+  });
+  const metricText = objectiveValues?.length
+    ? objectiveValues.join(' · ')
+    : study
     ? objectives
       ? // several objectives: no single best, but a front of trials
         frontSize > 0 ? `Pareto front ${frontSize} of ${trials}` : `${objectives.map((o) => o.metric).join(' × ')} · ${trials} trial${trials === 1 ? '' : 's'}`
