@@ -79,13 +79,12 @@ export function growTree(data: BinnedFeatures, grad: Float32Array, hess: Float32
   const S = C + 2;
   const histSize = data.features * BINS * S;
   const pool: Float64Array[] = [];
-  const acquire = (): Float64Array => {
+  // a pooled histogram is cleared only where the node's features will count (their used bins)
+  const acquire = (features: Int32Array): Float64Array => {
     const h = pool.pop();
-    if (h) {
-      h.fill(0);
-      return h;
-    }
-    return new Float64Array(histSize);
+    if (!h) return new Float64Array(histSize);
+    clearHistogram(h, data, features, S);
+    return h;
   };
   const release = (h: Float64Array | null): void => {
     if (h) pool.push(h);
@@ -105,18 +104,18 @@ export function growTree(data: BinnedFeatures, grad: Float32Array, hess: Float32
     tree.sums.push(sums);
     return tree.feature.length - 1;
   };
+  // a forest's per-node draw: a partial Fisher–Yates over a permutation kept between nodes
+  const drawFrom = Int32Array.from(options.treeFeatures);
   const nodeFeatures = (): Int32Array => {
-    if (subtract || options.featuresPerNode >= options.treeFeatures.length) return options.treeFeatures;
-    const all = Int32Array.from(options.treeFeatures);
-    // partial Fisher–Yates: the first k are a uniform draw
+    if (subtract || options.featuresPerNode >= drawFrom.length) return options.treeFeatures;
     const k = options.featuresPerNode;
     for (let i = 0; i < k; i++) {
-      const j = i + options.random.int(all.length - i);
-      const t = all[i] as number;
-      all[i] = all[j] as number;
-      all[j] = t;
+      const j = i + options.random.int(drawFrom.length - i);
+      const t = drawFrom[i] as number;
+      drawFrom[i] = drawFrom[j] as number;
+      drawFrom[j] = t;
     }
-    return all.subarray(0, k);
+    return drawFrom.subarray(0, k);
   };
 
   const rootSums = new Float64Array(S);
@@ -141,7 +140,7 @@ export function growTree(data: BinnedFeatures, grad: Float32Array, hess: Float32
     const features = nodeFeatures();
     let hist = given;
     if (!hist) {
-      hist = acquire();
+      hist = acquire(features);
       buildHistogram(hist, data, grad, hess, rows, start, end, features, C, ordered);
     }
     const split = bestSplit(hist, data, features, sums, options);
@@ -186,10 +185,10 @@ export function growTree(data: BinnedFeatures, grad: Float32Array, hess: Float32
     if (subtract && candidate.hist) {
       // count the smaller child; the larger one is what the parent had left
       const leftSmaller = mid - start <= end - mid;
-      const small = acquire();
+      const small = acquire(options.treeFeatures);
       buildHistogram(small, data, grad, hess, rows, leftSmaller ? start : mid, leftSmaller ? mid : end, options.treeFeatures, C, ordered);
       const large = candidate.hist;
-      subtractInto(large, small, options.treeFeatures, S);
+      subtractInto(large, small, data, options.treeFeatures, S);
       leftHist = leftSmaller ? small : large;
       rightHist = leftSmaller ? large : small;
     }
@@ -257,11 +256,24 @@ function buildHistogram1(hist: Float64Array, bins: Uint8Array, offset: number, b
   }
 }
 
-function subtractInto(large: Float64Array, small: Float64Array, features: Int32Array, S: number): void {
+/** large -= small over the bins in use (a feature's real bins and its missing bin) */
+function subtractInto(large: Float64Array, small: Float64Array, data: BinnedFeatures, features: Int32Array, S: number): void {
   for (let k = 0; k < features.length; k++) {
-    const from = (features[k] as number) * BINS * S;
-    const to = from + BINS * S;
-    for (let i = from; i < to; i++) large[i] = (large[i] as number) - (small[i] as number);
+    const f = features[k] as number;
+    const base = f * BINS * S;
+    const used = base + (data.binCount[f] as number) * S;
+    for (let i = base; i < used; i++) large[i] = (large[i] as number) - (small[i] as number);
+    const missing = base + MISSING_BIN * S;
+    for (let i = missing; i < missing + S; i++) large[i] = (large[i] as number) - (small[i] as number);
+  }
+}
+
+function clearHistogram(hist: Float64Array, data: BinnedFeatures, features: Int32Array, S: number): void {
+  for (let k = 0; k < features.length; k++) {
+    const f = features[k] as number;
+    const base = f * BINS * S;
+    hist.fill(0, base, base + (data.binCount[f] as number) * S);
+    hist.fill(0, base + MISSING_BIN * S, base + BINS * S);
   }
 }
 
