@@ -35,7 +35,7 @@ export function buildProgram(): Command {
     .option('-w, --workspace <dir>', 'workspace folder (holds the .mlops store)', process.cwd())
     .option('--store <dir>', 'store folder, relative to the workspace (default .mlops, or $MLOPS_STORE)')
     .option('--json', 'print machine-readable JSON instead of tables')
-    .option('--tracking-uri <url>', "an MLflow tracking server (http(s)://…) for experiments, runs, log, train, tune, models and predict (default: $MLFLOW_TRACKING_URI; credentials from $MLFLOW_TRACKING_TOKEN or $MLFLOW_TRACKING_USERNAME/$MLFLOW_TRACKING_PASSWORD)")
+    .option('--tracking-uri <url>', "an MLflow tracking server (http(s)://…) for experiments, runs, log, run, train, tune, models, predict and serve (default: $MLFLOW_TRACKING_URI; credentials from $MLFLOW_TRACKING_TOKEN or $MLFLOW_TRACKING_USERNAME/$MLFLOW_TRACKING_PASSWORD)")
     .option('--local', 'use the workspace store even when MLFLOW_TRACKING_URI is set')
     .showHelpAfterError('(run mlops --help for usage)')
     .exitOverride()
