@@ -5,15 +5,15 @@ import { CliError, type CliGlobalOptions } from '../cliContext';
 import { cliPath } from '../cliPaths';
 import { printJson, withStore } from './trackingCliSupport';
 
-const FORMATS = ['mlflow'] as const;
+const FORMATS = ['mlflow', 'onnx'] as const;
 type ExportFormat = (typeof FORMATS)[number];
 
 /** `mlops models export MODEL --format mlflow -o DIR`: a model version in a format other tools load. */
 export function registerModelsExportCommand(models: Command, program: Command): void {
   models
     .command('export <model>')
-    .description('write a model version in a standard format: --format mlflow is an MLflow Model folder that mlflow.pyfunc.load_model and `mlflow models serve` load (numpy and pandas only)')
-    .requiredOption('-o, --output <dir>', 'the folder to write (must not exist, or be empty)')
+    .description('write a model version in a standard format: --format mlflow is an MLflow Model folder that mlflow.pyfunc.load_model and `mlflow models serve` load (numpy and pandas only); --format onnx is one .onnx file (preprocessing included) for any ONNX runtime')
+    .requiredOption('-o, --output <path>', 'the folder (mlflow: must not exist, or be empty) or the .onnx file (onnx: must not exist) to write')
     .option('--format <format>', `the format: ${FORMATS.join(', ')}`, 'mlflow')
     .action(async (model: string, options: { output: string; format: string }) => {
       const globals = program.opts<CliGlobalOptions>();
@@ -21,6 +21,21 @@ export function registerModelsExportCommand(models: Command, program: Command): 
       const format = options.format as ExportFormat;
       const output = cliPath(options.output);
       const source = await resolveExportSource(program, model);
+      if (format === 'onnx') {
+        const { exportOnnxModel } = await import('../../core/modelPackage/onnxModelExport');
+        let written;
+        try {
+          written = await exportOnnxModel(source.packageDir, output, { source: source.label });
+        } catch (error) {
+          throw new CliError((error as Error).message, 1);
+        }
+        if (globals.json) return printJson({ model, format, output: written.file, bytes: written.bytes });
+        process.stdout.write(
+          `exported ${source.label} as ONNX to ${written.file} (${written.bytes.toLocaleString('en-US')} bytes)\n` +
+            `inputs: one [N, 1] tensor per column (float for numbers, NaN when missing; string for categories, "" when missing); outputs: predicted value or label${source.classifier ? ' and probabilities' : ''}\n`,
+        );
+        return;
+      }
       const { exportMlflowModel } = await import('../../core/modelPackage/mlflowModelExport');
       let result;
       try {
@@ -41,6 +56,7 @@ interface ExportSource {
   readonly packageDir: string;
   readonly label: string;
   readonly example: Record<string, unknown>[];
+  readonly classifier: boolean;
 }
 
 /** The package folder of a models:/ URI (or a package folder given directly) and a few rows of its training data as the input example. */
@@ -53,7 +69,7 @@ async function resolveExportSource(program: Command, model: string): Promise<Exp
     const loaded = await loadModelPackage(dir).catch((error: Error) => {
       throw new CliError(error.message, 1);
     });
-    return { packageDir: dir, label: model, example: buildSampleRequest(loaded.signature, trainingDataCandidates(loaded.manifest.dataset, undefined, process.cwd())).dataframe_records };
+    return { packageDir: dir, label: model, example: buildSampleRequest(loaded.signature, trainingDataCandidates(loaded.manifest.dataset, undefined, process.cwd())).dataframe_records, classifier: loaded.signature.output.task === 'classification' };
   }
   return withStore(program, async (store) => {
     const { modelRegistryFor } = await import('../../core/registry/registryAccess');
@@ -69,6 +85,6 @@ async function resolveExportSource(program: Command, model: string): Promise<Exp
     const run = await store.tracking.getRun(version.runId).catch(() => undefined);
     const specPath = run?.data.tags.find((t) => t.key === 'mlops.spec')?.value;
     const example = buildSampleRequest(loaded.signature, trainingDataCandidates(loaded.manifest.dataset, specPath, dirname(store.dir))).dataframe_records;
-    return { packageDir: version.packageDir, label: `models:/${version.name}/${version.version}`, example };
+    return { packageDir: version.packageDir, label: `models:/${version.name}/${version.version}`, example, classifier: loaded.signature.output.task === 'classification' };
   });
 }
