@@ -3,12 +3,13 @@ import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import type * as OrtModule from 'onnxruntime-web';
 import Papa from 'papaparse';
 import { runCli } from '../lib/runCli';
 
 const ROOT = join(__dirname, '..', '..', '..');
 
-type Ort = typeof import('onnxruntime-web');
+type Ort = typeof OrtModule;
 
 // `mlops models export --format onnx`: one .onnx file that an ONNX runtime (onnxruntime-web from
 // the npm registry, run here in Node) scores as `mlops predict` does, for every model family.
