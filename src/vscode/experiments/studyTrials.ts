@@ -4,6 +4,7 @@
  * Pure: read from the tags `tuningRunner` writes and MLflow's `mlflow.parentRunId`.
  */
 import type { Run } from '../../core/tracking/trackingTypes';
+import { OBJECTIVES_TAG, PARETO_TAG, parseObjectivesTag } from '../../core/training/studyFront';
 
 export interface StudyObjective {
   metric: string;
@@ -28,14 +29,12 @@ export function studyObjective(run: Run): StudyObjective | undefined {
 /** A study with several objectives ("maximize val_accuracy, minimize cost"): its trials have a Pareto front, not one best. */
 export function studyObjectives(run: Run): StudyObjective[] | undefined {
   if (tag(run, 'mlops.tune.trial') !== undefined) return undefined;
-  const parts = (tag(run, 'mlops.tune.objectives') ?? '').split(',').map((p) => /^\s*(minimize|maximize)\s+(\S+)\s*$/.exec(p));
-  if (parts.length < 2 || parts.some((p) => p === null)) return undefined;
-  return parts.map((p) => ({ direction: p![1] as StudyObjective['direction'], metric: p![2]! }));
+  return parseObjectivesTag(tag(run, OBJECTIVES_TAG));
 }
 
 /** A trial the study recorded on its Pareto front when it ended. */
 export function onParetoFront(run: Run): boolean {
-  return tag(run, 'mlops.tune.pareto') === 'true';
+  return tag(run, PARETO_TAG) === 'true';
 }
 
 /** The trial's number in its study, when it is one. */

@@ -3,6 +3,7 @@
  * `mlops.tune.objective` tag ("maximize val_accuracy", also on its trials), else the metric a
  * training spec's early stopping monitors (the `early_stopping` param, "val_loss patience 5 …").
  */
+import { parseObjectivesTag } from '../../core/training/studyFront';
 import type { RunsObjective } from '../../protocol/runs/runsContract';
 
 /** Metrics where smaller is better; anything else (accuracy, f1, auc, r2) is maximized. */
@@ -24,8 +25,7 @@ export function objectiveOf(studyTag: string | undefined, earlyStopping: string 
  * minimize cost"), when the runs have every one as a metric; undefined otherwise.
  */
 export function objectivesOf(studyTag: string | undefined, hasMetric: (key: string) => boolean): RunsObjective[] | undefined {
-  if (!studyTag) return undefined;
-  const parts = studyTag.split(',').map((p) => /^\s*(minimize|maximize)\s+(\S+)\s*$/.exec(p));
-  if (parts.length < 2 || parts.some((p) => p === null || !hasMetric(p[2]!))) return undefined;
-  return parts.map((p) => ({ metric: p![2]!, direction: p![1] as RunsObjective['direction'], source: 'study' }));
+  const objectives = parseObjectivesTag(studyTag);
+  if (!objectives || !objectives.every((o) => hasMetric(o.metric))) return undefined;
+  return objectives.map((o) => ({ ...o, source: 'study' }));
 }
