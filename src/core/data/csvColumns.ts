@@ -4,7 +4,7 @@
  * A string is built only for the rows that decide column kinds, for each new category and for
  * the rare cell that needs unescaping or Unicode trimming.
  */
-import { hashBytes, parseNumberBytes } from '../profile/byteCells';
+import { storeNumberBytes } from '../profile/byteCells';
 import { FIELD_ESCAPED, type ScannedRow } from '../profile/csvScanner';
 import { DataError, describeLocation, quoteValue } from './dataErrors';
 import type { ColumnKind, DataColumn } from './dataTable';
@@ -24,9 +24,15 @@ export const MOSTLY_NUMERIC = 0.8;
 export const INFERENCE_ROWS = 2000;
 
 // Bound once: under tsx every call to an imported function goes through an export getter.
-const numberFromBytes = parseNumberBytes;
-const hashOf = hashBytes;
+const storeNumber = storeNumberBytes;
 const ESCAPED = FIELD_ESCAPED;
+
+/** FNV-1a of buf[start, end), kept within V8's small integers (no boxing). */
+function hash30(buf: Uint8Array, start: number, end: number): number {
+  let h = 0x811c9dc5;
+  for (let p = start; p < end; p++) h = Math.imul(h ^ buf[p]!, 16777619);
+  return (h ^ (h >>> 15)) & 0x3fffffff;
+}
 
 /** A column's kind once decided, and the words that justify it in a later error. */
 export interface DecidedKind {
@@ -50,19 +56,31 @@ export function cellText(buf: Buffer, start: number, end: number, flags: number,
 // Written out because Node's TextDecoder('windows-1252') decodes those bytes as latin1.
 const WINDOWS_1252_HIGH = '\u20AC\u0081\u201A\u0192\u201E\u2026\u2020\u2021\u02C6\u2030\u0160\u2039\u0152\u008D\u017D\u008F\u0090\u2018\u2019\u201C\u201D\u2022\u2013\u2014\u02DC\u2122\u0161\u203A\u0153\u009D\u017E\u0178';
 
-/** Categories in first-seen order, found by a hash of their UTF-8 bytes (checked byte for byte). */
+/**
+ * Categories in first-seen order, found by a hash of their UTF-8 bytes in an open-addressing
+ * table (checked byte for byte against a pool of the categories' bytes): no string per cell.
+ */
 export class CategoryInterner {
   readonly categories: string[] = [];
-  private readonly byHash = new Map<number, number>();
   private readonly byText = new Map<string, number>();
+  /** code + 1 per slot, 0 = empty */
+  private slots = new Int32Array(64);
+  private hashes = new Int32Array(16);
   private pool = Buffer.allocUnsafe(4096);
   private poolUsed = 0;
-  private starts = new Int32Array(64);
+  private starts = new Int32Array(17);
 
   /** The code of the text in buf[start, end) (UTF-8, trimmed, no escapes). */
   internBytes(buf: Buffer, start: number, end: number): number {
-    const code = this.byHash.get(hashOf(buf, start, end));
-    if (code !== undefined && this.sameBytes(code, buf, start, end)) return code;
+    const h = hash30(buf, start, end);
+    const slots = this.slots;
+    const mask = slots.length - 1;
+    for (let i = h & mask; ; i = (i + 1) & mask) {
+      const entry = slots[i]!;
+      if (entry === 0) break;
+      const code = entry - 1;
+      if (this.hashes[code] === h && this.sameBytes(code, buf, start, end)) return code;
+    }
     return this.internText(buf.toString('utf8', start, end));
   }
 
@@ -73,8 +91,6 @@ export class CategoryInterner {
     this.categories.push(text);
     this.byText.set(text, code);
     const bytes = Buffer.from(text, 'utf8');
-    const hash = hashOf(bytes, 0, bytes.length);
-    if (!this.byHash.has(hash)) this.byHash.set(hash, code);
     if (this.poolUsed + bytes.length > this.pool.length) {
       const bigger = Buffer.allocUnsafe(Math.max(this.pool.length * 2, this.poolUsed + bytes.length));
       this.pool.copy(bigger, 0, 0, this.poolUsed);
@@ -84,11 +100,30 @@ export class CategoryInterner {
       const starts = new Int32Array(this.starts.length * 2);
       starts.set(this.starts);
       this.starts = starts;
+      const hashes = new Int32Array(this.hashes.length * 2);
+      hashes.set(this.hashes);
+      this.hashes = hashes;
     }
     bytes.copy(this.pool, this.poolUsed);
     this.poolUsed += bytes.length;
     this.starts[code + 1] = this.poolUsed;
+    this.hashes[code] = hash30(bytes, 0, bytes.length);
+    // at most half full: probes stay short
+    if (2 * (code + 1) > this.slots.length) this.rehash(this.slots.length * 2);
+    else this.place(code);
     return code;
+  }
+
+  private place(code: number): void {
+    const mask = this.slots.length - 1;
+    let i = this.hashes[code]! & mask;
+    while (this.slots[i] !== 0) i = (i + 1) & mask;
+    this.slots[i] = code + 1;
+  }
+
+  private rehash(size: number): void {
+    this.slots = new Int32Array(size);
+    for (let code = 0; code < this.categories.length; code++) this.place(code);
   }
 
   private sameBytes(code: number, buf: Buffer, start: number, end: number): boolean {
@@ -202,12 +237,9 @@ export class ColumnBuilder {
         this.missing++;
         return;
       }
-      const v = (flags & ESCAPED) === 0 ? numberFromBytes(buf, start, end) : NaN;
-      // finite: the common case; NaN (not a plain decimal) or ±Infinity take the careful path
-      if (v - v === 0) {
-        this.values[i] = v;
-        return;
-      }
+      const values = this.values;
+      // a finite plain decimal: the common case; anything else (text, ±Infinity, "" escapes) takes the careful path
+      if ((flags & ESCAPED) === 0 && storeNumber(buf, start, end, values, i) && values[i]! - values[i]! === 0) return;
       this.length--;
       this.appendText(cellText(buf, start, end, flags, this.encoding), line);
       return;

@@ -8,10 +8,21 @@ const POW10 = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11, 1e12,
  * an exact power of ten rounds once. Anything else goes through Number().
  */
 export function parseNumberBytes(buf: Buffer, start: number, end: number): number {
+  return storeNumberBytes(buf, start, end, scratchNumber, 0) ? scratchNumber[0]! : NaN;
+}
+
+const scratchNumber = new Float64Array(1);
+
+/**
+ * parseNumberBytes writing into `out[index]` and answering whether buf[start, end) was a plain
+ * decimal number (the value may then still be ±Infinity, from an exponent too large). A typed
+ * column stores millions of these: returning a double from a call that is not inlined boxes it.
+ */
+export function storeNumberBytes(buf: Buffer, start: number, end: number, out: Float64Array, index: number): boolean {
   let p = start;
   while (p < end && buf[p] === 32) p++;
   while (end > p && buf[end - 1] === 32) end--;
-  if (p === end) return NaN;
+  if (p === end) return false;
   let negative = false;
   let c = buf[p]!;
   if (c === 45 || c === 43) {
@@ -42,7 +53,7 @@ export function parseNumberBytes(buf: Buffer, start: number, end: number): numbe
       p++;
     }
   }
-  if (!any) return NaN;
+  if (!any) return false;
   if (p < end && (buf[p] === 101 || buf[p] === 69)) {
     p++;
     let expNegative = false;
@@ -59,15 +70,17 @@ export function parseNumberBytes(buf: Buffer, start: number, end: number): numbe
       expDigits++;
       p++;
     }
-    if (expDigits === 0) return NaN;
+    if (expDigits === 0) return false;
     scale += expNegative ? -exp : exp;
   }
-  if (p !== end) return NaN;
+  if (p !== end) return false;
   if (digits <= 15 && scale >= -22 && scale <= 22) {
     const value = scale < 0 ? mantissa / POW10[-scale]! : mantissa * POW10[scale]!;
-    return negative ? -value : value;
+    out[index] = negative ? -value : value;
+    return true;
   }
-  return Number(buf.toString('latin1', start, end).trim());
+  out[index] = Number(buf.toString('latin1', start, end).trim());
+  return true;
 }
 
 /** Cells that mean "no value" besides the empty cell. */
