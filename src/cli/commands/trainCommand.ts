@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import type { TrainingProgress, TrainingRegistration, TrainingResult } from '../../core/training/trainingRunner';
-import { CliError, type CliGlobalOptions } from '../cliContext';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { withCliStore } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
@@ -64,7 +64,8 @@ export function registerTrainCommand(program: Command): void {
         try {
           result = await training.runTraining({
             store: store.tracking,
-            ...(store.workspace ? { workspaceStore: store.workspace } : { registry: await store.registry() }),
+            // With a team server, feature sets still come from the views materialized on this disk.
+            ...(store.workspace ? { workspaceStore: store.workspace } : { registry: await store.registry(), featureStoreDir: resolveStoreDir(globals) }),
             specPath,
             backend,
             prices,

@@ -72,6 +72,11 @@ export interface TrainingOptions {
    * to the set the run trained on.
    */
   readonly workspaceStore?: WorkspaceStore;
+  /**
+   * Where the materialized feature views are when there is no workspace store to train into
+   * (training against a team's MLflow server): the workspace store's folder on this disk.
+   */
+  readonly featureStoreDir?: string;
   /** where the spec's `register:` registers (a team's MLflow registry); default the workspace store's */
   readonly registry?: RegistryBackend;
   /** worker entry override (tests) */
@@ -305,8 +310,9 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   };
   let result: TrainJobResult;
   try {
-    const featureSet = spec.featureSet && options.workspaceStore
-      ? { storeDir: options.workspaceStore.dir, output: join(options.workspaceStore.dir, 'training-sets', `${basename(options.specPath).replace(/\.train\.ya?ml$/i, '')}-${Date.now()}.csv`) }
+    const featureRoot = options.workspaceStore?.dir ?? options.featureStoreDir;
+    const featureSet = spec.featureSet && featureRoot
+      ? { storeDir: featureRoot, output: join(featureRoot, 'training-sets', `${basename(options.specPath).replace(/\.train\.ya?ml$/i, '')}-${Date.now()}.csv`) }
       : undefined;
     result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}), ...(options.workspaceStore ? { tableCache: tableCacheFolder(options.workspaceStore.dir) } : {}) }, {
       onEvent,

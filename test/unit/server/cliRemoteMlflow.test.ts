@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { cpSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer as createHttpServer } from 'node:http';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -172,6 +172,16 @@ print(json.dumps({'champion': champion.run_id, 'challenger': challenger.version,
       assert.ok(seen.metrics.includes('test_accuracy') && seen.metrics.includes('val_loss'));
       assert.ok(seen.digest.length > 0);
       assert.equal(existsSync(join(workspace, '.mlops')), false, 'still no workspace store');
+    });
+
+    await t.test('train of a feature-set spec builds its training set from the views materialized on this disk', () => {
+      const features = mkdtempSync(join(tmpdir(), 'mlops-remote-features-'));
+      cpSync(join(ROOT, 'examples', 'features'), features, { recursive: true });
+      const materialized = runCli(['--workspace', features, '--local', 'features', 'materialize'], { env });
+      assert.equal(materialized.status, 0, materialized.stderr);
+      const trained = runCli(['--workspace', features, '--json', 'train', join(features, 'penguins-from-features.train.yaml'), '--backend', 'js'], { env });
+      assert.equal(trained.status, 0, trained.stderr);
+      assert.match((JSON.parse(trained.stdout) as { modelDir: string }).modelDir, /^mlflow-artifacts:\//, 'the run and its model are on the server');
     });
 
     await t.test("serve: a version of the team registry is served from its files, and the banner says what is not kept", async () => {
