@@ -100,7 +100,7 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     datasetDigest: table.digest,
     ...(built ? { trainingSet: { path: built.path, views: built.views, rows: table.rowCount } } : {}),
     rows: { total: table.rowCount, dropped: data.droppedRows, train: data.train.count, validation: data.validation.count, test: data.test.count },
-    ...(data.warnings.length > 0 ? { warnings: data.warnings } : {}),
+    ...(data.warnings.length + (spec.ignoredSettings?.length ?? 0) > 0 ? { warnings: [...data.warnings, ...(spec.ignoredSettings ?? [])] } : {}),
     features: data.featureColumns.map((c) => ({ name: c.name, kind: c.kind })),
     columns: table.columns.map((c) => ({ name: c.name, kind: c.kind, missing: c.missing })),
     inputWidth: data.preprocessing.width,

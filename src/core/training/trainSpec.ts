@@ -115,6 +115,8 @@ export interface TrainSpec {
   classWeights?: 'balanced' | Record<string, number>;
   seed: number;
   logEveryNBatches: number;
+  /** what the spec sets that its model does without (a tree model's optimizer, epochs, …), one line each, for the run's warnings */
+  ignoredSettings?: string[];
 }
 
 /** Where a spec value came from, so later checks (e.g. an unknown column) can point at the line. */

@@ -242,11 +242,7 @@ const TREE_FIELDS: Record<TreeModelType, readonly (keyof RawModel)[]> = {
   random_forest: ['n_estimators', 'max_depth', 'max_leaf_nodes', 'min_samples_leaf', 'max_features', 'bootstrap', 'max_bins'],
 };
 
-/**
- * Fields that do not belong to the spec's model type, each with what to write instead: a tree
- * field on another model or on the other tree model, and the gradient-descent settings
- * (optimizer, epochs, batch_size) or the imputation and scaling a tree model does without.
- */
+/** Model fields that do not belong to the spec's model type, each with what that type takes instead. */
 function modelFieldIssues(raw: RawSpec, locate: (path: readonly (string | number)[]) => { line: number; column: number }): SpecIssue[] {
   const type = raw.model?.type ?? 'mlp';
   const issues: SpecIssue[] = [];
@@ -266,15 +262,25 @@ function modelFieldIssues(raw: RawSpec, locate: (path: readonly (string | number
     const owners = (Object.keys(TREE_FIELDS) as TreeModelType[]).filter((t) => TREE_FIELDS[t].includes(key)).join(' and ');
     issue(['model', key], `\`model.${key}\` is a ${owners} parameter; a ${type} model takes ${type === 'mlp' ? '`layers`' : 'no other model field'} (its training is set by optimizer, epochs and batch_size)`);
   }
-  if (!isTreeModel(type)) return issues;
-  const trees = type === 'gbdt' ? '`model.max_iter` boosting iterations' : '`model.n_estimators` trees';
-  if (raw.optimizer !== undefined) issue(['optimizer'], `\`optimizer\` sets a network's gradient descent; a ${type} model is not trained by it${type === 'gbdt' ? ' (its step size is `model.learning_rate`)' : ''} — remove it`);
-  if (raw.epochs !== undefined) issue(['epochs'], `\`epochs\` counts a network's passes over the data; a ${type} model grows ${trees} — write that instead`);
-  if (raw.batch_size !== undefined) issue(['batch_size'], `\`batch_size\` is a network setting; a ${type} model looks at all the training rows at once — remove it`);
-  if (raw.preprocessing?.impute !== undefined) issue(['preprocessing', 'impute'], `trees route missing values themselves (each split learns which side they go to), so a ${type} model takes no \`preprocessing.impute\` — remove it`);
-  if (raw.preprocessing?.standardize !== undefined) issue(['preprocessing', 'standardize'], `trees split on thresholds and need no scaling, so a ${type} model takes no \`preprocessing.standardize\` — remove it`);
-  if (type === 'random_forest' && raw.early_stopping !== undefined && raw.early_stopping !== false) issue(['early_stopping'], '`early_stopping` needs iterations that improve one on another; a random_forest grows all its `n_estimators` trees — remove it, or use a gbdt model');
   return issues;
+}
+
+/**
+ * Settings a tree model does without: gradient descent (optimizer, epochs, batch_size), imputation
+ * and scaling, a forest's early stopping. Training goes on without them (a spec can then try
+ * several model families, as Find Best Model does), and the run says which it ignored and why.
+ */
+function ignoredByTrees(raw: RawSpec): string[] {
+  const type = raw.model?.type ?? 'mlp';
+  if (!isTreeModel(type)) return [];
+  const ignored: string[] = [];
+  const trees = type === 'gbdt' ? '`model.max_iter` boosting iterations' : '`model.n_estimators` trees';
+  const networkSettings = (['optimizer', 'epochs', 'batch_size'] as const).filter((k) => raw[k] !== undefined);
+  if (networkSettings.length > 0) ignored.push(`${networkSettings.map((k) => `\`${k}\``).join(', ')}: network settings, ignored by the ${type} model (it grows ${trees}${type === 'gbdt' ? ' with `model.learning_rate`' : ''})`);
+  const preprocessing = (['impute', 'standardize'] as const).filter((k) => raw.preprocessing?.[k] !== undefined);
+  if (preprocessing.length > 0) ignored.push(`${preprocessing.map((k) => `\`preprocessing.${k}\``).join(', ')}: ignored by the ${type} model (trees route missing values themselves and need no scaling)`);
+  if (type === 'random_forest' && raw.early_stopping !== undefined && raw.early_stopping !== false) ignored.push('`early_stopping`: ignored by the random_forest model (it grows all its `n_estimators` trees; a gbdt model stops early)');
+  return ignored;
 }
 
 /** The tree model's settings with scikit-learn's defaults. */
@@ -405,5 +411,7 @@ function normalize(raw: RawSpec, split: SplitFractions, specPath: string): Train
   if (raw.name !== undefined) spec.runName = raw.name;
   if (raw.task !== undefined) spec.task = raw.task;
   if (raw.class_weights !== undefined) spec.classWeights = raw.class_weights;
+  const ignored = ignoredByTrees(raw);
+  if (ignored.length > 0) spec.ignoredSettings = ignored;
   return spec;
 }

@@ -90,7 +90,8 @@ describe('tree models in training specs', () => {
   });
 
   test('each boosting iteration is logged like an epoch; early stopping keeps the best iteration; the params say what was trained', async () => {
-    const result = await train('xor-curve.train.yaml', 'dataset: interaction.csv\ntarget: label\nmodel:\n  type: gbdt\n  max_iter: 400\n  learning_rate: 0.3\nearly_stopping:\n  patience: 5\n');
+    const result = await train('xor-curve.train.yaml', 'dataset: interaction.csv\ntarget: label\nmodel:\n  type: gbdt\n  max_iter: 400\n  learning_rate: 0.3\nearly_stopping:\n  patience: 5\nepochs: 10\nbatch_size: 64\n');
+    assert.deepEqual(result.warnings, ['`epochs`, `batch_size`: network settings, ignored by the gbdt model (it grows `model.max_iter` boosting iterations with `model.learning_rate`)']);
     const valLoss = await metricHistory(result.runId, 'val_loss');
     assert.ok(valLoss.length >= 10, `val_loss per iteration: ${valLoss.length} points`);
     assert.ok((valLoss[valLoss.length - 1] as number) < (valLoss[0] as number) / 2, 'the validation loss falls over the iterations');
@@ -208,15 +209,21 @@ describe('tree model spec errors explain themselves', () => {
       return ((error as { issues?: { field: string; message: string }[] }).issues ?? []).map((i) => `${i.field}: ${i.message}`);
     }
   };
-  test('a field of the other tree model, of no tree model, or a network setting names what the model takes', () => {
+  test('a field of the other tree model, or of no tree model, names what the model takes', () => {
     assert.deepEqual(issues('dataset: d.csv\ntarget: y\nmodel:\n  type: gbdt\n  n_estimators: 50\n'), [
       'model.n_estimators: `model.n_estimators` is a random_forest parameter; a gbdt model takes: learning_rate, max_iter, max_leaf_nodes, max_depth, min_samples_leaf, l2_regularization, subsample, colsample, max_bins (its number of trees is `max_iter`)',
     ]);
     assert.match(issues('dataset: d.csv\ntarget: y\nmodel:\n  type: mlp\n  max_iter: 50\n')[0] ?? '', /^model\.max_iter: `model\.max_iter` is a gbdt parameter; a mlp model takes `layers`/);
-    const network = issues('dataset: d.csv\ntarget: y\nmodel:\n  type: random_forest\nepochs: 10\noptimizer:\n  name: adam\nearly_stopping:\n  patience: 3\n');
-    assert.equal(network.length, 3);
-    assert.match(network.find((m) => m.startsWith('epochs'))!, /grows `model\.n_estimators` trees/);
-    assert.match(network.find((m) => m.startsWith('early_stopping'))!, /random_forest grows all its `n_estimators` trees/);
+  });
+  test('network settings, imputation and a forest’s early stopping are not errors: the run warns that the trees ignore them', () => {
+    const spec = parseTrainSpec('dataset: d.csv\ntarget: y\nmodel:\n  type: random_forest\nepochs: 10\noptimizer:\n  name: adam\npreprocessing:\n  standardize: true\nearly_stopping:\n  patience: 3\n', 'x.train.yaml').spec;
+    assert.deepEqual(spec.ignoredSettings, [
+      '`optimizer`, `epochs`: network settings, ignored by the random_forest model (it grows `model.n_estimators` trees)',
+      '`preprocessing.standardize`: ignored by the random_forest model (trees route missing values themselves and need no scaling)',
+      '`early_stopping`: ignored by the random_forest model (it grows all its `n_estimators` trees; a gbdt model stops early)',
+    ]);
+    assert.equal(spec.epochs, 100, 'the forest’s trees are what the run counts');
+    assert.equal(parseTrainSpec('dataset: d.csv\ntarget: y\nepochs: 10\n', 'x.train.yaml').spec.ignoredSettings, undefined, 'a network uses them');
   });
   test('values out of range say what is allowed', () => {
     assert.match(issues('dataset: d.csv\ntarget: y\nmodel:\n  type: random_forest\n  max_features: half\n')[0] ?? '', /^model\.max_features: `model\.max_features` is not valid: random_forest: features drawn at each split/);
