@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { basename, resolve } from 'node:path';
 import { DriftInputError } from '../drift/columnDrift';
 import { computeDriftReport } from '../drift/driftReport';
+import { tableCacheFolder } from '../data/tableCache';
 import { readDriftTable } from '../drift/driftSources';
 import type { DriftReport, DriftTableInput } from '../drift/driftTypes';
 import { modelVersionNode } from '../lineage/lineageNodes';
@@ -72,9 +73,11 @@ function currentSource(store: WorkspaceStore | undefined, spec: MonitorSpec): Mo
 export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions = {}): Promise<MonitorRunResult> {
   const reference: MonitorDataSource = spec.reference.kind === 'model' ? await modelReference(options.store, spec.reference.uri, spec) : { path: spec.reference.path, name: spec.reference.asWritten };
   const current = currentSource(options.store, spec);
+  // a monitor reads the same reference at every check: its typed columns come from the store's prepared tables
+  const cache = options.store ? tableCacheFolder(options.store.dir) : undefined;
   const report = options.compute
     ? await options.compute(reference, current, spec)
-    : computeDriftReport(await readDriftTable(reference.path, reference.name), current.table ?? (await readDriftTable(current.path, current.name)), spec.options);
+    : computeDriftReport(await readDriftTable(reference.path, reference.name, cache), current.table ?? (await readDriftTable(current.path, current.name, cache)), spec.options);
   if (reference.digest !== undefined && report.reference.digest !== reference.digest) {
     const uri = spec.reference.kind === 'model' ? spec.reference.uri : reference.name;
     throw new DriftInputError(`${spec.file}: reference.model ${uri}: ${reference.path} changed since ${reference.recordedBy ?? 'the run'} trained on it (digest ${reference.digest}, now ${report.reference.digest ?? 'unknown'})`);
