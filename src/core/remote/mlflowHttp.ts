@@ -86,7 +86,11 @@ export class MlflowHttp {
       if (typeof parsed.error_code === 'string') code = parsed.error_code;
       if (typeof parsed.message === 'string') message = parsed.message;
     } catch {
-      // not JSON (e.g. a proxy's HTML page): keep the text
+      // not JSON (e.g. a proxy's HTML page): its title, or its text without the markup
+      if (/^\s*</.test(text)) {
+        const title = /<title[^>]*>([^<]*)<\/title>/i.exec(text)?.[1];
+        message = (title ?? text.replace(/<[^>]*>/g, ' ')).replace(/\s+/g, ' ').trim().slice(0, 300);
+      }
     }
     if (code === 'RESOURCE_DOES_NOT_EXIST') throw new NotFoundError(message);
     if (code === 'INVALID_PARAMETER_VALUE') throw new InvalidArgumentError(message);

@@ -299,6 +299,19 @@ test('an MLflow server that cannot be reached, or refuses the token, is named wi
   const flag = runCli(['--workspace', workspace, '--tracking-uri', `http://127.0.0.1:${port}`, 'models', 'list']);
   assert.match(flag.stderr, /is --tracking-uri right\?/);
 
+  // Something that is not an MLflow server (a proxy's HTML 404 page): its title, not its markup.
+  const notMlflow = createHttpServer((_req, res) => res.writeHead(404, { 'Content-Type': 'text/html' }).end('<!doctype html><html><head><title>404 Not Found</title></head><body><h1>Not Found</h1><hr>nginx</body></html>'));
+  await new Promise<void>((done) => notMlflow.listen(0, '127.0.0.1', done));
+  const notMlflowAddress = notMlflow.address();
+  const notMlflowUrl = `http://127.0.0.1:${typeof notMlflowAddress === 'object' && notMlflowAddress !== null ? notMlflowAddress.port : 0}/mlflow`;
+  try {
+    const wrongPlace = await cliAsync(['--workspace', workspace, 'runs', 'list'], { MLFLOW_TRACKING_URI: notMlflowUrl });
+    assert.equal(wrongPlace.status, 1);
+    assert.equal(wrongPlace.stderr, `mlops: The MLflow server at ${notMlflowUrl} answered 404 for POST /api/2.0/mlflow/experiments/search: 404 Not Found\n  Is MLFLOW_TRACKING_URI the address of an MLflow tracking server (the part before /api/2.0/…)?\n`);
+  } finally {
+    await new Promise<void>((done) => notMlflow.close(() => done()));
+  }
+
   // A server that wants a token (mlops server's own bearer check), given the wrong one.
   const store = await openWorkspaceStore({ dir: mkdtempSync(join(tmpdir(), 'mlops-remote-auth-')), writerName: 'token server' });
   const server = await startTrackingServer({ store, token: 'the-right-token-for-this-server' });
