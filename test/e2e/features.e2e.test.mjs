@@ -36,6 +36,12 @@ describe('features in VS Code', () => {
       await waitForText(toast, /Materialized 2 feature views: 688 rows written \(penguin_morphology 344, penguin_weight 344\)/, 90_000);
       await waitForText(morphology, /materialized just now · 344 rows · TTL 90d · field-team/, 30_000);
       await waitForText(fileRow, /2 views · 2 materialized/);
+      // the materialization is a run, with what its worker used (the CLI reads it through this window's server)
+      const runs = JSON.parse(mlops(workspace, '--json', 'runs', 'list', '--experiment', 'feature-materialization')).runs;
+      assert.equal(runs.length, 1, 'one materialization run');
+      assert.equal(runs[0].info.status, 'FINISHED');
+      assert.equal(runs[0].data.metrics.find((m) => m.key === 'rows')?.value, 688);
+      assert.ok(runs[0].data.metrics.some((m) => m.key === 'cpu_seconds' && m.value > 0), 'the worker\'s CPU-seconds');
       // a view's fields with their types
       await morphology.locator('.monaco-tl-twistie').click();
       await waitForText(treeRows(view).filter({ hasText: 'bill_ratio' }).first(), /bill_ratio\s*float/);

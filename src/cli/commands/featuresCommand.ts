@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import type { FeatureRepo } from '../../core/features/featureSpec';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { cliPath, existingCliPath, typedOrWorkspaceFile } from '../cliPaths';
+import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 import { printJson, printTable, withStore } from './trackingCliSupport';
 
 interface FeaturesOptions {
@@ -39,33 +40,72 @@ async function asCliError<T>(work: () => Promise<T>): Promise<T> {
 /** `mlops features …`: materialize feature views and build point-in-time-correct training sets. */
 export function registerFeaturesCommand(program: Command): void {
   const features = program.command('features').description('feature definitions (features.yaml): materialize, list, build training sets');
-  features
-    .command('materialize [views...]')
-    .description('compute feature views from their sources into the offline (history) and online (latest per entity) stores')
-    .option('-f, --file <features.yaml>', FILE_HELP)
-    .action(async (views: string[], options: FeaturesOptions) => {
-      const globals = program.opts<CliGlobalOptions>();
-      const repo = await loadRepo(featuresFile(globals, options.file));
-      const { materializeRepo } = await import('../../core/features/featureMaterializer');
-      const metas = await asCliError(() =>
-        materializeRepo(repo, resolveStoreDir(globals), { views, onProgress: (p) => process.stderr.write(`materializing ${p.view} (${p.index + 1}/${p.total})\n`) }),
+  addPriceOptions(
+    features
+      .command('materialize [views...]')
+      .description('compute feature views from their sources into the offline (history) and online (latest per entity) stores; recorded as a run (experiment "feature-materialization") with its CPU, memory and cost')
+      .option('-f, --file <features.yaml>', FILE_HELP),
+  ).action(async (views: string[], options: FeaturesOptions & PriceFlags) => {
+    const globals = program.opts<CliGlobalOptions>();
+    const prices = pricesFromCli(options);
+    const file = featuresFile(globals, options.file);
+    const repo = await loadRepo(file);
+    const { materializeRepo } = await import('../../core/features/featureMaterializer');
+    const { measureJob, recordJobRun } = await import('../../core/process/jobRunRecord');
+    const storeDir = resolveStoreDir(globals);
+    const measurement = measureJob();
+    const names = views.length > 0 ? views : repo.views.map((v) => v.name);
+    // the run is recorded once the job is over, so the store is not held while it computes
+    const record = (status: 'FINISHED' | 'FAILED', metrics: Record<string, number>, error?: string): Promise<string> =>
+      measurement.stop().then((measured) =>
+        withStore(
+          program,
+          async (store) =>
+            recordJobRun(store.tracking, {
+              experiment: 'feature-materialization',
+              runName: `materialize ${names.join(', ')}`,
+              kind: 'materialization',
+              status,
+              measured,
+              prices,
+              params: [
+                { key: 'views', value: names.join(', ').slice(0, 6000) },
+                { key: 'features_file', value: file.slice(0, 6000) },
+              ],
+              metrics,
+              ...(error ? { error } : {}),
+            }),
+          { create: true },
+        ),
       );
+    let metas;
+    try {
+      metas = await asCliError(() => materializeRepo(repo, storeDir, { views, onProgress: (p) => process.stderr.write(`materializing ${p.view} (${p.index + 1}/${p.total})\n`) }));
       // the feature catalog shows these; computing them now spares it reading the whole history
       const { writeFeatureViewStats } = await import('../../core/features/featureStats');
-      for (const m of metas) await writeFeatureViewStats(resolveStoreDir(globals), m.view, m.materializedAt);
-      await withStore(
-        program,
-        async (store) => {
-          const { lineageFor } = await import('../../core/registry/registryAccess');
-          const { materializationLineage } = await import('../../core/features/featureLineage');
-          const { edges, labels } = materializationLineage(metas);
-          await lineageFor(store).record(edges, labels);
-        },
-        { create: true },
-      );
-      if (globals.json) printJson(metas);
-      else printTable(['view', 'rows', 'entities', 'latest event', 'skipped'], metas.map((m) => [m.view, String(m.rows), String(m.entities), m.latestEventTime ?? '—', String(m.skippedRows)]));
-    });
+      for (const m of metas) await writeFeatureViewStats(storeDir, m.view, m.materializedAt);
+    } catch (error) {
+      await record('FAILED', {}, error instanceof Error ? error.message : String(error)).catch(() => undefined);
+      throw error;
+    }
+    const done = metas;
+    const runId = await record('FINISHED', { rows: done.reduce((n, m) => n + m.rows, 0), entities: done.reduce((n, m) => n + m.entities, 0), skipped_rows: done.reduce((n, m) => n + m.skippedRows, 0) });
+    await withStore(
+      program,
+      async (store) => {
+        const { lineageFor } = await import('../../core/registry/registryAccess');
+        const { materializationLineage } = await import('../../core/features/featureLineage');
+        const { edges, labels } = materializationLineage(done);
+        await lineageFor(store).record(edges, labels);
+      },
+      { create: true },
+    );
+    if (globals.json) printJson({ runId, views: done });
+    else {
+      printTable(['view', 'rows', 'entities', 'latest event', 'skipped'], done.map((m) => [m.view, String(m.rows), String(m.entities), m.latestEventTime ?? '—', String(m.skippedRows)]));
+      process.stdout.write(`recorded as run ${runId} (experiment feature-materialization)\n`);
+    }
+  });
   features
     .command('list')
     .description('feature views with their features, owners, tags and freshness')

@@ -2,8 +2,9 @@ import * as vscode from 'vscode';
 import type { FeatureViewMeta } from '../../core/features/featureStoreFiles';
 import type { MaterializeJobEvent } from '../../core/features/materializeJob';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
-import { resolveStoreDir } from '../settings/settings';
-import type { StoreService } from '../store/storeService';
+import type { JobMeasurement } from '../../core/process/jobRunRecord';
+import { readSettings, resolveStoreDir } from '../settings/settings';
+import { trackingOf, type StoreService } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
 import type { FeatureTreeNode } from './featureTreeModel';
 
@@ -82,6 +83,12 @@ export function registerMaterializeFeaturesCommand(deps: MaterializeFeaturesDepe
     const job = deps.jobs.start('Materializing features');
     const controller = new AbortController();
     const { runChildJob, JobCancelledError } = await import('../../core/process/childJob');
+    // measured in its worker process and recorded as a run afterwards, like the CLI's
+    const { measureJob } = await import('../../core/process/jobRunRecord');
+    const measurement = measureJob();
+    const names = target.views ?? checked.repo.views.map((v) => v.name);
+    const record = (status: 'FINISHED' | 'FAILED' | 'KILLED', metrics: Record<string, number>, error?: string): Promise<void> =>
+      recordRun(deps, { names, file: target.file, measurement, status, metrics, ...(error ? { error } : {}) });
     try {
       const metas = await vscode.window.withProgress(
         { location: vscode.ProgressLocation.Notification, title: `Materializing ${target.views?.join(', ') ?? display}`, cancellable: true },
@@ -92,6 +99,9 @@ export function registerMaterializeFeaturesCommand(deps: MaterializeFeaturesDepe
             { file: target.file, storeDir, ...(target.views ? { views: target.views } : {}) },
             {
               signal: controller.signal,
+              onSpawn: (pid) => {
+                if (pid !== undefined) measurement.measure(pid);
+              },
               onEvent: (payload) => {
                 const e = payload as MaterializeJobEvent;
                 const message = `${e.phase === 'statistics' ? 'statistics of' : ''} ${e.view} (${e.index + 1}/${e.total})`.trim();
@@ -103,6 +113,7 @@ export function registerMaterializeFeaturesCommand(deps: MaterializeFeaturesDepe
         },
       );
       await recordLineage(deps, metas);
+      await record('FINISHED', { rows: metas.reduce((n, m) => n + m.rows, 0), entities: metas.reduce((n, m) => n + m.entities, 0), skipped_rows: metas.reduce((n, m) => n + m.skippedRows, 0) });
       deps.changed();
       const message = materializedMessage(metas);
       deps.log.info(`${display}: ${message}`);
@@ -112,10 +123,12 @@ export function registerMaterializeFeaturesCommand(deps: MaterializeFeaturesDepe
       return metas;
     } catch (error) {
       if (error instanceof JobCancelledError) {
+        await record('KILLED', {});
         void vscode.window.showInformationMessage(`MLOps: materialization of ${display} was cancelled; the stores keep their previous content.`);
         return undefined;
       }
       const message = error instanceof Error ? error.message : String(error);
+      await record('FAILED', {}, message);
       deps.log.error(`Materializing ${display} failed: ${message}`);
       void vscode.window.showErrorMessage(`MLOps: materializing ${display} failed: ${message}`, 'Open Spec').then((choice) => {
         if (choice) void openAt(target.file, 1, 1);
@@ -125,6 +138,35 @@ export function registerMaterializeFeaturesCommand(deps: MaterializeFeaturesDepe
       job.end();
     }
   });
+}
+
+/** The materialization as a run of the "feature-materialization" experiment; a store this window cannot reach is logged, not fatal. */
+async function recordRun(
+  deps: MaterializeFeaturesDependencies,
+  run: { names: readonly string[]; file: string; measurement: JobMeasurement; status: 'FINISHED' | 'FAILED' | 'KILLED'; metrics: Record<string, number>; error?: string },
+): Promise<void> {
+  try {
+    const measured = await run.measurement.stop();
+    const tracking = trackingOf(await deps.storeService.access({ create: true }));
+    if (!tracking) return;
+    const { recordJobRun } = await import('../../core/process/jobRunRecord');
+    await recordJobRun(tracking, {
+      experiment: 'feature-materialization',
+      runName: `materialize ${run.names.join(', ')}`,
+      kind: 'materialization',
+      status: run.status,
+      measured,
+      prices: readSettings(vscode.Uri.file(run.file)).costPrices,
+      params: [
+        { key: 'views', value: run.names.join(', ').slice(0, 6000) },
+        { key: 'features_file', value: vscode.workspace.asRelativePath(run.file).slice(0, 6000) },
+      ],
+      metrics: run.metrics,
+      ...(run.error ? { error: run.error } : {}),
+    });
+  } catch (error) {
+    deps.log.warn(`The materialization was not recorded as a run: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** dataset → featureSet edges; a store held by another window is skipped (freshness lives in files anyway). */

@@ -33,3 +33,34 @@ test('mlops profile and mlops features from a terminal', () => {
   assert.match(lineage.stdout, /materialized ← .*events\.csv/);
   assert.match(lineage.stdout, /built → .*train\.csv/);
 });
+
+test('a materialization is recorded as a run with what it used and cost; a failed one as FAILED with the reason', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'features-run-'));
+  writeFileSync(join(dir, 'events.csv'), 'user,ts,clicks\nu1,2024-01-01T00:00:00Z,3\nu2,2024-01-03T00:00:00Z,5\nu1,2024-01-04T00:00:00Z,7\n');
+  const spec = (path: string): string => `entities:\n  - name: user\n    join_keys: [user]\nsources:\n  - name: events\n    path: ${path}\n    timestamp: ts\nfeature_views:\n  - name: activity\n    entities: [user]\n    source: events\n    ttl: 1d\n    features:\n      - name: clicks\n        type: integer\n`;
+  writeFileSync(join(dir, 'features.yaml'), spec('events.csv'));
+  const done = runCli(['-w', dir, 'features', 'materialize', '--cpu-hour-price', '3.6']);
+  assert.equal(done.status, 0, done.stderr);
+  assert.match(done.stdout, /recorded as run [0-9a-f]+ \(experiment feature-materialization\)/);
+  type Listed = { runs: { info: { runName: string; status: string }; data: { metrics: { key: string; value: number }[]; params: { key: string; value: string }[]; tags: { key: string; value: string }[] } }[] };
+  const list = (): Listed => JSON.parse(runCli(['-w', dir, '--json', 'runs', 'list', '--experiment', 'feature-materialization']).stdout) as Listed;
+  const [run] = list().runs;
+  assert.ok(run);
+  assert.equal(run.info.status, 'FINISHED');
+  assert.equal(run.info.runName, 'materialize activity');
+  const metric = (key: string): number | undefined => run.data.metrics.find((m) => m.key === key)?.value;
+  assert.equal(metric('rows'), 3);
+  assert.equal(metric('entities'), 2);
+  assert.ok((metric('cpu_seconds') ?? 0) > 0, 'CPU-seconds measured');
+  assert.ok((metric('peak_rss_megabytes') ?? 0) > 10, 'peak memory measured');
+  assert.ok((metric('cost') ?? 0) > 0, 'priced at 3.6 per CPU-hour');
+  assert.ok(run.data.metrics.some((m) => m.key.startsWith('system/')), 'system metrics sampled');
+  assert.equal(run.data.tags.find((t) => t.key === 'mlops.kind')?.value, 'materialization');
+
+  writeFileSync(join(dir, 'features.yaml'), spec('gone.csv'));
+  const failed = runCli(['-w', dir, 'features', 'materialize']);
+  assert.equal(failed.status, 1);
+  const failedRun = list().runs.find((r) => r.info.status === 'FAILED');
+  assert.ok(failedRun, 'the failed attempt is a run too');
+  assert.match(failedRun.data.tags.find((t) => t.key === 'mlops.error')?.value ?? '', /gone\.csv/);
+});
