@@ -63,10 +63,15 @@ export interface ModelSearchOptions {
   readonly workerEntry?: string;
 }
 
-/** Linear first (fast, a baseline), then MLPs from small to larger. */
+/**
+ * Linear first (fast, a baseline), then the tree ensembles (fast, and what wins most tabular
+ * problems), then MLPs from small to larger.
+ */
 export function defaultCandidates(task: 'classification' | 'regression'): ModelCandidate[] {
   return [
     { label: task === 'classification' ? 'logistic regression' : 'linear regression', model: { type: task === 'classification' ? 'logistic_regression' : 'linear_regression' } },
+    { label: 'boosted trees', model: { type: 'gbdt' } },
+    { label: 'random forest', model: { type: 'random_forest' } },
     { label: 'MLP 16', model: { type: 'mlp', layers: [{ units: 16 }] } },
     { label: 'MLP 64', model: { type: 'mlp', layers: [{ units: 64 }] } },
     { label: 'MLP 64-32', model: { type: 'mlp', layers: [{ units: 64 }, { units: 32 }] } },

@@ -192,10 +192,12 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       writeError ??= error;
     });
   };
+  // what the run counts: a network's epochs, a booster's iterations, a forest's trees
+  const stepName = spec.model.type === 'gbdt' ? 'iteration' : spec.model.type === 'random_forest' ? 'tree' : 'epoch';
   let progress: TrainingProgress = { phase: 'starting', epoch: 0, epochs: spec.epochs, batch: 0, batchesPerEpoch: 0, fraction: 0, metrics: {}, message: 'reading the data' };
   const report = (update: Partial<TrainingProgress>): void => {
     progress = { ...progress, ...update };
-    progress = { ...progress, message: describe(progress) };
+    progress = { ...progress, message: describe(progress, stepName) };
     options.onProgress?.(progress);
   };
   report({});
@@ -502,7 +504,7 @@ function treeParams(trees: NonNullable<TrainSpec['model']['trees']>): [string, s
   ];
 }
 
-function describe(p: TrainingProgress): string {
+function describe(p: TrainingProgress, stepName: string): string {
   switch (p.phase) {
     case 'starting':
       return 'reading and checking the data';
@@ -514,7 +516,7 @@ function describe(p: TrainingProgress): string {
       return `finished: ${formatMetrics(p.metrics)}`;
     default: {
       const shown = formatMetrics(p.metrics);
-      return p.epoch === 0 ? (p.backend ? `training with ${backendLabel(p.backend)}` : 'training') : `epoch ${p.epoch}/${p.epochs}${shown ? ` · ${shown}` : ''}`;
+      return p.epoch === 0 ? (p.backend ? `training with ${backendLabel(p.backend)}` : 'training') : `${stepName} ${p.epoch}/${p.epochs}${shown ? ` · ${shown}` : ''}`;
     }
   }
 }

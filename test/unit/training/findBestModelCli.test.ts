@@ -31,19 +31,19 @@ describe('mlops find-best-model', () => {
   test('ranks the candidates, writes the winner as <data>.best.train.yaml, and mlops train re-runs it with the same params', async () => {
     const r = await mlopsInProcess(work, 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--time-budget', '0.001', '--backend', 'js');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.err, /\[1\/5\] MLP 16\s+\d\.\d+ \(\d+\.\d s\)/, 'progress on stderr');
+    assert.match(r.err, /\[1\/7\] boosted trees\s+\d\.\d+ \(\d+\.\d s\)/, 'progress on stderr');
     assert.match(r.out, /^rank\s+model\s+val_loss\s+test_accuracy/m, 'a leaderboard table at the end');
     assert.match(r.out, /time budget used up/);
     const specPath = join(data, 'penguins.best.train.yaml');
     assert.match(r.out, new RegExp(`re-run it with: mlops train ${specPath.replace(/[.]/g, '\\.')}`));
     const text = readFileSync(specPath, 'utf8');
     assert.match(text, /^# Best model found by `mlops find-best-model` on \d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ\.$/m);
-    assert.match(text, /^# Search space: MLP 16, MLP 64, MLP 64-32, MLP 128-64 dropout 0\.2, logistic regression/m);
-    assert.match(text, /^# Trials: 1 trained, 4 skipped \(time budget 0\.001 s\)/m);
-    assert.match(text, /^# Ranked by val_loss \(lower is better\): MLP 16 \d/m);
+    assert.match(text, /^# Search space: boosted trees, random forest, MLP 16, MLP 64, MLP 64-32, MLP 128-64 dropout 0\.2, logistic regression/m);
+    assert.match(text, /^# Trials: 1 trained, 6 skipped \(time budget 0\.001 s\)/m);
+    assert.match(text, /^# Ranked by val_loss \(lower is better\): boosted trees \d/m);
     assert.match(text, /^# `mlops train penguins\.best\.train\.yaml` re-runs it/m);
     assert.match(text, /^dataset: penguins\.csv$/m);
-    assert.match(text, /^model:\n {2}type: mlp\n {2}layers:\n {4}- units: 16$/m);
+    assert.match(text, /^model:\n {2}type: gbdt$/m);
 
     const json = await mlopsInProcess(work, '--json', 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--time-budget', '0.001', '--backend', 'js', '--cpu-hour-price', '3600');
     assert.equal(json.code, 0, json.err);
@@ -98,8 +98,8 @@ describe('mlops find-best-model', () => {
   test('--cost-budget stops the search once the candidates cost that much and says which budget ran out; without a price it is refused', async () => {
     const r = await mlopsInProcess(work, 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--time-budget', '3600', '--cost-budget', '1e-9', '--cpu-hour-price', '1', '--backend', 'js');
     assert.equal(r.code, 0, r.err);
-    assert.match(r.out, /^Stopped: the cost budget \(1e-9\) was spent — [\d.e-]+ after 1 of 5 candidates\.$/m);
-    assert.equal((r.out.match(/cost budget used up \([\d.e-]+ of 1e-9\)/g) ?? []).length, 4, 'each untried candidate says why');
+    assert.match(r.out, /^Stopped: the cost budget \(1e-9\) was spent — [\d.e-]+ after 1 of 7 candidates\.$/m);
+    assert.equal((r.out.match(/cost budget used up \([\d.e-]+ of 1e-9\)/g) ?? []).length, 6, 'each untried candidate says why');
     const unpriced = await mlopsInProcess(work, 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--cost-budget', '0.01', '--backend', 'js');
     assert.notEqual(unpriced.code, 0);
     assert.match(unpriced.err, /--cost-budget needs a price/);

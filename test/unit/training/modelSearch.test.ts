@@ -18,16 +18,16 @@ after(async () => {
 });
 
 describe('find best model', () => {
-  test('tries a linear baseline and MLPs as child runs and ranks them by validation error', async () => {
+  test('tries a linear baseline, boosted trees, a random forest and MLPs as child runs and ranks them by validation error', async () => {
     const spec = join(work, 'mpg.train.yaml');
     // no task: the first run tells it (regression), then the linear baseline joins
     writeFileSync(spec, `experiment: search\ndataset: ${join(examples, 'data', 'auto-mpg.csv')}\ntarget: mpg\nfeatures: {exclude: [name]}\nepochs: 15\n`);
     const updates: number[] = [];
     const result = await findBestModel({ store: workspace.tracking, specPath: spec, backend: 'js', onUpdate: (_, done) => updates.push(done) });
     assert.equal(result.metric, 'val_rmse');
-    assert.deepEqual(updates, [1, 2, 3, 4, 5]);
+    assert.deepEqual(updates, [1, 2, 3, 4, 5, 6, 7]);
     const labels = result.leaderboard.map((e) => e.label).sort();
-    assert.deepEqual(labels, ['MLP 128-64 dropout 0.2', 'MLP 16', 'MLP 64', 'MLP 64-32', 'linear regression']);
+    assert.deepEqual(labels, ['MLP 128-64 dropout 0.2', 'MLP 16', 'MLP 64', 'MLP 64-32', 'boosted trees', 'linear regression', 'random forest']);
     const values = result.leaderboard.map((e) => e.value as number);
     assert.deepEqual(values, [...values].sort((a, b) => a - b), 'ranked best first');
     assert.ok(result.leaderboard.every((e, i) => e.rank === i + 1 && e.state === 'complete'));
@@ -48,7 +48,7 @@ describe('find best model', () => {
     assert.equal(result.leaderboard.filter((e) => e.state === 'complete').length, 1, 'the first candidate always runs');
     assert.ok(result.leaderboard.slice(1).every((e) => e.state === 'skipped' && e.error === 'time budget used up (0.001 s)'));
     assert.equal(result.stoppedBy, 'time');
-    assert.match(budgetOutcome(result) ?? '', /^Stopped: the time budget \(0\.001 s\) was spent — \d+ s after 1 of 5 candidates\.$/);
+    assert.match(budgetOutcome(result) ?? '', /^Stopped: the time budget \(0\.001 s\) was spent — \d+ s after 1 of 7 candidates\.$/);
     const parent = await workspace.tracking.getRun(result.parentRunId);
     assert.equal(parent.data.tags.find((t) => t.key === 'mlops.model_search.stopped_by')?.value, 'time');
   });
@@ -64,7 +64,7 @@ describe('find best model', () => {
     const parent = await workspace.tracking.getRun(result.parentRunId);
     assert.ok(Math.abs((parent.data.metrics.find((m) => m.key === 'cost')?.value ?? -1) - spent) < 1e-12, 'spent = the parent run\'s cost');
     assert.ok(result.leaderboard.filter((e) => e.state === 'skipped').every((e) => /^cost budget used up \([\d.e-]+ of 1e-9\)$/.test(e.error ?? '')), JSON.stringify(result.leaderboard.map((e) => e.error)));
-    assert.match(budgetOutcome(result) ?? '', /^Stopped: the cost budget \(1e-9\) was spent — [\d.e-]+ after 1 of 5 candidates\.$/);
+    assert.match(budgetOutcome(result) ?? '', /^Stopped: the cost budget \(1e-9\) was spent — [\d.e-]+ after 1 of 7 candidates\.$/);
     assert.equal(parent.data.tags.find((t) => t.key === 'mlops.model_search.stopped_by')?.value, 'cost');
     assert.equal(parent.data.params.find((p) => p.key === 'cost_budget')?.value, '1e-9');
 

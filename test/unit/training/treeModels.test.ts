@@ -14,7 +14,7 @@ import { EndpointManager } from '../../../src/core/serving/endpointManager';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { prepareData } from '../../../src/core/training/datasetPreparation';
 import { SeededRandom } from '../../../src/core/training/seededRandom';
-import { runTraining, type TrainingResult } from '../../../src/core/training/trainingRunner';
+import { runTraining, type TrainingProgress, type TrainingResult } from '../../../src/core/training/trainingRunner';
 import { parseTrainSpec } from '../../../src/core/training/trainSpecParser';
 
 const root = join(__dirname, '..', '..', '..');
@@ -27,8 +27,8 @@ function file(name: string, text: string): string {
   writeFileSync(path, text);
   return path;
 }
-async function train(name: string, text: string): Promise<TrainingResult> {
-  return runTraining({ store: workspace.tracking, specPath: file(name, text), backend: 'js' });
+async function train(name: string, text: string, onProgress?: (p: TrainingProgress) => void): Promise<TrainingResult> {
+  return runTraining({ store: workspace.tracking, specPath: file(name, text), backend: 'js', ...(onProgress ? { onProgress } : {}) });
 }
 async function packageDir(runId: string): Promise<string> {
   const run = await workspace.tracking.getRun(runId);
@@ -90,7 +90,9 @@ describe('tree models in training specs', () => {
   });
 
   test('each boosting iteration is logged like an epoch; early stopping keeps the best iteration; the params say what was trained', async () => {
-    const result = await train('xor-curve.train.yaml', 'dataset: interaction.csv\ntarget: label\nmodel:\n  type: gbdt\n  max_iter: 400\n  learning_rate: 0.3\nearly_stopping:\n  patience: 5\nepochs: 10\nbatch_size: 64\n');
+    const messages: string[] = [];
+    const result = await train('xor-curve.train.yaml', 'dataset: interaction.csv\ntarget: label\nmodel:\n  type: gbdt\n  max_iter: 400\n  learning_rate: 0.3\nearly_stopping:\n  patience: 5\nepochs: 10\nbatch_size: 64\n', (p) => messages.push(p.message));
+    assert.ok(messages.some((m) => /^iteration 2\/400 · loss \d\.\d{4} · val_loss/.test(m)), 'progress counts iterations');
     assert.deepEqual(result.warnings, ['`epochs`, `batch_size`: network settings, ignored by the gbdt model (it grows `model.max_iter` boosting iterations with `model.learning_rate`)']);
     const valLoss = await metricHistory(result.runId, 'val_loss');
     assert.ok(valLoss.length >= 10, `val_loss per iteration: ${valLoss.length} points`);
