@@ -35,11 +35,12 @@ export function registerCopyCommand(program: Command): void {
       });
       const url = (options.to ?? options.from) as string;
       const token = options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null;
+      const basic = basicAuthFromEnv(options.token);
       const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
       const { MlflowRegistryClient } = await import('../../core/remote/mlflowRegistryClient');
       const { copyVersionsToLocal, copyVersionsToRemote } = await import('../../core/remote/modelVersionCopy');
       const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-      const remote = { tracking: new MlflowRestClient({ url, token }), registry: new MlflowRegistryClient({ url, token }) };
+      const remote = { tracking: new MlflowRestClient({ url, token, ...basic }), registry: new MlflowRegistryClient({ url, token, ...basic }) };
       await withStore(
         program,
         async (store, globals) => {
@@ -71,7 +72,7 @@ export function registerCopyCommand(program: Command): void {
       if (!Number.isInteger(parallel) || parallel < 1 || parallel > 32) throw new CliError(`--parallel must be a whole number from 1 to 32, got "${String(options.parallel)}"`);
       const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
       const { copyRuns, longParamArtifact } = await import('../../core/remote/storeCopy');
-      const remote = new MlflowRestClient({ url, token: options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null });
+      const remote = new MlflowRestClient({ url, token: options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null, ...basicAuthFromEnv(options.token) });
       await withStore(
         program,
         async (store, globals) => {
@@ -98,6 +99,12 @@ export function registerCopyCommand(program: Command): void {
         { create: Boolean(options.from) },
       );
     });
+}
+
+/** MLflow's client sends MLFLOW_TRACKING_USERNAME/PASSWORD as basic auth; a --token typed wins over them. */
+function basicAuthFromEnv(typedToken: string | undefined): { username?: string; password?: string } {
+  const { MLFLOW_TRACKING_USERNAME: username, MLFLOW_TRACKING_PASSWORD: password } = process.env;
+  return typedToken === undefined && username && password ? { username, password } : {};
 }
 
 async function runsOf(store: TrackingStore, experimentName: string): Promise<string[]> {

@@ -345,6 +345,10 @@ test('MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD go as basic auth, as
     assert.equal(denied.status, 1);
     assert.deepEqual(seen, [`Basic ${Buffer.from('ana:s3cret').toString('base64')}`]);
     assert.match(denied.stderr, /The server does not allow this \(MLFLOW_TRACKING_USERNAME\/MLFLOW_TRACKING_PASSWORD were sent and refused\)/);
+    // mlops copy names its server itself, and sends the same credentials
+    const copied = await cliAsync(['--workspace', mkdtempSync(join(tmpdir(), 'mlops-copy-auth-')), 'copy', 'runs', '--from', url, 'f'.repeat(32)], { MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 's3cret' });
+    assert.equal(copied.status, 1);
+    assert.equal(seen[1], `Basic ${Buffer.from('ana:s3cret').toString('base64')}`);
   } finally {
     await new Promise<void>((done) => server.close(() => done()));
   }
