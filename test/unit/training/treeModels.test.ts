@@ -15,6 +15,7 @@ import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store
 import { prepareData } from '../../../src/core/training/datasetPreparation';
 import { SeededRandom } from '../../../src/core/training/seededRandom';
 import { runTraining, type TrainingProgress, type TrainingResult } from '../../../src/core/training/trainingRunner';
+import { runTuning } from '../../../src/core/training/tuningRunner';
 import { parseTrainSpec } from '../../../src/core/training/trainSpecParser';
 
 const root = join(__dirname, '..', '..', '..');
@@ -166,6 +167,23 @@ describe('tree models in training specs', () => {
       { cylinders: 4, displacement: 90, horsepower: 65, weight_lbs: 2000, acceleration: 18, model_year: 1981, origin: 'Japan' },
     ]) as { value: number }[];
     assert.ok(heavy && light && heavy.value < 18 && light.value > 28, `${heavy?.value} mpg vs ${light?.value} mpg`);
+  });
+});
+
+describe('tuning a tree model', () => {
+  test('a study searches the booster’s hyper-parameters; every trial trains with the values it drew', async () => {
+    const spec = file('xor-tune.train.yaml', 'dataset: interaction.csv\ntarget: label\nmodel:\n  type: gbdt\n  max_iter: 30\ntune:\n  sampler: random\n  trials: 3\n  objective: {metric: val_loss}\n  params:\n    model.learning_rate: {type: log_uniform, low: 0.02, high: 0.5}\n    model.max_leaf_nodes: {type: int, low: 4, high: 40}\n');
+    const study = await runTuning({ store: workspace.tracking, tuneSpecPath: spec, backend: 'js' });
+    assert.equal(study.trials.length, 3);
+    for (const trial of study.trials) {
+      assert.equal(trial.state, 'complete', trial.error);
+      const run = await workspace.tracking.getRun(trial.runId as string);
+      const params = Object.fromEntries(run.data.params.map((p) => [p.key, p.value]));
+      assert.equal(params['model.type'], 'gbdt');
+      assert.equal(Number(params['model.learning_rate']), trial.params['model.learning_rate']);
+      assert.equal(Number(params['model.max_leaf_nodes']), trial.params['model.max_leaf_nodes']);
+    }
+    assert.equal(new Set(study.trials.map((t) => t.params['model.learning_rate'])).size, 3, 'three different learning rates');
   });
 });
 
