@@ -317,7 +317,10 @@ function bestSplit(hist: Float64Array, data: BinnedFeatures, features: Int32Arra
     }
     left.fill(0);
     for (let b = 0; b < nb; b++) {
-      for (let s = 0; s < S; s++) left[s] = (left[s] as number) + (hist[base + b * S + s] as number);
+      const o = base + b * S;
+      // an empty bin splits the rows as the bin before it did (small nodes of deep trees are mostly empty bins)
+      if ((hist[o + C + 1] as number) === 0 && b < nb - 1) continue;
+      for (let s = 0; s < S; s++) left[s] = (left[s] as number) + (hist[o + s] as number);
       if (b === nb - 1 && !hasMissing) break;
       // missing values to the right …
       for (let s = 0; s < S; s++) right[s] = (sums[s] as number) - (left[s] as number);
