@@ -227,23 +227,25 @@ export class ColumnBuilder {
     }
   }
 
-  /** A cell once the kind is decided, read from its bytes. */
-  append(buf: Buffer, start: number, end: number, flags: number, line: number): void {
+  /** A cell of a numeric column once the kind is decided, read from its bytes. */
+  appendNumber(buf: Buffer, start: number, end: number, flags: number, line: number): void {
     const i = this.length++;
-    if (this.kind === 'numeric') {
-      if (i === this.values.length) this.values = grow(this.values);
-      if (start === end) {
-        this.values[i] = NaN;
-        this.missing++;
-        return;
-      }
-      const values = this.values;
-      // a finite plain decimal: the common case; anything else (text, ±Infinity, "" escapes) takes the careful path
-      if ((flags & ESCAPED) === 0 && storeNumber(buf, start, end, values, i) && values[i]! - values[i]! === 0) return;
-      this.length--;
-      this.appendText(cellText(buf, start, end, flags, this.encoding), line);
+    if (i === this.values.length) this.values = grow(this.values);
+    const values = this.values;
+    if (start === end) {
+      values[i] = NaN;
+      this.missing++;
       return;
     }
+    // a finite plain decimal: the common case; anything else (text, ±Infinity, "" escapes) takes the careful path
+    if ((flags & ESCAPED) === 0 && storeNumber(buf, start, end, values, i) && values[i]! - values[i]! === 0) return;
+    this.length--;
+    this.appendText(cellText(buf, start, end, flags, this.encoding), line);
+  }
+
+  /** A cell of a categorical column once the kind is decided, read from its bytes. */
+  appendCategory(buf: Buffer, start: number, end: number, flags: number, line: number): void {
+    const i = this.length++;
     if (i === this.codes.length) this.codes = grow(this.codes);
     if (this.fast && (flags & ESCAPED) === 0) {
       let s = start;
@@ -301,18 +303,16 @@ export class ColumnBuilder {
     return { kind: 'categorical', codes: this.codes.slice(0, this.length), categories: this.interner.categories, missing: this.missing };
   }
 
-  /** The finished column, with a later range's cells (read by a worker) appended. */
+  /** The finished column, with a later range's cells (read by a worker) appended into the room reserved for them. */
   finish(tail?: ColumnPart): DataColumn {
     const extra = tail ? (tail.kind === 'numeric' ? tail.values.length : tail.codes.length) : 0;
     const total = this.length + extra;
     if (this.kind === 'numeric') {
-      const values = new Float64Array(total);
-      values.set(this.values.subarray(0, this.length));
+      const values = this.values.length >= total ? this.values : widen(this.values, this.length, total);
       if (tail?.kind === 'numeric') values.set(tail.values, this.length);
-      return { kind: 'numeric', name: this.name, values, missing: this.missing + (tail?.missing ?? 0) };
+      return { kind: 'numeric', name: this.name, values: fit(values, total), missing: this.missing + (tail?.missing ?? 0) };
     }
-    const codes = new Int32Array(total);
-    codes.set(this.codes.subarray(0, this.length));
+    const codes = this.codes.length >= total ? this.codes : widen(this.codes, this.length, total);
     if (tail?.kind === 'categorical') {
       // the range's categories in its first-seen order follow this range's: the whole file's first-seen order
       const map = Int32Array.from(tail.categories, (c) => this.interner.internText(c));
@@ -322,8 +322,23 @@ export class ColumnBuilder {
         codes[j] = c < 0 ? -1 : map[c]!;
       }
     }
-    return { kind: 'categorical', name: this.name, codes, categories: this.interner.categories, missing: this.missing + (tail?.missing ?? 0) };
+    return { kind: 'categorical', name: this.name, codes: fit(codes, total), categories: this.interner.categories, missing: this.missing + (tail?.missing ?? 0) };
   }
+}
+
+function widen<T extends Int32Array | Float64Array>(array: T, used: number, size: number): T {
+  const bigger = new (array.constructor as new (n: number) => T)(size);
+  bigger.set(array.subarray(0, used));
+  return bigger;
+}
+
+/**
+ * The first `n` elements: the array itself, a view when little room is left over (copying a
+ * large column costs more than the unused tail it would free), or a copy.
+ */
+export function fit<T extends Int32Array | Float64Array>(array: T, n: number): T {
+  if (array.length === n) return array;
+  return (array.length - n) * 8 <= array.length ? (array.subarray(0, n) as T) : (array.slice(0, n) as T);
 }
 
 function grow<T extends Int32Array | Float64Array>(array: T): T {

@@ -8,7 +8,7 @@ import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { Worker } from 'node:worker_threads';
 import { csvDelimiterByte, scanCsvBytes, type ScannedRow } from '../profile/csvScanner';
-import { ColumnBuilder, INFERENCE_ROWS, type ColumnPart, type DecidedKind } from './csvColumns';
+import { ColumnBuilder, fit, INFERENCE_ROWS, type ColumnPart, type DecidedKind } from './csvColumns';
 import type { CsvRangeJob, CsvRangeResult } from './csvRangeJob';
 import { DataError, describeLocation, quoteValue } from './dataErrors';
 import type { ColumnKind, DataTable } from './dataTable';
@@ -80,7 +80,8 @@ export async function readCsvBytes(bytes: Buffer, path: string, options: ReadOpt
   const split = splitNear(bytes, start, start + Math.floor((bytes.length - start) / 2));
   const job: CsvRangeJob = { path, display, start: split, end: bytes.length, delimiter, encoding, header: reader.header, kinds: reader.decidedKinds() };
   const worker = startRangeWorker(job);
-  reserve(split);
+  // room for the worker's rows too: they are copied in after this thread's, not the whole column again
+  reserve(bytes.length);
   const outcome = new Promise<CsvRangeResult>((resolve) => {
     worker.once('message', (message: CsvRangeResult) => resolve(message));
     worker.once('error', (error) => resolve({ ok: false, name: 'Error', message: `Reading ${display} failed in a worker thread: ${error.message}` }));
@@ -149,6 +150,8 @@ function startRangeWorker(job: CsvRangeJob): Worker {
 export class CsvTableReader {
   header: string[] | undefined;
   private builders: ColumnBuilder[] = [];
+  /** 1 where a column is numeric, once the kinds are decided */
+  private numeric = new Uint8Array(0);
   private lines = new Int32Array(1024);
   private rowCount = 0;
   deciding = true;
@@ -170,6 +173,7 @@ export class CsvTableReader {
     }
     this.header = names;
     this.builders = names.map((name, i) => new ColumnBuilder(name, this.columnKinds?.[name], display, this.encoding, this.decided?.[i]));
+    if (this.decided) this.numeric = Uint8Array.from(this.builders, (b) => (b.kind === 'numeric' ? 1 : 0));
   };
 
   readonly raggedRow = (line: number, found: number, expected: number): Error =>
@@ -196,7 +200,12 @@ export class CsvTableReader {
     const starts = row.starts;
     const ends = row.ends;
     const flags = row.flags;
-    for (let i = 0; i < count; i++) builders[i]!.append(buf, starts[i]!, ends[i]!, flags[i]!, line);
+    const numeric = this.numeric;
+    for (let i = 0; i < count; i++) {
+      // two small monomorphic calls the compiler can inline, not one that asks the kind per cell
+      if (numeric[i] === 1) builders[i]!.appendNumber(buf, starts[i]!, ends[i]!, flags[i]!, line);
+      else builders[i]!.appendCategory(buf, starts[i]!, ends[i]!, flags[i]!, line);
+    }
     this.rowCount = n + 1;
   };
 
@@ -221,6 +230,7 @@ export class CsvTableReader {
 
   private decide(): void {
     for (const builder of this.builders) builder.decide();
+    this.numeric = Uint8Array.from(this.builders, (b) => (b.kind === 'numeric' ? 1 : 0));
     this.deciding = false;
   }
 
@@ -236,15 +246,18 @@ export class CsvTableReader {
     if (this.rowCount === 0 && (tail?.lines.length ?? 0) === 0) throw new DataError(`${display} has a header but no data rows`, display, { line: 2 });
     if (this.deciding) this.decide();
     const rowCount = this.rowCount + (tail?.lines.length ?? 0);
-    const lines = new Int32Array(rowCount);
-    lines.set(this.lines.subarray(0, this.rowCount));
+    let lines = this.lines;
+    if (lines.length < rowCount) {
+      lines = new Int32Array(rowCount);
+      lines.set(this.lines.subarray(0, this.rowCount));
+    }
     if (tail) for (let k = 0, j = this.rowCount; k < tail.lines.length; k++, j++) lines[j] = tail.lines[k]! + tail.lineOffset;
     return {
       file: display,
       format: 'csv',
       rowCount,
       columns: this.builders.map((b, i) => b.finish(tail?.columns[i])),
-      rowLines: lines,
+      rowLines: fit(lines, rowCount),
       locate: (index) => ({ line: lines[index] }),
     };
   }
