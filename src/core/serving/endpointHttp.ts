@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { LoadedModel, Prediction } from '../modelPackage/modelPackageLoader';
+import type { LoadedModel } from '../modelPackage/modelPackageLoader';
 import { PRODUCT_VERSION } from '../product/productInfo';
 import { refuseForeignHost } from '../server/loopbackHost';
-import type { EndpointLimits, FeedbackMessage, RequestLogEntry, ServedModel } from './endpointTypes';
+import type { EndpointLimits, FeedbackMessage, ServedModel } from './endpointTypes';
 import { MAX_FEEDBACK_BODY_BYTES, parseFeedbackBody } from './feedbackRequest';
 import { UsageMeter } from './endpointUsage';
 import { LatencyStats } from './latencyStats';
@@ -11,16 +11,17 @@ import { MicroBatcher } from './microBatcher';
 import { FEATURE_FRESHNESS_HEADER, type OnlineFeatureLookup } from './onlineFeatureLookup';
 import { RecentRequests } from './recentRequests';
 import { ScoringRequestError } from './scoringErrors';
-import { checkRecords, parseScoringBody, type ScoringRecord } from './scoringInput';
-
-export type PredictionOutput = number | { readonly label: string; readonly probabilities: Readonly<Record<string, number>> };
+import type { PendingLogEntry } from './pendingLogEntry';
+import { predictionsJson } from './predictionJson';
+import { encodeScoringInput } from './scoringEncoder';
+import { parseScoringInput, scoringRecords, scoringRowCount, type ScoringInput } from './scoringInput';
 
 export interface EndpointHttpOptions {
   readonly limits: EndpointLimits;
   readonly restarts: number;
   readonly lastExit?: string;
-  /** sampled request log entries, for the host to batch */
-  readonly onLog: (entry: RequestLogEntry) => void;
+  /** sampled requests to log, encoded later in a batch (off the request path) */
+  readonly onLog: (entry: PendingLogEntry) => void;
   readonly random?: () => number;
   /** POST /feedback: the host checks the request id and stores the feedback; without it the route answers 503 */
   readonly onFeedback?: (message: FeedbackMessage) => Promise<FeedbackAnswer>;
@@ -50,11 +51,6 @@ export interface EndpointHttp {
   active(): ActiveModel;
 }
 
-/** MLflow-like output: a number for regression, `{label, probabilities}` for classification. */
-export function formatPrediction(p: Prediction): PredictionOutput {
-  return 'value' in p ? p.value : { label: p.label, probabilities: p.probabilities };
-}
-
 /** The HTTP side of an endpoint process: MLflow's scoring protocol over one model. */
 export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOptions): EndpointHttp {
   let current = initial;
@@ -62,7 +58,13 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
   const stats = new LatencyStats(new UsageMeter());
   const random = options.random ?? Math.random;
   const recent = new RecentRequests();
-  const batcher = new MicroBatcher<ScoringRecord, PredictionOutput>((rows) => current.model.predict(rows).map(formatPrediction));
+  // Rows are encoded for one model's preprocessing: each model (a swap brings a new one) batches its own.
+  const batchers = new WeakMap<LoadedModel, MicroBatcher>();
+  const batcherFor = (model: LoadedModel): MicroBatcher => {
+    let batcher = batchers.get(model);
+    if (!batcher) batchers.set(model, (batcher = new MicroBatcher(model.predictEncoded, model.preprocessing.width)));
+    return batcher;
+  };
   const { limits } = options;
   let logSecond = 0;
   let loggedThisSecond = 0;
@@ -71,8 +73,8 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
     (req, res) => void handle(req, res),
   );
 
-  const send = (res: ServerResponse, status: number, body: unknown, close = false, headers: Readonly<Record<string, string>> = {}): void => {
-    const text = JSON.stringify(body);
+  const send = (res: ServerResponse, status: number, body: unknown, close = false, headers: Readonly<Record<string, string>> = {}): void => sendText(res, status, JSON.stringify(body), close, headers);
+  const sendText = (res: ServerResponse, status: number, text: string, close = false, headers: Readonly<Record<string, string>> = {}): void => {
     res.writeHead(status, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), ...headers, ...(close ? { Connection: 'close' } : {}) });
     res.end(text);
   };
@@ -106,40 +108,49 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
     if (path !== '/invocations') return sendError(res, new ScoringRequestError(404, `No route ${req.method ?? '?'} ${path}: score with POST /invocations, rate a response with POST /feedback.`));
     if (req.method !== 'POST') return sendError(res, new ScoringRequestError(405, `${req.method ?? '?'} /invocations: use POST with a JSON or CSV body.`));
     const started = performance.now();
-    let records: ScoringRecord[] | null = null;
-    const served = current.served;
+    let input: ScoringInput | null = null;
+    // The whole request is answered by the model it started with, even if a swap lands meanwhile.
+    const { served, model } = current;
     // Every answer names its request, so a client can report on it later (POST /feedback) or quote it.
     const requestId = randomUUID();
     const idHeader = { [REQUEST_ID_HEADER]: requestId };
     try {
       const body = await readBody(req, limits.maxBodyBytes);
-      const { signature } = current.model;
-      records = parseScoringBody(req.headers['content-type'], body, signature);
-      // Filled in place, so the request log holds the inputs the model actually used.
-      const freshness = options.features?.fill(records, signature).freshness;
-      checkRecords(records, signature);
-      const outputs = await batcher.submit(records);
+      const { signature } = model;
+      input = parseScoringInput(req.headers['content-type'], body, signature);
+      let freshness: string | undefined;
+      if (options.features) {
+        const records = scoringRecords(input);
+        input = { kind: 'records', records };
+        // Filled in place, so the request log holds the inputs the model actually used.
+        freshness = options.features.fill(records, signature).freshness;
+      }
+      const rows = scoringRowCount(input);
+      // one pass from the parsed JSON into the model's input matrix; 400s name the row and column
+      const x = encodeScoringInput(input, model);
+      const out = await batcherFor(model).submit(x, rows);
+      const predictions = predictionsJson(out, rows, signature);
       recent.remember(requestId, { version: served.version, time: Date.now() });
-      send(res, 200, { predictions: outputs }, false, freshness ? { ...idHeader, [FEATURE_FRESHNESS_HEADER]: freshness } : idHeader);
-      finish(200, records, outputs);
+      sendText(res, 200, `{"predictions":${predictions}}`, false, freshness ? { ...idHeader, [FEATURE_FRESHNESS_HEADER]: freshness } : idHeader);
+      finish(200, input, predictions, rows);
     } catch (error) {
       const refused = error instanceof ScoringRequestError ? error : new ScoringRequestError(400, error instanceof Error ? error.message : String(error));
       // A body too large even to drain is not read to its end: close the connection after answering.
       sendError(res, refused, refused.closeConnection, idHeader);
       if (refused.closeConnection) req.resume();
-      finish(refused.status, records, null, refused.message);
+      finish(refused.status, input, null, 0, refused.message);
     }
 
-    function finish(status: number, inputs: ScoringRecord[] | null, outputs: PredictionOutput[] | null, message?: string): void {
+    function finish(status: number, inputs: ScoringInput | null, outputsJson: string | null, answered: number, message?: string): void {
       const latencyMs = performance.now() - started;
-      stats.record(latencyMs, status < 400, outputs?.length ?? 0);
+      stats.record(latencyMs, status < 400, answered);
       const second = Math.floor(Date.now() / 1000);
       if (second !== logSecond) {
         logSecond = second;
         loggedThisSecond = 0;
       }
       if ((limits.logSampleRate >= 1 || random() < limits.logSampleRate) && loggedThisSecond++ < limits.maxLogPerSecond) {
-        options.onLog({ requestId, time: Date.now(), version: served.version, status, latencyMs, rows: inputs?.length ?? 0, inputs, outputs, ...(message ? { error: message } : {}) });
+        options.onLog({ requestId, time: Date.now(), modelName: served.name, version: served.version, status, latencyMs, rows: inputs ? scoringRowCount(inputs) : 0, input: inputs, outputsJson, ...(message ? { error: message } : {}) });
       }
     }
   }

@@ -9,11 +9,13 @@ import { exitWithParent } from '../process/exitWithParent';
 import { loadModelPackage } from '../modelPackage/modelPackageLoader';
 import { scoreFileInProcess } from './batchScoring';
 import { createEndpointHttp, type EndpointHttp, type FeedbackAnswer } from './endpointHttp';
-import type { EndpointToHost, FeedbackMessage, HostToEndpoint, RequestLogEntry } from './endpointTypes';
+import type { EndpointToHost, FeedbackMessage, HostToEndpoint } from './endpointTypes';
 import { OnlineFeatureLookup } from './onlineFeatureLookup';
+import { encodeLogEntry, type PendingLogEntry } from './pendingLogEntry';
 
 const LOG_FLUSH_MS = 500;
-const LOG_BATCH_MAX = 256;
+/** encoded frames are handed over once they reach this size (or every LOG_FLUSH_MS) */
+const LOG_BATCH_BYTES = 256 * 1024;
 /** the host answers feedback from memory and one store write; past this the client gets a 503 */
 const FEEDBACK_TIMEOUT_MS = 10_000;
 
@@ -22,7 +24,11 @@ function send(message: EndpointToHost): void {
 }
 
 let endpoint: EndpointHttp | undefined;
-let logBuffer: RequestLogEntry[] = [];
+/** sampled requests not encoded yet: encoded a few at a time, after their responses went out */
+let unencoded: PendingLogEntry[] = [];
+let encodeScheduled = false;
+let encoded: Buffer[] = [];
+let encodedBytes = 0;
 let statsDirty = false;
 let feedbackSeq = 0;
 const feedbackWaiters = new Map<number, (answer: FeedbackAnswer) => void>();
@@ -45,12 +51,41 @@ function forwardFeedback(message: FeedbackMessage): Promise<FeedbackAnswer> {
   });
 }
 
+/**
+ * Request log entries are encoded here, once, as segment frames, in the turn after their
+ * responses were written (a little at a time rather than a burst per batch); the process holding
+ * the store only appends the bytes.
+ */
+function logLater(entry: PendingLogEntry): void {
+  statsDirty = true;
+  unencoded.push(entry);
+  if (encodeScheduled) return;
+  encodeScheduled = true;
+  setImmediate(() => {
+    encodeScheduled = false;
+    encodePending();
+    if (encodedBytes >= LOG_BATCH_BYTES) flushLog();
+  });
+}
+
+function encodePending(): void {
+  const entries = unencoded;
+  unencoded = [];
+  for (const entry of entries) {
+    const frame = encodeLogEntry(entry);
+    encoded.push(frame);
+    encodedBytes += frame.length;
+  }
+}
+
 function flushLog(): void {
-  if (!endpoint || (!statsDirty && logBuffer.length === 0)) return;
-  const entries = logBuffer;
-  logBuffer = [];
+  encodePending();
+  if (!endpoint || (!statsDirty && encoded.length === 0)) return;
+  const frames = Buffer.concat(encoded, encodedBytes);
+  encoded = [];
+  encodedBytes = 0;
   statsDirty = false;
-  send({ type: 'log', entries, stats: endpoint.stats.snapshot() });
+  send({ type: 'log', frames, stats: endpoint.stats.snapshot() });
 }
 
 async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>): Promise<void> {
@@ -64,11 +99,7 @@ async function serve(message: Extract<HostToEndpoint, { type: 'serve' }>): Promi
       limits: message.limits,
       restarts: message.restarts,
       ...(message.lastExit ? { lastExit: message.lastExit } : {}),
-      onLog: (entry) => {
-        statsDirty = true;
-        logBuffer.push(entry);
-        if (logBuffer.length >= LOG_BATCH_MAX) flushLog();
-      },
+      onLog: logLater,
       onFeedback: forwardFeedback,
       ...(features ? { features } : {}),
     },

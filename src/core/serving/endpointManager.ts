@@ -6,7 +6,7 @@ import { ModelFeedbackStore } from '../feedback/modelFeedbackStore';
 import { FeedbackError } from '../feedback/feedbackTypes';
 import { dirname } from 'node:path';
 import type { ModelVersion } from '../registry/registryTypes';
-import { DEFAULT_LIMITS, type EndpointLimits, type FeedbackMessage, type OnlineFeaturesChoice, type OnlineLookupSpec, type RequestLogEntry, type ServedModel } from './endpointTypes';
+import { DEFAULT_LIMITS, type EndpointLimits, type FeedbackMessage, type OnlineFeaturesChoice, type OnlineLookupSpec, type ServedModel } from './endpointTypes';
 import { EndpointSupervisor, type EndpointStatus } from './endpointSupervisor';
 import type { EndpointStats } from './latencyStats';
 import { requestLogFor, type RequestLog } from './requestLog';
@@ -124,9 +124,9 @@ export class EndpointManager {
         limits,
         ...(this.options.entry ? { entry: this.options.entry } : {}),
         ...(online.spec ? { features: online.spec } : {}),
-        onLog: (entries, stats) => {
+        onLog: (frames, stats) => {
           entry.stats = stats;
-          this.writeLog(name, entries);
+          this.writeLog(name, frames);
           this.changed();
         },
         onStatus: (status, detail) => {
@@ -325,9 +325,9 @@ export class EndpointManager {
   }
 
   /** The request log goes to its segment files, in batches, never through the database. */
-  private writeLog(name: string, entries: readonly RequestLogEntry[]): void {
-    if (entries.length === 0) return;
-    this.requestLog.append(name, this.running.get(name)?.supervisor.served.name ?? name, entries);
+  private writeLog(name: string, frames: Buffer): void {
+    if (frames.length === 0) return;
+    this.requestLog.appendFrames(name, frames);
   }
 
   /**

@@ -3,7 +3,7 @@ import { createServer as createHttpServer } from 'node:http';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { refuseForeignHost } from '../server/loopbackHost';
 import { resolveEndpointEntry } from './endpointEntry';
-import type { EndpointLimits, EndpointToHost, FeedbackMessage, HostToEndpoint, OnlineLookupSpec, RequestLogEntry, ServedModel } from './endpointTypes';
+import type { EndpointLimits, EndpointToHost, FeedbackMessage, HostToEndpoint, OnlineLookupSpec, ServedModel } from './endpointTypes';
 import type { EndpointStats } from './latencyStats';
 
 export type EndpointStatus = 'starting' | 'running' | 'restarting' | 'stopped' | 'failed';
@@ -16,7 +16,8 @@ export interface SupervisorOptions {
   readonly entry?: string;
   /** feature views to look up before predicting; every (re)started process gets them */
   readonly features?: OnlineLookupSpec;
-  readonly onLog?: (entries: RequestLogEntry[], stats: EndpointStats) => void;
+  /** request log frames the process encoded (appended as they are), and its latest stats */
+  readonly onLog?: (frames: Buffer, stats: EndpointStats) => void;
   readonly onStatus?: (status: EndpointStatus, detail?: string) => void;
   /** POST /feedback arrived at the process: check it against the request log and keep it */
   readonly onFeedback?: (message: FeedbackMessage) => Promise<{ status: number; body: Readonly<Record<string, unknown>> }>;
@@ -216,7 +217,8 @@ export class EndpointSupervisor {
     const entry = resolveEndpointEntry(this.options.entry);
     this.setStatus(this.restarts === 0 ? 'starting' : 'restarting', this.lastExit);
     this.stderr = '';
-    const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'] });
+    // 'advanced': request log frames cross as bytes (no base64, no JSON line to scan on either side)
+    const child = fork(entry.path, [], { execArgv: entry.execArgv, stdio: ['ignore', 'ignore', 'pipe', 'ipc'], serialization: 'advanced' });
     this.child = child;
     child.stderr?.setEncoding('utf8');
     child.stderr?.on('data', (chunk: string) => (this.stderr = (this.stderr + chunk).slice(-STDERR_TAIL)));
@@ -243,7 +245,7 @@ export class EndpointSupervisor {
         for (const waiter of this.readyWaiters.splice(0)) waiter.resolve();
         break;
       case 'log':
-        this.options.onLog?.(message.entries, message.stats);
+        this.options.onLog?.(Buffer.from(message.frames.buffer, message.frames.byteOffset, message.frames.byteLength), message.stats);
         break;
       case 'swapped': {
         const waiter = this.swapWaiters.get(message.version);

@@ -91,7 +91,8 @@ export type EndpointToHost =
   | { type: 'ready' }
   | { type: 'swapped'; version: number }
   | { type: 'swapFailed'; version: number; message: string }
-  | { type: 'log'; entries: RequestLogEntry[]; stats: EndpointStats }
+  /** request log frames encoded by the endpoint process, laid end to end (the channel is 'advanced': bytes cross as bytes) */
+  | { type: 'log'; frames: Uint8Array; stats: EndpointStats }
   | { type: 'failed'; message: string }
   | { type: 'progress'; rows: number; bytes: number; totalBytes: number }
   | { type: 'scored'; rows: number; output: string; ms: number }

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { RequestLogEntry } from './endpointTypes';
 import { DEFAULT_REQUEST_LOG_RETENTION, REQUEST_LOG_FOLDER, endpointLogFolder, listSegments, type RequestLogRetention } from './requestLogFiles';
-import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame, readAt, type FrameMeta, type LoggedRequest } from './requestLogFormat';
+import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame, readAt, splitFrames, type FrameMeta, type LoggedRequest } from './requestLogFormat';
 import { SegmentIndex } from './requestLogIndex';
 import { SegmentWriter, type PendingFrame } from './requestLogWriter';
 
@@ -94,6 +94,19 @@ export class RequestLog {
         answeredRows: entry.status === 200 && inputs ? entry.rows : 0,
       };
     });
+    this.writer(endpoint).push(frames);
+  }
+
+  /** Queues frames an endpoint process encoded, laid end to end: the bytes are appended as they are. */
+  appendFrames(endpoint: string, bytes: Buffer): void {
+    let frames: ReturnType<typeof splitFrames>;
+    try {
+      frames = splitFrames(bytes);
+    } catch (error) {
+      // a batch garbled on its way is dropped like one that cannot be written; serving goes on
+      this.options.onError?.(error);
+      return;
+    }
     this.writer(endpoint).push(frames);
   }
 

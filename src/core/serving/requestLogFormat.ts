@@ -40,10 +40,18 @@ export interface FrameMeta {
 }
 
 /**
- * A frame for one logged request. `inputsJson` / `outputsJson` are given as JSON text (the
- * database kept them so; a migration copies them without parsing).
+ * Where a frame's inputs are: records as JSON text, or the request's own JSON body
+ * (`dataframe_split` or `dataframe_records`), kept as it came and turned into records when read —
+ * so an endpoint logs a request without writing its rows out again.
  */
-export function encodeFrame(request: Omit<LoggedRequest, 'inputs' | 'outputs'>, inputsJson: string | null, outputsJson: string | null): Buffer {
+export type FrameInputs = string | { readonly body: string } | null;
+
+/**
+ * A frame for one logged request. Inputs and `outputsJson` are given as JSON text (the database
+ * kept them so; a migration copies them without parsing).
+ */
+export function encodeFrame(request: Omit<LoggedRequest, 'inputs' | 'outputs'>, inputs: FrameInputs, outputsJson: string | null): Buffer {
+  const inputsJson = typeof inputs === 'string' || inputs === null ? inputs : null;
   const head = JSON.stringify({
     m: request.modelName,
     v: request.version,
@@ -52,18 +60,37 @@ export function encodeFrame(request: Omit<LoggedRequest, 'inputs' | 'outputs'>, 
     ...(request.error === undefined ? {} : { e: request.error }),
     ...(request.legacyId === undefined ? {} : { x: request.legacyId }),
   });
-  const json = Buffer.from(`${head.slice(0, -1)},"i":${inputsJson ?? 'null'},"o":${outputsJson ?? 'null'}}`, 'utf8');
+  const inputsPart = inputs !== null && typeof inputs === 'object' ? `"b":${inputs.body}` : `"i":${inputsJson ?? 'null'}`;
+  const json = Buffer.from(`${head.slice(0, -1)},${inputsPart},"o":${outputsJson ?? 'null'}}`, 'utf8');
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + json.length);
   frame.writeUInt32LE(FRAME_MAGIC, 0);
   frame.writeUInt32LE(json.length, 4);
   frame.writeDoubleLE(request.time, 12);
   frame.writeUInt32LE(Math.max(0, Math.min(0xffffffff, Math.floor(request.rows))), 20);
   frame.writeUInt16LE(Math.max(0, Math.min(0xffff, request.status)), 24);
-  frame.writeUInt8(inputsJson === null ? 0 : HAS_INPUTS, 26);
+  frame.writeUInt8(inputs === null ? 0 : HAS_INPUTS, 26);
   frame.writeUInt8(0, 27);
   json.copy(frame, FRAME_HEADER_BYTES);
   frame.writeUInt32LE(frameCrc(frame), 8);
   return frame;
+}
+
+/**
+ * Whole frames laid end to end (as an endpoint process hands them over) cut into one buffer each,
+ * with what the writer counts: the time and the rows answered (status 200 with inputs).
+ */
+export function splitFrames(bytes: Buffer): { frame: Buffer; time: number; answeredRows: number }[] {
+  const frames: { frame: Buffer; time: number; answeredRows: number }[] = [];
+  for (let offset = 0; offset < bytes.length; ) {
+    if (bytes.length - offset < FRAME_HEADER_BYTES || bytes.readUInt32LE(offset) !== FRAME_MAGIC) throw new Error(`request log frames: no frame at byte ${offset} of ${bytes.length}`);
+    const length = FRAME_HEADER_BYTES + bytes.readUInt32LE(offset + 4);
+    if (offset + length > bytes.length) throw new Error(`request log frames: the frame at byte ${offset} runs past the end`);
+    const frame = bytes.subarray(offset, offset + length);
+    const answered = frame.readUInt16LE(24) === 200 && (frame.readUInt8(26) & HAS_INPUTS) !== 0;
+    frames.push({ frame, time: frame.readDoubleLE(12), answeredRows: answered ? frame.readUInt32LE(20) : 0 });
+    offset += length;
+  }
+  return frames;
 }
 
 function frameCrc(frame: Uint8Array): number {
@@ -72,7 +99,7 @@ function frameCrc(frame: Uint8Array): number {
 
 /** The logged request in a whole frame's bytes. */
 export function decodeFrame(frame: Buffer): LoggedRequest {
-  const json = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES)) as { m: string; v: number; l: number; id?: string; e?: string; x?: number; i: Record<string, unknown>[] | null; o: unknown[] | null };
+  const json = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES)) as { m: string; v: number; l: number; id?: string; e?: string; x?: number; i?: Record<string, unknown>[] | null; b?: unknown; o: unknown[] | null };
   return {
     ...(json.id === undefined ? {} : { requestId: json.id }),
     time: frame.readDoubleLE(12),
@@ -80,12 +107,25 @@ export function decodeFrame(frame: Buffer): LoggedRequest {
     status: frame.readUInt16LE(24),
     latencyMs: json.l,
     rows: frame.readUInt32LE(20),
-    inputs: json.i,
+    inputs: json.b === undefined ? (json.i ?? null) : recordsOfBody(json.b),
     outputs: json.o,
     ...(json.e === undefined ? {} : { error: json.e }),
     modelName: json.m,
     ...(json.x === undefined ? {} : { legacyId: json.x }),
   };
+}
+
+/** The records a logged request body stood for (its `dataframe_split` rows, or its `dataframe_records`). */
+function recordsOfBody(body: unknown): Record<string, unknown>[] | null {
+  const object = (body ?? {}) as { dataframe_split?: { columns: string[]; data: unknown[][] }; dataframe_records?: Record<string, unknown>[] };
+  if (object.dataframe_records) return object.dataframe_records;
+  const split = object.dataframe_split;
+  if (!split) return null;
+  return split.data.map((row) => {
+    const record: Record<string, unknown> = {};
+    split.columns.forEach((c, i) => (record[c] = row[i]));
+    return record;
+  });
 }
 
 /** Reads `length` bytes at `position` (in calls the fs accepts); returns how many it got. */

@@ -9,12 +9,41 @@ export type ScoringRecord = Record<string, unknown>;
 export const JSON_INPUT_KEYS = ['dataframe_split', 'dataframe_records', 'instances', 'inputs'] as const;
 
 /**
+ * A parsed /invocations body. `dataframe_split` stays as its columns and rows (no record object
+ * per row: a 100-row request is encoded straight from them); everything else is records.
+ */
+export type ScoringInput =
+  | { readonly kind: 'split'; readonly columns: readonly string[]; readonly data: readonly (readonly unknown[])[]; readonly body?: string }
+  | { readonly kind: 'records'; readonly records: ScoringRecord[]; readonly body?: string };
+
+/**
  * Turns an /invocations body into records keyed by input column, following MLflow's scoring
  * protocol (JSON with one of the keys above, or text/csv with a header line).
  */
 export function parseScoringBody(contentType: string | undefined, body: string, signature: ModelSignature): ScoringRecord[] {
+  return scoringRecords(parseScoringInput(contentType, body, signature));
+}
+
+/** The records of a parsed body (split rows become records here, for the paths that need them). */
+export function scoringRecords(input: ScoringInput): ScoringRecord[] {
+  if (input.kind === 'records') return input.records;
+  const { columns, data } = input;
+  return data.map((row) => {
+    const record: ScoringRecord = {};
+    columns.forEach((c, i) => (record[c] = row[i]));
+    return record;
+  });
+}
+
+/** How many rows a parsed body holds. */
+export function scoringRowCount(input: ScoringInput): number {
+  return input.kind === 'split' ? input.data.length : input.records.length;
+}
+
+/** Like parseScoringBody, but leaves `dataframe_split` as columns and rows. */
+export function parseScoringInput(contentType: string | undefined, body: string, signature: ModelSignature): ScoringInput {
   const type = (contentType ?? '').split(';')[0]?.trim().toLowerCase() ?? '';
-  if (type === 'text/csv') return parseCsvBody(body);
+  if (type === 'text/csv') return { kind: 'records', records: parseCsvBody(body) };
   if (type !== 'application/json') {
     throw new ScoringRequestError(415, `Content-Type "${contentType ?? '(none)'}" is not supported: send application/json (with one of ${JSON_INPUT_KEYS.join(', ')}) or text/csv.`);
   }
@@ -36,23 +65,23 @@ export function parseScoringBody(contentType: string | undefined, body: string, 
   }
   const key = present[0] as (typeof JSON_INPUT_KEYS)[number];
   const value = object[key];
-  if (key === 'dataframe_split') return fromSplit(value);
-  if (key === 'dataframe_records') return fromRecords(value, key);
-  return fromTensorInput(value, key, signature);
+  // The body itself stands for these two in the request log (read back as the same records).
+  if (key === 'dataframe_split') return { ...fromSplit(value), body };
+  if (key === 'dataframe_records') return { kind: 'records', records: fromRecords(value, key), body };
+  return { kind: 'records', records: fromTensorInput(value, key, signature) };
 }
 
-function fromSplit(value: unknown): ScoringRecord[] {
+function fromSplit(value: unknown): { kind: 'split'; columns: string[]; data: unknown[][] } {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new ScoringRequestError(400, 'dataframe_split must be an object {"columns": [...], "data": [[...], ...]}.');
   const { columns, data } = value as { columns?: unknown; data?: unknown };
   if (!Array.isArray(columns) || !columns.every((c) => typeof c === 'string')) throw new ScoringRequestError(400, 'dataframe_split.columns must be an array of column names.');
   if (!Array.isArray(data)) throw new ScoringRequestError(400, 'dataframe_split.data must be an array of rows (arrays of values).');
-  return data.map((row, r) => {
+  for (let r = 0; r < data.length; r++) {
+    const row: unknown = data[r];
     if (!Array.isArray(row)) throw new ScoringRequestError(400, `dataframe_split.data[${r}] is not an array of values.`);
     if (row.length !== columns.length) throw new ScoringRequestError(400, `dataframe_split.data[${r}] has ${row.length} values for ${columns.length} columns.`);
-    const record: ScoringRecord = {};
-    columns.forEach((c, i) => (record[c as string] = row[i]));
-    return record;
-  });
+  }
+  return { kind: 'split', columns: columns as string[], data: data as unknown[][] };
 }
 
 function fromRecords(value: unknown, key: string): ScoringRecord[] {
@@ -115,21 +144,33 @@ export function checkRecords(records: readonly ScoringRecord[], signature: Model
   if (records.length === 0) throw new ScoringRequestError(400, 'The request holds no rows to score.');
   if (records.length > 0) {
     const first = records[0] as ScoringRecord;
-    const missing = signature.inputs.filter((input) => !input.optional && !(input.name in first));
-    if (missing.length > 0) throw new ScoringRequestError(400, `Missing input column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m.name}"`).join(', ')} (the model takes ${signature.inputs.map(describeInput).join(', ')}).`);
+    checkColumns(signature, (name) => name in first);
   }
   records.forEach((record, r) => {
-    for (const input of signature.inputs) checkCell(record[input.name], input, r, record);
+    for (const input of signature.inputs) {
+      const value = record[input.name];
+      checkCell(value, input, r, value !== undefined || input.name in record);
+    }
   });
+}
+
+/** The first row's missing required columns, as the 400 says it (`present` tells which names the rows have). */
+export function checkColumns(signature: ModelSignature, present: (name: string) => boolean): void {
+  const missing = signature.inputs.filter((input) => !input.optional && !present(input.name));
+  if (missing.length > 0) throw new ScoringRequestError(400, `Missing input column${missing.length > 1 ? 's' : ''} ${missing.map((m) => `"${m.name}"`).join(', ')} (the model takes ${signature.inputs.map(describeInput).join(', ')}).`);
 }
 
 function describeInput(input: SignatureInput): string {
   return `${input.name}: ${input.type}${input.optional ? '?' : ''}`;
 }
 
-function checkCell(value: unknown, input: SignatureInput, r: number, record: ScoringRecord): void {
+/**
+ * One cell against its input: a 400 naming the row (1-based `r + 1`) and column when it is
+ * missing, null, NaN or of the wrong type. `present`: the row has the column at all.
+ */
+export function checkCell(value: unknown, input: SignatureInput, r: number, present: boolean): void {
   const where = `row ${r + 1}, column "${input.name}"`;
-  if (value === undefined && !(input.name in record)) {
+  if (value === undefined && !present) {
     if (!input.optional) throw new ScoringRequestError(400, `${where}: missing (the column is required: training had no empty cells in it).`);
     return;
   }
