@@ -1,6 +1,7 @@
 // The Models view in real VS Code: models → versions with alias badges, Register Model… from the
 // command palette, Set Alias… on a model that requires review, approve the review.
 import assert from 'node:assert/strict';
+import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, reloadWorkbench, screenshot, waitForText, webviewFrame, updateUserSettings, withWorkbench } from './lib/workbench.mjs';
@@ -37,6 +38,21 @@ describe('models in VS Code', () => {
       await waitForText(rows.filter({ hasText: /^\s*v2(?!\d)/ }).first(), /v2\s*@challenger · test_accuracy/);
       await screenshot(page, 'models-view');
 
+      const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      const input = page.locator('.quick-input-widget input.input');
+      // Export Model… writes an ONNX file where the save dialog says (code-server's simple dialog is a quick input).
+      await runCommand(page, 'MLOps: Export Model…');
+      await pick.filter({ hasText: 'penguins v2' }).first().click();
+      await pick.filter({ hasText: 'ONNX' }).first().click();
+      await waitForText(page.locator('.quick-input-widget .quick-input-title'), /Save the ONNX model/, 15_000);
+      // the dialog proposes <name>-v<version>.onnx in the workspace folder: accept it
+      const onnxFile = join(workspace, 'penguins-v2.onnx');
+      assert.match(await input.inputValue(), /penguins-v2\.onnx$/, 'the proposed file name');
+      await input.press('Enter');
+      await screenshot(page, 'models-export-saved');
+      await waitForText(page.locator('.notifications-toasts'), /exported models:\/penguins\/2 as ONNX to penguins-v2\.onnx/, 30_000);
+      assert.ok(statSync(onnxFile).size > 1000, 'the ONNX file is written');
+
       // A click on a version opens its model card.
       await page.mouse.move(1000, 700); // away from the hover card over v2
       await rows.filter({ hasText: /^\s*v1(?!\d)/ }).first().click();
@@ -46,11 +62,10 @@ describe('models in VS Code', () => {
       // Register Model… from the palette: the runs show their experiment and test accuracy; the
       // model the spec's earlier runs went into comes first, before "New model…".
       await runCommand(page, 'MLOps: Register Model…');
-      const pick = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
       await pick.first().waitFor({ timeout: 20_000 });
       assert.match(normalizeSpace(await pick.first().innerText()), /penguins · test_accuracy [\d.]+/, 'experiment and headline metric beside each run');
       await pick.first().click();
-      await pick.filter({ hasText: 'next v3' }).first().waitFor({ timeout: 10_000 });
+      await pick.filter({ hasText: 'next v3' }).first().waitFor({ timeout: 30_000 });
       const models = (await pick.allInnerTexts()).map(normalizeSpace);
       assert.match(models[0] ?? '', /^penguins\s*2 versions, next v3 · same spec/, `the existing model first: ${models.join(' | ')}`);
       assert.match(models[1] ?? '', /New model/);
@@ -67,7 +82,6 @@ describe('models in VS Code', () => {
       assert.match(offered[0] ?? '', /@champion\s*now v1 → v3/, `champion first: ${offered.join(' | ')}`);
       assert.match(offered[1] ?? '', /@challenger\s*now v2 → v3/);
       await pick.first().click();
-      const input = page.locator('.quick-input-widget input.input');
       await input.fill('v3 trained on the same data, newer code');
       await input.press('Enter');
       const review = rows.filter({ hasText: 'Review #1' }).first();
@@ -76,6 +90,10 @@ describe('models in VS Code', () => {
 
       // Reviewer ≠ requester: this window asked, so its approval is refused, and the toast says why.
       const approve = async () => {
+        // the model row's hover card can cover the review row: move away and close it first
+        await page.mouse.move(900, 300);
+        await page.keyboard.press('Escape');
+        await page.locator('.context-view .monaco-hover').waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {});
         await review.hover();
         await review.locator('.action-label[aria-label="Approve Review…"]').click();
         await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -122,6 +140,8 @@ describe('models in VS Code', () => {
       await screenshot(page, 'models-history');
 
       // A version's description is edited in VS Code (it was CLI-only) and shows on its card.
+      // (The history preview is closed first: a webview that finishes loading late takes the focus and closes a quick pick.)
+      await runCommand(page, 'View: Close All Editors');
       await runCommand(page, 'MLOps: Edit Description…');
       await pick.filter({ hasText: 'penguins v3' }).first().click();
       await input.waitFor({ state: 'visible', timeout: 10_000 });
@@ -146,6 +166,7 @@ describe('models in VS Code', () => {
       await waitForText(page.locator('.notifications-toasts'), /@challenger of penguins now points to v3 \(was v2\)/, 15_000);
       await runCommand(page, 'MLOps: Approve Review…');
       await waitForText(page.locator('.notifications-toasts'), /no review is pending/, 15_000);
+
     });
     // The audit log has it all, with who did what.
     const history = mlops(workspace, 'models', 'history', 'penguins', '--alias', 'champion');

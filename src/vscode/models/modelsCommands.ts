@@ -8,6 +8,7 @@ import { headlineMetric } from '../experiments/runHeadline';
 import type { StoreService } from '../store/storeService';
 import { pickModel, pickPendingReview, pickVersionForAlias } from './modelPickers';
 import { aliasOrder, openRegistry, WELL_KNOWN_ALIASES, type ModelsNode } from './modelsTreeProvider';
+import { exportModel } from './exportModelCommand';
 
 export interface ModelsCommandDependencies {
   readonly storeService: StoreService;
@@ -47,6 +48,9 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
       const version = node?.kind === 'version' ? registry.getVersion(node.version.name, node.version.version) : undefined;
       if (version) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(version.storageDir));
     })),
+    vscode.commands.registerCommand('mlops.exportModel', guarded('Export Model', (registry, node?: VersionNode) =>
+      exportModel(registry, node?.kind === 'version' ? { name: node.version.name, version: node.version.version } : undefined, vscode.workspace.workspaceFolders?.[0]?.uri.fsPath),
+    )),
     vscode.commands.registerCommand('mlops.approveReview', guarded('Approve Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'approve'))),
     vscode.commands.registerCommand('mlops.rejectReview', guarded('Reject Review', (registry, node?: ReviewNode) => decideReview(registry, deps, node, 'reject'))),
     vscode.commands.registerCommand('mlops.editDescription', guarded('Edit Description', (registry, node?: ModelNode | VersionNode) => editDescription(registry, deps, node))),
