@@ -12,6 +12,7 @@ import { FEATURE_FRESHNESS_HEADER, type OnlineFeatureLookup } from './onlineFeat
 import { RecentRequests } from './recentRequests';
 import { ScoringRequestError } from './scoringErrors';
 import type { PendingLogEntry } from './pendingLogEntry';
+import type { FrameOutputs } from './requestLogFormat';
 import { predictionsJson } from './predictionJson';
 import { encodeScoringInput } from './scoringEncoder';
 import { parseScoringInput, scoringRecords, scoringRowCount, type ScoringInput } from './scoringInput';
@@ -132,7 +133,7 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
       const predictions = predictionsJson(out, rows, signature);
       recent.remember(requestId, { version: served.version, time: Date.now() });
       sendText(res, 200, `{"predictions":${predictions}}`, false, freshness ? { ...idHeader, [FEATURE_FRESHNESS_HEADER]: freshness } : idHeader);
-      finish(200, input, predictions, rows);
+      finish(200, input, { raw: out, classes: signature.output.task === 'classification' ? signature.output.classes : null }, rows);
     } catch (error) {
       const refused = error instanceof ScoringRequestError ? error : new ScoringRequestError(400, error instanceof Error ? error.message : String(error));
       // A body too large even to drain is not read to its end: close the connection after answering.
@@ -141,7 +142,7 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
       finish(refused.status, input, null, 0, refused.message);
     }
 
-    function finish(status: number, inputs: ScoringInput | null, outputsJson: string | null, answered: number, message?: string): void {
+    function finish(status: number, inputs: ScoringInput | null, outputs: FrameOutputs, answered: number, message?: string): void {
       const latencyMs = performance.now() - started;
       stats.record(latencyMs, status < 400, answered);
       const second = Math.floor(Date.now() / 1000);
@@ -150,7 +151,7 @@ export function createEndpointHttp(initial: ActiveModel, options: EndpointHttpOp
         loggedThisSecond = 0;
       }
       if ((limits.logSampleRate >= 1 || random() < limits.logSampleRate) && loggedThisSecond++ < limits.maxLogPerSecond) {
-        options.onLog({ requestId, time: Date.now(), modelName: served.name, version: served.version, status, latencyMs, rows: inputs ? scoringRowCount(inputs) : 0, input: inputs, outputsJson, ...(message ? { error: message } : {}) });
+        options.onLog({ requestId, time: Date.now(), modelName: served.name, version: served.version, status, latencyMs, rows: inputs ? scoringRowCount(inputs) : 0, input: inputs, outputs, ...(message ? { error: message } : {}) });
       }
     }
   }

@@ -1,9 +1,9 @@
-import { encodeFrame } from './requestLogFormat';
+import { encodeFrame, type FrameOutputs } from './requestLogFormat';
 import type { ScoringInput } from './scoringInput';
 
 /**
  * A request the endpoint process will log, as the request left it: the parsed input and the
- * predictions' JSON text (the response's own). Encoded into a segment frame later, in a batch,
+ * model's raw outputs. Encoded into a segment frame later, in a batch,
  * off the request path; the process holding the store only appends the bytes.
  */
 export interface PendingLogEntry {
@@ -16,7 +16,8 @@ export interface PendingLogEntry {
   readonly rows: number;
   /** null when the request was refused before its body was parsed */
   readonly input: ScoringInput | null;
-  readonly outputsJson: string | null;
+  /** the model's raw outputs for the rows (a value, or a probability per class), null when refused */
+  readonly outputs: FrameOutputs;
   readonly error?: string;
 }
 
@@ -25,8 +26,8 @@ export interface PendingLogEntry {
  * `dataframe_split` or `dataframe_records` body is kept as it came (no rows written out again).
  */
 export function encodeLogEntry(entry: PendingLogEntry): Buffer {
-  const { input, outputsJson, ...rest } = entry;
-  return encodeFrame(rest, input === null ? null : input.body === undefined ? inputsJson(input) : { body: input.body }, outputsJson);
+  const { input, outputs, ...rest } = entry;
+  return encodeFrame(rest, input === null ? null : input.body === undefined ? inputsJson(input) : { body: input.body }, outputs);
 }
 
 /** Text for text what JSON.stringify writes for the input's records, without building them. */

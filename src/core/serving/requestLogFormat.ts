@@ -47,10 +47,17 @@ export interface FrameMeta {
 export type FrameInputs = string | { readonly body: string } | null;
 
 /**
+ * Where a frame's outputs are: JSON text, or the model's raw outputs (float32, a value per row or
+ * a probability per class) that read back as the predictions the endpoint answered — a tenth of
+ * the bytes of their JSON.
+ */
+export type FrameOutputs = string | { readonly raw: Float32Array; readonly classes: readonly string[] | null } | null;
+
+/**
  * A frame for one logged request. Inputs and `outputsJson` are given as JSON text (the database
  * kept them so; a migration copies them without parsing).
  */
-export function encodeFrame(request: Omit<LoggedRequest, 'inputs' | 'outputs'>, inputs: FrameInputs, outputsJson: string | null): Buffer {
+export function encodeFrame(request: Omit<LoggedRequest, 'inputs' | 'outputs'>, inputs: FrameInputs, outputs: FrameOutputs): Buffer {
   const inputsJson = typeof inputs === 'string' || inputs === null ? inputs : null;
   const head = JSON.stringify({
     m: request.modelName,
@@ -61,7 +68,11 @@ export function encodeFrame(request: Omit<LoggedRequest, 'inputs' | 'outputs'>, 
     ...(request.legacyId === undefined ? {} : { x: request.legacyId }),
   });
   const inputsPart = inputs !== null && typeof inputs === 'object' ? `"b":${inputs.body}` : `"i":${inputsJson ?? 'null'}`;
-  const json = Buffer.from(`${head.slice(0, -1)},${inputsPart},"o":${outputsJson ?? 'null'}}`, 'utf8');
+  const outputsPart =
+    outputs !== null && typeof outputs === 'object'
+      ? `"r":{"k":${JSON.stringify(outputs.classes)},"f":"${Buffer.from(outputs.raw.buffer, outputs.raw.byteOffset, outputs.raw.byteLength).toString('base64')}"}`
+      : `"o":${outputs ?? 'null'}`;
+  const json = Buffer.from(`${head.slice(0, -1)},${inputsPart},${outputsPart}}`, 'utf8');
   const frame = Buffer.allocUnsafe(FRAME_HEADER_BYTES + json.length);
   frame.writeUInt32LE(FRAME_MAGIC, 0);
   frame.writeUInt32LE(json.length, 4);
@@ -99,7 +110,7 @@ function frameCrc(frame: Uint8Array): number {
 
 /** The logged request in a whole frame's bytes. */
 export function decodeFrame(frame: Buffer): LoggedRequest {
-  const json = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES)) as { m: string; v: number; l: number; id?: string; e?: string; x?: number; i?: Record<string, unknown>[] | null; b?: unknown; o: unknown[] | null };
+  const json = JSON.parse(frame.toString('utf8', FRAME_HEADER_BYTES)) as { m: string; v: number; l: number; id?: string; e?: string; x?: number; i?: Record<string, unknown>[] | null; b?: unknown; o?: unknown[] | null; r?: { k: string[] | null; f: string } };
   return {
     ...(json.id === undefined ? {} : { requestId: json.id }),
     time: frame.readDoubleLE(12),
@@ -108,11 +119,31 @@ export function decodeFrame(frame: Buffer): LoggedRequest {
     latencyMs: json.l,
     rows: frame.readUInt32LE(20),
     inputs: json.b === undefined ? (json.i ?? null) : recordsOfBody(json.b),
-    outputs: json.o,
+    outputs: json.r === undefined ? (json.o ?? null) : outputsOfRaw(json.r.k, json.r.f),
     ...(json.e === undefined ? {} : { error: json.e }),
     modelName: json.m,
     ...(json.x === undefined ? {} : { legacyId: json.x }),
   };
+}
+
+/** The predictions raw float32 outputs stood for, as the endpoint answered them (JSON's null for a non-finite number). */
+function outputsOfRaw(classes: readonly string[] | null, base64: string): unknown[] {
+  const bytes = Buffer.from(base64, 'base64');
+  const raw = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const value = (x: number): number | null => (Number.isFinite(x) ? x : null);
+  if (classes === null) return Array.from(raw, value);
+  const k = classes.length;
+  const predictions: unknown[] = [];
+  for (let base = 0; base + k <= raw.length; base += k) {
+    let best = 0;
+    const probabilities: Record<string, number | null> = {};
+    for (let c = 0; c < k; c++) {
+      probabilities[classes[c] as string] = value(raw[base + c] as number);
+      if ((raw[base + c] as number) > (raw[base + best] as number)) best = c;
+    }
+    predictions.push({ label: classes[best], probabilities });
+  }
+  return predictions;
 }
 
 /** The records a logged request body stood for (its `dataframe_split` rows, or its `dataframe_records`). */

@@ -164,13 +164,17 @@ describe('vectorized scoring output and request log', () => {
 
   test('entries encoded in the endpoint process and handed over as bytes read back identical', async () => {
     const log = new RequestLog(dir);
-    const outputs = predictionsJson(new Float32Array(300).fill(1 / 3), 100, SIGNATURE);
+    // raw model outputs as the endpoint keeps them: ties, a NaN, probabilities that float32 rounds
+    const raw = Float32Array.from({ length: 300 }, (_, i) => (i === 7 ? Number.NaN : i % 4 === 0 ? 1 / 3 : ((i * 37) % 101) / 101));
+    const classes = SIGNATURE.output.task === 'classification' ? SIGNATURE.output.classes : null;
+    const outputs = { raw, classes };
+    const answered = JSON.parse(predictionsJson(raw, 100, SIGNATURE)) as unknown[];
     const entries: PendingLogEntry[] = [
-      { requestId: 'r-split', time: 1_700_000_000_001, modelName: 'penguins', version: 3, status: 200, latencyMs: 0.42, rows: 100, input: split(), outputsJson: outputs },
-      { requestId: 'r-records', time: 1_700_000_000_002, modelName: 'penguins', version: 3, status: 200, latencyMs: 0.5, rows: 100, input: records(), outputsJson: outputs },
+      { requestId: 'r-split', time: 1_700_000_000_001, modelName: 'penguins', version: 3, status: 200, latencyMs: 0.42, rows: 100, input: split(), outputs },
+      { requestId: 'r-records', time: 1_700_000_000_002, modelName: 'penguins', version: 3, status: 200, latencyMs: 0.5, rows: 100, input: records(), outputs },
       // filled from the online store: records built here, written out as records
-      { requestId: 'r-filled', time: 1_700_000_000_002, modelName: 'penguins', version: 3, status: 200, latencyMs: 0.5, rows: 100, input: { kind: 'records', records: scoringRecords(split()) }, outputsJson: outputs },
-      { requestId: 'r-bad', time: 1_700_000_000_003, modelName: 'penguins', version: 3, status: 400, latencyMs: 0.1, rows: 0, input: null, outputsJson: null, error: 'The body is not valid JSON' },
+      { requestId: 'r-filled', time: 1_700_000_000_002, modelName: 'penguins', version: 3, status: 200, latencyMs: 0.5, rows: 100, input: { kind: 'records', records: scoringRecords(split()) }, outputs },
+      { requestId: 'r-bad', time: 1_700_000_000_003, modelName: 'penguins', version: 3, status: 400, latencyMs: 0.1, rows: 0, input: null, outputs: null, error: 'The body is not valid JSON' },
     ];
     // what crosses the IPC channel: the frames laid end to end, as bytes (a copy, as the channel makes)
     const wire = Uint8Array.from(Buffer.concat(entries.map(encodeLogEntry)));
@@ -185,12 +189,18 @@ describe('vectorized scoring output and request log', () => {
       assert.equal(read?.status, 200);
       assert.equal(read?.rows, 100);
       assert.deepEqual(read?.inputs, expectedInputs);
-      assert.deepEqual(read?.outputs, JSON.parse(outputs));
+      assert.deepEqual(read?.outputs, answered, 'the outputs read back as the predictions the endpoint answered');
     }
     assert.equal(fromSplit?.time, 1_700_000_000_001);
     assert.equal(fromSplit?.latencyMs, 0.42);
     assert.deepEqual({ inputs: bad?.inputs, outputs: bad?.outputs, rows: bad?.rows, error: bad?.error }, { inputs: null, outputs: null, rows: 0, error: 'The body is not valid JSON' });
     assert.equal([...log.newestFirst('shop', { answeredWithInputs: true })].length, 3, 'the answered rows count as before');
+    // a regression model's raw values read back as its answered numbers
+    const regression: ModelSignature = { ...SIGNATURE, output: { task: 'regression', target: 'y', type: 'double' } };
+    const values = Float32Array.from([1.5, -0.1, Number.POSITIVE_INFINITY]);
+    log.appendFrames('reg', encodeLogEntry({ requestId: 'r-reg', time: 1, modelName: 'm', version: 1, status: 200, latencyMs: 1, rows: 3, input: split(ROWS.slice(0, 3)), outputs: { raw: values, classes: null } }));
+    await log.flushed();
+    assert.deepEqual([...log.newestFirst('reg')][0]?.outputs, JSON.parse(predictionsJson(values, 3, regression)));
     await log.close();
   });
 });
