@@ -50,7 +50,10 @@ export function registerCopyCommand(program: Command): void {
             process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
             return;
           }
-          for (const r of results) process.stdout.write(`${r.skipped ? 'already there' : 'copied'}: ${r.source.name} v${r.source.version} → ${r.target.name} v${r.target.version} ${options.to ? `on ${url}` : 'in the workspace'}\n`);
+          for (const r of results) {
+            process.stdout.write(`${r.skipped ? 'already there' : 'copied'}: ${r.source.name} v${r.source.version} → ${r.target.name} v${r.target.version} ${options.to ? `on ${url}` : 'in the workspace'}\n`);
+            if (r.note) process.stderr.write(`  note: ${r.note}\n`);
+          }
         },
         { create: Boolean(options.from) },
       );

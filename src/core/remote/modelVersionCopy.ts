@@ -26,6 +26,8 @@ export interface VersionCopyResult {
   readonly source: VersionRef;
   readonly target: VersionRef;
   readonly skipped: boolean;
+  /** what the copy could not do, said to the user (e.g. why the version is not an MLflow Model there) */
+  readonly note?: string;
 }
 
 /** The folder inside a run's artifacts that a version's source names. */
@@ -68,9 +70,15 @@ async function checkFilesArrived(source: TrackingStore, sourceRunId: string, tar
  * (MLmodel, a numpy/pandas python_function), so the team's registry version loads with
  * `mlflow.pyfunc.load_model('models:/NAME/N')`. Listed before the version is created, like the rest.
  */
-async function addMlflowModelFiles(packageDir: string, target: TrackingStore, runId: string, path: string, what: string): Promise<void> {
-  if (packageDir === '') return; // an external version: no package to describe
-  const files = await mlflowModelFiles(packageDir);
+async function addMlflowModelFiles(packageDir: string, target: TrackingStore, runId: string, path: string, what: string): Promise<string | undefined> {
+  if (packageDir === '') return undefined; // an external version: no package to describe
+  let files: MlflowModelFile[];
+  try {
+    files = await mlflowModelFiles(packageDir);
+  } catch (error) {
+    // the package's own files are there; only MLflow's loader will not find a model in them
+    return `its files were copied, but they cannot be described as an MLflow Model (${error instanceof Error ? error.message : String(error)}), so mlflow.pyfunc.load_model will not load it`;
+  }
   const at = (file: string): string => (path === '' ? file : `${path}/${file}`);
   for (const file of files) await target.writeArtifact(runId, at(file.path), file.data);
   const there = new Set(await filesUnder(target, runId, path));
@@ -79,6 +87,7 @@ async function addMlflowModelFiles(packageDir: string, target: TrackingStore, ru
     await target.deleteTag(runId, COPY_COMPLETE_TAG);
     throw new Error(`${what}: ${missing.length} of the MLflow Model's ${files.length} files did not arrive on the server (e.g. ${at((missing[0] as MlflowModelFile).path)}); no version or alias was created. Copy again to repair it.`);
   }
+  return undefined;
 }
 
 function marker(label: string, ref: VersionRef): string {
@@ -105,7 +114,7 @@ export async function copyVersionsToRemote(local: LocalModels, remote: RemoteMod
     const { runIds } = await copyRuns(local.tracking, remote.tracking, { runIds: [version.runId], sourceLabel });
     const remoteRunId = runIds.get(version.runId) as string;
     await checkFilesArrived(local.tracking, version.runId, remote.tracking, remoteRunId, path, `version ${version.version} of "${version.name}"`);
-    await addMlflowModelFiles(version.packageDir, remote.tracking, remoteRunId, path, `version ${version.version} of "${version.name}"`);
+    const note = await addMlflowModelFiles(version.packageDir, remote.tracking, remoteRunId, path, `version ${version.version} of "${version.name}"`);
     const artifactUri = (await remote.tracking.getRun(remoteRunId)).info.artifactUri;
     const model = local.registry.getModel(version.name);
     await remote.registry.ensureModel(version.name, { description: model.description, tags: model.tags });
@@ -117,7 +126,7 @@ export async function copyVersionsToRemote(local: LocalModels, remote: RemoteMod
     });
     if (version.currentStage !== 'None') await remote.registry.transitionStage(created.name, created.version, version.currentStage);
     for (const alias of version.aliases) await remote.registry.setAlias(created.name, alias, created.version);
-    results.push({ source: ref, target: { name: created.name, version: created.version }, skipped: false });
+    results.push({ source: ref, target: { name: created.name, version: created.version }, skipped: false, ...(note ? { note } : {}) });
   }
   return results;
 }
