@@ -129,7 +129,7 @@ async function main(): Promise<void> {
       ['model.layers.0.units', { type: 'int', low: 2, high: 64, log: true }],
       ['model.layers.1.units', { type: 'int', low: 2, high: 32, log: true }],
       ['batch_size', { type: 'categorical', choices: [8, 16, 32, 64] }],
-      ['epochs', { type: 'int', low: 5, high: 80 }],
+      ['epochs', { type: 'int', low: 5, high: 80, log: false }],
     ],
     [{ metric: 'val_rmse', direction: 'minimize' }, { metric: 'cpu_seconds', direction: 'minimize' }],
     50,

@@ -72,7 +72,7 @@ export function registerFindBestModelCommand(program: Command): void {
 
       noteLocalOnly(globals, resolveStoreDir(globals), { create: true });
       const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
-      const { budgetOutcome, findBestModel } = await import('../../core/training/modelSearch');
+      const [{ findBestModel }, { budgetOutcome }] = await Promise.all([import('../../core/training/modelSearch'), import('../../core/training/modelSearchOutcome')]);
       const controller = new AbortController();
       const onSigint = (): void => {
         process.stderr.write('\nmlops: stopping the search after the current candidate…\n');

@@ -6,6 +6,7 @@ import { childRunUsageTotals } from './childRunUsage';
 import { runTraining, TrainingCancelledError, TrainingInputError } from './trainingRunner';
 import { loadTrainSpec } from './trainSpecParser';
 import type { HiddenLayerSpec } from './trainSpec';
+import { formatAmount } from './modelSearchOutcome';
 
 /** One model family and size tried by "Find Best Model". */
 export interface ModelCandidate {
@@ -195,18 +196,4 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
   await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard, budgets: { seconds: budgetSeconds, ...(options.costBudget !== undefined ? { cost: options.costBudget } : {}) }, spent, stoppedBy: stoppedBy ?? null }, null, 2)}\n`);
   await store.updateRun(parent.info.runId, { status: cancelled || options.signal?.aborted ? 'KILLED' : 'FINISHED', endTime: Date.now() });
   return { parentRunId: parent.info.runId, metric, direction, leaderboard, candidates, budgetSeconds, ...(options.costBudget !== undefined ? { costBudget: options.costBudget } : {}), spent, ...(stoppedBy ? { stoppedBy } : {}), ...(task ? { task } : {}) };
-}
-
-/** "Stopped: the cost budget (0.01) was spent: 0.0123 after 3 of 6 candidates" — or undefined when every candidate ran. */
-export function budgetOutcome(result: ModelSearchResult): string | undefined {
-  if (!result.stoppedBy) return undefined;
-  const tried = result.leaderboard.filter((e) => e.state !== 'skipped').length;
-  const of = `after ${tried} of ${result.leaderboard.length} candidates`;
-  if (result.stoppedBy === 'cancelled') return `Cancelled ${of}.`;
-  if (result.stoppedBy === 'cost') return `Stopped: the cost budget (${formatAmount(result.costBudget as number)}) was spent — ${formatAmount(result.spent.cost ?? 0)} ${of}.`;
-  return `Stopped: the time budget (${result.budgetSeconds} s) was spent — ${result.spent.seconds.toFixed(0)} s ${of}.`;
-}
-
-function formatAmount(value: number): string {
-  return Number(value.toPrecision(3)).toString();
 }

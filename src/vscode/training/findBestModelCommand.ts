@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { isPriced, type CostPrices } from '../../core/process/runCost';
-import { budgetOutcome, type LeaderboardEntry, type ModelSearchResult } from '../../core/training/modelSearch';
+import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/modelSearch';
+import { budgetOutcome } from '../../core/training/modelSearchOutcome';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 import { pickSpec, type TrainingCommandDependencies } from './trainModelCommand';

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
-import { budgetOutcome, findBestModel } from '../../../src/core/training/modelSearch';
+import { findBestModel } from '../../../src/core/training/modelSearch';
+import { budgetOutcome } from '../../../src/core/training/modelSearchOutcome';
 
 const examples = join(__dirname, '..', '..', '..', 'examples');
 const work = mkdtempSync(join(tmpdir(), 'mlops-search-'));
