@@ -86,7 +86,7 @@ describe('model review webview', () => {
     await page.close();
   });
 
-  test('a tree model’s card shows each input’s share of the split gain as bars, largest first; a network’s card has no such section', async () => {
+  test('a tree model’s card shows each input’s share of the split gain as bars, largest first, and the test loss rise when it is shuffled; a network’s card has no such section', async () => {
     const trees = card(2, { modelType: 'gbdt', featureImportance: [{ name: 'flipper_length_mm', importance: 0.6 }, { name: 'bill_length_mm', importance: 0.3 }, { name: 'island', importance: 0.1 }] });
     const panel = await openPanel('modelReview', { respond: () => state([trees]) });
     const page = panel.page;
@@ -96,9 +96,17 @@ describe('model review webview', () => {
     assert.equal(await rows.nth(1).getAttribute('aria-label'), 'bill_length_mm: 30.0% of the gain');
     const widths = await rows.locator('td.bar span').evaluateAll((spans) => spans.map((s) => s.getBoundingClientRect().width));
     assert.ok((widths[0] as number) > 0 && Math.abs((widths[1] as number) / (widths[0] as number) - 0.5) < 0.02, `bars proportional to the gain: ${widths.join(', ')}`);
+    assert.equal(await page.locator('table.importance td.permutation').count(), 0, 'no shuffled column when it was not measured');
     assert.deepEqual(await securityViolations(panel), []);
     assert.deepEqual(panel.problems, []);
     await page.close();
+    const permuted = await openPanel('modelReview', {
+      respond: () => state([card(3, { modelType: 'gbdt', permutationMetric: 'log_loss', featureImportance: [{ name: 'flipper_length_mm', importance: 0.7, permutation: 0.85 }, { name: 'island', importance: 0.3, permutation: 0.004 }] })]),
+    });
+    await permuted.page.getByRole('heading', { name: 'Feature importance' }).waitFor();
+    assert.deepEqual(await permuted.page.locator('table.importance thead th').allInnerTexts(), ['Input', 'Gain', 'share', 'shuffled: log loss +']);
+    assert.deepEqual(await permuted.page.locator('table.importance td.permutation').allInnerTexts(), ['0.85', '0.004']);
+    await permuted.page.close();
     const network = await openPanel('modelReview', { respond: () => state([card(1)]) });
     await network.page.getByRole('heading', { name: /penguins v1/ }).waitFor();
     assert.equal(await network.page.getByRole('heading', { name: 'Feature importance' }).count(), 0);

@@ -179,21 +179,28 @@ function chartsSection(card: VersionCardView, heading: string): TemplateResult {
   </section>`;
 }
 
-/** A tree model's split gain per input, as bars against the largest (the shares add up to 100%). */
+/**
+ * A tree model's split gain per input, as bars against the largest (the shares add up to 100%),
+ * and, when measured, how much the test loss rises with the input shuffled (permutation importance).
+ */
 function importanceSection(card: VersionCardView): TemplateResult | typeof nothing {
   const features = card.featureImportance;
   if (!features || features.length === 0) return nothing;
   const top = Math.max(...features.map((f) => f.importance), 1e-12);
+  const permuted = features.some((f) => f.permutation !== undefined && f.permutation !== null);
+  const metric = card.permutationMetric === 'mse' ? 'MSE' : 'log loss';
   return html`<section class="card">
     <h2><span class="codicon codicon-list-ordered" aria-hidden="true"></span>Feature importance</h2>
-    <p class="subtle">Each input's share of the total split gain over the model's trees.</p>
+    <p class="subtle">Each input's share of the total split gain over the model's trees${permuted ? html`; <em>shuffled</em>: how much the test ${metric} rises when the input's values are shuffled among the test rows` : nothing}.</p>
     <table class="kv importance" aria-label="Feature importance (gain)">
+      ${permuted ? html`<thead><tr><th>Input</th><th>Gain</th><th class="num">share</th><th class="num">shuffled: ${metric} +</th></tr></thead>` : nothing}
       <tbody>${features.map((f) => {
         const label = `${f.name}: ${(f.importance * 100).toFixed(1)}% of the gain`;
         return html`<tr title=${label} aria-label=${label}>
           <th scope="row" class="mono">${f.name}</th>
           <td class="bar"><span style="--share: ${(f.importance / top).toFixed(3)}"></span></td>
           <td class="num">${(f.importance * 100).toFixed(1)}%</td>
+          ${permuted ? html`<td class="num permutation">${f.permutation === undefined || f.permutation === null ? '—' : formatNumber(f.permutation)}</td>` : nothing}
         </tr>`;
       })}</tbody>
     </table>

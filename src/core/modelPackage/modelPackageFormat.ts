@@ -43,7 +43,12 @@ export const TREE_PACKAGE_FILES = {
 export interface FeatureImportanceFile {
   /** "gain": each column's share of the total split gain over the model's trees */
   readonly kind: 'gain';
-  readonly features: readonly { readonly name: string; readonly importance: number }[];
+  /**
+   * `permutation` on each feature: how much the test loss (log loss, or MSE for regression) rises
+   * when the column's values are shuffled among the test rows (mean over `permutation.repeats`)
+   */
+  readonly features: readonly { readonly name: string; readonly importance: number; readonly permutation?: number }[];
+  readonly permutation?: { readonly metric: 'log_loss' | 'mse'; readonly rows: number; readonly repeats: number };
 }
 
 export interface SignatureInput {

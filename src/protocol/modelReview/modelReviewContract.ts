@@ -73,7 +73,9 @@ export interface VersionCardView {
   confusionMatrix: { labels: string[]; matrix: number[][] } | null;
   curves: CurvesView | null;
   /** a tree model's share of the total split gain per input column, largest first (absent or null: not a tree model) */
-  featureImportance?: { name: string; importance: number }[] | null;
+  featureImportance?: { name: string; importance: number; permutation?: number | null }[] | null;
+  /** what `permutation` measures: the rise of this test loss when the column is shuffled */
+  permutationMetric?: 'log_loss' | 'mse' | null;
   dataset: { digest: string | null; source: string | null; name: string | null };
   params: Record<string, string>;
   run: { runId: string; runName: string | null; startTime: number | null; status: string | null; gitCommit: string | null; available: boolean };

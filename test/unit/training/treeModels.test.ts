@@ -88,6 +88,11 @@ describe('tree models in training specs', () => {
     assert.ok(Math.abs(importance.features.reduce((s, f) => s + f.importance, 0) - 1) < 1e-9);
     assert.equal(importance.features.at(-1)?.name, 'noise', JSON.stringify(importance.features));
     for (const driver of importance.features.slice(0, 4)) assert.ok(driver.importance > 0.05, JSON.stringify(importance.features));
+    // permutation importance on the test rows: shuffling a driver hurts, shuffling the noise does not
+    assert.equal(importance.permutation?.metric, 'log_loss');
+    const shuffled = Object.fromEntries(importance.features.map((f) => [f.name, f.permutation as number]));
+    for (const driver of ['a', 'b', 'colour', 'reading']) assert.ok((shuffled[driver] as number) > 0.2, `${driver}: ${JSON.stringify(shuffled)}`);
+    assert.ok(Math.abs(shuffled.noise as number) < 0.05, `noise: ${JSON.stringify(shuffled)}`);
   });
 
   test('each boosting iteration is logged like an epoch; early stopping keeps the best iteration; the params say what was trained', async () => {
