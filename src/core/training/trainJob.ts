@@ -170,7 +170,8 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
         name: c.name,
         type: c.kind === 'numeric' ? 'double' : 'string',
         ...(fitted?.kind === 'categorical' ? { categories: fitted.categories } : {}),
-        optional: c.missing > 0,
+        // a tree model routes a missing value in any column; other models impute what training saw missing
+        optional: trees !== undefined || c.missing > 0,
       };
     }),
     output: data.task === 'classification' ? { task: 'classification', target: spec.target, classes: data.classes } : { task: 'regression', target: spec.target, type: 'double' },

@@ -134,6 +134,7 @@ describe('tree models in training specs', () => {
     const model = await loadModelPackage(await packageDir(result.runId));
     assert.equal(model.manifest.flavor, 'tree-ensemble');
     assert.equal(model.manifest.modelType, 'gbdt');
+    assert.ok(model.signature.inputs.every((i) => i.optional), 'every input may be missing: the trees route it');
     // the same split, encoded as training encoded it, through the package's scorer
     const parsed = parseTrainSpec(text, join(work, 'penguins-gbdt.train.yaml'));
     const data = prepareData(await readTable(parsed.spec.dataset), parsed.spec, 'penguins-gbdt.train.yaml', parsed.locate);
