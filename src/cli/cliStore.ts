@@ -22,7 +22,13 @@ export interface RemoteCredentials {
 
 export type TrackingTarget =
   | { readonly kind: 'local'; readonly dir: string }
-  | { readonly kind: 'remote'; readonly url: string; /** what chose it, for messages */ readonly via: '--tracking-uri' | 'MLFLOW_TRACKING_URI'; readonly credentials: RemoteCredentials };
+  | {
+      readonly kind: 'remote';
+      readonly url: string;
+      /** what chose it, for messages; "holder": the server of the process that holds the workspace store */
+      readonly via: '--tracking-uri' | 'MLFLOW_TRACKING_URI' | 'holder';
+      readonly credentials: RemoteCredentials;
+    };
 
 const HTTP = /^https?:\/\/[^/\s]+/i;
 
@@ -123,7 +129,7 @@ export interface CliStore {
   close(): Promise<void>;
 }
 
-async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>): Promise<CliStore> {
+async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>, where = `the MLflow server at ${target.url}`): Promise<CliStore> {
   const [{ MlflowRestClient }, { MlflowRegistryBackend }, { BatchingTrackingStore }] = await Promise.all([
     import('../core/remote/mlflowRestClient'),
     import('../core/remote/mlflowRegistryBackend'),
@@ -136,7 +142,7 @@ async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>): 
   return {
     kind: 'remote',
     target,
-    where: `the MLflow server at ${target.url}`,
+    where,
     tracking,
     workspace: undefined,
     url: target.url,
@@ -145,7 +151,14 @@ async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>): 
   };
 }
 
-async function openLocal(dir: string, options: { create?: boolean; writerName?: string }): Promise<CliStore> {
+/** How a command opens its store; `throughHolder: false` for commands that need the workspace store on this disk itself. */
+export interface OpenCliStoreOptions {
+  readonly create?: boolean;
+  readonly writerName?: string;
+  readonly throughHolder?: boolean;
+}
+
+async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<CliStore> {
   if (!options.create && !existsSync(dir)) {
     // Reading must not leave a .mlops folder behind in whatever directory the user happened to be.
     throw new CliError(`No workspace store at ${dir}: nothing has been tracked in this workspace yet (mlops log start creates it; -w chooses the workspace; --tracking-uri or MLFLOW_TRACKING_URI works on an MLflow server instead).`, 1);
@@ -156,8 +169,15 @@ async function openLocal(dir: string, options: { create?: boolean; writerName?: 
   try {
     store = await openWorkspaceStore({ dir, writerName: options.writerName ?? 'mlops CLI' });
   } catch (error) {
-    if (error instanceof StoreLockedError) throw new CliError(error.message, EXIT_STORE_LOCKED);
-    throw error;
+    if (!(error instanceof StoreLockedError)) throw error;
+    // Another process (a VS Code window, mlops server) holds the store: work through its
+    // MLflow-compatible server, so every tracking and registry command gives the same result
+    // whether or not VS Code is open.
+    const holder = options.throughHolder === false ? undefined : await holderServer(dir);
+    if (options.throughHolder === false) throw new CliError(`${error.message} This command needs the store itself (not its server): close that window (or stop mlops server) and run it again.`, EXIT_STORE_LOCKED);
+    if (!holder) throw new CliError(`${error.message} (It runs no MLflow-compatible server the CLI could use instead: start one there with "MLOps: Start MLflow-Compatible Server".)`, EXIT_STORE_LOCKED);
+    process.stderr.write(`mlops: the store is in use by another process; going through its server at ${holder.url}\n`);
+    return openRemote({ kind: 'remote', url: holder.url, via: 'holder', credentials: { token: holder.token, username: null, password: null } }, `the workspace store at ${dir} (through the server of the process holding it, ${holder.url})`);
   }
   for (const warning of store.warnings) process.stderr.write(`mlops: warning: ${warning}\n`);
   let registry: RegistryBackend | undefined;
@@ -179,14 +199,37 @@ async function openLocal(dir: string, options: { create?: boolean; writerName?: 
   };
 }
 
+/**
+ * The server of the process holding the workspace store (`.mlops/server.json`), once it answers.
+ * Patient: a holder in the middle of a checkpoint answers late, and is still there.
+ */
+async function holderServer(dir: string): Promise<{ url: string; token: string | null } | undefined> {
+  const { readServerInfo } = await import('../core/server/serverInfoFile');
+  const info = readServerInfo(dir);
+  if (!info) return undefined;
+  for (let attempt = 0; attempt < 3; attempt++) {
+    try {
+      if ((await fetch(`${info.url}/health`, { signal: AbortSignal.timeout(5_000) })).ok) return { url: info.url, token: info.token };
+    } catch {
+      // not answering (yet): try again, then give up
+    }
+  }
+  return undefined;
+}
+
 /** Opens whichever store this invocation works on (see trackingTarget). */
-export async function openCliStore(globals: CliGlobalOptions, options: { create?: boolean; writerName?: string } = {}): Promise<CliStore> {
+export async function openCliStore(globals: CliGlobalOptions, options: OpenCliStoreOptions = {}): Promise<CliStore> {
   const target = trackingTarget(globals);
   return target.kind === 'remote' ? openRemote(target) : openLocal(target.dir, options);
 }
 
 /** The advice a server failure needs, by what failed. */
 function remoteAdvice(status: number | null, target: Extract<TrackingTarget, { kind: 'remote' }> | undefined): string {
+  if (target?.via === 'holder') {
+    if (status === null) return 'Is the VS Code window (or mlops server) that holds the workspace store still running? Close it, or try again.';
+    if (status >= 500) return "The holder's server failed; its log (MLOps Studio output in VS Code) says why. Try again.";
+    return '';
+  }
   const via = target ? target.via : 'its address';
   if (status === null) return `Is the server running, and is ${via} right?${target ? ' (--local works on the workspace store instead.)' : ''}`;
   if (status === 401 || status === 403) {
@@ -222,7 +265,7 @@ export async function asCliError(error: unknown, store?: Pick<CliStore, 'kind' |
 }
 
 /** Opens the store, runs `action` on it and always closes it; errors become CliErrors (see asCliError). */
-export async function withCliStore<T>(globals: CliGlobalOptions, action: (store: CliStore) => Promise<T>, options: { create?: boolean; writerName?: string } = {}): Promise<T> {
+export async function withCliStore<T>(globals: CliGlobalOptions, action: (store: CliStore) => Promise<T>, options: OpenCliStoreOptions = {}): Promise<T> {
   const store = await openCliStore(globals, options);
   try {
     return await action(store);

@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
-import { asCliError, EXIT_STORE_LOCKED, noteLocalOnly, withCliStore } from '../cliStore';
+import { noteLocalOnly, withCliStore } from '../cliStore';
 
 export { EXIT_STORE_LOCKED } from '../cliStore';
 
@@ -20,14 +20,13 @@ export async function withStore<T>(
   const globals = program.opts<CliGlobalOptions>();
   const dir = resolveStoreDir(globals);
   noteLocalOnly(globals, dir, options);
-  return withCliStore({ ...globals, local: true, trackingUri: undefined }, (store) => action(store.workspace as WorkspaceStore, globals), options);
+  return withCliStore({ ...globals, local: true, trackingUri: undefined }, (store) => action(store.workspace as WorkspaceStore, globals), { ...options, throughHolder: false });
 }
 
 /**
  * For commands that need only tracking: the MLflow server of --tracking-uri / MLFLOW_TRACKING_URI,
- * else the workspace store; when another process (a VS Code window, `mlops server`) holds the
- * workspace store and runs its MLflow-compatible server, the command goes through that server
- * instead of failing with "in use".
+ * else the workspace store (through the server of the process holding it, when one does: see
+ * cliStore.ts).
  */
 export async function withTracking<T>(
   program: Command,
@@ -35,20 +34,7 @@ export async function withTracking<T>(
   options: { create?: boolean } = {},
 ): Promise<T> {
   const globals = program.opts<CliGlobalOptions>();
-  try {
-    return await withCliStore(globals, (store) => action(store.tracking, globals), options);
-  } catch (error) {
-    if (!(error instanceof CliError) || error.exitCode !== EXIT_STORE_LOCKED) throw error;
-    const { trackingClientOfWriter } = await import('./serverFallback');
-    const writer = await trackingClientOfWriter(resolveStoreDir(globals));
-    if (!writer) throw new CliError(`${error.message} (It runs no MLflow-compatible server the CLI could use instead: start one there with "MLOps: Start MLflow-Compatible Server".)`, EXIT_STORE_LOCKED);
-    process.stderr.write(`mlops: the store is in use by another process; going through its server at ${writer.url}\n`);
-    try {
-      return await action(writer.tracking, globals);
-    } catch (remoteError) {
-      throw await asCliError(remoteError, { kind: 'remote', where: `the store's server at ${writer.url}`, target: { kind: 'local', dir: resolveStoreDir(globals) } });
-    }
-  }
+  return withCliStore(globals, (store) => action(store.tracking, globals), options);
 }
 
 /** JSON with NaN and ±Infinity written as the strings MLflow's REST API uses. */

@@ -59,3 +59,38 @@ test('while another process holds the store, mlops log and runs go through its s
   assert.match(refused.stderr, /in use by server test .*runs no MLflow-compatible server/);
   await fx.close();
 });
+
+test('while another process holds the store, train (with register:), models, alias and predict go through its server too; a command that needs the store itself says so', { timeout: 300_000 }, async () => {
+  const fx = await startFixture({ insecureNoToken: false });
+  const workspace = dirname(fx.dir);
+  try {
+    const spec = join(workspace, 'penguins.train.yaml');
+    const { readFileSync, writeFileSync } = await import('node:fs');
+    writeFileSync(
+      spec,
+      readFileSync(join(REPO_ROOT, 'examples', 'penguins.train.yaml'), 'utf8')
+        .replace(/^dataset: .*$/m, `dataset: ${join(REPO_ROOT, 'examples', 'data', 'penguins.csv')}`)
+        .replace(/^epochs: \d+$/m, 'epochs: 4') + '\nregister:\n  model: penguins\n  alias: champion\n',
+    );
+    const trained = await runCliAsync(['-w', workspace, '--json', 'train', spec, '--backend', 'js']);
+    assert.equal(trained.status, 0, trained.stderr);
+    assert.match(trained.stderr, /going through its server/);
+    const runId = (JSON.parse(trained.stdout) as { runId: string }).runId;
+    // the holder (this process) has the run and the version
+    assert.equal((await fx.store.tracking.getRun(runId)).info.status, 'FINISHED');
+
+    const models = await runCliAsync(['-w', workspace, 'models', 'list']);
+    assert.equal(models.status, 0, models.stderr);
+    assert.match(models.stdout, /penguins\s+1\s+v1\s+@champion=v1/);
+    const predicted = await runCliAsync(['-w', workspace, 'predict', 'models:/penguins@champion', join(REPO_ROOT, 'examples', 'data', 'penguins.csv'), '-o', join(workspace, 'p.csv')]);
+    assert.equal(predicted.status, 0, predicted.stderr);
+    assert.match(readFileSync(join(workspace, 'p.csv'), 'utf8'), /^predicted_species,probability_Adelie/);
+
+    const local = await runCliAsync(['-w', workspace, 'gc', '--dry-run']);
+    assert.equal(local.status, 3);
+    assert.match(local.stderr, /in use by server test.*This command needs the store itself \(not its server\): close that window \(or stop mlops server\) and run it again/s);
+  } finally {
+    await fx.server.close();
+    await fx.close();
+  }
+});
