@@ -129,7 +129,7 @@ describe('mlops models export --format mlflow', () => {
   test('a wrong format or a model that does not exist is said plainly', () => {
     const format = runCli(['--workspace', workspace, 'models', 'export', 'models:/penguins/1', '--format', 'pmml', '-o', join(workspace, 'x')]);
     assert.equal(format.status, 2, format.stderr);
-    assert.match(format.stderr, /--format must be one of mlflow, got "pmml"/);
+    assert.match(format.stderr, /--format must be one of mlflow, onnx, got "pmml"/);
     const missing = runCli(['--workspace', workspace, 'models', 'export', 'models:/nope/1', '-o', join(workspace, 'y')]);
     assert.notEqual(missing.status, 0);
     assert.match(missing.stderr, /nope/);
