@@ -24,6 +24,8 @@ export interface PreparedData {
   readonly train: EncodedSplit;
   readonly validation: EncodedSplit;
   readonly test: EncodedSplit;
+  /** the test split's rows in the table, in split order (to score them as raw records, e.g. for latency) */
+  readonly testRows?: Int32Array;
   /** rows dropped because the target was missing (empty, or a spelling such as "NaN") */
   readonly droppedRows: number;
   /** what the user should know about the data although training goes on (one line each) */
@@ -116,6 +118,7 @@ export function prepareData(table: DataTable, spec: TrainSpec, specFile: string,
     train: encode(train),
     validation: encode(validation),
     test: encode(test),
+    testRows: test,
     droppedRows,
     warnings: warning ? [warning] : [],
     classWeights: classWeightsFor(spec, classes, train, y, specFile, positionOf),

@@ -8,6 +8,7 @@ import { MODEL_DIR, PACKAGE_FILES, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, TREE_
 import type { BackendName, BackendPreference, BackendReport } from '../process/workerProtocol';
 import { selectBackend } from './backendSelection';
 import { prepareData } from './datasetPreparation';
+import { measurePredictLatency, PREDICT_LATENCY_METRICS, rowRecords } from './predictLatency';
 import { buildArchitecture, initialWeights, parameterCount } from './networkArchitecture';
 import { SeededRandom } from './seededRandom';
 import type { SpecOverrides } from './specOverrides';
@@ -42,6 +43,8 @@ export interface TrainJobResult {
   readonly evaluation: EvaluationReport | undefined;
   /** flat test metrics to log (`test_accuracy`, …) */
   readonly testMetrics: Readonly<Record<string, number>>;
+  /** one-row scoring latency of the package on test rows (`predict_latency_p50_ms`, `predict_latency_p99_ms`); empty without test rows */
+  readonly latencyMetrics: Readonly<Record<string, number>>;
   /** the model package and evaluation artifacts, paths relative to the run's artifact root */
   readonly files: readonly PackageFile[];
 }
@@ -205,6 +208,9 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     if (evaluation.task === 'classification') files.push({ path: 'evaluation/confusion_matrix.json', data: json({ labels: evaluation.classes, matrix: evaluation.confusion }) });
   }
   if (curves) files.push({ path: 'evaluation/curves.json', data: JSON.stringify(curves) });
+  // measured on the package as written, through the scorer endpoints use: what a one-row request costs
+  const latency = data.testRows ? await measurePredictLatency(files, rowRecords(data.featureColumns, data.testRows, 200)) : undefined;
+  const latencyMetrics: Record<string, number> = latency ? { [PREDICT_LATENCY_METRICS.p50]: latency.p50Ms, [PREDICT_LATENCY_METRICS.p99]: latency.p99Ms } : {};
   return {
     backend: backend.chosen,
     epochsRun: trained.epochsRun,
@@ -214,6 +220,7 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     finalMetrics: trained.finalMetrics,
     evaluation,
     testMetrics,
+    latencyMetrics,
     files,
   };
 }

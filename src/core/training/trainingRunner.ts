@@ -366,6 +366,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     const summary: MetricInput[] = [
       ...(restored ? Object.entries(result.finalMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun + 1, timestamp: now })) : []),
       ...Object.entries(result.testMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun, timestamp: now })),
+      ...Object.entries(result.latencyMetrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now })),
       { key: 'best_epoch', value: result.bestEpoch, step: 0, timestamp: now },
       { key: 'epochs_run', value: result.epochsRun, step: 0, timestamp: now },
       { key: 'train_samples_per_second', value: result.samplesPerSecond, step: 0, timestamp: now },
@@ -379,7 +380,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     await store.updateRun(finishedRunId, { status: 'FAILED', endTime: Date.now() }).catch(() => undefined);
     throw new TrainingFailedError(`saving the run failed: ${message}`, finishedRunId, '');
   }
-  const metrics = { ...result.finalMetrics, ...result.testMetrics };
+  const metrics = { ...result.finalMetrics, ...result.testMetrics, ...result.latencyMetrics };
   const registration = spec.register ? await registerTrained(options, spec.register, finishedRunId) : undefined;
   report({ phase: 'finished', fraction: 1, metrics });
   return {
