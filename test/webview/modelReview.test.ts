@@ -224,6 +224,48 @@ describe('model review webview', () => {
     await page.close();
   });
 
+  test('a review puts training cost, CPU-seconds and predict latency p99 next to the accuracy, lower is better; unpriced links to the prices', async () => {
+    const metrics = [{ key: 'test_accuracy', values: [0.9, 0.93], deltas: [0, 0.03], higherIsBetter: true, best: 1 }];
+    const comparison = { metrics, params: [], inputs: [], outputDiffers: false, datasetDiffers: false };
+    const unpriced = state([card(1, { trainingUsage: { cpuSeconds: 12.34, cost: null, predictLatencyP99Ms: 0.05 } }), card(2, { trainingUsage: { cpuSeconds: 40, cost: null, predictLatencyP99Ms: 0.02 } })], { comparison });
+    const panel = await openPanel('modelReview', { respond: () => unpriced });
+    const page = panel.page;
+    await page.getByRole('heading', { name: /Review penguins/ }).waitFor();
+    const table = page.locator('section.card', { hasText: 'Evaluation metrics' }).locator('table.compare');
+    assert.deepEqual(await table.locator('tbody th').allInnerTexts(), ['accuracy', 'training cost', 'training CPU-seconds', 'predict latency p99'], 'in the same table as the accuracy');
+    const cells = async (label: string): Promise<string[]> => table.locator('tbody tr', { hasText: label }).locator('td').allInnerTexts();
+    const cpu = await cells('training CPU-seconds');
+    assert.match(cpu[0] ?? '', /^12\.3$/);
+    assert.match(cpu[1] ?? '', /^40\.0\s*\+27\.7 ▼$/, 'more CPU is worse');
+    const latency = await cells('predict latency p99');
+    assert.match(latency[0] ?? '', /^0\.050 ms$/);
+    assert.match(latency[1] ?? '', /^0\.020 ms\s*−0\.030 ms ▲$/, 'a faster model is better');
+    assert.equal(await table.locator('tbody tr', { hasText: 'predict latency p99' }).locator('.best').innerText(), '0.020 ms');
+    assert.deepEqual(await cells('training cost'), ['not priced · set prices', 'not priced · set prices']);
+    await table.getByRole('button', { name: 'set prices' }).first().click();
+    assert.deepEqual((await panel.posted()).filter((m) => m.kind === 'notify').map((m) => [m.method, m.params]), [['openCostSettings', {}]]);
+    assert.deepEqual(panel.problems, []);
+    await page.close();
+
+    const priced = state([card(1, { trainingUsage: { cpuSeconds: 10, cost: 0.5, predictLatencyP99Ms: 0.05 } }), card(2, { trainingUsage: { cpuSeconds: 5, cost: 0.25, predictLatencyP99Ms: 0.05 } })], { comparison });
+    const second = await openPanel('modelReview', { respond: () => priced });
+    await second.page.getByRole('heading', { name: /Review penguins/ }).waitFor();
+    const cost = second.page.locator('section.card', { hasText: 'Evaluation metrics' }).locator('tbody tr', { hasText: 'training cost' });
+    assert.match(await cost.innerText(), /0\.500\s+0\.250\s*−0\.250 ▲/);
+    assert.equal(await cost.locator('.best').innerText(), '0.250');
+    await second.page.getByLabel('Only differences').check();
+    assert.equal(await second.page.locator('tr[data-usage="predictLatencyP99Ms"]').count(), 0, 'an equal latency is hidden with only differences');
+    assert.equal(await second.page.locator('tr[data-usage="cost"]').count(), 1);
+    await second.page.close();
+  });
+
+  test('a card shows the measured predict latency next to the training cost', async () => {
+    const panel = await openPanel('modelReview', { respond: () => state([card(1, { trainingUsage: { cpuSeconds: 2, cost: null, predictLatencyP99Ms: 1.234 } })]) });
+    await panel.page.getByRole('heading', { name: /penguins v1/ }).waitFor();
+    assert.match(await panel.page.locator('dl.facts').innerText(), /Predict latency\s+p99 1\.2 ms a row/);
+    await panel.page.close();
+  });
+
   test('three versions: every value sits under its version’s heading, in every table, and each table names the versions', async () => {
     const v1 = card(1, { aliases: ['champion'], evaluation: { test_accuracy: 0.81 } });
     const v2 = card(2, { evaluation: { test_accuracy: 0.86 } });

@@ -218,12 +218,42 @@ function fileActions(card: VersionCardView, actions: ModelReviewActions): Templa
 /** Training CPU time and cost, with the way to the prices: a cost means little without them. */
 function trainingUsageFacts(card: VersionCardView, actions: ModelReviewActions): TemplateResult | typeof nothing {
   const usage = card.trainingUsage;
-  if (!usage || (usage.cpuSeconds === null && usage.cost === null)) return nothing;
+  if (!usage || (usage.cpuSeconds === null && usage.cost === null && (usage.predictLatencyP99Ms ?? null) === null)) return nothing;
   const prices = html`<button class="link" title="Prices of a CPU-hour and a GB-hour (mlops.cost.* settings)" @click=${() => actions.openCostSettings()}>${usage.cost === null ? 'set prices' : 'prices'}</button>`;
   return html`
     <dt>Training CPU</dt><dd>${usage.cpuSeconds === null ? '—' : `${formatCpuSeconds(usage.cpuSeconds)} CPU-seconds`}</dd>
     <dt>Training cost</dt><dd>${usage.cost === null ? html`<span class="subtle">not priced</span>` : usage.cost.toPrecision(3)} · ${prices}</dd>
+    ${usage.predictLatencyP99Ms === undefined || usage.predictLatencyP99Ms === null
+      ? nothing
+      : html`<dt>Predict latency</dt><dd title="one-row calls through the scorer endpoints use, on test rows, when the model was trained">p99 ${formatMs(usage.predictLatencyP99Ms)} a row</dd>`}
   `;
+}
+
+function formatMs(ms: number): string {
+  return `${ms >= 10 ? ms.toFixed(0) : ms >= 1 ? ms.toFixed(1) : ms.toPrecision(2)} ms`;
+}
+
+type UsageKey = 'cost' | 'cpuSeconds' | 'predictLatencyP99Ms';
+/** What a version costs, beside its accuracy: lower is better for each. */
+const USAGE_ROWS: { key: UsageKey; label: string; format: (value: number) => string }[] = [
+  { key: 'cost', label: 'training cost', format: (v) => v.toPrecision(3) },
+  { key: 'cpuSeconds', label: 'training CPU-seconds', format: formatCpuSeconds },
+  { key: 'predictLatencyP99Ms', label: 'predict latency p99', format: formatMs },
+];
+
+/** The usage figures of the versions as comparison rows (deltas against the first, best = lowest). */
+export function usageRows(versions: readonly VersionCardView[]): { key: UsageKey; label: string; format: (value: number) => string; row: ComparisonView['metrics'][number] }[] {
+  return USAGE_ROWS.flatMap((spec) => {
+    const values = versions.map((v) => v.trainingUsage?.[spec.key] ?? null);
+    // a cost row shows even when nothing is priced: that is where the way to the prices is
+    if (spec.key !== 'cost' && values.every((v) => v === null)) return [];
+    if (spec.key === 'cost' && versions.every((v) => !v.trainingUsage)) return [];
+    const base = values[0] ?? null;
+    const measured = values.flatMap((v, i) => (v === null ? [] : [[v, i] as const]));
+    const best = measured.length > 1 ? measured.reduce((a, b) => (b[0] < a[0] ? b : a))[1] : null;
+    const deltas = values.map((v) => (v === null || base === null ? null : v - base));
+    return [{ ...spec, row: { key: spec.label, values, deltas, higherIsBetter: false, best } }];
+  });
 }
 
 function formatCpuSeconds(seconds: number): string {
@@ -400,14 +430,22 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
   `;
 }
 
-function deltaCell(row: ComparisonView['metrics'][number], i: number): TemplateResult {
+function deltaCell(row: ComparisonView['metrics'][number], i: number, format: (value: number) => string = formatNumber, missing: TemplateResult | string = '—'): TemplateResult {
   const value = row.values[i] ?? null;
   const delta = row.deltas[i] ?? null;
   const better = delta !== null && delta !== 0 && (delta > 0) === row.higherIsBetter;
   return html`<td class="num">
-    <span class=${row.best === i ? 'best' : ''}>${metric(value)}</span>
-    ${i > 0 && delta !== null && delta !== 0 ? html`<span class="delta ${better ? 'better' : 'worse'}" aria-label="${better ? 'better' : 'worse'} by ${formatNumber(Math.abs(delta))}">${delta > 0 ? '+' : '−'}${formatNumber(Math.abs(delta))} ${better ? '▲' : '▼'}</span>` : nothing}
+    <span class=${row.best === i ? 'best' : ''}>${value === null ? missing : format(value)}</span>
+    ${i > 0 && delta !== null && delta !== 0 ? html`<span class="delta ${better ? 'better' : 'worse'}" aria-label="${better ? 'better' : 'worse'} by ${format(Math.abs(delta))}">${delta > 0 ? '+' : '−'}${format(Math.abs(delta))} ${better ? '▲' : '▼'}</span>` : nothing}
   </td>`;
+}
+
+/** Cost, CPU and latency rows under the accuracy metrics; an unpriced cost links to the prices, as the card does. */
+function usageTableRows(versions: readonly VersionCardView[], onlyDifferences: boolean, actions: ModelReviewActions): TemplateResult[] {
+  const setPrices = html`<span class="subtle">not priced</span> · <button class="link" title="Prices of a CPU-hour and a GB-hour (mlops.cost.* settings)" @click=${() => actions.openCostSettings()}>set prices</button>`;
+  return usageRows(versions)
+    .filter((u) => !onlyDifferences || new Set(u.row.values).size > 1)
+    .map((u) => html`<tr class="usage" data-usage=${u.key}><th scope="row">${u.label}</th>${versions.map((_, i) => deltaCell(u.row, i, u.format, u.key === 'cost' ? setPrices : '—'))}</tr>`);
 }
 
 function renderReview(state: ModelReviewState, model: ModelReviewViewModel, actions: ModelReviewActions): TemplateResult {
@@ -417,6 +455,7 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
   const metrics = orderMetrics(model.onlyDifferences ? comparison.metrics.filter((m) => new Set(m.values).size > 1) : comparison.metrics, (m) => m.key);
   const params = show(comparison.params);
   const inputs = show(comparison.inputs);
+  const usage = usageTableRows(versions, model.onlyDifferences, actions);
   const head = html`<thead><tr>
     <th scope="col">${versions.length} versions</th>
     ${versions.map((v, i) => html`<th scope="col">
@@ -461,10 +500,10 @@ function renderReview(state: ModelReviewState, model: ModelReviewViewModel, acti
       </tbody></table>
     </section>
     <section class="card">
-      <h2>Evaluation metrics (test split)</h2>
-      ${metrics.length === 0
+      <h2>Evaluation metrics (test split), cost and latency</h2>
+      ${metrics.length === 0 && usage.length === 0
         ? html`<p class="subtle">${comparison.metrics.length === 0 ? 'None of these versions logged test metrics.' : 'Every metric is the same in all versions.'}</p>`
-        : html`<table class="compare">${cols}${versionRow('metric', true)}<tbody>${metrics.map((m) => html`<tr><th scope="row">${metricLabel(m.key)}</th>${versions.map((_, i) => deltaCell(m, i))}</tr>`)}</tbody></table>`}
+        : html`<table class="compare">${cols}${versionRow('metric', true)}<tbody>${metrics.map((m) => html`<tr><th scope="row">${metricLabel(m.key)}</th>${versions.map((_, i) => deltaCell(m, i))}</tr>`)}${usage}</tbody></table>`}
     </section>
     <div class="grid2">
       <section class="card">

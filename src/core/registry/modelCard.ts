@@ -28,8 +28,11 @@ export interface ModelCard {
   readonly evaluation: Readonly<Record<string, number>>;
   /** final training metrics (loss, val_loss, …) */
   readonly training: Readonly<Record<string, number>>;
-  /** what training the version used: its run's `cpu_seconds` and `cost` (null when not measured or not priced) */
-  readonly trainingUsage: { readonly cpuSeconds: number | null; readonly cost: number | null };
+  /**
+   * what training the version used: its run's `cpu_seconds` and `cost` (null when not measured or not
+   * priced), and the one-row scoring latency measured on the test split (`predict_latency_p99_ms`)
+   */
+  readonly trainingUsage: { readonly cpuSeconds: number | null; readonly cost: number | null; readonly predictLatencyP99Ms: number | null };
   readonly confusionMatrix: ConfusionMatrix | null;
   /** ROC/PR per class or predicted-vs-actual and residuals; null for versions trained before curves were saved */
   readonly curves: EvaluationCurves | null;
@@ -110,7 +113,7 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
     signature: v.signature,
     evaluation,
     training,
-    trainingUsage: { cpuSeconds: runMetric('cpu_seconds'), cost: runMetric('cost') },
+    trainingUsage: { cpuSeconds: runMetric('cpu_seconds'), cost: runMetric('cost'), predictLatencyP99Ms: runMetric('predict_latency_p99_ms') },
     confusionMatrix: confusion,
     curves,
     featureImportance,

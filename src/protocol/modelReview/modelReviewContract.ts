@@ -68,8 +68,11 @@ export interface VersionCardView {
   /** test_* metrics; null values were NaN or infinite when logged */
   evaluation: Record<string, number | null>;
   training: Record<string, number | null>;
-  /** the training run's CPU-seconds and cost (null: not measured, or no price set in `mlops.cost.*`) */
-  trainingUsage?: { cpuSeconds: number | null; cost: number | null };
+  /**
+   * the training run's CPU-seconds and cost (null: not measured, or no price set in `mlops.cost.*`),
+   * and its one-row predict latency p99 on the test split in ms (null: trained before it was measured)
+   */
+  trainingUsage?: { cpuSeconds: number | null; cost: number | null; predictLatencyP99Ms?: number | null };
   confusionMatrix: { labels: string[]; matrix: number[][] } | null;
   curves: CurvesView | null;
   /** a tree model's share of the total split gain per input column, largest first (absent or null: not a tree model) */

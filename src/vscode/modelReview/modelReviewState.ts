@@ -74,7 +74,7 @@ export function cardView(card: ModelCard): VersionCardView {
       : null,
     evaluation: finiteRecord(card.evaluation),
     training: finiteRecord(card.training),
-    trainingUsage: { cpuSeconds: finite(card.trainingUsage.cpuSeconds), cost: finite(card.trainingUsage.cost) },
+    trainingUsage: { cpuSeconds: finite(card.trainingUsage.cpuSeconds), cost: finite(card.trainingUsage.cost), predictLatencyP99Ms: finite(card.trainingUsage.predictLatencyP99Ms) },
     confusionMatrix: card.confusionMatrix ? { labels: [...card.confusionMatrix.labels], matrix: card.confusionMatrix.matrix.map((row) => [...row]) } : null,
     curves: curvesView(card.curves),
     featureImportance: card.featureImportance ? card.featureImportance.features.map((f) => ({ name: f.name, importance: finite(f.importance) ?? 0, ...(f.permutation !== undefined ? { permutation: finite(f.permutation) } : {}) })) : null,

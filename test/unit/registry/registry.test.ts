@@ -197,10 +197,10 @@ test('model card: signature, test metrics, confusion matrix, dataset digest and 
   const f = await openRegistryFixture();
   try {
     const runId = await trainedRun(f.store, { accuracy: 0.93 });
-    await f.store.tracking.logBatch({ runId, metrics: [{ key: 'cpu_seconds', value: 12.5, step: 0, timestamp: 1 }, { key: 'cost', value: 0.25, step: 0, timestamp: 1 }] });
+    await f.store.tracking.logBatch({ runId, metrics: [{ key: 'cpu_seconds', value: 12.5, step: 0, timestamp: 1 }, { key: 'cost', value: 0.25, step: 0, timestamp: 1 }, { key: 'predict_latency_p99_ms', value: 0.04, step: 0, timestamp: 1 }] });
     await f.registry.registerVersion(runId, 'penguins', { description: 'MLP 16-8' });
     const card = await modelCard(f.registry, f.store.tracking, 'penguins', 1);
-    assert.deepEqual(card.trainingUsage, { cpuSeconds: 12.5, cost: 0.25 }, 'what training used and cost');
+    assert.deepEqual(card.trainingUsage, { cpuSeconds: 12.5, cost: 0.25, predictLatencyP99Ms: 0.04 }, 'what training used and cost, and how fast the model scores a row');
     assert.equal(card.uri, 'models:/penguins/1');
     assert.equal(card.task, 'classification');
     assert.deepEqual(card.evaluation, { test_accuracy: 0.93, test_f1_macro: 0.93 - 0.05 });
