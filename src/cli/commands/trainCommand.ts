@@ -89,7 +89,7 @@ export function registerTrainCommand(program: Command): void {
         }
         const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));
         const lines = [
-          `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} epochs${result.stoppedEarly ? ', stopped early' : ''})`,
+          `run ${result.runId} FINISHED (experiment ${result.experimentId}, backend ${result.backend}, ${result.epochsRun} ${result.stepName}${result.epochsRun === 1 ? '' : 's'}${result.stoppedEarly ? ', stopped early' : ''})`,
           ...shown.map(([k, v]) => `  ${k.padEnd(22)} ${Number.isInteger(v) ? v : v.toFixed(4)}`),
           `model package  ${modelDir}`,
           `used           ${result.usage.cpuSeconds.toFixed(1)} CPU-seconds, peak ${result.usage.peakRssMegabytes.toFixed(0)} MB, ${result.usage.wallSeconds.toFixed(1)} s${result.cost !== undefined ? `; cost ${result.cost.toPrecision(3)}` : ''}`,

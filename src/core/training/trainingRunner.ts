@@ -96,6 +96,8 @@ export interface TrainingResult {
   readonly metrics: Readonly<Record<string, number>>;
   readonly evaluation: EvaluationReport | undefined;
   readonly epochsRun: number;
+  /** what `epochsRun` counts: a network's epochs, a booster's iterations, a forest's trees */
+  readonly stepName: 'epoch' | 'iteration' | 'tree';
   readonly stoppedEarly: boolean;
   readonly datasetDigest: string;
   /** artifact path of the model package inside the run */
@@ -193,7 +195,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     });
   };
   // what the run counts: a network's epochs, a booster's iterations, a forest's trees
-  const stepName = spec.model.type === 'gbdt' ? 'iteration' : spec.model.type === 'random_forest' ? 'tree' : 'epoch';
+  const stepName: TrainingResult['stepName'] = spec.model.type === 'gbdt' ? 'iteration' : spec.model.type === 'random_forest' ? 'tree' : 'epoch';
   let progress: TrainingProgress = { phase: 'starting', epoch: 0, epochs: spec.epochs, batch: 0, batchesPerEpoch: 0, fraction: 0, metrics: {}, message: 'reading the data' };
   const report = (update: Partial<TrainingProgress>): void => {
     progress = { ...progress, ...update };
@@ -391,6 +393,7 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     metrics,
     evaluation: result.evaluation,
     epochsRun: result.epochsRun,
+    stepName,
     stoppedEarly: result.stoppedEarly,
     datasetDigest: ready.datasetDigest,
     modelArtifactPath: MODEL_DIR,

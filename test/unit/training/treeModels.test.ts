@@ -104,6 +104,7 @@ describe('tree models in training specs', () => {
     assert.ok(valLoss.length >= 10, `val_loss per iteration: ${valLoss.length} points`);
     assert.ok((valLoss[valLoss.length - 1] as number) < (valLoss[0] as number) / 2, 'the validation loss falls over the iterations');
     assert.ok(result.stoppedEarly, 'stopped before 400 iterations');
+    assert.equal(result.stepName, 'iteration');
     const run = await workspace.tracking.getRun(result.runId);
     const metric = (key: string): number | undefined => run.data.metrics.find((m) => m.key === key)?.value;
     const best = metric('best_epoch') as number;
