@@ -1,18 +1,21 @@
 import { rm, writeFile } from 'node:fs/promises';
 import type { Command } from 'commander';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
-import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/modelSearch';
+import type { ModelSearchResult } from '../../core/training/modelSearch';
+import type { LeaderboardEntry } from '../../core/training/modelSearchLeaderboard';
 import { COST_ENV, isPriced } from '../../core/process/runCost';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { noteLocalOnly } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
 import { printTable } from './trackingCliSupport';
+import { PREDICT_LATENCY_METRICS } from '../../core/training/predictLatencyMetrics';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
 interface FindBestModelOptions {
   target?: string;
   timeBudget: string;
   costBudget?: string;
+  maxLatencyMs?: string;
   metric?: string;
   backend: string;
 }
@@ -32,6 +35,7 @@ export function registerFindBestModelCommand(program: Command): void {
     .option('--target <column>', 'the column to predict (required for a data file)')
     .option('--time-budget <seconds>', 'no new candidate starts after this many seconds', '120')
     .option('--cost-budget <amount>', 'no new candidate starts once the candidates cost this much together (needs --cpu-hour-price or another price)')
+    .option('--max-latency-ms <ms>', 'rank out candidates whose measured one-row predict latency (p99, on test rows) is over this many milliseconds')
     .option('--metric <name>', 'rank by this metric (default: val_loss, val_rmse for regression); accuracies and scores rank higher-is-better')
     .option('--backend <name>', `training backend: ${BACKEND_PREFERENCES.join(', ')}`, 'auto'))
     .action(async (dataArg: string, options: FindBestModelOptions & PriceFlags) => {
@@ -44,6 +48,8 @@ export function registerFindBestModelCommand(program: Command): void {
       const costBudget = options.costBudget === undefined ? undefined : Number(options.costBudget);
       if (costBudget !== undefined && !(Number.isFinite(costBudget) && costBudget > 0)) throw new CliError(`--cost-budget must be an amount > 0, not "${options.costBudget}"`);
       if (costBudget !== undefined && !isPriced(prices)) throw new CliError(`--cost-budget needs a price to count cost by: --cpu-hour-price, --gb-hour-price or --gpu-hour-price (or $${COST_ENV.cpuHour})`);
+      const maxLatencyMs = options.maxLatencyMs === undefined ? undefined : Number(options.maxLatencyMs);
+      if (maxLatencyMs !== undefined && !(Number.isFinite(maxLatencyMs) && maxLatencyMs > 0)) throw new CliError(`--max-latency-ms must be a number of milliseconds > 0, not "${options.maxLatencyMs}"`);
       const input = existingCliPath(dataArg);
       const fromSpec = /\.ya?ml$/i.test(input);
       if (!fromSpec && !options.target) throw new CliError('--target COLUMN is required: the column of the data to predict');
@@ -72,7 +78,7 @@ export function registerFindBestModelCommand(program: Command): void {
 
       noteLocalOnly(globals, resolveStoreDir(globals), { create: true });
       const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
-      const [{ findBestModel }, { budgetOutcome }] = await Promise.all([import('../../core/training/modelSearch'), import('../../core/training/modelSearchOutcome')]);
+      const [{ findBestModel }, { budgetOutcome, formatLatencyMs }] = await Promise.all([import('../../core/training/modelSearch'), import('../../core/training/modelSearchOutcome')]);
       const controller = new AbortController();
       const onSigint = (): void => {
         process.stderr.write('\nmlops: stopping the search after the current candidate…\n');
@@ -96,6 +102,7 @@ export function registerFindBestModelCommand(program: Command): void {
             specPath: baseSpecPath,
             budgetSeconds,
             ...(costBudget !== undefined ? { costBudget } : {}),
+            ...(maxLatencyMs !== undefined ? { maxLatencyMs } : {}),
             backend,
             prices,
             signal: controller.signal,
@@ -104,7 +111,7 @@ export function registerFindBestModelCommand(program: Command): void {
               const latest = board.find((e) => !reported.has(e.label));
               if (!latest) return;
               reported.add(latest.label);
-              const outcome = latest.state === 'complete' ? `${latest.value === undefined ? 'no value' : latest.value.toPrecision(4)}` : `${latest.state}: ${(latest.error ?? '').split('\n')[0]}`;
+              const outcome = latest.state === 'complete' ? `${latest.value === undefined ? 'no value' : latest.value.toPrecision(4)}` : latest.state === 'too_slow' ? `${latest.value === undefined ? 'no value' : latest.value.toPrecision(4)}, ${latest.error ?? 'too slow'}` : `${latest.state}: ${(latest.error ?? '').split('\n')[0]}`;
               process.stderr.write(`[${done}/${total}] ${latest.label.padEnd(24)} ${outcome} (${latest.seconds.toFixed(1)} s)\n`);
             },
           });
@@ -116,6 +123,9 @@ export function registerFindBestModelCommand(program: Command): void {
           await store.close();
         }
         const winner = searchWinner(result);
+        if (!winner && result.leaderboard.some((e) => e.state === 'too_slow')) {
+          throw new CliError(`no candidate met the latency budget (p99 ≤ ${options.maxLatencyMs} ms a row; search run ${result.parentRunId}): ${result.leaderboard.filter((e) => e.state === 'too_slow').map((e) => `${e.label} ${e.error ?? ''}`).join('; ')}`, 1);
+        }
         if (!winner) {
           const why = result.leaderboard.find((e) => e.error)?.error ?? 'no candidate completed';
           throw new CliError(`no candidate completed (search run ${result.parentRunId}): ${why}`, 1);
@@ -135,18 +145,20 @@ export function registerFindBestModelCommand(program: Command): void {
       }
 
       if (globals.json) {
-        process.stdout.write(`${JSON.stringify({ spec: outPath, parentRunId: result.parentRunId, metric: result.metric, direction: result.direction, task: result.task ?? null, candidates: result.candidates.map((c) => c.label), leaderboard: result.leaderboard, budgets: { seconds: result.budgetSeconds, cost: result.costBudget ?? null }, spent: result.spent, stoppedBy: result.stoppedBy ?? null }, null, 2)}\n`);
+        process.stdout.write(`${JSON.stringify({ spec: outPath, parentRunId: result.parentRunId, metric: result.metric, direction: result.direction, task: result.task ?? null, candidates: result.candidates.map((c) => c.label), leaderboard: result.leaderboard, budgets: { seconds: result.budgetSeconds, cost: result.costBudget ?? null, latencyP99Ms: result.maxLatencyMs ?? null }, spent: result.spent, stoppedBy: result.stoppedBy ?? null }, null, 2)}\n`);
         return;
       }
       const extra = SHOWN_TEST_METRICS.filter((k) => result.leaderboard.some((e) => e.metrics[k] !== undefined));
       const format = (v: number | undefined): string => (v === undefined ? '—' : v.toPrecision(4));
+      const latency = result.maxLatencyMs !== undefined;
       printTable(
-        ['rank', 'model', result.metric, ...extra, 'time', 'run'],
+        ['rank', 'model', result.metric, ...extra, ...(latency ? ['p99 ms'] : []), 'time', 'run'],
         result.leaderboard.map((e: LeaderboardEntry) => [
           e.state === 'complete' ? String(e.rank) : '—',
           e.label,
           format(e.value),
           ...extra.map((k) => format(e.metrics[k])),
+          ...(latency ? [e.metrics[PREDICT_LATENCY_METRICS.p99] === undefined ? '—' : formatLatencyMs(e.metrics[PREDICT_LATENCY_METRICS.p99] as number)] : []),
           `${e.seconds.toFixed(1)} s`,
           e.state === 'complete' ? (e.runId ?? '') : (e.error ?? e.state).split('\n')[0] ?? '',
         ]),

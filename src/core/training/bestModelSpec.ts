@@ -2,7 +2,8 @@ import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, relative, resolve, sep } from 'node:path';
 import { isMap, isPair, isScalar, parseDocument } from 'yaml';
-import type { LeaderboardEntry, ModelSearchResult } from './modelSearch';
+import type { ModelSearchResult } from './modelSearch';
+import type { LeaderboardEntry } from './modelSearchLeaderboard';
 
 /*
  * "Find Best Model" ends in a file, not only a table: the winner as a training spec next to the
@@ -131,6 +132,9 @@ export async function bestSpecText(input: BestSpecInput): Promise<string> {
       .filter((e) => e.state === 'complete')
       .map((e) => `${e.label} ${format(e.value)}`)
       .join(', ')}.`,
+    ...(result.maxLatencyMs !== undefined
+      ? [`Latency budget: p99 ≤ ${result.maxLatencyMs} ms a row${result.leaderboard.some((e) => e.state === 'too_slow') ? `; ranked out as too slow: ${result.leaderboard.filter((e) => e.state === 'too_slow').map((e) => e.label).join(', ')}` : ''}.`]
+      : []),
     `Winner: ${winner.label} (run ${winner.runId ?? '?'}).`,
     `\`mlops train ${basename(input.outPath)}\` re-runs it (same data, split and seed).`,
   ];

@@ -7,24 +7,13 @@ import { runTraining, TrainingCancelledError, TrainingInputError } from './train
 import { loadTrainSpec } from './trainSpecParser';
 import type { HiddenLayerSpec } from './trainSpec';
 import { formatAmount } from './modelSearchOutcome';
+import { latencyVerdict, rankLeaderboard, type LeaderboardEntry } from './modelSearchLeaderboard';
 
 /** One model family and size tried by "Find Best Model". */
 export interface ModelCandidate {
   readonly label: string;
   /** the spec's `model` section for this candidate (YAML terms) */
   readonly model: { readonly type: string; readonly layers?: readonly Partial<HiddenLayerSpec>[] };
-}
-
-export interface LeaderboardEntry {
-  readonly rank: number;
-  readonly label: string;
-  readonly runId?: string;
-  readonly state: 'complete' | 'failed' | 'skipped';
-  /** the ranking metric (lower is better for losses and errors, higher for accuracy) */
-  readonly value?: number;
-  readonly metrics: Readonly<Record<string, number>>;
-  readonly seconds: number;
-  readonly error?: string;
 }
 
 export interface ModelSearchResult {
@@ -37,6 +26,8 @@ export interface ModelSearchResult {
   readonly budgetSeconds: number;
   /** the cost budget, when one was given (in the prices' currency) */
   readonly costBudget?: number;
+  /** the latency budget, when one was given: the most a candidate's one-row p99 may take, in ms */
+  readonly maxLatencyMs?: number;
   /** what the search used: seconds since it started, and its candidates' cost when priced */
   readonly spent: { readonly seconds: number; readonly cost?: number };
   /** why candidates were left untried: a budget ran out, or the search was cancelled */
@@ -52,6 +43,8 @@ export interface ModelSearchOptions {
   readonly budgetSeconds?: number;
   /** no new candidate starts once the candidates cost this much together (needs `prices`) */
   readonly costBudget?: number;
+  /** candidates whose measured one-row p99 latency is over this many ms are ranked out ("too slow") */
+  readonly maxLatencyMs?: number;
   /** the metric to rank by (default: val_loss, val_rmse for regression, loss without a validation split) */
   readonly metric?: string;
   readonly backend?: BackendPreference;
@@ -90,6 +83,7 @@ export function metricDirection(metric: string): 'minimize' | 'maximize' {
  * within a time budget and ranks them by validation loss (RMSE for regression).
  */
 export async function findBestModel(options: ModelSearchOptions): Promise<ModelSearchResult> {
+  if (options.maxLatencyMs !== undefined && !(options.maxLatencyMs > 0)) throw new Error(`the latency budget must be a number of ms > 0, not ${options.maxLatencyMs}`);
   if (options.costBudget !== undefined && !(options.costBudget > 0)) throw new Error(`the cost budget must be a number > 0, not ${options.costBudget}`);
   // a cost budget without a price could never be spent: say so rather than search for ever
   if (options.costBudget !== undefined && !isPriced(options.prices)) throw new Error('a cost budget needs a price: set mlops.cost.cpuHour (or gbHour, gpuHour), or --cpu-hour-price on the command line');
@@ -101,7 +95,6 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
   const metricFor = (t: 'classification' | 'regression' | undefined): string => (parsed.spec.split.validation > 0 ? (t === 'regression' ? 'val_rmse' : 'val_loss') : 'loss');
   let metric = options.metric ?? metricFor(task);
   const direction = metricDirection(metric);
-  const sign = direction === 'minimize' ? 1 : -1;
   const store = options.store;
   const experimentId = (await store.getExperimentByName(parsed.spec.experiment))?.experimentId ?? (await store.createExperiment(parsed.spec.experiment));
   const parent = await store.createRun({
@@ -120,20 +113,13 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
       { key: 'candidates', value: candidates.map((c) => c.label).join(', ') },
       { key: 'time_budget_seconds', value: String(budgetSeconds) },
       ...(options.costBudget !== undefined ? [{ key: 'cost_budget', value: String(options.costBudget) }] : []),
+      ...(options.maxLatencyMs !== undefined ? [{ key: 'max_latency_ms', value: String(options.maxLatencyMs) }] : []),
     ],
   });
   const budgetMs = budgetSeconds * 1000;
   const started = Date.now();
   const entries: Omit<LeaderboardEntry, 'rank'>[] = [];
-  const ranked = (): LeaderboardEntry[] =>
-    entries
-      .map((e) => (e.state === 'complete' && e.metrics[metric] !== undefined ? { ...e, value: e.metrics[metric] } : e))
-      .sort((a, b) => {
-        const ka = a.value === undefined ? Infinity : sign * a.value;
-        const kb = b.value === undefined ? Infinity : sign * b.value;
-        return ka === kb ? 0 : ka < kb ? -1 : 1;
-      })
-      .map((e, i) => ({ ...e, rank: i + 1 }));
+  const ranked = (): LeaderboardEntry[] => rankLeaderboard(entries, metric, direction);
   let cancelled = false;
   // what the candidates cost so far, failed ones included (they used the machine too)
   let spentCost = 0;
@@ -169,7 +155,8 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
         if (!options.metric) metric = metricFor(task);
         if (!options.candidates) candidates.push(defaultCandidates(task)[0] as ModelCandidate);
       }
-      entries.push({ label: candidate.label, runId: result.runId, state: 'complete', value: result.metrics[metric], metrics: result.metrics, seconds: (Date.now() - t0) / 1000 });
+      const tooSlow = latencyVerdict(result.metrics, options.maxLatencyMs);
+      entries.push({ label: candidate.label, runId: result.runId, state: tooSlow ? 'too_slow' : 'complete', value: result.metrics[metric], metrics: result.metrics, seconds: (Date.now() - t0) / 1000, ...(tooSlow ? { error: tooSlow } : {}) });
     } catch (error) {
       if (error instanceof TrainingCancelledError) cancelled = true;
       entries.push({ label: candidate.label, state: 'failed', metrics: {}, seconds: (Date.now() - t0) / 1000, error: error instanceof Error ? error.message : String(error) });
@@ -193,7 +180,7 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
     // the candidates' CPU-seconds and cost together
     metrics: [...(best?.value !== undefined ? [{ key: `best_${metric}`, value: best.value, step: 0 }] : []), ...totals],
   });
-  await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard, budgets: { seconds: budgetSeconds, ...(options.costBudget !== undefined ? { cost: options.costBudget } : {}) }, spent, stoppedBy: stoppedBy ?? null }, null, 2)}\n`);
+  await store.writeArtifact(parent.info.runId, 'leaderboard.json', `${JSON.stringify({ metric, direction, leaderboard, budgets: { seconds: budgetSeconds, ...(options.costBudget !== undefined ? { cost: options.costBudget } : {}), ...(options.maxLatencyMs !== undefined ? { latencyP99Ms: options.maxLatencyMs } : {}) }, spent, stoppedBy: stoppedBy ?? null }, null, 2)}\n`);
   await store.updateRun(parent.info.runId, { status: cancelled || options.signal?.aborted ? 'KILLED' : 'FINISHED', endTime: Date.now() });
-  return { parentRunId: parent.info.runId, metric, direction, leaderboard, candidates, budgetSeconds, ...(options.costBudget !== undefined ? { costBudget: options.costBudget } : {}), spent, ...(stoppedBy ? { stoppedBy } : {}), ...(task ? { task } : {}) };
+  return { parentRunId: parent.info.runId, metric, direction, leaderboard, candidates, budgetSeconds, ...(options.costBudget !== undefined ? { costBudget: options.costBudget } : {}), ...(options.maxLatencyMs !== undefined ? { maxLatencyMs: options.maxLatencyMs } : {}), spent, ...(stoppedBy ? { stoppedBy } : {}), ...(task ? { task } : {}) };
 }

@@ -12,8 +12,6 @@ export interface PredictLatency {
   readonly calls: number;
 }
 
-export const PREDICT_LATENCY_METRICS = { p50: 'predict_latency_p50_ms', p99: 'predict_latency_p99_ms' } as const;
-
 /** Timed one-row calls; 200 keeps the measurement to a few milliseconds for the models trained here. */
 const TIMED_CALLS = 200;
 /** Untimed calls first, so the figures are the steady state an endpoint sees, not the JIT warming up. */

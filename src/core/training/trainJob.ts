@@ -8,7 +8,8 @@ import { MODEL_DIR, PACKAGE_FILES, PACKAGE_FORMAT, PACKAGE_FORMAT_VERSION, TREE_
 import type { BackendName, BackendPreference, BackendReport } from '../process/workerProtocol';
 import { selectBackend } from './backendSelection';
 import { prepareData } from './datasetPreparation';
-import { measurePredictLatency, PREDICT_LATENCY_METRICS, rowRecords } from './predictLatency';
+import { measurePredictLatency, rowRecords } from './predictLatency';
+import { PREDICT_LATENCY_METRICS } from './predictLatencyMetrics';
 import { buildArchitecture, initialWeights, parameterCount } from './networkArchitecture';
 import { SeededRandom } from './seededRandom';
 import type { SpecOverrides } from './specOverrides';

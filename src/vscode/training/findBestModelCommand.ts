@@ -1,7 +1,8 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { isPriced, type CostPrices } from '../../core/process/runCost';
-import type { LeaderboardEntry, ModelSearchResult } from '../../core/training/modelSearch';
+import type { ModelSearchResult } from '../../core/training/modelSearch';
+import type { LeaderboardEntry } from '../../core/training/modelSearchLeaderboard';
 import { budgetOutcome } from '../../core/training/modelSearchOutcome';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
@@ -38,6 +39,8 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
       if (!budget) return;
       const costBudget = await askCostBudget(readSettings(specUri).costPrices);
       if (costBudget === null) return;
+      const maxLatencyMs = await askLatencyBudget();
+      if (maxLatencyMs === null) return;
       const access = await deps.storeService.access({ create: true });
       if (access.state !== 'open') {
         void vscode.window.showErrorMessage(`MLOps: cannot search models — ${'message' in access ? access.message : 'open a folder first'}`);
@@ -57,6 +60,7 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
               specPath: specUri.fsPath,
               budgetSeconds: budget.seconds,
               ...(costBudget !== undefined ? { costBudget } : {}),
+              ...(maxLatencyMs !== undefined ? { maxLatencyMs } : {}),
               backend: readSettings(specUri).trainingBackend,
               prices: readSettings(specUri).costPrices,
               signal: controller.signal,
@@ -102,6 +106,18 @@ async function askCostBudget(prices: CostPrices): Promise<number | undefined | n
     prompt: 'No new candidate starts once the candidates cost this much together (at the mlops.cost.* prices). Empty: no cost budget.',
     placeHolder: 'e.g. 0.05',
     validateInput: (value) => (value.trim() === '' || Number(value) > 0 ? undefined : 'An amount above 0, or empty for none'),
+  });
+  if (text === undefined) return null;
+  return text.trim() === '' ? undefined : Number(text);
+}
+
+/** The most a candidate's one-row predict p99 may take, in ms: empty means no latency budget. Null: the user cancelled. */
+async function askLatencyBudget(): Promise<number | undefined | null> {
+  const text = await vscode.window.showInputBox({
+    title: 'MLOps: Find Best Model — latency budget',
+    prompt: 'Rank out candidates whose measured one-row predict latency (p99 on the test rows) is over this many milliseconds. Empty: no latency budget.',
+    placeHolder: 'e.g. 2 (ms)',
+    validateInput: (value) => (value.trim() === '' || Number(value) > 0 ? undefined : 'Milliseconds above 0, or empty for none'),
   });
   if (text === undefined) return null;
   return text.trim() === '' ? undefined : Number(text);

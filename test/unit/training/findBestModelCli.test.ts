@@ -104,4 +104,14 @@ describe('mlops find-best-model', () => {
     assert.notEqual(unpriced.code, 0);
     assert.match(unpriced.err, /--cost-budget needs a price/);
   });
+
+  test('--max-latency-ms ranks out a candidate slower than the budget and says no candidate met it; a bad value is refused', async () => {
+    // the cost budget keeps it to one candidate; no model scores a row in a nanosecond
+    const r = await mlopsInProcess(work, 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--cost-budget', '1e-9', '--cpu-hour-price', '1', '--max-latency-ms', '0.000001', '--backend', 'js');
+    assert.equal(r.code, 1, r.out);
+    assert.match(r.err, /no candidate met the latency budget \(p99 ≤ 0\.000001 ms a row; search run [0-9a-f]{32}\): \S.* too slow: p99 [\d.]+ ms > 0\.000001 ms/);
+    const bad = await mlopsInProcess(work, 'find-best-model', join(data, 'penguins.csv'), '--target', 'species', '--max-latency-ms', 'fast', '--backend', 'js');
+    assert.notEqual(bad.code, 0);
+    assert.match(bad.err, /--max-latency-ms must be a number of milliseconds > 0, not "fast"/);
+  });
 });

@@ -32,6 +32,9 @@ test('Find Best Model writes the winner next to the data and opens it', async ()
   const opened: string[] = [];
   fake.commands.registerCommand = (id: string, handler: (...args: unknown[]) => Promise<void>) => (handlers.set(id, handler), { dispose() {} });
   fake.window.showQuickPick = async (items: { label: string }[]) => items.find((i) => i.label === '1 minute');
+  const asked: string[] = [];
+  // a generous latency budget: every candidate is within it, and the outcome says so
+  fake.window.showInputBox = async (options: { title: string }) => (asked.push(options.title), '1000');
   fake.window.showTextDocument = async (uri: { fsPath: string }) => void opened.push(uri.fsPath);
   fake.workspace.getConfiguration = () => ({ get: (key: string, fallback: unknown) => (key === 'training.backend' ? 'js' : fallback), inspect: () => undefined });
   (fake as unknown as Record<string, unknown>).ProgressLocation = { Notification: 15 };
@@ -41,18 +44,21 @@ test('Find Best Model writes the winner next to the data and opens it', async ()
   try {
     const { registerFindBestModelCommand } = (await import('../../../src/vscode/training/findBestModelCommand')) as typeof FindBestModelModule;
     const errors: string[] = [];
+    const infos: string[] = [];
     registerFindBestModelCommand({
       storeService: { access: async () => ({ state: 'open', dir: store.dir, store }) },
       jobs: { start: () => ({ update() {}, end() {} }) },
-      log: { info() {}, warn() {}, error: (m: string) => errors.push(m), show() {} },
+      log: { info: (m: string) => infos.push(m), warn() {}, error: (m: string) => errors.push(m), show() {} },
     } as never);
     await handlers.get('mlops.findBestModel')?.({ fsPath: specPath });
     assert.deepEqual(errors, []);
+    assert.deepEqual(asked, ['MLOps: Find Best Model — latency budget'], 'no price set: only the latency budget is asked');
+    assert.match(infos.join('\n'), /Latency budget p99 ≤ 1000 ms: every trained candidate is within it\./);
     const best = join(dir, 'data', 'penguins.best.train.yaml');
     assert.deepEqual(opened, [best], 'the winner spec is opened');
     const text = readFileSync(best, 'utf8');
     assert.match(text, /^# Best model found by "MLOps: Find Best Model…" on /);
-    assert.match(text, /^# Search space: logistic regression, MLP 16, MLP 64, MLP 64-32, MLP 128-64 dropout 0\.2/m);
+    assert.match(text, /^# Search space: logistic regression, boosted trees, random forest, MLP 16, MLP 64, MLP 64-32, MLP 128-64 dropout 0\.2/m);
     assert.doesNotMatch(text, /my notes on this spec/, 'the base spec\'s own header is not the winner\'s');
     const parsed = await loadTrainSpec(best);
     assert.equal(parsed.spec.dataset, join(dir, 'data', 'penguins.csv'), 'the dataset path is rewritten for the new folder');
