@@ -290,20 +290,32 @@ function bestSplit(hist: Float64Array, data: BinnedFeatures, features: Int32Arra
   const C = options.channels;
   const S = C + 2;
   const parentScore = score(sums, C, options.lambda);
-  let best: Split | undefined;
+  // the best split so far as scalars and two preallocated sum vectors: no object per improvement
+  let bestGain = -Infinity;
+  let bestFeature = -1;
+  let bestBin = 0;
+  let bestMissingLeft = false;
+  let bestCategories: Uint8Array | null = null;
+  const bestLeft = new Float64Array(S);
+  const bestRight = new Float64Array(S);
   const left = new Float64Array(S);
   const right = new Float64Array(S);
   const missing = new Float64Array(S);
   const withMissing = new Float64Array(S);
   const msl = options.minSamplesLeaf;
   const minH = options.minHessian;
-  const fits = (l: Float64Array, r: Float64Array): boolean => (l[C + 1] as number) >= msl && (r[C + 1] as number) >= msl && (l[C] as number) >= minH && (r[C] as number) >= minH;
-  const gainOf = (l: Float64Array, r: Float64Array): number => score(l, C, options.lambda) + score(r, C, options.lambda) - parentScore;
+  const lambda = options.lambda;
   const consider = (feature: number, bin: number, missingLeft: boolean, categories: Uint8Array | null, l: Float64Array, r: Float64Array): void => {
-    if (!fits(l, r)) return;
-    const gain = gainOf(l, r);
-    if (best && gain <= best.gain) return;
-    best = { feature, bin, missingLeft, categories, gain, leftSums: l.slice(), rightSums: r.slice() };
+    if ((l[C + 1] as number) < msl || (r[C + 1] as number) < msl || (l[C] as number) < minH || (r[C] as number) < minH) return;
+    const gain = score(l, C, lambda) + score(r, C, lambda) - parentScore;
+    if (gain <= bestGain) return;
+    bestGain = gain;
+    bestFeature = feature;
+    bestBin = bin;
+    bestMissingLeft = missingLeft;
+    bestCategories = categories ? categories.slice() : null;
+    bestLeft.set(l);
+    bestRight.set(r);
   };
   for (let k = 0; k < features.length; k++) {
     const f = features[k] as number;
@@ -335,7 +347,7 @@ function bestSplit(hist: Float64Array, data: BinnedFeatures, features: Int32Arra
       }
     }
   }
-  return best;
+  return bestFeature < 0 ? undefined : { feature: bestFeature, bin: bestBin, missingLeft: bestMissingLeft, categories: bestCategories, gain: bestGain, leftSums: bestLeft, rightSums: bestRight };
 }
 
 /**
@@ -373,14 +385,14 @@ function categoricalSplits(
     for (let s = 0; s < S; s++) left[s] = (left[s] as number) + (hist[base + b * S + s] as number);
     if (j < present.length - 1 || hasMissing) {
       for (let s = 0; s < S; s++) right[s] = (sums[s] as number) - (left[s] as number);
-      consider(feature, 0, !hasMissing && (left[C + 1] as number) >= (right[C + 1] as number), mask.slice(), left, right);
+      consider(feature, 0, !hasMissing && (left[C + 1] as number) >= (right[C + 1] as number), mask, left, right);
     }
     if (hasMissing && j < present.length - 1) {
       for (let s = 0; s < S; s++) {
         withMissing[s] = (left[s] as number) + (missing[s] as number);
         right[s] = (sums[s] as number) - (withMissing[s] as number);
       }
-      consider(feature, 0, true, mask.slice(), withMissing, right);
+      consider(feature, 0, true, mask, withMissing, right);
     }
   }
 }
