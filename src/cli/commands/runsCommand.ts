@@ -30,7 +30,36 @@ function printRuns(runs: readonly Run[], metricColumns: readonly string[]): void
 }
 
 /** What a run used rather than learned: every run the product starts has them, so they never win "most common". */
-const USAGE_KEYS = new Set(['cpu_seconds', 'wall_seconds', 'peak_rss_megabytes', 'gpu_seconds', 'cost']);
+const USAGE_KEYS = new Set(['cpu_seconds', 'wall_seconds', 'peak_rss_megabytes', 'gpu_seconds', 'cost', 'predict_latency_p50_ms', 'predict_latency_p99_ms']);
+
+/** `--columns cost,cpu_seconds,metrics.val_loss`: metric keys, a `metrics.` prefix allowed as in filters. */
+function parseColumns(text: string | undefined): string[] | undefined {
+  if (text === undefined) return undefined;
+  const keys = text.split(',').map((k) => k.trim().replace(/^metrics\./, '')).filter((k) => k !== '');
+  if (keys.length === 0) throw new CliError(`--columns needs metric names separated by commas (e.g. cost,cpu_seconds,predict_latency_p99_ms), got "${text}"`);
+  return keys;
+}
+
+/** One line of what a run used: CPU, memory, wall time, cost, and for a trained model its one-row predict latency. */
+function usageLine(run: Run): string | undefined {
+  const value = (key: string): number | undefined => run.data.metrics.find((m) => m.key === key)?.value;
+  const cpu = value('cpu_seconds');
+  const p99 = value('predict_latency_p99_ms');
+  if (cpu === undefined && p99 === undefined) return undefined;
+  const parts: string[] = [];
+  if (cpu !== undefined) parts.push(`${cpu.toFixed(1)} CPU-seconds`);
+  const rss = value('peak_rss_megabytes');
+  if (rss !== undefined) parts.push(`peak ${Math.round(rss)} MB`);
+  const wall = value('wall_seconds');
+  if (wall !== undefined) parts.push(`${wall.toFixed(1)} s wall`);
+  const gpu = value('gpu_seconds');
+  if (gpu !== undefined && gpu > 0) parts.push(`${gpu.toFixed(1)} GPU-seconds`);
+  const cost = value('cost');
+  if (cpu !== undefined) parts.push(cost === undefined ? 'cost not priced (--cpu-hour-price or mlops.cost.*)' : `cost ${formatNumber(cost)}`);
+  const p50 = value('predict_latency_p50_ms');
+  if (p99 !== undefined) parts.push(`predict p99 ${formatNumber(p99)} ms${p50 !== undefined ? ` (p50 ${formatNumber(p50)} ms)` : ''} a row`);
+  return `used        ${parts.join(' · ')}`;
+}
 
 /** The metric keys most runs have, so a table shows useful columns without asking (usage and system metrics last). */
 function commonMetrics(runs: readonly Run[], limit = 4): string[] {
@@ -47,11 +76,21 @@ function parseMax(text: string | undefined): number | undefined {
   return n;
 }
 
+interface SearchOptions {
+  experiment?: string[];
+  orderBy?: string[];
+  maxResults?: string;
+  pageToken?: string;
+  all?: boolean;
+  columns?: string;
+}
+
 /** `mlops runs list|show|search`. */
 export function registerRunsCommand(program: Command): void {
   const runs = program.command('runs').description('list, show and search runs');
 
-  const search = async (filter: string | undefined, options: { experiment?: string[]; orderBy?: string[]; maxResults?: string; pageToken?: string; all?: boolean }): Promise<void> => {
+  const search = async (filter: string | undefined, options: SearchOptions): Promise<void> => {
+    const columns = parseColumns(options.columns);
     await withTracking(program, async (tracking, globals) => {
       const experimentIds = await Promise.all((options.experiment ?? []).map((e) => resolveExperimentId({ tracking }, e)));
       const maxResults = parseMax(options.maxResults) ?? 100;
@@ -68,7 +107,7 @@ export function registerRunsCommand(program: Command): void {
         process.stdout.write('no runs\n');
         return;
       }
-      printRuns(result.runs, commonMetrics(result.runs));
+      printRuns(result.runs, columns ?? commonMetrics(result.runs));
       if (result.nextPageToken) process.stdout.write(`\nmore: --page-token ${result.nextPageToken}\n`);
     });
   };
@@ -79,9 +118,10 @@ export function registerRunsCommand(program: Command): void {
       .option('--order-by <term>', 'e.g. "metrics.acc DESC" (repeatable)', collect)
       .option('--max-results <n>', 'page size (default 100)')
       .option('--page-token <token>', 'continue a previous listing')
-      .option('--all', 'include deleted runs');
+      .option('--all', 'include deleted runs')
+      .option('--columns <metrics>', 'metric columns, comma-separated, e.g. cost,cpu_seconds,predict_latency_p99_ms (default: the metrics most runs have)');
 
-  withSearchOptions(runs.command('list', { isDefault: true }).description('list runs, newest first')).action(async (options: { experiment?: string[]; orderBy?: string[]; maxResults?: string; pageToken?: string; all?: boolean }) =>
+  withSearchOptions(runs.command('list', { isDefault: true }).description('list runs, newest first')).action(async (options: SearchOptions) =>
     search(undefined, options),
   );
 
@@ -89,7 +129,7 @@ export function registerRunsCommand(program: Command): void {
     runs
       .command('search <filter>')
       .description("search with MLflow's filter syntax, e.g. \"metrics.acc > 0.9 AND params.model = 'cnn'\""),
-  ).action(async (filter: string, options: { experiment?: string[]; orderBy?: string[]; maxResults?: string; pageToken?: string; all?: boolean }) => search(filter, options));
+  ).action(async (filter: string, options: SearchOptions) => search(filter, options));
 
   runs
     .command('show <runId>')
@@ -110,6 +150,8 @@ export function registerRunsCommand(program: Command): void {
           ...(i.parentRunId ? [`parent      ${i.parentRunId}`] : []),
           `artifacts   ${i.artifactUri}`,
         ];
+        const used = usageLine(run);
+        if (used) lines.push(used);
         process.stdout.write(lines.join('\n') + '\n');
         if (run.data.params.length > 0) {
           process.stdout.write('\nparams\n');
