@@ -23,6 +23,11 @@ const GIT_TIMEOUT_MS = 60_000;
  */
 const NOT_COMPARED = /(^system\/|samples_per_second|_seconds?$|_ms$|(^|_)(duration|time|rss|memory|cpu)(_|$)|megabytes|^cost$)/;
 
+/** Whether a metric says what was learned (and so must match on a re-run), not how fast or at what cost. */
+export function isReproducibleMetric(key: string): boolean {
+  return !NOT_COMPARED.test(key);
+}
+
 /** A run that cannot be re-run (not a training, its spec gone, its commit unreachable). */
 export class RerunError extends Error {
   constructor(message: string) {

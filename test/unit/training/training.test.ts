@@ -9,6 +9,7 @@ import { loadModelPackage } from '../../../src/core/modelPackage/modelPackageLoa
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError, type TrainingProgress } from '../../../src/core/training/trainingRunner';
 import { transformRecords } from '../../../src/core/training/preprocessing';
+import { isReproducibleMetric } from '../../../src/core/training/rerun';
 
 const root = join(__dirname, '..', '..', '..');
 const examples = join(root, 'examples');
@@ -120,7 +121,10 @@ describe('training a model from a spec', () => {
     const a = await runTraining({ store: workspace.tracking, specPath: spec('repro.train.yaml', text) });
     const b = await runTraining({ store: workspace.tracking, specPath: spec('repro.train.yaml', text) });
     const c = await runTraining({ store: workspace.tracking, specPath: spec('repro2.train.yaml', text.replace('seed: 7', 'seed: 8')) });
-    assert.deepEqual(b.metrics, a.metrics);
+    // what was learned matches; timings (seconds, latency, CPU) differ by nature
+    const learned = (m: Readonly<Record<string, number>>): Record<string, number> => Object.fromEntries(Object.entries(m).filter(([k]) => isReproducibleMetric(k)));
+    assert.deepEqual(learned(b.metrics), learned(a.metrics));
+    assert.ok(Object.keys(learned(a.metrics)).includes('test_accuracy'));
     assert.notEqual(c.metrics.loss, a.metrics.loss);
   });
 
