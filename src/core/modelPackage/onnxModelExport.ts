@@ -275,7 +275,8 @@ export async function onnxModelBytes(packageDir: string, options: { source?: str
   }
   const outs = outputs(g, scores, model.signature);
   const proto = onnx.ModelProto.create({
-    irVersion: 8,
+    // IR 10 (ONNX 1.16) is the first to know ai.onnx.ml opset 5, whose TreeEnsemble handles category sets
+    irVersion: 10,
     opsetImport: [
       { domain: '', version: OPSET },
       { domain: 'ai.onnx.ml', version: ML_OPSET },
