@@ -1,9 +1,10 @@
 import { closeSync, openSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { readFully } from '../store/journal';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { RequestLogEntry } from './endpointTypes';
 import { DEFAULT_REQUEST_LOG_RETENTION, REQUEST_LOG_FOLDER, endpointLogFolder, listSegments, type RequestLogRetention } from './requestLogFiles';
-import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame, readAt, splitFrames, type FrameMeta, type LoggedRequest } from './requestLogFormat';
+import { FRAME_HEADER_BYTES, decodeFrame, encodeFrame, splitFrames, type FrameMeta, type LoggedRequest } from './requestLogFormat';
 import { SegmentIndex } from './requestLogIndex';
 import { SegmentWriter, type PendingFrame } from './requestLogWriter';
 
@@ -225,7 +226,7 @@ export class RequestLog {
           if (filter.answeredWithInputs && !(meta.status === 200 && meta.hasInputs)) continue;
           if (buffer.length < meta.length) buffer = Buffer.allocUnsafe(Math.max(meta.length, buffer.length * 2));
           const frame = buffer.subarray(0, meta.length);
-          if (readAt(fd, frame, meta.length, meta.offset) < meta.length) break;
+          if (readFully(fd, frame, meta.length, meta.offset) < meta.length) break;
           yield { meta, frame };
         }
       } finally {

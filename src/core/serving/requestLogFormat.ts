@@ -1,5 +1,5 @@
-import { readSync } from 'node:fs';
 import { crc32 } from '../store/crc32';
+import { readFully } from '../store/journal';
 import type { RequestLogEntry } from './endpointTypes';
 
 /*
@@ -18,8 +18,6 @@ export const FRAME_HEADER_BYTES = 28;
 /** no entry is larger (an endpoint refuses bodies over 5 MiB by default); a larger length is damage */
 const MAX_FRAME_JSON_BYTES = 256 * 1024 * 1024;
 const HAS_INPUTS = 1;
-/** fs calls take at most 2 GiB - 1 bytes at a time */
-const MAX_IO_BYTES = 1 << 30;
 
 /** One logged request as the log keeps it: the entry, and the model that answered it. */
 export interface LoggedRequest extends RequestLogEntry {
@@ -159,17 +157,6 @@ function recordsOfBody(body: unknown): Record<string, unknown>[] | null {
   });
 }
 
-/** Reads `length` bytes at `position` (in calls the fs accepts); returns how many it got. */
-export function readAt(fd: number, out: Uint8Array, length: number, position: number): number {
-  let read = 0;
-  while (read < length) {
-    const n = readSync(fd, out, read, Math.min(length - read, MAX_IO_BYTES), position + read);
-    if (n === 0) break;
-    read += n;
-  }
-  return read;
-}
-
 export interface SegmentScan {
   /** frames in file order */
   readonly frames: number;
@@ -195,7 +182,7 @@ export function scanSegment(fd: number, size: number, from: number, onFrame: (me
     const want = Math.min(size - position, Math.max(WINDOW_BYTES, end - position));
     if (window.length < want) window = Buffer.allocUnsafe(want);
     windowStart = position;
-    windowLength = readAt(fd, window, want, position);
+    windowLength = readFully(fd, window, want, position);
     return window.subarray(0, Math.min(windowLength, end - position));
   };
   const frameAt = (offset: number): FrameMeta | undefined => {
