@@ -1,5 +1,6 @@
 import { mlflowModelFiles, type MlflowModelFile } from '../modelPackage/mlflowModelExport';
 import type { ModelRegistry } from '../registry/modelRegistry';
+import { artifactFilesUnder } from '../tracking/artifactFiles';
 import { NotFoundError } from '../tracking/trackingErrors';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { MlflowRegistryClient } from './mlflowRegistryClient';
@@ -39,23 +40,14 @@ function artifactPathOfSource(source: string, where: string): string {
   throw new Error(`${where}: its files are at ${source}, which is not in a run's artifacts served by the MLflow server (runs:/ or mlflow-artifacts:/), so they cannot be copied.`);
 }
 
-async function filesUnder(store: TrackingStore, runId: string, path: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await store.listArtifacts(runId, path)) {
-    if (entry.isDir) files.push(...(await filesUnder(store, runId, entry.path)));
-    else files.push(entry.path);
-  }
-  return files;
-}
-
 /**
  * A version on the server must point at files that are there: they are listed on the server before
  * the version (and its aliases) is created, so a copy that lost them fails instead of reporting
  * "copied" over nothing.
  */
 async function checkFilesArrived(source: TrackingStore, sourceRunId: string, target: TrackingStore, targetRunId: string, path: string, what: string): Promise<void> {
-  const expected = await filesUnder(source, sourceRunId, path);
-  const there = new Set(await filesUnder(target, targetRunId, path));
+  const expected = await artifactFilesUnder(source, sourceRunId, path);
+  const there = new Set(await artifactFilesUnder(target, targetRunId, path));
   const missing = expected.filter((f) => !there.has(f));
   const where = path === '' ? 'its run' : `"${path}" of its run`;
   if (expected.length > 0 && missing.length === 0) return;
@@ -81,7 +73,7 @@ async function addMlflowModelFiles(packageDir: string, target: TrackingStore, ru
   }
   const at = (file: string): string => (path === '' ? file : `${path}/${file}`);
   for (const file of files) await target.writeArtifact(runId, at(file.path), file.data);
-  const there = new Set(await filesUnder(target, runId, path));
+  const there = new Set(await artifactFilesUnder(target, runId, path));
   const missing = files.filter((f) => !there.has(at(f.path)));
   if (missing.length > 0) {
     await target.deleteTag(runId, COPY_COMPLETE_TAG);

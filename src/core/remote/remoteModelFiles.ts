@@ -3,17 +3,9 @@ import { existsSync, mkdirSync, renameSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import type { ModelVersion } from '../registry/registryTypes';
+import { artifactFilesUnder } from '../tracking/artifactFiles';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { artifactPathOfSource } from './mlflowRegistryBackend';
-
-async function filesUnder(tracking: TrackingStore, runId: string, path: string): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await tracking.listArtifacts(runId, path)) {
-    if (entry.isDir) files.push(...(await filesUnder(tracking, runId, entry.path)));
-    else files.push(entry.path);
-  }
-  return files;
-}
 
 /**
  * The files of a model version registered on an MLflow server, downloaded through its artifact
@@ -29,7 +21,7 @@ export async function downloadVersionFiles(tracking: TrackingStore, serverUrl: s
   const target = join(cacheRoot, server, encodeURIComponent(version.name), String(version.version));
   const complete = join(target, '.mlops-download-complete');
   if (existsSync(complete)) return target;
-  const files = await filesUnder(tracking, version.runId, path);
+  const files = await artifactFilesUnder(tracking, version.runId, path);
   if (files.length === 0) throw new Error(`models:/${version.name}/${version.version}: ${serverUrl} has no files under ${version.source}.`);
   // Into a fresh folder first: a download cut short never looks like a complete one.
   const partial = `${target}.partial-${process.pid}`;

@@ -1,3 +1,4 @@
+import { artifactFilesUnder } from '../tracking/artifactFiles';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { Param, Run, Tag } from '../tracking/trackingTypes';
 import { MAX_PARAM_VALUE_LENGTH } from '../tracking/trackingValidation';
@@ -122,15 +123,6 @@ async function markFailed(target: TrackingStore, runId: string, error: unknown):
   }
 }
 
-async function listAllArtifacts(store: TrackingStore, runId: string, path = ''): Promise<string[]> {
-  const files: string[] = [];
-  for (const entry of await store.listArtifacts(runId, path)) {
-    if (entry.isDir) files.push(...(await listAllArtifacts(store, runId, entry.path)));
-    else files.push(entry.path);
-  }
-  return files;
-}
-
 /**
  * Copies runs between two tracking stores — the local workspace store and an MLflow server, either
  * way, since both are TrackingStores: experiment (by name), info, params, tags, every metric
@@ -181,7 +173,7 @@ export async function copyRuns(source: TrackingStore, target: TrackingStore, opt
     const params: Param[] = run.data.params.map((p) => (p.value.length > MAX_PARAM_VALUE_LENGTH ? { key: p.key, value: p.value.slice(0, MAX_PARAM_VALUE_LENGTH) } : p));
     const tags: Tag[] = run.data.tags.filter((t) => !SYSTEM_TAGS.has(t.key) && !(long.length > 0 && t.key === LONG_PARAMS_TAG));
     if (long.length > 0) tags.push({ key: LONG_PARAMS_TAG, value: long.map((p) => p.key).join(', ').slice(0, MAX_TAG_VALUE) });
-    const files = await listAllArtifacts(source, runId);
+    const files = await artifactFilesUnder(source, runId);
     const created = await target.createRun({
       experimentId,
       runName: run.info.runName,
