@@ -9,7 +9,7 @@ import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { startTrackingServer } from '../../../src/core/server/trackingServer';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
-import { runCli } from '../lib/runCli';
+import { runCli, runCliAsync } from '../lib/runCli';
 import { realMlflowOrSkip } from './realMlflow';
 
 // Issue #18: with MLFLOW_TRACKING_URI set, every tracking and registry command of the CLI works on
@@ -35,18 +35,6 @@ function stockClient<T>(url: string, body: string): T {
   const r = spawnSync(python, ['-c', script], { env: { ...process.env, MLFLOW_TRACKING_URI: url, ...(pythonPath ? { PYTHONPATH: pythonPath } : {}) }, encoding: 'utf8', timeout: 120_000 });
   assert.equal(r.status, 0, `the stock client failed: ${r.stderr}`);
   return JSON.parse(r.stdout.trim().split('\n').pop() as string) as T;
-}
-
-/** The CLI as a child that does not block this process (for servers running in this process). */
-function cliAsync(args: string[], env: NodeJS.ProcessEnv): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src', 'cli', 'main.ts'), ...args], { env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
 }
 
 function closedPort(): Promise<number> {
@@ -305,7 +293,7 @@ test('an MLflow server that cannot be reached, or refuses the token, is named wi
   const notMlflowAddress = notMlflow.address();
   const notMlflowUrl = `http://127.0.0.1:${typeof notMlflowAddress === 'object' && notMlflowAddress !== null ? notMlflowAddress.port : 0}/mlflow`;
   try {
-    const wrongPlace = await cliAsync(['--workspace', workspace, 'runs', 'list'], { MLFLOW_TRACKING_URI: notMlflowUrl });
+    const wrongPlace = await runCliAsync(['--workspace', workspace, 'runs', 'list'], { env: { MLFLOW_TRACKING_URI: notMlflowUrl } });
     assert.equal(wrongPlace.status, 1);
     assert.equal(wrongPlace.stderr, `mlops: The MLflow server at ${notMlflowUrl} answered 404 for POST /api/2.0/mlflow/experiments/search: 404 Not Found\n  Is MLFLOW_TRACKING_URI the address of an MLflow tracking server (the part before /api/2.0/…)?\n`);
   } finally {
@@ -316,13 +304,13 @@ test('an MLflow server that cannot be reached, or refuses the token, is named wi
   const store = await openWorkspaceStore({ dir: mkdtempSync(join(tmpdir(), 'mlops-remote-auth-')), writerName: 'token server' });
   const server = await startTrackingServer({ store, token: 'the-right-token-for-this-server' });
   try {
-    const wrong = await cliAsync(['--workspace', workspace, 'experiments', 'list'], { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: 'a-wrong-token' });
+    const wrong = await runCliAsync(['--workspace', workspace, 'experiments', 'list'], { env: { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: 'a-wrong-token' } });
     assert.equal(wrong.status, 1);
     assert.match(wrong.stderr, new RegExp(`The MLflow server at ${server.url.replace(/[.]/g, '\\.')} refused the request \\(check the token\\) for POST /api/2\\.0/mlflow/experiments/search \\(HTTP 401\\)`));
     assert.match(wrong.stderr, /the MLFLOW_TRACKING_TOKEN sent was refused\): set MLFLOW_TRACKING_TOKEN, or MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD/);
-    const none = await cliAsync(['--workspace', workspace, 'experiments', 'list'], { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: '' });
+    const none = await runCliAsync(['--workspace', workspace, 'experiments', 'list'], { env: { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: '' } });
     assert.match(none.stderr, /no credentials were sent/);
-    const right = await cliAsync(['--workspace', workspace, 'experiments', 'create', 'with-token'], { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: 'the-right-token-for-this-server' });
+    const right = await runCliAsync(['--workspace', workspace, 'experiments', 'create', 'with-token'], { env: { MLFLOW_TRACKING_URI: server.url, MLFLOW_TRACKING_TOKEN: 'the-right-token-for-this-server' } });
     assert.equal(right.status, 0, right.stderr);
     assert.ok(await store.tracking.getExperimentByName('with-token'), 'the right token reaches the server');
   } finally {
@@ -341,12 +329,12 @@ test('MLFLOW_TRACKING_USERNAME and MLFLOW_TRACKING_PASSWORD go as basic auth, as
   const address = server.address();
   const url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}`;
   try {
-    const denied = await cliAsync(['--workspace', tmpdir(), 'runs', 'list'], { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 's3cret', MLFLOW_TRACKING_TOKEN: 'ignored' });
+    const denied = await runCliAsync(['--workspace', tmpdir(), 'runs', 'list'], { env: { MLFLOW_TRACKING_URI: url, MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 's3cret', MLFLOW_TRACKING_TOKEN: 'ignored' } });
     assert.equal(denied.status, 1);
     assert.deepEqual(seen, [`Basic ${Buffer.from('ana:s3cret').toString('base64')}`]);
     assert.match(denied.stderr, /The server does not allow this \(MLFLOW_TRACKING_USERNAME\/MLFLOW_TRACKING_PASSWORD were sent and refused\)/);
     // mlops copy names its server itself, and sends the same credentials
-    const copied = await cliAsync(['--workspace', mkdtempSync(join(tmpdir(), 'mlops-copy-auth-')), 'copy', 'runs', '--from', url, 'f'.repeat(32)], { MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 's3cret' });
+    const copied = await runCliAsync(['--workspace', mkdtempSync(join(tmpdir(), 'mlops-copy-auth-')), 'copy', 'runs', '--from', url, 'f'.repeat(32)], { env: { MLFLOW_TRACKING_USERNAME: 'ana', MLFLOW_TRACKING_PASSWORD: 's3cret' } });
     assert.equal(copied.status, 1);
     assert.equal(seen[1], `Basic ${Buffer.from('ana:s3cret').toString('base64')}`);
   } finally {

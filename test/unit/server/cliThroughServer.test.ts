@@ -1,22 +1,9 @@
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
+import { runCliAsync } from '../lib/runCli';
 import { REPO_ROOT } from '../store/testSupport';
 import { startFixture } from './serverTestSupport';
-
-/** The CLI in its own process, without blocking this one: the server it talks to runs here. */
-function runCliAsync(args: readonly string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', 'tsx', join(REPO_ROOT, 'src', 'cli', 'main.ts'), ...args], { cwd: REPO_ROOT, env: { ...process.env, NODE_OPTIONS: '' } });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (c: Buffer) => (stdout += c.toString()));
-    child.stderr.on('data', (c: Buffer) => (stderr += c.toString()));
-    child.on('error', reject);
-    child.on('exit', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
 
 test('while another process holds the store, mlops log and runs go through its server (server.json) instead of failing', async () => {
   const fx = await startFixture({ insecureNoToken: false });

@@ -1,11 +1,10 @@
 import assert from 'node:assert/strict';
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { test } from 'node:test';
 import { DEFAULT_STORE_DIR } from '../../../src/core/product/productInfo';
 import { MlflowRegistryClient } from '../../../src/core/remote/mlflowRegistryClient';
@@ -13,7 +12,7 @@ import { MlflowRestClient } from '../../../src/core/remote/mlflowRestClient';
 import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG } from '../../../src/core/remote/storeCopy';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import type { TrackingStore } from '../../../src/core/tracking/trackingStore';
-import { runCli } from '../lib/runCli';
+import { runCli, runCliAsync } from '../lib/runCli';
 import { findMlflowPython, realMlflowOrSkip } from './realMlflow';
 
 // Issue #18 against a real MLflow 2.12.2: a trained run (sha256 dataset digest, model files)
@@ -21,19 +20,6 @@ import { findMlflowPython, realMlflowOrSkip } from './realMlflow';
 // it; a model version copies with its alias only once its files are on the server.
 
 const ROOT = join(__dirname, '..', '..', '..');
-const TSX = pathToFileURL(require.resolve('tsx')).href;
-
-/** The CLI as a child that does not block this process (the refusing proxy below runs here). */
-function cli(args: string[]): Promise<{ status: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    const child = spawn(process.execPath, ['--import', TSX, join(ROOT, 'src', 'cli', 'main.ts'), ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('close', (code) => resolve({ status: code ?? -1, stdout, stderr }));
-  });
-}
 
 /** In front of MLflow: passes everything through but refuses every artifact upload. */
 async function refusingUploads(target: string): Promise<{ url: string; close(): Promise<void> }> {
@@ -88,7 +74,7 @@ test('a trained run and its model copy to a real MLflow server whole; a copy cut
     assert.match(localRun.inputs.datasetInputs[0]?.digest ?? '', /^sha256:[0-9a-f]{64}$/, 'the trained run has the digest MLflow refused');
     assert.ok(localFiles.length > 0);
 
-    const cut = await cli(['--workspace', workspace, 'copy', 'runs', '--to', proxy.url, runId]);
+    const cut = await runCliAsync(['--workspace', workspace, 'copy', 'runs', '--to', proxy.url, runId]);
     assert.notEqual(cut.status, 0, 'the copy fails when the server refuses the files');
     assert.match(cut.stderr, /uploads refused by the test/);
     const remote = new MlflowRestClient({ url: mlflow.url, token: null });
@@ -100,7 +86,7 @@ test('a trained run and its model copy to a real MLflow server whole; a copy cut
     assert.match(partial.data.tags.find((x) => x.key === COPY_ERROR_TAG)?.value ?? '', /uploads refused/);
     assert.equal(partial.data.tags.find((x) => x.key === COPY_COMPLETE_TAG), undefined);
 
-    const repaired = await cli(['--workspace', workspace, 'copy', 'runs', '--to', mlflow.url, runId]);
+    const repaired = await runCliAsync(['--workspace', workspace, 'copy', 'runs', '--to', mlflow.url, runId]);
     assert.equal(repaired.status, 0, repaired.stderr);
     assert.match(repaired.stdout, /1 run\(s\) copied \(repaired 1 left unfinished by an earlier copy\), 0 already there/);
     const active = (await remote.searchRuns({ experimentIds: [experiment.experimentId] })).runs;
@@ -115,10 +101,10 @@ test('a trained run and its model copy to a real MLflow server whole; a copy cut
     assert.deepEqual(await files(remote, copy.info.runId), localFiles);
     assert.deepEqual([...copy.data.params].sort((a, b) => a.key.localeCompare(b.key)), [...localRun.data.params].sort((a, b) => a.key.localeCompare(b.key)));
 
-    const again = await cli(['--workspace', workspace, 'copy', 'runs', '--to', mlflow.url, runId]);
+    const again = await runCliAsync(['--workspace', workspace, 'copy', 'runs', '--to', mlflow.url, runId]);
     assert.match(again.stdout, /0 run\(s\) copied, 1 already there/);
 
-    const model = await cli(['--workspace', workspace, 'copy', 'model', 'penguins', '1', '--to', mlflow.url]);
+    const model = await runCliAsync(['--workspace', workspace, 'copy', 'model', 'penguins', '1', '--to', mlflow.url]);
     assert.equal(model.status, 0, model.stderr);
     assert.match(model.stdout, /copied: penguins v1 → penguins v1 on http/);
     const registry = new MlflowRegistryClient({ url: mlflow.url, token: null });
