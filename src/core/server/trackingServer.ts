@@ -21,6 +21,8 @@ import { TRACKING_ROUTES } from './trackingHandlers';
 import { REGISTRY_ROUTES } from './registryHandlers';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { modelRegistryFor } from '../registry/registryAccess';
+import { dispatchEngineCall, ENGINE_CALL_PATH, ENGINE_EVENTS_PATH } from '../engine/engineDispatch';
+import { EngineEventHub } from '../engine/engineEvents';
 
 /** The MLflow version whose REST behaviour we follow (answered by GET /version). */
 export const MLFLOW_COMPATIBLE_VERSION = '2.12.2';
@@ -66,6 +68,8 @@ export interface RunningTrackingServer {
   readonly token: string | null;
   /** MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN for child processes */
   readonly env: Readonly<Record<string, string>>;
+  /** clients listening to the store's change events now (0 for a bare TrackingStore) */
+  readonly eventClients: () => number;
   /** stops listening, lets requests in flight finish (at most 2 s), removes server.json */
   close(): Promise<void>;
 }
@@ -107,6 +111,7 @@ class RequestHandler {
     private readonly maxJsonBodyBytes: number,
     private readonly maxArtifactBytes: number,
     private readonly registry: ModelRegistry | undefined,
+    private readonly workspace: WorkspaceStore | undefined,
   ) {}
 
   async handle(req: IncomingMessage, path: string, query: string): Promise<Reply> {
@@ -116,6 +121,15 @@ class RequestHandler {
     if (path === '/version' && method === 'GET') return { status: 200, contentType: 'text/plain; charset=utf-8', body: MLFLOW_COMPATIBLE_VERSION };
     if (this.token !== null) checkBearerToken(req, this.token);
     const where = `${method} ${path}`;
+
+    if (path === ENGINE_CALL_PATH) {
+      if (!this.workspace) throw new MlflowHttpError(404, 'ENDPOINT_NOT_FOUND', `${where}: this server serves a tracking store only, not a workspace store's engine.`);
+      if (method !== 'POST') throw new MlflowHttpError(405, 'ENDPOINT_NOT_FOUND', `${where} is not allowed: engine calls are POSTed.`);
+      checkJsonContentType(req);
+      const body: unknown = JSON.parse((await readBody(req, this.maxJsonBodyBytes, where)).toString('utf8'));
+      const reply = await dispatchEngineCall(this.workspace, body);
+      return { status: 'error' in reply ? 400 : 200, contentType: 'application/json', body: JSON.stringify(reply) };
+    }
 
     const artifactPath = stripPrefix(path, ARTIFACT_PREFIXES);
     if (artifactPath !== undefined && (artifactPath === '' || artifactPath.startsWith('/'))) {
@@ -196,7 +210,9 @@ export async function startTrackingServer(options: StartTrackingServerOptions): 
   if (token !== null && token.length < 16) throw new Error('The server token must be at least 16 characters long; omit it to get a random one.');
   // The registry shared with the views and commands of this store, so changes reach them all.
   const registry = isWorkspaceStore(options.store) ? modelRegistryFor(options.store) : undefined;
-  const handler = new RequestHandler(tracking, token, options.maxJsonBodyBytes ?? 16 * 1024 * 1024, options.maxArtifactBytes ?? 256 * 1024 * 1024, registry);
+  const workspace = isWorkspaceStore(options.store) ? options.store : undefined;
+  const handler = new RequestHandler(tracking, token, options.maxJsonBodyBytes ?? 16 * 1024 * 1024, options.maxArtifactBytes ?? 256 * 1024 * 1024, registry, workspace);
+  const events = workspace ? new EngineEventHub(workspace) : undefined;
   const onRequest = options.onRequest;
   const placeholders = serverPlaceholders(isWorkspaceStore(options.store) ? { storeDir: options.store.dir } : {});
   let inFlight = 0;
@@ -220,6 +236,19 @@ export async function startTrackingServer(options: StartTrackingServerOptions): 
     const q = rawUrl.indexOf('?');
     const path = q < 0 ? rawUrl : rawUrl.slice(0, q);
     const query = q < 0 ? '' : rawUrl.slice(q + 1);
+    if (path === ENGINE_EVENTS_PATH && events && req.method === 'GET') {
+      inFlight--;
+      try {
+        checkHost(req);
+        if (token !== null) checkBearerToken(req, token);
+      } catch (error) {
+        const { status, body } = errorReply(error);
+        res.writeHead(status, { 'Content-Type': 'application/json' }).end(JSON.stringify(body));
+        return;
+      }
+      events.attach(res);
+      return;
+    }
     let bodyRead = req.method === 'GET' || req.method === 'HEAD';
     req.once('end', () => {
       bodyRead = true;
@@ -266,6 +295,7 @@ export async function startTrackingServer(options: StartTrackingServerOptions): 
   const close = (): Promise<void> => {
     closing ??= (async () => {
       if (infoDir !== undefined) removeServerInfo(infoDir, info);
+      events?.close();
       const closed = new Promise<void>((resolve) => server.close(() => resolve()));
       server.closeIdleConnections();
       if (inFlight > 0) {
@@ -282,5 +312,5 @@ export async function startTrackingServer(options: StartTrackingServerOptions): 
     return closing;
   };
 
-  return { url, port, token, env, close };
+  return { url, port, token, env, eventClients: () => events?.clientCount ?? 0, close };
 }

@@ -81,6 +81,7 @@ export class DurableDatabase {
   /** after a failed automatic checkpoint (disk full?), wait before trying again: each try exports the whole database */
   private autoCheckpointPausedUntil = 0;
   private closed = false;
+  private readonly commitListeners = new Set<() => void>();
   private readonly checkpointBytes: number;
   private readonly checkpointRecords: number;
 
@@ -275,6 +276,13 @@ export class DurableDatabase {
       throw error;
     }
     for (const [file, length] of newLengths) this.fileLengths.set(file, length);
+    for (const listener of this.commitListeners) {
+      try {
+        listener();
+      } catch {
+        // The commit is applied already; a listener's failure must not make it look refused.
+      }
+    }
     const payload = encodeMutation({ statements, appends });
     this.seq += 1;
     this.recordsSinceCheckpoint += 1;
@@ -301,6 +309,15 @@ export class DurableDatabase {
         });
     }
     return durable;
+  }
+
+  /**
+   * Called after every commit is applied in memory (before it is durable): the engine tells its
+   * clients that something changed, whatever the domain that wrote it.
+   */
+  onDidCommit(listener: () => void): { dispose(): void } {
+    this.commitListeners.add(listener);
+    return { dispose: () => this.commitListeners.delete(listener) };
   }
 
   private checkpointDue(): boolean {

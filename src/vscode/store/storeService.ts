@@ -2,8 +2,9 @@ import { existsSync } from 'node:fs';
 import * as vscode from 'vscode';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
+import type { EngineClient } from '../../core/engine/engineClient';
 import { readTrackingUri, resolveStoreDir } from '../settings/settings';
-import { trackingClient, writerServer } from './trackingClients';
+import { engineClient, trackingClient, writerServer } from './trackingClients';
 
 /** Secret-storage key of the token for `mlops.tracking.uri`. */
 export const TRACKING_TOKEN_SECRET = 'mlops.tracking.token';
@@ -13,11 +14,22 @@ const CLIENT_POLL_MS = 5000;
 export type StoreAccess =
   | { state: 'noFolder' }
   | { state: 'absent'; dir: string }
-  | { state: 'open'; dir: string; store: WorkspaceStore }
-  /** Tracking works through a server: the window that writes this store, or a team's MLflow server. */
-  | { state: 'client'; origin: 'writer' | 'remote'; url: string; /** the bearer token sent to it */ token: string | null; tracking: TrackingStore; message: string }
+  | { state: 'open'; dir: string; store: WorkspaceStore; engine: EngineClient }
+  /**
+   * Tracking works through a server: the process that writes this store (its engine answers
+   * everything else: lineage, drift reports, endpoints …), or a team's MLflow server (no engine).
+   */
+  | { state: 'client'; origin: 'writer'; url: string; /** the bearer token sent to it */ token: string | null; tracking: TrackingStore; engine: EngineClient; message: string }
+  | { state: 'client'; origin: 'remote'; url: string; token: string | null; tracking: TrackingStore; message: string }
   | { state: 'locked'; dir: string; message: string }
   | { state: 'error'; dir: string; message: string };
+
+/** The engine behind an access: this window's store or the holder's; undefined on a team's MLflow server or without a store. */
+export function engineOf(access: StoreAccess): EngineClient | undefined {
+  if (access.state === 'open') return access.engine;
+  if (access.state === 'client' && access.origin === 'writer') return access.engine;
+  return undefined;
+}
 
 /** The tracking store behind an access, local or through a server; undefined when there is none. */
 export function trackingOf(access: StoreAccess): TrackingStore | undefined {
@@ -76,6 +88,7 @@ export class StoreService implements vscode.Disposable {
           url: writer.url,
           token: writer.token,
           tracking: await trackingClient(writer.url, writer.token),
+          engine: await engineClient(writer.url, writer.token),
           message: `Another window or process writes to this store; this window works through its server at ${writer.url}.`,
         };
       }
@@ -112,7 +125,8 @@ export class StoreService implements vscode.Disposable {
       this.log.info(`Opened the workspace store ${dir} in ${Date.now() - started} ms`);
       this.openEmitter.fire(store);
       this.changeEmitter.fire();
-      return { state: 'open', dir, store };
+      const { inProcessEngine } = await import('../../core/engine/engineClient');
+      return { state: 'open', dir, store, engine: inProcessEngine(store) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
       if (error instanceof StoreLockedError) {

@@ -1,3 +1,4 @@
+import type { EngineClient } from '../../core/engine/engineClient';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 
 /**
@@ -24,4 +25,10 @@ export async function writerServer(dir: string): Promise<{ url: string; token: s
   const { readServerInfo } = await import('../../core/server/serverInfoFile');
   const info = readServerInfo(dir);
   return info ? { url: info.url, token: info.token } : undefined;
+}
+
+/** The engine of the process holding this workspace's store, reached through its server. */
+export async function engineClient(url: string, token: string | null): Promise<EngineClient> {
+  const { httpEngine } = await import('../../core/engine/engineClient');
+  return httpEngine(url, token);
 }

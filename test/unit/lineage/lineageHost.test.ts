@@ -83,7 +83,7 @@ test('store states get a message that says what to do', () => {
   assert.match(says({ state: 'absent', dir: '/ws/.mlops' }), /no workspace store at \/ws\/\.mlops yet.*train a model/);
   assert.match(says({ state: 'locked', dir: '/ws/.mlops', message: 'The store at /ws/.mlops is held by pid 42.' }), /held by pid 42/);
   const client = { state: 'client', url: 'http://127.0.0.1:5000', token: null, message: '' } as const;
-  assert.match(says({ ...client, origin: 'writer', tracking: {} as never }), /another VS Code window or process holds: show lineage from that window/);
+  assert.match(says({ ...client, origin: 'writer', tracking: {} as never, engine: {} as never }), /another VS Code window or process holds: show lineage from that window/);
   assert.match(says({ ...client, origin: 'remote', tracking: {} as never }), /MLflow server http:\/\/127\.0\.0\.1:5000 \(setting mlops\.tracking\.uri\), which keeps no lineage graph/);
 });
 

@@ -1,0 +1,49 @@
+import type { WorkspaceStore } from '../store/workspaceStore';
+import { ENGINE_METHODS, isEngineMethodName } from './engineMethods';
+import type { EngineMethod } from './engineMethod';
+
+/** The wire form of an engine call: `POST /api/mlops/engine/call` with `{ method, params }`. */
+export const ENGINE_CALL_PATH = '/api/mlops/engine/call';
+/** Server-sent events: one `data: {"topic": …}` line per change in the store. */
+export const ENGINE_EVENTS_PATH = '/api/mlops/engine/events';
+
+/** A call the holder refused or that failed there; `code` says which (the error's name there). */
+export class EngineCallError extends Error {
+  constructor(
+    readonly code: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'EngineCallError';
+  }
+}
+
+export type EngineReply = { readonly result?: unknown } | { readonly error: { readonly code: string; readonly message: string } };
+
+/**
+ * Runs one call on the store this process holds. Errors come back with their message: the
+ * caller is this user's own window or CLI, which needs the real paths and names to act on them.
+ */
+export async function dispatchEngineCall(store: WorkspaceStore, body: unknown): Promise<EngineReply> {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return refused('the body must be a JSON object { "method": …, "params": … }');
+  const { method, params } = body as { method?: unknown; params?: unknown };
+  if (typeof method !== 'string' || !isEngineMethodName(method)) return refused(`no engine method ${JSON.stringify(method)}; this engine knows ${Object.keys(ENGINE_METHODS).length} methods (is the window newer than the engine? restart it with "mlops engine stop")`);
+  if (typeof params !== 'object' || params === null || Array.isArray(params)) return refused(`${method}: params must be a JSON object`);
+  try {
+    const run = ENGINE_METHODS[method] as EngineMethod as (context: { store: WorkspaceStore }, params: unknown) => unknown;
+    const result = await run({ store }, params);
+    return result === undefined ? {} : { result };
+  } catch (error) {
+    return { error: { code: error instanceof Error ? error.name : 'Error', message: error instanceof Error ? error.message : String(error) } };
+  }
+}
+
+function refused(message: string): EngineReply {
+  return { error: { code: 'INVALID_PARAMETER_VALUE', message: `Engine call refused: ${message}.` } };
+}
+
+/** The result of a reply, or its error thrown as an EngineCallError. */
+export function unwrapEngineReply(reply: EngineReply): unknown {
+  if ('error' in reply) throw new EngineCallError(reply.error.code, reply.error.message);
+  return reply.result;
+}

@@ -1,0 +1,104 @@
+import assert from 'node:assert/strict';
+import { request } from 'node:http';
+import { test } from 'node:test';
+import { EngineCallError } from '../../../src/core/engine/engineDispatch';
+import type { EngineEvent } from '../../../src/core/engine/engineEvents';
+import { httpEngine, inProcessEngine } from '../../../src/core/engine/engineClient';
+import { datasetNode, runNode } from '../../../src/core/lineage/lineageNodes';
+import { lineageFor } from '../../../src/core/registry/registryAccess';
+import { startTrackingServer } from '../../../src/core/server/trackingServer';
+import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
+import { tempStoreDir } from '../store/testSupport';
+
+async function withEngine(body: (fixture: { store: Awaited<ReturnType<typeof openWorkspaceStore>>; url: string; token: string }) => Promise<void>): Promise<void> {
+  const { dir, cleanup } = tempStoreDir('mlops-engine-');
+  const store = await openWorkspaceStore({ dir, writerName: 'engine test' });
+  const server = await startTrackingServer({ store });
+  try {
+    await body({ store, url: server.url, token: server.token as string });
+  } finally {
+    await server.close();
+    await store.close();
+    cleanup();
+  }
+}
+
+test('a client process gets the same lineage graph through the holder as the holder reads itself', async () => {
+  await withEngine(async ({ store, url, token }) => {
+    const experimentId = await store.tracking.createExperiment('engine');
+    const run = await store.tracking.createRun({ experimentId, runName: 'bright-owl' });
+    await lineageFor(store).record([{ from: datasetNode('sha256:abc'), to: runNode(run.info.runId), relation: 'trained' }], { 'dataset:sha256:abc': 'penguins.csv' });
+    const params = { root: runNode(run.info.runId) };
+    const remote = await httpEngine(url, token).call('lineage.graph', params);
+    const local = await inProcessEngine(store).call('lineage.graph', params);
+    assert.deepEqual(remote, local);
+    assert.deepEqual(remote.nodes.map((n) => n.label).sort(), ['penguins.csv', 'run bright-owl'].sort());
+    assert.equal(remote.edges[0]?.relation, 'trained');
+  });
+});
+
+test('an engine call without the token, or to a method the holder does not know, is refused with a reason', async () => {
+  await withEngine(async ({ url, token }) => {
+    await assert.rejects(httpEngine(url, null).call('lineage.describe', { node: runNode('x') }), /refused lineage\.describe: .*token/i);
+    const unknown = httpEngine(url, token).call('lineage.nope' as 'lineage.describe', { node: runNode('x') });
+    await assert.rejects(unknown, (error: unknown) => error instanceof EngineCallError && /no engine method "lineage\.nope"/.test(error.message));
+    await assert.rejects(httpEngine('http://127.0.0.1:1', token).call('lineage.describe', { node: runNode('x') }), /did not answer lineage\.describe/);
+  });
+});
+
+test('a method that fails in the holder fails in the client with the same message', async () => {
+  await withEngine(async ({ store, url, token }) => {
+    const bad = { node: { kind: 'Not A Kind', id: 'x' } };
+    const local = await inProcessEngine(store).call('lineage.describe', bad).then(() => 'no error', (error: Error) => error.message);
+    const remote = await httpEngine(url, token).call('lineage.describe', bad).then(() => 'no error', (error: Error) => error.message);
+    assert.notEqual(local, 'no error');
+    assert.equal(remote, local);
+  });
+});
+
+test('clients hear of every change in the store as it happens (server-sent events)', async () => {
+  await withEngine(async ({ store, url, token }) => {
+    const events: EngineEvent[] = [];
+    let connected: () => void = () => undefined;
+    const ready = new Promise<void>((resolve) => (connected = resolve));
+    let sawStore: () => void = () => undefined;
+    const storeEvent = new Promise<void>((resolve) => (sawStore = resolve));
+    const req = request(`${url}/api/mlops/engine/events`, { headers: { Authorization: `Bearer ${token}` } }, (res) => {
+      assert.equal(res.statusCode, 200);
+      let buffer = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => {
+        buffer += chunk;
+        if (buffer.includes(': connected')) connected();
+        for (let end = buffer.indexOf('\n\n'); end >= 0; end = buffer.indexOf('\n\n')) {
+          const line = buffer.slice(0, end);
+          buffer = buffer.slice(end + 2);
+          if (!line.startsWith('data: ')) continue;
+          const event = JSON.parse(line.slice(6)) as EngineEvent;
+          events.push(event);
+          if (event.topic === 'store') sawStore();
+        }
+      });
+    });
+    req.end();
+    await ready;
+    const experimentId = await store.tracking.createExperiment('heard');
+    await storeEvent;
+    assert.ok(events.some((e) => e.topic === 'tracking' && e.change.kind === 'experiment' && e.change.experimentId === experimentId), JSON.stringify(events));
+    req.destroy();
+  });
+});
+
+test('the event stream wants the token too', async () => {
+  await withEngine(async ({ url }) => {
+    const status = await new Promise<number>((resolve, reject) => {
+      request(`${url}/api/mlops/engine/events`, (res) => {
+        res.resume();
+        resolve(res.statusCode ?? 0);
+      })
+        .on('error', reject)
+        .end();
+    });
+    assert.equal(status, 401);
+  });
+});
