@@ -1,4 +1,11 @@
 import { lineageMethods } from './methods/lineageMethods';
+import { registryMethods } from './methods/registryMethods';
+import { monitoringMethods } from './methods/monitoringMethods';
+import { endpointsMethods } from './methods/endpointsMethods';
+import { trainingMethods } from './methods/trainingMethods';
+import { featuresMethods } from './methods/featuresMethods';
+import { feedbackMethods } from './methods/feedbackMethods';
+import { workspaceMethods } from './methods/workspaceMethods';
 
 /**
  * Every request the store's holder answers for its clients, by name. Each domain keeps its
@@ -7,6 +14,13 @@ import { lineageMethods } from './methods/lineageMethods';
  */
 export const ENGINE_METHODS = {
   ...lineageMethods,
+  ...registryMethods,
+  ...monitoringMethods,
+  ...endpointsMethods,
+  ...trainingMethods,
+  ...featuresMethods,
+  ...feedbackMethods,
+  ...workspaceMethods,
 } as const;
 
 export type EngineMethods = typeof ENGINE_METHODS;
