@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import type { RegistryBackend } from '../core/registry/registryBackend';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 import type { TrackingStore } from '../core/tracking/trackingStore';
+import type { EngineClient } from '../core/engine/engineClient';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from './cliContext';
 
 /*
@@ -125,11 +126,17 @@ export interface CliStore {
   readonly workspace: WorkspaceStore | undefined;
   /** the server's address; undefined locally */
   readonly url: string | undefined;
+  /**
+   * Everything beyond MLflow's REST API (lineage, reviews, drift reports, endpoints …), answered by
+   * whichever process holds the workspace store: this one, or the holder through its server.
+   * Undefined on a team's MLflow server, which keeps none of it.
+   */
+  readonly engine: EngineClient | undefined;
   registry(): Promise<RegistryBackend>;
   close(): Promise<void>;
 }
 
-async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>, where = `the MLflow server at ${target.url}`): Promise<CliStore> {
+async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>, where = `the MLflow server at ${target.url}`, engine?: EngineClient): Promise<CliStore> {
   const [{ MlflowRestClient }, { MlflowRegistryBackend }, { BatchingTrackingStore }] = await Promise.all([
     import('../core/remote/mlflowRestClient'),
     import('../core/remote/mlflowRegistryBackend'),
@@ -146,6 +153,7 @@ async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>, w
     tracking,
     workspace: undefined,
     url: target.url,
+    engine,
     registry: async () => (registry ??= new MlflowRegistryBackend({ ...options, tracking })),
     close: () => tracking.flush(),
   };
@@ -177,9 +185,15 @@ async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<Cli
     if (options.throughHolder === false) throw new CliError(`${error.message} This command needs the store itself (not its server): close that window (or stop mlops server) and run it again.`, EXIT_STORE_LOCKED);
     if (!holder) throw new CliError(`${error.message} (It runs no MLflow-compatible server the CLI could use instead: start one there with "MLOps: Start MLflow-Compatible Server".)`, EXIT_STORE_LOCKED);
     process.stderr.write(`mlops: the store is in use by another process; going through its server at ${holder.url}\n`);
-    return openRemote({ kind: 'remote', url: holder.url, via: 'holder', credentials: { token: holder.token, username: null, password: null } }, `the workspace store at ${dir} (through the server of the process holding it, ${holder.url})`);
+    const { httpEngine } = await import('../core/engine/engineClient');
+    return openRemote(
+      { kind: 'remote', url: holder.url, via: 'holder', credentials: { token: holder.token, username: null, password: null } },
+      `the workspace store at ${dir} (through the server of the process holding it, ${holder.url})`,
+      httpEngine(holder.url, holder.token),
+    );
   }
   for (const warning of store.warnings) process.stderr.write(`mlops: warning: ${warning}\n`);
+  const { inProcessEngine } = await import('../core/engine/engineClient');
   let registry: RegistryBackend | undefined;
   return {
     kind: 'local',
@@ -188,6 +202,7 @@ async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<Cli
     tracking: store.tracking,
     workspace: store,
     url: undefined,
+    engine: inProcessEngine(store),
     registry: async () => {
       if (!registry) {
         const [{ modelRegistryFor }, { localRegistryBackend }] = await Promise.all([import('../core/registry/registryAccess'), import('../core/registry/registryBackend')]);
