@@ -46,6 +46,8 @@ const builds = [
       cliMain: join(root, 'src/cli/main.ts'),
       worker: join(root, 'src/core/process/workerMain.ts'),
       endpoint: join(root, 'src/core/serving/endpointMain.ts'),
+      // the engine process: holds the workspace store for every window and CLI command (src/core/engine)
+      engine: join(root, 'src/core/engine/engineMain.ts'),
       // worker threads of parallel CSV profiling (started by src/core/profile/csvParallel.ts)
       csvRangeWorker: join(root, 'src/core/profile/csvRangeWorker.ts'),
       // the worker thread that reads a large CSV's second half into typed columns (src/core/data/csvReader.ts)

@@ -224,3 +224,10 @@ function makeLock(path: string, holder: LockHolder): WriterLock {
   process.on('exit', release);
   return { holder, release };
 }
+
+/** Who holds the store in `dir` now; undefined when nobody does (no lock, or one left by a dead process here). */
+export function readWriterLock(dir: string): LockHolder | undefined {
+  const path = join(dir, WRITER_LOCK_FILE);
+  const holder = readHolder(path);
+  return holder && !isStale(holder, path) ? holder : undefined;
+}

@@ -1,0 +1,100 @@
+import { startTrackingServer } from '../server/trackingServer';
+import type { RunningTrackingServer } from '../server/trackingServer';
+import { openWorkspaceStore } from '../store/workspaceStore';
+import type { WorkspaceStore } from '../store/workspaceStore';
+
+/** How long an engine with nothing to do waits before it stops (mlops.engine.idleMinutes). */
+export const DEFAULT_ENGINE_IDLE_MS = 10 * 60_000;
+
+/** The engine's exit code when another process already holds the store (the launcher then uses that one). */
+export const ENGINE_EXIT_LOCKED = 3;
+
+export interface EngineHostOptions {
+  readonly dir: string;
+  /** stop after this long with no request, no listening client and nothing running */
+  readonly idleMs: number;
+  readonly log: (line: string) => void;
+  /** 0 (default): a free port */
+  readonly port?: number;
+}
+
+/** Something running in the engine that keeps it alive while idle (an endpoint, a job). */
+export type EngineKeepAlive = () => string | undefined;
+
+export interface RunningEngine {
+  readonly store: WorkspaceStore;
+  readonly server: RunningTrackingServer;
+  /** resolves with why the engine stopped */
+  readonly stopped: Promise<string>;
+  /** registers a reason to stay up; it is asked every check, returning a description while it holds */
+  keepAliveWhile(reason: EngineKeepAlive): void;
+  stop(why: string, options?: { snapshot?: boolean }): Promise<string>;
+}
+
+/**
+ * The engine: the one process that holds a workspace store and answers every client (windows,
+ * CLI commands, Python scripts through MLflow's REST API) through its server on 127.0.0.1. It is
+ * found through `.mlops/server.json` and stops by itself once nobody has needed it for `idleMs`.
+ */
+export async function runEngine(options: EngineHostOptions): Promise<RunningEngine> {
+  const started = Date.now();
+  const store = await openWorkspaceStore({
+    dir: options.dir,
+    writerName: 'MLOps engine',
+    dailyGc: { onReport: (report) => options.log(`garbage collection: ${report.removed.length} folder(s) removed, ${report.bytes} bytes freed`), onError: (error) => options.log(`garbage collection failed: ${error instanceof Error ? error.message : String(error)}`) },
+  });
+  for (const warning of store.warnings) options.log(`warning: ${warning}`);
+  let lastActivity = Date.now();
+  let server: RunningTrackingServer;
+  try {
+    server = await startTrackingServer({
+      store,
+      ...(options.port === undefined ? {} : { port: options.port }),
+      onRequest: () => {
+        lastActivity = Date.now();
+      },
+    });
+  } catch (error) {
+    await store.close({ snapshot: false });
+    throw error;
+  }
+  options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, stops after ${Math.round(options.idleMs / 1000)} s idle)`);
+
+  const keepAlives: EngineKeepAlive[] = [];
+  let resolveStopped: (why: string) => void = () => undefined;
+  const stopped = new Promise<string>((resolve) => (resolveStopped = resolve));
+  let stopping: Promise<string> | undefined;
+  const stop = (why: string, stopOptions: { snapshot?: boolean } = {}): Promise<string> => {
+    stopping ??= (async () => {
+      clearInterval(idleCheck);
+      options.log(`stopping: ${why}`);
+      await server.close();
+      await store.close(stopOptions);
+      resolveStopped(why);
+      return why;
+    })();
+    return stopping;
+  };
+
+  const busy = (): string | undefined => {
+    if (server.eventClients() > 0) return `${server.eventClients()} client(s) listening`;
+    for (const keepAlive of keepAlives) {
+      const reason = keepAlive();
+      if (reason !== undefined) return reason;
+    }
+    return undefined;
+  };
+  const idleCheck = setInterval(
+    () => {
+      if (busy() !== undefined) {
+        lastActivity = Date.now();
+        return;
+      }
+      // A snapshot on the way out: nobody waits for it now, and the next open is faster for it.
+      if (Date.now() - lastActivity >= options.idleMs) void stop(`idle for ${Math.round((Date.now() - lastActivity) / 1000)} s`, { snapshot: true });
+    },
+    Math.max(50, Math.min(options.idleMs / 4, 15_000)),
+  );
+
+  return { store, server, stopped, keepAliveWhile: (reason) => keepAlives.push(reason), stop };
+}
