@@ -59,6 +59,7 @@ export function trackingTarget(globals: CliGlobalOptions, env: NodeJS.ProcessEnv
 const LOCAL_ONLY: Readonly<Record<string, string>> = {
   gc: 'it frees files of the workspace store on this disk; an MLflow server cleans up its own (mlflow gc)',
   server: 'it serves the workspace store to MLflow clients',
+  engine: 'it holds the workspace store on this disk for VS Code windows, commands and scripts',
   'runs rerun': 'it trains again from the code and spec kept with the run in the workspace store',
   lineage: "MLflow keeps no lineage graph; the workspace store's links datasets, runs, versions and endpoints",
   'models history': 'MLflow keeps no audit log of a model; the workspace registry records every change',

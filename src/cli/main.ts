@@ -5,6 +5,7 @@ import { setCommandPath } from './cliStore';
 import { registerCopyCommand } from './commands/copyCommand';
 import { registerDoctorCommand } from './commands/doctorCommand';
 import { registerDriftCommand } from './commands/driftCommand';
+import { registerEngineCommand } from './commands/engineCommand';
 import { registerFindBestModelCommand } from './commands/findBestModelCommand';
 import { registerGcCommand } from './commands/gcCommand';
 import { registerMonitorCommand } from './commands/monitorCommand';
@@ -54,6 +55,7 @@ export function buildProgram(): Command {
   registerModelsCommand(program);
   registerLineageCommand(program);
   registerServerCommand(program);
+  registerEngineCommand(program);
   registerProfileCommand(program);
   registerFeaturesCommand(program);
   registerServeCommand(program);

@@ -8,6 +8,8 @@ export const DEFAULT_ENGINE_IDLE_MS = 10 * 60_000;
 
 /** The engine's exit code when another process already holds the store (the launcher then uses that one). */
 export const ENGINE_EXIT_LOCKED = 3;
+/** The engine's name in the store's writer lock (what other processes' messages call it). */
+export const ENGINE_WRITER_NAME = 'MLOps engine';
 
 export interface EngineHostOptions {
   readonly dir: string;
@@ -40,7 +42,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
   const started = Date.now();
   const store = await openWorkspaceStore({
     dir: options.dir,
-    writerName: 'MLOps engine',
+    writerName: ENGINE_WRITER_NAME,
     dailyGc: { onReport: (report) => options.log(`garbage collection: ${report.removed.length} folder(s) removed, ${report.bytes} bytes freed`), onError: (error) => options.log(`garbage collection failed: ${error instanceof Error ? error.message : String(error)}`) },
   });
   for (const warning of store.warnings) options.log(`warning: ${warning}`);

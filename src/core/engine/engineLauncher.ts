@@ -3,8 +3,9 @@ import { closeSync, existsSync, mkdirSync, openSync, readFileSync, statSync } fr
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { readServerInfo } from '../server/serverInfoFile';
+import { isProcessAlive } from '../store/processLiveness';
 import { readWriterLock } from '../store/writerLock';
-import { ENGINE_EXIT_LOCKED } from './engineHost';
+import { ENGINE_EXIT_LOCKED, ENGINE_WRITER_NAME } from './engineHost';
 
 /** The engine's log, beside its store: what it did and why it stopped. */
 export const ENGINE_LOG_FILE = 'engine.log';
@@ -112,7 +113,7 @@ export async function ensureEngine(dir: string, options: EnsureEngineOptions = {
       // comes soon), or a process that serves nothing (a CLI command: it lets go when done).
       lockedSince ??= Date.now();
       const holder = readWriterLock(dir);
-      if (holder && !holder.name.startsWith('MLOps engine') && readServerInfo(dir) === undefined && Date.now() - lockedSince > 1_000) {
+      if (holder && !holder.name.startsWith(ENGINE_WRITER_NAME) && readServerInfo(dir) === undefined && Date.now() - lockedSince > 1_000) {
         options.onProgress?.(`waiting for ${holder.name} (pid ${holder.pid}) to release the store`);
         return ensureEngineAfterRelease(dir, options, deadline);
       }
@@ -134,16 +135,21 @@ async function ensureEngineAfterRelease(dir: string, options: EnsureEngineOption
   throw new Error(`The workspace store ${dir} stays in use by ${holder?.name ?? 'another process'} (pid ${holder?.pid ?? '?'}), which serves no API the MLOps engine could use. Wait for it to finish, or stop it.`);
 }
 
-/** Asks the engine of `dir` to stop (SIGTERM); resolves once its server.json is gone or it exited. */
+/**
+ * Asks the engine of `dir` to stop (SIGTERM); resolves once the process has exited. Only an
+ * engine: a VS Code window or `mlops server` holding the store is left alone (undefined).
+ */
 export async function stopEngine(dir: string): Promise<{ pid: number } | undefined> {
   const info = readServerInfo(dir);
-  if (!info) return undefined;
+  const holder = readWriterLock(dir);
+  if (!info || !holder || holder.pid !== info.pid || !holder.name.startsWith(ENGINE_WRITER_NAME)) return undefined;
   try {
     process.kill(info.pid, 'SIGTERM');
   } catch {
     return undefined;
   }
   const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline && readServerInfo(dir)) await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
+  // Gone means gone: its server.json first, then the process once it has closed the store.
+  while (Date.now() < deadline && isProcessAlive(info.pid)) await new Promise((resolve) => setTimeout(resolve, START_POLL_MS));
   return { pid: info.pid };
 }
