@@ -1,10 +1,11 @@
 /**
- * "MLOps: Show Lineage". Registered at activation; the registry, the store and the panel load
- * only when it runs.
+ * "MLOps: Show Lineage". Registered at activation; the panel loads only when it runs. Lineage is
+ * read through the engine, so it works the same whether this window holds the store or another
+ * window or process does.
  */
 import * as vscode from 'vscode';
-import type { LineageNodeRef } from '../../core/lineage/lineageTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { EngineClient } from '../../core/engine/engineClient';
+import type { LineageNode } from '../../core/lineage/lineageTypes';
 import type { LineagePanelDependencies } from './lineagePanel';
 
 export function registerLineageCommands(deps: LineagePanelDependencies): vscode.Disposable[] {
@@ -22,36 +23,32 @@ export function registerLineageCommands(deps: LineagePanelDependencies): vscode.
 }
 
 async function showLineage(arg: unknown, deps: LineagePanelDependencies): Promise<void> {
-  const { lineageArgument, lineageUnavailable } = await import('./lineageRootChoices');
-  const access = await deps.storeService.access();
-  const why = lineageUnavailable(access);
-  if (why !== undefined || access.state !== 'open') {
-    void vscode.window.showWarningMessage(`MLOps: cannot show lineage: ${why ?? 'the workspace store is not open.'}`);
+  const { lineageArgument, lineageEngine } = await import('./lineageRootChoices');
+  const reached = lineageEngine(await deps.storeService.access());
+  if ('why' in reached) {
+    void vscode.window.showWarningMessage(`MLOps: cannot show lineage: ${reached.why}`);
     return;
   }
-  const store = access.store;
-  const { lineageFor, modelRegistryFor } = await import('../../core/registry/registryAccess');
+  const { engine } = reached;
   const named = lineageArgument(arg);
-  let root: LineageNodeRef | undefined;
-  if (named && 'root' in named) root = named.root;
-  else if (named) {
-    const { resolveLineageRoot } = await import('../../core/lineage/lineageRoot');
-    root = resolveLineageRoot(modelRegistryFor(store), named.target);
-  } else root = await pickRoot(store);
+  let root: LineageNode | undefined;
+  if (named && 'root' in named) root = await engine.call('lineage.describe', { node: named.root });
+  else if (named) root = await engine.call('lineage.resolve', { target: named.target });
+  else root = await pickRoot(engine);
   if (!root) return;
   const { LineagePanel } = await import('./lineagePanel');
-  LineagePanel.show(root, lineageFor(store).describe(root).label, deps);
+  LineagePanel.show({ kind: root.kind, id: root.id }, root.label, deps);
 }
 
 /** From the palette: model versions (aliases first), recent runs, endpoints and monitors. */
-async function pickRoot(store: WorkspaceStore): Promise<LineageNodeRef | undefined> {
+async function pickRoot(engine: EngineClient): Promise<LineageNode | undefined> {
   const { lineageRootChoices, rootChoiceSources } = await import('./lineageRootChoices');
-  const choices = lineageRootChoices(await rootChoiceSources(store));
+  const choices = lineageRootChoices(await rootChoiceSources(engine));
   if (choices.length === 0) {
     void vscode.window.showInformationMessage('MLOps: nothing has recorded lineage yet. Train a model ("MLOps: Train Model…") and register it; training, registering, serving and monitoring record lineage as they happen.');
     return undefined;
   }
   const items = choices.map((c) => (c.separator ? { label: c.label, kind: vscode.QuickPickItemKind.Separator } : { ...c }));
   const picked = await vscode.window.showQuickPick(items, { title: 'Show Lineage', placeHolder: 'Lineage of which model version, run or endpoint?', matchOnDescription: true, matchOnDetail: true });
-  return picked && 'root' in picked ? picked.root : undefined;
+  return picked && 'root' in picked && picked.root ? engine.call('lineage.describe', { node: picked.root }) : undefined;
 }

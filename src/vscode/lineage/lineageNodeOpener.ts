@@ -1,14 +1,14 @@
 import * as vscode from 'vscode';
 import type { LineageNode } from '../../core/lineage/lineageTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { RunsPanelDependencies } from '../runs/runsPanel';
+import { trackingOf, type StoreService } from '../store/storeService';
 import { modelVersionOf, workspaceFile } from './lineageTargets';
 
 /** Built in another branch; until it is registered here a version falls back to the Models view. */
 const OPEN_MODEL_CARD = 'mlops.openModelCard';
 
 export interface LineageOpenDependencies {
-  readonly store: WorkspaceStore;
+  readonly storeService: StoreService;
   readonly runs: RunsPanelDependencies;
   readonly log: vscode.LogOutputChannel;
 }
@@ -59,7 +59,8 @@ async function openModelVersion(node: LineageNode, deps: LineageOpenDependencies
 }
 
 async function openRun(node: LineageNode, deps: LineageOpenDependencies): Promise<void> {
-  const run = await deps.store.tracking.getRun(node.id).catch(() => undefined);
+  const tracking = trackingOf(await deps.storeService.access());
+  const run = await tracking?.getRun(node.id).catch(() => undefined);
   if (!run) {
     void vscode.window.showWarningMessage(`MLOps: run ${node.id} is not in the workspace store any more.`);
     return;

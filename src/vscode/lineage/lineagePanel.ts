@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { LineageNodeRef } from '../../core/lineage/lineageTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { EngineClient } from '../../core/engine/engineClient';
 import { LINEAGE_VIEW_TYPE, type LineageContract, type LineageGraphView, type LineageNodeRefView } from '../../protocol/lineage/lineageContract';
 import { lineageValidators } from '../../protocol/lineage/lineageValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import type { RunsPanelDependencies } from '../runs/runsPanel';
-import { lineageUnavailable, rootOfPanelState } from './lineageRootChoices';
+import { lineageEngine, rootOfPanelState } from './lineageRootChoices';
 
 /** Same needs as the Runs panel: a run box opens one. */
 export type LineagePanelDependencies = RunsPanelDependencies;
@@ -21,8 +21,6 @@ const keyOf = (node: LineageNodeRef): string => `${node.kind}:${node.id}`;
 export class LineagePanel extends PanelHost<LineageContract> {
   private static readonly open = new Map<string, LineagePanel>();
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private registrySubscription: { dispose(): void } | undefined;
-  private watchedStore: WorkspaceStore | undefined;
 
   static show(root: LineageNodeRef, title: string, deps: LineagePanelDependencies): LineagePanel {
     const existing = LineagePanel.open.get(keyOf(root));
@@ -72,27 +70,21 @@ export class LineagePanel extends PanelHost<LineageContract> {
       { viewType: LINEAGE_VIEW_TYPE, title: 'Lineage', bundle: 'lineage', validators: lineageValidators, iconPath: vscode.Uri.joinPath(deps.extensionUri, 'media', 'mlops.svg') },
       deps.log,
     );
+    // every change in the store (registering, serving, monitoring …), whichever process holds it
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
-    this.track({
-      dispose: () => {
-        clearTimeout(this.refreshTimer);
-        this.registrySubscription?.dispose();
-      },
-    });
+    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
   }
 
-  private async store(): Promise<WorkspaceStore> {
-    const access = await this.deps.storeService.access();
-    if (access.state !== 'open') throw new Error(lineageUnavailable(access) ?? 'The workspace store is not open.');
-    return access.store;
+  private async engine(): Promise<EngineClient> {
+    const reached = lineageEngine(await this.deps.storeService.access());
+    if ('why' in reached) throw new Error(reached.why);
+    return reached.engine;
   }
 
   private async graph(next: LineageNodeRefView | undefined): Promise<LineageGraphView> {
-    const store = await this.store();
+    const engine = await this.engine();
     if (next && keyOf(next) !== keyOf(this.root)) this.reroot(next);
-    const { lineageFor, modelRegistryFor } = await import('../../core/registry/registryAccess');
-    this.watch(store, modelRegistryFor(store));
-    const graph = lineageFor(store).lineageGraph(this.root, { maxNodes: MAX_LINEAGE_NODES });
+    const graph = await engine.call('lineage.graph', { root: this.root, maxNodes: MAX_LINEAGE_NODES });
     const root = graph.nodes.find((n) => n.key === graph.root);
     if (root) this.panel.title = `Lineage: ${root.label}`;
     return { root: graph.root, nodes: graph.nodes.map((n) => ({ ...n })), edges: graph.edges.map((e) => ({ ...e })), truncated: graph.truncated, maxNodes: MAX_LINEAGE_NODES };
@@ -105,23 +97,14 @@ export class LineagePanel extends PanelHost<LineageContract> {
     LineagePanel.open.set(keyOf(this.root), this);
   }
 
-  /** Registering, aliasing and renaming record lineage through the registry, which has its own event. */
-  private watch(store: WorkspaceStore, registry: { onDidChange(listener: () => void): { dispose(): void } }): void {
-    if (this.watchedStore === store) return;
-    this.registrySubscription?.dispose();
-    this.watchedStore = store;
-    this.registrySubscription = registry.onDidChange(() => this.scheduleRefresh());
-  }
-
   private scheduleRefresh(): void {
     clearTimeout(this.refreshTimer);
     this.refreshTimer = setTimeout(() => this.notify('storeChanged', {}), REFRESH_DELAY_MS);
   }
 
   private async openNode(ref: LineageNodeRefView): Promise<void> {
-    const store = await this.store();
-    const { lineageFor } = await import('../../core/registry/registryAccess');
+    const engine = await this.engine();
     const { openLineageNode } = await import('./lineageNodeOpener');
-    await openLineageNode(lineageFor(store).describe(ref), { store, runs: this.deps, log: this.deps.log });
+    await openLineageNode(await engine.call('lineage.describe', { node: { kind: ref.kind, id: ref.id } }), { storeService: this.deps.storeService, runs: this.deps, log: this.deps.log });
   }
 }

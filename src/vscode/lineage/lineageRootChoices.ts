@@ -1,17 +1,15 @@
 /**
  * What "MLOps: Show Lineage" can start from: the argument a view passes, or a quick pick of model
  * versions (aliases first), recent runs, endpoints and monitors. Plain data, no `vscode`, so the
- * rules are unit-tested without an editor.
+ * rules are unit-tested without an editor; the store is read through the engine (lineage.rootChoices).
  */
+import type { EngineClient } from '../../core/engine/engineClient';
+import { MAX_ROOT_RUNS, MAX_ROOT_VERSIONS_PER_MODEL, type LineageRootSources } from '../../core/lineage/lineageRootSources';
 import type { LineageNode, LineageNodeRef } from '../../core/lineage/lineageTypes';
-import { lineageFor, modelRegistryFor } from '../../core/registry/registryAccess';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { StoreAccess } from '../store/storeService';
 
 /** Aliases every team uses come first; then the rest alphabetically. */
 const FIRST_ALIASES = ['champion', 'challenger'];
-export const MAX_VERSIONS_PER_MODEL = 20;
-export const MAX_RUNS = 20;
 
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null;
 
@@ -24,18 +22,8 @@ export interface LineageRootChoice {
   separator?: true;
 }
 
-export interface RootChoiceSources {
-  models: readonly {
-    name: string;
-    aliases: Readonly<Record<string, number>>;
-    /** newest first */
-    versions: readonly { version: number; creationTime: number }[];
-  }[];
-  /** newest first */
-  runs: readonly { runId: string; runName: string; status: string; startTime: number }[];
-  endpoints: readonly LineageNode[];
-  monitors: readonly LineageNode[];
-}
+/** What the picker is built from: the engine's answer to lineage.rootChoices. */
+export type RootChoiceSources = LineageRootSources;
 
 function aliasRank(alias: string): number {
   const i = FIRST_ALIASES.indexOf(alias);
@@ -56,13 +44,13 @@ export function lineageRootChoices(sources: RootChoiceSources): LineageRootChoic
   const versions = sources.models.flatMap((m) => {
     const byVersion = new Map<number, string[]>();
     for (const [alias, version] of Object.entries(m.aliases)) byVersion.set(version, [...(byVersion.get(version) ?? []), `@${alias}`]);
-    return m.versions.slice(0, MAX_VERSIONS_PER_MODEL).map((v): LineageRootChoice => ({
+    return m.versions.slice(0, MAX_ROOT_VERSIONS_PER_MODEL).map((v): LineageRootChoice => ({
       label: `$(package) ${m.name} v${v.version}`,
       description: [...(byVersion.get(v.version) ?? []).sort((a, b) => aliasRank(a.slice(1)) - aliasRank(b.slice(1))), `registered ${when(v.creationTime)}`].join(' · '),
       root: { kind: 'modelVersion', id: `${m.name}/${v.version}` },
     }));
   });
-  const runs = sources.runs.slice(0, MAX_RUNS).map((r): LineageRootChoice => ({
+  const runs = sources.runs.slice(0, MAX_ROOT_RUNS).map((r): LineageRootChoice => ({
     label: `$(beaker) ${r.runName || r.runId.slice(0, 8)}`,
     description: `${r.status.toLowerCase()} · ${when(r.startTime)}`,
     detail: r.runId,
@@ -78,17 +66,9 @@ export function lineageRootChoices(sources: RootChoiceSources): LineageRootChoic
   return groups.flatMap(([title, items]) => (items.length > 0 ? [{ label: title, separator: true as const }, ...items] : []));
 }
 
-/** Reads what the picker offers from an open store. */
-export async function rootChoiceSources(store: WorkspaceStore): Promise<RootChoiceSources> {
-  const registry = modelRegistryFor(store);
-  const lineage = lineageFor(store);
-  const { runs } = await store.tracking.searchRuns({ orderBy: ['attributes.start_time DESC'], maxResults: MAX_RUNS });
-  return {
-    models: registry.listModels().map((m) => ({ name: m.name, aliases: m.aliases, versions: registry.listVersions(m.name) })),
-    runs: runs.map((r) => ({ runId: r.info.runId, runName: r.info.runName, status: r.info.status, startTime: r.info.startTime })),
-    endpoints: lineage.nodesOfKind('endpoint', 20),
-    monitors: lineage.nodesOfKind('monitor', 20),
-  };
+/** Reads what the picker offers, in one call to whichever process holds the store. */
+export function rootChoiceSources(engine: EngineClient): Promise<RootChoiceSources> {
+  return engine.call('lineage.rootChoices', {});
 }
 
 /** The root a restored panel showed, from the webview state it saved. */
@@ -135,11 +115,18 @@ export function lineageUnavailable(access: StoreAccess): string | undefined {
     case 'absent':
       return `There is no workspace store at ${access.dir} yet, so nothing has recorded lineage: train a model ("MLOps: Train Model…") and register it, and its lineage starts there.`;
     case 'client':
-      return access.origin === 'remote'
-        ? `Lineage is recorded in the workspace store, but tracking goes to the MLflow server ${access.url} (setting mlops.tracking.uri), which keeps no lineage graph. Clear the setting to use the workspace store.`
-        : 'Lineage is read from the workspace store, which another VS Code window or process holds: show lineage from that window (or close it, then try again).';
+      // a window or process holding the store answers lineage through its engine
+      if (access.origin === 'writer') return undefined;
+      return `Lineage is recorded in the workspace store, but tracking goes to the MLflow server ${access.url} (setting mlops.tracking.uri), which keeps no lineage graph. Clear the setting to use the workspace store.`;
     case 'locked':
     case 'error':
       return access.message;
   }
+}
+
+/** The engine that answers lineage here (this window's store or the holder's), or why there is none. */
+export function lineageEngine(access: StoreAccess): { engine: EngineClient } | { why: string } {
+  // as engineOf (storeService.ts), which this vscode-free module cannot import
+  if (access.state === 'open' || (access.state === 'client' && access.origin === 'writer')) return { engine: access.engine };
+  return { why: lineageUnavailable(access) ?? 'The workspace store is not open.' };
 }

@@ -2,17 +2,20 @@ import assert from 'node:assert/strict';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { httpEngine } from '../../../src/core/engine/engineClient';
 import { LineageStore } from '../../../src/core/lineage/lineageStore';
+import { startTrackingServer } from '../../../src/core/server/trackingServer';
 import { lineageValidators } from '../../../src/protocol/lineage/lineageValidators';
 import { validateViewMessage } from '../../../src/protocol/rpcValidation';
-import { lineageArgument, lineageRootChoices, lineageUnavailable, rootChoiceSources, rootOfPanelState } from '../../../src/vscode/lineage/lineageRootChoices';
+import { lineageArgument, lineageEngine, lineageRootChoices, lineageUnavailable, rootChoiceSources, rootOfPanelState } from '../../../src/vscode/lineage/lineageRootChoices';
 import { modelVersionOf, workspaceFile } from '../../../src/vscode/lineage/lineageTargets';
 import type { StoreAccess } from '../../../src/vscode/store/storeService';
 import { openRegistryFixture, trainedRun } from '../registry/registryTestSupport';
 import { tempStoreDir } from '../store/testSupport';
 
-test('the Show Lineage picker offers aliases first, then versions, recent runs and endpoints, from a real store', async () => {
+test('the Show Lineage picker offers aliases first, then versions, recent runs and endpoints, from a store another process holds', async () => {
   const f = await openRegistryFixture();
+  const server = await startTrackingServer({ store: f.store });
   try {
     const first = await trainedRun(f.store, { name: 'calm-fox' });
     const second = await trainedRun(f.store, { name: 'bright-owl' });
@@ -25,7 +28,8 @@ test('the Show Lineage picker offers aliases first, then versions, recent runs a
     await f.registry.setAlias('adelie', 'champion', 1);
     await new LineageStore(f.store.database).record([{ from: { kind: 'modelVersion', id: 'penguins/1' }, to: { kind: 'endpoint', id: 'penguins-api' }, relation: 'served' }], { 'endpoint:penguins-api': 'penguins-api (http://127.0.0.1:5001)' });
 
-    const choices = lineageRootChoices(await rootChoiceSources(f.store));
+    // this window is a client: one engine call through the holder's server
+    const choices = lineageRootChoices(await rootChoiceSources(httpEngine(server.url, server.token)));
     const labels = choices.map((c) => (c.separator ? `-- ${c.label}` : c.label));
     assert.deepEqual(labels.slice(0, 9), [
       '-- Model versions',
@@ -47,6 +51,7 @@ test('the Show Lineage picker offers aliases first, then versions, recent runs a
     assert.deepEqual(labels.slice(11), ['-- Endpoints', '$(radio-tower) penguins-api (http://127.0.0.1:5001)']);
     assert.deepEqual(choices.at(-1)?.root, { kind: 'endpoint', id: 'penguins-api' });
   } finally {
+    await server.close();
     await f.cleanup();
   }
 });
@@ -77,14 +82,20 @@ test('a restored panel reopens on the root it saved; a damaged state is refused'
   assert.equal(rootOfPanelState(undefined), undefined);
 });
 
-test('store states get a message that says what to do', () => {
+test('store states get a message that says what to do; a store another window or process holds is read through its engine', () => {
   const says = (access: StoreAccess): string => lineageUnavailable(access) ?? '(available)';
   assert.match(says({ state: 'noFolder' }), /open the folder you train in/);
   assert.match(says({ state: 'absent', dir: '/ws/.mlops' }), /no workspace store at \/ws\/\.mlops yet.*train a model/);
   assert.match(says({ state: 'locked', dir: '/ws/.mlops', message: 'The store at /ws/.mlops is held by pid 42.' }), /held by pid 42/);
   const client = { state: 'client', url: 'http://127.0.0.1:5000', token: null, message: '' } as const;
-  assert.match(says({ ...client, origin: 'writer', tracking: {} as never, engine: {} as never }), /another VS Code window or process holds: show lineage from that window/);
-  assert.match(says({ ...client, origin: 'remote', tracking: {} as never }), /MLflow server http:\/\/127\.0\.0\.1:5000 \(setting mlops\.tracking\.uri\), which keeps no lineage graph/);
+  const holders = httpEngine('http://127.0.0.1:5000', null);
+  const writer: StoreAccess = { ...client, origin: 'writer', tracking: {} as never, engine: holders };
+  assert.equal(says(writer), '(available)');
+  assert.deepEqual(lineageEngine(writer), { engine: holders });
+  const team: StoreAccess = { ...client, origin: 'remote', tracking: {} as never };
+  assert.match(says(team), /MLflow server http:\/\/127\.0\.0\.1:5000 \(setting mlops\.tracking\.uri\), which keeps no lineage graph/);
+  assert.deepEqual(lineageEngine(team), { why: says(team) });
+  assert.deepEqual(lineageEngine({ state: 'noFolder' }), { why: says({ state: 'noFolder' }) });
 });
 
 test('click-through targets: model versions parse, dataset sources open only when they are files in the workspace', () => {
