@@ -3,7 +3,9 @@ import type { FeatureRepo } from '../../core/features/featureSpec';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { cliPath, existingCliPath, typedOrWorkspaceFile } from '../cliPaths';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
-import { printJson, printTable, withStore } from './trackingCliSupport';
+import type { LineageEdge } from '../../core/lineage/lineageTypes';
+import { printJson, printTable } from './trackingCliSupport';
+import { withWorkspaceEngine } from './workspaceEngine';
 
 interface FeaturesOptions {
   file?: string;
@@ -55,13 +57,14 @@ export function registerFeaturesCommand(program: Command): void {
     const storeDir = resolveStoreDir(globals);
     const measurement = measureJob();
     const names = views.length > 0 ? views : repo.views.map((v) => v.name);
-    // the run is recorded once the job is over, so the store is not held while it computes
-    const record = (status: 'FINISHED' | 'FAILED', metrics: Record<string, number>, error?: string): Promise<string> =>
+    // the run (and the lineage of a success) is recorded once the job is over, by whichever
+    // process holds the store: the store is not held while it computes
+    const record = (status: 'FINISHED' | 'FAILED', metrics: Record<string, number>, error?: string, lineage?: { edges: LineageEdge[]; labels: Record<string, string> }): Promise<string> =>
       measurement.stop().then((measured) =>
-        withStore(
+        withWorkspaceEngine(
           program,
-          async (store) =>
-            recordJobRun(store.tracking, {
+          async (engine, store) => {
+            const runId = await recordJobRun(store.tracking, {
               experiment: 'feature-materialization',
               runName: `materialize ${names.join(', ')}`,
               kind: 'materialization',
@@ -74,7 +77,10 @@ export function registerFeaturesCommand(program: Command): void {
               ],
               metrics,
               ...(error ? { error } : {}),
-            }),
+            });
+            if (lineage) await engine.call('lineage.record', lineage);
+            return runId;
+          },
           { create: true },
         ),
       );
@@ -89,17 +95,8 @@ export function registerFeaturesCommand(program: Command): void {
       throw error;
     }
     const done = metas;
-    const runId = await record('FINISHED', { rows: done.reduce((n, m) => n + m.rows, 0), entities: done.reduce((n, m) => n + m.entities, 0), skipped_rows: done.reduce((n, m) => n + m.skippedRows, 0) });
-    await withStore(
-      program,
-      async (store) => {
-        const { lineageFor } = await import('../../core/registry/registryAccess');
-        const { materializationLineage } = await import('../../core/features/featureLineage');
-        const { edges, labels } = materializationLineage(done);
-        await lineageFor(store).record(edges, labels);
-      },
-      { create: true },
-    );
+    const { materializationLineage } = await import('../../core/features/featureLineage');
+    const runId = await record('FINISHED', { rows: done.reduce((n, m) => n + m.rows, 0), entities: done.reduce((n, m) => n + m.entities, 0), skipped_rows: done.reduce((n, m) => n + m.skippedRows, 0) }, undefined, materializationLineage(done));
     if (globals.json) printJson({ runId, views: done });
     else {
       printTable(['view', 'rows', 'entities', 'latest event', 'skipped'], done.map((m) => [m.view, String(m.rows), String(m.entities), m.latestEventTime ?? '—', String(m.skippedRows)]));
@@ -134,16 +131,15 @@ export function registerFeaturesCommand(program: Command): void {
       const repo = await loadRepo(featuresFile(globals, options.file));
       const { buildTrainingSet, parseFeatureRefs } = await import('../../core/features/trainingSetBuilder');
       const result = await asCliError(async () => buildTrainingSet(repo, resolveStoreDir(globals), existingCliPath(entityFile, 'the entity file', 1), parseFeatureRefs(options.features), cliPath(options.output), { timestampColumn: options.timestamp }));
-      await withStore(
+      const { datasetNode } = await import('../../core/lineage/lineageNodes');
+      const { featureSetNode } = await import('../../core/features/featureLineage');
+      await withWorkspaceEngine(
         program,
-        async (store) => {
-          const { lineageFor } = await import('../../core/registry/registryAccess');
-          const { datasetNode } = await import('../../core/lineage/lineageNodes');
-          await lineageFor(store).record(
-            result.views.map((view) => ({ from: { kind: 'featureSet', id: view }, to: datasetNode(result.digest), relation: 'built' })),
-            { [`dataset:${result.digest}`]: result.output },
-          );
-        },
+        (engine) =>
+          engine.call('lineage.record', {
+            edges: result.views.map((view) => ({ from: featureSetNode(view), to: datasetNode(result.digest), relation: 'built' })),
+            labels: { [`dataset:${result.digest}`]: result.output },
+          }),
         { create: true },
       );
       if (globals.json) printJson(result);
