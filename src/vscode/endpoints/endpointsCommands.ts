@@ -82,7 +82,8 @@ export function registerEndpointsCommands(deps: EndpointsCommandDependencies): v
       if (portText === undefined) return;
       try {
         const { pickOnlineFeatures } = await import('./pickOnlineFeatures');
-        const lookups = await pickOnlineFeatures(opened.store, uri, log);
+        const { inProcessEngine } = await import('../../core/engine/engineClient');
+        const lookups = await pickOnlineFeatures(inProcessEngine(opened.store), uri, log);
         if (!lookups) return;
         const info = await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: starting an endpoint for ${uri}` }, () => opened.manager.start({ uri, port: portText === '' ? 0 : Number(portText), limits: { logSampleRate: Math.min(1, Math.max(0, vscode.workspace.getConfiguration('mlops.serving').get<number>('logSampleRate', 1))) }, ...lookups }));
         log.info(`Endpoint ${info.name} serves ${uri} (version ${info.version}) at ${info.url}${info.features ? `, looking up ${info.features.views.join(', ')} from ${info.features.file}` : ''}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { OnlineFeaturesChoice } from '../../core/serving/endpointTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { EngineClient } from '../../core/engine/engineClient';
 
 interface ViewItem extends vscode.QuickPickItem {
   file: string;
@@ -16,21 +16,22 @@ function ttlText(ms: number | null): string {
  * "Look up online features?" for Serve Model: the materialized feature views of the workspace's
  * features files whose features are inputs of the model, the ones it was trained from (lineage)
  * picked. Asked only when such views exist; resolves to no choice then (the endpoint manager's default), to false
- * when none is picked, and to undefined when the user cancels.
+ * when none is picked, and to undefined when the user cancels. The model's signature and lineage
+ * come from the engine (whichever process holds the store); the features files are read here.
  */
-export async function pickOnlineFeatures(store: WorkspaceStore, uri: string, log: vscode.LogOutputChannel): Promise<{ features?: OnlineFeaturesChoice | false } | undefined> {
-  const { modelRegistryFor, lineageFor } = await import('../../core/registry/registryAccess');
-  const version = modelRegistryFor(store).resolveUri(uri);
-  if (!version.signature) return {};
+export async function pickOnlineFeatures(engine: EngineClient, uri: string, log: vscode.LogOutputChannel): Promise<{ features?: OnlineFeaturesChoice | false } | undefined> {
+  const context = await engine.call('features.servingContext', { uri });
+  const signature = context.signature;
+  if (!signature) return {};
   const { loadFeatureRepo } = await import('../../core/features/featureSpecParser');
-  const { featureViewsInLineage, matchFeatureViews } = await import('../../core/serving/onlineFeatureChoice');
-  const trainedFrom = new Set(featureViewsInLineage(lineageFor(store), version.name, version.version));
+  const { matchFeatureViews } = await import('../../core/serving/onlineFeatureChoice');
+  const trainedFrom = new Set(context.trainedFrom);
   const items: (ViewItem | (vscode.QuickPickItem & { kind: vscode.QuickPickItemKind.Separator }))[] = [];
   const files = await vscode.workspace.findFiles('**/*features.{yaml,yml}', '**/node_modules/**', 20);
   for (const file of files.sort((a, b) => a.fsPath.localeCompare(b.fsPath))) {
     let matches;
     try {
-      matches = matchFeatureViews(await loadFeatureRepo(file.fsPath), version.signature, store.dir);
+      matches = matchFeatureViews(await loadFeatureRepo(file.fsPath), signature, context.storeDir);
     } catch (error) {
       log.warn(`Serve Model: ${file.fsPath} is skipped: ${error instanceof Error ? error.message : String(error)}`);
       continue;

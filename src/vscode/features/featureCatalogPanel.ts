@@ -2,7 +2,6 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as vscode from 'vscode';
 import type { FeatureSpecFile } from '../../core/features/featureWorkspace';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import {
   FEATURE_CATALOG_VIEW_TYPE,
   type FeatureCatalogContract,
@@ -12,7 +11,7 @@ import {
 import { featureCatalogValidators } from '../../protocol/featureCatalog/featureCatalogValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import { resolveStoreDir } from '../settings/settings';
-import type { StoreService } from '../store/storeService';
+import { engineOf, type StoreService } from '../store/storeService';
 import { catalogState, statsView } from './featureCatalogModel';
 
 export interface FeatureCatalogPanelDependencies {
@@ -32,8 +31,6 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
   private static current: FeatureCatalogPanel | undefined;
   private files: FeatureSpecFile[] = [];
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
-  private watchedStore: WorkspaceStore | undefined;
-  private registrySubscription: { dispose(): void } | undefined;
   /** what the view last saw of materializations and model usage; a store change that leaves it alone repaints nothing */
   private shown: string | undefined;
 
@@ -131,12 +128,7 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
       metas.onDidDelete(() => this.scheduleRefresh());
       this.track(metas);
     }
-    this.track({
-      dispose: () => {
-        clearTimeout(this.refreshTimer);
-        this.registrySubscription?.dispose();
-      },
-    });
+    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
   }
 
   private scheduleRefresh(): void {
@@ -158,17 +150,8 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
   private async fingerprint(): Promise<string> {
     const state = await this.catalog();
     const views = [...new Set(state.features.map((f) => f.view))].sort();
-    const usage: Record<string, string> = {};
-    for (const view of views) usage[view] = JSON.stringify(await this.models(view));
+    const usage = await this.modelsUsing(views);
     return JSON.stringify({ features: state.features.map((f) => [f.id, f.materializedAt, f.rows]), problems: state.problems.length, specFiles: state.specFiles, usage });
-  }
-
-  /** Registering and aliasing go through the registry, which has its own event. */
-  private watchRegistry(store: WorkspaceStore, registry: { onDidChange(listener: () => void): { dispose(): void } }): void {
-    if (this.watchedStore === store) return;
-    this.registrySubscription?.dispose();
-    this.watchedStore = store;
-    this.registrySubscription = registry.onDidChange(() => this.scheduleRefresh());
   }
 
   private specOf(view: string): FeatureSpecFile {
@@ -212,12 +195,20 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
   }
 
   private async models(view: string): Promise<{ models: FeatureDetails['models']; modelsNote: string | null }> {
+    const usage = await this.modelsUsing([view]);
+    return usage.note === null ? { models: usage.byView[view] ?? [], modelsNote: null } : { models: [], modelsNote: usage.note };
+  }
+
+  /** The registered versions trained on each view, in one call to whichever process holds the store. */
+  private async modelsUsing(views: readonly string[]): Promise<{ byView: Record<string, FeatureDetails['models']>; note: string | null }> {
     const access = await this.deps.storeService.access();
-    if (access.state === 'absent' || access.state === 'noFolder') return { models: [], modelsNote: null };
-    if (access.state !== 'open') return { models: [], modelsNote: 'Lineage lives in the workspace store, which this window does not hold: open the catalog in the window that does.' };
-    const { lineageFor, modelRegistryFor } = await import('../../core/registry/registryAccess');
-    this.watchRegistry(access.store, modelRegistryFor(access.store));
-    const { modelsUsingFeatureSet } = await import('../../core/features/featureLineage');
-    return { models: modelsUsingFeatureSet(lineageFor(access.store), view), modelsNote: null };
+    if (access.state === 'absent' || access.state === 'noFolder') return { byView: {}, note: null };
+    const engine = engineOf(access);
+    if (!engine) {
+      const why = access.state === 'client' ? `this window tracks on the MLflow server ${access.url} (mlops.tracking.uri), which keeps no lineage` : 'message' in access ? access.message : 'it is not open';
+      return { byView: {}, note: `Which models use a feature set is read from lineage in the workspace store: ${why}.` };
+    }
+    if (views.length === 0) return { byView: {}, note: null };
+    return { byView: await engine.call('features.modelsUsing', { views }), note: null };
   }
 }

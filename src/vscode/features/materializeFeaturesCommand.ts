@@ -4,7 +4,7 @@ import type { MaterializeJobEvent } from '../../core/features/materializeJob';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
 import type { JobMeasurement } from '../../core/process/jobRunRecord';
 import { readSettings, resolveStoreDir } from '../settings/settings';
-import { trackingOf, type StoreService } from '../store/storeService';
+import { engineOf, trackingOf, type StoreService } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
 import type { FeatureTreeNode } from './featureTreeModel';
 
@@ -169,18 +169,16 @@ async function recordRun(
   }
 }
 
-/** dataset → featureSet edges; a store held by another window is skipped (freshness lives in files anyway). */
+/** dataset → featureSet edges, recorded by whichever process holds the store; without one (a team's MLflow server) they are skipped: freshness lives in files anyway. */
 async function recordLineage(deps: MaterializeFeaturesDependencies, metas: readonly FeatureViewMeta[]): Promise<void> {
   try {
-    const access = await deps.storeService.access({ create: true });
-    if (access.state !== 'open') {
-      deps.log.warn('Feature lineage was not recorded: the workspace store is not open in this window.');
+    const engine = engineOf(await deps.storeService.access({ create: true }));
+    if (!engine) {
+      deps.log.warn('Feature lineage was not recorded: this window reaches no workspace store (mlops.tracking.uri points at an MLflow server, or no folder is open).');
       return;
     }
-    const { lineageFor } = await import('../../core/registry/registryAccess');
     const { materializationLineage } = await import('../../core/features/featureLineage');
-    const { edges, labels } = materializationLineage(metas);
-    await lineageFor(access.store).record(edges, labels);
+    await engine.call('lineage.record', materializationLineage(metas));
   } catch (error) {
     deps.log.warn(`Feature lineage was not recorded: ${error instanceof Error ? error.message : String(error)}`);
   }
