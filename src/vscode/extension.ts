@@ -62,14 +62,7 @@ export function activate(context: vscode.ExtensionContext): void {
   storeService = new StoreService(log, context.secrets);
   const deps: DashboardDependencies = { extensionUri: context.extensionUri, storeService, log };
   const jobs = new JobStatusBar();
-  serverService = new TrackingServerService(storeService, log);
-  // The writer window serves its store on 127.0.0.1 (token in .mlops/server.json), so the CLI and
-  // a second window on this folder write through it instead of failing on the lock.
-  const server = serverService;
-  const serveOnOpen = storeService.onDidOpen(() => {
-    if (!vscode.workspace.isTrusted) return;
-    server.ensureRunning().catch((error: unknown) => log.warn(`The local server did not start: ${error instanceof Error ? error.message : String(error)}`));
-  });
+  serverService = new TrackingServerService(storeService);
   const runsDeps: RunsPanelDependencies = { ...deps, workspaceState: context.workspaceState };
 
   const features = new FeaturesTreeProvider();
@@ -149,8 +142,7 @@ export function activate(context: vscode.ExtensionContext): void {
     }),
     jobs,
     serverService,
-    serveOnOpen,
-    ...registerServerCommands(serverService),
+    ...registerServerCommands(serverService, log),
     registerRunScriptCommand({ storeService, server: serverService, jobs, log, workspaceState: context.workspaceState }),
     ...registerWorkbenchCommands(log),
     ...registerTrainingCommands({ storeService, jobs, log }),
@@ -214,11 +206,10 @@ export function activate(context: vscode.ExtensionContext): void {
   void openWalkthroughOnFirstStart(context.globalStorageUri, log);
 }
 
-/** Closing the store writes its snapshot and releases the writer lock for the next window. */
+/** The window lets go of the engine; the engine stops by itself once idle (endpoints keep it up). */
 export async function deactivate(): Promise<void> {
   await endpointsService?.stopAll();
   endpointsService = undefined;
-  await serverService?.stop();
   serverService = undefined;
   await storeService?.close();
   storeService = undefined;

@@ -25,6 +25,8 @@ export interface EngineAddress {
 export interface EnsureEngineOptions {
   /** stop after this long idle (default: the engine's own, 10 minutes) */
   readonly idleMs?: number;
+  /** the port of its server (MLflow clients use it); 0 or absent: a free one */
+  readonly port?: number;
   /** the engine entry; default dist/engine.js beside this bundle, or the TypeScript source in development */
   readonly entry?: string;
   /** progress for a slow start ("opening the store…") */
@@ -85,7 +87,7 @@ export async function ensureEngine(dir: string, options: EnsureEngineOptions = {
   const out = openSync(logPath, 'a', 0o600);
   let exit: { code: number | null; signal: string | null } | undefined;
   try {
-    const child = spawn(process.execPath, [...entry.execArgv, entry.path, '--dir', dir, ...(options.idleMs === undefined ? [] : ['--idle-ms', String(options.idleMs)])], {
+    const child = spawn(process.execPath, [...entry.execArgv, entry.path, '--dir', dir, ...(options.idleMs === undefined ? [] : ['--idle-ms', String(options.idleMs)]), ...(options.port ? ['--port', String(options.port)] : [])], {
       detached: true,
       stdio: ['ignore', out, out],
       // In VS Code the host is Electron: this makes it run the script as plain Node.

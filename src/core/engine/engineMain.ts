@@ -1,6 +1,6 @@
 /**
  * dist/engine.js: the engine process (see engineHost.ts), started detached by engineLauncher.ts.
- * Usage: engine.js --dir <store dir> [--idle-ms N]. Its stdout and stderr go to .mlops/engine.log.
+ * Usage: engine.js --dir <store dir> [--idle-ms N] [--port P]. Its stdout and stderr go to .mlops/engine.log.
  */
 import { DEFAULT_ENGINE_IDLE_MS, ENGINE_EXIT_LOCKED, runEngine } from './engineHost';
 
@@ -15,12 +15,15 @@ async function main(): Promise<void> {
   const idleText = argument('--idle-ms');
   const idleMs = idleText === undefined ? DEFAULT_ENGINE_IDLE_MS : Number(idleText);
   if (!Number.isFinite(idleMs) || idleMs < 0) throw new Error(`--idle-ms must be a number of milliseconds, got ${idleText}`);
+  const portText = argument('--port');
+  const port = portText === undefined ? 0 : Number(portText);
+  if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be an integer from 0 to 65535, got ${portText}`);
   const log = (line: string): void => {
     process.stdout.write(`${new Date().toISOString()} [${process.pid}] ${line}\n`);
   };
   let engine;
   try {
-    engine = await runEngine({ dir, idleMs, log });
+    engine = await runEngine({ dir, idleMs, log, port });
   } catch (error) {
     if (error instanceof Error && error.name === 'StoreLockedError') {
       log(`not started: ${error.message}`);

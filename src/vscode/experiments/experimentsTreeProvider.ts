@@ -90,7 +90,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       this.setMessage(access.state === 'locked' || access.state === 'error' ? access.message : undefined);
       return [];
     }
-    this.setMessage(access.state === 'client' ? access.message : undefined);
+    this.setMessage(access.state === 'client' && access.origin === 'remote' ? access.message : undefined);
     if (!node) {
       const { experiments } = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
       // MLflow's built-in "Default" experiment is noise until something logs into it.

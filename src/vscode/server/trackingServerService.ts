@@ -1,81 +1,49 @@
 import * as vscode from 'vscode';
-import type { RunningTrackingServer } from '../../core/server/trackingServer';
-import { readSettings } from '../settings/settings';
+import { resolveStoreDir } from '../settings/settings';
 import type { StoreService } from '../store/storeService';
 
+/** Where scripts log: the engine's MLflow-compatible API on 127.0.0.1 and its bearer token. */
+export interface TrackingServerAddress {
+  readonly url: string;
+  readonly token: string | null;
+  /** MLFLOW_TRACKING_URI (and MLFLOW_TRACKING_TOKEN) for a child process */
+  readonly env: Readonly<Record<string, string>>;
+}
+
 /**
- * The window's local MLflow-compatible server (127.0.0.1, bearer token). It starts on first need:
- * a script run as an experiment, or "MLOps: Start MLflow-Compatible Server". It writes
- * `.mlops/server.json` so a second window or the CLI can reach this window, the store's writer.
+ * The MLflow-compatible server Python scripts log into. It is the MLOps engine's own server
+ * (the engine holds the workspace store for every window and command), so there is nothing to
+ * start beside it: this asks the store service for the engine, starting it if needed.
  */
 export class TrackingServerService implements vscode.Disposable {
-  private starting: Promise<RunningTrackingServer> | undefined;
+  constructor(private readonly storeService: StoreService) {}
 
-  constructor(
-    private readonly storeService: StoreService,
-    private readonly log: vscode.LogOutputChannel,
-  ) {}
-
-  /** The running server, started if needed. Throws with a message for the user when it cannot. */
-  async ensureRunning(): Promise<RunningTrackingServer> {
-    if (!vscode.workspace.isTrusted) throw new Error('the local server does not run in Restricted Mode; trust this folder first');
-    this.starting ??= this.start().catch((error: unknown) => {
-      this.starting = undefined;
-      throw error;
-    });
-    return this.starting;
-  }
-
-  private async start(): Promise<RunningTrackingServer> {
+  /** The engine's server, the engine started if needed. Throws with a message for the user when it cannot. */
+  async ensureRunning(): Promise<TrackingServerAddress> {
     const access = await this.storeService.access({ create: true });
-    if (access.state !== 'open') throw new Error(access.state === 'noFolder' ? 'open a folder first' : 'message' in access ? access.message : 'the store is not available');
-    const { startTrackingServer } = await import('../../core/server/trackingServer');
-    const port = readSettings().serverPort;
-    try {
-      const server = await startTrackingServer({
-        store: access.store,
-        port,
-        onRequest: (e) => {
-          if (e.status >= 400) this.log.warn(`server: ${e.method} ${e.path} → ${e.status} (${e.durationMs.toFixed(1)} ms)`);
-        },
-      });
-      this.log.info(`MLflow-compatible server listening on ${server.url} (token required; see .mlops/server.json)`);
-      return server;
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      throw new Error(port ? `cannot listen on 127.0.0.1:${port} (${message}); change "mlops.server.port" or set it to 0 for any free port` : message, { cause: error });
+    if (access.state === 'client' && access.origin === 'writer') {
+      const env: Record<string, string> = { MLFLOW_TRACKING_URI: access.url };
+      if (access.token !== null) env.MLFLOW_TRACKING_TOKEN = access.token;
+      return { url: access.url, token: access.token, env };
     }
-  }
-
-  /** The server's URL if it runs, without starting it. */
-  async url(): Promise<string | undefined> {
-    return this.starting ? (await this.starting.catch(() => undefined))?.url : undefined;
-  }
-
-  async stop(): Promise<void> {
-    const starting = this.starting;
-    this.starting = undefined;
-    const server = await starting?.catch(() => undefined);
-    if (server) {
-      await server.close();
-      this.log.info(`MLflow-compatible server on ${server.url} stopped`);
-    }
+    if (access.state === 'client') throw new Error(`mlops.tracking.uri points this window at ${access.url}: scripts log there directly (set MLFLOW_TRACKING_URI to it)`);
+    throw new Error(access.state === 'noFolder' ? 'open a folder first' : 'message' in access ? access.message : 'the workspace store is not available');
   }
 
   dispose(): void {
-    void this.stop();
+    // The engine outlives the window; nothing of it belongs to this object.
   }
 }
 
-/** "MLOps: Start MLflow-Compatible Server" / "Stop": start, then offer to copy the environment. */
-export function registerServerCommands(service: TrackingServerService): vscode.Disposable[] {
+/** "MLOps: Start MLflow-Compatible Server" (show where scripts log) / "Stop" (stop the engine). */
+export function registerServerCommands(service: TrackingServerService, log: vscode.LogOutputChannel): vscode.Disposable[] {
   return [
     vscode.commands.registerCommand('mlops.startServer', async () => {
       try {
         const server = await service.ensureRunning();
         const copy = 'Copy Environment';
         const choice = await vscode.window.showInformationMessage(
-          `MLOps: MLflow-compatible server on ${server.url}. Python scripts log into it with MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN set.`,
+          `MLOps: MLflow-compatible server on ${server.url} (the MLOps engine's). Python scripts log into it with MLFLOW_TRACKING_URI and MLFLOW_TRACKING_TOKEN set.`,
           copy,
         );
         if (choice === copy) {
@@ -87,9 +55,19 @@ export function registerServerCommands(service: TrackingServerService): vscode.D
       }
     }),
     vscode.commands.registerCommand('mlops.stopServer', async () => {
-      const url = await service.url();
-      await service.stop();
-      void vscode.window.showInformationMessage(url ? `MLOps: the server on ${url} is stopped.` : 'MLOps: no server was running.');
+      const dir = resolveStoreDir();
+      if (!dir) return;
+      const stop = 'Stop Engine';
+      const choice = await vscode.window.showWarningMessage(
+        'Stop the MLOps engine of this workspace?',
+        { modal: true, detail: 'It serves the MLflow-compatible API and the endpoints of this workspace store: scripts logging into it and endpoints stop too. The next view or command starts it again.' },
+        stop,
+      );
+      if (choice !== stop) return;
+      const { stopEngine } = await import('../../core/engine/engineLauncher');
+      const stopped = await stopEngine(dir);
+      log.info(stopped ? `Stopped the MLOps engine (pid ${stopped.pid}) of ${dir}` : `No MLOps engine ran for ${dir}`);
+      void vscode.window.showInformationMessage(stopped ? `MLOps: the engine (pid ${stopped.pid}) is stopped.` : 'MLOps: no engine was running for this workspace.');
     }),
   ];
 }

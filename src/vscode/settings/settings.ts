@@ -11,6 +11,8 @@ export interface MlopsSettings {
   storeLocation: string;
   trainingBackend: TrainingBackendSetting;
   serverPort: number;
+  /** `mlops.engine.idleMinutes`: how long the engine waits with nothing to do before it stops */
+  engineIdleMinutes: number;
   /** `mlops.cost.*`: prices of the runs the extension starts */
   costPrices: CostPrices;
 }
@@ -21,6 +23,7 @@ export function readSettings(scope?: vscode.ConfigurationScope): MlopsSettings {
     storeLocation: config.get<string>('store.location', DEFAULT_STORE_DIR).trim() || DEFAULT_STORE_DIR,
     trainingBackend: config.get<TrainingBackendSetting>('training.backend', 'auto'),
     serverPort: config.get<number>('server.port', 0),
+    engineIdleMinutes: nonNegative(config.get<number>('engine.idleMinutes', 10)),
     costPrices: { cpuHour: nonNegative(config.get<number>('cost.cpuHour', 0)), gbHour: nonNegative(config.get<number>('cost.gbHour', 0)), gpuHour: nonNegative(config.get<number>('cost.gpuHour', 0)) },
   };
 }

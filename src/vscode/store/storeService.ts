@@ -3,28 +3,29 @@ import * as vscode from 'vscode';
 import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { EngineClient } from '../../core/engine/engineClient';
-import { readTrackingUri, resolveStoreDir } from '../settings/settings';
-import { engineClient, trackingClient, writerServer } from './trackingClients';
+import type { EngineAddress } from '../../core/engine/engineLauncher';
+import { readSettings, readTrackingUri, resolveStoreDir } from '../settings/settings';
+import { engineClient, forgetCachedReads, trackingClient } from './trackingClients';
 
 /** Secret-storage key of the token for `mlops.tracking.uri`. */
 export const TRACKING_TOKEN_SECRET = 'mlops.tracking.token';
-/** A client sees others' writes by polling: how often views refresh in that mode. */
-const CLIENT_POLL_MS = 5000;
+/** A team's MLflow server pushes no changes: how often views refresh in that mode. */
+const REMOTE_POLL_MS = 5000;
 
 export type StoreAccess =
   | { state: 'noFolder' }
   | { state: 'absent'; dir: string }
   | { state: 'open'; dir: string; store: WorkspaceStore; engine: EngineClient }
   /**
-   * Tracking works through a server: the process that writes this store (its engine answers
-   * everything else: lineage, drift reports, endpoints …), or a team's MLflow server (no engine).
+   * Tracking works through a server: the MLOps engine that holds this workspace's store (it
+   * answers everything else too: lineage, drift reports, endpoints …), or a team's MLflow server.
    */
   | { state: 'client'; origin: 'writer'; url: string; /** the bearer token sent to it */ token: string | null; tracking: TrackingStore; engine: EngineClient; message: string }
   | { state: 'client'; origin: 'remote'; url: string; token: string | null; tracking: TrackingStore; message: string }
   | { state: 'locked'; dir: string; message: string }
   | { state: 'error'; dir: string; message: string };
 
-/** The engine behind an access: this window's store or the holder's; undefined on a team's MLflow server or without a store. */
+/** The engine behind an access: the workspace store's; undefined on a team's MLflow server or without a store. */
 export function engineOf(access: StoreAccess): EngineClient | undefined {
   if (access.state === 'open') return access.engine;
   if (access.state === 'client' && access.origin === 'writer') return access.engine;
@@ -38,21 +39,27 @@ export function trackingOf(access: StoreAccess): TrackingStore | undefined {
   return undefined;
 }
 
+interface Connection {
+  readonly dir: string;
+  readonly address: EngineAddress;
+  readonly events: { dispose(): void };
+}
+
 /**
- * Owns this window's handle on the workspace store. Nothing is loaded until something asks:
- * the store module (and with it sql.js) is imported on first use, never at activation.
+ * This window's way to the workspace store: a client of the MLOps engine, the one process that
+ * holds the store for every window, `mlops` command and script (started here on first need,
+ * found if it runs). The window holds no store: nothing of it is loaded in the extension host.
+ * With `mlops.tracking.uri` set, a client of that MLflow server instead.
  */
 export class StoreService implements vscode.Disposable {
-  private opening: Promise<StoreAccess> | undefined;
-  private openedDir: string | undefined;
+  private connecting: Promise<Connection> | undefined;
+  private connectingDir: string | undefined;
   private readonly changeEmitter = new vscode.EventEmitter<void>();
-  private readonly openEmitter = new vscode.EventEmitter<WorkspaceStore>();
-  /** Fires when this window becomes the store's writer. */
+  private readonly openEmitter = new vscode.EventEmitter<void>();
+  /** Fires when this window has connected to the engine (a first one, or a new one after a stop). */
   readonly onDidOpen = this.openEmitter.event;
   /** Fires when the store's content or this window's access to it changes. */
   readonly onDidChange = this.changeEmitter.event;
-  private storeSubscription: { dispose(): void } | undefined;
-
   private pollTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -61,81 +68,95 @@ export class StoreService implements vscode.Disposable {
   ) {}
 
   /**
-   * The store if it exists (or `create` is set), opening it on first call. With
-   * `mlops.tracking.uri` set, a client of that MLflow server instead; when another window holds
-   * the store, a client of that window's server.
+   * The store if it exists (or `create` is set), through the engine, which starts on first call.
+   * With `mlops.tracking.uri` set, a client of that MLflow server instead.
    */
   async access(options: { create?: boolean } = {}): Promise<StoreAccess> {
     const remoteUri = readTrackingUri();
     if (remoteUri) return this.remote(remoteUri);
+    this.stopPolling();
     const dir = resolveStoreDir();
     if (!dir) return { state: 'noFolder' };
-    if (this.openedDir !== undefined && this.openedDir !== dir) await this.close();
-    if (!this.opening) {
+    if (this.connectingDir !== undefined && this.connectingDir !== dir) this.disconnect();
+    if (!this.connecting) {
       if (!options.create && !existsSync(dir)) return { state: 'absent', dir };
-      this.opening = this.open(dir);
+      this.connectingDir = dir;
+      this.connecting = this.connect(dir);
     }
-    const access = await this.opening;
-    // A failed open is retried on the next call: the other writer may have gone away.
-    if (access.state !== 'open') this.opening = undefined;
-    if (access.state === 'locked') {
-      const writer = await writerServer(access.dir);
-      if (writer) {
-        this.pollWhileClient();
-        return {
-          state: 'client',
-          origin: 'writer',
-          url: writer.url,
-          token: writer.token,
-          tracking: await trackingClient(writer.url, writer.token),
-          engine: await engineClient(writer.url, writer.token),
-          message: `Another window or process writes to this store; this window works through its server at ${writer.url}.`,
-        };
-      }
+    let connection: Connection;
+    try {
+      connection = await this.connecting;
+    } catch (error) {
+      // Tried again on the next call: whatever stopped it may be gone by then.
+      this.disconnect();
+      const message = error instanceof Error ? error.message : String(error);
+      return { state: 'error', dir, message };
     }
-    return access;
+    const { url, token, pid } = connection.address;
+    return {
+      state: 'client',
+      origin: 'writer',
+      url,
+      token,
+      tracking: await trackingClient(url, token),
+      engine: await engineClient(url, token),
+      message: `The MLOps engine (pid ${pid}) holds ${dir} and answers at ${url}.`,
+    };
+  }
+
+  /** The engine's address when this window is connected, without starting one. */
+  async engineAddress(): Promise<EngineAddress | undefined> {
+    return this.connecting ? (await this.connecting.catch(() => undefined))?.address : undefined;
+  }
+
+  private async connect(dir: string): Promise<Connection> {
+    const started = Date.now();
+    const settings = readSettings();
+    const [{ ensureEngine }, { subscribeEngineEvents }] = await Promise.all([import('../../core/engine/engineLauncher'), import('../../core/engine/engineEventStream')]);
+    const address = await vscode.window.withProgress({ location: vscode.ProgressLocation.Window, title: 'MLOps: starting the engine…' }, () =>
+      ensureEngine(dir, { idleMs: settings.engineIdleMinutes * 60_000, port: settings.serverPort }),
+    );
+    this.log.info(`${address.started ? 'Started' : 'Connected to'} the MLOps engine for ${dir}: ${address.url} (pid ${address.pid}) in ${Date.now() - started} ms`);
+    const events = subscribeEngineEvents(address.url, address.token, {
+      onEvent: (event) => {
+        // Reads cached a moment ago may predate this change.
+        forgetCachedReads(address.url, address.token);
+        if (event.topic !== 'tracking') this.changeEmitter.fire();
+      },
+      onClosed: (reason) => {
+        if (this.connecting === undefined || this.connectingDir !== dir) return;
+        this.log.warn(`The MLOps engine for ${dir} (pid ${address.pid}) went away: ${reason}. The next view or command starts a new one.`);
+        this.disconnect();
+        this.changeEmitter.fire();
+      },
+    });
+    this.openEmitter.fire();
+    this.changeEmitter.fire();
+    return { dir, address, events };
   }
 
   private async remote(url: string): Promise<StoreAccess> {
+    this.disconnect();
     const token = (await this.secrets?.get(TRACKING_TOKEN_SECRET)) ?? null;
-    this.pollWhileClient();
+    // A team's server pushes nothing: views refresh every few seconds meanwhile.
+    this.pollTimer ??= setInterval(() => this.changeEmitter.fire(), REMOTE_POLL_MS);
     return { state: 'client', origin: 'remote', url, token, tracking: await trackingClient(url, token), message: `Tracking on the MLflow server ${url} (mlops.tracking.uri).` };
   }
 
-  /** Others write to a server behind our back: views refresh every few seconds meanwhile. */
-  private pollWhileClient(): void {
-    this.pollTimer ??= setInterval(() => this.changeEmitter.fire(), CLIENT_POLL_MS);
+  private stopPolling(): void {
+    clearInterval(this.pollTimer);
+    this.pollTimer = undefined;
   }
 
-  private async open(dir: string): Promise<StoreAccess> {
-    const started = Date.now();
-    // Lazy: loads the engine's store and sql.js only now.
-    const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
-    try {
-      const store = await openWorkspaceStore({
-        dir,
-        writerName: `VS Code window (${vscode.env.appName})`,
-        dailyGc: {
-          onReport: (report) => this.log.info(`Garbage collection of ${dir}: ${report.removed.length} folder(s) removed, ${report.bytes} bytes freed`),
-          onError: (error) => this.log.warn(`Garbage collection of ${dir} failed: ${error instanceof Error ? error.message : String(error)}`),
-        },
-      });
-      this.openedDir = dir;
-      this.storeSubscription = store.tracking.onDidChange(() => this.changeEmitter.fire());
-      this.log.info(`Opened the workspace store ${dir} in ${Date.now() - started} ms`);
-      this.openEmitter.fire(store);
-      this.changeEmitter.fire();
-      const { inProcessEngine } = await import('../../core/engine/engineClient');
-      return { state: 'open', dir, store, engine: inProcessEngine(store) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      if (error instanceof StoreLockedError) {
-        this.log.warn(message);
-        return { state: 'locked', dir, message };
-      }
-      this.log.error(`Could not open the workspace store ${dir}: ${message}`);
-      return { state: 'error', dir, message };
-    }
+  /** Stops listening to the engine (which stops by itself once no window listens and it is idle). */
+  private disconnect(): void {
+    const connecting = this.connecting;
+    this.connecting = undefined;
+    this.connectingDir = undefined;
+    void connecting?.then(
+      (connection) => connection.events.dispose(),
+      () => undefined,
+    );
   }
 
   /** Asks every view and panel to re-read the store. */
@@ -144,19 +165,8 @@ export class StoreService implements vscode.Disposable {
   }
 
   async close(): Promise<void> {
-    clearInterval(this.pollTimer);
-    this.pollTimer = undefined;
-    const opening = this.opening;
-    this.opening = undefined;
-    this.openedDir = undefined;
-    this.storeSubscription?.dispose();
-    this.storeSubscription = undefined;
-    if (!opening) return;
-    const access = await opening;
-    if (access.state === 'open') {
-      await access.store.close();
-      this.log.info(`Closed the workspace store ${access.dir}`);
-    }
+    this.stopPolling();
+    this.disconnect();
   }
 
   dispose(): void {

@@ -1,12 +1,13 @@
 import type { EngineClient } from '../../core/engine/engineClient';
+import type { CachingTrackingStore } from '../../core/remote/cachingTrackingStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 
 /**
- * Tracking stores reached over MLflow's REST API: the window that writes this workspace's store
- * (found in .mlops/server.json) or a team's MLflow server (`mlops.tracking.uri`). One cached
- * client per URL and token, so panels share its read cache.
+ * Tracking stores reached over MLflow's REST API: the MLOps engine that holds this workspace's
+ * store, or a team's MLflow server (`mlops.tracking.uri`). One cached client per URL and token,
+ * so panels share its read cache.
  */
-const clients = new Map<string, TrackingStore>();
+const clients = new Map<string, CachingTrackingStore>();
 
 export async function trackingClient(url: string, token: string | null | undefined): Promise<TrackingStore> {
   const key = `${url}\n${token ?? ''}`;
@@ -20,11 +21,9 @@ export async function trackingClient(url: string, token: string | null | undefin
   return client;
 }
 
-/** The writer's server, if one runs for the store in `dir` (a file left by a dead process is ignored). */
-export async function writerServer(dir: string): Promise<{ url: string; token: string | null } | undefined> {
-  const { readServerInfo } = await import('../../core/server/serverInfoFile');
-  const info = readServerInfo(dir);
-  return info ? { url: info.url, token: info.token } : undefined;
+/** The store changed behind the client's back (the engine said so): its cached reads may be stale. */
+export function forgetCachedReads(url: string, token: string | null): void {
+  clients.get(`${url}\n${token ?? ''}`)?.clear();
 }
 
 /** The engine of the process holding this workspace's store, reached through its server. */

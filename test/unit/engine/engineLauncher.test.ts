@@ -91,3 +91,27 @@ test('an engine that cannot start says why, with the tail of its log', async () 
     cleanup();
   }
 });
+
+test('a listening client hears of changes, and hears that the engine went away when it is killed', async () => {
+  const { dir, cleanup } = tempStoreDir('mlops-engine-events-');
+  try {
+    const engine = await ensureEngine(dir);
+    const { subscribeEngineEvents } = await import('../../../src/core/engine/engineEventStream');
+    let onConnected: () => void = () => undefined;
+    const connected = new Promise<void>((resolve) => (onConnected = resolve));
+    let onStoreEvent: () => void = () => undefined;
+    const changed = new Promise<void>((resolve) => (onStoreEvent = resolve));
+    let onGone: (reason: string) => void = () => undefined;
+    const gone = new Promise<string>((resolve) => (onGone = resolve));
+    const subscription = subscribeEngineEvents(engine.url, engine.token, { onConnected, onEvent: (event) => event.topic === 'store' && onStoreEvent(), onClosed: onGone });
+    await connected;
+    await new MlflowRestClient({ url: engine.url, token: engine.token }).createExperiment('heard by the window');
+    await changed;
+    process.kill(engine.pid, 'SIGKILL');
+    assert.match(await gone, /closed its event stream|failed|did not answer/);
+    subscription.dispose();
+  } finally {
+    await stopEngine(dir);
+    cleanup();
+  }
+});
