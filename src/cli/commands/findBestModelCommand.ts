@@ -5,7 +5,7 @@ import type { ModelSearchResult } from '../../core/training/modelSearch';
 import type { LeaderboardEntry } from '../../core/training/modelSearchLeaderboard';
 import { COST_ENV, isPriced } from '../../core/process/runCost';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
-import { noteLocalOnly } from '../cliStore';
+import { asCliError, noteLocalOnly, openCliStore } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
 import { printTable } from './trackingCliSupport';
 import { PREDICT_LATENCY_METRICS } from '../../core/training/predictLatencyMetrics';
@@ -77,7 +77,6 @@ export function registerFindBestModelCommand(program: Command): void {
       }
 
       noteLocalOnly(globals, resolveStoreDir(globals), { create: true });
-      const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
       const [{ findBestModel }, { budgetOutcome, formatLatencyMs }] = await Promise.all([import('../../core/training/modelSearch'), import('../../core/training/modelSearchOutcome')]);
       const controller = new AbortController();
       const onSigint = (): void => {
@@ -87,13 +86,9 @@ export function registerFindBestModelCommand(program: Command): void {
       let result: ModelSearchResult | undefined;
       let written = false;
       try {
-        let store;
-        try {
-          store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (find-best-model)' });
-        } catch (error) {
-          if (error instanceof StoreLockedError) throw new CliError(error.message, 3);
-          throw error;
-        }
+        // The workspace store whatever the tracking URI says (noteLocalOnly said why): this
+        // process's, or the one holding it through its server (the candidates are its runs).
+        const store = await openCliStore({ ...globals, trackingUri: undefined, local: true }, { create: true, writerName: 'mlops CLI (find-best-model)' });
         process.once('SIGINT', onSigint);
         const reported = new Set<string>();
         try {
@@ -117,7 +112,7 @@ export function registerFindBestModelCommand(program: Command): void {
           });
         } catch (error) {
           if (error instanceof SpecError) throw new CliError(error.message);
-          throw error;
+          throw await asCliError(error, store);
         } finally {
           process.removeListener('SIGINT', onSigint);
           await store.close();

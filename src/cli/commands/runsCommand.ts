@@ -2,7 +2,7 @@ import type { Command } from 'commander';
 import type { Run } from '../../core/tracking/trackingTypes';
 import { resolve } from 'node:path';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
-import { noteLocalOnly } from '../cliStore';
+import { noteLocalOnly, withCliStore } from '../cliStore';
 import { collect, formatNumber, formatTime, printJson, printTable, resolveExperimentId, withTracking } from './trackingCliSupport';
 
 function duration(run: Run): string {
@@ -182,17 +182,19 @@ export function registerRunsCommand(program: Command): void {
     .action(async (runId: string) => {
       const globals = program.opts<CliGlobalOptions>();
       noteLocalOnly(globals, resolveStoreDir(globals));
-      const [{ openWorkspaceStore }, { rerunTraining, RerunError }] = await Promise.all([import('../../core/store/workspaceStore'), import('../../core/training/rerun')]);
-      const store = await openWorkspaceStore({ dir: resolveStoreDir(globals), writerName: 'mlops CLI (runs rerun)' });
-      let result: Awaited<ReturnType<typeof rerunTraining>>;
-      try {
-        result = await rerunTraining({ store: store.tracking, workspaceStore: store, runId, workspaceRoot: resolve(globals.workspace) });
-      } catch (error) {
-        if (error instanceof RerunError) throw new CliError(error.message, 2);
-        throw error;
-      } finally {
-        await store.close();
-      }
+      const { rerunTraining, RerunError } = await import('../../core/training/rerun');
+      const storeDir = resolveStoreDir(globals);
+      // The workspace store whatever the tracking URI says (noteLocalOnly said why): this process's,
+      // or the one holding it through its server.
+      const result = await withCliStore({ ...globals, trackingUri: undefined, local: true }, async (store) => {
+        if (!store.engine) throw new CliError(`"mlops runs rerun" needs the workspace store at ${storeDir}.`, 1);
+        try {
+          return await rerunTraining({ store: store.tracking, engine: store.engine, storeDir, runId, workspaceRoot: resolve(globals.workspace) });
+        } catch (error) {
+          if (error instanceof RerunError) throw new CliError(error.message, 2);
+          throw error;
+        }
+      }, { writerName: 'mlops CLI (runs rerun)' });
       const where = result.where === 'worktree' ? `at commit ${result.commit?.slice(0, 10) ?? ''} in a temporary worktree` : result.where === 'copy' ? 'from the spec the run kept' : 'in the workspace';
       if (globals.json) {
         printJson({ runId: result.training.runId, rerunOf: result.originalRunId, where: result.where, ...(result.commit ? { commit: result.commit } : {}), matched: result.matched, compared: result.compared });

@@ -3,7 +3,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
-import type { TrainingProgress, TrainingRegistration, TrainingResult } from '../../core/training/trainingRunner';
+import type { TrainingRegistration } from '../../core/training/specRegistration';
+import type { TrainingProgress, TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { withCliStore } from '../cliStore';
 import { existingCliPath } from '../cliPaths';
@@ -64,8 +65,10 @@ export function registerTrainCommand(program: Command): void {
         try {
           result = await training.runTraining({
             store: store.tracking,
-            // With a team server, feature sets still come from the views materialized on this disk.
-            ...(store.workspace ? { workspaceStore: store.workspace } : { registry: await store.registry(), featureStoreDir: resolveStoreDir(globals) }),
+            // The workspace store's engine (here or the holder's) registers and records lineage; with a
+            // team server, its registry does, and feature sets still come from the views on this disk.
+            ...(store.engine ? { engine: store.engine } : { registry: await store.registry() }),
+            storeDir: resolveStoreDir(globals),
             specPath,
             backend,
             prices,

@@ -4,7 +4,7 @@ import { mkdir, mkdtemp, readFile, rm, symlink, unlink, writeFile } from 'node:f
 import { tmpdir } from 'node:os';
 import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import type { BackendPreference } from '../process/workerProtocol';
-import type { WorkspaceStore } from '../store/workspaceStore';
+import type { EngineClient } from '../engine/engineClient';
 import { readGitSource, UNCOMMITTED_DIFF_ARTIFACT } from '../tracking/gitSource';
 import { runCommit } from '../tracking/runCodeFile';
 import type { TrackingStore } from '../tracking/trackingStore';
@@ -38,7 +38,10 @@ export class RerunError extends Error {
 
 export interface RerunOptions {
   readonly store: TrackingStore;
-  readonly workspaceStore?: WorkspaceStore;
+  /** the workspace store's engine (here or the holder's): records the "reproduced" lineage edge and the re-run's own (see TrainingOptions) */
+  readonly engine?: EngineClient;
+  /** the workspace store's folder on this disk (feature views, prepared-table cache; see TrainingOptions) */
+  readonly storeDir?: string;
   readonly runId: string;
   /** where a relative `mlops.spec` is taken from */
   readonly workspaceRoot: string;
@@ -121,7 +124,8 @@ export async function rerunTraining(options: RerunOptions): Promise<RerunResult>
       runName: `${original.info.runName}-rerun`,
       ...(experiment ? { experimentName: experiment.name } : {}),
       extraTags: [{ key: RERUN_OF_TAG, value: original.info.runId }],
-      ...(options.workspaceStore ? { workspaceStore: options.workspaceStore } : {}),
+      ...(options.engine ? { engine: options.engine } : {}),
+      ...(options.storeDir ? { storeDir: options.storeDir } : {}),
       ...(options.signal ? { signal: options.signal } : {}),
       ...(options.onProgress ? { onProgress: options.onProgress } : {}),
     });
@@ -132,10 +136,7 @@ export async function rerunTraining(options: RerunOptions): Promise<RerunResult>
   const compared = compareRunMetrics(original.data.metrics, rerun.data.metrics);
   const matched = compared.length > 0 && compared.every((c) => c.equal);
   await store.setTag(training.runId, RERUN_MATCHED_TAG, String(matched));
-  if (options.workspaceStore) {
-    const [{ lineageFor }, { runNode }] = await Promise.all([import('../registry/registryAccess'), import('../lineage/lineageNodes')]);
-    await lineageFor(options.workspaceStore).record([{ from: runNode(original.info.runId), to: runNode(training.runId), relation: 'reproduced' }]);
-  }
+  await options.engine?.call('training.recordRerun', { originalRunId: original.info.runId, rerunRunId: training.runId });
   return { training, originalRunId: original.info.runId, where: place.where, ...(commit ? { commit } : {}), matched, compared };
 }
 

@@ -2,7 +2,7 @@ import { basename, dirname, join } from 'node:path';
 import { ChildJobError, JobCancelledError, runChildJob } from '../process/childJob';
 import type { BackendName, BackendPreference } from '../process/workerProtocol';
 import { tableCacheFolder } from '../data/tableCache';
-import type { WorkspaceStore } from '../store/workspaceStore';
+import type { EngineClient } from '../engine/engineClient';
 import type { RegistryBackend } from '../registry/registryBackend';
 import { gitRunFields, readGitSource, writeUncommittedDiff } from '../tracking/gitSource';
 import type { TrackingStore } from '../tracking/trackingStore';
@@ -12,6 +12,7 @@ import { MODEL_DIR } from '../modelPackage/modelPackageFormat';
 import { backendLabel } from '../process/backendLabel';
 import { runCost, type CostPrices } from '../process/runCost';
 import { sampleMetrics, startSystemMetrics, usageMetrics, type SystemMetricsSampler, type SystemSample, type SystemUsage } from '../process/systemMetrics';
+import { registerFromSpec, type TrainingRegistration } from './specRegistration';
 import type { SpecOverrides } from './specOverrides';
 import type { TrainJobResult } from './trainJob';
 import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';
@@ -67,17 +68,18 @@ export interface TrainingOptions {
   readonly parentRunId?: string;
   readonly extraTags?: readonly Tag[];
   /**
-   * The workspace store, for a spec whose dataset is a feature set: its features/ hold the
-   * materialized views, the built training set is kept under it, and its lineage links the views
-   * to the set the run trained on.
+   * The engine of the workspace store the run goes into (this process's, or the holder's when
+   * another process holds the store): the spec's `register:` registers there, and the lineage of
+   * a training set built from feature views is recorded there. Unset on a team's MLflow server.
    */
-  readonly workspaceStore?: WorkspaceStore;
+  readonly engine?: EngineClient;
   /**
-   * Where the materialized feature views are when there is no workspace store to train into
-   * (training against a team's MLflow server): the workspace store's folder on this disk.
+   * The workspace store's folder on this disk (files only, never its database): the materialized
+   * feature views a feature-set spec reads, where the built training set is kept, and, with an
+   * engine, the cache of prepared tables.
    */
-  readonly featureStoreDir?: string;
-  /** where the spec's `register:` registers (a team's MLflow registry); default the workspace store's */
+  readonly storeDir?: string;
+  /** where the spec's `register:` registers instead of the engine (a team's MLflow registry) */
   readonly registry?: RegistryBackend;
   /** worker entry override (tests) */
   readonly workerEntry?: string;
@@ -112,30 +114,19 @@ export interface TrainingResult {
   readonly cost?: number;
 }
 
-export type TrainingRegistration =
-  | { readonly name: string; readonly version: number; readonly alias?: string; readonly reviewId?: number }
-  | { readonly error: string };
-
 /**
  * The spec's `register:` after a FINISHED run. A failure here does not undo the run: it is
  * reported next to it (the model can still be registered by hand).
  */
 async function registerTrained(options: TrainingOptions, register: NonNullable<TrainSpec['register']>, runId: string): Promise<TrainingRegistration> {
-  let registry = options.registry;
-  if (!registry) {
-    if (!options.workspaceStore) return { error: `register: needs the workspace store (the registry lives there); register run ${runId} by hand` };
-    const [{ modelRegistryFor }, { localRegistryBackend }] = await Promise.all([import('../registry/registryAccess'), import('../registry/registryBackend')]);
-    registry = localRegistryBackend(modelRegistryFor(options.workspaceStore), options.workspaceStore.dir);
-  }
+  const reviewComment = `trained from ${basename(options.specPath)} (register: in the spec)`;
   try {
-    const version = await registry.registerVersion(runId, register.model);
-    if (!register.alias) return { name: version.name, version: version.version };
-    if ((await registry.getModel(version.name)).requireReview) {
-      const review = await registry.requestReview(version.name, register.alias, version.version, `trained from ${basename(options.specPath)} (register: in the spec)`);
-      return { name: version.name, version: version.version, alias: register.alias, reviewId: review.reviewId };
-    }
-    await registry.setAlias(version.name, register.alias, version.version);
-    return { name: version.name, version: version.version, alias: register.alias };
+    if (options.registry) return await registerFromSpec(options.registry, register, runId, reviewComment);
+    if (!options.engine) return { error: `register: needs the workspace store (the registry lives there); register run ${runId} by hand` };
+    // The audit log names whoever trained, also when another process holds the store.
+    const { resolveActor } = await import('../registry/registryActor');
+    const actor = await resolveActor(options.storeDir ? dirname(options.storeDir) : dirname(options.specPath));
+    return await options.engine.call('training.register', { runId, model: register.model, ...(register.alias ? { alias: register.alias } : {}), reviewComment, actor });
   } catch (error) {
     return { error: `register: ${error instanceof Error ? error.message : String(error)}` };
   }
@@ -234,13 +225,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
         runId = run.info.runId;
         await store.logBatch({ runId, params: specParams(spec, event) });
         await writeUncommittedDiff(store, runId, git).catch(() => undefined);
-        if (event.trainingSet && options.workspaceStore) {
-          const built = event.trainingSet;
-          const [{ lineageFor }, { featureSetNode }, { datasetNode }] = await Promise.all([import('../registry/registryAccess'), import('../features/featureLineage'), import('../lineage/lineageNodes')]);
-          await lineageFor(options.workspaceStore).record(
-            built.views.map((view) => ({ from: featureSetNode(view), to: datasetNode(event.datasetDigest), relation: 'built' })),
-            { [`dataset:${event.datasetDigest}`]: basename(built.path) },
-          );
+        if (event.trainingSet && event.trainingSet.views.length > 0 && options.engine) {
+          await options.engine.call('training.recordTrainingSet', { datasetDigest: event.datasetDigest, views: [...event.trainingSet.views], path: event.trainingSet.path });
         }
         await store.logInputs(runId, [
           {
@@ -314,11 +300,11 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
   };
   let result: TrainJobResult;
   try {
-    const featureRoot = options.workspaceStore?.dir ?? options.featureStoreDir;
+    const featureRoot = options.storeDir;
     const featureSet = spec.featureSet && featureRoot
       ? { storeDir: featureRoot, output: join(featureRoot, 'training-sets', `${basename(options.specPath).replace(/\.train\.ya?ml$/i, '')}-${Date.now()}.csv`) }
       : undefined;
-    result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}), ...(options.workspaceStore ? { tableCache: tableCacheFolder(options.workspaceStore.dir) } : {}) }, {
+    result = await runChildJob('train', { specPath: options.specPath, specText: parsed.text, backend: options.backend ?? 'auto', ...(options.wasmDir ? { wasmDir: options.wasmDir } : {}), ...(options.overrides ? { overrides: options.overrides } : {}), ...(featureSet ? { featureSet } : {}), ...(options.engine && options.storeDir ? { tableCache: tableCacheFolder(options.storeDir) } : {}) }, {
       onEvent,
       onSpawn,
       onCpu: (cpu) => {

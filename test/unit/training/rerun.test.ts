@@ -4,6 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { inProcessEngine } from '../../../src/core/engine/engineClient';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { compareRunMetrics, isReproducibleMetric, rerunTraining } from '../../../src/core/training/rerun';
 import { runTraining } from '../../../src/core/training/trainingRunner';
@@ -46,7 +47,7 @@ describe('Re-run… of a training', () => {
     git(repo, 'add', '.gitignore', 'penguins.train.yaml');
     git(repo, 'commit', '-q', '-m', 'v1');
     const first = git(repo, 'rev-parse', 'HEAD').trim();
-    const original = await runTraining({ store: store.tracking, workspaceStore: store, specPath, backend: 'js' });
+    const original = await runTraining({ store: store.tracking, engine: inProcessEngine(store), storeDir: store.dir, specPath, backend: 'js' });
 
     // the code moves on: a new commit and an uncommitted edit
     writeFileSync(specPath, v1.replace('epochs: 2', 'epochs: 3'));
@@ -54,7 +55,7 @@ describe('Re-run… of a training', () => {
     const edited = v1.replace('epochs: 2', 'epochs: 3').replace('learning_rate: 0.01', 'learning_rate: 0.05');
     writeFileSync(specPath, edited);
 
-    const result = await rerunTraining({ store: store.tracking, workspaceStore: store, runId: original.runId, workspaceRoot: repo });
+    const result = await rerunTraining({ store: store.tracking, engine: inProcessEngine(store), storeDir: store.dir, runId: original.runId, workspaceRoot: repo });
     assert.equal(result.where, 'worktree');
     assert.equal(result.commit, first);
     assert.equal(result.matched, true, JSON.stringify(result.compared));
