@@ -1,12 +1,12 @@
 /** The quick pick "Compare Runs" offers when no run is selected (list built in compareRunsPicker.ts). */
 import * as vscode from 'vscode';
-import type { StoreService } from '../store/storeService';
+import { trackingOf, type StoreService } from '../store/storeService';
 import { compareRunItems, compareScope, MAX_PICKABLE_RUNS, type CompareRunItem } from './compareRunsPicker';
 import type { RunsScope } from './runsPanel';
 
 export async function pickRunsToCompare(storeService: StoreService): Promise<RunsScope | undefined> {
   const access = await storeService.access();
-  const tracking = access.state === 'open' ? access.store.tracking : access.state === 'client' ? access.tracking : undefined;
+  const tracking = trackingOf(access);
   if (!tracking) {
     void vscode.window.showInformationMessage('MLOps: there are no runs to compare yet: train a model or run a script first.');
     return undefined;

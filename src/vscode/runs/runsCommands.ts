@@ -4,7 +4,7 @@
  */
 import * as vscode from 'vscode';
 import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
-import type { StoreService } from '../store/storeService';
+import { trackingOf, type StoreService } from '../store/storeService';
 import type { OpenRunArgument } from './openRun';
 import type { RunsPanelDependencies, RunsScope } from './runsPanel';
 
@@ -74,7 +74,7 @@ export function registerRunsCommands(deps: RunsPanelDependencies, experimentsSel
 async function pickExperiments(storeService: StoreService): Promise<RunsScope | undefined> {
   const access = await storeService.access();
   // This window's store, or the writer window / MLflow server it is a client of.
-  const tracking = access.state === 'open' ? access.store.tracking : access.state === 'client' ? access.tracking : undefined;
+  const tracking = trackingOf(access);
   if (!tracking) {
     const why = access.state === 'noFolder' ? 'no folder is open' : access.state === 'absent' ? `there is no store at ${access.dir} yet` : access.state === 'open' || access.state === 'client' ? '' : access.message;
     void vscode.window.showWarningMessage(`MLOps: cannot open the Runs panel: ${why}.`);

@@ -1,11 +1,13 @@
 import { basename, extname } from 'node:path';
 import * as vscode from 'vscode';
 import type { ScriptRunResult } from '../../core/scripts/scriptRun';
+import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
 import type { TrackingServerService } from '../server/trackingServerService';
 import type { StoreService } from '../store/storeService';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
+import { workspaceTrainingOf } from '../training/workspaceTraining';
 
 export interface RunScriptDependencies {
   storeService: StoreService;
@@ -50,16 +52,17 @@ export function registerRunScriptCommand(deps: RunScriptDependencies): vscode.Di
       validateInput: (v) => (v.trim() === '' ? 'Enter a command, e.g. python3 train.py --epochs 5' : undefined),
     });
     if (!command) return;
-    const access = await deps.storeService.access({ create: true });
-    if (access.state !== 'open') {
-      void vscode.window.showErrorMessage(`MLOps: cannot run the script — ${'message' in access ? access.message : 'the store is not available'}`);
+    const workspace = workspaceTrainingOf(await deps.storeService.access({ create: true }));
+    if ('unavailable' in workspace) {
+      void vscode.window.showErrorMessage(`MLOps: cannot run the script — ${workspace.unavailable}`);
       return;
     }
-    const tracking = access.store.tracking;
-    const experimentId = await pickExperiment(deps, command, file);
+    const tracking = workspace.tracking;
+    const experimentId = await pickExperiment(deps, tracking, command, file);
     if (experimentId === undefined) return;
     await deps.workspaceState.update(LAST_COMMAND, command);
 
+    // The script's mlflow calls go to the server of the process that holds the store.
     let server;
     try {
       server = await deps.server.ensureRunning();
@@ -132,10 +135,7 @@ export function registerRunScriptCommand(deps: RunScriptDependencies): vscode.Di
   });
 }
 
-async function pickExperiment(deps: RunScriptDependencies, command: string, file: vscode.Uri | undefined): Promise<string | undefined> {
-  const access = await deps.storeService.access({ create: true });
-  if (access.state !== 'open') return undefined;
-  const tracking = access.store.tracking;
+async function pickExperiment(deps: RunScriptDependencies, tracking: TrackingStore, command: string, file: vscode.Uri | undefined): Promise<string | undefined> {
   const { experiments } = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 500 });
   const last = deps.workspaceState.get<string>(LAST_EXPERIMENT);
   const items: ExperimentChoice[] = [

@@ -7,6 +7,7 @@ import { budgetOutcome } from '../../core/training/modelSearchOutcome';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 import { pickSpec, type TrainingCommandDependencies } from './trainModelCommand';
+import { workspaceTrainingOf } from './workspaceTraining';
 
 const LEADERBOARD_SCHEME = 'mlops-leaderboard';
 
@@ -41,9 +42,9 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
       if (costBudget === null) return;
       const maxLatencyMs = await askLatencyBudget();
       if (maxLatencyMs === null) return;
-      const access = await deps.storeService.access({ create: true });
-      if (access.state !== 'open') {
-        void vscode.window.showErrorMessage(`MLOps: cannot search models — ${'message' in access ? access.message : 'open a folder first'}`);
+      const workspace = workspaceTrainingOf(await deps.storeService.access({ create: true }));
+      if ('unavailable' in workspace) {
+        void vscode.window.showErrorMessage(`MLOps: cannot search models — ${workspace.unavailable}`);
         return;
       }
       const name = basename(specUri.fsPath).replace(/\.train\.ya?ml$/i, '');
@@ -56,7 +57,7 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
             const controller = new AbortController();
             token.onCancellationRequested(() => controller.abort());
             return findBestModel({
-              store: access.store.tracking,
+              store: workspace.tracking,
               specPath: specUri.fsPath,
               budgetSeconds: budget.seconds,
               ...(costBudget !== undefined ? { costBudget } : {}),

@@ -6,6 +6,7 @@ import { formatMetricValue } from '../experiments/runHeadline';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
 import type { StoreService } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
+import { workspaceTrainingOf } from './workspaceTraining';
 
 export interface RerunCommandDependencies {
   readonly storeService: StoreService;
@@ -24,12 +25,12 @@ const PICKABLE_RUNS = 200;
 export function registerRerunCommand(deps: RerunCommandDependencies): vscode.Disposable {
   return vscode.commands.registerCommand('mlops.rerunRun', async (argument?: RerunArgument) => {
     if (!(await requireTrust('Re-running a training'))) return;
-    const access = await deps.storeService.access();
-    if (access.state !== 'open') {
-      void vscode.window.showWarningMessage(`MLOps: cannot re-run — ${'message' in access ? access.message : 'there is no workspace store with runs yet'}.`);
+    const workspace = workspaceTrainingOf(await deps.storeService.access());
+    if ('unavailable' in workspace) {
+      void vscode.window.showWarningMessage(`MLOps: cannot re-run — ${workspace.unavailable.replace(/\.$/, '')}.`);
       return;
     }
-    const tracking = access.store.tracking;
+    const tracking = workspace.tracking;
     const runId = typeof argument === 'string' ? argument : argument && 'runId' in argument ? argument.runId : argument?.kind === 'run' ? argument.run.info.runId : await pickTraining(deps, tracking);
     if (!runId) return;
     const original = await tracking.getRun(runId);
@@ -42,7 +43,8 @@ export function registerRerunCommand(deps: RerunCommandDependencies): vscode.Dis
         token.onCancellationRequested(() => controller.abort());
         return rerunTraining({
           store: tracking,
-          workspaceStore: access.store,
+          engine: workspace.engine,
+          storeDir: workspace.storeDir,
           runId,
           workspaceRoot: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd(),
           signal: controller.signal,

@@ -7,6 +7,7 @@ import type { StoreService } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
 import { backendLabel } from '../../core/process/backendLabel';
 import { createTrainSpec } from './createTrainSpec';
+import { workspaceTrainingOf } from './workspaceTraining';
 
 export interface TrainingCommandDependencies {
   storeService: StoreService;
@@ -45,10 +46,9 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
   const open = vscode.workspace.textDocuments.find((d) => d.uri.toString() === specUri.toString());
   if (open?.isDirty) await open.save();
 
-  const access = await deps.storeService.access({ create: true });
-  if (access.state !== 'open') {
-    const reason = access.state === 'noFolder' ? 'open a folder first: runs are kept in the workspace store' : access.state === 'absent' ? 'the store could not be created' : access.message;
-    void vscode.window.showErrorMessage(`MLOps: cannot train — ${reason}`);
+  const workspace = workspaceTrainingOf(await deps.storeService.access({ create: true }));
+  if ('unavailable' in workspace) {
+    void vscode.window.showErrorMessage(`MLOps: cannot train — ${workspace.unavailable}`);
     return undefined;
   }
   const specName = basename(specUri.fsPath).replace(/\.train\.ya?ml$/i, '');
@@ -76,7 +76,7 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
             deps.log.info(`${specName}${p.runId ? ` [${p.runId.slice(0, 8)}]` : ''}: ${p.message}`);
           }
         };
-        const result = await runTraining({ store: access.store.tracking, workspaceStore: access.store, specPath: specUri.fsPath, backend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
+        const result = await runTraining({ store: workspace.tracking, engine: workspace.engine, storeDir: workspace.storeDir, specPath: specUri.fsPath, backend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const summary = headlineMetrics(result.metrics);
         deps.log.info(`${specName}: finished in ${seconds} s with ${backendLabel(result.backend)} (backend "${result.backend}"), run ${result.runId}${summary ? `, ${summary}` : ''}`);

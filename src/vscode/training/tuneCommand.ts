@@ -6,6 +6,7 @@ import { frontHeadline, frontTable, type ParetoFrontRecord } from '../../core/tr
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 import type { TrainingCommandDependencies } from './trainModelCommand';
+import { workspaceTrainingOf } from './workspaceTraining';
 
 const EXCLUDE_GLOB = '**/{node_modules,.mlops,.git}/**';
 
@@ -18,9 +19,9 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
   if (!(await requireTrust('Tuning'))) return undefined;
   const specUri = uriArg ?? (await pickTuneSpec());
   if (!specUri) return undefined;
-  const access = await deps.storeService.access({ create: true });
-  if (access.state !== 'open') {
-    void vscode.window.showErrorMessage(`MLOps: cannot tune — ${'message' in access ? access.message : 'open a folder first: runs are kept in the workspace store'}`);
+  const workspace = workspaceTrainingOf(await deps.storeService.access({ create: true }));
+  if ('unavailable' in workspace) {
+    void vscode.window.showErrorMessage(`MLOps: cannot tune — ${workspace.unavailable}`);
     return undefined;
   }
   const name = basename(specUri.fsPath).replace(/\.(tune|train)\.ya?ml$/i, '');
@@ -40,7 +41,7 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
         job.update(`trial ${p.complete + p.pruned + p.failed}/${p.budget}`);
         if (p.finished) deps.log.info(`${name}: ${describeTrial(p.finished)}`);
       };
-      const result = await runTuning({ store: access.store.tracking, tuneSpecPath: specUri.fsPath, backend: readSettings(specUri).trainingBackend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
+      const result = await runTuning({ store: workspace.tracking, tuneSpecPath: specUri.fsPath, backend: readSettings(specUri).trainingBackend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
       deps.log.info(`${name}: study ${result.studyRunId} ${result.status.toLowerCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n${leaderboard(result)}`);
       const best = result.best;
       const front = result.paretoFront;

@@ -3,6 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
+import { inProcessEngine } from '../../../src/core/engine/engineClient';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { loadTrainSpec } from '../../../src/core/training/trainSpecParser';
 import type * as FindBestModelModule from '../../../src/vscode/training/findBestModelCommand';
@@ -46,7 +47,7 @@ test('Find Best Model writes the winner next to the data and opens it', async ()
     const errors: string[] = [];
     const infos: string[] = [];
     registerFindBestModelCommand({
-      storeService: { access: async () => ({ state: 'open', dir: store.dir, store }) },
+      storeService: { access: async () => ({ state: 'open', dir: store.dir, store, engine: inProcessEngine(store) }) },
       jobs: { start: () => ({ update() {}, end() {} }) },
       log: { info: (m: string) => infos.push(m), warn() {}, error: (m: string) => errors.push(m), show() {} },
     } as never);
