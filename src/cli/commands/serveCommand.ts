@@ -1,4 +1,3 @@
-import { dirname } from 'node:path';
 import type { Command } from 'commander';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import type { EndpointInfo } from '../../core/serving/endpointManager';
@@ -28,14 +27,8 @@ function parseRetention(options: { logMaxRows?: string; logMaxDays?: string }): 
 
 /** One row of the training data (or made up from the signature) for the curl example. */
 async function sampleBody(store: WorkspaceStore, uri: string): Promise<unknown> {
-  const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-  const { loadModelPackage } = await import('../../core/modelPackage/modelPackageLoader');
-  const { buildSampleRequest, trainingDataCandidates } = await import('../../core/serving/sampleRequest');
-  const version = modelRegistryFor(store).resolveUri(uri);
-  const model = await loadModelPackage(version.packageDir);
-  const run = await store.tracking.getRun(version.runId).catch(() => undefined);
-  const specPath = run?.data.tags.find((t) => t.key === 'mlops.spec')?.value;
-  return buildSampleRequest(model.signature, trainingDataCandidates(model.manifest.dataset, specPath, dirname(store.dir)), 1);
+  const { versionSampleRequest } = await import('../../core/serving/versionSampleRequest');
+  return versionSampleRequest(store, uri, 1);
 }
 
 /** `mlops serve MODEL_URI`: a local REST endpoint (MLflow scoring protocol) in the foreground until Ctrl+C. */

@@ -10,7 +10,10 @@ function latency(ms: number): string {
   return ms < 1 ? `${Math.round(ms * 1000)} µs` : `${ms.toFixed(1)} ms`;
 }
 
-/** The Endpoints view: running endpoints with version, traffic and latency; earlier ones as stopped. */
+/**
+ * The Endpoints view: the endpoints the store's holder runs (this window, another one or the
+ * engine), with version, traffic and latency; earlier ones as stopped.
+ */
 export class EndpointsTreeProvider implements vscode.TreeDataProvider<EndpointNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<EndpointNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
@@ -64,12 +67,13 @@ export class EndpointsTreeProvider implements vscode.TreeDataProvider<EndpointNo
     return item;
   }
 
-  getChildren(node?: EndpointNode): EndpointNode[] {
+  async getChildren(node?: EndpointNode): Promise<EndpointNode[]> {
     if (node) return [];
+    await this.service.loadOnce();
     const running = this.service.running();
     const names = new Set(running.map((e) => e.name));
     const stopped = this.service
-      .recorded()
+      .stopped()
       .filter((r) => !names.has(r.name))
       .map((r) => ({ kind: 'stopped' as const, name: r.name, uri: r.uri, version: r.version, port: r.port }));
     return [...running.map((endpoint) => ({ kind: 'running' as const, endpoint })), ...stopped];

@@ -68,7 +68,11 @@ export function trackWalkthroughProgress(storeService: StoreService, endpoints: 
           set('hasModels', opened.registry.listModels().length > 0);
         }
       }
-      if (!done.hasEndpoints) set('hasEndpoints', endpoints.running().length > 0);
+      if (!done.hasEndpoints) {
+        // the engine's endpoints, read once if no view has yet
+        await endpoints.loadOnce();
+        set('hasEndpoints', endpoints.running().length > 0);
+      }
     } catch (error: unknown) {
       log.debug(`walkthrough progress: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
