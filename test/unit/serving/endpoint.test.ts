@@ -30,6 +30,23 @@ function post(url: string, body: string | Buffer, contentType = 'application/jso
   });
 }
 
+/**
+ * Resolves once `done` holds, looking again each time the manager reports a change (the endpoint
+ * process sends its figures and request log in batches).
+ */
+async function whenChanged(manager: EndpointManager, done: () => boolean | Promise<boolean>): Promise<void> {
+  for (;;) {
+    let subscription: { dispose(): void } | undefined;
+    const changed = new Promise<void>((resolve) => (subscription = manager.onDidChange(resolve)));
+    try {
+      if (await done()) return;
+      await changed;
+    } finally {
+      subscription?.dispose();
+    }
+  }
+}
+
 async function get(url: string, signal?: AbortSignal): Promise<Answer> {
   const res = await fetch(url, signal ? { signal } : {});
   const text = await res.text();
@@ -134,10 +151,11 @@ describe('endpoint: MLflow scoring protocol', () => {
   it('logs requests into the store with inputs, outputs, latency and version', async () => {
     // the process sends its log in batches; wait for the 200 answers of the test before
     let log = readRequestLog(f.store, endpoint.name, 5000);
-    for (const deadline = Date.now() + 30_000; log.filter((e) => e.status === 200).length < 200 && Date.now() < deadline; log = readRequestLog(f.store, endpoint.name, 5000)) {
-      await new Promise((resolve) => setTimeout(resolve, 50));
+    await whenChanged(manager, async () => {
       await manager.flushed();
-    }
+      log = readRequestLog(f.store, endpoint.name, 5000);
+      return log.filter((e) => e.status === 200).length >= 200;
+    });
     const ok = log.filter((e) => e.status === 200);
     assert.ok(ok.length >= 200, `logged ${ok.length}`);
     const one = ok[0];
@@ -249,13 +267,14 @@ describe('endpoint: alias-following', () => {
   it('samples the request log and caps it per second when asked', async () => {
     const endpoint = await manager.start({ uri: 'models:/penguins/2', limits: { logSampleRate: 0 } });
     for (let i = 0; i < 10; i++) assert.equal((await post(endpoint.url, JSON.stringify({ dataframe_records: [ROW] }))).status, 200);
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    // a log batch carries the figures and the entries of the requests they count
+    await whenChanged(manager, () => manager.get(endpoint.name).stats.requests === 10);
     await manager.flushed();
     assert.equal(readRequestLog(f.store, endpoint.name).length, 0);
     assert.equal(manager.get(endpoint.name).stats.requests, 10);
     const capped = await manager.start({ uri: 'models:/penguins/1', limits: { maxLogPerSecond: 3 } });
     await Promise.all(Array.from({ length: 20 }, () => post(capped.url, JSON.stringify({ dataframe_records: [ROW] }))));
-    await new Promise((resolve) => setTimeout(resolve, 700));
+    await whenChanged(manager, () => manager.get(capped.name).stats.requests === 20);
     await manager.flushed();
     const logged = readRequestLog(f.store, capped.name).length;
     assert.ok(logged >= 3 && logged <= 6, `${logged} entries logged with a cap of 3 per second`);
