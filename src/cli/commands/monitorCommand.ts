@@ -1,9 +1,10 @@
 import type { Command } from 'commander';
-import { CliError, CliExit, type CliGlobalOptions } from '../cliContext';
+import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { monitorArgument } from '../cliPaths';
 import type { MonitorRunResult } from '../../core/monitoring/monitorRunner';
 import type { MonitorSpec } from '../../core/monitoring/monitorSpec';
-import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
+import { withWorkspaceEngine } from './monitoringEngine';
+import { formatTime, printJson, printTable } from './trackingCliSupport';
 
 /** Engine errors the user fixes (bad spec, bad data, unknown model) become one CliError line. */
 export async function userErrors<T>(action: () => Promise<T>): Promise<T> {
@@ -14,6 +15,9 @@ export async function userErrors<T>(action: () => Promise<T>): Promise<T> {
     const { DataError } = await import('../../core/data/dataErrors');
     const { DriftInputError } = await import('../../core/drift/columnDrift');
     const { RetrainError } = await import('../../core/retraining/retrainRunner');
+    const { EngineCallError } = await import('../../core/engine/engineDispatch');
+    // the same errors, raised in the process that holds the store
+    if (error instanceof EngineCallError && ['SpecError', 'DataError', 'DriftInputError', 'RetrainError', 'FeedbackError'].includes(error.code)) throw new CliError(error.message);
     if (error instanceof SpecError || error instanceof DataError || error instanceof DriftInputError || error instanceof RetrainError) throw new CliError(error.message);
     if (error instanceof Error && /not found|does not exist|RESOURCE_DOES_NOT_EXIST/i.test(error.message)) throw new CliError(error.message);
     throw error;
@@ -43,14 +47,17 @@ export function registerMonitorCommand(program: Command): void {
   monitor
     .command('run <monitor>')
     .description('run a monitor by name or file; stores the report (and an alert when it trips); exits 1 when the dataset drifted')
-    .option('--no-save', 'compute and print only; do not store the report (works while VS Code holds the store)')
+    .option('--no-save', 'compute and print only; do not store the report')
     .action(async (target: string, options: { save: boolean }) => {
       const globals = program.opts<CliGlobalOptions>();
       const { resolveMonitor, runMonitor } = await import('../../core/monitoring/monitorRunner');
+      const { tableCacheFolder } = await import('../../core/data/tableCache');
       const spec: MonitorSpec = await userErrors(() => resolveMonitor(globals.workspace, monitorArgument(target)));
+      // The statistics run here; the store's part (a model's training data, an endpoint's traffic,
+      // keeping the report) is done by whichever process holds the store, this one or VS Code.
       const result =
         options.save || spec.reference.kind === 'model' || spec.current.kind === 'endpoint'
-          ? await withStore(program, (store) => userErrors(() => runMonitor(spec, { store, save: options.save })), { create: options.save })
+          ? await withWorkspaceEngine(program, (engine, _store, g) => userErrors(() => runMonitor(spec, { engine, cacheFolder: tableCacheFolder(resolveStoreDir(g)), save: options.save })), { create: options.save })
           : await userErrors(() => runMonitor(spec));
       await printResult(result, globals.json);
       if (result.tripped) throw new CliExit(1);
@@ -71,11 +78,10 @@ export function registerMonitorCommand(program: Command): void {
       const specs = loaded.filter((s): s is MonitorSpec => !(s instanceof SpecError));
       const { existsSync } = await import('node:fs');
       const { describePolicy } = await import('../../core/retraining/retrainPolicy');
-      const { resolveStoreDir } = await import('../cliContext');
-      const last = existsSync(resolveStoreDir(globals))
-        ? await withStore(program, async (store) => {
-            const { driftHistory, openAlerts } = await import('../../core/monitoring/driftHistory');
-            return specs.map((s) => ({ entry: driftHistory(store, s.name, 1)[0], alerts: openAlerts(store, s.name).length }));
+      const last = existsSync(resolveStoreDir(globals)) && specs.length > 0
+        ? await withWorkspaceEngine(program, async (engine) => {
+            const states = await engine.call('monitoring.treeState', { monitors: specs.map((s) => ({ name: s.name })) });
+            return states.map((s) => ({ entry: s.last ?? undefined, alerts: s.openAlerts }));
           })
         : specs.map(() => ({ entry: undefined, alerts: 0 }));
       const rows = specs.map((s, i) => {
@@ -101,11 +107,10 @@ export function registerMonitorCommand(program: Command): void {
     .description("a monitor's stored runs: dataset drift share over time")
     .option('--limit <n>', 'newest N runs', '50')
     .action(async (name: string, options: { limit: string }) =>
-      withStore(program, async (store, globals) => {
+      withWorkspaceEngine(program, async (engine, _store, globals) => {
         const limit = Number(options.limit);
         if (!Number.isInteger(limit) || limit < 1) throw new CliError(`--limit must be a positive integer, got "${options.limit}"`);
-        const { driftHistory } = await import('../../core/monitoring/driftHistory');
-        const entries = driftHistory(store, name, limit);
+        const entries = await engine.call('monitoring.history', { monitor: name, limit });
         if (globals.json) return printJson(entries);
         if (entries.length === 0) return void process.stdout.write(`Monitor ${name} has no stored runs.\n`);
         printTable(

@@ -6,7 +6,8 @@ import type { RetrainOutcome } from '../../core/retraining/retrainRunner';
 import { CliError, CliExit, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { monitorArgument } from '../cliPaths';
 import { userErrors } from './monitorCommand';
-import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
+import { withWorkspaceEngine } from './monitoringEngine';
+import { formatTime, printJson, printTable } from './trackingCliSupport';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
 /** at most one training progress line per this many ms */
@@ -50,9 +51,8 @@ export function registerRetrainCommand(program: Command): void {
 
       if (options.history) {
         if (!existsSync(resolveStoreDir(globals))) return void process.stdout.write(`Monitor ${spec.name} has never retrained (no workspace store yet).\n`);
-        return withStore(program, async (store) => {
-          const { retrainAttempts } = await import('../../core/retraining/retrainAttempts');
-          const attempts = retrainAttempts(store, spec.name);
+        return withWorkspaceEngine(program, async (engine) => {
+          const attempts = await engine.call('monitoring.retrainAttempts', { monitor: spec.name });
           if (globals.json) return printJson(attempts);
           if (attempts.length === 0) return void process.stdout.write(`Monitor ${spec.name} has never retrained.\n`);
           printTable(['attempt', 'started', 'trigger', 'outcome', 'new', 'vs', 'scores', 'run / reason'], attempts.map((a) => attemptRow(a, formatScorePair)));
@@ -63,14 +63,13 @@ export function registerRetrainCommand(program: Command): void {
         const { planRetrain } = await import('../../core/retraining/retrainRunner');
         // Reading the registry and the attempts needs the store; without one there is no champion and no history.
         const plan = existsSync(resolveStoreDir(globals))
-          ? await withStore(program, (store) => userErrors(() => planRetrain(spec, { store, ignoreCooldown: options.force ?? false })))
+          ? await withWorkspaceEngine(program, (engine) => userErrors(() => engine.call('monitoring.retrainPlan', { monitorFile: spec.file, ignoreCooldown: options.force ?? false })))
           : await userErrors(() => planRetrain(spec, { ignoreCooldown: options.force ?? false }));
         if (globals.json) return printJson({ dryRun: true, ...plan });
         process.stdout.write(`${planLines(plan).join('\n')}\nDry run: nothing was trained or changed.\n`);
         return;
       }
 
-      const { runRetrain } = await import('../../core/retraining/retrainRunner');
       const controller = new AbortController();
       const onSigint = (): void => {
         process.stderr.write('\nmlops: cancelling the retraining attempt…\n');
@@ -87,7 +86,19 @@ export function registerRetrainCommand(program: Command): void {
       };
       let outcome: RetrainOutcome;
       try {
-        outcome = await withStore(program, (store) => userErrors(() => runRetrain(spec, { store, backend, prices, signal: controller.signal, onProgress, ignoreCooldown: options.force ?? false })), { create: true });
+        // The attempt runs in the process that holds the store (this one, or VS Code through its
+        // server); this command follows it, and Ctrl+C cancels it there.
+        outcome = await withWorkspaceEngine(
+          program,
+          (engine) =>
+            userErrors(async (): Promise<RetrainOutcome> => {
+              const started = await engine.call('monitoring.startRetrain', { monitorFile: spec.file, backend, prices, ignoreCooldown: options.force ?? false });
+              if (started.kind === 'skipped') return started;
+              const { followRetrain } = await import('../../core/retraining/retrainFollow');
+              return { kind: 'finished', monitor: spec.name, attempt: await followRetrain(engine, started.attemptId, { signal: controller.signal, onProgress }) };
+            }),
+          { create: true },
+        );
       } finally {
         process.removeListener('SIGINT', onSigint);
       }

@@ -12,12 +12,18 @@ export interface TrafficWindow {
 
 export const DEFAULT_TRAFFIC_ROWS = 1000;
 
+/** An endpoint's logged input rows in a window, oldest first: plain JSON, so a client can ask the holder for them. */
+export interface TrafficRecords {
+  /** "endpoint shop (last 1000 rows)", for the report */
+  readonly name: string;
+  readonly records: readonly Readonly<Record<string, unknown>>[];
+}
+
 /**
- * The input rows an endpoint answered (status 200) in a window, as drift columns: numbers stay
- * numeric (missing = NaN), anything else becomes a category. Requests are read newest first until
- * the window is full; the rows keep their logged order.
+ * The input rows an endpoint answered (status 200) in a window. Requests are read newest first
+ * until the window is full; the rows keep their logged order.
  */
-export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, window: TrafficWindow, now = Date.now()): DriftTableInput {
+export function endpointTrafficRecords(store: WorkspaceStore, endpoint: string, window: TrafficWindow, now = Date.now()): TrafficRecords {
   const limit = window.last ?? (window.hours === undefined ? DEFAULT_TRAFFIC_ROWS : Number.MAX_SAFE_INTEGER);
   const since = window.hours === undefined ? 0 : now - window.hours * 3_600_000;
   const records: Readonly<Record<string, unknown>>[] = [];
@@ -35,6 +41,13 @@ export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, wi
     );
   }
   records.reverse();
+  const described = window.hours !== undefined ? `last ${window.hours} h` : `last ${records.length} rows`;
+  return { name: `endpoint ${endpoint} (${described})`, records };
+}
+
+/** Logged rows as drift columns: numbers stay numeric (missing = NaN), anything else becomes a category. */
+export function trafficTable(traffic: TrafficRecords): DriftTableInput {
+  const { records } = traffic;
   const names = [...new Set(records.flatMap((r) => Object.keys(r)))];
   const columns = names.map((name): DataColumn => {
     const cells = records.map((r) => r[name]);
@@ -45,8 +58,12 @@ export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, wi
     }
     return categoricalFromStrings(name, cells.map((v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v))));
   });
-  const described = window.hours !== undefined ? `last ${window.hours} h` : `last ${records.length} rows`;
-  return { name: `endpoint ${endpoint} (${described})`, rowCount: records.length, columns };
+  return { name: traffic.name, rowCount: records.length, columns };
+}
+
+/** The window of an endpoint's traffic as drift columns (see endpointTrafficRecords and trafficTable). */
+export function endpointTrafficTable(store: WorkspaceStore, endpoint: string, window: TrafficWindow, now = Date.now()): DriftTableInput {
+  return trafficTable(endpointTrafficRecords(store, endpoint, window, now));
 }
 
 /**

@@ -5,13 +5,11 @@ import { computeDriftReport } from '../drift/driftReport';
 import { tableCacheFolder } from '../data/tableCache';
 import { readDriftTable } from '../drift/driftSources';
 import type { DriftReport, DriftTableInput } from '../drift/driftTypes';
-import { modelVersionNode } from '../lineage/lineageNodes';
-import { lineageFor, modelRegistryFor } from '../registry/registryAccess';
+import type { EngineClient } from '../engine/engineClient';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { SpecError } from '../training/specErrors';
 import { findSpecFiles } from '../workspace/specFileFinder';
-import { saveDriftReport } from './driftHistory';
-import { endpointTrafficTable } from './endpointTraffic';
+import { trafficTable } from './endpointTraffic';
 import { MONITOR_SPEC_SUFFIX, type MonitorSpec } from './monitorSpec';
 import { loadMonitorSpec } from './monitorSpecParser';
 
@@ -25,8 +23,15 @@ export interface MonitorRunResult {
 }
 
 export interface RunMonitorOptions {
-  /** resolves reference.model and, unless `save` is false, keeps the report and alert */
+  /**
+   * The engine of the process that holds the store (this one or another): resolves
+   * reference.model, reads an endpoint's traffic and, unless `save` is false, keeps the report and alert.
+   */
+  engine?: EngineClient;
+  /** the store in this process: the same as `engine: inProcessEngine(store)`, and its prepared tables */
   store?: WorkspaceStore;
+  /** where the typed columns of files read before are kept (the store's prepared tables) */
+  cacheFolder?: string;
   save?: boolean;
   /** compute the report elsewhere (e.g. a worker process); in this process when absent */
   compute?: (reference: MonitorDataSource, current: MonitorDataSource, spec: MonitorSpec) => Promise<DriftReport>;
@@ -45,24 +50,17 @@ export interface MonitorDataSource {
   modelVersion?: { name: string; version: number };
 }
 
-/** The training dataset recorded on a model version's run. */
-async function modelReference(store: WorkspaceStore | undefined, uri: string, spec: MonitorSpec): Promise<MonitorDataSource> {
-  if (!store) throw new DriftInputError(`${spec.file}: reference.model needs the workspace store (to find ${uri})`);
-  const version = modelRegistryFor(store).resolveUri(uri);
-  if (!version.runId) throw new DriftInputError(`${spec.file}: reference.model ${uri} (version ${version.version}) has no run, so its training data is unknown`);
-  const run = await store.tracking.getRun(version.runId);
-  const inputs = run.inputs.datasetInputs;
-  const training = inputs.find((i) => i.context === 'training') ?? inputs[0];
-  if (!training) throw new DriftInputError(`${spec.file}: reference.model ${uri}: run ${version.runId} recorded no dataset input`);
-  if (!existsSync(training.source)) throw new DriftInputError(`${spec.file}: reference.model ${uri}: the training data ${training.source} (run ${version.runId}) no longer exists`);
-  return { path: training.source, name: `${uri} training data (${training.name})`, digest: training.digest, recordedBy: `run ${version.runId}`, modelVersion: { name: version.name, version: version.version } };
+/** The training dataset recorded on a model version's run, asked of the store's holder. */
+async function modelReference(engine: EngineClient | undefined, uri: string, spec: MonitorSpec): Promise<MonitorDataSource> {
+  if (!engine) throw new DriftInputError(`${spec.file}: reference.model needs the workspace store (to find ${uri})`);
+  return engine.call('monitoring.modelReference', { uri, monitorFile: spec.file });
 }
 
-/** The current side: a file, or the window of an endpoint's logged traffic (read from the store). */
-function currentSource(store: WorkspaceStore | undefined, spec: MonitorSpec): MonitorDataSource {
+/** The current side: a file, or the window of an endpoint's logged traffic (asked of the store's holder). */
+async function currentSource(engine: EngineClient | undefined, spec: MonitorSpec): Promise<MonitorDataSource> {
   if (spec.current.kind === 'file') return { path: spec.current.path, name: spec.current.asWritten };
-  if (!store) throw new DriftInputError(`${spec.file}: current.endpoint needs the workspace store (the request log of ${spec.current.endpoint} lives there)`);
-  const table = endpointTrafficTable(store, spec.current.endpoint, spec.current.window);
+  if (!engine) throw new DriftInputError(`${spec.file}: current.endpoint needs the workspace store (the request log of ${spec.current.endpoint} lives there)`);
+  const table = trafficTable(await engine.call('monitoring.trafficRecords', { endpoint: spec.current.endpoint, window: spec.current.window }));
   return { path: '', name: table.name, table };
 }
 
@@ -71,10 +69,11 @@ function currentSource(store: WorkspaceStore | undefined, spec: MonitorSpec): Mo
  * process), stores it and raises an alert when the dataset drifted.
  */
 export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions = {}): Promise<MonitorRunResult> {
-  const reference: MonitorDataSource = spec.reference.kind === 'model' ? await modelReference(options.store, spec.reference.uri, spec) : { path: spec.reference.path, name: spec.reference.asWritten };
-  const current = currentSource(options.store, spec);
+  const engine = options.engine ?? (options.store ? (await import('../engine/engineClient')).inProcessEngine(options.store) : undefined);
+  const reference: MonitorDataSource = spec.reference.kind === 'model' ? await modelReference(engine, spec.reference.uri, spec) : { path: spec.reference.path, name: spec.reference.asWritten };
+  const current = await currentSource(engine, spec);
   // a monitor reads the same reference at every check: its typed columns come from the store's prepared tables
-  const cache = options.store ? tableCacheFolder(options.store.dir) : undefined;
+  const cache = options.cacheFolder ?? (options.store ? tableCacheFolder(options.store.dir) : undefined);
   const report = options.compute
     ? await options.compute(reference, current, spec)
     : computeDriftReport(await readDriftTable(reference.path, reference.name, cache), current.table ?? (await readDriftTable(current.path, current.name, cache)), spec.options);
@@ -87,11 +86,10 @@ export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions =
   const alert = tripped
     ? `Monitor ${spec.name}: dataset drift — ${report.driftedColumns} of ${report.columnCount} columns drifted (${drifted.slice(0, 5).join(', ')}${drifted.length > 5 ? ', …' : ''})`
     : undefined;
-  const reportId = options.store && options.save !== false ? await saveDriftReport(options.store, spec.name, report, alert) : undefined;
-  if (options.store && options.save !== false && reference.modelVersion) {
-    // A monitor that watches a version's data is part of that version's lineage.
-    await lineageFor(options.store).record([{ from: modelVersionNode(reference.modelVersion.name, reference.modelVersion.version), to: { kind: 'monitor', id: spec.name }, relation: 'monitored' }], { [`monitor:${spec.name}`]: `monitor ${spec.name}` });
-  }
+  const reportId =
+    engine && options.save !== false
+      ? (await engine.call('monitoring.recordReport', { monitor: spec.name, report, ...(alert !== undefined ? { alert } : {}), ...(reference.modelVersion ? { modelVersion: reference.modelVersion } : {}) })).reportId
+      : undefined;
   return { spec, report, reportId, tripped, alert };
 }
 

@@ -50,6 +50,8 @@ export interface RetrainOptions {
   readonly prices?: CostPrices;
   readonly signal?: AbortSignal;
   readonly onProgress?: (progress: RetrainProgress) => void;
+  /** the attempt is recorded (RUNNING, durably) and its work begins: a job runner answers its caller here */
+  readonly onStarted?: (attemptId: number) => void;
   /** who the registry changes are attributed to; default "retrain:<monitor>" */
   readonly actor?: string;
   readonly clock?: () => number;
@@ -170,6 +172,7 @@ export async function runRetrain(spec: MonitorSpec, options: RetrainOptions): Pr
   }
   const { id, durable } = startAttempt(store, spec.name, trigger, policy.model, policy.alias, clock());
   await durable;
+  options.onStarted?.(id);
   await new AttemptExecution(spec, policy, trigger, summary, id, options).run();
   return { kind: 'finished', monitor: spec.name, attempt: retrainAttempt(store, id) as RetrainAttempt };
 }

@@ -1,11 +1,11 @@
 import * as vscode from 'vscode';
 import type { DriftReport } from '../../core/drift/driftTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
+import type { EngineClient } from '../../core/engine/engineClient';
 import { DRIFT_VIEW_TYPE, type DriftContract, type DriftPanelState, type DriftReportView } from '../../protocol/drift/driftContract';
 import { driftValidators } from '../../protocol/drift/driftValidators';
 import type { MonitorNode } from '../monitors/monitorsTreeProvider';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
-import type { StoreService } from '../store/storeService';
+import { engineOf, type StoreService } from '../store/storeService';
 import { driftHistoryPoint, driftReportView } from './driftViews';
 
 export interface DriftPanelDependencies {
@@ -110,14 +110,18 @@ export class DriftPanel extends PanelHost<DriftContract> {
     return this.subject;
   }
 
-  /** The open store; undefined when there is none yet (a monitor that never ran); an error when another window holds it. */
-  private async store(): Promise<WorkspaceStore | undefined> {
+  /**
+   * The engine of the process that holds the store (this window or another); undefined when
+   * there is no store yet (a monitor that never ran); an error when monitor history cannot be read.
+   */
+  private async engine(): Promise<EngineClient | undefined> {
     const access = await this.deps.storeService.access();
-    if (access.state === 'open') return access.store;
+    const engine = engineOf(access);
+    if (engine) return engine;
     if (access.state === 'absent') return undefined;
     throw new Error(
-      access.state === 'client' || access.state === 'locked'
-        ? 'Monitor history is kept in the workspace store, which another window holds: open the drift panel there.'
+      access.state === 'client'
+        ? 'Monitor history is kept in the workspace store; the MLflow server this window tracks to (mlops.tracking.uri) keeps none.'
         : 'message' in access
           ? access.message
           : 'Open the folder that holds the monitor.',
@@ -129,42 +133,39 @@ export class DriftPanel extends PanelHost<DriftContract> {
       const report = this.subject.report;
       return { title: `${report.reference.name} → ${report.current.name}`, monitor: null, report: driftReportView(report, null) };
     }
-    const store = await this.store();
-    if (!store) return { title: this.subject.name, monitor: { name: this.subject.name, file: this.subject.file, openAlerts: 0, driftShareThreshold: null, history: [], feedback: null }, report: null };
-    const { driftHistory, openAlerts, storedDriftReport } = await import('../../core/monitoring/driftHistory');
-    const history = driftHistory(store, this.subject.name);
-    const newest = history.at(-1);
-    const report = newest ? storedDriftReport(store, newest.id) : undefined;
+    const engine = await this.engine();
+    if (!engine) return { title: this.subject.name, monitor: { name: this.subject.name, file: this.subject.file, openAlerts: 0, driftShareThreshold: null, history: [], feedback: null }, report: null };
+    const endpoint = await this.watchedEndpoint();
+    const data = await engine.call('monitoring.driftPanelState', { monitor: this.subject.name, ...(endpoint ? { endpoint } : {}) });
+    const report = data.newest?.report;
+    const feedback = data.endpointFeedback;
     return {
       title: this.subject.name,
       monitor: {
         name: this.subject.name,
         file: this.subject.file,
-        openAlerts: openAlerts(store, this.subject.name).length,
+        openAlerts: data.openAlerts,
         driftShareThreshold: report?.driftShareThreshold ?? null,
-        history: history.map(driftHistoryPoint),
-        feedback: await this.endpointFeedback(store),
+        history: data.history.map(driftHistoryPoint),
+        feedback: endpoint && feedback ? { endpoint: endpoint.name, count: feedback.count, ratedCount: feedback.ratedCount, meanRating: feedback.meanRating, labels: Object.entries(feedback.labels).sort((a, b) => b[1] - a[1]) } : null,
       },
-      report: report && newest ? driftReportView(report, newest.id) : null,
+      report: data.newest ? driftReportView(data.newest.report, data.newest.id) : null,
     };
   }
 
-  /** For a monitor of an endpoint's traffic: what applications said about its answers (the spec's hours, or all time). */
-  private async endpointFeedback(store: WorkspaceStore): Promise<NonNullable<DriftPanelState['monitor']>['feedback']> {
+  /** For a monitor of an endpoint's traffic: which endpoint, and the spec's hours (feedback over all time without). */
+  private async watchedEndpoint(): Promise<{ name: string; sinceHours?: number } | undefined> {
     const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
     const spec = await loadMonitorSpec(this.monitor().file).catch(() => undefined);
-    if (spec?.current.kind !== 'endpoint') return null;
-    const { summarizeEndpointFeedback } = await import('../../core/feedback/modelFeedbackStore');
+    if (spec?.current.kind !== 'endpoint') return undefined;
     const hours = spec.current.window.hours;
-    const summary = summarizeEndpointFeedback(store.database, spec.current.endpoint, hours === undefined ? 0 : Date.now() - hours * 3_600_000);
-    return { endpoint: spec.current.endpoint, count: summary.count, ratedCount: summary.ratedCount, meanRating: summary.meanRating, labels: Object.entries(summary.labels).sort((a, b) => b[1] - a[1]) };
+    return { name: spec.current.endpoint, ...(hours === undefined ? {} : { sinceHours: hours }) };
   }
 
   private async report(id: number): Promise<DriftReportView> {
     const monitor = this.monitor();
-    const store = await this.store();
-    const { storedDriftReport } = await import('../../core/monitoring/driftHistory');
-    const report = store ? storedDriftReport(store, id, monitor.name) : undefined;
+    const engine = await this.engine();
+    const report = engine ? await engine.call('monitoring.report', { id, monitor: monitor.name }) : null;
     if (!report) throw new Error(`Report #${id} is not a report of monitor ${monitor.name}.`);
     return driftReportView(report, id);
   }

@@ -3,41 +3,59 @@ import { writeFile } from 'node:fs/promises';
 import { join, relative } from 'node:path';
 import * as vscode from 'vscode';
 import type { EndpointNode } from '../endpoints/endpointsTreeProvider';
-import { openRegistry, type ModelsNode } from '../models/modelsTreeProvider';
-import type { StoreService } from '../store/storeService';
+import type { ModelsNode } from '../models/modelsTreeProvider';
+import { engineOf, type StoreService } from '../store/storeService';
+
+/** What a new monitor watches: its name, the model whose training data is the reference, and the current side. */
+interface Target {
+  readonly name: string;
+  readonly modelUri: string;
+  readonly current: { endpoint: string; last: number } | { file: string };
+}
+
+/** A registered version, as much of it as a monitor needs. */
+interface WatchableVersion {
+  readonly name: string;
+  readonly version: number;
+  readonly aliases: readonly string[];
+}
 
 type Source = EndpointNode | Extract<ModelsNode, { kind: 'version' }> | undefined;
 
 /** What to watch, from the clicked node: an endpoint's traffic, or a model version and a file of new data. */
-async function target(node: Source, folder: string, storeService: StoreService): Promise<{ name: string; modelUri: string; current: { endpoint: string; last: number } | { file: string } } | undefined> {
+async function target(node: Source, folder: string, storeService: StoreService): Promise<Target | undefined> {
   const { monitorNameFrom } = await import('../../core/monitoring/monitorSpecTemplate');
   if (node && (node.kind === 'running' || node.kind === 'stopped')) {
     const name = node.kind === 'running' ? node.endpoint.name : node.name;
     const uri = node.kind === 'running' ? node.endpoint.uri : node.uri;
     return { name: monitorNameFrom(`${name}-traffic`), modelUri: uri, current: { endpoint: name, last: 1000 } };
   }
-  if (node?.kind === 'version') {
-    const v = node.version;
-    const alias = v.aliases.includes('champion') ? 'champion' : v.aliases[0];
-    const modelUri = alias ? `models:/${v.name}@${alias}` : `models:/${v.name}/${v.version}`;
-    const picked = await vscode.window.showOpenDialog({
-      title: `Create Monitor for ${modelUri}: the new data to compare with its training data`,
-      canSelectMany: false,
-      filters: { 'Data files': ['csv', 'tsv', 'parquet', 'pq'] },
-      defaultUri: vscode.Uri.file(folder),
-      openLabel: 'Compare this data',
-    });
-    if (!picked?.[0]) return undefined;
-    return { name: monitorNameFrom(`${v.name}-${alias ?? `v${v.version}`}-drift`), modelUri, current: { file: relative(folder, picked[0].fsPath).split('\\').join('/') } };
-  }
+  if (node?.kind === 'version') return versionTarget(node.version, folder);
   // From the palette: a registered version (aliased ones first); endpoints are right-clicked in their view.
   const version = await pickVersion(storeService);
-  return version ? target(version, folder, storeService) : undefined;
+  return version ? versionTarget(version, folder) : undefined;
 }
 
-async function pickVersion(storeService: StoreService): Promise<Extract<ModelsNode, { kind: 'version' }> | undefined> {
-  const opened = await openRegistry(storeService);
-  const versions = 'registry' in opened ? opened.registry.listModels().flatMap((m) => opened.registry.listVersions(m.name)) : [];
+/** A model version's training data as the reference, and a file of new data the user picks. */
+async function versionTarget(v: WatchableVersion, folder: string): Promise<Target | undefined> {
+  const { monitorNameFrom } = await import('../../core/monitoring/monitorSpecTemplate');
+  const alias = v.aliases.includes('champion') ? 'champion' : v.aliases[0];
+  const modelUri = alias ? `models:/${v.name}@${alias}` : `models:/${v.name}/${v.version}`;
+  const picked = await vscode.window.showOpenDialog({
+    title: `Create Monitor for ${modelUri}: the new data to compare with its training data`,
+    canSelectMany: false,
+    filters: { 'Data files': ['csv', 'tsv', 'parquet', 'pq'] },
+    defaultUri: vscode.Uri.file(folder),
+    openLabel: 'Compare this data',
+  });
+  if (!picked?.[0]) return undefined;
+  return { name: monitorNameFrom(`${v.name}-${alias ?? `v${v.version}`}-drift`), modelUri, current: { file: relative(folder, picked[0].fsPath).split('\\').join('/') } };
+}
+
+async function pickVersion(storeService: StoreService): Promise<WatchableVersion | undefined> {
+  // the workspace registry, asked of whichever process holds the store
+  const engine = engineOf(await storeService.access());
+  const versions = engine ? await engine.call('monitoring.watchableVersions', {}) : [];
   if (versions.length === 0) {
     void vscode.window.showInformationMessage('MLOps: Create Monitor needs a registered model version (Models view) or an endpoint (right-click it in the Endpoints view).');
     return undefined;
@@ -47,7 +65,7 @@ async function pickVersion(storeService: StoreService): Promise<Extract<ModelsNo
     versions.map((v) => ({ label: `${v.name} v${v.version}`, description: v.aliases.map((a) => `@${a}`).join(' '), version: v })),
     { title: 'Create Monitor: which model version’s training data is the reference?', placeHolder: 'For an endpoint’s traffic, right-click the endpoint in the Endpoints view instead' },
   );
-  return picked ? { kind: 'version', version: picked.version, metrics: [], requireReview: false } : undefined;
+  return picked?.version;
 }
 
 /**

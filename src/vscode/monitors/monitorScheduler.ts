@@ -3,6 +3,7 @@ import * as vscode from 'vscode';
 import { runMonitorFile, type MonitorsCommandsDependencies } from './monitorsCommands';
 import { retrainMonitorFile } from './retrainCommands';
 import type { TrafficWindow } from '../../core/monitoring/endpointTraffic';
+import { engineOf } from '../store/storeService';
 
 const TRAFFIC_POLL_MS = 30_000;
 
@@ -71,10 +72,12 @@ export class MonitorScheduler implements vscode.Disposable {
   private watchTraffic(file: string, endpoint: string, window: TrafficWindow): void {
     let seen: number | undefined;
     const check = async (): Promise<void> => {
-      const access = await this.deps.storeService.access();
-      if (access.state !== 'open') return;
-      const { endpointTrafficRows, newTrafficThreshold } = await import('../../core/monitoring/endpointTraffic');
-      const rows = endpointTrafficRows(access.store, endpoint);
+      // the request log is the holder's (this window's or another process's): a count is one small request
+      const engine = engineOf(await this.deps.storeService.access());
+      if (!engine) return;
+      const { newTrafficThreshold } = await import('../../core/monitoring/endpointTraffic');
+      const rows = (await engine.call('monitoring.trafficRows', { endpoint }).catch(() => undefined))?.rows;
+      if (rows === undefined) return;
       if (seen === undefined || rows < seen) seen = rows; // the first look, or a log that was cleared
       if (rows - seen >= newTrafficThreshold(window)) {
         seen = rows;

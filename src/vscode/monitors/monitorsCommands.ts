@@ -3,7 +3,7 @@ import { pickDataFile } from '../data/pickDataFile';
 import type { DriftReport } from '../../core/drift/driftTypes';
 import type { MonitorRunResult } from '../../core/monitoring/monitorRunner';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
-import type { StoreService } from '../store/storeService';
+import { engineOf, type StoreService } from '../store/storeService';
 import type { MonitorNode, MonitorsTreeProvider } from './monitorsTreeProvider';
 import { registerRetrainCommand, retrainMonitorFile } from './retrainCommands';
 
@@ -39,9 +39,10 @@ export async function runMonitorFile(deps: MonitorsCommandsDependencies, file: s
     const { runChildJob } = await import('../../core/process/childJob');
     const spec = await loadMonitorSpec(file);
     const access = await deps.storeService.access({ create: true });
-    const store = access.state === 'open' ? access.store : undefined;
+    // Reading an endpoint's traffic and recording the report go to whichever process holds the store.
+    const engine = engineOf(access);
     const result = await runMonitor(spec, {
-      store,
+      ...(engine ? { engine } : {}),
       // the worker reads and parses the files too: nothing heavy on the extension host's thread
       compute: (reference, current) =>
         runChildJob('drift', { reference: { kind: 'file', path: reference.path, name: reference.name }, current: current.table ? { kind: 'table', table: current.table } : { kind: 'file', path: current.path, name: current.name }, options: spec.options }),
@@ -108,10 +109,9 @@ export function registerMonitorsCommands(deps: MonitorsCommandsDependencies): vs
     }),
     vscode.commands.registerCommand('mlops.acknowledgeMonitorAlerts', async (node?: MonitorNode) => {
       if (!node) return;
-      const access = await deps.storeService.access();
-      if (access.state !== 'open') return;
-      const { acknowledgeAlerts } = await import('../../core/monitoring/driftHistory');
-      await acknowledgeAlerts(access.store, node.name);
+      const engine = engineOf(await deps.storeService.access());
+      if (!engine) return;
+      await engine.call('monitoring.acknowledgeAlerts', { monitor: node.name });
       deps.tree.refresh();
       const { DriftPanel } = await import('../drift/driftPanel');
       DriftPanel.monitorChanged(node.name);

@@ -1,7 +1,7 @@
 import * as vscode from 'vscode';
 import type { DriftHistoryEntry } from '../../core/monitoring/driftHistory';
 import type { RetrainAttempt } from '../../core/retraining/retrainAttempts';
-import type { StoreService } from '../store/storeService';
+import { engineOf, type StoreService } from '../store/storeService';
 
 export interface MonitorNode {
   name: string;
@@ -15,6 +15,9 @@ export interface MonitorNode {
   lastRetrain?: RetrainAttempt;
 }
 
+/** Changes in the store refresh the view at most this often. */
+const STORE_CHANGE_DEBOUNCE_MS = 500;
+
 const RETRAIN_STATE: Partial<Record<RetrainAttempt['status'], string>> = { running: 'retraining…', failed: 'retrain failed', review_requested: 'retrain awaits review' };
 
 /** The Monitors view: every *.monitor.yaml with its last status; the view's badge counts open alerts. */
@@ -24,11 +27,22 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
   private readonly watcher: vscode.FileSystemWatcher;
   view: vscode.TreeView<MonitorNode> | undefined;
 
+  private readonly storeSubscription: vscode.Disposable;
+  private pending: ReturnType<typeof setTimeout> | undefined;
+
   constructor(private readonly storeService: StoreService) {
     this.watcher = vscode.workspace.createFileSystemWatcher('**/*.monitor.yaml');
     this.watcher.onDidCreate(() => this.refresh());
     this.watcher.onDidChange(() => this.refresh());
     this.watcher.onDidDelete(() => this.refresh());
+    // Reports, alerts and attempts written anywhere (the CLI, another window, a retraining job in
+    // the holder) show here; a burst of changes (a training run's metrics) refreshes once.
+    this.storeSubscription = storeService.onDidChange(() => {
+      this.pending ??= setTimeout(() => {
+        this.pending = undefined;
+        this.refresh();
+      }, STORE_CHANGE_DEBOUNCE_MS);
+    });
   }
 
   refresh(): void {
@@ -74,34 +88,34 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
     const folders = vscode.workspace.workspaceFolders ?? [];
     const files = (await Promise.all(folders.map((f) => findMonitorSpecs(f.uri.fsPath)))).flat();
-    const access = await this.storeService.access();
-    const { driftHistory, openAlerts } = await import('../../core/monitoring/driftHistory');
     const { describePolicy } = await import('../../core/retraining/retrainPolicy');
-    const { retrainAttempts } = await import('../../core/retraining/retrainAttempts');
-    const nodes: MonitorNode[] = [];
-    for (const file of files) {
-      try {
-        const spec = await loadMonitorSpec(file);
-        const store = access.state === 'open' ? access.store : undefined;
-        const lastRetrain = store && spec.retrain ? retrainAttempts(store, spec.name, 1)[0] : undefined;
-        nodes.push({
-          name: spec.name,
-          file,
-          last: store ? driftHistory(store, spec.name, 1)[0] : undefined,
-          openAlerts: store ? openAlerts(store, spec.name).length : 0,
-          ...(spec.retrain ? { retrain: describePolicy(spec.retrain) } : {}),
-          ...(lastRetrain ? { lastRetrain } : {}),
-        });
-      } catch (error) {
-        nodes.push({ name: file.split(/[\\/]/).pop() ?? file, file, invalid: error instanceof Error ? error.message : String(error), openAlerts: 0 });
-      }
-    }
+    const loaded = await Promise.all(files.map((file) => loadMonitorSpec(file).then((spec) => ({ file, spec }), (error: unknown) => ({ file, error }))));
+    const specs = loaded.flatMap((l) => ('spec' in l ? [l.spec] : []));
+    // One request for every monitor's last report, alerts and retraining, wherever the store is held.
+    const engine = engineOf(await this.storeService.access());
+    const states = engine && specs.length > 0 ? await engine.call('monitoring.treeState', { monitors: specs.map((s) => ({ name: s.name, retrain: s.retrain !== undefined })) }).catch(() => undefined) : undefined;
+    const stateOf = new Map((states ?? []).map((s) => [s.name, s]));
+    const nodes: MonitorNode[] = loaded.map((l): MonitorNode => {
+      if (!('spec' in l)) return { name: l.file.split(/[\\/]/).pop() ?? l.file, file: l.file, invalid: l.error instanceof Error ? l.error.message : String(l.error), openAlerts: 0 };
+      const { spec } = l;
+      const state = stateOf.get(spec.name);
+      return {
+        name: spec.name,
+        file: l.file,
+        ...(state?.last ? { last: state.last } : {}),
+        openAlerts: state?.openAlerts ?? 0,
+        ...(spec.retrain ? { retrain: describePolicy(spec.retrain) } : {}),
+        ...(state?.lastRetrain ? { lastRetrain: state.lastRetrain } : {}),
+      };
+    });
     const alerts = nodes.reduce((sum, n) => sum + n.openAlerts, 0);
     if (this.view) this.view.badge = alerts > 0 ? { value: alerts, tooltip: `${alerts} drift alert${alerts === 1 ? '' : 's'}` } : undefined;
     return nodes;
   }
 
   dispose(): void {
+    clearTimeout(this.pending);
+    this.storeSubscription.dispose();
     this.watcher.dispose();
     this.changeEmitter.dispose();
   }

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { RetrainTrigger } from '../../core/retraining/retrainAttempts';
 import type { RetrainOutcome } from '../../core/retraining/retrainRunner';
 import { readSettings } from '../settings/settings';
+import { engineOf } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
 import type { MonitorsCommandsDependencies } from './monitorsCommands';
 import type { MonitorNode } from './monitorsTreeProvider';
@@ -21,7 +22,6 @@ export async function retrainMonitorFile(deps: MonitorsCommandsDependencies, fil
   const log = deps.log;
   if (request.manual ? !(await requireTrust('Retraining')) : !vscode.workspace.isTrusted) return undefined;
   const { loadMonitorSpec } = await import('../../core/monitoring/monitorSpecParser');
-  const { runRetrain } = await import('../../core/retraining/retrainRunner');
   const { outcomeHeadline } = await import('../../core/retraining/retrainText');
   const spec = await loadMonitorSpec(file).catch((error: unknown) => {
     // the Monitors view shows why a spec is invalid; only a person who asked gets a message
@@ -38,17 +38,17 @@ export async function retrainMonitorFile(deps: MonitorsCommandsDependencies, fil
     return undefined;
   }
   const access = await deps.storeService.access({ create: true });
-  if (access.state !== 'open') {
-    const why = access.state === 'client' ? 'another window writes this workspace store; retrain from that window' : access.state === 'noFolder' ? 'open a folder first' : 'the workspace store is not available';
+  // The attempt runs where the store is held (this window or another process); this window follows it.
+  const engine = engineOf(access);
+  if (!engine) {
+    const why = access.state === 'client' ? 'the workspace store is needed, and this window tracks to an MLflow server (mlops.tracking.uri)' : access.state === 'noFolder' ? 'open a folder first' : 'message' in access ? access.message : 'the workspace store is not available';
     log?.warn(`Retraining ${spec.name} skipped: ${why}`);
     if (request.manual) void vscode.window.showWarningMessage(`MLOps: cannot retrain ${spec.name} — ${why}.`);
     return undefined;
   }
-  const store = access.store;
   let ignoreCooldown = false;
   if (request.manual) {
-    const { cooldownEnd } = await import('../../core/retraining/retrainAttempts');
-    const cooldown = cooldownEnd(store, spec.name, spec.retrain.cooldownHours);
+    const cooldown = await engine.call('monitoring.retrainCooldown', { monitor: spec.name, cooldownHours: spec.retrain.cooldownHours });
     if (cooldown && cooldown.endsAt > Date.now()) {
       const anyway = 'Retrain Anyway';
       const last = new Date(cooldown.lastStartedAt).toLocaleString();
@@ -62,18 +62,27 @@ export async function retrainMonitorFile(deps: MonitorsCommandsDependencies, fil
   const job = deps.jobs.start(`Retraining ${spec.name}`, { cancel: () => controller.abort() });
   let outcome: RetrainOutcome;
   try {
-    outcome = await runRetrain(spec, {
-      store,
+    const settings = readSettings(vscode.Uri.file(spec.retrain.specPath));
+    const started = await engine.call('monitoring.startRetrain', {
+      monitorFile: spec.file,
       ...(request.trigger ? { trigger: request.trigger } : {}),
       ignoreCooldown,
-      backend: readSettings(vscode.Uri.file(spec.retrain.specPath)).trainingBackend,
-      prices: readSettings(vscode.Uri.file(spec.retrain.specPath)).costPrices,
-      signal: controller.signal,
-      onProgress: (p) => {
-        job.update(p.step);
-        if (!p.message.startsWith('training: ')) log?.info(`Retraining ${spec.name}${p.attemptId ? ` #${p.attemptId}` : ''}: ${p.message}`);
-      },
+      backend: settings.trainingBackend,
+      prices: settings.costPrices,
     });
+    if (started.kind === 'skipped') {
+      outcome = started;
+    } else {
+      const { followRetrain } = await import('../../core/retraining/retrainFollow');
+      const attempt = await followRetrain(engine, started.attemptId, {
+        signal: controller.signal,
+        onProgress: (p) => {
+          job.update(p.step);
+          if (!p.message.startsWith('training: ')) log?.info(`Retraining ${spec.name}${p.attemptId ? ` #${p.attemptId}` : ''}: ${p.message}`);
+        },
+      });
+      outcome = { kind: 'finished', monitor: spec.name, attempt };
+    }
   } catch (error) {
     // Spec problems (the train spec, the policy's metric) and a closed store end here; the attempt, if it started, recorded them.
     const message = error instanceof Error ? error.message : String(error);
@@ -102,10 +111,8 @@ async function announce(outcome: RetrainOutcome, headline: string, manual: boole
   const approve = 'Approve Review…';
   const logs = 'Show Logs';
   const showHistory = async (): Promise<void> => {
-    const access = await deps.storeService.access();
-    if (access.state !== 'open') return;
-    const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-    const model = modelRegistryFor(access.store).findModel(attempt.model);
+    const engine = engineOf(await deps.storeService.access());
+    const model = engine ? await engine.call('monitoring.retrainedModel', { model: attempt.model }) : null;
     if (model) await vscode.commands.executeCommand('mlops.showModelHistory', { kind: 'model', model, pendingReviews: 0 });
   };
   switch (attempt.status) {
@@ -119,10 +126,9 @@ async function announce(outcome: RetrainOutcome, headline: string, manual: boole
       const choice = await vscode.window.showInformationMessage(`MLOps: ${headline}`, approve, history);
       if (choice === history) await showHistory();
       if (choice === approve && attempt.reviewId !== null) {
-        const access = await deps.storeService.access();
-        if (access.state !== 'open') return;
-        const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-        await vscode.commands.executeCommand('mlops.approveReview', { kind: 'review', review: modelRegistryFor(access.store).getReview(attempt.reviewId) });
+        const engine = engineOf(await deps.storeService.access());
+        if (!engine) return;
+        await vscode.commands.executeCommand('mlops.approveReview', { kind: 'review', review: await engine.call('monitoring.retrainReview', { reviewId: attempt.reviewId }) });
       }
       return;
     }
