@@ -15,8 +15,10 @@ import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import type { Page } from 'playwright-core';
 import { openWorkspaceStore } from '../../src/core/store/workspaceStore';
-import { RunsQueryEngine } from '../../src/vscode/runs/runsQueryEngine';
-import { createRunsDataHandlers, startDefaultQuery, type RunsDataSource } from '../../src/vscode/runs/runsRequests';
+import { RunsQueryEngine } from '../../src/core/tracking/runsTable/runsQueryEngine';
+import { createRunsDataHandlers, type RunsDataSource } from '../../src/vscode/runs/runsRequests';
+import { localRunsTable } from '../../src/core/tracking/runsTable/runsTablePages';
+import { DEFAULT_RUNS_QUERY } from '../../src/protocol/runs/runsContract';
 import { closeBrowser, openPanel } from '../../test/webview/lib/panelPage';
 import { fakeRunsHost, syntheticRuns } from '../../test/webview/runsFakeHost';
 import { tempStore } from '../store/benchSupport';
@@ -95,7 +97,7 @@ async function main(): Promise<void> {
     }
   };
   // As RunsPanel.show does: the host starts on a new panel's first query while the view loads.
-  startDefaultQuery(host.engine);
+  localRunsTable(host.engine).warm(DEFAULT_RUNS_QUERY);
   const panel = await openPanel(BUNDLE, { respond: timed, viewport: { width: 1400, height: 900 } });
   const page = panel.page;
   await page.waitForFunction(() => performance.getEntriesByName('mlops-runs-first-rows').length > 0, undefined, { timeout: 30_000 });
@@ -148,7 +150,7 @@ async function main(): Promise<void> {
     listArtifacts: (runId, path) => store.tracking.listArtifacts(runId, path),
     readArtifact: (runId, path) => store.tracking.readArtifact(runId, path),
   };
-  const handlers = createRunsDataHandlers(engine, async () => tracking) as unknown as Record<string, (p: unknown) => Promise<unknown>>;
+  const handlers = createRunsDataHandlers(async () => localRunsTable(engine), async () => tracking) as unknown as Record<string, (p: unknown) => Promise<unknown>>;
   let pointsSent = 0;
   const curvesPanel = await openPanel(BUNDLE, {
     viewport: { width: 1400, height: 900 },

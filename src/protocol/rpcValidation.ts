@@ -42,7 +42,7 @@ export function validateViewMessage<C extends PanelContract>(raw: unknown, valid
 }
 
 /** zod/mini ships no message locale (that keeps the extension bundle small), so say it here. */
-function formatZodIssues(error: { issues: readonly z.core.$ZodIssue[] }): string {
+export function formatZodIssues(error: { issues: readonly z.core.$ZodIssue[] }): string {
   return error.issues.map((issue) => `${issue.path.length > 0 ? issue.path.join('.') : '(message)'}: ${describeIssue(issue)}`).join('; ');
 }
 

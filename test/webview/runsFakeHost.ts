@@ -10,8 +10,9 @@ import type { RunState } from '../../src/core/tracking/trackingState';
 import type { ArtifactEntry, MetricSummary, Run, RunStatus, SearchRunsOptions, SearchRunsResult } from '../../src/core/tracking/trackingTypes';
 import type { SeriesColumns } from '../../src/core/tracking/metricSeriesCodec';
 import type { RunsPanelInit } from '../../src/protocol/runs/runsContract';
-import { RunsQueryEngine } from '../../src/vscode/runs/runsQueryEngine';
+import { RunsQueryEngine } from '../../src/core/tracking/runsTable/runsQueryEngine';
 import { createRunsDataHandlers, type RunsDataSource } from '../../src/vscode/runs/runsRequests';
+import { localRunsTable } from '../../src/core/tracking/runsTable/runsTablePages';
 
 export interface SyntheticOptions {
   runs: number;
@@ -195,7 +196,8 @@ export interface FakeRunsHost {
 export function fakeRunsHost(runs: Run[], init: Partial<RunsPanelInit> = {}, steps = 100): FakeRunsHost {
   const tracking = new FakeTracking(runs, steps);
   const engine = new RunsQueryEngine(async () => tracking, ['1']);
-  const handlers = createRunsDataHandlers(engine, async () => tracking);
+  const runsTable = localRunsTable(engine);
+  const handlers = createRunsDataHandlers(async () => runsTable, async () => tracking);
   const table = handlers as unknown as Record<string, (p: unknown) => Promise<unknown>>;
   return {
     tracking,

@@ -1,4 +1,5 @@
 import { lineageMethods } from './methods/lineageMethods';
+import { runsMethods } from './methods/runsMethods';
 import { registryMethods } from './methods/registryMethods';
 import { monitoringMethods } from './methods/monitoringMethods';
 import { endpointsMethods } from './methods/endpointsMethods';
@@ -14,6 +15,7 @@ import { workspaceMethods } from './methods/workspaceMethods';
  */
 export const ENGINE_METHODS = {
   ...lineageMethods,
+  ...runsMethods,
   ...registryMethods,
   ...monitoringMethods,
   ...endpointsMethods,

@@ -2,6 +2,7 @@ import * as vscode from 'vscode';
 import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import {
+  DEFAULT_RUNS_QUERY,
   RUNS_VIEW_TYPE,
   type ColumnLayout,
   type RunsContract,
@@ -12,14 +13,14 @@ import {
 } from '../../protocol/runs/runsContract';
 import { runsValidators } from '../../protocol/runs/runsValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
-import type { StoreService } from '../store/storeService';
-import { formatRunsCsv } from './runsCsv';
-import { RunsQueryEngine } from './runsQueryEngine';
-import { createRunsDataHandlers, startDefaultQuery, type RunsDataHandlers } from './runsRequests';
+import { engineOf, trackingOf, type StoreService } from '../store/storeService';
+import { RunsQueryEngine } from '../../core/tracking/runsTable/runsQueryEngine';
+import { localRunsTable, type RunsTable } from '../../core/tracking/runsTable/runsTablePages';
+import type { EngineClient } from '../../core/engine/engineClient';
+import { createRunsDataHandlers, type RunsDataHandlers } from './runsRequests';
 import { renameRun, setStarred } from '../../core/tracking/runAnnotations';
 import { deleteRuns } from '../../core/tracking/runLifecycle';
 import { confirmDeleteRuns, openRunNote, promptRunName } from './runPrompts';
-import { rowCells } from './runsTableModel';
 
 export interface RunsPanelDependencies {
   extensionUri: vscode.Uri;
@@ -41,7 +42,9 @@ const REFRESH_DELAY_MS = 500;
 /** One editor tab per experiment set (or compared selection); opening the same scope again reveals it. */
 export class RunsPanel extends PanelHost<RunsContract> {
   private static readonly open = new Map<string, RunsPanel>();
-  private readonly engine: RunsQueryEngine;
+  /** the table of this panel's runs: in the engine (workspace store) or here (a team's MLflow server) */
+  private runsTable: { source: EngineClient | TrackingStore; table: RunsTable } | undefined;
+  private revision = 0;
   private readonly data: RunsDataHandlers;
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   /** the view answered getInit and has not been unloaded since (a hidden webview is discarded) */
@@ -64,7 +67,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
     const host = RunsPanel.attach(panel, scope, deps);
     if (focus) host.focus(focus);
     // A focus query replaces the default one: the view asks for it once it has read getInit.
-    if (!focus?.query) startDefaultQuery(host.engine);
+    if (!focus?.query) void host.table().then((table) => table.warm(DEFAULT_RUNS_QUERY), () => undefined);
     return host;
   }
 
@@ -102,8 +105,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
       deps.log,
     );
     panel.title = scope.title;
-    this.engine = new RunsQueryEngine(() => this.tracking(), scope.experimentIds);
-    this.data = createRunsDataHandlers(this.engine, () => this.tracking());
+    this.data = createRunsDataHandlers(() => this.table(), () => this.tracking());
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
     this.track({ dispose: () => clearTimeout(this.refreshTimer) });
     this.track(
@@ -178,21 +180,36 @@ export class RunsPanel extends PanelHost<RunsContract> {
 
   private async tracking(): Promise<TrackingStore> {
     const access = await this.deps.storeService.access();
-    if (access.state === 'open') return access.store.tracking;
-    if (access.state === 'client') return access.tracking;
+    const tracking = trackingOf(access);
+    if (tracking) return tracking;
     if (access.state === 'noFolder') throw new Error('No folder is open: the Runs panel reads the workspace store of the open folder.');
     if (access.state === 'absent') throw new Error(`There is no workspace store at ${access.dir} yet: it is created when the first run is logged.`);
-    throw new Error(`The workspace store at ${access.dir} cannot be read: ${access.message}`);
+    if (access.state === 'locked' || access.state === 'error') throw new Error(`The workspace store at ${access.dir} cannot be read: ${access.message}`);
+    throw new Error('The workspace store cannot be read.');
+  }
+
+  /** The workspace store's table is computed in the engine; a team server's here, over its REST API. */
+  private async table(): Promise<RunsTable> {
+    const access = await this.deps.storeService.access();
+    const engine = engineOf(access);
+    const source = engine ?? (await this.tracking());
+    if (this.runsTable?.source !== source) {
+      const table = engine
+        ? (await import('../../core/engine/engineRunsTable')).engineRunsTable(engine, this.scope.experimentIds)
+        : localRunsTable(new RunsQueryEngine(() => this.tracking(), this.scope.experimentIds));
+      this.runsTable = { source, table };
+    }
+    return this.runsTable.table;
   }
 
   private scheduleRefresh(): void {
-    this.engine.invalidate();
+    this.runsTable?.table.invalidate();
+    this.revision++;
     clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.notify('storeChanged', { revision: this.engine.revision }), REFRESH_DELAY_MS);
+    this.refreshTimer = setTimeout(() => this.notify('storeChanged', { revision: this.revision }), REFRESH_DELAY_MS);
   }
 
   private async exportCsv(query: RunsQuery, columnIds: string[]): Promise<RunsExportResult> {
-    const resolved = await this.engine.resolve(query);
     const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
     const fileName = `${this.scope.title.replace(/[^\w.-]+/g, '-').replace(/^-+|-+$/g, '') || 'runs'}.csv`;
     const target = await vscode.window.showSaveDialog({
@@ -201,10 +218,10 @@ export class RunsPanel extends PanelHost<RunsContract> {
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, fileName) } : {}),
     });
     if (!target) return { saved: false };
-    const csv = formatRunsCsv(columnIds, rowCells(resolved.runs, columnIds, query.aggregate));
+    const { csv, rows } = await (await this.table()).csv(query, columnIds);
     await vscode.workspace.fs.writeFile(target, new TextEncoder().encode(csv));
-    this.deps.log.info(`Exported ${resolved.runs.length} runs to ${target.fsPath}`);
-    return { saved: true, path: target.fsPath, rows: resolved.runs.length };
+    this.deps.log.info(`Exported ${rows} runs to ${target.fsPath}`);
+    return { saved: true, path: target.fsPath, rows };
   }
 }
 

@@ -102,3 +102,24 @@ test('the event stream wants the token too', async () => {
     assert.equal(status, 401);
   });
 });
+
+test('the Runs table is answered in the holder: a client receives the page it asks for, sorted there', async () => {
+  await withEngine(async ({ store, url, token }) => {
+    const experimentId = await store.tracking.createExperiment('table');
+    for (let i = 0; i < 30; i++) {
+      const run = await store.tracking.createRun({ experimentId, runName: `run-${i}` });
+      await store.tracking.logMetric(run.info.runId, { key: 'acc', value: i / 100, timestamp: Date.now(), step: 0 });
+    }
+    const engine = httpEngine(url, token);
+    const query = { filter: 'metrics.acc >= 0.05', sort: [{ columnId: 'metrics.acc', descending: true }], aggregate: 'last' as const };
+    const page = await engine.call('runs.rows', { experimentIds: [experimentId], query, offset: 0, limit: 10 });
+    assert.equal(page.total, 25, 'the filter ran in the holder');
+    assert.equal(page.rows.length, 10, 'only the page travels');
+    const acc = page.columnIds.indexOf('metrics.acc');
+    assert.deepEqual(page.rows.slice(0, 3).map((r) => r.cells[acc]), [0.29, 0.28, 0.27]);
+    const bad = await engine.call('runs.rows', { experimentIds: [experimentId], query: { ...query, aggregate: 'median' as 'last' }, offset: 0, limit: 10 }).then(() => 'accepted', (error: Error) => error.message);
+    assert.match(bad, /getRows: .*aggregate/);
+    const filterError = await engine.call('runs.columns', { experimentIds: [experimentId], query: { ...query, filter: 'metrics.acc >>> 1' } });
+    assert.ok(filterError.filterError, 'a filter the store cannot parse comes back as the inline error the panel shows');
+  });
+});

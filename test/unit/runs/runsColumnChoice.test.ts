@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { discoverTable } from '../../../src/vscode/runs/runsTableModel';
-import { objectiveOf } from '../../../src/vscode/runs/runsObjective';
+import { discoverTable } from '../../../src/core/tracking/runsTable/runsTableModel';
+import { objectiveOf } from '../../../src/core/tracking/runsTable/runsObjective';
 import { defaultColumnOrder, defaultParallelAxes, mainMetricKey } from '../../../webview/runs/columnOrder';
 import { confusionFromMetrics } from '../../../webview/runs/confusionMatrix';
 import { syntheticRuns, syntheticSweep } from '../../webview/runsFakeHost';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { csvField, formatRunsCsv } from '../../../src/vscode/runs/runsCsv';
+import { csvField, formatRunsCsv } from '../../../src/core/tracking/runsTable/runsCsv';
 
 describe('runs CSV export', () => {
   test('quotes separators, quotes and newlines; empty for missing values', () => {

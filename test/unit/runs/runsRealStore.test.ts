@@ -5,8 +5,11 @@ import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import type { ColumnsResult, RowsResult, SeriesResult, RunDetails } from '../../../src/protocol/runs/runsContract';
-import { RunsQueryEngine } from '../../../src/vscode/runs/runsQueryEngine';
+import { RunsQueryEngine } from '../../../src/core/tracking/runsTable/runsQueryEngine';
 import { createRunsDataHandlers } from '../../../src/vscode/runs/runsRequests';
+import { localRunsTable } from '../../../src/core/tracking/runsTable/runsTablePages';
+import { engineRunsTable } from '../../../src/core/engine/engineRunsTable';
+import { inProcessEngine } from '../../../src/core/engine/engineClient';
 
 /** The panel's host code against the real workspace store: filter grammar, summaries, series files, artifacts. */
 describe('runs panel host on a real workspace store', () => {
@@ -40,8 +43,9 @@ describe('runs panel host on a real workspace store', () => {
   });
 
   test('columns, filtered rows, inline filter errors, series and details', async () => {
-    const engine = new RunsQueryEngine(async () => store.tracking, [experimentId]);
-    const h = createRunsDataHandlers(engine, async () => store.tracking);
+    // As the panel reads the workspace store: the table computed in the engine, pages over JSON.
+    const table = engineRunsTable(inProcessEngine(store), [experimentId]);
+    const h = createRunsDataHandlers(async () => table, async () => store.tracking);
     const query = { filter: "params.optimizer = 'adam'", sort: [{ columnId: 'metrics.loss', descending: false }], aggregate: 'min' as const };
     const columns: ColumnsResult = await h.getColumns({ query });
     assert.equal(columns.total, 2);
@@ -74,7 +78,7 @@ describe('runs panel host on a real workspace store', () => {
       listArtifacts: (runId: string, path?: string) => store.tracking.listArtifacts(runId, path),
       readArtifact: (runId: string, path: string) => store.tracking.readArtifact(runId, path),
     };
-    const h = createRunsDataHandlers(engine, async () => source);
+    const h = createRunsDataHandlers(async () => localRunsTable(engine), async () => source);
     const asks = ['loss', 'loss', 'loss'].map((key, i) =>
       h.getSeries({ runIds: [ids[i]!], keys: [key], maxPoints: 100, x: 'step' }).then((answer) => {
         events.push(`answer ${i + 1}`);

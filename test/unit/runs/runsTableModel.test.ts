@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { compareCells, discoverColumns, groupRuns, parseColumnId, rowCells, sortRuns } from '../../../src/vscode/runs/runsTableModel';
+import { compareCells, discoverColumns, groupRuns, parseColumnId, rowCells, sortRuns } from '../../../src/core/tracking/runsTable/runsTableModel';
 import { syntheticRuns } from '../../webview/runsFakeHost';
 
 const runs = syntheticRuns({ runs: 30, extraParams: 2 });

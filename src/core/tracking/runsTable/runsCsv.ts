@@ -1,5 +1,5 @@
 /** CSV export of the Runs table (RFC 4180), safe to open in a spreadsheet. */
-import type { CellValue } from '../../protocol/runs/runsContract';
+import type { CellValue } from '../../../protocol/runs/runsContract';
 
 /** Cells a spreadsheet would run as a formula; prefixed with ' so they stay text (OWASP CSV injection). */
 const FORMULA_START = /^[=+\-@\t\r]/;

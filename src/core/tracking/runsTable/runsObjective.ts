@@ -3,8 +3,8 @@
  * `mlops.tune.objective` tag ("maximize val_accuracy", also on its trials), else the metric a
  * training spec's early stopping monitors (the `early_stopping` param, "val_loss patience 5 …").
  */
-import { parseObjectivesTag } from '../../core/training/studyFront';
-import type { RunsObjective } from '../../protocol/runs/runsContract';
+import { parseObjectivesTag } from '../../training/studyFront';
+import type { RunsObjective } from '../../../protocol/runs/runsContract';
 
 /** Metrics where smaller is better; anything else (accuracy, f1, auc, r2) is maximized. */
 const SMALLER_IS_BETTER = /loss|rmse|mae|mse|error/i;

@@ -4,11 +4,11 @@
  * memory. The webview only ever receives the page on screen. Results are cached per query and
  * dropped when the store changes.
  */
-import { FilterSyntaxError } from '../../core/tracking/searchFilter';
-import { TrackingError } from '../../core/tracking/trackingErrors';
-import type { TrackingStore } from '../../core/tracking/trackingStore';
-import type { Run } from '../../core/tracking/trackingTypes';
-import { MAX_TABLE_RUNS, type ColumnInfo, type FilterError, type RunsObjective, type RunsQuery } from '../../protocol/runs/runsContract';
+import { FilterSyntaxError } from '../searchFilter';
+import { TrackingError } from '../trackingErrors';
+import type { TrackingStore } from '../trackingStore';
+import type { Run } from '../trackingTypes';
+import { MAX_TABLE_RUNS, type ColumnInfo, type FilterError, type RunsObjective, type RunsQuery } from '../../../protocol/runs/runsContract';
 import { discoverTable, sortRuns } from './runsTableModel';
 
 export interface ResolvedQuery {

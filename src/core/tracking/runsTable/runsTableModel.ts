@@ -2,8 +2,8 @@
  * The Runs table as plain data: which columns the runs have, a cell's value, sorting, grouping
  * and "does this column vary". No `vscode` import, so unit tests drive it directly.
  */
-import { NOTE_TAG, STARRED_TAG } from '../../core/tracking/runAnnotations';
-import type { Run } from '../../core/tracking/trackingTypes';
+import { NOTE_TAG, STARRED_TAG } from '../runAnnotations';
+import type { Run } from '../trackingTypes';
 import {
   ATTRIBUTE_KEYS,
   type AttributeKey,
@@ -14,7 +14,7 @@ import {
   type MetricAggregate,
   type RunsObjective,
   type SortKey,
-} from '../../protocol/runs/runsContract';
+} from '../../../protocol/runs/runsContract';
 import { objectiveOf, objectivesOf } from './runsObjective';
 
 
