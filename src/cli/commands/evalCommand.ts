@@ -6,7 +6,8 @@ import { CliError } from '../cliContext';
 import { existingCliPath } from '../cliPaths';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { CliGlobalOptions } from '../cliContext';
-import { formatNumber, printJson, printTable, withStore, withTracking } from './trackingCliSupport';
+import { withWorkspaceEngine } from './monitoringEngine';
+import { formatNumber, printJson, printTable, withTracking } from './trackingCliSupport';
 
 const SMOOTHINGS: readonly BleuSmoothing[] = ['exp', 'floor', 'add-k', 'none'];
 const SHOWN_METRICS = ['bleu', 'sentence_bleu_mean', 'rouge1_f', 'rouge2_f', 'rougeL_f', 'rougeLsum_f', 'exact_match', 'prediction_tokens_mean', 'latency_p50_ms', 'latency_p95_ms'];
@@ -69,17 +70,16 @@ export function registerEvalCommand(program: Command): void {
         });
       };
       const modelUri = options.model;
-      // Linking needs the registry, so it opens the store itself (no detour through another window's server).
+      // Linking needs the workspace registry: its holder (this process, or VS Code through its server) resolves the URI.
       const runId = modelUri
-        ? await withStore(program, async (store, g) => {
-            const { modelRegistryFor } = await import('../../core/registry/registryAccess');
+        ? await withWorkspaceEngine(program, async (engine, store, g) => {
             let version;
             try {
-              version = modelRegistryFor(store).resolveUri(modelUri);
+              version = await engine.call('feedback.resolveVersion', { uri: modelUri });
             } catch (error) {
               throw new CliError(`--model ${modelUri}: ${error instanceof Error ? error.message : String(error)}`);
             }
-            return log(store.tracking, g, `models:/${version.name}/${version.version}`);
+            return log(store.tracking, g, version.uri);
           })
         : await withTracking(program, (tracking, g) => log(tracking, g), { create: true });
       if (program.opts<{ json?: boolean }>().json) return printJson({ runId, metrics: evaluation.metrics });

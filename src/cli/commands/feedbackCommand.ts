@@ -1,20 +1,20 @@
 import { writeFile } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
-import type { FeedbackStore } from '../../core/feedback/feedbackStore';
+import type { EngineClient } from '../../core/engine/engineClient';
 import type { Thumb } from '../../core/feedback/feedbackTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { CliGlobalOptions } from '../cliContext';
 import { cliPath } from '../cliPaths';
 import { CliError } from '../cliContext';
-import { formatTime, printJson, printTable, withStore } from './trackingCliSupport';
+import { withWorkspaceEngine } from './monitoringEngine';
+import { formatTime, printJson, printTable } from './trackingCliSupport';
 
-async function withFeedback<T>(program: Command, action: (feedback: FeedbackStore, store: WorkspaceStore, globals: CliGlobalOptions) => Promise<T>): Promise<T> {
-  const { FeedbackStore: Store } = await import('../../core/feedback/feedbackStore');
+/** The feedback commands' store: the engine of whichever process holds it (this one, or VS Code through its server). */
+async function withFeedback<T>(program: Command, action: (engine: EngineClient, globals: CliGlobalOptions) => Promise<T>): Promise<T> {
   const { FeedbackError } = await import('../../core/feedback/feedbackTypes');
-  return withStore(program, async (store, globals) => {
+  return withWorkspaceEngine(program, async (engine, _store, globals) => {
     try {
-      return await action(new Store(store.database, store.tracking), store, globals);
+      return await action(engine, globals);
     } catch (error) {
       if (error instanceof FeedbackError) throw new CliError(error.message);
       throw error;
@@ -23,16 +23,13 @@ async function withFeedback<T>(program: Command, action: (feedback: FeedbackStor
 }
 
 /** `models:/NAME/VERSION` or `models:/NAME@alias` → the version, or undefined for a run id. */
-async function modelVersionOf(store: WorkspaceStore, target: string): Promise<{ name: string; version: number; uri: string } | undefined> {
+async function modelVersionOf(engine: EngineClient, target: string): Promise<{ name: string; version: number; uri: string } | undefined> {
   if (!target.startsWith('models:/')) return undefined;
-  const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-  let version;
   try {
-    version = modelRegistryFor(store).resolveUri(target);
+    return await engine.call('feedback.resolveVersion', { uri: target });
   } catch (error) {
     throw new CliError(`${target}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  return { name: version.name, version: version.version, uri: `models:/${version.name}/${version.version}` };
 }
 
 function parseRow(text: string): number {
@@ -64,17 +61,19 @@ export function registerFeedbackCommand(program: Command): void {
       if (rating === undefined && thumb === undefined && options.label === undefined && options.comment === undefined) {
         throw new CliError('Nothing to save: give --rating, --up/--down, --label or --comment');
       }
-      await withFeedback(program, async (store, _workspace, globals) => {
+      await withFeedback(program, async (engine, globals) => {
         const { resolveActor } = await import('../../core/registry/registryActor');
         const reviewer = options.reviewer ?? (await resolveActor(resolve(globals.workspace)));
-        const entry = await store.save({
-          runId,
-          rowIndex,
-          reviewer,
-          ...(rating !== undefined ? { rating } : {}),
-          ...(thumb !== undefined ? { thumb } : {}),
-          ...(options.label !== undefined ? { label: options.label } : {}),
-          ...(options.comment !== undefined ? { comment: options.comment } : {}),
+        const { entry } = await engine.call('feedback.save', {
+          input: {
+            runId,
+            rowIndex,
+            reviewer,
+            ...(rating !== undefined ? { rating } : {}),
+            ...(thumb !== undefined ? { thumb } : {}),
+            ...(options.label !== undefined ? { label: options.label } : {}),
+            ...(options.comment !== undefined ? { comment: options.comment } : {}),
+          },
         });
         if (globals.json) return printJson(entry);
         process.stdout.write(`Saved feedback by ${reviewer} on row ${rowIndex} of run ${runId}\n`);
@@ -86,11 +85,10 @@ export function registerFeedbackCommand(program: Command): void {
     .description('all feedback on a run, or posted to endpoints about a model version (models:/NAME/VERSION or @alias)')
     .argument('<runId|modelUri>')
     .action(async (runId: string) => {
-      await withFeedback(program, async (store, workspace, globals) => {
-        const model = await modelVersionOf(workspace, runId);
+      await withFeedback(program, async (engine, globals) => {
+        const model = await modelVersionOf(engine, runId);
         if (model) {
-          const { ModelFeedbackStore } = await import('../../core/feedback/modelFeedbackStore');
-          const posted = new ModelFeedbackStore(workspace.database).list(model.name, model.version);
+          const posted = await engine.call('feedback.versionEndpointEntries', { name: model.name, version: model.version });
           if (globals.json) return printJson(posted);
           if (posted.length === 0) return void process.stdout.write(`No feedback posted to endpoints about ${model.uri} yet\n`);
           printTable(
@@ -99,8 +97,7 @@ export function registerFeedbackCommand(program: Command): void {
           );
           return;
         }
-        await workspace.tracking.getRun(runId);
-        const entries = store.list(runId);
+        const { entries } = await engine.call('feedback.run', { runId });
         if (globals.json) return printJson(entries);
         if (entries.length === 0) return void process.stdout.write(`No feedback on run ${runId} yet\n`);
         printTable(
@@ -115,18 +112,16 @@ export function registerFeedbackCommand(program: Command): void {
     .description('aggregates of a run\'s feedback (also logged as its feedback_* metrics), or of a model version: endpoint feedback and its text evaluations with BLEU/ROUGE side by side')
     .argument('<runId|modelUri>', 'a run id, or models:/NAME/VERSION (or models:/NAME@alias)')
     .action(async (runId: string) => {
-      await withFeedback(program, async (store, workspace, globals) => {
-        const model = await modelVersionOf(workspace, runId);
+      await withFeedback(program, async (engine, globals) => {
+        const model = await modelVersionOf(engine, runId);
         if (model) {
-          const { versionFeedback } = await import('../../core/feedback/versionFeedback');
-          const summary = await versionFeedback(workspace.tracking, workspace.database, model.name, model.version);
+          const summary = await engine.call('feedback.versionSummary', { name: model.name, version: model.version });
           if (globals.json) return printJson({ model: model.uri, ...summary });
           const { printVersionFeedback } = await import('./versionFeedbackText');
           printVersionFeedback(model.uri, summary);
           return;
         }
-        await workspace.tracking.getRun(runId);
-        const s = store.summary(runId);
+        const s = (await engine.call('feedback.run', { runId })).summary;
         if (globals.json) return printJson(s);
         printTable(['feedback', 'value'], [
           ['rows with feedback', String(s.count)],
@@ -146,9 +141,8 @@ export function registerFeedbackCommand(program: Command): void {
     .action(async (runId: string, options: { format: string; output?: string }) => {
       if (options.format !== 'csv' && options.format !== 'jsonl') throw new CliError(`--format must be csv or jsonl, got "${options.format}"`);
       const { feedbackToCsv, feedbackToJsonl } = await import('../../core/feedback/feedbackExport');
-      await withFeedback(program, async (store, workspace) => {
-        await workspace.tracking.getRun(runId);
-        const entries = store.list(runId);
+      await withFeedback(program, async (engine) => {
+        const { entries } = await engine.call('feedback.run', { runId });
         const text = options.format === 'csv' ? feedbackToCsv(entries) : feedbackToJsonl(entries);
         if (!options.output) return void process.stdout.write(text);
         const path = cliPath(options.output);

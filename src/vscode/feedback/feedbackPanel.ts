@@ -7,7 +7,7 @@ import {
 } from '../../protocol/feedback/feedbackContract';
 import { feedbackValidators } from '../../protocol/feedback/feedbackValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
-import type { StoreService } from '../store/storeService';
+import { engineOf, type StoreService } from '../store/storeService';
 import { createFeedbackHandlers, loadFeedbackSource, type FeedbackSource } from './feedbackRequests';
 
 export interface FeedbackPanelDependencies {
@@ -90,14 +90,16 @@ export class FeedbackPanel extends PanelHost<FeedbackContract> {
   private load(): Promise<FeedbackSource> {
     this.loaded ??= (async (): Promise<FeedbackSource> => {
       const access = await this.deps.storeService.access();
-      if (access.state !== 'open') {
-        throw new Error(access.state === 'client' || access.state === 'locked'
-          ? 'Feedback is saved in the workspace store, which another window or process holds: review from that window.'
+      // Feedback is saved by whichever process holds the store: this window, or another one.
+      const engine = engineOf(access);
+      if (!engine) {
+        throw new Error(access.state === 'client'
+          ? 'Feedback is saved in the workspace store; the MLflow server this window tracks to (mlops.tracking.uri) keeps none.'
           : 'message' in access ? access.message : 'Open the folder that holds the evaluation run.');
       }
       const { resolveActor } = await import('../../core/registry/registryActor');
       const folder = vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? process.cwd();
-      const source = await loadFeedbackSource(access.store, this.runId, await resolveActor(folder));
+      const source = await loadFeedbackSource(engine, this.runId, await resolveActor(folder));
       // the tab says what the header says once the run's name is known
       this.panel.title = `Review ${source.runName}`;
       return source;
@@ -118,7 +120,7 @@ export class FeedbackPanel extends PanelHost<FeedbackContract> {
       ...(folder ? { defaultUri: vscode.Uri.joinPath(folder, `feedback-${this.runId.slice(0, 8)}.${format}`) } : {}),
     });
     if (!target) return;
-    const entries = l.feedback.list(this.runId);
+    const { entries } = await l.engine.call('feedback.run', { runId: this.runId });
     await writeFile(target.fsPath, format === 'csv' ? feedbackToCsv(entries) : feedbackToJsonl(entries), 'utf8');
     void vscode.window.showInformationMessage(`MLOps: exported ${entries.length} feedback rows to ${vscode.workspace.asRelativePath(target)}`);
   }

@@ -1,13 +1,13 @@
+import type { EngineClient } from '../../core/engine/engineClient';
 import type { EvaluatedRow } from '../../core/feedback/evaluatedRows';
-import type { FeedbackStore } from '../../core/feedback/feedbackStore';
 import type { FeedbackEntry } from '../../core/feedback/feedbackTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { FeedbackRow, FeedbackSession, MyFeedback, SaveFeedbackParams } from '../../protocol/feedback/feedbackContract';
 
-/** What the feedback panel works on: one run's rows, the feedback store, and who reviews. */
+/** What the feedback panel works on: one run's rows, the engine that keeps its feedback, and who reviews. */
 export interface FeedbackSource {
   readonly runId: string;
-  readonly feedback: FeedbackStore;
+  /** the process that holds the store (this window or another) */
+  readonly engine: EngineClient;
   readonly rows: readonly EvaluatedRow[];
   readonly runName: string;
   readonly reviewer: string;
@@ -19,13 +19,10 @@ export interface FeedbackRequestHandlers {
   saveFeedback(params: SaveFeedbackParams): Promise<{ ratedByMe: number; total: number; mine: MyFeedback }>;
 }
 
-/** Reads a run's rows and opens its feedback (the store modules load only here, on first use). */
-export async function loadFeedbackSource(store: WorkspaceStore, runId: string, reviewer: string): Promise<FeedbackSource> {
-  const { FeedbackStore: Store } = await import('../../core/feedback/feedbackStore');
-  const { readEvaluatedRows } = await import('../../core/feedback/evaluatedRows');
-  const run = await store.tracking.getRun(runId);
-  const rows = await readEvaluatedRows(store.tracking, runId);
-  return { runId, feedback: new Store(store.database, store.tracking), rows, runName: run.info.runName, reviewer };
+/** Reads a run's rows (once per panel) from the store's holder. */
+export async function loadFeedbackSource(engine: EngineClient, runId: string, reviewer: string): Promise<FeedbackSource> {
+  const { runName, rows } = await engine.call('feedback.source', { runId });
+  return { runId, engine, rows, runName, reviewer };
 }
 
 function mine(entry: FeedbackEntry | undefined): MyFeedback | null {
@@ -34,8 +31,8 @@ function mine(entry: FeedbackEntry | undefined): MyFeedback | null {
 
 const isRated = (e: FeedbackEntry): boolean => e.rating !== null || e.thumb !== null;
 
-function myEntries(s: FeedbackSource): Map<number, FeedbackEntry> {
-  return new Map(s.feedback.list(s.runId).filter((e) => e.reviewer === s.reviewer).map((e) => [e.rowIndex, e]));
+function myEntries(s: FeedbackSource, entries: readonly FeedbackEntry[]): Map<number, FeedbackEntry> {
+  return new Map(entries.filter((e) => e.reviewer === s.reviewer).map((e) => [e.rowIndex, e]));
 }
 
 function requireRow(s: FeedbackSource, index: number): EvaluatedRow {
@@ -49,7 +46,8 @@ export function createFeedbackHandlers(load: () => Promise<FeedbackSource>): Fee
   return {
     async getSession() {
       const s = await load();
-      const entries = myEntries(s);
+      const feedback = await s.engine.call('feedback.run', { runId: s.runId });
+      const entries = myEntries(s, feedback.entries);
       const firstUnrated = s.rows.findIndex((r) => {
         const e = entries.get(r.index);
         return !(e && isRated(e));
@@ -61,20 +59,21 @@ export function createFeedbackHandlers(load: () => Promise<FeedbackSource>): Fee
         total: s.rows.length,
         ratedByMe: [...entries.values()].filter(isRated).length,
         firstUnrated: Math.max(0, firstUnrated),
-        labels: Object.entries(s.feedback.summary(s.runId).labels).sort((a, b) => b[1] - a[1]).map(([label]) => label),
+        labels: Object.entries(feedback.summary.labels).sort((a, b) => b[1] - a[1]).map(([label]) => label),
       };
     },
     async getRow({ index }) {
       const s = await load();
       const row = requireRow(s, index);
-      return { ...row, references: [...row.references], mine: mine(s.feedback.get(s.runId, index, s.reviewer)) };
+      const { entries } = await s.engine.call('feedback.run', { runId: s.runId });
+      return { ...row, references: [...row.references], mine: mine(entries.find((e) => e.rowIndex === index && e.reviewer === s.reviewer)) };
     },
     async saveFeedback(params) {
       const s = await load();
       requireRow(s, params.index);
       const { index, ...change } = params;
-      const entry = await s.feedback.save({ runId: s.runId, rowIndex: index, reviewer: s.reviewer, ...change });
-      return { ratedByMe: [...myEntries(s).values()].filter(isRated).length, total: s.rows.length, mine: mine(entry) as MyFeedback };
+      const saved = await s.engine.call('feedback.save', { input: { runId: s.runId, rowIndex: index, reviewer: s.reviewer, ...change } });
+      return { ratedByMe: [...myEntries(s, saved.entries).values()].filter(isRated).length, total: s.rows.length, mine: mine(saved.entry) as MyFeedback };
     },
   };
 }

@@ -3,7 +3,7 @@ import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import type { EvalRow } from '../../core/textEval/evalSet';
 import type { StoreService } from '../store/storeService';
-import { trackingOf } from '../store/storeService';
+import { engineOf, trackingOf } from '../store/storeService';
 
 export interface EvaluateTextDependencies {
   readonly storeService: StoreService;
@@ -31,13 +31,10 @@ async function pickEvalSet(): Promise<vscode.Uri | undefined> {
  * a registered model" (also when nothing is registered), or to undefined when the user cancels.
  */
 async function pickEvaluatedModel(storeService: StoreService, name: string): Promise<string | undefined> {
-  const { openRegistry } = await import('../models/modelsTreeProvider');
-  const opened = await openRegistry(storeService);
-  if (!('registry' in opened)) return '';
-  const { registry } = opened;
-  const versions = registry
-    .listModels()
-    .flatMap((m) => registry.listVersions(m.name))
+  // the workspace registry, asked of whichever process holds the store; none on a team's MLflow server
+  const engine = engineOf(await storeService.access());
+  if (!engine) return '';
+  const versions = (await engine.call('feedback.evaluatableVersions', {}))
     // aliased versions first (the ones being served and judged), then the newest
     .sort((a, b) => Number(b.aliases.length > 0) - Number(a.aliases.length > 0) || b.creationTime - a.creationTime);
   if (versions.length === 0) return '';

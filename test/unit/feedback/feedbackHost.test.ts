@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { httpEngine } from '../../../src/core/engine/engineClient';
 import { FeedbackStore } from '../../../src/core/feedback/feedbackStore';
+import { startTrackingServer } from '../../../src/core/server/trackingServer';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { logTextEvaluation } from '../../../src/core/textEval/evalRunLogger';
 import { parseEvalSet } from '../../../src/core/textEval/evalSet';
@@ -12,9 +14,12 @@ import { validateViewMessage } from '../../../src/protocol/rpcValidation';
 import { createFeedbackHandlers, loadFeedbackSource } from '../../../src/vscode/feedback/feedbackRequests';
 import { REPO_ROOT, tempStoreDir } from '../store/testSupport';
 
-test('feedback panel host on a real store: the example set evaluated, rows reviewed, progress and run metrics follow', async () => {
+test('feedback panel host in a window that is a client of the holder: the example set evaluated, rows reviewed, progress and run metrics follow', async () => {
   const { dir, cleanup } = tempStoreDir();
   const store = await openWorkspaceStore({ dir, writerName: 'feedback host test' });
+  // the window holds no store: every read and save goes through the holder's server
+  const server = await startTrackingServer({ store });
+  const engine = httpEngine(server.url, server.token);
   try {
     const path = join(REPO_ROOT, 'examples', 'text-eval', 'summaries.jsonl');
     const rows = parseEvalSet(readFileSync(path, 'utf8'), 'summaries.jsonl');
@@ -23,7 +28,7 @@ test('feedback panel host on a real store: the example set evaluated, rows revie
     assert.equal(evaluation.metrics.exact_match, 1 / 20); // row s16 repeats its reference
     const runId = await logTextEvaluation(store.tracking, rows, evaluation, { datasetPath: path, smoothing: 'exp', rougeStemming: false, source: 'test' });
 
-    const h = createFeedbackHandlers(() => loadFeedbackSource(store, runId, 'ana'));
+    const h = createFeedbackHandlers(() => loadFeedbackSource(engine, runId, 'ana'));
     const session = await h.getSession();
     assert.deepEqual({ total: session.total, rated: session.ratedByMe, first: session.firstUnrated, reviewer: session.reviewer }, { total: 20, rated: 0, first: 0, reviewer: 'ana' });
     const row2 = await h.getRow({ index: 2 });
@@ -58,8 +63,9 @@ test('feedback panel host on a real store: the example set evaluated, rows revie
     assert.equal(validateViewMessage({ kind: 'request', id: 3, method: 'saveFeedback', params: { index: 3, thumb: 'up', comment: null } }, feedbackValidators).ok, true);
 
     const noRows = (await store.tracking.createRun({ experimentId: (await store.tracking.getExperimentByName('text-eval'))?.experimentId ?? '0' })).info.runId;
-    await assert.rejects(loadFeedbackSource(store, noRows, 'ana'), /has no eval\/rows\.jsonl: it is not a text evaluation/);
+    await assert.rejects(loadFeedbackSource(engine, noRows, 'ana'), /has no eval\/rows\.jsonl: it is not a text evaluation/);
   } finally {
+    await server.close();
     await store.close();
     cleanup();
   }
