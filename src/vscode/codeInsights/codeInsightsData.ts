@@ -1,10 +1,11 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { WorkspaceRegistry } from '../../core/engine/engineRegistryBackend';
 import type { UriResolution } from '../../core/registry/modelUriResolution';
 import type { UriMatch } from '../../core/registry/modelUriScan';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { Run } from '../../core/tracking/trackingTypes';
+import { openWorkspaceRegistry } from '../models/workspaceRegistry';
 import { trackingOf, type StoreService } from '../store/storeService';
 
 /** Runs a lens looks at: the newest few are enough for "latest" and "compare the last two". */
@@ -24,7 +25,6 @@ export class CodeInsightsData implements vscode.Disposable {
   readonly onDidChange = this.changeEmitter.event;
   private readonly subscription: vscode.Disposable;
   private timer: ReturnType<typeof setTimeout> | undefined;
-  private watchedRegistry: ModelRegistry | undefined;
   private registrySubscription: { dispose(): void } | undefined;
 
   constructor(private readonly storeService: StoreService) {
@@ -45,19 +45,13 @@ export class CodeInsightsData implements vscode.Disposable {
     return trackingOf(await this.storeService.access());
   }
 
-  /** The registry of this window's store; undefined when the store is absent or another window writes it. */
-  async registry(): Promise<ModelRegistry | undefined> {
-    const access = await this.storeService.access();
-    if (access.state !== 'open') return undefined;
-    const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-    const registry = modelRegistryFor(access.store);
-    // Registrations and alias moves are registry changes, not tracking ones.
-    if (this.watchedRegistry !== registry) {
-      this.registrySubscription?.dispose();
-      this.registrySubscription = registry.onDidChange(() => this.stale());
-      this.watchedRegistry = registry;
-    }
-    return registry;
+  /** The workspace registry (this window's store or the holder's); undefined without a store, or on a team's MLflow server. */
+  async registry(): Promise<WorkspaceRegistry | undefined> {
+    const opened = await openWorkspaceRegistry(this.storeService);
+    if (!('registry' in opened)) return undefined;
+    // Others' registrations and alias moves arrive through the store's change event; this window's own at once.
+    this.registrySubscription ??= opened.registry.onDidChange(() => this.stale());
+    return opened.registry;
   }
 
   /** The newest runs trained from the spec at `fsPath`, newest first (tuning trials included). */
@@ -99,14 +93,17 @@ export class CodeInsightsData implements vscode.Disposable {
           this.resolutions.delete(match.uri);
           return undefined;
         }
-        const registry = match.kind === 'model' ? await this.registry() : undefined;
-        // Another window writes this store: its registry is out of reach, so say nothing rather than "missing".
-        if (match.kind === 'model' && !registry) {
+        if (match.kind === 'run') {
+          const { resolveUriMatch } = await import('../../core/registry/modelUriResolution');
+          return resolveUriMatch(match, undefined, tracking);
+        }
+        const registry = await this.registry();
+        // A team's MLflow server: this registry is out of reach, so say nothing rather than "missing".
+        if (!registry) {
           this.resolutions.delete(match.uri);
           return undefined;
         }
-        const { resolveUriMatch } = await import('../../core/registry/modelUriResolution');
-        return resolveUriMatch(match, registry, tracking);
+        return resolveModelUri(match.uri, registry, tracking);
       })().catch(() => undefined);
       this.resolutions.set(match.uri, resolution);
     }
@@ -134,6 +131,21 @@ export class CodeInsightsData implements vscode.Disposable {
     this.registrySubscription?.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** What a `models:/` URI points at now (the registry's message names what is missing and what exists). */
+async function resolveModelUri(uri: string, registry: WorkspaceRegistry, tracking: TrackingStore): Promise<UriResolution> {
+  let version;
+  try {
+    version = await registry.resolveUri(uri);
+  } catch (error) {
+    // The registry's answer (no such model, alias …) is worth underlining; an engine out of reach is not.
+    const { TrackingError } = await import('../../core/tracking/trackingErrors');
+    if (!(error instanceof TrackingError)) throw error;
+    return { kind: 'unresolved', message: error.message };
+  }
+  const run = version.runId === '' ? undefined : await tracking.getRun(version.runId).catch(() => undefined);
+  return { kind: 'version', version, run };
 }
 
 /** A string constant of the search grammar (Windows paths have backslashes, names may have quotes). */

@@ -11,7 +11,7 @@ import {
 import { dashboardValidators } from '../../protocol/dashboard/dashboardValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import type { EndpointsService } from '../endpoints/endpointsService';
-import type { StoreService } from '../store/storeService';
+import { engineOf, trackingOf, type StoreService } from '../store/storeService';
 
 export interface DashboardDependencies {
   extensionUri: vscode.Uri;
@@ -96,7 +96,7 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
     );
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
     if (deps.endpoints) this.track(deps.endpoints.onDidChange(() => this.scheduleRefresh()));
-    void this.watchRegistry();
+    void this.watchOwnRegistryChanges();
     this.track(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlops.store') && this.scheduleRefresh()));
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRefresh()));
     this.track({ dispose: () => clearTimeout(this.refreshTimer) });
@@ -113,12 +113,11 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
     }, 250);
   }
 
-  /** Registry changes (a registration, an alias, a review) do not pass through the tracking store's change event. */
-  private async watchRegistry(): Promise<void> {
-    const access = await this.deps.storeService.access();
-    if (access.state !== 'open') return;
-    const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-    this.track(modelRegistryFor(access.store).onDidChange(() => this.scheduleRefresh()));
+  /** Registry changes made in this window show at once; everyone's arrive through the store's change event. */
+  private async watchOwnRegistryChanges(): Promise<void> {
+    const { openWorkspaceRegistry } = await import('../models/workspaceRegistry');
+    const opened = await openWorkspaceRegistry(this.deps.storeService).catch(() => undefined);
+    if (opened && 'registry' in opened) this.track(opened.registry.onDidChange(() => this.scheduleRefresh()));
   }
 
   private endpoints(): DashboardEndpoint[] {
@@ -166,11 +165,13 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
       case 'open':
       case 'client': {
         const { readWorkspaceStatus } = await import('../../core/workspace/workspaceStatus');
-        const tracking = access.state === 'open' ? access.store.tracking : access.tracking;
+        const tracking = trackingOf(access);
+        if (!tracking) return { ...base, storeDir: access.state === 'open' ? access.dir : access.url, storeState: access.state, message: 'No tracking store.' };
         const status = await readWorkspaceStatus(tracking, RECENT_RUNS);
         const where = access.state === 'open' ? { storeDir: access.dir, storeState: 'open' as const } : { storeDir: access.url, storeState: 'client' as const, message: access.message };
-        // The registry, reviews and alerts live in the workspace store; a client of a server sees tracking only.
-        const attention = access.state === 'open' ? (await import('../../core/workspace/workspaceAttention')).readWorkspaceAttention(access.store, LIMITS) : undefined;
+        // The registry, reviews and alerts live in the workspace store (whichever process holds it); a team's MLflow server keeps tracking only.
+        const engine = engineOf(access);
+        const attention = engine ? await engine.call('workspace.attention', { limits: LIMITS }) : undefined;
         return { ...base, ...where, counts: status.counts, recentRuns: status.recentRuns, ...attention };
       }
     }

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { WorkspaceRegistry } from '../../core/engine/engineRegistryBackend';
 import type { ModelVersion } from '../../core/registry/registryTypes';
-import { aliasOrder, openRegistry, type ModelsNode } from '../models/modelsTreeProvider';
+import { allVersions } from '../models/modelPickers';
+import { aliasOrder, type ModelsNode } from '../models/modelsTreeProvider';
+import { openWorkspaceRegistry } from '../models/workspaceRegistry';
 import type { ModelReviewPanelDependencies, ModelReviewSubject } from './modelReviewPanel';
 
 /** A version given by a Models-view node, by `{ name, version }` (lineage click-through), or undefined. */
@@ -22,8 +24,8 @@ function describeVersion(v: ModelVersion): string {
 }
 
 /** Every version of every model, aliased ones first: the palette's way to name one. */
-async function pickVersion(registry: ModelRegistry, title: string): Promise<{ name: string; version: number } | undefined> {
-  const versions = registry.listModels().flatMap((m) => registry.listVersions(m.name));
+async function pickVersion(registry: WorkspaceRegistry, title: string): Promise<{ name: string; version: number } | undefined> {
+  const versions = await allVersions(registry);
   if (versions.length === 0) {
     void vscode.window.showInformationMessage('MLOps: no model is registered yet. Register a trained run from the Experiments view ("Register Model…").');
     return undefined;
@@ -41,13 +43,13 @@ async function pickVersion(registry: ModelRegistry, title: string): Promise<{ na
  * of one model, else the clicked version against its model's champion (or the versions the user
  * picks when there is no champion, or the clicked version is it).
  */
-async function reviewSubject(registry: ModelRegistry, clicked: { name: string; version: number }, selected: readonly ModelsNode[]): Promise<ModelReviewSubject | undefined> {
+async function reviewSubject(registry: WorkspaceRegistry, clicked: { name: string; version: number }, selected: readonly ModelsNode[]): Promise<ModelReviewSubject | undefined> {
   const fromSelection = selected.flatMap((n) => (n.kind === 'version' && n.version.name === clicked.name ? [n.version.version] : []));
   if (fromSelection.length >= 2) return { name: clicked.name, versions: [...new Set(fromSelection)].sort((a, b) => a - b) };
-  const model = registry.getModel(clicked.name);
+  const model = await registry.getModel(clicked.name);
   const champion = model.aliases['champion'];
   if (champion !== undefined && champion !== clicked.version) return { name: clicked.name, versions: [champion, clicked.version] };
-  const others = registry.listVersions(clicked.name).filter((v) => v.version !== clicked.version).sort((a, b) => b.version - a.version);
+  const others = (await registry.listVersions(clicked.name)).filter((v) => v.version !== clicked.version).sort((a, b) => b.version - a.version);
   if (others.length === 0) {
     void vscode.window.showInformationMessage(`MLOps: ${clicked.name} has only v${clicked.version}; register another version to compare. Opening its model card.`);
     return { name: clicked.name, versions: [clicked.version] };
@@ -62,12 +64,12 @@ async function reviewSubject(registry: ModelRegistry, clicked: { name: string; v
 
 /** "Open Model Card" and "Compare Versions": the model review panel from the Models view, the palette or a lineage node. */
 export function registerModelReviewCommands(deps: ModelReviewPanelDependencies): vscode.Disposable[] {
-  const withRegistry = (name: string, body: (registry: ModelRegistry, argument: VersionArgument, selected: readonly ModelsNode[]) => Promise<void>) =>
+  const withRegistry = (name: string, body: (registry: WorkspaceRegistry, argument: VersionArgument, selected: readonly ModelsNode[]) => Promise<void>) =>
     async (argument?: VersionArgument, selected?: readonly ModelsNode[]): Promise<void> => {
       try {
-        const opened = await openRegistry(deps.storeService);
+        const opened = await openWorkspaceRegistry(deps.storeService);
         if (!('registry' in opened)) {
-          void vscode.window.showWarningMessage(`MLOps: ${opened.message ?? 'there is no model registry in this window: open the folder whose store holds it (a second window reviews from the first).'}`);
+          void vscode.window.showWarningMessage(`MLOps: ${opened.message ?? 'there is no model registry in this folder yet: register a trained run first ("Register Model…").'}`);
           return;
         }
         await body(opened.registry, argument, selected ?? []);
@@ -85,7 +87,7 @@ export function registerModelReviewCommands(deps: ModelReviewPanelDependencies):
     vscode.commands.registerCommand('mlops.openModelCard', withRegistry('Open Model Card', async (registry, argument) => {
       const target = versionOf(argument) ?? (await pickVersion(registry, 'Open Model Card'));
       if (!target) return;
-      registry.getVersion(target.name, target.version); // a clear "no such version" before a panel opens
+      await registry.getVersion(target.name, target.version); // a clear "no such version" before a panel opens
       await show({ name: target.name, versions: [target.version] });
     })),
     vscode.commands.registerCommand('mlops.compareModelVersions', withRegistry('Compare Versions', async (registry, argument, selected) => {

@@ -1,11 +1,9 @@
 import * as vscode from 'vscode';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import type { TrackingStore } from '../../core/tracking/trackingStore';
+import type { WorkspaceRegistry } from '../../core/engine/engineRegistryBackend';
 import { MODEL_REVIEW_VIEW_TYPE, type ModelReviewContract, type ModelReviewState, type VersionFile } from '../../protocol/modelReview/modelReviewContract';
 import { modelReviewValidators } from '../../protocol/modelReview/modelReviewValidators';
 import type { ModelsNode } from '../models/modelsTreeProvider';
-import { openRegistry } from '../models/modelsTreeProvider';
+import { openWorkspaceRegistry } from '../models/workspaceRegistry';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import type { StoreService } from '../store/storeService';
 import { modelReviewState } from './modelReviewState';
@@ -84,12 +82,13 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
   protected readonly notificationHandlers: NotificationHandlers<ModelReviewContract> = {
     promote: async ({ version }) => {
       const registry = await this.registry();
-      const node: VersionNode = { kind: 'version', version: registry.getVersion(this.subject.name, version), metrics: [], requireReview: registry.getModel(this.subject.name).requireReview };
+      const [v, model] = await Promise.all([registry.getVersion(this.subject.name, version), registry.getModel(this.subject.name)]);
+      const node: VersionNode = { kind: 'version', version: v, metrics: [], requireReview: model.requireReview };
       await vscode.commands.executeCommand('mlops.setAlias', node);
     },
     decideReview: async ({ reviewId, decision }) => {
       const registry = await this.registry();
-      const review = registry.getReview(reviewId);
+      const review = await registry.getReview(reviewId);
       if (review.name !== this.subject.name) throw new Error(`Review #${reviewId} belongs to ${review.name}, not ${this.subject.name}.`);
       await vscode.commands.executeCommand(decision === 'approve' ? 'mlops.approveReview' : 'mlops.rejectReview', { kind: 'review', review } satisfies ModelsNode);
     },
@@ -105,7 +104,7 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
     },
     showLineage: async ({ version }) => {
       const registry = await this.registry();
-      const node: VersionNode = { kind: 'version', version: registry.getVersion(this.subject.name, version), metrics: [], requireReview: false };
+      const node: VersionNode = { kind: 'version', version: await registry.getVersion(this.subject.name, version), metrics: [], requireReview: false };
       await vscode.commands.executeCommand('mlops.showLineage', node);
     },
     openCostSettings: async () => {
@@ -125,47 +124,44 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
       deps.log,
     );
     this.subject = subject;
-    void this.watchRegistry();
+    this.watchStore();
   }
 
-  /** The registry and the store under it, or why this window has none. */
-  private async opened(): Promise<{ registry: ModelRegistry; store: WorkspaceStore }> {
-    const opened = await openRegistry(this.deps.storeService);
-    if (!('registry' in opened)) {
-      throw new Error(opened.message ?? 'The model registry lives in the workspace store, which is not open in this window (another window may hold it: review from that window).');
-    }
-    return opened;
+  /** The workspace registry (this window's store or the holder's), or why this window has none. */
+  private async registry(): Promise<WorkspaceRegistry> {
+    const opened = await openWorkspaceRegistry(this.deps.storeService);
+    if (!('registry' in opened)) throw new Error(opened.message ?? 'The model registry lives in the workspace store, and this folder has none yet.');
+    return opened.registry;
   }
 
-  private async registry(): Promise<ModelRegistry> {
-    return (await this.opened()).registry;
-  }
-
-  private async tracking(): Promise<TrackingStore> {
-    return (await this.opened()).store.tracking;
-  }
-
-  /** Re-renders on every registry change of this model: an alias moved elsewhere shows here at once. */
-  private async watchRegistry(): Promise<void> {
-    try {
-      const registry = await this.registry();
-      this.track(registry.onDidChange((change) => {
-        if (change.name === this.subject.name) this.notify('changed', {});
-      }));
-    } catch {
-      // no registry yet: getState reports why, and a reopened panel tries again
-    }
+  /**
+   * Re-renders when the store changes (an alias moved, a review decided, feedback posted — by
+   * this window, the CLI or another one), once a burst of changes settles.
+   */
+  private watchStore(): void {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const soon = (): void => {
+      clearTimeout(timer);
+      timer = setTimeout(() => this.notify('changed', {}), 200);
+    };
+    this.track(this.deps.storeService.onDidChange(soon));
+    void this.registry().then(
+      // This window's own changes show without waiting for the store's event.
+      (registry) => this.track(registry.onDidChange((change) => change.name === this.subject.name && soon())),
+      () => undefined, // no registry yet: getState says why
+    );
+    this.track({ dispose: () => clearTimeout(timer) });
   }
 
   private async state(): Promise<ModelReviewState> {
-    const { registry, store } = await this.opened();
-    const model = registry.findModel(this.subject.name);
+    const registry = await this.registry();
+    const model = await registry.findModel(this.subject.name);
     if (!model) throw new Error(`The model "${this.subject.name}" no longer exists (it was deleted or renamed).`);
-    const existing = new Set(registry.listVersions(this.subject.name).map((v) => v.version));
+    const existing = new Set((await registry.listVersions(this.subject.name)).map((v) => v.version));
     const gone = this.subject.versions.filter((v) => !existing.has(v));
     if (gone.length === this.subject.versions.length) throw new Error(`${this.subject.name} ${gone.map((v) => `v${v}`).join(', ')} ${gone.length === 1 ? 'was' : 'were'} deleted.`);
     if (gone.length > 0) this.retarget({ ...this.subject, versions: this.subject.versions.filter((v) => existing.has(v)) }, false);
-    return modelReviewState(registry, store.tracking, this.subject.name, this.subject.versions, { database: store.database });
+    return modelReviewState(await registry.modelCards(this.subject.name, this.subject.versions));
   }
 
   private retarget(subject: ModelReviewSubject, refresh = true): void {
@@ -179,7 +175,7 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
 
   private async addVersion(): Promise<void> {
     const registry = await this.registry();
-    const candidates = registry.listVersions(this.subject.name).filter((v) => !this.subject.versions.includes(v.version)).sort((a, b) => b.version - a.version);
+    const candidates = (await registry.listVersions(this.subject.name)).filter((v) => !this.subject.versions.includes(v.version)).sort((a, b) => b.version - a.version);
     if (candidates.length === 0) {
       void vscode.window.showInformationMessage(`MLOps: every version of ${this.subject.name} is already in this panel.`);
       return;
@@ -198,9 +194,9 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
   }
 
   private async openFile(version: number, file: VersionFile): Promise<void> {
-    const { registry, store } = await this.opened();
-    const { modelCard } = await import('../../core/registry/modelCard');
-    const card = await modelCard(registry, store.tracking, this.subject.name, version);
+    const registry = await this.registry();
+    const card = (await registry.modelCards(this.subject.name, [version])).cards[0];
+    if (!card) throw new Error(`${this.subject.name} v${version}: no model card.`);
     if (file === 'packageFolder') {
       await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(card.files.packageDir));
       return;

@@ -1,8 +1,7 @@
 import type { EvaluationCurves } from '../../core/evaluation/evaluationCurves';
 import type { VersionFeedback } from '../../core/feedback/versionFeedback';
-import type { ModelCard, ModelCardOptions } from '../../core/registry/modelCard';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
-import type { TrackingStore } from '../../core/tracking/trackingStore';
+import type { RegistryModelCards } from '../../core/engine/methods/registryMethods';
+import type { ModelCard } from '../../core/registry/modelCard';
 import type { ClassCurveView, CurvesView, ModelReviewState, VersionCardView, VersionFeedbackView } from '../../protocol/modelReview/modelReviewContract';
 
 /** NaN and infinities do not survive postMessage's JSON and mean "not measured" here: null. */
@@ -87,11 +86,12 @@ export function cardView(card: ModelCard): VersionCardView {
   };
 }
 
-/** Everything the panel shows for `versions` of `name` (the first is the baseline of the deltas). */
-export async function modelReviewState(registry: ModelRegistry, tracking: TrackingStore, name: string, versions: readonly number[], options: ModelCardOptions = {}): Promise<ModelReviewState> {
-  const [{ modelCard }, { compareVersions }] = await Promise.all([import('../../core/registry/modelCard'), import('../../core/registry/versionComparison')]);
-  const model = registry.getModel(name);
-  const cards = await Promise.all(versions.map((v) => modelCard(registry, tracking, name, v, options)));
+/**
+ * Everything the panel shows for the cards the engine read (in the order of the subject's
+ * versions: the first is the baseline of the deltas).
+ */
+export async function modelReviewState({ model, cards, pendingReviews }: RegistryModelCards): Promise<ModelReviewState> {
+  const { compareVersions } = await import('../../core/registry/versionComparison');
   const comparison = cards.length >= 2 ? compareVersions(cards) : null;
   return {
     model: {
@@ -111,7 +111,7 @@ export async function modelReviewState(registry: ModelRegistry, tracking: Tracki
           datasetDiffers: comparison.datasetDiffers,
         }
       : null,
-    pendingReviews: registry.listReviews({ name, status: 'PENDING' }).map((r) => ({
+    pendingReviews: pendingReviews.map((r) => ({
       reviewId: r.reviewId,
       alias: r.alias,
       version: r.version,

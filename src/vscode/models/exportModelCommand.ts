@@ -1,6 +1,6 @@
 import { dirname, join } from 'node:path';
 import * as vscode from 'vscode';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { RegistryBackend } from '../../core/registry/registryBackend';
 import type { ModelVersion } from '../../core/registry/registryTypes';
 import { pickVersionForAlias } from './modelPickers';
 
@@ -11,10 +11,10 @@ type ExportFormat = 'mlflow' | 'onnx';
  * The export reads the frozen package and writes a few files (no training data): done here, with
  * progress, as `mlops models export` does it in a terminal.
  */
-export async function exportModel(registry: ModelRegistry, node: { name: string; version: number } | undefined, workspaceDir: string | undefined): Promise<void> {
+export async function exportModel(registry: RegistryBackend, node: { name: string; version: number } | undefined, workspaceDir: string | undefined): Promise<void> {
   const target = node ?? (await pickVersionForAlias(registry, 'MLOps: Export Model — which version?'));
   if (!target) return;
-  const version: ModelVersion = registry.getVersion(target.name, target.version);
+  const version: ModelVersion = await registry.getVersion(target.name, target.version);
   if (version.packageDir === '') {
     void vscode.window.showWarningMessage(`MLOps: ${version.name} v${version.version} is an external version (registered from files that are not an MLOps Studio model package); there is nothing here to export.`);
     return;

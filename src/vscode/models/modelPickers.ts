@@ -3,18 +3,21 @@
  * (no clicked node): quick picks with the likeliest choice first.
  */
 import * as vscode from 'vscode';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { RegistryBackend } from '../../core/registry/registryBackend';
 import type { AliasReview, ModelVersion, RegisteredModel } from '../../core/registry/registryTypes';
 import { aliasOrder } from './modelsTreeProvider';
 
 const NO_MODEL = 'MLOps: no model is registered yet. Train a model, then "MLOps: Register Model…".';
 
+/** Every version of every model (a round trip per model: the palette's pickers, not a view). */
+export async function allVersions(registry: RegistryBackend): Promise<ModelVersion[]> {
+  const models = await registry.listModels();
+  return (await Promise.all(models.map((m) => registry.listVersions(m.name)))).flat();
+}
+
 /** A version to point an alias at: the newest versions first (the one just registered is usually meant). */
-export async function pickVersionForAlias(registry: ModelRegistry, title = 'MLOps: Set Alias — which version?'): Promise<ModelVersion | undefined> {
-  const versions = registry
-    .listModels()
-    .flatMap((m) => registry.listVersions(m.name))
-    .sort((a, b) => b.creationTime - a.creationTime || b.version - a.version);
+export async function pickVersionForAlias(registry: RegistryBackend, title = 'MLOps: Set Alias — which version?'): Promise<ModelVersion | undefined> {
+  const versions = (await allVersions(registry)).sort((a, b) => b.creationTime - a.creationTime || b.version - a.version);
   if (versions.length === 0) {
     void vscode.window.showInformationMessage(NO_MODEL);
     return undefined;
@@ -32,8 +35,8 @@ export async function pickVersionForAlias(registry: ModelRegistry, title = 'MLOp
 }
 
 /** A pending review to decide, oldest first: it has waited longest. */
-export async function pickPendingReview(registry: ModelRegistry, decision: 'approve' | 'reject'): Promise<AliasReview | undefined> {
-  const reviews = registry.listReviews({ status: 'PENDING' }).sort((a, b) => a.requestedAt - b.requestedAt);
+export async function pickPendingReview(registry: RegistryBackend, decision: 'approve' | 'reject'): Promise<AliasReview | undefined> {
+  const reviews = (await registry.pendingReviews()).sort((a, b) => a.requestedAt - b.requestedAt);
   if (reviews.length === 0) {
     void vscode.window.showInformationMessage('MLOps: no review is pending. Reviews are requested by "Set Alias…" on a model that requires review.');
     return undefined;
@@ -51,8 +54,8 @@ export async function pickPendingReview(registry: ModelRegistry, decision: 'appr
 }
 
 /** A model, the most recently changed first. */
-export async function pickModel(registry: ModelRegistry, title: string): Promise<RegisteredModel | undefined> {
-  const models = registry.listModels().sort((a, b) => b.lastUpdatedTime - a.lastUpdatedTime);
+export async function pickModel(registry: RegistryBackend, title: string): Promise<RegisteredModel | undefined> {
+  const models = (await registry.listModels()).sort((a, b) => b.lastUpdatedTime - a.lastUpdatedTime);
   if (models.length === 0) {
     void vscode.window.showInformationMessage(NO_MODEL);
     return undefined;

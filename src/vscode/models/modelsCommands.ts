@@ -1,19 +1,20 @@
 import { basename } from 'node:path';
 import * as vscode from 'vscode';
 import { allowsSelfApproval, describeReviewPolicy } from '../../core/registry/reviewPolicy';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
+import type { WorkspaceRegistry } from '../../core/engine/engineRegistryBackend';
 import type { Run } from '../../core/tracking/trackingTypes';
 import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
 import { headlineMetric } from '../experiments/runHeadline';
-import type { StoreService } from '../store/storeService';
+import { trackingOf, type StoreService } from '../store/storeService';
 import { pickModel, pickPendingReview, pickVersionForAlias } from './modelPickers';
-import { aliasOrder, openRegistry, WELL_KNOWN_ALIASES, type ModelsNode } from './modelsTreeProvider';
+import { aliasOrder, WELL_KNOWN_ALIASES, type ModelsNode } from './modelsTreeProvider';
+import { openWorkspaceRegistry } from './workspaceRegistry';
 import { exportModel } from './exportModelCommand';
 
 export interface ModelsCommandDependencies {
   readonly storeService: StoreService;
   readonly log: vscode.LogOutputChannel;
-  /** refreshes the Models view right away (the registry's own event also does, a moment later) */
+  /** refreshes the Models view right away (the store's change event also does, a moment later) */
   readonly refresh: () => void;
 }
 
@@ -23,10 +24,10 @@ type ModelNode = Extract<ModelsNode, { kind: 'model' }>;
 
 /** Commands of the Models view and "Register Model…" on runs of the Experiments view. */
 export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.Disposable[] {
-  const guarded = <A extends unknown[]>(name: string, body: (registry: ModelRegistry, ...args: A) => Promise<void>) =>
+  const guarded = <A extends unknown[]>(name: string, body: (registry: WorkspaceRegistry, ...args: A) => Promise<void>) =>
     async (...args: A): Promise<void> => {
       try {
-        const opened = await openRegistry(deps.storeService);
+        const opened = await openWorkspaceRegistry(deps.storeService);
         if (!('registry' in opened)) {
           void vscode.window.showWarningMessage(`MLOps: ${opened.message ?? 'there is no workspace store yet: train a model first.'}`);
           return;
@@ -45,7 +46,7 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
     vscode.commands.registerCommand('mlops.copyModelUri', guarded('Copy Model URI', (registry, node?: VersionNode) => copyModelUri(registry, node))),
     vscode.commands.registerCommand('mlops.deleteModelVersion', guarded('Delete Model Version', (registry, node?: VersionNode) => deleteVersion(registry, deps, node))),
     vscode.commands.registerCommand('mlops.revealModelFiles', guarded('Reveal Model Files', async (registry, node?: VersionNode) => {
-      const version = node?.kind === 'version' ? registry.getVersion(node.version.name, node.version.version) : undefined;
+      const version = node?.kind === 'version' ? await registry.getVersion(node.version.name, node.version.version) : undefined;
       if (version) await vscode.commands.executeCommand('revealFileInOS', vscode.Uri.file(version.storageDir));
     })),
     vscode.commands.registerCommand('mlops.exportModel', guarded('Export Model', (registry, node?: VersionNode) =>
@@ -65,9 +66,8 @@ export function registerModelsCommands(deps: ModelsCommandDependencies): vscode.
 /** A run picked in the Experiments view, or (from the palette) one of the recent runs that trained a model. */
 async function pickRun(deps: ModelsCommandDependencies, node: ExperimentsNode | undefined): Promise<Run | undefined> {
   if (node?.kind === 'run') return node.run;
-  const access = await deps.storeService.access();
-  if (access.state !== 'open') return undefined;
-  const tracking = access.store.tracking;
+  const tracking = trackingOf(await deps.storeService.access());
+  if (!tracking) return undefined;
   const [{ runs }, { experiments }] = await Promise.all([
     tracking.searchRuns({ filter: "tags.`mlops.model` = 'model'", orderBy: ['attributes.start_time DESC'], maxResults: 100 }),
     tracking.searchExperiments({ maxResults: 1000 }),
@@ -94,19 +94,19 @@ async function pickRun(deps: ModelsCommandDependencies, node: ExperimentsNode | 
 }
 
 /** Models with a version trained from the run's spec, or named after it. */
-async function relatedModels(deps: ModelsCommandDependencies, registry: ModelRegistry, run: Run): Promise<string[]> {
+async function relatedModels(deps: ModelsCommandDependencies, registry: WorkspaceRegistry, run: Run): Promise<string[]> {
   const spec = run.data.tags.find((t) => t.key === 'mlops.spec')?.value;
   const suggested = suggestedName(run);
-  const access = await deps.storeService.access();
-  const tracking = access.state === 'open' ? access.store.tracking : undefined;
+  const tracking = trackingOf(await deps.storeService.access());
   const related: string[] = [];
-  for (const model of registry.listModels()) {
+  for (const model of await registry.listModels()) {
     if (model.name === suggested) {
       related.push(model.name);
       continue;
     }
-    const latest = model.latestVersion === null ? undefined : registry.listVersions(model.name).find((v) => v.version === model.latestVersion);
-    if (!spec || !latest || !tracking) continue;
+    if (!spec || !tracking || model.latestVersion === null) continue;
+    const latest = await registry.getVersion(model.name, model.latestVersion).catch(() => undefined);
+    if (!latest) continue;
     const source = await tracking.getRun(latest.runId).catch(() => undefined);
     if (source?.data.tags.some((t) => t.key === 'mlops.spec' && t.value === spec)) related.push(model.name);
   }
@@ -120,11 +120,11 @@ function suggestedName(run: Run): string {
   return fromSpec || 'model';
 }
 
-async function registerModel(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ExperimentsNode | undefined): Promise<void> {
+async function registerModel(registry: WorkspaceRegistry, deps: ModelsCommandDependencies, node: ExperimentsNode | undefined): Promise<void> {
   const run = await pickRun(deps, node);
   if (!run) return;
   const { checkModelName } = await import('../../core/registry/registryNames');
-  const models = registry.listModels();
+  const models = await registry.listModels();
   const NEW = '$(add) New model…';
   let name: string | undefined;
   if (models.length > 0) {
@@ -164,15 +164,15 @@ async function registerModel(registry: ModelRegistry, deps: ModelsCommandDepende
   deps.refresh();
   const setAliasAction = 'Set Alias…';
   const choice = await vscode.window.showInformationMessage(`MLOps: registered models:/${version.name}/${version.version}.`, setAliasAction);
-  if (choice === setAliasAction) await vscode.commands.executeCommand('mlops.setAlias', { kind: 'version', version, metrics: [], requireReview: registry.getModel(version.name).requireReview } satisfies VersionNode);
+  if (choice === setAliasAction) await vscode.commands.executeCommand('mlops.setAlias', { kind: 'version', version, metrics: [], requireReview: (await registry.getModel(version.name)).requireReview } satisfies VersionNode);
 }
 
-async function setAlias(registry: ModelRegistry, deps: ModelsCommandDependencies, node: VersionNode | undefined): Promise<void> {
+async function setAlias(registry: WorkspaceRegistry, deps: ModelsCommandDependencies, node: VersionNode | undefined): Promise<void> {
   const target = node?.kind === 'version' ? node.version : await pickVersionForAlias(registry);
   if (!target) return;
   const { name, version } = target;
   const { checkAlias } = await import('../../core/registry/registryNames');
-  const model = registry.getModel(name);
+  const model = await registry.getModel(name);
   const OTHER = 'other';
   const existing = Object.keys(model.aliases);
   const names = [...new Set([...WELL_KNOWN_ALIASES, ...existing])].sort((a, b) => aliasOrder(a) - aliasOrder(b) || (a < b ? -1 : 1));
@@ -230,9 +230,9 @@ async function setAlias(registry: ModelRegistry, deps: ModelsCommandDependencies
   void vscode.window.showInformationMessage(`MLOps: @${alias} of ${name} now points to v${version}${before === undefined ? ' (a new alias)' : ` (was v${before})`}: models:/${name}@${alias} serves it.`);
 }
 
-async function copyModelUri(registry: ModelRegistry, node: VersionNode | undefined): Promise<void> {
+async function copyModelUri(registry: WorkspaceRegistry, node: VersionNode | undefined): Promise<void> {
   if (node?.kind !== 'version') return;
-  const version = registry.getVersion(node.version.name, node.version.version);
+  const version = await registry.getVersion(node.version.name, node.version.version);
   const uris = [`models:/${version.name}/${version.version}`, ...[...version.aliases].sort((a, b) => aliasOrder(a) - aliasOrder(b)).map((a) => `models:/${version.name}@${a}`)];
   let uri = uris[0] as string;
   if (uris.length > 1) {
@@ -247,9 +247,9 @@ async function copyModelUri(registry: ModelRegistry, node: VersionNode | undefin
   void vscode.window.setStatusBarMessage(`$(check) Copied ${uri}`, 3000);
 }
 
-async function deleteVersion(registry: ModelRegistry, deps: ModelsCommandDependencies, node: VersionNode | undefined): Promise<void> {
+async function deleteVersion(registry: WorkspaceRegistry, deps: ModelsCommandDependencies, node: VersionNode | undefined): Promise<void> {
   if (node?.kind !== 'version') return;
-  const version = registry.getVersion(node.version.name, node.version.version);
+  const version = await registry.getVersion(node.version.name, node.version.version);
   const aliases = version.aliases.map((a) => `@${a}`).join(', ');
   const action = 'Delete Version';
   const choice = await vscode.window.showWarningMessage(
@@ -263,7 +263,7 @@ async function deleteVersion(registry: ModelRegistry, deps: ModelsCommandDepende
   deps.refresh();
 }
 
-async function decideReview(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ReviewNode | undefined, decision: 'approve' | 'reject'): Promise<void> {
+async function decideReview(registry: WorkspaceRegistry, deps: ModelsCommandDependencies, node: ReviewNode | undefined, decision: 'approve' | 'reject'): Promise<void> {
   const review = node?.kind === 'review' ? node.review : await pickPendingReview(registry, decision);
   if (!review) return;
   const comment = await vscode.window.showInputBox({
@@ -280,10 +280,10 @@ async function decideReview(registry: ModelRegistry, deps: ModelsCommandDependen
 }
 
 /** From a model, one of its versions (next to Set Alias…, which the policy governs), or the palette. */
-async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | VersionNode | undefined): Promise<void> {
+async function setReviewPolicy(registry: WorkspaceRegistry, deps: ModelsCommandDependencies, node: ModelNode | VersionNode | undefined): Promise<void> {
   const name = node?.kind === 'model' ? node.model.name : node?.kind === 'version' ? node.version.name : (await pickModel(registry, 'MLOps: Review Policy — which model?'))?.name;
   if (name === undefined) return;
-  const model = registry.getModel(name);
+  const model = await registry.getModel(name);
   const selfApproval = allowsSelfApproval(model);
   const current = (require: boolean, self: boolean): string => (model.requireReview === require && (!require || selfApproval === self) ? 'current' : '');
   const picked = await vscode.window.showQuickPick(
@@ -298,15 +298,15 @@ async function setReviewPolicy(registry: ModelRegistry, deps: ModelsCommandDepen
   await registry.setRequireReview(model.name, picked.require);
   await registry.setSelfApproval(model.name, picked.self);
   deps.refresh();
-  void vscode.window.showInformationMessage(`MLOps: ${model.name}: ${describeReviewPolicy(registry.getModel(model.name))}.`);
+  void vscode.window.showInformationMessage(`MLOps: ${model.name}: ${describeReviewPolicy(await registry.getModel(model.name))}.`);
 }
 
 /** A version's (or a model's) description, the markdown its card shows: edited where the user is, not only with the CLI. */
-async function editDescription(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | VersionNode | undefined): Promise<void> {
+async function editDescription(registry: WorkspaceRegistry, deps: ModelsCommandDependencies, node: ModelNode | VersionNode | undefined): Promise<void> {
   const target = node?.kind === 'model' ? { name: node.model.name } : node?.kind === 'version' ? { name: node.version.name, version: node.version.version } : await pickVersionForAlias(registry, 'MLOps: Edit Description — which version?');
   if (!target) return;
   const version = 'version' in target ? target.version : undefined;
-  const current = version === undefined ? registry.getModel(target.name).description : registry.getVersion(target.name, version).description;
+  const current = version === undefined ? (await registry.getModel(target.name)).description : (await registry.getVersion(target.name, version)).description;
   const label = version === undefined ? target.name : `${target.name} v${version}`;
   const description = await vscode.window.showInputBox({
     title: `Description of ${label}`,
@@ -321,9 +321,9 @@ async function editDescription(registry: ModelRegistry, deps: ModelsCommandDepen
   void vscode.window.showInformationMessage(`MLOps: ${description.trim() === '' ? 'cleared the description of' : 'saved the description of'} ${label}.`);
 }
 
-async function deleteModel(registry: ModelRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
+async function deleteModel(registry: WorkspaceRegistry, deps: ModelsCommandDependencies, node: ModelNode | undefined): Promise<void> {
   if (node?.kind !== 'model') return;
-  const model = registry.getModel(node.model.name);
+  const model = await registry.getModel(node.model.name);
   const action = 'Delete Model';
   const choice = await vscode.window.showWarningMessage(
     `Delete the model ${model.name} and its ${model.versionCount} version${model.versionCount === 1 ? '' : 's'}?`,
@@ -343,7 +343,7 @@ function historyProvider(deps: ModelsCommandDependencies): vscode.TextDocumentCo
   return {
     provideTextDocumentContent: async (uri: vscode.Uri): Promise<string> => {
       const name = decodeURIComponent(uri.path.replace(/^\//, '').replace(/\.md$/, ''));
-      const opened = await openRegistry(deps.storeService);
+      const opened = await openWorkspaceRegistry(deps.storeService);
       if (!('registry' in opened)) return `# ${name}\n\n${opened.message ?? 'The workspace store is not open.'}\n`;
       return historyMarkdown(opened.registry, name);
     },
@@ -351,12 +351,11 @@ function historyProvider(deps: ModelsCommandDependencies): vscode.TextDocumentCo
 }
 
 /** The model's aliases over time and its audit log, newest first, as markdown tables. */
-async function historyMarkdown(registry: ModelRegistry, name: string): Promise<string> {
+async function historyMarkdown(registry: WorkspaceRegistry, name: string): Promise<string> {
   const { describeAuditEntry } = await import('../../core/registry/auditText');
   const cell = (text: string): string => text.replace(/\|/g, '\\|').replace(/\n/g, ' ');
   const time = (ms: number): string => new Date(ms).toLocaleString();
-  const holdings = registry.aliasHistory(name);
-  const entries = registry.auditLog({ name, newestFirst: true });
+  const [holdings, entries] = await Promise.all([registry.aliasHistory(name), registry.auditLog({ name, newestFirst: true })]);
   return [
     `# ${name}: history`,
     '',

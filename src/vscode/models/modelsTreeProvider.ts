@@ -6,6 +6,8 @@ import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { MetricSummary } from '../../core/tracking/trackingTypes';
 import type { StoreService } from '../store/storeService';
+import type { WorkspaceRegistry } from '../../core/engine/engineRegistryBackend';
+import { openWorkspaceRegistry } from './workspaceRegistry';
 
 export type ModelsNode =
   /** `server`: the MLflow server the model is registered on (mlops.tracking.uri); absent for the workspace registry */
@@ -18,22 +20,22 @@ const KEY_METRICS = ['test_accuracy', 'test_f1_macro', 'test_roc_auc', 'test_rms
 /** Aliases every team uses; pickers list them first. */
 export const WELL_KNOWN_ALIASES = ['champion', 'challenger'];
 
-/** The registry of the open store, or undefined while there is none (no folder, no store yet, locked). */
+/**
+ * The registry object of this window's own store. Only for callers not yet moved to the engine
+ * (openWorkspaceRegistry in ./workspaceRegistry works in every mode, a client window included).
+ */
 export async function openRegistry(storeService: StoreService, options: { create?: boolean } = {}): Promise<{ registry: ModelRegistry; store: WorkspaceStore } | { message: string | undefined }> {
   const access = await storeService.access(options);
   if (access.state !== 'open') return { message: access.state === 'locked' || access.state === 'error' ? access.message : undefined };
-  // Lazy: the registry (and the store under it) load on first use, never at activation.
   const { modelRegistryFor } = await import('../../core/registry/registryAccess');
   return { registry: modelRegistryFor(access.store), store: access.store };
 }
 
 /** What the Models view lists: the workspace registry, or the team server's (mlops.tracking.uri). */
-interface ShownRegistry {
-  readonly registry: RegistryBackend;
-  readonly tracking: TrackingStore;
-  /** set for a team's MLflow server */
-  readonly server?: string;
-}
+type ShownRegistry =
+  | { readonly kind: 'workspace'; readonly registry: WorkspaceRegistry }
+  /** a team's MLflow server: what MLflow keeps, and its runs' metrics through its tracking API */
+  | { readonly kind: 'server'; readonly registry: RegistryBackend; readonly tracking: TrackingStore; readonly server: string };
 
 const remoteRegistries = new Map<string, RegistryBackend>();
 
@@ -49,11 +51,10 @@ export async function openShownRegistry(storeService: StoreService): Promise<Sho
       registry = new MlflowRegistryBackend({ url: access.url, token: access.token, tracking: access.tracking });
       remoteRegistries.set(key, registry);
     }
-    return { registry, tracking: access.tracking, server: access.url };
+    return { kind: 'server', registry, tracking: access.tracking, server: access.url };
   }
-  if (access.state !== 'open') return { message: access.state === 'locked' || access.state === 'error' ? access.message : undefined };
-  const [{ modelRegistryFor }, { localRegistryBackend }] = await Promise.all([import('../../core/registry/registryAccess'), import('../../core/registry/registryBackend')]);
-  return { registry: localRegistryBackend(modelRegistryFor(access.store), access.dir), tracking: access.store.tracking };
+  const opened = await openWorkspaceRegistry(storeService);
+  return 'registry' in opened ? { kind: 'workspace', registry: opened.registry } : opened;
 }
 
 /** The Models view: registered models → pending reviews and versions with alias badges, updated live. */
@@ -63,7 +64,6 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   private refreshTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly subscription: vscode.Disposable;
   private registrySubscription: { dispose(): void } | undefined;
-  private subscribedTo: RegistryBackend | undefined;
   /** set by the view so the provider can show why the tree is empty */
   view: vscode.TreeView<ModelsNode> | undefined;
 
@@ -121,29 +121,31 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   }
 
   private async childrenOf(shown: ShownRegistry, node: ModelsNode | undefined): Promise<ModelsNode[]> {
+    if (shown.kind === 'workspace') {
+      this.setMessage(undefined);
+      this.watch(shown.registry);
+      return workspaceChildren(shown.registry, node);
+    }
     const { registry, tracking, server } = shown;
-    this.setMessage(server ? `Models registered on the MLflow server ${server} (mlops.tracking.uri). Reviews, the audit log and model cards are kept only in a workspace store.` : undefined);
-    this.watch(registry);
-    const on = server === undefined ? {} : { server };
+    this.setMessage(`Models registered on the MLflow server ${server} (mlops.tracking.uri). Reviews, the audit log and model cards are kept only in a workspace store.`);
     if (!node) {
       const [models, pending] = await Promise.all([registry.listModels(), registry.pendingReviews()]);
-      return models.map((model) => ({ kind: 'model' as const, model, pendingReviews: pending.filter((r) => r.name === model.name).length, ...on }));
+      return models.map((model) => ({ kind: 'model' as const, model, pendingReviews: pending.filter((r) => r.name === model.name).length, server }));
     }
     if (node.kind !== 'model') return [];
     const model = await registry.findModel(node.model.name);
     if (!model) return [];
-    const reviews = (await registry.pendingReviews(model.name)).map((review) => ({ kind: 'review' as const, review }));
     const versions = await registry.listVersions(model.name);
     const metrics = await Promise.all(versions.map((v) => runMetrics(tracking, v.runId)));
-    return [...reviews, ...versions.map((version, i) => ({ kind: 'version' as const, version, metrics: metrics[i] ?? [], requireReview: model.requireReview, ...on }))];
+    return versions.map((version, i) => ({ kind: 'version' as const, version, metrics: metrics[i] ?? [], requireReview: model.requireReview, server }));
   }
 
-  /** Follows the registry of whichever store is open now (the store can be closed and reopened). */
-  private watch(registry: RegistryBackend): void {
-    if (this.subscribedTo === registry) return;
-    this.registrySubscription?.dispose();
-    this.subscribedTo = registry;
-    this.registrySubscription = registry.onDidChange(() => this.refreshSoon(50));
+  /**
+   * Changes made in this window show at once; everyone else's (the CLI, another window, a
+   * training's registration) arrive through the store service's change event, like tracking's.
+   */
+  private watch(registry: WorkspaceRegistry): void {
+    this.registrySubscription ??= registry.onDidChange(() => this.refreshSoon(50));
   }
 
   private setMessage(message: string | undefined): void {
@@ -156,6 +158,22 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     this.registrySubscription?.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** The workspace registry's nodes: one round trip for the top level, one per expanded model. */
+async function workspaceChildren(registry: WorkspaceRegistry, node: ModelsNode | undefined): Promise<ModelsNode[]> {
+  if (!node) {
+    const { models, pendingReviews } = await registry.overview();
+    return models.map((model) => ({ kind: 'model' as const, model, pendingReviews: pendingReviews.filter((r) => r.name === model.name).length }));
+  }
+  if (node.kind !== 'model') return [];
+  const detail = await registry.modelDetail(node.model.name);
+  const model = detail.model;
+  if (!model) return [];
+  return [
+    ...detail.pendingReviews.map((review) => ({ kind: 'review' as const, review })),
+    ...detail.versions.map((version) => ({ kind: 'version' as const, version, metrics: detail.metrics[version.runId] ?? [], requireReview: model.requireReview })),
+  ];
 }
 
 async function runMetrics(tracking: TrackingStore, runId: string): Promise<readonly MetricSummary[]> {

@@ -1,9 +1,7 @@
 import * as vscode from 'vscode';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import { EXTENSION_ID, WALKTHROUGH_ID } from '../commands/workbenchCommands';
 import type { EndpointsService } from '../endpoints/endpointsService';
-import { openRegistry } from '../models/modelsTreeProvider';
-import { trackingOf, type StoreService } from '../store/storeService';
+import { engineOf, trackingOf, type StoreService } from '../store/storeService';
 
 /**
  * Context keys the walkthrough's steps complete on (`onContext:` completion events), so a step is
@@ -33,13 +31,6 @@ export function trackWalkthroughProgress(storeService: StoreService, endpoints: 
   const done: Progress = { hasRuns: false, hasModels: false, hasEndpoints: false };
   let timer: ReturnType<typeof setTimeout> | undefined;
   let checking = false;
-  // The registry reports its own changes (the store's change event is about tracking).
-  let registry: { watched: ModelRegistry; subscription: { dispose(): void } } | undefined;
-  const watchRegistry = (watched: ModelRegistry): void => {
-    if (registry?.watched === watched) return;
-    registry?.subscription.dispose();
-    registry = { watched, subscription: watched.onDidChange(() => soon()) };
-  };
 
   const set = (key: keyof Progress, value: boolean): void => {
     if (!value || done[key]) return;
@@ -61,13 +52,9 @@ export function trackWalkthroughProgress(storeService: StoreService, endpoints: 
       const access = await storeService.access();
       const tracking = trackingOf(access);
       if (!done.hasRuns && tracking) set('hasRuns', (await tracking.stats()).runs > 0);
-      if (!done.hasModels && access.state === 'open') {
-        const opened = await openRegistry(storeService);
-        if ('registry' in opened) {
-          watchRegistry(opened.registry);
-          set('hasModels', opened.registry.listModels().length > 0);
-        }
-      }
+      // Through the engine: this window's store, or the one another window or the CLI holds.
+      const engine = engineOf(access);
+      if (!done.hasModels && engine) set('hasModels', (await engine.call('registry.models', {})).length > 0);
       if (!done.hasEndpoints) {
         // the engine's endpoints, read once if no view has yet
         await endpoints.loadOnce();
@@ -91,7 +78,6 @@ export function trackWalkthroughProgress(storeService: StoreService, endpoints: 
   return {
     dispose: (): void => {
       if (timer) clearTimeout(timer);
-      registry?.subscription.dispose();
       for (const s of subscriptions) s.dispose();
     },
   };
