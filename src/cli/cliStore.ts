@@ -155,7 +155,8 @@ async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>, w
     workspace: undefined,
     url: target.url,
     engine,
-    registry: async () => (registry ??= new MlflowRegistryBackend({ ...options, tracking })),
+    // Through the holder, the registry is the workspace's (reviews included), asked of its engine as this command's user.
+    registry: async () => (registry ??= engine && target.via === 'holder' ? (await import('../core/engine/engineRegistryBackend')).engineRegistryBackend(engine, where) : new MlflowRegistryBackend({ ...options, tracking })),
     close: () => tracking.flush(),
   };
 }
@@ -165,6 +166,40 @@ export interface OpenCliStoreOptions {
   readonly create?: boolean;
   readonly writerName?: string;
   readonly throughHolder?: boolean;
+  /** a command that works for minutes: it goes through the engine, started if needed, instead of holding the store */
+  readonly viaEngine?: boolean;
+}
+
+/** How long a command waits for another command that holds the store for a moment (one without a server). */
+const LOCK_WAIT_MS = 60_000;
+
+async function throughHolderServer(dir: string, holder: { url: string; token: string | null }, quiet: boolean): Promise<CliStore> {
+  if (!quiet) process.stderr.write(`mlops: the store is in use by another process; going through its server at ${holder.url}\n`);
+  const { httpEngine } = await import('../core/engine/engineClient');
+  return openRemote(
+    { kind: 'remote', url: holder.url, via: 'holder', credentials: { token: holder.token, username: null, password: null } },
+    `the workspace store at ${dir} (through the server of the process holding it, ${holder.url})`,
+    httpEngine(holder.url, holder.token),
+  );
+}
+
+/**
+ * The engine of this store, started if none runs: a command that works for minutes (training,
+ * tuning …) is its client, so it never holds the store itself and windows and other commands go
+ * on meanwhile, as they would with VS Code open.
+ */
+async function throughEngine(dir: string): Promise<CliStore> {
+  const running = await holderServer(dir);
+  if (running) return throughHolderServer(dir, running, running.isEngine);
+  const { ensureEngine } = await import('../core/engine/engineLauncher');
+  let address;
+  try {
+    address = await ensureEngine(dir);
+  } catch (error) {
+    throw new CliError((error as Error).message, 1);
+  }
+  if (address.started) process.stderr.write(`mlops: started the MLOps engine for ${dir} (pid ${address.pid}); it stops by itself when idle ("mlops engine stop" stops it now)\n`);
+  return throughHolderServer(dir, address, true);
 }
 
 async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<CliStore> {
@@ -172,26 +207,28 @@ async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<Cli
     // Reading must not leave a .mlops folder behind in whatever directory the user happened to be.
     throw new CliError(`No workspace store at ${dir}: nothing has been tracked in this workspace yet (mlops log start creates it; -w chooses the workspace; --tracking-uri or MLFLOW_TRACKING_URI works on an MLflow server instead).`, 1);
   }
+  if (options.viaEngine && options.throughHolder !== false) return throughEngine(dir);
   // Lazy: sql.js loads only for commands that touch the store.
   const { openWorkspaceStore, StoreLockedError } = await import('../core/store/workspaceStore');
-  let store: WorkspaceStore;
-  try {
-    store = await openWorkspaceStore({ dir, writerName: options.writerName ?? 'mlops CLI' });
-  } catch (error) {
-    if (!(error instanceof StoreLockedError)) throw error;
-    // Another process (a VS Code window, mlops server) holds the store: work through its
-    // MLflow-compatible server, so every tracking and registry command gives the same result
-    // whether or not VS Code is open.
-    const holder = options.throughHolder === false ? undefined : await holderServer(dir);
-    if (options.throughHolder === false) throw new CliError(`${error.message} This command needs the store itself (not its server): close that window (or stop mlops server) and run it again.`, EXIT_STORE_LOCKED);
-    if (!holder) throw new CliError(`${error.message} (It runs no MLflow-compatible server the CLI could use instead: start one there with "MLOps: Start MLflow-Compatible Server".)`, EXIT_STORE_LOCKED);
-    process.stderr.write(`mlops: the store is in use by another process; going through its server at ${holder.url}\n`);
-    const { httpEngine } = await import('../core/engine/engineClient');
-    return openRemote(
-      { kind: 'remote', url: holder.url, via: 'holder', credentials: { token: holder.token, username: null, password: null } },
-      `the workspace store at ${dir} (through the server of the process holding it, ${holder.url})`,
-      httpEngine(holder.url, holder.token),
-    );
+  let store: WorkspaceStore | undefined;
+  const deadline = Date.now() + LOCK_WAIT_MS;
+  let saidWaiting = false;
+  while (!store) {
+    try {
+      store = await openWorkspaceStore({ dir, writerName: options.writerName ?? 'mlops CLI' });
+    } catch (error) {
+      if (!(error instanceof StoreLockedError)) throw error;
+      // The engine (or a VS Code window, mlops server) holds the store: work through its server,
+      // so every command gives the same result whether or not VS Code is open.
+      if (options.throughHolder === false) throw new CliError(`${error.message} This command needs the store itself (not its server): stop the engine ("mlops engine stop"; it stops its endpoints too) and run it again.`, EXIT_STORE_LOCKED);
+      const holder = await holderServer(dir);
+      if (holder) return throughHolderServer(dir, holder, holder.isEngine);
+      // A holder without a server is another command busy with the store for a moment: wait.
+      if (Date.now() > deadline) throw new CliError(`${error.message} It has kept the store for over ${LOCK_WAIT_MS / 1000} s and serves no API this command could use instead; wait for it to finish.`, EXIT_STORE_LOCKED);
+      if (!saidWaiting) process.stderr.write(`mlops: waiting for ${error.holder.name} (pid ${error.holder.pid}) to finish with the store…\n`);
+      saidWaiting = true;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
   }
   for (const warning of store.warnings) process.stderr.write(`mlops: warning: ${warning}\n`);
   const { inProcessEngine } = await import('../core/engine/engineClient');
@@ -219,13 +256,14 @@ async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<Cli
  * The server of the process holding the workspace store (`.mlops/server.json`), once it answers.
  * Patient: a holder in the middle of a checkpoint answers late, and is still there.
  */
-async function holderServer(dir: string): Promise<{ url: string; token: string | null } | undefined> {
-  const { readServerInfo } = await import('../core/server/serverInfoFile');
+async function holderServer(dir: string): Promise<{ url: string; token: string | null; isEngine: boolean } | undefined> {
+  const [{ readServerInfo }, { readWriterLock }, { ENGINE_WRITER_NAME }] = await Promise.all([import('../core/server/serverInfoFile'), import('../core/store/writerLock'), import('../core/engine/engineHost')]);
   const info = readServerInfo(dir);
   if (!info) return undefined;
+  const isEngine = readWriterLock(dir)?.name === ENGINE_WRITER_NAME;
   for (let attempt = 0; attempt < 3; attempt++) {
     try {
-      if ((await fetch(`${info.url}/health`, { signal: AbortSignal.timeout(5_000) })).ok) return { url: info.url, token: info.token };
+      if ((await fetch(`${info.url}/health`, { signal: AbortSignal.timeout(5_000) })).ok) return { url: info.url, token: info.token, isEngine };
     } catch {
       // not answering (yet): try again, then give up
     }

@@ -1,15 +1,14 @@
 import type { Command } from 'commander';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import type { RegistryBackend } from '../../core/registry/registryBackend';
 import { describeAuditEntry } from '../../core/registry/auditText';
 import { describeReviewPolicy } from '../../core/registry/reviewPolicy';
 import type { ModelVersion, ReviewStatus } from '../../core/registry/registryTypes';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import { CliError, type CliGlobalOptions } from '../cliContext';
 import { withCliStore, type CliStore } from '../cliStore';
 import { parseAtDate } from './modelsCliDates';
 import { registerModelsExportCommand } from './modelsExportCommand';
-import { collect, formatNumber, formatTime, parseKeyValues, printJson, printTable, withStore } from './trackingCliSupport';
+import { withWorkspaceRegistry, workspaceRegistryOf } from './modelsWorkspaceRegistry';
+import { collect, formatNumber, formatTime, parseKeyValues, printJson, printTable } from './trackingCliSupport';
 
 const SUMMARY_METRICS = ['test_accuracy', 'test_f1_macro', 'test_precision_macro', 'test_recall_macro', 'test_roc_auc', 'test_log_loss', 'test_rmse', 'test_mae', 'test_r2'];
 
@@ -20,19 +19,7 @@ interface ActorOptions {
 /** The registry this invocation works on (the workspace's, or an MLflow server's) for one command. */
 async function withRegistry<T>(program: Command, action: (registry: RegistryBackend, store: CliStore, globals: CliGlobalOptions) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
   const globals = program.opts<CliGlobalOptions>();
-  return withCliStore(globals, async (store) => action(await store.registry(), store, globals), options);
-}
-
-/** The workspace registry, for what only it keeps (reviews, the audit log, model cards). */
-async function withLocalRegistry<T>(program: Command, action: (registry: ModelRegistry, store: WorkspaceStore, globals: CliGlobalOptions) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
-  return withStore(
-    program,
-    async (store, globals) => {
-      const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-      return action(modelRegistryFor(store), store, globals);
-    },
-    options,
-  );
+  return withCliStore(globals, async (store) => action((await workspaceRegistryOf(store, globals)) ?? (await store.registry()), store, globals), options);
 }
 
 function actorOf(options: ActorOptions): { actor?: string } {
@@ -44,6 +31,8 @@ function aliasBadges(aliases: readonly string[]): string {
 }
 
 function printVersion(version: ModelVersion, where: CliStore): void {
+  // Through the engine the version's frozen files are on this disk (the holder runs here too).
+  const filesHere = where.engine !== undefined;
   const rows: [string, string][] = [
     ['model', version.name],
     ['version', String(version.version)],
@@ -54,7 +43,7 @@ function printVersion(version: ModelVersion, where: CliStore): void {
     ['run', version.runId],
     ['source', version.source],
     ['registered', `${formatTime(version.creationTime)} by ${version.createdBy}`],
-    ...(where.kind === 'remote' ? [['files', `on ${where.where}`] as [string, string]] : [['size', `${version.sizeBytes} bytes`] as [string, string], ['files', version.storageDir] as [string, string]]),
+    ...(!filesHere ? [['files', `on ${where.where}`] as [string, string]] : [['size', `${version.sizeBytes} bytes`] as [string, string], ['files', version.storageDir] as [string, string]]),
   ];
   if (version.signature) {
     rows.push(['inputs', version.signature.inputs.map((i) => `${i.name}:${i.type}`).join(', ')]);
@@ -117,7 +106,8 @@ export function registerModelsCommand(program: Command): void {
     .action(async (target: string, version: string | undefined) =>
       withRegistry(program, async (registry, store, globals) => {
         const resolved = await resolveTarget(registry, target, version);
-        if (resolved.version && !store.workspace) {
+        const workspace = await workspaceRegistryOf(store, globals);
+        if (resolved.version && !workspace) {
           // What MLflow keeps: the version, and the metrics and data of the run it came from.
           const run = resolved.version.runId ? await store.tracking.getRun(resolved.version.runId).catch(() => undefined) : undefined;
           if (globals.json) return printJson({ ...resolved.version, run: run ?? null });
@@ -130,10 +120,9 @@ export function registerModelsCommand(program: Command): void {
           if (backend) process.stdout.write(`backend   ${backend}\n`);
           return;
         }
-        if (resolved.version && store.workspace) {
-          const { modelCard } = await import('../../core/registry/modelCard');
-          const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-          const card = await modelCard(modelRegistryFor(store.workspace), store.tracking, resolved.name, resolved.version.version, { database: store.workspace.database });
+        if (resolved.version && workspace) {
+          const card = (await workspace.modelCards(resolved.name, [resolved.version.version])).cards[0];
+          if (!card) throw new CliError(`${resolved.name} v${resolved.version.version}: no model card`, 1);
           if (globals.json) return printJson(card);
           printVersion(resolved.version, store);
           // Per-class figures (test_f1_Adelie, …) belong to the card panel; the summary ones fit a line.
@@ -171,12 +160,10 @@ export function registerModelsCommand(program: Command): void {
     .command('compare <model> <versions...>')
     .description('versions side by side: test metrics with deltas against the first, params and inputs that differ')
     .action(async (name: string, versions: string[]) =>
-      withLocalRegistry(program, async (registry, store, globals) => {
+      withWorkspaceRegistry(program, async (registry, _store, globals) => {
         if (versions.length < 2) throw new CliError('compare needs at least two versions, e.g. mlops models compare churn 3 4');
-        const { modelCard } = await import('../../core/registry/modelCard');
         const { compareVersions } = await import('../../core/registry/versionComparison');
-        const cards = [];
-        for (const v of versions) cards.push(await modelCard(registry, store.tracking, name, v.replace(/^v/, '')));
+        const { cards } = await registry.modelCards(name, versions.map((v) => v.replace(/^v/, '')));
         const diff = compareVersions(cards);
         if (globals.json) return printJson(diff);
         const head = ['', ...diff.versions.map((v) => `v${v.version}${v.aliases.length ? ` ${v.aliases.map((a) => `@${a}`).join(' ')}` : ''}`)];
@@ -251,11 +238,11 @@ export function registerModelsCommand(program: Command): void {
     .option('-a, --alias <alias>', 'only this alias')
     .option('--at <date>', 'a moment: 2026-03-01 (end of that day, local time), 2026-03-01T14:00, an ISO time or epoch ms')
     .action(async (name: string, options: { alias?: string; at?: string }) =>
-      withLocalRegistry(program, async (registry, _store, globals) => {
+      withWorkspaceRegistry(program, async (registry, _store, globals) => {
         if (options.at !== undefined) {
           if (options.alias === undefined) throw new CliError('--at needs --alias: which alias do you ask about? (e.g. --alias champion)');
           const at = parseAtDate(options.at);
-          const holding = registry.aliasAt(name, options.alias, at);
+          const holding = await registry.aliasAt(name, options.alias, at);
           if (globals.json) return printJson({ name, alias: options.alias, at, holding: holding ?? null });
           if (!holding) {
             process.stdout.write(`no version of ${name} held @${options.alias} at ${formatTime(at)}\n`);
@@ -265,7 +252,7 @@ export function registerModelsCommand(program: Command): void {
           return;
         }
         if (options.alias !== undefined) {
-          const holdings = registry.aliasHistory(name, options.alias);
+          const holdings = await registry.aliasHistory(name, options.alias);
           if (globals.json) return printJson(holdings);
           if (holdings.length === 0) {
             process.stdout.write(`@${options.alias} of ${name} was never set\n`);
@@ -274,7 +261,7 @@ export function registerModelsCommand(program: Command): void {
           printTable(['VERSION', 'FROM', 'UNTIL', 'SET BY'], holdings.map((h) => [`v${h.version}`, formatTime(h.from), h.until === null ? 'now' : formatTime(h.until), h.setBy]));
           return;
         }
-        const entries = registry.auditLog({ name });
+        const entries = await registry.auditLog({ name });
         if (entries.length === 0) throw new CliError(`No history for a model named "${name}": it was never registered here (see mlops models list).`);
         if (globals.json) return printJson(entries);
         printTable(['#', 'TIME', 'WHO', 'WHAT', 'DETAIL'], entries.map((e) => [String(e.number), formatTime(e.time), e.actor, e.action, describeAuditEntry(e)]));
@@ -288,7 +275,7 @@ export function registerModelsCommand(program: Command): void {
     .requiredOption('-m, --message <comment>', 'why (shown to the reviewer)')
     .option('--actor <name>', 'who asks')
     .action(async (name: string, aliasName: string, version: string, options: ActorOptions & { message: string }) =>
-      withLocalRegistry(program, async (registry, _store, globals) => {
+      withWorkspaceRegistry(program, async (registry, _store, globals) => {
         const request = await registry.requestReview(name, aliasName, version, options.message, actorOf(options));
         if (globals.json) return printJson(request);
         process.stdout.write(`review #${request.reviewId}: @${aliasName} of ${name} → v${request.version} (pending; mlops models review approve ${request.reviewId})\n`);
@@ -301,10 +288,10 @@ export function registerModelsCommand(program: Command): void {
       .option('-m, --message <comment>', 'decision comment')
       .option('--actor <name>', 'who decides')
       .action(async (id: string, options: ActorOptions & { message?: string }) =>
-        withLocalRegistry(program, async (registry, _store, globals) => {
+        withWorkspaceRegistry(program, async (registry, _store, globals) => {
           const reviewId = Number(id.replace(/^#/, ''));
           if (!Number.isSafeInteger(reviewId) || reviewId < 1) throw new CliError(`"${id}" is not a review number (see mlops models review list)`);
-          const decide = decision === 'approve' ? registry.approveReview.bind(registry) : registry.rejectReview.bind(registry);
+          const decide = decision === 'approve' ? registry.approveReview : registry.rejectReview;
           const result = await decide(reviewId, { ...actorOf(options), ...(options.message === undefined ? {} : { comment: options.message }) });
           if (globals.json) return printJson(result);
           process.stdout.write(`review #${reviewId} ${result.status.toLowerCase()} by ${result.decidedBy ?? '?'}${decision === 'approve' ? `: @${result.alias} of ${result.name} → v${result.version}` : ''}\n`);
@@ -316,9 +303,9 @@ export function registerModelsCommand(program: Command): void {
     .description('pending reviews (--all: every review)')
     .option('--all', 'include decided reviews')
     .action(async (name: string | undefined, options: { all?: boolean }) =>
-      withLocalRegistry(program, async (registry, _store, globals) => {
+      withWorkspaceRegistry(program, async (registry, _store, globals) => {
         const status: ReviewStatus | undefined = options.all ? undefined : 'PENDING';
-        const reviews = registry.listReviews({ ...(name === undefined ? {} : { name }), ...(status === undefined ? {} : { status }) });
+        const reviews = await registry.listReviews({ ...(name === undefined ? {} : { name }), ...(status === undefined ? {} : { status }) });
         if (globals.json) return printJson(reviews);
         if (reviews.length === 0) {
           process.stdout.write(options.all ? 'no reviews\n' : 'no pending reviews\n');
@@ -336,7 +323,7 @@ export function registerModelsCommand(program: Command): void {
     .description('whether moving an alias of MODEL needs an approved review (on|off)')
     .option('--actor <name>', 'who does it')
     .action(async (name: string, onOff: string, options: ActorOptions) =>
-      withLocalRegistry(program, async (registry) => {
+      withWorkspaceRegistry(program, async (registry) => {
         if (onOff !== 'on' && onOff !== 'off') throw new CliError(`require-review takes "on" or "off", got "${onOff}"`);
         await registry.setRequireReview(name, onOff === 'on', actorOf(options));
         process.stdout.write(`${name}: alias moves ${onOff === 'on' ? 'now need' : 'no longer need'} review\n`);
@@ -348,10 +335,10 @@ export function registerModelsCommand(program: Command): void {
     .description('whether whoever requested a review of MODEL may approve it too (on|off; off by default)')
     .option('--actor <name>', 'who does it')
     .action(async (name: string, onOff: string, options: ActorOptions) =>
-      withLocalRegistry(program, async (registry) => {
+      withWorkspaceRegistry(program, async (registry) => {
         if (onOff !== 'on' && onOff !== 'off') throw new CliError(`self-approval takes "on" or "off", got "${onOff}"`);
         await registry.setSelfApproval(name, onOff === 'on', actorOf(options));
-        process.stdout.write(`${name}: ${describeReviewPolicy(registry.getModel(name))}\n`);
+        process.stdout.write(`${name}: ${describeReviewPolicy(await registry.getModel(name))}\n`);
       }),
     );
 

@@ -1,9 +1,10 @@
 import { existsSync } from 'node:fs';
 import { dirname } from 'node:path';
 import type { Command } from 'commander';
-import { CliError, type CliGlobalOptions } from '../cliContext';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { cliPath } from '../cliPaths';
-import { printJson, withStore } from './trackingCliSupport';
+import { withWorkspaceRegistry } from './modelsWorkspaceRegistry';
+import { printJson } from './trackingCliSupport';
 
 const FORMATS = ['mlflow', 'onnx'] as const;
 type ExportFormat = (typeof FORMATS)[number];
@@ -71,20 +72,15 @@ async function resolveExportSource(program: Command, model: string): Promise<Exp
     });
     return { packageDir: dir, label: model, example: buildSampleRequest(loaded.signature, trainingDataCandidates(loaded.manifest.dataset, undefined, process.cwd())).dataframe_records, classifier: loaded.signature.output.task === 'classification' };
   }
-  return withStore(program, async (store) => {
-    const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-    let version;
-    try {
-      version = modelRegistryFor(store).resolveUri(model);
-    } catch (error) {
-      throw new CliError((error as Error).message);
-    }
+  // Through the engine of whichever process holds the store; the version's frozen files are on this disk.
+  return withWorkspaceRegistry(program, async (registry, store, globals) => {
+    const version = await registry.resolveUri(model);
     const loaded = await loadModelPackage(version.packageDir).catch((error: Error) => {
       throw new CliError(error.message, 1);
     });
     const run = await store.tracking.getRun(version.runId).catch(() => undefined);
     const specPath = run?.data.tags.find((t) => t.key === 'mlops.spec')?.value;
-    const example = buildSampleRequest(loaded.signature, trainingDataCandidates(loaded.manifest.dataset, specPath, dirname(store.dir))).dataframe_records;
+    const example = buildSampleRequest(loaded.signature, trainingDataCandidates(loaded.manifest.dataset, specPath, dirname(resolveStoreDir(globals)))).dataframe_records;
     return { packageDir: version.packageDir, label: `models:/${version.name}/${version.version}`, example, classifier: loaded.signature.output.task === 'classification' };
   });
 }
