@@ -1,8 +1,6 @@
 import * as vscode from 'vscode';
-import type { ModelRegistry } from '../../core/registry/modelRegistry';
 import type { AliasReview, ModelVersion, RegisteredModel } from '../../core/registry/registryTypes';
 import type { RegistryBackend } from '../../core/registry/registryBackend';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { MetricSummary } from '../../core/tracking/trackingTypes';
 import type { StoreService } from '../store/storeService';
@@ -19,17 +17,6 @@ export type ModelsNode =
 const KEY_METRICS = ['test_accuracy', 'test_f1_macro', 'test_roc_auc', 'test_rmse', 'test_r2', 'test_mae', 'val_accuracy', 'val_loss'];
 /** Aliases every team uses; pickers list them first. */
 export const WELL_KNOWN_ALIASES = ['champion', 'challenger'];
-
-/**
- * The registry object of this window's own store. Only for callers not yet moved to the engine
- * (openWorkspaceRegistry in ./workspaceRegistry works in every mode, a client window included).
- */
-export async function openRegistry(storeService: StoreService, options: { create?: boolean } = {}): Promise<{ registry: ModelRegistry; store: WorkspaceStore } | { message: string | undefined }> {
-  const access = await storeService.access(options);
-  if (access.state !== 'open') return { message: access.state === 'locked' || access.state === 'error' ? access.message : undefined };
-  const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-  return { registry: modelRegistryFor(access.store), store: access.store };
-}
 
 /** What the Models view lists: the workspace registry, or the team server's (mlops.tracking.uri). */
 type ShownRegistry =
