@@ -14,6 +14,13 @@ export interface DriftPanelDependencies {
   readonly log: vscode.LogOutputChannel;
 }
 
+/** Changes in the store are looked at once per burst, at most this often. */
+const STORE_CHANGE_DEBOUNCE_MS = 1000;
+
+function shownKey(newestReport: number | undefined, openAlerts: number): string {
+  return `${newestReport ?? 0}/${openAlerts}`;
+}
+
 /** A monitor's history from the store, or a one-off check held in memory only. */
 type DriftSubject = { kind: 'monitor'; name: string; file: string } | { kind: 'check'; report: DriftReport };
 
@@ -103,6 +110,34 @@ export class DriftPanel extends PanelHost<DriftContract> {
       { viewType: DRIFT_VIEW_TYPE, title: panel.title, bundle: 'drift', validators: driftValidators, iconPath: vscode.Uri.joinPath(deps.extensionUri, 'media', 'mlops.svg') },
       deps.log,
     );
+    if (subject.kind === 'monitor') this.followStore(subject.name);
+  }
+
+  /** the newest report and open alerts the view was last given (see followStore) */
+  private shown: string | undefined;
+
+  /**
+   * Reports and alerts written elsewhere (the CLI, another window's schedule, the engine) reload
+   * the panel: after a burst of store changes, one small request says whether this monitor's
+   * newest report or its open alerts moved.
+   */
+  private followStore(monitor: string): void {
+    let pending: ReturnType<typeof setTimeout> | undefined;
+    const check = async (): Promise<void> => {
+      if (this.shown === undefined) return; // the view has not loaded yet: it will read the newest
+      const engine = engineOf(await this.deps.storeService.access());
+      const [state] = engine ? await engine.call('monitoring.treeState', { monitors: [{ name: monitor }] }) : [];
+      if (state && shownKey(state.last?.id, state.openAlerts) !== this.shown) this.notify('changed', {});
+    };
+    this.track(
+      this.deps.storeService.onDidChange(() => {
+        pending ??= setTimeout(() => {
+          pending = undefined;
+          void check().catch(() => undefined);
+        }, STORE_CHANGE_DEBOUNCE_MS);
+      }),
+    );
+    this.track({ dispose: () => clearTimeout(pending) });
   }
 
   private monitor(): { name: string; file: string } {
@@ -137,6 +172,7 @@ export class DriftPanel extends PanelHost<DriftContract> {
     if (!engine) return { title: this.subject.name, monitor: { name: this.subject.name, file: this.subject.file, openAlerts: 0, driftShareThreshold: null, history: [], feedback: null }, report: null };
     const endpoint = await this.watchedEndpoint();
     const data = await engine.call('monitoring.driftPanelState', { monitor: this.subject.name, ...(endpoint ? { endpoint } : {}) });
+    this.shown = shownKey(data.newest?.id, data.openAlerts);
     const report = data.newest?.report;
     const feedback = data.endpointFeedback;
     return {
