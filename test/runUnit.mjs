@@ -36,6 +36,6 @@ const result = spawnSync(
     '--test-reporter=tap', `--test-reporter-destination=${tapFile}`,
     ...files.map((f) => relative(root, f)),
   ],
-  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '' } },
+  { cwd: root, stdio: 'inherit', env: { ...process.env, NODE_OPTIONS: '', MLOPS_ENGINE_IDLE_MINUTES: process.env.MLOPS_ENGINE_IDLE_MINUTES ?? '0.05' } },
 );
 process.exit(result.status ?? 1);

@@ -67,7 +67,39 @@ function cleanup() {
   cleanedUp = true;
   if (testGroup && groupAlive(testGroup)) signalGroup(testGroup, 'SIGKILL');
   if (stateDir) stopServer(stateDir);
+  if (tmpRoot) stopEngines(tmpRoot);
   if (tmpRoot) rmSync(tmpRoot, { recursive: true, force: true });
+}
+
+/**
+ * MLOps engines the tests started (windows and CLI commands start them detached, and they outlive
+ * the window by design): stopped before their folders go. Found by their server.json under root.
+ */
+function stopEngines(root) {
+  const found = [];
+  const walk = (dir, depth) => {
+    let entries;
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      return;
+    }
+    for (const entry of entries) {
+      if (!entry.isDirectory()) continue;
+      const path = join(dir, entry.name);
+      if (existsSync(join(path, 'server.json')) && existsSync(join(path, 'writer.lock'))) found.push(path);
+      else if (depth < 4 && entry.name !== 'node_modules' && entry.name !== 'state' && entry.name !== 'extensions') walk(path, depth + 1);
+    }
+  };
+  walk(root, 0);
+  for (const dir of found) {
+    try {
+      const lock = JSON.parse(readFileSync(join(dir, 'writer.lock'), 'utf8'));
+      if (typeof lock.pid === 'number' && String(lock.name).startsWith('MLOps engine')) process.kill(lock.pid, 'SIGKILL');
+    } catch {
+      // gone already, or not an engine
+    }
+  }
 }
 
 for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
@@ -128,7 +160,8 @@ async function main() {
         port,
         stateDir,
         linkExt: extension,
-        settings: { 'workbench.colorTheme': 'Default Dark Modern', 'remote.autoForwardPorts': false, 'mlops.walkthrough.openOnFirstStart': false },
+        // Engines stop a few seconds after the last window lets go (a user's wait 10 minutes).
+        settings: { 'workbench.colorTheme': 'Default Dark Modern', 'remote.autoForwardPorts': false, 'mlops.walkthrough.openOnFirstStart': false, 'mlops.engine.idleMinutes': 0.1 },
       });
     } catch (e) {
       if (attempt >= 3) throw e; // e.g. the port was taken between freePort() and the start
@@ -163,6 +196,8 @@ async function main() {
         MLOPS_E2E_OUT: outDir,
         MLOPS_E2E_REPO: repo,
         MLOPS_E2E_EXTENSION_DIR: extension,
+        // engines started by the tests' mlops commands stop soon after, as the windows' do
+        MLOPS_ENGINE_IDLE_MINUTES: '0.1',
       },
     });
     testGroup = child.pid;

@@ -88,7 +88,7 @@ export function registerFindBestModelCommand(program: Command): void {
       try {
         // The workspace store whatever the tracking URI says (noteLocalOnly said why): this
         // process's, or the one holding it through its server (the candidates are its runs).
-        const store = await openCliStore({ ...globals, trackingUri: undefined, local: true }, { create: true, writerName: 'mlops CLI (find-best-model)' });
+        const store = await openCliStore({ ...globals, trackingUri: undefined, local: true }, { create: true, writerName: 'mlops CLI (find-best-model)', viaEngine: true });
         process.once('SIGINT', onSigint);
         const reported = new Set<string>();
         try {

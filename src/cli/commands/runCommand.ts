@@ -57,7 +57,7 @@ export function registerRunCommand(program: Command): void {
             await server?.close();
           }
         },
-        { create: true },
+        { create: true, viaEngine: true },
       );
       if (exitCode !== 0) throw new CliExit(exitCode);
     });

@@ -194,7 +194,7 @@ export function registerRunsCommand(program: Command): void {
           if (error instanceof RerunError) throw new CliError(error.message, 2);
           throw error;
         }
-      }, { writerName: 'mlops CLI (runs rerun)' });
+      }, { writerName: 'mlops CLI (runs rerun)', viaEngine: true });
       const where = result.where === 'worktree' ? `at commit ${result.commit?.slice(0, 10) ?? ''} in a temporary worktree` : result.where === 'copy' ? 'from the spec the run kept' : 'in the workspace';
       if (globals.json) {
         printJson({ runId: result.training.runId, rerunOf: result.originalRunId, where: result.where, ...(result.commit ? { commit: result.commit } : {}), matched: result.matched, compared: result.compared });

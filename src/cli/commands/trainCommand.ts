@@ -1,12 +1,12 @@
 import type { Command } from 'commander';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../core/process/workerProtocol';
 import { SpecError } from '../../core/training/specErrors';
 import type { TrainingRegistration } from '../../core/training/specRegistration';
 import type { TrainingProgress, TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { withCliStore } from '../cliStore';
+import { runArtifactFolder } from '../../core/tracking/runArtifactFolder';
 import { existingCliPath } from '../cliPaths';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
@@ -28,6 +28,11 @@ export function registerTrainCommand(program: Command): void {
       if (!BACKEND_PREFERENCES.includes(backend)) throw new CliError(`--backend must be one of ${BACKEND_PREFERENCES.join(', ')}, not "${options.backend}"`);
       const globals = program.opts<CliGlobalOptions>();
       const specPath = existingCliPath(specArg, 'the training spec');
+      // A spec error is the user's to fix at once: say it before anything starts (the engine, a run).
+      const { loadTrainSpec } = await import('../../core/training/trainSpecParser');
+      await loadTrainSpec(specPath).catch((error: unknown) => {
+        throw error instanceof SpecError ? new CliError(error.message, 2) : error;
+      });
       await withCliStore(globals, async (store) => {
         // Fail before training, not after: a server that cannot be reached would lose the run.
         if (store.kind === 'remote') await store.tracking.searchExperiments({ maxResults: 1 });
@@ -40,7 +45,8 @@ export function registerTrainCommand(program: Command): void {
         const log = (line: string): void => {
           if (!options.quiet && !globals.json) process.stderr.write(`${line}\n`);
         };
-        if (store.kind === 'remote') log(`logging to ${store.where}`);
+        // Through the engine of this workspace is the usual way: say where only for a team's server.
+        if (store.target.kind === 'remote' && store.target.via !== 'holder') log(`logging to ${store.where}`);
         let lastPrint = 0;
         let lastEpoch = 0;
         const onProgress = (p: TrainingProgress): void => {
@@ -76,8 +82,10 @@ export function registerTrainCommand(program: Command): void {
             onProgress,
             ...(options.experiment ? { experimentName: options.experiment } : {}),
           });
-          const artifactUri = (await store.tracking.getRun(result.runId)).info.artifactUri;
-          modelDir = artifactUri.startsWith('file:') ? join(fileURLToPath(artifactUri), result.modelArtifactPath) : `${artifactUri}/${result.modelArtifactPath}`;
+          const info = (await store.tracking.getRun(result.runId)).info;
+          // The engine of this workspace keeps artifacts in the store folder on this disk: show that folder.
+          const folder = runArtifactFolder(info, store.target.kind === 'local' || store.target.via === 'holder' ? { storeDir: resolveStoreDir(globals) } : {});
+          modelDir = folder.local ? join(folder.path, result.modelArtifactPath) : `${info.artifactUri}/${result.modelArtifactPath}`;
         } catch (error) {
           if (error instanceof SpecError || error instanceof training.TrainingInputError) throw new CliError(error.message, 2);
           if (error instanceof training.TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
@@ -99,7 +107,7 @@ export function registerTrainCommand(program: Command): void {
           ...(result.registration ? [describeRegistration(result.registration)] : []),
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
-      }, { create: true, writerName: 'mlops CLI (train)' });
+      }, { create: true, writerName: 'mlops CLI (train)', viaEngine: true });
     });
 }
 

@@ -80,7 +80,7 @@ export function registerTuneCommand(program: Command): void {
           for (const [k, v] of Object.entries(result.best.params)) lines.push(`  ${k.padEnd(26)} ${JSON.stringify(v)}`);
         } else lines.push('no trial completed');
         process.stdout.write(`${lines.join('\n')}\n`);
-      }, { create: true, writerName: 'mlops CLI (tune)' });
+      }, { create: true, writerName: 'mlops CLI (tune)', viaEngine: true });
     });
 }
 

@@ -3,13 +3,16 @@ import { modelRegistryFor } from '../registry/registryAccess';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import type { RegistryChange } from '../registry/registryTypes';
 import type { TrackingChange } from '../tracking/trackingTypes';
+import { onEndpointsChange } from '../serving/endpointsInProcess';
 
 /** What the holder pushes to its clients when the store changes. */
 export type EngineEvent =
   | { readonly topic: 'tracking'; readonly change: TrackingChange }
   | { readonly topic: 'registry'; readonly change: RegistryChange }
   /** anything committed (lineage, drift reports, endpoints …), at most one per coalescing window */
-  | { readonly topic: 'store' };
+  | { readonly topic: 'store' }
+  /** an endpoint started, stopped, restarted or has new traffic figures (not committed: they change every half second) */
+  | { readonly topic: 'endpoints' };
 
 /** Commits come in bursts (a training run logs many); clients re-read at most this often for them. */
 const STORE_EVENT_COALESCE_MS = 250;
@@ -24,12 +27,20 @@ export class EngineEventHub {
   private readonly clients = new Set<ServerResponse>();
   private readonly subscriptions: { dispose(): void }[] = [];
   private storeTimer: ReturnType<typeof setTimeout> | undefined;
+  private endpointsTimer: ReturnType<typeof setTimeout> | undefined;
   private readonly keepalive: ReturnType<typeof setInterval>;
 
   constructor(store: WorkspaceStore) {
     this.subscriptions.push(
       store.tracking.onDidChange((change) => this.send({ topic: 'tracking', change })),
       modelRegistryFor(store).onDidChange((change) => this.send({ topic: 'registry', change })),
+      onEndpointsChange((changed) => {
+        if (changed !== store) return;
+        this.endpointsTimer ??= setTimeout(() => {
+          this.endpointsTimer = undefined;
+          this.send({ topic: 'endpoints' });
+        }, STORE_EVENT_COALESCE_MS);
+      }),
       store.database.onDidCommit(() => {
         this.storeTimer ??= setTimeout(() => {
           this.storeTimer = undefined;
@@ -64,6 +75,7 @@ export class EngineEventHub {
 
   close(): void {
     clearTimeout(this.storeTimer);
+    clearTimeout(this.endpointsTimer);
     clearInterval(this.keepalive);
     for (const subscription of this.subscriptions) subscription.dispose();
     for (const client of this.clients) client.end();

@@ -1,3 +1,5 @@
+import { existsSync } from 'node:fs';
+import { endpointsKeepAlive, stopEndpointsOf } from '../serving/endpointManagers';
 import { startTrackingServer } from '../server/trackingServer';
 import type { RunningTrackingServer } from '../server/trackingServer';
 import { openWorkspaceStore } from '../store/workspaceStore';
@@ -62,7 +64,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
   }
   options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, stops after ${Math.round(options.idleMs / 1000)} s idle)`);
 
-  const keepAlives: EngineKeepAlive[] = [];
+  const keepAlives: EngineKeepAlive[] = [() => endpointsKeepAlive(store)];
   let resolveStopped: (why: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (resolveStopped = resolve));
   let stopping: Promise<string> | undefined;
@@ -70,6 +72,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
     stopping ??= (async () => {
       clearInterval(idleCheck);
       options.log(`stopping: ${why}`);
+      await stopEndpointsOf(store);
       await server.close();
       await store.close(stopOptions);
       resolveStopped(why);
@@ -88,6 +91,11 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
   };
   const idleCheck = setInterval(
     () => {
+      // A store folder deleted under the engine (a temp workspace removed) has nothing left to serve.
+      if (!existsSync(options.dir)) {
+        void stop('its store folder was deleted', { snapshot: false });
+        return;
+      }
       if (busy() !== undefined) {
         lastActivity = Date.now();
         return;

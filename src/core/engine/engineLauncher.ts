@@ -23,7 +23,7 @@ export interface EngineAddress {
 }
 
 export interface EnsureEngineOptions {
-  /** stop after this long idle (default: the engine's own, 10 minutes) */
+  /** stop after this long idle (default: $MLOPS_ENGINE_IDLE_MINUTES, else the engine's own 10 minutes) */
   readonly idleMs?: number;
   /** the port of its server (MLflow clients use it); 0 or absent: a free one */
   readonly port?: number;
@@ -38,6 +38,14 @@ export interface EnsureEngineOptions {
 function engineEntry(entry: string | undefined): { path: string; execArgv: string[] } {
   const path = entry ?? (existsSync(join(__dirname, 'engine.js')) ? join(__dirname, 'engine.js') : join(__dirname, 'engineMain.ts'));
   return { path, execArgv: path.endsWith('.ts') ? ['--import', pathToFileURL(require.resolve('tsx')).href] : [] };
+}
+
+/** `MLOPS_ENGINE_IDLE_MINUTES`: how long engines started from this environment wait idle (scripts and tests shorten it). */
+function idleFromEnvironment(): number | undefined {
+  const text = process.env.MLOPS_ENGINE_IDLE_MINUTES?.trim();
+  if (!text) return undefined;
+  const minutes = Number(text);
+  return Number.isFinite(minutes) && minutes >= 0 ? minutes * 60_000 : undefined;
 }
 
 async function answers(url: string): Promise<boolean> {
@@ -84,10 +92,11 @@ export async function ensureEngine(dir: string, options: EnsureEngineOptions = {
   const logPath = join(dir, ENGINE_LOG_FILE);
   const logStart = existsSync(logPath) ? statSync(logPath).size : 0;
   const entry = engineEntry(options.entry);
+  const idleMs = options.idleMs ?? idleFromEnvironment();
   const out = openSync(logPath, 'a', 0o600);
   let exit: { code: number | null; signal: string | null } | undefined;
   try {
-    const child = spawn(process.execPath, [...entry.execArgv, entry.path, '--dir', dir, ...(options.idleMs === undefined ? [] : ['--idle-ms', String(options.idleMs)]), ...(options.port ? ['--port', String(options.port)] : [])], {
+    const child = spawn(process.execPath, [...entry.execArgv, entry.path, '--dir', dir, ...(idleMs === undefined ? [] : ['--idle-ms', String(idleMs)]), ...(options.port ? ['--port', String(options.port)] : [])], {
       detached: true,
       stdio: ['ignore', out, out],
       // In VS Code the host is Electron: this makes it run the script as plain Node.

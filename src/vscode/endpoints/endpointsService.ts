@@ -38,6 +38,7 @@ export class EndpointsService implements vscode.Disposable {
     this.item.command = 'mlops.endpoints.focus';
     this.subscriptions.push(
       storeService.onDidChange(() => this.loadSoon()),
+      storeService.onDidChangeEndpoints(() => this.loadSoon()),
       // New limits apply to running endpoints at once: old segments past them are dropped.
       vscode.workspace.onDidChangeConfiguration((event) => {
         if (event.affectsConfiguration('mlops.serving.requestLog')) void this.applyRetention();

@@ -60,6 +60,9 @@ export class StoreService implements vscode.Disposable {
   readonly onDidOpen = this.openEmitter.event;
   /** Fires when the store's content or this window's access to it changes. */
   readonly onDidChange = this.changeEmitter.event;
+  private readonly endpointsEmitter = new vscode.EventEmitter<void>();
+  /** Fires when the engine's endpoints change (traffic figures every half second under load): only the endpoints' views need it. */
+  readonly onDidChangeEndpoints = this.endpointsEmitter.event;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
 
   constructor(
@@ -121,7 +124,8 @@ export class StoreService implements vscode.Disposable {
       onEvent: (event) => {
         // Reads cached a moment ago may predate this change.
         forgetCachedReads(address.url, address.token);
-        if (event.topic !== 'tracking') this.changeEmitter.fire();
+        if (event.topic === 'endpoints') this.endpointsEmitter.fire();
+        else if (event.topic !== 'tracking') this.changeEmitter.fire();
       },
       onClosed: (reason) => {
         if (this.connecting === undefined || this.connectingDir !== dir) return;
