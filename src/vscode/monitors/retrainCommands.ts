@@ -14,8 +14,9 @@ export interface RetrainRequest {
 }
 
 /**
- * Runs a monitor's retraining policy in this window: a cancellable job in the status bar, progress
- * in the log, and a notification with the decision. The scheduler calls it on alerts (trusted
+ * Runs a monitor's retraining policy in the process that holds the store and follows it from this
+ * window: a cancellable job in the status bar, progress in the log, and a notification with the
+ * decision. The scheduler calls it on alerts (trusted
  * workspaces only); "MLOps: Retrain Now" calls it by hand.
  */
 export async function retrainMonitorFile(deps: MonitorsCommandsDependencies, file: string, request: RetrainRequest): Promise<RetrainOutcome | undefined> {
