@@ -11,7 +11,8 @@ import { noteLocalOnly, withCliStore, type CliStore } from '../cliStore';
 export async function withWorkspaceEngine<T>(
   program: Command,
   action: (engine: EngineClient, store: CliStore, globals: CliGlobalOptions) => Promise<T>,
-  options: { create?: boolean } = {},
+  /** viaEngine: a command that works for minutes (retraining) is a client of the engine, started if none runs */
+  options: { create?: boolean; viaEngine?: boolean } = {},
 ): Promise<T> {
   const globals = program.opts<CliGlobalOptions>();
   const dir = resolveStoreDir(globals);

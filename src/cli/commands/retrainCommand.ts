@@ -97,7 +97,8 @@ export function registerRetrainCommand(program: Command): void {
               const { followRetrain } = await import('../../core/retraining/retrainFollow');
               return { kind: 'finished', monitor: spec.name, attempt: await followRetrain(engine, started.attemptId, { signal: controller.signal, onProgress }) };
             }),
-          { create: true },
+          // minutes of training: the engine runs the attempt (started if none runs), not this process
+          { create: true, viaEngine: true },
         );
       } finally {
         process.removeListener('SIGINT', onSigint);

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { endpointsKeepAlive, stopEndpointsOf } from '../serving/endpointManagers';
+import { retrainJobsKeepAlive } from '../retraining/retrainJobs';
 import { startTrackingServer } from '../server/trackingServer';
 import type { RunningTrackingServer } from '../server/trackingServer';
 import { openWorkspaceStore } from '../store/workspaceStore';
@@ -64,7 +65,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
   }
   options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, stops after ${Math.round(options.idleMs / 1000)} s idle)`);
 
-  const keepAlives: EngineKeepAlive[] = [() => endpointsKeepAlive(store)];
+  const keepAlives: EngineKeepAlive[] = [() => endpointsKeepAlive(store), () => retrainJobsKeepAlive(store)];
   let resolveStopped: (why: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (resolveStopped = resolve));
   let stopping: Promise<string> | undefined;

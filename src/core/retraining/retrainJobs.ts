@@ -150,6 +150,13 @@ export async function retrainStatus(store: WorkspaceStore, attemptId: number, fr
   };
 }
 
+/** While an attempt runs here the engine stays up, whether or not a client follows it (see engineHost). */
+export function retrainJobsKeepAlive(store: WorkspaceStore): string | undefined {
+  const prefix = `${store.dir}\n`;
+  const running = [...jobs.entries()].filter(([k, job]) => k.startsWith(prefix) && !job.settled).map(([k]) => `#${k.slice(prefix.length)}`);
+  return running.length === 0 ? undefined : `retraining attempt${running.length === 1 ? '' : 's'} ${running.join(', ')} running`;
+}
+
 /** Cancels an attempt running in this process; false when none is (it ended, or another process ran it). */
 export function cancelRetrainJob(store: WorkspaceStore, attemptId: number): boolean {
   const job = jobs.get(key(store, attemptId));

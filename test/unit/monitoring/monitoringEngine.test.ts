@@ -7,6 +7,7 @@ import { openAlerts } from '../../../src/core/monitoring/driftHistory';
 import { resolveMonitor, runMonitor } from '../../../src/core/monitoring/monitorRunner';
 import { followRetrain } from '../../../src/core/retraining/retrainFollow';
 import { retrainAttempts } from '../../../src/core/retraining/retrainAttempts';
+import { retrainJobsKeepAlive } from '../../../src/core/retraining/retrainJobs';
 import { startFixture } from '../server/serverTestSupport';
 import { REPO_ROOT } from '../store/testSupport';
 
@@ -63,6 +64,7 @@ test('a retraining attempt started by a client runs in the holder, reports progr
     assert.equal(started.kind, 'started');
     assert.ok(started.kind === 'started');
     assert.equal(retrainAttempts(fx.store, 'p')[0]?.status, 'running', 'the holder recorded the attempt before answering');
+    assert.equal(retrainJobsKeepAlive(fx.store), `retraining attempt #${started.attemptId} running`, 'an engine stays up while an attempt runs, followed or not');
     const again = await client.call('monitoring.startRetrain', { monitorFile: file, backend: 'js', ignoreCooldown: true });
     assert.deepEqual(again, { kind: 'skipped', monitor: 'p', reason: `attempt #${started.attemptId} of monitor p is still running` });
 
@@ -80,6 +82,7 @@ test('a retraining attempt started by a client runs in the holder, reports progr
     assert.match(attempt.reason, /^cancelled while training/);
     assert.deepEqual(steps.slice(0, 2), ['reading the training spec', 'preparing the data']);
     assert.equal(retrainAttempts(fx.store, 'p')[0]?.status, 'cancelled');
+    assert.equal(retrainJobsKeepAlive(fx.store), undefined);
   } finally {
     await fx.server.close();
     await fx.close();
