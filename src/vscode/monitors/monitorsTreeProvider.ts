@@ -1,5 +1,6 @@
 import * as vscode from 'vscode';
 import type { DriftHistoryEntry } from '../../core/monitoring/driftHistory';
+import type { MonitorTreeEntry } from '../../core/engine/methods/monitoringMethods';
 import type { RetrainAttempt } from '../../core/retraining/retrainAttempts';
 import { engineOf, type StoreService } from '../store/storeService';
 
@@ -20,6 +21,11 @@ const STORE_CHANGE_DEBOUNCE_MS = 500;
 
 const RETRAIN_STATE: Partial<Record<RetrainAttempt['status'], string>> = { running: 'retraining…', failed: 'retrain failed', review_requested: 'retrain awaits review' };
 
+/** The parts of the monitors' state the view shows, as one comparable string. */
+function stateKey(states: readonly MonitorTreeEntry[]): string {
+  return JSON.stringify(states.map((s) => [s.name, s.last?.id ?? 0, s.openAlerts, s.lastRetrain?.id ?? 0, s.lastRetrain?.status ?? '']));
+}
+
 /** The Monitors view: every *.monitor.yaml with its last status; the view's badge counts open alerts. */
 export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<MonitorNode | undefined>();
@@ -36,13 +42,25 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     this.watcher.onDidChange(() => this.refresh());
     this.watcher.onDidDelete(() => this.refresh());
     // Reports, alerts and attempts written anywhere (the CLI, another window, a retraining job in
-    // the holder) show here; a burst of changes (a training run's metrics) refreshes once.
+    // the holder) show here. After a burst of changes (a training run's metrics) one small request
+    // says whether any monitor's state moved; only then is the view rebuilt.
     this.storeSubscription = storeService.onDidChange(() => {
       this.pending ??= setTimeout(() => {
         this.pending = undefined;
-        this.refresh();
+        void this.refreshIfMoved().catch(() => undefined);
       }, STORE_CHANGE_DEBOUNCE_MS);
     });
+  }
+
+  /** what the view last showed from the store, per monitor (see stateKey) */
+  private shown: { readonly monitors: readonly { name: string; retrain: boolean }[]; readonly key: string } | undefined;
+
+  private async refreshIfMoved(): Promise<void> {
+    const shown = this.shown;
+    if (!shown) return this.refresh(); // never shown from the store: build it
+    const engine = engineOf(await this.storeService.access());
+    if (!engine || shown.monitors.length === 0) return;
+    if (stateKey(await engine.call('monitoring.treeState', { monitors: shown.monitors })) !== shown.key) this.refresh();
   }
 
   refresh(): void {
@@ -95,6 +113,8 @@ export class MonitorsTreeProvider implements vscode.TreeDataProvider<MonitorNode
     const engine = engineOf(await this.storeService.access());
     const states = engine && specs.length > 0 ? await engine.call('monitoring.treeState', { monitors: specs.map((s) => ({ name: s.name, retrain: s.retrain !== undefined })) }).catch(() => undefined) : undefined;
     const stateOf = new Map((states ?? []).map((s) => [s.name, s]));
+    const asked = specs.map((s) => ({ name: s.name, retrain: s.retrain !== undefined }));
+    this.shown = states ? { monitors: asked, key: stateKey(states) } : undefined;
     const nodes: MonitorNode[] = loaded.map((l): MonitorNode => {
       if (!('spec' in l)) return { name: l.file.split(/[\\/]/).pop() ?? l.file, file: l.file, invalid: l.error instanceof Error ? l.error.message : String(l.error), openAlerts: 0 };
       const { spec } = l;

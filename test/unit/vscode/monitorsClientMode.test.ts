@@ -4,6 +4,7 @@ import { dirname, join } from 'node:path';
 import { test } from 'node:test';
 import { httpEngine } from '../../../src/core/engine/engineClient';
 import { driftHistory, openAlerts } from '../../../src/core/monitoring/driftHistory';
+import { resolveMonitor, runMonitor } from '../../../src/core/monitoring/monitorRunner';
 import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import { retrainAttempts } from '../../../src/core/retraining/retrainAttempts';
 import { CachingTrackingStore } from '../../../src/core/remote/cachingTrackingStore';
@@ -59,7 +60,8 @@ test('a client window runs a monitor, retrains on its alert and acknowledges it,
     const file = join(workspace, 'bills.monitor.yaml');
     writeFileSync(file, 'reference:\n  file: penguins.csv\ncurrent:\n  file: shifted.csv\ndrift_share: 0.1\nretrain:\n  spec: small.train.yaml\n  model: penguins\n  data: spec\n  promote: auto\n');
 
-    const storeService = { access: async () => access, onDidChange: () => ({ dispose() {} }) };
+    const changeListeners = new Set<() => void>();
+    const storeService = { access: async () => access, onDidChange: (listener: () => void) => (changeListeners.add(listener), { dispose: () => changeListeners.delete(listener) }) };
     const { MonitorsTreeProvider } = (await import('../../../src/vscode/monitors/monitorsTreeProvider')) as typeof MonitorsTreeModule;
     const tree = new MonitorsTreeProvider(storeService as never);
     const { registerMonitorsCommands } = (await import('../../../src/vscode/monitors/monitorsCommands')) as typeof MonitorsCommandsModule;
@@ -89,6 +91,13 @@ test('a client window runs a monitor, retrains on its alert and acknowledges it,
     await handlers.get('mlops.acknowledgeMonitorAlerts')?.(retrained);
     assert.equal(openAlerts(fx.store, 'bills').length, 0);
     assert.equal((await tree.getChildren())[0]?.openAlerts, 0);
+
+    // Another process runs the monitor: the holder's change reaches this window and the view follows.
+    const rebuilt = new Promise<void>((resolve) => tree.onDidChangeTreeData(() => resolve()));
+    await runMonitor(await resolveMonitor(workspace, 'bills'), { engine: access.engine });
+    for (const listener of changeListeners) listener();
+    await rebuilt;
+    assert.equal((await tree.getChildren())[0]?.openAlerts, 1);
     tree.dispose();
   } finally {
     await fx.server.close();
