@@ -102,7 +102,8 @@ describe('MLOps Studio in VS Code', () => {
       await waitForText(runRows.filter({ hasText: 'accuracy' }).first(), /accuracy 0\.91/);
       await setTheme(page, 'dark');
       const frame = await openDashboard(page);
-      await waitForText(frame.locator('[data-testid=store-state]'), 'Open in this window');
+      // the MLOps engine holds the store; the window is its client
+      await waitForText(frame.locator('[data-testid=store-state]'), 'Held by the MLOps engine');
       await waitForText(frame.locator('[data-testid=count-runs]'), /\b1\b/);
       const table = frame.locator('[data-testid=recent-runs]');
       const rows = table.locator('tbody tr');

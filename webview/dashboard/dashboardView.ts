@@ -75,6 +75,8 @@ function storeStateLabel(overview: DashboardOverview): { label: string; icon: st
       return { label: 'Open in this window', icon: 'database', tone: 'ok' };
     case 'locked':
       return { label: 'In use by another process', icon: 'lock', tone: 'warning' };
+    case 'engine':
+      return { label: 'Held by the MLOps engine', icon: 'server-process', tone: 'ok' };
     case 'client':
       return { label: 'Through a server', icon: 'remote', tone: 'ok' };
     case 'error':

@@ -9,7 +9,9 @@ export type StoreState =
   | 'open'
   /** Another process (a second window, the CLI) is the writer and serves no API. */
   | 'locked'
-  /** Tracking goes through a server: the writer window's, or a team's MLflow server. */
+  /** The MLOps engine holds the store for every window and command; this window is its client. */
+  | 'engine'
+  /** Tracking goes through a server: a team's MLflow server (mlops.tracking.uri). */
   | 'client'
   /** The store exists but could not be opened; `message` says why. */
   | 'error';
