@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
-import { CliError, type CliGlobalOptions } from '../cliContext';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import type { EndpointInfo } from '../../core/serving/endpointManager';
 import type { OnlineFeaturesChoice } from '../../core/serving/endpointTypes';
 import { DEFAULT_REQUEST_LOG_RETENTION, type RequestLogRetention } from '../../core/serving/requestLogFiles';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
-import { printJson, withStore } from './trackingCliSupport';
+import { printJson } from './trackingCliSupport';
+import { noteLocalOnly, withCliStore } from '../cliStore';
 import { parsePortOption, waitForStopSignal } from '../foregroundServer';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 import { addStatusOption, parseStatusEvery, reportServingStatus } from '../servingStatus';
@@ -23,12 +23,6 @@ function parseRetention(options: { logMaxRows?: string; logMaxDays?: string }): 
   const days = options.logMaxDays === undefined ? DEFAULT_REQUEST_LOG_RETENTION.maxDays : Number(options.logMaxDays);
   if (!(Number.isFinite(days) && days > 0)) throw new CliError(`--log-max-days must be a number of days above 0, got "${options.logMaxDays}"`);
   return { maxRows: rows, maxDays: days };
-}
-
-/** One row of the training data (or made up from the signature) for the curl example. */
-async function sampleBody(store: WorkspaceStore, uri: string): Promise<unknown> {
-  const { versionSampleRequest } = await import('../../core/serving/versionSampleRequest');
-  return versionSampleRequest(store, uri, 1);
 }
 
 /** `mlops serve MODEL_URI`: a local REST endpoint (MLflow scoring protocol) in the foreground until Ctrl+C. */
@@ -56,26 +50,31 @@ export function registerServeCommand(program: Command): void {
         const { serveFromServer } = await import('./serveRemote');
         return serveFromServer(program.opts<CliGlobalOptions>(), uri, port, logSampleRate);
       }
-      await withStore(program, async (store, globals: CliGlobalOptions) => {
-        const { EndpointManager } = await import('../../core/serving/endpointManager');
-        const manager = new EndpointManager(store, { requestLog: retention });
+      const globals = program.opts<CliGlobalOptions>();
+      noteLocalOnly(globals, resolveStoreDir(globals));
+      // The endpoint runs in the engine (started if none runs), as the Endpoints view's do: this
+      // command is its client for as long as it runs, and stops it on Ctrl+C.
+      await withCliStore({ ...globals, local: true, trackingUri: undefined }, async (store) => {
+        const engine = store.engine;
+        if (!engine) throw new CliError('the workspace store has no engine to serve from');
+        let features: OnlineFeaturesChoice | false | undefined;
+        if (typeof options.features === 'string') {
+          const { parseFeaturesOption } = await import('../../core/serving/onlineFeatureChoice');
+          features = parseFeaturesOption(options.features, process.cwd());
+        } else if (options.features === false) features = false;
         let info: EndpointInfo;
         try {
-          let features: OnlineFeaturesChoice | false | undefined;
-          if (typeof options.features === 'string') {
-            const { parseFeaturesOption } = await import('../../core/serving/onlineFeatureChoice');
-            features = parseFeaturesOption(options.features, process.cwd());
-          } else if (options.features === false) features = false;
-          info = await manager.start({ uri, port, limits: { logSampleRate }, ...(features !== undefined ? { features } : {}) });
+          // Ours while this command runs: killed without a word, the engine stops the endpoint too.
+          info = await engine.call('endpoints.start', { uri, port, limits: { logSampleRate }, requestLog: retention, ownerPid: process.pid, ...(features !== undefined ? { features } : {}) });
         } catch (error) {
           throw new CliError((error as Error).message);
         }
         const lookups = info.features ? `Looks up ${info.features.views.join(', ')} from ${info.features.file} by entity key${info.features.source === 'lineage' ? ' (the views it was trained from)' : ''}; inputs a request gives win.` : undefined;
         const { endpointLogFolder } = await import('../../core/serving/requestLogFiles');
-        const requestLog = { folder: endpointLogFolder(store.dir, info.name), maxRows: retention.maxRows, maxDays: retention.maxDays };
+        const requestLog = { folder: endpointLogFolder(resolveStoreDir(globals), info.name), maxRows: retention.maxRows, maxDays: retention.maxDays };
         if (globals.json) printJson({ name: info.name, url: info.url, port: info.port, model: info.uri, version: info.version, requestLog, ...(info.features ? { features: info.features } : {}) });
         else {
-          const example = await sampleBody(store, uri);
+          const example = (await engine.call('endpoints.sampleRequest', { name: info.name, rows: 1 })).body;
           const lines = [
             `Serving ${info.uri} (version ${info.version}) at ${info.url}${info.followsAlias ? ' — follows the alias' : ''}`,
             ...(lookups ? [lookups] : []),
@@ -90,24 +89,33 @@ export function registerServeCommand(program: Command): void {
             '',
             `Also: GET ${info.url}/ping, /health, /version, /metadata. Ctrl+C stops it.`,
             `Request log: ${requestLog.folder} (the newest ${requestLog.maxRows.toLocaleString('en-US')} requests, at most ${requestLog.maxDays} days; --log-max-rows, --log-max-days)`,
+            `It runs in the MLOps engine of this workspace: the Endpoints view in VS Code shows it too.`,
           ];
           process.stdout.write(`${lines.join('\n')}\n`);
         }
-        const subscription = manager.onDidChange(() => {
-          const now = manager.list()[0];
-          if (now && now.version !== info.version) {
-            process.stderr.write(`mlops: ${now.uri} moved: now serving version ${now.version}\n`);
-            info = now;
-          }
-        });
-        const status = reportServingStatus(() => manager.list()[0], prices, statusEvery);
+        // The engine's view of the endpoint, once a second: an alias that moved, traffic for --status-every.
+        let lost: string | undefined;
+        const watch = setInterval(() => {
+          engine.call('endpoints.list', {}).then(
+            (state) => {
+              const now = state.running.find((e) => e.name === info.name);
+              if (!now) return;
+              if (now.version !== info.version) process.stderr.write(`mlops: ${now.uri} moved: now serving version ${now.version}\n`);
+              info = now;
+            },
+            (error: unknown) => {
+              lost ??= error instanceof Error ? error.message : String(error);
+            },
+          );
+        }, 1_000);
+        const status = reportServingStatus(() => info, prices, statusEvery);
         const signal = await waitForStopSignal();
-        subscription.dispose();
+        clearInterval(watch);
         status.stop();
         process.stderr.write(`mlops: ${signal}: stopping the endpoint\n`);
-        await manager.stopAll();
-        // The request log is flushed; a snapshot would only make stopping slow (see `mlops server`).
-        await store.close({ snapshot: false });
-      }, { create: false });
+        await engine.call('endpoints.stop', { name: info.name }).catch((error: unknown) => {
+          throw new CliError(`the endpoint could not be stopped (${lost ?? (error as Error).message}); the Endpoints view or "mlops engine stop" stops it`);
+        });
+      }, { viaEngine: true });
     });
 }

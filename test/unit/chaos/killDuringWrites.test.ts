@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { pathToFileURL } from 'node:url';
 import { readRequestLog } from '../../../src/core/serving/requestLog';
+import { stopEngine } from '../../../src/core/engine/engineLauncher';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { REPO_ROOT } from '../store/testSupport';
 
@@ -60,6 +61,26 @@ function outputUntil(child: ChildProcess, stream: 'stdout' | 'stderr', pattern: 
 /** The pids of a process's children (Linux). */
 function childPids(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+}
+
+/** A process's children but the MLOps engine, which a command starts when none runs (it outlives the command). */
+function childPidsButEngine(pid: number): number[] {
+  return childPids(pid).filter((child) => {
+    try {
+      return !/engine(Main\.ts|\.js)/.test(readFileSync(`/proc/${child}/cmdline`, 'utf8'));
+    } catch {
+      return false;
+    }
+  });
+}
+
+/** The engine of a workspace, if one runs (found by its server.json). */
+function enginePid(workspace: string): number | undefined {
+  try {
+    return (JSON.parse(readFileSync(join(workspace, '.mlops', 'server.json'), 'utf8')) as { pid: number }).pid;
+  } catch {
+    return undefined;
+  }
 }
 
 function exitOf(child: ChildProcess): Promise<number | null> {
@@ -258,10 +279,12 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
     const trainingExit = exitOf(training);
     const progress = await outputUntil(training, 'stderr', /epoch 1\/100000/);
     const trainingRunPrefix = /\[([0-9a-f]{8})\] epoch 1\//.exec(progress)?.[1];
-    const children = childPids(training.pid as number);
+    const children = childPidsButEngine(training.pid as number);
     assert.equal(children.length, 1, `the train command has one worker process: ${children.join(', ')}`);
     process.kill(children[0] as number, 'SIGKILL');
     assert.equal(await trainingExit, 1, 'mlops train fails when its worker is killed');
+    // The command trained through the engine it started; the checker below opens the store itself.
+    await stopEngine(join(workspace, '.mlops'));
 
     const store = await openWorkspaceStore({ dir: join(workspace, '.mlops'), writerName: 'chaos checker', staleRunAfterMs: 3_600_000 });
     try {
@@ -332,8 +355,11 @@ test('chaos: an endpoint process SIGKILLed under traffic is restarted and answer
     const out = await outputUntil(serve, 'stdout', /Ctrl\+C stops it/);
     const url = /at (http:\/\/127\.0\.0\.1:\d+)/.exec(out)?.[1] as string;
     const body = /-d '(.*)'/.exec(out)?.[1] as string;
-    const [endpointPid, ...others] = childPids(serve.pid as number);
-    assert.ok(endpointPid && others.length === 0, 'mlops serve runs one endpoint process');
+    // The endpoint runs in the engine (the train above started it); `mlops serve` owns it.
+    const engine = enginePid(workspace);
+    assert.ok(engine, 'an engine holds the store');
+    const [endpointPid, ...others] = childPids(engine);
+    assert.ok(endpointPid && others.length === 0, 'the engine runs one endpoint process');
 
     let answered = 0;
     const statuses = new Map<number, number>();
@@ -367,9 +393,10 @@ test('chaos: an endpoint process SIGKILLed under traffic is restarted and answer
     const health = (await (await fetch(`${url}/health`)).json()) as { status: string; restarts: number; lastExit?: string };
     assert.equal(health.restarts, 1, JSON.stringify(health));
     assert.match(String(health.lastExit), /SIGKILL/);
-    assert.notEqual(childPids(serve.pid as number)[0], endpointPid, 'a new endpoint process serves');
+    assert.notEqual(childPids(engine)[0], endpointPid, 'a new endpoint process serves');
     serve.kill('SIGINT');
     assert.equal(await exitOf(serve), 0);
+    await stopEngine(join(workspace, '.mlops'));
 
     const store = await openWorkspaceStore({ dir: join(workspace, '.mlops'), writerName: 'chaos checker' });
     try {

@@ -107,7 +107,7 @@ describe('child processes exit when their parent dies', { skip: process.platform
     await killAndExpectGone(child, worker!, 'training worker');
   });
 
-  test('an endpoint process stops when the `mlops serve` that owns it is killed with SIGKILL', async () => {
+  test('an endpoint process stops when the `mlops serve` that owns it is killed with SIGKILL (the engine that runs it stops it)', async () => {
     const spec = join(work, 'small.train.yaml');
     writeFileSync(spec, penguins(2, 8, 'register:\n  model: orphan-penguins\n'));
     const trained = runCli(['--workspace', work, 'train', spec, '--backend', 'js']);
@@ -118,8 +118,11 @@ describe('child processes exit when their parent dies', { skip: process.platform
       return /"url": "([^"]+)"/.exec(output())?.[1];
     });
     assert.equal((await fetch(`${url}/ping`)).status, 200);
-    const [endpoint] = childrenRunning(child.pid!, 'endpoint.js');
-    assert.ok(endpoint, 'the endpoint runs in a child process of the CLI');
+    // Endpoints run in the engine (it outlives windows and commands); `mlops serve` owns this one.
+    const enginePid = (JSON.parse(readFileSync(join(work, '.mlops', 'server.json'), 'utf8')) as { pid: number }).pid;
+    started.add(enginePid);
+    const [endpoint] = childrenRunning(enginePid, 'endpoint.js');
+    assert.ok(endpoint, 'the endpoint runs in a child process of the engine');
     started.add(endpoint);
     await killAndExpectGone(child, endpoint, 'endpoint process');
     await assert.rejects(fetch(`${url}/ping`), 'nobody answers on the port any more');

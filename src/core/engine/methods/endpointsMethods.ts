@@ -7,6 +7,7 @@ import { requestLogFor } from '../../serving/requestLog';
 import type { RequestLogRetention } from '../../serving/requestLogFiles';
 import { versionSampleRequest } from '../../serving/versionSampleRequest';
 import { InvalidArgumentError } from '../../tracking/trackingErrors';
+import { isProcessAlive } from '../../store/processLiveness';
 import type { EngineContext, EngineMethodTable } from '../engineMethod';
 
 /** What the Endpoints view shows: the endpoints the holder runs, then the ones recorded as stopped. */
@@ -34,6 +35,29 @@ export interface StartEndpointParams {
   readonly features?: OnlineFeaturesChoice | false;
   /** the client's request-log retention setting, applied to the store's log before the start */
   readonly requestLog?: RequestLogRetention;
+  /**
+   * A process on this machine the endpoint belongs to (`mlops serve` in a terminal): when it is
+   * gone, even killed without a word, the endpoint stops too. Omitted: the engine's to keep.
+   */
+  readonly ownerPid?: number;
+}
+
+/** How often the engine looks whether an endpoint's owner process is still there. */
+const OWNER_CHECK_MS = 1_000;
+
+/** Stops the endpoint once its owner process is gone (or once the endpoint is gone by other means). */
+function stopWithOwner(store: EngineContext['store'], name: string, ownerPid: number): void {
+  const timer = setInterval(() => {
+    const manager = existingEndpointManager(store);
+    if (!manager?.list().some((e) => e.name === name)) {
+      clearInterval(timer);
+      return;
+    }
+    if (isProcessAlive(ownerPid)) return;
+    clearInterval(timer);
+    void manager.stop(name).catch(() => undefined);
+  }, OWNER_CHECK_MS);
+  timer.unref();
 }
 
 function text(value: unknown, what: string): string {
@@ -112,14 +136,17 @@ export const endpointsMethods = {
     const port = checkPort(params.port);
     const limits = checkLimits(params.limits);
     const features = checkFeatures(params.features);
+    if (params.ownerPid !== undefined && !(Number.isInteger(params.ownerPid) && params.ownerPid > 0)) throw new InvalidArgumentError(`ownerPid must be a process id, got ${String(params.ownerPid)}`);
     if (params.requestLog !== undefined) requestLogFor(store).setRetention(checkRetention(params.requestLog));
-    return endpointManagerFor(store).start({
+    const info = await endpointManagerFor(store).start({
       uri,
       port,
       ...(params.name === undefined ? {} : { name: endpointName(params) }),
       ...(limits ? { limits } : {}),
       ...(features === undefined ? {} : { features }),
     });
+    if (params.ownerPid !== undefined) stopWithOwner(store, info.name, params.ownerPid);
+    return info;
   },
   'endpoints.stop': async ({ store }: EngineContext, params: { name: string }): Promise<void> => {
     const name = endpointName(params);
@@ -139,12 +166,13 @@ export const endpointsMethods = {
     return manager.get(name);
   },
   /** Where to send a sample request to a running endpoint, and a body its model accepts. */
-  'endpoints.sampleRequest': async ({ store }: EngineContext, params: { name: string }): Promise<{ url: string; body: { dataframe_records: Record<string, unknown>[] } }> => {
+  'endpoints.sampleRequest': async ({ store }: EngineContext, params: { name: string; rows?: number }): Promise<{ url: string; body: { dataframe_records: Record<string, unknown>[] } }> => {
     const name = endpointName(params);
+    if (params.rows !== undefined && !(Number.isInteger(params.rows) && params.rows >= 1 && params.rows <= 100)) throw new Error(`rows must be a whole number from 1 to 100, got ${String(params.rows)}`);
     const manager = existingEndpointManager(store);
     const endpoint = manager?.list().find((e) => e.name === name);
     if (!endpoint) throw new Error(`No running endpoint named "${name}" (running: ${manager?.list().map((e) => e.name).join(', ') || 'none'}).`);
-    return { url: `${endpoint.url}/invocations`, body: await versionSampleRequest(store, `models:/${endpoint.modelName}/${endpoint.version}`) };
+    return { url: `${endpoint.url}/invocations`, body: await versionSampleRequest(store, `models:/${endpoint.modelName}/${endpoint.version}`, ...(params.rows === undefined ? [] : [params.rows])) };
   },
   /** The model package a URI resolves to, for scoring a file with it on this machine. */
   'endpoints.modelPackage': ({ store }: EngineContext, params: { uri: string }): { name: string; version: number; packageDir: string } => {
