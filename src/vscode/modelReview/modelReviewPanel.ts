@@ -140,14 +140,19 @@ export class ModelReviewPanel extends PanelHost<ModelReviewContract> {
    */
   private watchStore(): void {
     let timer: ReturnType<typeof setTimeout> | undefined;
-    const soon = (): void => {
+    const soon = (delayMs: number): void => {
+      // Already due: a burst of commits (a training logs many a second) reads the cards once a second at most.
+      if (timer !== undefined && delayMs > 50) return;
       clearTimeout(timer);
-      timer = setTimeout(() => this.notify('changed', {}), 200);
+      timer = setTimeout(() => {
+        timer = undefined;
+        this.notify('changed', {});
+      }, delayMs);
     };
-    this.track(this.deps.storeService.onDidChange(soon));
+    this.track(this.deps.storeService.onDidChange(() => soon(1000)));
     void this.registry().then(
       // This window's own changes show without waiting for the store's event.
-      (registry) => this.track(registry.onDidChange((change) => change.name === this.subject.name && soon())),
+      (registry) => this.track(registry.onDidChange((change) => change.name === this.subject.name && soon(50))),
       () => undefined, // no registry yet: getState says why
     );
     this.track({ dispose: () => clearTimeout(timer) });
