@@ -213,14 +213,27 @@ describe('dashboard webview', () => {
     await page.close();
   });
 
-  test('a window that works through another writer says so, and offers no folder to reveal', async () => {
+  test('a store held by the MLOps engine names it, with the folder to reveal', async () => {
     const panel = await openPanel('dashboard', {
-      respond: () => overview({ storeState: 'client', storeDir: 'http://127.0.0.1:5123', message: 'Another window or process writes to this store; this window works through its server at http://127.0.0.1:5123.' }),
+      respond: () => overview({ storeState: 'engine', storeDir: '/work/churn/.mlops', message: 'The MLOps engine (pid 4242) holds /work/churn/.mlops and answers at http://127.0.0.1:5123.' }),
+    });
+    const page = panel.page;
+    await page.getByTestId('recent-runs').waitFor();
+    assert.match((await page.getByTestId('store-state').textContent()) ?? '', /Held by the MLOps engine/);
+    assert.equal(await page.getByTestId('store-dir').textContent(), '/work/churn/.mlops');
+    assert.match((await page.getByTestId('store-message').textContent()) ?? '', /engine \(pid 4242\)/);
+    assert.equal(await page.locator('vscode-button', { hasText: 'Reveal folder' }).count(), 1);
+    await page.close();
+  });
+
+  test('a window on a team MLflow server says so, and offers no folder to reveal', async () => {
+    const panel = await openPanel('dashboard', {
+      respond: () => overview({ storeState: 'client', storeDir: 'http://127.0.0.1:5123', message: 'Tracking on the MLflow server http://127.0.0.1:5123 (mlops.tracking.uri).' }),
     });
     const page = panel.page;
     await page.getByTestId('recent-runs').waitFor();
     assert.match((await page.getByTestId('store-state').textContent()) ?? '', /Through a server/);
-    assert.match((await page.getByTestId('store-message').textContent()) ?? '', /works through its server/);
+    assert.match((await page.getByTestId('store-message').textContent()) ?? '', /MLflow server/);
     assert.equal(await page.locator('vscode-button', { hasText: 'Reveal folder' }).count(), 0);
     await page.close();
   });
