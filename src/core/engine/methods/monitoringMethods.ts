@@ -5,6 +5,7 @@ import { acknowledgeAlerts, driftHistory, openAlerts, storedDriftReport, type Dr
 import { endpointTrafficRecords, endpointTrafficRows, type TrafficRecords, type TrafficWindow } from '../../monitoring/endpointTraffic';
 import { recordMonitorReport, resolveModelReference, type ModelReference } from '../../monitoring/monitorRecords';
 import { loadMonitorSpec } from '../../monitoring/monitorSpecParser';
+import { claimScheduleLease, releaseScheduleLease, type ScheduleClaim } from '../../monitoring/scheduleLease';
 import type { CostPrices } from '../../process/runCost';
 import { BACKEND_PREFERENCES, type BackendPreference } from '../../process/workerProtocol';
 import { modelRegistryFor } from '../../registry/registryAccess';
@@ -69,6 +70,9 @@ function report(value: unknown): DriftReport {
   }
   return value as DriftReport;
 }
+
+/** A window that stops renewing must not keep the schedule for longer than this. */
+const MAX_SCHEDULE_TTL_MS = 3_600_000;
 
 /** One monitor as the Monitors view (and `mlops monitor list`) shows it. */
 export interface MonitorTreeEntry {
@@ -140,6 +144,17 @@ export const monitoringMethods = {
   'monitoring.trafficRecords': ({ store }: EngineContext, params: { endpoint: string; window: TrafficWindow }): TrafficRecords =>
     endpointTrafficRecords(store, text(params.endpoint, 'endpoint'), trafficWindow(params.window)),
   'monitoring.trafficRows': ({ store }: EngineContext, params: { endpoint: string }): { rows: number } => ({ rows: endpointTrafficRows(store, text(params.endpoint, 'endpoint')) }),
+  /**
+   * Scheduled monitors run in the one window that holds this lease (renewed before `ttlMs`
+   * runs out); another window gets it once the holder has not renewed within its ttl.
+   */
+  'monitoring.claimSchedule': ({ store }: EngineContext, params: { clientId: string; ttlMs: number }): ScheduleClaim => {
+    const ttlMs = positiveInt(params.ttlMs, 'ttlMs');
+    if (ttlMs > MAX_SCHEDULE_TTL_MS) throw new DriftInputError(`ttlMs must be at most ${MAX_SCHEDULE_TTL_MS} (an hour), got ${ttlMs}`);
+    return claimScheduleLease(store, text(params.clientId, 'clientId'), ttlMs);
+  },
+  /** A closing window hands the schedule on at once. */
+  'monitoring.releaseSchedule': ({ store }: EngineContext, params: { clientId: string }): { released: boolean } => ({ released: releaseScheduleLease(store, text(params.clientId, 'clientId')) }),
 
   'monitoring.retrainPlan': async ({ store }: EngineContext, params: { monitorFile: string; ignoreCooldown?: boolean; trigger?: RetrainTrigger }): Promise<RetrainPlan> => {
     const spec = await loadMonitorSpec(text(params.monitorFile, 'monitorFile'));
