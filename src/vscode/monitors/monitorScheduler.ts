@@ -79,7 +79,13 @@ export class MonitorScheduler implements vscode.Disposable {
    * there is nobody to agree with, and this window schedules as it always did.
    */
   private async claim(options: { create: boolean }): Promise<boolean> {
-    const engine = engineOf(await this.deps.storeService.access(options.create ? { create: true } : {}));
+    let engine: EngineClient | undefined;
+    try {
+      engine = engineOf(await this.deps.storeService.access(options.create ? { create: true } : {}));
+    } catch (error) {
+      this.deps.log.warn(`Scheduled monitors: the workspace store could not be reached: ${error instanceof Error ? error.message : String(error)}`);
+      return false;
+    }
     if (this.disposed) return false;
     if (!engine) return (this.holding = true);
     const claim = await engine.call('monitoring.claimSchedule', { clientId: this.clientId, ttlMs: this.leaseTtlMs }).catch((error: unknown) => {
@@ -103,6 +109,8 @@ export class MonitorScheduler implements vscode.Disposable {
       const result = await runMonitorFile(this.deps, file, { announceCalm: false });
       if (!result?.tripped || !result.spec.retrain || !vscode.workspace.isTrusted) return;
       await retrainMonitorFile(this.deps, file, { manual: false, trigger: { kind: 'alert', ...(result.reportId !== undefined ? { reportId: result.reportId } : {}) } });
+    } catch (error) {
+      this.deps.log.error(`Scheduled run of ${file} failed: ${error instanceof Error ? error.message : String(error)}`);
     } finally {
       this.running.delete(file);
     }
