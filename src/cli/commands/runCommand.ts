@@ -2,6 +2,7 @@ import type { Command } from 'commander';
 import { CliExit, type CliGlobalOptions } from '../cliContext';
 import { withCliStore } from '../cliStore';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
+import { ensureExperiment } from '../../core/tracking/ensureExperiment';
 
 /**
  * `mlops run [--experiment NAME] -- COMMAND...`: any command as a tracked run, with a local
@@ -25,7 +26,7 @@ export function registerRunCommand(program: Command): void {
           const { startTrackingServer } = await import('../../core/server/trackingServer');
           const { runScriptAsExperiment } = await import('../../core/scripts/scriptRun');
           const tracking = store.tracking;
-          const experimentId = (await tracking.getExperimentByName(options.experiment))?.experimentId ?? (await tracking.createExperiment(options.experiment));
+          const experimentId = await ensureExperiment(tracking, options.experiment);
           // The script's mlflow calls go where the run is: a local server for the workspace store,
           // the team's server itself otherwise (its credentials come with the environment).
           const server = store.workspace ? await startTrackingServer({ store: store.workspace }) : undefined;

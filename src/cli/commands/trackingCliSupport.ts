@@ -3,6 +3,7 @@ import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { noteLocalOnly, withCliStore } from '../cliStore';
+import { ensureExperiment } from '../../core/tracking/ensureExperiment';
 
 export { EXIT_STORE_LOCKED } from '../cliStore';
 
@@ -91,6 +92,6 @@ export async function resolveExperimentId(store: { readonly tracking: TrackingSt
       // fall through: a numeric name that does not exist yet
     }
   }
-  if (options.create) return store.tracking.createExperiment(nameOrId);
+  if (options.create) return ensureExperiment(store.tracking, nameOrId);
   throw new CliError(`No experiment named or numbered "${nameOrId}" (see mlops experiments list)`);
 }

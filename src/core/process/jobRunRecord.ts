@@ -2,6 +2,7 @@ import type { TrackingStore } from '../tracking/trackingStore';
 import type { MetricInput, Param, RunStatus, Tag } from '../tracking/trackingTypes';
 import { runCost, type CostPrices } from './runCost';
 import { sampleMetrics, startSystemMetrics, usageMetrics, type SystemMetricsSampler, type SystemSample, type SystemUsage } from './systemMetrics';
+import { ensureExperiment } from '../tracking/ensureExperiment';
 
 /*
  * Jobs that are not trainings (materializing features, …) used the machine too: they are measured
@@ -69,7 +70,7 @@ export interface JobRunRecord {
 
 /** Records a finished job as a run; resolves with its id. */
 export async function recordJobRun(tracking: TrackingStore, record: JobRunRecord): Promise<string> {
-  const experimentId = (await tracking.getExperimentByName(record.experiment))?.experimentId ?? (await tracking.createExperiment(record.experiment));
+  const experimentId = await ensureExperiment(tracking, record.experiment);
   const { measured } = record;
   const run = await tracking.createRun({
     experimentId,

@@ -2,6 +2,7 @@ import { basename } from 'node:path';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { EvalRow } from './evalSet';
 import type { TextEvaluation } from './textEvaluation';
+import { ensureExperiment } from '../tracking/ensureExperiment';
 
 export const EVAL_ROWS_ARTIFACT = 'eval/rows.jsonl';
 export const DEFAULT_EVAL_EXPERIMENT = 'text-eval';
@@ -52,7 +53,7 @@ export function rowsArtifact(rows: readonly EvalRow[], evaluation: TextEvaluatio
 /** Creates a FINISHED run holding the evaluation: params, aggregate metrics and eval/rows.jsonl. */
 export async function logTextEvaluation(tracking: TrackingStore, rows: readonly EvalRow[], evaluation: TextEvaluation, options: LogEvaluationOptions): Promise<string> {
   const experimentName = options.experimentName ?? DEFAULT_EVAL_EXPERIMENT;
-  const experimentId = (await tracking.getExperimentByName(experimentName))?.experimentId ?? (await tracking.createExperiment(experimentName));
+  const experimentId = await ensureExperiment(tracking, experimentName);
   const run = await tracking.createRun({
     experimentId,
     ...(options.runName ? { runName: options.runName } : {}),

@@ -8,6 +8,7 @@ import { loadTrainSpec } from './trainSpecParser';
 import type { HiddenLayerSpec } from './trainSpec';
 import { formatAmount } from './modelSearchOutcome';
 import { latencyVerdict, rankLeaderboard, type LeaderboardEntry } from './modelSearchLeaderboard';
+import { ensureExperiment } from '../tracking/ensureExperiment';
 
 /** One model family and size tried by "Find Best Model". */
 export interface ModelCandidate {
@@ -96,7 +97,7 @@ export async function findBestModel(options: ModelSearchOptions): Promise<ModelS
   let metric = options.metric ?? metricFor(task);
   const direction = metricDirection(metric);
   const store = options.store;
-  const experimentId = (await store.getExperimentByName(parsed.spec.experiment))?.experimentId ?? (await store.createExperiment(parsed.spec.experiment));
+  const experimentId = await ensureExperiment(store, parsed.spec.experiment);
   const parent = await store.createRun({
     experimentId,
     runName: `${parsed.spec.experiment}-find-best-model`,

@@ -18,6 +18,7 @@ import type { TrainJobResult } from './trainJob';
 import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';
 import type { TrainSpec } from './trainSpec';
 import { loadTrainSpec } from './trainSpecParser';
+import { ensureExperiment } from '../tracking/ensureExperiment';
 
 // This module runs in the extension host or the CLI: it only parses the spec, starts the worker
 // and persists what the worker streams. TensorFlow.js never loads here.
@@ -387,19 +388,6 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
     usage: measured?.usage ?? { cpuSeconds: 0, wallSeconds: 0, peakRssMegabytes: 0, memoryGbHours: 0, gpuSeconds: 0 },
     ...(measured?.cost !== undefined ? { cost: measured.cost } : {}),
   };
-}
-
-async function ensureExperiment(store: TrackingStore, name: string): Promise<string> {
-  const existing = await store.getExperimentByName(name);
-  if (existing) return existing.experimentId;
-  try {
-    return await store.createExperiment(name);
-  } catch (error) {
-    // another trial created it first
-    const again = await store.getExperimentByName(name);
-    if (again) return again.experimentId;
-    throw error;
-  }
 }
 
 async function persistProgress(store: TrackingStore, runId: string, event: TrainProgressEvent): Promise<void> {

@@ -12,6 +12,7 @@ import { makeSampler, type TrialRecord } from './tuneSamplers';
 import type { TuneSpec } from './tuneSpec';
 import { loadTuneSpec } from './tuneSpecParser';
 import { formatObjectives, HYPERVOLUME_METRIC, OBJECTIVES_TAG, PARETO_FRONT_ARTIFACT, PARETO_TAG, paretoFrontOf, type ParetoFrontRecord } from './studyFront';
+import { ensureExperiment } from '../tracking/ensureExperiment';
 
 // Runs in the extension host or the CLI. Each trial is an ordinary training run (own worker
 // process, child run of the study run); this module only samples, prunes and records.
@@ -114,11 +115,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
   }
 
   const experimentName = base.spec.experiment;
-  const experimentId = (await store.getExperimentByName(experimentName))?.experimentId ?? (await store.createExperiment(experimentName).catch(async (error: unknown) => {
-    const again = await store.getExperimentByName(experimentName);
-    if (again) return again.experimentId;
-    throw error;
-  }));
+  const experimentId = await ensureExperiment(store, experimentName);
   const study = await store.createRun({
     experimentId,
     ...(spec.name ? { runName: spec.name } : {}),

@@ -8,6 +8,7 @@ import type { StoreService } from '../store/storeService';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 import { workspaceTrainingOf } from '../training/workspaceTraining';
+import { ensureExperiment } from '../../core/tracking/ensureExperiment';
 
 export interface RunScriptDependencies {
   storeService: StoreService;
@@ -150,7 +151,7 @@ async function pickExperiment(deps: RunScriptDependencies, tracking: TrackingSto
     const stem = file ? basename(file.fsPath, extname(file.fsPath)) : (command.split(/\s+/).pop() ?? 'script').replace(/\.[^.]+$/, '');
     const name = await vscode.window.showInputBox({ title: 'New experiment', value: stem, validateInput: (v) => (v.trim() ? undefined : 'An experiment needs a name') });
     if (!name) return undefined;
-    experimentId = (await tracking.getExperimentByName(name.trim()))?.experimentId ?? (await tracking.createExperiment(name.trim()));
+    experimentId = await ensureExperiment(tracking, name.trim());
   }
   if (experimentId !== undefined) await deps.workspaceState.update(LAST_EXPERIMENT, experimentId);
   return experimentId;
