@@ -11,7 +11,6 @@ import {
 import { dashboardValidators } from '../../protocol/dashboard/dashboardValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import type { EndpointsService } from '../endpoints/endpointsService';
-import { resolveStoreDir } from '../settings/settings';
 import { engineOf, trackingOf, type StoreService } from '../store/storeService';
 
 export interface DashboardDependencies {
@@ -160,22 +159,18 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
           message: 'The store folder is created when the first run is logged.',
           counts: { experiments: 0, runs: 0, activeRuns: 0, metricPoints: 0 },
         };
-      case 'locked':
       case 'error':
         return { ...base, storeDir: access.dir, storeState: access.state, message: access.message };
-      case 'open':
       case 'client': {
         const { readWorkspaceStatus } = await import('../../core/workspace/workspaceStatus');
         const tracking = trackingOf(access);
-        if (!tracking) return { ...base, storeDir: access.state === 'open' ? access.dir : access.url, storeState: access.state, message: 'No tracking store.' };
+        if (!tracking) return { ...base, storeDir: access.url, storeState: access.state, message: 'No tracking store.' };
         const status = await readWorkspaceStatus(tracking, RECENT_RUNS);
         const where =
-          access.state === 'open'
-            ? { storeDir: access.dir, storeState: 'open' as const }
-            : access.origin === 'writer'
-              ? // the usual case: the engine holds this workspace's store (the message names its pid and address)
-                { storeDir: resolveStoreDir() ?? access.url, storeState: 'engine' as const, message: access.message }
-              : { storeDir: access.url, storeState: 'client' as const, message: access.message };
+          access.origin === 'engine'
+            ? // the usual case: the engine holds this workspace's store (the message names its pid and address)
+              { storeDir: access.dir, storeState: 'engine' as const, message: access.message }
+            : { storeDir: access.url, storeState: 'client' as const, message: access.message };
         // The registry, reviews and alerts live in the workspace store (whichever process holds it); a team's MLflow server keeps tracking only.
         const engine = engineOf(access);
         const attention = engine ? await engine.call('workspace.attention', { limits: LIMITS }) : undefined;

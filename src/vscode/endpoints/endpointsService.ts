@@ -162,8 +162,6 @@ function unavailable(access: StoreAccess): string {
       return 'nothing has been tracked in this workspace yet';
     case 'client':
       return access.origin === 'remote' ? `endpoints run from a workspace store, and this window tracks on the MLflow server ${access.url} (mlops.tracking.uri)` : access.message;
-    case 'open':
-      return 'the store is open';
     default:
       return access.message;
   }

@@ -87,7 +87,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const access = await this.storeService.access();
     const tracking = trackingOf(access);
     if (!tracking) {
-      this.setMessage(access.state === 'locked' || access.state === 'error' ? access.message : undefined);
+      this.setMessage(access.state === 'error' ? access.message : undefined);
       return [];
     }
     this.setMessage(access.state === 'client' && access.origin === 'remote' ? access.message : undefined);

@@ -11,5 +11,5 @@ export async function requireTracking(storeService: StoreService): Promise<Track
   if (tracking) return tracking;
   if (access.state === 'noFolder') throw new Error('no folder is open: runs are kept in the workspace store of the open folder.');
   if (access.state === 'absent') throw new Error(`there is no workspace store at ${access.dir} yet: it is created when the first run is logged.`);
-  throw new Error(`the workspace store at ${'dir' in access ? access.dir : '?'} cannot be used: ${'message' in access ? access.message : access.state}`);
+  throw new Error(`the workspace store cannot be used: ${access.message}`);
 }

@@ -14,7 +14,6 @@ import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { Run } from '../../core/tracking/trackingTypes';
 import { runLogUri } from '../runs/runLogDocuments';
 import { confirmDeleteRuns, openRunNote, promptRunName } from '../runs/runPrompts';
-import { resolveStoreDir } from '../settings/settings';
 import type { ExperimentsNode } from './experimentsTreeProvider';
 import { requireTracking } from './requireTracking';
 import type { RunItemCommandDependencies } from './runItemCommands';
@@ -163,7 +162,7 @@ export async function revealArtifacts(deps: Deps, node?: RunNode): Promise<void>
   const [run] = await targetRuns(deps, tracking, node, undefined, { title: 'Reveal Run Artifacts', placeHolder: 'Whose artifacts?', none: 'there are no runs.', applies: () => true }, false);
   if (!run) return;
   // A client of the writer window shares this machine's store folder; a remote MLflow server does not.
-  const storeDir = access.state === 'open' ? access.dir : access.state === 'client' && access.origin === 'writer' ? resolveStoreDir() : undefined;
+  const storeDir = access.state === 'client' && access.origin === 'engine' ? access.dir : undefined;
   const folder = runArtifactFolder(run.info, { ...(storeDir ? { storeDir } : {}), ...(access.state === 'client' ? { serverUrl: access.url } : {}) });
   const label = runLabel(run.info);
   if (!folder.local) {

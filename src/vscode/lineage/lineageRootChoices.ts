@@ -108,17 +108,14 @@ export function lineageArgument(arg: unknown): LineageArgument {
 /** Why lineage cannot be read right now, in words that say what to do; undefined when it can. */
 export function lineageUnavailable(access: StoreAccess): string | undefined {
   switch (access.state) {
-    case 'open':
-      return undefined;
     case 'noFolder':
       return 'Lineage is kept in the workspace store: open the folder you train in, then show lineage again.';
     case 'absent':
       return `There is no workspace store at ${access.dir} yet, so nothing has recorded lineage: train a model ("MLOps: Train Model…") and register it, and its lineage starts there.`;
     case 'client':
       // a window or process holding the store answers lineage through its engine
-      if (access.origin === 'writer') return undefined;
+      if (access.origin === 'engine') return undefined;
       return `Lineage is recorded in the workspace store, but tracking goes to the MLflow server ${access.url} (setting mlops.tracking.uri), which keeps no lineage graph. Clear the setting to use the workspace store.`;
-    case 'locked':
     case 'error':
       return access.message;
   }
@@ -127,6 +124,6 @@ export function lineageUnavailable(access: StoreAccess): string | undefined {
 /** The engine that answers lineage here (this window's store or the holder's), or why there is none. */
 export function lineageEngine(access: StoreAccess): { engine: EngineClient } | { why: string } {
   // as engineOf (storeService.ts), which this vscode-free module cannot import
-  if (access.state === 'open' || (access.state === 'client' && access.origin === 'writer')) return { engine: access.engine };
+  if (access.state === 'client' && access.origin === 'engine') return { engine: access.engine };
   return { why: lineageUnavailable(access) ?? 'The workspace store is not open.' };
 }

@@ -59,12 +59,21 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     this.subscription = storeService.onDidChange(() => this.refreshSoon(500));
   }
 
+  /**
+   * Coalesces: a refresh already due is not pushed back by later changes, so a store that keeps
+   * changing (a run logging, an endpoint's traffic) still refreshes the view at that pace.
+   */
   private refreshSoon(delayMs: number): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.changeEmitter.fire(undefined), delayMs);
+    if (this.refreshTimer !== undefined) return;
+    this.refreshTimer = setTimeout(() => {
+      this.refreshTimer = undefined;
+      this.changeEmitter.fire(undefined);
+    }, delayMs);
   }
 
   refresh(): void {
+    clearTimeout(this.refreshTimer);
+    this.refreshTimer = undefined;
     this.refreshSoon(0);
   }
 

@@ -18,15 +18,13 @@ const byEngine = new WeakMap<EngineClient, WorkspaceRegistry>();
 
 /** Where changes made from this window are attributed (git user.name of the workspace, unless mlops.user.name / $MLOPS_ACTOR says otherwise). */
 function actorDir(access: StoreAccess): string | undefined {
-  if (access.state === 'open') return dirname(access.dir);
-  const dir = resolveStoreDir();
+  const dir = access.state === 'client' && access.origin === 'engine' ? access.dir : resolveStoreDir();
   return dir === undefined ? undefined : dirname(dir);
 }
 
 /** Why an access has no workspace registry, for a message (undefined: nothing to say, e.g. no store yet). */
 function whyNone(access: StoreAccess): string | undefined {
   switch (access.state) {
-    case 'locked':
     case 'error':
       return access.message;
     case 'client':
@@ -51,7 +49,7 @@ export async function openWorkspaceRegistry(storeService: StoreService, options:
   if (!registry) {
     // Lazy: the engine's client code loads on first use, never at activation.
     const { engineRegistryBackend } = await import('../../core/engine/engineRegistryBackend');
-    const location = access.state === 'open' ? access.dir : `the workspace store (through the MLOps engine at ${engine.where})`;
+    const location = `the workspace store (through the MLOps engine at ${engine.where})`;
     const dir = actorDir(access);
     registry = engineRegistryBackend(engine, location, dir === undefined ? {} : { actorDir: dir });
     if (key === undefined) byEngine.set(engine, registry);

@@ -76,7 +76,7 @@ async function pickExperiments(storeService: StoreService): Promise<RunsScope | 
   // This window's store, or the writer window / MLflow server it is a client of.
   const tracking = trackingOf(access);
   if (!tracking) {
-    const why = access.state === 'noFolder' ? 'no folder is open' : access.state === 'absent' ? `there is no store at ${access.dir} yet` : access.state === 'open' || access.state === 'client' ? '' : access.message;
+    const why = access.state === 'noFolder' ? 'no folder is open' : access.state === 'absent' ? `there is no store at ${access.dir} yet` : access.state === 'client' ? '' : access.message;
     void vscode.window.showWarningMessage(`MLOps: cannot open the Runs panel: ${why}.`);
     return undefined;
   }

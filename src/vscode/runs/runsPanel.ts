@@ -184,7 +184,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
     if (tracking) return tracking;
     if (access.state === 'noFolder') throw new Error('No folder is open: the Runs panel reads the workspace store of the open folder.');
     if (access.state === 'absent') throw new Error(`There is no workspace store at ${access.dir} yet: it is created when the first run is logged.`);
-    if (access.state === 'locked' || access.state === 'error') throw new Error(`The workspace store at ${access.dir} cannot be read: ${access.message}`);
+    if (access.state === 'error') throw new Error(`The workspace store at ${access.dir} cannot be read: ${access.message}`);
     throw new Error('The workspace store cannot be read.');
   }
 

@@ -21,7 +21,7 @@ export class TrackingServerService implements vscode.Disposable {
   /** The engine's server, the engine started if needed. Throws with a message for the user when it cannot. */
   async ensureRunning(): Promise<TrackingServerAddress> {
     const access = await this.storeService.access({ create: true });
-    if (access.state === 'client' && access.origin === 'writer') {
+    if (access.state === 'client' && access.origin === 'engine') {
       const env: Record<string, string> = { MLFLOW_TRACKING_URI: access.url };
       if (access.token !== null) env.MLFLOW_TRACKING_TOKEN = access.token;
       return { url: access.url, token: access.token, env };

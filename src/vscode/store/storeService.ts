@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
+import { dirname } from 'node:path';
 import * as vscode from 'vscode';
-import type { WorkspaceStore } from '../../core/store/workspaceStore';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { EngineClient } from '../../core/engine/engineClient';
 import type { EngineAddress } from '../../core/engine/engineLauncher';
@@ -15,28 +15,25 @@ const REMOTE_POLL_MS = 5000;
 export type StoreAccess =
   | { state: 'noFolder' }
   | { state: 'absent'; dir: string }
-  | { state: 'open'; dir: string; store: WorkspaceStore; engine: EngineClient }
   /**
-   * Tracking works through a server: the MLOps engine that holds this workspace's store (it
-   * answers everything else too: lineage, drift reports, endpoints …), or a team's MLflow server.
+   * The MLOps engine holds the workspace store in `dir` and this window is its client: tracking
+   * through its MLflow REST API, everything else (lineage, drift reports, endpoints …) through
+   * its engine calls.
    */
-  | { state: 'client'; origin: 'writer'; url: string; /** the bearer token sent to it */ token: string | null; tracking: TrackingStore; engine: EngineClient; message: string }
+  | { state: 'client'; origin: 'engine'; dir: string; url: string; /** the bearer token sent to it */ token: string | null; tracking: TrackingStore; engine: EngineClient; message: string }
+  /** A team's MLflow server (`mlops.tracking.uri`): tracking and MLflow's registry only. */
   | { state: 'client'; origin: 'remote'; url: string; token: string | null; tracking: TrackingStore; message: string }
-  | { state: 'locked'; dir: string; message: string }
+  /** The engine could not be started or reached; the message says why and what to do. */
   | { state: 'error'; dir: string; message: string };
 
 /** The engine behind an access: the workspace store's; undefined on a team's MLflow server or without a store. */
 export function engineOf(access: StoreAccess): EngineClient | undefined {
-  if (access.state === 'open') return access.engine;
-  if (access.state === 'client' && access.origin === 'writer') return access.engine;
-  return undefined;
+  return access.state === 'client' && access.origin === 'engine' ? access.engine : undefined;
 }
 
 /** The tracking store behind an access, local or through a server; undefined when there is none. */
 export function trackingOf(access: StoreAccess): TrackingStore | undefined {
-  if (access.state === 'open') return access.store.tracking;
-  if (access.state === 'client') return access.tracking;
-  return undefined;
+  return access.state === 'client' ? access.tracking : undefined;
 }
 
 interface Connection {
@@ -64,6 +61,8 @@ export class StoreService implements vscode.Disposable {
   /** Fires when the engine's endpoints change (traffic figures every half second under load): only the endpoints' views need it. */
   readonly onDidChangeEndpoints = this.endpointsEmitter.event;
   private pollTimer: ReturnType<typeof setInterval> | undefined;
+  /** watches for an engine to appear (a `mlops` command in a terminal starts one): then this window connects */
+  private engineWatcher: { dir: string; watcher: vscode.Disposable } | undefined;
 
   constructor(
     private readonly log: vscode.LogOutputChannel,
@@ -80,6 +79,7 @@ export class StoreService implements vscode.Disposable {
     this.stopPolling();
     const dir = resolveStoreDir();
     if (!dir) return { state: 'noFolder' };
+    this.watchForEngine(dir);
     if (this.connectingDir !== undefined && this.connectingDir !== dir) this.disconnect();
     if (!this.connecting) {
       if (!options.create && !existsSync(dir)) return { state: 'absent', dir };
@@ -98,7 +98,8 @@ export class StoreService implements vscode.Disposable {
     const { url, token, pid } = connection.address;
     return {
       state: 'client',
-      origin: 'writer',
+      origin: 'engine',
+      dir,
       url,
       token,
       tracking: await trackingClient(url, token),
@@ -139,6 +140,20 @@ export class StoreService implements vscode.Disposable {
     return { dir, address, events };
   }
 
+  /**
+   * A window with no store yet (or whose engine stopped) hears when a command starts an engine
+   * for this folder, and shows what that command does from then on.
+   */
+  private watchForEngine(dir: string): void {
+    if (this.engineWatcher?.dir === dir) return;
+    this.engineWatcher?.watcher.dispose();
+    const watcher = vscode.workspace.createFileSystemWatcher(new vscode.RelativePattern(vscode.Uri.file(dirname(dir)), `${dir.slice(dirname(dir).length + 1)}/server.json`), false, false, true);
+    const appeared = (): void => {
+      if (!this.connecting) this.changeEmitter.fire();
+    };
+    this.engineWatcher = { dir, watcher: vscode.Disposable.from(watcher, watcher.onDidCreate(appeared), watcher.onDidChange(appeared)) };
+  }
+
   private async remote(url: string): Promise<StoreAccess> {
     this.disconnect();
     const token = (await this.secrets?.get(TRACKING_TOKEN_SECRET)) ?? null;
@@ -171,6 +186,8 @@ export class StoreService implements vscode.Disposable {
   async close(): Promise<void> {
     this.stopPolling();
     this.disconnect();
+    this.engineWatcher?.watcher.dispose();
+    this.engineWatcher = undefined;
   }
 
   dispose(): void {

@@ -18,7 +18,7 @@ export interface WorkspaceTraining {
 export function workspaceTrainingOf(access: StoreAccess): WorkspaceTraining | { readonly unavailable: string } {
   const tracking = trackingOf(access);
   const engine = engineOf(access);
-  const storeDir = access.state === 'open' ? access.dir : resolveStoreDir();
+  const storeDir = access.state === 'client' && access.origin === 'engine' ? access.dir : resolveStoreDir();
   if (tracking && engine && storeDir) return { tracking, engine, storeDir };
   switch (access.state) {
     case 'noFolder':

@@ -86,10 +86,10 @@ test('store states get a message that says what to do; a store another window or
   const says = (access: StoreAccess): string => lineageUnavailable(access) ?? '(available)';
   assert.match(says({ state: 'noFolder' }), /open the folder you train in/);
   assert.match(says({ state: 'absent', dir: '/ws/.mlops' }), /no workspace store at \/ws\/\.mlops yet.*train a model/);
-  assert.match(says({ state: 'locked', dir: '/ws/.mlops', message: 'The store at /ws/.mlops is held by pid 42.' }), /held by pid 42/);
+  assert.match(says({ state: 'error', dir: '/ws/.mlops', message: 'The MLOps engine for /ws/.mlops stopped while starting (exit code 1).' }), /stopped while starting/);
   const client = { state: 'client', url: 'http://127.0.0.1:5000', token: null, message: '' } as const;
   const holders = httpEngine('http://127.0.0.1:5000', null);
-  const writer: StoreAccess = { ...client, origin: 'writer', tracking: {} as never, engine: holders };
+  const writer: StoreAccess = { ...client, origin: 'engine', dir: '/ws/.mlops', tracking: {} as never, engine: holders };
   assert.equal(says(writer), '(available)');
   assert.deepEqual(lineageEngine(writer), { engine: holders });
   const team: StoreAccess = { ...client, origin: 'remote', tracking: {} as never };

@@ -48,11 +48,11 @@ describe('the Endpoints view and commands in a window that is a client of the en
     server = await startTrackingServer({ store: f.store });
     const url = server.url;
     const token = server.token;
-    const access: StoreAccess = { state: 'client', origin: 'writer', url, token, tracking: new MlflowRestClient({ url, token }), engine: httpEngine(url, token), message: `The MLOps engine holds the store and answers at ${url}.` };
+    const access: StoreAccess = { state: 'client', origin: 'engine', dir: f.store.dir, url, token, tracking: new MlflowRestClient({ url, token }), engine: httpEngine(url, token), message: `The MLOps engine holds the store and answers at ${url}.` };
     // What the window's StoreService does with the engine's pushed events.
     const changes = new fake.EventEmitter();
     events = subscribeEngineEvents(url, token, { onEvent: (event) => event.topic !== 'tracking' && changes.fire(), onClosed: () => undefined });
-    const storeService = { access: async () => access, onDidChange: changes.event } as unknown as StoreService;
+    const storeService = { access: async () => access, onDidChange: changes.event, onDidChangeEndpoints: changes.event } as unknown as StoreService;
 
     let sampleProvider: { provideTextDocumentContent(uri: { path: string }): string } | undefined;
     fake.commands.registerCommand = (id: string, handler: (...args: unknown[]) => Promise<unknown>) => (handlers.set(id, handler), { dispose() {} });

@@ -69,7 +69,7 @@ test('a client window\'s drift panel shows the holder\'s history and reloads whe
   const workspace = dirname(fx.dir);
   const { url, token } = fx.server;
   const engine = httpEngine(url, token);
-  const access: StoreAccess = { state: 'client', origin: 'writer', url, token, tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })), engine, message: 'client' };
+  const access: StoreAccess = { state: 'client', origin: 'engine', dir: fx.dir, url, token, tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })), engine, message: 'client' };
   const changeListeners = new Set<() => void>();
   const storeService = { access: async () => access, onDidChange: (listener: () => void) => (changeListeners.add(listener), { dispose: () => changeListeners.delete(listener) }) };
   const file = join(workspace, 'shop.monitor.yaml');

@@ -47,7 +47,7 @@ test('Find Best Model writes the winner next to the data and opens it', async ()
     const errors: string[] = [];
     const infos: string[] = [];
     registerFindBestModelCommand({
-      storeService: { access: async () => ({ state: 'open', dir: store.dir, store, engine: inProcessEngine(store) }) },
+      storeService: { access: async () => ({ state: 'client', origin: 'engine', dir: store.dir, url: 'http://127.0.0.1:1', token: null, tracking: store.tracking, engine: inProcessEngine(store), message: '' }) },
       jobs: { start: () => ({ update() {}, end() {} }) },
       log: { info: (m: string) => infos.push(m), warn() {}, error: (m: string) => errors.push(m), show() {} },
     } as never);

@@ -51,7 +51,8 @@ test('a client window lists models, requests and approves a review, shows the hi
 
     const access: StoreAccess = {
       state: 'client',
-      origin: 'writer',
+      origin: 'engine',
+      dir: fx.dir,
       url,
       token,
       tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })),

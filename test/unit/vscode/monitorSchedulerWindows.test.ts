@@ -62,7 +62,7 @@ test('two windows on one folder run a due monitor once; the other window takes o
     const { runMonitorFile } = (await import('../../../src/vscode/monitors/monitorsCommands')) as typeof MonitorsCommandsModule;
     const openWindow = (name: string): { scheduler: MonitorSchedulerModule.MonitorScheduler; timers: ReturnType<typeof handTimers>; deps: MonitorsCommandsModule.MonitorsCommandsDependencies } => {
       // each window is its own client of the holder's server, as two VS Code windows are
-      const access: StoreAccess = { state: 'client', origin: 'writer', url, token, tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })), engine: httpEngine(url, token), message: `${name} works through ${url}` };
+      const access: StoreAccess = { state: 'client', origin: 'engine', dir: fx.dir, url, token, tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })), engine: httpEngine(url, token), message: `${name} works through ${url}` };
       const deps = {
         storeService: { access: async () => access, onDidChange: () => ({ dispose() {} }) },
         jobs: { start: () => ({ update() {}, end() {} }) },

@@ -34,7 +34,8 @@ test('a client window runs a monitor, retrains on its alert and acknowledges it,
   const { url, token } = fx.server;
   const access: StoreAccess = {
     state: 'client',
-    origin: 'writer',
+    origin: 'engine',
+    dir: fx.dir,
     url,
     token,
     tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })),

@@ -7,6 +7,7 @@ import type * as RunItemActions from '../../../src/vscode/experiments/runItemAct
 import type * as JobStatusBarModule from '../../../src/vscode/jobs/jobStatusBar';
 import type { StoreService } from '../../../src/vscode/store/storeService';
 import { tempStoreDir } from '../store/testSupport';
+import { inProcessEngine } from '../../../src/core/engine/engineClient';
 
 type Dialog = { message: string; options: { modal?: boolean; detail?: string }; buttons: string[] };
 const { fake } = require('../../support/loadWithFakeVscode.cjs') as {
@@ -57,7 +58,8 @@ describe('Stop Run and Delete Run from the run menu', () => {
   });
 
   function deps(jobs = new JobStatusBar()): Parameters<typeof actions.stopRuns>[0] {
-    const storeService = { access: async () => ({ state: 'open', dir: '', store }), refresh: () => undefined } as unknown as StoreService;
+    // the window as the engine's client (the engine answering in this process)
+    const storeService = { access: async () => ({ state: 'client', origin: 'engine', dir: store.dir, url: 'http://127.0.0.1:1', token: null, tracking: store.tracking, engine: inProcessEngine(store), message: '' }), refresh: () => undefined } as unknown as StoreService;
     const log = { info: () => undefined, error: () => undefined } as unknown as Parameters<typeof actions.stopRuns>[0]['log'];
     return { storeService, jobs, log, refresh: () => refreshed++, selection: () => [] };
   }

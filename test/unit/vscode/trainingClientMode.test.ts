@@ -33,7 +33,8 @@ test('a client window trains a spec with register:, re-runs it and runs a script
   const token = fx.server.token;
   const access: StoreAccess = {
     state: 'client',
-    origin: 'writer',
+    origin: 'engine',
+    dir: fx.dir,
     url,
     token,
     tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })),
