@@ -170,8 +170,11 @@ export interface OpenCliStoreOptions {
   readonly viaEngine?: boolean;
 }
 
-/** How long a command waits for another command that holds the store for a moment (one without a server). */
-const LOCK_WAIT_MS = 60_000;
+/** How long a command waits for another command that holds the store for a moment (one without a server); $MLOPS_LOCK_WAIT_SECONDS. */
+function lockWaitMs(): number {
+  const seconds = Number(process.env.MLOPS_LOCK_WAIT_SECONDS);
+  return Number.isFinite(seconds) && seconds >= 0 ? seconds * 1000 : 60_000;
+}
 
 async function throughHolderServer(dir: string, holder: { url: string; token: string | null }, quiet: boolean): Promise<CliStore> {
   if (!quiet) process.stderr.write(`mlops: the store is in use by another process; going through its server at ${holder.url}\n`);
@@ -211,7 +214,8 @@ async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<Cli
   // Lazy: sql.js loads only for commands that touch the store.
   const { openWorkspaceStore, StoreLockedError } = await import('../core/store/workspaceStore');
   let store: WorkspaceStore | undefined;
-  const deadline = Date.now() + LOCK_WAIT_MS;
+  const waitMs = lockWaitMs();
+  const deadline = Date.now() + waitMs;
   let saidWaiting = false;
   while (!store) {
     try {
@@ -224,7 +228,7 @@ async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<Cli
       const holder = await holderServer(dir);
       if (holder) return throughHolderServer(dir, holder, holder.isEngine);
       // A holder without a server is another command busy with the store for a moment: wait.
-      if (Date.now() > deadline) throw new CliError(`${error.message} It has kept the store for over ${LOCK_WAIT_MS / 1000} s and serves no API this command could use instead; wait for it to finish.`, EXIT_STORE_LOCKED);
+      if (Date.now() > deadline) throw new CliError(`${error.message} It has kept the store for over ${waitMs / 1000} s and serves no API this command could use instead; wait for it to finish.`, EXIT_STORE_LOCKED);
       if (!saidWaiting) process.stderr.write(`mlops: waiting for ${error.holder.name} (pid ${error.holder.pid}) to finish with the store…\n`);
       saidWaiting = true;
       await new Promise((resolve) => setTimeout(resolve, 50));

@@ -17,29 +17,24 @@ export function registerServerCommand(program: Command): void {
       const globals = program.opts<CliGlobalOptions>();
       const port = parsePortOption(options.port);
       const dir = resolveStoreDir(globals);
-      const { openWorkspaceStore, StoreLockedError } = await import('../../core/store/workspaceStore');
-      const { startTrackingServer } = await import('../../core/server/trackingServer');
-      const { readServerInfo } = await import('../../core/server/serverInfoFile');
-      let store;
+      const [{ runEngine }, { readServerInfo }] = await Promise.all([import('../../core/engine/engineHost'), import('../../core/server/serverInfoFile')]);
+      let engine;
       try {
-        // a long-lived holder: it collects deleted runs' files once a day (mlops gc)
-        store = await openWorkspaceStore({ dir, writerName: 'mlops server', dailyGc: { onError: (error) => process.stderr.write(`mlops: garbage collection failed: ${error instanceof Error ? error.message : String(error)}\n`) } });
+        // The engine in the foreground, without the idle stop: windows and commands use it as they
+        // would an engine started for them, and it collects deleted runs' files once a day.
+        engine = await runEngine({ dir, idleMs: Number.POSITIVE_INFINITY, port, insecureNoToken: !options.token, log: (line) => {
+          // the banner below says where it listens; the engine's own notes that matter are these
+          if (/^(warning|garbage collection)/.test(line)) process.stderr.write(`mlops: ${line}\n`);
+        } });
       } catch (error) {
-        if (error instanceof StoreLockedError) {
+        if (error instanceof Error && error.name === 'StoreLockedError') {
           const running = readServerInfo(dir);
-          const hint = running ? ` Its MLflow-compatible server is already running at ${running.url} (token in ${dir}/server.json).` : '';
+          const hint = running ? ` Its MLflow-compatible server is already running at ${running.url} (token in ${dir}/server.json); "mlops engine stop" stops an engine so this one can start.` : '';
           throw new CliError(`${error.message}${hint}`, EXIT_STORE_LOCKED);
         }
-        throw error;
-      }
-      for (const warning of store.warnings) process.stderr.write(`mlops: warning: ${warning}\n`);
-      let server;
-      try {
-        server = await startTrackingServer({ store, port, ...(options.token ? {} : { insecureNoToken: true }) });
-      } catch (error) {
-        await store.close();
         throw new CliError((error as Error).message);
       }
+      const server = engine.server;
       if (globals.json) {
         printJson({ url: server.url, port: server.port, token: server.token, store: dir, env: server.env });
       } else {
@@ -54,12 +49,11 @@ export function registerServerCommand(program: Command): void {
         ];
         process.stdout.write(`${lines.join('\n')}\n`);
       }
-      const signal = await waitForStopSignal();
+      const signal = await Promise.race([waitForStopSignal(), engine.stopped]);
       process.stderr.write(`mlops: ${signal}: stopping the server\n`);
-      await server.close();
       // No snapshot on the way out: its cost grows with the database (minutes for a big one, with
       // the event loop blocked), and every acknowledged write is already in the journal, which
       // the next open replays.
-      await store.close({ snapshot: false });
+      await engine.stop(signal, { snapshot: false });
     });
 }

@@ -21,6 +21,8 @@ export interface EngineHostOptions {
   readonly log: (line: string) => void;
   /** 0 (default): a free port */
   readonly port?: number;
+  /** accept requests without a token (`mlops server --no-token`, trusted single-user machines only) */
+  readonly insecureNoToken?: boolean;
 }
 
 /** Something running in the engine that keeps it alive while idle (an endpoint, a job). */
@@ -55,6 +57,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
     server = await startTrackingServer({
       store,
       ...(options.port === undefined ? {} : { port: options.port }),
+      ...(options.insecureNoToken ? { insecureNoToken: true } : {}),
       onRequest: () => {
         lastActivity = Date.now();
       },
@@ -63,7 +66,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
     await store.close({ snapshot: false });
     throw error;
   }
-  options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, stops after ${Math.round(options.idleMs / 1000)} s idle)`);
+  options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, ${Number.isFinite(options.idleMs) ? `stops after ${Math.round(options.idleMs / 1000)} s idle` : 'runs until stopped'})`);
 
   const keepAlives: EngineKeepAlive[] = [() => endpointsKeepAlive(store), () => retrainJobsKeepAlive(store)];
   let resolveStopped: (why: string) => void = () => undefined;

@@ -40,10 +40,12 @@ test('while another process holds the store, mlops log and runs go through its s
   } finally {
     await fx.server.close();
   }
-  // Without a server the holder is still named, with a way out.
-  const refused = await runCliAsync(['-w', workspace, 'runs', 'list']);
+  // Without a server the holder is a command busy for a moment: the CLI waits for it (here 1 s),
+  // then names it.
+  const refused = await runCliAsync(['-w', workspace, 'runs', 'list'], { env: { MLOPS_LOCK_WAIT_SECONDS: '1' } });
   assert.equal(refused.status, 3);
-  assert.match(refused.stderr, /in use by server test .*runs no MLflow-compatible server/);
+  assert.match(refused.stderr, /waiting for server test \(pid \d+\) to finish with the store/);
+  assert.match(refused.stderr, /in use by server test .*It has kept the store for over 1 s and serves no API this command could use instead/);
   await fx.close();
 });
 
@@ -75,7 +77,7 @@ test('while another process holds the store, train (with register:), models, ali
 
     const local = await runCliAsync(['-w', workspace, 'gc', '--dry-run']);
     assert.equal(local.status, 3);
-    assert.match(local.stderr, /in use by server test.*This command needs the store itself \(not its server\): close that window \(or stop mlops server\) and run it again/s);
+    assert.match(local.stderr, /in use by server test.*This command needs the store itself \(not its server\): stop the engine \("mlops engine stop"; it stops its endpoints too\) and run it again/s);
   } finally {
     await fx.server.close();
     await fx.close();

@@ -52,7 +52,7 @@ test('mlops server prints the URL and the env lines, serves with the token, refu
 
     const second = runCli(['-w', workspace, 'server']);
     assert.equal(second.status, 3);
-    assert.match(second.stderr, /in use by mlops server/);
+    assert.match(second.stderr, /in use by MLOps engine .*already running at http:\/\/127\.0\.0\.1:\d+/);
     assert.ok(second.stderr.includes(`already running at ${uri}`), second.stderr);
 
     const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
