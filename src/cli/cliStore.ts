@@ -235,7 +235,7 @@ async function openLocal(dir: string, options: OpenCliStoreOptions): Promise<Cli
     }
   }
   for (const warning of store.warnings) process.stderr.write(`mlops: warning: ${warning}\n`);
-  const { inProcessEngine } = await import('../core/engine/engineClient');
+  const { inProcessEngine } = await import('../core/engine/engineInProcess');
   let registry: RegistryBackend | undefined;
   return {
     kind: 'local',

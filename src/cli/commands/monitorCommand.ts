@@ -15,7 +15,7 @@ export async function userErrors<T>(action: () => Promise<T>): Promise<T> {
     const { DataError } = await import('../../core/data/dataErrors');
     const { DriftInputError } = await import('../../core/drift/columnDrift');
     const { RetrainError } = await import('../../core/retraining/retrainRunner');
-    const { EngineCallError } = await import('../../core/engine/engineDispatch');
+    const { EngineCallError } = await import('../../core/engine/engineWire');
     // the same errors, raised in the process that holds the store
     if (error instanceof EngineCallError && ['SpecError', 'DataError', 'DriftInputError', 'RetrainError', 'FeedbackError'].includes(error.code)) throw new CliError(error.message);
     if (error instanceof SpecError || error instanceof DataError || error instanceof DriftInputError || error instanceof RetrainError) throw new CliError(error.message);

@@ -17,7 +17,7 @@ export async function withWorkspaceEngine<T>(
   const globals = program.opts<CliGlobalOptions>();
   const dir = resolveStoreDir(globals);
   noteLocalOnly(globals, dir, options);
-  const { EngineCallError } = await import('../../core/engine/engineDispatch');
+  const { EngineCallError } = await import('../../core/engine/engineWire');
   return withCliStore(
     { ...globals, local: true, trackingUri: undefined },
     async (store) => {

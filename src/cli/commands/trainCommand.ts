@@ -6,7 +6,6 @@ import type { TrainingRegistration } from '../../core/training/specRegistration'
 import type { TrainingProgress, TrainingResult } from '../../core/training/trainingRunner';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
 import { withCliStore } from '../cliStore';
-import { runArtifactFolder } from '../../core/tracking/runArtifactFolder';
 import { existingCliPath } from '../cliPaths';
 import { addPriceOptions, pricesFromCli, type PriceFlags } from '../costOptions';
 
@@ -84,6 +83,7 @@ export function registerTrainCommand(program: Command): void {
           });
           const info = (await store.tracking.getRun(result.runId)).info;
           // The engine of this workspace keeps artifacts in the store folder on this disk: show that folder.
+          const { runArtifactFolder } = await import('../../core/tracking/runArtifactFolder');
           const folder = runArtifactFolder(info, store.target.kind === 'local' || store.target.via === 'holder' ? { storeDir: resolveStoreDir(globals) } : {});
           modelDir = folder.local ? join(folder.path, result.modelArtifactPath) : `${info.artifactUri}/${result.modelArtifactPath}`;
         } catch (error) {

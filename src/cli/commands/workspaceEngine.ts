@@ -18,7 +18,7 @@ export async function withWorkspaceEngine<T>(
 ): Promise<T> {
   const globals = program.opts<CliGlobalOptions>();
   noteLocalOnly(globals, resolveStoreDir(globals), options);
-  const { EngineCallError } = await import('../../core/engine/engineDispatch');
+  const { EngineCallError } = await import('../../core/engine/engineWire');
   try {
     return await withCliStore(
       { ...globals, local: true, trackingUri: undefined },

@@ -1,6 +1,5 @@
-import type { WorkspaceStore } from '../store/workspaceStore';
-import { dispatchEngineCall, ENGINE_CALL_PATH, unwrapEngineReply } from './engineDispatch';
-import type { EngineReply } from './engineDispatch';
+import { ENGINE_CALL_PATH, unwrapEngineReply } from './engineWire';
+import type { EngineReply } from './engineWire';
 import type { EngineMethodName, EngineParams, EngineResult } from './engineMethods';
 
 /**
@@ -12,20 +11,6 @@ export interface EngineClient {
   /** who answers, for messages */
   readonly where: string;
   call<M extends EngineMethodName>(method: M, params: EngineParams<M>): Promise<EngineResult<M>>;
-}
-
-/**
- * The engine in this process. Results make the same JSON round trip they make over HTTP, so
- * what works here works through a server too (no Date or Map slips through unnoticed).
- */
-export function inProcessEngine(store: WorkspaceStore): EngineClient {
-  return {
-    where: 'this process',
-    call: async <M extends EngineMethodName>(method: M, params: EngineParams<M>): Promise<EngineResult<M>> => {
-      const reply = await dispatchEngineCall(store, JSON.parse(JSON.stringify({ method, params })) as unknown);
-      return unwrapEngineReply(JSON.parse(JSON.stringify(reply)) as EngineReply) as EngineResult<M>;
-    },
-  };
 }
 
 /** The engine of the process at `url` (its `.mlops/server.json`), with its bearer token. */

@@ -1,24 +1,7 @@
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { ENGINE_METHODS, isEngineMethodName } from './engineMethods';
 import type { EngineMethod } from './engineMethod';
-
-/** The wire form of an engine call: `POST /api/mlops/engine/call` with `{ method, params }`. */
-export const ENGINE_CALL_PATH = '/api/mlops/engine/call';
-/** Server-sent events: one `data: {"topic": …}` line per change in the store. */
-export const ENGINE_EVENTS_PATH = '/api/mlops/engine/events';
-
-/** A call the holder refused or that failed there; `code` says which (the error's name there). */
-export class EngineCallError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-  ) {
-    super(message);
-    this.name = 'EngineCallError';
-  }
-}
-
-export type EngineReply = { readonly result?: unknown } | { readonly error: { readonly code: string; readonly message: string } };
+import type { EngineReply } from './engineWire';
 
 /**
  * Runs one call on the store this process holds. Errors come back with their message: the
@@ -40,10 +23,4 @@ export async function dispatchEngineCall(store: WorkspaceStore, body: unknown): 
 
 function refused(message: string): EngineReply {
   return { error: { code: 'INVALID_PARAMETER_VALUE', message: `Engine call refused: ${message}.` } };
-}
-
-/** The result of a reply, or its error thrown as an EngineCallError. */
-export function unwrapEngineReply(reply: EngineReply): unknown {
-  if ('error' in reply) throw new EngineCallError(reply.error.code, reply.error.message);
-  return reply.result;
 }

@@ -1,6 +1,6 @@
 import { request } from 'node:http';
 import type { ClientRequest } from 'node:http';
-import { ENGINE_EVENTS_PATH } from './engineDispatch';
+import { ENGINE_EVENTS_PATH } from './engineWire';
 import type { EngineEvent } from './engineEvents';
 
 export interface EngineEventHandlers {

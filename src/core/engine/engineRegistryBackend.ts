@@ -4,7 +4,7 @@ import type { RegistryBackend } from '../registry/registryBackend';
 import { actorFromEnv, resolveGitActor } from '../registry/registryActor';
 import type { ActorOption, AliasHolding, AliasReview, AuditEntry, ModelVersion, RegisteredModel, RegistryChange, ReviewStatus } from '../registry/registryTypes';
 import { InvalidArgumentError, NotFoundError, TrackingError } from '../tracking/trackingErrors';
-import { EngineCallError } from './engineDispatch';
+import { EngineCallError } from './engineWire';
 import type { EngineClient } from './engineClient';
 import type { EngineMethodName, EngineParams, EngineResult } from './engineMethods';
 import type { RegistryModelCards, RegistryModelDetail } from './methods/registryMethods';

@@ -69,7 +69,7 @@ async function currentSource(engine: EngineClient | undefined, spec: MonitorSpec
  * process), stores it and raises an alert when the dataset drifted.
  */
 export async function runMonitor(spec: MonitorSpec, options: RunMonitorOptions = {}): Promise<MonitorRunResult> {
-  const engine = options.engine ?? (options.store ? (await import('../engine/engineClient')).inProcessEngine(options.store) : undefined);
+  const engine = options.engine ?? (options.store ? (await import('../engine/engineInProcess')).inProcessEngine(options.store) : undefined);
   const reference: MonitorDataSource = spec.reference.kind === 'model' ? await modelReference(engine, spec.reference.uri, spec) : { path: spec.reference.path, name: spec.reference.asWritten };
   const current = await currentSource(engine, spec);
   // a monitor reads the same reference at every check: its typed columns come from the store's prepared tables

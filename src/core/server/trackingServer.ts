@@ -21,7 +21,8 @@ import { TRACKING_ROUTES } from './trackingHandlers';
 import { REGISTRY_ROUTES } from './registryHandlers';
 import type { ModelRegistry } from '../registry/modelRegistry';
 import { modelRegistryFor } from '../registry/registryAccess';
-import { dispatchEngineCall, ENGINE_CALL_PATH, ENGINE_EVENTS_PATH } from '../engine/engineDispatch';
+import { dispatchEngineCall } from '../engine/engineDispatch';
+import { ENGINE_CALL_PATH, ENGINE_EVENTS_PATH } from '../engine/engineWire';
 import { EngineEventHub } from '../engine/engineEvents';
 
 /** The MLflow version whose REST behaviour we follow (answered by GET /version). */

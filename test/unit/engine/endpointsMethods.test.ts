@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, it } from 'node:test';
-import { EngineCallError } from '../../../src/core/engine/engineDispatch';
+import { EngineCallError } from '../../../src/core/engine/engineWire';
 import { httpEngine, type EngineClient } from '../../../src/core/engine/engineClient';
 import type { EndpointsState } from '../../../src/core/engine/methods/endpointsMethods';
 import { endpointsKeepAlive, stopEndpointsOf } from '../../../src/core/serving/endpointManagers';

@@ -1,9 +1,10 @@
 import assert from 'node:assert/strict';
 import { request } from 'node:http';
 import { test } from 'node:test';
-import { EngineCallError } from '../../../src/core/engine/engineDispatch';
+import { EngineCallError } from '../../../src/core/engine/engineWire';
 import type { EngineEvent } from '../../../src/core/engine/engineEvents';
-import { httpEngine, inProcessEngine } from '../../../src/core/engine/engineClient';
+import { httpEngine } from '../../../src/core/engine/engineClient';
+import { inProcessEngine } from '../../../src/core/engine/engineInProcess';
 import { datasetNode, runNode } from '../../../src/core/lineage/lineageNodes';
 import { lineageFor } from '../../../src/core/registry/registryAccess';
 import { startTrackingServer } from '../../../src/core/server/trackingServer';

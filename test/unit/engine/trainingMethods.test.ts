@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { httpEngine } from '../../../src/core/engine/engineClient';
-import { EngineCallError } from '../../../src/core/engine/engineDispatch';
+import { EngineCallError } from '../../../src/core/engine/engineWire';
 import { lineageFor } from '../../../src/core/registry/registryAccess';
 import { startTrackingServer } from '../../../src/core/server/trackingServer';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';

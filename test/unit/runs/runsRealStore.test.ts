@@ -9,7 +9,7 @@ import { RunsQueryEngine } from '../../../src/core/tracking/runsTable/runsQueryE
 import { createRunsDataHandlers } from '../../../src/vscode/runs/runsRequests';
 import { localRunsTable } from '../../../src/core/tracking/runsTable/runsTablePages';
 import { engineRunsTable } from '../../../src/core/engine/engineRunsTable';
-import { inProcessEngine } from '../../../src/core/engine/engineClient';
+import { inProcessEngine } from '../../../src/core/engine/engineInProcess';
 
 /** The panel's host code against the real workspace store: filter grammar, summaries, series files, artifacts. */
 describe('runs panel host on a real workspace store', () => {

@@ -4,7 +4,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { inProcessEngine } from '../../../src/core/engine/engineClient';
+import { inProcessEngine } from '../../../src/core/engine/engineInProcess';
 import { openWorkspaceStore, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { compareRunMetrics, isReproducibleMetric, rerunTraining } from '../../../src/core/training/rerun';
 import { runTraining } from '../../../src/core/training/trainingRunner';

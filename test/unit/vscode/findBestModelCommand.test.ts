@@ -3,7 +3,7 @@ import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync,
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { inProcessEngine } from '../../../src/core/engine/engineClient';
+import { inProcessEngine } from '../../../src/core/engine/engineInProcess';
 import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { loadTrainSpec } from '../../../src/core/training/trainSpecParser';
 import type * as FindBestModelModule from '../../../src/vscode/training/findBestModelCommand';

@@ -7,7 +7,7 @@ import type * as RunItemActions from '../../../src/vscode/experiments/runItemAct
 import type * as JobStatusBarModule from '../../../src/vscode/jobs/jobStatusBar';
 import type { StoreService } from '../../../src/vscode/store/storeService';
 import { tempStoreDir } from '../store/testSupport';
-import { inProcessEngine } from '../../../src/core/engine/engineClient';
+import { inProcessEngine } from '../../../src/core/engine/engineInProcess';
 
 type Dialog = { message: string; options: { modal?: boolean; detail?: string }; buttons: string[] };
 const { fake } = require('../../support/loadWithFakeVscode.cjs') as {
