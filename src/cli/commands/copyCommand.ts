@@ -1,7 +1,8 @@
 import type { Command } from 'commander';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
-import { CliError } from '../cliContext';
-import { withStore } from './trackingCliSupport';
+import type { EngineClient } from '../../core/engine/engineClient';
+import { CliError, resolveStoreDir, type CliGlobalOptions } from '../cliContext';
+import { noteLocalOnly, withCliStore, type CliStore } from '../cliStore';
 
 interface CopyOptions {
   to?: string;
@@ -36,27 +37,19 @@ export function registerCopyCommand(program: Command): void {
       const url = (options.to ?? options.from) as string;
       const token = options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null;
       const basic = basicAuthFromEnv(options.token);
-      const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
-      const { MlflowRegistryClient } = await import('../../core/remote/mlflowRegistryClient');
-      const { copyVersionsToLocal, copyVersionsToRemote } = await import('../../core/remote/modelVersionCopy');
-      const { modelRegistryFor } = await import('../../core/registry/registryAccess');
-      const remote = { tracking: new MlflowRestClient({ url, token, ...basic }), registry: new MlflowRegistryClient({ url, token, ...basic }) };
-      await withStore(
-        program,
-        async (store, globals) => {
-          const local = { tracking: store.tracking, registry: modelRegistryFor(store) };
-          const results = options.to ? await copyVersionsToRemote(local, remote, versions, `workspace:${store.dir}`) : await copyVersionsToLocal(remote, local, versions, url);
-          if (globals.json) {
-            process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
-            return;
-          }
-          for (const r of results) {
-            process.stdout.write(`${r.skipped ? 'already there' : 'copied'}: ${r.source.name} v${r.source.version} → ${r.target.name} v${r.target.version} ${options.to ? `on ${url}` : 'in the workspace'}\n`);
-            if (r.note) process.stderr.write(`  note: ${r.note}\n`);
-          }
-        },
-        { create: Boolean(options.from) },
-      );
+      await withWorkspaceStore(program, async (store, globals) => {
+        // Run in the engine (or this process, when none runs): the registry is there.
+        const engine = store.engine as EngineClient;
+        const results = await engine.call('registry.copyVersions', { direction: options.to ? 'to' : 'from', url, token, ...basic, versions });
+        if (globals.json) {
+          process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+          return;
+        }
+        for (const r of results) {
+          process.stdout.write(`${r.skipped ? 'already there' : 'copied'}: ${r.source.name} v${r.source.version} → ${r.target.name} v${r.target.version} ${options.to ? `on ${url}` : 'in the workspace'}\n`);
+          if (r.note) process.stderr.write(`  note: ${r.note}\n`);
+        }
+      }, { create: Boolean(options.from) });
     });
   copy
     .command('runs')
@@ -76,15 +69,16 @@ export function registerCopyCommand(program: Command): void {
       const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
       const { copyRuns, longParamArtifact } = await import('../../core/remote/storeCopy');
       const remote = new MlflowRestClient({ url, token: options.token ?? process.env.MLFLOW_TRACKING_TOKEN ?? null, ...basicAuthFromEnv(options.token) });
-      await withStore(
+      await withWorkspaceStore(
         program,
         async (store, globals) => {
+          // The workspace's tracking: this process's store, or the engine's through its MLflow API.
           const [source, target] = options.to ? [store.tracking, remote] : [remote, store.tracking];
           const ids = runIds.length > 0 ? runIds : await runsOf(source, options.experiment as string);
           const result = await copyRuns(source, target, {
             runIds: ids,
             concurrency: parallel,
-            sourceLabel: options.to ? `workspace:${store.dir}` : url,
+            sourceLabel: options.to ? `workspace:${resolveStoreDir(globals)}` : url,
             onProgress: (p) => {
               const what = p.skipped ? 'skipped (already copied)' : p.repaired ? 'repaired (an earlier copy was cut short; copied again)' : 'copied';
               if (globals.json) return;
@@ -121,4 +115,14 @@ async function runsOf(store: TrackingStore, experimentName: string): Promise<str
     pageToken = page.nextPageToken;
   } while (pageToken);
   return ids;
+}
+
+/**
+ * The workspace store, whatever the tracking URI says (a copy names its server with --to or
+ * --from): this process's, or the engine's when one holds it.
+ */
+function withWorkspaceStore<T>(program: Command, action: (store: CliStore, globals: CliGlobalOptions) => Promise<T>, options: { create?: boolean } = {}): Promise<T> {
+  const globals = program.opts<CliGlobalOptions>();
+  noteLocalOnly(globals, resolveStoreDir(globals), options);
+  return withCliStore({ ...globals, local: true, trackingUri: undefined }, (store) => action(store, globals), options);
 }

@@ -52,16 +52,20 @@ export function registerServeCommand(program: Command): void {
       }
       const globals = program.opts<CliGlobalOptions>();
       noteLocalOnly(globals, resolveStoreDir(globals));
+      let features: OnlineFeaturesChoice | false | undefined;
+      if (typeof options.features === 'string') {
+        const { parseFeaturesOption } = await import('../../core/serving/onlineFeatureChoice');
+        try {
+          features = parseFeaturesOption(options.features, process.cwd());
+        } catch (error) {
+          throw new CliError((error as Error).message);
+        }
+      } else if (options.features === false) features = false;
       // The endpoint runs in the engine (started if none runs), as the Endpoints view's do: this
       // command is its client for as long as it runs, and stops it on Ctrl+C.
       await withCliStore({ ...globals, local: true, trackingUri: undefined }, async (store) => {
         const engine = store.engine;
         if (!engine) throw new CliError('the workspace store has no engine to serve from');
-        let features: OnlineFeaturesChoice | false | undefined;
-        if (typeof options.features === 'string') {
-          const { parseFeaturesOption } = await import('../../core/serving/onlineFeatureChoice');
-          features = parseFeaturesOption(options.features, process.cwd());
-        } else if (options.features === false) features = false;
         let info: EndpointInfo;
         try {
           // Ours while this command runs: killed without a word, the engine stops the endpoint too.

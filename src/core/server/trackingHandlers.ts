@@ -7,6 +7,7 @@ import { RUN_STATUSES } from '../tracking/trackingTypes';
 import { invalidParameter, notFound } from './mlflowHttpError';
 import { experimentJson, metricHistoryJson, runInfoJson, runJson } from './mlflowJson';
 import type { RequestParams } from './requestParams';
+import { datasetFromMlflow } from '../remote/mlflowDatasetLimits';
 import {
   invalidValue,
   keyValueList,
@@ -326,7 +327,9 @@ function datasetInput(item: RequestParams, i: number): DatasetInput {
 
 async function logInputs({ params, store }: HandlerContext): Promise<object> {
   const runId = requiredRunId(params);
-  const datasets = objectList(params, 'datasets').map(datasetInput);
+  // A client that fitted a dataset to MLflow's limits (ours does, for any server) sent the whole
+  // values along: this store has no such limits, so it keeps them whole, as if logged locally.
+  const datasets = objectList(params, 'datasets').map(datasetInput).map(datasetFromMlflow);
   if (datasets.length === 0) await requireActiveRun(store, runId);
   else await store.logInputs(runId, datasets);
   return EMPTY;

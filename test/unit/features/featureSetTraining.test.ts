@@ -4,9 +4,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { lineageFor } from '../../../src/core/registry/registryAccess';
-import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { runCli } from '../lib/runCli';
 import { REPO_ROOT } from '../store/testSupport';
+import { openStoreAfterCli } from '../store/testSupport';
 
 const root = mkdtempSync(join(tmpdir(), 'mlops-featureset-train-'));
 after(() => rmSync(root, { recursive: true, force: true }));
@@ -23,7 +23,7 @@ test('a training spec whose dataset is a feature set trains on the point-in-time
   const trained = runCli(['--workspace', root, '--json', 'train', spec, '--backend', 'js'], { cwd: root });
   assert.equal(trained.status, 0, trained.stderr);
 
-  const store = await openWorkspaceStore({ dir: join(root, '.mlops'), writerName: 'test' });
+  const store = await openStoreAfterCli({ dir: join(root, '.mlops'), writerName: 'test' });
   try {
     const { runs } = await store.tracking.searchRuns({ experimentIds: [(await store.tracking.getExperimentByName('penguins-features'))?.experimentId ?? '?'] });
     const run = runs[0];

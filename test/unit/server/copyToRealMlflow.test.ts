@@ -10,10 +10,10 @@ import { DEFAULT_STORE_DIR } from '../../../src/core/product/productInfo';
 import { MlflowRegistryClient } from '../../../src/core/remote/mlflowRegistryClient';
 import { MlflowRestClient } from '../../../src/core/remote/mlflowRestClient';
 import { COPIED_FROM_TAG, COPY_COMPLETE_TAG, COPY_ERROR_TAG } from '../../../src/core/remote/storeCopy';
-import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import type { TrackingStore } from '../../../src/core/tracking/trackingStore';
 import { runCli, runCliAsync } from '../lib/runCli';
 import { findMlflowPython, realMlflowOrSkip } from './realMlflow';
+import { openStoreAfterCli } from '../store/testSupport';
 
 // Issue #18 against a real MLflow 2.12.2: a trained run (sha256 dataset digest, model files)
 // copies whole; a copy cut short by a refused upload is marked FAILED and the next copy repairs
@@ -67,7 +67,7 @@ test('a trained run and its model copy to a real MLflow server whole; a copy cut
     assert.equal(trained.status, 0, trained.stderr);
     const runId = (JSON.parse(trained.stdout) as { runId: string }).runId;
     const storeDir = join(workspace, DEFAULT_STORE_DIR);
-    const local = await openWorkspaceStore({ dir: storeDir, writerName: 'test reader' });
+    const local = await openStoreAfterCli({ dir: storeDir, writerName: 'test reader' });
     const localRun = await local.tracking.getRun(runId);
     const localFiles = await files(local.tracking, runId);
     await local.close();

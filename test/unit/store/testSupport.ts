@@ -2,6 +2,8 @@ import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { stopEngine } from '../../../src/core/engine/engineLauncher';
+import { openWorkspaceStore, type OpenWorkspaceStoreOptions, type WorkspaceStore } from '../../../src/core/store/workspaceStore';
 
 /** A fresh folder under the OS temp dir, removed by the returned cleanup. */
 export function tempStoreDir(prefix = 'mlops-store-'): { dir: string; cleanup: () => void } {
@@ -26,4 +28,14 @@ export async function deadPid(): Promise<number> {
   const pid = child.pid as number;
   await new Promise((resolve) => child.on('exit', resolve));
   return pid;
+}
+
+/**
+ * Opens, in the test, a store that `mlops` commands just worked on: a long command (train, tune,
+ * serve …) goes through the engine it starts, which outlives the command by design, so it is
+ * stopped first (as `mlops engine stop` would).
+ */
+export async function openStoreAfterCli(options: OpenWorkspaceStoreOptions): Promise<WorkspaceStore> {
+  await stopEngine(options.dir);
+  return openWorkspaceStore(options);
 }

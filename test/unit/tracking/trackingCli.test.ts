@@ -53,9 +53,12 @@ test('while another process holds the store, the CLI says who and exits with cod
   const { dir, cleanup } = tempStoreDir();
   try {
     const holder = await openWorkspaceStore({ dir, writerName: 'VS Code window' });
-    const r = await mlops(dirname(dir), 'runs', 'list');
+    // A holder with no server is taken for a command busy for a moment: the CLI waits (here 0.2 s).
+    process.env.MLOPS_LOCK_WAIT_SECONDS = '0.2';
+    const r = await mlops(dirname(dir), 'runs', 'list').finally(() => delete process.env.MLOPS_LOCK_WAIT_SECONDS);
     assert.equal(r.code, 3);
-    assert.match(r.err, /^mlops: The workspace store .+ is in use by VS Code window \(pid \d+ on host .+\) since \d\d:\d\d/);
+    assert.match(r.err, /^mlops: waiting for VS Code window \(pid \d+\) to finish with the store/);
+    assert.match(r.err, /mlops: The workspace store .+ is in use by VS Code window \(pid \d+ on host .+\) since \d\d:\d\d/);
     await holder.close();
   } finally {
     cleanup();

@@ -5,8 +5,8 @@ import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { categoricalFromStrings, type NumericColumn } from '../../../src/core/data/dataTable';
 import { rowRecords } from '../../../src/core/training/predictLatency';
-import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { runCli } from '../lib/runCli';
+import { openStoreAfterCli } from '../store/testSupport';
 
 const root = join(__dirname, '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'mlops-latency-test-'));
@@ -19,7 +19,7 @@ describe('a trained model has its one-row predict latency measured', () => {
       const r = runCli(['--workspace', folder, '--json', 'train', join(root, 'examples', spec), '--backend', 'js']);
       assert.equal(r.status, 0, r.stderr);
       const out = JSON.parse(r.stdout) as { runId: string; metrics: Record<string, number> };
-      const store = await openWorkspaceStore({ dir: join(folder, '.mlops'), writerName: 'latency test' });
+      const store = await openStoreAfterCli({ dir: join(folder, '.mlops'), writerName: 'latency test' });
       try {
         const run = await store.tracking.getRun(out.runId);
         const value = (key: string): number => run.data.metrics.find((m) => m.key === key)?.value ?? Number.NaN;

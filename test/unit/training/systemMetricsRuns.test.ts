@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { runScriptAsExperiment } from '../../../src/core/scripts/scriptRun';
-import { openWorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { runCli } from '../lib/runCli';
+import { openStoreAfterCli } from '../store/testSupport';
 
 const root = join(__dirname, '..', '..', '..');
 const work = mkdtempSync(join(tmpdir(), 'mlops-sysmetrics-'));
@@ -22,7 +22,7 @@ describe('runs the product starts get system metrics and a cost', () => {
     const r = runCli(['--workspace', folder, '--json', 'train', join(root, 'examples', 'penguins.train.yaml'), '--backend', 'js', '--cpu-hour-price', '3600']);
     assert.equal(r.status, 0, r.stderr);
     const out = JSON.parse(r.stdout) as { runId: string; usage: { cpuSeconds: number }; cost: number };
-    const store = await openWorkspaceStore({ dir: join(folder, '.mlops'), writerName: 'system metrics test' });
+    const store = await openStoreAfterCli({ dir: join(folder, '.mlops'), writerName: 'system metrics test' });
     try {
       const run = await store.tracking.getRun(out.runId);
       const cpuSeconds = metric(run, 'cpu_seconds') ?? 0;
@@ -59,7 +59,7 @@ describe('runs the product starts get system metrics and a cost', () => {
 
   test('a script run: the busy script’s CPU-seconds and a GB-hour cost', async () => {
     const folder = mkdtempSync(join(work, 'script-'));
-    const store = await openWorkspaceStore({ dir: join(folder, '.mlops'), writerName: 'system metrics script test' });
+    const store = await openStoreAfterCli({ dir: join(folder, '.mlops'), writerName: 'system metrics script test' });
     try {
       const experimentId = await store.tracking.createExperiment('scripts');
       // burns 0.5 s of CPU however busy the machine is

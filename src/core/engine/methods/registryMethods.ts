@@ -15,6 +15,7 @@ import {
 import { InvalidArgumentError } from '../../tracking/trackingErrors';
 import type { MetricSummary } from '../../tracking/trackingTypes';
 import type { EngineContext, EngineMethodTable } from '../engineMethod';
+import type { VersionCopyResult } from '../../remote/modelVersionCopy';
 
 /*
  * The workspace model registry for clients (a window, the CLI): what RegistryBackend offers plus
@@ -205,6 +206,30 @@ export const registryMethods = {
   'registry.setRequireReview': ({ store }: EngineContext, params: ActorParam & { name: string; requireReview: boolean }): Promise<void> => {
     if (typeof params.requireReview !== 'boolean') throw new InvalidArgumentError('Engine call: requireReview must be true or false.');
     return modelRegistryFor(store).setRequireReview(text(params.name, 'name'), params.requireReview, actorOf(params));
+  },
+  /**
+   * `mlops copy model`: versions with their runs and files between this registry and a team's
+   * MLflow server, run where the store is (the engine talks to the server with the client's
+   * credentials, which are not kept).
+   */
+  'registry.copyVersions': async (
+    { store }: EngineContext,
+    params: { direction: 'to' | 'from'; url: string; token: string | null; username?: string; password?: string; versions: readonly { name: string; version: number }[] },
+  ): Promise<VersionCopyResult[]> => {
+    if (params.direction !== 'to' && params.direction !== 'from') throw new InvalidArgumentError('Engine call: direction must be "to" or "from".');
+    const url = text(params.url, 'url');
+    if (!/^https?:\/\//i.test(url)) throw new InvalidArgumentError(`Engine call: url must be an http(s) address, got ${JSON.stringify(url)}.`);
+    if (!Array.isArray(params.versions) || params.versions.length === 0) throw new InvalidArgumentError('Engine call: versions must name at least one version.');
+    const versions = params.versions.map((v) => ({ name: text(v.name, 'a version name'), version: count(v.version, 'a version number') }));
+    const [{ MlflowRestClient }, { MlflowRegistryClient }, { copyVersionsToLocal, copyVersionsToRemote }] = await Promise.all([
+      import('../../remote/mlflowRestClient'),
+      import('../../remote/mlflowRegistryClient'),
+      import('../../remote/modelVersionCopy'),
+    ]);
+    const auth = { url, token: params.token ?? null, ...(params.username && params.password ? { username: params.username, password: params.password } : {}) };
+    const remote = { tracking: new MlflowRestClient(auth), registry: new MlflowRegistryClient(auth) };
+    const local = { tracking: store.tracking, registry: modelRegistryFor(store) };
+    return params.direction === 'to' ? copyVersionsToRemote(local, remote, versions, `workspace:${store.dir}`) : copyVersionsToLocal(remote, local, versions, url);
   },
   'registry.setSelfApproval': ({ store }: EngineContext, params: ActorParam & { name: string; allowed: boolean }): Promise<void> => {
     if (typeof params.allowed !== 'boolean') throw new InvalidArgumentError('Engine call: allowed must be true or false.');
