@@ -131,6 +131,7 @@ export class StoreService implements vscode.Disposable {
       onClosed: (reason) => {
         if (this.connecting === undefined || this.connectingDir !== dir) return;
         this.log.warn(`The MLOps engine for ${dir} (pid ${address.pid}) went away: ${reason}. The next view or command starts a new one.`);
+        void vscode.window.setStatusBarMessage('$(debug-disconnect) MLOps: the engine stopped; the next view or command starts it again (MLOps log says why)', 8000);
         this.disconnect();
         this.changeEmitter.fire();
       },
