@@ -12,6 +12,7 @@ import { dashboardValidators } from '../../protocol/dashboard/dashboardValidator
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import type { EndpointsService } from '../endpoints/endpointsService';
 import { engineOf, trackingOf, type StoreService } from '../store/storeService';
+import { CoalescedRefresh } from '../panels/coalescedRefresh';
 
 export interface DashboardDependencies {
   extensionUri: vscode.Uri;
@@ -39,7 +40,12 @@ const LIMITS = { models: 6, reviews: 10, alerts: 10 };
 /** "MLOps: Open Dashboard": where the store is, what it holds, what happened recently. One per window. */
 export class DashboardPanel extends PanelHost<DashboardContract> {
   private static current: DashboardPanel | undefined;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly overviewChanged = new CoalescedRefresh(250, () => {
+    this.readOverview().then(
+      (overview) => this.notify('overviewChanged', overview),
+      (error: unknown) => this.log.warn(`Dashboard refresh failed: ${String(error)}`),
+    );
+  });
 
   static show(deps: DashboardDependencies): DashboardPanel {
     if (DashboardPanel.current) {
@@ -99,18 +105,12 @@ export class DashboardPanel extends PanelHost<DashboardContract> {
     void this.watchOwnRegistryChanges();
     this.track(vscode.workspace.onDidChangeConfiguration((e) => e.affectsConfiguration('mlops.store') && this.scheduleRefresh()));
     this.track(vscode.workspace.onDidGrantWorkspaceTrust(() => this.scheduleRefresh()));
-    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
+    this.track(this.overviewChanged);
   }
 
   /** Coalesces bursts of store changes (a training run logs many metrics) into one update. */
   private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => {
-      this.readOverview().then(
-        (overview) => this.notify('overviewChanged', overview),
-        (error: unknown) => this.log.warn(`Dashboard refresh failed: ${String(error)}`),
-      );
-    }, 250);
+    this.overviewChanged.request();
   }
 
   /** Registry changes made in this window show at once; everyone's arrive through the store's change event. */

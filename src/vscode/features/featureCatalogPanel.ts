@@ -13,6 +13,7 @@ import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../p
 import { resolveStoreDir } from '../settings/settings';
 import { engineOf, type StoreService } from '../store/storeService';
 import { catalogState, statsView } from './featureCatalogModel';
+import { CoalescedRefresh } from '../panels/coalescedRefresh';
 
 export interface FeatureCatalogPanelDependencies {
   readonly extensionUri: vscode.Uri;
@@ -30,7 +31,7 @@ const REFRESH_DELAY_MS = 400;
 export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
   private static current: FeatureCatalogPanel | undefined;
   private files: FeatureSpecFile[] = [];
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly storeChanged = new CoalescedRefresh(REFRESH_DELAY_MS, () => void this.refreshIfChanged());
   /** what the view last saw of materializations and model usage; a store change that leaves it alone repaints nothing */
   private shown: string | undefined;
 
@@ -128,12 +129,11 @@ export class FeatureCatalogPanel extends PanelHost<FeatureCatalogContract> {
       metas.onDidDelete(() => this.scheduleRefresh());
       this.track(metas);
     }
-    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
+    this.track(this.storeChanged);
   }
 
   private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => void this.refreshIfChanged(), REFRESH_DELAY_MS);
+    this.storeChanged.request();
   }
 
   /** Tells the view to reload only when materializations or model usage differ from what it shows. */

@@ -6,6 +6,7 @@ import { lineageValidators } from '../../protocol/lineage/lineageValidators';
 import { PanelHost, type NotificationHandlers, type RequestHandlers } from '../panels/panelHost';
 import type { RunsPanelDependencies } from '../runs/runsPanel';
 import { lineageEngine, rootOfPanelState } from './lineageRootChoices';
+import { CoalescedRefresh } from '../panels/coalescedRefresh';
 
 /** Same needs as the Runs panel: a run box opens one. */
 export type LineagePanelDependencies = RunsPanelDependencies;
@@ -20,7 +21,7 @@ const keyOf = (node: LineageNodeRef): string => `${node.kind}:${node.id}`;
 /** "MLOps: Show Lineage": one panel per root; a box re-roots its panel in place. */
 export class LineagePanel extends PanelHost<LineageContract> {
   private static readonly open = new Map<string, LineagePanel>();
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly storeChanged = new CoalescedRefresh(REFRESH_DELAY_MS, () => this.notify('storeChanged', {}));
 
   static show(root: LineageNodeRef, title: string, deps: LineagePanelDependencies): LineagePanel {
     const existing = LineagePanel.open.get(keyOf(root));
@@ -72,7 +73,7 @@ export class LineagePanel extends PanelHost<LineageContract> {
     );
     // every change in the store (registering, serving, monitoring …), whichever process holds it
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
-    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
+    this.track(this.storeChanged);
   }
 
   private async engine(): Promise<EngineClient> {
@@ -98,8 +99,7 @@ export class LineagePanel extends PanelHost<LineageContract> {
   }
 
   private scheduleRefresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.notify('storeChanged', {}), REFRESH_DELAY_MS);
+    this.storeChanged.request();
   }
 
   private async openNode(ref: LineageNodeRefView): Promise<void> {

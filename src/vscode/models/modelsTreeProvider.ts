@@ -6,6 +6,7 @@ import type { MetricSummary } from '../../core/tracking/trackingTypes';
 import type { StoreService } from '../store/storeService';
 import type { WorkspaceRegistry } from '../../core/engine/engineRegistryBackend';
 import { openWorkspaceRegistry } from './workspaceRegistry';
+import { CoalescedRefresh } from '../panels/coalescedRefresh';
 
 export type ModelsNode =
   /** `server`: the MLflow server the model is registered on (mlops.tracking.uri); absent for the workspace registry */
@@ -48,33 +49,19 @@ export async function openShownRegistry(storeService: StoreService): Promise<Sho
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** tracking writes (a training run logging) can change a version's metrics: coalesced */
+  private readonly storeChanged = new CoalescedRefresh(500, () => this.changeEmitter.fire(undefined));
   private readonly subscription: vscode.Disposable;
   private registrySubscription: { dispose(): void } | undefined;
   /** set by the view so the provider can show why the tree is empty */
   view: vscode.TreeView<ModelsNode> | undefined;
 
   constructor(private readonly storeService: StoreService) {
-    // Tracking writes (a training run logging) can change a version's metrics; coalesce them.
-    this.subscription = storeService.onDidChange(() => this.refreshSoon(500));
-  }
-
-  /**
-   * Coalesces: a refresh already due is not pushed back by later changes, so a store that keeps
-   * changing (a run logging, an endpoint's traffic) still refreshes the view at that pace.
-   */
-  private refreshSoon(delayMs: number): void {
-    if (this.refreshTimer !== undefined) return;
-    this.refreshTimer = setTimeout(() => {
-      this.refreshTimer = undefined;
-      this.changeEmitter.fire(undefined);
-    }, delayMs);
+    this.subscription = storeService.onDidChange(() => this.storeChanged.request());
   }
 
   refresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = undefined;
-    this.refreshSoon(0);
+    this.storeChanged.now();
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
@@ -141,7 +128,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
    * training's registration) arrive through the store service's change event, like tracking's.
    */
   private watch(registry: WorkspaceRegistry): void {
-    this.registrySubscription ??= registry.onDidChange(() => this.refreshSoon(50));
+    this.registrySubscription ??= registry.onDidChange(() => this.storeChanged.now());
   }
 
   private setMessage(message: string | undefined): void {
@@ -149,7 +136,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
+    this.storeChanged.dispose();
     this.subscription.dispose();
     this.registrySubscription?.dispose();
     this.changeEmitter.dispose();

@@ -21,6 +21,7 @@ import { createRunsDataHandlers, type RunsDataHandlers } from './runsRequests';
 import { renameRun, setStarred } from '../../core/tracking/runAnnotations';
 import { deleteRuns } from '../../core/tracking/runLifecycle';
 import { confirmDeleteRuns, openRunNote, promptRunName } from './runPrompts';
+import { CoalescedRefresh } from '../panels/coalescedRefresh';
 
 export interface RunsPanelDependencies {
   extensionUri: vscode.Uri;
@@ -46,7 +47,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
   private runsTable: { source: EngineClient | TrackingStore; table: RunsTable } | undefined;
   private revision = 0;
   private readonly data: RunsDataHandlers;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  private readonly storeChanged = new CoalescedRefresh(REFRESH_DELAY_MS, () => this.notify('storeChanged', { revision: this.revision }));
   /** the view answered getInit and has not been unloaded since (a hidden webview is discarded) */
   private viewLoaded = false;
   private pendingFocus: RunsFocus | undefined;
@@ -107,7 +108,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
     panel.title = scope.title;
     this.data = createRunsDataHandlers(() => this.table(), () => this.tracking());
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
-    this.track({ dispose: () => clearTimeout(this.refreshTimer) });
+    this.track(this.storeChanged);
     this.track(
       panel.onDidChangeViewState(() => {
         if (!panel.visible) this.viewLoaded = false;
@@ -205,8 +206,7 @@ export class RunsPanel extends PanelHost<RunsContract> {
   private scheduleRefresh(): void {
     this.runsTable?.table.invalidate();
     this.revision++;
-    clearTimeout(this.refreshTimer);
-    this.refreshTimer = setTimeout(() => this.notify('storeChanged', { revision: this.revision }), REFRESH_DELAY_MS);
+    this.storeChanged.request();
   }
 
   private async exportCsv(query: RunsQuery, columnIds: string[]): Promise<RunsExportResult> {
