@@ -19,12 +19,15 @@
  *   large  a store of 100,000 runs × (20 params + 20 metrics) (issue #17's shape, experiment
  *          "scale-100k"): Open Runs → first rows, and the fast scroll.
  *
- * In both parts, the memory (VmRSS in /proc/<pid>/status) of the extension host (the node process
+ * In every part, the memory (VmRSS in /proc/<pid>/status) of the extension host (the node process
  * under this code-server whose command line says --type=extensionHost) and of the engine (pid in
  * <store>/server.json): once the workbench is up, once the MLOps views show the store's
  * experiments (the baseline), after the table's first rows, after scrolling (and for the table part
  * after the curves); the extension host's growth over the baseline is what the store and the open
- * panel cost the window; a store's extension host RSS (panel open, scrolled) minus the reference
+ * panel cost the window. Once scrolled, the extension host's garbage is collected through its
+ * inspector (SIGUSR1 opens it on 127.0.0.1:9229; skipped when that port is taken) and its RSS and
+ * JS heap read again: what it holds, not what it has not collected yet (the samples after that
+ * follow the GC). A store's extension host memory (panel open, scrolled) minus the reference
  * window's is what that store adds to the window (issue #17's measure, target ≤ 60 MB at 100,000
  * runs). `uptime` is saved next to every figure.
  * (The webview's heap is not separable from the workbench's in code-server; the Chromium bench,
@@ -44,7 +47,7 @@ import { stopEngine } from '../../src/core/engine/engineLauncher';
 import { syntheticRuns } from '../../test/webview/runsFakeHost';
 import { CURVE_KEYS, logCurveRuns, logTableRuns } from './benchRunsStore';
 import { CURVES_SCRIPT, SCROLL_SCRIPT, type CurvesFigures, type ScrollFigures } from './runsPageProbes';
-import { cachedStore, enginePid, extensionHostPid, logWideRuns, machineLoad, sampleMemory, shapeKey, type Load, type MemorySample, type WideShape } from './runsPanelVsCodeSupport';
+import { cachedStore, enginePid, extensionHostPid, logWideRuns, machineLoad, memoryAfterGc, sampleMemory, shapeKey, type HeldMemory, type Load, type MemorySample, type WideShape } from './runsPanelVsCodeSupport';
 
 const ROOT = join(__dirname, '..', '..');
 const EXTENSION = resolve(process.env.MLOPS_BENCH_EXTENSION ?? ROOT);
@@ -128,6 +131,8 @@ interface Session {
   readonly close: () => Promise<void>;
   readonly memory: (label: string) => MemorySample;
   readonly samples: Record<string, MemorySample>;
+  /** the extension host's memory after a full GC, the panel open and scrolled (later samples follow that GC) */
+  readonly heldAfterGc: () => Promise<HeldMemory | undefined>;
 }
 
 async function openSession(rig: RigModule, workbench: WorkbenchModule, browser: Browser, tmpRoot: string, workspace: string, experiment: string): Promise<Session> {
@@ -167,7 +172,7 @@ async function openSession(rig: RigModule, workbench: WorkbenchModule, browser: 
     // Let activation's and the first tree's work finish before the baseline.
     await page.waitForTimeout(3_000);
     memory('mlopsViewsShown');
-    return { page, close, memory, samples };
+    return { page, close, memory, samples, heldAfterGc: () => memoryAfterGc(hostPid) };
   } catch (error) {
     // What the window showed, and the engine's log: kept outside the temp folder removed at the end.
     const shot = join(tmpdir(), `mlops-bench-vscode-${experiment}-failure.png`);
@@ -180,14 +185,14 @@ async function openSession(rig: RigModule, workbench: WorkbenchModule, browser: 
 }
 
 /** Extension host and engine RSS at each moment, and the host's growth over the baseline. */
-function memoryFigures(samples: Record<string, MemorySample>): Record<string, unknown> {
+function memoryFigures(samples: Record<string, MemorySample>, afterGc: HeldMemory | undefined): Record<string, unknown> {
   const base = samples.mlopsViewsShown?.extensionHostRssMb;
   const growth: Record<string, number | null> = {};
   for (const [label, s] of Object.entries(samples)) {
     if (label === 'workbenchUp' || label === 'mlopsViewsShown') continue;
     growth[label] = base === undefined || s.extensionHostRssMb === undefined ? null : round(s.extensionHostRssMb - base);
   }
-  return { samples, extensionHostGrowthOverBaselineMb: growth };
+  return { samples, extensionHostGrowthOverBaselineMb: growth, extensionHostAfterGc: afterGc ?? null };
 }
 
 async function tablePart(rig: RigModule, workbench: WorkbenchModule, browser: Browser, tmpRoot: string): Promise<Record<string, unknown>> {
@@ -213,6 +218,7 @@ async function tablePart(rig: RigModule, workbench: WorkbenchModule, browser: Br
     const columns = Number(await frame.locator('[data-testid=runs-grid]').getAttribute('aria-colcount')) - 1;
     const scrolls = await scrollTwice(frame, page);
     memory('tableScrolled');
+    const afterGc = await session.heldAfterGc();
 
     // ---- the table again: the panel closed and opened anew (a new webview, the engine warm)
     await workbench.runCommand(page, 'View: Close Editor');
@@ -267,13 +273,13 @@ async function tablePart(rig: RigModule, workbench: WorkbenchModule, browser: Br
         pointsDrawn: curves.points,
         load: curvesLoad,
       },
-      memory: memoryFigures(session.samples),
+      memory: memoryFigures(session.samples, afterGc),
     };
     console.log(`Real VS Code through the engine, table ${TABLE_RUNS} runs × ${columns} columns: experiment chosen → first rows ${figures.table.openToFirstRowsMs} ms (the webview document's own start → rows ${figures.table.webviewFirstRowsMs} ms, bundle ready at ${figures.table.webviewScriptReadyMs} ms) [${openLoad.uptime}]`);
     printScrolls(scrolls);
     console.log(`  closed and opened again: chosen → first rows ${figures.table.reopenToFirstRowsMs} ms [${reopenLoad.uptime}]`);
     console.log(`Real VS Code, curves ${CURVE_RUNS} runs × ${CURVE_KEYS.length} metrics × ${STEPS} steps: ${figures.curves.firstPaintMs} ms to paint the ${curves.drawn} charts in view, the first at ${figures.curves.firstChartMs} ms; ${curves.series} series / ${curves.points} points [${curvesLoad.uptime}]`);
-    printMemory(session.samples);
+    printMemory(session.samples, afterGc);
     return figures;
   } finally {
     await session.close();
@@ -298,6 +304,7 @@ async function widePart(rig: RigModule, workbench: WorkbenchModule, browser: Bro
     const columns = Number(await frame.locator('[data-testid=runs-grid]').getAttribute('aria-colcount')) - 1;
     const scrolls = await scrollTwice(frame, page);
     memory('tableScrolled');
+    const afterGc = await session.heldAfterGc();
     const figures = {
       storeBuiltMs: builtMs > 0 ? round(builtMs) : 'cached',
       table: {
@@ -310,11 +317,11 @@ async function widePart(rig: RigModule, workbench: WorkbenchModule, browser: Bro
         load: openLoad,
         ...scrolls,
       },
-      memory: memoryFigures(session.samples),
+      memory: memoryFigures(session.samples, afterGc),
     };
     console.log(`Real VS Code through the engine, ${shape.runs} runs × (${shape.params} params + ${shape.metrics} metrics), ${columns} columns: experiment chosen → first rows ${figures.table.openToFirstRowsMs} ms [${openLoad.uptime}]`);
     printScrolls(scrolls);
-    printMemory(session.samples);
+    printMemory(session.samples, afterGc);
     return figures;
   } finally {
     await session.close();
@@ -330,15 +337,17 @@ function printScrolls(scrolls: { scrollFast: ScrollFigures & { load: Load }; scr
   }
 }
 
-function printMemory(samples: Record<string, MemorySample>): void {
+function printMemory(samples: Record<string, MemorySample>, afterGc: HeldMemory | undefined): void {
   const base = samples.mlopsViewsShown?.extensionHostRssMb;
   for (const [label, s] of Object.entries(samples)) {
     const growth = base !== undefined && s.extensionHostRssMb !== undefined && label !== 'workbenchUp' && label !== 'mlopsViewsShown' ? ` (+${round(s.extensionHostRssMb - base)} MB over the views shown)` : '';
     console.log(`  RSS ${label}: extension host ${s.extensionHostRssMb ?? '?'} MB${growth}, engine ${s.engineRssMb ?? '(none yet)'} MB [load ${s.load.load1}]`);
   }
+  if (afterGc) console.log(`  extension host after a full GC (panel open, scrolled): RSS ${afterGc.rssMb ?? '?'} MB, JS heap ${afterGc.heapUsedMb} MB used of ${afterGc.heapTotalMb} MB, external ${afterGc.externalMb} MB [load ${afterGc.load.load1}]`);
+  else console.log('  (no GC figure: the inspector port 9229 was taken)');
 }
 
-type MemoryOf = { memory?: { samples?: Record<string, MemorySample> } } | undefined;
+type MemoryOf = { memory?: { samples?: Record<string, MemorySample>; extensionHostAfterGc?: HeldMemory | null } } | undefined;
 
 /** The extension host's RSS in a part's samples taken with its Runs panel open. */
 function panelOpenRss(part: unknown): { scrolled: number | undefined; peak: number | undefined } {
@@ -351,15 +360,22 @@ function panelOpenRss(part: unknown): { scrolled: number | undefined; peak: numb
 
 /**
  * What each store adds to the extension host over the 20-run reference window, in MB: RSS with the
- * Runs panel open and scrolled, and the peak of the samples with the panel open, each minus the
- * reference's same figure.
+ * Runs panel open and scrolled, the peak of the samples with the panel open, and RSS and JS heap
+ * after a full GC (panel open, scrolled), each minus the reference's same figure.
  */
-function addedByStores(results: Record<string, unknown>): Record<string, { scrolled: number | null; peak: number | null }> {
+function addedByStores(results: Record<string, unknown>): Record<string, Record<string, number | null>> {
   const reference = panelOpenRss(results.reference);
+  const referenceGc = (results.reference as MemoryOf)?.memory?.extensionHostAfterGc ?? undefined;
   const minus = (a: number | undefined, b: number | undefined): number | null => (a === undefined || b === undefined ? null : round(a - b));
-  const added = (part: unknown): { scrolled: number | null; peak: number | null } => {
+  const added = (part: unknown): Record<string, number | null> => {
     const rss = panelOpenRss(part);
-    return { scrolled: minus(rss.scrolled, reference.scrolled), peak: minus(rss.peak, reference.peak) };
+    const gc = (part as MemoryOf)?.memory?.extensionHostAfterGc ?? undefined;
+    return {
+      scrolled: minus(rss.scrolled, reference.scrolled),
+      peak: minus(rss.peak, reference.peak),
+      rssAfterGc: minus(gc?.rssMb, referenceGc?.rssMb),
+      heapUsedAfterGc: minus(gc?.heapUsedMb, referenceGc?.heapUsedMb),
+    };
   };
   return { table10kBy203: added(results), runs100kBy40: added(results.large) };
 }
@@ -405,11 +421,11 @@ async function main(): Promise<void> {
       partsMeasured: parts,
       ...kept,
       ...measured,
-      /** the extension host's RSS with a store's Runs panel open (after scrolling; the peak), minus the same in the 20-run reference window */
+      /** the extension host's RSS with a store's Runs panel open (after scrolling; the peak; after a full GC) and its JS heap after the GC, minus the same in the 20-run reference window */
       extensionHostRssAddedMb: added,
       targets: { firstPaintMs: 500, worstFrameMs: 50, curvesMs: 1000, heapMb: 300, extensionHostRssAddedMbAt100k: 60 },
     };
-    console.log(`Extension host RSS added, the Runs panel open and scrolled, over the 20-run reference window: ${JSON.stringify(added)}`);
+    console.log(`Extension host memory added (MB), the Runs panel open and scrolled, over the 20-run reference window: ${JSON.stringify(added)}`);
     mkdirSync(join(ROOT, 'bench', 'results'), { recursive: true });
     writeFileSync(RESULTS_FILE, JSON.stringify(results, null, 2) + '\n');
   } finally {

@@ -161,3 +161,84 @@ export async function logWideRuns(store: WorkspaceStore, shape: WideShape): Prom
     if (Math.floor((r + PIPELINE) / 10_000) > Math.floor(r / 10_000)) console.log(`  ${Math.min(shape.runs, r + PIPELINE)} runs, ${round((performance.now() - started) / 1000, 0)} s`);
   }
 }
+
+/** The extension host's memory after a full garbage collection: what it really holds, garbage left aside. */
+export interface HeldMemory {
+  readonly rssMb: number | undefined;
+  readonly heapUsedMb: number;
+  readonly heapTotalMb: number;
+  readonly externalMb: number;
+  readonly arrayBuffersMb: number;
+  readonly load: Load;
+}
+
+interface InspectorSocket {
+  on(event: 'open' | 'error' | 'message', listener: (data: unknown) => void): void;
+  send(text: string): void;
+  close(): void;
+}
+type InspectorSocketClass = new (url: string) => InspectorSocket;
+
+const INSPECTOR_PORT = 9229;
+
+async function portAnswers(port: number): Promise<boolean> {
+  try {
+    await fetch(`http://127.0.0.1:${port}/json/version`, { signal: AbortSignal.timeout(1_000) });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Collects the garbage of process `pid` (a Node process: the extension host) through its
+ * inspector, which SIGUSR1 opens on 127.0.0.1:9229, and returns its memory then. Undefined when
+ * that port is already taken (another process's inspector: left alone) or the inspector found is
+ * not `pid`'s. The inspector stays open until the process ends.
+ */
+export async function memoryAfterGc(pid: number): Promise<HeldMemory | undefined> {
+  if (await portAnswers(INSPECTOR_PORT)) return undefined;
+  process.kill(pid, 'SIGUSR1');
+  const deadline = Date.now() + 10_000;
+  let targets: { webSocketDebuggerUrl?: string }[] = [];
+  while (Date.now() < deadline && targets.length === 0) {
+    try {
+      targets = (await (await fetch(`http://127.0.0.1:${INSPECTOR_PORT}/json/list`, { signal: AbortSignal.timeout(1_000) })).json()) as { webSocketDebuggerUrl?: string }[];
+    } catch {
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+  const url = targets[0]?.webSocketDebuggerUrl;
+  if (!url) return undefined;
+  // playwright-core's bundled WebSocket client (Node 20 has no global WebSocket).
+  const bundle = 'playwright-core/lib/utilsBundle';
+  const { ws: Socket } = (await import(bundle)) as { ws: InspectorSocketClass };
+  const socket = new Socket(url);
+  await new Promise<unknown>((resolve, reject) => {
+    socket.on('open', resolve);
+    socket.on('error', reject);
+  });
+  let nextId = 0;
+  const pending = new Map<number, (result: unknown) => void>();
+  socket.on('message', (data) => {
+    const message = JSON.parse(String(data)) as { id?: number; result?: unknown };
+    if (message.id !== undefined) pending.get(message.id)?.(message.result);
+  });
+  const send = (method: string, params: Record<string, unknown> = {}): Promise<unknown> =>
+    new Promise((resolve) => {
+      const id = ++nextId;
+      pending.set(id, resolve);
+      socket.send(JSON.stringify({ id, method, params }));
+    });
+  const evaluate = async (expression: string): Promise<unknown> => ((await send('Runtime.evaluate', { expression, returnByValue: true })) as { result: { value: unknown } }).result.value;
+  try {
+    if ((await evaluate('process.pid')) !== pid) return undefined;
+    await send('HeapProfiler.collectGarbage');
+    await send('HeapProfiler.collectGarbage');
+    const usage = JSON.parse(String(await evaluate('JSON.stringify(process.memoryUsage())'))) as Record<'heapUsed' | 'heapTotal' | 'external' | 'arrayBuffers', number>;
+    const mb = (bytes: number): number => round(bytes / 1048576);
+    return { rssMb: rssMb(pid), heapUsedMb: mb(usage.heapUsed), heapTotalMb: mb(usage.heapTotal), externalMb: mb(usage.external), arrayBuffersMb: mb(usage.arrayBuffers), load: machineLoad() };
+  } finally {
+    socket.close();
+  }
+}
