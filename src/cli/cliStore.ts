@@ -178,12 +178,16 @@ function lockWaitMs(): number {
 
 async function throughHolderServer(dir: string, holder: { url: string; token: string | null }, quiet: boolean): Promise<CliStore> {
   if (!quiet) process.stderr.write(`mlops: the store is in use by another process; going through its server at ${holder.url}\n`);
-  const { httpEngine } = await import('../core/engine/engineClient');
-  return openRemote(
+  const [{ httpEngine }, { subscribeEngineEvents }] = await Promise.all([import('../core/engine/engineClient'), import('../core/engine/engineEventStream')]);
+  // Listening keeps the engine up while this command runs, as an open window does: a training
+  // that logs nothing for longer than the idle time must not find the engine gone.
+  const listening = subscribeEngineEvents(holder.url, holder.token, { onEvent: () => undefined, onClosed: () => undefined });
+  const store = await openRemote(
     { kind: 'remote', url: holder.url, via: 'holder', credentials: { token: holder.token, username: null, password: null } },
     `the workspace store at ${dir} (through the server of the process holding it, ${holder.url})`,
     httpEngine(holder.url, holder.token),
   );
+  return { ...store, close: () => store.close().finally(() => listening.dispose()) };
 }
 
 /**
