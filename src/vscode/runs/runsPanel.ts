@@ -106,7 +106,15 @@ export class RunsPanel extends PanelHost<RunsContract> {
       deps.log,
     );
     panel.title = scope.title;
-    this.data = createRunsDataHandlers(() => this.table(), () => this.tracking());
+    this.data = createRunsDataHandlers(
+      () => this.table(),
+      () => this.tracking(),
+      async () => {
+        // The workspace store's curves are downsampled in the engine, next to the series files.
+        const engine = engineOf(await this.deps.storeService.access());
+        return engine ? (params) => engine.call('runs.series', params) : undefined;
+      },
+    );
     this.track(deps.storeService.onDidChange(() => this.scheduleRefresh()));
     this.track(this.storeChanged);
     this.track(

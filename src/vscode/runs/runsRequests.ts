@@ -8,7 +8,7 @@ import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { RunsTable } from '../../core/tracking/runsTable/runsTablePages';
 import type { RunsContract } from '../../protocol/runs/runsContract';
 import { loadRunDetails, previewArtifact } from './runDetails';
-import { loadSeries } from './runSeries';
+import { loadSeries } from '../../core/tracking/runsTable/runSeries';
 
 type DataRequest = 'getColumns' | 'getRows' | 'getGroups' | 'getMatrix' | 'getSeries' | 'getRunDetails' | 'getArtifactPreview';
 
@@ -18,7 +18,10 @@ export type RunsDataHandlers = {
 
 export type RunsDataSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns' | 'listArtifacts' | 'readArtifact'>;
 
-export function createRunsDataHandlers(table: () => Promise<RunsTable>, tracking: () => Promise<RunsDataSource>): RunsDataHandlers {
+/** Where a chart's series come from: the engine (downsampled next to the files) or the tracking API. */
+export type SeriesLoader = (params: RunsContract['requests']['getSeries']['params']) => Promise<RunsContract['requests']['getSeries']['result']>;
+
+export function createRunsDataHandlers(table: () => Promise<RunsTable>, tracking: () => Promise<RunsDataSource>, series?: () => Promise<SeriesLoader | undefined>): RunsDataHandlers {
   // Series are read one request at a time, in the order asked: the view asks for every chart in
   // view at once and draws each as it arrives, so the first chart must not wait for the last
   // (interleaved, all of them would finish together at the end). Each waits for a timer first:
@@ -33,7 +36,8 @@ export function createRunsDataHandlers(table: () => Promise<RunsTable>, tracking
     getSeries: ({ runIds, keys, maxPoints, x }) => {
       const answer = seriesQueue.then(async () => {
         await new Promise((resolve) => setTimeout(resolve, 0));
-        return loadSeries(await tracking(), runIds, keys, maxPoints, x);
+        const inEngine = await series?.();
+        return inEngine ? inEngine({ runIds, keys, maxPoints, x }) : loadSeries(await tracking(), runIds, keys, maxPoints, x);
       });
       seriesQueue = answer.catch(() => undefined);
       return answer;

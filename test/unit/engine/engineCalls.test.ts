@@ -124,3 +124,21 @@ test('the Runs table is answered in the holder: a client receives the page it as
     assert.ok(filterError.filterError, 'a filter the store cannot parse comes back as the inline error the panel shows');
   });
 });
+
+test('compare curves are downsampled in the holder: a client receives at most the points it draws', async () => {
+  await withEngine(async ({ store, url, token }) => {
+    const experimentId = await store.tracking.createExperiment('curves');
+    const run = await store.tracking.createRun({ experimentId, runName: 'long' });
+    const steps = Float64Array.from({ length: 5_000 }, (_, i) => i);
+    await store.tracking.logMetricColumns(run.info.runId, 'loss', { steps, values: steps.map((s) => 1 / (s + 1)), timestamps: steps.map((s) => 1_700_000_000_000 + s) });
+    const answer = await httpEngine(url, token).call('runs.series', { runIds: [run.info.runId, 'gone'], keys: ['loss'], maxPoints: 200, x: 'step' });
+    assert.deepEqual(answer.runs.map((r) => r.name), ['long'], 'a run deleted meanwhile is left out');
+    const [loss] = answer.series;
+    assert.ok(loss && loss.x.length <= 200 && loss.x.length > 100, `${loss?.x.length} points`);
+    assert.equal(loss.total, 5_000);
+    assert.equal(loss.downsampled, true);
+    assert.equal(loss.x[0], 0);
+    assert.equal(loss.x.at(-1), 4_999, 'LTTB keeps both ends');
+    await assert.rejects(httpEngine(url, token).call('runs.series', { runIds: [], keys: ['loss'], maxPoints: 1, x: 'step' }), /getSeries: .*maxPoints/);
+  });
+});

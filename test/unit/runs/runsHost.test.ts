@@ -3,7 +3,7 @@ import { describe, test } from 'node:test';
 import { runsValidators } from '../../../src/protocol/runs/runsValidators';
 import { validateViewMessage } from '../../../src/protocol/rpcValidation';
 import { csvHead, parseSignature, previewArtifact, MAX_IMAGE_PREVIEW_BYTES } from '../../../src/vscode/runs/runDetails';
-import { loadSeries } from '../../../src/vscode/runs/runSeries';
+import { loadSeries } from '../../../src/core/tracking/runsTable/runSeries';
 import { fakeRunsHost, syntheticRuns } from '../../webview/runsFakeHost';
 
 const query = { filter: '', sort: [], aggregate: 'last' as const };

@@ -1,4 +1,5 @@
-import type { ColumnsResult, GroupsResult, MatrixResult, RowsResult, RunsQuery } from '../../../protocol/runs/runsContract';
+import type { ColumnsResult, GroupsResult, MatrixResult, RowsResult, RunsQuery, SeriesResult, SeriesX } from '../../../protocol/runs/runsContract';
+import { loadSeries } from '../../tracking/runsTable/runSeries';
 import { runsValidators } from '../../../protocol/runs/runsValidators';
 import { formatZodIssues } from '../../../protocol/rpcValidation';
 import { RunsQueryEngine } from '../../tracking/runsTable/runsQueryEngine';
@@ -37,7 +38,7 @@ function tableFor(store: WorkspaceStore, experimentIds: unknown): RunsTable {
 }
 
 /** The webview's own checks, for a request that comes from another process. */
-function checked<T>(method: 'getColumns' | 'getRows' | 'getGroups' | 'getMatrix' | 'exportCsv', value: unknown): T {
+function checked<T>(method: 'getColumns' | 'getRows' | 'getGroups' | 'getMatrix' | 'exportCsv' | 'getSeries', value: unknown): T {
   const parsed = runsValidators.requests[method].safeParse(value);
   if (!parsed.success) throw new InvalidArgumentError(`${method}: ${formatZodIssues(parsed.error)}`);
   return parsed.data as T;
@@ -67,6 +68,11 @@ export const runsMethods = {
   'runs.csv': ({ store }: EngineContext, { experimentIds, ...params }: Scoped<{ query: RunsQuery; columnIds: string[] }>): Promise<{ csv: string; rows: number }> => {
     const { query, columnIds } = checked<{ query: RunsQuery; columnIds: string[] }>('exportCsv', params);
     return tableFor(store, experimentIds).csv(query, columnIds);
+  },
+  /** Curves for the compare charts, downsampled (LTTB) next to the series files: only the points drawn travel. */
+  'runs.series': ({ store }: EngineContext, params: { runIds: string[]; keys: string[]; maxPoints: number; x: SeriesX }): Promise<SeriesResult> => {
+    const { runIds, keys, maxPoints, x } = checked<{ runIds: string[]; keys: string[]; maxPoints: number; x: SeriesX }>('getSeries', params);
+    return loadSeries(store.tracking, runIds, keys, maxPoints, x);
   },
   'runs.warm': ({ store }: EngineContext, { experimentIds, ...params }: Scoped<{ query: RunsQuery }>): void => {
     tableFor(store, experimentIds).warm(checked<{ query: RunsQuery }>('getColumns', params).query);

@@ -2,9 +2,9 @@
  * Metric series for the compare charts, downsampled by the store (LTTB) before they cross to the
  * webview: a 10,000-step series arrives as at most `maxPoints` points.
  */
-import { eventLoopPacer } from '../../core/process/eventLoopPacer';
-import type { TrackingStore } from '../../core/tracking/trackingStore';
-import { MAX_SERIES_POINTS, type SeriesData, type SeriesResult, type SeriesX } from '../../protocol/runs/runsContract';
+import { eventLoopPacer } from '../../process/eventLoopPacer';
+import type { TrackingStore } from '../trackingStore';
+import { MAX_SERIES_POINTS, type SeriesData, type SeriesResult, type SeriesX } from '../../../protocol/runs/runsContract';
 
 export type SeriesSource = Pick<TrackingStore, 'getRun' | 'getMetricColumns'>;
 
