@@ -23,12 +23,12 @@ describe('a second writer while VS Code holds the store', () => {
     await withWorkbench(browser, workspace, 'live-logging', async (page) => {
       await runCommand(page, 'MLOps: Open Dashboard');
       const frame = webviewFrame(page);
-      await waitForText(frame.locator('[data-testid=store-state]'), 'Open in this window', 45_000);
+      await waitForText(frame.locator('[data-testid=store-state]'), 'Held by the MLOps engine', 45_000);
       await waitForText(frame.locator('[data-testid=count-runs]'), /\b1\b/);
-      // the window serves its store; the CLI finds it there
+      // the window started the engine; the CLI finds it there
       const serverJson = join(workspace, '.mlops', 'server.json');
       for (let i = 0; i < 50 && !existsSync(serverJson); i++) await page.waitForTimeout(200);
-      assert.ok(existsSync(serverJson), 'the writer window publishes .mlops/server.json');
+      assert.ok(existsSync(serverJson), 'the engine publishes .mlops/server.json');
 
       const second = mlops(workspace, 'log', 'start', '--experiment', 'live-demo', '--name', 'from-the-terminal').split(/\s+/).pop();
       mlops(workspace, 'log', 'metric', second, 'accuracy', '0.97');
@@ -40,7 +40,7 @@ describe('a second writer while VS Code holds the store', () => {
     });
   });
 
-  test('a second window on the same folder works through the first one', { timeout: 180_000 }, async () => {
+  test('a second window on the same folder works through the engine the first one started', { timeout: 180_000 }, async () => {
     const workspace = makeWorkspace('two-windows');
     const run = mlops(workspace, 'log', 'start', '--experiment', 'shared').split(/\s+/).pop();
     mlops(workspace, 'log', 'metric', run, 'accuracy', '0.88');
@@ -49,15 +49,16 @@ describe('a second writer while VS Code holds the store', () => {
     const first = await openWorkbench(browser, workspace);
     try {
       await runCommand(first.page, 'MLOps: Open Dashboard');
-      await waitForText(webviewFrame(first.page).locator('[data-testid=store-state]'), 'Open in this window', 45_000);
+      await waitForText(webviewFrame(first.page).locator('[data-testid=store-state]'), 'Held by the MLOps engine', 45_000);
       const serverJson = join(workspace, '.mlops', 'server.json');
       for (let i = 0; i < 50 && !existsSync(serverJson); i++) await first.page.waitForTimeout(200);
 
       await withWorkbench(browser, workspace, 'second-window', async (page) => {
         await runCommand(page, 'MLOps: Open Dashboard');
         const frame = webviewFrame(page);
-        await waitForText(frame.locator('[data-testid=store-state]'), 'Through a server', 45_000);
-        await waitForText(frame.locator('[data-testid=store-message]'), /works through its server at http:\/\/127\.0\.0\.1:\d+/);
+        // the second window finds the engine the first one started: one holder, both its clients
+        await waitForText(frame.locator('[data-testid=store-state]'), 'Held by the MLOps engine', 45_000);
+        await waitForText(frame.locator('[data-testid=store-message]'), /The MLOps engine \(pid \d+\) holds .* and answers at http:\/\/127\.0\.0\.1:\d+/);
         await waitForText(frame.locator('[data-testid=count-runs]'), /\b1\b/);
         await waitForText(frame.locator('[data-testid=recent-runs] tbody tr').first(), /shared.*finished/i);
         await screenshot(page, 'dashboard-second-window');
