@@ -181,7 +181,7 @@ describe('GPUs (through nvidia-smi)', () => {
     // 1.5 GPUs busy: GPU-seconds grow at 1.5 per second of wall time
     assert.ok(usage.gpuSeconds > 0 && usage.gpuSeconds <= usage.wallSeconds * 1.5 + 1e-9, `${usage.gpuSeconds} GPU-s in ${usage.wallSeconds} s`);
     // at 3,600 a GPU-hour a GPU-second costs 1 (to float rounding: the price is per hour)
-    assert.ok(Math.abs(runCost({ cpuSeconds: 0, memoryGbHours: 0, gpuSeconds: usage.gpuSeconds }, { cpuHour: 0, gbHour: 0, gpuHour: 3600 }) - usage.gpuSeconds) < 1e-9);
+    assert.ok(Math.abs((runCost({ cpuSeconds: 0, memoryGbHours: 0, gpuSeconds: usage.gpuSeconds }, { cpuHour: 0, gbHour: 0, gpuHour: 3600 }) ?? Number.NaN) - usage.gpuSeconds) < 1e-9);
     assert.ok(usageMetrics(usage, undefined, 1).some((m) => m.key === 'gpu_seconds' && m.value === usage.gpuSeconds));
   });
 });
