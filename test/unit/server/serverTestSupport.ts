@@ -5,6 +5,7 @@ import type { WorkspaceStore } from '../../../src/core/store/workspaceStore';
 import { startTrackingServer } from '../../../src/core/server/trackingServer';
 import type { RunningTrackingServer, StartTrackingServerOptions } from '../../../src/core/server/trackingServer';
 import { tempStoreDir } from '../store/testSupport';
+import type { StoreAccess } from '../../../src/vscode/store/storeService';
 
 export interface RawResponse {
   status: number;
@@ -93,4 +94,18 @@ export async function createRun(fx: ServerFixture, experimentName = 'demo-exp'):
   });
   const runId = (run.json as { run: { info: { run_id: string } } }).run.info.run_id;
   return { experimentId, runId };
+}
+
+/**
+ * A window's StoreAccess as the engine's client, through the fixture's server: what StoreService
+ * returns once it has connected (tracking over MLflow's REST API, everything else engine calls).
+ */
+export async function engineClientAccess(fx: Pick<ServerFixture, 'dir' | 'server'>): Promise<Extract<StoreAccess, { origin: 'engine' }>> {
+  const [{ CachingTrackingStore }, { MlflowRestClient }, { httpEngine }] = await Promise.all([
+    import('../../../src/core/remote/cachingTrackingStore'),
+    import('../../../src/core/remote/mlflowRestClient'),
+    import('../../../src/core/engine/engineClient'),
+  ]);
+  const { url, token } = fx.server;
+  return { state: 'client', origin: 'engine', dir: fx.dir, url, token, tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })), engine: httpEngine(url, token), message: `The MLOps engine holds the store and answers at ${url}.` };
 }

@@ -1,11 +1,8 @@
 import assert from 'node:assert/strict';
 import { dirname } from 'node:path';
 import { test } from 'node:test';
-import { httpEngine } from '../../../src/core/engine/engineClient';
 import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import { findModelAndRunUris } from '../../../src/core/registry/modelUriScan';
-import { CachingTrackingStore } from '../../../src/core/remote/cachingTrackingStore';
-import { MlflowRestClient } from '../../../src/core/remote/mlflowRestClient';
 import type * as CodeInsightsModule from '../../../src/vscode/codeInsights/codeInsightsData';
 import type * as ReviewStateModule from '../../../src/vscode/modelReview/modelReviewState';
 import type * as CommandsModule from '../../../src/vscode/models/modelsCommands';
@@ -13,7 +10,7 @@ import type * as TreeModule from '../../../src/vscode/models/modelsTreeProvider'
 import type * as RegistryModule from '../../../src/vscode/models/workspaceRegistry';
 import type { StoreAccess, StoreService } from '../../../src/vscode/store/storeService';
 import { trainedRun } from '../registry/registryTestSupport';
-import { startFixture } from '../server/serverTestSupport';
+import { engineClientAccess, startFixture } from '../server/serverTestSupport';
 
 interface Fake {
   commands: Record<string, unknown>;
@@ -37,8 +34,6 @@ interface Item {
 test('a client window lists models, requests and approves a review, shows the history, the cards and model URIs, all on the holder\'s registry', { timeout: 120_000 }, async () => {
   const fx = await startFixture({ insecureNoToken: false });
   const workspace = dirname(fx.dir);
-  const { url } = fx.server;
-  const token = fx.server.token;
   const actorEnv = process.env.MLOPS_ACTOR;
   try {
     const holder = modelRegistryFor(fx.store);
@@ -49,16 +44,7 @@ test('a client window lists models, requests and approves a review, shows the hi
     await holder.setAlias('penguins', 'champion', 1, { actor: 'alice' });
     await holder.setRequireReview('penguins', true, { actor: 'alice' });
 
-    const access: StoreAccess = {
-      state: 'client',
-      origin: 'engine',
-      dir: fx.dir,
-      url,
-      token,
-      tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })),
-      engine: httpEngine(url, token),
-      message: `The MLOps engine holds the store and answers at ${url}.`,
-    };
+    const access: StoreAccess = await engineClientAccess(fx);
     const storeService = { access: async () => access, onDidChange: () => ({ dispose() {} }) } as unknown as StoreService;
     const handlers = new Map<string, (...args: unknown[]) => Promise<unknown>>();
     const infos: string[] = [];

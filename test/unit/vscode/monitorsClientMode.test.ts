@@ -2,17 +2,14 @@ import assert from 'node:assert/strict';
 import { copyFileSync, readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { httpEngine } from '../../../src/core/engine/engineClient';
 import { driftHistory, openAlerts } from '../../../src/core/monitoring/driftHistory';
 import { resolveMonitor, runMonitor } from '../../../src/core/monitoring/monitorRunner';
 import { modelRegistryFor } from '../../../src/core/registry/registryAccess';
 import { retrainAttempts } from '../../../src/core/retraining/retrainAttempts';
-import { CachingTrackingStore } from '../../../src/core/remote/cachingTrackingStore';
-import { MlflowRestClient } from '../../../src/core/remote/mlflowRestClient';
 import type * as MonitorsCommandsModule from '../../../src/vscode/monitors/monitorsCommands';
 import type * as MonitorsTreeModule from '../../../src/vscode/monitors/monitorsTreeProvider';
 import type { StoreAccess } from '../../../src/vscode/store/storeService';
-import { startFixture } from '../server/serverTestSupport';
+import { engineClientAccess, startFixture } from '../server/serverTestSupport';
 import { REPO_ROOT } from '../store/testSupport';
 
 interface Fake {
@@ -31,17 +28,7 @@ const { fake } = require('../../support/loadWithFakeVscode.cjs') as { fake: Fake
 test('a client window runs a monitor, retrains on its alert and acknowledges it, all in the holder\'s store', { timeout: 300_000 }, async () => {
   const fx = await startFixture({ insecureNoToken: false });
   const workspace = dirname(fx.dir);
-  const { url, token } = fx.server;
-  const access: StoreAccess = {
-    state: 'client',
-    origin: 'engine',
-    dir: fx.dir,
-    url,
-    token,
-    tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })),
-    engine: httpEngine(url, token),
-    message: `Another window or process writes to this store; this window works through its server at ${url}.`,
-  };
+  const access: StoreAccess = await engineClientAccess(fx);
   const handlers = new Map<string, (...args: unknown[]) => Promise<unknown>>();
   const infos: string[] = [];
   const problems: string[] = [];

@@ -2,16 +2,13 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { test } from 'node:test';
-import { httpEngine } from '../../../src/core/engine/engineClient';
 import { lineageFor, modelRegistryFor } from '../../../src/core/registry/registryAccess';
-import { CachingTrackingStore } from '../../../src/core/remote/cachingTrackingStore';
-import { MlflowRestClient } from '../../../src/core/remote/mlflowRestClient';
 import type { StoreAccess } from '../../../src/vscode/store/storeService';
 import type * as RerunModule from '../../../src/vscode/training/rerunCommand';
 import type * as RunScriptModule from '../../../src/vscode/scripts/runScriptCommand';
 import type * as ServerModule from '../../../src/vscode/server/trackingServerService';
 import type * as TrainModule from '../../../src/vscode/training/trainModelCommand';
-import { startFixture } from '../server/serverTestSupport';
+import { engineClientAccess, startFixture } from '../server/serverTestSupport';
 import { REPO_ROOT } from '../store/testSupport';
 
 interface Fake {
@@ -30,17 +27,7 @@ test('a client window trains a spec with register:, re-runs it and runs a script
   const fx = await startFixture({ insecureNoToken: false });
   const workspace = dirname(fx.dir);
   const url = fx.server.url;
-  const token = fx.server.token;
-  const access: StoreAccess = {
-    state: 'client',
-    origin: 'engine',
-    dir: fx.dir,
-    url,
-    token,
-    tracking: new CachingTrackingStore(new MlflowRestClient({ url, token })),
-    engine: httpEngine(url, token),
-    message: `Another window or process writes to this store; this window works through its server at ${url}.`,
-  };
+  const access: StoreAccess = await engineClientAccess(fx);
   const handlers = new Map<string, (...args: unknown[]) => Promise<unknown>>();
   const infos: string[] = [];
   const problems: string[] = [];
