@@ -4,7 +4,7 @@
  * benchmark load the real bundle against it.
  */
 import { downsampleIndices } from '../../src/core/tracking/downsample';
-import { compileFilter } from '../../src/core/tracking/runSearch';
+import { compileFilter } from './runStateFilter';
 import { parseFilter } from '../../src/core/tracking/searchFilter';
 import type { RunState } from '../../src/core/tracking/trackingState';
 import type { ArtifactEntry, MetricSummary, Run, RunStatus, SearchRunsOptions, SearchRunsResult } from '../../src/core/tracking/trackingTypes';

@@ -51,6 +51,9 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
     dailyGc: { onReport: (report) => options.log(`garbage collection: ${report.removed.length} folder(s) removed, ${report.bytes} bytes freed`), onError: (error) => options.log(`garbage collection failed: ${error instanceof Error ? error.message : String(error)}`) },
   });
   for (const warning of store.warnings) options.log(`warning: ${warning}`);
+  // The snapshot was read into a buffer and copied into sql.js: collect the first copy now (the
+  // launcher starts engines with --expose-gc; `mlops server` in the foreground waits for V8).
+  (globalThis as { gc?: () => void }).gc?.();
   let lastActivity = Date.now();
   let server: RunningTrackingServer;
   try {
@@ -66,7 +69,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
     await store.close({ snapshot: false });
     throw error;
   }
-  options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, ${Number.isFinite(options.idleMs) ? `stops after ${Math.round(options.idleMs / 1000)} s idle` : 'runs until stopped'})`);
+  options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, ${Math.round(process.memoryUsage().rss / 1_048_576)} MB, ${Number.isFinite(options.idleMs) ? `stops after ${Math.round(options.idleMs / 1000)} s idle` : 'runs until stopped'})`);
 
   const keepAlives: EngineKeepAlive[] = [() => endpointsKeepAlive(store), () => retrainJobsKeepAlive(store)];
   let resolveStopped: (why: string) => void = () => undefined;

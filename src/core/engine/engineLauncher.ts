@@ -96,7 +96,9 @@ export async function ensureEngine(dir: string, options: EnsureEngineOptions = {
   const out = openSync(logPath, 'a', 0o600);
   let exit: { code: number | null; signal: string | null } | undefined;
   try {
-    const child = spawn(process.execPath, [...entry.execArgv, entry.path, '--dir', dir, ...(idleMs === undefined ? [] : ['--idle-ms', String(idleMs)]), ...(options.port ? ['--port', String(options.port)] : [])], {
+    // --expose-gc: after opening, the engine returns the snapshot's bytes (as big as the store, copied
+    // into sql.js) to the system at once instead of holding both copies until memory runs short.
+    const child = spawn(process.execPath, ['--expose-gc', ...entry.execArgv, entry.path, '--dir', dir, ...(idleMs === undefined ? [] : ['--idle-ms', String(idleMs)]), ...(options.port ? ['--port', String(options.port)] : [])], {
       detached: true,
       stdio: ['ignore', out, out],
       // In VS Code the host is Electron: this makes it run the script as plain Node.

@@ -51,6 +51,7 @@ export interface FileDamage {
   readonly missing: boolean;
 }
 const OPEN_FILES_MAX = 128;
+const STATEMENT_CACHE_MAX = 256;
 const BUFFER_MAX_LENGTH = bufferConstants.MAX_LENGTH;
 
 /**
@@ -240,8 +241,20 @@ export class DurableDatabase {
     if (!statement) {
       statement = this.db.prepare(sql);
       this.statementCache.set(sql, statement);
+      // Searches build their SQL from the filter's shape: keep the cache bounded. Statements are
+      // used synchronously right after this call, so the oldest is never in use.
+      if (this.statementCache.size > STATEMENT_CACHE_MAX) {
+        const [oldest, old] = this.statementCache.entries().next().value as [string, Statement];
+        this.statementCache.delete(oldest);
+        old.free();
+      }
     }
     return statement;
+  }
+
+  /** A SQL function for this database's queries (e.g. MLflow's LIKE, which SQLite's differs from). */
+  defineFunction(name: string, fn: (...args: SqlValue[]) => SqlValue): void {
+    this.db.create_function(name, fn);
   }
 
   private runStatement(statement: SqlStatement): void {

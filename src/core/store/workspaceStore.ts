@@ -25,6 +25,8 @@ export interface OpenWorkspaceStoreOptions {
   readonly writerName: string;
   /** RUNNING runs of dead processes are failed once their heartbeat is this old (default 15 s) */
   readonly staleRunAfterMs?: number;
+  /** params + tags + metrics of the runs kept in memory (LocalTrackingStore's RUN_CACHE_ENTRIES by default) */
+  readonly runCacheEntries?: number;
   /** checkpoint thresholds (tests and benchmarks tune them) */
   readonly checkpointBytes?: number;
   readonly checkpointRecords?: number;
@@ -70,7 +72,10 @@ export async function openWorkspaceStore(options: OpenWorkspaceStoreOptions): Pr
       ...(options.checkpointBytes === undefined ? {} : { checkpointBytes: options.checkpointBytes }),
       ...(options.checkpointRecords === undefined ? {} : { checkpointRecords: options.checkpointRecords }),
     });
-    const tracking = await LocalTrackingStore.open(database, options.staleRunAfterMs === undefined ? {} : { staleRunAfterMs: options.staleRunAfterMs });
+    const tracking = await LocalTrackingStore.open(database, {
+      ...(options.staleRunAfterMs === undefined ? {} : { staleRunAfterMs: options.staleRunAfterMs }),
+      ...(options.runCacheEntries === undefined ? {} : { runCacheEntries: options.runCacheEntries }),
+    });
     try {
       await migrateRequestLog(database, options.dir);
     } catch (error) {

@@ -13,11 +13,13 @@ import { decodeColumns, encodePoints, pick, pickTriples, POINT_BYTES, sliceSteps
 import { placePoints, seriesFile, seriesStorage, summarize, summarizeColumns, summaryStatement } from './metricSummaries';
 import { checkKey, checkParamKeysUnique, checkStep, checkString, checkTimestamp, MAX_PARAM_VALUE_LENGTH, MAX_TAG_VALUE_LENGTH, truncatedString } from './trackingValidation';
 import { generateRunName } from './runNames';
-import { checkMaxResults, decodePageToken, encodePageToken, matchesViewType, numberTest, queryFingerprint, searchRunStates, stringTest } from './runSearch';
+import { checkMaxResults, decodePageToken, encodePageToken, matchesViewType, numberTest, queryFingerprint, stringTest } from './runSearch';
+import { searchRunIds } from './runSearchSql';
+import { RunStateCache } from './runStateCache';
 import { EXPERIMENT_FILTER_DIALECT, parseFilter, parseOrderBy } from './searchFilter';
 import { InvalidArgumentError, NotFoundError, ParamConflictError, TrackingError } from './trackingErrors';
 import type { ExperimentState, RunState, SummaryState } from './trackingState';
-import { loadTrackingState } from './trackingStateLoader';
+import { loadExperimentStates, loadRunStates } from './trackingStateLoader';
 import type { TrackingStore } from './trackingStore';
 import type {
   ArtifactEntry,
@@ -50,7 +52,16 @@ import { ChangeListeners } from './changeListeners';
 export interface LocalTrackingStoreOptions {
   /** a RUNNING run whose owner died is failed only once its heartbeat is this old (default 15 s) */
   readonly staleRunAfterMs?: number;
+  /** params + tags + metrics of the runs kept in memory (default RUN_CACHE_ENTRIES) */
+  readonly runCacheEntries?: number;
 }
+
+/**
+ * Runs kept in memory, counted in params + tags + metrics: a Runs table of 10,000 runs × 200 fields
+ * (what one panel shows at most) stays warm; a bigger store is read from SQLite as it is used.
+ * MLOPS_RUN_CACHE_ENTRIES overrides it (benchmarks, or a machine with memory to spare).
+ */
+export const RUN_CACHE_ENTRIES = Number(process.env.MLOPS_RUN_CACHE_ENTRIES) > 0 ? Number(process.env.MLOPS_RUN_CACHE_ENTRIES) : 2_500_000;
 
 /** Tag that says why the store (not the user) ended a run. */
 export const FAILURE_REASON_TAG = 'mlops.failureReason';
@@ -74,7 +85,7 @@ function isTerminal(status: RunStatus): boolean {
 export class LocalTrackingStore implements TrackingStore {
   private readonly experiments = new Map<string, ExperimentState>();
   private readonly experimentsByName = new Map<string, ExperimentState>();
-  private readonly runs = new Map<string, RunState>();
+  private readonly runs: RunStateCache;
   private readonly changes = new ChangeListeners<TrackingChange>();
   private readonly artifacts: ArtifactStore;
   private readonly staleRunAfterMs: number;
@@ -88,10 +99,11 @@ export class LocalTrackingStore implements TrackingStore {
   ) {
     this.artifacts = new ArtifactStore(join(db.dir, ARTIFACTS_FOLDER));
     this.staleRunAfterMs = options.staleRunAfterMs ?? 15_000;
+    this.runs = new RunStateCache(options.runCacheEntries ?? RUN_CACHE_ENTRIES);
     this.artifactRootUri = pathToFileURL(join(db.dir, ARTIFACTS_FOLDER)).href;
   }
 
-  /** Loads the mirror from SQLite, makes sure "Default" exists, and fails runs whose owner died. */
+  /** Loads the experiments, makes sure "Default" exists, and fails runs whose owner died (runs load as they are used). */
   static async open(db: DurableDatabase, options: LocalTrackingStoreOptions = {}): Promise<LocalTrackingStore> {
     const store = new LocalTrackingStore(db, options);
     store.load();
@@ -110,9 +122,7 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   private load(): void {
-    const { experiments, runs } = loadTrackingState(this.db);
-    for (const experiment of experiments) this.addExperimentState(experiment);
-    for (const run of runs) this.runs.set(run.runId, run);
+    for (const experiment of loadExperimentStates(this.db)) this.addExperimentState(experiment);
   }
 
   private addExperimentState(state: ExperimentState): void {
@@ -142,9 +152,29 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   private runState(runId: string): RunState {
-    const state = this.runs.get(runId);
+    const state = this.runs.get(runId) ?? (typeof runId === 'string' ? this.loadRuns([runId])[0] : undefined);
     if (!state) throw new NotFoundError(`No run with id ${runId}`);
     return state;
+  }
+
+  /** The states of these runs in this order (those that do not exist left out), read from SQLite when not in memory. */
+  private loadRuns(runIds: readonly string[]): RunState[] {
+    // Cached states are taken before any load is cached: caching may evict them, not drop them from this answer.
+    const found = runIds.map((id) => this.runs.get(id));
+    const loaded = loadRunStates(this.db, runIds.filter((_, i) => found[i] === undefined));
+    const states: RunState[] = [];
+    for (let i = 0; i < runIds.length; i++) {
+      const cached = found[i];
+      const state = cached ?? loaded.get(runIds[i] as string);
+      if (!state) continue;
+      if (!cached) this.runs.set(state);
+      states.push(state);
+    }
+    return states;
+  }
+
+  private runExists(runId: string): boolean {
+    return this.runs.peek(runId) !== undefined || this.db.rows('SELECT 1 FROM runs WHERE run_id = ?', [runId]).length > 0;
   }
 
   /** MLflow's check and message (sqlalchemy_store._check_run_is_active): INVALID_PARAMETER_VALUE. */
@@ -283,7 +313,7 @@ export class LocalTrackingStore implements TrackingStore {
     const now = Date.now();
     // As in MLflow, the experiment's runs follow it: deleted with it (no longer loggable), and all
     // of them active again when it is restored.
-    const runs = [...this.runs.values()].filter((r) => r.experimentId === state.experimentId && r.lifecycleStage !== stage);
+    const runIds = this.db.rows('SELECT run_id FROM runs WHERE experiment_id = ? AND lifecycle_stage != ?', [state.experimentId, stage]).map((row) => String(row[0]));
     const durable = this.commit([
       { sql: 'UPDATE experiments SET lifecycle_stage = ?, last_update_time = ? WHERE experiment_id = ?', params: [stage, now, state.experimentId] },
       // when each run was deleted: garbage collection keeps a deleted run's files for a grace period
@@ -294,13 +324,15 @@ export class LocalTrackingStore implements TrackingStore {
     ]);
     state.lifecycleStage = stage;
     state.lastUpdateTime = now;
-    for (const run of runs) {
+    for (const runId of runIds) {
+      const run = this.runs.peek(runId);
+      if (!run) continue;
       run.lifecycleStage = stage;
       run.view = undefined;
     }
     await durable;
     this.emit({ kind: 'experiment', experimentId: state.experimentId });
-    for (const run of runs) this.emit({ kind: 'run', experimentId: state.experimentId, runId: run.runId });
+    for (const runId of runIds) this.emit({ kind: 'run', experimentId: state.experimentId, runId });
   }
 
   deleteExperiment(experimentId: string): Promise<void> {
@@ -379,7 +411,7 @@ export class LocalTrackingStore implements TrackingStore {
     const status = options.status ?? 'RUNNING';
     if (!RUN_STATUSES.includes(status)) throw new InvalidArgumentError(`"${String(status)}" is not a run status; expected ${RUN_STATUSES.join(', ')}`);
     const parentRunId = options.parentRunId ?? tags.get('mlflow.parentRunId') ?? null;
-    if (parentRunId !== null && !this.runs.has(parentRunId)) throw new NotFoundError(`Parent run ${parentRunId} does not exist`);
+    if (parentRunId !== null && !this.runExists(parentRunId)) throw new NotFoundError(`Parent run ${parentRunId} does not exist`);
     const runId = randomUUID().replace(/-/g, '');
     const startTime = options.startTime ?? Date.now();
     const runName = options.runName ?? tags.get('mlflow.runName') ?? generateRunName();
@@ -430,7 +462,7 @@ export class LocalTrackingStore implements TrackingStore {
       nextSeriesId: 1,
       view: undefined,
     };
-    this.runs.set(runId, state);
+    this.runs.set(state);
     await durable;
     this.emit({ kind: 'run', experimentId: experiment.experimentId, runId });
     return this.toRun(state);
@@ -489,8 +521,8 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   async searchRuns(options: SearchRunsOptions = {}): Promise<SearchRunsResult> {
-    const { page, nextPageToken } = searchRunStates(this.runs.values(), options);
-    const runs = page.map((r) => this.toRun(r));
+    const { runIds, nextPageToken } = searchRunIds(this.db, options);
+    const runs = this.loadRuns(runIds).map((r) => this.toRun(r));
     return nextPageToken === undefined ? { runs } : { runs, nextPageToken };
   }
 
@@ -511,7 +543,9 @@ export class LocalTrackingStore implements TrackingStore {
     const failed: string[] = [];
     // One commit for all of them: after a crash of a big sweep there can be thousands.
     const statements: SqlStatement[] = [];
-    for (const run of this.runs.values()) {
+    const running = this.db.rows("SELECT run_id FROM runs WHERE status = 'RUNNING' AND owner_host = ? AND owner_pid IS NOT NULL", [this.host]).map((row) => String(row[0]));
+    const states = new Map(this.loadRuns(running).map((run) => [run.runId, run]));
+    for (const run of states.values()) {
       if (run.status !== 'RUNNING' || run.ownerHost !== this.host || run.ownerPid === null) continue;
       if (run.ownerPid === process.pid || isProcessAlive(run.ownerPid)) continue;
       const lastSign = run.heartbeatTime ?? run.startTime;
@@ -526,7 +560,7 @@ export class LocalTrackingStore implements TrackingStore {
     if (statements.length === 0) return failed;
     const durable = this.commit(statements);
     for (let i = 0; i < failed.length; i++) {
-      const run = this.runs.get(failed[i] as string) as RunState;
+      const run = states.get(failed[i] as string) as RunState;
       run.status = 'FAILED';
       run.endTime = statements[i * 2]?.params?.[0] as number;
       run.ownerPid = null;
@@ -534,7 +568,7 @@ export class LocalTrackingStore implements TrackingStore {
       run.view = undefined;
     }
     await durable;
-    for (const runId of failed) this.emit({ kind: 'run', experimentId: this.runs.get(runId)?.experimentId ?? '', runId });
+    for (const runId of failed) this.emit({ kind: 'run', experimentId: states.get(runId)?.experimentId ?? '', runId });
     return failed;
   }
 
@@ -758,15 +792,11 @@ export class LocalTrackingStore implements TrackingStore {
   }
 
   async stats(): Promise<TrackingStats> {
-    let runs = 0;
-    let activeRuns = 0;
-    let metricPoints = 0;
-    for (const run of this.runs.values()) {
-      if (run.lifecycleStage !== 'active') continue;
-      runs++;
-      if (run.status === 'RUNNING') activeRuns++;
-      for (const s of run.metrics.values()) metricPoints += s.count;
-    }
+    const [counts] = this.db.rows("SELECT count(*), coalesce(sum(status = 'RUNNING'), 0) FROM runs WHERE lifecycle_stage = 'active'");
+    const [points] = this.db.rows("SELECT coalesce(sum(m.count), 0) FROM metric_summaries m JOIN runs r ON r.run_id = m.run_id WHERE r.lifecycle_stage = 'active'");
+    const runs = Number(counts?.[0] ?? 0);
+    const activeRuns = Number(counts?.[1] ?? 0);
+    const metricPoints = Number(points?.[0] ?? 0);
     let experiments = 0;
     for (const e of this.experiments.values()) if (e.lifecycleStage === 'active') experiments++;
     return { experiments, runs, activeRuns, metricPoints };

