@@ -3,6 +3,8 @@ import type { RegistryBackend } from '../core/registry/registryBackend';
 import type { WorkspaceStore } from '../core/store/workspaceStore';
 import type { TrackingStore } from '../core/tracking/trackingStore';
 import type { EngineClient } from '../core/engine/engineClient';
+import type { Reconnect, ServerAddress } from '../core/remote/mlflowHttp';
+import type { Disposable } from '../core/tracking/trackingTypes';
 import { CliError, resolveStoreDir, type CliGlobalOptions } from './cliContext';
 
 /*
@@ -137,13 +139,13 @@ export interface CliStore {
   close(): Promise<void>;
 }
 
-async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>, where = `the MLflow server at ${target.url}`, engine?: EngineClient): Promise<CliStore> {
+async function openRemote(target: Extract<TrackingTarget, { kind: 'remote' }>, where = `the MLflow server at ${target.url}`, engine?: EngineClient, reconnect?: Reconnect): Promise<CliStore> {
   const [{ MlflowRestClient }, { MlflowRegistryBackend }, { BatchingTrackingStore }] = await Promise.all([
     import('../core/remote/mlflowRestClient'),
     import('../core/remote/mlflowRegistryBackend'),
     import('../core/remote/batchingTrackingStore'),
   ]);
-  const options = { url: target.url, ...target.credentials };
+  const options = { url: target.url, ...target.credentials, ...(reconnect ? { reconnect } : {}) };
   // Metric points travel in batches: a training run's reports would otherwise be one request each.
   const tracking = new BatchingTrackingStore(new MlflowRestClient(options));
   let registry: RegistryBackend | undefined;
@@ -181,13 +183,43 @@ async function throughHolderServer(dir: string, holder: { url: string; token: st
   const [{ httpEngine }, { subscribeEngineEvents }] = await Promise.all([import('../core/engine/engineClient'), import('../core/engine/engineEventStream')]);
   // Listening keeps the engine up while this command runs, as an open window does: a training
   // that logs nothing for longer than the idle time must not find the engine gone.
-  const listening = subscribeEngineEvents(holder.url, holder.token, { onEvent: () => undefined, onClosed: () => undefined });
+  const listen = (address: ServerAddress): Disposable => subscribeEngineEvents(address.url, address.token, { onEvent: () => undefined, onClosed: () => undefined });
+  let listening = listen(holder);
+  const reconnect = reconnectToEngine(dir, (address) => {
+    listening.dispose();
+    listening = listen(address);
+  });
   const store = await openRemote(
     { kind: 'remote', url: holder.url, via: 'holder', credentials: { token: holder.token, username: null, password: null } },
     `the workspace store at ${dir} (through the server of the process holding it, ${holder.url})`,
-    httpEngine(holder.url, holder.token),
+    httpEngine(holder.url, holder.token, reconnect),
+    reconnect,
   );
   return { ...store, close: () => store.close().finally(() => listening.dispose()) };
+}
+
+/**
+ * How this command's clients carry on when the engine died or stopped under them: the engine found
+ * now, or a new one started (what acknowledged writes the old one had are in the store). One
+ * reconnection at a time, shared by every client of the command; none once the store folder is gone.
+ */
+function reconnectToEngine(dir: string, onReconnected: (address: ServerAddress) => void): Reconnect {
+  let reconnecting: Promise<ServerAddress | undefined> | undefined;
+  return (unreachable) => {
+    reconnecting ??= (async (): Promise<ServerAddress | undefined> => {
+      if (!existsSync(dir)) return undefined;
+      const found = await holderServer(dir);
+      let address: ServerAddress & { pid?: number; started?: boolean } | undefined = found && found.url !== unreachable ? found : undefined;
+      if (!address) {
+        const { ensureEngine } = await import('../core/engine/engineLauncher');
+        address = await ensureEngine(dir);
+      }
+      process.stderr.write(`mlops: the MLOps engine at ${unreachable} stopped answering; carrying on with ${address.started ? 'a new engine' : 'the engine'} at ${address.url}${address.pid ? ` (pid ${address.pid})` : ''}\n`);
+      onReconnected(address);
+      return address;
+    })().finally(() => (reconnecting = undefined));
+    return reconnecting;
+  };
 }
 
 /**

@@ -1,3 +1,4 @@
+import { MlflowHttp, type Reconnect } from '../remote/mlflowHttp';
 import { ENGINE_CALL_PATH, unwrapEngineReply } from './engineWire';
 import type { EngineReply } from './engineWire';
 import type { EngineMethodName, EngineParams, EngineResult } from './engineMethods';
@@ -13,31 +14,36 @@ export interface EngineClient {
   call<M extends EngineMethodName>(method: M, params: EngineParams<M>): Promise<EngineResult<M>>;
 }
 
-/** The engine of the process at `url` (its `.mlops/server.json`), with its bearer token. */
-export function httpEngine(url: string, token: string | null): EngineClient {
+/**
+ * The engine of the process at `url` (its `.mlops/server.json`), with its bearer token. With
+ * `reconnect`, a call whose connection fails goes to the engine found or started again (a window or
+ * a command carries on after the engine died).
+ */
+export function httpEngine(url: string, token: string | null, reconnect?: Reconnect): EngineClient {
+  const http = new MlflowHttp({ url, token, timeoutMs: Infinity, ...(reconnect ? { reconnect } : {}) });
+  const post = async (method: string, body: string): Promise<Response> => {
+    try {
+      return await http.send('POST', ENGINE_CALL_PATH, body, 'application/json');
+    } catch (error) {
+      throw new Error(`The process that holds the store (${http.base}) did not answer ${method}: ${error instanceof Error ? error.message.replace(/^.*?\): /, '') : String(error)}`, { cause: error });
+    }
+  };
   return {
-    where: url,
+    get where(): string {
+      return http.base;
+    },
     call: async <M extends EngineMethodName>(method: M, params: EngineParams<M>): Promise<EngineResult<M>> => {
-      let response: Response;
-      try {
-        response = await fetch(`${url}${ENGINE_CALL_PATH}`, {
-          method: 'POST',
-          headers: { 'Content-Type': 'application/json', ...(token === null ? {} : { Authorization: `Bearer ${token}` }) },
-          body: JSON.stringify({ method, params }),
-        });
-      } catch (error) {
-        throw new Error(`The process that holds the store (${url}) did not answer ${method}: ${error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error)}`, { cause: error });
-      }
+      const response = await post(method, JSON.stringify({ method, params }));
       const text = await response.text();
       let reply: EngineReply;
       try {
         reply = JSON.parse(text) as EngineReply;
       } catch {
-        throw new Error(`The process that holds the store (${url}) answered ${method} with HTTP ${response.status} and no engine reply: ${text.slice(0, 200)}`);
+        throw new Error(`The process that holds the store (${http.base}) answered ${method} with HTTP ${response.status} and no engine reply: ${text.slice(0, 200)}`);
       }
       if (!response.ok && !('error' in reply)) {
         const mlflow = reply as { error_code?: string; message?: string };
-        throw new Error(`The process that holds the store (${url}) refused ${method}: ${mlflow.message ?? `HTTP ${response.status}`}`);
+        throw new Error(`The process that holds the store (${http.base}) refused ${method}: ${mlflow.message ?? `HTTP ${response.status}`}`);
       }
       return unwrapEngineReply(reply) as EngineResult<M>;
     },

@@ -8,8 +8,35 @@ export interface MlflowHttpOptions {
   /** HTTP basic auth (MLFLOW_TRACKING_USERNAME / MLFLOW_TRACKING_PASSWORD), as MLflow's client sends it when no token is set */
   readonly username?: string | null;
   readonly password?: string | null;
-  /** per request (default 30 s) */
+  /** per request (default 30 s; Infinity: none, for calls that work as long as they need) */
   readonly timeoutMs?: number;
+  /**
+   * Where to go when the server cannot be connected to (refused, or the connection dropped): the
+   * workspace engine's clients find or start the engine again, so a training or a window carries on
+   * after the engine died. Undefined (a team's server): the error is the caller's.
+   */
+  readonly reconnect?: Reconnect;
+}
+
+/** A server's address and the bearer token it wants. */
+export interface ServerAddress {
+  readonly url: string;
+  readonly token: string | null;
+}
+
+/** Given the address that stopped answering: the one to use now, or undefined when there is none. */
+export type Reconnect = (unreachable: string) => Promise<ServerAddress | undefined>;
+
+/** Reconnections tried for one request (each waits for an engine to be found or started). */
+const RECONNECT_ATTEMPTS = 3;
+
+/**
+ * Whether a failed fetch never reached a live server: refused, reset or closed under it. A timeout
+ * is not one: the server may still be working on the request, and is still there.
+ */
+export function isConnectionLost(error: unknown): boolean {
+  const cause = (error as { cause?: { code?: string } }).cause;
+  return ['ECONNREFUSED', 'ECONNRESET', 'EPIPE', 'UND_ERR_SOCKET', 'UND_ERR_CLOSED', 'ENOTFOUND'].includes(cause?.code ?? '');
 }
 
 /** The server could not be reached, refused the request, or failed (not an error of the data). */
@@ -49,31 +76,49 @@ function authorizationHeader(options: MlflowHttpOptions): Record<string, string>
  * and MLflow error bodies turned into the engine's errors so callers handle both backends alike.
  */
 export class MlflowHttp {
-  readonly base: string;
-  private readonly headers: Record<string, string>;
+  private baseUrl: string;
+  private headers: Record<string, string>;
   private readonly timeoutMs: number;
+  private readonly reconnect: Reconnect | undefined;
 
   constructor(options: MlflowHttpOptions) {
-    this.base = options.url.replace(/\/+$/, '');
+    this.baseUrl = options.url.replace(/\/+$/, '');
     this.headers = authorizationHeader(options);
     this.timeoutMs = options.timeoutMs ?? 30_000;
+    this.reconnect = options.reconnect;
+  }
+
+  /** the server's address (a reconnected engine's after a reconnection) */
+  get base(): string {
+    return this.baseUrl;
   }
 
   async send(method: string, path: string, body?: string | Uint8Array, contentType?: string): Promise<Response> {
-    const url = `${this.base}${path}`;
     // A view, not a copy: artifact bodies can be large. Our buffers are never SharedArrayBuffers.
     const payload = typeof body === 'string' || body === undefined ? body : new Uint8Array(body.buffer as ArrayBuffer, body.byteOffset, body.byteLength);
-    try {
-      return await fetch(url, {
-        method,
-        headers: { ...this.headers, ...(contentType ? { 'Content-Type': contentType } : {}) },
-        ...(payload === undefined ? {} : { body: payload }),
-        signal: AbortSignal.timeout(this.timeoutMs),
-      });
-    } catch (error) {
-      const cause = (error as { cause?: { code?: string; message?: string } }).cause;
-      const reason = cause?.code ?? cause?.message ?? (error as Error).message;
-      throw new RemoteServerError(`Cannot reach the MLflow server at ${this.base} (${method} ${path}): ${reason}`, null, null);
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await fetch(`${this.baseUrl}${path}`, {
+          method,
+          headers: { ...this.headers, ...(contentType ? { 'Content-Type': contentType } : {}) },
+          ...(payload === undefined ? {} : { body: payload }),
+          ...(Number.isFinite(this.timeoutMs) ? { signal: AbortSignal.timeout(this.timeoutMs) } : {}),
+        });
+      } catch (error) {
+        // The engine died or stopped: the same request again, to the engine found or started now
+        // (as MLflow's own client retries a POST whose connection failed).
+        if (this.reconnect && attempt < RECONNECT_ATTEMPTS && isConnectionLost(error)) {
+          const next = await this.reconnect(this.baseUrl).catch(() => undefined);
+          if (next) {
+            this.baseUrl = next.url.replace(/\/+$/, '');
+            this.headers = authorizationHeader({ url: next.url, token: next.token });
+            continue;
+          }
+        }
+        const cause = (error as { cause?: { code?: string; message?: string } }).cause;
+        const reason = cause?.code ?? cause?.message ?? (error as Error).message;
+        throw new RemoteServerError(`Cannot reach the MLflow server at ${this.baseUrl} (${method} ${path}): ${reason}`, null, null);
+      }
     }
   }
 

@@ -4,6 +4,7 @@ import * as vscode from 'vscode';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { EngineClient } from '../../core/engine/engineClient';
 import type { EngineAddress } from '../../core/engine/engineLauncher';
+import type { Reconnect } from '../../core/remote/mlflowHttp';
 import { readSettings, readTrackingUri, resolveStoreDir } from '../settings/settings';
 import { engineClient, forgetCachedReads, trackingClient } from './trackingClients';
 
@@ -102,11 +103,23 @@ export class StoreService implements vscode.Disposable {
       dir,
       url,
       token,
-      tracking: await trackingClient(url, token),
-      engine: await engineClient(url, token),
+      tracking: await trackingClient(url, token, this.reconnect),
+      engine: await engineClient(url, token, this.reconnect),
       message: `The MLOps engine (pid ${pid}) holds ${dir} and answers at ${url}.`,
     };
   }
+
+  /**
+   * A request found the engine gone (killed, or stopped): connect again, starting a new engine if
+   * none runs, so a training or a view in the middle of its work carries on.
+   */
+  private readonly reconnect: Reconnect = async (unreachable) => {
+    if ((await this.engineAddress())?.url === unreachable) this.disconnect();
+    const access = await this.access();
+    if (access.state !== 'client' || access.origin !== 'engine') return undefined;
+    this.log.info(`Carrying on with the MLOps engine at ${access.url} (the one at ${unreachable} stopped answering).`);
+    return { url: access.url, token: access.token };
+  };
 
   /** The engine's address when this window is connected, without starting one. */
   async engineAddress(): Promise<EngineAddress | undefined> {

@@ -1,5 +1,6 @@
 import type { EngineClient } from '../../core/engine/engineClient';
 import type { CachingTrackingStore } from '../../core/remote/cachingTrackingStore';
+import type { Reconnect } from '../../core/remote/mlflowHttp';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 
 /**
@@ -9,13 +10,13 @@ import type { TrackingStore } from '../../core/tracking/trackingStore';
  */
 const clients = new Map<string, CachingTrackingStore>();
 
-export async function trackingClient(url: string, token: string | null | undefined): Promise<TrackingStore> {
+export async function trackingClient(url: string, token: string | null | undefined, reconnect?: Reconnect): Promise<TrackingStore> {
   const key = `${url}\n${token ?? ''}`;
   let client = clients.get(key);
   if (!client) {
     const { MlflowRestClient } = await import('../../core/remote/mlflowRestClient');
     const { CachingTrackingStore } = await import('../../core/remote/cachingTrackingStore');
-    client = new CachingTrackingStore(new MlflowRestClient({ url, token: token ?? null }));
+    client = new CachingTrackingStore(new MlflowRestClient({ url, token: token ?? null, ...(reconnect ? { reconnect } : {}) }));
     clients.set(key, client);
   }
   return client;
@@ -27,7 +28,7 @@ export function forgetCachedReads(url: string, token: string | null): void {
 }
 
 /** The engine of the process holding this workspace's store, reached through its server. */
-export async function engineClient(url: string, token: string | null): Promise<EngineClient> {
+export async function engineClient(url: string, token: string | null, reconnect?: Reconnect): Promise<EngineClient> {
   const { httpEngine } = await import('../../core/engine/engineClient');
-  return httpEngine(url, token);
+  return httpEngine(url, token, reconnect);
 }
