@@ -19,7 +19,7 @@ import { RunStateCache } from './runStateCache';
 import { EXPERIMENT_FILTER_DIALECT, parseFilter, parseOrderBy } from './searchFilter';
 import { InvalidArgumentError, NotFoundError, ParamConflictError, TrackingError } from './trackingErrors';
 import type { ExperimentState, RunState, SummaryState } from './trackingState';
-import { loadExperimentStates, loadRunStates } from './trackingStateLoader';
+import { loadExperimentStates, loadRunStates, readInlinePoints } from './trackingStateLoader';
 import type { TrackingStore } from './trackingStore';
 import type {
   ArtifactEntry,
@@ -636,7 +636,7 @@ export class LocalTrackingStore implements TrackingStore {
     const summaries: [string, SummaryState][] = [];
     let nextSeriesId = run.nextSeriesId;
     for (const [key, points] of byKey) {
-      const previous = run.metrics.get(key);
+      const previous = this.withInlinePoints(run.runId, key, run.metrics.get(key));
       const summary = summarize(previous, points, previous?.seriesId ?? nextSeriesId++);
       summaries.push([key, summary]);
       statements.push(summaryStatement(run.runId, key, summary));
@@ -667,7 +667,7 @@ export class LocalTrackingStore implements TrackingStore {
       raw[j + 1] = columns.values[i] as number;
       raw[j + 2] = checkTimestamp(key, columns.timestamps[i]);
     }
-    const previous = run.metrics.get(key);
+    const previous = this.withInlinePoints(runId, key, run.metrics.get(key));
     const seriesId = previous?.seriesId ?? run.nextSeriesId;
     const summary = summarizeColumns(previous, columns, seriesId);
     const now = Date.now();
@@ -709,12 +709,18 @@ export class LocalTrackingStore implements TrackingStore {
     this.emit({ kind: 'run', experimentId: run.experimentId, runId });
   }
 
+  /** The summary with its inline points read (new points are appended to them). */
+  private withInlinePoints(runId: string, key: string, summary: SummaryState | undefined): SummaryState | undefined {
+    if (summary && summary.inline === undefined && seriesStorage(summary.count) === 'inline') summary.inline = readInlinePoints(this.db, runId, key);
+    return summary;
+  }
+
   /** The raw interleaved (step, value, timestamp) bytes of a series, 8-byte aligned. */
-  private async readSeriesBytes(runId: string, summary: SummaryState): Promise<Uint8Array> {
+  private async readSeriesBytes(runId: string, key: string, summary: SummaryState): Promise<Uint8Array> {
     // Short series are read from memory; files as far as they are on disk (acknowledged writes).
     const storage = seriesStorage(summary.count);
     if (storage === 'summary') return encodePoints([summary]);
-    if (storage === 'inline') return (summary.inline ?? new Uint8Array(0)).slice();
+    if (storage === 'inline') return summary.inline ? summary.inline.slice() : readInlinePoints(this.db, runId, key);
     return this.db.readFile(seriesFile(runId, summary.seriesId));
   }
 
@@ -730,7 +736,7 @@ export class LocalTrackingStore implements TrackingStore {
       const keep = downsampleView({ count: total, xs: raw, ys: raw, stride: 3, xAt: 0, yAt: 1 }, options.maxPoints, options.method ?? 'lttb');
       return { columns: pickTriples(raw, keep), total, downsampled: total > keep.length };
     }
-    let columns = decodeColumns(await this.readSeriesBytes(runId, summary));
+    let columns = decodeColumns(await this.readSeriesBytes(runId, key, summary));
     if (options.minStep !== undefined || options.maxStep !== undefined) columns = sliceSteps(columns, options.minStep ?? -Infinity, options.maxStep ?? Infinity);
     const total = columns.steps.length;
     if (options.maxPoints === undefined || total <= options.maxPoints) return { columns, total, downsampled: false };
@@ -747,7 +753,7 @@ export class LocalTrackingStore implements TrackingStore {
       // The whole series: straight from the bytes to points, without intermediate columns.
       const summary = this.runState(runId).metrics.get(key);
       if (!summary) return { key, points: [], total: 0, downsampled: false };
-      const bytes = await this.readSeriesBytes(runId, summary);
+      const bytes = await this.readSeriesBytes(runId, key, summary);
       const n = Math.floor(bytes.byteLength / POINT_BYTES);
       const raw = new Float64Array(bytes.buffer, bytes.byteOffset, n * 3);
       const points = new Array<Metric>(n);

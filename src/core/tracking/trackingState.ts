@@ -13,8 +13,11 @@ export interface SummaryState {
   min: number;
   max: number;
   count: number;
-  /** the points of a short series kept inline (in SQLite and here); null once it has a file */
-  inline: Uint8Array | null;
+  /**
+   * The points of a short series kept inline in SQLite, once read (undefined: not read yet — a
+   * search that loads 10,000 runs leaves them on disk); null when the series has no inline row.
+   */
+  inline: Uint8Array | null | undefined;
 }
 
 export interface RunState {

@@ -1,3 +1,4 @@
+import type { SqlValue } from 'sql.js';
 import type { DurableDatabase } from '../store/durableDatabase';
 import type { DatasetInput, RunStatus } from './trackingTypes';
 import type { ExperimentState, RunState } from './trackingState';
@@ -34,6 +35,15 @@ const IDS = 'SELECT value FROM json_each(?)';
 export function loadRunStates(db: DurableDatabase, runIds: readonly string[]): Map<string, RunState> {
   const runs = new Map<string, RunState>();
   if (runIds.length === 0) return runs;
+  // Every run has the same few hundred keys: one string each, not one per run (sql.js makes a new one per row).
+  const keys = new Map<string, string>();
+  const intern = (key: SqlValue | undefined): string => {
+    const text = key as string;
+    const known = keys.get(text);
+    if (known !== undefined) return known;
+    keys.set(text, text);
+    return text;
+  };
   const ids = [JSON.stringify(runIds)];
   for (const row of db.query(`SELECT * FROM runs WHERE run_id IN (${IDS})`, ids)) {
     const runId = String(row.run_id);
@@ -61,8 +71,16 @@ export function loadRunStates(db: DurableDatabase, runIds: readonly string[]): M
       view: undefined,
     });
   }
-  for (const [runId, key, value] of db.rows(`SELECT run_id, key, value FROM params WHERE run_id IN (${IDS})`, ids)) runs.get(runId as string)?.params.set(key as string, value as string);
-  for (const [runId, key, value] of db.rows(`SELECT run_id, key, value FROM tags WHERE run_id IN (${IDS})`, ids)) runs.get(runId as string)?.tags.set(key as string, value as string);
+  // Params and tags as one row per run (two JSON arrays): half the time of a row per value through sql.js.
+  for (const table of ['params', 'tags'] as const) {
+    for (const [runId, keyList, valueList] of db.rows(`SELECT run_id, json_group_array(key), json_group_array(value) FROM ${table} WHERE run_id IN (${IDS}) GROUP BY run_id`, ids)) {
+      const map = runs.get(runId as string)?.[table];
+      if (!map) continue;
+      const keyArray = JSON.parse(keyList as string) as string[];
+      const valueArray = JSON.parse(valueList as string) as string[];
+      for (let i = 0; i < keyArray.length; i++) map.set(intern(keyArray[i]), valueArray[i] as string);
+    }
+  }
   for (const [runId, key, seriesId, last, step, timestamp, min, max, count, exact] of db.rows(
     `SELECT run_id, key, series_id, last_value, last_step, last_timestamp, min_value, max_value, count, exact FROM metric_summaries WHERE run_id IN (${IDS})`,
     ids,
@@ -70,7 +88,7 @@ export function loadRunStates(db: DurableDatabase, runIds: readonly string[]): M
     const run = runs.get(runId as string);
     if (!run) continue;
     const [exactLast, exactMin, exactMax] = typeof exact === 'string' ? exact.split(' ').map(Number) : [];
-    run.metrics.set(key as string, {
+    run.metrics.set(intern(key), {
       seriesId: seriesId as number,
       value: exactLast ?? (last as number),
       step: step as number,
@@ -78,13 +96,10 @@ export function loadRunStates(db: DurableDatabase, runIds: readonly string[]): M
       min: exactMin ?? (min as number),
       max: exactMax ?? (max as number),
       count: count as number,
-      inline: null,
+      // read when the series is (readInlinePoints): a panel's 10,000 runs would otherwise copy every short series
+      inline: undefined,
     });
     run.nextSeriesId = Math.max(run.nextSeriesId, (seriesId as number) + 1);
-  }
-  for (const [runId, key, points] of db.rows(`SELECT run_id, key, points FROM metric_inline WHERE run_id IN (${IDS})`, ids)) {
-    const summary = runs.get(runId as string)?.metrics.get(key as string);
-    if (summary && points instanceof Uint8Array) summary.inline = points.slice();
   }
   for (const row of db.query(`SELECT * FROM run_inputs WHERE run_id IN (${IDS}) ORDER BY run_id, position`, ids)) {
     const input: DatasetInput = {
@@ -99,4 +114,10 @@ export function loadRunStates(db: DurableDatabase, runIds: readonly string[]): M
     runs.get(String(row.run_id))?.inputs.push(input);
   }
   return runs;
+}
+
+/** The inline points of one short series (empty when it has none). */
+export function readInlinePoints(db: DurableDatabase, runId: string, key: string): Uint8Array {
+  const points = db.rows('SELECT points FROM metric_inline WHERE run_id = ? AND key = ?', [runId, key])[0]?.[0];
+  return points instanceof Uint8Array ? points : new Uint8Array(0);
 }
