@@ -153,7 +153,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerCompareRunCode({ storeService, log, selection: () => experimentsView.selection }),
     registerRerunCommand({ storeService, jobs, log }),
     ...registerRunsCommands(runsDeps, () => experimentsView.selection),
-    ...registerRunItemCommands({ storeService, jobs, log, refresh: () => experiments.refresh(), selection: () => experimentsView.selection }),
+    ...registerRunItemCommands({ storeService, jobs, log, refresh: () => experiments.refresh(), selection: () => experimentsView.selection, row: (runId) => experiments.runRow(runId) }),
     registerEvaluateTextCommand({ storeService, log }),
     registerProfileDataFileCommand(deps),
     registerProfileEditor(deps),

@@ -1,7 +1,9 @@
 import * as vscode from 'vscode';
 import { isStarred, noteOf, runLabel } from '../../core/tracking/runAnnotations';
 import type { Experiment, Run, RunStatus } from '../../core/tracking/trackingTypes';
+import { CoalescedRefresh } from '../panels/coalescedRefresh';
 import { trackingOf, type StoreService } from '../store/storeService';
+import { SteadyTreeChildren } from '../views/steadyTreeChildren';
 import { formatMetricValue as formatValue, headlineMetric } from './runHeadline';
 import { runContextValue } from './runContextValue';
 import { bestTrialId, childLabel, nestRuns, objectiveValue, onParetoFront, prunedText, studyObjective, studyObjectives, type NestedRuns } from './studyTrials';
@@ -41,25 +43,49 @@ const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
 export class ExperimentsTreeProvider implements vscode.TreeDataProvider<ExperimentsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ExperimentsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
-  private refreshTimer: ReturnType<typeof setTimeout> | undefined;
+  /** the rows shown stay (and keep answering their menus) while the engine reads the new ones */
+  private readonly rows = new SteadyTreeChildren<ExperimentsNode>((parent) => this.read(parent), childrenKey, () => this.changeEmitter.fire(undefined));
+  /** a training run writes many times per second: one reload per burst */
+  private readonly storeChanged = new CoalescedRefresh(500, () => this.reload());
   private readonly subscription: vscode.Disposable;
   /** set by the view so the provider can show why the tree is empty */
   view: vscode.TreeView<ExperimentsNode> | undefined;
 
   constructor(private readonly storeService: StoreService) {
-    // Coalesce: a training run writes many times per second.
-    this.subscription = storeService.onDidChange(() => {
-      clearTimeout(this.refreshTimer);
-      this.refreshTimer = setTimeout(() => this.changeEmitter.fire(undefined), 500);
-    });
+    this.subscription = storeService.onDidChange(() => this.storeChanged.request());
   }
 
   /** Re-reads the tree now: after this window's own action the user waits for it. */
   refresh(): void {
-    clearTimeout(this.refreshTimer);
-    this.changeEmitter.fire(undefined);
+    this.storeChanged.now();
   }
 
+  /**
+   * The row of this run as the tree knows it now (or is about to show it): a command resolves the
+   * row it was given by id, so it acts on the run as it is, not as it was when the menu opened.
+   */
+  runRow(runId: string): Extract<ExperimentsNode, { kind: 'run' }> | undefined {
+    const find = (nodes: readonly ExperimentsNode[]): Extract<ExperimentsNode, { kind: 'run' }> | undefined => {
+      for (const node of nodes) {
+        if (node.kind === 'run') {
+          if (node.run.info.runId === runId) return node;
+          const child = find(node.children ?? []);
+          if (child) return child;
+        } else if (node.kind === 'deletedRuns') {
+          const run = node.runs.find((r) => r.info.runId === runId);
+          if (run) return { kind: 'run', run };
+        }
+      }
+      return undefined;
+    };
+    return find(this.rows.known());
+  }
+
+  private reload(): void {
+    // A hidden view reads nothing ahead: VS Code asks again when it is shown.
+    if (this.view && !this.view.visible) this.rows.invalidate();
+    else void this.rows.reload();
+  }
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     if (node.kind === 'deletedRuns') {
       const item = new vscode.TreeItem('Deleted runs', vscode.TreeItemCollapsibleState.Collapsed);
@@ -82,8 +108,14 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
-    // A parent run's children were read with the experiment's runs.
+    // A parent run's children and the deleted runs were read with the experiment's runs.
     if (node?.kind === 'run') return [...(node.children ?? [])];
+    if (node?.kind === 'deletedRuns') return node.runs.map((run) => ({ kind: 'run' as const, run }));
+    return this.rows.children(node);
+  }
+
+  /** The experiments (root) or an experiment's runs, as the store has them now. */
+  private async read(node: ExperimentsNode | undefined): Promise<ExperimentsNode[]> {
     const access = await this.storeService.access();
     const tracking = trackingOf(access);
     if (!tracking) {
@@ -99,15 +131,13 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
         .filter((e) => !(e.experimentId === DEFAULT_EXPERIMENT_ID && defaultIsEmpty))
         .map((experiment, index) => ({ kind: 'experiment' as const, experiment, expanded: index === 0 }));
     }
-    if (node.kind === 'experiment') {
-      const search = (viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<readonly Run[]> =>
-        tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT, viewType }).then((r) => r.runs);
-      const [runs, deleted] = await Promise.all([search('ACTIVE_ONLY'), search('DELETED_ONLY')]);
-      const children: ExperimentsNode[] = runNodes(runs);
-      if (deleted.length > 0) children.push({ kind: 'deletedRuns', experiment: node.experiment, runs: deleted });
-      return children;
-    }
-    return node.runs.map((run) => ({ kind: 'run' as const, run }));
+    if (node.kind !== 'experiment') return [];
+    const search = (viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<readonly Run[]> =>
+      tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT, viewType }).then((r) => r.runs);
+    const [runs, deleted] = await Promise.all([search('ACTIVE_ONLY'), search('DELETED_ONLY')]);
+    const children: ExperimentsNode[] = runNodes(runs);
+    if (deleted.length > 0) children.push({ kind: 'deletedRuns', experiment: node.experiment, runs: deleted });
+    return children;
   }
 
   private setMessage(message: string | undefined): void {
@@ -115,7 +145,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 
   dispose(): void {
-    clearTimeout(this.refreshTimer);
+    this.storeChanged.dispose();
     this.subscription.dispose();
     this.changeEmitter.dispose();
   }
@@ -201,6 +231,11 @@ function studyBestValue(node: Extract<ExperimentsNode, { kind: 'run' }>): number
   const best = node.children?.find((c) => c.kind === 'run' && c.best);
   const fromTrial = best?.kind === 'run' ? objectiveValue(best.run, objective) : undefined;
   return fromTrial ?? node.run.data.metrics.find((m) => m.key === `best_${objective.metric}`)?.value;
+}
+
+/** Which read a parent's children come from: the root's experiments, or one experiment's runs. */
+function childrenKey(node: ExperimentsNode | undefined): string {
+  return node?.kind === 'experiment' ? `experiment:${node.experiment.experimentId}` : 'root';
 }
 
 /** Run nodes with their children under them, and each study's best trial marked. */

@@ -20,7 +20,11 @@ export interface RunItemCommandDependencies {
   refresh: () => void;
   /** what is selected in the Experiments view, offered first when a command runs from the palette */
   selection: () => readonly ExperimentsNode[];
+  /** the Experiments view's row of a run as it is now (the tree may have re-read it since the menu opened) */
+  row?: (runId: string) => RunNode | undefined;
 }
+
+type RunNode = Extract<ExperimentsNode, { kind: 'run' }>;
 
 type RunItemActions = typeof RunItemActionsModule;
 type ActionName = 'renameRun' | 'addNote' | 'starRuns' | 'unstarRuns' | 'deleteRuns' | 'restoreRuns' | 'revealArtifacts' | 'showLogs' | 'stopRuns';
@@ -51,7 +55,11 @@ export function registerRunItemCommands(deps: RunItemCommandDependencies): vscod
       vscode.commands.registerCommand(command, async (node?: ExperimentsNode, selected?: readonly ExperimentsNode[]) => {
         try {
           const actions: RunItemActions = await import('./runItemActions');
-          await actions[action](deps, node?.kind === 'run' ? node : undefined, selected);
+          // A row is resolved by its run's id against the rows the tree has now; a selection entry
+          // VS Code could no longer resolve (undefined) is left out rather than failing the command.
+          const current = (n: ExperimentsNode | undefined): RunNode | undefined => (n?.kind === 'run' ? (deps.row?.(n.run.info.runId) ?? n) : undefined);
+          const rows = selected?.flatMap((n) => current(n) ?? []);
+          await actions[action](deps, current(node), rows);
         } catch (error) {
           const message = error instanceof Error ? error.message : String(error);
           deps.log.error(`${title}: ${error instanceof Error ? (error.stack ?? message) : message}`);
