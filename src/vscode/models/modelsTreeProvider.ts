@@ -7,6 +7,7 @@ import type { StoreService } from '../store/storeService';
 import type { WorkspaceRegistry } from '../../core/engine/engineRegistryBackend';
 import { openWorkspaceRegistry } from './workspaceRegistry';
 import { CoalescedRefresh } from '../panels/coalescedRefresh';
+import { SteadyTreeChildren } from '../views/steadyTreeChildren';
 
 export type ModelsNode =
   /** `server`: the MLflow server the model is registered on (mlops.tracking.uri); absent for the workspace registry */
@@ -49,8 +50,10 @@ export async function openShownRegistry(storeService: StoreService): Promise<Sho
 export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, vscode.Disposable {
   private readonly changeEmitter = new vscode.EventEmitter<ModelsNode | undefined>();
   readonly onDidChangeTreeData = this.changeEmitter.event;
+  /** the rows shown stay (and keep answering their menus) while the engine reads the new ones */
+  private readonly rows = new SteadyTreeChildren<ModelsNode>((parent) => this.read(parent), childrenKey, () => this.changeEmitter.fire(undefined));
   /** tracking writes (a training run logging) can change a version's metrics: coalesced */
-  private readonly storeChanged = new CoalescedRefresh(500, () => this.changeEmitter.fire(undefined));
+  private readonly storeChanged = new CoalescedRefresh(500, () => this.reload());
   private readonly subscription: vscode.Disposable;
   private registrySubscription: { dispose(): void } | undefined;
   /** set by the view so the provider can show why the tree is empty */
@@ -62,6 +65,12 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
 
   refresh(): void {
     this.storeChanged.now();
+  }
+
+  private reload(): void {
+    // A hidden view reads nothing ahead: VS Code asks again when it is shown.
+    if (this.view && !this.view.visible) this.rows.invalidate();
+    else void this.rows.reload();
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {
@@ -87,7 +96,14 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     }
   }
 
-  async getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
+  getChildren(node?: ModelsNode): Promise<ModelsNode[]> {
+    // reviews and versions have no children: nothing to read
+    if (node !== undefined && node.kind !== 'model') return Promise.resolve([]);
+    return this.rows.children(node);
+  }
+
+  /** The models (root) or a model's reviews and versions, as the registry has them now. */
+  private async read(node: ModelsNode | undefined): Promise<ModelsNode[]> {
     let shown: Awaited<ReturnType<typeof openShownRegistry>>;
     try {
       shown = await openShownRegistry(this.storeService);
@@ -141,6 +157,11 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     this.registrySubscription?.dispose();
     this.changeEmitter.dispose();
   }
+}
+
+/** Which read a parent's children come from: the root's models, or one model's versions. */
+function childrenKey(node: ModelsNode | undefined): string {
+  return node?.kind === 'model' ? `model:${node.server ?? ''}|${node.model.name}` : 'root';
 }
 
 /** The workspace registry's nodes: one round trip for the top level, one per expanded model. */

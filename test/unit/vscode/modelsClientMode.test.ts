@@ -60,7 +60,7 @@ test('a client window lists models, requests and approves a review, shows the hi
     // The Models view: the holder's models, versions with their runs' metrics, no "other window" message.
     const { ModelsTreeProvider } = require('../../../src/vscode/models/modelsTreeProvider') as typeof TreeModule;
     const tree = new ModelsTreeProvider(storeService);
-    const view = { message: undefined as string | undefined };
+    const view = { message: undefined as string | undefined, visible: true };
     tree.view = view as unknown as NonNullable<typeof tree.view>;
     const models = await tree.getChildren();
     assert.deepEqual(models.map((n) => (tree.getTreeItem(n) as unknown as Item).description), ['2 versions · @champion v1']);
@@ -70,7 +70,18 @@ test('a client window lists models, requests and approves a review, shows the hi
     assert.equal((tree.getTreeItem(versions[0] as TreeModule.ModelsNode) as unknown as Item).contextValue, 'mlops.modelVersion.reviewed');
 
     const { registerModelsCommands } = require('../../../src/vscode/models/modelsCommands') as typeof CommandsModule;
-    registerModelsCommands({ storeService, log: { info() {}, warn() {}, error: (m: string) => problems.push(m) } as never, refresh: () => undefined });
+    registerModelsCommands({ storeService, log: { info() {}, warn() {}, error: (m: string) => problems.push(m) } as never, refresh: () => tree.refresh() });
+    // VS Code reads a tree again when it says it changed: what the view shows once it has.
+    const shownOnceChanged = async (parent: TreeModule.ModelsNode, check: (labels: string[]) => boolean): Promise<TreeModule.ModelsNode[]> => {
+      for (;;) {
+        const changed = new Promise<void>((resolve) => {
+          const listening = tree.onDidChangeTreeData(() => (listening.dispose(), resolve()));
+        });
+        const children = await tree.getChildren(parent);
+        if (check(children.map((n) => (tree.getTreeItem(n) as unknown as Item).label))) return children;
+        await changed;
+      }
+    };
 
     // Set Alias… on v2 of a model that requires review: a review request, as this window's user.
     process.env.MLOPS_ACTOR = 'bob';
@@ -79,7 +90,7 @@ test('a client window lists models, requests and approves a review, shows the hi
     await handlers.get('mlops.setAlias')?.(versions[0]);
     assert.deepEqual(problems, []);
     assert.match(infos.join('\n'), /review #1 requested: @champion of penguins → v2/);
-    const withReview = await tree.getChildren(models[0]);
+    const withReview = await shownOnceChanged(models[0] as TreeModule.ModelsNode, (labels) => labels.includes('Review #1: @champion → v2'));
     assert.equal((tree.getTreeItem(withReview[0] as TreeModule.ModelsNode) as unknown as Item).label, 'Review #1: @champion → v2');
 
     // Its requester may not approve it (the model's policy); someone else does, and the alias moves in the holder.
