@@ -205,7 +205,10 @@ async function throughHolderServer(dir: string, holder: { url: string; token: st
  */
 function reconnectToEngine(dir: string, onReconnected: (address: ServerAddress) => void): Reconnect {
   let reconnecting: Promise<ServerAddress | undefined> | undefined;
+  let latest: ServerAddress | undefined;
   return (unreachable) => {
+    // Another client of this command already moved on: follow it (its address failing too brings us back here).
+    if (latest && latest.url !== unreachable) return Promise.resolve(latest);
     reconnecting ??= (async (): Promise<ServerAddress | undefined> => {
       if (!existsSync(dir)) return undefined;
       const found = await holderServer(dir);
@@ -216,6 +219,7 @@ function reconnectToEngine(dir: string, onReconnected: (address: ServerAddress) 
       }
       process.stderr.write(`mlops: the MLOps engine at ${unreachable} stopped answering; carrying on with ${address.started ? 'a new engine' : 'the engine'} at ${address.url}${address.pid ? ` (pid ${address.pid})` : ''}\n`);
       onReconnected(address);
+      latest = address;
       return address;
     })().finally(() => (reconnecting = undefined));
     return reconnecting;

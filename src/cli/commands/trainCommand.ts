@@ -65,10 +65,12 @@ export function registerTrainCommand(program: Command): void {
         };
         // loaded here, not at start: the runner brings the spec parser (yaml, ajv) with it
         const training = await import('../../core/training/trainingRunner');
+        const { trainWhereTheStoreIs } = await import('../../core/training/trainThroughEngine');
         let result: TrainingResult;
         let modelDir: string;
         try {
-          result = await training.runTraining({
+          // In the workspace engine (a closed terminal does not end it; Ctrl+C cancels it), or here for a team's server.
+          result = await trainWhereTheStoreIs({
             store: store.tracking,
             // The workspace store's engine (here or the holder's) registers and records lineage; with a
             // team server, its registry does, and feature sets still come from the views on this disk.
@@ -89,7 +91,7 @@ export function registerTrainCommand(program: Command): void {
         } catch (error) {
           if (error instanceof SpecError || error instanceof training.TrainingInputError) throw new CliError(error.message, 2);
           if (error instanceof training.TrainingCancelledError) throw new CliError(`training cancelled${error.runId ? `; run ${error.runId} is marked KILLED` : ''}`, 130);
-          if (error instanceof training.TrainingFailedError) throw new CliError(`training failed (run ${error.runId} is marked FAILED${store.kind === 'remote' ? ` on ${store.where}` : ''}): ${error.message}`, 1);
+          if (error instanceof training.TrainingFailedError) throw new CliError(`training failed (run ${error.runId} is marked FAILED${store.target.kind === 'remote' && store.target.via !== 'holder' ? ` on ${store.where}` : ''}): ${error.message}`, 1);
           throw error;
         } finally {
           process.removeListener('SIGINT', onSigint);

@@ -41,12 +41,14 @@ export function registerTuneCommand(program: Command): void {
         };
         process.once('SIGINT', onSigint);
         // loaded here, not at start: the runners bring the spec parsers (yaml, ajv) with them
-        const { runTuning } = await import('../../core/training/tuningRunner');
+        const { tuneWhereTheStoreIs } = await import('../../core/training/tuneThroughEngine');
         const { TrainingInputError } = await import('../../core/training/trainingRunner');
         let result: TuningResult;
         try {
-          result = await runTuning({
+          // In the workspace engine (a closed terminal does not end the study; Ctrl+C stops it), or here for a team's server.
+          result = await tuneWhereTheStoreIs({
             store: tracking,
+            ...(store.engine ? { engine: store.engine } : {}),
             tuneSpecPath: specPath,
             backend,
             prices,

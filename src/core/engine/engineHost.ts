@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { endpointsKeepAlive, stopEndpointsOf } from '../serving/endpointManagers';
 import { retrainJobsKeepAlive } from '../retraining/retrainJobs';
+import { cancelEngineJobsOf, engineJobsKeepAlive } from './engineJobs';
 import { startTrackingServer } from '../server/trackingServer';
 import type { RunningTrackingServer } from '../server/trackingServer';
 import { openWorkspaceStore } from '../store/workspaceStore';
@@ -38,6 +39,9 @@ export interface RunningEngine {
   stop(why: string, options?: { snapshot?: boolean }): Promise<string>;
 }
 
+/** How often the engine fails RUNNING runs whose owning process is gone. */
+const RECOVER_EVERY_MS = 30_000;
+
 /**
  * The engine: the one process that holds a workspace store and answers every client (windows,
  * CLI commands, Python scripts through MLflow's REST API) through its server on 127.0.0.1. It is
@@ -71,7 +75,7 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
   }
   options.log(`engine for ${options.dir} listening on ${server.url} (pid ${process.pid}, opened in ${Date.now() - started} ms, ${Math.round(process.memoryUsage().rss / 1_048_576)} MB, ${Number.isFinite(options.idleMs) ? `stops after ${Math.round(options.idleMs / 1000)} s idle` : 'runs until stopped'})`);
 
-  const keepAlives: EngineKeepAlive[] = [() => endpointsKeepAlive(store), () => retrainJobsKeepAlive(store)];
+  const keepAlives: EngineKeepAlive[] = [() => endpointsKeepAlive(store), () => retrainJobsKeepAlive(store), () => engineJobsKeepAlive(store)];
   let resolveStopped: (why: string) => void = () => undefined;
   const stopped = new Promise<string>((resolve) => (resolveStopped = resolve));
   let stopping: Promise<string> | undefined;
@@ -79,6 +83,8 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
     stopping ??= (async () => {
       clearInterval(idleCheck);
       options.log(`stopping: ${why}`);
+      // Jobs running here (trainings, studies, searches) end cancelled, their runs KILLED, rather than writing to a closed store.
+      await cancelEngineJobsOf(store);
       await stopEndpointsOf(store);
       await server.close();
       await store.close(stopOptions);
@@ -96,12 +102,19 @@ export async function runEngine(options: EngineHostOptions): Promise<RunningEngi
     }
     return undefined;
   };
+  let lastRecovery = Date.now();
   const idleCheck = setInterval(
     () => {
       // A store folder deleted under the engine (a temp workspace removed) has nothing left to serve.
       if (!existsSync(options.dir)) {
         void stop('its store folder was deleted', { snapshot: false });
         return;
+      }
+      // Runs whose process died (a training in a window or an engine that was killed) end FAILED
+      // with why, without waiting for the next engine to open the store.
+      if (Date.now() - lastRecovery >= RECOVER_EVERY_MS) {
+        lastRecovery = Date.now();
+        store.localTracking.recoverAbandonedRuns().catch((error: unknown) => options.log(`could not fail abandoned runs: ${error instanceof Error ? error.message : String(error)}`));
       }
       if (busy() !== undefined) {
         lastActivity = Date.now();

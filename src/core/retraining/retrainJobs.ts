@@ -2,6 +2,7 @@ import type { MonitorSpec } from '../monitoring/monitorSpec';
 import type { CostPrices } from '../process/runCost';
 import type { BackendPreference } from '../process/workerProtocol';
 import type { WorkspaceStore } from '../store/workspaceStore';
+import { EngineJobLog } from '../engine/engineJobLog';
 import { retrainAttempt, type RetrainAttempt, type RetrainTrigger } from './retrainAttempts';
 import { runRetrain, type RetrainOutcome, type RetrainProgress } from './retrainRunner';
 
@@ -36,43 +37,10 @@ export interface RetrainStatus {
   readonly error?: string;
 }
 
-/** Progress lines kept per attempt (a long training reports every epoch). */
-const KEPT_LINES = 500;
-/** A finished job is forgotten this long after it ended; its row stays in the store. */
-const FORGET_AFTER_MS = 10 * 60_000;
-/** The longest a status request waits for news. */
-export const MAX_STATUS_WAIT_MS = 25_000;
-
-interface RetrainJob {
-  readonly controller: AbortController;
-  readonly lines: RetrainProgress[];
-  /** lines dropped from the front (KEPT_LINES) */
-  dropped: number;
-  settled: boolean;
-  error?: string;
-  /** resolved and replaced whenever something happens, for waiting status requests */
-  changed: Promise<void>;
-  notify: () => void;
-}
-
-const jobs = new Map<string, RetrainJob>();
+const jobs = new Map<string, EngineJobLog<RetrainProgress>>();
 
 function key(store: WorkspaceStore, attemptId: number): string {
   return `${store.dir}\n${attemptId}`;
-}
-
-function newJob(): RetrainJob {
-  const job: RetrainJob = { controller: new AbortController(), lines: [], dropped: 0, settled: false, changed: Promise.resolve(), notify: () => undefined };
-  const arm = (): void => {
-    job.changed = new Promise<void>((resolve) => {
-      job.notify = () => {
-        arm();
-        resolve();
-      };
-    });
-  };
-  arm();
-  return job;
 }
 
 /**
@@ -80,7 +48,7 @@ function newJob(): RetrainJob {
  * attempt is recorded, or with why none started (one in flight, the cool-down).
  */
 export async function startRetrainJob(store: WorkspaceStore, spec: MonitorSpec, options: RetrainJobOptions = {}): Promise<RetrainStart> {
-  const job = newJob();
+  const job = new EngineJobLog<RetrainProgress>();
   let started: (attemptId: number) => void = () => undefined;
   const whenStarted = new Promise<number>((resolve) => (started = resolve));
   const run = runRetrain(spec, {
@@ -95,14 +63,7 @@ export async function startRetrainJob(store: WorkspaceStore, spec: MonitorSpec, 
       jobs.set(key(store, attemptId), job);
       started(attemptId);
     },
-    onProgress: (p) => {
-      job.lines.push(p);
-      if (job.lines.length > KEPT_LINES) {
-        job.lines.splice(0, job.lines.length - KEPT_LINES);
-        job.dropped++;
-      }
-      job.notify();
-    },
+    onProgress: (p) => job.report(p),
   });
   const first = await Promise.race([whenStarted.then((attemptId) => ({ attemptId })), run.then((outcome: RetrainOutcome) => ({ outcome }))]);
   if ('outcome' in first) {
@@ -110,14 +71,10 @@ export async function startRetrainJob(store: WorkspaceStore, spec: MonitorSpec, 
     throw new Error(`retraining ${spec.name} ended without starting an attempt (${first.outcome.kind})`);
   }
   const attemptId = first.attemptId;
-  const settle = (error?: string): void => {
-    job.settled = true;
-    if (error !== undefined) job.error = error;
-    job.notify();
-    setTimeout(() => {
+  const settle = (error?: string): void =>
+    job.settle(error, () => {
       if (jobs.get(key(store, attemptId)) === job) jobs.delete(key(store, attemptId));
-    }, FORGET_AFTER_MS).unref();
-  };
+    });
   run.then(
     () => settle(),
     (error: unknown) => settle(error instanceof Error ? error.message : String(error)),
@@ -131,20 +88,15 @@ export async function startRetrainJob(store: WorkspaceStore, spec: MonitorSpec, 
  */
 export async function retrainStatus(store: WorkspaceStore, attemptId: number, from = 0, waitMs = 0): Promise<RetrainStatus> {
   const job = jobs.get(key(store, attemptId));
-  if (job && !job.settled && job.dropped + job.lines.length <= from && waitMs > 0) {
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    await Promise.race([job.changed, new Promise<void>((resolve) => (timer = setTimeout(resolve, Math.min(waitMs, MAX_STATUS_WAIT_MS))))]);
-    clearTimeout(timer);
-  }
+  await job?.waitForNews(from, waitMs);
   const attempt = retrainAttempt(store, attemptId);
   if (!attempt) throw new Error(`no retraining attempt #${attemptId} in this store`);
   // Not run here (another process ran it, or it ended long ago): its row is all there is to hear.
   if (!job) return { attempt, progress: [], next: from, done: true };
-  const start = Math.max(0, from - job.dropped);
   return {
     attempt,
-    progress: job.lines.slice(start),
-    next: job.dropped + job.lines.length,
+    progress: job.linesFrom(from),
+    next: job.next,
     done: job.settled,
     ...(job.error !== undefined ? { error: job.error } : {}),
   };

@@ -80,6 +80,8 @@ export interface TrainingOptions {
    * engine, the cache of prepared tables.
    */
   readonly storeDir?: string;
+  /** who the audit log names for the spec's `register:` (default: $MLOPS_ACTOR or the git user here); a job in the engine gets its client's */
+  readonly actor?: string;
   /** where the spec's `register:` registers instead of the engine (a team's MLflow registry) */
   readonly registry?: RegistryBackend;
   /** worker entry override (tests) */
@@ -126,7 +128,7 @@ async function registerTrained(options: TrainingOptions, register: NonNullable<T
     if (!options.engine) return { error: `register: needs the workspace store (the registry lives there); register run ${runId} by hand` };
     // The audit log names whoever trained, also when another process holds the store.
     const { resolveActor } = await import('../registry/registryActor');
-    const actor = await resolveActor(options.storeDir ? dirname(options.storeDir) : dirname(options.specPath));
+    const actor = options.actor ?? (await resolveActor(options.storeDir ? dirname(options.storeDir) : dirname(options.specPath)));
     return await options.engine.call('training.register', { runId, model: register.model, ...(register.alias ? { alias: register.alias } : {}), reviewComment, actor });
   } catch (error) {
     return { error: `register: ${error instanceof Error ? error.message : String(error)}` };

@@ -56,7 +56,8 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
   const job = deps.jobs.start(`Training ${specName}`);
   const started = Date.now();
   deps.log.info(`Training ${specUri.fsPath} (backend setting: ${backend})`);
-  const { runTraining, TrainingCancelledError, TrainingFailedError, TrainingInputError } = await import('../../core/training/trainingRunner');
+  const { TrainingCancelledError, TrainingFailedError, TrainingInputError } = await import('../../core/training/trainingRunner');
+  const { trainWhereTheStoreIs } = await import('../../core/training/trainThroughEngine');
   const { SpecError } = await import('../../core/training/specErrors');
   try {
     return await vscode.window.withProgress(
@@ -76,7 +77,8 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
             deps.log.info(`${specName}${p.runId ? ` [${p.runId.slice(0, 8)}]` : ''}: ${p.message}`);
           }
         };
-        const result = await runTraining({ store: workspace.tracking, engine: workspace.engine, storeDir: workspace.storeDir, specPath: specUri.fsPath, backend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
+        // In the workspace engine: a reload of this window does not end it (a team's server: here).
+        const result = await trainWhereTheStoreIs({ store: workspace.tracking, engine: workspace.engine, storeDir: workspace.storeDir, specPath: specUri.fsPath, backend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
         const seconds = ((Date.now() - started) / 1000).toFixed(1);
         const summary = headlineMetrics(result.metrics);
         deps.log.info(`${specName}: finished in ${seconds} s with ${backendLabel(result.backend)} (backend "${result.backend}"), run ${result.runId}${summary ? `, ${summary}` : ''}`);

@@ -27,7 +27,7 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
   const name = basename(specUri.fsPath).replace(/\.(tune|train)\.ya?ml$/i, '');
   const job = deps.jobs.start(`Tuning ${name}`);
   const started = Date.now();
-  const { runTuning } = await import('../../core/training/tuningRunner');
+  const { tuneWhereTheStoreIs } = await import('../../core/training/tuneThroughEngine');
   try {
     return await vscode.window.withProgress({ location: vscode.ProgressLocation.Notification, title: `MLOps: tuning ${name}`, cancellable: true }, async (progress, token) => {
       const controller = new AbortController();
@@ -41,7 +41,8 @@ async function tune(deps: TrainingCommandDependencies, uriArg?: vscode.Uri): Pro
         job.update(`trial ${p.complete + p.pruned + p.failed}/${p.budget}`);
         if (p.finished) deps.log.info(`${name}: ${describeTrial(p.finished)}`);
       };
-      const result = await runTuning({ store: workspace.tracking, tuneSpecPath: specUri.fsPath, backend: readSettings(specUri).trainingBackend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
+      // In the workspace engine: a reload of this window does not end the study.
+      const result = await tuneWhereTheStoreIs({ store: workspace.tracking, engine: workspace.engine, tuneSpecPath: specUri.fsPath, backend: readSettings(specUri).trainingBackend, prices: readSettings(specUri).costPrices, signal: controller.signal, onProgress });
       deps.log.info(`${name}: study ${result.studyRunId} ${result.status.toLowerCase()} in ${((Date.now() - started) / 1000).toFixed(1)} s\n${leaderboard(result)}`);
       const best = result.best;
       const front = result.paretoFront;

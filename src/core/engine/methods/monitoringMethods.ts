@@ -7,7 +7,8 @@ import { recordMonitorReport, resolveModelReference, type ModelReference } from 
 import { loadMonitorSpec } from '../../monitoring/monitorSpecParser';
 import { claimScheduleLease, releaseScheduleLease, type ScheduleClaim } from '../../monitoring/scheduleLease';
 import type { CostPrices } from '../../process/runCost';
-import { BACKEND_PREFERENCES, type BackendPreference } from '../../process/workerProtocol';
+import type { BackendPreference } from '../../process/workerProtocol';
+import { backendParam, followParams, pricesParam } from './jobParams';
 import { modelRegistryFor } from '../../registry/registryAccess';
 import type { AliasReview, RegisteredModel } from '../../registry/registryTypes';
 import { cooldownEnd, retrainAttempts, type RetrainAttempt, type RetrainTrigger } from '../../retraining/retrainAttempts';
@@ -45,22 +46,6 @@ function trigger(value: unknown): RetrainTrigger | undefined {
   const alertId = optionalInt(t.alertId, 'trigger.alertId');
   const reportId = optionalInt(t.reportId, 'trigger.reportId');
   return { kind: t.kind, ...(alertId !== undefined ? { alertId } : {}), ...(reportId !== undefined ? { reportId } : {}) };
-}
-
-function backend(value: unknown): BackendPreference | undefined {
-  if (value === undefined) return undefined;
-  if (!BACKEND_PREFERENCES.includes(value as BackendPreference)) throw new DriftInputError(`backend must be one of ${BACKEND_PREFERENCES.join(', ')}, got ${JSON.stringify(value)}`);
-  return value as BackendPreference;
-}
-
-function prices(value: unknown): CostPrices | undefined {
-  if (value === undefined) return undefined;
-  const p = (typeof value === 'object' && value !== null ? value : {}) as Record<string, unknown>;
-  const price = (v: unknown, what: string): number => {
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new DriftInputError(`prices.${what} must be a non-negative number, got ${JSON.stringify(v)}`);
-    return v;
-  };
-  return { cpuHour: price(p.cpuHour, 'cpuHour'), gbHour: price(p.gbHour, 'gbHour'), gpuHour: price(p.gpuHour, 'gpuHour') };
 }
 
 function report(value: unknown): DriftReport {
@@ -167,15 +152,12 @@ export const monitoringMethods = {
   ): Promise<RetrainStart> => {
     const spec = await loadMonitorSpec(text(params.monitorFile, 'monitorFile'));
     const given = trigger(params.trigger);
-    const chosen = backend(params.backend);
-    const priced = prices(params.prices);
+    const chosen = backendParam(params.backend);
+    const priced = pricesParam(params.prices);
     return startRetrainJob(store, spec, { ignoreCooldown: params.ignoreCooldown === true, ...(given ? { trigger: given } : {}), ...(chosen ? { backend: chosen } : {}), ...(priced ? { prices: priced } : {}) });
   },
   'monitoring.retrainStatus': ({ store }: EngineContext, params: { attemptId: number; from?: number; waitMs?: number }): Promise<RetrainStatus> => {
-    const from = params.from ?? 0;
-    if (!Number.isSafeInteger(from) || from < 0) throw new DriftInputError(`from must be a non-negative integer, got ${JSON.stringify(params.from)}`);
-    const waitMs = params.waitMs ?? 0;
-    if (typeof waitMs !== 'number' || !(waitMs >= 0)) throw new DriftInputError(`waitMs must be a non-negative number, got ${JSON.stringify(params.waitMs)}`);
+    const { from, waitMs } = followParams(params);
     return retrainStatus(store, positiveInt(params.attemptId, 'attemptId'), from, waitMs);
   },
   'monitoring.cancelRetrain': ({ store }: EngineContext, params: { attemptId: number }): { cancelling: boolean } => ({ cancelling: cancelRetrainJob(store, positiveInt(params.attemptId, 'attemptId')) }),

@@ -5,12 +5,18 @@ import { lineageFor, modelRegistryFor } from '../../registry/registryAccess';
 import { localRegistryBackend } from '../../registry/registryBackend';
 import { InvalidArgumentError } from '../../tracking/trackingErrors';
 import { registerFromSpec, type TrainingRegistered } from '../../training/specRegistration';
+import { startTrainingJob, trainingJobs, type TrainingJobRequest } from '../../training/trainingJobs';
+import type { TrainingProgress, TrainingResult } from '../../training/trainingRunner';
+import { startTuningJob, tuningJobs, type TuningJobRequest } from '../../training/tuningJobs';
+import type { TuningProgress, TuningResult } from '../../training/tuningRunner';
+import type { EngineJobStatus } from '../engineJobs';
 import type { EngineContext, EngineMethodTable } from '../engineMethod';
+import { backendParam, followParams, pricesParam } from './jobParams';
 
 /**
- * What a training (in a window or the CLI, wherever the worker ran) records in the store beyond
- * its run: the spec's `register:`, and the lineage of a built training set or a re-run. The run
- * itself goes through the tracking API like any other.
+ * Trainings: the jobs the engine runs for windows and commands (start, follow, cancel), and what
+ * a training records beyond its run — the spec's `register:`, the lineage of a built training set
+ * or a re-run (also asked by trainings that run elsewhere: tuning trials, a team's server).
  */
 export const trainingMethods = {
   /** The spec's `register:` for a finished run, in one round trip; `actor` is the trainer's (its $MLOPS_ACTOR or git user). */
@@ -49,6 +55,43 @@ export const trainingMethods = {
     if (of !== originalRunId) throw new InvalidArgumentError(`Run ${rerun.info.runId} is not a re-run of ${originalRunId} (its ${RERUN_OF_TAG} tag is ${of === undefined ? 'missing' : `"${of}"`}).`);
     await lineageFor(store).record([{ from: runNode(originalRunId), to: runNode(rerun.info.runId), relation: 'reproduced' }]);
   },
+  /** Starts a training here, in the engine; follow it with training.status. */
+  'training.start': ({ store }: EngineContext, params: TrainingJobRequest): { jobId: string } => {
+    const backend = backendParam(params.backend);
+    const prices = pricesParam(params.prices);
+    const experimentName = optionalText(params.experimentName, 'experimentName');
+    const actor = optionalText(params.actor, 'actor');
+    return startTrainingJob(store, {
+      specPath: text(params.specPath, 'specPath'),
+      ...(backend ? { backend } : {}),
+      ...(prices ? { prices } : {}),
+      ...(experimentName ? { experimentName } : {}),
+      ...(actor ? { actor } : {}),
+    });
+  },
+  /** A training's progress after `from`, waiting up to `waitMs` for news; its result or failure once it ended. */
+  'training.status': ({ store }: EngineContext, params: { jobId: string; from?: number; waitMs?: number }): Promise<EngineJobStatus<TrainingProgress, TrainingResult>> => {
+    const { from, waitMs } = followParams(params);
+    return trainingJobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
+  },
+  'training.cancel': ({ store }: EngineContext, params: { jobId: string }): { cancelling: boolean } => ({ cancelling: trainingJobs.cancel(store, text(params.jobId, 'jobId')) }),
+  /** Starts a hyperparameter study here, in the engine; follow it with tuning.status. */
+  'tuning.start': ({ store }: EngineContext, params: TuningJobRequest): { jobId: string } => {
+    const backend = backendParam(params.backend);
+    const prices = pricesParam(params.prices);
+    if (params.parallel !== undefined && !(Number.isInteger(params.parallel) && params.parallel >= 1)) throw new InvalidArgumentError(`parallel must be a whole number ≥ 1, got ${JSON.stringify(params.parallel)}`);
+    return startTuningJob(store, {
+      tuneSpecPath: text(params.tuneSpecPath, 'tuneSpecPath'),
+      ...(backend ? { backend } : {}),
+      ...(prices ? { prices } : {}),
+      ...(params.parallel !== undefined ? { parallel: params.parallel } : {}),
+    });
+  },
+  'tuning.status': ({ store }: EngineContext, params: { jobId: string; from?: number; waitMs?: number }): Promise<EngineJobStatus<TuningProgress, TuningResult>> => {
+    const { from, waitMs } = followParams(params);
+    return tuningJobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
+  },
+  'tuning.cancel': ({ store }: EngineContext, params: { jobId: string }): { cancelling: boolean } => ({ cancelling: tuningJobs.cancel(store, text(params.jobId, 'jobId')) }),
 } satisfies EngineMethodTable;
 
 function text(value: unknown, name: string): string {

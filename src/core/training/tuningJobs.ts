@@ -1,0 +1,36 @@
+import { EngineJobs } from '../engine/engineJobs';
+import type { CostPrices } from '../process/runCost';
+import type { BackendPreference } from '../process/workerProtocol';
+import type { WorkspaceStore } from '../store/workspaceStore';
+import { describeTrainingFailure } from './trainingJobFailures';
+import type { TuningProgress, TuningResult } from './tuningRunner';
+
+// Tuning studies run in the engine like trainings (trainingJobs.ts): the study and its trials
+// outlive the window or the command that started them; cancelling stops the study (KILLED).
+
+/** What a client asks to tune. */
+export interface TuningJobRequest {
+  readonly tuneSpecPath: string;
+  readonly backend?: BackendPreference;
+  readonly prices?: CostPrices;
+  readonly parallel?: number;
+}
+
+/** Tuning studies running in this engine. */
+export const tuningJobs = new EngineJobs<TuningProgress, TuningResult>('tuning study', describeTrainingFailure);
+
+/** Starts a study in this process (the engine) and answers with its job id at once. */
+export function startTuningJob(store: WorkspaceStore, request: TuningJobRequest): { jobId: string } {
+  return tuningJobs.start(store, async (signal, report) => {
+    const { runTuning } = await import('./tuningRunner');
+    return runTuning({
+      store: store.tracking,
+      tuneSpecPath: request.tuneSpecPath,
+      signal,
+      onProgress: report,
+      ...(request.backend ? { backend: request.backend } : {}),
+      ...(request.prices ? { prices: request.prices } : {}),
+      ...(request.parallel !== undefined ? { parallel: request.parallel } : {}),
+    });
+  });
+}
