@@ -1,17 +1,15 @@
 import * as vscode from 'vscode';
 import { isStarred, noteOf, runLabel } from '../../core/tracking/runAnnotations';
+import { TOOLTIP_METRICS, tooltipMetric } from '../../core/tracking/runListRows';
 import type { Experiment, Run, RunStatus } from '../../core/tracking/trackingTypes';
 import { CoalescedRefresh } from '../panels/coalescedRefresh';
-import { trackingOf, type StoreService } from '../store/storeService';
+import { engineOf, trackingOf, type StoreService } from '../store/storeService';
 import { SteadyTreeChildren } from '../views/steadyTreeChildren';
 import { formatMetricValue as formatValue, headlineMetric } from './runHeadline';
+import { readExperimentRuns, readExperiments } from './experimentsTreeReads';
 import { runContextValue } from './runContextValue';
 import { bestTrialId, childLabel, nestRuns, objectiveValue, onParetoFront, prunedText, studyObjective, studyObjectives, type NestedRuns } from './studyTrials';
 
-/** Most recent runs listed under an experiment; the runs panel pages through the rest. */
-const RUNS_PER_EXPERIMENT = 200;
-/** MLflow's "Default" experiment always exists with this id. */
-const DEFAULT_EXPERIMENT_ID = '0';
 
 export type ExperimentsNode =
   | { kind: 'experiment'; experiment: Experiment; expanded: boolean }
@@ -123,18 +121,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       return [];
     }
     this.setMessage(access.state === 'client' && access.origin === 'remote' ? access.message : undefined);
-    if (!node) {
-      const { experiments } = await tracking.searchExperiments({ orderBy: ['attributes.last_update_time DESC'], maxResults: 1000 });
-      // MLflow's built-in "Default" experiment is noise until something logs into it.
-      const defaultIsEmpty = (await tracking.searchRuns({ experimentIds: [DEFAULT_EXPERIMENT_ID], maxResults: 1 })).runs.length === 0;
-      return experiments
-        .filter((e) => !(e.experimentId === DEFAULT_EXPERIMENT_ID && defaultIsEmpty))
-        .map((experiment, index) => ({ kind: 'experiment' as const, experiment, expanded: index === 0 }));
-    }
+    const source = { tracking, engine: engineOf(access) };
+    if (!node) return (await readExperiments(source)).map((experiment, index) => ({ kind: 'experiment' as const, experiment, expanded: index === 0 }));
     if (node.kind !== 'experiment') return [];
-    const search = (viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY'): Promise<readonly Run[]> =>
-      tracking.searchRuns({ experimentIds: [node.experiment.experimentId], orderBy: ['attributes.start_time DESC'], maxResults: RUNS_PER_EXPERIMENT, viewType }).then((r) => r.runs);
-    const [runs, deleted] = await Promise.all([search('ACTIVE_ONLY'), search('DELETED_ONLY')]);
+    const { runs, deleted } = await readExperimentRuns(source, node.experiment.experimentId);
     const children: ExperimentsNode[] = runNodes(runs);
     if (deleted.length > 0) children.push({ kind: 'deletedRuns', experiment: node.experiment, runs: deleted });
     return children;
@@ -215,7 +205,7 @@ function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeIt
   } else if (study) tooltip.appendMarkdown(`Hyperparameter study: ${study.direction} \`${study.metric}\` over ${trials} trial${trials === 1 ? '' : 's'}${studyBest === undefined ? '' : `, best ${formatValue(studyBest)}`}. Click to see the trials ranked.\n\n`);
   tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);
   if (info.endTime !== null) tooltip.appendMarkdown(`, took ${formatDuration(info.endTime - info.startTime)}`);
-  const metrics = data.metrics.filter((m) => !m.key.startsWith('test_confusion')).slice(0, 12);
+  const metrics = data.metrics.filter((m) => tooltipMetric(m.key)).slice(0, TOOLTIP_METRICS);
   if (metrics.length > 0) tooltip.appendMarkdown(`\n\n${metrics.map((m) => `\`${m.key}\` ${formatValue(m.value)}`).join('  \n')}`);
   const error = data.tags.find((t) => t.key === 'mlops.error');
   if (error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(error.value.slice(0, 300))}`);

@@ -1,8 +1,6 @@
 import { FEEDBACK_METRICS } from '../../core/feedback/feedbackStore';
+import { HEADLINE_METRICS as KEY_METRICS } from '../../core/tracking/runListRows';
 import type { Run } from '../../core/tracking/trackingTypes';
-
-/** The metric shown beside a run: the first of these it has (text evaluations: corpus BLEU, then ROUGE-L, then exact match). */
-const KEY_METRICS = ['test_accuracy', 'val_accuracy', 'accuracy', 'test_rmse', 'val_rmse', 'rmse', 'test_r2', 'val_loss', 'loss', 'bleu', 'rougeL_f', 'exact_match'];
 
 export interface HeadlineMetric {
   key: string;

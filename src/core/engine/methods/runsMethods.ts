@@ -4,7 +4,9 @@ import { runsValidators } from '../../../protocol/runs/runsValidators';
 import { formatZodIssues } from '../../../protocol/rpcValidation';
 import { RunsQueryEngine } from '../../tracking/runsTable/runsQueryEngine';
 import { localRunsTable, type RunsTable } from '../../tracking/runsTable/runsTablePages';
+import { listRow } from '../../tracking/runListRows';
 import { InvalidArgumentError } from '../../tracking/trackingErrors';
+import type { Run } from '../../tracking/trackingTypes';
 import type { WorkspaceStore } from '../../store/workspaceStore';
 import type { EngineContext, EngineMethodTable } from '../engineMethod';
 
@@ -46,6 +48,21 @@ function checked<T>(method: 'getColumns' | 'getRows' | 'getGroups' | 'getMatrix'
 
 type Scoped<P> = P & { experimentIds: string[] };
 
+export interface RunsListParams {
+  experimentId: string;
+  viewType: 'ACTIVE_ONLY' | 'DELETED_ONLY';
+  /** the most recent this many (a list pages through the rest elsewhere) */
+  maxResults: number;
+}
+
+function checkedListParams(value: unknown): RunsListParams {
+  const { experimentId, viewType, maxResults } = (value ?? {}) as Partial<Record<keyof RunsListParams, unknown>>;
+  if (typeof experimentId !== 'string' || experimentId === '') throw new InvalidArgumentError('runs.list: experimentId must be an experiment id.');
+  if (viewType !== 'ACTIVE_ONLY' && viewType !== 'DELETED_ONLY') throw new InvalidArgumentError('runs.list: viewType must be ACTIVE_ONLY or DELETED_ONLY.');
+  if (typeof maxResults !== 'number' || !Number.isInteger(maxResults) || maxResults < 1 || maxResults > 50_000) throw new InvalidArgumentError('runs.list: maxResults must be a whole number from 1 to 50,000.');
+  return { experimentId, viewType, maxResults };
+}
+
 /**
  * The Runs table, answered where the runs are: the window asks for the page it shows and
  * receives only that page, whatever the number of runs.
@@ -73,6 +90,15 @@ export const runsMethods = {
   'runs.series': ({ store }: EngineContext, params: { runIds: string[]; keys: string[]; maxPoints: number; x: SeriesX }): Promise<SeriesResult> => {
     const { runIds, keys, maxPoints, x } = checked<{ runIds: string[]; keys: string[]; maxPoints: number; x: SeriesX }>('getSeries', params);
     return loadSeries(store.tracking, runIds, keys, maxPoints, x);
+  },
+  /**
+   * An experiment's most recent runs as a list shows them (the Experiments view): each run's info
+   * and the few tags, params and metrics a row reads, not every field it has.
+   */
+  'runs.list': async ({ store }: EngineContext, params: RunsListParams): Promise<{ runs: Run[] }> => {
+    const { experimentId, viewType, maxResults } = checkedListParams(params);
+    const { runs } = await store.tracking.searchRuns({ experimentIds: [experimentId], orderBy: ['attributes.start_time DESC'], maxResults, viewType });
+    return { runs: runs.map(listRow) };
   },
   'runs.warm': ({ store }: EngineContext, { experimentIds, ...params }: Scoped<{ query: RunsQuery }>): void => {
     tableFor(store, experimentIds).warm(checked<{ query: RunsQuery }>('getColumns', params).query);
