@@ -77,7 +77,7 @@ export function registerFindBestModelCommand(program: Command): void {
       }
 
       noteLocalOnly(globals, resolveStoreDir(globals), { create: true });
-      const [{ findBestModel }, { budgetOutcome, formatLatencyMs }] = await Promise.all([import('../../core/training/modelSearch'), import('../../core/training/modelSearchOutcome')]);
+      const [{ searchWhereTheStoreIs }, { budgetOutcome, formatLatencyMs }] = await Promise.all([import('../../core/training/searchThroughEngine'), import('../../core/training/modelSearchOutcome')]);
       const controller = new AbortController();
       const onSigint = (): void => {
         process.stderr.write('\nmlops: stopping the search after the current candidate…\n');
@@ -92,8 +92,10 @@ export function registerFindBestModelCommand(program: Command): void {
         process.once('SIGINT', onSigint);
         const reported = new Set<string>();
         try {
-          result = await findBestModel({
+          // In the workspace engine: a closed terminal does not end the search; Ctrl+C stops it after the current candidate.
+          result = await searchWhereTheStoreIs({
             store: store.tracking,
+            ...(store.engine ? { engine: store.engine } : {}),
             specPath: baseSpecPath,
             budgetSeconds,
             ...(costBudget !== undefined ? { costBudget } : {}),

@@ -49,15 +49,17 @@ export function registerFindBestModelCommand(deps: TrainingCommandDependencies):
       }
       const name = basename(specUri.fsPath).replace(/\.train\.ya?ml$/i, '');
       const job = deps.jobs.start(`Finding the best model for ${name}`);
-      const { findBestModel } = await import('../../core/training/modelSearch');
+      const { searchWhereTheStoreIs } = await import('../../core/training/searchThroughEngine');
       try {
         const result = await vscode.window.withProgress(
           { location: vscode.ProgressLocation.Notification, title: `MLOps: finding the best model for ${name}`, cancellable: true },
           async (progress, token) => {
             const controller = new AbortController();
             token.onCancellationRequested(() => controller.abort());
-            return findBestModel({
+            // In the workspace engine: a reload of this window does not end the search.
+            return searchWhereTheStoreIs({
               store: workspace.tracking,
+              engine: workspace.engine,
               specPath: specUri.fsPath,
               budgetSeconds: budget.seconds,
               ...(costBudget !== undefined ? { costBudget } : {}),

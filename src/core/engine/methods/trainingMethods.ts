@@ -8,6 +8,8 @@ import { registerFromSpec, type TrainingRegistered } from '../../training/specRe
 import { startTrainingJob, trainingJobs, type TrainingJobRequest } from '../../training/trainingJobs';
 import type { TrainingProgress, TrainingResult } from '../../training/trainingRunner';
 import { startTuningJob, tuningJobs, type TuningJobRequest } from '../../training/tuningJobs';
+import type { ModelSearchResult } from '../../training/modelSearch';
+import { modelSearchJobs, startModelSearchJob, type ModelSearchJobRequest, type ModelSearchUpdate } from '../../training/modelSearchJobs';
 import type { TuningProgress, TuningResult } from '../../training/tuningRunner';
 import type { EngineJobStatus } from '../engineJobs';
 import type { EngineContext, EngineMethodTable } from '../engineMethod';
@@ -92,6 +94,31 @@ export const trainingMethods = {
     return tuningJobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
   },
   'tuning.cancel': ({ store }: EngineContext, params: { jobId: string }): { cancelling: boolean } => ({ cancelling: tuningJobs.cancel(store, text(params.jobId, 'jobId')) }),
+  /** Starts *Find Best Model* here, in the engine; follow it with search.status. */
+  'search.start': ({ store }: EngineContext, params: ModelSearchJobRequest): { jobId: string } => {
+    const backend = backendParam(params.backend);
+    const prices = pricesParam(params.prices);
+    const metric = optionalText(params.metric, 'metric');
+    for (const [name, value] of [['budgetSeconds', params.budgetSeconds], ['costBudget', params.costBudget], ['maxLatencyMs', params.maxLatencyMs]] as const) {
+      if (value !== undefined && !(typeof value === 'number' && Number.isFinite(value) && value > 0)) throw new InvalidArgumentError(`${name} must be a positive number, got ${JSON.stringify(value)}`);
+    }
+    if (params.candidates !== undefined && !Array.isArray(params.candidates)) throw new InvalidArgumentError('candidates must be a list of { label, model }');
+    return startModelSearchJob(store, {
+      specPath: text(params.specPath, 'specPath'),
+      ...(params.budgetSeconds !== undefined ? { budgetSeconds: params.budgetSeconds } : {}),
+      ...(params.costBudget !== undefined ? { costBudget: params.costBudget } : {}),
+      ...(params.maxLatencyMs !== undefined ? { maxLatencyMs: params.maxLatencyMs } : {}),
+      ...(metric ? { metric } : {}),
+      ...(backend ? { backend } : {}),
+      ...(prices ? { prices } : {}),
+      ...(params.candidates ? { candidates: params.candidates } : {}),
+    });
+  },
+  'search.status': ({ store }: EngineContext, params: { jobId: string; from?: number; waitMs?: number }): Promise<EngineJobStatus<ModelSearchUpdate, ModelSearchResult>> => {
+    const { from, waitMs } = followParams(params);
+    return modelSearchJobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
+  },
+  'search.cancel': ({ store }: EngineContext, params: { jobId: string }): { cancelling: boolean } => ({ cancelling: modelSearchJobs.cancel(store, text(params.jobId, 'jobId')) }),
 } satisfies EngineMethodTable;
 
 function text(value: unknown, name: string): string {

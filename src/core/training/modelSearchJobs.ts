@@ -1,0 +1,40 @@
+import { EngineJobs } from '../engine/engineJobs';
+import type { CostPrices } from '../process/runCost';
+import type { BackendPreference } from '../process/workerProtocol';
+import type { WorkspaceStore } from '../store/workspaceStore';
+import type { ModelCandidate, ModelSearchResult } from './modelSearch';
+import type { LeaderboardEntry } from './modelSearchLeaderboard';
+import { describeTrainingFailure } from './trainingJobFailures';
+
+// *Find Best Model* runs in the engine like trainings (trainingJobs.ts): its candidates outlive the
+// window or the command that started the search; cancelling stops it after the current candidate.
+
+/** What a client asks to search. */
+export interface ModelSearchJobRequest {
+  readonly specPath: string;
+  readonly budgetSeconds?: number;
+  readonly costBudget?: number;
+  readonly maxLatencyMs?: number;
+  readonly metric?: string;
+  readonly backend?: BackendPreference;
+  readonly prices?: CostPrices;
+  readonly candidates?: readonly ModelCandidate[];
+}
+
+/** The leaderboard after a candidate ended. */
+export interface ModelSearchUpdate {
+  readonly leaderboard: readonly LeaderboardEntry[];
+  readonly done: number;
+  readonly total: number;
+}
+
+/** Model searches running in this engine. */
+export const modelSearchJobs = new EngineJobs<ModelSearchUpdate, ModelSearchResult>('model search', describeTrainingFailure);
+
+/** Starts a search in this process (the engine) and answers with its job id at once. */
+export function startModelSearchJob(store: WorkspaceStore, request: ModelSearchJobRequest): { jobId: string } {
+  return modelSearchJobs.start(store, async (signal, report) => {
+    const { findBestModel } = await import('./modelSearch');
+    return findBestModel({ ...request, store: store.tracking, signal, onUpdate: (leaderboard, done, total) => report({ leaderboard, done, total }) });
+  });
+}
