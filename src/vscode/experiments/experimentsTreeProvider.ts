@@ -44,7 +44,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   /** the rows shown stay (and keep answering their menus) while the engine reads the new ones */
   private readonly rows = new SteadyTreeChildren<ExperimentsNode>((parent) => this.read(parent), childrenKey, () => this.changeEmitter.fire(undefined));
   /** a training run writes many times per second: one reload per burst */
-  private readonly storeChanged = new CoalescedRefresh(500, () => this.reload());
+  private readonly storeChanged = new CoalescedRefresh(500, () => void this.reload());
   private readonly subscription: vscode.Disposable;
   /** set by the view so the provider can show why the tree is empty */
   view: vscode.TreeView<ExperimentsNode> | undefined;
@@ -53,9 +53,10 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     this.subscription = storeService.onDidChange(() => this.storeChanged.request());
   }
 
-  /** Re-reads the tree now: after this window's own action the user waits for it. */
-  refresh(): void {
-    this.storeChanged.now();
+  /** Re-reads the tree now: after this window's own action the user waits for it. Resolves once the view has what the store has. */
+  refresh(): Promise<void> {
+    this.storeChanged.dispose();
+    return this.reload();
   }
 
   /**
@@ -79,10 +80,13 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     return find(this.rows.known());
   }
 
-  private reload(): void {
+  private reload(): Promise<void> {
     // A hidden view reads nothing ahead: VS Code asks again when it is shown.
-    if (this.view && !this.view.visible) this.rows.invalidate();
-    else void this.rows.reload();
+    if (this.view && !this.view.visible) {
+      this.rows.invalidate();
+      return Promise.resolve();
+    }
+    return this.rows.reload();
   }
   getTreeItem(node: ExperimentsNode): vscode.TreeItem {
     if (node.kind === 'deletedRuns') {

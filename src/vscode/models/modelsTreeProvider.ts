@@ -53,7 +53,7 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
   /** the rows shown stay (and keep answering their menus) while the engine reads the new ones */
   private readonly rows = new SteadyTreeChildren<ModelsNode>((parent) => this.read(parent), childrenKey, () => this.changeEmitter.fire(undefined));
   /** tracking writes (a training run logging) can change a version's metrics: coalesced */
-  private readonly storeChanged = new CoalescedRefresh(500, () => this.reload());
+  private readonly storeChanged = new CoalescedRefresh(500, () => void this.reload());
   private readonly subscription: vscode.Disposable;
   private registrySubscription: { dispose(): void } | undefined;
   /** set by the view so the provider can show why the tree is empty */
@@ -63,14 +63,19 @@ export class ModelsTreeProvider implements vscode.TreeDataProvider<ModelsNode>, 
     this.subscription = storeService.onDidChange(() => this.storeChanged.request());
   }
 
-  refresh(): void {
-    this.storeChanged.now();
+  /** Re-reads the tree now; resolves once the view has what the registry has. */
+  refresh(): Promise<void> {
+    this.storeChanged.dispose();
+    return this.reload();
   }
 
-  private reload(): void {
+  private reload(): Promise<void> {
     // A hidden view reads nothing ahead: VS Code asks again when it is shown.
-    if (this.view && !this.view.visible) this.rows.invalidate();
-    else void this.rows.reload();
+    if (this.view && !this.view.visible) {
+      this.rows.invalidate();
+      return Promise.resolve();
+    }
+    return this.rows.reload();
   }
 
   getTreeItem(node: ModelsNode): vscode.TreeItem {

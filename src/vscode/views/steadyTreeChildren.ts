@@ -29,7 +29,8 @@ export class SteadyTreeChildren<N> {
   /** counts reads, so a reload knows which answers arrived while it ran */
   private reads = 0;
   private reloading: Promise<void> | undefined;
-  private reloadAgain = false;
+  /** the reload asked for while one ran */
+  private queued: Promise<void> | undefined;
 
   constructor(
     private readonly load: (parent: N | undefined) => Promise<N[]>,
@@ -56,21 +57,21 @@ export class SteadyTreeChildren<N> {
   }
 
   /**
-   * Re-reads every parent the tree showed since the last change, then tells VS Code; the rows on
-   * screen (and the commands on them) keep working until then. Changes during a reload queue one
-   * more. A failed read drops what is known, so VS Code's own re-read shows the error.
+   * Re-reads every parent the tree showed since the last change, then tells VS Code if anything
+   * differs; the rows on screen (and the commands on them) keep working until then. A change
+   * during a reload queues one more, which the returned promise waits for. A failed read drops
+   * what is known, so VS Code's own re-read shows the error.
    */
   reload(): Promise<void> {
     if (this.reloading) {
-      this.reloadAgain = true;
-      return this.reloading;
+      this.queued ??= this.reloading.then(() => {
+        this.queued = undefined;
+        return this.reload();
+      });
+      return this.queued;
     }
     this.reloading = this.reloadOnce().finally(() => {
       this.reloading = undefined;
-      if (this.reloadAgain) {
-        this.reloadAgain = false;
-        void this.reload();
-      }
     });
     return this.reloading;
   }
@@ -104,6 +105,9 @@ export class SteadyTreeChildren<N> {
     }
     // A parent first expanded while the reload ran was read after it started: as fresh, so kept.
     const meanwhile = [...this.shown.entries()].filter(([key, entry]) => entry.readAt > startedAt && !read.some((r) => r.key === key));
+    // Nothing the tree shows changed (a change elsewhere in the store): VS Code keeps its rows, and
+    // is not made to forget them for a re-read that would draw the same thing.
+    if (meanwhile.length === 0 && read.every(({ key, children }) => sameChildren(this.shown.get(key), children, this.generation))) return;
     this.generation++;
     this.shown.clear();
     this.reread = false;
@@ -111,4 +115,9 @@ export class SteadyTreeChildren<N> {
     for (const { key, parent, children } of read) this.shown.set(key, { parent, children, generation: this.generation, asked: false, readAt: ++this.reads });
     this.changed();
   }
+}
+
+/** Whether a re-read found what is shown: children are plain data (runs, models), so their JSON says. */
+function sameChildren<N>(shown: Entry<N> | undefined, children: readonly N[], generation: number): boolean {
+  return shown !== undefined && shown.generation === generation && JSON.stringify(shown.children) === JSON.stringify(children);
 }

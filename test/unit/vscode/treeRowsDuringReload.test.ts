@@ -152,6 +152,18 @@ describe('a row’s menu while the Experiments view re-reads', () => {
     };
     await shown(restored);
     assert.ok(restored());
+
+    // A change that leaves the view as it is (elsewhere in the store) does not make VS Code forget its rows.
+    const rereads = host.rereads;
+    await provider.refresh();
+    assert.equal(host.rereads, rereads, 'nothing changed: no re-read, the rows stay resolvable');
+    // One that changes a row redraws it.
+    await store.tracking.setTag(other.info.runId, 'mlops.starred', 'true');
+    await provider.refresh();
+    await host.settled();
+    assert.equal(host.rereads, rereads + 1);
+    const starred = host.argumentFor(`run:${other.info.runId}`);
+    assert.ok(starred?.kind === 'run' && starred.run.data.tags.some((t) => t.key === 'mlops.starred'), 'the starred run is redrawn with its star');
     provider.dispose();
   });
 });
