@@ -25,9 +25,10 @@ export function tooltipMetric(key: string): boolean {
 
 /**
  * The run as a list row reads it: its info whole; the system tags (star, note, study, trial,
- * error, evaluation kind, source); the objective params; and the metrics a row or its tooltip can
- * show — the headline ones, the study's objectives (a trial carries its study's objective tags),
- * a study's recorded best, and the first few for the tooltip.
+ * error, evaluation kind, source); the objective params; and the metrics a row shows — the
+ * headline ones, the study's objectives (a trial carries its study's objective tags), a study's
+ * recorded best and hypervolume. The tooltip's list of metrics is read with the whole run when
+ * someone hovers the row: most of a run's bytes are its metrics.
  */
 export function listRow(run: Run): Run {
   // Every system tag (a handful): the row reads MLOps's, and commands on the row read some of
@@ -41,11 +42,6 @@ export function listRow(run: Run): Run {
   const params = run.data.params.filter((p) => OBJECTIVE_PARAMS.includes(p.key));
   const paramMetric = params.find((p) => p.key === 'objective.metric')?.value;
   if (paramMetric) objectives.add(paramMetric);
-  let listed = 0;
-  const metrics = run.data.metrics.filter((m) => {
-    const inTooltip = tooltipMetric(m.key) && listed < TOOLTIP_METRICS;
-    if (inTooltip) listed++;
-    return inTooltip || NAMED_METRICS.has(m.key) || objectives.has(m.key) || m.key.startsWith('best_');
-  });
+  const metrics = run.data.metrics.filter((m) => NAMED_METRICS.has(m.key) || objectives.has(m.key) || m.key.startsWith('best_'));
   return { info: run.info, data: { metrics, params, tags }, inputs: { datasetInputs: [] } };
 }

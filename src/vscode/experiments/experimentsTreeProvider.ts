@@ -24,9 +24,11 @@ export type ExperimentsNode =
       best?: boolean;
       /** on the Pareto front of its study (a study with several objectives has a front, not one best) */
       front?: boolean;
+      /** read as a list row (the engine's runs.list): the fields its row shows; its tooltip's metrics are read on hover */
+      listed?: boolean;
     }
   /** an experiment's deleted runs, kept apart so they can be restored without cluttering the list */
-  | { kind: 'deletedRuns'; experiment: Experiment; runs: readonly Run[] };
+  | { kind: 'deletedRuns'; experiment: Experiment; runs: readonly Run[]; listed?: boolean };
 
 
 const STATUS_ICONS: Record<RunStatus, vscode.ThemeIcon> = {
@@ -72,7 +74,7 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
           if (child) return child;
         } else if (node.kind === 'deletedRuns') {
           const run = node.runs.find((r) => r.info.runId === runId);
-          if (run) return { kind: 'run', run };
+          if (run) return { kind: 'run', run, ...(node.listed ? { listed: true } : {}) };
         }
       }
       return undefined;
@@ -106,13 +108,25 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
       item.tooltip = `Experiment ${node.experiment.name} (id ${node.experiment.experimentId})`;
       return item;
     }
-    return runItem(node);
+    const item = runItem(node, node.run);
+    // A list row's tooltip lists metrics it was not sent: VS Code asks for it on hover (resolveTreeItem).
+    if (node.listed) item.tooltip = undefined;
+    return item;
+  }
+
+  /** On hover over a list row: its tooltip, from the whole run (one run, read when someone looks). */
+  async resolveTreeItem(item: vscode.TreeItem, node: ExperimentsNode): Promise<vscode.TreeItem> {
+    if (node.kind !== 'run' || !node.listed) return item;
+    const tracking = trackingOf(await this.storeService.access());
+    const whole = await tracking?.getRun(node.run.info.runId).catch(() => undefined);
+    item.tooltip = runItem(node, whole ?? node.run).tooltip;
+    return item;
   }
 
   async getChildren(node?: ExperimentsNode): Promise<ExperimentsNode[]> {
     // A parent run's children and the deleted runs were read with the experiment's runs.
     if (node?.kind === 'run') return [...(node.children ?? [])];
-    if (node?.kind === 'deletedRuns') return node.runs.map((run) => ({ kind: 'run' as const, run }));
+    if (node?.kind === 'deletedRuns') return node.runs.map((run) => ({ kind: 'run' as const, run, ...(node.listed ? { listed: true } : {}) }));
     return this.rows.children(node);
   }
 
@@ -128,9 +142,9 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
     const source = { tracking, engine: engineOf(access) };
     if (!node) return (await readExperiments(source)).map((experiment, index) => ({ kind: 'experiment' as const, experiment, expanded: index === 0 }));
     if (node.kind !== 'experiment') return [];
-    const { runs, deleted } = await readExperimentRuns(source, node.experiment.experimentId);
-    const children: ExperimentsNode[] = runNodes(runs);
-    if (deleted.length > 0) children.push({ kind: 'deletedRuns', experiment: node.experiment, runs: deleted });
+    const { runs, deleted, listed } = await readExperimentRuns(source, node.experiment.experimentId);
+    const children: ExperimentsNode[] = runNodes(runs, listed);
+    if (deleted.length > 0) children.push({ kind: 'deletedRuns', experiment: node.experiment, runs: deleted, ...(listed ? { listed } : {}) });
     return children;
   }
 
@@ -145,8 +159,11 @@ export class ExperimentsTreeProvider implements vscode.TreeDataProvider<Experime
   }
 }
 
-/** A run's row: status icon, name, the metric that matters, star and note marks; a study's objective, a trial's place in it. */
-function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeItem {
+/**
+ * A run's row: status icon, name, the metric that matters, star and note marks; a study's
+ * objective, a trial's place in it. `whole`: the run with all its metrics, for the tooltip's list.
+ */
+function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>, whole: Run): vscode.TreeItem {
   const { info, data } = node.run;
   const study = studyObjective(node.run);
   const parentStudy = node.parent ? studyObjective(node.parent) : undefined;
@@ -209,7 +226,7 @@ function runItem(node: Extract<ExperimentsNode, { kind: 'run' }>): vscode.TreeIt
   } else if (study) tooltip.appendMarkdown(`Hyperparameter study: ${study.direction} \`${study.metric}\` over ${trials} trial${trials === 1 ? '' : 's'}${studyBest === undefined ? '' : `, best ${formatValue(studyBest)}`}. Click to see the trials ranked.\n\n`);
   tooltip.appendMarkdown(`Run \`${info.runId}\`, started ${new Date(info.startTime).toLocaleString()}`);
   if (info.endTime !== null) tooltip.appendMarkdown(`, took ${formatDuration(info.endTime - info.startTime)}`);
-  const metrics = data.metrics.filter((m) => tooltipMetric(m.key)).slice(0, TOOLTIP_METRICS);
+  const metrics = whole.data.metrics.filter((m) => tooltipMetric(m.key)).slice(0, TOOLTIP_METRICS);
   if (metrics.length > 0) tooltip.appendMarkdown(`\n\n${metrics.map((m) => `\`${m.key}\` ${formatValue(m.value)}`).join('  \n')}`);
   const error = data.tags.find((t) => t.key === 'mlops.error');
   if (error) tooltip.appendMarkdown(`\n\n$(error) ${escapeMarkdown(error.value.slice(0, 300))}`);
@@ -232,19 +249,19 @@ function childrenKey(node: ExperimentsNode | undefined): string {
   return node?.kind === 'experiment' ? `experiment:${node.experiment.experimentId}` : 'root';
 }
 
-/** Run nodes with their children under them, and each study's best trial marked. */
-export function runNodes(runs: readonly Run[]): ExperimentsNode[] {
+/** Run nodes with their children under them, and each study's best trial marked; `listed`: the runs are list rows (runs.list). */
+export function runNodes(runs: readonly Run[], listed = false): ExperimentsNode[] {
   const nested = nestRuns(runs);
-  return nested.top.map((run) => runNode(run, undefined, nested, new Set()));
+  return nested.top.map((run) => runNode(run, undefined, nested, new Set(), listed));
 }
 
-function runNode(run: Run, parent: Run | undefined, nested: NestedRuns, seen: Set<string>): Extract<ExperimentsNode, { kind: 'run' }> {
+function runNode(run: Run, parent: Run | undefined, nested: NestedRuns, seen: Set<string>, listed: boolean): Extract<ExperimentsNode, { kind: 'run' }> {
   seen.add(run.info.runId);
   const children = (nested.children.get(run.info.runId) ?? []).filter((c) => !seen.has(c.info.runId));
   const several = studyObjectives(run) !== undefined;
   const best = children.length > 0 && studyObjective(run) && !several ? bestTrialId(run, children) : undefined;
-  const childNodes = children.map((child) => ({ ...runNode(child, run, nested, seen), ...(child.info.runId === best ? { best: true } : {}), ...(several && onParetoFront(child) ? { front: true } : {}) }));
-  return { kind: 'run', run, ...(parent ? { parent } : {}), ...(childNodes.length > 0 ? { children: childNodes } : {}) };
+  const childNodes = children.map((child) => ({ ...runNode(child, run, nested, seen, listed), ...(child.info.runId === best ? { best: true } : {}), ...(several && onParetoFront(child) ? { front: true } : {}) }));
+  return { kind: 'run', run, ...(parent ? { parent } : {}), ...(childNodes.length > 0 ? { children: childNodes } : {}), ...(listed ? { listed } : {}) };
 }
 
 function formatDuration(ms: number): string {

@@ -36,8 +36,11 @@ export async function readExperiments(source: TreeSource): Promise<Experiment[]>
   return experiments.filter((e) => !(e.experimentId === DEFAULT_EXPERIMENT_ID && defaultRuns.length === 0));
 }
 
-/** An expanded experiment: its most recent active runs, and its deleted ones (to restore). */
-export async function readExperimentRuns(source: TreeSource, experimentId: string): Promise<{ runs: readonly Run[]; deleted: readonly Run[] }> {
+/**
+ * An expanded experiment: its most recent active runs, and its deleted ones (to restore).
+ * `listed`: the runs are list rows (only what a row shows), not whole runs.
+ */
+export async function readExperimentRuns(source: TreeSource, experimentId: string): Promise<{ runs: readonly Run[]; deleted: readonly Run[]; listed: boolean }> {
   const [runs, deleted] = await Promise.all([recentRuns(source, experimentId, 'ACTIVE_ONLY', RUNS_PER_EXPERIMENT), recentRuns(source, experimentId, 'DELETED_ONLY', RUNS_PER_EXPERIMENT)]);
-  return { runs, deleted };
+  return { runs, deleted, listed: source.engine !== undefined };
 }
