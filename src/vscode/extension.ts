@@ -16,6 +16,7 @@ import type { DashboardDependencies } from './dashboard/dashboardPanel';
 import { registerReviewTextEvaluationCommand } from './feedback/reviewTextEvaluationCommand';
 import { registerLineageCommands } from './lineage/lineageCommands';
 import { JobStatusBar } from './jobs/jobStatusBar';
+import { EngineJobsFollower } from './jobs/engineJobsFollower';
 import { registerRunScriptCommand } from './scripts/runScriptCommand';
 import { registerCodeInsights } from './codeInsights/registerCodeInsights';
 import { registerCompareRunCode } from './codeInsights/compareRunCode';
@@ -110,6 +111,7 @@ export function activate(context: vscode.ExtensionContext): void {
     ...registerMonitorsCommands({ storeService, jobs, tree: monitors, extensionUri: context.extensionUri, log }),
     registerCreateMonitorCommand(storeService),
     new MonitorScheduler({ storeService, jobs, tree: monitors, extensionUri: context.extensionUri, log }),
+    new EngineJobsFollower(storeService, jobs, log),
     endpointsService,
     endpointsTree,
     vscode.window.registerTreeDataProvider('mlops.endpoints', endpointsTree),

@@ -1,10 +1,10 @@
 // Training from the command palette in real VS Code: pick a spec, watch it train, find the run;
 // and a broken spec is underlined in the editor before anything runs.
 import assert from 'node:assert/strict';
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
-import { launchBrowser, makeWorkspace, mlopsView, openMlopsViews, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
+import { launchBrowser, makeWorkspace, mlops, mlopsView, openMlopsViews, reloadWorkbench, treeRows, normalizeSpace, runCommand, screenshot, waitForText, webviewFrame, withWorkbench } from './lib/workbench.mjs';
 
 /** The visible notification toasts' text. */
 async function waitForToast(page, pattern, timeout) {
@@ -60,6 +60,35 @@ describe('training in VS Code', () => {
       await runRows.filter({ hasText: 'penguins' }).first().waitFor({ timeout: 30_000 });
       await waitForText(runRows.filter({ hasText: 'test_accuracy' }).first(), /test_accuracy (0\.9\d*|1)\b/);
       await screenshot(page, 'training-experiments-view');
+    });
+  });
+
+  test('a window reload in the middle of a training does not end it: the reloaded window shows it running in the engine, then finished', { timeout: 240_000 }, async () => {
+    const workspace = makeWorkspace('training-reload');
+    // long enough to reload in the middle of it: no early stop, many epochs
+    const spec = readFileSync(join(workspace, 'penguins.train.yaml'), 'utf8')
+      .replace(/^epochs: \d+$/m, 'epochs: 4000')
+      .replace(/^early_stopping:\n(?: {2}.*\n)+/m, 'early_stopping: false\n');
+    writeFileSync(join(workspace, 'long.train.yaml'), spec);
+    mkdirSync(join(workspace, '.vscode'), { recursive: true });
+    writeFileSync(join(workspace, '.vscode', 'settings.json'), `${JSON.stringify({ 'mlops.training.backend': 'js' })}\n`);
+    await withWorkbench(browser, workspace, 'training-reload', async (page) => {
+      await runCommand(page, 'MLOps: Train Model…');
+      const rows = page.locator('.quick-input-widget .quick-input-list .monaco-list-row');
+      await rows.filter({ hasText: 'long.train.yaml' }).first().click();
+      await waitForToast(page, /epoch \d+\/4000/, 90_000);
+      await reloadWorkbench(page);
+      // the reloaded window finds the training in the engine and follows it in the status bar
+      const item = page.locator('.statusbar-item').filter({ hasText: /Training long/ });
+      await item.first().waitFor({ timeout: 60_000 });
+      await screenshot(page, 'training-after-reload');
+      const done = await waitForToast(page, /training long finished/, 180_000);
+      assert.match(done, /training long finished/);
+      const runs = JSON.parse(mlops(workspace, '--json', 'runs', 'list', '-e', 'penguins')).runs;
+      assert.equal(runs.length, 1, 'one run: the training was not started again');
+      assert.equal(runs[0].info.status, 'FINISHED');
+      const epochs = runs[0].data.metrics.find((m) => m.key === 'epochs_run')?.value;
+      assert.equal(epochs, 4000, 'every epoch ran');
     });
   });
 

@@ -20,9 +20,26 @@ export type EngineJobFailure =
   /** this engine never ran it: the one that did stopped (killed, or the machine restarted) */
   | { readonly kind: 'gone'; readonly message: string };
 
+/** The kinds of job, as their engine methods are named (`training.status`, `tuning.cancel`, …). */
+export type EngineJobKind = 'training' | 'tuning' | 'search';
+
+/** A job running in the engine, as a window lists it (one it did not start, e.g. after a reload). */
+export interface EngineJobInfo {
+  readonly kind: EngineJobKind;
+  readonly jobId: string;
+  /** what it works on, e.g. the spec's file name */
+  readonly label: string;
+  /** when it started (ms since the epoch, this machine's clock) */
+  readonly startedAt: number;
+  /** its last progress, in words */
+  readonly latest?: string;
+}
+
 export interface EngineJobStatus<E, R> {
   /** what the job reported after `from` */
   readonly progress: readonly E[];
+  /** the last progress, in words (for a status bar that shows any kind of job) */
+  readonly latest?: string;
   /** pass as `from` next time */
   readonly next: number;
   readonly done: boolean;
@@ -32,6 +49,9 @@ export interface EngineJobStatus<E, R> {
 
 interface Job<E, R> {
   readonly log: EngineJobLog<E>;
+  readonly label: string;
+  readonly startedAt: number;
+  last?: E;
   /** settles when the job has ended, however */
   ended: Promise<void>;
   result?: R;
@@ -44,10 +64,13 @@ export class EngineJobs<E, R> {
   private readonly jobs = new Map<string, Job<E, R>>();
 
   constructor(
+    readonly kind: EngineJobKind,
     /** "training", "tuning study", …: how keep-alive reasons and messages name a job */
     private readonly what: string,
     /** the failure a runner's error is (its error classes are the kind's own) */
     private readonly describe: (error: unknown) => Promise<EngineJobFailure>,
+    /** one event in words ("epoch 3/60 · loss 0.12") */
+    private readonly describeEvent: (event: E) => string,
   ) {
     everyKind.push(this as EngineJobs<unknown, unknown>);
   }
@@ -56,16 +79,20 @@ export class EngineJobs<E, R> {
     return `${store.dir}\n${jobId}`;
   }
 
-  /** Starts `run` here and answers with the job's id at once. */
-  start(store: WorkspaceStore, run: (signal: AbortSignal, report: (event: E) => void) => Promise<R>): { jobId: string } {
+  /** Starts `run` here and answers with the job's id at once; `label` says what it works on. */
+  start(store: WorkspaceStore, label: string, run: (signal: AbortSignal, report: (event: E) => void) => Promise<R>): { jobId: string } {
     const jobId = randomUUID();
     const key = this.key(store, jobId);
-    const job: Job<E, R> = { log: new EngineJobLog<E>(), ended: Promise.resolve() };
+    const job: Job<E, R> = { log: new EngineJobLog<E>(), label, startedAt: Date.now(), ended: Promise.resolve() };
     this.jobs.set(key, job);
     const forget = (): void => {
       if (this.jobs.get(key) === job) this.jobs.delete(key);
     };
-    job.ended = run(job.log.controller.signal, (event) => job.log.report(event)).then(
+    const report = (event: E): void => {
+      job.last = event;
+      job.log.report(event);
+    };
+    job.ended = run(job.log.controller.signal, report).then(
       (result) => {
         job.result = result;
         job.log.settle(undefined, forget);
@@ -92,6 +119,7 @@ export class EngineJobs<E, R> {
     await job.log.waitForNews(from, waitMs);
     return {
       progress: job.log.linesFrom(from),
+      ...(job.last !== undefined ? { latest: this.describeEvent(job.last) } : {}),
       next: job.log.next,
       done: job.log.settled,
       ...(job.result !== undefined ? { result: job.result } : {}),
@@ -107,9 +135,18 @@ export class EngineJobs<E, R> {
     return true;
   }
 
-  private running(store: WorkspaceStore): Job<E, R>[] {
+  private runningEntries(store: WorkspaceStore): [string, Job<E, R>][] {
     const prefix = `${store.dir}\n`;
-    return [...this.jobs.entries()].filter(([k, job]) => k.startsWith(prefix) && !job.log.settled).map(([, job]) => job);
+    return [...this.jobs.entries()].filter(([k, job]) => k.startsWith(prefix) && !job.log.settled).map(([k, job]) => [k.slice(prefix.length), job]);
+  }
+
+  private running(store: WorkspaceStore): Job<E, R>[] {
+    return this.runningEntries(store).map(([, job]) => job);
+  }
+
+  /** The jobs of this kind running for the store. */
+  list(store: WorkspaceStore): EngineJobInfo[] {
+    return this.runningEntries(store).map(([jobId, job]) => ({ kind: this.kind, jobId, label: job.label, startedAt: job.startedAt, ...(job.last !== undefined ? { latest: this.describeEvent(job.last) } : {}) }));
   }
 
   /** Why the engine must stay up for this kind, if it must. */
@@ -124,6 +161,11 @@ export class EngineJobs<E, R> {
     for (const job of running) job.log.controller.abort();
     await Promise.all(running.map((job) => job.ended));
   }
+}
+
+/** Every job running here for the store, oldest first. */
+export function runningEngineJobs(store: WorkspaceStore): EngineJobInfo[] {
+  return everyKind.flatMap((kind) => kind.list(store)).sort((a, b) => a.startedAt - b.startedAt);
 }
 
 /** While any job runs here the engine stays up (see engineHost). */

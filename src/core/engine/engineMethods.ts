@@ -7,6 +7,7 @@ import { trainingMethods } from './methods/trainingMethods';
 import { featuresMethods } from './methods/featuresMethods';
 import { feedbackMethods } from './methods/feedbackMethods';
 import { workspaceMethods } from './methods/workspaceMethods';
+import { jobsMethods } from './methods/jobsMethods';
 
 /**
  * Every request the store's holder answers for its clients, by name. Each domain keeps its
@@ -23,6 +24,7 @@ export const ENGINE_METHODS = {
   ...featuresMethods,
   ...feedbackMethods,
   ...workspaceMethods,
+  ...jobsMethods,
 } as const;
 
 export type EngineMethods = typeof ENGINE_METHODS;

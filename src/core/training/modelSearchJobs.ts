@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { EngineJobs } from '../engine/engineJobs';
 import type { CostPrices } from '../process/runCost';
 import type { BackendPreference } from '../process/workerProtocol';
@@ -29,11 +30,11 @@ export interface ModelSearchUpdate {
 }
 
 /** Model searches running in this engine. */
-export const modelSearchJobs = new EngineJobs<ModelSearchUpdate, ModelSearchResult>('model search', describeTrainingFailure);
+export const modelSearchJobs = new EngineJobs<ModelSearchUpdate, ModelSearchResult>('search', 'model search', describeTrainingFailure, (u) => `${u.done}/${u.total} candidates${u.leaderboard[0] ? ` · best so far: ${u.leaderboard[0].label}` : ''}`);
 
 /** Starts a search in this process (the engine) and answers with its job id at once. */
 export function startModelSearchJob(store: WorkspaceStore, request: ModelSearchJobRequest): { jobId: string } {
-  return modelSearchJobs.start(store, async (signal, report) => {
+  return modelSearchJobs.start(store, basename(request.specPath), async (signal, report) => {
     const { findBestModel } = await import('./modelSearch');
     return findBestModel({ ...request, store: store.tracking, signal, onUpdate: (leaderboard, done, total) => report({ leaderboard, done, total }) });
   });

@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { EngineJobs } from '../engine/engineJobs';
 import type { CostPrices } from '../process/runCost';
 import type { BackendPreference } from '../process/workerProtocol';
@@ -22,11 +23,11 @@ export interface TrainingJobRequest {
 }
 
 /** Trainings running in this engine. */
-export const trainingJobs = new EngineJobs<TrainingProgress, TrainingResult>('training', describeTrainingFailure);
+export const trainingJobs = new EngineJobs<TrainingProgress, TrainingResult>('training', 'training', describeTrainingFailure, (p) => p.message);
 
 /** Starts a training in this process (the engine) and answers with its job id at once. */
 export function startTrainingJob(store: WorkspaceStore, request: TrainingJobRequest): { jobId: string } {
-  return trainingJobs.start(store, async (signal, report) => {
+  return trainingJobs.start(store, basename(request.specPath), async (signal, report) => {
     // Loaded on the first training: the runner brings the spec parser and the trainers' plumbing.
     const [{ runTraining }, { inProcessEngine }] = await Promise.all([import('./trainingRunner'), import('../engine/engineInProcess')]);
     return runTraining({

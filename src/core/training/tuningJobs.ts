@@ -1,3 +1,4 @@
+import { basename } from 'node:path';
 import { EngineJobs } from '../engine/engineJobs';
 import type { CostPrices } from '../process/runCost';
 import type { BackendPreference } from '../process/workerProtocol';
@@ -17,11 +18,11 @@ export interface TuningJobRequest {
 }
 
 /** Tuning studies running in this engine. */
-export const tuningJobs = new EngineJobs<TuningProgress, TuningResult>('tuning study', describeTrainingFailure);
+export const tuningJobs = new EngineJobs<TuningProgress, TuningResult>('tuning', 'tuning study', describeTrainingFailure, (p) => p.message);
 
 /** Starts a study in this process (the engine) and answers with its job id at once. */
 export function startTuningJob(store: WorkspaceStore, request: TuningJobRequest): { jobId: string } {
-  return tuningJobs.start(store, async (signal, report) => {
+  return tuningJobs.start(store, basename(request.tuneSpecPath), async (signal, report) => {
     const { runTuning } = await import('./tuningRunner');
     return runTuning({
       store: store.tracking,
