@@ -17,6 +17,7 @@ import type { SpecOverrides } from './specOverrides';
 import type { TrainJobResult } from './trainJob';
 import type { TrainEvent, TrainProgressEvent, TrainReadyEvent } from './trainingEvents';
 import type { TrainSpec } from './trainSpec';
+import { trainingLengthMetrics, trainingUnit, type TrainingUnit } from './trainingLength';
 import { loadTrainSpec } from './trainSpecParser';
 import { ensureExperiment } from '../tracking/ensureExperiment';
 
@@ -31,7 +32,9 @@ export interface TrainingProgress {
   /** set once the run exists (after the data passed its checks) */
   readonly runId?: string;
   readonly backend?: BackendName;
-  /** 1-based epoch in progress or just finished; 0 before training */
+  /** what `epoch` and `epochs` count: a network's epochs, a booster's rounds, a forest's trees */
+  readonly unit: TrainingUnit;
+  /** 1-based epoch (boosting round, tree) in progress or just finished; 0 before training */
   readonly epoch: number;
   readonly epochs: number;
   readonly batch: number;
@@ -101,8 +104,8 @@ export interface TrainingResult {
   readonly metrics: Readonly<Record<string, number>>;
   readonly evaluation: EvaluationReport | undefined;
   readonly epochsRun: number;
-  /** what `epochsRun` counts: a network's epochs, a booster's iterations, a forest's trees */
-  readonly stepName: 'epoch' | 'iteration' | 'tree';
+  /** what `epochsRun` counts: a network's epochs, a booster's boosting rounds, a forest's trees */
+  readonly stepName: TrainingUnit;
   readonly stoppedEarly: boolean;
   readonly datasetDigest: string;
   /** artifact path of the model package inside the run */
@@ -188,9 +191,9 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       writeError ??= error;
     });
   };
-  // what the run counts: a network's epochs, a booster's iterations, a forest's trees
-  const stepName: TrainingResult['stepName'] = spec.model.type === 'gbdt' ? 'iteration' : spec.model.type === 'random_forest' ? 'tree' : 'epoch';
-  let progress: TrainingProgress = { phase: 'starting', epoch: 0, epochs: spec.epochs, batch: 0, batchesPerEpoch: 0, fraction: 0, metrics: {}, message: 'reading the data' };
+  // what the run counts: a network's epochs, a booster's boosting rounds, a forest's trees
+  const stepName = trainingUnit(spec.model.type);
+  let progress: TrainingProgress = { phase: 'starting', unit: stepName, epoch: 0, epochs: spec.epochs, batch: 0, batchesPerEpoch: 0, fraction: 0, metrics: {}, message: 'reading the data' };
   const report = (update: Partial<TrainingProgress>): void => {
     progress = { ...progress, ...update };
     progress = { ...progress, message: describe(progress, stepName) };
@@ -358,8 +361,8 @@ export async function runTraining(options: TrainingOptions): Promise<TrainingRes
       ...(restored ? Object.entries(result.finalMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun + 1, timestamp: now })) : []),
       ...Object.entries(result.testMetrics).map(([key, value]) => ({ key, value, step: result.epochsRun, timestamp: now })),
       ...Object.entries(result.latencyMetrics).map(([key, value]) => ({ key, value, step: 0, timestamp: now })),
-      { key: 'best_epoch', value: result.bestEpoch, step: 0, timestamp: now },
-      { key: 'epochs_run', value: result.epochsRun, step: 0, timestamp: now },
+      // best_epoch/epochs_run, best_iteration/iterations_run, or a forest's trees
+      ...Object.entries(trainingLengthMetrics(stepName, result.epochsRun, result.bestEpoch)).map(([key, value]) => ({ key, value, step: 0, timestamp: now })),
       { key: 'train_samples_per_second', value: result.samplesPerSecond, step: 0, timestamp: now },
     ];
     await store.logBatch({ runId: finishedRunId, metrics: summary, tags: [{ key: 'mlops.stopped_early', value: String(result.stoppedEarly) }, { key: 'mlops.model', value: MODEL_DIR }] });
@@ -433,7 +436,8 @@ export function specParams(spec: TrainSpec, ready?: Pick<TrainReadyEvent, 'task'
           ['preprocessing.standardize', spec.preprocessing.standardize],
         ] as [string, string | boolean][])),
     ['preprocessing.one_hot.handle_unknown', spec.preprocessing.oneHot.handleUnknown],
-    ['early_stopping', spec.earlyStopping === false ? 'off' : `${spec.earlyStopping.monitor} patience ${spec.earlyStopping.patience} min_delta ${spec.earlyStopping.minDelta}`],
+    // a forest grows all its trees: early stopping is not a setting of it
+    ...(spec.model.type === 'random_forest' ? [] : ([['early_stopping', spec.earlyStopping === false ? 'off' : `${spec.earlyStopping.monitor} patience ${spec.earlyStopping.patience} min_delta ${spec.earlyStopping.minDelta}`]] as [string, string][])),
     ['class_weights', spec.classWeights === undefined ? 'none' : typeof spec.classWeights === 'string' ? spec.classWeights : JSON.stringify(spec.classWeights)],
   ];
   if (spec.model.type === 'mlp') {

@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import type { TrackingStore } from '../../core/tracking/trackingStore';
 import type { RerunResult } from '../../core/training/rerun';
+import { trainingStepText } from '../../core/training/trainingLength';
 import type { ExperimentsNode } from '../experiments/experimentsTreeProvider';
 import { formatMetricValue } from '../experiments/runHeadline';
 import type { JobStatusBar } from '../jobs/jobStatusBar';
@@ -51,7 +52,7 @@ export function registerRerunCommand(deps: RerunCommandDependencies): vscode.Dis
           onProgress: (p) => {
             if (p.runId) job.trackRun(p.runId, () => controller.abort());
             progress.report({ message: p.message });
-            job.update(p.epochs > 0 && p.epoch > 0 ? `epoch ${p.epoch}/${p.epochs}` : p.phase);
+            job.update(trainingStepText(p));
           },
         });
       });

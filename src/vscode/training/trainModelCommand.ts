@@ -6,6 +6,7 @@ import { readSettings } from '../settings/settings';
 import type { StoreService } from '../store/storeService';
 import { requireTrust } from '../trust/requireTrust';
 import { backendLabel } from '../../core/process/backendLabel';
+import { trainingStepText } from '../../core/training/trainingLength';
 import { createTrainSpec } from './createTrainSpec';
 import { workspaceTrainingOf } from './workspaceTraining';
 
@@ -71,7 +72,7 @@ async function trainModel(deps: TrainingCommandDependencies, uriArg?: vscode.Uri
           if (p.runId) job.trackRun(p.runId, () => controller.abort());
           progress.report({ message: p.message, increment: Math.max(0, (p.fraction - reported) * 100) });
           reported = Math.max(reported, p.fraction);
-          job.update(p.epochs > 0 && p.epoch > 0 ? `epoch ${p.epoch}/${p.epochs}` : p.phase);
+          job.update(trainingStepText(p));
           if (Date.now() - lastLog >= LOG_EVERY_MS || p.phase !== 'training') {
             lastLog = Date.now();
             deps.log.info(`${specName}${p.runId ? ` [${p.runId.slice(0, 8)}]` : ''}: ${p.message}`);

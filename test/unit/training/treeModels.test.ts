@@ -95,20 +95,21 @@ describe('tree models in training specs', () => {
     assert.ok(Math.abs(shuffled.noise as number) < 0.05, `noise: ${JSON.stringify(shuffled)}`);
   });
 
-  test('each boosting iteration is logged like an epoch; early stopping keeps the best iteration; the params say what was trained', async () => {
+  test('each boosting round is logged like an epoch; early stopping keeps the best round; the params say what was trained', async () => {
     const messages: string[] = [];
     const result = await train('xor-curve.train.yaml', 'dataset: interaction.csv\ntarget: label\nmodel:\n  type: gbdt\n  max_iter: 400\n  learning_rate: 0.3\nearly_stopping:\n  patience: 5\nepochs: 10\nbatch_size: 64\n', (p) => messages.push(p.message));
-    assert.ok(messages.some((m) => /^iteration 2\/400 · loss \d\.\d{4} · val_loss/.test(m)), 'progress counts iterations');
+    assert.ok(messages.some((m) => /^boosting round 2\/400 · loss \d\.\d{4} · val_loss/.test(m)), 'progress counts boosting rounds');
     assert.deepEqual(result.warnings, ['`epochs`, `batch_size`: network settings, ignored by the gbdt model (it grows `model.max_iter` boosting iterations with `model.learning_rate`)']);
     const valLoss = await metricHistory(result.runId, 'val_loss');
     assert.ok(valLoss.length >= 10, `val_loss per iteration: ${valLoss.length} points`);
     assert.ok((valLoss[valLoss.length - 1] as number) < (valLoss[0] as number) / 2, 'the validation loss falls over the iterations');
     assert.ok(result.stoppedEarly, 'stopped before 400 iterations');
-    assert.equal(result.stepName, 'iteration');
+    assert.equal(result.stepName, 'boosting round');
     const run = await workspace.tracking.getRun(result.runId);
     const metric = (key: string): number | undefined => run.data.metrics.find((m) => m.key === key)?.value;
-    const best = metric('best_epoch') as number;
-    assert.ok(best < (metric('epochs_run') as number));
+    const best = metric('best_iteration') as number;
+    assert.ok(best < (metric('iterations_run') as number));
+    assert.equal(metric('epochs_run'), undefined, 'a booster has no epochs');
     const trees = JSON.parse(readFileSync(join(await packageDir(result.runId), 'trees.json'), 'utf8')) as { trees: unknown[] };
     assert.equal(trees.trees.length, best, 'the package keeps the best iteration’s trees (binary: one per iteration)');
     const params = Object.fromEntries(run.data.params.map((p) => [p.key, p.value]));
