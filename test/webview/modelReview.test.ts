@@ -113,6 +113,37 @@ describe('model review webview', () => {
     await network.page.close();
   });
 
+  test('a boosted-tree card says how many boosting rounds it kept and what its training metrics were measured at, never epochs; a forest counts trees; a network keeps its epochs', async () => {
+    const booster = card(4, {
+      modelType: 'gbdt',
+      parameters: 2_341,
+      params: { 'model.type': 'gbdt', 'model.max_iter': '500', 'model.learning_rate': '0.1' },
+      trainedFor: { label: 'Boosting rounds', value: '137 of 500, stopped early (the best of 147 grown)' },
+      trainingMetricsAt: 'After boosting round 137',
+    });
+    const panel = await openPanel('modelReview', { respond: () => state([booster]) });
+    const page = panel.page;
+    await page.getByRole('heading', { name: /penguins v4/ }).waitFor();
+    const facts = await page.locator('dl.facts').innerText();
+    assert.match(facts, /Boosting rounds\s+137 of 500, stopped early \(the best of 147 grown\)/);
+    assert.match(facts, /Leaves\s+2,341/, 'a tree model has leaves, not parameters');
+    assert.doesNotMatch(facts, /Parameters/);
+    assert.equal(await page.getByTestId('training-metrics').innerText(), 'After boosting round 137: loss 0.21 · val_loss 0.28');
+    assert.doesNotMatch(await page.locator('body').innerText(), /epoch/i);
+    await page.close();
+    const forest = await openPanel('modelReview', { respond: () => state([card(5, { modelType: 'random_forest', params: {}, trainedFor: { label: 'Trees', value: '100' }, trainingMetricsAt: 'All 100 trees' })]) });
+    await forest.page.getByRole('heading', { name: /penguins v5/ }).waitFor();
+    assert.match(await forest.page.locator('dl.facts').innerText(), /Trees\s+100/);
+    assert.equal(await forest.page.getByTestId('training-metrics').innerText(), 'All 100 trees: loss 0.21 · val_loss 0.28');
+    assert.doesNotMatch(await forest.page.locator('body').innerText(), /epoch/i);
+    await forest.page.close();
+    const network = await openPanel('modelReview', { respond: () => state([card(1, { trainedFor: { label: 'Epochs', value: '37 of 60, stopped early (weights of epoch 27 kept)' }, trainingMetricsAt: 'Epoch 27 (kept)' })]) });
+    await network.page.getByRole('heading', { name: /penguins v1/ }).waitFor();
+    assert.match(await network.page.locator('dl.facts').innerText(), /Parameters\s+1,283[\s\S]*Epochs\s+37 of 60, stopped early \(weights of epoch 27 kept\)/);
+    assert.equal(await network.page.getByTestId('training-metrics').innerText(), 'Epoch 27 (kept): loss 0.21 · val_loss 0.28');
+    await network.page.close();
+  });
+
   test('the Model section shows what training used and cost, with a way to the prices; unpriced says so', async () => {
     const panel = await openPanel('modelReview', { respond: () => state([card(1, { trainingUsage: { cpuSeconds: 12.34, cost: 0.0567 } })]) });
     const page = panel.page;

@@ -324,11 +324,17 @@ function feedbackComparison(versions: readonly VersionCardView[]): TemplateResul
   </section>`;
 }
 
+/** Trees have boosting rounds or trees and leaves where a network has epochs and parameters. */
+function isTreeModel(modelType: string | null): boolean {
+  return modelType === 'gbdt' || modelType === 'random_forest';
+}
+
 /** Says why ROC AUC and F1/accuracy disagree, when they do by much (they measure different things). */
-function disagreementNote(evaluation: Record<string, number | null>): TemplateResult | typeof nothing {
+function disagreementNote(evaluation: Record<string, number | null>, modelType: string | null): TemplateResult | typeof nothing {
   const d = metricDisagreement(evaluation);
   if (!d) return nothing;
   const classes = d.neverPredicted.join(', ');
+  const remedy = modelType === 'gbdt' ? 'more boosting rounds or class weights' : modelType === 'random_forest' ? 'more trees or class weights' : 'more epochs or class weights';
   return html`<p class="subtle metric-note" data-testid="auc-note" style="margin-top: 8px">
     <span class="codicon codicon-info" aria-hidden="true"></span>
     <strong>Why roc_auc ${metric(d.rocAuc)} next to f1_macro ${metric(d.f1Macro)}:</strong> ROC AUC (one-vs-rest per class, averaged, on the same test rows and
@@ -337,8 +343,8 @@ function disagreementNote(evaluation: Record<string, number | null>): TemplateRe
     ${d.neverPredicted.length > 0
       ? html`<strong>${classes}</strong> ${d.neverPredicted.length === 1 ? 'is' : 'are'} never predicted (recall 0) although ranked well: another class's
           probability is higher in those rows. The model separates the classes but its probabilities are off for ${d.neverPredicted.length === 1 ? 'this one' : 'these'};
-          more epochs or class weights usually close the gap.`
-      : 'Probabilities that rank well but sit on the wrong side of another class’s make the two disagree; more epochs or class weights usually close the gap.'}
+          ${remedy} usually close the gap.`
+      : `Probabilities that rank well but sit on the wrong side of another class’s make the two disagree; ${remedy} usually close the gap.`}
   </p>`;
 }
 
@@ -378,7 +384,10 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
           <dt>Task</dt><dd>${card.task ?? '—'}${card.target ? html` of <span class="mono">${card.target}</span>` : nothing}</dd>
           <dt>Model type</dt><dd>${card.modelType ?? '—'}</dd>
           <dt>Backend</dt><dd>${card.backend ?? '—'}</dd>
-          <dt>Parameters</dt><dd>${card.parameters === null ? '—' : formatCount(card.parameters)}</dd>
+          ${isTreeModel(card.modelType)
+            ? html`<dt>Leaves</dt><dd>${card.parameters === null ? '—' : formatCount(card.parameters)}</dd>`
+            : html`<dt>Parameters</dt><dd>${card.parameters === null ? '—' : formatCount(card.parameters)}</dd>`}
+          ${card.trainedFor ? html`<dt>${card.trainedFor.label}</dt><dd data-testid="trained-for">${card.trainedFor.value}</dd>` : nothing}
           <dt>Size</dt><dd>${bytes(card.sizeBytes)}</dd>
           <dt>Training data</dt><dd>${card.dataset.name ?? card.dataset.source ?? '—'}${card.dataset.source && card.dataset.name ? html`<br><span class="subtle">${card.dataset.source}</span>` : nothing}</dd>
           <dt>Data digest</dt><dd class="mono">${card.dataset.digest ?? '—'}</dd>
@@ -398,8 +407,8 @@ function renderCard(state: ModelReviewState, model: ModelReviewViewModel, action
               <tbody>${classes.map((c) => html`<tr><th scope="row">${c.label}</th><td class="num">${metric(c.precision)}</td><td class="num">${metric(c.recall)}</td><td class="num">${metric(c.f1)}</td></tr>`)}</tbody>
             </table>`
           : nothing}
-        ${disagreementNote(card.evaluation)}
-        ${training.length > 0 ? html`<p class="subtle" style="margin-top: 8px">Last epoch: ${training.map(([k, v]) => `${k} ${metric(v)}`).join(' · ')}</p>` : nothing}
+        ${disagreementNote(card.evaluation, card.modelType)}
+        ${training.length > 0 ? html`<p class="subtle" data-testid="training-metrics" style="margin-top: 8px">${card.trainingMetricsAt ?? (isTreeModel(card.modelType) ? 'Final training metrics' : 'Last epoch')}: ${training.map(([k, v]) => `${k} ${metric(v)}`).join(' · ')}</p>` : nothing}
       </section>
     </div>
     ${chartsSection(card, 'Evaluation charts')}

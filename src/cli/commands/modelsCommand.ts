@@ -118,6 +118,12 @@ export function registerModelsCommand(program: Command): void {
           if (dataset) process.stdout.write(`dataset   ${dataset.source} (digest ${dataset.digest})\n`);
           const backend = run?.data.tags.find((t) => t.key === 'mlops.backend')?.value;
           if (backend) process.stdout.write(`backend   ${backend}\n`);
+          if (run) {
+            const { loggedTrainingLength, runLog, trainingLengthText } = await import('../../core/training/trainingLength');
+            const logged = runLog(run);
+            const length = loggedTrainingLength(logged.params['model.type'], logged);
+            if (length) process.stdout.write(`training  ${trainingLengthText(length)}\n`);
+          }
           return;
         }
         if (resolved.version && workspace) {
@@ -130,6 +136,8 @@ export function registerModelsCommand(program: Command): void {
           if (metrics.length > 0) process.stdout.write(`metrics   ${metrics.map(([k, v]) => `${k}=${formatNumber(v)}`).join('  ')}\n`);
           if (card.dataset.digest) process.stdout.write(`dataset   ${card.dataset.source ?? '?'} (digest ${card.dataset.digest})\n`);
           if (card.backend) process.stdout.write(`backend   ${card.backend}\n`);
+          // in the model type's words: a booster's rounds and a forest's trees are not epochs
+          if (card.trainedFor) process.stdout.write(`training  ${card.trainedFor.label.toLowerCase()}: ${card.trainedFor.value}\n`);
           // Only when there is something: most versions are not text models.
           if (card.feedback && (card.feedback.textEvaluations.length > 0 || (card.feedback.endpoint?.count ?? 0) > 0)) {
             const { printVersionFeedback } = await import('./versionFeedbackText');

@@ -6,6 +6,7 @@ import { PACKAGE_FILES, TREE_PACKAGE_FILES, type FeatureImportanceFile, type Mod
 import type { DurableDatabase } from '../store/durableDatabase';
 import type { TrackingStore } from '../tracking/trackingStore';
 import type { DatasetInput, Run } from '../tracking/trackingTypes';
+import { loggedTrainingLength, runLog, trainingLengthFact, trainingMetricsLabel } from '../training/trainingLength';
 import type { ModelRegistry } from './modelRegistry';
 import type { ModelVersion, RegisteredModel } from './registryTypes';
 
@@ -28,6 +29,17 @@ export interface ModelCard {
   readonly evaluation: Readonly<Record<string, number>>;
   /** final training metrics (loss, val_loss, …) */
   readonly training: Readonly<Record<string, number>>;
+  /**
+   * what `training` was measured at, in the model type's words: "Last epoch", "Epoch 27 (kept)",
+   * "After boosting round 137", "All 100 trees"
+   */
+  readonly trainingMetricsAt: string;
+  /**
+   * how long it trained, in the model type's words: {label: "Boosting rounds", value: "137 of 500,
+   * stopped early"}, {label: "Trees", value: "100"}, {label: "Epochs", value: "60"}; null when the
+   * run (which logged it) is gone
+   */
+  readonly trainedFor: { readonly label: string; readonly value: string } | null;
   /**
    * what training the version used: its run's `cpu_seconds` and `cost` (null when not measured or not
    * priced), and the one-row scoring latency measured on the test split (`predict_latency_p99_ms`)
@@ -103,22 +115,27 @@ export async function modelCard(registry: ModelRegistry, tracking: TrackingStore
   const spec = join(packageDir, PACKAGE_FILES.spec);
   const report = join(v.storageDir, 'evaluation', 'report.json');
   const feedback = await versionFeedback(tracking, options.database, model.name, v.version);
+  const params = Object.fromEntries((run?.data.params ?? []).map((p) => [p.key, p.value]));
+  const modelType = manifest?.modelType ?? params['model.type'] ?? null;
+  const length = run ? loggedTrainingLength(modelType, runLog(run)) : undefined;
   return {
     uri: `models:/${name}/${v.version}`,
     model: { name: model.name, description: model.description, tags: model.tags, requireReview: model.requireReview, aliases: model.aliases },
     version: v,
     task: manifest?.task ?? v.signature?.output.task ?? null,
     target: manifest?.target ?? v.signature?.output.target ?? null,
-    modelType: manifest?.modelType ?? null,
+    modelType,
     signature: v.signature,
     evaluation,
     training,
+    trainingMetricsAt: trainingMetricsLabel(modelType, length),
+    trainedFor: length ? trainingLengthFact(length) : null,
     trainingUsage: { cpuSeconds: runMetric('cpu_seconds'), cost: runMetric('cost'), predictLatencyP99Ms: runMetric('predict_latency_p99_ms') },
     confusionMatrix: confusion,
     curves,
     featureImportance,
     dataset: { digest, source: input?.source ?? manifest?.dataset ?? null, name: input?.name ?? null, inputs },
-    params: Object.fromEntries((run?.data.params ?? []).map((p) => [p.key, p.value])),
+    params,
     backend: manifest?.backend ?? tag('mlops.backend'),
     parameters: manifest?.parameters ?? null,
     sizeBytes: v.sizeBytes,

@@ -68,6 +68,10 @@ export interface VersionCardView {
   /** test_* metrics; null values were NaN or infinite when logged */
   evaluation: Record<string, number | null>;
   training: Record<string, number | null>;
+  /** what `training` was measured at, in the model type's words ("Last epoch", "After boosting round 137", "All 100 trees") */
+  trainingMetricsAt?: string;
+  /** how long it trained, in the model type's words ({label: "Boosting rounds", value: "137 of 500, stopped early"}); null: not known */
+  trainedFor?: { label: string; value: string } | null;
   /**
    * the training run's CPU-seconds and cost (null: not measured, or no price set in `mlops.cost.*`),
    * and its one-row predict latency p99 on the test split in ms (null: trained before it was measured)

@@ -73,6 +73,8 @@ export function cardView(card: ModelCard): VersionCardView {
       : null,
     evaluation: finiteRecord(card.evaluation),
     training: finiteRecord(card.training),
+    trainingMetricsAt: card.trainingMetricsAt,
+    trainedFor: card.trainedFor ? { ...card.trainedFor } : null,
     trainingUsage: { cpuSeconds: finite(card.trainingUsage.cpuSeconds), cost: finite(card.trainingUsage.cost), predictLatencyP99Ms: finite(card.trainingUsage.predictLatencyP99Ms) },
     confusionMatrix: card.confusionMatrix ? { labels: [...card.confusionMatrix.labels], matrix: card.confusionMatrix.matrix.map((row) => [...row]) } : null,
     curves: curvesView(card.curves),
