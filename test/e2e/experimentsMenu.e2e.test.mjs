@@ -108,11 +108,6 @@ describe('the Experiments view’s run menu in VS Code', () => {
       // Note: a markdown document; saving stores it on the run.
       await chooseFromContextMenu(page, baseline, 'Add Run Note');
       const tab = page.locator('.tabs-container .tab').filter({ hasText: 'baseline note.md' }).first();
-      // The tree redraws as the engine reports the star; a menu whose row was redrawn under it
-      // runs the command without its run, which then asks whose note, as from the palette.
-      const asked = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'baseline' }).first();
-      await tab.or(asked).first().waitFor({ timeout: 15_000 });
-      if (!(await tab.isVisible())) await asked.click();
       await tab.waitFor({ timeout: 15_000 });
       const editor = page.locator('.editor-group-container.active .monaco-editor .view-lines').first();
       await editor.click();
@@ -144,12 +139,7 @@ describe('the Experiments view’s run menu in VS Code', () => {
       assert.deepEqual(deletedLabels.sort(), ['Copy Run ID', 'Restore Run', 'Reveal Run Artifacts', 'Show Run Logs'], 'a deleted run can only be restored, looked at or copied');
       await deletedMenu.hover();
       await deletedMenu.click();
-      // As with the note: a menu whose row was redrawn under it asks which deleted runs to restore.
-      const toRestore = page.locator('.quick-input-widget .quick-input-list .monaco-list-row').filter({ hasText: 'baseline' }).first();
-      await deletedGroup.waitFor({ state: 'detached', timeout: 5_000 }).catch(async () => {
-        await toRestore.click();
-        await page.locator('.quick-input-widget .quick-input-action .monaco-button').filter({ hasText: 'OK' }).click();
-      });
+      // The view keeps its rows while it re-reads the store: the clicked run is restored, no "which run?" asked.
       await deletedGroup.waitFor({ state: 'detached', timeout: 15_000 });
       await waitForText(rowOf('baseline'), /★ test_accuracy [\d.]+ · ✎/, 15_000);
       assert.equal(JSON.parse(mlops(workspace, '--json', 'runs', 'list')).runs.length, 3, 'the restored run is active again');
