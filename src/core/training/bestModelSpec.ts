@@ -4,6 +4,7 @@ import { basename, dirname, extname, join, relative, resolve, sep } from 'node:p
 import { isMap, isPair, isScalar, parseDocument } from 'yaml';
 import type { ModelSearchResult } from './modelSearch';
 import type { LeaderboardEntry } from './modelSearchLeaderboard';
+import { leaveOutIgnoredSettings } from './treeIgnoredSettings';
 
 /*
  * "Find Best Model" ends in a file, not only a table: the winner as a training spec next to the
@@ -120,6 +121,9 @@ export async function bestSpecText(input: BestSpecInput): Promise<string> {
   }
   doc.set('experiment', input.experiment);
   doc.set('model', doc.createNode(structuredClone(candidate.model)));
+  // The base spec was written for every candidate; the winner's spec keeps only what its model
+  // uses (a tree model ignores these, so training it gives the same model without them).
+  const leftOut = leaveOutIgnoredSettings(doc, candidate.model.type);
   const tried = result.leaderboard.filter((e) => e.state !== 'skipped');
   const skipped = result.leaderboard.length - tried.length;
   const format = (v: number | undefined): string => (v === undefined ? '—' : v.toPrecision(4));
@@ -136,6 +140,7 @@ export async function bestSpecText(input: BestSpecInput): Promise<string> {
       ? [`Latency budget: p99 ≤ ${result.maxLatencyMs} ms a row${result.leaderboard.some((e) => e.state === 'too_slow') ? `; ranked out as too slow: ${result.leaderboard.filter((e) => e.state === 'too_slow').map((e) => e.label).join(', ')}` : ''}.`]
       : []),
     `Winner: ${winner.label} (run ${winner.runId ?? '?'}).`,
+    ...(leftOut.length > 0 ? [`Left out as the ${candidate.model.type} model does not use them: ${leftOut.join(', ')}.`] : []),
     `\`mlops train ${basename(input.outPath)}\` re-runs it (same data, split and seed).`,
   ];
   return `${header.map((l) => `# ${l}`).join('\n')}\n${doc.toString({ lineWidth: 0 })}`;

@@ -13,6 +13,7 @@ import { PREDICT_LATENCY_METRICS } from './predictLatencyMetrics';
 import { buildArchitecture, initialWeights, parameterCount } from './networkArchitecture';
 import { SeededRandom } from './seededRandom';
 import type { SpecOverrides } from './specOverrides';
+import { specTextAsTrained } from './specAsTrained';
 import { tfjsModelFiles } from './tfjsModelFiles';
 import { trainNetwork, type TrainedNetwork } from './tfTrainer';
 import type { TrainEvent } from './trainingEvents';
@@ -202,7 +203,7 @@ export async function runTrainJob(input: TrainJobInput, emit: (event: TrainEvent
     { path: `${MODEL_DIR}/${PACKAGE_FILES.preprocessing}`, data: json(data.preprocessing) },
     { path: `${MODEL_DIR}/${PACKAGE_FILES.signature}`, data: json(signature) },
     { path: `${MODEL_DIR}/${PACKAGE_FILES.metrics}`, data: json({ training: trained.finalMetrics, test: evaluation ?? null }) },
-    { path: `${MODEL_DIR}/${PACKAGE_FILES.spec}`, data: input.specText },
+    { path: `${MODEL_DIR}/${PACKAGE_FILES.spec}`, data: specTextAsTrained(input.specText, input.overrides) },
   ];
   if (evaluation) {
     files.push({ path: 'evaluation/report.json', data: json(evaluation) });

@@ -8,6 +8,7 @@ import type { DataEncoding } from '../data/textDecoding';
 import { isTreeModel, type Activation, type EarlyStoppingSpec, type FeatureSelection, type ForestSpec, type GbdtSpec, type HiddenLayerSpec, type ModelType, type MonitoredMetric, type OptimizerName, type TrainSpec, type TreeModelType } from './trainSpec';
 import { specDocumentValue } from './specDocumentValue';
 import { readSpecText } from './specFileText';
+import { NETWORK_ONLY_PREPROCESSING, NETWORK_ONLY_SETTINGS } from './treeIgnoredSettings';
 
 export interface ParsedTrainSpec {
   readonly spec: TrainSpec;
@@ -266,18 +267,19 @@ function modelFieldIssues(raw: RawSpec, locate: (path: readonly (string | number
 }
 
 /**
- * Settings a tree model does without: gradient descent (optimizer, epochs, batch_size), imputation
- * and scaling, a forest's early stopping. Training goes on without them (a spec can then try
- * several model families, as Find Best Model does), and the run says which it ignored and why.
+ * Settings a tree model does without (treeIgnoredSettings.ts): gradient descent (optimizer, epochs,
+ * batch_size, log_every_n_batches), imputation and scaling, a forest's early stopping. Training
+ * goes on without them (a spec can then try several model families, as Find Best Model does), and
+ * the run says which it ignored and why.
  */
 function ignoredByTrees(raw: RawSpec): string[] {
   const type = raw.model?.type ?? 'mlp';
   if (!isTreeModel(type)) return [];
   const ignored: string[] = [];
-  const trees = type === 'gbdt' ? '`model.max_iter` boosting iterations' : '`model.n_estimators` trees';
-  const networkSettings = (['optimizer', 'epochs', 'batch_size'] as const).filter((k) => raw[k] !== undefined);
+  const trees = type === 'gbdt' ? '`model.max_iter` boosting rounds' : '`model.n_estimators` trees';
+  const networkSettings = NETWORK_ONLY_SETTINGS.filter((k) => raw[k] !== undefined);
   if (networkSettings.length > 0) ignored.push(`${networkSettings.map((k) => `\`${k}\``).join(', ')}: network settings, ignored by the ${type} model (it grows ${trees}${type === 'gbdt' ? ' with `model.learning_rate`' : ''})`);
-  const preprocessing = (['impute', 'standardize'] as const).filter((k) => raw.preprocessing?.[k] !== undefined);
+  const preprocessing = NETWORK_ONLY_PREPROCESSING.filter((k) => raw.preprocessing?.[k] !== undefined);
   if (preprocessing.length > 0) ignored.push(`${preprocessing.map((k) => `\`preprocessing.${k}\``).join(', ')}: ignored by the ${type} model (trees route missing values themselves and need no scaling)`);
   if (type === 'random_forest' && raw.early_stopping !== undefined && raw.early_stopping !== false) ignored.push('`early_stopping`: ignored by the random_forest model (it grows all its `n_estimators` trees; a gbdt model stops early)');
   return ignored;

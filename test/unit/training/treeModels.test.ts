@@ -99,7 +99,7 @@ describe('tree models in training specs', () => {
     const messages: string[] = [];
     const result = await train('xor-curve.train.yaml', 'dataset: interaction.csv\ntarget: label\nmodel:\n  type: gbdt\n  max_iter: 400\n  learning_rate: 0.3\nearly_stopping:\n  patience: 5\nepochs: 10\nbatch_size: 64\n', (p) => messages.push(p.message));
     assert.ok(messages.some((m) => /^boosting round 2\/400 · loss \d\.\d{4} · val_loss/.test(m)), 'progress counts boosting rounds');
-    assert.deepEqual(result.warnings, ['`epochs`, `batch_size`: network settings, ignored by the gbdt model (it grows `model.max_iter` boosting iterations with `model.learning_rate`)']);
+    assert.deepEqual(result.warnings, ['`epochs`, `batch_size`: network settings, ignored by the gbdt model (it grows `model.max_iter` boosting rounds with `model.learning_rate`)']);
     const valLoss = await metricHistory(result.runId, 'val_loss');
     assert.ok(valLoss.length >= 10, `val_loss per iteration: ${valLoss.length} points`);
     assert.ok((valLoss[valLoss.length - 1] as number) < (valLoss[0] as number) / 2, 'the validation loss falls over the iterations');
