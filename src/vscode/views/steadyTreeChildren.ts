@@ -107,7 +107,11 @@ export class SteadyTreeChildren<N> {
     const meanwhile = [...this.shown.entries()].filter(([key, entry]) => entry.readAt > startedAt && !read.some((r) => r.key === key));
     // Nothing the tree shows changed (a change elsewhere in the store): VS Code keeps its rows, and
     // is not made to forget them for a re-read that would draw the same thing.
-    if (meanwhile.length === 0 && read.every(({ key, children }) => sameChildren(this.shown.get(key), children, this.generation))) return;
+    if (meanwhile.length === 0 && read.every(({ key, children }) => sameChildren(this.shown.get(key), children, this.generation))) {
+      // What was not re-read (collapsed since) may be out of date: read again when next expanded.
+      for (const key of [...this.shown.keys()]) if (!read.some((r) => r.key === key)) this.shown.delete(key);
+      return;
+    }
     this.generation++;
     this.shown.clear();
     this.reread = false;
