@@ -58,7 +58,7 @@ export function registerTuneCommand(program: Command): void {
               if (globals.json || !p.finished) return;
               const t = p.finished;
               const params = Object.entries(t.params).map(([k, v]) => `${k}=${typeof v === 'number' && !Number.isInteger(v) ? v.toPrecision(3) : JSON.stringify(v)}`).join(' ');
-              const outcome = t.state === 'failed' ? `failed: ${t.error?.split('\n')[0] ?? ''}` : `${t.state === 'pruned' ? 'pruned at epoch ' + t.epochs : 'done'}${t.values ? ` ${t.values.map((v) => Number(v.toPrecision(4))).join(' / ')}` : t.value !== undefined ? ` ${t.value.toFixed(4)}` : ''}`;
+              const outcome = t.state === 'failed' ? `failed: ${t.error?.split('\n')[0] ?? ''}` : `${t.state === 'pruned' ? `pruned at ${t.unit ?? 'epoch'} ${t.epochs}` : 'done'}${t.values ? ` ${t.values.map((v) => Number(v.toPrecision(4))).join(' / ')}` : t.value !== undefined ? ` ${t.value.toFixed(4)}` : ''}`;
               process.stderr.write(`trial ${String(t.number).padStart(3)}  ${outcome.padEnd(24)} ${params}\n  ${p.message}\n`);
             },
           });

@@ -110,6 +110,11 @@ export function trainingMetricsLabel(modelType: string | null | undefined, lengt
   return length && length.kept < length.ran ? `Epoch ${length.kept} (kept)` : 'Last epoch';
 }
 
+/** "137 boosting rounds", "1 epoch", "100 trees". */
+export function trainingCount(unit: TrainingUnit, n: number): string {
+  return plural(n, unit);
+}
+
 /** A training job's status-bar text: "boosting round 3/300", "tree 40/100", "epoch 3/60", else its phase. */
 export function trainingStepText(progress: { readonly unit?: TrainingUnit; readonly phase: string; readonly epoch: number; readonly epochs: number }): string {
   // `unit` is absent from the progress of an engine from before it was added: those count epochs

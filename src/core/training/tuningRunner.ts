@@ -7,6 +7,7 @@ import { childRunUsageTotals } from './childRunUsage';
 import { SpecError } from './specErrors';
 import { runTraining, TrainingCancelledError, TrainingInputError, type TrainingProgress } from './trainingRunner';
 import { parseTrainSpec } from './trainSpecParser';
+import type { TrainingUnit } from './trainingLength';
 import { makePruner } from './tunePruners';
 import { makeSampler, type TrialRecord } from './tuneSamplers';
 import type { TuneSpec } from './tuneSpec';
@@ -27,6 +28,8 @@ export interface TrialSummary {
   /** with several objectives: each one's value, in the spec's order (`value` is the first) */
   readonly values?: readonly number[];
   readonly epochs: number;
+  /** what `epochs` counts: a network's epochs, a booster's boosting rounds, a forest's trees (absent: epochs) */
+  readonly unit?: TrainingUnit;
   readonly seconds: number;
   readonly error?: string;
 }
@@ -191,6 +194,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
     let pruned = false;
     let runId: string | undefined;
     let epochs = 0;
+    let unit: TrainingUnit = 'epoch';
     const t0 = Date.now();
     let summary: TrialSummary;
     try {
@@ -219,6 +223,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
             enqueue(() => store.logBatch({ runId: trialRunId, params: tunedParams(params) }));
           }
           options.onTrialProgress?.(number, p);
+          unit = p.unit;
           const value = p.metrics[spec.objective.metric];
           if (p.phase !== 'training' || p.epoch === 0 || p.batch !== p.batchesPerEpoch || value === undefined || record.intermediate.has(p.epoch)) return;
           record.intermediate.set(p.epoch, value);
@@ -231,6 +236,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
       });
       runId = result.runId;
       epochs = result.epochsRun;
+      unit = result.stepName;
       // what the trial used counts as a metric too: cost and time can be objectives
       const metrics: Record<string, number> = {
         ...result.metrics,
@@ -249,7 +255,7 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
       record.state = 'complete';
       record.value = value;
       if (multi) record.values = values;
-      summary = { number, runId, params, state: 'complete', value, ...(multi ? { values } : {}), epochs, seconds: (Date.now() - t0) / 1000 };
+      summary = { number, runId, params, state: 'complete', value, ...(multi ? { values } : {}), epochs, unit, seconds: (Date.now() - t0) / 1000 };
     } catch (error) {
       if (error instanceof TrainingCancelledError && pruned) {
         const values = [...record.intermediate.values()];
@@ -258,13 +264,14 @@ export async function runTuning(options: TuningOptions): Promise<TuningResult> {
         if (value !== undefined) record.value = value;
         if (runId) {
           const id = runId;
-          enqueue(() => store.setTag(id, 'mlops.tune.pruned', `true (epoch ${epochs})`));
+          // "true (boosting round 7)": where a tree model's trial was stopped, in its words
+          enqueue(() => store.setTag(id, 'mlops.tune.pruned', `true (${unit} ${epochs})`));
         }
-        summary = { number, ...(runId ? { runId } : {}), params, state: 'pruned', ...(value !== undefined ? { value } : {}), epochs, seconds: (Date.now() - t0) / 1000 };
+        summary = { number, ...(runId ? { runId } : {}), params, state: 'pruned', ...(value !== undefined ? { value } : {}), epochs, unit, seconds: (Date.now() - t0) / 1000 };
       } else {
         record.state = 'failed';
         const message = error instanceof Error ? error.message : String(error);
-        summary = { number, ...(runId ? { runId } : {}), params, state: 'failed', epochs, seconds: (Date.now() - t0) / 1000, error: message };
+        summary = { number, ...(runId ? { runId } : {}), params, state: 'failed', epochs, unit, seconds: (Date.now() - t0) / 1000, error: message };
         // bad data or spec fails every trial alike: stop rather than burn the budget
         if (error instanceof TrainingInputError || error instanceof SpecError) stopReason ??= error;
         if (error instanceof TrainingCancelledError) stopReason ??= error;

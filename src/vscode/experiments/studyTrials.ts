@@ -43,12 +43,12 @@ export function trialNumber(run: Run): number | undefined {
   return value !== undefined && /^\d+$/.test(value) ? Number(value) : undefined;
 }
 
-/** "pruned at epoch 7" for a trial the pruner stopped, undefined otherwise. */
+/** "pruned at epoch 7" ("at boosting round 7" for a booster) for a trial the pruner stopped, undefined otherwise. */
 export function prunedText(run: Run): string | undefined {
   const value = tag(run, 'mlops.tune.pruned');
   if (value === undefined) return undefined;
-  const epoch = /epoch (\d+)/.exec(value)?.[1];
-  return epoch ? `pruned at epoch ${epoch}` : 'pruned';
+  const at = /(epoch|boosting round|tree) (\d+)/.exec(value);
+  return at ? `pruned at ${at[1]} ${at[2]}` : 'pruned';
 }
 
 /** The objective's value a run reached, if it logged it. */

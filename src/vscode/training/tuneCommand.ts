@@ -3,6 +3,7 @@ import { basename, dirname } from 'node:path';
 import * as vscode from 'vscode';
 import type { TrialSummary, TuningProgress, TuningResult } from '../../core/training/tuningRunner';
 import { frontHeadline, frontTable, type ParetoFrontRecord } from '../../core/training/studyFront';
+import { trainingCount } from '../../core/training/trainingLength';
 import { readSettings } from '../settings/settings';
 import { requireTrust } from '../trust/requireTrust';
 import type { TrainingCommandDependencies } from './trainModelCommand';
@@ -85,7 +86,7 @@ function describeTrial(t: TrialSummary): string {
     .map(([k, v]) => `${k}=${typeof v === 'number' ? Number(v.toPrecision(4)) : String(v)}`)
     .join(' ');
   const value = t.value !== undefined ? ` value ${t.value.toPrecision(4)}` : '';
-  return `trial ${t.number} ${t.state}${value} after ${t.epochs} epochs (${t.seconds.toFixed(1)} s) ${params}${t.error ? ` — ${t.error}` : ''}`;
+  return `trial ${t.number} ${t.state}${value} after ${trainingCount(t.unit ?? 'epoch', t.epochs)} (${t.seconds.toFixed(1)} s) ${params}${t.error ? ` — ${t.error}` : ''}`;
 }
 
 /** The trials, best first, as a fixed-width table for the output channel. */

@@ -3,7 +3,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
+import type { Run } from '../../../src/core/tracking/trackingTypes';
 import { trainingStepText } from '../../../src/core/training/trainingLength';
+import { prunedText } from '../../../src/vscode/experiments/studyTrials';
 import { mlopsInProcess } from '../lib/runCliInProcess';
 
 // Issue #20: a tree model has boosting rounds or trees, not epochs, wherever a user reads about it.
@@ -105,6 +107,20 @@ describe('tree models in words a user reads', () => {
     const kept = readFileSync(card.files.spec, 'utf8');
     assert.match(kept, /^model:\n {2}type: gbdt$/m);
     assert.doesNotMatch(kept, /^(epochs|batch_size|optimizer):/m);
+  });
+
+  test('tuning a booster: a pruned trial says at which boosting round it was stopped, on the terminal and in the Experiments view', async () => {
+    const train = spec('tuned.train.yaml', '  type: gbdt\n  max_iter: 40');
+    const tune = join(work, 'tuned.tune.yaml');
+    // two learning rates far apart: at the first rung (round 3) one of them is behind and stopped
+    writeFileSync(tune, `train: ${train}\nobjective:\n  metric: val_loss\n  direction: minimize\nsampler: grid\ntrials: 2\nparallel: 1\npruner:\n  type: successive_halving\n  min_epochs: 3\n  reduction_factor: 2\nparams:\n  model.learning_rate: {type: categorical, choices: [0.3, 0.001]}\n`);
+    const r = await mlopsInProcess(work, 'tune', tune, '--backend', 'js');
+    assert.equal(r.code, 0, r.err);
+    assert.match(r.err, /^trial +\d+ {2}pruned at boosting round 3\b/m);
+    assert.doesNotMatch(r.err.split('\n').filter((l) => l.startsWith('trial')).join('\n'), /epoch/);
+    const runs = (JSON.parse(await ok('--json', 'runs', 'list', '-e', 'tuned')) as { runs: Run[] }).runs;
+    const pruned = runs.filter((one) => one.data.tags.some((t) => t.key === 'mlops.tune.pruned'));
+    assert.deepEqual(pruned.map(prunedText), ['pruned at boosting round 3'], 'the trial\'s row in the Experiments view');
   });
 
   test('the status bar counts what the model grows', () => {
