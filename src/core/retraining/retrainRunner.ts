@@ -18,6 +18,7 @@ import { raiseFailureAlertOnce, RETRAIN_ALERT_PREFIX } from './retrainAlerts';
 import { decideRetrain } from './retrainDecision';
 import type { RetrainDataResult } from './retrainData';
 import { metricDirection, primaryMetric, type MetricDirection, type RetrainPolicy } from './retrainPolicy';
+import { trainingStepText } from '../training/trainingLength';
 
 /** The monitor has no policy, or the policy cannot be applied (a metric the model does not have). */
 export class RetrainError extends Error {
@@ -261,7 +262,7 @@ class AttemptExecution {
           this.runId = p.runId;
           void updateAttempt(store, this.id, { runId: p.runId }).catch(() => undefined);
         }
-        this.progress(p.epoch > 0 ? `training · epoch ${p.epoch}/${p.epochs}` : 'training', `training: ${p.message}`, 0.05 + p.fraction * 0.8);
+        this.progress(p.epoch > 0 ? `training · ${trainingStepText(p)}` : 'training', `training: ${p.message}`, 0.05 + p.fraction * 0.8);
       },
     });
     this.runId = result.runId;

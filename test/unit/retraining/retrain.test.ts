@@ -171,6 +171,16 @@ describe('retraining on a drift alert', () => {
     assert.equal((log.find((e) => e.action === 'retrain.decided')?.detail as { outcome?: string }).outcome, 'kept');
   });
 
+  test('a boosted-tree candidate\'s progress counts boosting rounds, not epochs', async () => {
+    await trainAndRegister('weak.train.yaml', ['boosted']);
+    writeFileSync(join(root, 'boosted.train.yaml'), `${common}features: all\nmodel:\n  type: gbdt\n  max_iter: 20\n`);
+    const file = monitor('boosted', '  spec: boosted.train.yaml\n  model: boosted\n  data: append_current\n  promote: auto\n');
+    const steps: string[] = [];
+    finished(await runRetrain(await loadMonitorSpec(file), { store, backend: 'js', onProgress: (p) => steps.push(p.step) }));
+    assert.ok(steps.includes('training · boosting round 20/20'), steps.join(' | '));
+    assert.deepEqual(steps.filter((step) => /epoch/.test(step)), []);
+  });
+
   test('promote: review files a review request instead of moving the alias; one attempt at a time per monitor', async () => {
     const file = monitor('reviewed', '  spec: strong.train.yaml\n  model: reviewed\n  data: replace_current\n  promote: review\n');
     const spec = await loadMonitorSpec(file);
