@@ -97,7 +97,7 @@ export function registerTrainCommand(program: Command): void {
           process.removeListener('SIGINT', onSigint);
         }
         if (globals.json) {
-          process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, usage: result.usage, ...(result.cost !== undefined ? { cost: result.cost } : {}), ...(result.registration ? { registration: result.registration } : {}), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, null, 2)}\n`);
+          process.stdout.write(`${JSON.stringify({ runId: result.runId, experimentId: result.experimentId, backend: result.backend, epochsRun: result.epochsRun, unit: result.stepName, stoppedEarly: result.stoppedEarly, datasetDigest: result.datasetDigest, modelDir, metrics: result.metrics, usage: result.usage, ...(result.cost !== undefined ? { cost: result.cost } : {}), ...(result.registration ? { registration: result.registration } : {}), ...(result.warnings.length > 0 ? { warnings: result.warnings } : {}) }, null, 2)}\n`);
           return;
         }
         const shown = Object.entries(result.metrics).filter(([k]) => !k.startsWith('test_confusion_') && !/^test_(precision|recall|f1)_(?!macro)/.test(k));

@@ -98,7 +98,8 @@ describe('tree models in words a user reads', () => {
     assert.match(text, /^early_stopping:\n {2}patience: 10$/m, 'a booster stops early: kept');
     assert.match(text, /^# Left out as the gbdt model does not use them: optimizer, epochs, batch_size, preprocessing\.impute, preprocessing\.standardize\.$/m);
 
-    const retrained = JSON.parse(await ok('--json', 'train', search.spec, '--backend', 'js')) as { runId: string; modelDir: string };
+    const retrained = JSON.parse(await ok('--json', 'train', search.spec, '--backend', 'js')) as { runId: string; modelDir: string; epochsRun: number; unit: string };
+    assert.equal(retrained.unit, 'boosting round', 'what epochsRun counts, for a script reading it');
     assert.deepEqual((await run(retrained.runId)).params, (await run(winner?.runId as string)).params, 'the same settings');
     await ok('models', 'register', winner?.runId as string, '--name', 'penguins-best', '--actor', 'alice');
     const card = JSON.parse(await ok('--json', 'models', 'show', 'penguins-best', '1')) as { files: { packageDir: string; spec: string } };
