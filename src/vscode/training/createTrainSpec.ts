@@ -39,10 +39,12 @@ export async function createTrainSpec(datasetArg?: vscode.Uri): Promise<vscode.U
     ignoreFocusOut: true,
   });
   if (!task) return undefined;
-  const model = await vscode.window.showQuickPick<Choice<'mlp' | 'linear'>>(
+  const model = await vscode.window.showQuickPick<Choice<'mlp' | 'linear' | 'gbdt' | 'random_forest'>>(
     [
       { label: 'Neural network (MLP)', description: 'two hidden layers, early stopping', value: 'mlp' },
       { label: 'Linear model', description: 'logistic regression for classes, linear regression for values', value: 'linear' },
+      { label: 'Boosted trees', description: 'gradient-boosted trees, early stopping: what usually wins on tables', value: 'gbdt' },
+      { label: 'Random forest', description: '100 trees, the usual first baseline', value: 'random_forest' },
     ],
     { title: 'Create training spec (4/4): model', ignoreFocusOut: true },
   );
@@ -57,7 +59,7 @@ export async function createTrainSpec(datasetArg?: vscode.Uri): Promise<vscode.U
   const linear = task.value === 'regression' ? 'linear_regression' : 'logistic_regression';
   await writeFile(
     specPath,
-    specText({ dataset: relative(specDir, dataset.fsPath).split(sep).join('/'), target: target.value, task: task.value, model: model.value === 'mlp' ? 'mlp' : linear, experiment: stem, file: basename(specPath) }),
+    specText({ dataset: relative(specDir, dataset.fsPath).split(sep).join('/'), target: target.value, task: task.value, model: model.value === 'linear' ? linear : model.value, experiment: stem, file: basename(specPath) }),
     { flag: 'wx' },
   );
   const uri = vscode.Uri.file(specPath);
@@ -92,6 +94,7 @@ function describeSample(target: string, sample: ColumnSample): string {
 
 function specText(s: { dataset: string; target: string; task: 'auto' | 'classification' | 'regression'; model: string; experiment: string; file: string }): string {
   const quote = (v: string): string => (/^[\w./-]+$/.test(v) ? v : JSON.stringify(v));
+  const trees = s.model === 'gbdt' || s.model === 'random_forest';
   const lines = [
     `# Training spec created by MLOps Studio. Hover a field for its documentation;`,
     `# train it with "MLOps: Train Model…" or \`npx mlops train ${s.file}\`.`,
@@ -100,13 +103,9 @@ function specText(s: { dataset: string; target: string; task: 'auto' | 'classifi
     `target: ${quote(s.target)}`,
     ...(s.task === 'auto' ? ['# task: classification | regression (inferred from the target when omitted)'] : [`task: ${s.task}`]),
     `features: all`,
-    `preprocessing:`,
-    `  impute:`,
-    `    numeric: median`,
-    `    categorical: most_frequent`,
-    `  standardize: true`,
-    `  one_hot:`,
-    `    handle_unknown: ignore`,
+    ...(trees
+      ? []
+      : [`preprocessing:`, `  impute:`, `    numeric: median`, `    categorical: most_frequent`, `  standardize: true`, `  one_hot:`, `    handle_unknown: ignore`]),
     `split:`,
     `  train: 0.7`,
     `  validation: 0.15`,
@@ -114,14 +113,12 @@ function specText(s: { dataset: string; target: string; task: 'auto' | 'classifi
     `model:`,
     `  type: ${s.model}`,
     ...(s.model === 'mlp' ? [`  layers:`, `    - units: 32`, `      activation: relu`, `    - units: 16`, `      activation: relu`] : []),
-    `optimizer:`,
-    `  name: adam`,
-    `  learning_rate: 0.01`,
-    `epochs: 100`,
-    `batch_size: 32`,
-    `early_stopping:`,
-    `  patience: 10`,
-    `  monitor: val_loss`,
+    // a tree model is grown, not fitted by gradient descent: its spec has no optimizer, epochs or batches
+    ...(s.model === 'gbdt' ? [`  learning_rate: 0.1`, `  max_iter: 100          # boosting rounds; early stopping usually ends sooner`, `  max_leaf_nodes: 31`, `  min_samples_leaf: 20`] : []),
+    ...(s.model === 'random_forest' ? [`  n_estimators: 100`, `  max_features: auto     # sqrt of the features for classes, all for values`] : []),
+    ...(trees ? [] : [`optimizer:`, `  name: adam`, `  learning_rate: 0.01`, `epochs: 100`, `batch_size: 32`]),
+    // a forest grows all its trees
+    ...(s.model === 'random_forest' ? [] : [`early_stopping:`, `  patience: 10`, `  monitor: val_loss`]),
     `seed: 42`,
     '',
   ];

@@ -3,6 +3,7 @@ import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSy
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { parseTrainSpec } from '../../../src/core/training/trainSpecParser';
 import type * as CreateTrainSpecModule from '../../../src/vscode/training/createTrainSpec';
 
 type Item = { label: string; description?: string; value?: unknown };
@@ -55,6 +56,25 @@ describe('Create Training Spec from Dataset', () => {
     assert.equal(task?.items[0]?.label, 'Regression');
     assert.ok(task?.items.some((i) => i.label === 'Classification'), 'a numeric column can still be classes');
     assert.match(readFileSync(join(dir, 'auto-mpg.train.yaml'), 'utf8'), /task: regression\nfeatures: all[\s\S]*type: linear_regression/);
+  });
+
+  test('boosted trees and a random forest are offered; their specs hold only what a tree model uses and train without warnings', async () => {
+    // its own copy of the data: the specs it writes do not take the names the next test counts on
+    copyFileSync(join(examples, 'penguins.csv'), join(dir, 'data', 'birds.csv'));
+    for (const [label, type] of [['Boosted trees', 'gbdt'], ['Random forest', 'random_forest']] as const) {
+      offered = [];
+      answers = { 'column to predict': 'species', task: 'Classification', model: label };
+      const created = (await create(uri('birds.csv') as never)) as unknown as { fsPath: string };
+      const text = readFileSync(created.fsPath, 'utf8');
+      assert.match(text, new RegExp(`^model:\\n {2}type: ${type}\\n`, 'm'));
+      assert.doesNotMatch(text, /^(optimizer|epochs|batch_size|preprocessing):/m, text);
+      const parsed = parseTrainSpec(text, created.fsPath);
+      assert.equal(parsed.spec.model.type, type);
+      assert.equal(parsed.spec.ignoredSettings, undefined, 'no setting the model ignores');
+      if (type === 'random_forest') assert.doesNotMatch(text, /^early_stopping:/m, 'a forest grows all its trees');
+      else assert.match(text, /^early_stopping:\n {2}patience: 10$/m);
+    }
+    assert.deepEqual(offered.find((o) => o.title.includes('model'))?.items.map((i) => i.label), ['Neural network (MLP)', 'Linear model', 'Boosted trees', 'Random forest']);
   });
 
   test('the comment names the file written, also when the name had to be numbered', async () => {
