@@ -130,6 +130,7 @@ describe('model review webview', () => {
     assert.doesNotMatch(facts, /Parameters/);
     assert.equal(await page.getByTestId('training-metrics').innerText(), 'After boosting round 137: loss 0.21 · val_loss 0.28');
     assert.doesNotMatch(await page.locator('body').innerText(), /epoch/i);
+    await page.screenshot({ path: 'test-output/webview/model-card-gbdt.png', fullPage: true });
     await page.close();
     const forest = await openPanel('modelReview', { respond: () => state([card(5, { modelType: 'random_forest', params: {}, trainedFor: { label: 'Trees', value: '100' }, trainingMetricsAt: 'All 100 trees' })]) });
     await forest.page.getByRole('heading', { name: /penguins v5/ }).waitFor();
