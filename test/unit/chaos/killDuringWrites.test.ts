@@ -63,17 +63,6 @@ function childPids(pid: number): number[] {
   return readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
 }
 
-/** A process's children but the MLOps engine, which a command starts when none runs (it outlives the command). */
-function childPidsButEngine(pid: number): number[] {
-  return childPids(pid).filter((child) => {
-    try {
-      return !/engine(Main\.ts|\.js)/.test(readFileSync(`/proc/${child}/cmdline`, 'utf8'));
-    } catch {
-      return false;
-    }
-  });
-}
-
 /** The engine of a workspace, if one runs (found by its server.json). */
 function enginePid(workspace: string): number | undefined {
   try {
@@ -279,8 +268,17 @@ test('chaos: mlops server SIGKILLed at random moments while 3 clients write; a t
     const trainingExit = exitOf(training);
     const progress = await outputUntil(training, 'stderr', /epoch 1\/100000/);
     const trainingRunPrefix = /\[([0-9a-f]{8})\] epoch 1\//.exec(progress)?.[1];
-    const children = childPidsButEngine(training.pid as number);
-    assert.equal(children.length, 1, `the train command has one worker process: ${children.join(', ')}`);
+    // Trainings run in the engine: the worker is the engine's child, not the command's.
+    const engine = enginePid(workspace);
+    assert.ok(engine, 'the training runs in an engine');
+    const children = childPids(engine).filter((child) => {
+      try {
+        return /worker/.test(readFileSync(`/proc/${child}/cmdline`, 'utf8'));
+      } catch {
+        return false;
+      }
+    });
+    assert.equal(children.length, 1, `the engine runs one training worker process: ${children.join(', ')}`);
     process.kill(children[0] as number, 'SIGKILL');
     assert.equal(await trainingExit, 1, 'mlops train fails when its worker is killed');
     // The command trained through the engine it started; the checker below opens the store itself.

@@ -90,7 +90,7 @@ const penguins = (epochs: number, units: number, extra = ''): string =>
   `experiment: orphans\ndataset: ${join(root, 'examples', 'data', 'penguins.csv')}\ntarget: species\nmodel: {type: mlp, layers: [{units: ${units}}, {units: ${units}}]}\nepochs: ${epochs}\nearly_stopping: false\nseed: 7\n${extra}`;
 
 describe('child processes exit when their parent dies', { skip: process.platform !== 'linux' && 'reads /proc' }, () => {
-  test('a training worker stops when the `mlops train` that started it is killed with SIGKILL', async () => {
+  test('a training worker stops when the engine running it is killed with SIGKILL (and the `mlops train` following it says so)', async () => {
     const spec = join(work, 'endless.train.yaml');
     // the most epochs a spec allows, of a wide network: ~15 minutes of work on a fast machine
     writeFileSync(spec, penguins(100_000, 128));
@@ -99,12 +99,19 @@ describe('child processes exit when their parent dies', { skip: process.platform
       if (child.exitCode !== null) assert.fail(`mlops train exited early:\n${output()}`);
       return /epoch 1\//.test(output()) ? true : undefined;
     });
+    // Trainings run in the engine (a closed terminal does not end them): the worker is the engine's child.
+    const enginePid = (JSON.parse(readFileSync(join(work, '.mlops', 'server.json'), 'utf8')) as { pid: number }).pid;
+    started.add(enginePid);
     const [worker] = await waitFor('the training worker process', 30_000, () => {
-      const found = childrenRunning(child.pid!, 'worker.js');
+      const found = childrenRunning(enginePid, 'worker.js');
       return found.length > 0 ? found : undefined;
     });
     started.add(worker!);
-    await killAndExpectGone(child, worker!, 'training worker');
+    const commandExited = new Promise<number | null>((resolve) => child.once('exit', resolve));
+    process.kill(enginePid, 'SIGKILL');
+    await waitFor(`the training worker (pid ${worker}) to exit after the engine was killed`, 30_000, () => (isGone(worker!) ? true : undefined));
+    assert.equal(await commandExited, 1, 'mlops train fails, saying its engine stopped');
+    assert.match(output(), /engine running this training stopped/);
   });
 
   test('an endpoint process stops when the `mlops serve` that owns it is killed with SIGKILL (the engine that runs it stops it)', async () => {

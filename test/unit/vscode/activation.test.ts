@@ -11,7 +11,7 @@ describe('activation', () => {
     extension.activate({ subscriptions: [], extensionUri: { fsPath: '/ext', path: '/ext', scheme: 'file' } });
     const loaded = Object.keys(require.cache).filter((m) => !before.has(m));
     // Small pure helpers the views need to label studies and searches (no store, no trainer, no schema) may load.
-    const light = /[\\/]core[\\/]training[\\/](studyFront|paretoFront|modelSearchOutcome)\.ts$/;
+    const light = /[\\/]core[\\/]training[\\/](studyFront|paretoFront|modelSearchOutcome|trainingLength)\.ts$/;
     const heavy = loaded.filter((m) => /sql\.js|sql-wasm|@tensorflow|echarts|ajv|papaparse|hyparquet|[\\/]core[\\/](store|training|data)[\\/]/.test(m) && !light.test(m));
     assert.deepEqual(heavy, [], 'sql.js, TensorFlow.js, charts and the store load on first use, not at activation');
 
