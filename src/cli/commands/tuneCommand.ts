@@ -30,7 +30,8 @@ export function registerTuneCommand(program: Command): void {
       await withCliStore(globals, async (store) => {
         const tracking = store.tracking;
         // Fail before the first trial, not after: a server that cannot be reached would lose the study.
-        if (store.kind === 'remote') {
+        // (the workspace's own engine is not worth a line: that is where studies go)
+        if (store.target.kind === 'remote' && store.target.via !== 'holder') {
           await tracking.searchExperiments({ maxResults: 1 });
           if (!globals.json) process.stderr.write(`logging the study and its trials to ${store.where}\n`);
         }
