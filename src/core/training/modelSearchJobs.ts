@@ -1,26 +1,15 @@
 import { basename } from 'node:path';
 import { EngineJobs } from '../engine/engineJobs';
-import type { CostPrices } from '../process/runCost';
-import type { BackendPreference } from '../process/workerProtocol';
 import type { WorkspaceStore } from '../store/workspaceStore';
-import type { ModelCandidate, ModelSearchResult } from './modelSearch';
+import type { ModelSearchOptions, ModelSearchResult } from './modelSearch';
 import type { LeaderboardEntry } from './modelSearchLeaderboard';
 import { describeTrainingFailure } from './trainingJobFailures';
 
 // *Find Best Model* runs in the engine like trainings (trainingJobs.ts): its candidates outlive the
 // window or the command that started the search; cancelling stops it after the current candidate.
 
-/** What a client asks to search. */
-export interface ModelSearchJobRequest {
-  readonly specPath: string;
-  readonly budgetSeconds?: number;
-  readonly costBudget?: number;
-  readonly maxLatencyMs?: number;
-  readonly metric?: string;
-  readonly backend?: BackendPreference;
-  readonly prices?: CostPrices;
-  readonly candidates?: readonly ModelCandidate[];
-}
+/** What a client asks to search: the runner's options that travel as data. */
+export type ModelSearchJobRequest = Pick<ModelSearchOptions, 'specPath' | 'budgetSeconds' | 'costBudget' | 'maxLatencyMs' | 'metric' | 'backend' | 'prices' | 'candidates'>;
 
 /** The leaderboard after a candidate ended. */
 export interface ModelSearchUpdate {

@@ -1,3 +1,4 @@
+import { dirname } from 'node:path';
 import type { EngineClient } from '../engine/engineClient';
 import type { TrackingStore } from '../tracking/trackingStore';
 import { followEngineJob } from '../engine/engineJobFollow';
@@ -10,7 +11,7 @@ import type { TrainingOptions, TrainingProgress, TrainingResult } from './traini
  * signal passed on as a cancel. Resolves with the result; rejects with the runner's own errors
  * (SpecError, TrainingInputError, TrainingFailedError, TrainingCancelledError).
  */
-export async function followTrainingInEngine(
+async function followTrainingInEngine(
   engine: EngineClient,
   request: TrainingJobRequest,
   options: { onProgress?: (progress: TrainingProgress) => void; signal?: AbortSignal; store?: TrackingStore } = {},
@@ -56,7 +57,6 @@ async function markAbandoned(store: TrackingStore, runId: string, why: string): 
 export async function trainWhereTheStoreIs(options: TrainingOptions): Promise<TrainingResult> {
   if (options.engine && options.storeDir && !options.registry) {
     const { resolveActor } = await import('../registry/registryActor');
-    const { dirname } = await import('node:path');
     const actor = options.actor ?? (await resolveActor(dirname(options.storeDir)));
     return followTrainingInEngine(
       options.engine,

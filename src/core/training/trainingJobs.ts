@@ -1,10 +1,8 @@
 import { basename } from 'node:path';
 import { EngineJobs } from '../engine/engineJobs';
-import type { CostPrices } from '../process/runCost';
-import type { BackendPreference } from '../process/workerProtocol';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { describeTrainingFailure } from './trainingJobFailures';
-import type { TrainingProgress, TrainingResult } from './trainingRunner';
+import type { TrainingOptions, TrainingProgress, TrainingResult } from './trainingRunner';
 
 /*
  * Trainings run in the engine, next to the store: a window reload or a closed terminal does not
@@ -12,15 +10,8 @@ import type { TrainingProgress, TrainingResult } from './trainingRunner';
  * job, follows its progress with long polls and may cancel it (trainThroughEngine.ts).
  */
 
-/** What a client asks to train. */
-export interface TrainingJobRequest {
-  readonly specPath: string;
-  readonly backend?: BackendPreference;
-  readonly prices?: CostPrices;
-  readonly experimentName?: string;
-  /** who the audit log names if the spec registers the model (the client's $MLOPS_ACTOR or git user) */
-  readonly actor?: string;
-}
+/** What a client asks to train: the runner's options that travel as data (`actor`: the client's $MLOPS_ACTOR or git user). */
+export type TrainingJobRequest = Pick<TrainingOptions, 'specPath' | 'backend' | 'prices' | 'experimentName' | 'actor'>;
 
 /** Trainings running in this engine. */
 export const trainingJobs = new EngineJobs<TrainingProgress, TrainingResult>('training', 'training', describeTrainingFailure, (p) => p.message);

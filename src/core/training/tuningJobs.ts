@@ -1,21 +1,14 @@
 import { basename } from 'node:path';
 import { EngineJobs } from '../engine/engineJobs';
-import type { CostPrices } from '../process/runCost';
-import type { BackendPreference } from '../process/workerProtocol';
 import type { WorkspaceStore } from '../store/workspaceStore';
 import { describeTrainingFailure } from './trainingJobFailures';
-import type { TuningProgress, TuningResult } from './tuningRunner';
+import type { TuningOptions, TuningProgress, TuningResult } from './tuningRunner';
 
 // Tuning studies run in the engine like trainings (trainingJobs.ts): the study and its trials
 // outlive the window or the command that started them; cancelling stops the study (KILLED).
 
-/** What a client asks to tune. */
-export interface TuningJobRequest {
-  readonly tuneSpecPath: string;
-  readonly backend?: BackendPreference;
-  readonly prices?: CostPrices;
-  readonly parallel?: number;
-}
+/** What a client asks to tune: the runner's options that travel as data. */
+export type TuningJobRequest = Pick<TuningOptions, 'tuneSpecPath' | 'backend' | 'prices' | 'parallel'>;
 
 /** Tuning studies running in this engine. */
 export const tuningJobs = new EngineJobs<TuningProgress, TuningResult>('tuning', 'tuning study', describeTrainingFailure, (p) => p.message);

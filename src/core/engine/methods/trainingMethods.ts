@@ -6,12 +6,9 @@ import { localRegistryBackend } from '../../registry/registryBackend';
 import { InvalidArgumentError } from '../../tracking/trackingErrors';
 import { registerFromSpec, type TrainingRegistered } from '../../training/specRegistration';
 import { startTrainingJob, trainingJobs, type TrainingJobRequest } from '../../training/trainingJobs';
-import type { TrainingProgress, TrainingResult } from '../../training/trainingRunner';
 import { startTuningJob, tuningJobs, type TuningJobRequest } from '../../training/tuningJobs';
-import type { ModelSearchResult } from '../../training/modelSearch';
-import { modelSearchJobs, startModelSearchJob, type ModelSearchJobRequest, type ModelSearchUpdate } from '../../training/modelSearchJobs';
-import type { TuningProgress, TuningResult } from '../../training/tuningRunner';
-import type { EngineJobStatus } from '../engineJobs';
+import { modelSearchJobs, startModelSearchJob, type ModelSearchJobRequest } from '../../training/modelSearchJobs';
+import type { EngineJobs, EngineJobStatus } from '../engineJobs';
 import type { EngineContext, EngineMethodTable } from '../engineMethod';
 import { backendParam, followParams, pricesParam } from './jobParams';
 
@@ -72,11 +69,8 @@ export const trainingMethods = {
     });
   },
   /** A training's progress after `from`, waiting up to `waitMs` for news; its result or failure once it ended. */
-  'training.status': ({ store }: EngineContext, params: { jobId: string; from?: number; waitMs?: number }): Promise<EngineJobStatus<TrainingProgress, TrainingResult>> => {
-    const { from, waitMs } = followParams(params);
-    return trainingJobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
-  },
-  'training.cancel': ({ store }: EngineContext, params: { jobId: string }): { cancelling: boolean } => ({ cancelling: trainingJobs.cancel(store, text(params.jobId, 'jobId')) }),
+  'training.status': jobStatusMethod(trainingJobs),
+  'training.cancel': jobCancelMethod(trainingJobs),
   /** Starts a hyperparameter study here, in the engine; follow it with tuning.status. */
   'tuning.start': ({ store }: EngineContext, params: TuningJobRequest): { jobId: string } => {
     const backend = backendParam(params.backend);
@@ -89,11 +83,8 @@ export const trainingMethods = {
       ...(params.parallel !== undefined ? { parallel: params.parallel } : {}),
     });
   },
-  'tuning.status': ({ store }: EngineContext, params: { jobId: string; from?: number; waitMs?: number }): Promise<EngineJobStatus<TuningProgress, TuningResult>> => {
-    const { from, waitMs } = followParams(params);
-    return tuningJobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
-  },
-  'tuning.cancel': ({ store }: EngineContext, params: { jobId: string }): { cancelling: boolean } => ({ cancelling: tuningJobs.cancel(store, text(params.jobId, 'jobId')) }),
+  'tuning.status': jobStatusMethod(tuningJobs),
+  'tuning.cancel': jobCancelMethod(tuningJobs),
   /** Starts *Find Best Model* here, in the engine; follow it with search.status. */
   'search.start': ({ store }: EngineContext, params: ModelSearchJobRequest): { jobId: string } => {
     const backend = backendParam(params.backend);
@@ -114,12 +105,22 @@ export const trainingMethods = {
       ...(params.candidates ? { candidates: params.candidates } : {}),
     });
   },
-  'search.status': ({ store }: EngineContext, params: { jobId: string; from?: number; waitMs?: number }): Promise<EngineJobStatus<ModelSearchUpdate, ModelSearchResult>> => {
-    const { from, waitMs } = followParams(params);
-    return modelSearchJobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
-  },
-  'search.cancel': ({ store }: EngineContext, params: { jobId: string }): { cancelling: boolean } => ({ cancelling: modelSearchJobs.cancel(store, text(params.jobId, 'jobId')) }),
+  'search.status': jobStatusMethod(modelSearchJobs),
+  'search.cancel': jobCancelMethod(modelSearchJobs),
 } satisfies EngineMethodTable;
+
+/** A job kind's `<kind>.status`: its events after `from`, waiting up to `waitMs` for news; how it ended. */
+function jobStatusMethod<E, R>(jobs: EngineJobs<E, R>): (context: EngineContext, params: { jobId: string; from?: number; waitMs?: number }) => Promise<EngineJobStatus<E, R>> {
+  return ({ store }, params) => {
+    const { from, waitMs } = followParams(params);
+    return jobs.status(store, text(params.jobId, 'jobId'), from, waitMs);
+  };
+}
+
+/** A job kind's `<kind>.cancel`: false when the job is not running here. */
+function jobCancelMethod<E, R>(jobs: EngineJobs<E, R>): (context: EngineContext, params: { jobId: string }) => { cancelling: boolean } {
+  return ({ store }, params) => ({ cancelling: jobs.cancel(store, text(params.jobId, 'jobId')) });
+}
 
 function text(value: unknown, name: string): string {
   if (typeof value !== 'string' || value.trim() === '') throw new InvalidArgumentError(`${name} must be a non-empty string.`);
